@@ -1,0 +1,23 @@
+# make demo — set everything up and run the demo;  make test — set up and run the tests.
+VENV := .venv
+STAMP := $(VENV)/.shumao-installed
+
+.PHONY: setup demo test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh
+	touch $@
+
+demo: setup
+	$(VENV)/bin/shumao demo
+
+test: setup
+	$(VENV)/bin/python -m pytest
+
+bench: setup
+	$(VENV)/bin/shumao bench import --executions 1000000
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache

@@ -1,0 +1,3 @@
+from shumao.cli import main
+
+main()

@@ -1,0 +1,237 @@
+"""The ``shumao`` command: parse, call the library, render, set the exit code (cli.md).
+
+Exit codes: 0 done; 1 the data or content has errors (nothing changed); 2 wrong usage;
+3 any other failure, one Chinese line (a traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shumao.errors import ContentError, InputError, ShumaoError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="shumao（数贸）：服务外包与数字贸易统计 — 导入企业填报数据，生成数据月报与简报。")
+bench_app = typer.Typer(no_args_is_help=True, help="性能基准：与 DuckDB 裸查询在同一次运行中对比。")
+app.add_typer(bench_app, name="bench")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+STATE = {"debug": False}
+
+DbOption = Annotated[Optional[Path], typer.Option("--db", help="数据库文件（默认：$SHUMAO_DB 或 ./shumao.duckdb）")]
+JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本读取）")]
+KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率"}
+SHOWN_ISSUES = 50
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的调用栈")] = False):
+    STATE["debug"] = debug
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV 或 XLSX 文件（企业、合同、合同执行、汇率）")],
+    db: DbOption = None,
+    replace: Annotated[bool, typer.Option("--replace", help="以新数据替换已存在但内容不同的记录")] = False,
+    as_json: JsonOption = False,
+    errors_out: Annotated[Optional[Path], typer.Option(
+        "--errors-out", help="把全部问题写入 CSV 或 XLSX 文件，便于逐条修改")] = None,
+) -> None:
+    """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
+    from shumao.ingest.importer import import_files
+    from shumao.ingest.report import write_issues
+    from shumao.store import connect
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise InputError("找不到文件：" + "、".join(missing))
+    if errors_out and errors_out.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError("--errors-out 只能是 .csv 或 .xlsx 文件")
+    with connect(db) as store:
+        result = import_files(store, files, replace=replace)
+    if errors_out:
+        write_issues(errors_out, result.errors + result.warnings)
+    if as_json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        _print_import(result, errors_out)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _print_import(result, errors_out) -> None:
+    t = Table(title="导入结果" if result.ok else "导入未执行：数据有错误，数据库未做任何修改")
+    for col in ("类别", "新增", "未变", "替换", "重复（已合并）"):
+        t.add_column(col, justify="right" if col != "类别" else "left")
+    for kind, c in result.counts.items():
+        t.add_row(KIND_ZH[kind], *(str(c[k]) for k in ("new", "unchanged", "replaced", "duplicates")))
+    out.print(t)
+    for file, cols in result.ignored_columns.items():
+        out.print(f"[yellow]已忽略 {file} 中无法识别的列：{'、'.join(cols)}[/]")
+    for label, items, style in (("错误", result.errors, "red"), ("警告", result.warnings, "yellow")):
+        if not items:
+            continue
+        it = Table(title=f"{label}（共 {len(items)} 条）", title_style=style)
+        for col in ("文件", "行", "列", "值", "代码", "说明"):
+            it.add_column(col, overflow="fold")
+        for i in items[:SHOWN_ISSUES]:
+            it.add_row(i.file + (f"（{i.sheet}）" if i.sheet else ""), str(i.row or ""),
+                       i.column or "", i.value or "", i.code, i.message)
+        out.print(it)
+        if len(items) > SHOWN_ISSUES:
+            out.print(f"……其余 {len(items) - SHOWN_ISSUES} 条未显示，"
+                      "请用 --errors-out 问题.xlsx 导出完整清单。")
+    if errors_out:
+        out.print(f"问题清单已写入：{errors_out}")
+
+
+@app.command()
+def status(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """数据库中的记录数与日期范围。"""
+    from shumao.store import connect
+    from shumao.store.summary import summary
+
+    with connect(db) as store:
+        s = summary(store)
+    if as_json:
+        print(json.dumps(s, ensure_ascii=False))
+        return
+    t = Table(title=f"数据库：{db or '默认'}")
+    t.add_column("项目")
+    t.add_column("数量 / 范围", justify="right")
+    for kind in ("enterprises", "contracts", "executions", "rates"):
+        t.add_row(KIND_ZH[kind], str(s[kind]))
+    t.add_row("导入批次", str(s["batches"]))
+    t.add_row("签约日期", " 至 ".join(d or "—" for d in s["signed_on"]))
+    t.add_row("执行日期", " 至 ".join(d or "—" for d in s["executed_on"]))
+    out.print(t)
+
+
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")],
+    enterprises: Annotated[int, typer.Option(min=1, help="企业数")] = 50,
+    executions: Annotated[int, typer.Option(min=1, help="合同执行记录数（合同数约为其四分之一）")] = 5000,
+    seed: Annotated[int, typer.Option(help="随机种子（相同种子生成相同数据）")] = 1,
+) -> None:
+    """生成逼真的模拟填报数据（任意规模，流式写出，内存占用有上限）。"""
+    from shumao.synth import Plan
+
+    files = _generate(out_dir, Plan(enterprises=enterprises, executions=executions, seed=seed))
+    for f in files.values():
+        out.print(f"已写出 {f}")
+
+
+def _generate(out_dir: Path, plan) -> dict:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from shumao.synth import generate as gen
+
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("生成执行记录", total=plan.executions)
+        return gen(out_dir, plan, progress=lambda n: bar.advance(task, n))
+
+
+@app.command()
+def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（默认 ./demo）")] = None) -> None:
+    """演示：生成模拟数据 → 导入到新数据库 → 显示汇总。"""
+    from shumao.ingest.importer import import_files
+    from shumao.store import connect
+    from shumao.store.summary import summary
+    from shumao.synth import Plan
+
+    target = out_dir or Path("demo")
+    target.mkdir(parents=True, exist_ok=True)
+    db = target / "demo.duckdb"
+    for p in target.glob("demo.duckdb*"):
+        p.unlink()
+    out.print(f"[bold]1. 生成模拟填报数据[/] → {target / 'data'}")
+    files = _generate(target / "data", Plan(enterprises=60, executions=8000, seed=2024))
+    out.print(f"[bold]2. 检查并导入[/] → {db}")
+    with connect(db) as store:
+        result = import_files(store, list(files.values()))
+        _print_import(result, None)
+        if not result.ok:
+            raise typer.Exit(1)
+        s = summary(store)
+    out.print(f"[bold]3. 数据库汇总[/]：企业 {s['enterprises']} 家，合同 {s['contracts']} 份，"
+              f"执行记录 {s['executions']} 条；签约日期 {s['signed_on'][0]} 至 {s['signed_on'][1]}，"
+              f"执行日期 {s['executed_on'][0]} 至 {s['executed_on'][1]}。")
+
+
+@bench_app.command("import")
+def bench_import(
+    executions: Annotated[int, typer.Option(min=1000, help="执行记录数（合同数为其四分之一）")] = 1_000_000,
+    as_json: JsonOption = False,
+) -> None:
+    """导入全流程耗时 vs. DuckDB 裸 read_csv（均为独立进程）。"""
+    from shumao.bench import bench_import as run
+
+    result = run(executions, log=lambda m: err.print(m))
+    _print_bench(result, as_json)
+
+
+def _print_bench(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    out.print(f"{result['step']}：{result['executions']:,} 条执行记录\n"
+              f"  shumao   {result['seconds']:.2f} 秒（峰值内存 {result['peak_rss_mb']:.0f} MB）\n"
+              f"  基线     {result['baseline_seconds']:.2f} 秒（{result['baseline']}）\n"
+              f"  比值     {result['ratio']:.2f}×")
+
+
+def main() -> None:
+    try:
+        code = app(standalone_mode=False)  # Click returns an Exit's code in this mode
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except SystemExit:
+        raise
+    except (KeyboardInterrupt, typer.Abort):
+        err.print("已中断，数据库未做任何修改。")
+        sys.exit(3)
+    except (InputError, ContentError) as e:  # a bad argument is usage (2); bad content is 1
+        if STATE["debug"]:
+            raise
+        err.print(f"[red]错误：{e}[/]")
+        sys.exit(1 if isinstance(e, ContentError) else 2)
+    except ShumaoError as e:
+        if STATE["debug"]:
+            raise
+        err.print(f"[red]错误：{e}[/]")
+        sys.exit(3)
+    except typer.TyperException as e:  # Click's usage errors (Typer vendors Click)
+        err.print(f"[red]用法错误：{_zh_usage(e.format_message())}[/]\n运行 shumao --help 查看用法。")
+        sys.exit(2)
+    except Exception as e:  # noqa: BLE001 — the one place every failure becomes a line
+        if STATE["debug"]:
+            raise
+        err.print(f"[red]程序出错：{type(e).__name__}: {e}[/]（加 --debug 查看详情）")
+        sys.exit(3)
+
+
+USAGE_ZH = (("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
+            ("Missing argument", "缺少参数"), ("Missing option", "缺少选项"),
+            ("Invalid value for", "取值无效："), ("Got unexpected extra argument", "多余的参数"),
+            ("Did you mean", "是否想用"), ("is not a valid integer", "不是有效的整数"),
+            ("requires an argument", "需要一个取值"))
+
+
+def _zh_usage(text: str) -> str:
+    for en, zh in USAGE_ZH:
+        text = text.replace(en, zh)
+    return text
+
+
+if __name__ == "__main__":
+    main()

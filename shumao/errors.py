@@ -1,0 +1,31 @@
+"""The exception tree.  Data problems are *values* (`ingest.issues.Issue`); these are for
+failures a caller must stop on.
+
+    ShumaoError                 anything shumao raises on purpose (CLI exit code 3)
+    ├── InputError(ValueError)  a file or argument the user gave cannot be used (exit 1 or 2)
+    │   └── PeriodError         a period string outside the grammar of report.md
+    ├── StoreError              the store cannot be opened or written
+    └── ContentError            a bulletin content folder is malformed (exit 1)
+
+Every message is Chinese first: the CLI prints ``str(error)`` as the one line a clerk sees.
+"""
+
+
+class ShumaoError(Exception):
+    """Base class of every error shumao raises on purpose."""
+
+
+class InputError(ShumaoError, ValueError):
+    """A file or argument given by the user cannot be used."""
+
+
+class PeriodError(InputError):
+    """A period string that is not in the grammar of report.md."""
+
+
+class StoreError(ShumaoError):
+    """The store cannot be opened, read or written."""
+
+
+class ContentError(ShumaoError):
+    """A bulletin content folder is malformed (names the file and the field)."""

@@ -1,0 +1,170 @@
+"""Checks: SQL over the typed tables ``n_<kind>`` and the finished records ``f_<kind>``,
+each yielding rows (file, sheet, row, column, value, code, detail) — one per problem, all
+of them, never only the first.  Row checks look at one record; cross checks at records
+together (duplicates, references, the store, running totals).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from shumao.ingest.headers import KINDS
+
+
+
+def _bad_date(prefix: str) -> str:  # the pattern test runs only where no date came out
+    return (f"CASE WHEN {prefix}_date IS NULL AND {prefix}_on IS NOT NULL "
+            f"THEN NOT sm_date_form({prefix}_on) ELSE FALSE END")
+
+
+def _impossible_date(prefix: str) -> str:
+    return (f"CASE WHEN {prefix}_date IS NULL AND {prefix}_on IS NOT NULL "
+            f"THEN sm_date_form({prefix}_on) ELSE FALSE END")
+
+
+# kind → [(code, column, condition over n_<kind>)]; the value shown is the column's text
+ROW_CHECKS: dict[str, list[tuple[str, str, str]]] = {
+    "enterprises": [
+        ("missing-value", "enterprise_id", "enterprise_id IS NULL"),
+        ("missing-value", "name", "name IS NULL"),
+        ("missing-value", "nature", "nature IS NULL"),
+        ("bad-credit-code", "enterprise_id", "NOT sm_credit_ok(upper(enterprise_id))"),
+        ("unknown-nature", "nature", "nature IS NOT NULL AND nature_code IS NULL"),
+    ],
+    "contracts": [
+        ("missing-value", "contract_id", "contract_id IS NULL"),
+        ("missing-value", "enterprise_id", "enterprise_id IS NULL"),
+        ("missing-value", "signed_on", "signed_on IS NULL"),
+        ("missing-value", "client_country", "client_country IS NULL"),
+        ("missing-value", "category", "category IS NULL"),
+        ("missing-value", "amount", "amount IS NULL"),
+        ("bad-date", "signed_on", _bad_date("signed")),
+        ("impossible-date", "signed_on", _impossible_date("signed")),
+        ("unknown-country", "client_country",
+         "client_country IS NOT NULL AND client_country_code IS NULL"),
+        ("unknown-category", "category", "category IS NOT NULL AND category_code IS NULL"),
+    ],
+    "executions": [
+        ("missing-value", "execution_id", "execution_id IS NULL"),
+        ("missing-value", "contract_id", "contract_id IS NULL"),
+        ("missing-value", "executed_on", "executed_on IS NULL"),
+        ("missing-value", "amount", "amount IS NULL"),
+        ("bad-date", "executed_on", _bad_date("executed")),
+        ("impossible-date", "executed_on", _impossible_date("executed")),
+    ],
+    "rates": [
+        ("missing-value", "currency", "currency IS NULL"),
+        ("missing-value", "month", "month IS NULL"),
+        ("missing-value", "usd_per_unit", "usd_per_unit IS NULL"),
+        ("unknown-currency", "currency", "currency IS NOT NULL AND currency_code IS NULL"),
+        ("bad-month", "month", "month IS NOT NULL AND month_date IS NULL"),
+        ("bad-rate", "usd_per_unit", "usd_per_unit IS NOT NULL AND (rate IS NULL OR rate <= 0)"),
+    ],
+}
+MONEY_CHECKS = [
+    ("unknown-currency", "currency", "currency IS NOT NULL AND currency_code IS NULL"),
+    ("currency-conflict", "currency",
+     "_hcur IS NOT NULL AND currency_code IS NOT NULL AND currency_code <> _hcur"),
+    ("unknown-status", "status", "status IS NOT NULL AND status_code IS NULL"),
+    ("bad-number", "amount", "amount IS NOT NULL AND amount_dec IS NULL"),
+    ("negative-amount", "amount", "amount_dec < 0"),
+    ("fraction-of-cent", "amount", "NOT _round AND amount_dec >= 0 AND base_cents <> round(base_cents)"),
+]
+ROW_CHECKS["contracts"] += MONEY_CHECKS
+ROW_CHECKS["executions"] += MONEY_CHECKS
+
+KEYS = {"enterprises": ["enterprise_id"], "contracts": ["contract_id"],
+        "executions": ["execution_id"], "rates": ["currency", "month"]}
+
+Found = list[tuple]   # (file, sheet, row, column, value, code, detail)
+
+
+def _select(kind: str, code: str, column: str, cond: str, value: str | None = None,
+            detail: str = "NULL", table: str = "n") -> str:
+    return (f"SELECT _file, _sheet, _row, '{column}' AS col, {value or column}::VARCHAR AS val, "
+            f"'{code}' AS code, {detail}::VARCHAR AS detail FROM {table}_{kind} WHERE {cond}")
+
+
+def row_checks(con: duckdb.DuckDBPyConnection, today: dt.date) -> Found:
+    parts = [_select(k, code, col, cond) for k in KINDS for code, col, cond in ROW_CHECKS[k]]
+    parts += [
+        _select("contracts", "future-date", "signed_on", f"signed_date > DATE '{today}'"),
+        _select("executions", "future-date", "executed_on", f"executed_date > DATE '{today}'"),
+    ]
+    return con.execute(" UNION ALL ".join(parts)).fetchall()
+
+
+def duplicate_ids(con: duckdb.DuckDBPyConnection, kind: str, content: str) -> Found:
+    """The same id twice in this import with different content: every such row."""
+    keys = ", ".join(KEYS[kind])
+    shown = "currency || ' ' || month" if kind == "rates" else KEYS[kind][0]
+    return con.execute(f"""
+        WITH k AS (SELECT {keys} FROM f_{kind}_all GROUP BY {keys}
+                   HAVING count(DISTINCT {content}) > 1)
+        SELECT _file, _sheet, _row, '{KEYS[kind][-1] if kind != "rates" else "month"}',
+               {shown}, 'duplicate-id', NULL
+        FROM f_{kind}_all JOIN k USING ({keys}) ORDER BY _file, _row""").fetchall()
+
+
+def references(con: duckdb.DuckDBPyConnection) -> Found:
+    """Every row that names an enterprise or contract found neither in this import nor in
+    the store."""
+    return con.execute("""
+        SELECT _file, _sheet, _row, 'enterprise_id', enterprise_id, 'unknown-enterprise', NULL
+        FROM f_contracts_all
+        WHERE enterprise_id NOT IN (SELECT enterprise_id FROM f_enterprises_all
+                                    WHERE enterprise_id IS NOT NULL)
+          AND enterprise_id NOT IN (SELECT enterprise_id FROM main.enterprises)
+        UNION ALL
+        SELECT _file, _sheet, _row, 'contract_id', contract_id, 'unknown-contract', NULL
+        FROM f_executions_all
+        WHERE contract_id NOT IN (SELECT contract_id FROM f_contracts_all
+                                  WHERE contract_id IS NOT NULL)
+          AND contract_id NOT IN (SELECT contract_id FROM main.contracts)""").fetchall()
+
+
+def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
+    parts = [f"""SELECT _file, _sheet, _row, 'currency', cur, 'missing-rate',
+                        strftime({d}, '%Y年%-m月')
+                 FROM n_{k} WHERE cur IS NOT NULL AND cur <> 'USD' AND {d} IS NOT NULL
+                   AND rate_usd IS NULL"""
+             for k, d in (("contracts", "signed_date"), ("executions", "executed_date"))]
+    return con.execute(" UNION ALL ".join(parts)).fetchall()
+
+
+def changed(con: duckdb.DuckDBPyConnection, kind: str) -> Found:
+    shown = "currency || ' ' || strftime(month, '%Y-%m')" if kind == "rates" else KEYS[kind][0]
+    col = "month" if kind == "rates" else KEYS[kind][0]
+    return con.execute(f"SELECT _file, _sheet, _row, '{col}', {shown}, 'changed-record', NULL "
+                       f"FROM c_{kind} WHERE state = 'changed'").fetchall()
+
+
+def running_totals(con: duckdb.DuckDBPyConnection) -> Found:
+    """Warning: executions whose running total exceeds their contract's amount (filings.md),
+    over the store and this import together, in date order."""
+    return con.execute("""
+        WITH touched AS (SELECT DISTINCT contract_id FROM f_executions),
+        ex AS (
+            SELECT execution_id, contract_id, executed_on, amount_cents, _file, _sheet, _row,
+                   amount_raw, TRUE AS incoming FROM f_executions
+            UNION ALL
+            SELECT execution_id, contract_id, executed_on, amount_cents, NULL, NULL, NULL,
+                   NULL, FALSE FROM executions
+            WHERE contract_id IN (SELECT contract_id FROM touched)
+              AND execution_id NOT IN (SELECT execution_id FROM f_executions)),
+        cap AS (
+            SELECT contract_id, amount_cents FROM f_contracts
+            UNION ALL
+            SELECT contract_id, amount_cents FROM contracts
+            WHERE contract_id IN (SELECT contract_id FROM touched)
+              AND contract_id NOT IN (SELECT contract_id FROM f_contracts)),
+        run AS (
+            SELECT ex.*, cap.amount_cents AS cap_cents,
+                   sum(ex.amount_cents) OVER (PARTITION BY ex.contract_id
+                       ORDER BY ex.executed_on, ex.execution_id) AS total
+            FROM ex JOIN cap USING (contract_id))
+        SELECT _file, _sheet, _row, 'amount', amount_raw, 'exceeds-contract',
+               format('{}.{:02d}', total // 100, total % 100)
+        FROM run WHERE incoming AND total > cap_cents ORDER BY _file, _row""").fetchall()

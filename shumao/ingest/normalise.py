@@ -1,0 +1,160 @@
+"""Normalise staged text into typed values, in DuckDB, a whole column at a time.
+
+For each kind the staged tables of every file are stacked into ``u_<kind>`` (text, with
+file, sheet, row and the header's unit), then typed into ``n_<kind>``: dates parsed, words
+mapped to codes, amounts turned into exact cents.  Nothing here decides what is an error;
+it keeps the raw text beside each typed value so that ``checks`` can say exactly what was
+written and where.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from shumao.ingest.headers import KINDS
+from shumao.ingest.read import Staged
+from shumao.model import credit
+from shumao.model.codes import aliases, country_aliases, header_columns, norm, registration_type_nature
+
+_SEP = r"\s*[-/.年]\s*"
+DATE_RE = rf"(\d{{4}}){_SEP}(\d{{1,2}}){_SEP.replace('年', '月')}(\d{{1,2}})\s*日?(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?"
+COMPACT_DATE_RE = r"(\d{4})(\d{2})(\d{2})"
+MONTH_RE = rf"(\d{{4}}){_SEP}(\d{{1,2}})\s*月?"
+
+_B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CREDIT_CODE_SQL = [
+    f"""CREATE OR REPLACE TEMP MACRO sm_gb32100_sum(c) AS CAST(list_sum(list_transform(range(17),
+        lambda i: (instr('{credit.ALPHABET}', substr(c, i + 1, 1)) - 1) * {list(credit.WEIGHTS)}[i + 1]))
+        AS BIGINT)""",
+    f"""CREATE OR REPLACE TEMP MACRO sm_gb11714(c) AS 11 - CAST(list_sum(list_transform(range(8),
+        lambda i: (instr('{_B36}', substr(c, i + 9, 1)) - 1) * {list(credit.ORG_WEIGHTS)}[i + 1]))
+        AS BIGINT) % 11""",
+    f"""CREATE OR REPLACE TEMP MACRO sm_credit_ok(c) AS
+        regexp_full_match(c, '[{credit.ALPHABET}]{{2}}[0-9]{{6}}[{credit.ALPHABET}]{{10}}')
+        AND substr(c, 18, 1) = substr('{credit.ALPHABET}', (31 - sm_gb32100_sum(c) % 31) % 31 + 1, 1)
+        AND substr(c, 17, 1) = CASE sm_gb11714(c) WHEN 10 THEN 'X' WHEN 11 THEN '0'
+                                    ELSE CAST(sm_gb11714(c) AS VARCHAR) END""",
+]
+
+MACROS = [
+    *CREDIT_CODE_SQL,
+    # text cells: trimmed, empty → NULL (full-width spaces too)
+    """CREATE OR REPLACE TEMP MACRO sm_text(s) AS nullif(CASE
+        WHEN contains(s, '\t') OR contains(s, '\u3000') OR contains(s, '\r')
+        THEN trim(s, ' \t\r\n\u3000') ELSE trim(s) END, '')""",
+    f"""CREATE OR REPLACE TEMP MACRO sm_date_form(s) AS
+        regexp_full_match(s, '{DATE_RE}') OR regexp_full_match(s, '{COMPACT_DATE_RE}')""",
+    # ISO dates cast directly (fast); the other forms of filings.md go through the patterns
+    f"""CREATE OR REPLACE TEMP MACRO sm_date(s) AS CASE
+        WHEN regexp_full_match(s, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN try_cast(s AS DATE)
+        WHEN regexp_full_match(s, '{DATE_RE}')
+          THEN try_cast(regexp_replace(s, '^{DATE_RE}$', '\\1-\\2-\\3') AS DATE)
+        WHEN regexp_full_match(s, '{COMPACT_DATE_RE}')
+          THEN try_cast(regexp_replace(s, '^{COMPACT_DATE_RE}$', '\\1-\\2-\\3') AS DATE) END""",
+    f"""CREATE OR REPLACE TEMP MACRO sm_month(s) AS CASE
+        WHEN regexp_full_match(s, '{MONTH_RE}')
+          THEN try_cast(regexp_replace(s, '^{MONTH_RE}$', '\\1-\\2-01') AS DATE) END""",
+    # numbers: thousands separators and spaces are accepted (filings.md)
+    # (DECIMAL(18, 6): up to 10^12 in the file's unit, to a millionth; fast, unlike 38 digits)
+    r"""CREATE OR REPLACE TEMP MACRO sm_num(s) AS coalesce(try_cast(s AS DECIMAL(18, 6)),
+        try_cast(regexp_replace(s, '[,，\s]', '', 'g') AS DECIMAL(18, 6)))""",
+]
+
+TEXT_COLUMNS = {k: [c.name for c in header_columns()[k]] for k in KINDS}
+# column → the alias table its words are mapped through
+MAPPED = {"nature": "natures", "client_country": "countries", "category": "categories",
+          "currency": "currencies", "status": "statuses"}
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    for m in MACROS:
+        con.execute(m)
+
+
+def stack(con: duckdb.DuckDBPyConnection, kind: str, tables: list[Staged]) -> None:
+    """u_<kind>: a view of every staged table of that kind, one row per record, trimmed."""
+    parts = []
+    for t in tables:
+        row = f"CAST(rowid + {t.first_row} AS BIGINT)" if t.first_row is not None else "_row"
+        unit = t.headers.units.get("amount")
+        cols = ", ".join(
+            (f"sm_text({c}) AS {c}" if c in t.headers.columns else f"NULL::VARCHAR AS {c}")
+            for c in TEXT_COLUMNS[kind])
+        parts.append(
+            f"SELECT {_lit(t.file)} AS _file, {_lit(t.sheet)}::VARCHAR AS _sheet, {row} AS _row, "
+            f"{unit.scale if unit else 1}::BIGINT AS _scale, "
+            f"{_lit(unit.currency if unit else None)}::VARCHAR AS _hcur, "
+            f"{_lit(t.headers.headers.get('amount', 'amount'))}::VARCHAR AS _amount_header, "
+            f"{'TRUE' if t.round_to_cent else 'FALSE'} AS _round, {cols} FROM {t.name} "
+            f"WHERE {t.keep_sql}")
+    empty = ", ".join(f"NULL::VARCHAR AS {c}" for c in TEXT_COLUMNS[kind])
+    parts.append(f"SELECT NULL::VARCHAR AS _file, NULL::VARCHAR AS _sheet, NULL::BIGINT AS _row, "
+                 f"1::BIGINT AS _scale, NULL::VARCHAR AS _hcur, NULL::VARCHAR AS _amount_header, "
+                 f"FALSE AS _round, {empty} WHERE FALSE")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW u_{kind} AS " + " UNION ALL ".join(parts))
+
+
+def map_words(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """m_<kind>_<column>(raw, code): each distinct word of a coded column and the code it
+    means (few distinct words even in millions of rows, so the mapping runs in Python)."""
+    cols = [c for c in MAPPED if c in TEXT_COLUMNS[kind]]
+    if not cols:
+        return
+    sets = ", ".join(f"({c})" for c in cols)
+    found = con.execute(f"SELECT {', '.join(cols)} FROM u_{kind} GROUP BY GROUPING SETS ({sets})"
+                        ).fetchall()
+    for i, col in enumerate(cols):
+        words = sorted({r[i] for r in found if r[i] is not None})
+        table = MAPPED[col]
+        lookup = country_aliases() if table == "countries" else aliases(table)
+        codes = []
+        for w in words:
+            code = lookup.get(norm(w))
+            if code is None and col == "nature":
+                code = registration_type_nature(w.strip())
+            codes.append(code)
+        arrow = pa.table({"raw": pa.array(words, pa.string()), "code": pa.array(codes, pa.string())})
+        con.register("_words", arrow)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE m_{kind}_{col} AS SELECT * FROM _words")
+        con.unregister("_words")
+
+
+def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """n_<kind>: u_<kind> plus the typed value of every column.  Amounts become exact US
+    cents: the amount × the header's unit × 100 in its own currency, then × the month's
+    rate from ``r_all`` (filings.md), rounded half-up to the cent only there and for
+    spreadsheet numbers ("the decimal it shows, to the cent")."""
+    mapped = [c for c in MAPPED if c in TEXT_COLUMNS[kind]]
+    joins = " ".join(f"LEFT JOIN m_{kind}_{c} AS m_{c} ON m_{c}.raw = u.{c}" for c in mapped)
+    codes = "".join(f", m_{c}.code AS {c}_code" for c in mapped)
+    extra = {
+        "enterprises": "",
+        "contracts": ", sm_date(u.signed_on) AS signed_date",
+        "executions": ", sm_date(u.executed_on) AS executed_date",
+        "rates": ", sm_month(u.month) AS month_date, sm_num(u.usd_per_unit) AS rate",
+    }[kind]
+    inner = f"SELECT u.*{codes}{extra} FROM u_{kind} u {joins}"
+    if kind not in ("contracts", "executions"):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE n_{kind} AS {inner}")
+        return
+    date = "signed_date" if kind == "contracts" else "executed_date"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE n_{kind} AS
+        SELECT t.*, CASE WHEN t.cur = 'USD' THEN 1 ELSE r.usd_per_unit END AS rate_usd,
+               CASE WHEN t.cur = 'USD' THEN CAST(round(t.base_cents) AS BIGINT)
+                    ELSE CAST(round(CASE WHEN t._round THEN round(t.base_cents) ELSE t.base_cents
+                                    END * r.usd_per_unit) AS BIGINT) END AS amount_cents
+        FROM (SELECT *,
+                  -- the header's currency, else the row's, else USD (filings.md: empty is USD)
+                  coalesce(_hcur, currency_code, CASE WHEN currency IS NULL THEN 'USD' END) AS cur,
+                  sm_num(amount) AS amount_dec,
+                  amount_dec * _scale * 100 AS base_cents
+              FROM ({inner})) t
+        LEFT JOIN r_all r ON t.cur <> 'USD' AND r.currency = t.cur
+                         AND r.month = date_trunc('month', t.{date})""")
+
+
+def _lit(v) -> str:
+    if v is None:
+        return "NULL"
+    return "'" + str(v).replace("'", "''") + "'"

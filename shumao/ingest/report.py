@@ -1,0 +1,35 @@
+"""Writing the issues of an import for the clerk to fix: CSV (UTF-8 with BOM, so that
+Excel opens it in Chinese) or XLSX."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from shumao.ingest.issues import Issue
+
+COLUMNS = ("文件", "工作表", "行", "列", "值", "级别", "代码", "说明")
+
+
+def _rows(items: list[Issue]):
+    for i in items:
+        yield (i.file, i.sheet or "", i.row if i.row is not None else "", i.column or "",
+               i.value or "", "错误" if i.severity == "error" else "警告", i.code, i.message)
+
+
+def write_issues(path: Path, items: list[Issue]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("问题清单")
+        ws.append(COLUMNS)
+        for r in _rows(items):
+            ws.append(list(r))
+        wb.save(path)
+        return
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        w.writerows(_rows(items))

@@ -1,0 +1,34 @@
+"""Exact money: integer US cents in the store, Decimal in arithmetic, half-up rounding
+only when a figure is shown (report.md: 四舍五入 to 2 decimals)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENTS_PER_WAN = 1_000_000  # 1 万美元 = 10,000 USD = 1,000,000 cents
+TWO_PLACES = Decimal("0.01")
+
+
+def round_half_up(x: Decimal, places: Decimal = TWO_PLACES) -> Decimal:
+    return x.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def wan(cents: int) -> str:
+    """Cents as 万美元 with exactly two decimals and no separators: 1931853900 → '1931.85'...
+    (report.md: `193185.39`)."""
+    return f"{round_half_up(Decimal(cents) / CENTS_PER_WAN)}"
+
+
+def percent(numerator: int, denominator: int) -> Decimal | None:
+    """numerator / denominator × 100, unrounded; None when the denominator is zero."""
+    if not denominator:
+        return None
+    return Decimal(numerator) * 100 / Decimal(denominator)
+
+
+def growth(current: int, previous: int | None) -> Decimal | None:
+    """Year-on-year growth in %, unrounded (report.md: g = (current / previous − 1) × 100);
+    None when the previous value is zero or absent."""
+    if not previous:
+        return None
+    return (Decimal(current) / Decimal(previous) - 1) * 100

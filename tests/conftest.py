@@ -1,0 +1,59 @@
+"""Shared fixtures: the sample city of shared/examples (beside the repository, as CI lays
+it out), fresh stores, and a helper to run the real ``shumao`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shumao.ingest.importer import import_files
+from shumao.store import connect
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SHUMAO_SHARED", REPO.parent / "shared"))
+SAMPLE = SHARED / "examples" / "sample_city"
+DATA = Path(__file__).parent / "data"
+SAMPLE_FILES = [SAMPLE / f for f in ("enterprises.csv", "contracts.csv", "executions.csv")]
+
+
+def pytest_configure(config):
+    if not SAMPLE.is_dir():
+        raise pytest.UsageError(f"shared/examples/sample_city not found at {SAMPLE}")
+
+
+@pytest.fixture
+def store(tmp_path):
+    with connect(tmp_path / "store.duckdb") as s:
+        yield s
+
+
+@pytest.fixture
+def sample_store(store):
+    result = import_files(store, SAMPLE_FILES)
+    assert result.ok, result.errors
+    return store
+
+
+def snapshot(store) -> dict[str, list[tuple]]:
+    """Every record of every table, in key order (batch ids left out)."""
+    out = {}
+    for table, key in (("enterprises", "enterprise_id"), ("contracts", "contract_id"),
+                       ("executions", "execution_id"), ("rates", "currency, month")):
+        cols = [r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "batch_id"]
+        out[table] = store.con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {key}").fetchall()
+    return out
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "shumao", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=600)
+
+
+def run_json(*args: str, **kw) -> tuple[int, dict]:
+    p = run_cli(*args, "--json", **kw)
+    return p.returncode, json.loads(p.stdout)

@@ -1,0 +1,65 @@
+"""Re-importing any valid batch changes nothing (hypothesis); --replace replaces."""
+
+from __future__ import annotations
+
+import csv
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shumao.ingest.importer import import_files
+from shumao.store import connect
+from tests.conftest import SAMPLE_FILES, snapshot
+
+ENTERPRISE = "9199010289MXMRUW8P"
+HEADER = ["contract_id", "enterprise_id", "signed_on", "client_country", "category", "amount",
+          "currency", "status"]
+
+contract = st.tuples(
+    st.dates(min_value=__import__("datetime").date(2020, 1, 1),
+             max_value=__import__("datetime").date(2025, 12, 31)),
+    st.sampled_from(["JP", "日本", "USA", "中国香港", "CN", "荷兰", "sg"]),
+    st.sampled_from(["ITO", "BPO", "KPO", "信息技术外包"]),
+    st.integers(min_value=0, max_value=10**12),
+    st.sampled_from(["approved", "待审核", "退回", ""]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(contract, min_size=1, max_size=30), dup=st.booleans())
+def test_reimport_changes_nothing(tmp_path_factory, rows, dup):
+    folder = tmp_path_factory.mktemp("batch")
+    path = folder / "contracts.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
+        for i, (d, country, cat, cents, status) in enumerate(rows):
+            w.writerow([f"H{i}", ENTERPRISE, d.isoformat(), country, cat,
+                        f"{cents // 100}.{cents % 100:02d}", "USD", status])
+            if dup and i == 0:      # an identical duplicate collapses, counted as such
+                w.writerow([f"H{i}", ENTERPRISE, d.isoformat(), country, cat,
+                            f"{cents // 100}.{cents % 100:02d}", "USD", status])
+    with connect(folder / "s.duckdb") as store:
+        assert import_files(store, SAMPLE_FILES).ok
+        first = import_files(store, [path])
+        assert first.ok, first.errors
+        assert first.counts["contracts"]["new"] == len(rows)
+        assert first.counts["contracts"]["duplicates"] == int(dup)
+        before, batches = snapshot(store), store.counts()["batches"]
+        again = import_files(store, [path])
+        assert again.ok and again.counts["contracts"]["unchanged"] == len(rows)
+        assert again.counts["contracts"]["new"] == again.counts["contracts"]["replaced"] == 0
+        assert snapshot(store) == before and store.counts()["batches"] == batches
+
+
+def test_replace(tmp_path, sample_store):
+    from tests.conftest import DATA
+
+    changed = DATA / "contracts-changed-record.csv"
+    assert not import_files(sample_store, [changed]).ok
+    result = import_files(sample_store, [changed], replace=True)
+    assert result.ok and result.counts["contracts"]["replaced"] == 1
+    cents = sample_store.con.execute(
+        "SELECT amount_cents FROM contracts WHERE contract_id = 'SL20230001'").fetchall()
+    assert cents == [(57856936,)]
+    assert sample_store.counts()["contracts"] == 92

@@ -1,0 +1,90 @@
+"""Every issue code has a specimen file named after its defect (tests/data/<kind>-<code>.csv),
+imported on top of the sample city: exactly the expected (file, row, column, code) come out,
+and an error leaves the store as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shumao.ingest.importer import import_files
+from shumao.ingest.issues import CATALOGUE
+from tests.conftest import DATA, snapshot
+
+TODAY = dt.date(2026, 11, 27)
+
+# specimen → the issues it must give: (row, column, code)
+EXPECTED = {
+    "enterprises-bad-credit-code.csv": [(3, "enterprise_id", "bad-credit-code")],
+    "enterprises-unknown-nature.csv": [(2, "nature", "unknown-nature")],
+    "enterprises-missing-value.csv": [(2, "name", "missing-value")],
+    "contracts-unknown-country.csv": [(3, "client_country", "unknown-country")],
+    "contracts-unknown-category.csv": [(2, "category", "unknown-category")],
+    "contracts-unknown-currency.csv": [(2, "currency", "unknown-currency")],
+    "contracts-unknown-status.csv": [(2, "status", "unknown-status")],
+    "contracts-currency-conflict.csv": [(2, "currency", "currency-conflict")],
+    "contracts-bad-number.csv": [(2, "amount", "bad-number")],
+    "contracts-negative-amount.csv": [(2, "amount", "negative-amount")],
+    "contracts-fraction-of-cent.csv": [(2, "amount", "fraction-of-cent")],
+    "contracts-bad-date.csv": [(2, "signed_on", "bad-date")],
+    "contracts-impossible-date.csv": [(2, "signed_on", "impossible-date")],
+    "contracts-unknown-enterprise.csv": [(2, "enterprise_id", "unknown-enterprise")],
+    "contracts-missing-rate.csv": [(2, "currency", "missing-rate")],
+    "contracts-duplicate-id.csv": [(2, "contract_id", "duplicate-id"),
+                                   (3, "contract_id", "duplicate-id"),
+                                   (4, "contract_id", "duplicate-id")],
+    "contracts-changed-record.csv": [(2, "contract_id", "changed-record")],
+    "contracts-future-date.csv": [(2, "signed_on", "future-date")],
+    "contracts-missing-column.csv": [(1, "category", "missing-column")],
+    "executions-unknown-contract.csv": [(2, "contract_id", "unknown-contract")],
+    "executions-exceeds-contract.csv": [(3, "amount", "exceeds-contract")],
+    "rates-bad-month.csv": [(2, "month", "bad-month")],
+    "rates-bad-rate.csv": [(2, "usd_per_unit", "bad-rate")],
+    "contracts-unreadable-file.csv": [(None, None, "unreadable-file")],
+    "misc-unknown-file-kind.csv": [(None, None, "unknown-file-kind")],
+}
+
+
+def test_every_code_has_a_specimen():
+    named = {name.split("-", 1)[1].removesuffix(".csv") for name in EXPECTED}
+    assert named == set(CATALOGUE)
+    assert sorted(p.name for p in DATA.glob("*-*.csv")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_specimen(sample_store, name):
+    before = snapshot(sample_store)
+    result = import_files(sample_store, [DATA / name], today=TODAY)
+    found = [(i.row, i.column, i.code) for i in result.errors + result.warnings]
+    assert found == EXPECTED[name]
+    for i in result.errors + result.warnings:
+        assert i.file == name and i.message and not i.message.isascii()
+    if result.errors:
+        assert not result.ok
+        assert snapshot(sample_store) == before       # all or nothing
+    else:
+        assert result.ok                              # warnings do not stop an import
+
+
+def test_messages_name_the_value_and_header(sample_store):
+    result = import_files(sample_store, [DATA / "contracts-unknown-country.csv"], today=TODAY)
+    (issue,) = result.errors
+    assert issue.value == "火星国" and "火星国" in issue.message
+    result = import_files(sample_store, [DATA / "contracts-bad-number.csv"], today=TODAY)
+    assert "amount" in result.errors[0].message or "12a4" in result.errors[0].message
+
+
+def test_all_defects_together_are_all_reported_and_nothing_changes(sample_store):
+    before = snapshot(sample_store)
+    files = sorted(DATA.glob("*-*.csv"))
+    result = import_files(sample_store, files, today=TODAY)
+    assert not result.ok
+    codes = {i.code for i in result.errors + result.warnings}
+    # every error specimen's code appears; cross-file effects may add more, never fewer
+    for name, expected in EXPECTED.items():
+        for _, _, code in expected:
+            if CATALOGUE[code][0] == "error":
+                assert code in codes, name
+    assert snapshot(sample_store) == before
+    assert sample_store.counts()["batches"] == 1

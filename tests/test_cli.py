@@ -1,0 +1,99 @@
+"""The real ``shumao`` command, as scripts use it (cli.md): exit codes, --json shapes,
+--errors-out, and a store that survives a killed import."""
+
+from __future__ import annotations
+
+import csv
+import signal
+import subprocess
+import sys
+import time
+
+from python_calamine import CalamineWorkbook
+
+from shumao.store import connect
+from shumao.synth import Plan, generate
+from tests.conftest import DATA, SAMPLE_FILES, run_cli, run_json
+
+
+def test_import_status_and_reimport(tmp_path):
+    db = tmp_path / "s.duckdb"
+    code, result = run_json("import", *SAMPLE_FILES, "--db", db)
+    assert code == 0 and result["ok"] and result["errors"] == []
+    assert {k: v["new"] for k, v in result["counts"].items()} == {
+        "enterprises": 7, "contracts": 92, "executions": 123, "rates": 0}
+    code, status = run_json("status", "--db", db)
+    assert code == 0
+    assert (status["enterprises"], status["contracts"], status["executions"]) == (7, 92, 123)
+    assert status["batches"] == 1 and status["rates"] == 0
+    assert status["signed_on"] == ["2023-01-01", "2024-12-07"]
+    assert status["executed_on"] == ["2023-01-09", "2024-11-28"]
+    code, again = run_json("import", *SAMPLE_FILES, "--db", db)
+    assert code == 0
+    assert {k: v["unchanged"] for k, v in again["counts"].items()} == {
+        "enterprises": 7, "contracts": 92, "executions": 123, "rates": 0}
+    assert run_json("status", "--db", db)[1] == status
+
+
+def test_rejected_batch_json_and_errors_out(tmp_path):
+    db = tmp_path / "s.duckdb"
+    assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
+    before = run_json("status", "--db", db)[1]
+    files = sorted(DATA.glob("*-*.csv"))
+    for out in (tmp_path / "问题.csv", tmp_path / "问题.xlsx"):
+        code, result = run_json("import", *files, "--db", db, "--errors-out", out)
+        assert code == 1 and result["ok"] is False
+        assert set(result) >= {"ok", "counts", "errors", "warnings"}
+        assert set(result["counts"]) == {"enterprises", "contracts", "executions", "rates"}
+        for issue in result["errors"] + result["warnings"]:
+            assert set(issue) >= {"file", "row", "column", "value", "code", "message"}
+        first = next(i for i in result["errors"] if i["code"] == "unknown-country")
+        assert first == {**first, "file": "contracts-unknown-country.csv", "row": 3,
+                         "column": "client_country", "value": "火星国"}
+        n = len(result["errors"]) + len(result["warnings"])
+        if out.suffix == ".csv":
+            with out.open(encoding="utf-8-sig") as f:
+                rows = list(csv.reader(f))
+        else:
+            rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题清单").to_python()
+        assert rows[0][:4] == ["文件", "工作表", "行", "列"] and len(rows) == n + 1
+    assert run_json("status", "--db", db)[1] == before
+
+
+def test_human_output_is_chinese(tmp_path):
+    p = run_cli("import", DATA / "contracts-unknown-country.csv", "--db", tmp_path / "s.duckdb")
+    assert p.returncode == 1
+    assert "导入未执行" in p.stdout and "火星国" in p.stdout
+
+
+def test_usage_errors_exit_2(tmp_path):
+    p = run_cli("import", tmp_path / "nope.csv")
+    assert p.returncode == 2 and "找不到文件" in p.stderr
+    p = run_cli("import", "--bogus")
+    assert p.returncode == 2 and "用法错误" in p.stderr
+
+
+def test_killed_import_leaves_store_as_it_was(tmp_path):
+    """SIGKILL at several moments of a large import: the store opens and holds either
+    everything from before or everything after, never part of it."""
+    files = generate(tmp_path / "big", Plan(enterprises=200, executions=150_000, seed=3))
+    paths = [files[k] for k in ("enterprises", "contracts", "executions")]
+    db = tmp_path / "s.duckdb"
+    assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
+    before = (7, 92, 123)
+    after = (207, 92 + 37_500, 123 + 150_000)
+    seen = set()
+    for delay in (0.3, 0.8, 1.3, 1.8, 2.5):
+        proc = subprocess.Popen([sys.executable, "-m", "shumao", "import", *map(str, paths),
+                                 "--db", str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with connect(db) as store:
+            c = store.counts()
+            state = (c["enterprises"], c["contracts"], c["executions"])
+        assert state in (before, after)
+        seen.add(state)
+        if state == after:
+            break
+    assert before in seen

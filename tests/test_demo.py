@@ -1,0 +1,27 @@
+"""``shumao demo`` and ``shumao generate`` run end to end on a fresh folder."""
+
+import csv
+
+from shumao.model.credit import is_valid
+from tests.conftest import run_cli
+
+
+def test_demo(tmp_path):
+    p = run_cli("demo", "--out", tmp_path / "demo")
+    assert p.returncode == 0, p.stderr
+    assert "数据库汇总" in p.stdout and "合同执行" in p.stdout
+    assert (tmp_path / "demo" / "demo.duckdb").exists()
+
+
+def test_generate_is_valid_and_sized(tmp_path):
+    p = run_cli("generate", "--out", tmp_path, "--enterprises", "40", "--executions", "3000", "--seed", "5")
+    assert p.returncode == 0, p.stderr
+    with (tmp_path / "executions.csv").open(encoding="utf-8") as f:
+        assert sum(1 for _ in f) == 3001
+    with (tmp_path / "enterprises.csv").open(encoding="utf-8") as f:
+        ents = list(csv.DictReader(f))
+    assert len(ents) == 40 and all(is_valid(e["enterprise_id"]) for e in ents)
+    with (tmp_path / "contracts.csv").open(encoding="utf-8") as f:
+        countries = [r["client_country"] for r in csv.DictReader(f)]
+    offshore = [c for c in countries if c != "CN"]
+    assert max(set(offshore), key=offshore.count) == "JP"
