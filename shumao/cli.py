@@ -31,6 +31,12 @@ KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同
 SHOWN_ISSUES = 50
 
 
+def _demo_period():
+    from shumao.model.periods import Period
+
+    return Period.parse("2024-01..2024-09")
+
+
 @app.callback()
 def _main(debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的调用栈")] = False):
     STATE["debug"] = debug
@@ -115,6 +121,48 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 @app.command()
+def report(
+    period: Annotated[str, typer.Option("--period", help="时期：2024-03、2024Q2、2024H1、2024、2024-01..2024-09")],
+    db: DbOption = None,
+    region: Annotated[str, typer.Option(help="地区名称，如 大连市")] = "本市",
+    short: Annotated[str, typer.Option(help="简称，如 我市")] = "我市",
+    source: Annotated[str, typer.Option(help="数据来源")] = "商务部服务外包统一平台",
+    bri: Annotated[Optional[str], typer.Option(
+        help="“一带一路”口径：route65（沿线国家）或 partners（共建国家）；默认按时期")] = None,
+    relative: Annotated[bool, typer.Option("--relative", help="用“今年”代替年份")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text 或 json")] = "text",
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="写入文件（默认输出到屏幕）")] = None,
+) -> None:
+    """数据月报：按 report.md 的口径与措辞生成。"""
+    from shumao.indicators import Settings, compute
+    from shumao.indicators.checks import consistency, disclosure
+    from shumao.model.periods import Period
+    from shumao.report.data import as_dict
+    from shumao.report.narrative import text
+    from shumao.store import connect
+
+    if fmt not in ("text", "json"):
+        raise InputError(f"--format 只能是 text 或 json（收到“{fmt}”）")
+    if bri not in (None, "route65", "partners"):
+        raise InputError(f"--bri 只能是 route65 或 partners（收到“{bri}”）")
+    p = Period.parse(period)
+    settings = Settings(region=region, short=short, source=source, bri=bri, relative=relative)
+    with connect(db, read_only=True) as store:
+        ind = compute(store.ibis(), p, settings)
+    if not ind.has_data:
+        raise ContentError(f"{p.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
+    body = (json.dumps(as_dict(ind), ensure_ascii=False, indent=2) + "\n") if fmt == "json" else text(ind)
+    if out_file:
+        out_file.write_text(body, encoding="utf-8")
+    else:
+        sys.stdout.write(body)
+    if fmt == "text":
+        for c in consistency(ind) + disclosure(ind):
+            if not c.ok:
+                err.print(f"[yellow]提示：{c.message}[/]")
+
+
+@app.command()
 def generate(
     out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")],
     enterprises: Annotated[int, typer.Option(min=1, help="企业数")] = 50,
@@ -142,8 +190,11 @@ def _generate(out_dir: Path, plan) -> dict:
 
 @app.command()
 def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（默认 ./demo）")] = None) -> None:
-    """演示：生成模拟数据 → 导入到新数据库 → 显示汇总。"""
+    """演示：生成模拟数据 → 导入到新数据库 → 汇总 → 数据月报。"""
+    from shumao.indicators import Settings, compute
+    from shumao.indicators.checks import consistency
     from shumao.ingest.importer import import_files
+    from shumao.report.narrative import text
     from shumao.store import connect
     from shumao.store.summary import summary
     from shumao.synth import Plan
@@ -162,9 +213,15 @@ def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出�
         if not result.ok:
             raise typer.Exit(1)
         s = summary(store)
+        ind = compute(store.ibis(), _demo_period(), Settings(region="示例市", short="我市"))
     out.print(f"[bold]3. 数据库汇总[/]：企业 {s['enterprises']} 家，合同 {s['contracts']} 份，"
               f"执行记录 {s['executions']} 条；签约日期 {s['signed_on'][0]} 至 {s['signed_on'][1]}，"
               f"执行日期 {s['executed_on'][0]} 至 {s['executed_on'][1]}。")
+    out.print(f"[bold]4. 数据月报[/]（{_demo_period().words()}）\n")
+    out.print(text(ind), end="", soft_wrap=True, markup=False)
+    for c in consistency(ind):
+        if not c.ok:
+            out.print(f"[red]核对未通过：{c.message}[/]")
 
 
 @bench_app.command("import")

@@ -10,6 +10,8 @@ def test_demo(tmp_path):
     p = run_cli("demo", "--out", tmp_path / "demo")
     assert p.returncode == 0, p.stderr
     assert "数据库汇总" in p.stdout and "合同执行" in p.stdout
+    assert "【数据月报】" in p.stdout and "2024年前三季度示例市服务外包合同签约额（包含在岸）" in p.stdout
+    assert "核对未通过" not in p.stdout
     assert (tmp_path / "demo" / "demo.duckdb").exists()
 
 

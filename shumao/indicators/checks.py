@@ -1,0 +1,57 @@
+"""Checks printed with every report (report.md: Beyond the text): parts add up to totals,
+shares add up within rounding, and the disclosure rule — a figure built from fewer than 3
+enterprises, or with one enterprise above 85 % of it, is flagged before publication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from shumao.indicators.compute import Indicators
+from shumao.model.money import round_half_up
+
+MIN_ENTERPRISES = 3
+DOMINANCE = Decimal(85)
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    ok: bool
+    message: str
+
+
+def consistency(ind: Indicators) -> list[Check]:
+    f = ind.figures
+    natures = ["domestic", "foreign"] + (["hmt"] if ind.settings.hmt_separate else [])
+    sums = [
+        ("onshore-offshore", "在岸 + 离岸 = 合计（签约）", ["signed_onshore", "signed_offshore"], "signed_total"),
+        ("onshore-offshore", "在岸 + 离岸 = 合计（执行）", ["exec_onshore", "exec_offshore"], "exec_total"),
+        ("nature-split", "内资 + 外资 = 离岸（签约）", [f"signed_offshore_{n}" for n in natures], "signed_offshore"),
+        ("nature-split", "内资 + 外资 = 离岸（执行）", [f"exec_offshore_{n}" for n in natures], "exec_offshore"),
+        ("category-split", "ITO + BPO + KPO = 离岸执行", [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")], "exec_offshore"),
+    ]
+    out = []
+    for code, words, parts, total in sums:
+        got = sum(f[p].current for p in parts)
+        out.append(Check(code, got == f[total].current, f"{words}：{got} / {f[total].current} 美分"))
+        if f[total].current:
+            shares = sum(round_half_up(f[p].share) for p in parts)
+            out.append(Check("shares-sum", abs(shares - 100) <= Decimal("0.01") * len(parts),
+                             f"{words} 占比合计 {shares}%"))
+    return out
+
+
+def disclosure(ind: Indicators) -> list[Check]:
+    """Figures that would reveal a single enterprise (statistical confidentiality)."""
+    out = []
+    for fig in ind.figures.values():
+        if not fig.current:
+            continue
+        if fig.enterprises < MIN_ENTERPRISES:
+            out.append(Check("few-enterprises", False,
+                             f"“{fig.name}”仅由{fig.enterprises}家企业构成（少于{MIN_ENTERPRISES}家），发布前请审核"))
+        elif fig.top_enterprise_share is not None and fig.top_enterprise_share > DOMINANCE:
+            out.append(Check("dominant-enterprise", False,
+                             f"“{fig.name}”中单一企业占{round_half_up(fig.top_enterprise_share)}%（超过85%），发布前请审核"))
+    return out

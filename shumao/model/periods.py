@@ -1,0 +1,93 @@
+"""Report periods (report.md): the grammar, the Chinese words, and the same months one
+year earlier.
+
+    2024-03 → 2024年3月          2024Q2 → 2024年二季度      2024H1 → 2024年上半年
+    2024    → 2024年全年         2024-01..2024-09 → 2024年前三季度
+    2024-01..2024-08 → 2024年1-8月   (any other range of months within one year)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from shumao.errors import PeriodError
+
+QUARTER_ZH = "一二三四"
+_FORMS = [
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), lambda y, m: (y, int(m), int(m))),
+    (re.compile(r"^(\d{4})[Qq]([1-4])$"), lambda y, q: (y, 3 * int(q) - 2, 3 * int(q))),
+    (re.compile(r"^(\d{4})[Hh]([12])$"), lambda y, h: (y, 6 * int(h) - 5, 6 * int(h))),
+    (re.compile(r"^(\d{4})$"), lambda y: (y, 1, 12)),
+]
+_RANGE = re.compile(r"^(\d{4})-(\d{1,2})\.\.(\d{4})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The months first..last of one year."""
+
+    year: int
+    first: int
+    last: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        t = text.strip()
+        if m := _RANGE.match(t):
+            y1, m1, y2, m2 = (int(g) for g in m.groups())
+            if y1 != y2:
+                raise PeriodError(f"时期“{text}”跨年：月份区间须在同一年内（如 2024-01..2024-09）")
+            return cls._checked(text, y1, m1, m2)
+        for pattern, build in _FORMS:
+            if m := pattern.match(t):
+                y, *rest = m.groups()
+                year, first, last = build(int(y), *rest)
+                return cls._checked(text, year, first, last)
+        raise PeriodError(f"无法识别的时期“{text}”（应为 2024-03、2024Q2、2024H1、2024 或 2024-01..2024-09）")
+
+    @classmethod
+    def _checked(cls, text: str, year: int, first: int, last: int) -> "Period":
+        if not (1 <= first <= last <= 12) or year < 1900:
+            raise PeriodError(f"时期“{text}”的月份无效")
+        return cls(year, first, last)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.first, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, self.last, calendar.monthrange(self.year, self.last)[1])
+
+    def previous_year(self) -> "Period":
+        return Period(self.year - 1, self.first, self.last)
+
+    @property
+    def months(self) -> int:
+        return self.last - self.first + 1
+
+    def words(self, relative: bool = False) -> str:
+        """The period in Chinese; with ``relative``, the year is 今年 (report.md)."""
+        year = "今年" if relative else f"{self.year}年"
+        f, last = self.first, self.last
+        if f == last:
+            return f"{year}{f}月"
+        if last - f == 2 and f % 3 == 1:
+            return f"{year}{QUARTER_ZH[f // 3]}季度"
+        if (f, last) == (1, 6):
+            return f"{year}上半年"
+        if (f, last) == (7, 12):
+            return f"{year}下半年"
+        if (f, last) == (1, 12):
+            return f"{year}全年"
+        if (f, last) == (1, 9):
+            return f"{year}前三季度"
+        return f"{year}{f}-{last}月"
+
+    def __str__(self) -> str:
+        if self.first == self.last:
+            return f"{self.year}-{self.first:02d}"
+        return f"{self.year}-{self.first:02d}..{self.year}-{self.last:02d}"

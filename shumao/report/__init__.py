@@ -1,0 +1,1 @@
+"""Numbers → Chinese text, tables and charts."""

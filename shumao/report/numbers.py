@@ -1,0 +1,51 @@
+"""Chinese wording of figures (report.md: Arithmetic): 万美元 with two decimals, growth
+rounded half-up from unrounded values, and the phrases for growth and for the top three."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from shumao.model.money import round_half_up, wan
+
+NO_DATA = "上年同期无数据"
+
+
+def pct(x: Decimal | None) -> str:
+    return f"{round_half_up(x if x is not None else Decimal(0))}%"
+
+
+def growth_phrase(g: Decimal | None) -> str:
+    """同比增长g% / 同比下降|g|% / 与上年同期持平 / 上年同期无数据."""
+    if g is None:
+        return NO_DATA
+    r = round_half_up(g)
+    if r > 0:
+        return f"同比增长{r}%"
+    if r < 0:
+        return f"同比下降{-r}%"
+    return "与上年同期持平"
+
+
+def _item(g: Decimal | None) -> str:
+    if g is None:
+        return NO_DATA
+    r = round_half_up(g)
+    return f"增长{r}%" if r > 0 else f"下降{-r}%" if r < 0 else "持平"
+
+
+def growths_phrase(gs: list[Decimal | None]) -> str:
+    """The growth of several items at once (the top partners)."""
+    if len(gs) == 1:
+        return growth_phrase(gs[0])
+    rounded = [None if g is None else round_half_up(g) for g in gs]
+    if all(r is None for r in rounded):
+        return "上年同期均无数据"
+    if all(r is not None and r > 0 for r in rounded):
+        return "同比分别增长" + "、".join(f"{r}%" for r in rounded)
+    if all(r is not None and r < 0 for r in rounded):
+        return "同比分别下降" + "、".join(f"{-r}%" for r in rounded)
+    return "同比分别" + "、".join(_item(g) for g in gs)
+
+
+def money(cents: int) -> str:
+    return f"{wan(cents)}万美元"

@@ -1,0 +1,94 @@
+"""The 数据月报 for every expected_<period>.txt of shared/examples, character for character,
+through the real command; the real-export variant gives the identical text."""
+
+from __future__ import annotations
+
+import pytest
+
+from shumao.indicators import Settings, compute
+from shumao.ingest.importer import import_files
+from shumao.model.periods import Period
+from shumao.report.narrative import text
+from shumao.report.numbers import growth_phrase, growths_phrase
+from shumao.store import connect
+from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli
+from tests.ingest.test_real_export import write_variant
+
+EXPECTED = sorted(SAMPLE.glob("expected_*.txt"))
+SETTINGS = Settings(region="示例市", short="我市")
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("r") / "s.duckdb"
+    assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
+    return db
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
+def test_expected_text(sample_db, expected):
+    period = expected.stem.removeprefix("expected_")
+    p = run_cli("report", "--period", period, "--region", "示例市", "--short", "我市",
+                "--format", "text", "--db", sample_db)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == expected.read_text(encoding="utf-8")
+
+
+def test_real_export_gives_identical_text(tmp_path):
+    files = write_variant(tmp_path)
+    with connect(tmp_path / "v.duckdb") as store:
+        assert import_files(store, files).ok
+        con = store.ibis()
+        for expected in EXPECTED:
+            period = Period.parse(expected.stem.removeprefix("expected_"))
+            assert text(compute(con, period, SETTINGS)) == expected.read_text(encoding="utf-8")
+
+
+def test_bases_relative_and_words(sample_store):
+    con = sample_store.ibis()
+    p = Period.parse("2024")
+    route = text(compute(con, p, Settings(region="示例市", bri="route65")))
+    assert "“一带一路”沿线国家" in route and "共建国家" not in route
+    partners = text(compute(con, p, Settings(region="示例市", bri="partners", relative=True)))
+    assert "“一带一路”共建国家" in partners and "今年全年" in partners and "2024年" not in partners
+    early = compute(con, Period.parse("2023-01"), SETTINGS)       # no 2022 data at all
+    assert all(f.previous is None for f in early.figures.values())
+    assert "上年同期无数据" in text(early)
+
+
+def test_growth_words():
+    from decimal import Decimal as D
+    assert growth_phrase(D("38.695")) == "同比增长38.70%"
+    assert growth_phrase(D("-20.871")) == "同比下降20.87%"
+    assert growth_phrase(D("0.004")) == "与上年同期持平"
+    assert growth_phrase(None) == "上年同期无数据"
+    assert growths_phrase([D(1), D(2), D(3)]) == "同比分别增长1.00%、2.00%、3.00%"
+    assert growths_phrase([D(-1), D(-2), D(-3)]) == "同比分别下降1.00%、2.00%、3.00%"
+    assert growths_phrase([None, None, None]) == "上年同期均无数据"
+    assert growths_phrase([D(1), D("-2"), D(0), None]) == "同比分别增长1.00%、下降2.00%、持平、上年同期无数据"
+
+
+def test_fewer_than_three_partners(tmp_path):
+    with connect(tmp_path / "s.duckdb") as store:
+        assert import_files(store, SAMPLE_FILES).ok
+        store.con.execute("UPDATE contracts SET client_country = 'CN' WHERE client_country NOT IN ('JP', 'US')")
+        words = text(compute(store.ibis(), Period.parse("2024"), SETTINGS))
+        assert "接包合同执行额前两位的是日本、美国，分别是" in words
+        store.con.execute("UPDATE contracts SET client_country = 'CN' WHERE client_country = 'US'")
+        words = text(compute(store.ibis(), Period.parse("2024"), SETTINGS))
+        assert "接包合同执行额第一位的是日本，为" in words
+        store.con.execute("UPDATE contracts SET client_country = 'CN'")
+        assert "暂无离岸接包合同执行额" in text(compute(store.ibis(), Period.parse("2024"), SETTINGS))
+
+
+def test_json_and_no_data(sample_db):
+    import json
+
+    p = run_cli("report", "--period", "2024Q2", "--format", "json", "--db", sample_db)
+    data = json.loads(p.stdout)
+    assert data["figures"]["signed_total"]["current"] == "391.37"
+    assert data["figures"]["signed_total"]["growth"] == "40.01"
+    assert data["figures"]["exec_offshore_foreign"]["share"] == "45.91"
+    assert [x["name"] for x in data["partners"][:3]] == ["日本", "新加坡", "马来西亚"]
+    p = run_cli("report", "--period", "2019", "--db", sample_db)
+    assert p.returncode == 1 and "没有已审核通过" in p.stderr and p.stdout == ""
