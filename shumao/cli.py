@@ -129,6 +129,8 @@ def report(
     source: Annotated[str, typer.Option(help="数据来源")] = "商务部服务外包统一平台",
     bri: Annotated[Optional[str], typer.Option(
         help="“一带一路”口径：route65（沿线国家）或 partners（共建国家）；默认按时期")] = None,
+    bri_file: Annotated[Optional[Path], typer.Option(
+        "--bri-file", help="自定义“一带一路”国家名单（CSV：country 列，可选 joined_on/left_on）")] = None,
     relative: Annotated[bool, typer.Option("--relative", help="用“今年”代替年份")] = False,
     fmt: Annotated[str, typer.Option("--format", help="text 或 json")] = "text",
     out_file: Annotated[Optional[Path], typer.Option("--out", help="写入文件（默认输出到屏幕）")] = None,
@@ -136,6 +138,7 @@ def report(
     """数据月报：按 report.md 的口径与措辞生成。"""
     from shumao.indicators import Settings, compute
     from shumao.indicators.checks import consistency, disclosure
+    from shumao.model.codes import load_group
     from shumao.model.periods import Period
     from shumao.report.data import as_dict
     from shumao.report.narrative import text
@@ -146,7 +149,9 @@ def report(
     if bri not in (None, "route65", "partners"):
         raise InputError(f"--bri 只能是 route65 或 partners（收到“{bri}”）")
     p = Period.parse(period)
-    settings = Settings(region=region, short=short, source=source, bri=bri, relative=relative)
+    group = load_group(bri_file) if bri_file else None
+    settings = Settings(region=region, short=short, source=source, bri=bri, relative=relative,
+                        bri_group=group)
     with connect(db, read_only=True) as store:
         ind = compute(store.ibis(), p, settings)
     if not ind.has_data:

@@ -92,3 +92,20 @@ def test_json_and_no_data(sample_db):
     assert [x["name"] for x in data["partners"][:3]] == ["日本", "新加坡", "马来西亚"]
     p = run_cli("report", "--period", "2019", "--db", sample_db)
     assert p.returncode == 1 and "没有已审核通过" in p.stderr and p.stdout == ""
+
+
+def test_user_group_file(sample_db, tmp_path):
+    group = tmp_path / "my_bri.csv"
+    group.write_text("# 自定义名单\ncountry\n日本\n", encoding="utf-8")
+    p = run_cli("report", "--period", "2024", "--bri", "partners", "--bri-file", group,
+                "--format", "json", "--db", sample_db)
+    assert p.returncode == 0, p.stderr
+    import json
+
+    data = json.loads(p.stdout)
+    japan = next(x for x in data["partners"] if x["country"] == "JP")
+    assert data["figures"]["exec_bri"]["current"] == japan["current"] == "262.58"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("country\n火星国\n", encoding="utf-8")
+    p = run_cli("report", "--period", "2024", "--bri-file", bad, "--db", sample_db)
+    assert p.returncode == 2 and "火星国" in p.stderr
