@@ -10,6 +10,7 @@ the exact integer cents (report.md: from unrounded values).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -201,13 +202,7 @@ def _partners(t) -> list[Partner]:
 
 
 def _int(v) -> int:
-    if v is None:
+    """A sum as the backend returns it: NULL or NaN (no rows) is 0."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
         return 0
-    try:
-        import math
-
-        if isinstance(v, float) and math.isnan(v):
-            return 0
-    except TypeError:
-        pass
     return int(v)
