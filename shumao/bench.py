@@ -66,3 +66,59 @@ def bench_import(executions: int, log: Callable[[str], None] = lambda m: None) -
     return {"step": "import", "executions": executions, "seconds": round(ours_s, 3),
             "baseline_seconds": round(base_s, 3), "ratio": round(ours_s / base_s, 2),
             "peak_rss_mb": round(rss, 1), "baseline": "DuckDB read_csv 读入同样三个文件并建表"}
+
+# report.md's totals for a year and the year before, by hand: the yardstick for one report
+BASELINE_REPORT = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True, config={"autoinstall_known_extensions": False})
+con.execute('''
+WITH x AS (
+  SELECT 'signed' AS m, c.signed_on AS d, c.client_country AS cc, c.category AS cat,
+         e.nature AS nat, c.enterprise_id AS eid, c.amount_cents AS a
+  FROM contracts c JOIN enterprises e USING (enterprise_id) WHERE c.status = 'approved'
+  UNION ALL
+  SELECT 'exec', x.executed_on, c.client_country, c.category, e.nature, c.enterprise_id, x.amount_cents
+  FROM executions x JOIN contracts c USING (contract_id) JOIN enterprises e USING (enterprise_id)
+  WHERE x.status = 'approved' AND c.status = 'approved')
+SELECT year(d) AS y, m, sum(a) AS total, sum(a) FILTER (cc <> 'CN') AS offshore,
+       sum(a) FILTER (cc <> 'CN' AND nat = 'domestic') AS dom,
+       sum(a) FILTER (cc <> 'CN' AND nat <> 'domestic') AS frn,
+       sum(a) FILTER (cc <> 'CN' AND cat = 'ITO') AS ito, sum(a) FILTER (cc <> 'CN' AND cat = 'BPO') AS bpo,
+       sum(a) FILTER (cc <> 'CN' AND cat = 'KPO') AS kpo, count(*) AS n, count(DISTINCT eid) AS ents
+FROM x WHERE d BETWEEN DATE '2023-01-01' AND DATE '2024-12-31' GROUP BY ALL ORDER BY ALL''').fetchall()
+"""
+REPEAT = 3
+
+
+def best_of(argv: list[str], n: int = REPEAT) -> tuple[float, float]:
+    runs = [run_process(argv) for _ in range(n)]
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def report_store(executions: int, log: Callable[[str], None]) -> Path:
+    """A store holding the benchmark data of that size, built once with ``shumao import``."""
+    files = dataset(executions, log)
+    db = cache_dir() / f"report-{executions}.duckdb"
+    if not db.exists():
+        log(f"建立基准数据库：shumao import → {db}")
+        tmp = db.with_suffix(".partial.duckdb")
+        tmp.unlink(missing_ok=True)
+        run_process([sys.executable, "-m", "shumao", "import",
+                     *(str(files[k]) for k in ("enterprises", "contracts", "executions")),
+                     "--db", str(tmp)])
+        tmp.rename(db)
+    return db
+
+
+def bench_report(executions: int, log: Callable[[str], None] = lambda m: None) -> dict:
+    """One full report of 2024 (every figure, both years, partners, disclosure) as JSON,
+    against one hand-written SQL query of the same totals; best of three each."""
+    db = report_store(executions, log)
+    log("计时：DuckDB 手写 SQL（独立进程，取三次最快）")
+    base_s, _ = best_of([sys.executable, "-c", BASELINE_REPORT, str(db)])
+    log("计时：shumao report（独立进程，取三次最快）")
+    ours_s, rss = best_of([sys.executable, "-m", "shumao", "report", "--period", "2024",
+                           "--format", "json", "--db", str(db)])
+    return {"step": "report", "executions": executions, "seconds": round(ours_s, 3),
+            "baseline_seconds": round(base_s, 3), "ratio": round(ours_s / base_s, 2),
+            "peak_rss_mb": round(rss, 1), "baseline": "一条手写 DuckDB SQL 计算同样的合计"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -29,12 +30,6 @@ DbOption = Annotated[Optional[Path], typer.Option("--db", help="数据库文件�
 JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本读取）")]
 KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率"}
 SHOWN_ISSUES = 50
-
-
-def _demo_period():
-    from shumao.model.periods import Period
-
-    return Period.parse("2024-01..2024-09")
 
 
 @app.callback()
@@ -120,9 +115,29 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     out.print(t)
 
 
+REPORT_FORMATS = ("text", "md", "html", "xlsx", "json")
+PeriodOption = Annotated[str, typer.Option(
+    "--period", help="时期：2024-03、2024Q2、2024H1、2024、2024-01..2024-09")]
+
+
+def _settings(region, short, source, bri, bri_file, relative, group_files=()):
+    from shumao.indicators import Settings
+    from shumao.model.codes import load_group
+
+    if bri not in (None, "route65", "partners"):
+        raise InputError(f"--bri 只能是 route65 或 partners（收到“{bri}”）")
+    group = load_group(bri_file) if bri_file else None
+    return Settings(region=region, short=short, source=source, bri=bri, relative=relative,
+                    bri_group=group, groups=tuple(load_group(f) for f in group_files or ()))
+
+
+GroupOption = Annotated[Optional[list[Path]], typer.Option(
+    "--group", help="自定义国家组文件（可多次指定），每组增加指标 exec_group_<文件名>")]
+
+
 @app.command()
 def report(
-    period: Annotated[str, typer.Option("--period", help="时期：2024-03、2024Q2、2024H1、2024、2024-01..2024-09")],
+    period: PeriodOption,
     db: DbOption = None,
     region: Annotated[str, typer.Option(help="地区名称，如 大连市")] = "本市",
     short: Annotated[str, typer.Option(help="简称，如 我市")] = "我市",
@@ -131,40 +146,103 @@ def report(
         help="“一带一路”口径：route65（沿线国家）或 partners（共建国家）；默认按时期")] = None,
     bri_file: Annotated[Optional[Path], typer.Option(
         "--bri-file", help="自定义“一带一路”国家名单（CSV：country 列，可选 joined_on/left_on）")] = None,
+    group: GroupOption = None,
     relative: Annotated[bool, typer.Option("--relative", help="用“今年”代替年份")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text 或 json")] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="text、md、html、xlsx 或 json")] = "text",
     out_file: Annotated[Optional[Path], typer.Option("--out", help="写入文件（默认输出到屏幕）")] = None,
 ) -> None:
-    """数据月报：按 report.md 的口径与措辞生成。"""
-    from shumao.indicators import Settings, compute
+    """数据月报：按 report.md 的口径与措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）。"""
+    from shumao.indicators import compute, monthly
     from shumao.indicators.checks import consistency, disclosure
-    from shumao.model.codes import load_group
     from shumao.model.periods import Period
+    from shumao.report import formats
     from shumao.report.data import as_dict
     from shumao.report.narrative import text
     from shumao.store import connect
 
-    if fmt not in ("text", "json"):
-        raise InputError(f"--format 只能是 text 或 json（收到“{fmt}”）")
-    if bri not in (None, "route65", "partners"):
-        raise InputError(f"--bri 只能是 route65 或 partners（收到“{bri}”）")
+    if fmt not in REPORT_FORMATS:
+        raise InputError(f"--format 只能是 {'、'.join(REPORT_FORMATS)}（收到“{fmt}”）")
+    if fmt == "xlsx" and out_file is None:
+        raise InputError("XLSX 格式需要用 --out 指定输出文件，如 --out 数据月报.xlsx")
     p = Period.parse(period)
-    group = load_group(bri_file) if bri_file else None
-    settings = Settings(region=region, short=short, source=source, bri=bri, relative=relative,
-                        bri_group=group)
+    settings = _settings(region, short, source, bri, bri_file, relative, group)
     with connect(db, read_only=True) as store:
-        ind = compute(store.ibis(), p, settings)
-    if not ind.has_data:
-        raise ContentError(f"{p.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
-    body = (json.dumps(as_dict(ind), ensure_ascii=False, indent=2) + "\n") if fmt == "json" else text(ind)
-    if out_file:
-        out_file.write_text(body, encoding="utf-8")
+        con = store.ibis()
+        ind = compute(con, p, settings)
+        if not ind.has_data:
+            raise ContentError(f"{p.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
+        series = monthly(con, p) if fmt in ("md", "html", "xlsx") else []
+    if fmt == "xlsx":
+        formats.xlsx(formats.ReportDoc.build(ind, series, with_charts=False), out_file)
+        body = None
+    elif fmt in ("md", "html"):
+        doc = formats.ReportDoc.build(ind, series, with_charts=fmt == "html")
+        body = formats.markdown(doc) if fmt == "md" else formats.html(doc)
+    elif fmt == "json":
+        body = json.dumps(as_dict(ind), ensure_ascii=False, indent=2) + "\n"
     else:
+        body = text(ind)
+    if body is not None and out_file:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(body, encoding="utf-8")
+    elif body is not None:
         sys.stdout.write(body)
-    if fmt == "text":
+    if fmt != "json":  # report.md: the checks go to stderr or into the other formats
         for c in consistency(ind) + disclosure(ind):
             if not c.ok:
                 err.print(f"[yellow]提示：{c.message}[/]")
+    if out_file:
+        err.print(f"已写出 {out_file}")
+
+
+@app.command()
+def explain(
+    figure: Annotated[str, typer.Argument(help="指标编号，如 exec_offshore、exec_bri、signed_total")],
+    period: PeriodOption,
+    db: DbOption = None,
+    bri: Annotated[Optional[str], typer.Option(help="“一带一路”口径：route65 或 partners")] = None,
+    bri_file: Annotated[Optional[Path], typer.Option("--bri-file", help="自定义“一带一路”国家名单")] = None,
+    group: GroupOption = None,
+    top: Annotated[int, typer.Option(min=1, help="列出贡献最大的企业数")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """核对一个数字：筛选条件、背后的记录数与企业数、贡献最大的企业（仅供内部核对，勿发布）。"""
+    from shumao.indicators import compute, explain as explain_figure
+    from shumao.model.money import round_half_up
+    from shumao.model.periods import Period
+    from shumao.report.numbers import growth_phrase
+    from shumao.report.tables import wan
+    from shumao.store import connect
+
+    p = Period.parse(period)
+    settings = _settings("本市", "我市", "", bri, bri_file, False, group)
+    with connect(db, read_only=True) as store:
+        con = store.ibis()
+        where, people = explain_figure(con, p, figure, settings, top)
+        f = compute(con, p, settings)[figure]
+    share = lambda c: round_half_up(Decimal(c) * 100 / f.current) if f.current else None  # noqa: E731
+    if as_json:
+        print(json.dumps({
+            "figure": figure, "name": f.name, "period": str(p), "filter": where,
+            "current": str(wan(f.current)), "current_cents": f.current,
+            "previous": None if f.previous is None else str(wan(f.previous)),
+            "records": f.records, "enterprises": f.enterprises,
+            "contributors": [{"enterprise_id": c.enterprise_id, "name": c.name,
+                              "current": str(wan(c.current)), "current_cents": c.current,
+                              "share": None if share(c.current) is None else str(share(c.current)),
+                              "records": c.records} for c in people]}, ensure_ascii=False))
+        return
+    unit = "份合同" if figure.startswith("signed") else "笔执行记录"
+    out.print(f"[bold]{f.name}[/]（{figure}），{p.words()}")
+    out.print(f"筛选条件：{where}")
+    out.print(f"本期 {wan(f.current)} 万美元，上年同期 {'—' if f.previous is None else wan(f.previous)} 万美元，"
+              f"{growth_phrase(f.growth)}；{f.records} {unit}，{f.enterprises} 家企业。")
+    t = Table(title=f"贡献最大的 {len(people)} 家企业（仅供内部核对，勿发布）")
+    for col in ("统一社会信用代码", "企业名称", "金额（万美元）", "占比（%）", "记录数"):
+        t.add_column(col, justify="right" if col in ("金额（万美元）", "占比（%）", "记录数") else "left")
+    for c in people:
+        t.add_row(c.enterprise_id, c.name, str(wan(c.current)), str(share(c.current) or "—"), str(c.records))
+    out.print(t)
 
 
 @app.command()
@@ -182,51 +260,46 @@ def generate(
         out.print(f"已写出 {f}")
 
 
-def _generate(out_dir: Path, plan) -> dict:
+def _with_progress(total: int, work):
+    """Run ``work(advance)`` under a Rich progress bar of ``total`` executions (stderr)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from shumao.synth import generate as gen
 
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=err, transient=True) as bar:
-        task = bar.add_task("生成执行记录", total=plan.executions)
-        return gen(out_dir, plan, progress=lambda n: bar.advance(task, n))
+        task = bar.add_task("生成执行记录", total=total)
+        return work(lambda n: bar.advance(task, n))
+
+
+def _generate(out_dir: Path, plan) -> dict:
+    from shumao.synth import generate as gen
+
+    return _with_progress(plan.executions, lambda advance: gen(out_dir, plan, progress=advance))
 
 
 @app.command()
 def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（默认 ./demo）")] = None) -> None:
-    """演示：生成模拟数据 → 导入到新数据库 → 汇总 → 数据月报。"""
-    from shumao.indicators import Settings, compute
+    """演示：生成模拟数据 → 导入到新数据库 → 汇总 → 数据月报（文本、HTML、XLSX）。"""
+    from shumao import demo as demo_
     from shumao.indicators.checks import consistency
-    from shumao.ingest.importer import import_files
     from shumao.report.narrative import text
-    from shumao.store import connect
-    from shumao.store.summary import summary
-    from shumao.synth import Plan
 
-    target = out_dir or Path("demo")
-    target.mkdir(parents=True, exist_ok=True)
-    db = target / "demo.duckdb"
-    for p in target.glob("demo.duckdb*"):
-        p.unlink()
-    out.print(f"[bold]1. 生成模拟填报数据[/] → {target / 'data'}")
-    files = _generate(target / "data", Plan(enterprises=60, executions=8000, seed=2024))
-    out.print(f"[bold]2. 检查并导入[/] → {db}")
-    with connect(db) as store:
-        result = import_files(store, list(files.values()))
-        _print_import(result, None)
-        if not result.ok:
-            raise typer.Exit(1)
-        s = summary(store)
-        ind = compute(store.ibis(), _demo_period(), Settings(region="示例市", short="我市"))
+    d = _with_progress(demo_.PLAN.executions, lambda advance: demo_.run(
+        out_dir or Path("demo"), log=lambda m: out.print(f"[bold]{m}[/]"), progress=advance))
+    _print_import(d.imported, None)
+    if not d.imported.ok:
+        raise typer.Exit(1)
+    s = d.summary
     out.print(f"[bold]3. 数据库汇总[/]：企业 {s['enterprises']} 家，合同 {s['contracts']} 份，"
               f"执行记录 {s['executions']} 条；签约日期 {s['signed_on'][0]} 至 {s['signed_on'][1]}，"
               f"执行日期 {s['executed_on'][0]} 至 {s['executed_on'][1]}。")
-    out.print(f"[bold]4. 数据月报[/]（{_demo_period().words()}）\n")
-    out.print(text(ind), end="", soft_wrap=True, markup=False)
-    for c in consistency(ind):
+    out.print(f"[bold]4. 数据月报[/]（{d.indicators.period.words()}）\n")
+    out.print(text(d.indicators), end="", soft_wrap=True, markup=False)
+    for c in consistency(d.indicators):
         if not c.ok:
             out.print(f"[red]核对未通过：{c.message}[/]")
+    out.print("[bold]5. 输出文件[/]")
+    for kind, path in d.outputs.items():
+        out.print(f"  {kind.upper():5} {path}")
 
 
 @bench_app.command("import")
@@ -236,6 +309,18 @@ def bench_import(
 ) -> None:
     """导入全流程耗时 vs. DuckDB 裸 read_csv（均为独立进程）。"""
     from shumao.bench import bench_import as run
+
+    result = run(executions, log=lambda m: err.print(m))
+    _print_bench(result, as_json)
+
+
+@bench_app.command("report")
+def bench_report(
+    executions: Annotated[int, typer.Option(min=1000, help="执行记录数（合同数为其四分之一）")] = 10_000_000,
+    as_json: JsonOption = False,
+) -> None:
+    """一份完整数据月报的耗时 vs. 一条手写 DuckDB SQL（均为独立进程）。"""
+    from shumao.bench import bench_report as run
 
     result = run(executions, log=lambda m: err.print(m))
     _print_bench(result, as_json)

@@ -21,6 +21,7 @@ def as_dict(ind: Indicators) -> dict:
               "previous_cents": f.previous, "records": f.records, "enterprises": f.enterprises}
         for fid, f in ind.figures.items()}
     partners = [{"country": p.country, "name": country_name(p.country), "current": wan(p.current),
+                 "current_cents": p.current, "previous_cents": p.previous,
                  "previous": wan(p.previous) if p.previous else None, "growth": _r(p.growth)}
                 for p in ind.partners]
     checks = [c.__dict__ for c in consistency(ind) + disclosure(ind)]

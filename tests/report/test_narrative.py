@@ -109,3 +109,22 @@ def test_user_group_file(sample_db, tmp_path):
     bad.write_text("country\n火星国\n", encoding="utf-8")
     p = run_cli("report", "--period", "2024", "--bri-file", bad, "--db", sample_db)
     assert p.returncode == 2 and "火星国" in p.stderr
+
+
+def test_user_groups_add_figures(sample_db, tmp_path):
+    import json
+
+    eu = tmp_path / "欧盟.csv"
+    eu.write_text("# 欧盟（示例）\ncountry\n德国\n法国\nNL\n", encoding="utf-8")
+    p = run_cli("report", "--period", "2024", "--group", eu, "--format", "json", "--db", sample_db)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    fig = data["figures"]["exec_group_欧盟"]
+    cents = {x["country"]: (x["current_cents"], x["previous_cents"]) for x in data["partners"]}
+    assert fig["current_cents"] == sum(cents.get(c, (0, 0))[0] for c in ("DE", "FR", "NL"))
+    assert fig["previous_cents"] == sum(cents.get(c, (0, 0))[1] for c in ("DE", "FR", "NL"))
+    md = run_cli("report", "--period", "2024", "--group", eu, "--format", "md", "--db", sample_db).stdout
+    assert "承接欧盟离岸服务外包执行额" in md
+    # the published text is unchanged by an extra group
+    text = run_cli("report", "--period", "2024", "--group", eu, "--region", "示例市", "--db", sample_db).stdout
+    assert text == (SAMPLE / "expected_2024.txt").read_text(encoding="utf-8")

@@ -1,0 +1,88 @@
+"""md / html / xlsx / json outputs and ``shumao explain``: their structure, not only that a
+file exists."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli
+
+MAIN = (SAMPLE / "expected_2024-01..2024-09.txt").read_text(encoding="utf-8")
+PARAGRAPHS = [p for p in MAIN.split("\n\n") if p.strip()]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("f") / "s.duckdb"
+    assert run_cli("import", *SAMPLE_FILES, "--db", path).returncode == 0
+    return path
+
+
+def report(db, fmt, out=None):
+    args = ["report", "--period", "2024-01..2024-09", "--region", "示例市", "--short", "我市",
+            "--format", fmt, "--db", db] + (["--out", out] if out else [])
+    p = run_cli(*args)
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+def test_markdown(db):
+    md = report(db, "md").stdout
+    for para in PARAGRAPHS:
+        assert para in md
+    assert "| 日本 | 248.64 | 91.71 | 171.13 | 49.64 |" in md
+    assert "## 离岸执行额业务结构" in md and "注：数据来源：商务部服务外包统一平台" in md
+
+
+def test_html_is_self_contained_with_three_charts(db, tmp_path):
+    out = tmp_path / "r.html"
+    report(db, "html", out)
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    for para in PARAGRAPHS[1:]:
+        assert f'<p class="para">{para}</p>' in html
+    assert html.count("<svg") == 3
+    assert re.findall(r'id="chart-(\w+)"', html) == ["partners", "categories", "monthly"]
+    assert not re.search(r'(src|href)="(?!#|data:)', html)          # nothing fetched
+    assert "<metadata>" not in html and "“一带一路”共建国家（已签署合作文件的152国）" in html
+    assert "发布前核对" in html     # the disclosure flags are shown to the clerk
+
+
+def test_xlsx_has_a_sheet_per_breakdown(db, tmp_path):
+    out = tmp_path / "r.xlsx"
+    report(db, "xlsx", out)
+    wb = CalamineWorkbook.from_path(str(out))
+    assert wb.sheet_names == ["数据月报", "主要指标", "国别（地区）", "业务结构", "企业性质", "月度执行"]
+    text = [r[0] for r in wb.get_sheet_by_name("数据月报").to_python()]
+    assert text == PARAGRAPHS
+    partners = wb.get_sheet_by_name("国别（地区）").to_python()
+    assert partners[1][0].startswith("时期：2024年前三季度") and partners[2][0].startswith("单位：万美元")
+    assert partners[3][0] == "国家（地区）"
+    assert partners[4][:4] == ["日本", 248.64, 91.71, 171.13]
+    assert any(str(r[0]).startswith("注：") for r in partners)
+    monthly = wb.get_sheet_by_name("月度执行").to_python()
+    assert [r[0] for r in monthly[4:13]] == [f"{m}月" for m in range(1, 10)]
+
+
+def test_xlsx_needs_out(db):
+    p = run_cli("report", "--period", "2024", "--format", "xlsx", "--db", db)
+    assert p.returncode == 2 and "--out" in p.stderr
+
+
+def test_explain(db):
+    p = run_cli("explain", "exec_bri", "--period", "2024", "--db", db, "--json")
+    assert p.returncode == 0, p.stderr
+    e = json.loads(p.stdout)
+    assert e["current"] == "168.76" and e["enterprises"] == 5 and e["records"] == 14
+    assert "执行日期在2024-01-01至2024-12-31之间" in e["filter"] and "152国" in e["filter"]
+    cents = [c["current_cents"] for c in e["contributors"]]
+    assert cents == sorted(cents, reverse=True) and sum(cents) == e["current_cents"]  # all 5
+    assert e["contributors"][0]["name"] == "示例太平洋（美资）数字服务有限公司"
+    human = run_cli("explain", "signed_offshore", "--period", "2024Q2", "--db", db)
+    assert "筛选条件" in human.stdout and "勿发布" in human.stdout
+    bad = run_cli("explain", "nonsense", "--period", "2024", "--db", db)
+    assert bad.returncode == 2 and "没有指标" in bad.stderr
