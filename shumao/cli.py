@@ -246,6 +246,24 @@ def explain(
 
 
 @app.command()
+def bulletin(
+    content_dir: Annotated[Path, typer.Argument(help="简报内容文件夹（含 bulletin.toml 与各栏目 Markdown 文件）")],
+    db: DbOption = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("简报"),
+    fmts: Annotated[str, typer.Option("--formats", help="输出格式，逗号分隔")] = "pdf,docx,html",
+) -> None:
+    """生成一期简报：数据月报（含图表）、行业资讯、会员风采、协会动态 → PDF、Word、HTML。"""
+    from shumao.bulletin.publish import parse_formats, publish
+    from shumao.store import connect
+
+    formats_ = parse_formats(fmts)
+    with connect(db, read_only=True) as store:
+        done = publish(content_dir, store, out_dir, formats_)
+    for fmt, path in done.items():
+        out.print(f"已写出 {fmt.upper():5} {path}")
+
+
+@app.command()
 def generate(
     out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")],
     enterprises: Annotated[int, typer.Option(min=1, help="企业数")] = 50,
@@ -289,17 +307,17 @@ def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出�
     if not d.imported.ok:
         raise typer.Exit(1)
     s = d.summary
-    out.print(f"[bold]3. 数据库汇总[/]：企业 {s['enterprises']} 家，合同 {s['contracts']} 份，"
+    out.print(f"[bold]4. 数据库汇总[/]：企业 {s['enterprises']} 家，合同 {s['contracts']} 份，"
               f"执行记录 {s['executions']} 条；签约日期 {s['signed_on'][0]} 至 {s['signed_on'][1]}，"
               f"执行日期 {s['executed_on'][0]} 至 {s['executed_on'][1]}。")
-    out.print(f"[bold]4. 数据月报[/]（{d.indicators.period.words()}）\n")
+    out.print(f"[bold]5. 数据月报[/]（{d.indicators.period.words()}）\n")
     out.print(text(d.indicators), end="", soft_wrap=True, markup=False)
     for c in consistency(d.indicators):
         if not c.ok:
             out.print(f"[red]核对未通过：{c.message}[/]")
-    out.print("[bold]5. 输出文件[/]")
+    out.print("[bold]6. 输出文件[/]")
     for kind, path in d.outputs.items():
-        out.print(f"  {kind.upper():5} {path}")
+        out.print(f"  {kind.upper():8} {path}")
 
 
 @bench_app.command("import")

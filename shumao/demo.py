@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from importlib import resources
+
+from shumao.bulletin.publish import publish
 from shumao.indicators import Indicators, Settings, compute, monthly
 from shumao.ingest.importer import ImportResult, import_files
 from shumao.model.periods import Period
@@ -18,6 +21,7 @@ from shumao.synth import Plan, generate
 PERIOD = "2024-01..2024-09"
 PLAN = Plan(enterprises=60, executions=8000, seed=2024)
 SETTINGS = Settings(region="示例市", short="我市")
+CONTENT = resources.files("shumao") / "samples" / "bulletin"   # a sample issue's content folder
 
 
 @dataclass
@@ -53,4 +57,8 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
     demo.outputs["html"].write_text(formats.html(doc), encoding="utf-8")
     demo.outputs["xlsx"] = folder / "数据月报.xlsx"
     formats.xlsx(doc, demo.outputs["xlsx"])
+    log(f"3. 生成简报（内容文件夹 {CONTENT}）→ {folder / '简报'}")
+    with connect(demo.db, read_only=True) as store:
+        for fmt, path in publish(Path(str(CONTENT)), store, folder / "简报").items():
+            demo.outputs[f"简报 {fmt}"] = path
     return demo

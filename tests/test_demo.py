@@ -15,6 +15,9 @@ def test_demo(tmp_path):
     html = (tmp_path / "demo" / "数据月报.html").read_text(encoding="utf-8")
     assert html.count("<svg") == 3 and "【数据月报】" in html
     assert (tmp_path / "demo" / "数据月报.xlsx").stat().st_size > 0
+    issue = sorted(f.suffix for f in (tmp_path / "demo" / "简报").iterdir())
+    assert issue == [".docx", ".html", ".pdf"]
+    assert "简报 PDF" in p.stdout
     assert (tmp_path / "demo" / "demo.duckdb").exists()
 
 

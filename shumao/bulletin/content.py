@@ -1,0 +1,173 @@
+"""Reading a bulletin's content folder (bulletin.md): ``bulletin.toml`` and one Markdown file
+per item with a front-matter block, sections named by their folders.  Anything missing or
+malformed is a ``ContentError`` naming the file and the field, before anything is written.
+
+    2023-08/
+      bulletin.toml                 title, issue, date, publisher; [data] period, region, …
+      行业资讯/01-外商投资环境.md     ---  title / date / source  ---  then the body
+      会员风采/01-某某公司.md         ---  title / type / enterprise_id  ---
+      协会动态/01-产品创新培训.md
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from shumao.errors import ContentError, PeriodError
+from shumao.model.periods import Period
+
+NEWS, MEMBERS, EVENTS = "行业资讯", "会员风采", "协会动态"
+KNOWN_ORDER = (NEWS, MEMBERS, EVENTS)
+REQUIRED = {NEWS: ("title", "date", "source"), MEMBERS: ("title", "type")}
+DEFAULT_REQUIRED = ("title",)
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    period: Period
+    region: str
+    short: str
+    source: str = "商务部服务外包统一平台"
+    relative_year: bool = False
+    bri: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One Markdown file: its front matter and its body."""
+
+    path: Path
+    meta: dict
+    body: str
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["title"])
+
+    def get(self, key: str, default=None):
+        return self.meta.get(key, default)
+
+
+@dataclass(frozen=True)
+class SectionContent:
+    name: str
+    items: list[Item]
+
+
+@dataclass
+class Content:
+    folder: Path
+    title: str
+    issue: str
+    date: dt.date
+    publisher: str
+    data: DataSettings
+    sections: list[SectionContent] = field(default_factory=list)
+
+
+def _err(path: Path, field_: str | None, what: str) -> ContentError:
+    where = f"{path.name}" + (f" 的“{field_}”" if field_ else "")
+    return ContentError(f"{path}：{where}{what}")
+
+
+def _date(value, path: Path, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise _err(path, key, f"不是有效日期（应为 2024-10-20），现为“{value}”") from None
+
+
+def _text(table: dict, key: str, path: Path, required: bool = True) -> str | None:
+    if key not in table or table[key] is None or str(table[key]).strip() == "":
+        if required:
+            raise _err(path, key, "缺失或为空")
+        return None
+    if not isinstance(table[key], (str, int, float)):
+        raise _err(path, key, "应为文字")
+    return str(table[key]).strip()
+
+
+def load_settings(folder: Path) -> Content:
+    path = folder / "bulletin.toml"
+    if not path.is_file():
+        raise ContentError(f"{folder}：缺少 bulletin.toml（刊名、期号、日期、出版单位与数据月报设置）")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise _err(path, None, f"格式错误：{e}") from None
+    data = raw.get("data", raw)      # the data settings may sit in a [data] table or at the top
+    if not isinstance(data, dict):
+        raise _err(path, "data", "应为一个表（[data]）")
+    period_text = _text(data, "period", path)
+    try:
+        period = Period.parse(period_text)
+    except PeriodError as e:
+        raise _err(path, "period", f"无效：{e}") from None
+    bri = _text(data, "bri", path, required=False)
+    if bri not in (None, "route65", "partners"):
+        raise _err(path, "bri", f"只能是 route65 或 partners，现为“{bri}”")
+    relative = data.get("relative_year", False)
+    if not isinstance(relative, bool):
+        raise _err(path, "relative_year", "应为 true 或 false")
+    settings = DataSettings(period, _text(data, "region", path), _text(data, "short", path),
+                            _text(data, "source", path, required=False) or DataSettings.source,
+                            relative, bri)
+    if "date" not in raw:
+        raise _err(path, "date", "缺失或为空")
+    return Content(folder, _text(raw, "title", path), _text(raw, "issue", path),
+                   _date(raw["date"], path, "date"), _text(raw, "publisher", path), settings)
+
+
+def read_item(path: Path, section: str) -> Item:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise _err(path, None, "不是 UTF-8 编码的文本") from None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise _err(path, None, "开头缺少以 --- 包围的文件信息（front matter）")
+    try:
+        end = next(i for i, ln in enumerate(lines[1:], start=1) if ln.strip() == "---")
+    except StopIteration:
+        raise _err(path, None, "文件信息（front matter）没有以 --- 结束") from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as e:
+        raise _err(path, None, f"文件信息（front matter）格式错误：{e}") from None
+    if not isinstance(meta, dict):
+        raise _err(path, None, "文件信息（front matter）应为“键: 值”的形式")
+    for key in REQUIRED.get(section, DEFAULT_REQUIRED):
+        if key != "date":
+            _text(meta, key, path)
+        elif meta.get("date") in (None, ""):
+            raise _err(path, "date", "缺失或为空")
+    if meta.get("date") not in (None, ""):
+        meta["date"] = _date(meta["date"], path, "date")
+    body = "\n".join(lines[end + 1:]).strip()
+    if not body and section != MEMBERS:
+        raise _err(path, None, "正文为空")
+    return Item(path, meta, body)
+
+
+def load(folder: str | Path) -> Content:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ContentError(f"找不到简报内容文件夹：{folder}")
+    content = load_settings(folder)
+    dirs = [d for d in folder.iterdir() if d.is_dir() and not d.name.startswith((".", "_"))]
+    order = sorted(dirs, key=lambda d: (KNOWN_ORDER.index(d.name) if d.name in KNOWN_ORDER
+                                        else len(KNOWN_ORDER), d.name))
+    for d in order:
+        files = sorted(d.glob("*.md"))
+        if files:
+            content.sections.append(SectionContent(d.name, [read_item(f, d.name) for f in files]))
+    return content

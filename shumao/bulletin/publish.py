@@ -1,0 +1,50 @@
+"""``shumao bulletin``: content folder + store → PDF, DOCX and HTML, all or nothing.
+
+Every output is rendered into a temporary folder first and moved into place only when all
+of them succeeded, so a malformed content folder or a failed render leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from shumao.bulletin import content, model
+from shumao.bulletin.docx import write_docx
+from shumao.bulletin.html import write_html, write_pdf
+from shumao.errors import InputError
+from shumao.store import Store
+
+FORMATS = {"pdf": write_pdf, "docx": write_docx, "html": write_html}
+
+
+def parse_formats(text: str) -> list[str]:
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise InputError(f"--formats 只能是 pdf、docx、html 的组合（收到“{text}”）")
+    return list(dict.fromkeys(wanted))
+
+
+def file_stem(doc: model.Document) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "", f"{doc.title}{doc.issue}") or "简报"
+
+
+def publish(folder: str | Path, store: Store, out: str | Path,
+            formats: list[str] = list(FORMATS)) -> dict[str, Path]:
+    doc = model.build(content.load(folder), store)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(doc)
+    with tempfile.TemporaryDirectory(prefix=".shumao-", dir=out) as tmp:
+        staged = {}
+        for fmt in formats:
+            staged[fmt] = Path(tmp) / f"{stem}.{fmt}"
+            FORMATS[fmt](doc, staged[fmt])
+        done = {}
+        for fmt, path in staged.items():
+            done[fmt] = out / path.name
+            shutil.move(path, done[fmt])
+    return done
