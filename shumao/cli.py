@@ -326,10 +326,7 @@ def bench_import(
     as_json: JsonOption = False,
 ) -> None:
     """导入全流程耗时 vs. DuckDB 裸 read_csv（均为独立进程）。"""
-    from shumao.bench import bench_import as run
-
-    result = run(executions, log=lambda m: err.print(m))
-    _print_bench(result, as_json)
+    _bench("import", executions, as_json)
 
 
 @bench_app.command("report")
@@ -338,13 +335,13 @@ def bench_report(
     as_json: JsonOption = False,
 ) -> None:
     """一份完整数据月报的耗时 vs. 一条手写 DuckDB SQL（均为独立进程）。"""
-    from shumao.bench import bench_report as run
-
-    result = run(executions, log=lambda m: err.print(m))
-    _print_bench(result, as_json)
+    _bench("report", executions, as_json)
 
 
-def _print_bench(result: dict, as_json: bool) -> None:
+def _bench(step: str, executions: int, as_json: bool) -> None:
+    from shumao import bench
+
+    result = getattr(bench, f"bench_{step}")(executions, log=lambda m: err.print(m))
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
