@@ -56,8 +56,7 @@ def import_(
         raise InputError("找不到文件：" + "、".join(missing))
     if errors_out and errors_out.suffix.lower() not in (".csv", ".xlsx"):
         raise InputError("--errors-out 只能是 .csv 或 .xlsx 文件")
-    with connect(db) as store:
-        result = import_files(store, files, replace=replace)
+    result = import_files(lambda: connect(db), files, replace=replace)
     if errors_out:
         write_issues(errors_out, result.errors + result.warnings)
     if as_json:
@@ -97,10 +96,9 @@ def _print_import(result, errors_out) -> None:
 def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     """数据库中的记录数与日期范围。"""
     from shumao.store import connect
-    from shumao.store.summary import summary
 
-    with connect(db) as store:
-        s = summary(store)
+    with connect(db, read_only=True) as store:
+        s = store.summary()
     if as_json:
         print(json.dumps(s, ensure_ascii=False))
         return
@@ -118,17 +116,6 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
 REPORT_FORMATS = ("text", "md", "html", "xlsx", "json")
 PeriodOption = Annotated[str, typer.Option(
     "--period", help="时期：2024-03、2024Q2、2024H1、2024、2024-01..2024-09")]
-
-
-def _settings(region, short, source, bri, bri_file, relative, group_files=()):
-    from shumao.indicators import Settings
-    from shumao.model.codes import load_group
-
-    if bri not in (None, "route65", "partners"):
-        raise InputError(f"--bri 只能是 route65 或 partners（收到“{bri}”）")
-    group = load_group(bri_file) if bri_file else None
-    return Settings(region=region, short=short, source=source, bri=bri, relative=relative,
-                    bri_group=group, groups=tuple(load_group(f) for f in group_files or ()))
 
 
 GroupOption = Annotated[Optional[list[Path]], typer.Option(
@@ -152,12 +139,10 @@ def report(
     out_file: Annotated[Optional[Path], typer.Option("--out", help="写入文件（默认输出到屏幕）")] = None,
 ) -> None:
     """数据月报：按 report.md 的口径与措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）。"""
-    from shumao.indicators import compute, monthly
-    from shumao.indicators.checks import consistency, disclosure
     from shumao.model.periods import Period
     from shumao.report import formats
     from shumao.report.data import as_dict
-    from shumao.report.narrative import text
+    from shumao.report.service import ReportSettings, build_report
     from shumao.store import connect
 
     if fmt not in REPORT_FORMATS:
@@ -165,32 +150,27 @@ def report(
     if fmt == "xlsx" and out_file is None:
         raise InputError("XLSX 格式需要用 --out 指定输出文件，如 --out 数据月报.xlsx")
     p = Period.parse(period)
-    settings = _settings(region, short, source, bri, bri_file, relative, group)
+    settings = ReportSettings.from_options(region, short, source, bri, bri_file, tuple(group or ()),
+                                           relative)
     with connect(db, read_only=True) as store:
-        con = store.ibis()
-        ind = compute(con, p, settings)
-        if not ind.has_data:
-            raise ContentError(f"{p.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
-        series = monthly(con, p) if fmt in ("md", "html", "xlsx") else []
+        doc = build_report(store, p, settings, with_charts=fmt == "html")
     if fmt == "xlsx":
-        formats.xlsx(formats.ReportDoc.build(ind, series, with_charts=False), out_file)
+        formats.xlsx(doc, out_file)
         body = None
     elif fmt in ("md", "html"):
-        doc = formats.ReportDoc.build(ind, series, with_charts=fmt == "html")
         body = formats.markdown(doc) if fmt == "md" else formats.html(doc)
     elif fmt == "json":
-        body = json.dumps(as_dict(ind), ensure_ascii=False, indent=2) + "\n"
+        body = json.dumps(as_dict(doc), ensure_ascii=False, indent=2) + "\n"
     else:
-        body = text(ind)
+        body = doc.text
     if body is not None and out_file:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(body, encoding="utf-8")
     elif body is not None:
         sys.stdout.write(body)
     if fmt != "json":  # report.md: the checks go to stderr or into the other formats
-        for c in consistency(ind) + disclosure(ind):
-            if not c.ok:
-                err.print(f"[yellow]提示：{c.message}[/]")
+        for c in doc.flagged:
+            err.print(f"[yellow]提示：{c.message}[/]")
     if out_file:
         err.print(f"已写出 {out_file}")
 
@@ -208,18 +188,17 @@ def explain(
 ) -> None:
     """核对一个数字：筛选条件、背后的记录数与企业数、贡献最大的企业（仅供内部核对，勿发布）。"""
     from shumao.indicators import compute, explain as explain_figure
-    from shumao.model.money import round_half_up
+    from shumao.model.money import round_half_up, wan
     from shumao.model.periods import Period
     from shumao.report.numbers import growth_phrase
-    from shumao.report.tables import wan
+    from shumao.report.service import ReportSettings
     from shumao.store import connect
 
     p = Period.parse(period)
-    settings = _settings("本市", "我市", "", bri, bri_file, False, group)
-    with connect(db, read_only=True) as store:
-        con = store.ibis()
-        where, people = explain_figure(con, p, figure, settings, top)
-        f = compute(con, p, settings)[figure]
+    basis = ReportSettings.from_options(bri=bri, bri_file=bri_file, groups=tuple(group or ())).basis
+    with connect(db, read_only=True) as store, store.reading() as con:
+        where, people = explain_figure(con, p, figure, basis, top)
+        f = compute(con, p, basis)[figure]
     share = lambda c: round_half_up(Decimal(c) * 100 / f.current) if f.current else None  # noqa: E731
     if as_json:
         print(json.dumps({
@@ -298,8 +277,6 @@ def _generate(out_dir: Path, plan) -> dict:
 def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（默认 ./demo）")] = None) -> None:
     """演示：生成模拟数据 → 导入到新数据库 → 汇总 → 数据月报（文本、HTML、XLSX）。"""
     from shumao import demo as demo_
-    from shumao.indicators.checks import consistency
-    from shumao.report.narrative import text
 
     d = _with_progress(demo_.PLAN.executions, lambda advance: demo_.run(
         out_dir or Path("demo"), log=lambda m: out.print(f"[bold]{m}[/]"), progress=advance))
@@ -310,10 +287,10 @@ def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出�
     out.print(f"[bold]4. 数据库汇总[/]：企业 {s['enterprises']} 家，合同 {s['contracts']} 份，"
               f"执行记录 {s['executions']} 条；签约日期 {s['signed_on'][0]} 至 {s['signed_on'][1]}，"
               f"执行日期 {s['executed_on'][0]} 至 {s['executed_on'][1]}。")
-    out.print(f"[bold]5. 数据月报[/]（{d.indicators.period.words()}）\n")
-    out.print(text(d.indicators), end="", soft_wrap=True, markup=False)
-    for c in consistency(d.indicators):
-        if not c.ok:
+    out.print(f"[bold]5. 数据月报[/]（{d.report.period.words()}）\n")
+    out.print(d.report.text, end="", soft_wrap=True, markup=False)
+    for c in d.report.flagged:
+        if c.code not in ("few-enterprises", "dominant-enterprise"):
             out.print(f"[red]核对未通过：{c.message}[/]")
     out.print("[bold]6. 输出文件[/]")
     for kind, path in d.outputs.items():

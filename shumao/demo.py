@@ -10,17 +10,15 @@ from pathlib import Path
 from importlib import resources
 
 from shumao.bulletin.publish import publish
-from shumao.indicators import Indicators, Settings, compute, monthly
 from shumao.ingest.importer import ImportResult, import_files
-from shumao.model.periods import Period
 from shumao.report import formats
+from shumao.report.service import ReportDoc, ReportSettings, build_report
 from shumao.store import connect
-from shumao.store.summary import summary
 from shumao.synth import Plan, generate
 
 PERIOD = "2024-01..2024-09"
 PLAN = Plan(enterprises=60, executions=8000, seed=2024)
-SETTINGS = Settings(region="示例市", short="我市")
+SETTINGS = ReportSettings(region="示例市", short="我市")
 CONTENT = resources.files("shumao") / "samples" / "bulletin"   # a sample issue's content folder
 
 
@@ -30,7 +28,7 @@ class Demo:
     db: Path
     imported: ImportResult | None = None
     summary: dict = field(default_factory=dict)
-    indicators: Indicators | None = None
+    report: ReportDoc | None = None
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
@@ -43,16 +41,12 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
     log(f"1. 生成模拟填报数据 → {folder / 'data'}")
     files = generate(folder / "data", PLAN, progress=progress)
     log(f"2. 检查并导入 → {demo.db}")
-    period = Period.parse(PERIOD)
     with connect(demo.db) as store:
         demo.imported = import_files(store, list(files.values()))
         if not demo.imported.ok:
             return demo
-        demo.summary = summary(store)
-        con = store.ibis()
-        demo.indicators = compute(con, period, SETTINGS)
-        series = monthly(con, period)
-    doc = formats.ReportDoc.build(demo.indicators, series)
+        demo.summary = store.summary()
+        doc = demo.report = build_report(store, PERIOD, SETTINGS, with_charts=True)
     demo.outputs["html"] = folder / "数据月报.html"
     demo.outputs["html"].write_text(formats.html(doc), encoding="utf-8")
     demo.outputs["xlsx"] = folder / "数据月报.xlsx"

@@ -4,7 +4,10 @@ failures a caller must stop on.
     ShumaoError                 anything shumao raises on purpose (CLI exit code 3)
     ├── InputError(ValueError)  a file or argument the user gave cannot be used (exit 1 or 2)
     │   └── PeriodError         a period string outside the grammar of report.md
-    ├── StoreError              the store cannot be opened or written
+    ├── StoreError              the store cannot be opened, read or written (exit 3)
+    │   ├── StoreNotFound       a store opened for reading does not exist (also an InputError: exit 2)
+    │   ├── StoreVersionError   the store was written by another version of shumao
+    │   └── ConflictError       the store changed between checking a batch and loading it
     └── ContentError            a bulletin content folder is malformed (exit 1)
 
 Every message is Chinese first: the CLI prints ``str(error)`` as the one line a clerk sees.
@@ -29,3 +32,15 @@ class StoreError(ShumaoError):
 
 class ContentError(ShumaoError):
     """A bulletin content folder is malformed (names the file and the field)."""
+
+
+class StoreNotFound(StoreError, InputError):
+    """A store that only needs reading does not exist: never create an empty one."""
+
+
+class StoreVersionError(StoreError):
+    """The store's schema version is not the one this shumao writes."""
+
+
+class ConflictError(StoreError):
+    """Another import or change reached the store after this batch was checked."""

@@ -1,8 +1,13 @@
 """Shared fixtures: the sample city of shared/examples (beside the repository, as CI lays
-it out), fresh stores, and a helper to run the real ``shumao`` command."""
+it out), fresh stores on every backend, and a helper to run the real ``shumao`` command.
+
+``store`` is one fixture over both backends: a DuckDB file, and a fresh database in a
+throwaway PostgreSQL cluster started once per session (``-m duckdb`` or ``-m postgres``
+selects one)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -26,9 +31,34 @@ def pytest_configure(config):
         raise pytest.UsageError(f"shared/examples/sample_city not found at {SAMPLE}")
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    from shumao.testing.pgcluster import Cluster
+
+    with Cluster() as cluster:
+        yield cluster
+
+
+_databases = itertools.count()
+BACKENDS = [pytest.param("duckdb", marks=pytest.mark.duckdb),
+            pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path):
+    """The URL of a new, empty store: a DuckDB file, or a fresh PostgreSQL database."""
+    if request.param == "postgres":
+        cluster = request.getfixturevalue("pg_cluster")
+        name = f"t{next(_databases)}"
+        yield cluster.create_database(name)
+        cluster.drop_database(name)
+    else:
+        yield str(tmp_path / "store.duckdb")
+
+
 @pytest.fixture
-def store(tmp_path):
-    with connect(tmp_path / "store.duckdb") as s:
+def store(store_url):
+    with connect(store_url) as s:
         yield s
 
 
@@ -41,12 +71,19 @@ def sample_store(store):
 
 def snapshot(store) -> dict[str, list[tuple]]:
     """Every record of every table, in key order (batch ids left out)."""
+    from shumao.model.records import RECORDS
+
     out = {}
-    for table, key in (("enterprises", "enterprise_id"), ("contracts", "contract_id"),
-                       ("executions", "execution_id"), ("rates", "currency, month")):
-        cols = [r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "batch_id"]
-        out[table] = store.con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {key}").fetchall()
+    for kind, table in RECORDS.items():
+        cols = ", ".join(c for c in table.names if c != "batch_id")
+        out[kind] = sql(store, f"SELECT {cols} FROM {kind} ORDER BY {', '.join(table.key)}")
     return out
+
+
+def sql(store, statement: str, params=()) -> list[tuple]:
+    """Tests only: a statement on the store, on either backend (the package itself never
+    reaches past the Store interface)."""
+    return store._execute(statement, params)
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -57,3 +94,11 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
 def run_json(*args: str, **kw) -> tuple[int, dict]:
     p = run_cli(*args, "--json", **kw)
     return p.returncode, json.loads(p.stdout)
+
+
+@pytest.fixture
+def sample_duckdb(tmp_path):
+    """The sample city in an embedded store only (for tests about other engines)."""
+    with connect(tmp_path / "sample.duckdb") as s:
+        assert import_files(s, SAMPLE_FILES).ok
+        yield s

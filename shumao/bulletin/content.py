@@ -20,6 +20,7 @@ import yaml
 
 from shumao.errors import ContentError, PeriodError
 from shumao.model.periods import Period
+from shumao.report.service import BRI_BASES, ReportSettings
 
 NEWS, MEMBERS, EVENTS = "行业资讯", "会员风采", "协会动态"
 KNOWN_ORDER = (NEWS, MEMBERS, EVENTS)
@@ -29,12 +30,10 @@ DEFAULT_REQUIRED = ("title",)
 
 @dataclass(frozen=True)
 class DataSettings:
+    """The ``[data]`` table: the report's period and its settings."""
+
     period: Period
-    region: str
-    short: str
-    source: str = "商务部服务外包统一平台"
-    relative_year: bool = False
-    bri: str | None = None
+    report: ReportSettings
 
 
 @dataclass(frozen=True)
@@ -113,14 +112,14 @@ def load_settings(folder: Path) -> Content:
     except PeriodError as e:
         raise _err(path, "period", f"无效：{e}") from None
     bri = _text(data, "bri", path, required=False)
-    if bri not in (None, "route65", "partners"):
+    if bri not in (None, *BRI_BASES):
         raise _err(path, "bri", f"只能是 route65 或 partners，现为“{bri}”")
     relative = data.get("relative_year", False)
     if not isinstance(relative, bool):
         raise _err(path, "relative_year", "应为 true 或 false")
-    settings = DataSettings(period, _text(data, "region", path), _text(data, "short", path),
-                            _text(data, "source", path, required=False) or DataSettings.source,
-                            relative, bri)
+    settings = DataSettings(period, ReportSettings.from_options(
+        region=_text(data, "region", path), short=_text(data, "short", path),
+        source=_text(data, "source", path, required=False), bri=bri, relative=relative))
     if "date" not in raw:
         raise _err(path, "date", "缺失或为空")
     return Content(folder, _text(raw, "title", path), _text(raw, "issue", path),

@@ -10,13 +10,12 @@ store; the HTML, PDF and DOCX renderers all draw this same model (bulletin.md).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shumao.bulletin import content as c
 from shumao.bulletin.markdown import Paragraph, Run, blocks
 from shumao.errors import ContentError
-from shumao.indicators import Settings, compute, monthly
-from shumao.report import charts, formats, tables
+from shumao.report.service import ReportDoc, build_report
 from shumao.store import Store
 
 NATURE_ZH = {"domestic": "内资企业", "hmt": "港澳台商投资企业", "foreign": "外商投资企业"}
@@ -34,7 +33,7 @@ class Entry:
 class Section:
     name: str
     entries: list[Entry] = field(default_factory=list)
-    data: formats.ReportDoc | None = None
+    data: ReportDoc | None = None
 
     @property
     def heading(self) -> str:
@@ -69,15 +68,13 @@ def _entry(section: str, item: c.Item, store: Store) -> Entry:
         e.labels.append(label("类  型", str(item.get("type"))))
         eid = item.get("enterprise_id")
         if eid:
-            row = store.con.execute("SELECT name, region, nature FROM enterprises WHERE enterprise_id = ?",
-                                    [str(eid).strip().upper()]).fetchall()
-            if not row:
+            found = store.enterprise(str(eid))
+            if found is None:
                 raise ContentError(f"{item.path}：{item.path.name} 的“enterprise_id”"
                                    f"为“{eid}”，数据库中没有这家企业")
-            name, region, nature = row[0]
-            e.labels.append(label("企业性质", NATURE_ZH.get(nature, nature)))
-            if region:
-                e.labels.append(label("所在区域", region))
+            e.labels.append(label("企业性质", NATURE_ZH.get(found["nature"], found["nature"])))
+            if found["region"]:
+                e.labels.append(label("所在区域", found["region"]))
         if body and isinstance(body[0], Paragraph):   # bulletin.md: 简  介：…
             body[0] = Paragraph([Run("简  介：", bold=True), *body[0].runs])
     elif item.get("date"):
@@ -93,18 +90,14 @@ def build(content: c.Content, store: Store) -> Document:
     """The issue's document: the data report for its period from the store, then the
     content folder's sections."""
     d = content.data
-    settings = Settings(region=d.region, short=d.short, source=d.source, bri=d.bri,
-                        relative=d.relative_year)
-    con = store.ibis()
-    ind = compute(con, d.period, settings)
-    if not ind.has_data:
+    try:
+        full = build_report(store, d.period, d.report, with_charts=True)
+    except ContentError:
         raise ContentError(f"{content.folder / 'bulletin.toml'}：bulletin.toml 的“period”"
-                           f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据")
-    series = monthly(con, d.period)
-    report = formats.ReportDoc(ind, formats.narrative.paragraphs(ind),
-                               [tables.overview(ind), tables.partners(ind, top=5),
-                                tables.structure(ind)],
-                               charts.all_charts(ind, series), [])
+                           f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据") from None
+    # the bulletin shows the overview, partner and structure tables of the same report
+    report = replace(full, tables=[t for t in full.tables
+                                   if t.id in ("overview", "partners", "structure")])
     sections = [Section("数据月报", data=report)]
     for s in content.sections:
         sections.append(Section(s.name, [_entry(s.name, item, store) for item in s.items]))

@@ -1,6 +1,8 @@
-"""Indicators of report.md, written once as Ibis expressions over the store's tables, so
-that the same code runs on DuckDB (default), SQLite or Spark."""
+"""The 数据月报's figures: the catalogue as data (``catalog``) and one set of Ibis expressions
+over the store's tables (``compute``), so that the same code runs on DuckDB (default),
+PostgreSQL, SQLite or Spark."""
 
-from shumao.indicators.compute import Figure, Indicators, Settings, compute, explain, monthly
+from shumao.indicators.catalog import Indicator, catalog
+from shumao.indicators.compute import Basis, Figure, Indicators, compute, explain, monthly
 
-__all__ = ["Figure", "Indicators", "Settings", "compute", "explain", "monthly"]
+__all__ = ["Basis", "Figure", "Indicator", "Indicators", "catalog", "compute", "explain", "monthly"]

@@ -18,6 +18,7 @@ import ibis
 from ibis import _
 
 from shumao.errors import InputError
+from shumao.indicators.catalog import Indicator, catalog, describe
 from shumao.model.codes import Group, builtin_group
 from shumao.model.money import growth, percent
 from shumao.model.periods import Period
@@ -26,19 +27,15 @@ ONSHORE = "CN"
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Report settings (report.md: region, short name, source phrase, Belt and Road basis,
-    relative-year wording, and whether 港澳台 enterprises are reported apart)."""
+class Basis:
+    """What a figure counts (report.md): the Belt and Road list (by the period's end year
+    unless chosen), a user's own Belt and Road file, further country groups, and whether
+    港澳台商投资 enterprises are reported apart."""
 
-    region: str = "本市"
-    short: str = "我市"
-    source: str = "商务部服务外包统一平台"
     bri: str | None = None            # "route65" | "partners" | None: by the period's end
-    relative: bool = False
+    bri_group: Group | None = None
+    groups: tuple[Group, ...] = ()
     hmt_separate: bool = False
-    bri_group: Group | None = None    # a user's own Belt and Road file
-    groups: tuple[Group, ...] = ()    # further user groups: a figure exec_group_<name> each
-    top: int = 3
 
     def bri_basis(self, period: Period) -> str:
         if self.bri:
@@ -76,7 +73,7 @@ class Partner:
 @dataclass
 class Indicators:
     period: Period
-    settings: Settings
+    basis: Basis
     figures: dict[str, Figure]
     partners: list[Partner]
     bri_basis: str
@@ -91,64 +88,18 @@ class Indicators:
                     or self.figures["signed_total"].records or self.figures["exec_total"].records)
 
 
-@dataclass(frozen=True)
-class Definition:
-    """A figure of report.md: its Chinese name, measure (signed or executed), the filter
-    over the stacked table, the total its share is of, and the filter in words."""
-
-    name: str
-    measure: str
-    pred: object | None
-    parent: str | None
-    where: str
-
-
-def definitions(t, groups: dict[str, list[str]], hmt_separate: bool) -> dict[str, Definition]:
-    off = t.client_country != ONSHORE
-    foreign = ["foreign"] if hmt_separate else ["foreign", "hmt"]
-    foreign_zh = "外商投资" if hmt_separate else "外商投资或港澳台商投资"
-    D = Definition
-    d = {
-        "signed_total": D("服务外包合同签约额（包含在岸）", "signed", None, None, "全部发包方"),
-        "exec_total": D("接包合同执行额", "exec", None, None, "全部发包方"),
-        "signed_onshore": D("在岸服务外包合同额", "signed", ~off, "signed_total", "发包方为中国（在岸）"),
-        "exec_onshore": D("在岸服务外包执行额", "exec", ~off, "exec_total", "发包方为中国（在岸）"),
-        "signed_offshore": D("离岸服务外包合同额", "signed", off, "signed_total",
-                             "发包方不为中国（离岸，含中国港澳台）"),
-        "exec_offshore": D("离岸服务外包执行额", "exec", off, "exec_total",
-                           "发包方不为中国（离岸，含中国港澳台）"),
-        "exec_bri": D("承接“一带一路”国家服务外包执行金额", "exec",
-                      t.client_country.isin(groups["bri"]), "exec_offshore",
-                      f"发包方属于“一带一路”国家名单（{len(groups['bri'])}国）"),
-        "exec_rcep": D("承接RCEP成员国离岸服务外包执行额", "exec",
-                       off & t.client_country.isin(groups["rcep"]), "exec_offshore",
-                       f"发包方属于RCEP成员国（不含中国，{len(groups['rcep'])}国）"),
-    }
-    natures = [("domestic", "内资企业", ["domestic"], "内资"), ("foreign", "外商投资企业", foreign, foreign_zh)]
-    if hmt_separate:
-        natures.append(("hmt", "港澳台商投资企业", ["hmt"], "港澳台商投资"))
-    for key, zh, codes, words in natures:
-        for measure, mz in (("signed", "合同签约金额"), ("exec", "合同执行金额")):
-            d[f"{measure}_offshore_{key}"] = D(
-                f"{zh}离岸{mz}", measure, off & t.nature.isin(codes), f"{measure}_offshore",
-                f"离岸，且企业性质为{words}")
-    for cat, zh in (("ITO", "信息技术外包"), ("BPO", "业务流程外包"), ("KPO", "知识流程外包")):
-        d[f"exec_offshore_{cat}"] = D(f"离岸{zh}（{cat}）执行额", "exec", off & (t.category == cat),
-                                      "exec_offshore", f"离岸，且合同业务类别为{cat}")
-    for name, members in groups.items():
-        if name.startswith("group:"):
-            g = name.removeprefix("group:")
-            d[f"exec_group_{g}"] = D(f"承接{g}离岸服务外包执行额", "exec",
-                                     off & t.client_country.isin(members), "exec_offshore",
-                                     f"离岸，且发包方属于自定义国家组“{g}”（{len(members)}国）")
-    return d
-
-
-def describe(fid: str, d: Definition, period: Period) -> str:
-    """The filter of a figure in words, for ``shumao explain``."""
-    what = ("合同签约日期" if d.measure == "signed" else "执行日期")
-    records = ("合同审核通过" if d.measure == "signed" else "执行记录及其合同均审核通过")
-    return f"{what}在{period.start}至{period.end}之间；{records}；{d.where}"
+def predicate(t, ind: Indicator, groups: dict[str, list[str]]):
+    """The catalogue's filter of one figure as an Ibis predicate over the stacked table."""
+    cond = t.measure == ind.measure
+    if ind.offshore is not None:
+        cond &= (t.client_country != ONSHORE) if ind.offshore else (t.client_country == ONSHORE)
+    if ind.natures:
+        cond &= t.nature.isin(list(ind.natures))
+    if ind.category:
+        cond &= t.category == ind.category
+    if ind.group:
+        cond &= t.client_country.isin(groups[ind.group])
+    return cond
 
 
 def stacked(con, period: Period):
@@ -178,15 +129,19 @@ def with_nature(con, t):
     return t.join(con.table("enterprises").select("enterprise_id", "nature"), "enterprise_id")
 
 
-def _groups(period: Period, settings: Settings) -> tuple[str, dict[str, list[str]]]:
-    basis = settings.bri_basis(period)
-    bri = settings.bri_group or builtin_group("bri_route65" if basis == "route65" else "bri_partners")
+def _groups(period: Period, basis: Basis) -> tuple[str, dict[str, list[str]]]:
+    which = basis.bri_basis(period)
+    bri = basis.bri_group or builtin_group("bri_route65" if which == "route65" else "bri_partners")
     on = period.end  # report.md: the membership for P, applied to both P and P−1y
     groups = {"bri": bri.members_on(on),
               "rcep": [c for c in builtin_group("rcep").members_on(on) if c != ONSHORE]}
-    for g in settings.groups:
+    for g in basis.groups:
         groups[f"group:{g.name}"] = g.members_on(on)
-    return basis, groups
+    return which, groups
+
+
+def figures_of(basis: Basis) -> dict[str, Indicator]:
+    return catalog(basis.hmt_separate, tuple(g.name for g in basis.groups))
 
 
 def cube(con, period: Period):
@@ -200,20 +155,21 @@ def cube(con, period: Period):
     return with_nature(con, by).cache()
 
 
-def compute(con, period: Period, settings: Settings = Settings()) -> Indicators:
+def compute(con, period: Period, basis: Basis = Basis()) -> Indicators:
     """Every figure of report.md for ``period`` from an Ibis backend ``con``."""
-    basis, groups = _groups(period, settings)
+    which, groups = _groups(period, basis)
+    defs = figures_of(basis)
     c = cube(con, period)
     try:
-        defs = definitions(c, groups, settings.hmt_separate)
         # per enterprise, each figure's current and previous amount and records; then the
         # figure is their sum, its enterprises those with records, and the disclosure check
         # its largest single enterprise (one query)
         cols = {}
         for fid, d in defs.items():
             for p in ("cur", "prev"):
-                cols[f"{fid}__{p}"] = c.amount.sum(where=_cond(c, d, p))
-                cols[f"{fid}__{p}_n"] = c.records.sum(where=_cond(c, d, p))
+                cond = predicate(c, d, groups) & (c.p == p)
+                cols[f"{fid}__{p}"] = c.amount.sum(where=cond)
+                cols[f"{fid}__{p}_n"] = c.records.sum(where=cond)
         e = c.group_by("enterprise_id").aggregate(**cols)
         aggs = {}
         for fid in defs:
@@ -236,7 +192,7 @@ def compute(con, period: Period, settings: Settings = Settings()) -> Indicators:
         if d.parent:
             figures[fid] = replace(figures[fid], share=percent(figures[fid].current,
                                                                figures[d.parent].current))
-    return Indicators(period, settings, figures, partners, basis, groups)
+    return Indicators(period, basis, figures, partners, which, groups)
 
 
 @dataclass(frozen=True)
@@ -247,20 +203,22 @@ class Contributor:
     records: int
 
 
-def explain(con, period: Period, fid: str, settings: Settings = Settings(),
+def explain(con, period: Period, fid: str, basis: Basis = Basis(),
             limit: int = 10) -> tuple[str, list[Contributor]]:
     """The filter of one figure in words and its largest contributing enterprises."""
-    basis, groups = _groups(period, settings)
-    t = with_nature(con, stacked(con, period))
-    defs = definitions(t, groups, settings.hmt_separate)
+    _, groups = _groups(period, basis)
+    defs = figures_of(basis)
     if fid not in defs:
         raise InputError(f"没有指标“{fid}”；可用的指标：{'、'.join(defs)}")
-    mine = t.filter(_cond(t, defs[fid], "cur"))
+    t = with_nature(con, stacked(con, period))
+    mine = t.filter(predicate(t, defs[fid], groups) & (t.p == "cur"))
     top = (mine.group_by("enterprise_id").aggregate(current=mine.amount.sum(), records=mine.count())
            .join(con.table("enterprises").select("enterprise_id", "name"), "enterprise_id")
            .order_by([ibis.desc("current"), "enterprise_id"]).limit(limit))
     rows = top.execute().to_dict("records")
-    return describe(fid, defs[fid], period), [
+    d = defs[fid]
+    members = len(groups[d.group]) if d.group else None
+    return describe(d, period.start, period.end, members), [
         Contributor(r["enterprise_id"], r["name"], _int(r["current"]), _int(r["records"])) for r in rows]
 
 
@@ -273,11 +231,6 @@ def monthly(con, period: Period) -> list[tuple[int, int, int]]:
                                        prev=t.amount.sum(where=t.p == "prev"))
     got = {r["month"]: (_int(r["cur"]), _int(r["prev"])) for r in by.execute().to_dict("records")}
     return [(m, *got.get(m, (0, 0))) for m in range(1, period.last + 1)]
-
-
-def _cond(t, d: Definition, p: str):
-    c = (t.measure == d.measure) & (t.p == p)
-    return c & d.pred if d.pred is not None else c
 
 
 def _partners(t) -> list[Partner]:

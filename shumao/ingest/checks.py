@@ -1,16 +1,31 @@
-"""Checks: SQL over the typed tables ``n_<kind>`` and the finished records ``f_<kind>``,
-each yielding rows (file, sheet, row, column, value, code, detail) — one per problem, all
-of them, never only the first.  Row checks look at one record; cross checks at records
-together (duplicates, references, the store, running totals).
+"""Checks: SQL over the typed tables ``n_<kind>`` and the finished records ``f_<kind>`` of
+the private staging database, each yielding ``Finding``s — one per problem, all of them,
+never only the first.  Row checks look at one record; cross checks at records together
+(duplicates, references, the store's snapshot ``store_*``, running totals, usual amounts).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import duckdb
 
 from shumao.ingest.headers import KINDS
+from shumao.model import rules
+from shumao.model.records import RECORDS
+
+
+class Finding(NamedTuple):
+    """One problem at one cell, as the checks' SQL selects it."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str
+    value: str | None
+    code: str
+    detail: str | None
 
 
 
@@ -75,10 +90,13 @@ MONEY_CHECKS = [
 ROW_CHECKS["contracts"] += MONEY_CHECKS
 ROW_CHECKS["executions"] += MONEY_CHECKS
 
-KEYS = {"enterprises": ["enterprise_id"], "contracts": ["contract_id"],
-        "executions": ["execution_id"], "rates": ["currency", "month"]}
+KEYS = {k: list(RECORDS[k].key) for k in KINDS}
 
-Found = list[tuple]   # (file, sheet, row, column, value, code, detail)
+Found = list[Finding]
+
+
+def _found(con: duckdb.DuckDBPyConnection, sql: str) -> Found:
+    return [Finding(*r) for r in con.execute(sql).fetchall()]
 
 
 def _select(kind: str, code: str, column: str, cond: str, value: str | None = None,
@@ -93,36 +111,36 @@ def row_checks(con: duckdb.DuckDBPyConnection, today: dt.date) -> Found:
         _select("contracts", "future-date", "signed_on", f"signed_date > DATE '{today}'"),
         _select("executions", "future-date", "executed_on", f"executed_date > DATE '{today}'"),
     ]
-    return con.execute(" UNION ALL ".join(parts)).fetchall()
+    return _found(con, " UNION ALL ".join(parts))
 
 
 def duplicate_ids(con: duckdb.DuckDBPyConnection, kind: str, content: str) -> Found:
     """The same id twice in this import with different content: every such row."""
     keys = ", ".join(KEYS[kind])
     shown = "currency || ' ' || month" if kind == "rates" else KEYS[kind][0]
-    return con.execute(f"""
+    return _found(con, f"""
         WITH k AS (SELECT {keys} FROM f_{kind}_all GROUP BY {keys}
                    HAVING count(DISTINCT {content}) > 1)
         SELECT _file, _sheet, _row, '{KEYS[kind][-1] if kind != "rates" else "month"}',
                {shown}, 'duplicate-id', NULL
-        FROM f_{kind}_all JOIN k USING ({keys}) ORDER BY _file, _row""").fetchall()
+        FROM f_{kind}_all JOIN k USING ({keys}) ORDER BY _file, _row""")
 
 
 def references(con: duckdb.DuckDBPyConnection) -> Found:
     """Every row that names an enterprise or contract found neither in this import nor in
     the store."""
-    return con.execute("""
+    return _found(con, """
         SELECT _file, _sheet, _row, 'enterprise_id', enterprise_id, 'unknown-enterprise', NULL
         FROM f_contracts_all
         WHERE enterprise_id NOT IN (SELECT enterprise_id FROM f_enterprises_all
                                     WHERE enterprise_id IS NOT NULL)
-          AND enterprise_id NOT IN (SELECT enterprise_id FROM main.enterprises)
+          AND enterprise_id NOT IN (SELECT enterprise_id FROM store_enterprises)
         UNION ALL
         SELECT _file, _sheet, _row, 'contract_id', contract_id, 'unknown-contract', NULL
         FROM f_executions_all
         WHERE contract_id NOT IN (SELECT contract_id FROM f_contracts_all
                                   WHERE contract_id IS NOT NULL)
-          AND contract_id NOT IN (SELECT contract_id FROM main.contracts)""").fetchall()
+          AND contract_id NOT IN (SELECT contract_id FROM store_contracts)""")
 
 
 def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
@@ -131,33 +149,32 @@ def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
                  FROM n_{k} WHERE cur IS NOT NULL AND cur <> 'USD' AND {d} IS NOT NULL
                    AND rate_usd IS NULL"""
              for k, d in (("contracts", "signed_date"), ("executions", "executed_date"))]
-    return con.execute(" UNION ALL ".join(parts)).fetchall()
+    return _found(con, " UNION ALL ".join(parts))
 
 
 def changed(con: duckdb.DuckDBPyConnection, kind: str) -> Found:
     shown = "currency || ' ' || strftime(month, '%Y-%m')" if kind == "rates" else KEYS[kind][0]
     col = "month" if kind == "rates" else KEYS[kind][0]
-    return con.execute(f"SELECT _file, _sheet, _row, '{col}', {shown}, 'changed-record', NULL "
-                       f"FROM c_{kind} WHERE state = 'changed'").fetchall()
+    return _found(con, f"SELECT _file, _sheet, _row, '{col}', {shown}, 'changed-record', NULL "
+                       f"FROM c_{kind} WHERE state = 'changed'")
 
 
 def running_totals(con: duckdb.DuckDBPyConnection) -> Found:
     """Warning: executions whose running total exceeds their contract's amount (filings.md),
     over the store and this import together, in date order."""
-    return con.execute("""
+    return _found(con, """
         WITH touched AS (SELECT DISTINCT contract_id FROM f_executions),
         ex AS (
             SELECT execution_id, contract_id, executed_on, amount_cents, _file, _sheet, _row,
                    amount_raw, TRUE AS incoming FROM f_executions
             UNION ALL
             SELECT execution_id, contract_id, executed_on, amount_cents, NULL, NULL, NULL,
-                   NULL, FALSE FROM executions
-            WHERE contract_id IN (SELECT contract_id FROM touched)
-              AND execution_id NOT IN (SELECT execution_id FROM f_executions)),
+                   NULL, FALSE FROM store_executions_touched
+            WHERE execution_id NOT IN (SELECT execution_id FROM f_executions)),
         cap AS (
             SELECT contract_id, amount_cents FROM f_contracts
             UNION ALL
-            SELECT contract_id, amount_cents FROM contracts
+            SELECT contract_id, amount_cents FROM store_contracts
             WHERE contract_id IN (SELECT contract_id FROM touched)
               AND contract_id NOT IN (SELECT contract_id FROM f_contracts)),
         run AS (
@@ -167,4 +184,39 @@ def running_totals(con: duckdb.DuckDBPyConnection) -> Found:
             FROM ex JOIN cap USING (contract_id))
         SELECT _file, _sheet, _row, 'amount', amount_raw, 'exceeds-contract',
                format('{}.{:02d}', total // 100, total % 100)
-        FROM run WHERE incoming AND total > cap_cents ORDER BY _file, _row""").fetchall()
+        FROM run WHERE incoming AND total > cap_cents ORDER BY _file, _row""")
+
+
+def owned(kind: str) -> str:
+    """The incoming contracts or executions with the enterprise they belong to (an
+    execution's through its contract, in this import or in the store)."""
+    if kind == "contracts":
+        return ("SELECT _file, _sheet, _row, amount_raw, amount_cents, signed_on AS d, "
+                "enterprise_id FROM f_contracts")
+    return ("SELECT x._file, x._sheet, x._row, x.amount_raw, x.amount_cents, "
+            "x.executed_on AS d, c.enterprise_id FROM f_executions x JOIN "
+            "(SELECT contract_id, enterprise_id FROM f_contracts UNION ALL "
+            " SELECT contract_id, enterprise_id FROM store_contracts "
+            " WHERE contract_id NOT IN (SELECT contract_id FROM f_contracts)) c USING (contract_id)")
+
+
+def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str) -> Found:
+    """Warning (filings.md, model.rules): an amount above ten times the enterprise's usual
+    amount — the median of its stored records of the twelve months before (``store_usual``),
+    or, where the store has too few, of its records in this import."""
+    return _found(con, f"""
+        WITH mine AS ({owned(kind)}),
+        here AS (SELECT enterprise_id, median(amount_cents) AS median_cents, count(*) AS n
+                 FROM mine GROUP BY enterprise_id),
+        usual AS (
+            SELECT h.enterprise_id,
+                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.median_cents
+                        ELSE h.median_cents END AS median_cents,
+                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.n ELSE h.n END AS n
+            FROM here h LEFT JOIN store_usual s USING (enterprise_id))
+        SELECT _file, _sheet, _row, 'amount', amount_raw, 'unusual-amount',
+               format('{{:.2f}}', median_cents / 100)
+        FROM mine JOIN usual USING (enterprise_id)
+        WHERE n >= {rules.MIN_HISTORY} AND median_cents > 0
+          AND amount_cents > {rules.UNUSUAL_FACTOR} * median_cents
+        ORDER BY _file, _row""")

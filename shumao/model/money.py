@@ -4,6 +4,7 @@ only when a figure is shown (report.md: 四舍五入 to 2 decimals)."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 CENTS_PER_WAN = 1_000_000  # 1 万美元 = 10,000 USD = 1,000,000 cents
 TWO_PLACES = Decimal("0.01")
@@ -13,10 +14,14 @@ def round_half_up(x: Decimal, places: Decimal = TWO_PLACES) -> Decimal:
     return x.quantize(places, rounding=ROUND_HALF_UP)
 
 
-def wan(cents: int) -> str:
-    """Cents as 万美元 with exactly two decimals and no separators: 1931853900 → '1931.85'...
-    (report.md: `193185.39`)."""
-    return f"{round_half_up(Decimal(cents) / CENTS_PER_WAN)}"
+@overload
+def wan(cents: int) -> Decimal: ...
+@overload
+def wan(cents: None) -> None: ...
+def wan(cents: int | None) -> Decimal | None:
+    """Cents as 万美元, rounded half-up to exactly two decimals (report.md: ``193185.39``
+    as ``str(wan(c))``); None stays None."""
+    return None if cents is None else round_half_up(Decimal(cents) / CENTS_PER_WAN)
 
 
 def percent(numerator: int, denominator: int) -> Decimal | None:

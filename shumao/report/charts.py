@@ -10,11 +10,15 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from shumao.indicators import Indicators
 from shumao.model.codes import country_name
 from shumao.model.money import CENTS_PER_WAN
 from shumao.report.fonts import matplotlib_ready
+
+if TYPE_CHECKING:
+    from shumao.report.service import ReportSettings
 
 BLUE, GREY, RED = "#1f4e79", "#a6a6a6", "#c00000"
 
@@ -54,8 +58,7 @@ def _axes(title: str, size=(6.4, 3.4)):
     return fig, ax
 
 
-def partners(ind: Indicators, top: int = 8) -> Chart:
-    when = ind.period.words(ind.settings.relative)
+def partners(ind: Indicators, when: str, top: int) -> Chart:
     rows = ind.partners[:top][::-1]
     title = f"{when}离岸执行额前{len(rows)}位国家（地区）"
     fig, ax = _axes(title, (6.4, 0.45 * max(len(rows), 3) + 1.2))
@@ -72,8 +75,7 @@ def partners(ind: Indicators, top: int = 8) -> Chart:
     return _render(fig, "partners", title)
 
 
-def categories(ind: Indicators) -> Chart:
-    when = ind.period.words(ind.settings.relative)
+def categories(ind: Indicators, when: str) -> Chart:
     title = f"{when}离岸执行额业务结构"
     fig, ax = _axes(title)
     cats = ["ITO", "BPO", "KPO"]
@@ -104,5 +106,7 @@ def monthly(ind: Indicators, series: list[tuple[int, int, int]]) -> Chart:
     return _render(fig, "monthly", title)
 
 
-def all_charts(ind: Indicators, series: list[tuple[int, int, int]]) -> list[Chart]:
-    return [partners(ind), categories(ind), monthly(ind, series)]
+def all_charts(ind: Indicators, series: list[tuple[int, int, int]],
+               settings: ReportSettings) -> list[Chart]:
+    when = ind.period.words(settings.relative)
+    return [partners(ind, when, settings.top_table), categories(ind, when), monthly(ind, series)]

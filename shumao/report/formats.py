@@ -5,37 +5,13 @@ for a reader (Markdown), a browser or e-mail (one self-contained HTML file), and
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from shumao.indicators import Indicators
-from shumao.indicators.checks import Check, consistency, disclosure
-from shumao.report import charts, narrative, tables
-
-
-@dataclass
-class ReportDoc:
-    """Everything a rendering of the data report needs, computed once."""
-
-    ind: Indicators
-    paragraphs: list[str]
-    tables: list[tables.Table]
-    charts: list[charts.Chart]
-    checks: list[Check]
-
-    @classmethod
-    def build(cls, ind: Indicators, series, with_charts: bool = True) -> "ReportDoc":
-        return cls(ind, narrative.paragraphs(ind), tables.all_tables(ind, series),
-                   charts.all_charts(ind, series) if with_charts else [],
-                   consistency(ind) + disclosure(ind))
-
-    @property
-    def title(self) -> str:
-        s = self.ind.settings
-        return f"{s.region}{self.ind.period.words(s.relative)}服务外包数据月报"
+from shumao.report import narrative
+from shumao.report.service import ReportDoc
 
 
 def cell(v) -> str:

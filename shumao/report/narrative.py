@@ -3,17 +3,22 @@ write it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shumao.indicators import Indicators
 from shumao.model.codes import country_name
 from shumao.report.numbers import growth_phrase, growths_phrase, money, pct
+
+if TYPE_CHECKING:
+    from shumao.report.service import ReportSettings
 
 TITLE = "【数据月报】"
 BRI_WORDS = {"route65": "“一带一路”沿线国家", "partners": "“一带一路”共建国家"}
 RANK_WORDS = {1: "第一位的是", 2: "前两位的是", 3: "前三的是"}
 
 
-def paragraphs(ind: Indicators) -> list[str]:
-    s, f = ind.settings, ind.figures
+def paragraphs(ind: Indicators, s: ReportSettings) -> list[str]:
+    f = ind.figures
     when = ind.period.words(s.relative)
     me = s.short
 
@@ -23,11 +28,11 @@ def paragraphs(ind: Indicators) -> list[str]:
     overall = (f"根据{s.source}公布的最新数据显示，{when}{s.region}服务外包合同签约额（包含在岸）"
                f"{fig('signed_total')}；接包合同执行额{fig('exec_total')}。其中，离岸服务外包合同额"
                f"{fig('signed_offshore')}；执行额{fig('exec_offshore')}。")
-    market = (f"从国际市场看，{when}{_partners(ind, me)}"
+    market = (f"从国际市场看，{when}{_partners(ind, me, s.top_text)}"
               f"{me}承接{BRI_WORDS[ind.bri_basis]}服务外包执行金额{fig('exec_bri')}。"
               f"{me}承接RCEP成员国离岸服务外包执行额{fig('exec_rcep')}。")
     nature = [("内资企业", "domestic"), ("外商投资", "foreign")]
-    if s.hmt_separate:
+    if ind.basis.hmt_separate:
         nature.insert(1, ("港澳台商投资企业", "hmt"))
     parts = []
     for words, key in nature:
@@ -41,8 +46,8 @@ def paragraphs(ind: Indicators) -> list[str]:
     return [overall, market, enterprise, structure]
 
 
-def _partners(ind: Indicators, me: str) -> str:
-    top = ind.partners[: ind.settings.top]
+def _partners(ind: Indicators, me: str, n: int) -> str:
+    top = ind.partners[:n]
     if not top:
         return f"{me}暂无离岸接包合同执行额。"
     names = "、".join(country_name(p.country) for p in top)
@@ -53,5 +58,5 @@ def _partners(ind: Indicators, me: str) -> str:
             f"{growths_phrase([p.growth for p in top])}。")
 
 
-def text(ind: Indicators) -> str:
-    return "".join(p + "\n\n" for p in [TITLE, *paragraphs(ind)])  # as the expected files
+def text(ind: Indicators, s: ReportSettings) -> str:
+    return "".join(p + "\n\n" for p in [TITLE, *paragraphs(ind, s)])  # as the expected files

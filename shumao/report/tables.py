@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from shumao.indicators import Indicators
 from shumao.model.codes import country_name
-from shumao.model.money import CENTS_PER_WAN, round_half_up
+from shumao.model.money import round_half_up, wan
+
+if TYPE_CHECKING:
+    from shumao.report.service import ReportSettings
 
 UNIT = "万美元"
 
@@ -23,10 +27,6 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-def wan(cents: int | None) -> Decimal | None:
-    return None if cents is None else round_half_up(Decimal(cents) / CENTS_PER_WAN)
-
-
 def rnd(x: Decimal | None) -> Decimal | None:
     return None if x is None else round_half_up(x)
 
@@ -39,30 +39,30 @@ def _figure_rows(ind: Indicators, ids: list[str]) -> list[list]:
             for f in ids]
 
 
-def notes(ind: Indicators) -> list[str]:
+def notes(ind: Indicators, settings: ReportSettings) -> list[str]:
     """Footnotes as statistical releases write them (bulletin.md)."""
     basis = ("“一带一路”沿线国家（65国沿线名单）" if ind.bri_basis == "route65"
              else f"“一带一路”共建国家（已签署合作文件的{len(ind.groups['bri'])}国）")
-    if ind.settings.bri_group is not None:
+    if ind.basis.bri_group is not None:
         basis = f"“一带一路”国家（自定义名单，{len(ind.groups['bri'])}国）"
     prev = ind.period.previous_year()
     return [
-        f"数据来源：{ind.settings.source}；仅统计审核通过的合同与执行记录。金额以美元计，单位为万美元。",
+        f"数据来源：{settings.source}；仅统计审核通过的合同与执行记录。金额以美元计，单位为万美元。",
         f"同比为与{prev.words()}可比口径相比；“一带一路”口径为{basis}，RCEP为15个成员国（不含中国），"
         f"国家组成员按{ind.period.end}的名单对本期和上年同期一致适用。",
         "离岸指发包方在中国境外，含中国香港、中国澳门和中国台湾；企业性质中港澳台商投资企业"
-        + ("单列。" if ind.settings.hmt_separate else "计入外商投资。"),
+        + ("单列。" if ind.basis.hmt_separate else "计入外商投资。"),
         "增速与占比按未经四舍五入的数值计算；因四舍五入，分项之和与合计可能略有出入。",
     ]
 
 
-def overview(ind: Indicators) -> Table:
+def overview(ind: Indicators, settings: ReportSettings) -> Table:
     ids = ["signed_total", "signed_onshore", "signed_offshore", "exec_total", "exec_onshore",
            "exec_offshore", "exec_bri", "exec_rcep"] + [f for f in ind.figures if f.startswith("exec_group_")]
-    return Table("overview", "主要指标", COLUMNS, _figure_rows(ind, ids), notes=notes(ind))
+    return Table("overview", "主要指标", COLUMNS, _figure_rows(ind, ids), notes=notes(ind, settings))
 
 
-def partners(ind: Indicators, top: int = 10) -> Table:
+def partners(ind: Indicators, top: int) -> Table:
     total = ind["exec_offshore"].current
     rows = [[country_name(p.country), wan(p.current), wan(p.previous) if p.previous else None,
              rnd(p.growth), rnd(Decimal(p.current) * 100 / total) if total else None]
@@ -78,7 +78,7 @@ def structure(ind: Indicators) -> Table:
 
 
 def nature(ind: Indicators) -> Table:
-    keys = ["domestic", "foreign"] + (["hmt"] if ind.settings.hmt_separate else [])
+    keys = ["domestic", "foreign"] + (["hmt"] if ind.basis.hmt_separate else [])
     ids = [f"{m}_offshore_{k}" for m in ("signed", "exec") for k in keys]
     return Table("nature", "按企业性质分的离岸合同额与执行额", COLUMNS, _figure_rows(ind, ids),
                  notes=["占比为占离岸签约额或离岸执行额的比重。"])
@@ -92,5 +92,6 @@ def monthly(ind: Indicators, series: list[tuple[int, int, int]]) -> Table:
                  ["月份", f"{y}年（{UNIT}）", f"{y - 1}年（{UNIT}）", "同比（%）"], rows)
 
 
-def all_tables(ind: Indicators, series) -> list[Table]:
-    return [overview(ind), partners(ind), structure(ind), nature(ind), monthly(ind, series)]
+def all_tables(ind: Indicators, series, settings: ReportSettings) -> list[Table]:
+    return [overview(ind, settings), partners(ind, settings.top_table), structure(ind),
+            nature(ind), monthly(ind, series)]

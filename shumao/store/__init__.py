@@ -1,6 +1,40 @@
-"""The store: one DuckDB file holding every filing exactly (integer US cents) with its
-provenance.  ``connect(url)`` is the one way in; tests pass ``:memory:`` or a temp path."""
+"""The store: every filing exactly (integer US cents) with its provenance, record status and
+history, users and the audit log — on embedded DuckDB (a file) or PostgreSQL (a URL).
 
-from shumao.store.db import Store, connect
+``connect(url)`` is the one way in; tests pass ``:memory:``, a temp path or a throwaway
+cluster's URL.  Only this package writes SQL against a user's store.
+"""
 
-__all__ = ["Store", "connect"]
+from __future__ import annotations
+
+import os
+
+from shumao import settings
+from shumao.store.base import SourceFile, Store, User, ValidatedBatch
+
+__all__ = ["SourceFile", "Store", "User", "ValidatedBatch", "connect", "default_url", "is_postgres"]
+
+
+def default_url() -> str:
+    return settings.get("SHUMAO_DB")
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def connect(url: str | os.PathLike | None = None, read_only: bool = False,
+            create: bool = True) -> Store:
+    """Open the store at a DuckDB path (``duckdb:///path`` and ``:memory:`` too) or a
+    ``postgresql://`` URL.  ``read_only`` never creates anything: a store that does not
+    exist is a ``StoreNotFound``."""
+    target = str(url) if url is not None else default_url()
+    if is_postgres(target):
+        from shumao.store.postgres import PostgresStore
+
+        return PostgresStore(target, read_only=read_only, create=create and not read_only)
+    if target.startswith("duckdb://"):
+        target = target[len("duckdb://"):] or ":memory:"
+    from shumao.store.duckdb import DuckDBStore
+
+    return DuckDBStore(target, read_only=read_only, create=create and not read_only)

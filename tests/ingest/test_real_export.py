@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from shumao.ingest.importer import import_files
 from shumao.store import connect
-from tests.conftest import SAMPLE, SAMPLE_FILES
+from tests.conftest import SAMPLE, SAMPLE_FILES, sql
 
 NATURE_WORDS = {"domestic": ["内资企业", "173", "民营"], "foreign": ["外商投资企业", "310", "外资"]}
 COUNTRY_WORDS = {"JP": "日本", "HK": "中国香港", "US": "USA", "CN": "中国", "NL": "荷兰",
@@ -92,14 +92,14 @@ def test_real_export_stores_the_same_cents(tmp_path):
         result = import_files(b, files)
         assert result.ok, result.errors[:5]
         assert result.ignored_columns == {"企业名录.csv": ["备注"]}
-        for sql in AMOUNTS.values():
-            assert b.con.execute(sql).fetchall() == a.con.execute(sql).fetchall()
+        for query in AMOUNTS.values():
+            assert sql(b, query) == sql(a, query)
         assert b.counts()["rates"] > 0
         # provenance: the original amount, unit and currency are kept beside the cents
-        orig = b.con.execute("SELECT orig_amount, orig_scale, currency FROM contracts "
-                             "WHERE contract_id = 'SL20230001'").fetchone()
-        assert orig == (Decimal("57.856935"), 10000, "USD")
-        assert b.con.execute("SELECT count(*) FROM executions WHERE currency = 'CNY'").fetchone()[0] == 61
+        orig = sql(b, "SELECT orig_amount, orig_scale, currency FROM contracts "
+                      "WHERE contract_id = 'SL20230001'")
+        assert orig == [(Decimal("57.856935"), 10000, "USD")]
+        assert sql(b, "SELECT count(*) FROM executions WHERE currency = 'CNY'") == [(61,)]
 
 
 def test_xlsx_rows_are_spreadsheet_rows(tmp_path, sample_store):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from shumao.ingest.importer import import_files
 from shumao.store import connect
-from tests.conftest import SAMPLE_FILES, snapshot
+from tests.conftest import SAMPLE_FILES, snapshot, sql
 
 ENTERPRISE = "9199010289MXMRUW8P"
 HEADER = ["contract_id", "enterprise_id", "signed_on", "client_country", "category", "amount",
@@ -59,7 +59,6 @@ def test_replace(tmp_path, sample_store):
     assert not import_files(sample_store, [changed]).ok
     result = import_files(sample_store, [changed], replace=True)
     assert result.ok and result.counts["contracts"]["replaced"] == 1
-    cents = sample_store.con.execute(
-        "SELECT amount_cents FROM contracts WHERE contract_id = 'SL20230001'").fetchall()
+    cents = sql(sample_store, "SELECT amount_cents FROM contracts WHERE contract_id = 'SL20230001'")
     assert cents == [(57856936,)]
     assert sample_store.counts()["contracts"] == 92

@@ -36,6 +36,7 @@ EXPECTED = {
                                    (4, "contract_id", "duplicate-id")],
     "contracts-changed-record.csv": [(2, "contract_id", "changed-record")],
     "contracts-future-date.csv": [(2, "signed_on", "future-date")],
+    "contracts-unusual-amount.csv": [(3, "amount", "unusual-amount")],
     "contracts-missing-column.csv": [(1, "category", "missing-column")],
     "executions-unknown-contract.csv": [(2, "contract_id", "unknown-contract")],
     "executions-exceeds-contract.csv": [(3, "amount", "exceeds-contract")],

@@ -8,9 +8,11 @@ import sqlite3
 import ibis
 import pytest
 
-from shumao.indicators import Settings, compute
+from shumao.indicators import Basis, compute
 from shumao.model.periods import Period
 from shumao.report.narrative import text
+from shumao.report.service import ReportSettings
+from tests.conftest import sql
 
 COLUMNS = {
     "enterprises": "enterprise_id TEXT, nature TEXT",
@@ -25,11 +27,11 @@ def copy_to_sqlite(store, path) -> None:
     db = sqlite3.connect(path)
     for table, cols in COLUMNS.items():
         names = [c.split()[0] for c in cols.split(", ")]
-        select = ", ".join(f"strftime({n}, '%Y-%m-%d')" if "DATE" in c else n
+        select = ", ".join(f"CAST({n} AS VARCHAR)" if "DATE" in c else n
                            for n, c in zip(names, cols.split(", ")))
         db.execute(f"CREATE TABLE {table} ({cols})")
         db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(names))})",
-                       store.con.execute(f"SELECT {select} FROM {table}").fetchall())
+                       sql(store, f"SELECT {select} FROM {table}"))
     db.commit()
     db.close()
 
@@ -37,12 +39,13 @@ def copy_to_sqlite(store, path) -> None:
 @pytest.mark.engine
 @pytest.mark.parametrize("period", ["2024-01..2024-09", "2023H2", "2024-03", "2024", "2024Q2"])
 @pytest.mark.parametrize("bri", [None, "route65", "partners"])
-def test_sqlite_gives_identical_figures(sample_store, tmp_path, period, bri):
-    copy_to_sqlite(sample_store, tmp_path / "s.sqlite")
+def test_sqlite_gives_identical_figures(sample_duckdb, tmp_path, period, bri):
+    copy_to_sqlite(sample_duckdb, tmp_path / "s.sqlite")
     other = ibis.sqlite.connect(tmp_path / "s.sqlite")
-    p, s = Period.parse(period), Settings(region="示例市", bri=bri)
-    a, b = compute(sample_store.ibis(), p, s), compute(other, p, s)
+    p, basis = Period.parse(period), Basis(bri=bri)
+    s = ReportSettings(region="示例市", basis=basis)
+    a, b = compute(sample_duckdb.ibis(), p, basis), compute(other, p, basis)
     assert a.figures == b.figures
     assert [(x.country, x.current, x.previous) for x in a.partners] == \
            [(x.country, x.current, x.previous) for x in b.partners]
-    assert text(a) == text(b)
+    assert text(a, s) == text(b, s)

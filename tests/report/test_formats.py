@@ -78,7 +78,7 @@ def test_explain(db):
     assert p.returncode == 0, p.stderr
     e = json.loads(p.stdout)
     assert e["current"] == "168.76" and e["enterprises"] == 5 and e["records"] == 14
-    assert "执行日期在2024-01-01至2024-12-31之间" in e["filter"] and "152国" in e["filter"]
+    assert "执行日期在2024年1月1日至2024年12月31日之间" in e["filter"] and "152国" in e["filter"]
     cents = [c["current_cents"] for c in e["contributors"]]
     assert cents == sorted(cents, reverse=True) and sum(cents) == e["current_cents"]  # all 5
     assert e["contributors"][0]["name"] == "示例太平洋（美资）数字服务有限公司"

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from shumao.indicators import Settings, compute
+from shumao.indicators import Basis
 from shumao.ingest.importer import import_files
-from shumao.model.periods import Period
-from shumao.report.narrative import text
 from shumao.report.numbers import growth_phrase, growths_phrase
+from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
-from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli
+from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli, sql
 from tests.ingest.test_real_export import write_variant
 
 EXPECTED = sorted(SAMPLE.glob("expected_*.txt"))
-SETTINGS = Settings(region="示例市", short="我市")
+SETTINGS = ReportSettings(region="示例市", short="我市")
+
+
+def text(store, period, settings=SETTINGS) -> str:
+    return build_report(store, period, settings).text
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +26,13 @@ def sample_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("r") / "s.duckdb"
     assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
     return db
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
+def test_expected_text_on_every_backend(sample_store, expected):
+    """report.md's exact wording, through the report service, on DuckDB and PostgreSQL."""
+    period = expected.stem.removeprefix("expected_")
+    assert text(sample_store, period) == expected.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
@@ -38,22 +48,20 @@ def test_real_export_gives_identical_text(tmp_path):
     files = write_variant(tmp_path)
     with connect(tmp_path / "v.duckdb") as store:
         assert import_files(store, files).ok
-        con = store.ibis()
         for expected in EXPECTED:
-            period = Period.parse(expected.stem.removeprefix("expected_"))
-            assert text(compute(con, period, SETTINGS)) == expected.read_text(encoding="utf-8")
+            period = expected.stem.removeprefix("expected_")
+            assert text(store, period) == expected.read_text(encoding="utf-8")
 
 
 def test_bases_relative_and_words(sample_store):
-    con = sample_store.ibis()
-    p = Period.parse("2024")
-    route = text(compute(con, p, Settings(region="示例市", bri="route65")))
+    route = text(sample_store, "2024", ReportSettings(region="示例市", basis=Basis(bri="route65")))
     assert "“一带一路”沿线国家" in route and "共建国家" not in route
-    partners = text(compute(con, p, Settings(region="示例市", bri="partners", relative=True)))
+    partners = text(sample_store, "2024", ReportSettings(region="示例市", relative=True,
+                                                         basis=Basis(bri="partners")))
     assert "“一带一路”共建国家" in partners and "今年全年" in partners and "2024年" not in partners
-    early = compute(con, Period.parse("2023-01"), SETTINGS)       # no 2022 data at all
-    assert all(f.previous is None for f in early.figures.values())
-    assert "上年同期无数据" in text(early)
+    early = build_report(sample_store, "2023-01", SETTINGS)      # no 2022 data at all
+    assert all(f.previous is None for f in early.ind.figures.values())
+    assert "上年同期无数据" in early.text
 
 
 def test_growth_words():
@@ -68,17 +76,14 @@ def test_growth_words():
     assert growths_phrase([D(1), D("-2"), D(0), None]) == "同比分别增长1.00%、下降2.00%、持平、上年同期无数据"
 
 
-def test_fewer_than_three_partners(tmp_path):
-    with connect(tmp_path / "s.duckdb") as store:
-        assert import_files(store, SAMPLE_FILES).ok
-        store.con.execute("UPDATE contracts SET client_country = 'CN' WHERE client_country NOT IN ('JP', 'US')")
-        words = text(compute(store.ibis(), Period.parse("2024"), SETTINGS))
-        assert "接包合同执行额前两位的是日本、美国，分别是" in words
-        store.con.execute("UPDATE contracts SET client_country = 'CN' WHERE client_country = 'US'")
-        words = text(compute(store.ibis(), Period.parse("2024"), SETTINGS))
-        assert "接包合同执行额第一位的是日本，为" in words
-        store.con.execute("UPDATE contracts SET client_country = 'CN'")
-        assert "暂无离岸接包合同执行额" in text(compute(store.ibis(), Period.parse("2024"), SETTINGS))
+def test_fewer_than_three_partners(sample_store):
+    store = sample_store
+    sql(store, "UPDATE contracts SET client_country = 'CN' WHERE client_country NOT IN ('JP', 'US')")
+    assert "接包合同执行额前两位的是日本、美国，分别是" in text(store, "2024")
+    sql(store, "UPDATE contracts SET client_country = 'CN' WHERE client_country = 'US'")
+    assert "接包合同执行额第一位的是日本，为" in text(store, "2024")
+    sql(store, "UPDATE contracts SET client_country = 'CN'")
+    assert "暂无离岸接包合同执行额" in text(store, "2024")
 
 
 def test_json_and_no_data(sample_db):

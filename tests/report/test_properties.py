@@ -9,8 +9,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shumao.indicators import Settings, compute
-from shumao.indicators.checks import consistency
+from shumao.indicators import Basis, compute
+from shumao.report.vetting import consistency
 from shumao.ingest.importer import import_files
 from shumao.model.credit import complete
 from shumao.model.periods import Period
@@ -47,7 +47,7 @@ def write(folder, rows):
 def test_parts_add_up_and_order_does_not_matter(tmp_path_factory, rows, period, hmt):
     folder = tmp_path_factory.mktemp("p")
     files = write(folder, rows)
-    p, s = Period.parse(period), Settings(hmt_separate=hmt)
+    p, s = Period.parse(period), Basis(hmt_separate=hmt)
     with connect(folder / "a.duckdb") as a, connect(folder / "b.duckdb") as b:
         assert import_files(a, files).ok
         ind = compute(a.ibis(), p, s)

@@ -1,6 +1,6 @@
-"""Checks printed with every report (report.md: Beyond the text): parts add up to totals,
-shares add up within rounding, and the disclosure rule — a figure built from fewer than 3
-enterprises, or with one enterprise above 85 % of it, is flagged before publication."""
+"""Vetting a report before publication (report.md: Beyond the text): parts add up to
+totals, shares add up within rounding, and the disclosure rule — a figure built from fewer
+than 3 enterprises, or with one enterprise above 85 % of it, is flagged."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Check:
 
 def consistency(ind: Indicators) -> list[Check]:
     f = ind.figures
-    natures = ["domestic", "foreign"] + (["hmt"] if ind.settings.hmt_separate else [])
+    natures = ["domestic", "foreign"] + (["hmt"] if ind.basis.hmt_separate else [])
     sums = [
         ("onshore-offshore", "在岸 + 离岸 = 合计（签约）", ["signed_onshore", "signed_offshore"], "signed_total"),
         ("onshore-offshore", "在岸 + 离岸 = 合计（执行）", ["exec_onshore", "exec_offshore"], "exec_total"),

@@ -1,0 +1,323 @@
+"""Private staging: the files of one import are read, normalised and checked in a DuckDB
+database of their own (in memory, with a memory limit and a spill folder), never in the
+user's store.  The store is asked only for Arrow snapshots — the stored records an import
+touches, the rates, the enterprises' usual amounts — and finally loads the
+``StagedBatch`` this module hands it.
+
+Inside the staging database, the steps share tables by name (one import, one database):
+
+    stage_*   the cells of each file or sheet, as text            (read.py)
+    u_, n_    stacked; typed (dates, codes, cents)                (normalise.py)
+    store_*   the store's snapshot the checks compare with        (here)
+    f_, c_    one record per id; new / unchanged / changed         (here)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from shumao import settings
+from shumao.ingest import checks, issues, normalise
+from shumao.ingest.read import Reader, Staged
+from shumao.model import rules
+from shumao.model.records import KINDS, RECORDS
+from shumao.store import SourceFile, Store
+
+# the typed record of each kind: (column, SQL over n_<kind>), in the store's column order
+RECORD = {
+    "enterprises": [
+        ("enterprise_id", "upper(enterprise_id)"), ("name", "name"),
+        ("nature", "nature_code"), ("region", "region")],
+    "contracts": [
+        ("contract_id", "contract_id"), ("enterprise_id", "upper(enterprise_id)"),
+        ("signed_on", "signed_date"), ("client_country", "client_country_code"),
+        ("category", "category_code"), ("amount_cents", "amount_cents"),
+        ("orig_amount", "amount_dec"), ("orig_scale", "_scale"), ("currency", "cur"),
+        ("status", "coalesce(status_code, 'approved')")],
+    "executions": [
+        ("execution_id", "execution_id"), ("contract_id", "contract_id"),
+        ("executed_on", "executed_date"), ("amount_cents", "amount_cents"),
+        ("orig_amount", "amount_dec"), ("orig_scale", "_scale"), ("currency", "cur"),
+        ("status", "coalesce(status_code, 'approved')")],
+    "rates": [("currency", "currency_code"), ("month", "month_date"),
+              ("usd_per_unit", "CAST(rate AS DECIMAL(20, 10))")],
+}
+DATES = {"contracts": "signed_on", "executions": "executed_on"}
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
+
+
+@dataclass
+class Checked:
+    """What checking an import against the store found."""
+
+    issues: list[issues.Issue]
+    counts: dict[str, dict[str, int]]
+    ignored: dict[str, list[str]]
+    batch: StagedBatch | None = None
+
+    @property
+    def errors(self) -> list[issues.Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[issues.Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+@dataclass
+class StagedBatch:
+    """A validated batch (store.ValidatedBatch): records stream out of the staging
+    database as Arrow batches in the store's columns, so loading never holds them all."""
+
+    con: duckdb.DuckDBPyConnection
+    replace: bool
+    generation: int
+    counts: dict[str, dict[str, int]]
+    files: list[SourceFile] = field(default_factory=list)
+
+    def _states(self) -> str:
+        return "('new', 'changed')" if self.replace else "('new')"
+
+    def records(self, kind: str) -> pa.RecordBatchReader:
+        schema = RECORDS[kind].arrow(without=("batch_id",))
+        cols = ", ".join(schema.names)
+        reader = self.con.sql(f"SELECT {cols} FROM c_{kind} WHERE state IN "
+                              f"{self._states()}").to_arrow_reader(ROWS_PER_BATCH)
+        return reader.cast(schema)
+
+    def replaced_keys(self, kind: str) -> pa.Table:
+        key = ", ".join(RECORDS[kind].key)
+        if not self.replace:
+            return pa.table({k: pa.array([], pa.string()) for k in RECORDS[kind].key})
+        return self.con.sql(f"SELECT {key} FROM c_{kind} WHERE state = 'changed'"
+                            ).to_arrow_table()
+
+
+class Staging:
+    """One import's private database.  ``read`` the files, then ``check`` against a store
+    (again, if the store changed before the batch could be loaded)."""
+
+    def __init__(self, today: dt.date | None = None):
+        self.today = today or dt.date.today()
+        self.spill = tempfile.mkdtemp(prefix="shumao-staging-",
+                                      dir=settings.get("SHUMAO_TMPDIR") or None)
+        self.con = duckdb.connect(":memory:", config={
+            **CONFIG, "memory_limit": settings.get("SHUMAO_STAGING_MEMORY"),
+            "temp_directory": self.spill})
+        self.con.execute("SET enable_progress_bar = false")   # never draw on the user's terminal
+        self.reader = Reader(self.con)
+        self.paths: list[Path] = []
+        self.names: list[str] = []
+
+    def close(self) -> None:
+        self.con.close()
+        for tmp in self.reader.result.temp_files:
+            Path(tmp).unlink(missing_ok=True)
+        shutil.rmtree(self.spill, ignore_errors=True)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def tables(self) -> list[Staged]:
+        return self.reader.result.tables
+
+    def read(self, files: list[str | os.PathLike]) -> None:
+        """Stage every table of every file; files are named by their base name, or by the
+        path as given where two base names are the same (so every issue says which)."""
+        self.paths = [Path(f) for f in files]
+        base = [p.name for p in self.paths]
+        self.names = [p.name if base.count(p.name) == 1 else str(f)
+                      for p, f in zip(self.paths, files, strict=True)]
+        for p, name in zip(self.paths, self.names, strict=True):
+            self.reader.read(p, name)
+
+    def check(self, store: Store, replace: bool) -> Checked:
+        """Every check of filings.md against a snapshot of the store; a StagedBatch when
+        nothing is an error."""
+        con = self.con
+        generation = store.generation()   # read first: anything later makes load refuse
+        self._register("store_rates", store.rates())
+        normalise.install_macros(con)
+        for kind in ("rates", "enterprises", "contracts", "executions"):
+            normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
+            normalise.map_words(con, kind)
+            if kind != "rates":
+                self._rates()
+            normalise.typed(con, kind)
+        self._snapshot(store)
+        rows = checks.row_checks(con, self.today) + checks.missing_rates(con)
+        for kind in KINDS:
+            if self._finish(kind):
+                rows += checks.duplicate_ids(con, kind, _content(kind, "f_" + kind + "_all"))
+        rows += checks.references(con)
+        for kind in KINDS:
+            self._classify(kind)
+            if not replace:
+                rows += checks.changed(con, kind)
+        rows += checks.running_totals(con)
+        rows += self._unusual(store)
+        found = list(self.reader.result.issues) + _issues(rows, self.tables)
+        absent = {(i.file, i.sheet, i.column) for i in found if i.code == "missing-column"}
+        found = [i for i in found if not (i.code == "missing-value"
+                                          and (i.file, i.sheet, i.column) in absent)]
+        ignored = {t.file + (f"（{t.sheet}）" if t.sheet else ""): t.headers.ignored
+                   for t in self.tables if t.headers.ignored}
+        counts = self._counts(replace)
+        result = Checked(found, counts, ignored)
+        if not result.errors:
+            result.batch = StagedBatch(con, replace, generation, counts, self._sources())
+        return result
+
+    # -- snapshots of the store ------------------------------------------------------------
+    def _register(self, name: str, table: pa.Table) -> None:
+        self.con.register(f"{name}_arrow", table)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        self.con.unregister(f"{name}_arrow")
+
+    def _keys(self, sql: str) -> pa.Array:
+        return self.con.sql(sql).to_arrow_table().column(0).combine_chunks()
+
+    def _snapshot(self, store: Store) -> None:
+        """store_<kind>: the stored records this import names (by id or by reference), and
+        store_executions_touched: the stored executions of the contracts it touches."""
+        stored = store.counts()
+        look = {
+            "enterprises": ("enterprise_id", "SELECT upper(enterprise_id) FROM n_enterprises "
+                            "UNION SELECT upper(enterprise_id) FROM n_contracts"),
+            "contracts": ("contract_id", "SELECT contract_id FROM n_contracts "
+                          "UNION SELECT contract_id FROM n_executions"),
+            "executions": ("execution_id", "SELECT execution_id FROM n_executions"),
+        }
+        for kind, (column, sql) in look.items():
+            keys = self._keys(f"SELECT * FROM ({sql}) k(v) WHERE v IS NOT NULL")
+            table = RECORDS[kind].arrow(without=("batch_id",)).empty_table()
+            if stored[kind] and len(keys):
+                table = store.lookup(kind, column, keys)
+            self._register(f"store_{kind}", table)
+        touched = self._keys("SELECT DISTINCT contract_id FROM n_executions "
+                             "WHERE contract_id IS NOT NULL")
+        table = RECORDS["executions"].arrow(without=("batch_id",)).empty_table()
+        if stored["executions"] and len(touched):
+            table = store.lookup("executions", "contract_id", touched)
+        self._register("store_executions_touched", table)
+
+    def _rates(self) -> None:
+        """r_all: the rate of every currency and month, this import's before the store's."""
+        self.con.execute("""CREATE OR REPLACE TEMP TABLE r_all AS
+            SELECT DISTINCT ON (currency_code, month_date) currency_code AS currency,
+                   month_date AS month, rate AS usd_per_unit
+            FROM n_rates WHERE currency_code IS NOT NULL AND month_date IS NOT NULL AND rate > 0
+            ORDER BY currency_code, month_date, _row""")
+        self.con.execute("""INSERT INTO r_all SELECT currency, month, usd_per_unit FROM store_rates s
+            WHERE NOT EXISTS (SELECT 1 FROM r_all r WHERE r.currency = s.currency
+                                                      AND r.month = s.month)""")
+
+    # -- records ---------------------------------------------------------------------------
+    def _finish(self, kind: str) -> bool:
+        """f_<kind>_all: every record typed, with where it came from; f_<kind>: one per id
+        (identical duplicates collapse to their first row).  True if any id repeats."""
+        con = self.con
+        cols = ", ".join(f"{sql} AS {c}" for c, sql in RECORD[kind])
+        raw = ", amount AS amount_raw" if kind in DATES else ""
+        keys = ", ".join(RECORDS[kind].key)
+        present = " AND ".join(k + " IS NOT NULL" for k in RECORDS[kind].key)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW f_{kind}_all AS SELECT _file, _sheet, _row, "
+                    f"{cols}{raw} FROM n_{kind}")
+        rows, distinct = con.execute(f"SELECT count(*), count(DISTINCT ({keys})) FROM "
+                                     f"f_{kind}_all WHERE {present}").fetchall()[0]
+        if rows == distinct:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW f_{kind} AS SELECT * FROM f_{kind}_all "
+                        f"WHERE {present}")
+            return False
+        con.execute(f"CREATE OR REPLACE TEMP TABLE f_{kind} AS SELECT * FROM f_{kind}_all "
+                    f"WHERE {present} QUALIFY row_number() OVER (PARTITION BY {keys} "
+                    f"ORDER BY _file, _row) = 1")
+        return True
+
+    def _classify(self, kind: str) -> None:
+        """c_<kind>: each record new, unchanged or changed against the store's snapshot."""
+        keys = RECORDS[kind].key
+        on = " AND ".join(f"s.{k} = f.{k}" for k in keys)
+        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE c_{kind} AS
+            SELECT f.*, CASE WHEN s.{keys[0]} IS NULL THEN 'new'
+                             WHEN {_content(kind, 'f')} IS NOT DISTINCT FROM {_content(kind, 's')}
+                             THEN 'unchanged' ELSE 'changed' END AS state
+            FROM f_{kind} f LEFT JOIN store_{kind} s ON {on}""")
+
+    def _counts(self, replace: bool) -> dict[str, dict[str, int]]:
+        out = {}
+        for kind in KINDS:
+            present = " AND ".join(k + " IS NOT NULL" for k in RECORDS[kind].key)
+            (total,), = self.con.execute(f"SELECT count(*) FROM f_{kind}_all WHERE {present}"
+                                         ).fetchall()
+            new, unchanged, changed = self.con.execute(
+                f"SELECT count(*) FILTER (state = 'new'), count(*) FILTER (state = 'unchanged'), "
+                f"count(*) FILTER (state = 'changed') FROM c_{kind}").fetchall()[0]
+            out[kind] = {"new": new, "unchanged": unchanged, "replaced": changed if replace else 0,
+                         "duplicates": total - new - unchanged - changed}
+        return out
+
+    def _unusual(self, store: Store) -> checks.Found:
+        """model.rules: amounts above ten times the enterprise's usual amount, the usual
+        amount taken from the store's twelve months before the import, else from the
+        import itself."""
+        found: checks.Found = []
+        for kind in ("contracts", "executions"):
+            (first,), = self.con.execute(f"SELECT min({DATES[kind]}) FROM f_{kind}").fetchall()
+            if first is None:
+                continue
+            ents = self._keys(f"SELECT DISTINCT enterprise_id FROM ({checks.owned(kind)})")
+            start, end = rules.history_window(first)
+            history = store.amount_medians(kind, ents, start, end) if len(ents) else None
+            self._register("store_usual", history if history is not None else
+                           pa.table({"enterprise_id": pa.array([], pa.string()),
+                                     "median_cents": pa.array([], pa.float64()),
+                                     "n": pa.array([], pa.int64())}))
+            found += checks.unusual_amounts(self.con, kind)
+        return found
+
+    def _sources(self) -> list[SourceFile]:
+        digests = {str(p): (_sha256(p), p.stat().st_size) for p in self.paths}
+        by_name = dict(zip(self.names, self.paths, strict=True))
+        out = []
+        for t in self.tables:
+            p = by_name[t.file]
+            sha, size = digests[str(p)]
+            out.append(SourceFile(str(p.resolve()), t.file, t.sheet, t.kind, sha, size, t.rows))
+        return out
+
+
+def _content(kind: str, alias: str) -> str:
+    cols = [c for c, _ in RECORD[kind] if c not in RECORDS[kind].key]
+    return "row(" + ", ".join(f"{alias}.{c}" for c in cols) + ")"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _issues(rows: checks.Found, tables: list[Staged]) -> list[issues.Issue]:
+    headers = {(t.file, t.sheet, c): h for t in tables for c, h in t.headers.headers.items()}
+    out = [issues.make(code, file, row, col, val, headers.get((file, sheet, col), col), sheet,
+                       detail)
+           for file, sheet, row, col, val, code, detail in rows]
+    out.sort(key=lambda i: (i.file, i.sheet or "", i.row or 0, i.column or "", i.code))
+    return out

@@ -1,0 +1,66 @@
+"""The four kinds of record a filing holds (filings.md) as the store keeps them: columns,
+logical types, keys and Arrow schemas.  Ingest produces batches of exactly these columns;
+the store renders them as tables (store/schema.py).
+
+Money is integer US cents (``amount_cents``) beside the amount as filed (``orig_amount`` in
+the file's unit, ``orig_scale`` the unit's multiplier, ``currency``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+ARROW = {
+    "text": pa.string(), "int": pa.int32(), "bigint": pa.int64(), "date": pa.date32(),
+    "time": pa.timestamp("us", tz="UTC"), "bool": pa.bool_(),
+    "amount": pa.decimal128(18, 6), "rate": pa.decimal128(20, 10),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[tuple[str, str, bool], ...]      # (name, logical type, nullable)
+    key: tuple[str, ...] = ()
+    comment: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        return [c for c, _, _ in self.columns]
+
+    def arrow(self, without: tuple[str, ...] = ()) -> pa.Schema:
+        return pa.schema([pa.field(c, ARROW[t], nullable=n)
+                          for c, t, n in self.columns if c not in without])
+
+
+def table(name, key, *cols, comment=""):
+    """A table from (column, logical type[, "null"]) tuples."""
+    return Table(name, tuple((c[0], c[1], len(c) > 2 and c[2] == "null") for c in cols),
+                 key, comment)
+
+
+RECORDS = {
+    "enterprises": table("enterprises", ("enterprise_id",),
+                      ("enterprise_id", "text"), ("name", "text"), ("nature", "text"),
+                      ("region", "text", "null"), ("batch_id", "int"),
+                      comment="nature: domestic | hmt | foreign"),
+    "contracts": table("contracts", ("contract_id",),
+                    ("contract_id", "text"), ("enterprise_id", "text"), ("signed_on", "date"),
+                    ("client_country", "text"), ("category", "text"), ("amount_cents", "bigint"),
+                    ("orig_amount", "amount"), ("orig_scale", "bigint"), ("currency", "text"),
+                    ("status", "text"), ("batch_id", "int"),
+                    comment="client_country: ISO 3166-1 alpha-2, CN = onshore"),
+    "executions": table("executions", ("execution_id",),
+                     ("execution_id", "text"), ("contract_id", "text"), ("executed_on", "date"),
+                     ("amount_cents", "bigint"), ("orig_amount", "amount"),
+                     ("orig_scale", "bigint"), ("currency", "text"), ("status", "text"),
+                     ("batch_id", "int")),
+    "rates": table("rates", ("currency", "month"),
+                ("currency", "text"), ("month", "date"), ("usd_per_unit", "rate"),
+                ("batch_id", "int")),
+}
+KINDS = tuple(RECORDS)
+# the kinds whose rows carry a review status (filings.md: approved | pending | returned)
+STATUS_KINDS = ("contracts", "executions")

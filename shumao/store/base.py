@@ -1,0 +1,424 @@
+"""The Store interface: everything shumao keeps, on any backend.
+
+``Store`` holds the SQL both backends share (written with ``?`` parameters, portable between
+DuckDB and PostgreSQL); a backend (``duckdb.py``, ``postgres.py``) supplies the connection,
+bulk transfer of Arrow data in and out, the write lock and the Ibis backend.  Nothing
+outside ``store/`` issues SQL against a user's store.
+
+    reading       counts, summary, lookup (Arrow), amount_medians, enterprise, batches,
+                  ibis() + reading() for the indicator expressions
+    loading       load(ValidatedBatch): all or nothing, serialised, and refused with a
+                  ConflictError when the store changed since the batch was checked
+    the portal    set_status + status_history, users, tokens, the append-only audit log
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from shumao.errors import (ConflictError, InputError, StoreError, StoreNotFound,
+                           StoreVersionError)
+from shumao.store import schema
+from shumao.store.schema import KINDS, RECORDS, SCHEMA_VERSION, STATUS_KINDS
+
+ROLES = ("admin", "staff", "reviewer", "enterprise")
+STATUSES = ("approved", "pending", "returned", "draft", "submitted")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of a batch, as given: its path, the name shown in issues, and its hash."""
+
+    path: str
+    file: str
+    sheet: str | None
+    kind: str
+    sha256: str
+    size: int
+    rows: int
+
+
+class ValidatedBatch(Protocol):
+    """What ``ingest`` hands the store: checked records ready to load (see ingest.staging)."""
+
+    replace: bool
+    generation: int                       # the store's generation the checks ran against
+    counts: dict[str, dict[str, int]]
+    files: list[SourceFile]
+
+    def records(self, kind: str) -> pa.RecordBatchReader:
+        """The new (and, with replace, changed) records of a kind, in the store's columns."""
+
+    def replaced_keys(self, kind: str) -> pa.Table:
+        """The keys of the stored records this batch replaces (empty without replace)."""
+
+
+@dataclass
+class User:
+    name: str
+    role: str
+    enterprise_id: str | None = None
+    region: str | None = None
+    disabled: bool = False
+    password_hash: str | None = field(default=None, repr=False)
+
+
+class Store(ABC):
+    """An open store.  Use as a context manager, or call ``close()``."""
+
+    backend: str                 # "duckdb" | "postgres"
+    url: str
+    read_only: bool
+
+    # -- what a backend supplies -----------------------------------------------------------
+    @abstractmethod
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Run one statement with ``?`` parameters; the rows it returns."""
+
+    @abstractmethod
+    def _arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
+        """A query's result as an Arrow table of the given schema."""
+
+    @abstractmethod
+    def _insert(self, table: str, reader: pa.RecordBatchReader) -> None:
+        """Append a stream of Arrow batches to a table (inside the current transaction)."""
+
+    @abstractmethod
+    @contextmanager
+    def _values(self, values: pa.Array) -> Iterator[str]:
+        """A temporary relation with one column ``v`` holding ``values``: its SQL name."""
+
+    @abstractmethod
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One serialised write transaction: committed on success, rolled back on error."""
+
+    @abstractmethod
+    def ibis(self):
+        """The store's tables as an Ibis backend, for the indicator expressions."""
+
+    @abstractmethod
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """An Ibis backend on one consistent snapshot: a report computed inside sees the
+        store before or after any import, never between."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ----------------------------------------------------------------------------
+    def _version(self) -> int | None:
+        try:
+            rows = self._execute("SELECT value FROM meta WHERE key = 'schema_version'")
+        except StoreError:
+            return None
+        return int(rows[0][0]) if rows else None
+
+    def _ensure_schema(self, create: bool) -> None:
+        """Create the tables of a new store, migrate an older one, refuse a newer one."""
+        version = self._version()
+        if version is None and not self._has_tables():
+            if not create:
+                raise StoreNotFound(f"{self.url} 是一个空数据库，还没有 shumao 的数据"
+                                    "（请先用 shumao import 导入数据）")
+            with self._write():
+                for stmt in schema.ddl(self.backend):
+                    self._execute(stmt)
+                self._execute("INSERT INTO meta VALUES ('schema_version', ?), ('generation', '0')",
+                              [str(SCHEMA_VERSION)])
+            return
+        if version is None:
+            raise StoreVersionError(f"{self.url} 不是 shumao 的数据库（缺少版本信息）")
+        if version > SCHEMA_VERSION:
+            raise StoreVersionError(
+                f"数据库 {self.url} 由更新版本的 shumao 创建（结构版本 {version}），"
+                f"本程序只支持结构版本 {SCHEMA_VERSION}，请升级 shumao 后再打开")
+        if version < SCHEMA_VERSION:
+            if self.read_only:
+                raise StoreVersionError(
+                    f"数据库 {self.url} 由较早版本的 shumao 创建（结构版本 {version}），"
+                    "需要先以可写方式打开一次以升级（例如运行 shumao status 时不加只读限制）")
+            with self._write():
+                for v in range(version, SCHEMA_VERSION):
+                    for stmt in schema.MIGRATIONS[v]:
+                        self._execute(stmt)
+                for stmt in schema.ddl(self.backend):
+                    self._execute(stmt)
+                self._execute("INSERT INTO meta SELECT 'generation', '0' WHERE NOT EXISTS "
+                              "(SELECT 1 FROM meta WHERE key = 'generation')")
+                self._execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                              [str(SCHEMA_VERSION)])
+
+    @abstractmethod
+    def _has_tables(self) -> bool: ...
+
+    # -- reading ---------------------------------------------------------------------------
+    def generation(self) -> int:
+        """A number that changes whenever records or their status change (for caches and
+        for refusing a batch checked against an older store)."""
+        return int(self._execute("SELECT value FROM meta WHERE key = 'generation'")[0][0])
+
+    def counts(self) -> dict[str, int]:
+        sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in (*KINDS, "batches"))
+        return {k: int(n) for k, n in self._execute(sql)}
+
+    def summary(self) -> dict:
+        """``shumao status --json``: counts and date ranges."""
+        (s0, s1, e0, e1), = self._execute(
+            "SELECT (SELECT min(signed_on) FROM contracts), (SELECT max(signed_on) FROM contracts), "
+            "(SELECT min(executed_on) FROM executions), (SELECT max(executed_on) FROM executions)")
+        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+        return {**self.counts(), "signed_on": [iso(s0), iso(s1)],
+                "executed_on": [iso(e0), iso(e1)]}
+
+    def lookup(self, kind: str, column: str, values: pa.Array) -> pa.Table:
+        """The stored records of a kind whose ``column`` is one of ``values`` (all columns
+        but batch_id) — the snapshot an import is checked against."""
+        table = RECORDS[kind]
+        if column not in table.names:
+            raise ValueError(column)
+        out = table.arrow(without=("batch_id",))
+        if len(values) == 0:
+            return out.empty_table()
+        cols = ", ".join(f"s.{c}" for c in out.names)
+        with self._values(values) as v:
+            return self._arrow(f"SELECT {cols} FROM {kind} s WHERE s.{column} IN "
+                               f"(SELECT v FROM {v})", (), out)
+
+    def rates(self) -> pa.Table:
+        out = RECORDS["rates"].arrow(without=("batch_id",))
+        return self._arrow("SELECT currency, month, usd_per_unit FROM rates", (), out)
+
+    def amount_medians(self, kind: str, enterprise_ids: pa.Array, start: dt.date,
+                       end: dt.date) -> pa.Table:
+        """Per enterprise, the median amount (cents) and count of its stored records of a
+        kind dated in [start, end] — the 'usual range' of model.rules."""
+        out = pa.schema([("enterprise_id", pa.string()), ("median_cents", pa.float64()),
+                         ("n", pa.int64())])
+        if len(enterprise_ids) == 0:
+            return out.empty_table()
+        src = ("SELECT enterprise_id, signed_on AS d, amount_cents FROM contracts"
+               if kind == "contracts" else
+               "SELECT c.enterprise_id, x.executed_on AS d, x.amount_cents FROM executions x "
+               "JOIN contracts c ON c.contract_id = x.contract_id")
+        with self._values(enterprise_ids) as v:
+            return self._arrow(
+                f"SELECT enterprise_id, {self._median('amount_cents')} AS median_cents, "
+                f"count(*) AS n FROM ({src}) r WHERE d BETWEEN ? AND ? "
+                f"AND enterprise_id IN (SELECT v FROM {v}) GROUP BY enterprise_id",
+                [start, end], out)
+
+    def _median(self, column: str) -> str:
+        return f"median({column})"
+
+    def enterprise(self, enterprise_id: str) -> dict | None:
+        """An enterprise's name, nature and region (the bulletin's member profiles)."""
+        rows = self._execute("SELECT enterprise_id, name, nature, region FROM enterprises "
+                             "WHERE enterprise_id = ?", [enterprise_id.strip().upper()])
+        if not rows:
+            return None
+        return dict(zip(("enterprise_id", "name", "nature", "region"), rows[0], strict=True))
+
+    def batches(self) -> list[dict]:
+        """Every import, newest first, with each file's own path and sha256."""
+        files: dict[int, list[dict]] = {}
+        for row in self._execute("SELECT batch_id, path, file, sheet, kind, sha256, size, rows "
+                                 "FROM batch_files ORDER BY batch_id, position"):
+            files.setdefault(row[0], []).append(dict(zip(
+                ("path", "file", "sheet", "kind", "sha256", "size", "rows"), row[1:], strict=True)))
+        out = []
+        for b, at, by, repl, counts in self._execute(
+                "SELECT batch_id, imported_at, imported_by, replace_mode, counts FROM batches "
+                "ORDER BY batch_id DESC"):
+            out.append({"batch_id": b, "imported_at": _iso(at), "imported_by": by,
+                        "replace": bool(repl), "counts": json.loads(counts),
+                        "files": files.get(b, [])})
+        return out
+
+    # -- loading ---------------------------------------------------------------------------
+    def load(self, batch: ValidatedBatch, actor: str | None = None,
+             address: str | None = None) -> int:
+        """Load a validated batch all or nothing; its batch id.  Raises ConflictError when
+        the store changed since the batch was checked (the caller checks again)."""
+        actor = actor or _os_user()
+        with self._write():
+            if self.generation() != batch.generation:
+                raise ConflictError("数据库在检查之后已被修改（另一次导入或审核），需要重新检查")
+            (batch_id,), = self._execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches")
+            for kind in KINDS:
+                table = RECORDS[kind]
+                if batch.replace:
+                    keys = batch.replaced_keys(kind)
+                    if keys.num_rows:
+                        self._delete_keys(kind, table.key, keys)
+                self._insert(kind, _with_batch_id(batch.records(kind), batch_id))
+            self._execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
+                          [batch_id, _now(), actor, batch.replace, json.dumps(batch.counts)])
+            for i, f in enumerate(batch.files):
+                self._execute("INSERT INTO batch_files (batch_id, position, path, file, sheet, "
+                              "kind, sha256, size, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              [batch_id, i, f.path, f.file, f.sheet, f.kind, f.sha256, f.size,
+                               f.rows])
+            self._bump()
+            self._audit(actor, "import", {"batch_id": batch_id, "replace": batch.replace,
+                                          "counts": batch.counts,
+                                          "files": [f.path for f in batch.files]}, address)
+        return batch_id
+
+    def _delete_keys(self, kind: str, key: tuple[str, ...], keys: pa.Table) -> None:
+        if len(key) == 1:
+            with self._values(keys.column(key[0]).combine_chunks()) as v:
+                self._execute(f"DELETE FROM {kind} WHERE {key[0]} IN (SELECT v FROM {v})")
+            return
+        for row in keys.to_pylist():  # rates: a handful of (currency, month) pairs
+            self._execute(f"DELETE FROM {kind} WHERE " + " AND ".join(f"{k} = ?" for k in key),
+                          [row[k] for k in key])
+
+    def _bump(self) -> None:
+        self._execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+                      "WHERE key = 'generation'")
+
+    # -- review status ---------------------------------------------------------------------
+    def set_status(self, kind: str, record_id: str, status: str, actor: str,
+                   comment: str | None = None, address: str | None = None) -> None:
+        """Change a record's review status, keeping who, when and why."""
+        if kind not in STATUS_KINDS or status not in STATUSES:
+            raise InputError(f"无效的记录类别或状态：{kind} / {status}")
+        key = RECORDS[kind].key[0]
+        with self._write():
+            rows = self._execute(f"SELECT status FROM {kind} WHERE {key} = ?", [record_id])
+            if not rows:
+                raise InputError(f"没有编号为“{record_id}”的记录")
+            old = rows[0][0]
+            self._execute(f"UPDATE {kind} SET status = ? WHERE {key} = ?", [status, record_id])
+            self._execute("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, "
+                          "?, ?, ?, ? FROM status_history",
+                          [kind, record_id, old, status, actor, _now(), comment])
+            self._bump()
+            self._audit(actor, "status", {"kind": kind, "id": record_id, "from": old,
+                                          "to": status, "comment": comment}, address)
+
+    def status_history(self, kind: str, record_id: str) -> list[dict]:
+        rows = self._execute("SELECT old_status, new_status, changed_by, changed_at, comment "
+                             "FROM status_history WHERE kind = ? AND record_id = ? ORDER BY seq",
+                             [kind, record_id])
+        return [{"from": a, "to": b, "by": c, "at": _iso(d), "comment": e}
+                for a, b, c, d, e in rows]
+
+    # -- users and tokens ------------------------------------------------------------------
+    def add_user(self, user: User, actor: str, address: str | None = None) -> None:
+        if user.role not in ROLES:
+            raise InputError(f"角色只能是 {'、'.join(ROLES)}（收到“{user.role}”）")
+        with self._write():
+            if self._execute("SELECT 1 FROM users WHERE name = ?", [user.name]):
+                raise InputError(f"用户“{user.name}”已存在")
+            self._execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          [user.name, user.role, user.enterprise_id, user.region,
+                           user.password_hash, user.disabled, _now()])
+            self._audit(actor, "user-add", {"name": user.name, "role": user.role,
+                                            "enterprise_id": user.enterprise_id,
+                                            "region": user.region}, address)
+
+    def user(self, name: str) -> User | None:
+        rows = self._execute("SELECT name, role, enterprise_id, region, disabled, password_hash "
+                             "FROM users WHERE name = ?", [name])
+        return User(*rows[0]) if rows else None
+
+    def users(self) -> list[User]:
+        return [User(*r) for r in self._execute(
+            "SELECT name, role, enterprise_id, region, disabled, password_hash FROM users "
+            "ORDER BY name")]
+
+    def update_user(self, name: str, actor: str, address: str | None = None,
+                    **changes: Any) -> None:
+        allowed = {"role", "enterprise_id", "region", "password_hash", "disabled"}
+        if not changes or set(changes) - allowed:
+            raise ValueError(changes)
+        with self._write():
+            if not self._execute("SELECT 1 FROM users WHERE name = ?", [name]):
+                raise InputError(f"没有用户“{name}”")
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            self._execute(f"UPDATE users SET {sets} WHERE name = ?", [*changes.values(), name])
+            shown = {k: ("***" if k == "password_hash" else v) for k, v in changes.items()}
+            self._audit(actor, "user-change", {"name": name, **shown}, address)
+
+    def add_token(self, token_hash: str, user_name: str, expires_at: dt.datetime | None,
+                  actor: str) -> None:
+        with self._write():
+            self._execute("INSERT INTO tokens VALUES (?, ?, ?, ?, FALSE)",
+                          [token_hash, user_name, _now(), expires_at])
+            self._audit(actor, "token-add", {"user": user_name,
+                                             "expires_at": _iso(expires_at)}, None)
+
+    def token_user(self, token_hash: str, now: dt.datetime | None = None) -> User | None:
+        """The user of a live token: not revoked, not expired, the user not disabled."""
+        rows = self._execute(
+            "SELECT user_name FROM tokens WHERE token_hash = ? AND NOT revoked "
+            "AND (expires_at IS NULL OR expires_at > ?)", [token_hash, now or _now()])
+        user = self.user(rows[0][0]) if rows else None
+        return user if user and not user.disabled else None
+
+    def revoke_tokens(self, user_name: str, actor: str) -> None:
+        with self._write():
+            self._execute("UPDATE tokens SET revoked = TRUE WHERE user_name = ?", [user_name])
+            self._audit(actor, "token-revoke", {"user": user_name}, None)
+
+    # -- the audit log ---------------------------------------------------------------------
+    def audit(self, actor: str, action: str, detail: dict, address: str | None = None) -> None:
+        """Record one change (append-only: nothing here updates or deletes a row)."""
+        with self._write():
+            self._audit(actor, action, detail, address)
+
+    def _audit(self, actor: str, action: str, detail: dict, address: str | None) -> None:
+        self._execute("INSERT INTO audit_log SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ? "
+                      "FROM audit_log",
+                      [_now(), actor, action, json.dumps(detail, ensure_ascii=False,
+                                                         default=str), address])
+
+    def audit_log(self, limit: int = 200) -> list[dict]:
+        rows = self._execute("SELECT seq, logged_at, actor, action, detail, address FROM audit_log "
+                             "ORDER BY seq DESC LIMIT ?", [limit])
+        return [{"seq": s, "at": _iso(at), "actor": a, "action": act, "detail": json.loads(d),
+                 "address": addr} for s, at, a, act, d, addr in rows]
+
+
+def _with_batch_id(reader: pa.RecordBatchReader, batch_id: int) -> pa.RecordBatchReader:
+    column = pa.field("batch_id", pa.int32(), nullable=False)
+    value = pa.scalar(batch_id, pa.int32())
+
+    def batches():
+        for b in reader:
+            yield b.append_column(column, pa.repeat(value, b.num_rows))
+
+    schema_ = reader.schema.append(column)
+    return pa.RecordBatchReader.from_batches(schema_, batches())
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(v) -> str | None:
+    return v.isoformat() if v is not None else None
+
+
+def _os_user() -> str:
+    try:
+        return f"{getpass.getuser()}（命令行）"
+    except Exception:  # noqa: BLE001 — no user name in a container is not an error
+        return "命令行"

@@ -1,0 +1,208 @@
+"""The embedded store: one DuckDB file (the default; one association, one machine).
+
+DuckDB is pinned exactly (its file format changed in 2.0) and never loads extensions: they
+would be downloaded, which fails offline (stack.md §1).  One process may write the file at
+a time: another waits up to ``SHUMAO_LOCK_WAIT`` seconds for it.  Inside a process every
+thread uses its own cursor, and writes are serialised by a lock, so a web server's imports
+and reviews never interleave.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from shumao import settings
+from shumao.errors import InputError, StoreError, StoreNotFound, StoreVersionError
+from shumao.store.base import Store
+from shumao.store.schema import SCHEMA_VERSION
+
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_names = itertools.count()
+
+
+class DuckDBStore(Store):
+    backend = "duckdb"
+
+    def __init__(self, path: str, read_only: bool = False, create: bool = True):
+        self.url = path
+        self.read_only = read_only
+        if read_only and path != ":memory:" and _needs_upgrade(path):
+            DuckDBStore(path, read_only=False, create=False).close()   # migrate once
+        self._con = _open(path, read_only, create)
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.RLock()
+        try:
+            self._ensure_schema(create and not read_only)
+        except BaseException:
+            self.close()
+            raise
+
+    # -- the connection --------------------------------------------------------------------
+    def _cur(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cur", None)
+        if cur is None:
+            cur = self._local.cur = self._con.cursor()
+            with self._lock:
+                self._cursors.append(cur)
+        return cur
+
+    def close(self) -> None:
+        for cur in self._cursors:
+            cur.close()
+        self._cursors.clear()
+        self._con.close()
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        try:
+            return self._cur().execute(sql, list(params)).fetchall()
+        except duckdb.Error as e:
+            raise _store_error(e, self.url) from e
+
+    def _arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
+        try:
+            return self._cur().sql(sql, params=list(params) or None).to_arrow_table().cast(schema_)
+        except duckdb.Error as e:
+            raise _store_error(e, self.url) from e
+
+    def _insert(self, table: str, reader: pa.RecordBatchReader) -> None:
+        name = f"_shumao_in_{next(_names)}"
+        cols = ", ".join(reader.schema.names)
+        cur = self._cur()
+        cur.register(name, reader)
+        try:
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
+        except duckdb.Error as e:
+            raise _store_error(e, self.url) from e
+        finally:
+            cur.unregister(name)
+
+    @contextmanager
+    def _values(self, values: pa.Array) -> Iterator[str]:
+        name = f"_shumao_v_{next(_names)}"
+        cur = self._cur()
+        cur.register(name, pa.table({"v": values}))
+        try:
+            yield name
+        finally:
+            cur.unregister(name)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        if self.read_only:
+            raise StoreError(f"数据库 {self.url} 以只读方式打开，不能写入")
+        if getattr(self._local, "writing", False):      # already inside this thread's write
+            yield
+            return
+        with self._lock:
+            cur = self._cur()
+            cur.execute("BEGIN TRANSACTION")
+            self._local.writing = True
+            try:
+                yield
+                cur.execute("COMMIT")
+            except BaseException as e:
+                try:
+                    cur.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass    # a failed COMMIT has already ended the transaction
+                if isinstance(e, duckdb.Error):
+                    raise _store_error(e, self.url) from e
+                raise
+            finally:
+                self._local.writing = False
+
+    def _has_tables(self) -> bool:
+        return bool(self._execute("SELECT count(*) FROM information_schema.tables "
+                                  "WHERE table_schema = 'main'")[0][0])
+
+    # -- Ibis ------------------------------------------------------------------------------
+    def ibis(self):
+        backend = getattr(self._local, "ibis", None)
+        if backend is None:
+            import ibis
+
+            backend = self._local.ibis = ibis.duckdb.from_connection(self._cur())
+        return backend
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        backend = self.ibis()
+        cur = self._cur()
+        cur.execute("BEGIN TRANSACTION")   # one MVCC snapshot for every query of a report
+        try:
+            yield backend
+        finally:
+            cur.execute("COMMIT")
+
+
+def _open(path: str, read_only: bool, create: bool) -> duckdb.DuckDBPyConnection:
+    config = {**CONFIG, "memory_limit": settings.get("SHUMAO_STORE_MEMORY")}
+    if path != ":memory:":
+        _check_file(Path(path), must_exist=read_only or not create)
+    wait = settings.get("SHUMAO_LOCK_WAIT")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config=config)
+        except duckdb.IOException as e:
+            locked = "lock" in str(e).lower()
+            if locked and time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            if locked:
+                raise StoreError(f"数据库文件 {path} 正被另一个程序使用（已等待 {wait} 秒），"
+                                 "请稍后再试") from e
+            raise _store_error(e, path) from e
+        except duckdb.Error as e:
+            raise _store_error(e, path) from e
+
+
+def _check_file(p: Path, must_exist: bool) -> None:
+    """Say plainly what is wrong with a path before DuckDB says it in its own words."""
+    if p.is_dir():
+        raise InputError(f"“{p}”是文件夹，不是数据库文件")
+    if not p.exists():
+        if must_exist:
+            raise StoreNotFound(f"数据库不存在：{p}（请先用 shumao import 导入数据）")
+        if not p.parent.is_dir():
+            raise InputError(f"数据库所在的文件夹不存在：{p.parent}")
+        return
+    with p.open("rb") as f:
+        head = f.read(16)
+    if head.startswith(b"SQLite format 3"):
+        raise StoreError(f"{p} 是 SQLite 数据库，不是 shumao 的数据库（DuckDB 文件）")
+    if len(head) >= 12 and head[8:12] != b"DUCK":
+        raise StoreError(f"{p} 不是 shumao 的数据库（不是 DuckDB 文件）")
+
+
+def _needs_upgrade(path: str) -> bool:
+    p = Path(path)
+    if not p.is_file():
+        return False
+    con = _open(path, read_only=True, create=False)
+    try:
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        return bool(rows) and int(rows[0][0]) < SCHEMA_VERSION
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
+def _store_error(e: duckdb.Error, where: str) -> StoreError:
+    text = str(e)
+    if "No space left" in text or "disk is full" in text.lower():
+        return StoreError(f"磁盘空间不足，无法写入数据库 {where}，数据库未做任何修改")
+    if isinstance(e, duckdb.CatalogException):
+        return StoreVersionError(f"数据库 {where} 缺少 shumao 的数据表：{text.splitlines()[0]}")
+    return StoreError(f"数据库 {where} 出错：{text.splitlines()[0] if text else type(e).__name__}")
