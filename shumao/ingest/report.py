@@ -1,11 +1,12 @@
 """Writing the issues of an import for the clerk to fix: CSV (UTF-8 with BOM, so that
-Excel opens it in Chinese) or XLSX."""
+Excel opens it in Chinese) or XLSX.  The values are the user's own cells, so both go
+through ``shumao.sheets``: never a live formula."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from shumao import sheets
 from shumao.ingest.issues import Issue
 
 COLUMNS = ("文件", "工作表", "行", "列", "值", "级别", "代码", "说明")
@@ -24,12 +25,9 @@ def write_issues(path: Path, items: list[Issue]) -> None:
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("问题清单")
-        ws.append(COLUMNS)
+        sheets.append(ws, COLUMNS)
         for r in _rows(items):
-            ws.append(list(r))
+            sheets.append(ws, r)
         wb.save(path)
         return
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(COLUMNS)
-        w.writerows(_rows(items))
+    sheets.write_csv(path, COLUMNS, _rows(items))

@@ -50,32 +50,34 @@ def xlsx(doc: ReportDoc, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from shumao.sheets import append, put  # every text cell inert: some are user settings
+
     wb = Workbook()
     wb.remove(wb.active)
     text = wb.create_sheet("数据月报")
     text.column_dimensions["A"].width = 120
     for i, p in enumerate([narrative.TITLE, *doc.paragraphs], start=1):
-        c = text.cell(i, 1, p)
+        c = put(text.cell(i, 1), p)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     names = {"overview": "主要指标", "partners": "国别（地区）", "structure": "业务结构",
              "nature": "企业性质", "monthly": "月度执行"}
     period = f"时期：{doc.ind.period.words()}（{doc.ind.period}），上年同期：{doc.ind.period.previous_year().words()}"
     for t in doc.tables:
         ws = wb.create_sheet(names.get(t.id, t.id))
-        ws.append([t.title])
+        append(ws, [t.title])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append([period])
-        ws.append([f"单位：{t.unit}；同比、占比单位：%"])
-        ws.append(t.columns)
+        append(ws, [period])
+        append(ws, [f"单位：{t.unit}；同比、占比单位：%"])
+        append(ws, t.columns)
         for c in ws[4]:
             c.font = Font(bold=True)
         for row in t.rows:
-            ws.append(list(row))
+            append(ws, row)
             for c in ws[ws.max_row][1:]:
                 c.number_format = "0.00"
         ws.append([])
         for n in t.notes:
-            ws.append([f"注：{n}"])
+            append(ws, [f"注：{n}"])
         ws.column_dimensions["A"].width = 34
         for col in "BCDE":
             ws.column_dimensions[col].width = 18
