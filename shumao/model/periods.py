@@ -50,8 +50,14 @@ class Period:
 
     @classmethod
     def _checked(cls, text: str, year: int, first: int, last: int) -> "Period":
-        if not (1 <= first <= last <= 12) or year < 1900:
-            raise PeriodError(f"时期“{text}”的月份无效")
+        for m in (first, last):
+            if not 1 <= m <= 12:
+                raise PeriodError(f"时期“{text}”中的月份“{m}”无效：月份应在1到12之间")
+        if first > last:
+            raise PeriodError(f"时期“{text}”的起止月份颠倒：开始月份（{first}月）晚于结束月份"
+                              f"（{last}月），应写作 {year}-{last:02d}..{year}-{first:02d}")
+        if year < 1900:
+            raise PeriodError(f"时期“{text}”的年份“{year}”无效")
         return cls(year, first, last)
 
     @property

@@ -28,3 +28,13 @@ def test_grammar(text, words, start, end):
 def test_bad_periods(bad):
     with pytest.raises(PeriodError):
         Period.parse(bad)
+
+
+@pytest.mark.parametrize("bad, says", [
+    ("2024-03..2024-01", "起止月份颠倒"),          # not "months invalid": say what is wrong
+    ("2024-13", "月份“13”无效"),
+    ("2023-11..2024-02", "跨年"),
+])
+def test_period_messages_say_what_is_wrong(bad, says):
+    with pytest.raises(PeriodError, match=says):
+        Period.parse(bad)
