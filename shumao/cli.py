@@ -26,7 +26,8 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 STATE = {"debug": False}
 
-DbOption = Annotated[Optional[Path], typer.Option("--db", help="数据库文件（默认：$SHUMAO_DB 或 ./shumao.duckdb）")]
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", help="数据库：DuckDB 文件路径或 postgresql://用户@主机/库名（默认：$SHUMAO_DB 或 ./shumao.duckdb）")]
 JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本读取）")]
 KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率"}
 SHOWN_ISSUES = 50
@@ -300,25 +301,29 @@ def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出�
 @bench_app.command("import")
 def bench_import(
     executions: Annotated[int, typer.Option(min=1000, help="执行记录数（合同数为其四分之一）")] = 1_000_000,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", help="PostgreSQL 服务器地址（postgresql://…，在其上新建临时库计时）；默认 DuckDB")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """导入全流程耗时 vs. DuckDB 裸 read_csv（均为独立进程）。"""
-    _bench("import", executions, as_json)
+    """导入全流程耗时 vs. 裸读入（DuckDB read_csv 或 PostgreSQL COPY；均为独立进程）。"""
+    _bench("import", executions, as_json, db)
 
 
 @bench_app.command("report")
 def bench_report(
     executions: Annotated[int, typer.Option(min=1000, help="执行记录数（合同数为其四分之一）")] = 10_000_000,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", help="PostgreSQL 服务器地址（postgresql://…，在其上新建临时库计时）；默认 DuckDB")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """一份完整数据月报的耗时 vs. 一条手写 DuckDB SQL（均为独立进程）。"""
-    _bench("report", executions, as_json)
+    """一份完整数据月报的耗时 vs. 一条手写 SQL（DuckDB 或 PostgreSQL；均为独立进程）。"""
+    _bench("report", executions, as_json, db)
 
 
-def _bench(step: str, executions: int, as_json: bool) -> None:
+def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> None:
     from shumao import bench
 
-    result = getattr(bench, f"bench_{step}")(executions, log=lambda m: err.print(m))
+    result = getattr(bench, f"bench_{step}")(executions, log=lambda m: err.print(m), db=db)
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return

@@ -177,11 +177,16 @@ def running_totals(con: duckdb.DuckDBPyConnection) -> Found:
             SELECT contract_id, amount_cents FROM store_contracts
             WHERE contract_id IN (SELECT contract_id FROM touched)
               AND contract_id NOT IN (SELECT contract_id FROM f_contracts)),
+        -- the running total can exceed the cap only where the whole total does: order by
+        -- date only the executions of those few contracts
+        over AS (
+            SELECT contract_id FROM ex JOIN cap USING (contract_id)
+            GROUP BY contract_id, cap.amount_cents HAVING sum(ex.amount_cents) > cap.amount_cents),
         run AS (
             SELECT ex.*, cap.amount_cents AS cap_cents,
                    sum(ex.amount_cents) OVER (PARTITION BY ex.contract_id
                        ORDER BY ex.executed_on, ex.execution_id) AS total
-            FROM ex JOIN cap USING (contract_id))
+            FROM ex JOIN cap USING (contract_id) SEMI JOIN over USING (contract_id))
         SELECT _file, _sheet, _row, 'amount', amount_raw, 'exceeds-contract',
                format('{}.{:02d}', total // 100, total % 100)
         FROM run WHERE incoming AND total > cap_cents ORDER BY _file, _row""")
