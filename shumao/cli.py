@@ -112,7 +112,7 @@ def _param_help(p, ctx) -> str:
         notes.append("必填")
     default = p.default
     if p.show_default is not False and default not in (None, False, (), []) and not callable(default):
-        notes.append(f"默认 {default}")
+        notes.append(f"默认 {default:,}" if isinstance(default, int) else f"默认 {default}")
     return (p.help or "") + (f"（{'；'.join(notes)}）" if notes else "")
 
 
@@ -592,13 +592,16 @@ ERRORS = (  # (class, exit code, JSON code): the first that matches (errors.py) 
 )
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Run one command line and return its exit code; every exception becomes a code, a Chinese
-    line on stderr and, when JSON was asked for, one ``{"ok": false, "error": …}`` on stdout."""
+def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
+    """Run one command line of ``cli`` and return its exit code; every exception becomes a code,
+    a Chinese line on stderr and, when JSON was asked for, one ``{"ok": false, "error": …}`` on
+    stdout.  ``cli`` is a seam for tests (a command that fails on purpose)."""
     argv = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
     STATE.update(debug=False, json_printed=False)
     try:
-        code = app(args=argv, prog_name="shumao", standalone_mode=False)
+        code = cli(args=argv, prog_name="shumao", standalone_mode=False)
+        if code == 130:  # Typer turns Ctrl-C into Exit(130) (typer/core.py _main); cli.md says 3
+            raise KeyboardInterrupt
         return code if isinstance(code, int) else 0  # Click returns an Exit's code in this mode
     except typer.Exit as e:
         return e.exit_code
@@ -606,7 +609,7 @@ def run(argv: list[str] | None = None) -> int:
         sys.stdout.write(e.message.rstrip("\n") + "\n")
         return 2
     except click_errors.UsageError as e:
-        where = " ".join(["shumao", *_resolve(argv)[1]])
+        where = " ".join(["shumao", *_resolve(cli, argv)[1]])
         code, kind, message = 2, "usage", usage_message(e)
         err.print(f"[red]用法错误：{escape(message)}[/]\n运行 {escape(where)} --help 查看用法。")
     except (KeyboardInterrupt, typer.Abort):
@@ -623,15 +626,15 @@ def run(argv: list[str] | None = None) -> int:
             raise
         code, kind, message = 3, "internal", f"程序出错：{type(e).__name__}: {e}"
         err.print(f"[red]{escape(message)}[/]（加 --debug 查看详情）")
-    if _wants_json(argv) and not STATE["json_printed"]:
+    if _wants_json(cli, argv) and not STATE["json_printed"]:
         # cli.md: with --json, stdout holds exactly one JSON object, also on failure
         _print_json({"ok": False, "error": {"code": kind, "message": message}})
     return code
 
 
-def _resolve(argv: list[str]):
+def _resolve(cli: typer.Typer, argv: list[str]):
     """The command ``argv`` names (the root group if none) and its names, e.g. ["bench", "import"]."""
-    cmd, names = typer.main.get_command(app), []
+    cmd, names = typer.main.get_command(cli), []
     for a in argv:
         if a == "--":
             break
@@ -643,10 +646,10 @@ def _resolve(argv: list[str]):
     return cmd, names
 
 
-def _wants_json(argv: list[str]) -> bool:
+def _wants_json(cli: typer.Typer, argv: list[str]) -> bool:
     """Whether ``argv`` asks a command that has ``--json`` (or ``report --format json``) for JSON."""
     args = argv[:argv.index("--")] if "--" in argv else argv
-    cmd = _resolve(argv)[0]
+    cmd = _resolve(cli, argv)[0]
     opts = {o for p in cmd.params for o in p.opts}
     fmt_json = any(a == "--format=json" or (a == "json" and i and args[i - 1] == "--format")
                    for i, a in enumerate(args))
