@@ -1,34 +1,180 @@
 """The ``shumao`` command: parse, call the library, render, set the exit code (cli.md).
 
 Exit codes: 0 done; 1 the data or content has errors (nothing changed); 2 wrong usage;
-3 any other failure, one Chinese line (a traceback only with --debug).
+3 any other failure, one Chinese line on stderr (a traceback only with --debug).  ``run(argv)``
+is the one place exceptions become exit codes; ``main()`` and the tests both go through it.
+
+With ``--json`` (and ``report --format json``) stdout carries exactly one JSON object, also on
+failure: ``{"ok": false, "error": {"code": "usage", "message": "…"}}``, the codes in ``ERRORS``.
+
+Paths, one rule for every command:
+- a path the user names to be read (an input file, a content folder, a group file, the store of
+  a command that only reads: status, report, explain, bulletin) must exist, else it is wrong
+  usage (exit 2): "找不到文件：X", "找不到文件夹：X", "数据库不存在：X".  Nothing is created.
+- an output (``--out``, ``--errors-out``) may be new, but its folder must exist ("输出文件夹
+  不存在：X", exit 2); an output folder itself is created, never its parents.  An output file
+  that names an existing folder is refused.
+- only ``import`` creates a store that does not exist yet.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.cells import cell_len, chop_cells
 from rich.console import Console
+from rich.markup import escape
+from rich.measure import Measurement
+from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
+from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
+from typer.core import TyperCommand, TyperGroup
 
-from shumao.errors import ContentError, InputError, ShumaoError
+from shumao.errors import ContentError, InputError, PeriodError, ShumaoError, StoreError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="shumao（数贸）：服务外包与数字贸易统计 — 导入企业填报数据，生成数据月报与简报。")
-bench_app = typer.Typer(no_args_is_help=True, help="性能基准：与 DuckDB 裸查询在同一次运行中对比。")
+# --- help in Chinese, at a width that never cuts a line --------------------------------------
+
+HELP_WIDTH = (80, 100)  # at least 80 columns (wider terminals up to 100), whatever the terminal
+TYPE_WORDS = {int: "整数", float: "数字", str: "文本", Path: "路径"}
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_OPEN, _CLOSE = "（“‘《「【〔", "，。、；：？！）”’》」】〕…"
+# a line may break between two CJK characters or at a space, never inside a Latin word or a
+# number nor a list of them (2024-03、2024Q2), never before closing nor after opening punctuation
+_LATIN = rf"[^\s{_CJK}{_OPEN}]+"
+_CHUNK = re.compile(rf"[{_OPEN}]*(?:[{_CJK}]|{_LATIN}(?:、{_LATIN})*)[{_CLOSE}]*\s*|\s+")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` terminal cells (CJK counts double)."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for chunk in _CHUNK.findall(para) or [""]:
+            if line and cell_len((line + chunk).rstrip()) > width:
+                lines.append(line.rstrip())
+                line = chunk.lstrip()
+            else:
+                line += chunk
+            while cell_len(line.rstrip()) > width:  # a word longer than a line: fold it
+                head, *rest = chop_cells(line, width)
+                lines.append(head)
+                line = "".join(rest)
+        lines.append(line.rstrip())
+    return lines
+
+
+class Wrapped:
+    """Rich renderable: text wrapped by ``wrap`` to whatever width Rich gives it."""
+
+    def __init__(self, text: str, style: str = ""):
+        self.text, self.style = text, style
+
+    def __rich_measure__(self, console, options) -> Measurement:
+        longest_word = max((cell_len(c.strip()) for c in _CHUNK.findall(self.text)), default=0)
+        longest_line = max((cell_len(ln) for ln in self.text.split("\n")), default=0)
+        return Measurement(min(longest_word, options.max_width), min(longest_line, options.max_width))
+
+    def __rich_console__(self, console, options):
+        yield Text("\n".join(wrap(self.text, options.max_width)), style=self.style)
+
+
+def _metavar(p) -> str:
+    if p.metavar:
+        return p.metavar
+    return TYPE_WORDS.get(getattr(getattr(p, "type_descriptor", None), "annotation", None), "值")
+
+
+def _param_label(p) -> str:
+    if p.param_type_name == "argument":
+        return _metavar(p)
+    names = ", ".join(sorted(p.opts, key=len))  # -h, --help
+    return names + ("" if getattr(p, "is_flag", False) else f" {_metavar(p)}")
+
+
+def _param_help(p, ctx) -> str:
+    if p is ctx.command.get_help_option(ctx):
+        return "显示本帮助并退出"
+    notes = []
+    lo, hi = getattr(p, "min", None), getattr(p, "max", None)
+    if lo is not None or hi is not None:
+        notes.append(f"至少 {lo:,}" if hi is None else f"{lo} 到 {hi}")
+    if p.required:
+        notes.append("必填")
+    default = p.default
+    if p.show_default is not False and default not in (None, False, (), []) and not callable(default):
+        notes.append(f"默认 {default:,}" if isinstance(default, int) else f"默认 {default}")
+    return (p.help or "") + (f"（{'；'.join(notes)}）" if notes else "")
+
+
+def render_help(cmd, ctx) -> str:
+    """The help page of a command or group: usage, description, arguments, options, commands."""
+    cols = shutil.get_terminal_size((HELP_WIDTH[0], 24)).columns
+    tty = sys.stdout.isatty()
+    con = Console(file=io.StringIO(), width=max(HELP_WIDTH[0], min(cols, HELP_WIDTH[1])),
+                  highlight=False, force_terminal=tty, color_system="auto" if tty else None)
+    params = [p for p in cmd.get_params(ctx) if not getattr(p, "hidden", False)]
+    args = [p for p in params if p.param_type_name == "argument"]
+    opts = [p for p in params if p.param_type_name == "option"]
+    usage = [ctx.command_path, "[选项]", *(_metavar(a) for a in args)]
+    subs = [(n, cmd.get_command(ctx, n)) for n in cmd.list_commands(ctx)] if isinstance(cmd, TyperGroup) else []
+    if subs:
+        usage.append("命令 [参数]…")
+    con.print(Wrapped("用法：" + " ".join(usage), "bold"))
+    if cmd.help:
+        con.print()
+        con.print(Wrapped(cmd.help.split("\f")[0].strip()))
+    con.print()
+    sections = (("参数", [(_param_label(p), _param_help(p, ctx)) for p in args]),
+                ("选项", [(_param_label(p), _param_help(p, ctx)) for p in opts]),
+                ("命令", [(n, (c.help or "").split("\n\n")[0].strip()) for n, c in subs if not c.hidden]))
+    for title, rows in sections:
+        if rows:
+            grid = Table.grid(padding=(0, 2), expand=True)
+            grid.add_column(no_wrap=True, style="bold cyan")
+            grid.add_column(ratio=1)
+            for label, text in rows:
+                grid.add_row(label, Wrapped(text))
+            con.print(Panel(grid, title=title, title_align="left", border_style="dim"))
+    return con.file.getvalue()
+
+
+class _ChineseHelp:
+    def format_help(self, ctx, formatter) -> None:
+        formatter.write(render_help(self, ctx))
+
+
+class Command(_ChineseHelp, TyperCommand):
+    """A command whose help is Chinese (``render_help``)."""
+
+
+class Group(_ChineseHelp, TyperGroup):
+    """A group whose help is Chinese (``render_help``)."""
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, context_settings=CONTEXT,
+                  help="shumao（数贸）：服务外包与数字贸易统计 — 导入企业填报数据，生成数据月报与简报。"
+                       "\n\n每个命令的用法：shumao 命令 --help，如 shumao report --help。")
+bench_app = typer.Typer(cls=Group, no_args_is_help=True, help="性能基准：与 DuckDB 裸查询在同一次运行中对比。")
 app.add_typer(bench_app, name="bench")
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-STATE = {"debug": False}
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # the terminal wraps messages
+STATE = {"debug": False, "json_printed": False}
 
 DbOption = Annotated[Optional[str], typer.Option(
-    "--db", help="数据库：DuckDB 文件路径或 postgresql://用户@主机/库名（默认：$SHUMAO_DB 或 ./shumao.duckdb）")]
-JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本读取）")]
+    "--db", metavar="数据库",
+    help="DuckDB 数据库文件，或 postgresql://用户@主机/库名；不写时用环境变量 SHUMAO_DB，"
+         "再不然用当前文件夹的 shumao.duckdb")]
+JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本读取），出错时也是")]
 KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率"}
 SHOWN_ISSUES = 50
 
@@ -38,30 +184,67 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="出错时显示�
     STATE["debug"] = debug
 
 
-@app.command("import")
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+    STATE["json_printed"] = True
+
+
+# --- paths: the rule of the module docstring --------------------------------------------------
+
+def _input_folder(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise InputError(f"这是文件，不是文件夹：{path}")
+    if not path.is_dir():
+        raise InputError(f"找不到文件夹：{path}")
+    return path
+
+
+def _output_file(path: Path, option: str) -> Path:
+    if path.is_dir():
+        raise InputError(f"{option} 应是文件，但这是已有的文件夹：{path}")
+    if not path.parent.is_dir():
+        raise InputError(f"输出文件夹不存在：{path.parent}（请先建好这个文件夹）")
+    return path
+
+
+def _output_folder(path: Path, option: str) -> Path:
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{option} 应是文件夹，但这是已有的文件：{path}")
+    if not path.parent.is_dir():
+        raise InputError(f"输出文件夹不存在：{path.parent}（请先建好这个文件夹）")
+    return path
+
+
+@app.command("import", cls=Command)
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="CSV 或 XLSX 文件（企业、合同、合同执行、汇率）")],
+    files: Annotated[list[Path], typer.Argument(
+        metavar="文件…", help="CSV 或 XLSX 文件（企业、合同、合同执行、汇率），可以一次给多个")],
     db: DbOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="以新数据替换已存在但内容不同的记录")] = False,
     as_json: JsonOption = False,
     errors_out: Annotated[Optional[Path], typer.Option(
-        "--errors-out", help="把全部问题写入 CSV 或 XLSX 文件，便于逐条修改")] = None,
+        "--errors-out", metavar="文件", help="把全部问题写入 CSV 或 XLSX 文件，便于逐条修改")] = None,
 ) -> None:
     """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
     from shumao.ingest.importer import import_files
     from shumao.ingest.report import write_issues
     from shumao.store import connect
 
+    folders = [str(f) for f in files if f.is_dir()]
+    if folders:
+        raise InputError("这是文件夹，不是文件：" + "、".join(folders))
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise InputError("找不到文件：" + "、".join(missing))
-    if errors_out and errors_out.suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError("--errors-out 只能是 .csv 或 .xlsx 文件")
+    if errors_out:
+        if errors_out.suffix.lower() not in (".csv", ".xlsx"):
+            raise InputError("--errors-out 只能是 .csv 或 .xlsx 文件")
+        _output_file(errors_out, "--errors-out")
     result = import_files(lambda: connect(db), files, replace=replace)
     if errors_out:
         write_issues(errors_out, result.errors + result.warnings)
     if as_json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        _print_json(result.as_dict())
     else:
         _print_import(result, errors_out)
     raise typer.Exit(0 if result.ok else 1)
@@ -93,17 +276,18 @@ def _print_import(result, errors_out) -> None:
         out.print(f"问题清单已写入：{errors_out}")
 
 
-@app.command()
+@app.command(cls=Command)
 def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     """数据库中的记录数与日期范围。"""
     from shumao.store import connect
 
     with connect(db, read_only=True) as store:
         s = store.summary()
+        shown = store.url
     if as_json:
-        print(json.dumps(s, ensure_ascii=False))
+        _print_json(s)
         return
-    t = Table(title=f"数据库：{db or '默认'}")
+    t = Table(title=f"数据库：{shown}")
     t.add_column("项目")
     t.add_column("数量 / 范围", justify="right")
     for kind in ("enterprises", "contracts", "executions", "rates"):
@@ -116,28 +300,34 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 REPORT_FORMATS = ("text", "md", "html", "xlsx", "json")
 PeriodOption = Annotated[str, typer.Option(
-    "--period", help="时期：2024-03、2024Q2、2024H1、2024、2024-01..2024-09")]
+    "--period", metavar="时期",
+    help="要统计的时期。写法：2024-03、2024Q2、2024H1、2024、2024-01..2024-09"
+         "（一个月、一个季度、半年、全年、几个月）")]
 
 
 GroupOption = Annotated[Optional[list[Path]], typer.Option(
-    "--group", help="自定义国家组文件（可多次指定），每组增加指标 exec_group_<文件名>")]
+    "--group", metavar="文件", help="自定义国家组文件（可多次指定），每组增加指标 exec_group_<文件名>")]
+BriOption = Annotated[Optional[str], typer.Option(
+    "--bri", metavar="口径", help="“一带一路”口径：route65（沿线国家）或 partners（共建国家）；默认按时期")]
+BriFileOption = Annotated[Optional[Path], typer.Option(
+    "--bri-file", metavar="文件", help="自定义“一带一路”国家名单（CSV：country 列，可选 joined_on/left_on）")]
 
 
-@app.command()
+@app.command(cls=Command)
 def report(
     period: PeriodOption,
     db: DbOption = None,
-    region: Annotated[str, typer.Option(help="地区名称，如 大连市")] = "本市",
-    short: Annotated[str, typer.Option(help="简称，如 我市")] = "我市",
-    source: Annotated[str, typer.Option(help="数据来源")] = "商务部服务外包统一平台",
-    bri: Annotated[Optional[str], typer.Option(
-        help="“一带一路”口径：route65（沿线国家）或 partners（共建国家）；默认按时期")] = None,
-    bri_file: Annotated[Optional[Path], typer.Option(
-        "--bri-file", help="自定义“一带一路”国家名单（CSV：country 列，可选 joined_on/left_on）")] = None,
+    region: Annotated[str, typer.Option(metavar="名称", help="地区名称，如 大连市")] = "本市",
+    short: Annotated[str, typer.Option(metavar="简称", help="文中的简称，如 我市")] = "我市",
+    source: Annotated[str, typer.Option(metavar="文字", help="数据来源")] = "商务部服务外包统一平台",
+    bri: BriOption = None,
+    bri_file: BriFileOption = None,
     group: GroupOption = None,
     relative: Annotated[bool, typer.Option("--relative", help="用“今年”代替年份")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text、md、html、xlsx 或 json")] = "text",
-    out_file: Annotated[Optional[Path], typer.Option("--out", help="写入文件（默认输出到屏幕）")] = None,
+    fmt: Annotated[str, typer.Option(
+        "--format", metavar="格式", help="text（纯文本）、md、html（带图表）、xlsx 或 json")] = "text",
+    out_file: Annotated[Optional[Path], typer.Option(
+        "--out", metavar="文件", help="写入文件（不写时输出到屏幕；xlsx 必须写）")] = None,
 ) -> None:
     """数据月报：按 report.md 的口径与措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）。"""
     from shumao.model.periods import Period
@@ -150,6 +340,8 @@ def report(
         raise InputError(f"--format 只能是 {'、'.join(REPORT_FORMATS)}（收到“{fmt}”）")
     if fmt == "xlsx" and out_file is None:
         raise InputError("XLSX 格式需要用 --out 指定输出文件，如 --out 数据月报.xlsx")
+    if out_file:
+        _output_file(out_file, "--out")
     p = Period.parse(period)
     settings = ReportSettings.from_options(region, short, source, bri, bri_file, tuple(group or ()),
                                            relative)
@@ -165,10 +357,10 @@ def report(
     else:
         body = doc.text
     if body is not None and out_file:
-        out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(body, encoding="utf-8")
     elif body is not None:
         sys.stdout.write(body)
+        STATE["json_printed"] = fmt == "json"
     if fmt != "json":  # report.md: the checks go to stderr or into the other formats
         for c in doc.flagged:
             err.print(f"[yellow]提示：{c.message}[/]")
@@ -176,15 +368,16 @@ def report(
         err.print(f"已写出 {out_file}")
 
 
-@app.command()
+@app.command(cls=Command)
 def explain(
-    figure: Annotated[str, typer.Argument(help="指标编号，如 exec_offshore、exec_bri、signed_total")],
+    figure: Annotated[str, typer.Argument(
+        metavar="指标编号", help="指标编号，如 exec_offshore、exec_bri、signed_total")],
     period: PeriodOption,
     db: DbOption = None,
-    bri: Annotated[Optional[str], typer.Option(help="“一带一路”口径：route65 或 partners")] = None,
-    bri_file: Annotated[Optional[Path], typer.Option("--bri-file", help="自定义“一带一路”国家名单")] = None,
+    bri: BriOption = None,
+    bri_file: BriFileOption = None,
     group: GroupOption = None,
-    top: Annotated[int, typer.Option(min=1, help="列出贡献最大的企业数")] = 10,
+    top: Annotated[int, typer.Option(min=1, metavar="家数", help="列出贡献最大的企业数")] = 10,
     as_json: JsonOption = False,
 ) -> None:
     """核对一个数字：筛选条件、背后的记录数与企业数、贡献最大的企业（仅供内部核对，勿发布）。"""
@@ -202,7 +395,7 @@ def explain(
         f = compute(con, p, basis)[figure]
     share = lambda c: round_half_up(Decimal(c) * 100 / f.current) if f.current else None  # noqa: E731
     if as_json:
-        print(json.dumps({
+        _print_json({
             "figure": figure, "name": f.name, "period": str(p), "filter": where,
             "current": str(wan(f.current)), "current_cents": f.current,
             "previous": None if f.previous is None else str(wan(f.previous)),
@@ -210,7 +403,7 @@ def explain(
             "contributors": [{"enterprise_id": c.enterprise_id, "name": c.name,
                               "current": str(wan(c.current)), "current_cents": c.current,
                               "share": None if share(c.current) is None else str(share(c.current)),
-                              "records": c.records} for c in people]}, ensure_ascii=False))
+                              "records": c.records} for c in people]})
         return
     unit = "份合同" if figure.startswith("signed") else "笔执行记录"
     out.print(f"[bold]{f.name}[/]（{figure}），{p.words()}")
@@ -225,34 +418,42 @@ def explain(
     out.print(t)
 
 
-@app.command()
+@app.command(cls=Command)
 def bulletin(
-    content_dir: Annotated[Path, typer.Argument(help="简报内容文件夹（含 bulletin.toml 与各栏目 Markdown 文件）")],
+    content_dir: Annotated[Path, typer.Argument(
+        metavar="内容文件夹", help="简报内容文件夹（含 bulletin.toml 与各栏目 Markdown 文件）")],
     db: DbOption = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("简报"),
-    fmts: Annotated[str, typer.Option("--formats", help="输出格式，逗号分隔")] = "pdf,docx,html",
+    out_dir: Annotated[Path, typer.Option(
+        "--out", metavar="文件夹", help="输出文件夹（没有就新建，但它的上级文件夹须已存在）")] = Path("简报"),
+    fmts: Annotated[str, typer.Option(
+        "--formats", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html")] = "pdf,docx,html",
 ) -> None:
     """生成一期简报：数据月报（含图表）、行业资讯、会员风采、协会动态 → PDF、Word、HTML。"""
     from shumao.bulletin.publish import parse_formats, publish
     from shumao.store import connect
 
     formats_ = parse_formats(fmts)
+    _input_folder(content_dir)
+    _output_folder(out_dir, "--out")
     with connect(db, read_only=True) as store:
         done = publish(content_dir, store, out_dir, formats_)
     for fmt, path in done.items():
         out.print(f"已写出 {fmt.upper():5} {path}")
 
 
-@app.command()
+@app.command(cls=Command)
 def generate(
-    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")],
-    enterprises: Annotated[int, typer.Option(min=1, help="企业数")] = 50,
-    executions: Annotated[int, typer.Option(min=1, help="合同执行记录数（合同数约为其四分之一）")] = 5000,
-    seed: Annotated[int, typer.Option(help="随机种子（相同种子生成相同数据）")] = 1,
+    out_dir: Annotated[Path, typer.Option(
+        "--out", metavar="文件夹", help="输出文件夹（没有就新建，但它的上级文件夹须已存在）")],
+    enterprises: Annotated[int, typer.Option(min=1, metavar="数量", help="企业数")] = 50,
+    executions: Annotated[int, typer.Option(
+        min=1, metavar="数量", help="合同执行记录数（合同数约为其四分之一）")] = 5000,
+    seed: Annotated[int, typer.Option(metavar="整数", help="随机种子（相同种子生成相同数据）")] = 1,
 ) -> None:
     """生成逼真的模拟填报数据（任意规模，流式写出，内存占用有上限）。"""
     from shumao.synth import Plan
 
+    _output_folder(out_dir, "--out")
     files = _generate(out_dir, Plan(enterprises=enterprises, executions=executions, seed=seed))
     for f in files.values():
         out.print(f"已写出 {f}")
@@ -274,14 +475,17 @@ def _generate(out_dir: Path, plan) -> dict:
     return _with_progress(plan.executions, lambda advance: gen(out_dir, plan, progress=advance))
 
 
-@app.command()
-def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（默认 ./demo）")] = None) -> None:
-    """演示：生成模拟数据 → 导入到新数据库 → 汇总 → 数据月报（文本、HTML、XLSX）。"""
+@app.command(cls=Command)
+def demo(out_dir: Annotated[Path, typer.Option(
+        "--out", metavar="文件夹", help="输出文件夹（没有就新建，但它的上级文件夹须已存在）")] = Path("demo"),
+         ) -> None:
+    """演示：生成模拟数据 → 导入到新数据库 → 简报 → 汇总 → 数据月报（文本、HTML、XLSX）。"""
     from shumao import demo as demo_
 
+    _output_folder(out_dir, "--out")
     d = _with_progress(demo_.PLAN.executions, lambda advance: demo_.run(
-        out_dir or Path("demo"), log=lambda m: out.print(f"[bold]{m}[/]"), progress=advance))
-    _print_import(d.imported, None)
+        out_dir, log=lambda m: out.print(f"[bold]{escape(m)}[/]"), progress=advance,
+        imported=lambda result: _print_import(result, None)))  # step 2's table under its heading
     if not d.imported.ok:
         raise typer.Exit(1)
     s = d.summary
@@ -298,22 +502,24 @@ def demo(out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出�
         out.print(f"  {kind.upper():8} {path}")
 
 
-@bench_app.command("import")
+@bench_app.command("import", cls=Command)
 def bench_import(
-    executions: Annotated[int, typer.Option(min=1000, help="执行记录数（合同数为其四分之一）")] = 1_000_000,
+    executions: Annotated[int, typer.Option(
+        min=1000, metavar="数量", help="执行记录数（合同数为其四分之一）")] = 1_000_000,
     db: Annotated[Optional[str], typer.Option(
-        "--db", help="PostgreSQL 服务器地址（postgresql://…，在其上新建临时库计时）；默认 DuckDB")] = None,
+        "--db", metavar="地址", help="PostgreSQL 服务器地址（postgresql://…，在其上新建临时库计时）；默认 DuckDB")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """导入全流程耗时 vs. 裸读入（DuckDB read_csv 或 PostgreSQL COPY；均为独立进程）。"""
     _bench("import", executions, as_json, db)
 
 
-@bench_app.command("report")
+@bench_app.command("report", cls=Command)
 def bench_report(
-    executions: Annotated[int, typer.Option(min=1000, help="执行记录数（合同数为其四分之一）")] = 10_000_000,
+    executions: Annotated[int, typer.Option(
+        min=1000, metavar="数量", help="执行记录数（合同数为其四分之一）")] = 10_000_000,
     db: Annotated[Optional[str], typer.Option(
-        "--db", help="PostgreSQL 服务器地址（postgresql://…，在其上新建临时库计时）；默认 DuckDB")] = None,
+        "--db", metavar="地址", help="PostgreSQL 服务器地址（postgresql://…，在其上新建临时库计时）；默认 DuckDB")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """一份完整数据月报的耗时 vs. 一条手写 SQL（DuckDB 或 PostgreSQL；均为独立进程）。"""
@@ -325,7 +531,7 @@ def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> 
 
     result = getattr(bench, f"bench_{step}")(executions, log=lambda m: err.print(m), db=db)
     if as_json:
-        print(json.dumps(result, ensure_ascii=False))
+        _print_json(result)
         return
     out.print(f"{result['step']}：{result['executions']:,} 条执行记录\n"
               f"  shumao   {result['seconds']:.2f} 秒（峰值内存 {result['peak_rss_mb']:.0f} MB）\n"
@@ -333,48 +539,141 @@ def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> 
               f"  比值     {result['ratio']:.2f}×")
 
 
-def main() -> None:
+# --- errors: one table from exception to exit code and JSON code ----------------------------
+
+ERRORS = (  # (class, exit code, JSON code): the first that matches (errors.py) wins
+    (PeriodError, 2, "bad-period"),
+    (InputError, 2, "bad-input"),
+    (ContentError, 1, "content"),
+    (StoreError, 3, "store"),
+    (ShumaoError, 3, "error"),
+)
+
+
+def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
+    """Run one command line of ``cli`` and return its exit code; every exception becomes a code,
+    a Chinese line on stderr and, when JSON was asked for, one ``{"ok": false, "error": …}`` on
+    stdout.  ``cli`` is a seam for tests (a command that fails on purpose)."""
+    argv = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
+    STATE.update(debug=False, json_printed=False)
     try:
-        code = app(standalone_mode=False)  # Click returns an Exit's code in this mode
-        sys.exit(code if isinstance(code, int) else 0)
+        code = cli(args=argv, prog_name="shumao", standalone_mode=False)
+        if code == 130:  # Typer turns Ctrl-C into Exit(130) (typer/core.py _main); cli.md says 3
+            raise KeyboardInterrupt
+        return code if isinstance(code, int) else 0  # Click returns an Exit's code in this mode
     except typer.Exit as e:
-        sys.exit(e.exit_code)
-    except SystemExit:
-        raise
+        return e.exit_code
+    except click_errors.NoArgsIsHelpError as e:  # bare `shumao` or `shumao bench`: the help
+        sys.stdout.write(e.message.rstrip("\n") + "\n")
+        return 2
+    except click_errors.UsageError as e:
+        where = " ".join(["shumao", *_resolve(cli, argv)[1]])
+        code, kind, message = 2, "usage", usage_message(e)
+        err.print(f"[red]用法错误：{escape(message)}[/]\n运行 {escape(where)} --help 查看用法。")
     except (KeyboardInterrupt, typer.Abort):
-        err.print("已中断，数据库未做任何修改。")
-        sys.exit(3)
-    except (InputError, ContentError) as e:  # a bad argument is usage (2); bad content is 1
-        if STATE["debug"]:
-            raise
-        err.print(f"[red]错误：{e}[/]")
-        sys.exit(1 if isinstance(e, ContentError) else 2)
+        code, kind, message = 3, "interrupted", "已中断，数据库未做任何修改。"
+        err.print(message)
     except ShumaoError as e:
         if STATE["debug"]:
             raise
-        err.print(f"[red]错误：{e}[/]")
-        sys.exit(3)
-    except typer.TyperException as e:  # Click's usage errors (Typer vendors Click)
-        err.print(f"[red]用法错误：{_zh_usage(e.format_message())}[/]\n运行 shumao --help 查看用法。")
-        sys.exit(2)
+        code, kind = next((c, k) for cls, c, k in ERRORS if isinstance(e, cls))
+        message = str(e)
+        err.print(f"[red]错误：{escape(message)}[/]")
     except Exception as e:  # noqa: BLE001 — the one place every failure becomes a line
         if STATE["debug"]:
             raise
-        err.print(f"[red]程序出错：{type(e).__name__}: {e}[/]（加 --debug 查看详情）")
-        sys.exit(3)
+        code, kind, message = 3, "internal", f"程序出错：{type(e).__name__}: {e}"
+        err.print(f"[red]{escape(message)}[/]（加 --debug 查看详情）")
+    if _wants_json(cli, argv) and not STATE["json_printed"]:
+        # cli.md: with --json, stdout holds exactly one JSON object, also on failure
+        _print_json({"ok": False, "error": {"code": kind, "message": message}})
+    return code
 
 
-USAGE_ZH = (("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
-            ("Missing argument", "缺少参数"), ("Missing option", "缺少选项"),
-            ("Invalid value for", "取值无效："), ("Got unexpected extra argument", "多余的参数"),
-            ("Did you mean", "是否想用"), ("is not a valid integer", "不是有效的整数"),
-            ("requires an argument", "需要一个取值"))
+def _resolve(cli: typer.Typer, argv: list[str]):
+    """The command ``argv`` names (the root group if none) and its names, e.g. ["bench", "import"]."""
+    cmd, names = typer.main.get_command(cli), []
+    for a in argv:
+        if a == "--":
+            break
+        if not a.startswith("-"):
+            sub = getattr(cmd, "commands", {}).get(a)
+            if sub is None:
+                break
+            cmd, names = sub, [*names, a]
+    return cmd, names
 
 
-def _zh_usage(text: str) -> str:
-    for en, zh in USAGE_ZH:
-        text = text.replace(en, zh)
-    return text
+def _wants_json(cli: typer.Typer, argv: list[str]) -> bool:
+    """Whether ``argv`` asks a command that has ``--json`` (or ``report --format json``) for JSON."""
+    args = argv[:argv.index("--")] if "--" in argv else argv
+    cmd = _resolve(cli, argv)[0]
+    opts = {o for p in cmd.params for o in p.opts}
+    fmt_json = any(a == "--format=json" or (a == "json" and i and args[i - 1] == "--format")
+                   for i, a in enumerate(args))
+    return ("--json" in opts and "--json" in args) or ("--format" in opts and fmt_json)
+
+
+def _name(p) -> str:
+    return _metavar(p) if p.param_type_name == "argument" else "/".join(p.opts)
+
+
+def _bad_value(e) -> str:
+    """What a parameter expected, in words, with the value given (from the type check)."""
+    p, cause = e.param, e.__cause__
+    detail = cause.errors()[0] if hasattr(cause, "errors") else {}
+    given = f"“{detail['input']}”" if "input" in detail else ""
+    kind = TYPE_WORDS.get(getattr(getattr(p, "type_descriptor", None), "annotation", None), "")
+    limits = detail.get("ctx", {})
+    if "ge" in limits or "le" in limits:
+        want = "、".join(f"{w} {limits[k]:,}" for k, w in (("ge", "不小于"), ("le", "不大于")) if k in limits)
+        return f"{_name(p)} 应{want}（收到{given}）"
+    if kind:
+        return f"{_name(p)} 应是{kind}（收到{given}）" if given else f"{_name(p)} 应是{kind}"
+    return f"{_name(p)} 的取值无效{('：' + given) if given else ''}"
+
+
+USAGE_MESSAGES = (  # Click's plain UsageError messages (typer/_click/core.py, typer/core.py)
+    (re.compile(r"No such command '(.*?)'\.(?: Did you mean '(.*?)'\?)?"),
+     lambda m, e: f"没有命令“{m[1]}”" + (f"，是否想用 {m[2]}？" if m[2] else _commands(e))),
+    (re.compile(r"Got unexpected extra argument\(s\) \((.*)\)"), lambda m, e: f"多余的参数：{m[1]}"),
+    (re.compile(r"Missing command\."), lambda m, e: f"缺少命令{_commands(e)}"),
+)
+
+
+def _commands(e) -> str:
+    cmd = e.ctx.command if e.ctx else None
+    names = list(getattr(cmd, "commands", {}))
+    return f"（可用的命令：{'、'.join(names)}）" if names else ""
+
+
+def usage_message(e) -> str:
+    """A usage error from Click, as a Chinese sentence naming the option or argument."""
+    if isinstance(e, click_errors.MissingParameter) and e.param is not None:
+        p = e.param
+        what = "参数" if p.param_type_name == "argument" else "选项"
+        return f"缺少{what}：{_name(p)}" + (f" — {p.help}" if p.help else "")
+    if isinstance(e, click_errors.NoSuchOption):
+        opts = {o for p in (e.ctx.command.params if e.ctx else ()) for o in p.opts}
+        if e.option_name == "--json" and "--format" in opts:
+            return "这个命令没有 --json 选项；要 JSON 输出请用 --format json"
+        hint = f"，是否想用 {'、'.join(sorted(e.possibilities))}？" if e.possibilities else ""
+        return f"没有这个选项：{e.option_name}{hint}"
+    if isinstance(e, click_errors.BadOptionUsage):
+        if "does not take a value" in e.message:
+            return f"选项 {e.option_name} 不带取值"
+        return f"选项 {e.option_name} 后面缺少取值"
+    if isinstance(e, click_errors.BadParameter) and e.param is not None:
+        return _bad_value(e)
+    for pattern, say in USAGE_MESSAGES:
+        m = pattern.fullmatch(e.message.strip())
+        if m:
+            return say(m, e)
+    return f"命令写法不对（{e.message}）"
+
+
+def main() -> None:
+    sys.exit(run())
 
 
 if __name__ == "__main__":

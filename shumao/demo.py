@@ -33,7 +33,9 @@ class Demo:
 
 
 def run(folder: Path, log: Callable[[str], None] = lambda m: None,
-        progress: Callable[[int], None] | None = None) -> Demo:
+        progress: Callable[[int], None] | None = None,
+        imported: Callable[[ImportResult], None] = lambda r: None) -> Demo:
+    """``log`` gets each step's heading, ``imported`` the import's result as soon as it is done."""
     folder.mkdir(parents=True, exist_ok=True)
     demo = Demo(folder, folder / "demo.duckdb")
     for old in folder.glob("demo.duckdb*"):
@@ -43,6 +45,7 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
     log(f"2. 检查并导入 → {demo.db}")
     with connect(demo.db) as store:
         demo.imported = import_files(store, list(files.values()))
+        imported(demo.imported)
         if not demo.imported.ok:
             return demo
         demo.summary = store.summary()

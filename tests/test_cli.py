@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import signal
 import subprocess
 import sys
@@ -97,3 +98,17 @@ def test_killed_import_leaves_store_as_it_was(tmp_path):
         if state == after:
             break
     assert before in seen
+
+
+def test_failure_through_main_keeps_json_on_stdout_and_words_on_stderr(tmp_path):
+    """The real process: exit code from main(), one JSON object on stdout, the Chinese line on
+    stderr, and a mistyped store is not created (issue 7)."""
+    p = run_cli("status", "--db", tmp_path / "typo" / "统计.duckdb", "--json")
+    assert p.returncode == 2 and not (tmp_path / "typo").exists()
+    assert json.loads(p.stdout) == {"ok": False, "error": {
+        "code": "bad-input", "message": f"数据库不存在：{tmp_path / 'typo' / '统计.duckdb'}"
+                                        "（请先用 shumao import 导入数据，或用 --db 指定数据库文件）"}}
+    assert p.stderr.startswith("错误：数据库不存在") and "\n" not in p.stderr.rstrip("\n")
+    p = run_cli("import", "--json")
+    assert p.returncode == 2 and json.loads(p.stdout)["error"]["code"] == "usage"
+    assert p.stderr.startswith("用法错误：缺少参数：文件…")

@@ -117,7 +117,7 @@ def load_group(path: str | Path, name: str | None = None) -> Group:
     ``joined_on`` / ``left_on`` dates; lines starting with # are its source notes."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"找不到国家组文件：{p}")
+        raise InputError(f"找不到文件：{p}（国家组文件）")
     return _group(p, name or p.stem)
 
 

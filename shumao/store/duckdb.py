@@ -170,10 +170,10 @@ def _open(path: str, read_only: bool, create: bool) -> duckdb.DuckDBPyConnection
 def _check_file(p: Path, must_exist: bool) -> None:
     """Say plainly what is wrong with a path before DuckDB says it in its own words."""
     if p.is_dir():
-        raise InputError(f"“{p}”是文件夹，不是数据库文件")
+        raise InputError(f"这是文件夹，不是数据库文件：{p}")
     if not p.exists():
         if must_exist:
-            raise StoreNotFound(f"数据库不存在：{p}（请先用 shumao import 导入数据）")
+            raise StoreNotFound(f"数据库不存在：{p}（请先用 shumao import 导入数据，或用 --db 指定数据库文件）")
         if not p.parent.is_dir():
             raise InputError(f"数据库所在的文件夹不存在：{p.parent}")
         return

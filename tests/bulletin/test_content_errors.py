@@ -56,7 +56,7 @@ def test_malformed_content(case, tmp_path, sample_db):
 
 def test_missing_folder_and_bad_formats(tmp_path, sample_db):
     p = run_cli("bulletin", tmp_path / "nope", "--db", sample_db)
-    assert p.returncode == 1 and "找不到简报内容文件夹" in p.stderr
+    assert p.returncode == 2 and "找不到文件夹" in p.stderr   # cli.py: a missing path is usage
     content = make_content(tmp_path / "issue")
     p = run_cli("bulletin", content, "--db", sample_db, "--formats", "pdf,odt")
     assert p.returncode == 2 and "--formats" in p.stderr
