@@ -11,7 +11,7 @@ from shumao.ingest.importer import import_files
 from shumao.store import connect
 from tests.conftest import SAMPLE_FILES, snapshot
 
-ENTERPRISE = "9199010289MXMRUW8P"
+ENTERPRISE = "91990102B8QRD82822"        # tests/data/city
 HEADER = ["contract_id", "enterprise_id", "signed_on", "client_country", "category", "amount",
           "currency", "status"]
 
@@ -60,6 +60,6 @@ def test_replace(tmp_path, sample_store):
     result = import_files(sample_store, [changed], replace=True)
     assert result.ok and result.counts["contracts"]["replaced"] == 1
     cents = sample_store.con.execute(
-        "SELECT amount_cents FROM contracts WHERE contract_id = 'SL20230001'").fetchall()
-    assert cents == [(57856936,)]
-    assert sample_store.counts()["contracts"] == 92
+        "SELECT amount_cents FROM contracts WHERE contract_id = 'HT000000001'").fetchall()
+    assert cents == [(48651948,)]
+    assert sample_store.counts()["contracts"] == 375
