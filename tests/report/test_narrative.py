@@ -1,5 +1,6 @@
-"""The 数据月报 for every expected_<period>.txt of shared/examples, character for character,
-through the real command; the real-export variant gives the identical text."""
+"""The 数据月报 for every expected_<period>.txt of the sample city (tests/data/city, and
+shared/examples when present), character for character, through the real command; the
+real-export variant gives the identical text."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from shumao.model.periods import Period
 from shumao.report.narrative import text
 from shumao.report.numbers import growth_phrase, growths_phrase
 from shumao.store import connect
-from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli
+from tests.conftest import (SAMPLE, SAMPLE_FILES, SHARED_SAMPLE, SHARED_SAMPLE_FILES, need_shared,
+                            run_cli)
 from tests.ingest.test_real_export import write_variant
 
 EXPECTED = sorted(SAMPLE.glob("expected_*.txt"))
+SHARED_EXPECTED = sorted(SHARED_SAMPLE.glob("expected_*.txt")) or [None]   # None: skipped
 SETTINGS = Settings(region="示例市", short="我市")
 
 
@@ -25,21 +28,42 @@ def sample_db(tmp_path_factory):
     return db
 
 
-@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
-def test_expected_text(sample_db, expected):
+@pytest.fixture(scope="module")
+def shared_db(tmp_path_factory):
+    need_shared()
+    db = tmp_path_factory.mktemp("r") / "shared.duckdb"
+    assert run_cli("import", *SHARED_SAMPLE_FILES, "--db", db).returncode == 0
+    return db
+
+
+def _check_text(db, expected):
     period = expected.stem.removeprefix("expected_")
     p = run_cli("report", "--period", period, "--region", "示例市", "--short", "我市",
-                "--format", "text", "--db", sample_db)
+                "--format", "text", "--db", db)
     assert p.returncode == 0, p.stderr
     assert p.stdout == expected.read_text(encoding="utf-8")
 
 
-def test_real_export_gives_identical_text(tmp_path):
-    files = write_variant(tmp_path)
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
+def test_expected_text(sample_db, expected):
+    _check_text(sample_db, expected)
+
+
+@pytest.mark.parametrize("expected", SHARED_EXPECTED, ids=lambda p: p.stem if p else "absent")
+def test_shared_expected_text(shared_db, expected):
+    _check_text(shared_db, expected)
+
+
+@pytest.mark.parametrize("source", ["city", "shared"])
+def test_real_export_gives_identical_text(tmp_path, source):
+    if source == "shared":
+        need_shared()
+    folder = SAMPLE if source == "city" else SHARED_SAMPLE
+    files = write_variant(tmp_path, folder)
     with connect(tmp_path / "v.duckdb") as store:
         assert import_files(store, files).ok
         con = store.ibis()
-        for expected in EXPECTED:
+        for expected in sorted(folder.glob("expected_*.txt")):
             period = Period.parse(expected.stem.removeprefix("expected_"))
             assert text(compute(con, period, SETTINGS)) == expected.read_text(encoding="utf-8")
 
@@ -51,7 +75,7 @@ def test_bases_relative_and_words(sample_store):
     assert "“一带一路”沿线国家" in route and "共建国家" not in route
     partners = text(compute(con, p, Settings(region="示例市", bri="partners", relative=True)))
     assert "“一带一路”共建国家" in partners and "今年全年" in partners and "2024年" not in partners
-    early = compute(con, Period.parse("2023-01"), SETTINGS)       # no 2022 data at all
+    early = compute(con, Period.parse("2021"), SETTINGS)          # no 2020 data at all
     assert all(f.previous is None for f in early.figures.values())
     assert "上年同期无数据" in text(early)
 
@@ -86,10 +110,10 @@ def test_json_and_no_data(sample_db):
 
     p = run_cli("report", "--period", "2024Q2", "--format", "json", "--db", sample_db)
     data = json.loads(p.stdout)
-    assert data["figures"]["signed_total"]["current"] == "391.37"
-    assert data["figures"]["signed_total"]["growth"] == "40.01"
-    assert data["figures"]["exec_offshore_foreign"]["share"] == "45.91"
-    assert [x["name"] for x in data["partners"][:3]] == ["日本", "新加坡", "马来西亚"]
+    assert data["figures"]["signed_total"]["current"] == "562.80"     # expected_2024Q2.txt
+    assert data["figures"]["signed_total"]["growth"] == "35.23"
+    assert data["figures"]["exec_offshore_foreign"]["share"] == "24.63"
+    assert [x["name"] for x in data["partners"][:3]] == ["美国", "日本", "中国香港"]
     p = run_cli("report", "--period", "2019", "--db", sample_db)
     assert p.returncode == 1 and "没有已审核通过" in p.stderr and p.stdout == ""
 
@@ -104,7 +128,7 @@ def test_user_group_file(sample_db, tmp_path):
 
     data = json.loads(p.stdout)
     japan = next(x for x in data["partners"] if x["country"] == "JP")
-    assert data["figures"]["exec_bri"]["current"] == japan["current"] == "262.58"
+    assert data["figures"]["exec_bri"]["current"] == japan["current"] == "458.89"
     bad = tmp_path / "bad.csv"
     bad.write_text("country\n火星国\n", encoding="utf-8")
     p = run_cli("report", "--period", "2024", "--bri-file", bad, "--db", sample_db)
