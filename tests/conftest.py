@@ -1,5 +1,6 @@
-"""Shared fixtures: the sample city of shared/examples (beside the repository, as CI lays
-it out), fresh stores on every backend, and a helper to run the real ``shumao`` command.
+"""Shared fixtures: the project's own sample city (tests/data/city, generated and verified
+here), the shared examples as an extra check when they are beside the repository, fresh
+stores on every backend, and a helper to run the real ``shumao`` command.
 
 ``store`` is one fixture over both backends: a DuckDB file, and a fresh database in a
 throwaway PostgreSQL cluster started once per session (``-m duckdb`` or ``-m postgres``
@@ -20,15 +21,21 @@ from shumao.ingest.importer import import_files
 from shumao.store import connect
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("SHUMAO_SHARED", REPO.parent / "shared"))
-SAMPLE = SHARED / "examples" / "sample_city"
 DATA = Path(__file__).parent / "data"
-SAMPLE_FILES = [SAMPLE / f for f in ("enterprises.csv", "contracts.csv", "executions.csv")]
+SAMPLE = DATA / "city"             # in the repository: see tests/data/city/README.md
+CITY_FILES = ("enterprises.csv", "contracts.csv", "executions.csv")
+SAMPLE_FILES = [SAMPLE / f for f in CITY_FILES]
+# shared/examples/sample_city (beside the repository, or SHUMAO_SHARED): an extra check only;
+# tests that use it skip when it is absent.
+SHARED = Path(os.environ.get("SHUMAO_SHARED", REPO.parent / "shared"))
+SHARED_SAMPLE = SHARED / "examples" / "sample_city"
+SHARED_SAMPLE_FILES = [SHARED_SAMPLE / f for f in CITY_FILES]
 
 
-def pytest_configure(config):
-    if not SAMPLE.is_dir():
-        raise pytest.UsageError(f"shared/examples/sample_city not found at {SAMPLE}")
+def need_shared() -> None:
+    """Skip the calling test when the shared examples are not beside the repository."""
+    if not SHARED_SAMPLE.is_dir():
+        pytest.skip(f"shared examples not found at {SHARED_SAMPLE} (set SHUMAO_SHARED to check them too)")
 
 
 @pytest.fixture(scope="session")

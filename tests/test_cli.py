@@ -14,7 +14,9 @@ from python_calamine import CalamineWorkbook
 
 from shumao.store import connect
 from shumao.synth import Plan, generate
-from tests.conftest import DATA, SAMPLE_FILES, run_cli, run_json
+from tests.conftest import DATA, SAMPLE, SAMPLE_FILES, run_cli, run_json
+
+COUNTS = (25, 375, 1500)   # tests/data/city: enterprises, contracts, executions (README.md)
 
 
 def test_import_status_and_reimport(tmp_path):
@@ -22,17 +24,17 @@ def test_import_status_and_reimport(tmp_path):
     code, result = run_json("import", *SAMPLE_FILES, "--db", db)
     assert code == 0 and result["ok"] and result["errors"] == []
     assert {k: v["new"] for k, v in result["counts"].items()} == {
-        "enterprises": 7, "contracts": 92, "executions": 123, "rates": 0}
+        "enterprises": 25, "contracts": 375, "executions": 1500, "rates": 0}
     code, status = run_json("status", "--db", db)
     assert code == 0
-    assert (status["enterprises"], status["contracts"], status["executions"]) == (7, 92, 123)
+    assert (status["enterprises"], status["contracts"], status["executions"]) == COUNTS
     assert status["batches"] == 1 and status["rates"] == 0
-    assert status["signed_on"] == ["2023-01-01", "2024-12-07"]
-    assert status["executed_on"] == ["2023-01-09", "2024-11-28"]
+    assert status["signed_on"] == ["2021-02-06", "2024-12-09"]
+    assert status["executed_on"] == ["2021-03-24", "2024-12-31"]
     code, again = run_json("import", *SAMPLE_FILES, "--db", db)
     assert code == 0
     assert {k: v["unchanged"] for k, v in again["counts"].items()} == {
-        "enterprises": 7, "contracts": 92, "executions": 123, "rates": 0}
+        "enterprises": 25, "contracts": 375, "executions": 1500, "rates": 0}
     assert run_json("status", "--db", db)[1] == status
 
 
@@ -80,9 +82,10 @@ def test_killed_import_leaves_store_as_it_was(tmp_path):
     files = generate(tmp_path / "big", Plan(enterprises=200, executions=150_000, seed=3))
     paths = [files[k] for k in ("enterprises", "contracts", "executions")]
     db = tmp_path / "s.duckdb"
-    assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
-    before = (7, 92, 123)
-    after = (207, 92 + 37_500, 123 + 150_000)
+    # the sample city's enterprises only: its contract and execution ids are the generator's too
+    assert run_cli("import", SAMPLE / "enterprises.csv", "--db", db).returncode == 0
+    before = (25, 0, 0)
+    after = (225, 37_500, 150_000)
     seen = set()
     for delay in (0.3, 0.8, 1.3, 1.8, 2.5):
         proc = subprocess.Popen([sys.executable, "-m", "shumao", "import", *map(str, paths),

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import SAMPLE_FILES, run_cli
 
 SAMPLE_CONTENT = Path(str(resources.files("shumao") / "samples" / "bulletin"))
-PROFILES = {"01-云桥信息技术.md": "9199010289MXMRUW8P", "02-海岸信息技术.md": "919901025L7M4U7L6U"}
+PROFILES = {"01-云桥信息技术.md": "91990102B8QRD82822", "02-海岸信息技术.md": "9199010242QEY8BUXP"}
 
 
 def make_content(folder: Path) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bulletin.conftest import make_content
+from tests.bulletin.conftest import PROFILES, make_content
 from tests.conftest import run_cli
 
 
@@ -32,7 +32,7 @@ CASES = {
                                             "source: 示例市数字经济研究院\n", ""),
                             ["03-数字贸易报告.md", "“source”", "缺失"]),
     "unknown-enterprise": (lambda c: _edit(c / "会员风采" / "02-海岸信息技术.md",
-                                           "919901025L7M4U7L6U", "91990102N0T4NYWH5F"),
+                                           PROFILES["02-海岸信息技术.md"], "91990102N0T4NYWH5F"),
                            ["02-海岸信息技术.md", "“enterprise_id”", "91990102N0T4NYWH5F", "没有这家企业"]),
     "period-without-data": (lambda c: _edit(c / "bulletin.toml", '"2024-01..2024-09"', '"2019-01..2019-09"'),
                             ["bulletin.toml", "“period”", "没有已审核通过的数据"]),

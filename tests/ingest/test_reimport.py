@@ -11,7 +11,7 @@ from shumao.ingest.importer import import_files
 from shumao.store import connect
 from tests.conftest import SAMPLE_FILES, snapshot, sql
 
-ENTERPRISE = "9199010289MXMRUW8P"
+ENTERPRISE = "91990102B8QRD82822"        # tests/data/city
 HEADER = ["contract_id", "enterprise_id", "signed_on", "client_country", "category", "amount",
           "currency", "status"]
 
@@ -59,6 +59,6 @@ def test_replace(tmp_path, sample_store):
     assert not import_files(sample_store, [changed]).ok
     result = import_files(sample_store, [changed], replace=True)
     assert result.ok and result.counts["contracts"]["replaced"] == 1
-    cents = sql(sample_store, "SELECT amount_cents FROM contracts WHERE contract_id = 'SL20230001'")
-    assert cents == [(57856936,)]
-    assert sample_store.counts()["contracts"] == 92
+    cents = sql(sample_store, "SELECT amount_cents FROM contracts WHERE contract_id = 'HT000000001'")
+    assert cents == [(48651948,)]
+    assert sample_store.counts()["contracts"] == 375

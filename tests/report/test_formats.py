@@ -22,8 +22,8 @@ def db(tmp_path_factory):
     return path
 
 
-def report(db, fmt, out=None):
-    args = ["report", "--period", "2024-01..2024-09", "--region", "示例市", "--short", "我市",
+def report(db, fmt, out=None, period="2024-01..2024-09"):
+    args = ["report", "--period", period, "--region", "示例市", "--short", "我市",
             "--format", fmt, "--db", db] + (["--out", out] if out else [])
     p = run_cli(*args)
     assert p.returncode == 0, p.stderr
@@ -34,7 +34,7 @@ def test_markdown(db):
     md = report(db, "md").stdout
     for para in PARAGRAPHS:
         assert para in md
-    assert "| 日本 | 248.64 | 91.71 | 171.13 | 49.64 |" in md
+    assert "| 美国 | 171.41 | 157.17 | 9.06 | 22.46 |" in md      # share of offshore executions
     assert "## 离岸执行额业务结构" in md and "注：数据来源：商务部服务外包统一平台" in md
 
 
@@ -49,7 +49,9 @@ def test_html_is_self_contained_with_three_charts(db, tmp_path):
     assert re.findall(r'id="chart-(\w+)"', html) == ["partners", "categories", "monthly"]
     assert not re.search(r'(src|href)="(?!#|data:)', html)          # nothing fetched
     assert "<metadata>" not in html and "“一带一路”共建国家（已签署合作文件的152国）" in html
-    assert "发布前核对" in html     # the disclosure flags are shown to the clerk
+    assert "发布前核对" not in html         # no figure of this period is flagged
+    report(db, "html", out, period="2024-03")
+    assert "发布前核对" in out.read_text(encoding="utf-8")  # the disclosure flags are shown to the clerk
 
 
 def test_xlsx_has_a_sheet_per_breakdown(db, tmp_path):
@@ -62,7 +64,7 @@ def test_xlsx_has_a_sheet_per_breakdown(db, tmp_path):
     partners = wb.get_sheet_by_name("国别（地区）").to_python()
     assert partners[1][0].startswith("时期：2024年前三季度") and partners[2][0].startswith("单位：万美元")
     assert partners[3][0] == "国家（地区）"
-    assert partners[4][:4] == ["日本", 248.64, 91.71, 171.13]
+    assert partners[4][:4] == ["美国", 171.41, 157.17, 9.06]
     assert any(str(r[0]).startswith("注：") for r in partners)
     monthly = wb.get_sheet_by_name("月度执行").to_python()
     assert [r[0] for r in monthly[4:13]] == [f"{m}月" for m in range(1, 10)]
@@ -74,14 +76,15 @@ def test_xlsx_needs_out(db):
 
 
 def test_explain(db):
-    p = run_cli("explain", "exec_bri", "--period", "2024", "--db", db, "--json")
+    p = run_cli("explain", "exec_bri", "--period", "2024", "--top", "20", "--db", db, "--json")
     assert p.returncode == 0, p.stderr
     e = json.loads(p.stdout)
-    assert e["current"] == "168.76" and e["enterprises"] == 5 and e["records"] == 14
+    assert e["current"] == "576.52" and e["enterprises"] == 13 and e["records"] == 119
     assert "执行日期在2024年1月1日至2024年12月31日之间" in e["filter"] and "152国" in e["filter"]
     cents = [c["current_cents"] for c in e["contributors"]]
-    assert cents == sorted(cents, reverse=True) and sum(cents) == e["current_cents"]  # all 5
-    assert e["contributors"][0]["name"] == "示例太平洋（美资）数字服务有限公司"
+    assert cents[:2] == [165361866, 122628802] and cents == sorted(cents, reverse=True)
+    assert len(cents) == 13 and sum(cents) == e["current_cents"]  # all 13
+    assert e["contributors"][0]["name"] == "示例启航信息技术有限公司"
     human = run_cli("explain", "signed_offshore", "--period", "2024Q2", "--db", db)
     assert "筛选条件" in human.stdout and "勿发布" in human.stdout
     bad = run_cli("explain", "nonsense", "--period", "2024", "--db", db)

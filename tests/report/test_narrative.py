@@ -1,5 +1,6 @@
-"""The 数据月报 for every expected_<period>.txt of shared/examples, character for character,
-through the real command; the real-export variant gives the identical text."""
+"""The 数据月报 for every expected_<period>.txt of the sample city (tests/data/city, and
+shared/examples when present), character for character, through the real command; the
+real-export variant gives the identical text."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from shumao.ingest.importer import import_files
 from shumao.report.numbers import growth_phrase, growths_phrase
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
-from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli, sql
+from tests.conftest import (SAMPLE, SAMPLE_FILES, SHARED_SAMPLE, SHARED_SAMPLE_FILES, need_shared,
+                            run_cli, sql)
 from tests.ingest.test_real_export import write_variant
 
 EXPECTED = sorted(SAMPLE.glob("expected_*.txt"))
+SHARED_EXPECTED = sorted(SHARED_SAMPLE.glob("expected_*.txt")) or [None]   # None: skipped
 SETTINGS = ReportSettings(region="示例市", short="我市")
 
 
@@ -35,20 +38,41 @@ def test_expected_text_on_every_backend(sample_store, expected):
     assert text(sample_store, period) == expected.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
-def test_expected_text(sample_db, expected):
+@pytest.fixture(scope="module")
+def shared_db(tmp_path_factory):
+    need_shared()
+    db = tmp_path_factory.mktemp("r") / "shared.duckdb"
+    assert run_cli("import", *SHARED_SAMPLE_FILES, "--db", db).returncode == 0
+    return db
+
+
+def _check_text(db, expected):
     period = expected.stem.removeprefix("expected_")
     p = run_cli("report", "--period", period, "--region", "示例市", "--short", "我市",
-                "--format", "text", "--db", sample_db)
+                "--format", "text", "--db", db)
     assert p.returncode == 0, p.stderr
     assert p.stdout == expected.read_text(encoding="utf-8")
 
 
-def test_real_export_gives_identical_text(tmp_path):
-    files = write_variant(tmp_path)
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
+def test_expected_text(sample_db, expected):
+    _check_text(sample_db, expected)
+
+
+@pytest.mark.parametrize("expected", SHARED_EXPECTED, ids=lambda p: p.stem if p else "absent")
+def test_shared_expected_text(shared_db, expected):
+    _check_text(shared_db, expected)
+
+
+@pytest.mark.parametrize("source", ["city", "shared"])
+def test_real_export_gives_identical_text(tmp_path, source):
+    if source == "shared":
+        need_shared()
+    folder = SAMPLE if source == "city" else SHARED_SAMPLE
+    files = write_variant(tmp_path, folder)
     with connect(tmp_path / "v.duckdb") as store:
         assert import_files(store, files).ok
-        for expected in EXPECTED:
+        for expected in sorted(folder.glob("expected_*.txt")):
             period = expected.stem.removeprefix("expected_")
             assert text(store, period) == expected.read_text(encoding="utf-8")
 
@@ -59,7 +83,7 @@ def test_bases_relative_and_words(sample_store):
     partners = text(sample_store, "2024", ReportSettings(region="示例市", relative=True,
                                                          basis=Basis(bri="partners")))
     assert "“一带一路”共建国家" in partners and "今年全年" in partners and "2024年" not in partners
-    early = build_report(sample_store, "2023-01", SETTINGS)      # no 2022 data at all
+    early = build_report(sample_store, "2021", SETTINGS)          # no 2020 data at all
     assert all(f.previous is None for f in early.ind.figures.values())
     assert "上年同期无数据" in early.text
 
@@ -91,10 +115,10 @@ def test_json_and_no_data(sample_db):
 
     p = run_cli("report", "--period", "2024Q2", "--format", "json", "--db", sample_db)
     data = json.loads(p.stdout)
-    assert data["figures"]["signed_total"]["current"] == "391.37"
-    assert data["figures"]["signed_total"]["growth"] == "40.01"
-    assert data["figures"]["exec_offshore_foreign"]["share"] == "45.91"
-    assert [x["name"] for x in data["partners"][:3]] == ["日本", "新加坡", "马来西亚"]
+    assert data["figures"]["signed_total"]["current"] == "562.80"     # expected_2024Q2.txt
+    assert data["figures"]["signed_total"]["growth"] == "35.23"
+    assert data["figures"]["exec_offshore_foreign"]["share"] == "24.63"
+    assert [x["name"] for x in data["partners"][:3]] == ["美国", "日本", "中国香港"]
     p = run_cli("report", "--period", "2019", "--db", sample_db)
     assert p.returncode == 1 and "没有已审核通过" in p.stderr and p.stdout == ""
 
@@ -109,7 +133,7 @@ def test_user_group_file(sample_db, tmp_path):
 
     data = json.loads(p.stdout)
     japan = next(x for x in data["partners"] if x["country"] == "JP")
-    assert data["figures"]["exec_bri"]["current"] == japan["current"] == "262.58"
+    assert data["figures"]["exec_bri"]["current"] == japan["current"] == "458.89"
     bad = tmp_path / "bad.csv"
     bad.write_text("country\n火星国\n", encoding="utf-8")
     p = run_cli("report", "--period", "2024", "--bri-file", bad, "--db", sample_db)
