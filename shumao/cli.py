@@ -51,6 +51,9 @@ def import_(
     from shumao.ingest.report import write_issues
     from shumao.store import connect
 
+    folders = [f"“{f}”" for f in files if f.is_dir()]
+    if folders:
+        raise InputError("、".join(folders) + "是文件夹，不是文件")
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise InputError("找不到文件：" + "、".join(missing))
