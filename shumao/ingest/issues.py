@@ -15,6 +15,17 @@ Severity = Literal["error", "warning"]
 # code: (severity, Chinese template, English gloss)
 CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "unreadable-file": ("error", "无法读取文件：{value}", "the file cannot be read"),
+    "empty-file": ("error", "文件为空：没有任何内容", "the file is empty"),
+    "mixed-encoding": (
+        "error",
+        "文件编码不一致：{detail}。请在Excel或记事本中把整个文件另存为UTF-8编码后再导入",
+        "some lines are UTF-8 and others are not (GBK?): save the whole file in one encoding",
+    ),
+    "formula-without-value": (
+        "error",
+        "“{header}”的单元格是公式但没有计算结果，请在Excel中打开并保存后再导入，或粘贴为数值",
+        "a formula cell without a computed (cached) value",
+    ),
     "unknown-file-kind": (
         "error",
         "无法判断文件内容（企业、合同、执行或汇率）：文件名和表头都无法识别",
@@ -54,6 +65,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "the currency differs from the one named in the header",
     ),
     "bad-number": ("error", "“{header}”的值“{value}”不是有效数字", "not a number"),
+    "amount-too-large": (
+        "error",
+        "金额“{value}”超出上限（须小于1万亿；表头注明单位时按换算后的金额计）",
+        "the amount is 10^12 or more, in its currency once the header's unit is applied",
+    ),
     "negative-amount": ("error", "金额“{value}”为负数，金额不能为负", "negative amount"),
     "fraction-of-cent": (
         "error",

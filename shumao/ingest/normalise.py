@@ -39,6 +39,7 @@ CREDIT_CODE_SQL = [
 
 MACROS = [
     *CREDIT_CODE_SQL,
+    "CREATE OR REPLACE TEMP MACRO sm_big(x) AS isfinite(x) AND abs(x) >= 1e12",
     # text cells: trimmed, empty → NULL (full-width spaces too)
     """CREATE OR REPLACE TEMP MACRO sm_text(s) AS nullif(CASE
         WHEN contains(s, '\t') OR contains(s, '\u3000') OR contains(s, '\r')
@@ -59,6 +60,9 @@ MACROS = [
     # (DECIMAL(18, 6): up to 10^12 in the file's unit, to a millionth; fast, unlike 38 digits)
     r"""CREATE OR REPLACE TEMP MACRO sm_num(s) AS coalesce(try_cast(s AS DECIMAL(18, 6)),
         try_cast(regexp_replace(s, '[,，\s]', '', 'g') AS DECIMAL(18, 6)))""",
+    # a number sm_num cannot hold: 10^12 or more (a finite number, so not 'NaN' or 'inf')
+    r"""CREATE OR REPLACE TEMP MACRO sm_num_too_large(s) AS coalesce(sm_big(
+        try_cast(regexp_replace(s, '[,，\s]', '', 'g') AS DOUBLE)), FALSE)""",
 ]
 
 TEXT_COLUMNS = {k: [c.name for c in header_columns()[k]] for k in KINDS}
@@ -86,12 +90,13 @@ def stack(con: duckdb.DuckDBPyConnection, kind: str, tables: list[Staged]) -> No
             f"{unit.scale if unit else 1}::BIGINT AS _scale, "
             f"{_lit(unit.currency if unit else None)}::VARCHAR AS _hcur, "
             f"{_lit(t.headers.headers.get('amount', 'amount'))}::VARCHAR AS _amount_header, "
-            f"{'TRUE' if t.round_to_cent else 'FALSE'} AS _round, {cols} FROM {t.name} "
+            f"{'TRUE' if t.round_to_cent else 'FALSE'} AS _round, "
+            f"{'_formula' if t.formulas else 'NULL::VARCHAR AS _formula'}, {cols} FROM {t.name} "
             f"WHERE {t.keep_sql}")
     empty = ", ".join(f"NULL::VARCHAR AS {c}" for c in TEXT_COLUMNS[kind])
     parts.append(f"SELECT NULL::VARCHAR AS _file, NULL::VARCHAR AS _sheet, NULL::BIGINT AS _row, "
                  f"1::BIGINT AS _scale, NULL::VARCHAR AS _hcur, NULL::VARCHAR AS _amount_header, "
-                 f"FALSE AS _round, {empty} WHERE FALSE")
+                 f"FALSE AS _round, NULL::VARCHAR AS _formula, {empty} WHERE FALSE")
     con.execute(f"CREATE OR REPLACE TEMP VIEW u_{kind} AS " + " UNION ALL ".join(parts))
 
 
@@ -139,16 +144,19 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE n_{kind} AS {inner}")
         return
     date = "signed_date" if kind == "contracts" else "executed_date"
+    # an amount of 10^12 or more once the unit is applied has no cents (amount-too-large),
+    # nor has one whose cents overflow BIGINT after the rate: never a crash
     con.execute(f"""CREATE OR REPLACE TEMP TABLE n_{kind} AS
         SELECT t.*, CASE WHEN t.cur = 'USD' THEN 1 ELSE r.usd_per_unit END AS rate_usd,
-               CASE WHEN t.cur = 'USD' THEN CAST(round(t.base_cents) AS BIGINT)
-                    ELSE CAST(round(CASE WHEN t._round THEN round(t.base_cents) ELSE t.base_cents
+               CASE WHEN t.cur = 'USD' THEN TRY_CAST(round(t.base_cents) AS BIGINT)
+                    ELSE TRY_CAST(round(CASE WHEN t._round THEN round(t.base_cents) ELSE t.base_cents
                                     END * r.usd_per_unit) AS BIGINT) END AS amount_cents
         FROM (SELECT *,
                   -- the header's currency, else the row's, else USD (filings.md: empty is USD)
                   coalesce(_hcur, currency_code, CASE WHEN currency IS NULL THEN 'USD' END) AS cur,
                   sm_num(amount) AS amount_dec,
-                  amount_dec * _scale * 100 AS base_cents
+                  CASE WHEN abs(amount_dec * _scale) < 1000000000000
+                       THEN amount_dec * _scale * 100 END AS base_cents
               FROM ({inner})) t
         LEFT JOIN r_all r ON t.cur <> 'USD' AND r.currency = t.cur
                          AND r.month = date_trunc('month', t.{date})""")

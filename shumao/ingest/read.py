@@ -2,20 +2,31 @@
 with the row numbers the user sees.
 
 CSV: UTF-8 (with or without BOM) or GBK/GB18030, found without being told (stack.md §8:
-strict UTF-8 first, then GB18030, a superset of GBK).  A clean file is read by DuckDB's
+strict UTF-8 first, then GB18030, a superset of GBK); a file mixing the two is refused
+(``decode``), never guessed.  A clean file is read by DuckDB's
 ``read_csv`` straight from disk (transcoded to a UTF-8 temporary file first when needed);
 a file DuckDB cannot take as it is (blank lines, ragged rows) goes through Python's csv
 module, which keeps every record's row number.  XLSX: python-calamine, cells as the
-decimal or date they show.
+decimal or date they show; a formula cell without a computed value is found in the sheet's
+XML (``_formula_cells``).
+
+What cannot be read becomes an issue (``unreadable-file``, ``empty-file``,
+``mixed-encoding``), never a crash: the exceptions of csv and python-calamine are caught by
+name where they are raised.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import os
+import re
 import tempfile
+import zipfile
+from contextlib import contextmanager
+from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +57,9 @@ class Staged:
     # 合计 rows are left in the table and filtered by this condition
     first_row: int | None = None
     keep_sql: str = "TRUE"
+    # the table has a ``_formula`` column: ",name,…," of the cells that are formulas without
+    # a value (reported here as formula-without-value, so the checks do not call them empty)
+    formulas: bool = False
 
 
 @dataclass
@@ -55,13 +69,136 @@ class ReadResult:
     temp_files: list[str] = field(default_factory=list)
 
 
-def decode(raw: bytes) -> tuple[str, str]:
-    for enc in ("utf-8-sig", "gb18030"):
+class FileProblem(Exception):
+    """A file that cannot be read, raised inside this module only and turned into an issue
+    by ``Reader.read`` (the caller sees a value, never this exception)."""
+
+    def __init__(self, code: str, row: int | None = None, value: str | None = None,
+                 detail: str = ""):
+        super().__init__(code)
+        self.code, self.row, self.value, self.detail = code, row, value, detail
+
+
+_BOM = b"\xef\xbb\xbf"
+# How a file that is not valid UTF-8 is told from a mixed one, line by line.  A line is
+# UTF-8 evidence when it decodes as UTF-8, holds a CJK character (3-byte sequences in UTF-8:
+# CJK punctuation, ideographs, full-width forms) and nothing but plausible text (ASCII,
+# Latin letters and signs, general punctuation and symbols, CJK).  A GBK line is valid UTF-8
+# only by accident: GBK characters whose bytes happen to read as C2–DF 80–BF decode to
+# Latin/Greek/Cyrillic/Arabic letters, never to CJK (GBK "欧元" is valid UTF-8 and is no
+# evidence), so a pure GBK file stays GBK.  A CJK reading needs a lead byte E3–E9/EF and two
+# bytes 80–BF spanning two GBK characters, and the rest of the line to stay valid and
+# plausible; when that happens the line is still not evidence if it reads as GB18030 into
+# GB2312 characters only while its UTF-8 reading holds rarer ones (GBK "寤遍副" reads as
+# UTF-8 "廱鸱").  Measured: no random GB2312 string of 1–6 characters is evidence, only
+# ~0.3% of 2-character strings of the rare GBK-extension characters; every UTF-8 string of
+# GB2312 characters is.  Not caught: a UTF-8 line whose only non-ASCII text is accented
+# Latin (café), which GBK text can equally be.
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_OTHER = r"\x00-\x09\x0b-\x7f\u00a0-\u02ff\u2000-\u2bff\ufe30-\ufe4f"
+_EVIDENCE = re.compile(rf"[{_OTHER}]*[{_CJK}][{_OTHER}{_CJK}]*")
+# Candidates are found at C speed: each byte mapped to its UTF-8 role (a ASCII, c
+# continuation, 2/3/4 lead of that length, x never in UTF-8), then "\n" + a line of whole
+# sequences with at least one of three bytes; only those few lines are decoded in Python.
+_ROLE = bytes(0x0A if b == 0x0A else ord("a") if b < 0x80 else ord("c") if b < 0xC0
+              else ord("2") if 0xC2 <= b < 0xE0 else ord("3") if 0xE0 <= b < 0xF0
+              else ord("4") if 0xF0 <= b < 0xF5 else ord("x") for b in range(256))
+_UTF8_SHAPE = re.compile(rb"\n(?:a|2c|4ccc)*3cc(?:a|2c|3cc|4ccc)*(?=\n|\Z)")
+
+
+def _outside_gb2312(text: str) -> int:
+    n = 0
+    for ch in text:
+        if not ch.isascii():
+            try:
+                ch.encode("gb2312")
+            except UnicodeEncodeError:
+                n += 1
+    return n
+
+
+def _first_utf8_line(raw: bytes) -> int | None:
+    """The number of the first line of a not-UTF-8 file that is UTF-8 evidence (above)."""
+    shape = b"\n" + raw.translate(_ROLE)   # shape[i + 1] is the role of raw[i]
+    for m in _UTF8_SHAPE.finditer(shape):
+        line = raw[m.start():m.end() - 1]
         try:
-            return raw.decode(enc), enc
+            text = line.decode("utf-8")
         except UnicodeDecodeError:
-            pass
-    raise UnicodeDecodeError("gb18030", raw, 0, 1, "既不是UTF-8也不是GBK/GB18030编码")
+            continue
+        if not _EVIDENCE.fullmatch(text):
+            continue
+        try:
+            as_gbk = line.decode("gb18030")
+        except UnicodeDecodeError:
+            as_gbk = None
+        if as_gbk is None or not (_outside_gb2312(text) and not _outside_gb2312(as_gbk)):
+            return raw.count(b"\n", 0, m.start()) + 1
+    return None
+
+
+def _is_gb18030(line: bytes) -> bool:
+    try:
+        line.decode("gb18030")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _line_of(raw: bytes, pos: int) -> int:
+    return raw.count(b"\n", 0, pos) + 1
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: UTF-8 or GB18030, never a guess that garbles.
+
+    Valid UTF-8 is UTF-8 (one decode, the common case).  Otherwise the file is GBK/GB18030
+    only if it has no UTF-8 BOM and no line of it is UTF-8 evidence (above); a file with
+    both kinds of line is ``mixed-encoding``, naming the first line that is not UTF-8 and
+    the first that is.  A file that is neither is ``unreadable-file`` at its first bad line.
+    """
+    try:
+        text = raw.decode("utf-8")
+        return (text[1:] if text.startswith("\ufeff") else text), "utf-8-sig"
+    except UnicodeDecodeError as e:
+        bad = _line_of(raw, e.start)
+        start = raw.rfind(b"\n", 0, e.start) + 1
+        end = raw.find(b"\n", e.start)
+        what = (f"第{bad}行不是UTF-8编码（可能是GBK）"
+                if _is_gb18030(raw[start:end if end >= 0 else len(raw)])
+                else f"第{bad}行不是有效的UTF-8编码（文件可能已损坏）")
+    if raw.startswith(_BOM):
+        raise FileProblem("mixed-encoding", bad, detail=f"文件开头有UTF-8标记（BOM），但{what}")
+    good = _first_utf8_line(raw)
+    if good is not None:
+        raise FileProblem("mixed-encoding", bad, detail=f"{what}，而第{good}行是UTF-8编码")
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as e:
+        row = _line_of(raw, e.start)
+        raise FileProblem("unreadable-file", row, f"第{row}行既不是UTF-8也不是GBK/GB18030编码")
+
+
+def _records(text: str, delim: str) -> list[list[str]]:
+    """Every record of a CSV text; a record Python's csv cannot take (a field over its size
+    limit, in practice an unpaired quote swallowing the rest of the file) names its row."""
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delim))
+    except csv.Error:
+        pass  # read again, record by record, to find where
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    records, start = [], 1
+    try:
+        for record in reader:
+            records.append(record)
+            start = reader.line_num + 1
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise FileProblem("unreadable-file", start, (
+                f"第{start}行的某个字段超过{csv.field_size_limit()}个字符，文件可能已损坏"
+                "（常见原因：引号不成对）")) from None
+        raise FileProblem("unreadable-file", start, f"第{start}行不符合CSV格式") from None
+    return records
 
 
 def _sniff_delimiter(line: str) -> str:
@@ -86,10 +223,17 @@ class Reader:
 
     def read(self, path: Path, display: str) -> None:
         try:
+            if path.is_dir():
+                raise FileProblem("unreadable-file", value=f"“{display}”是文件夹，不是文件")
+            if path.stat().st_size == 0:
+                raise FileProblem("empty-file")
             if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
                 self._read_workbook(path, display)
             else:
                 self._read_csv(path, display)
+        except FileProblem as p:
+            self.result.issues.append(issues.make(p.code, display, p.row, value=p.value,
+                                                  detail=p.detail))
         except (OSError, UnicodeDecodeError, ValueError) as e:
             self.result.issues.append(issues.make("unreadable-file", display, value=_reason(e)))
 
@@ -97,6 +241,8 @@ class Reader:
     def _read_csv(self, path: Path, display: str) -> None:
         raw = path.read_bytes()
         text, enc = decode(raw)
+        if not text.strip():
+            raise FileProblem("empty-file")
         head = list(csv.reader(io.StringIO(text[:HEAD_BYTES])))[:HEAD_ROWS]
         found = self._header(head, display, None, kind_from_name(path.name))
         if found is None:
@@ -123,7 +269,7 @@ class Reader:
                 return
             except duckdb.Error:
                 pass  # ragged rows or odd quoting: the Python reader takes it
-        records = list(csv.reader(io.StringIO(text), delimiter=delim))
+        records = _records(text, delim)
         self._stage_rows(staged, records[h + 1:], [h + 2 + i for i in range(len(records) - h - 1)])
         self.result.tables.append(staged)
 
@@ -152,16 +298,19 @@ class Reader:
     def _read_workbook(self, path: Path, display: str) -> None:
         from python_calamine import CalamineWorkbook
 
-        wb = CalamineWorkbook.from_path(str(path))
+        with _calamine_errors():
+            wb = CalamineWorkbook.from_path(str(path))
+            names = wb.sheet_names
         hint = kind_from_name(path.name)
-        names = wb.sheet_names
         found_any = False
+        empty = True
         for sheet_name in names:
-            sheet = wb.get_sheet_by_name(sheet_name)
-            rows = sheet.to_python(skip_empty_area=False)
-            if not rows:
-                continue
+            with _calamine_errors():  # sheets are parsed when asked for
+                rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
             cells = [[_cell_text(v) for v in r] for r in rows]
+            if not any(c is not None for r in cells for c in r):
+                continue
+            empty = False
             sheet_hint = kind_from_name(sheet_name) or hint
             sheet_label = sheet_name if len(names) > 1 else None
             found = self._header(cells[:HEAD_ROWS], display, sheet_label, sheet_hint,
@@ -172,10 +321,40 @@ class Reader:
             h, kind, hm = found
             staged = Staged(display, sheet_label, kind, h + 1, hm, self._name(kind),
                             round_to_cent=True)
-            self._stage_rows(staged, cells[h + 1:], [h + 2 + i for i in range(len(cells) - h - 1)])
+            table = self._table(hm, cells[h + 1:], [h + 2 + i for i in range(len(cells) - h - 1)])
+            if path.suffix.lower() in (".xlsx", ".xlsm") and any(
+                    table[c].null_count for c in hm.columns):
+                table = self._formulas(staged, table, cells, _formula_cells(path, sheet_name))
+            self._register(staged, table)
             self.result.tables.append(staged)
+        if empty:
+            raise FileProblem("empty-file")
         if not found_any and len(names) > 1:
             self.result.issues.append(issues.make("unknown-file-kind", display))
+
+    def _formulas(self, staged: Staged, table: pa.Table, cells: list[list],
+                  formulas: dict[tuple[int, int], str | None]) -> pa.Table:
+        """Report every formula without a value in a column we read, and mark its cell so
+        that the checks do not also call it empty."""
+        hm = staged.headers
+        at = {pos: name for name, pos in hm.columns.items()}
+        kept = set(table["_row"].to_pylist()) if formulas else set()
+        marks: dict[int, list[str]] = {}
+        for (row, col), formula in sorted(formulas.items()):
+            name = at.get(col)
+            if name is None or row not in kept or (col < len(cells[row - 1])
+                                                   and cells[row - 1][col] is not None):
+                continue
+            marks.setdefault(row, []).append(name)
+            self.result.issues.append(issues.make(
+                "formula-without-value", staged.file, row, name, formula,
+                hm.headers.get(name, name), staged.sheet))
+        if not marks:
+            return table
+        staged.formulas = True
+        column = ["," + ",".join(marks[r]) + "," if r in marks else None
+                  for r in table["_row"].to_pylist()]
+        return table.append_column("_formula", pa.array(column, pa.string()))
 
     # -- common ------------------------------------------------------------------------
     def _header(self, head, display, sheet, hint, report=True):
@@ -193,18 +372,23 @@ class Reader:
         return h, kind, hm
 
     def _stage_rows(self, staged: Staged, records: list[list], rownums: list[int]) -> None:
-        hm = staged.headers
+        self._register(staged, self._table(staged.headers, records, rownums))
+
+    @staticmethod
+    def _table(hm: HeaderMap, records: list[list], rownums: list[int]) -> pa.Table:
         keep = [i for i, r in enumerate(records)
                 if any(c is not None and str(c).strip() for c in r) and not _is_total(r)]
         data = {"_row": pa.array([rownums[i] for i in keep], pa.int64())}
         for name, pos in hm.columns.items():
             data[name] = pa.array(
                 [(records[i][pos] if pos < len(records[i]) else None) for i in keep], pa.string())
-        table = pa.table(data)
+        return pa.table(data)
+
+    def _register(self, staged: Staged, table: pa.Table) -> None:
         self.con.register(f"{staged.name}_arrow", table)
         self.con.execute(f"CREATE TEMP TABLE {staged.name} AS SELECT * FROM {staged.name}_arrow")
         self.con.unregister(f"{staged.name}_arrow")
-        staged.rows = len(keep)
+        staged.rows = table.num_rows
 
     def _name(self, kind: str) -> str:
         self._n += 1
@@ -234,9 +418,83 @@ def _cell_text(v) -> str | None:
     return str(v)
 
 
+@contextmanager
+def _calamine_errors():
+    from python_calamine import CalamineError, PasswordError
+
+    try:
+        yield
+    except PasswordError:
+        raise FileProblem("unreadable-file", value="文件设有密码，请在Excel中取消密码后再导入") from None
+    except CalamineError:  # ZipError, XmlError, an OLE file that is no workbook …
+        raise FileProblem("unreadable-file", value="文件已损坏或不是有效的Excel文件") from None
+
+
+# a formula cell without a cached value, as openpyxl and other programs write it: <f> and
+# then no <v>, or an empty one (Excel fills <v> whenever it saves)
+_NO_VALUE = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_CELL_REF = re.compile(rb"<c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_CHUNK, _OVERLAP = 1 << 22, 1 << 16   # a cell is far shorter than the overlap
+
+
+def _formula_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str | None]:
+    """(spreadsheet row, column index) → formula ("=B2*2", None for a shared one) of every
+    cell of the sheet that is a formula without a computed value.  python-calamine 0.9
+    shows such a cell as empty and has no formula API, so the sheet's XML is scanned in
+    chunks (run only when a column we read has empty cells).  A layout this does not know
+    (prefixed XML, no such sheet) gives nothing, and the cell stays merely empty."""
+    found: dict[tuple[int, int], str | None] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            member = _sheet_member(z, sheet_name)
+            if member is None:
+                return found
+            with z.open(member) as f:
+                window = b""
+                while chunk := f.read(_CHUNK):
+                    window = window[-_OVERLAP:] + chunk
+                    if b"<f" not in window:
+                        continue
+                    for m in _NO_VALUE.finditer(window):
+                        start = window.rfind(b"<c", 0, m.start())
+                        ref = _CELL_REF.match(window, start) if start >= 0 else None
+                        if ref:
+                            text = m[1] and html.unescape(m[1].decode("utf-8", "replace"))
+                            found[int(ref[2]), _column_index(ref[1])] = (
+                                "=" + text if text else None)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        return {}
+    return found
+
+
+def _sheet_member(z: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip member holding a sheet: xl/workbook.xml names it, its relationships file
+    says where it is."""
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rid = next((v for el in book.iter() if el.tag.endswith("}sheet")
+                and el.get("name") == sheet_name
+                for k, v in el.attrib.items() if k.endswith("}id")), None)
+    if rid is None:
+        return None
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    target = next((el.get("Target") for el in rels.iter() if el.get("Id") == rid), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for b in letters:
+        n = n * 26 + b - 64
+    return n - 1
+
+
 def _reason(e: Exception) -> str:
     if isinstance(e, UnicodeDecodeError):
         return "编码既不是UTF-8也不是GBK/GB18030"
     if isinstance(e, FileNotFoundError):
         return "文件不存在"
+    if isinstance(e, PermissionError):
+        return "没有读取该文件的权限"
     return str(e) or type(e).__name__

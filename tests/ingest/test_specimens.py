@@ -1,4 +1,5 @@
-"""Every issue code has a specimen file named after its defect (tests/data/<kind>-<code>.csv),
+"""Every issue code has a specimen file named after its defect (tests/data/<kind>-<code>.csv,
+or .xlsx where the defect lives only in a workbook),
 imported on top of the sample city: exactly the expected (file, row, column, code) come out,
 and an error leaves the store as it was."""
 
@@ -42,15 +43,22 @@ EXPECTED = {
     "executions-exceeds-contract.csv": [(3, "amount", "exceeds-contract")],
     "rates-bad-month.csv": [(2, "month", "bad-month")],
     "rates-bad-rate.csv": [(2, "usd_per_unit", "bad-rate")],
-    "contracts-unreadable-file.csv": [(None, None, "unreadable-file")],
+    "contracts-unreadable-file.csv": [(2, None, "unreadable-file")],
     "misc-unknown-file-kind.csv": [(None, None, "unknown-file-kind")],
+    # issue 7
+    "contracts-mixed-encoding.csv": [(3, None, "mixed-encoding")],
+    "contracts-empty-file.csv": [(None, None, "empty-file")],
+    "contracts-amount-too-large.csv": [(2, "amount", "amount-too-large")],
+    # made with openpyxl, which writes a formula without its value: F3 is "=F2*2"
+    "contracts-formula-without-value.xlsx": [(3, "amount", "formula-without-value")],
 }
+SPECIMENS = sorted(p for p in DATA.glob("*-*.*") if p.suffix in (".csv", ".xlsx"))
 
 
 def test_every_code_has_a_specimen():
-    named = {name.split("-", 1)[1].removesuffix(".csv") for name in EXPECTED}
+    named = {name.split("-", 1)[1].rsplit(".", 1)[0] for name in EXPECTED}
     assert named == set(CATALOGUE)
-    assert sorted(p.name for p in DATA.glob("*-*.csv")) == sorted(EXPECTED)
+    assert sorted(p.name for p in SPECIMENS) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -78,7 +86,7 @@ def test_messages_name_the_value_and_header(sample_store):
 
 def test_all_defects_together_are_all_reported_and_nothing_changes(sample_store):
     before = snapshot(sample_store)
-    files = sorted(DATA.glob("*-*.csv"))
+    files = SPECIMENS
     result = import_files(sample_store, files, today=TODAY)
     assert not result.ok
     codes = {i.code for i in result.errors + result.warnings}
