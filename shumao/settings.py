@@ -24,7 +24,7 @@ TABLE: tuple[Setting, ...] = (
             "默认数据库：DuckDB 文件路径，或 postgresql://用户@主机/库名"),
     Setting("SHUMAO_LOCK_WAIT", "30",
             "数据库文件正被另一个程序写入时，最多等待的秒数", int),
-    Setting("SHUMAO_STORE_MEMORY", "2GB", "嵌入式数据库（DuckDB）可用的内存上限"),
+    Setting("SHUMAO_STORE_MEMORY", "1GB", "嵌入式数据库（DuckDB）可用的内存上限"),
     Setting("SHUMAO_STAGING_MEMORY", "1GB", "导入检查所用临时数据库的内存上限，超出部分写入磁盘"),
     Setting("SHUMAO_TMPDIR", "", "导入时溢出到磁盘的临时文件夹（默认：系统临时文件夹）"),
 )

@@ -93,9 +93,26 @@ def sql(store, statement: str, params=()) -> list[tuple]:
     return store._execute(statement, params)
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The ``shumao`` command in this process, through ``cli.run`` — the same exception to
+    exit-code mapping ``main()`` uses, without starting Python again."""
+    from typer.testing import CliRunner
+
+    from shumao.cli import run
+
+    argv = [str(a) for a in args]
+    with CliRunner().isolation(env=env) as (out, err, _):
+        code = run(argv)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return subprocess.CompletedProcess(["shumao", *argv], code, out.getvalue().decode(),
+                                           err.getvalue().decode())
+
+
+def run_process(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real ``python -m shumao`` process: where the process itself is under test."""
     return subprocess.run([sys.executable, "-m", "shumao", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=600)
+                          text=True, env={**os.environ, **(env or {})}, timeout=600)
 
 
 def run_json(*args: str, **kw) -> tuple[int, dict]:

@@ -194,9 +194,9 @@ def running_totals(con: duckdb.DuckDBPyConnection) -> Found:
               AND contract_id NOT IN (SELECT contract_id FROM f_contracts)),
         -- the running total can exceed the cap only where the whole total does: order by
         -- date only the executions of those few contracts
-        over AS (
-            SELECT contract_id FROM ex JOIN cap USING (contract_id)
-            GROUP BY contract_id, cap.amount_cents HAVING sum(ex.amount_cents) > cap.amount_cents),
+        total AS (SELECT contract_id, sum(amount_cents) AS cents FROM ex GROUP BY contract_id),
+        over AS (SELECT contract_id FROM total JOIN cap USING (contract_id)
+                 WHERE total.cents > cap.amount_cents),
         run AS (
             SELECT ex.*, cap.amount_cents AS cap_cents,
                    sum(ex.amount_cents) OVER (PARTITION BY ex.contract_id

@@ -117,8 +117,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "future-date": ("warning", "日期“{value}”晚于今天", "the date is in the future"),
     "unusual-amount": (
         "warning",
-        "金额“{value}”超过该企业通常金额（近12个月中位数{detail}美元）的10倍，请核实是否填错单位或多写了位数",
-        "the amount is more than ten times the enterprise's usual (median) amount",
+        "金额“{value}”超过该企业通常金额（中位数{detail}美元）的100倍，请核实是否填错单位或多写了位数",
+        "the amount is more than a hundred times the enterprise's usual (median) amount",
     ),
 }
 

@@ -46,13 +46,15 @@ MACROS = [
         THEN trim(s, ' \t\r\n\u3000') ELSE trim(s) END, '')""",
     f"""CREATE OR REPLACE TEMP MACRO sm_date_form(s) AS
         regexp_full_match(s, '{DATE_RE}') OR regexp_full_match(s, '{COMPACT_DATE_RE}')""",
-    # ISO dates cast directly (fast); the other forms of filings.md go through the patterns
-    f"""CREATE OR REPLACE TEMP MACRO sm_date(s) AS CASE
-        WHEN regexp_full_match(s, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN try_cast(s AS DATE)
+    # a date DuckDB reads as it is (2023-03-05, 2023/3/5: the common case) costs one cast,
+    # kept to four-digit years; the other forms of filings.md go through the patterns
+    f"""CREATE OR REPLACE TEMP MACRO sm_date(s) AS coalesce(
+        CASE WHEN length(s) <= 10 AND s[5] IN ('-', '/') AND s[1] BETWEEN '1' AND '9'
+             THEN try_cast(s AS DATE) END, CASE
         WHEN regexp_full_match(s, '{DATE_RE}')
           THEN try_cast(regexp_replace(s, '^{DATE_RE}$', '\\1-\\2-\\3') AS DATE)
         WHEN regexp_full_match(s, '{COMPACT_DATE_RE}')
-          THEN try_cast(regexp_replace(s, '^{COMPACT_DATE_RE}$', '\\1-\\2-\\3') AS DATE) END""",
+          THEN try_cast(regexp_replace(s, '^{COMPACT_DATE_RE}$', '\\1-\\2-\\3') AS DATE) END)""",
     f"""CREATE OR REPLACE TEMP MACRO sm_month(s) AS CASE
         WHEN regexp_full_match(s, '{MONTH_RE}')
           THEN try_cast(regexp_replace(s, '^{MONTH_RE}$', '\\1-\\2-01') AS DATE) END""",

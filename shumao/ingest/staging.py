@@ -202,18 +202,23 @@ class Staging:
                           "UNION SELECT contract_id FROM n_executions"),
             "executions": ("execution_id", "SELECT execution_id FROM n_executions"),
         }
+        self.stored = {}
         for kind, (column, sql) in look.items():
-            keys = self._keys(f"SELECT * FROM ({sql}) k(v) WHERE v IS NOT NULL")
             table = RECORDS[kind].arrow(without=("batch_id",)).empty_table()
-            if stored[kind] and len(keys):
-                table = store.lookup(kind, column, keys)
+            if stored[kind]:        # a first import asks the store nothing
+                keys = self._keys(f"SELECT * FROM ({sql}) k(v) WHERE v IS NOT NULL")
+                if len(keys):
+                    table = store.lookup(kind, column, keys)
             self._register(f"store_{kind}", table)
-        touched = self._keys("SELECT DISTINCT contract_id FROM n_executions "
-                             "WHERE contract_id IS NOT NULL")
+            self.stored[kind] = table.num_rows
         table = RECORDS["executions"].arrow(without=("batch_id",)).empty_table()
-        if stored["executions"] and len(touched):
-            table = store.lookup("executions", "contract_id", touched)
+        if stored["executions"]:
+            touched = self._keys("SELECT DISTINCT contract_id FROM n_executions "
+                                 "WHERE contract_id IS NOT NULL")
+            if len(touched):
+                table = store.lookup("executions", "contract_id", touched)
         self._register("store_executions_touched", table)
+        self.stored["rates"] = stored["rates"]
 
     def _rates(self) -> None:
         """r_all: the rate of every currency and month, this import's before the store's."""
@@ -250,6 +255,10 @@ class Staging:
 
     def _classify(self, kind: str) -> None:
         """c_<kind>: each record new, unchanged or changed against the store's snapshot."""
+        if not self.stored[kind]:     # nothing of this kind stored that the import names
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW c_{kind} AS "
+                             f"SELECT *, 'new' AS state FROM f_{kind}")
+            return
         keys = RECORDS[kind].key
         on = " AND ".join(f"s.{k} = f.{k}" for k in keys)
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE c_{kind} AS
