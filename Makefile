@@ -2,7 +2,7 @@
 VENV := .venv
 STAMP := $(VENV)/.shumao-installed
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test lint bench clean
 
 setup: $(STAMP)
 
@@ -13,8 +13,12 @@ $(STAMP): pyproject.toml scripts/setup.sh
 demo: setup
 	$(VENV)/bin/shumao demo
 
-test: setup
+test: setup lint
 	$(VENV)/bin/python -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check shumao tests
+	$(VENV)/bin/mypy
 
 bench: setup
 	$(VENV)/bin/shumao bench import --executions 1000000

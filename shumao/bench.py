@@ -10,9 +10,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
-
 from contextlib import contextmanager
+from pathlib import Path
 
 from shumao.store import is_postgres
 from shumao.synth import Plan, generate
@@ -59,16 +58,16 @@ def scratch(db: str | None, *names: str):
 
 def _create_database(db: str, name: str) -> str:
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import conninfo_to_dict
 
     with psycopg.connect(db, autocommit=True) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         con.execute(f'CREATE DATABASE "{name}"')
     d = conninfo_to_dict(db)
-    d["dbname"] = name
-    host, port, user = d.get("host", "localhost"), d.get("port", "5432"), d.get("user", "")
+    user = f"{d['user']}" if d.get("user") else ""
     password = f":{d['password']}" if d.get("password") else ""
-    return f"postgresql://{user}{password}@{host}:{port}/{name}" if user else make_conninfo(**d)
+    at = "@" if user else ""
+    return f"postgresql://{user}{password}{at}{d.get('host', 'localhost')}:{d.get('port', 5432)}/{name}"
 
 
 def _drop_database(db: str, name: str) -> None:
@@ -200,7 +199,7 @@ def bench_report(executions: int, log: Callable[[str], None] = lambda m: None,
         ours_s, rss = best_of([sys.executable, "-m", "shumao", "report", "--period", "2024",
                                "--format", "json", "--db", store])
     finally:
-        if pg:
+        if db is not None and pg:
             _drop_database(db, store.rsplit("/", 1)[1])
     return {"step": "report", "executions": executions, "backend": "postgres" if pg else "duckdb",
             "seconds": round(ours_s, 3), "baseline_seconds": round(base_s, 3),

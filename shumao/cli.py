@@ -26,7 +26,7 @@ import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, cast
 
 import typer
 from rich.cells import cell_len, chop_cells
@@ -90,7 +90,12 @@ class Wrapped:
 def _metavar(p) -> str:
     if p.metavar:
         return p.metavar
-    return TYPE_WORDS.get(getattr(getattr(p, "type_descriptor", None), "annotation", None), "值")
+    return TYPE_WORDS.get(_annotation(p), "值")
+
+
+def _annotation(p) -> Any:
+    """The Python type Typer read a parameter as (its internals are loosely typed)."""
+    return getattr(getattr(p, "type_descriptor", None), "annotation", None)
 
 
 def _param_label(p) -> str:
@@ -135,7 +140,7 @@ def render_help(cmd, ctx) -> str:
     con.print()
     sections = (("参数", [(_param_label(p), _param_help(p, ctx)) for p in args]),
                 ("选项", [(_param_label(p), _param_help(p, ctx)) for p in opts]),
-                ("命令", [(n, (c.help or "").split("\n\n")[0].strip()) for n, c in subs if not c.hidden]))
+                ("命令", [(n, (c.help or "").split("\n\n")[0].strip()) for n, c in subs if c is not None and not c.hidden]))
     for title, rows in sections:
         if rows:
             grid = Table.grid(padding=(0, 2), expand=True)
@@ -144,7 +149,7 @@ def render_help(cmd, ctx) -> str:
             for label, text in rows:
                 grid.add_row(label, Wrapped(text))
             con.print(Panel(grid, title=title, title_align="left", border_style="dim"))
-    return con.file.getvalue()
+    return cast(io.StringIO, con.file).getvalue()
 
 
 class _ChineseHelp:
@@ -227,7 +232,7 @@ def import_(
 ) -> None:
     """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
     from shumao.ingest.importer import import_files
-    from shumao.ingest.report import write_issues
+    from shumao.ingest.issue_list import write_issues
     from shumao.store import connect
 
     folders = [str(f) for f in files if f.is_dir()]
@@ -348,7 +353,7 @@ def report(
     with connect(db, read_only=True) as store:
         doc = build_report(store, p, settings, with_charts=fmt == "html")
     if fmt == "xlsx":
-        formats.xlsx(doc, out_file)
+        formats.xlsx(doc, cast(Path, out_file))   # checked above: xlsx needs --out
         body = None
     elif fmt in ("md", "html"):
         body = formats.markdown(doc) if fmt == "md" else formats.html(doc)
@@ -381,7 +386,8 @@ def explain(
     as_json: JsonOption = False,
 ) -> None:
     """核对一个数字：筛选条件、背后的记录数与企业数、贡献最大的企业（仅供内部核对，勿发布）。"""
-    from shumao.indicators import compute, explain as explain_figure
+    from shumao.indicators import compute
+    from shumao.indicators import explain as explain_figure
     from shumao.model.money import round_half_up, wan
     from shumao.model.periods import Period
     from shumao.report.numbers import growth_phrase
@@ -592,7 +598,7 @@ def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
 
 def _resolve(cli: typer.Typer, argv: list[str]):
     """The command ``argv`` names (the root group if none) and its names, e.g. ["bench", "import"]."""
-    cmd, names = typer.main.get_command(cli), []
+    cmd, names = typer.main.get_command(cli), list[str]()
     for a in argv:
         if a == "--":
             break
@@ -623,7 +629,7 @@ def _bad_value(e) -> str:
     p, cause = e.param, e.__cause__
     detail = cause.errors()[0] if hasattr(cause, "errors") else {}
     given = f"“{detail['input']}”" if "input" in detail else ""
-    kind = TYPE_WORDS.get(getattr(getattr(p, "type_descriptor", None), "annotation", None), "")
+    kind = TYPE_WORDS.get(_annotation(p), "")
     limits = detail.get("ctx", {})
     if "ge" in limits or "le" in limits:
         want = "、".join(f"{w} {limits[k]:,}" for k, w in (("ge", "不小于"), ("le", "不大于")) if k in limits)
@@ -652,7 +658,7 @@ def usage_message(e) -> str:
     if isinstance(e, click_errors.MissingParameter) and e.param is not None:
         p = e.param
         what = "参数" if p.param_type_name == "argument" else "选项"
-        return f"缺少{what}：{_name(p)}" + (f" — {p.help}" if p.help else "")
+        return f"缺少{what}：{_name(p)}" + (f" — {h}" if (h := getattr(p, "help", None)) else "")
     if isinstance(e, click_errors.NoSuchOption):
         opts = {o for p in (e.ctx.command.params if e.ctx else ()) for o in p.opts}
         if e.option_name == "--json" and "--format" in opts:

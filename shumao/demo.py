@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from importlib import resources
+from pathlib import Path
 
 from shumao.bulletin.publish import publish
 from shumao.ingest.importer import ImportResult, import_files

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
-import signal
-import subprocess
-import sys
-import time
 
 from python_calamine import CalamineWorkbook
 
-from shumao.store import connect
-from shumao.synth import Plan, generate
-from tests.conftest import DATA, SAMPLE, SAMPLE_FILES, run_cli, run_json, run_process
+from tests.conftest import DATA, SAMPLE_FILES, run_cli, run_json, run_process
 
 COUNTS = (25, 375, 1500)   # tests/data/city: enterprises, contracts, executions (README.md)
 

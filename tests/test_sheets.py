@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 from shumao import sheets
 from shumao.ingest import issues
 from shumao.ingest.importer import import_files
-from shumao.ingest.report import write_issues
+from shumao.ingest.issue_list import write_issues
 from tests.conftest import DATA, SAMPLE_FILES, run_cli, run_json
 
 HOSTILE = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)",

@@ -15,6 +15,7 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, overload
 
 import yaml
 
@@ -85,6 +86,10 @@ def _date(value, path: Path, key: str) -> dt.date:
         raise _err(path, key, f"不是有效日期（应为 2024-10-20），现为“{value}”") from None
 
 
+@overload
+def _text(table: dict, key: str, path: Path, required: Literal[True] = True) -> str: ...
+@overload
+def _text(table: dict, key: str, path: Path, required: bool) -> str | None: ...
 def _text(table: dict, key: str, path: Path, required: bool = True) -> str | None:
     if key not in table or table[key] is None or str(table[key]).strip() == "":
         if required:

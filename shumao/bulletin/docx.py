@@ -124,7 +124,7 @@ def _page_field(run) -> None:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
         else:
-            el = OxmlElement("w:instrText" if text.strip() == "PAGE" else "w:t")
+            el = OxmlElement("w:instrText" if (text or "").strip() == "PAGE" else "w:t")
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._element.append(el)
@@ -232,7 +232,7 @@ def write_docx(doc: Document, path: Path) -> None:
                     _para(d, b.runs)
             if e.source:
                 _para(d, [_plain(e.source)], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    d.save(path)
+    d.save(str(path))
 
 
 def _plain(text: str) -> Run:

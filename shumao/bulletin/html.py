@@ -9,8 +9,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from shumao.bulletin.model import Document
-from shumao.report.formats import cell
 from shumao.report.fonts import cjk_files
+from shumao.report.formats import cell
 
 
 def _env() -> Environment:

@@ -33,7 +33,7 @@ def file_stem(doc: model.Document) -> str:
 
 
 def publish(folder: str | Path, store: Store, out: str | Path,
-            formats: list[str] = list(FORMATS)) -> dict[str, Path]:
+            formats: tuple[str, ...] | list[str] = tuple(FORMATS)) -> dict[str, Path]:
     doc = model.build(content.load(folder), store)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,7 @@ def catalog(hmt_separate: bool = False, groups: tuple[str, ...] = ()) -> dict[st
         I("exec_rcep", "承接RCEP成员国离岸服务外包执行额", EXEC, "exec_offshore", True,
           group="rcep", where="发包方属于RCEP成员国（不含中国）"),
     ]
-    natures = [("domestic", "内资企业", ("domestic",), "内资")]
+    natures: list[tuple[str, str, tuple[str, ...], str]] = [("domestic", "内资企业", ("domestic",), "内资")]
     if hmt_separate:
         natures += [("foreign", "外商投资企业", ("foreign",), "外商投资"),
                     ("hmt", "港澳台商投资企业", ("hmt",), "港澳台商投资")]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +44,7 @@ def zero_counts() -> dict[str, dict[str, int]]:
     return {k: {"new": 0, "unchanged": 0, "replaced": 0, "duplicates": 0} for k in KINDS}
 
 
-def import_files(store: Store | Callable[[], Store], files: list[str | os.PathLike],
+def import_files(store: Store | Callable[[], Store], files: Sequence[str | os.PathLike],
                  replace: bool = False, today: dt.date | None = None,
                  actor: str | None = None, address: str | None = None) -> ImportResult:
     """Check every row of every file and load all of it into the store, or nothing.

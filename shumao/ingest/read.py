@@ -26,9 +26,9 @@ import re
 import tempfile
 import zipfile
 from contextlib import contextmanager
-from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import duckdb
 import pyarrow as pa
@@ -214,7 +214,8 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as e:
         row = _line_of(raw, e.start)
-        raise FileProblem("unreadable-file", row, f"第{row}行既不是UTF-8也不是GBK/GB18030编码")
+        raise FileProblem("unreadable-file", row,
+                          f"第{row}行既不是UTF-8也不是GBK/GB18030编码") from None
 
 
 def _records(text: str, delim: str) -> list[list[str]]:

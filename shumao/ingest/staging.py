@@ -19,6 +19,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import pyarrow as pa
 
 from shumao import settings
 from shumao.ingest import checks, issues, normalise
+from shumao.ingest.issues import Issue
 from shumao.ingest.read import Reader, Staged
 from shumao.model import rules
 from shumao.model.records import KINDS, RECORDS
@@ -60,17 +62,17 @@ ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few
 class Checked:
     """What checking an import against the store found."""
 
-    issues: list[issues.Issue]
+    issues: list[Issue]
     counts: dict[str, dict[str, int]]
     ignored: dict[str, list[str]]
     batch: StagedBatch | None = None
 
     @property
-    def errors(self) -> list[issues.Issue]:
+    def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "error"]
 
     @property
-    def warnings(self) -> list[issues.Issue]:
+    def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "warning"]
 
 
@@ -135,7 +137,7 @@ class Staging:
     def tables(self) -> list[Staged]:
         return self.reader.result.tables
 
-    def read(self, files: list[str | os.PathLike]) -> None:
+    def read(self, files: Sequence[str | os.PathLike]) -> None:
         """Stage every table of every file; files are named by their base name, or by the
         path as given where two base names are the same (so every issue says which)."""
         self.paths = [Path(f) for f in files]
@@ -325,8 +327,8 @@ def _sha256(path: Path) -> str:
 
 def _issues(rows: checks.Found, tables: list[Staged]) -> list[issues.Issue]:
     headers = {(t.file, t.sheet, c): h for t in tables for c, h in t.headers.headers.items()}
-    out = [issues.make(code, file, row, col, val, headers.get((file, sheet, col), col), sheet,
-                       detail)
-           for file, sheet, row, col, val, code, detail in rows]
+    out = [issues.make(f.code, f.file, f.row, f.column, f.value,
+                       headers.get((f.file, f.sheet, f.column), f.column), f.sheet, f.detail)
+           for f in rows]
     out.sort(key=lambda i: (i.file, i.sheet or "", i.row or 0, i.column or "", i.code))
     return out

@@ -11,12 +11,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from shumao.errors import PeriodError
 
 QUARTER_ZH = "一二三四"
-_FORMS = [
+_FORMS: list[tuple[re.Pattern[str], Callable[..., tuple[int, int, int]]]] = [
     (re.compile(r"^(\d{4})-(\d{1,2})$"), lambda y, m: (y, int(m), int(m))),
     (re.compile(r"^(\d{4})[Qq]([1-4])$"), lambda y, q: (y, 3 * int(q) - 2, 3 * int(q))),
     (re.compile(r"^(\d{4})[Hh]([12])$"), lambda y, h: (y, 6 * int(h) - 5, 6 * int(h))),
@@ -34,7 +35,7 @@ class Period:
     last: int
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         t = text.strip()
         if m := _RANGE.match(t):
             y1, m1, y2, m2 = (int(g) for g in m.groups())
@@ -49,7 +50,7 @@ class Period:
         raise PeriodError(f"无法识别的时期“{text}”（应为 2024-03、2024Q2、2024H1、2024 或 2024-01..2024-09）")
 
     @classmethod
-    def _checked(cls, text: str, year: int, first: int, last: int) -> "Period":
+    def _checked(cls, text: str, year: int, first: int, last: int) -> Period:
         for m in (first, last):
             if not 1 <= m <= 12:
                 raise PeriodError(f"时期“{text}”中的月份“{m}”无效：月份应在1到12之间")
@@ -68,7 +69,7 @@ class Period:
     def end(self) -> dt.date:
         return dt.date(self.year, self.last, calendar.monthrange(self.year, self.last)[1])
 
-    def previous_year(self) -> "Period":
+    def previous_year(self) -> Period:
         return Period(self.year - 1, self.first, self.last)
 
     @property

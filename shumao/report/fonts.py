@@ -28,7 +28,8 @@ def matplotlib_ready() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager, pyplot as plt
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
 
     for f in cjk_files():
         font_manager.fontManager.addfont(f)

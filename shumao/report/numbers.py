@@ -40,10 +40,11 @@ def growths_phrase(gs: list[Decimal | None]) -> str:
     rounded = [None if g is None else round_half_up(g) for g in gs]
     if all(r is None for r in rounded):
         return "上年同期均无数据"
-    if all(r is not None and r > 0 for r in rounded):
-        return "同比分别增长" + "、".join(f"{r}%" for r in rounded)
-    if all(r is not None and r < 0 for r in rounded):
-        return "同比分别下降" + "、".join(f"{-r}%" for r in rounded)
+    known = [r for r in rounded if r is not None]
+    if len(known) == len(rounded) and all(r > 0 for r in known):
+        return "同比分别增长" + "、".join(f"{r}%" for r in known)
+    if len(known) == len(rounded) and all(r < 0 for r in known):
+        return "同比分别下降" + "、".join(f"{-r}%" for r in known)
     return "同比分别" + "、".join(_item(g) for g in gs)
 
 

@@ -36,7 +36,7 @@ def consistency(ind: Indicators) -> list[Check]:
         got = sum(f[p].current for p in parts)
         out.append(Check(code, got == f[total].current, f"{words}：{got} / {f[total].current} 美分"))
         if f[total].current:
-            shares = sum(round_half_up(f[p].share) for p in parts)
+            shares = sum((round_half_up(f[p].share or Decimal(0)) for p in parts), Decimal(0))
             out.append(Check("shares-sum", abs(shares - 100) <= Decimal("0.01") * len(parts),
                              f"{words} 占比合计 {shares}%"))
     return out

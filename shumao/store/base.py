@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,8 +26,7 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from shumao.errors import (ConflictError, InputError, StoreError, StoreNotFound,
-                           StoreVersionError)
+from shumao.errors import ConflictError, InputError, StoreError, StoreNotFound, StoreVersionError
 from shumao.store import schema
 from shumao.store.schema import KINDS, RECORDS, SCHEMA_VERSION, STATUS_KINDS
 
@@ -78,6 +78,7 @@ class Store(ABC):
     backend: str                 # "duckdb" | "postgres"
     url: str
     read_only: bool
+    _local: threading.local      # per thread: connection or cursor, Ibis backend, write depth
 
     # -- what a backend supplies -----------------------------------------------------------
     @abstractmethod
@@ -103,8 +104,15 @@ class Store(ABC):
         """One serialised write transaction: committed on success, rolled back on error."""
 
     @abstractmethod
+    def _new_ibis(self):
+        """A new Ibis backend over this thread's connection."""
+
     def ibis(self):
-        """The store's tables as an Ibis backend, for the indicator expressions."""
+        """The store's tables as an Ibis backend (one per thread), for the indicators."""
+        backend = getattr(self._local, "ibis", None)
+        if backend is None:
+            backend = self._local.ibis = self._new_ibis()
+        return backend
 
     @abstractmethod
     @contextmanager

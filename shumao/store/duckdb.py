@@ -9,6 +9,7 @@ and reviews never interleave.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -111,10 +112,8 @@ class DuckDBStore(Store):
                 yield
                 cur.execute("COMMIT")
             except BaseException as e:
-                try:
+                with contextlib.suppress(duckdb.Error):   # a failed COMMIT ended it already
                     cur.execute("ROLLBACK")
-                except duckdb.Error:
-                    pass    # a failed COMMIT has already ended the transaction
                 if isinstance(e, duckdb.Error):
                     raise _store_error(e, self.url) from e
                 raise
@@ -126,13 +125,10 @@ class DuckDBStore(Store):
                                   "WHERE table_schema = 'main'")[0][0])
 
     # -- Ibis ------------------------------------------------------------------------------
-    def ibis(self):
-        backend = getattr(self._local, "ibis", None)
-        if backend is None:
-            import ibis
+    def _new_ibis(self):
+        import ibis
 
-            backend = self._local.ibis = ibis.duckdb.from_connection(self._cur())
-        return backend
+        return ibis.duckdb.from_connection(self._cur())
 
     @contextmanager
     def reading(self) -> Iterator[Any]:

@@ -167,13 +167,10 @@ class PostgresStore(Store):
         return StoreError(f"数据库 {self.url} 出错：{first}")
 
     # -- Ibis ------------------------------------------------------------------------------
-    def ibis(self):
-        backend = getattr(self._local, "ibis", None)
-        if backend is None:
-            import ibis
+    def _new_ibis(self):
+        import ibis
 
-            backend = self._local.ibis = ibis.postgres.from_connection(self._connect())
-        return backend
+        return ibis.postgres.from_connection(self._connect())   # its own connection
 
     @contextmanager
     def reading(self) -> Iterator[Any]:

@@ -24,6 +24,7 @@ still orphan one; ``pg_ctl -D <folder>/data stop`` ends it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pwd
 import re
@@ -88,8 +89,8 @@ def find_bindir() -> Path | None:
             versions.append((key, d))
     if versions:
         return max(versions)[1]
-    found = [shutil.which(t) for t in _TOOLS]
-    if all(found):
+    found = [w for t in _TOOLS if (w := shutil.which(t))]
+    if len(found) == len(_TOOLS):
         # a symlink such as /usr/local/bin/initdb: pg_ctl finds `postgres` beside the real file
         real = Path(found[0]).resolve().parent
         return real if _has_tools(real) else Path(found[0]).parent
@@ -141,10 +142,12 @@ class Cluster:
 
     @property
     def data(self) -> Path:
+        assert self.folder is not None, "the cluster is not started"
         return self.folder / "data"
 
     @property
     def log(self) -> Path:
+        assert self.folder is not None, "the cluster is not started"
         return self.folder / "server.log"
 
     def start(self) -> Cluster:
@@ -223,6 +226,7 @@ class Cluster:
             ) from None
 
     def _run(self, tool: str, *args: str, timeout: float = _START_TIMEOUT) -> subprocess.CompletedProcess:
+        assert self.bindir is not None
         cmd = [str(self.bindir / tool), *args]
         if self._as_postgres:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
@@ -290,15 +294,11 @@ class Cluster:
             pid = int(pidfile.read_text().split()[0])
         except (OSError, ValueError, IndexError):
             return  # never started, or already stopped
-        try:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except (OSError, subprocess.SubprocessError):
-            pass
         if not _gone(pid, 10):
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, 9)  # postgres children exit when the postmaster dies
-            except OSError:
-                pass
             _gone(pid, 10)
 
 

@@ -11,8 +11,7 @@ from shumao.ingest.importer import import_files
 from shumao.report.numbers import growth_phrase, growths_phrase
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
-from tests.conftest import (SAMPLE, SAMPLE_FILES, SHARED_SAMPLE, SHARED_SAMPLE_FILES, need_shared,
-                            run_cli, sql)
+from tests.conftest import SAMPLE, SAMPLE_FILES, SHARED_SAMPLE, SHARED_SAMPLE_FILES, need_shared, run_cli, sql
 from tests.ingest.test_real_export import write_variant
 
 EXPECTED = sorted(SAMPLE.glob("expected_*.txt"))

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shumao.indicators import Basis, compute
-from shumao.report.vetting import consistency
 from shumao.ingest.importer import import_files
 from shumao.model.credit import complete
 from shumao.model.periods import Period
+from shumao.report.vetting import consistency
 from shumao.store import connect
 
 ENTS = [(complete(f"9199010{i}ABCDEFGH"), n) for i, n in enumerate(["domestic", "foreign", "hmt"])]

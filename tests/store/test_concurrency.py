@@ -13,8 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from shumao.store import connect
 from shumao.synth import Plan, generate
 from tests.conftest import SAMPLE, run_cli, sql
