@@ -14,6 +14,7 @@ Inside the staging database, the steps share tables by name (one import, one dat
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -242,32 +243,40 @@ class Staging:
         raw = ", amount AS amount_raw" if kind in DATES else ""
         keys = ", ".join(RECORDS[kind].key)
         present = " AND ".join(k + " IS NOT NULL" for k in RECORDS[kind].key)
+        self._drop(f"f_{kind}")
         con.execute(f"CREATE OR REPLACE TEMP VIEW f_{kind}_all AS SELECT _file, _sheet, _row, "
                     f"{cols}{raw} FROM n_{kind}")
         rows, distinct = con.execute(f"SELECT count(*), count(DISTINCT ({keys})) FROM "
                                      f"f_{kind}_all WHERE {present}").fetchall()[0]
         if rows == distinct:
-            con.execute(f"CREATE OR REPLACE TEMP VIEW f_{kind} AS SELECT * FROM f_{kind}_all "
+            con.execute(f"CREATE TEMP VIEW f_{kind} AS SELECT * FROM f_{kind}_all "
                         f"WHERE {present}")
             return False
-        con.execute(f"CREATE OR REPLACE TEMP TABLE f_{kind} AS SELECT * FROM f_{kind}_all "
+        con.execute(f"CREATE TEMP TABLE f_{kind} AS SELECT * FROM f_{kind}_all "
                     f"WHERE {present} QUALIFY row_number() OVER (PARTITION BY {keys} "
                     f"ORDER BY _file, _row) = 1")
         return True
 
     def _classify(self, kind: str) -> None:
         """c_<kind>: each record new, unchanged or changed against the store's snapshot."""
+        self._drop(f"c_{kind}")       # a view or a table, from an earlier check of this import
         if not self.stored[kind]:     # nothing of this kind stored that the import names
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW c_{kind} AS "
-                             f"SELECT *, 'new' AS state FROM f_{kind}")
+            self.con.execute(f"CREATE TEMP VIEW c_{kind} AS SELECT *, 'new' AS state FROM f_{kind}")
             return
         keys = RECORDS[kind].key
         on = " AND ".join(f"s.{k} = f.{k}" for k in keys)
-        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE c_{kind} AS
+        self.con.execute(f"""CREATE TEMP TABLE c_{kind} AS
             SELECT f.*, CASE WHEN s.{keys[0]} IS NULL THEN 'new'
                              WHEN {_content(kind, 'f')} IS NOT DISTINCT FROM {_content(kind, 's')}
                              THEN 'unchanged' ELSE 'changed' END AS state
             FROM f_{kind} f LEFT JOIN store_{kind} s ON {on}""")
+
+    def _drop(self, name: str) -> None:
+        """Drop what an earlier ``check`` of this import made under ``name``: the store may
+        have changed since, so a view may become a table or the other way round."""
+        for kind in ("VIEW", "TABLE"):
+            with contextlib.suppress(duckdb.CatalogException):
+                self.con.execute(f"DROP {kind} IF EXISTS {name}")
 
     def _counts(self, replace: bool) -> dict[str, dict[str, int]]:
         out = {}

@@ -94,22 +94,21 @@ def test_provenance_keeps_each_files_path_and_hash(store, tmp_path):
 
 
 def test_a_batch_checked_against_an_older_store_is_refused(store, tmp_path):
-    """The store changed between the checks and the load: ConflictError, nothing loaded;
-    import_files then checks again and loads."""
+    """Another import lands between the checks and the load: ConflictError, nothing of this
+    batch loaded; checking the same staged files again sees the store as it now is."""
     assert import_files(store, [SAMPLE_FILES[0]]).ok
+    first = DATA / "city" / "contracts.csv"
     with Staging() as staging:
-        staging.read([SAMPLE_FILES[1]])
+        staging.read([first])
         checked = staging.check(store, replace=False)
-        assert checked.batch is not None
-        store.audit("测试", "note", {})                   # not a change of records
-        store.set_status("contracts", "HT000000001", "returned", "审核员甲", "金额有误") \
-            if store.counts()["contracts"] else None
-        assert import_files(store, [DATA / "city" / "enterprises.csv"]).ok   # unchanged: no load
-        store._execute("UPDATE meta SET value = '99' WHERE key = 'generation'")
+        assert checked.batch is not None and checked.counts["contracts"]["new"] == 375
+        assert import_files(store, [first]).ok            # the other import, first to land
         with pytest.raises(ConflictError):
             store.load(checked.batch)
-    assert store.counts()["contracts"] == 0
-    assert import_files(store, [SAMPLE_FILES[1]]).ok and store.counts()["contracts"] == 375
+        assert store.counts()["contracts"] == 375
+        again = staging.check(store, replace=False)       # what was new is now stored
+        assert again.batch is not None and again.counts["contracts"]["unchanged"] == 375
+    assert store.counts()["contracts"] == 375
 
 
 def test_status_changes_keep_who_when_and_why(sample_store):
