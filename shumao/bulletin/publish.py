@@ -13,18 +13,24 @@ from pathlib import Path
 
 from shumao.bulletin import content, model
 from shumao.bulletin.docx import write_docx
+from shumao.bulletin.email import write_email
 from shumao.bulletin.html import write_html, write_pdf
+from shumao.bulletin.wechat import write_wechat
 from shumao.errors import InputError
 from shumao.store import Store
 
-FORMATS = {"pdf": write_pdf, "docx": write_docx, "html": write_html}
+FORMATS = {"pdf": write_pdf, "docx": write_docx, "html": write_html,
+           "email": write_email, "wechat": write_wechat}
+DEFAULT = ("pdf", "docx", "html")
+SUFFIX = {"email": ".eml", "wechat": ".wechat"}     # wechat: a folder, article + images
 
 
 def parse_formats(text: str) -> list[str]:
     wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
-        raise InputError(f"--formats 只能是 pdf、docx、html 的组合（收到“{text}”）")
+        raise InputError(f"--formats 只能是 {'、'.join(FORMATS)} 的组合"
+                         f"（email 为 .eml 邮件，wechat 为公众号文章文件夹；收到“{text}”）")
     return list(dict.fromkeys(wanted))
 
 
@@ -33,7 +39,7 @@ def file_stem(doc: model.Document) -> str:
 
 
 def publish(folder: str | Path, store: Store, out: str | Path,
-            formats: tuple[str, ...] | list[str] = tuple(FORMATS)) -> dict[str, Path]:
+            formats: tuple[str, ...] | list[str] = DEFAULT) -> dict[str, Path]:
     doc = model.build(content.load(folder), store)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -41,10 +47,12 @@ def publish(folder: str | Path, store: Store, out: str | Path,
     with tempfile.TemporaryDirectory(prefix=".shumao-", dir=out) as tmp:
         staged = {}
         for fmt in formats:
-            staged[fmt] = Path(tmp) / f"{stem}.{fmt}"
+            staged[fmt] = Path(tmp) / (stem + SUFFIX.get(fmt, f".{fmt}"))
             FORMATS[fmt](doc, staged[fmt])
         done = {}
         for fmt, path in staged.items():
             done[fmt] = out / path.name
+            if done[fmt].is_dir():      # a folder from an earlier run: replaced, not entered
+                shutil.move(done[fmt], Path(tmp) / f"old-{fmt}")
             shutil.move(path, done[fmt])
     return done

@@ -1,0 +1,170 @@
+"""The bulletin as HTML with inline styles only, for the two places that strip a ``<style>``
+element, scripts and SVG: mail clients (email.py) and the 公众号 editor (wechat.py).
+
+One template (``inline.html.j2``) draws the same model as the web page — masthead, the
+数据月报 paragraphs, charts as PNG with "图n　title" and the data source, the tables with
+their notes, then each section's entries — in one of two layouts: ``email`` (nested
+tables, 640 px at most, for Outlook's Word engine) or ``wechat`` (``section`` and ``p``
+blocks, 15–17 px, line-height 1.75).  Every user text goes through Jinja's autoescape.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from shumao.bulletin.model import Document
+from shumao.report.formats import cell
+
+SANS = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif"
+RED, GREY, RULE = "#b00000", "#555555", "#999999"
+
+# Data first: every style of both layouts, by role.  Only properties that Outlook (Word
+# engine), Gmail and the 公众号 editor all keep: no flex, grid, position or shorthand fonts.
+# Paragraphs are ragged-right: justified lines with long numbers spread the characters apart.
+STYLES = {
+    "email": {
+        "body": f"margin:0;padding:0;background:#f2f2f2;font-family:{SANS};",
+        "outer": "background:#f2f2f2;",
+        "inner": "width:100%;max-width:640px;background:#ffffff;",
+        "cell": f"padding:20px 18px;font-family:{SANS};font-size:15px;line-height:1.75;"
+                "color:#1a1a1a;",
+        "title": f"margin:0;font-size:26px;line-height:1.4;color:{RED};font-weight:bold;"
+                 "text-align:center;letter-spacing:2px;",
+        "issue": "margin:4px 0 0;font-size:15px;text-align:center;color:#1a1a1a;",
+        "meta": f"font-size:14px;color:{GREY};padding-top:10px;",
+        "rule": f"border-bottom:3px solid {RED};font-size:0;line-height:0;height:8px;",
+        "section": f"margin:28px 0 12px;font-size:19px;line-height:1.5;color:{RED};font-weight:bold;",
+        "para": "margin:0 0 10px;text-indent:2em;text-align:left;",
+        "img": "display:block;width:100%;max-width:604px;height:auto;border:0;margin:0 auto;",
+        "figure": "margin:16px 0 4px;text-align:center;",
+        "caption": "margin:6px 0 0;font-size:14px;font-weight:bold;text-align:center;",
+        "figsource": f"margin:0 0 14px;font-size:13px;color:{GREY};text-align:center;",
+        "ttitle": "margin:16px 0 6px;font-size:15px;font-weight:bold;text-align:center;",
+        "table": f"border-collapse:collapse;width:100%;font-size:13px;line-height:1.5;"
+                 f"border:1px solid {RULE};",
+        "th": f"border:1px solid {RULE};padding:4px 6px;background:#f3e6e6;font-weight:bold;"
+              "text-align:center;",
+        "td": f"border:1px solid {RULE};padding:4px 6px;text-align:left;",
+        "num": f"border:1px solid {RULE};padding:4px 6px;text-align:right;white-space:nowrap;",
+        "note": f"margin:2px 0;font-size:13px;color:{GREY};",
+        "entry": "margin:22px 0 6px;font-size:17px;line-height:1.5;font-weight:bold;",
+        "label": "margin:0 0 4px;white-space:pre-wrap;",
+        "date": f"margin:0 0 6px;font-size:14px;color:{GREY};",
+        "h4": "margin:14px 0 6px;font-size:15px;font-weight:bold;",
+        "list": "margin:0 0 10px;padding-left:2em;",
+        "li": "margin:0 0 4px;",
+        "quote": f"margin:0 0 10px;padding:6px 12px;border-left:3px solid {RULE};"
+                 f"background:#f7f7f7;color:#333333;",
+        "source": f"margin:0 0 10px;text-align:right;font-size:14px;color:{GREY};",
+        "link": "color:#1f4e79;text-decoration:underline;",
+        "footer": f"padding:14px 18px 24px;font-family:{SANS};font-size:13px;color:{GREY};"
+                  f"border-top:1px solid {RED};",
+    },
+    "wechat": {
+        "wrap": f"font-family:{SANS};font-size:16px;line-height:1.75;color:#1a1a1a;"
+                "letter-spacing:0.5px;margin:0 auto;max-width:677px;padding:0 8px;",
+        "masthead": f"padding:16px 0 10px;border-bottom:3px solid {RED};margin:0 0 20px;"
+                    "text-align:center;",
+        "title": f"margin:0;font-size:22px;line-height:1.4;color:{RED};font-weight:bold;"
+                 "letter-spacing:2px;text-align:center;",
+        "issue": "margin:6px 0 0;font-size:16px;text-align:center;",
+        "meta": f"margin:4px 0 0;font-size:15px;color:{GREY};text-align:center;",
+        "section": f"margin:28px 0 14px;padding:4px 0 4px 10px;border-left:4px solid {RED};"
+                   f"font-size:17px;line-height:1.5;color:{RED};font-weight:bold;",
+        "para": "margin:0 0 14px;text-indent:2em;text-align:left;font-size:16px;"
+                "line-height:1.75;",
+        "img": "display:block;width:100%;height:auto;margin:0 auto;",
+        "figure": "margin:18px 0 4px;text-align:center;",
+        "caption": "margin:6px 0 0;font-size:15px;font-weight:bold;text-align:center;",
+        "figsource": f"margin:0 0 16px;font-size:15px;color:{GREY};text-align:center;",
+        "ttitle": "margin:18px 0 6px;font-size:15px;font-weight:bold;text-align:center;",
+        "table": f"border-collapse:collapse;width:100%;font-size:15px;line-height:1.5;"
+                 f"border:1px solid {RULE};",
+        "th": f"border:1px solid {RULE};padding:4px;background:#f3e6e6;font-weight:bold;"
+              "text-align:center;",
+        "td": f"border:1px solid {RULE};padding:4px;text-align:left;",
+        "num": f"border:1px solid {RULE};padding:4px;text-align:right;",
+        "note": f"margin:2px 0;font-size:15px;color:{GREY};line-height:1.6;",
+        "entry": "margin:26px 0 6px;font-size:17px;line-height:1.5;font-weight:bold;",
+        "label": "margin:0 0 6px;font-size:16px;white-space:pre-wrap;",
+        "date": f"margin:0 0 8px;font-size:15px;color:{GREY};",
+        "h4": "margin:16px 0 8px;font-size:16px;font-weight:bold;",
+        "list": "margin:0 0 14px;padding-left:2em;font-size:16px;",
+        "li": "margin:0 0 6px;",
+        "quote": f"margin:0 0 14px;padding:8px 12px;border-left:3px solid {RULE};"
+                 f"background:#f7f7f7;color:#333333;font-size:15px;",
+        "source": f"margin:0 0 14px;text-align:right;font-size:15px;color:{GREY};",
+        "link": f"color:{GREY};",
+        "footer": f"margin:30px 0 10px;padding-top:10px;border-top:1px solid {RED};"
+                  f"font-size:15px;color:{GREY};text-align:center;",
+    },
+}
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def safe_href(href: str | None) -> str | None:
+    """Only web and mail links survive; markdown-it already refuses ``javascript:``, this is
+    the second lock."""
+    if not href:
+        return None
+    return href if urlsplit(href.strip()).scheme.lower() in SAFE_SCHEMES else None
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the IHDR chunk (PNG spec 11.2.2)."""
+    return struct.unpack(">II", png[16:24])
+
+
+def block_kind(b) -> str:
+    """heading | list | quote | para: the block types of markdown.py, by duck type so a
+    block kind added there degrades to a paragraph rather than failing."""
+    name = type(b).__name__.lower()
+    if name == "heading":
+        return "heading"
+    if hasattr(b, "items"):
+        return "list"
+    if "quote" in name:
+        return "quote"
+    return "para"
+
+
+def _env(layout: str) -> Environment:
+    env = Environment(loader=PackageLoader("shumao.bulletin", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    st = {k: Markup(v) for k, v in STYLES[layout].items()}
+
+    def runs(rs) -> Markup:
+        out = []
+        for r in rs:
+            t = escape(r.text).replace("\n", Markup("<br>"))
+            if r.bold:
+                t = Markup("<strong>%s</strong>") % t
+            if r.italic:
+                t = Markup("<em>%s</em>") % t
+            href = safe_href(r.href)
+            if href and layout == "email":
+                t = Markup('<a href="%s" style="%s">%s</a>') % (href, st["link"], t)
+            elif href:      # the 公众号 editor drops outside links: show the address instead
+                t = t + Markup('<span style="%s">（%s）</span>') % (st["link"], href)
+            out.append(t)
+        return Markup("").join(out)
+
+    env.filters["cell"] = cell
+    env.filters["runs"] = runs
+    env.filters["kind"] = block_kind
+    env.globals["st"] = st
+    return env
+
+
+def render(doc: Document, layout: str, images: Sequence[str]) -> str:
+    """The page; ``images[i]`` is the ``src`` of chart i+1 (a ``cid:`` or a file name)."""
+    charts = doc.data.data.charts if doc.data.data else []
+    sizes = [png_size(c.png) for c in charts]
+    return _env(layout).get_template("inline.html.j2").render(
+        doc=doc, layout=layout, images=list(images), sizes=sizes)
