@@ -433,6 +433,9 @@ def bulletin(
         "--out", metavar="文件夹", help="输出文件夹（没有就新建，但它的上级文件夹须已存在）")] = Path("简报"),
     fmts: Annotated[str, typer.Option(
         "--formats", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html")] = "pdf,docx,html",
+    allow_flagged: Annotated[bool, typer.Option(
+        "--allow-flagged", help="数据月报中有未通过发布前核对的数字（如少于3家企业、单一企业超过85%）"
+                                "时仍然发布，并在各输出文件的元数据中记录")] = False,
 ) -> None:
     """生成一期简报：数据月报（含图表）、行业资讯、会员风采、协会动态 → PDF、Word、HTML。"""
     from shumao.bulletin.publish import parse_formats, publish
@@ -442,7 +445,9 @@ def bulletin(
     _input_folder(content_dir)
     _output_folder(out_dir, "--out")
     with connect(db, read_only=True) as store:
-        done = publish(content_dir, store, out_dir, formats_)
+        done = publish(content_dir, store, out_dir, formats_, allow_flagged=allow_flagged)
+    for m in done.document.overrides:
+        err.print(f"[yellow]已按 --allow-flagged 放行（已记录在输出文件中）：{escape(m)}[/]")
     for fmt, path in done.items():
         out.print(f"已写出 {fmt.upper():5} {path}")
 

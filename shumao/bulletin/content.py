@@ -6,7 +6,8 @@ malformed is a ``ContentError`` naming the file and the field, before anything i
       bulletin.toml                 title, issue, date, publisher; [data] period, region, …
       行业资讯/01-外商投资环境.md     ---  title / date / source  ---  then the body
       会员风采/01-某某公司.md         ---  title / type / enterprise_id  ---
-      协会动态/01-产品创新培训.md
+      协会动态/01-产品创新培训.md     ---  date (and title)  ---; without a title the item is a
+                                    dated paragraph, as associations print them ("8月22日，协会……")
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Literal, overload
 
 import yaml
 
+from shumao.bulletin.markdown import tidy_spacing
 from shumao.errors import ContentError, PeriodError
 from shumao.model.periods import Period
 from shumao.report.service import BRI_BASES, ReportSettings
@@ -27,6 +29,7 @@ NEWS, MEMBERS, EVENTS = "行业资讯", "会员风采", "协会动态"
 KNOWN_ORDER = (NEWS, MEMBERS, EVENTS)
 REQUIRED = {NEWS: ("title", "date", "source"), MEMBERS: ("title", "type")}
 DEFAULT_REQUIRED = ("title",)
+UNTITLED_OK = (EVENTS,)     # bulletin.md: 协会动态 are dated paragraphs, a title is optional
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,10 @@ class Item:
     body: str
 
     @property
-    def title(self) -> str:
-        return str(self.meta["title"])
+    def title(self) -> str | None:
+        """The front matter's title, spaces between Chinese and numbers tidied; None if absent."""
+        value = "" if self.meta.get("title") is None else str(self.meta["title"]).strip()
+        return tidy_spacing(value) if value else None
 
     def get(self, key: str, default=None):
         return self.meta.get(key, default)
@@ -149,7 +154,12 @@ def read_item(path: Path, section: str) -> Item:
         raise _err(path, None, f"文件信息（front matter）格式错误：{e}") from None
     if not isinstance(meta, dict):
         raise _err(path, None, "文件信息（front matter）应为“键: 值”的形式")
-    for key in REQUIRED.get(section, DEFAULT_REQUIRED):
+    required = REQUIRED.get(section, DEFAULT_REQUIRED)
+    if section in UNTITLED_OK and str(meta.get("title") or "").strip() == "":
+        if meta.get("date") in (None, ""):
+            raise _err(path, "date", "缺失：没有标题（title）的协会动态是一段带日期的文字，须写明日期")
+        required = ()
+    for key in required:
         if key != "date":
             _text(meta, key, path)
         elif meta.get("date") in (None, ""):

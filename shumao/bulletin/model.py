@@ -1,32 +1,47 @@
 """One document model for an issue of the bulletin, built from the content folder and the
 store; the HTML, PDF and DOCX renderers all draw this same model (bulletin.md).
 
-    Document ─ masthead (title, issue, date, publisher)
+    Document ─ masthead (title, issue, date, publisher), metadata (overrides recorded)
              └ sections: 【数据月报】 (paragraphs, charts, tables, footnotes) then
                          【行业资讯】【会员风采】【协会动态】 and further folders, each a
-                         list of entries (title, label lines, blocks, source line)
+                         list of entries: kind "item" (title, label lines, blocks, source
+                         line) or kind "dated" (no title: the date opens the first paragraph)
+
+The data section is vetted as the report is (report/vetting.py, through ``build_report``):
+a flagged figure stops the issue unless the caller allows it, and an allowed flag is kept in
+``Document.overrides`` for every output's metadata.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 
 from shumao.bulletin import content as c
-from shumao.bulletin.markdown import Paragraph, Run, blocks
+from shumao.bulletin.markdown import Paragraph, Run, blocks, tidy_spacing
 from shumao.errors import ContentError
-from shumao.report.service import ReportDoc, build_report
+from shumao.report.service import ReportDoc, build_report, with_charts
 from shumao.store import Store
 
 NATURE_ZH = {"domestic": "内资企业", "hmt": "港澳台商投资企业", "foreign": "外商投资企业"}
+ITEM, DATED = "item", "dated"
+ALLOWED_FLAGS = "shumao:allowed-flags"      # the metadata name renderers write the overrides under
 
 
 @dataclass
 class Entry:
-    title: str
-    labels: list[Paragraph] = field(default_factory=list)    # date / 类  型 / facts lines
+    title: str = ""             # "" for a dated paragraph: no heading, no contents line
+    labels: list[Paragraph] = field(default_factory=list)    # date / 类　　型 / facts lines
     blocks: list = field(default_factory=list)
     source: str | None = None
+    kind: str = ITEM            # item | dated (协会动态 without a title, date folded into the text)
+    date: dt.date | None = None
+
+    @property
+    def has_heading(self) -> bool:
+        """Whether renderers draw a heading (and a contents line) for this entry."""
+        return bool(self.title)
 
 
 @dataclass
@@ -47,6 +62,7 @@ class Document:
     date: dt.date
     publisher: str
     sections: list[Section]
+    overrides: list[str] = field(default_factory=list)   # flagged figures published by override
 
     @property
     def date_words(self) -> str:
@@ -56,16 +72,70 @@ class Document:
     def data(self) -> Section:
         return self.sections[0]
 
+    @property
+    def metadata(self) -> dict[str, str]:
+        """Name → value pairs every renderer writes into its output's metadata (HTML/PDF
+        ``<meta name=… content=…>``, DOCX core properties' comments as "name: value" lines)."""
+        meta = {}
+        if self.overrides:
+            meta[ALLOWED_FLAGS] = "；".join(self.overrides)
+        return meta
+
+
+# --- labels: two-character names padded with two U+3000 to the width of four ----------------
+
+LABEL_WIDTH = 4
+
+
+def label_name(name: str) -> str:
+    """类型 → 类　　型: official documents align a label column with full-width spaces."""
+    if len(name) == 2:
+        return f"{name[0]}{chr(0x3000) * (LABEL_WIDTH - 2)}{name[1]}"
+    return name
+
 
 def label(name: str, value: str) -> Paragraph:
-    return Paragraph([Run(f"{name}：", bold=True), Run(value)], kind="label")
+    return Paragraph([Run(f"{label_name(name)}：", bold=True), Run(value)], kind="label")
 
 
-def _entry(section: str, item: c.Item, store: Store) -> Entry:
-    e = Entry(item.title)
+# --- dates in the text ---------------------------------------------------------------------
+
+_OPENING_DATE = re.compile(r"^\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+_OPENING_TIME = re.compile(r"^\s*(?:\d{4}年)?\d{1,2}月")        # 9月下旬, 10月16日, 2024年8月
+
+
+def opens_with_date(text: str, date: dt.date) -> bool:
+    """The text opens with this very date ("8月22日…" or "2024年8月22日…")."""
+    m = _OPENING_DATE.match(text)
+    if m is None:
+        return False
+    return (int(m[2]), int(m[3])) == (date.month, date.day) and (m[1] is None or int(m[1]) == date.year)
+
+
+def date_words(date: dt.date, issue_year: int | None = None) -> str:
+    """8月22日 within the issue's year, 2023年12月28日 otherwise (or without an issue year)."""
+    md = f"{date.month}月{date.day}日"
+    return md if issue_year == date.year else f"{date.year}年{md}"
+
+
+def _dated(e: Entry, date: dt.date, issue_year: int) -> None:
+    """A 协会动态 item without a title, as associations print it: "8月22日，协会……" — the date
+    opens the first paragraph unless the clerk already began with a date or a time."""
+    first = e.blocks[0] if e.blocks else None
+    if isinstance(first, Paragraph) and _OPENING_TIME.match(first.text):
+        return
+    words = Run(date_words(date, issue_year), bold=True)
+    if isinstance(first, Paragraph):
+        e.blocks[0] = Paragraph([words, Run("，"), *first.runs], first.kind)
+    else:
+        e.blocks.insert(0, Paragraph([words]))
+
+
+def _entry(section: str, item: c.Item, store: Store, issue_year: int) -> Entry:
+    e = Entry(item.title or "", date=item.get("date"))
     body = blocks(item.body)
     if section == c.MEMBERS:
-        e.labels.append(label("类  型", str(item.get("type"))))
+        e.labels.append(label("类型", tidy_spacing(str(item.get("type")))))
         eid = item.get("enterprise_id")
         if eid:
             found = store.enterprise(str(eid))
@@ -75,30 +145,54 @@ def _entry(section: str, item: c.Item, store: Store) -> Entry:
             e.labels.append(label("企业性质", NATURE_ZH.get(found["nature"], found["nature"])))
             if found["region"]:
                 e.labels.append(label("所在区域", found["region"]))
-        if body and isinstance(body[0], Paragraph):   # bulletin.md: 简  介：…
-            body[0] = Paragraph([Run("简  介：", bold=True), *body[0].runs])
-    elif item.get("date"):
-        d = item.get("date")
-        e.labels.append(Paragraph([Run(f"{d.year}年{d.month}月{d.day}日")], kind="date"))
+        if body and isinstance(body[0], Paragraph):   # bulletin.md: 简　　介：…
+            body[0] = Paragraph([Run(f"{label_name('简介')}：", bold=True), *body[0].runs])
     e.blocks = body
+    if not e.title and e.date:
+        e.kind = DATED
+        _dated(e, e.date, issue_year)
+    elif e.date:
+        first = body[0] if body else None
+        if not (isinstance(first, Paragraph) and opens_with_date(first.text, e.date)):
+            e.labels.append(Paragraph([Run(f"{e.date.year}年{e.date.month}月{e.date.day}日")], kind="date"))
     if item.get("source"):
-        e.source = f"（来源：{item.get('source')}）"
+        e.source = f"（来源：{tidy_spacing(str(item.get('source')))}）"
     return e
 
 
-def build(content: c.Content, store: Store) -> Document:
-    """The issue's document: the data report for its period from the store, then the
-    content folder's sections."""
+def vet(report: ReportDoc, where: str, allow_flagged: bool = False) -> list[str]:
+    """report.md's checks on the data section, as ``shumao report`` runs them: any flagged
+    figure stops the issue, each named with its reason, unless ``allow_flagged`` — then the
+    messages are returned, to be recorded in every output."""
+    flagged = [ch.message for ch in report.flagged]
+    if flagged and not allow_flagged:
+        lines = "\n".join(f"  {i}. {m}" for i, m in enumerate(flagged, start=1))
+        raise ContentError(
+            f"{where}：数据月报（{report.period.words()}）有 {len(flagged)} 个数字未通过发布前核对，"
+            f"简报未生成：\n{lines}\n"
+            "请核实数据或改换时期；如已审核确认可以发布，请加 --allow-flagged"
+            "（放行的数字将记录在各输出文件的元数据中）。")
+    return flagged
+
+
+def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Document:
+    """The issue's document: the data report for its period from the store (vetted), then
+    the content folder's sections."""
     d = content.data
+    toml = content.folder / "bulletin.toml"
     try:
-        full = build_report(store, d.period, d.report, with_charts=True)
+        full = build_report(store, d.period, d.report)
     except ContentError:
-        raise ContentError(f"{content.folder / 'bulletin.toml'}：bulletin.toml 的“period”"
+        raise ContentError(f"{toml}：bulletin.toml 的“period”"
                            f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据") from None
+    overrides = vet(full, str(toml), allow_flagged)    # before the charts: a stop is quick
+    full = with_charts(full)
     # the bulletin shows the overview, partner and structure tables of the same report
     report = replace(full, tables=[t for t in full.tables
                                    if t.id in ("overview", "partners", "structure")])
     sections = [Section("数据月报", data=report)]
     for s in content.sections:
-        sections.append(Section(s.name, [_entry(s.name, item, store) for item in s.items]))
-    return Document(content.title, content.issue, content.date, content.publisher, sections)
+        sections.append(Section(s.name, [_entry(s.name, item, store, content.date.year)
+                                         for item in s.items]))
+    return Document(content.title, content.issue, content.date, content.publisher, sections,
+                    overrides)

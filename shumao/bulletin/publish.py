@@ -1,7 +1,8 @@
 """``shumao bulletin``: content folder + store → PDF, DOCX and HTML, all or nothing.
 
 Every output is rendered into a temporary folder first and moved into place only when all
-of them succeeded, so a malformed content folder or a failed render leaves no partial file.
+of them succeeded, so a malformed content folder, a flagged figure (model.vet) or a failed
+render leaves no partial file.
 """
 
 from __future__ import annotations
@@ -38,9 +39,22 @@ def file_stem(doc: model.Document) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "", f"{doc.title}{doc.issue}") or "简报"
 
 
+class Published(dict[str, Path]):
+    """{format: written file}, and the document they were drawn from (its ``overrides``: the
+    flagged figures published by ``allow_flagged``)."""
+
+    def __init__(self, files: dict[str, Path], document: model.Document):
+        super().__init__(files)
+        self.document = document
+
+
 def publish(folder: str | Path, store: Store, out: str | Path,
-            formats: tuple[str, ...] | list[str] = DEFAULT) -> dict[str, Path]:
-    doc = model.build(content.load(folder), store)
+            formats: tuple[str, ...] | list[str] = DEFAULT,
+            allow_flagged: bool = False) -> Published:
+    """Every format or none.  A flagged figure in the data section (report.md's disclosure
+    and consistency checks) is a ``ContentError`` before anything is written, unless
+    ``allow_flagged``: then the outputs carry the override in their metadata."""
+    doc = model.build(content.load(folder), store, allow_flagged=allow_flagged)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(doc)
@@ -55,4 +69,4 @@ def publish(folder: str | Path, store: Store, out: str | Path,
             if done[fmt].is_dir():      # a folder from an earlier run: replaced, not entered
                 shutil.move(done[fmt], Path(tmp) / f"old-{fmt}")
             shutil.move(path, done[fmt])
-    return done
+    return Published(done, doc)

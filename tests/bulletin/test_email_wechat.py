@@ -140,7 +140,7 @@ def test_eml_html_is_for_mail_clients(mail_html):
     for words in [*HEADINGS, *NEWS, *PARAGRAPHS, "图1　", "数据来源：商务部服务外包统一平台",
                   "（来源：示例省商务厅网站）", "注1："]:
         assert words in mail_html, words
-    assert "<strong>类  型：</strong>" in mail_html
+    assert "<strong>类\u3000\u3000型：</strong>" in mail_html
 
 
 def test_eml_text_part_is_the_whole_bulletin(msg):
@@ -149,7 +149,7 @@ def test_eml_text_part_is_the_whole_bulletin(msg):
     for para in PARAGRAPHS:                                # the 数据月报 paragraphs exactly
         assert para in lines
     for words in [TITLE, ISSUE, *HEADINGS, *(f"■ {n}" for n in NEWS), "（来源：示例省商务厅网站）",
-                  "类  型：协会副会长单位", "图1　", "主要指标", "注1："]:
+                  "类\u3000\u3000型：协会副会长单位", "图1　", "主要指标", "注1："]:
         assert words in text, words
     assert "<" not in text.replace("<script>alert(1)</script>", "") and "**" not in text
     assert "网站（https://example.org/a?b=1&c=2）" in text

@@ -79,4 +79,4 @@ def test_html_is_one_self_contained_page(issue):
     assert not re.search(r'url\((?!#)', html)
     for words in HEADINGS + NEWS:
         assert words in html
-    assert "<strong>类  型：</strong>" in html
+    assert "<strong>类\u3000\u3000型：</strong>" in html
