@@ -3,6 +3,9 @@ SVG, no request anywhere) and, with paged media, the A4 PDF through WeasyPrint."
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -12,6 +15,11 @@ from shumao.bulletin.model import Document
 from shumao.report.fonts import cjk_files
 from shumao.report.formats import cell
 
+# GB/T 9704: the type area of A4 less 28 mm left and 26 mm right, in points
+TYPE_WIDTH_PT = (210 - 28 - 26) / 25.4 * 72
+TABLE_PT = 10.5          # 五号 in tables (template: table { font-size })
+TAIL = 3                 # a paragraph's last characters kept on one line: no one-character last line
+
 
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("shumao.bulletin", "templates"),
@@ -19,22 +27,64 @@ def _env() -> Environment:
                       lstrip_blocks=True)
     env.filters["cell"] = cell
     env.filters["runs"] = runs_html
+    env.filters["tail"] = keep_tail
+    env.globals["colwidths"] = colwidths
     return env
 
 
+def _split_tail(text: str) -> tuple[str, str]:
+    """The text and its last TAIL characters (not counting trailing spaces)."""
+    stripped = text.rstrip()
+    if len(stripped) <= TAIL or "\n" in stripped[-TAIL:]:
+        return text, ""
+    return stripped[:-TAIL], stripped[-TAIL:]
+
+
+def keep_tail(text: str) -> Markup:
+    """Escaped text whose last characters never break apart, so a paragraph's last line is
+    never a single character (a runt)."""
+    head, tail = _split_tail(text)
+    if not tail:
+        return escape(text)
+    return escape(head) + Markup('<span class="tail">%s</span>') % tail
+
+
 def runs_html(runs, links: bool = True) -> Markup:
-    """Styled runs as HTML, every text escaped."""
+    """Styled runs as HTML, every text escaped; the last run keeps its tail together."""
     out = []
-    for r in runs:
-        t = escape(r.text).replace("\n", Markup("<br>"))
+    for n, r in enumerate(runs):
+        last = n == len(runs) - 1
+        t = (keep_tail(r.text) if last else escape(r.text)).replace("\n", Markup("<br>"))
         if r.bold:
             t = Markup("<strong>%s</strong>") % t
+            if n == 0 and is_key(r.text):
+                t = Markup('<span class="key">%s</span>') % t
         if r.italic:
             t = Markup("<em>%s</em>") % t
         if r.href and links:
             t = Markup('<a href="%s">%s</a>') % (r.href, t)
         out.append(t)
     return Markup("").join(out)
+
+
+def is_key(text: str) -> bool:
+    """A label's name that leads a line: 类　　型： 简　　介： 企业性质："""
+    return text.endswith("：") and len(text.strip()) <= 8
+
+
+def _ems(text: str) -> float:
+    return sum(1 if unicodedata.east_asian_width(ch) in "WF" else .55 for ch in text)
+
+
+def colwidths(columns: list[str]) -> list[str]:
+    """One column scheme for every data table: each number column as wide as its header on
+    one line (at the table's type size, plus cell padding); the first column takes the rest."""
+    nums = [(_ems(c) * TABLE_PT + 14) / TYPE_WIDTH_PT * 100 for c in columns[1:]]
+    nums = [max(w, 12.0) for w in nums]
+    if sum(nums) > 75:                      # too many columns: headers wrap, widths shrink
+        nums = [w * 75 / sum(nums) for w in nums]
+    nums = [round(w, 1) for w in nums]
+    return [f"{100 - sum(nums):.1f}%", *(f"{w:.1f}%" for w in nums)]
 
 
 def render_html(doc: Document, print_: bool = False) -> str:
@@ -45,9 +95,87 @@ def write_html(doc: Document, path: Path) -> None:
     path.write_text(render_html(doc), encoding="utf-8")
 
 
+# --- CJK justification -------------------------------------------------------------------
+# WeasyPrint (to 70 at least) has no `text-justify: inter-character`: a justified line only
+# widens its spaces (layout/inline.py justify_line), so Chinese lines, which have none, stay
+# ragged. The hook below gives a line holding CJK text the extra width as letter spacing
+# spread over its characters instead (css-text-3 §7.3, inter-character). The last line of a
+# paragraph is never justified (text-align-last: start), and a line that would need more
+# than MAX_SPREAD em between letters stays ragged rather than spread letter by letter.
+CJK = re.compile("[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+MAX_SPREAD = .2
+
+
+def _text_boxes(box, boxes):
+    if isinstance(box, boxes.TextBox):
+        yield box
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _text_boxes(child, boxes)
+
+
+def _letter_space(context, box, spacing, x_advance, boxes, create_layout, line_size):
+    """Add `spacing` after every character of the line's text boxes, moving what follows."""
+    if isinstance(box, boxes.TextBox):
+        box.position_x += x_advance
+        if box.text:
+            style = box.style.copy()
+            base = style["letter_spacing"]
+            style["letter_spacing"] = (0 if base == "normal" else base) + spacing
+            layout = create_layout(box.text, style, context, max_width=None,
+                                   justification_spacing=0)
+            width, _ = line_size(layout.get_first_line()[0], style)
+            layout.deactivate()
+            x_advance += width - box.width
+            box.width, box.style, box.pango_layout = width, style, layout
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _letter_space(context, child, spacing, x_advance, boxes,
+                                          create_layout, line_size)
+        box.width += x_advance - before
+    else:
+        box.translate(x_advance, 0)
+    return x_advance
+
+
+@cache
+def cjk_justification() -> None:
+    """Install inter-character justification for lines holding CJK text in WeasyPrint."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text.line_break import create_layout, line_size
+
+    spaces_only = inline.justify_line
+
+    def justify_line(context, line, extra_width):
+        texts = list(_text_boxes(line, boxes))
+        chars = sum(len(t.text) for t in texts)
+        if chars < 2 or extra_width <= 0 or not any(CJK.search(t.text) for t in texts):
+            return spaces_only(context, line, extra_width)
+        if line.style["text_align_last"] == "justify":     # distributed (labels)
+            if inline.count_expandable_spaces(line):
+                return spaces_only(context, line, extra_width)
+        elif extra_width / (chars - 1) > MAX_SPREAD * texts[0].style["font_size"]:
+            return None                      # ragged rather than letter-spread
+        spacing = extra_width / (chars - 1)
+        # Pango spaces letters inside a run, not at its ends: one correction pass
+        gained = _letter_space(context, line, spacing, 0, boxes, create_layout, line_size)
+        if 0 < gained < extra_width - .01:
+            _letter_space(context, line, spacing * (extra_width / gained - 1), 0, boxes,
+                          create_layout, line_size)
+        return None
+
+    inline.justify_line = justify_line
+
+
 def write_pdf(doc: Document, path: Path) -> None:
     import weasyprint
 
     cjk_files()   # a PDF without the CJK font would silently show boxes: fail instead
+    cjk_justification()
     html = weasyprint.HTML(string=render_html(doc, print_=True), base_url=str(path.parent))
     html.write_pdf(path, pdf_variant=None, metadata=True)
