@@ -2,6 +2,10 @@
 boxes), Word tables, charts as images, page numbers in the footer, and a GB/T 9704-like
 layout — A4, 仿宋 body, 黑体 headings, 宋体 masthead — in the fonts of the reader's machine.
 
+The page geometry is the PDF's (PAGE_MM, MARGINS_MM, BODY_PT, LINE_PT), so the two paginate alike: GB/T 9704's 版心 of
+156 × 225 mm, 22 lines of 28 characters in 三号 (16 pt) 仿宋. Every paragraph kind has its
+own style (注释, 图表来源, 版记, 页眉 …), so a clerk restyles a kind in one place.
+
 python-docx sets only ascii fonts by default; Chinese needs ``w:eastAsia``, and the
 built-in heading styles' theme fonts override explicit names unless removed (stack.md §6).
 """
@@ -12,11 +16,12 @@ import io
 from pathlib import Path
 
 from docx import Document as new_document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 
 from shumao.bulletin.markdown import Heading, ListBlock, Paragraph, Run
 from shumao.bulletin.model import Document
@@ -24,6 +29,18 @@ from shumao.report.formats import cell
 
 BODY, HEI, SONG, KAI, LATIN = "仿宋", "黑体", "宋体", "楷体", "Times New Roman"
 RED = RGBColor(0xB0, 0x00, 0x00)
+BLACK = RGBColor(0, 0, 0)
+
+# GB/T 9704-2012 §5.2: A4; 天头 37 mm, 订口 28 mm; 版心 156 × 225 mm; 22 lines × 28 characters
+# of 三号 仿宋. The PDF template uses the same numbers (issue 8), so page counts agree.
+PAGE_MM = (210, 297)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+BODY_PT, LINE_PT = 16, 28.9
+TEXT_WIDTH_PT = (PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72   # 442.2 pt
+SMALL_PT = 12                                            # 小四: captions, notes, table titles
+TABLE_PT = 10.5                                          # 五号: table cells
+HEADER_FILL = "E7E6E6"                                   # light grey header row
+KEEP_ROWS = 12             # a table of at most this many rows is kept whole; longer ones break
 
 
 def set_fonts(target, east_asia: str, latin: str = LATIN) -> None:
@@ -77,44 +94,152 @@ def _defaults(d) -> None:
     rpr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
 
 
+def _style(st, name: str, base: str = "Normal", kind=WD_STYLE_TYPE.PARAGRAPH):
+    try:
+        return st[name]
+    except KeyError:
+        s = st.add_style(name, kind)
+        s.base_style = st[base]
+        s.quick_style = True
+        return s
+
+
+def _clean(style) -> None:
+    """The default template's decoration, gone: borders, theme colours, letter spacing,
+    contextual spacing, the Subtitle's list numbering."""
+    ppr, rpr = style.element.pPr, style.element.rPr
+    if ppr is not None:
+        for tag in ("w:pBdr", "w:contextualSpacing", "w:numPr"):
+            for el in ppr.findall(qn(tag)):
+                ppr.remove(el)
+    if rpr is not None:
+        for tag in ("w:color", "w:spacing", "w:i", "w:iCs"):
+            for el in rpr.findall(qn(tag)):
+                rpr.remove(el)
+
+
+def _pf(style, size, font, *, exact=None, before=0, after=0, align=None, bold=False,
+        color=None, grid=True, keep=False):
+    set_fonts(style, font)
+    style.font.size, style.font.bold = Pt(size), bold
+    if color is not None:
+        style.font.color.rgb = color
+    pf = style.paragraph_format
+    if exact:
+        pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(exact)
+    else:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    pf.space_before, pf.space_after = Pt(before), Pt(after)
+    pf.first_line_indent = Pt(0) if style.name != "Normal" else None
+    if align is not None:
+        pf.alignment = align
+    if keep:
+        pf.keep_with_next = True
+    if not grid:        # small text keeps its own leading instead of the 28.9 pt grid
+        _put(style.element.get_or_add_pPr(), "snapToGrid", PPR_ORDER, "0")
+
+
+# schema order of the children of w:pPr and w:trPr: Word rejects elements out of order
+PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+             "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+             "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+             "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+             "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange")
+TCPR_ORDER = ("cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
+              "tcFitText vAlign hideMark")
+TRPR_ORDER = ("cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
+              "tblCellSpacing jc hidden")
+
+
+def _put(parent, tag: str, order: str, val: str | None = None):
+    """The child ``w:tag`` of parent, inserted in schema order if missing."""
+    el = parent.find(qn(f"w:{tag}"))
+    if el is None:
+        el = OxmlElement(f"w:{tag}")
+        names = order.split()
+        later = {qn(f"w:{t}") for t in names[names.index(tag) + 1:]}
+        anchor = next((c for c in parent if c.tag in later), None)
+        if anchor is None:
+            parent.append(el)
+        else:
+            anchor.addprevious(el)
+    if val is not None:
+        el.set(qn("w:val"), val)
+    return el
+
+
 def _styles(d) -> None:
     _defaults(d)
     _fonts_declared(d)
     st = d.styles
-    normal = st["Normal"]
-    set_fonts(normal, BODY)
-    normal.font.size = Pt(14)                   # 四号
-    pf = normal.paragraph_format
-    pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(26)
-    pf.space_after = Pt(0)
-    for name, font, size, color in (("Title", SONG, 26, RED), ("Heading 1", HEI, 16, RED),
-                                    ("Heading 2", HEI, 14, None), ("Heading 3", KAI, 14, None)):
-        s = st[name]
-        set_fonts(s, font)
-        s.font.size, s.font.bold = Pt(size), name != "Heading 3"
-        s.font.color.rgb = color or RGBColor(0, 0, 0)
-        s.paragraph_format.space_before, s.paragraph_format.space_after = Pt(12), Pt(6)
-        s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    for name in ("Caption", "Subtitle"):
-        set_fonts(st[name], KAI)
-        st[name].font.color.rgb = RGBColor(0x33, 0x33, 0x33)
-        st[name].font.italic = False
-    st["Caption"].font.size = Pt(10.5)
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption"):
+        _clean(st[name])
+    J, C, L, R = (WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER,
+                  WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT)
+    _pf(st["Normal"], BODY_PT, BODY, exact=LINE_PT, align=J)        # 中文两端对齐
+    half = LINE_PT / 2
+    # the masthead (红头): the issuer in red 宋体, as GB/T 9704 §7.2.3
+    _pf(st["Title"], 26, SONG, exact=44, before=12, align=C, bold=True, color=RED)
+    _pf(st["Subtitle"], BODY_PT, BODY, exact=LINE_PT, align=C, color=BLACK)
+    _pf(st["Heading 1"], BODY_PT, HEI, exact=LINE_PT, before=half, align=L, color=RED, keep=True)
+    _pf(st["Heading 2"], BODY_PT, HEI, exact=LINE_PT, before=half, align=L, color=BLACK, keep=True)
+    _pf(st["Heading 3"], BODY_PT, KAI, exact=LINE_PT, align=L, color=BLACK, keep=True)
+    _pf(st["Caption"], SMALL_PT, HEI, before=6, after=3, align=C, color=BLACK, grid=False, keep=True)
+    _pf(_style(st, "图表来源"), SMALL_PT - 1.5, BODY, after=6, align=C, grid=False)
+    notes = _style(st, "注释")
+    _pf(notes, SMALL_PT, BODY, after=2, align=J, grid=False)
+    notes.paragraph_format.left_indent = Pt(SMALL_PT * 2.5)              # 注1： hangs
+    notes.paragraph_format.first_line_indent = Pt(-SMALL_PT * 2.5)
+    _pf(_style(st, "目录"), 14, BODY, exact=24, align=L)
+    _pf(_style(st, "日期"), 14, KAI, exact=LINE_PT, align=L, keep=True)
+    _pf(_style(st, "标签"), BODY_PT, BODY, exact=LINE_PT, align=L, keep=True)
+    _pf(_style(st, "来源"), 14, KAI, exact=LINE_PT, align=R)
+    _pf(_style(st, "图片"), BODY_PT, BODY, before=6, after=0, align=C, grid=False, keep=True)
+    _pf(_style(st, "表格文字"), TABLE_PT, BODY, align=L, grid=False)
+    _pf(_style(st, "版记"), 14, BODY, exact=LINE_PT, before=LINE_PT, align=L)
+    _pf(_style(st, "页眉文字", "Header"), 10.5, SONG, align=C, color=RGBColor(0x55, 0x55, 0x55), grid=False)
+    _pf(_style(st, "页码", "Footer"), 14, SONG, align=C, grid=False)       # 4号半角宋体
 
 
-def _page(d) -> None:
+def _border(ppr, side: str, size: int, color: str = "000000", space: int = 1) -> None:
+    borders = _put(ppr, "pBdr", PPR_ORDER)
+    el = OxmlElement(f"w:{side}")
+    for k, v in (("w:val", "single"), ("w:sz", str(size)), ("w:space", str(space)), ("w:color", color)):
+        el.set(qn(k), v)
+    order = ["top", "left", "bottom", "right", "between", "bar"]
+    later = [borders.find(qn(f"w:{s}")) for s in order[order.index(side) + 1:]]
+    later = [x for x in later if x is not None]
+    if later:
+        later[0].addprevious(el)
+    else:
+        borders.append(el)
+
+
+def _page(d, doc: Document) -> None:
     sec = d.sections[0]
-    sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)           # A4, GB/T 9704 margins
-    sec.top_margin, sec.bottom_margin = Cm(3.7), Cm(3.5)
-    sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
-    p = sec.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.add_run("— ")
-    _page_field(p.add_run())
-    p.add_run(" —")
-    for r in p.runs:
-        set_fonts(r, SONG)
-        r.font.size = Pt(12)
+    sec.page_width, sec.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    m = MARGINS_MM
+    sec.top_margin, sec.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
+    sec.left_margin, sec.right_margin = Mm(m["left"]), Mm(m["right"])
+    # header and footer sit in the margins without pushing the 版心 (GB/T 9704 §7.5: the page
+    # number about 7 mm below the text block)
+    sec.header_distance, sec.footer_distance = Mm(24), Mm(25)
+    grid = sec._sectPr.find(qn("w:docGrid"))
+    grid.set(qn("w:type"), "lines")                  # 文档网格: 22 lines a page
+    grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
+    # the running head as in the PDF: not on the masthead page
+    sec.different_first_page_header_footer = True
+    head = sec.header.paragraphs[0]
+    head.style = d.styles["页眉文字"]
+    head.text = f"{doc.title}　{doc.issue}"
+    _border(head._p.get_or_add_pPr(), "bottom", 4, "B00000", 2)
+    sec.first_page_header.paragraphs[0].text = ""
+    for footer in (sec.footer, sec.first_page_footer):
+        p = footer.paragraphs[0]
+        p.style = d.styles["页码"]
+        p.add_run("— ")
+        _page_field(p.add_run())
+        p.add_run(" —")
 
 
 def _page_field(run) -> None:
@@ -139,89 +264,151 @@ def _runs(par, runs) -> None:
 def _para(d, runs, indent=True, style=None, align=None):
     p = d.add_paragraph(style=style)
     if indent:
-        p.paragraph_format.first_line_indent = Pt(28)       # two characters
+        p.paragraph_format.first_line_indent = Pt(2 * BODY_PT)      # two characters
     if align is not None:
         p.alignment = align
     _runs(p, runs)
     return p
 
 
+def text_width(text: str, size: float) -> float:
+    """Width in points of one line of text, roughly: CJK and full-width forms one em, capitals
+    0.72 em, other Latin letters and figures a little over half an em (Times New Roman)."""
+    def em(ch: str) -> float:
+        if ord(ch) > 0x2E7F or 0x2014 <= ord(ch) <= 0x201D:
+            return 1.0
+        return 0.72 if ch.isupper() else 0.55
+    return size * sum(em(ch) for ch in text)
+
+
+def column_widths(columns: list[str], rows: list[list[str]], total: float = TEXT_WIDTH_PT,
+                  size: float = TABLE_PT) -> list[float]:
+    """Column widths in points fitted to the content. Every column gets its least: its widest
+    figure and its header's longest piece (a header may wrap before 「（」); then the label
+    column widens towards one line per label, then the figure columns towards one-line
+    headers, and what is left is shared equally."""
+    pad = 10.8 + size / 2           # Table Grid's 0.19 cm cell margins, and half an em of slack
+
+    def pieces(h: str) -> list[str]:
+        return h.replace("（", "\n（").split("\n")
+
+    cols = list(zip(columns, *rows)) if rows else [(c,) for c in columns]
+    least = [max([text_width(p, size) for p in pieces(c[0])] + [text_width(v, size) for v in c[1:]]) + pad
+             for c in cols]
+    full = [max(text_width(v, size) for v in c) + pad for c in cols]
+    least[0] = max(least[0], min(full[0], 10 * size + pad))     # the label column: 10 characters
+    widths = least[:]
+    spare = total - sum(widths)
+    for order in ([0], range(1, len(cols))):
+        for i in order:
+            more = max(0.0, min(spare, full[i] - widths[i]))
+            widths[i] += more
+            spare -= more
+    if spare > 0:
+        widths = [w + spare / len(widths) for w in widths]
+    elif spare < 0:                      # too wide even at the least: shrink proportionally
+        widths = [w * total / sum(widths) for w in widths]
+    return widths
+
+
+def _cell_shade(cell_, fill: str) -> None:
+    shd = _put(cell_._tc.get_or_add_tcPr(), "shd", TCPR_ORDER)
+    for k, v in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
+        shd.set(qn(k), v)
+
+
 def _table(d, t) -> None:
     cap = d.add_paragraph(t.title, style="Caption")
-    cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    cap.paragraph_format.space_before = Pt(10)
-    cap.paragraph_format.keep_with_next = True
+    texts = [[cell(v) for v in row] for row in t.rows]
     table = d.add_table(rows=1, cols=len(t.columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    first, rest = Cm(5.6), Cm(9.6 / (len(t.columns) - 1))   # 15.2 cm of text width
-    for c, name in zip(table.rows[0].cells, t.columns):
-        c.text = name
-        c.paragraphs[0].runs[0].bold = True
-    for row in t.rows:
+    widths = [Pt(w) for w in column_widths(t.columns, texts)]
+    for c, name, w in zip(table.rows[0].cells, t.columns, widths):
+        # a header too long for its column wraps before its unit, not inside it
+        c.text = name.replace("（", "\n（", 1) if text_width(name, TABLE_PT) + 10.8 > w.pt else name
+    for row in texts:
         cells = table.add_row().cells
         for i, v in enumerate(row):
-            cells[i].text = cell(v)
-            if i:
-                cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            cells[i].text = v
     for i, col in enumerate(table.columns):       # the grid, which LibreOffice reads
-        col.width = first if i == 0 else rest
-    header = table.rows[0]._tr.get_or_add_trPr()
-    header.append(OxmlElement("w:tblHeader"))      # repeated on every page it spans
+        col.width = widths[i]
+    _put(table.rows[0]._tr.get_or_add_trPr(), "tblHeader", TRPR_ORDER)  # repeated on each page
+    small = len(table.rows) <= KEEP_ROWS
     last = len(table.rows) - 1
     for n, r in enumerate(table.rows):
+        _put(r._tr.get_or_add_trPr(), "cantSplit", TRPR_ORDER)
         for i, c in enumerate(r.cells):
-            c.width = first if i == 0 else rest
+            c.width = widths[i]
+            c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            if n == 0:
+                _cell_shade(c, HEADER_FILL)
             for p in c.paragraphs:
-                p.paragraph_format.keep_with_next = n < last   # a small table stays whole
-                p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-                for run in p.runs:
-                    run.font.size = Pt(10.5)
+                p.style = d.styles["表格文字"]
+                # a small table stays whole; a long one keeps only its header with a first row
+                p.paragraph_format.keep_with_next = (n < last) if small else (n == 0)
+                if n == 0:
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    for run in p.runs:
+                        set_fonts(run, HEI)
+                elif i:
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT     # figures right-aligned
+    cap.paragraph_format.keep_with_next = True
+
+
+def _chart(d, n: int, chart, source: str) -> None:
+    d.add_picture(io.BytesIO(chart.png), width=Cm(14))
+    d.paragraphs[-1].style = d.styles["图片"]     # single spacing: an exact line would cut it
+    d.add_paragraph(f"图{n}　{chart.title}", style="Caption").paragraph_format.space_before = Pt(3)
+    d.add_paragraph(f"数据来源：{source}", style="图表来源")
+
+
+def _record(d, doc: Document) -> None:
+    """版记 (GB/T 9704 §7.4): the publisher and the date 印发 between two rules."""
+    p = d.add_paragraph(style="版记")
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)     # one character
+    p.paragraph_format.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT - 28), alignment=2)  # right tab
+    p.add_run(f"{doc.publisher}\t{doc.date_words}印发")
+    ppr = p._p.get_or_add_pPr()
+    _border(ppr, "top", 8, space=4)               # 0.35 mm rules, as the standard's 版记 lines
+    _border(ppr, "bottom", 8, space=4)
 
 
 def write_docx(doc: Document, path: Path) -> None:
     d = new_document()
     _styles(d)
-    _page(d)
+    _page(d, doc)
     d.core_properties.title = f"{doc.title} {doc.issue}"
     d.core_properties.author = doc.publisher
     d.core_properties.language = "zh-CN"
-    title = d.add_paragraph(doc.title, style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    issue = d.add_paragraph(doc.issue, style="Subtitle")
-    issue.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    meta = d.add_paragraph(f"{doc.publisher}\t{doc.date_words}")
-    meta.paragraph_format.tab_stops.add_tab_stop(Cm(15.6), alignment=2)  # right tab
+    d.add_paragraph(doc.title, style="Title")
+    d.add_paragraph(doc.issue, style="Subtitle")
+    meta = d.add_paragraph(f"{doc.publisher}\t{doc.date_words}", style="标签")
+    meta.paragraph_format.keep_with_next = False
+    meta.paragraph_format.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT), alignment=2)  # right tab
     _rule(meta)
     d.add_paragraph("目　录", style="Heading 2").alignment = WD_ALIGN_PARAGRAPH.CENTER
     for s in doc.sections:
-        _para(d, [_plain(s.heading)], indent=False)
+        _para(d, [_plain(s.heading)], indent=False, style="目录")
         for e in s.entries:
-            p = _para(d, [_plain(e.title)], indent=False)
+            p = _para(d, [_plain(e.title)], indent=False, style="目录")
             p.paragraph_format.left_indent = Pt(28)
     for s in doc.sections:
         d.add_paragraph(s.heading, style="Heading 1")
         if s.data:
             for text in s.data.paragraphs:
                 _para(d, [_plain(text)])
-            for c in s.data.charts:
-                d.add_picture(io.BytesIO(c.png), width=Cm(14.5))
-                pic = d.paragraphs[-1]
-                pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                # an inline picture in a paragraph of exact line spacing is cut to one line
-                pic.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-                pic.paragraph_format.space_before = pic.paragraph_format.space_after = Pt(6)
+            for n, c in enumerate(s.data.charts, start=1):
+                _chart(d, n, c, s.data.settings.source)
             for t in s.data.tables:
                 _table(d, t)
-            for i, n in enumerate(s.data.tables[0].notes, start=1):
-                p = _para(d, [_plain(f"注{i}：{n}")], indent=False)
-                for r in p.runs:
-                    r.font.size = Pt(10.5)
+            for i, note in enumerate(s.data.tables[0].notes if s.data.tables else [], start=1):
+                _para(d, [_plain(f"注{i}：{note}")], indent=False, style="注释")
         for e in s.entries:
             d.add_paragraph(e.title, style="Heading 2")
             for lbl in e.labels:
-                _para(d, lbl.runs, indent=False)
+                _para(d, lbl.runs, indent=False, style="日期" if lbl.kind == "date" else "标签")
             for b in e.blocks:
                 if isinstance(b, Heading):
                     d.add_paragraph(b.text, style="Heading 3")
@@ -231,7 +418,8 @@ def write_docx(doc: Document, path: Path) -> None:
                 elif isinstance(b, Paragraph):
                     _para(d, b.runs)
             if e.source:
-                _para(d, [_plain(e.source)], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+                _para(d, [_plain(e.source)], indent=False, style="来源")
+    _record(d, doc)
     d.save(str(path))
 
 
@@ -240,11 +428,5 @@ def _plain(text: str) -> Run:
 
 
 def _rule(paragraph) -> None:
-    """The red rule under the masthead, as a paragraph border (no drawing objects)."""
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for k, v in (("w:val", "single"), ("w:sz", "18"), ("w:space", "4"), ("w:color", "B00000")):
-        bottom.set(qn(k), v)
-    borders.append(bottom)
-    ppr.append(borders)
+    """The red rule under the masthead (版头分隔线), as a paragraph border (no drawing objects)."""
+    _border(paragraph._p.get_or_add_pPr(), "bottom", 18, "B00000", 4)

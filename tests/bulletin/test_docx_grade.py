@@ -1,0 +1,183 @@
+"""The DOCX reads as a Chinese official document (GB/T 9704 conventions) and keeps the PDF's
+page geometry: no template decoration, justified body text, fitted tables with a repeated
+shaded header, running head and "— n —" page numbers, figure captions, the 版记 at the end.
+Inspected through python-docx and the XML; pagination through LibreOffice when installed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+
+import docx
+import pytest
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from shumao.bulletin import docx as render
+from shumao.report.tables import Table
+
+TWIP = 635                                                   # EMU in a twentieth of a point
+TEMPLATE_COLOURS = ("17365D", "365F91", "4F81BD")            # python-docx default template blues
+
+
+@pytest.fixture(scope="module")
+def d(issue):
+    return docx.Document(issue["docx"])
+
+
+def body_paragraphs(d):
+    return [p for p in d.paragraphs if p.style.name == "Normal" and p.text.strip()]
+
+
+def test_no_template_decoration(d):
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption"):
+        xml = d.styles[name].element.xml
+        assert "w:pBdr" not in xml, name
+        assert "themeColor" not in xml and "Theme=" not in xml, name
+        assert not any(c in xml for c in TEMPLATE_COLOURS), name
+        assert "<w:i/>" not in xml and "w:numPr" not in xml, name
+    assert d.styles["Title"].font.size == Pt(26)
+
+
+def test_body_is_justified_on_the_grid(d):
+    normal = d.styles["Normal"]
+    assert normal.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY       # w:jc both
+    assert normal.element.pPr.find(qn("w:jc")).get(qn("w:val")) == "both"
+    assert normal.font.size == Pt(16)
+    assert normal.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert normal.paragraph_format.line_spacing.pt == pytest.approx(28.9, abs=0.05)
+    assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
+    body = body_paragraphs(d)
+    assert len(body) > 10
+    assert all(p.alignment in (None, WD_ALIGN_PARAGRAPH.JUSTIFY) for p in body)
+    grid = d.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "578"
+
+
+def test_page_geometry_is_the_pdfs(d):
+    sec = d.sections[0]
+    for got, mm in ((sec.page_width, 210), (sec.page_height, 297), (sec.top_margin, 37),
+                    (sec.bottom_margin, 35), (sec.left_margin, 28), (sec.right_margin, 26)):
+        assert abs(got - Mm(mm)) <= TWIP, (got, mm)
+    # the running head and the page number stay in the margins
+    assert sec.header_distance < sec.top_margin and sec.footer_distance < sec.bottom_margin
+
+
+def test_headings_are_heading_styles_in_hei_and_keep_with_next(d):
+    for name in ("Heading 1", "Heading 2"):
+        s = d.styles[name]
+        assert s.element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+        assert s.paragraph_format.keep_with_next
+    assert [p.text for p in d.paragraphs if p.style.name == "Heading 1"] == [
+        "【数据月报】", "【行业资讯】", "【会员风采】", "【协会动态】"]
+    assert d.styles["Caption"].paragraph_format.keep_with_next
+
+
+def test_notes_have_their_own_single_spaced_style(d):
+    notes = [p for p in d.paragraphs if p.text.startswith("注") and "：" in p.text[:4]]
+    assert len(notes) >= 3
+    assert {p.style.name for p in notes} == {"注释"}
+    pf = d.styles["注释"].paragraph_format
+    assert pf.line_spacing_rule == WD_LINE_SPACING.SINGLE
+    assert d.styles["注释"].font.size < Pt(16)
+
+
+def test_chart_captions_under_each_chart(d):
+    paras = d.paragraphs
+    pictures = [i for i, p in enumerate(paras) if p._p.xpath(".//pic:pic")]
+    assert len(pictures) == 3
+    for n, i in enumerate(pictures, start=1):
+        caption, source = paras[i + 1], paras[i + 2]
+        assert re.fullmatch(rf"图{n}　\S.*", caption.text), caption.text
+        assert caption.style.name == "Caption"
+        assert source.text == "数据来源：商务部服务外包统一平台"
+        assert paras[i].paragraph_format.keep_with_next or paras[i].style.paragraph_format.keep_with_next
+        assert caption.style.paragraph_format.keep_with_next     # kept with the source line
+
+
+def test_tables_header_repeated_shaded_and_figures_right(d):
+    assert len(d.tables) == 3
+    width = sum(c.width for c in d.tables[0].rows[0].cells)
+    assert abs(width - Mm(156)) < Mm(1)                            # the text block's width
+    for t in d.tables:
+        header = t.rows[0]
+        assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+        for c in header.cells:
+            shd = c._tc.tcPr.find(qn("w:shd"))
+            assert shd is not None and shd.get(qn("w:fill")) == render.HEADER_FILL
+        for r in t.rows:
+            assert all(c.vertical_alignment == WD_CELL_VERTICAL_ALIGNMENT.CENTER for c in r.cells)
+        for r in t.rows[1:]:
+            assert all(c.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT for c in r.cells[1:])
+            assert r.cells[0].paragraphs[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT
+        # the label column holds its longest label on one line
+        labels = [r.cells[0].text for r in t.rows[1:]]
+        need = max(render.text_width(x, render.TABLE_PT) for x in labels) + 10.8
+        assert t.rows[0].cells[0].width.pt >= need
+
+
+def test_column_widths_fit_the_content():
+    cols = ["指标", "本期（万美元）", "上年同期（万美元）", "同比（%）", "占比（%）"]
+    rows = [["承接RCEP成员国离岸服务外包执行额", "12345.67", "9553.89", "-14.64", "100.00"]]
+    w = render.column_widths(cols, rows)
+    assert sum(w) == pytest.approx(render.TEXT_WIDTH_PT)
+    assert w[0] >= render.text_width(rows[0][0], render.TABLE_PT)
+    assert all(x >= render.text_width(v, render.TABLE_PT) for x, v in zip(w[1:], rows[0][1:]))
+    short = render.column_widths(["国家（地区）", "本期"], [["日本", "1.00"]])
+    assert sum(short) == pytest.approx(render.TEXT_WIDTH_PT)
+
+
+def test_small_tables_stay_whole_and_long_ones_break():
+    def kept(n):
+        t = Table("t", "表", ["指标", "本期（万美元）"], [[f"项{i}", Decimal("1.00")] for i in range(n)])
+        d = docx.Document()
+        render._styles(d)
+        render._table(d, t)
+        return [r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in d.tables[0].rows]
+
+    assert kept(5) == [True] * 5 + [False]
+    long = kept(40)
+    assert long[0] and not any(long[1:])          # only the header holds to the first row
+
+
+def test_running_head_and_page_numbers(d):
+    sec = d.sections[0]
+    assert sec.different_first_page_header_footer                  # none over the masthead
+    assert not sec.first_page_header.paragraphs[0].text.strip()
+    head = sec.header.paragraphs[0]
+    assert head.text == "示例市数字贸易协会简报　2024年第10期（总第58期）"
+    assert head._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None   # the rule
+    assert head.style.font.size < Pt(12)
+    for footer in (sec.footer, sec.first_page_footer):
+        xml = footer._element.xml
+        assert "fldChar" in xml and re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", xml)
+        assert footer.paragraphs[0].text.replace("1", "n") == "— n —"
+        assert footer.paragraphs[0].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def test_record_at_the_end(d):
+    last = d.paragraphs[-1]
+    assert last.style.name == "版记"
+    assert re.fullmatch(r"示例市数字贸易协会\S*\t2024年10月25日印发", last.text), last.text
+    borders = last._p.pPr.find(qn("w:pBdr"))
+    for side in ("top", "bottom"):
+        assert borders.find(qn(f"w:{side}")).get(qn("w:val")) == "single"
+
+
+def pages(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info)[1])
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdfinfo")),
+                    reason="LibreOffice is not part of the project's setup")
+def test_docx_paginates_like_the_pdf(issue, tmp_path):
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(issue["docx"])],
+                   capture_output=True, check=True, timeout=180)
+    converted = tmp_path / (issue["docx"].stem + ".pdf")
+    assert abs(pages(converted) - pages(issue["pdf"])) <= 1, (pages(converted), pages(issue["pdf"]))
