@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from shumao.bulletin.markdown import Heading, ListBlock, Paragraph, Run
+from shumao.bulletin.markdown import Table as MdTable
 from shumao.bulletin.model import Document
 from shumao.report.formats import cell
 
@@ -357,6 +358,34 @@ def _table(d, t) -> None:
     cap.paragraph_format.keep_with_next = True
 
 
+def _content_table(d, t: MdTable) -> None:
+    """A table a clerk wrote in Markdown: a Word table with the same header shading, its
+    cells' runs kept (bold, links), each column aligned as the clerk's ``:--:`` says."""
+    align = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+             "right": WD_ALIGN_PARAGRAPH.RIGHT}
+    table = d.add_table(rows=1 + len(t.rows), cols=len(t.header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = [Pt(w) for w in column_widths(t.columns, t.texts)]
+    _put(table.rows[0]._tr.get_or_add_trPr(), "tblHeader", TRPR_ORDER)
+    for n, (r, cells) in enumerate(zip(table.rows, [t.header, *t.rows])):
+        _put(r._tr.get_or_add_trPr(), "cantSplit", TRPR_ORDER)
+        for i, (c, runs) in enumerate(zip(r.cells, cells)):
+            c.width = widths[i]
+            c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            p = c.paragraphs[0]
+            p.style = d.styles["表格文字"]
+            _runs(p, runs)
+            a = t.align[i] if i < len(t.align) else None
+            if n == 0:
+                _cell_shade(c, HEADER_FILL)
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif a in align:
+                p.alignment = align[a]
+    for i, col in enumerate(table.columns):
+        col.width = widths[i]
+
+
 def _chart(d, n: int, chart, source: str) -> None:
     d.add_picture(io.BytesIO(chart.png), width=Cm(14))
     d.paragraphs[-1].style = d.styles["图片"]     # single spacing: an exact line would cut it
@@ -382,6 +411,8 @@ def write_docx(doc: Document, path: Path) -> None:
     d.core_properties.title = f"{doc.title} {doc.issue}"
     d.core_properties.author = doc.publisher
     d.core_properties.language = "zh-CN"
+    # model.Document.metadata (e.g. figures released with --allow-flagged), one "k: v" a line
+    d.core_properties.comments = "\n".join(f"{k}: {v}" for k, v in doc.metadata.items())
     d.add_paragraph(doc.title, style="Title")
     d.add_paragraph(doc.issue, style="Subtitle")
     meta = d.add_paragraph(f"{doc.publisher}\t{doc.date_words}", style="标签")
@@ -392,8 +423,9 @@ def write_docx(doc: Document, path: Path) -> None:
     for s in doc.sections:
         _para(d, [_plain(s.heading)], indent=False, style="目录")
         for e in s.entries:
-            p = _para(d, [_plain(e.title)], indent=False, style="目录")
-            p.paragraph_format.left_indent = Pt(28)
+            if e.has_heading:            # a dated event paragraph has no title to list
+                p = _para(d, [_plain(e.title)], indent=False, style="目录")
+                p.paragraph_format.left_indent = Pt(28)
     for s in doc.sections:
         d.add_paragraph(s.heading, style="Heading 1")
         if s.data:
@@ -406,12 +438,15 @@ def write_docx(doc: Document, path: Path) -> None:
             for i, note in enumerate(s.data.tables[0].notes if s.data.tables else [], start=1):
                 _para(d, [_plain(f"注{i}：{note}")], indent=False, style="注释")
         for e in s.entries:
-            d.add_paragraph(e.title, style="Heading 2")
+            if e.has_heading:
+                d.add_paragraph(e.title, style="Heading 2")
             for lbl in e.labels:
                 _para(d, lbl.runs, indent=False, style="日期" if lbl.kind == "date" else "标签")
             for b in e.blocks:
                 if isinstance(b, Heading):
                     d.add_paragraph(b.text, style="Heading 3")
+                elif isinstance(b, MdTable):
+                    _content_table(d, b)
                 elif isinstance(b, ListBlock):
                     for it in b.items:
                         _para(d, it, indent=False, style="List Number" if b.ordered else "List Bullet")

@@ -83,11 +83,14 @@ def plain_text(doc: Document) -> str:
                 out += [f"注{n}：{note}" for n, note in enumerate(s.data.tables[0].notes, 1)]
                 out += [""]
         for e in s.entries:
-            out += [f"■ {e.title}"] + [_runs_text(lb.runs) for lb in e.labels] + [""]
+            out += ([f"■ {e.title}"] if e.has_heading else []) + [_runs_text(lb.runs) for lb in e.labels] + [""]
             for b in e.blocks:
                 kind = inline.block_kind(b)
                 if kind == "heading":
                     out += [b.text, ""]
+                elif kind == "table":
+                    out += [*text_table([_runs_text(c) for c in b.header],
+                                        [[_runs_text(c) for c in row] for row in b.rows]), ""]
                 elif kind == "list":
                     out += [(f"{i}. " if b.ordered else "· ") + _runs_text(it)
                             for i, it in enumerate(b.items, 1)] + [""]

@@ -126,6 +126,8 @@ def block_kind(b) -> str:
     name = type(b).__name__.lower()
     if name == "heading":
         return "heading"
+    if name == "table" and hasattr(b, "header"):
+        return "table"
     if hasattr(b, "items"):
         return "list"
     if "quote" in name:

@@ -28,6 +28,8 @@ DATED = ["8月22日，协会在示例市软件园召开2024年第三季度会员
          "2023年12月28日，协会第二届会员大会第三次会议在示例市召开，审议通过了2024年工作计划。"]
 
 
+TABLE_CELLS = ["园区", "企业数（家）", "高新区软件园", "港区数字贸易港", "987.65"]   # 行业资讯/01
+
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -110,6 +112,12 @@ def test_edge_outputs(edge_issue):
         assert text in words, text
     assert "<strong>8月22日</strong>，协会" in html and "<strong>类\u3000\u3000型：</strong>" in html
     assert "8 月" not in html and "None" not in html
+    # a dated event has no heading, in the text or the contents; the clerk's table is a table
+    assert not re.search(r"<h3[^>]*>\s*</h3>", html) and "<li class=\"item\"><a href=\"#sec-" in html
+    assert not [p for p in d.paragraphs if p.style.name in ("Heading 2", "目录") and not p.text.strip()]
+    table = TABLE_CELLS
+    assert all(cell in html_text for cell in table) and all(squash(c) in pdf for c in table)
+    assert any(all(c in [x.text for x in t._cells] for c in table) for t in d.tables)
 
 
 def test_flagged_figure_stops_the_issue(tmp_path, sample_db):
