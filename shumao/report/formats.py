@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from shumao.indicators.catalog import day_words
 from shumao.report import narrative
@@ -79,10 +80,19 @@ def markdown(doc: ReportDoc, images: Path | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def heading(col: str) -> Markup:
+    """A column heading for HTML: its unit on a second line, never broken inside (万美元)."""
+    name, sep, unit = col.partition("（")
+    if not sep:
+        return escape(col)
+    return Markup('{}<br><span class="unit">（{}</span>').format(name, unit)
+
+
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("shumao.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["cell"] = cell
+    env.filters["heading"] = heading
     return env
 
 
