@@ -13,7 +13,7 @@ def test_demo(tmp_path):
     assert "【数据月报】" in p.stdout and "2024年前三季度示例市服务外包合同签约额（包含在岸）" in p.stdout
     assert "核对未通过" not in p.stdout
     html = (tmp_path / "demo" / "数据月报.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 3 and "【数据月报】" in html
+    assert html.count("<svg") == 4 and "【数据月报】" in html
     assert (tmp_path / "demo" / "数据月报.xlsx").stat().st_size > 0
     issue = sorted(f.suffix for f in (tmp_path / "demo" / "简报").iterdir())
     assert issue == [".docx", ".html", ".pdf"]

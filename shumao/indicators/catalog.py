@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 SIGNED, EXEC = "signed", "exec"
 CATEGORIES = {"ITO": "信息技术外包", "BPO": "业务流程外包", "KPO": "知识流程外包"}
+# report.md: the words of the Belt and Road basis, the same in the text, tables and charts
+BRI_WORDS = {"route65": "“一带一路”沿线国家", "partners": "“一带一路”共建国家"}
 MEASURE_WORDS = {SIGNED: ("合同签约日期", "合同审核通过"),
                  EXEC: ("执行日期", "执行记录及其合同均审核通过")}
 
@@ -31,8 +33,11 @@ class Indicator:
     where: str = "全部发包方"               # the filter in words
 
 
-def catalog(hmt_separate: bool = False, groups: tuple[str, ...] = ()) -> dict[str, Indicator]:
-    """Every figure, in report order."""
+def catalog(hmt_separate: bool = False, groups: tuple[str, ...] = (),
+            bri: str = "partners") -> dict[str, Indicator]:
+    """Every figure, in report order; ``bri`` (route65 | partners) names the Belt and Road
+    figure as the text does."""
+    bri_words = BRI_WORDS[bri]
     I = Indicator  # noqa: E741 — a table reads better with a short constructor
     out = [
         I("signed_total", "服务外包合同签约额（包含在岸）", SIGNED),
@@ -45,8 +50,8 @@ def catalog(hmt_separate: bool = False, groups: tuple[str, ...] = ()) -> dict[st
           where="发包方在境外（离岸，含港澳台地区）"),
         I("exec_offshore", "离岸服务外包执行额", EXEC, "exec_total", True,
           where="发包方在境外（离岸，含港澳台地区）"),
-        I("exec_bri", "承接“一带一路”国家服务外包执行金额", EXEC, "exec_offshore", group="bri",
-          where="发包方属于“一带一路”国家名单"),
+        I("exec_bri", f"承接{bri_words}服务外包执行金额", EXEC, "exec_offshore", group="bri",
+          where=f"发包方属于{bri_words}名单"),
         I("exec_rcep", "承接RCEP成员国离岸服务外包执行额", EXEC, "exec_offshore", True,
           group="rcep", where="发包方属于RCEP成员国（不含中国）"),
     ]
@@ -74,8 +79,9 @@ def describe(ind: Indicator, start: dt.date, end: dt.date, members: int | None =
     """The filter of a figure in words (``shumao explain``), with the group's size."""
     where = ind.where + (f"（{members}国）" if members is not None else "")
     date, approved = MEASURE_WORDS[ind.measure]
-    return f"{date}在{_day(start)}至{_day(end)}之间；{approved}；{where}"
+    return f"{date}在{day_words(start)}至{day_words(end)}之间；{approved}；{where}"
 
 
-def _day(d: dt.date) -> str:
+def day_words(d: dt.date) -> str:
+    """A date as Chinese prose writes it: 2023年6月30日 (never ISO in reader-facing text)."""
     return f"{d.year}年{d.month}月{d.day}日"

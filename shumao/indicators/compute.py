@@ -140,8 +140,8 @@ def _groups(period: Period, basis: Basis) -> tuple[str, dict[str, list[str]]]:
     return which, groups
 
 
-def figures_of(basis: Basis) -> dict[str, Indicator]:
-    return catalog(basis.hmt_separate, tuple(g.name for g in basis.groups))
+def figures_of(basis: Basis, period: Period) -> dict[str, Indicator]:
+    return catalog(basis.hmt_separate, tuple(g.name for g in basis.groups), basis.bri_basis(period))
 
 
 def cube(con, period: Period):
@@ -158,7 +158,7 @@ def cube(con, period: Period):
 def compute(con, period: Period, basis: Basis = Basis()) -> Indicators:
     """Every figure of report.md for ``period`` from an Ibis backend ``con``."""
     which, groups = _groups(period, basis)
-    defs = figures_of(basis)
+    defs = figures_of(basis, period)
     c = cube(con, period)
     try:
         # per enterprise, each figure's current and previous amount and records; then the
@@ -207,7 +207,7 @@ def explain(con, period: Period, fid: str, basis: Basis = Basis(),
             limit: int = 10) -> tuple[str, list[Contributor]]:
     """The filter of one figure in words and its largest contributing enterprises."""
     _, groups = _groups(period, basis)
-    defs = figures_of(basis)
+    defs = figures_of(basis, period)
     if fid not in defs:
         raise InputError(f"没有指标“{fid}”；可用的指标：{'、'.join(defs)}")
     t = with_nature(con, stacked(con, period))

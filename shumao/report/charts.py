@@ -1,5 +1,6 @@
-"""Charts of the data report (bulletin.md): top partner markets, ITO / BPO / KPO, and
-monthly executions this year against last, with Chinese labels and 万美元 on the axes.
+"""Charts of the data report (bulletin.md): top partner markets, ITO / BPO / KPO, onshore
+and offshore, and monthly executions this year against last, with Chinese labels and the
+unit (万美元) on the value axis.
 
 SVG for HTML and PDF (glyphs as paths: no font needed where it is opened), PNG for DOCX.
 """
@@ -14,17 +15,28 @@ from typing import TYPE_CHECKING
 
 from shumao.indicators import Indicators
 from shumao.model.codes import country_name
-from shumao.model.money import CENTS_PER_WAN
+from shumao.model.money import CENTS_PER_WAN, wan
 from shumao.report.fonts import matplotlib_ready
+from shumao.report.tables import monthly_title, partners_title
 
 if TYPE_CHECKING:
     from shumao.report.service import ReportSettings
 
 BLUE, GREY, RED = "#1f4e79", "#a6a6a6", "#c00000"
+UNIT = "万美元"
+# Legible on a phone: an SVG shown 390 px wide scales a figure of WIDTH_IN inches (72 pt
+# each, plus what bbox "tight" adds for labels) by 390 / width_pt, so the smallest text,
+# FONT_PT, shows at about 11 px or more there (tests/report/test_charts.py measures it).
+WIDTH_IN = 4.6
+FONT_PT = 10.5
+PHONE_PX, MIN_PX = 390, 11
 
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart; ``title`` is its caption without a number: a renderer writes
+    "图{n}　{title}" and the source line under it (formats.figure_caption)."""
+
     id: str
     title: str
     svg: str
@@ -33,6 +45,13 @@ class Chart:
 
 def _wan(cents: int) -> float:  # for drawing only; every figure shown as text is exact
     return float(Decimal(cents) / CENTS_PER_WAN)
+
+
+def label(cents: int) -> str:
+    """A value label: the table's figure (万美元, half-up to 2 decimals) without trailing
+    zeros — 1234.56, 1234.5, 1234 — never a meaningless ".00"."""
+    text = f"{wan(cents):.2f}".rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"
 
 
 def _render(fig, id_: str, title: str) -> Chart:
@@ -46,67 +65,103 @@ def _render(fig, id_: str, title: str) -> Chart:
     return Chart(id_, title, text[text.index("<svg"):], png.getvalue())
 
 
-def _axes(title: str, size=(6.4, 3.4)):
+def _axes(height: float):
+    """A figure without a drawn title (the caption is the renderer's), light grid, no box."""
     matplotlib_ready()
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=size)
-    ax.set_title(title, fontsize=11, loc="left")
+    plt.rcParams.update({"font.size": FONT_PT, "axes.labelsize": FONT_PT, "xtick.labelsize": FONT_PT,
+                         "ytick.labelsize": FONT_PT, "legend.fontsize": FONT_PT})
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x" if size[0] < size[1] else "y", color="#e0e0e0", linewidth=0.6)
     ax.set_axisbelow(True)
     return fig, ax
 
 
+def _unit_on_top(ax) -> None:
+    """The value axis titled as Chinese statistical charts do: the unit written
+    horizontally at the top of the vertical axis, readable without turning the head."""
+    ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
+    ax.text(0, 1.04, UNIT, transform=ax.transAxes, ha="center", va="bottom", fontsize=FONT_PT)
+
+
+def _legend(ax, reverse: bool = False) -> None:
+    """Above the plot, right-aligned: never over a bar or a line; in the bars' order."""
+    handles, labels = ax.get_legend_handles_labels()
+    if reverse:
+        handles, labels = handles[::-1], labels[::-1]
+    ax.legend(handles, labels, frameon=False, loc="lower right", bbox_to_anchor=(1, 1.0), ncol=2,
+              handlelength=1.2, columnspacing=1.0, borderaxespad=0.2)
+
+
 def partners(ind: Indicators, when: str, top: int) -> Chart:
+    """The first ``top`` partner markets (ReportSettings.top_table, as the partner table)."""
     rows = ind.partners[:top][::-1]
-    title = f"{when}离岸执行额前{len(rows)}位国家（地区）"
-    fig, ax = _axes(title, (6.4, 0.45 * max(len(rows), 3) + 1.2))
+    title = f"{when}{partners_title(len(rows))}"
+    fig, ax = _axes(0.5 * max(len(rows), 3) + 1.0)
     names = [country_name(p.country) for p in rows]
     y = range(len(rows))
-    ax.barh([i + 0.2 for i in y], [_wan(p.previous) for p in rows], 0.4, color=GREY, label="上年同期")
-    ax.barh([i - 0.2 for i in y], [_wan(p.current) for p in rows], 0.4, color=BLUE, label="本期")
+    ax.barh([i - 0.2 for i in y], [_wan(p.previous or 0) for p in rows], 0.4, color=GREY, label="上年同期")
+    ax.barh([i + 0.2 for i in y], [_wan(p.current) for p in rows], 0.4, color=BLUE, label="本期")
     ax.set_yticks(list(y), names)
-    ax.set_xlabel("执行额（万美元）")
-    for i, p in zip(y, rows):
-        ax.text(_wan(p.current), i - 0.2, f" {_wan(p.current):.2f}", va="center", fontsize=8)
+    ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.set_xlabel(UNIT, loc="right")
+    for i, p in zip(y, rows):
+        ax.text(_wan(p.current), i + 0.2, f" {label(p.current)}", va="center", fontsize=FONT_PT)
+    ax.margins(x=0.22)
+    _legend(ax, reverse=True)    # 本期 is drawn above 上年同期
     return _render(fig, "partners", title)
+
+
+def _paired_bars(ax, names: list[str], figs) -> None:
+    x = range(len(names))
+    ax.bar([i - 0.2 for i in x], [_wan(v.previous or 0) for v in figs], 0.4, color=GREY, label="上年同期")
+    ax.bar([i + 0.2 for i in x], [_wan(v.current) for v in figs], 0.4, color=BLUE, label="本期")
+    ax.set_xticks(list(x), names)
+    ax.tick_params(axis="x", length=0)
+    for i, v in zip(x, figs):
+        ax.text(i + 0.2, _wan(v.current), label(v.current), ha="center", va="bottom", fontsize=FONT_PT)
+    ax.margins(y=0.15)
+    _unit_on_top(ax)
+    _legend(ax)
 
 
 def categories(ind: Indicators, when: str) -> Chart:
     title = f"{when}离岸执行额业务结构"
-    fig, ax = _axes(title)
-    cats = ["ITO", "BPO", "KPO"]
-    f = [ind.figures[f"exec_offshore_{c}"] for c in cats]
-    x = range(3)
-    ax.bar([i - 0.2 for i in x], [_wan(v.previous or 0) for v in f], 0.4, color=GREY, label="上年同期")
-    ax.bar([i + 0.2 for i in x], [_wan(v.current) for v in f], 0.4, color=BLUE, label="本期")
-    ax.set_xticks(list(x), ["信息技术外包\n（ITO）", "业务流程外包\n（BPO）", "知识流程外包\n（KPO）"])
-    ax.set_ylabel("执行额（万美元）")
-    for i, v in zip(x, f):
-        ax.text(i + 0.2, _wan(v.current), f"{_wan(v.current):.2f}", ha="center", va="bottom", fontsize=8)
-    ax.legend(frameon=False, fontsize=8)
+    fig, ax = _axes(3.2)
+    _paired_bars(ax, ["信息技术外包\n（ITO）", "业务流程外包\n（BPO）", "知识流程外包\n（KPO）"],
+                 [ind.figures[f"exec_offshore_{c}"] for c in ("ITO", "BPO", "KPO")])
     return _render(fig, "categories", title)
+
+
+def shore(ind: Indicators, when: str) -> Chart:
+    """Onshore and offshore executions, this period against last year (bulletin.md)."""
+    title = f"{when}在岸和离岸服务外包执行额"
+    fig, ax = _axes(3.0)
+    _paired_bars(ax, ["在岸执行额", "离岸执行额"], [ind.figures["exec_onshore"], ind.figures["exec_offshore"]])
+    ax.set_xlim(-0.7, 1.7)
+    return _render(fig, "shore", title)
 
 
 def monthly(ind: Indicators, series: list[tuple[int, int, int]]) -> Chart:
     year = ind.period.year
-    title = f"{year}年1-{ind.period.last}月各月接包合同执行额"
-    fig, ax = _axes(title)
+    title = monthly_title(ind)
+    fig, ax = _axes(3.2)
     months = [m for m, _, _ in series]
     ax.plot(months, [_wan(c) for _, c, _ in series], marker="o", color=BLUE, label=f"{year}年")
     ax.plot(months, [_wan(p) for _, _, p in series], marker="o", color=GREY, linestyle="--",
             label=f"{year - 1}年")
     ax.set_xticks(months, [f"{m}月" for m in months])
-    ax.set_ylabel("执行额（万美元）")
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=8)
+    _unit_on_top(ax)
+    _legend(ax)
     return _render(fig, "monthly", title)
 
 
 def all_charts(ind: Indicators, series: list[tuple[int, int, int]],
                settings: ReportSettings) -> list[Chart]:
-    when = ind.period.words(settings.relative)
-    return [partners(ind, when, settings.top_table), categories(ind, when), monthly(ind, series)]
+    """Titles name the absolute period (as the document's title), whatever the text says."""
+    when = ind.period.words()
+    return [partners(ind, when, settings.top_table), categories(ind, when), shore(ind, when),
+            monthly(ind, series)]

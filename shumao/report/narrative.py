@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shumao.indicators import Indicators
+from shumao.indicators.catalog import BRI_WORDS
 from shumao.model.codes import country_name
 from shumao.report.numbers import growth_phrase, growths_phrase, money, pct
 
@@ -13,7 +14,6 @@ if TYPE_CHECKING:
     from shumao.report.service import ReportSettings
 
 TITLE = "【数据月报】"
-BRI_WORDS = {"route65": "“一带一路”沿线国家", "partners": "“一带一路”共建国家"}
 RANK_WORDS = {1: "第一位的是", 2: "前两位的是", 3: "前三的是"}
 
 

@@ -34,9 +34,9 @@ class ReportSettings:
     basis: Basis = field(default_factory=Basis)
 
     def __post_init__(self):
-        for name in ("region", "short", "source"):
+        for name, words in (("region", "地区名称"), ("short", "简称"), ("source", "数据来源")):
             if not str(getattr(self, name)).strip():
-                raise InputError(f"报告设置“{name}”不能为空")
+                raise InputError(f"报告设置中的{words}（{name}）不能为空")
         if self.basis.bri not in (None, *BRI_BASES):
             raise InputError(f"“一带一路”口径只能是 route65 或 partners（收到“{self.basis.bri}”）")
         if self.top_text < 1 or self.top_table < 1:

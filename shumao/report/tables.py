@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from shumao.indicators import Indicators
+from shumao.indicators.catalog import BRI_WORDS, day_words
 from shumao.model.codes import country_name
 from shumao.model.money import round_half_up, wan
 
@@ -32,6 +33,8 @@ def rnd(x: Decimal | None) -> Decimal | None:
 
 
 COLUMNS = ["指标", f"本期（{UNIT}）", f"上年同期（{UNIT}）", "同比（%）", "占比（%）"]
+# a share column that has one base says so in its heading (never two bases silently)
+SHARE_OF_OFFSHORE_EXEC = "占离岸执行额比重（%）"
 
 
 def _figure_rows(ind: Indicators, ids: list[str]) -> list[list]:
@@ -39,57 +42,79 @@ def _figure_rows(ind: Indicators, ids: list[str]) -> list[list]:
             for f in ids]
 
 
+def bri_words(ind: Indicators) -> str:
+    """The Belt and Road words of this report, as the text writes them."""
+    return BRI_WORDS[ind.bri_basis]
+
+
 def notes(ind: Indicators, settings: ReportSettings) -> list[str]:
-    """Footnotes as statistical releases write them (bulletin.md)."""
-    basis = ("“一带一路”沿线国家（65国沿线名单）" if ind.bri_basis == "route65"
-             else f"“一带一路”共建国家（已签署合作文件的{len(ind.groups['bri'])}国）")
+    """The notes under the data section, as statistical releases write them (bulletin.md):
+    plain sentences, unnumbered — a renderer writes "注：" once and numbers them."""
+    bri = bri_words(ind)
     if ind.basis.bri_group is not None:
-        basis = f"“一带一路”国家（自定义名单，{len(ind.groups['bri'])}国）"
-    prev = ind.period.previous_year()
+        basis = f"{bri}按用户提供的名单（{len(ind.groups['bri'])}个国家）统计"
+    elif ind.bri_basis == "route65":
+        basis = f"{bri}指“一带一路”沿线{len(ind.groups['bri'])}个国家"
+    else:
+        basis = f"{bri}指已同中国签署共建“一带一路”合作文件的{len(ind.groups['bri'])}个国家"
+    hmt = "单独列示" if ind.basis.hmt_separate else "计入外商投资企业"
     return [
-        f"数据来源：{settings.source}；仅统计审核通过的合同与执行记录。金额以美元计，单位为万美元。",
-        f"同比为与{prev.words()}可比口径相比；“一带一路”口径为{basis}，RCEP为15个成员国（不含中国），"
-        f"国家组成员按{ind.period.end}的名单对本期和上年同期一致适用。",
-        "离岸指发包方在中国境外，含中国香港、中国澳门和中国台湾；企业性质中港澳台商投资企业"
-        + ("单列。" if ind.basis.hmt_separate else "计入外商投资。"),
-        "增速与占比按未经四舍五入的数值计算；因四舍五入，分项之和与合计可能略有出入。",
+        f"数据来源：{settings.source}。仅统计审核通过的合同和执行记录，金额单位为万美元。",
+        f"离岸指发包方位于境外（含港澳台地区），在岸指发包方位于境内。港澳台商投资企业{hmt}。",
+        f"{basis}；RCEP成员国指《区域全面经济伙伴关系协定》成员国（不含中国）。"
+        f"国家名单均按{day_words(ind.period.end)}的成员确定，本期和上年同期口径一致。",
+        "同比按可比口径计算。增速和占比按未经四舍五入的数据计算，因四舍五入，分项之和与合计可能略有出入。",
     ]
 
 
 def overview(ind: Indicators, settings: ReportSettings) -> Table:
     ids = ["signed_total", "signed_onshore", "signed_offshore", "exec_total", "exec_onshore",
            "exec_offshore", "exec_bri", "exec_rcep"] + [f for f in ind.figures if f.startswith("exec_group_")]
-    return Table("overview", "主要指标", COLUMNS, _figure_rows(ind, ids), notes=notes(ind, settings))
+    # three bases in one share column: each named, by row, in a note
+    shares = (f"在岸、离岸合同额的占比为占服务外包合同签约额的比重，在岸、离岸执行额的占比为占"
+              f"接包合同执行额的比重，承接{bri_words(ind)}、RCEP成员国"
+              + ("及自定义国家组" if len(ids) > 8 else "") + "执行额的占比为占离岸执行额的比重。")
+    return Table("overview", "主要指标", COLUMNS, _figure_rows(ind, ids),
+                 notes=notes(ind, settings) + [shares])
 
 
 def partners(ind: Indicators, top: int) -> Table:
+    """The first ``top`` partner markets (ReportSettings.top_table, as the partner chart)."""
     total = ind["exec_offshore"].current
     rows = [[country_name(p.country), wan(p.current), wan(p.previous) if p.previous else None,
              rnd(p.growth), rnd(Decimal(p.current) * 100 / total) if total else None]
             for p in ind.partners[:top]]
-    return Table("partners", f"离岸执行额前{len(rows)}位国家（地区）",
-                 ["国家（地区）", *COLUMNS[1:]], rows, notes=["占比为占离岸执行额的比重。"])
+    return Table("partners", partners_title(len(rows)),
+                 ["国家（地区）", *COLUMNS[1:4], SHARE_OF_OFFSHORE_EXEC], rows)
+
+
+def partners_title(n: int) -> str:
+    return f"离岸执行额前{n}位的国家（地区）" if n > 1 else "离岸执行额居首位的国家（地区）"
 
 
 def structure(ind: Indicators) -> Table:
-    return Table("structure", "离岸执行额业务结构", COLUMNS,
-                 _figure_rows(ind, [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")]),
-                 notes=["占比为占离岸执行额的比重。"])
+    return Table("structure", "离岸执行额业务结构", [*COLUMNS[:4], SHARE_OF_OFFSHORE_EXEC],
+                 _figure_rows(ind, [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")]))
 
 
 def nature(ind: Indicators) -> Table:
     keys = ["domestic", "foreign"] + (["hmt"] if ind.basis.hmt_separate else [])
     ids = [f"{m}_offshore_{k}" for m in ("signed", "exec") for k in keys]
     return Table("nature", "按企业性质分的离岸合同额与执行额", COLUMNS, _figure_rows(ind, ids),
-                 notes=["占比为占离岸签约额或离岸执行额的比重。"])
+                 notes=["合同签约金额的占比为占离岸合同额的比重，合同执行金额的占比为占离岸执行额的比重。"])
 
 
 def monthly(ind: Indicators, series: list[tuple[int, int, int]]) -> Table:
     y = ind.period.year
     rows = [[f"{m}月", wan(c), wan(p), rnd((Decimal(c) / p - 1) * 100) if p else None]
             for m, c, p in series]
-    return Table("monthly", f"{y}年1-{ind.period.last}月各月接包合同执行额",
+    return Table("monthly", monthly_title(ind),
                  ["月份", f"{y}年（{UNIT}）", f"{y - 1}年（{UNIT}）", "同比（%）"], rows)
+
+
+def monthly_title(ind: Indicators) -> str:
+    last = ind.period.last    # the series runs from January (indicators.monthly)
+    return f"{ind.period.year}年{'1月' if last == 1 else f'1-{last}月'}各月接包合同执行额"
 
 
 def all_tables(ind: Indicators, series, settings: ReportSettings) -> list[Table]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from shumao.indicators.compute import Indicators
-from shumao.model.money import round_half_up
+from shumao.model.money import round_half_up, wan
 
 MIN_ENTERPRISES = 3
 DOMINANCE = Decimal(85)
@@ -25,20 +25,24 @@ def consistency(ind: Indicators) -> list[Check]:
     f = ind.figures
     natures = ["domestic", "foreign"] + (["hmt"] if ind.basis.hmt_separate else [])
     sums = [
-        ("onshore-offshore", "在岸 + 离岸 = 合计（签约）", ["signed_onshore", "signed_offshore"], "signed_total"),
-        ("onshore-offshore", "在岸 + 离岸 = 合计（执行）", ["exec_onshore", "exec_offshore"], "exec_total"),
-        ("nature-split", "内资 + 外资 = 离岸（签约）", [f"signed_offshore_{n}" for n in natures], "signed_offshore"),
-        ("nature-split", "内资 + 外资 = 离岸（执行）", [f"exec_offshore_{n}" for n in natures], "exec_offshore"),
-        ("category-split", "ITO + BPO + KPO = 离岸执行", [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")], "exec_offshore"),
+        ("onshore-offshore", "在岸与离岸合同额之和等于签约总额", ["signed_onshore", "signed_offshore"], "signed_total"),
+        ("onshore-offshore", "在岸与离岸执行额之和等于执行总额", ["exec_onshore", "exec_offshore"], "exec_total"),
+        ("nature-split", "按企业性质分的离岸合同额之和等于离岸合同额",
+         [f"signed_offshore_{n}" for n in natures], "signed_offshore"),
+        ("nature-split", "按企业性质分的离岸执行额之和等于离岸执行额",
+         [f"exec_offshore_{n}" for n in natures], "exec_offshore"),
+        ("category-split", "ITO、BPO、KPO执行额之和等于离岸执行额",
+         [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")], "exec_offshore"),
     ]
     out = []
     for code, words, parts, total in sums:
         got = sum(f[p].current for p in parts)
-        out.append(Check(code, got == f[total].current, f"{words}：{got} / {f[total].current} 美分"))
+        out.append(Check(code, got == f[total].current,
+                         f"{words}：分项之和{wan(got)}万美元，合计{wan(f[total].current)}万美元"))
         if f[total].current:
             shares = sum((round_half_up(f[p].share or Decimal(0)) for p in parts), Decimal(0))
             out.append(Check("shares-sum", abs(shares - 100) <= Decimal("0.01") * len(parts),
-                             f"{words} 占比合计 {shares}%"))
+                             f"{words}：各项占比合计{shares}%"))
     return out
 
 

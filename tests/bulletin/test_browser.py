@@ -22,7 +22,7 @@ def test_no_external_request(issue, tmp_path):
         page.wait_for_load_state("networkidle")
         assert page.locator("h2.section").all_inner_texts() == ["【数据月报】", "【行业资讯】",
                                                                  "【会员风采】", "【协会动态】"]
-        assert page.locator("figure svg").count() == 3
+        assert page.locator("figure svg").count() == 4           # report.charts: partners, categories, shore, monthly
         page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
         browser.close()
     assert [u for u in requests if not u.startswith(("file:", "data:", "about:"))] == []

@@ -63,7 +63,7 @@ def test_docx_structure(issue):
     assert len(d.tables) == 3
     assert [c.text for c in d.tables[1].rows[0].cells][0] == "国家（地区）"
     assert d.tables[1].rows[1].cells[0].text == FIRST_PARTNER
-    assert len(d.inline_shapes) == 3                                  # the charts
+    assert len(d.inline_shapes) == 4                                  # the charts (report.charts)
     assert d.sections[0].page_width.cm == pytest.approx(21.0, abs=0.01)
     footer = d.sections[0].footer._element.xml
     assert "PAGE" in footer and "fldChar" in footer
@@ -74,7 +74,7 @@ def test_docx_structure(issue):
 
 def test_html_is_one_self_contained_page(issue):
     html = issue["html"].read_text(encoding="utf-8")
-    assert '<html lang="zh-CN">' in html and html.count("<svg") == 3
+    assert '<html lang="zh-CN">' in html and html.count("<svg") == 4
     assert not re.search(r'<(link|script|img|iframe)\b', html)
     assert not re.search(r'url\((?!#)', html)
     for words in HEADINGS + NEWS:

@@ -34,21 +34,33 @@ def test_markdown(db):
     md = report(db, "md").stdout
     for para in PARAGRAPHS:
         assert para in md
+    assert "| 国家（地区） | 本期（万美元） | 上年同期（万美元） | 同比（%） | 占离岸执行额比重（%） |" in md
     assert "| 美国 | 171.41 | 157.17 | 9.06 | 22.46 |" in md      # share of offshore executions
-    assert "## 离岸执行额业务结构" in md and "注：数据来源：商务部服务外包统一平台" in md
+    assert "## 离岸执行额前5位的国家（地区）" in md and "## 离岸执行额业务结构" in md
+    # one 注： with numbered items, each on its own line (a Markdown line break)
+    assert "注：1. 数据来源：商务部服务外包统一平台。" in md and "\n　　2. 离岸指发包方位于境外（含港澳台地区）" in md
+    assert "注1" not in md and "2024-" not in md
 
 
-def test_html_is_self_contained_with_three_charts(db, tmp_path):
+def test_html_is_self_contained_with_four_captioned_charts(db, tmp_path):
     out = tmp_path / "r.html"
     report(db, "html", out)
     html = out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html
     for para in PARAGRAPHS[1:]:
         assert f'<p class="para">{para}</p>' in html
-    assert html.count("<svg") == 3
-    assert re.findall(r'id="chart-(\w+)"', html) == ["partners", "categories", "monthly"]
+    assert html.count("<svg") == 4
+    assert re.findall(r'id="chart-(\w+)"', html) == ["partners", "categories", "shore", "monthly"]
+    assert re.findall(r"<figcaption>(图\d)　", html) == ["图1", "图2", "图3", "图4"]
+    assert "<figcaption>图1　2024年前三季度离岸执行额前5位的国家（地区）" in html
+    assert html.count('<span class="source">数据来源：商务部服务外包统一平台</span>') == 4
     assert not re.search(r'(src|href)="(?!#|data:)', html)          # nothing fetched
-    assert "<metadata>" not in html and "“一带一路”共建国家（已签署合作文件的152国）" in html
+    assert "<metadata>" not in html
+    assert "“一带一路”共建国家指已同中国签署共建“一带一路”合作文件的152个国家" in html
+    assert "<td>承接“一带一路”共建国家服务外包执行金额</td>" in html    # as the text says
+    assert "<p>注：1. 数据来源：商务部服务外包统一平台。" in html and "<p>2. 离岸指" in html
+    assert "--accent: #1f4e79" in html                               # identity.css, inline
+    assert re.search(r"<footer>制表日期：\d{4}年\d{1,2}月\d{1,2}日</footer>", html)
     assert "发布前核对" not in html         # no figure of this period is flagged
     report(db, "html", out, period="2024-03")
     assert "发布前核对" in out.read_text(encoding="utf-8")  # the disclosure flags are shown to the clerk
@@ -62,10 +74,14 @@ def test_xlsx_has_a_sheet_per_breakdown(db, tmp_path):
     text = [r[0] for r in wb.get_sheet_by_name("数据月报").to_python()]
     assert text == PARAGRAPHS
     partners = wb.get_sheet_by_name("国别（地区）").to_python()
-    assert partners[1][0].startswith("时期：2024年前三季度") and partners[2][0].startswith("单位：万美元")
-    assert partners[3][0] == "国家（地区）"
+    assert partners[0][0] == "离岸执行额前5位的国家（地区）"
+    assert partners[1][0] == "时期：2024年前三季度；上年同期：2023年前三季度"   # no 2024-01..2024-09
+    assert partners[2][0] == "单位：万美元"
+    assert partners[3] == ["国家（地区）", "本期（万美元）", "上年同期（万美元）", "同比（%）", "占离岸执行额比重（%）"]
     assert partners[4][:4] == ["美国", 171.41, 157.17, 9.06]
-    assert any(str(r[0]).startswith("注：") for r in partners)
+    overview = [r[0] for r in wb.get_sheet_by_name("主要指标").to_python()]
+    assert "注：1. 数据来源：商务部服务外包统一平台。仅统计审核通过的合同和执行记录，金额单位为万美元。" in overview
+    assert "　　2. 离岸指发包方位于境外（含港澳台地区），在岸指发包方位于境内。港澳台商投资企业计入外商投资企业。" in overview
     monthly = wb.get_sheet_by_name("月度执行").to_python()
     assert [r[0] for r in monthly[4:13]] == [f"{m}月" for m in range(1, 10)]
 
@@ -89,3 +105,25 @@ def test_explain(db):
     assert "筛选条件" in human.stdout and "勿发布" in human.stdout
     bad = run_cli("explain", "nonsense", "--period", "2024", "--db", db)
     assert bad.returncode == 2 and "没有指标" in bad.stderr
+
+
+def test_xlsx_reads_as_an_official_table(db, tmp_path):
+    """CJK font, thin borders, bold shaded header, frozen header, A4 fitted to the width with
+    the header repeated on every printed page; headers name only columns that exist."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    report(db, "xlsx", out)
+    wb = load_workbook(out)
+    assert wb.properties.title == "示例市2024年前三季度服务外包数据月报"
+    assert wb["数据月报"].oddHeader.center.text == "示例市2024年前三季度服务外包数据月报"
+    for ws in wb.worksheets[1:]:
+        head = [c for c in ws[4] if c.value is not None]
+        assert all(c.font.b and c.fill.fgColor.rgb.endswith("DDE7F0") for c in head)
+        body = ws.cell(5, 2)
+        assert body.font.name == "宋体" and body.border.top.style == "thin" and body.number_format == "0.00"
+        assert ws.freeze_panes == "A5" and ws.print_title_rows == "$1:$4"
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        widths = {k for k, d in ws.column_dimensions.items() if d.width and d.width > 13}
+        assert len(widths) == len(head)          # no width set for a column that does not exist

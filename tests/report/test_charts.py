@@ -1,0 +1,68 @@
+"""The data report's charts: the four bulletin.md lists, caption-ready titles naming the
+absolute period, one top-N shared with the partner table, value labels without ".00", and
+text legible when an SVG is shown 390 px wide."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from shumao.ingest.importer import import_files
+from shumao.report import charts
+from shumao.report.service import ReportSettings, build_report
+from shumao.store import connect
+from tests.conftest import SAMPLE_FILES
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    with connect(tmp_path_factory.mktemp("c") / "city.duckdb") as s:
+        assert import_files(s, SAMPLE_FILES).ok
+        yield s
+
+
+def test_four_charts_titled_with_the_absolute_period(city):
+    doc = build_report(city, "2023H1", ReportSettings(region="示例市", relative=True), with_charts=True)
+    assert "今年上半年" in doc.text                              # the text is relative …
+    assert [(c.id, c.title) for c in doc.charts] == [            # … the captions are not
+        ("partners", "2023年上半年离岸执行额前5位的国家（地区）"),
+        ("categories", "2023年上半年离岸执行额业务结构"),
+        ("shore", "2023年上半年在岸和离岸服务外包执行额"),
+        ("monthly", "2023年1-6月各月接包合同执行额"),
+    ]
+    assert doc.title == "示例市2023年上半年服务外包数据月报"
+
+
+def test_one_top_n_for_the_partner_table_and_chart(city):
+    doc = build_report(city, "2024-01..2024-09", ReportSettings(top_table=4), with_charts=True)
+    table = next(t for t in doc.tables if t.id == "partners")
+    chart = next(c for c in doc.charts if c.id == "partners")
+    assert len(table.rows) == 4 and table.title == "离岸执行额前4位的国家（地区）"
+    assert chart.title.endswith(table.title)
+    assert doc.text.count("前三的是") == 1                          # the text keeps its top three
+
+
+def test_bri_row_agrees_with_the_text(city):
+    for period, words in (("2023H1", "“一带一路”沿线国家"), ("2024", "“一带一路”共建国家")):
+        doc = build_report(city, period)
+        overview = doc.tables[0]
+        assert f"承接{words}服务外包执行金额" in doc.text
+        assert f"承接{words}服务外包执行金额" in [r[0] for r in overview.rows]
+        assert any(n.startswith(words) for n in overview.notes)
+
+
+@pytest.mark.parametrize("cents, text", [(1_234_560_000, "1234.56"), (1_234_500_000, "1234.5"),
+                                         (1_234_000_000, "1234"), (4_999, "0"), (5_000, "0.01")])
+def test_value_labels_without_meaningless_zeros(cents, text):
+    assert charts.label(cents) == text
+
+
+def test_text_legible_on_a_phone(city):
+    """Glyphs are paths in the SVG, so legibility is computed: the smallest font (pt) times
+    390 px over the figure's width (pt) must reach 11 px."""
+    doc = build_report(city, "2024-01..2024-09", with_charts=True)
+    for c in doc.charts:
+        width = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', c.svg).group(1))
+        assert charts.FONT_PT * charts.PHONE_PX / width >= charts.MIN_PX, c.id
+        assert c.png.startswith(b"\x89PNG")
