@@ -26,7 +26,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from shumao.bulletin.markdown import Heading, ListBlock, Paragraph, Run
 from shumao.bulletin.markdown import Table as MdTable
 from shumao.bulletin.model import Document
-from shumao.report.formats import cell
+from shumao.report.formats import cell, note_lines
 
 BODY, HEI, SONG, KAI, LATIN = "仿宋", "黑体", "宋体", "楷体", "Times New Roman"
 RED = RGBColor(0xB0, 0x00, 0x00)
@@ -435,8 +435,8 @@ def write_docx(doc: Document, path: Path) -> None:
                 _chart(d, n, c, s.data.settings.source)
             for t in s.data.tables:
                 _table(d, t)
-            for i, note in enumerate(s.data.tables[0].notes if s.data.tables else [], start=1):
-                _para(d, [_plain(f"注{i}：{note}")], indent=False, style="注释")
+            for line in note_lines(s.data.tables[0].notes if s.data.tables else []):
+                _para(d, [_plain(line)], indent=False, style="注释")
         for e in s.entries:
             if e.has_heading:
                 d.add_paragraph(e.title, style="Heading 2")

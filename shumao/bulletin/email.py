@@ -25,7 +25,7 @@ from pathlib import Path
 
 from shumao.bulletin import inline
 from shumao.bulletin.model import Document
-from shumao.report.formats import cell
+from shumao.report.formats import cell, note_lines
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 MSGID_DOMAIN = "shumao.invalid"      # RFC 6761: never a real host, no hostname leaks
@@ -80,7 +80,7 @@ def plain_text(doc: Document) -> str:
             for t in s.data.tables:
                 out += [t.title, "", *text_table(t.columns, t.rows), ""]
             if s.data.tables:
-                out += [f"注{n}：{note}" for n, note in enumerate(s.data.tables[0].notes, 1)]
+                out += note_lines(s.data.tables[0].notes)
                 out += [""]
         for e in s.entries:
             out += ([f"■ {e.title}"] if e.has_heading else []) + [_runs_text(lb.runs) for lb in e.labels] + [""]

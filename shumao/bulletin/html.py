@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from shumao.bulletin.model import Document
 from shumao.report.fonts import cjk_files
-from shumao.report.formats import cell
+from shumao.report.formats import cell, note_lines
 
 # GB/T 9704: the type area of A4 less 28 mm left and 26 mm right, in points
 TYPE_WIDTH_PT = (210 - 28 - 26) / 25.4 * 72
@@ -26,9 +26,11 @@ def _env() -> Environment:
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                       lstrip_blocks=True)
     env.filters["cell"] = cell
+    env.filters["note_lines"] = note_lines
     env.filters["runs"] = runs_html
     env.filters["tail"] = keep_tail
     env.globals["colwidths"] = colwidths
+    env.globals["scheme"] = scheme
     return env
 
 
@@ -85,6 +87,19 @@ def colwidths(columns: list[str]) -> list[str]:
         nums = [w * 75 / sum(nums) for w in nums]
     nums = [round(w, 1) for w in nums]
     return [f"{100 - sum(nums):.1f}%", *(f"{w:.1f}%" for w in nums)]
+
+
+def scheme(tables) -> list[str]:
+    """The one column scheme of the data tables: at each position the widest header of any
+    of them (they all have a label column and the same figure columns)."""
+    n = max((len(t.columns) for t in tables), default=0)
+    widest = []
+    for i in range(n):
+        heads = [t.columns[i] for t in tables if i < len(t.columns)]
+        # a header longer than 9.5 ems ("占离岸执行额比重（%）") wraps in its column rather than
+        # squeezing every other header of every table onto two lines
+        widest.append(max([h for h in heads if _ems(h) <= 9.5] or [heads[0][:9]], key=_ems))
+    return colwidths(widest)
 
 
 def render_html(doc: Document, print_: bool = False) -> str:

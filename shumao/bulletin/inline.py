@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from shumao.bulletin.model import Document
-from shumao.report.formats import cell
+from shumao.report.formats import cell, note_lines
 
 SANS = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif"
 RED, GREY, RULE = "#b00000", "#555555", "#999999"
@@ -158,6 +158,7 @@ def _env(layout: str) -> Environment:
         return Markup("").join(out)
 
     env.filters["cell"] = cell
+    env.filters["note_lines"] = note_lines
     env.filters["runs"] = runs
     env.filters["kind"] = block_kind
     env.globals["st"] = st

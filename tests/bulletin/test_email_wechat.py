@@ -104,9 +104,9 @@ def test_eml_mime_structure(eml, msg):
     assert related.get_content_type() == "multipart/related"
     html, *images = related.get_payload()
     assert html.get_content_type() == "text/html"
-    assert [i.get_content_type() for i in images] == ["image/png"] * 3
+    assert [i.get_content_type() for i in images] == ["image/png"] * 4
     assert all(i.get_content().startswith(b"\x89PNG") for i in images)
-    assert [i.get_filename() for i in images] == ["图1.png", "图2.png", "图3.png"]
+    assert [i.get_filename() for i in images] == ["图1.png", "图2.png", "图3.png", "图4.png"]
     assert not msg.defects and not any(p.defects for p in msg.walk())
 
 
@@ -125,7 +125,7 @@ def test_eml_every_cid_has_its_image(msg, mail_html):
     srcs = [a["src"] for t, a in Tags(mail_html).tags if t == "img"]
     assert all(s.startswith("cid:") for s in srcs)
     used = {unquote(s[4:]) for s in srcs}
-    assert used == cids and len(cids) == 3
+    assert used == cids and len(cids) == 4
     assert "data:" not in mail_html
 
 
@@ -138,7 +138,7 @@ def test_eml_html_is_for_mail_clients(mail_html):
     assert not [a for t, a in tags if "class" in a or "id" in a]
     assert all("style" in a for t, a in tags if t in ("p", "td", "th", "img", "h1", "h2", "h3"))
     for words in [*HEADINGS, *NEWS, *PARAGRAPHS, "图1　", "数据来源：商务部服务外包统一平台",
-                  "（来源：示例省商务厅网站）", "注1："]:
+                  "（来源：示例省商务厅网站）", "注：1. "]:
         assert words in mail_html, words
     assert "<strong>类\u3000\u3000型：</strong>" in mail_html
 
@@ -149,7 +149,7 @@ def test_eml_text_part_is_the_whole_bulletin(msg):
     for para in PARAGRAPHS:                                # the 数据月报 paragraphs exactly
         assert para in lines
     for words in [TITLE, ISSUE, *HEADINGS, *(f"■ {n}" for n in NEWS), "（来源：示例省商务厅网站）",
-                  "类\u3000\u3000型：协会副会长单位", "图1　", "主要指标", "注1："]:
+                  "类\u3000\u3000型：协会副会长单位", "图1　", "主要指标", "注：1. "]:
         assert words in text, words
     assert "<" not in text.replace("<script>alert(1)</script>", "") and "**" not in text
     assert "网站（https://example.org/a?b=1&c=2）" in text
@@ -165,9 +165,9 @@ def test_text_table_aligns_cjk_columns():
 
 def test_wechat_folder_and_images(wechat, wechat_html):
     assert wechat.name == f"{TITLE}{ISSUE}.wechat"
-    assert sorted(p.name for p in wechat.iterdir()) == ["图1.png", "图2.png", "图3.png", "文章.html"]
+    assert sorted(p.name for p in wechat.iterdir()) == ["图1.png", "图2.png", "图3.png", "图4.png", "文章.html"]
     srcs = [a["src"] for t, a in Tags(wechat_html).tags if t == "img"]
-    assert len(srcs) == 3
+    assert len(srcs) == 4
     for src in srcs:
         f = wechat / unquote(src)
         assert f.parent == wechat and f.read_bytes().startswith(b"\x89PNG")
@@ -222,7 +222,7 @@ def test_wechat_republished_and_all_or_nothing(tmp_path, sample_db):
         again = pub.publish(content, store, out, ["wechat", "email"])
         assert again["wechat"] == first["wechat"]              # replaced, not nested inside
         assert sorted(p.name for p in again["wechat"].iterdir()) == [
-            "图1.png", "图2.png", "图3.png", "文章.html"]
+            "图1.png", "图2.png", "图3.png", "图4.png", "文章.html"]
         empty = tmp_path / "empty"
         with pytest.raises(KeyError):                          # a failing second output …
             pub.publish(content, store, empty, ["wechat", "no-such-format"])

@@ -98,10 +98,10 @@ def test_chart_captions_and_sources(issue):
     text = subprocess.run(["pdftotext", issue["pdf"], "-"], capture_output=True, text=True,
                           check=True).stdout
     found = re.findall(r"图(\d)\s+(\S.*)\n数据来源：(\S+)", text)
-    assert [n for n, _, _ in found] == ["1", "2", "3"]
+    assert [n for n, _, _ in found] == ["1", "2", "3", "4"]
     assert all(src == "商务部服务外包统一平台" for _, _, src in found)
     html = issue["html"].read_text(encoding="utf-8")
-    assert html.count("<figcaption>图") == 3 and "数据来源：商务部服务外包统一平台" in html
+    assert html.count("<figcaption>图") == 4 and "数据来源：商务部服务外包统一平台" in html
     # a caption shares its page with its chart: the caption is never at the top of a page
     for page in words(issue["pdf"]):
         ls = [ln for ln in lines(page) if ln[3] > 10]
