@@ -432,7 +432,7 @@ def bulletin(
     out_dir: Annotated[Path, typer.Option(
         "--out", metavar="文件夹", help="输出文件夹（没有就新建，但它的上级文件夹须已存在）")] = Path("简报"),
     fmts: Annotated[str, typer.Option(
-        "--formats", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html")] = "pdf,docx,html",
+        "--formats", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html，以及 email（可直接发送的邮件 .eml）、wechat（公众号文章与图片）")] = "pdf,docx,html",
     allow_flagged: Annotated[bool, typer.Option(
         "--allow-flagged", help="数据月报中有未通过发布前核对的数字（如少于3家企业、单一企业超过85%）"
                                 "时仍然发布，并在各输出文件的元数据中记录")] = False,
