@@ -44,6 +44,11 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 python3 -c 'import ctypes.util, sys; sys.exit(not ctypes.util.find_library("pango-1.0"))' \
     2>/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)   # WeasyPrint's text layout
 postgres_found || need+=(postgresql)                  # throwaway test clusters (initdb, pg_ctl)
+# the tests (make test) also open the Word output in LibreOffice, to compare its page count
+# with the PDF's; the demo does not need it
+if [ "${SHUMAO_SETUP_TESTS:-}" = 1 ]; then
+    command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+fi
 if [ ${#need[@]} -gt 0 ]; then
     echo "安装系统软件包（可能需要几分钟）：${need[*]}…"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

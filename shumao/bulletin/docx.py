@@ -433,10 +433,10 @@ def write_docx(doc: Document, path: Path) -> None:
                 _para(d, [_plain(text)])
             for n, c in enumerate(s.data.charts, start=1):
                 _chart(d, n, c, s.data.settings.source)
-            for t in s.data.tables:
+            for t in s.data.tables:     # each table with its own notes under it
                 _table(d, t)
-            for line in note_lines(s.data.tables[0].notes if s.data.tables else []):
-                _para(d, [_plain(line)], indent=False, style="注释")
+                for line in note_lines(t.notes):
+                    _para(d, [_plain(line)], indent=False, style="注释")
         for e in s.entries:
             if e.has_heading:
                 d.add_paragraph(e.title, style="Heading 2")

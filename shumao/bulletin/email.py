@@ -77,11 +77,8 @@ def plain_text(doc: Document) -> str:
                 out += [p, ""]
             for n, c in enumerate(s.data.charts, 1):
                 out += [f"［图{n}　{c.title}（见 HTML 版）］", f"数据来源：{s.data.settings.source}", ""]
-            for t in s.data.tables:
-                out += [t.title, "", *text_table(t.columns, t.rows), ""]
-            if s.data.tables:
-                out += note_lines(s.data.tables[0].notes)
-                out += [""]
+            for t in s.data.tables:     # each table with its own notes
+                out += [t.title, "", *text_table(t.columns, t.rows), *note_lines(t.notes), ""]
         for e in s.entries:
             out += ([f"■ {e.title}"] if e.has_heading else []) + [_runs_text(lb.runs) for lb in e.labels] + [""]
             for b in e.blocks:

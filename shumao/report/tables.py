@@ -85,7 +85,8 @@ def partners(ind: Indicators, top: int) -> Table:
              rnd(p.growth), rnd(Decimal(p.current) * 100 / total) if total else None]
             for p in ind.partners[:top]]
     return Table("partners", partners_title(len(rows)),
-                 ["国家（地区）", *COLUMNS[1:4], SHARE_OF_OFFSHORE_EXEC], rows)
+                 ["国家（地区）", *COLUMNS[1:4], SHARE_OF_OFFSHORE_EXEC], rows,
+                 notes=["按本期离岸执行额由高到低排列；上年同期无执行额的，同比以“—”表示。"])
 
 
 def partners_title(n: int) -> str:
@@ -94,7 +95,9 @@ def partners_title(n: int) -> str:
 
 def structure(ind: Indicators) -> Table:
     return Table("structure", "离岸执行额业务结构", [*COLUMNS[:4], SHARE_OF_OFFSHORE_EXEC],
-                 _figure_rows(ind, [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")]))
+                 _figure_rows(ind, [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")]),
+                 notes=["业务类别按合同登记的类别划分：信息技术外包（ITO）、业务流程外包（BPO）、"
+                        "知识流程外包（KPO）。"])
 
 
 def nature(ind: Indicators) -> Table:
@@ -109,7 +112,8 @@ def monthly(ind: Indicators, series: list[tuple[int, int, int]]) -> Table:
     rows = [[f"{m}月", wan(c), wan(p), rnd((Decimal(c) / p - 1) * 100) if p else None]
             for m, c, p in series]
     return Table("monthly", monthly_title(ind),
-                 ["月份", f"{y}年（{UNIT}）", f"{y - 1}年（{UNIT}）", "同比（%）"], rows)
+                 ["月份", f"{y}年（{UNIT}）", f"{y - 1}年（{UNIT}）", "同比（%）"], rows,
+                 notes=["按执行日期所在月份统计，仅含审核通过的执行记录。"])
 
 
 def monthly_title(ind: Indicators) -> str:

@@ -59,7 +59,7 @@ def test_html_is_self_contained_with_four_captioned_charts(db, tmp_path):
     assert "“一带一路”共建国家指已同中国签署共建“一带一路”合作文件的152个国家" in html
     assert "<td>承接“一带一路”共建国家服务外包执行金额</td>" in html    # as the text says
     assert "<p>注：1. 数据来源：商务部服务外包统一平台。" in html and "<p>2. 离岸指" in html
-    assert "--accent: #1f4e79" in html                               # identity.css, inline
+    assert "--accent: #b00;" in html              # identity.css inline: the bulletin's red (its --red)
     assert re.search(r"<footer>制表日期：\d{4}年\d{1,2}月\d{1,2}日</footer>", html)
     assert "发布前核对" not in html         # no figure of this period is flagged
     report(db, "html", out, period="2024-03")
