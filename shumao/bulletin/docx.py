@@ -387,7 +387,7 @@ def _content_table(d, t: MdTable) -> None:
 
 
 def _chart(d, n: int, chart, source: str) -> None:
-    d.add_picture(io.BytesIO(chart.png), width=Cm(14))
+    d.add_picture(io.BytesIO(chart.png), width=Cm(12.5))   # two figures with captions fit a page
     d.paragraphs[-1].style = d.styles["图片"]     # single spacing: an exact line would cut it
     d.add_paragraph(f"图{n}　{chart.title}", style="Caption").paragraph_format.space_before = Pt(3)
     d.add_paragraph(f"数据来源：{source}", style="图表来源")

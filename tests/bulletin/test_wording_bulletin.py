@@ -40,3 +40,22 @@ def test_no_forbidden_wording_in_any_format(tmp_path, sample_db, folder):
         files = publish(content, store, tmp_path / "out", ("pdf", "docx", "html", "email", "wechat"))
     found = {fmt: forbidden(text) for fmt, text in texts(dict(files)).items()}
     assert found == {fmt: [] for fmt in found}
+
+
+def test_one_top_n_and_notes_under_every_table(tmp_path, sample_db):
+    """The partner table and chart name the same number of markets in every format, and every
+    data table is followed by its notes."""
+    import re
+
+    content = make_content(tmp_path / "c")
+    with connect(sample_db, read_only=True) as store:
+        files = dict(publish(content, store, tmp_path / "out", ("pdf", "docx", "html", "email", "wechat")))
+    for fmt, text in texts(files).items():
+        assert set(re.findall(r"前(\d+)位", text)) == {"5"}, fmt
+    html = files["html"].read_text(encoding="utf-8")
+    tables = re.findall(r"<table id=\"table-.*?</table>\s*</div>\s*(<div class=\"notes\">.*?</div>)", html, re.S)
+    assert len(tables) == 3 and all("注：" in notes for notes in tables)
+    d = docx.Document(str(files["docx"]))
+    body = [el for el in d.element.body.iterchildren()]
+    following = [body[i + 1] for i, el in enumerate(body) if el.tag.endswith("}tbl")]
+    assert len(following) == 3 and all("注：" in "".join(el.itertext()) for el in following)
