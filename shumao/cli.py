@@ -167,9 +167,18 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     for kind in ("enterprises", "contracts", "executions", "rates"):
         t.add_row(KIND_ZH[kind], str(s[kind]))
     t.add_row("导入批次", str(s["batches"]))
-    t.add_row("签约日期", " 至 ".join(d or "—" for d in s["signed_on"]))
-    t.add_row("执行日期", " 至 ".join(d or "—" for d in s["executed_on"]))
+    t.add_row("签约日期", _span(s["signed_on"]))
+    t.add_row("执行日期", _span(s["executed_on"]))
     out.print(t)
+
+
+def _span(iso: list[str | None]) -> str:
+    """A date range from ``status --json`` as a clerk reads it: 2021年2月5日 至 2024年12月10日."""
+    from datetime import date
+
+    from shumao.indicators.catalog import day_words
+
+    return " 至 ".join(day_words(date.fromisoformat(d)) if d else "—" for d in iso)
 
 
 REPORT_FORMATS = ("text", "md", "html", "xlsx", "json")
@@ -370,8 +379,8 @@ def demo(out_dir: Annotated[Path, typer.Option(
         raise typer.Exit(1)
     s = d.summary
     out.print(f"[bold]4. 数据库汇总[/]：企业 {s['enterprises']} 家，合同 {s['contracts']} 份，"
-              f"执行记录 {s['executions']} 条；签约日期 {s['signed_on'][0]} 至 {s['signed_on'][1]}，"
-              f"执行日期 {s['executed_on'][0]} 至 {s['executed_on'][1]}。")
+              f"执行记录 {s['executions']} 条；签约日期 {_span(s['signed_on'])}，"
+              f"执行日期 {_span(s['executed_on'])}。")
     out.print(f"[bold]5. 数据月报[/]（{d.report.period.words()}）\n")
     out.print(d.report.text, end="", soft_wrap=True, markup=False)
     for c in d.report.flagged:

@@ -25,6 +25,8 @@ def test_import_status_and_reimport(tmp_path):
     assert status["batches"] == 1 and status["rates"] == 0
     assert status["signed_on"] == ["2021-02-06", "2024-12-09"]
     assert status["executed_on"] == ["2021-03-24", "2024-12-31"]
+    shown = run_cli("status", "--db", db).stdout        # a clerk reads Chinese dates, JSON ISO
+    assert "2021年2月6日 至 2024年12月9日" in shown and "2021-02-06" not in shown
     code, again = run_json("import", *SAMPLE_FILES, "--db", db)
     assert code == 0
     assert {k: v["unchanged"] for k, v in again["counts"].items()} == {
