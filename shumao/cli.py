@@ -391,12 +391,16 @@ def demo(out_dir: Annotated[Path, typer.Option(
         out.print(f"  {kind.upper():8} {path}")
 
 
+ExecutionsOption = Annotated[int, typer.Option(
+    min=1000, metavar="数量", help="执行记录数（合同数为其四分之一）")]
+BenchDbOption = Annotated[Optional[str], typer.Option(
+    "--db", metavar="地址", help="PostgreSQL 服务器地址（postgresql://…，在其上新建临时库计时）；默认 DuckDB")]
+
+
 @bench_app.command("import", cls=Command)
 def bench_import(
-    executions: Annotated[int, typer.Option(
-        min=1000, metavar="数量", help="执行记录数（合同数为其四分之一）")] = 1_000_000,
-    db: Annotated[Optional[str], typer.Option(
-        "--db", metavar="地址", help="PostgreSQL 服务器地址（postgresql://…，在其上新建临时库计时）；默认 DuckDB")] = None,
+    executions: ExecutionsOption = 1_000_000,
+    db: BenchDbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """导入全流程耗时 vs. 裸读入（DuckDB read_csv 或 PostgreSQL COPY；均为独立进程）。"""
@@ -405,10 +409,8 @@ def bench_import(
 
 @bench_app.command("report", cls=Command)
 def bench_report(
-    executions: Annotated[int, typer.Option(
-        min=1000, metavar="数量", help="执行记录数（合同数为其四分之一）")] = 10_000_000,
-    db: Annotated[Optional[str], typer.Option(
-        "--db", metavar="地址", help="PostgreSQL 服务器地址（postgresql://…，在其上新建临时库计时）；默认 DuckDB")] = None,
+    executions: ExecutionsOption = 10_000_000,
+    db: BenchDbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """一份完整数据月报的耗时 vs. 一条手写 SQL（DuckDB 或 PostgreSQL；均为独立进程）。"""

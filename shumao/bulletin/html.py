@@ -21,12 +21,19 @@ TABLE_PT = 10.5          # 五号 in tables (template: table { font-size })
 TAIL = 3                 # a paragraph's last characters kept on one line: no one-character last line
 
 
-def _env() -> Environment:
+def templates() -> Environment:
+    """The bulletin's templates, escaping every value, with the report's cell and note
+    wording — shared by this renderer and the inline (e-mail, WeChat) one."""
     env = Environment(loader=PackageLoader("shumao.bulletin", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                       lstrip_blocks=True)
     env.filters["cell"] = cell
     env.filters["note_lines"] = note_lines
+    return env
+
+
+def _env() -> Environment:
+    env = templates()
     env.filters["runs"] = runs_html
     env.filters["tail"] = keep_tail
     env.globals["colwidths"] = colwidths

@@ -14,11 +14,11 @@ import struct
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from shumao.bulletin.html import templates
 from shumao.bulletin.model import Document
-from shumao.report.formats import cell, note_lines
 
 SANS = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif"
 RED, GREY, RULE = "#b00000", "#555555", "#999999"
@@ -136,9 +136,7 @@ def block_kind(b) -> str:
 
 
 def _env(layout: str) -> Environment:
-    env = Environment(loader=PackageLoader("shumao.bulletin", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
-                      lstrip_blocks=True)
+    env = templates()
     st = {k: Markup(v) for k, v in STYLES[layout].items()}
 
     def runs(rs) -> Markup:
@@ -157,8 +155,6 @@ def _env(layout: str) -> Environment:
             out.append(t)
         return Markup("").join(out)
 
-    env.filters["cell"] = cell
-    env.filters["note_lines"] = note_lines
     env.filters["runs"] = runs
     env.filters["kind"] = block_kind
     env.globals["st"] = st
