@@ -67,4 +67,6 @@ echo "安装 Python 依赖（约 1 分钟）…"
 PIP=(.venv/bin/python -m pip install --disable-pip-version-check --progress-bar off)
 quietly "${PIP[@]}" --upgrade pip
 quietly "${PIP[@]}" -e '.[dev]'
+# the portal's ECharts and htmx, from the npm registry, checked against their sha512
+quietly .venv/bin/python -m shumao.web.assets
 echo "安装完成：.venv/bin/shumao"

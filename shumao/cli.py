@@ -33,6 +33,7 @@ from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click 
 
 from shumao.clihelp import Command, Group, usage_message
 from shumao.errors import ContentError, InputError, PeriodError, ShumaoError, StoreError
+from shumao.store.base import cli_actor
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, context_settings=CONTEXT,
@@ -40,6 +41,8 @@ app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, context
                        "\n\n每个命令的用法：shumao 命令 --help，如 shumao report --help。")
 bench_app = typer.Typer(cls=Group, no_args_is_help=True, help="性能基准：与 DuckDB 裸查询在同一次运行中对比。")
 app.add_typer(bench_app, name="bench")
+user_app = typer.Typer(cls=Group, no_args_is_help=True, help="网页门户的账号：新增、签发 API 令牌、列出、停用。")
+app.add_typer(user_app, name="user")
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # the terminal wraps messages
 STATE = {"debug": False, "json_printed": False}
@@ -364,11 +367,32 @@ def _generate(out_dir: Path, plan) -> dict:
     return _with_progress(plan.executions, lambda advance: gen(out_dir, plan, progress=advance))
 
 
+HostOption = Annotated[str, typer.Option("--host", metavar="地址", help="监听地址（默认只允许本机访问）")]
+PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, metavar="端口", help="监听端口")]
+
+
+def _serve(db: str | None, host: str, port: int) -> None:
+    import uvicorn
+
+    from shumao.web.app import create_app
+    from shumao.web.assets import missing
+
+    if missing():
+        raise InputError("网页所需的 ECharts/htmx 文件尚未安装：请先运行 make setup"
+                         "（或 python -m shumao.web.assets）")
+    app_ = create_app(db)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(f"[bold]数贸门户已启动：http://{shown}:{port}[/]  （按 Ctrl-C 停止）")
+    uvicorn.run(app_, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
 @app.command(cls=Command)
 def demo(out_dir: Annotated[Path, typer.Option(
         "--out", metavar="文件夹", help="输出文件夹（没有就新建，但它的上级文件夹须已存在）")] = Path("demo"),
+         no_serve: Annotated[bool, typer.Option("--no-serve", help="只生成演示数据与文件，不启动网页门户")] = False,
+         host: HostOption = "127.0.0.1", port: PortOption = 8000,
          ) -> None:
-    """演示：生成模拟数据 → 导入到新数据库 → 简报 → 汇总 → 数据月报（文本、HTML、XLSX）。"""
+    """演示：生成模拟数据 → 导入到新数据库 → 简报 → 汇总 → 数据月报 → 启动网页门户（每种角色一个账号）。"""
     from shumao import demo as demo_
 
     _output_folder(out_dir, "--out")
@@ -389,6 +413,103 @@ def demo(out_dir: Annotated[Path, typer.Option(
     out.print("[bold]6. 输出文件[/]")
     for kind, path in d.outputs.items():
         out.print(f"  {kind.upper():8} {path}")
+    from shumao.accounts import ROLE_ZH
+
+    out.print("[bold]7. 网页门户账号[/]（每种角色一个，密码每次演示重新生成）")
+    for name, role, password in d.accounts:
+        out.print(f"  {ROLE_ZH[role]:　<6} 用户名 {name:<10} 密码 {password}")
+    if not no_serve:
+        _serve(str(d.db), host, port)
+
+
+@app.command(cls=Command)
+def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """启动网页门户：统计人员导入、查看、发布；企业填报；审核；公众阅读简报（直到按 Ctrl-C）。"""
+    _serve(db, host, port)
+
+
+RoleOption = Annotated[str, typer.Option(
+    "--role", metavar="角色", help="admin（管理员）、staff（统计人员）、reviewer（审核员）或 enterprise（企业填报员）")]
+
+
+@user_app.command("add", cls=Command)
+def user_add(
+    name: Annotated[str, typer.Argument(metavar="用户名")],
+    role: RoleOption,
+    enterprise: Annotated[Optional[str], typer.Option(
+        "--enterprise", metavar="信用代码", help="企业填报员所属企业的统一社会信用代码")] = None,
+    region: Annotated[Optional[str], typer.Option(
+        "--region", metavar="区县", help="审核员负责的区县（不写为全部）")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="从标准输入读取密码（第一行）；不写时交互输入两次")] = False,
+    db: DbOption = None,
+) -> None:
+    """新增一个账号（密码至少 10 个字符，以 Argon2id 散列保存）。"""
+    from shumao import accounts
+    from shumao.store import connect
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
+    with connect(db) as store:
+        user = accounts.add(store, name, role, password, enterprise=enterprise, region=region,
+                            actor=cli_actor())
+    out.print(f"已新增账号 {escape(user.name)}（{accounts.ROLE_ZH[user.role]}）")
+
+
+@user_app.command("token", cls=Command)
+def user_token(
+    name: Annotated[str, typer.Argument(metavar="用户名")],
+    days: Annotated[int, typer.Option("--days", min=1, metavar="天数", help="有效天数")] = 90,
+    db: DbOption = None,
+) -> None:
+    """为账号签发一个 API 令牌（只显示这一次；数据库只保存其散列）。"""
+    from shumao import accounts
+    from shumao.store import connect
+
+    with connect(db) as store:
+        token = accounts.issue_token(store, name, days, actor=cli_actor())
+    err.print(f"API 令牌（{days} 天内有效，只显示这一次，请妥善保存）：")
+    sys.stdout.write(token + "\n")
+
+
+@user_app.command("list", cls=Command)
+def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """列出全部账号。"""
+    from shumao.accounts import ROLE_ZH
+    from shumao.store import connect
+
+    with connect(db, read_only=True) as store:
+        users = store.users()
+    if as_json:
+        _print_json([{"name": u.name, "role": u.role, "enterprise_id": u.enterprise_id,
+                      "region": u.region, "disabled": u.disabled} for u in users])
+        return
+    t = Table(title=f"账号（共 {len(users)} 个）")
+    for col in ("用户名", "角色", "所属企业", "区县", "状态"):
+        t.add_column(col)
+    for u in users:
+        t.add_row(escape(u.name), ROLE_ZH[u.role], u.enterprise_id or "—", escape(u.region or "全部"),
+                  "已停用" if u.disabled else "正常")
+    out.print(t)
+
+
+@user_app.command("disable", cls=Command)
+def user_disable(name: Annotated[str, typer.Argument(metavar="用户名")], db: DbOption = None) -> None:
+    """停用一个账号，并撤销它的全部 API 令牌。"""
+    from shumao import accounts
+    from shumao.store import connect
+
+    with connect(db) as store:
+        accounts.disable(store, name, actor=cli_actor())
+    out.print(f"已停用账号 {escape(name)}，其 API 令牌均已撤销")
+
+
+def _actor() -> str:
+    from shumao.store.base import _os_user
+
+    return _os_user()
 
 
 ExecutionsOption = Annotated[int, typer.Option(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from shumao import accounts
 from shumao.bulletin.publish import publish
 from shumao.ingest.importer import ImportResult, import_files
 from shumao.report import formats
@@ -29,6 +30,7 @@ class Demo:
     summary: dict = field(default_factory=dict)
     report: ReportDoc | None = None
     outputs: dict[str, Path] = field(default_factory=dict)
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)   # name, role, password
 
 
 def run(folder: Path, log: Callable[[str], None] = lambda m: None,
@@ -53,8 +55,26 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
     demo.outputs["html"].write_text(formats.html(doc), encoding="utf-8")
     demo.outputs["xlsx"] = folder / "数据月报.xlsx"
     formats.xlsx(doc, demo.outputs["xlsx"])
+    with connect(demo.db) as store:
+        demo.accounts = make_accounts(store)
     log(f"3. 生成简报（内容文件夹 {CONTENT}）→ {folder / '简报'}")
     with connect(demo.db, read_only=True) as store:
         for fmt, path in publish(Path(str(CONTENT)), store, folder / "简报").items():
             demo.outputs[f"简报 {fmt}"] = path
     return demo
+
+
+def make_accounts(store) -> list[tuple[str, str, str]]:
+    """One portal account per role, each with a new random password (web.md: make demo
+    prints them): the enterprise account is bound to the first enterprise, the reviewer to
+    its district."""
+    first = store.enterprises(limit=1)
+    ent, region = (first[0]["enterprise_id"], first[0]["region"]) if first else (None, None)
+    made = []
+    for name, role, enterprise, area in (("admin", "admin", None, None), ("staff", "staff", None, None),
+                                         ("reviewer", "reviewer", None, region),
+                                         ("enterprise", "enterprise", ent, None)):
+        password = accounts.new_password()
+        accounts.add(store, name, role, password, enterprise=enterprise, region=area, actor="演示")
+        made.append((name, role, password))
+    return made

@@ -5,7 +5,7 @@ from tests.test_cli_errors import shumao
 
 
 def test_demo_output_follows_the_steps(tmp_path):
-    r = shumao("demo", "--out", tmp_path / "demo")
+    r = shumao("demo", "--out", tmp_path / "demo", "--no-serve")
     assert r.code == 0, r.stderr
     marks = ["1. 生成模拟填报数据", "2. 检查并导入", "导入结果", "3. 生成简报", "4. 数据库汇总",
              "5. 数据月报", "【数据月报】", "6. 输出文件"]

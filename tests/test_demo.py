@@ -7,7 +7,7 @@ from tests.conftest import run_cli
 
 
 def test_demo(tmp_path):
-    p = run_cli("demo", "--out", tmp_path / "demo")
+    p = run_cli("demo", "--out", tmp_path / "demo", "--no-serve")
     assert p.returncode == 0, p.stderr
     assert "数据库汇总" in p.stdout and "合同执行" in p.stdout
     assert "【数据月报】" in p.stdout and "2024年前三季度示例市服务外包合同签约额（包含在岸）" in p.stdout

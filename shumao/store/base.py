@@ -242,6 +242,13 @@ class Store(ABC):
             return None
         return dict(zip(("enterprise_id", "name", "nature", "region"), rows[0], strict=True))
 
+    def enterprises(self, limit: int | None = None) -> list[dict]:
+        """Every enterprise (id, name, nature, region) by credit code: the member directory."""
+        rows = self._execute("SELECT enterprise_id, name, nature, region FROM enterprises "
+                             "ORDER BY enterprise_id" + (" LIMIT ?" if limit else ""),
+                             [limit] if limit else [])
+        return [dict(zip(("enterprise_id", "name", "nature", "region"), r, strict=True)) for r in rows]
+
     def batches(self) -> list[dict]:
         """Every import, newest first, with each file's own path and sha256."""
         files: dict[int, list[dict]] = {}
@@ -263,7 +270,7 @@ class Store(ABC):
              address: str | None = None) -> int:
         """Load a validated batch all or nothing; its batch id.  Raises ConflictError when
         the store changed since the batch was checked (the caller checks again)."""
-        actor = actor or _os_user()
+        actor = actor or cli_actor()
         with self._write():
             if self.generation() != batch.generation:
                 raise ConflictError("数据库在检查之后已被修改（另一次导入或审核），需要重新检查")
@@ -425,7 +432,7 @@ def _iso(v) -> str | None:
     return v.isoformat() if v is not None else None
 
 
-def _os_user() -> str:
+def cli_actor() -> str:
     try:
         return f"{getpass.getuser()}（命令行）"
     except Exception:  # noqa: BLE001 — no user name in a container is not an error

@@ -1,0 +1,156 @@
+"""The portal's FastAPI app (web.md): ``create_app(db)`` opens the store once and serves
+every audience from it.
+
+Around the routes: a size limit on request bodies (413 before anything is parsed or
+written), security headers (a strict Content-Security-Policy: scripts only from the app
+itself), one handler that turns refusals and library errors into the API's
+``{"error": {"code", "message"}}`` or a Chinese page, and the check that every route has
+a rule in permissions.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shumao import settings
+from shumao.errors import ConflictError, ContentError, InputError, ShumaoError, StoreError
+from shumao.store import Store, connect
+from shumao.web import auth
+from shumao.web.access import Refused, is_api
+from shumao.web.cache import Shared
+from shumao.web.pages import render
+from shumao.web.permissions import RULES
+
+log = logging.getLogger("shumao.web")
+STATIC = Path(__file__).parent / "static"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+
+
+@dataclass
+class Portal:
+    """What every request shares: the open store, sessions, the sign-in throttle and the
+    shared computations."""
+
+    store: Store
+    upload_limit: int
+    sessions: auth.Sessions
+    throttle: auth.Throttle = field(default_factory=auth.Throttle)
+    shared: Shared = field(default_factory=Shared)
+
+
+def create_app(db: str | Store | None = None, upload_limit: int | None = None,
+               session_minutes: int | None = None) -> FastAPI:
+    from shumao.web.routes import ROUTERS
+
+    store = db if isinstance(db, Store) else connect(db)
+    limit = upload_limit or settings.get("SHUMAO_UPLOAD_MB") * 1024 * 1024
+    idle = 60 * (session_minutes or settings.get("SHUMAO_SESSION_MINUTES"))
+    # max_body_size: Starlette counts the streamed body and stops at the limit with 413
+    # (HTTPException, answered in Chinese below) before a route runs; the multipart
+    # parser's spooled files are anonymous, so nothing is left behind
+    app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None,
+                  max_body_size=limit)
+    app.state.portal = Portal(store, limit, auth.Sessions(idle))
+    for router in ROUTERS:
+        app.include_router(router)
+    undeclared = [r.name for r in routes() if r.name not in RULES]
+    if undeclared:
+        raise RuntimeError(f"routes without a rule in permissions.py: {undeclared}")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(Refused, _refused)
+    app.add_exception_handler(ShumaoError, _library_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_middleware(_Headers)
+    app.router.add_event_handler("shutdown", store.close)
+    return app
+
+
+def routes() -> list[APIRoute]:
+    """Every route of the portal (the permission test walks them all)."""
+    from shumao.web.routes import ROUTERS
+
+    return [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+
+
+# -- errors ------------------------------------------------------------------------------------
+def _answer(request: Request, status: int, code: str, message: str) -> Response:
+    if is_api(request):
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    if status == 401:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refused)
+    return _answer(request, exc.status, exc.code, exc.message)
+
+
+async def _library_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ConflictError):
+        return _answer(request, 409, "conflict", str(exc))
+    if isinstance(exc, ContentError):
+        return _answer(request, 422, "bad-content", str(exc))
+    if isinstance(exc, InputError):
+        return _answer(request, 400, "bad-input", str(exc))
+    if isinstance(exc, StoreError):
+        log.error("store error: %s", exc)
+        return _answer(request, 503, "store-unavailable", str(exc))
+    return _answer(request, 500, "error", str(exc))
+
+
+HTTP_ZH = {400: ("bad-request", "请求的格式不对，无法处理"), 404: ("not-found", "找不到该页面"),
+           405: ("method-not-allowed", "不支持这种请求方式"),
+           413: ("too-large", "上传的内容超过了 {mb} MB 的上限，未做任何处理。请拆分文件后分批上传。"),
+           422: ("bad-request", "请求的参数不完整或格式不对")}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code, message = HTTP_ZH.get(exc.status_code, ("error", str(exc.detail)))
+    mb = request.app.state.portal.upload_limit // (1024 * 1024)
+    return _answer(request, exc.status_code, code, message.format(mb=mb))
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    fields = "、".join(dict.fromkeys(str(e["loc"][-1]) for e in exc.errors() if e.get("loc")))
+    return _answer(request, 422, "bad-request",
+                   "请求的参数不完整或格式不对" + (f"：{fields}" if fields else ""))
+
+
+# -- middleware ----------------------------------------------------------------------------------
+class _Headers:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                for k, v in ((b"content-security-policy", CSP), (b"x-content-type-options", "nosniff"),
+                             (b"referrer-policy", "same-origin"), (b"x-frame-options", "DENY")):
+                    if k not in names:
+                        headers.append((k, v.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

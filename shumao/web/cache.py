@@ -1,0 +1,52 @@
+"""Computations shared between users (issue 9: the dashboard for any period in under
+300 ms, warm): a result is computed once per key and store generation, however many
+people ask at the same moment, and never served after the store changed.
+
+The store's generation changes with every import and every status change
+(``Store.generation``), and it is part of every key, so an entry of an older generation is
+simply never asked for again; the least recently used entries are dropped beyond ``size``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from typing import Any
+
+
+class Shared:
+    def __init__(self, size: int = 128):
+        self.size = size
+        self._items: OrderedDict[Hashable, Future] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, generation: int, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``'s value for ``key`` at this generation: the first caller computes,
+        the others wait for it; a failure is not kept (the next caller tries again)."""
+        k = (generation, key)
+        with self._lock:
+            future = self._items.get(k)
+            mine = future is None
+            if mine:
+                future = self._items[k] = Future()
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+            else:
+                self._items.move_to_end(k)
+        if not mine:
+            return future.result()
+        try:
+            value = compute()
+        except BaseException as e:
+            with self._lock:
+                self._items.pop(k, None)
+            future.set_exception(e)
+            raise
+        future.set_result(value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

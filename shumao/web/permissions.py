@@ -1,0 +1,83 @@
+"""Who may use which route: THE table of web.md's "Who may do what".
+
+Every route of the app is named, and every name has one ``Rule`` here; ``app.create_app``
+refuses to start if a route has none, and tests/web/test_permissions.py walks every route ×
+every role (anonymous and a disabled user included) from this table.  Rules say which
+roles reach a route at all; what an allowed user may see inside it (an enterprise's own
+records, a reviewer's region) is checked by the route, and refused with 404.
+
+A refusal is
+- anonymous on a page: 303 to 登录; anonymous on the API: 401;
+- a signed-in user without the role: 404 where the answer would reveal that a record,
+  an enterprise or an unpublished issue exists (``hide``), else 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shumao.accounts import ROLE_ZH as _ROLE_ZH
+from shumao.store.base import ROLES
+
+ANONYMOUS = "anonymous"
+ROLE_ZH = {**_ROLE_ZH, ANONYMOUS: "未登录访客"}
+
+EVERYONE = frozenset({ANONYMOUS, *ROLES})
+SIGNED_IN = frozenset(ROLES)
+STAFF = frozenset({"staff", "admin"})
+ADMIN = frozenset({"admin"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    hide: bool = False      # refuse with 404, not 403 (web.md: existence would leak)
+
+
+RULES: dict[str, Rule] = {
+    # -- everyone: sign-in and the public archive -------------------------------------------
+    "home": Rule(EVERYONE),
+    "login_form": Rule(EVERYONE),
+    "login": Rule(EVERYONE),
+    "logout": Rule(EVERYONE),
+    "archive": Rule(EVERYONE),
+    "archive_issue": Rule(EVERYONE, hide=True),
+    "archive_file": Rule(EVERYONE, hide=True),
+    "api_bulletins": Rule(EVERYONE),
+    # -- staff: data, figures, the 数据月报 and the bulletin editor ---------------------------
+    "dashboard": Rule(STAFF),
+    "explain_page": Rule(STAFF),
+    "import_page": Rule(STAFF),
+    "import_upload": Rule(STAFF),
+    "import_issues": Rule(STAFF, hide=True),
+    "report_page": Rule(STAFF),
+    "report_download": Rule(STAFF),
+    "bulletin_list": Rule(STAFF),
+    "bulletin_new": Rule(STAFF),
+    "bulletin_create": Rule(STAFF),
+    "bulletin_edit": Rule(STAFF, hide=True),
+    "bulletin_save": Rule(STAFF, hide=True),
+    "bulletin_preview": Rule(STAFF),
+    "bulletin_publish": Rule(STAFF, hide=True),
+    "bulletin_revise": Rule(STAFF, hide=True),
+    "bulletin_file": Rule(STAFF, hide=True),
+    "members": Rule(STAFF),
+    "api_status": Rule(STAFF),
+    "api_imports": Rule(STAFF),
+    "api_report": Rule(STAFF),
+    "api_explain": Rule(STAFF),
+    "api_bulletin_create": Rule(STAFF),
+    "api_bulletin_publish": Rule(STAFF, hide=True),
+    # -- an enterprise's records: staff, the enterprise itself, its region's reviewer ------
+    "api_enterprise_records": Rule(SIGNED_IN, hide=True),
+    # -- admin: users and the audit log ------------------------------------------------------
+    "admin_users": Rule(ADMIN),
+    "admin_user_add": Rule(ADMIN),
+    "admin_user_disable": Rule(ADMIN, hide=True),
+    "admin_audit": Rule(ADMIN),
+    "api_audit": Rule(ADMIN),
+}
+
+
+def allows(name: str, role: str) -> bool:
+    return role in RULES[name].roles

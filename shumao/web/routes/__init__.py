@@ -1,0 +1,7 @@
+"""The portal's routes, a module per part of the product; each module's ``router`` holds
+its pages and its JSON API (``/api/v1``).  Who may use a route is not written here but in
+permissions.py, which ``guard`` (a dependency of every router) applies."""
+
+from shumao.web.routes import admin, signin
+
+ROUTERS = [signin.router, admin.router]

@@ -1,0 +1,85 @@
+"""登录 and 退出 (web.md "Sign-in and safety"), and the front door."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from shumao import accounts
+from shumao.web.access import COOKIE, Refused, Viewer, address, guard
+from shumao.web.pages import render
+from shumao.web.permissions import STAFF
+
+router = APIRouter(dependencies=[Depends(guard)])
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site (never ``//host`` or a scheme): no open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return None
+
+
+def _start(viewer: Viewer) -> str:
+    return "/dashboard" if viewer.role in STAFF else "/archive"
+
+
+def _set_cookie(request: Request, response: Response, sid: str) -> None:
+    portal = request.app.state.portal
+    response.set_cookie(COOKIE, sid, httponly=True, samesite="lax", path="/",
+                        secure=request.url.scheme == "https", max_age=int(portal.sessions.idle))
+
+
+@router.get("/", name="home")
+def home(request: Request) -> Response:
+    return RedirectResponse(_start(request.state.viewer), status_code=303)
+
+
+@router.get("/login", name="login_form")
+def login_form(request: Request, next: str | None = None) -> Response:
+    viewer: Viewer = request.state.viewer
+    if viewer.user is not None:
+        return RedirectResponse(_safe_next(next) or _start(viewer), status_code=303)
+    portal = request.app.state.portal
+    if viewer.session is None:      # a visitor's session only carries the form's CSRF token
+        viewer.session = portal.sessions.new(None)
+    response = render(request, "login.html", {"next": _safe_next(next) or ""})
+    _set_cookie(request, response, viewer.session.id)
+    return response
+
+
+@router.post("/login", name="login")
+async def login(request: Request, username: Annotated[str, Form()] = "",
+                password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
+    portal = request.app.state.portal
+    viewer: Viewer = request.state.viewer
+    name, where = username.strip(), address(request)
+    if portal.throttle.refused(name, where):
+        raise Refused(429, "too-many-attempts", "登录失败次数过多，请一分钟后再试")
+    user = await run_in_threadpool(portal.store.user, name) if name else None
+    ok = await run_in_threadpool(accounts.check_password, user.password_hash if user else None, password)
+    if not ok or user is None or user.disabled:
+        await asyncio.sleep(portal.throttle.failed(name, where))
+        await run_in_threadpool(portal.store.audit, name or "（空）", "login-failed", {}, where)
+        return render(request, "login.html", {"next": _safe_next(next) or "", "username": name,
+                                              "error": "用户名或密码不正确，或账号已停用"}, status=401)
+    portal.throttle.succeeded(name)
+    portal.sessions.drop(viewer.session.id if viewer.session else None)
+    session = portal.sessions.new(user.name)        # a new session id at sign-in
+    await run_in_threadpool(portal.store.audit, user.name, "login", {}, where)
+    response = RedirectResponse(_safe_next(next) or _start(Viewer(user)), status_code=303)
+    _set_cookie(request, response, session.id)
+    return response
+
+
+@router.post("/logout", name="logout")
+def logout(request: Request) -> Response:
+    viewer: Viewer = request.state.viewer
+    request.app.state.portal.sessions.drop(viewer.session.id if viewer.session else None)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
