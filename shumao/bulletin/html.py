@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from shumao.bulletin.markdown import safe_href
 from shumao.bulletin.model import Document
 from shumao.report.fonts import cjk_files
 from shumao.report.formats import cell, note_lines
@@ -70,8 +71,9 @@ def runs_html(runs, links: bool = True) -> Markup:
                 t = Markup('<span class="key">%s</span>') % t
         if r.italic:
             t = Markup("<em>%s</em>") % t
-        if r.href and links:
-            t = Markup('<a href="%s">%s</a>') % (r.href, t)
+        href = safe_href(r.href)       # markdown.py: web and mail links only
+        if href and links:
+            t = Markup('<a href="%s">%s</a>') % (href, t)
         out.append(t)
     return Markup("").join(out)
 
