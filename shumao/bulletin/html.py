@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from shumao.bulletin.markdown import safe_href
-from shumao.bulletin.model import Document
+from shumao.bulletin.model import Document, Entry
 from shumao.report.fonts import cjk_files
 from shumao.report.formats import cell, note_lines
 
@@ -113,6 +113,11 @@ def scheme(tables) -> list[str]:
 
 def render_html(doc: Document, print_: bool = False) -> str:
     return _env().get_template("bulletin.html.j2").render(doc=doc, print=print_)
+
+
+def render_entry(entry: Entry) -> str:
+    """One entry as the page draws it (the entry macro), for the editor's live preview."""
+    return _env().get_template("preview.html.j2").render(e=entry)
 
 
 def write_html(doc: Document, path: Path) -> None:
