@@ -7,7 +7,8 @@ failures a caller must stop on.
     ├── StoreError              the store cannot be opened, read or written (exit 3)
     │   ├── StoreNotFound       a store opened for reading does not exist (also an InputError: exit 2)
     │   ├── StoreVersionError   the store was written by another version of shumao
-    │   └── ConflictError       the store changed between checking a batch and loading it
+    │   └── ConflictError       the store changed between checking a batch and loading it, or
+    │                           the change is one the stored state forbids (a published bulletin)
     └── ContentError            a bulletin content folder is malformed (exit 1)
 
 Every message is Chinese first: the CLI prints ``str(error)`` as the one line a clerk sees.
@@ -43,4 +44,5 @@ class StoreVersionError(StoreError):
 
 
 class ConflictError(StoreError):
-    """Another import or change reached the store after this batch was checked."""
+    """Another import or change reached the store after this batch was checked, or the
+    change is refused by what is stored (a published bulletin issue is immutable)."""

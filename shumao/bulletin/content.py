@@ -80,13 +80,28 @@ def _err(path: Path, field_: str | None, what: str) -> ContentError:
     return ContentError(f"{path}：{where}{what}")
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit dates: a date stays text until ``_date`` reads it, so an
+    impossible one (2024-13-45) is named with its field instead of crashing the parser."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def _date(value, path: Path, key: str) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date()     # 2024-10-20 09:30 as YAML wrote it
     except ValueError:
         raise _err(path, key, f"不是有效日期（应为 2024-10-20），现为“{value}”") from None
 
@@ -136,11 +151,8 @@ def load_settings(folder: Path) -> Content:
                    _date(raw["date"], path, "date"), _text(raw, "publisher", path), settings)
 
 
-def read_item(path: Path, section: str) -> Item:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise _err(path, None, "不是 UTF-8 编码的文本") from None
+def front_matter(text: str, path: Path) -> tuple[dict, str]:
+    """The front-matter block and the body after it; ``path`` names the file in errors."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise _err(path, None, "开头缺少以 --- 包围的文件信息（front matter）")
@@ -149,11 +161,20 @@ def read_item(path: Path, section: str) -> Item:
     except StopIteration:
         raise _err(path, None, "文件信息（front matter）没有以 --- 结束") from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
     except yaml.YAMLError as e:
         raise _err(path, None, f"文件信息（front matter）格式错误：{e}") from None
     if not isinstance(meta, dict):
         raise _err(path, None, "文件信息（front matter）应为“键: 值”的形式")
+    return meta, "\n".join(lines[end + 1:]).strip()
+
+
+def read_item(path: Path, section: str) -> Item:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise _err(path, None, "不是 UTF-8 编码的文本") from None
+    meta, body = front_matter(text, path)
     required = REQUIRED.get(section, DEFAULT_REQUIRED)
     if section in UNTITLED_OK and str(meta.get("title") or "").strip() == "":
         if meta.get("date") in (None, ""):
@@ -166,7 +187,6 @@ def read_item(path: Path, section: str) -> Item:
             raise _err(path, "date", "缺失或为空")
     if meta.get("date") not in (None, ""):
         meta["date"] = _date(meta["date"], path, "date")
-    body = "\n".join(lines[end + 1:]).strip()
     if not body and section != MEMBERS:
         raise _err(path, None, "正文为空")
     return Item(path, meta, body)

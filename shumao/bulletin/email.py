@@ -24,6 +24,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from shumao.bulletin import inline
+from shumao.bulletin.markdown import safe_href
 from shumao.bulletin.model import Document
 from shumao.report.formats import cell, note_lines
 
@@ -63,7 +64,7 @@ def text_table(columns: list[str], rows: list[list]) -> list[str]:
 def _runs_text(runs) -> str:
     out = []
     for r in runs:
-        href = inline.safe_href(r.href)
+        href = safe_href(r.href)
         out.append(f"{r.text}（{href}）" if href and href != r.text else r.text)
     return "".join(out)
 

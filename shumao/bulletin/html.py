@@ -11,7 +11,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from shumao.bulletin.model import Document
+from shumao.bulletin.markdown import safe_href
+from shumao.bulletin.model import Document, Entry
 from shumao.report.fonts import cjk_files
 from shumao.report.formats import cell, note_lines
 
@@ -70,8 +71,9 @@ def runs_html(runs, links: bool = True) -> Markup:
                 t = Markup('<span class="key">%s</span>') % t
         if r.italic:
             t = Markup("<em>%s</em>") % t
-        if r.href and links:
-            t = Markup('<a href="%s">%s</a>') % (r.href, t)
+        href = safe_href(r.href)       # markdown.py: web and mail links only
+        if href and links:
+            t = Markup('<a href="%s">%s</a>') % (href, t)
         out.append(t)
     return Markup("").join(out)
 
@@ -111,6 +113,11 @@ def scheme(tables) -> list[str]:
 
 def render_html(doc: Document, print_: bool = False) -> str:
     return _env().get_template("bulletin.html.j2").render(doc=doc, print=print_)
+
+
+def render_entry(entry: Entry) -> str:
+    """One entry as the page draws it (the entry macro), for the editor's live preview."""
+    return _env().get_template("preview.html.j2").render(e=entry)
 
 
 def write_html(doc: Document, path: Path) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from shumao.bulletin.html import templates
+from shumao.bulletin.markdown import safe_href
 from shumao.bulletin.model import Document
 
 SANS = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif"
@@ -104,16 +104,6 @@ STYLES = {
                   f"font-size:15px;color:{GREY};text-align:center;",
     },
 }
-SAFE_SCHEMES = ("http", "https", "mailto")
-
-
-def safe_href(href: str | None) -> str | None:
-    """Only web and mail links survive; markdown-it already refuses ``javascript:``, this is
-    the second lock."""
-    if not href:
-        return None
-    return href if urlsplit(href.strip()).scheme.lower() in SAFE_SCHEMES else None
-
 
 def png_size(png: bytes) -> tuple[int, int]:
     """Width and height from the IHDR chunk (PNG spec 11.2.2)."""

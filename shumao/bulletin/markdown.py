@@ -8,12 +8,18 @@ between a Chinese character (or full-width punctuation) and a number are removed
 Nothing else changes: spaces between Latin words or between Latin words and numbers
 ("Windows 10"), spaces between Chinese words (a headline's deliberate gap), inline code, and
 URLs (link targets, and bare ``http://…``/``www.…`` in the text) are left as typed.
+
+Safety (web.md: Markdown is rendered with raw HTML escaped): raw HTML a clerk or a browser
+typed is text, shown as typed and escaped by every renderer, never markup; and only web and
+mail links (``safe_href``) are links — ``javascript:``, ``data:`` and relative targets are
+dropped here, at the one source every renderer draws from.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
@@ -104,7 +110,17 @@ def _tidy_runs(runs: list[Run]) -> list[Run]:
 
 # --- Markdown → blocks ---------------------------------------------------------------------
 
-_md = MarkdownIt("commonmark").enable("table")
+# html=False: raw HTML stays text (module docstring); markdown-it also refuses javascript:,
+# vbscript:, file: and data: targets, and safe_href is the second lock
+_md = MarkdownIt("commonmark", {"html": False}).enable("table")
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def safe_href(href: str | None) -> str | None:
+    """The link target if it is a web or mail address, else None (no link is drawn)."""
+    if not href:
+        return None
+    return href if urlsplit(href.strip()).scheme.lower() in SAFE_SCHEMES else None
 
 
 def _runs(children) -> list[Run]:
@@ -120,7 +136,7 @@ def _runs(children) -> list[Run]:
         elif t.type == "em_close":
             italic = False
         elif t.type == "link_open":
-            href = t.attrs.get("href")
+            href = safe_href(str(t.attrs.get("href") or ""))
         elif t.type == "link_close":
             href = None
         elif t.type in ("text", "code_inline"):

@@ -118,7 +118,7 @@ def date_words(date: dt.date, issue_year: int | None = None) -> str:
     return md if issue_year == date.year else f"{date.year}年{md}"
 
 
-def _dated(e: Entry, date: dt.date, issue_year: int) -> None:
+def _dated(e: Entry, date: dt.date, issue_year: int | None) -> None:
     """A 协会动态 item without a title, as associations print it: "8月22日，协会……" — the date
     opens the first paragraph unless the clerk already began with a date or a time."""
     first = e.blocks[0] if e.blocks else None
@@ -131,13 +131,15 @@ def _dated(e: Entry, date: dt.date, issue_year: int) -> None:
         e.blocks.insert(0, Paragraph([words]))
 
 
-def _entry(section: str, item: c.Item, store: Store, issue_year: int) -> Entry:
+def entry(section: str, item: c.Item, store: Store | None, issue_year: int | None) -> Entry:
+    """One item as the bulletin draws it.  Without a store (the editor's preview) a member
+    profile shows no facts from the store and its enterprise_id is not checked."""
     e = Entry(item.title or "", date=item.get("date"))
     body = blocks(item.body)
     if section == c.MEMBERS:
         e.labels.append(label("类型", tidy_spacing(str(item.get("type")))))
         eid = item.get("enterprise_id")
-        if eid:
+        if eid and store is not None:
             found = store.enterprise(str(eid))
             if found is None:
                 raise ContentError(f"{item.path}：{item.path.name} 的“enterprise_id”"
@@ -192,7 +194,7 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Docu
                                    if t.id in ("overview", "partners", "structure")])
     sections = [Section("数据月报", data=report)]
     for s in content.sections:
-        sections.append(Section(s.name, [_entry(s.name, item, store, content.date.year)
+        sections.append(Section(s.name, [entry(s.name, item, store, content.date.year)
                                          for item in s.items]))
     return Document(content.title, content.issue, content.date, content.publisher, sections,
                     overrides)

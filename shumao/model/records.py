@@ -15,7 +15,7 @@ import pyarrow as pa
 ARROW = {
     "text": pa.string(), "int": pa.int32(), "bigint": pa.int64(), "date": pa.date32(),
     "time": pa.timestamp("us", tz="UTC"), "bool": pa.bool_(),
-    "amount": pa.decimal128(18, 6), "rate": pa.decimal128(20, 10),
+    "amount": pa.decimal128(18, 6), "rate": pa.decimal128(20, 10), "bytes": pa.binary(),
 }
 
 

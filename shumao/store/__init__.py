@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 
 from shumao import settings
-from shumao.store.base import SourceFile, Store, User, ValidatedBatch
+from shumao.store.base import BulletinFile, SourceFile, Store, User, ValidatedBatch
 
-__all__ = ["SourceFile", "Store", "User", "ValidatedBatch", "connect", "default_url", "is_postgres"]
+__all__ = ["BulletinFile", "SourceFile", "Store", "User", "ValidatedBatch", "connect", "default_url", "is_postgres"]
 
 
 def default_url() -> str:

@@ -1,5 +1,5 @@
 """The store's tables — the records of model/records.py plus batches, review history,
-users, tokens and the audit log — declared once and rendered as DDL for each backend.
+users, tokens, the audit log and the bulletin issues of the web portal — declared once and rendered as DDL for each backend.
 ``SCHEMA_VERSION`` is checked every time a store is opened; ``MIGRATIONS`` bring an older
 store forward.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -20,6 +20,7 @@ SQL_TYPES = {
     "bool": ("BOOLEAN", "BOOLEAN"),
     "amount": ("DECIMAL(18, 6)", "NUMERIC(18, 6)"),
     "rate": ("DECIMAL(20, 10)", "NUMERIC(20, 10)"),
+    "bytes": ("BLOB", "BYTEA"),
 }
 
 
@@ -58,6 +59,19 @@ OTHER = [
     table("audit_log", ("seq",),
           ("seq", "bigint"), ("logged_at", "time"), ("actor", "text"), ("action", "text"),
           ("detail", "text"), ("address", "text", "null")),
+    # web.md 简报 / 公开简报: an issue is a draft until published, then immutable; a correction
+    # is a new issue whose revision_of names the published one
+    table("bulletins", ("id",),
+          ("id", "int"), ("revision_of", "int", "null"), ("title", "text"), ("issue", "text"),
+          ("period", "text"), ("status", "text"), ("created_by", "text"), ("created_at", "time"),
+          ("updated_by", "text"), ("updated_at", "time"), ("published_by", "text", "null"),
+          ("published_at", "time", "null"), comment="status: draft | published"),
+    # an issue's content folder (role content, name: bulletin.toml, 行业资讯/01-x.md) and, once
+    # published, its outputs (role output, name: pdf | docx | html, file_name: the download name)
+    table("bulletin_files", ("bulletin_id", "role", "name"),
+          ("bulletin_id", "int"), ("role", "text"), ("name", "text"),
+          ("file_name", "text", "null"), ("content", "bytes"), ("sha256", "text"),
+          ("size", "bigint")),
 ]
 TABLES = {t.name: t for t in [*RECORDS.values(), *OTHER]}
 
@@ -66,6 +80,9 @@ MIGRATIONS: dict[int, list[str]] = {
     1: ["ALTER TABLE batches ADD COLUMN imported_by VARCHAR",
         "ALTER TABLE batch_files ADD COLUMN position INTEGER DEFAULT 0",
         "ALTER TABLE batch_files ADD COLUMN path VARCHAR DEFAULT ''"],
+    # 2 → 3 only adds bulletins and bulletin_files: ddl() creates every missing table after
+    # the migrations have run (base.Store._ensure_schema), in each backend's own types
+    2: [],
 }
 
 

@@ -151,7 +151,12 @@ def test_eml_text_part_is_the_whole_bulletin(msg):
     for words in [TITLE, ISSUE, *HEADINGS, *(f"■ {n}" for n in NEWS), "（来源：示例省商务厅网站）",
                   "类\u3000\u3000型：协会副会长单位", "图1　", "主要指标", "注：1. "]:
         assert words in text, words
-    assert "<" not in text.replace("<script>alert(1)</script>", "") and "**" not in text
+    typed = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")   # raw HTML is text
+    assert all(t in text for t in typed)
+    bare = text
+    for t in typed:
+        bare = bare.replace(t, "")
+    assert "<" not in bare and "**" not in text                   # no markup of ours
     assert "网站（https://example.org/a?b=1&c=2）" in text
 
 

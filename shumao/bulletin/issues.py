@@ -1,0 +1,100 @@
+"""Bulletin issues kept in the store — the library behind the web portal's 简报 editor and
+公开简报 archive (web.md), and for any script.
+
+An issue is a content folder held as files (folder.py) and checked exactly as ``shumao
+bulletin`` checks a folder on disk (content.load, with the same messages); it is a draft
+until published.  Publishing renders PDF, DOCX and HTML with the command's own ``publish()``
+and keeps them with the issue in one transaction: a failure leaves the draft as it was and
+keeps no output.  A published issue never changes (bulletin.md: one source, published
+outputs); a correction is a new draft, ``revise``, whose ``revision_of`` names it.
+
+    files  = from_zip(upload)                       # or {name: bytes} from the editor
+    draft  = create(store, files, actor, address)   # validated first: nothing kept on error
+    save(store, draft, files, actor, address)       # drafts only
+    publish_issue(store, draft, actor, address)     # PDF, DOCX, HTML kept; then immutable
+    fix    = revise(store, draft, actor)            # a new draft with the same content
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from shumao.bulletin import content
+from shumao.bulletin.editor import item_template, preview_html
+from shumao.bulletin.folder import MAX_BYTES, MAX_ENTRIES, from_zip, materialised, outline
+from shumao.bulletin.publish import DEFAULT, publish
+from shumao.errors import ConflictError, InputError
+from shumao.store import BulletinFile, Store
+
+__all__ = ["MAX_BYTES", "MAX_ENTRIES", "create", "from_zip", "item_template", "outline",
+           "preview_html", "publish_issue", "revise", "save", "validate"]
+
+
+def validate(files: Mapping[str, bytes]) -> content.Content:
+    """The content as ``content.load`` reads it, or its ContentError naming the file as the
+    clerk knows it.  (The returned ``Content`` names files in a folder that is gone.)"""
+    with materialised(files) as folder:
+        return content.load(folder)
+
+
+def create(store: Store, files: Mapping[str, bytes], actor: str,
+           address: str | None = None) -> int:
+    """A new draft issue from a content folder's files; its id."""
+    c = validate(files)
+    return store.create_bulletin(c.title, c.issue, str(c.data.period), files, actor, address)
+
+
+def save(store: Store, bulletin_id: int, files: Mapping[str, bytes], actor: str,
+         address: str | None = None) -> None:
+    """Replace a draft's content.  A published issue is refused (ConflictError) before the
+    content is even checked; bad content changes nothing."""
+    _draft(store, bulletin_id)
+    c = validate(files)
+    store.replace_bulletin(bulletin_id, c.title, c.issue, str(c.data.period), files, actor,
+                           address)
+
+
+def publish_issue(store: Store, bulletin_id: int, actor: str, address: str | None = None,
+                  allow_flagged: bool = False) -> dict:
+    """Render a draft (PDF, DOCX, HTML: ``shumao bulletin``'s ``publish()``, its data from
+    this store) and keep the outputs, published, in one transaction; the issue's metadata.
+    A flagged figure is a ContentError unless ``allow_flagged`` (then recorded in the outputs
+    and the audit log)."""
+    _draft(store, bulletin_id)
+    files = store.bulletin_content(bulletin_id)
+    # materialised: the data section's messages (model.build) name the files as the clerk does
+    with materialised(files) as folder, tempfile.TemporaryDirectory(prefix="shumao-out-") as out:
+        done = publish(folder, store, out, DEFAULT, allow_flagged=allow_flagged)
+        outputs = [BulletinFile(fmt, Path(path).read_bytes(), Path(path).name)
+                   for fmt, path in done.items()]
+    store.publish_bulletin(bulletin_id, outputs, files, actor, address,
+                           overrides=done.document.overrides)
+    return store.bulletin(bulletin_id) or {}
+
+
+def revise(store: Store, bulletin_id: int, actor: str, address: str | None = None) -> int:
+    """A correction of a published issue: a new draft with its content and ``revision_of``
+    set; the published issue stays as it was.  Its id."""
+    meta = _meta(store, bulletin_id)
+    if meta["status"] != "published":
+        raise ConflictError(f"第 {bulletin_id} 号简报尚未发布，可以直接修改，不需要建立更正版")
+    return store.create_bulletin(meta["title"], meta["issue"], meta["period"],
+                                 store.bulletin_content(bulletin_id), actor, address,
+                                 revision_of=bulletin_id)
+
+
+def _meta(store: Store, bulletin_id: int) -> dict:
+    meta = store.bulletin(bulletin_id)
+    if meta is None:
+        raise InputError(f"没有编号为 {bulletin_id} 的简报")
+    return meta
+
+
+def _draft(store: Store, bulletin_id: int) -> dict:
+    meta = _meta(store, bulletin_id)
+    if meta["status"] == "published":
+        raise ConflictError(f"第 {bulletin_id} 号简报已发布，不能再修改"
+                            "（已发布的简报保持原样；如需更正，请建立更正版）")
+    return meta
