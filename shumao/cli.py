@@ -506,12 +506,6 @@ def user_disable(name: Annotated[str, typer.Argument(metavar="用户名")], db: 
     out.print(f"已停用账号 {escape(name)}，其 API 令牌均已撤销")
 
 
-def _actor() -> str:
-    from shumao.store.base import _os_user
-
-    return _os_user()
-
-
 ExecutionsOption = Annotated[int, typer.Option(
     min=1000, metavar="数量", help="执行记录数（合同数为其四分之一）")]
 BenchDbOption = Annotated[Optional[str], typer.Option(

@@ -98,7 +98,8 @@ async def guard(request: Request) -> Viewer:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(
                 ("application/x-www-form-urlencoded", "multipart/form-data")):
-            sent = (await request.form()).get("csrf_token")
-        if not auth.same(viewer.csrf, sent if isinstance(sent, str) else None):
+            field = (await request.form()).get("csrf_token")
+            sent = field if isinstance(field, str) else None
+        if not auth.same(viewer.csrf, sent):
             raise Refused(403, "csrf", "表单已过期或来源不明（缺少有效的安全令牌），请刷新页面后重试")
     return viewer

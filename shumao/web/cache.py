@@ -27,10 +27,11 @@ class Shared:
         the others wait for it; a failure is not kept (the next caller tries again)."""
         k = (generation, key)
         with self._lock:
-            future = self._items.get(k)
-            mine = future is None
+            found = self._items.get(k)
+            mine = found is None
+            future: Future = Future() if found is None else found
             if mine:
-                future = self._items[k] = Future()
+                self._items[k] = future
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
             else:
