@@ -5,11 +5,20 @@ it, and the front-matter skeleton of a new item in a section (bulletin.md's fiel
 The preview goes through the bulletin's own path — ``markdown.blocks``, ``model.entry`` and
 the page's entry macro — so raw HTML comes out as escaped text and only web and mail links
 are links, as in every published format.
+
+Beside the Markdown, the editor shows ``bulletin.toml`` as form fields (``masthead`` reads
+them, ``masthead_toml`` writes the file back with every text escaped as TOML requires) and a
+member profile's enterprise as a choice (``enterprise_of`` / ``with_enterprise`` read and set
+the front matter's ``enterprise_id``, leaving the clerk's other lines as written).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 from shumao.bulletin import content, model
@@ -70,3 +79,124 @@ def _date(value) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip()) if value else None
     except ValueError:
         return None
+
+
+# -- the masthead as form fields (bulletin.toml) ------------------------------------------------
+# bulletin.md: bulletin.toml's fields, each with its Chinese label; ``data`` the [data] table
+MASTHEAD = {"title": "刊名", "issue": "期号", "date": "日期", "publisher": "出版单位"}
+DATA = {"period": "数据时期", "region": "地区", "short": "简称", "source": "数据来源",
+        "bri": "“一带一路”口径", "relative_year": "称本年为“今年”"}
+OPTIONAL = ("source", "bri")          # left out of the file when empty
+TOML_HEADER = "# 简报设置：刊名、期号、日期、出版单位，以及数据月报的时期与地区（网页编辑器生成）。\n"
+
+
+def masthead(toml_bytes: bytes | None) -> dict[str, str | bool]:
+    """bulletin.toml as form values: every field of MASTHEAD and DATA, text ("" when absent
+    or unreadable) and ``relative_year`` a bool.  The data settings may sit in a [data]
+    table or at the top, as content.load reads them."""
+    try:
+        raw = tomllib.loads((toml_bytes or b"").decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        raw = {}
+    data = raw.get("data", raw)
+    data = data if isinstance(data, dict) else {}
+    out: dict[str, str | bool] = {k: _field_text(raw.get(k)) for k in MASTHEAD}
+    out.update({k: _field_text(data.get(k)) for k in DATA if k != "relative_year"})
+    out["relative_year"] = data.get("relative_year") is True
+    return out
+
+
+def masthead_toml(fields: Mapping[str, str | bool]) -> str:
+    """bulletin.toml written from form values.  Every text is a TOML basic string with
+    everything the TOML spec requires escaped (quote, backslash, control characters), so
+    whatever a clerk types is read back as typed (content.load then checks it); a date
+    that is a real ISO date is written as a TOML date, anything else as text for the
+    loader to name."""
+    lines = [TOML_HEADER.rstrip("\n")]
+    for key in MASTHEAD:
+        value = str(fields.get(key) or "").strip()
+        lines.append(f"{key} = {_toml_date(value) if key == 'date' else toml_string(value)}")
+    lines += ["", "[data]"]
+    for key in DATA:
+        if key == "relative_year":
+            lines.append(f"relative_year = {'true' if fields.get(key) is True else 'false'}")
+            continue
+        value = str(fields.get(key) or "").strip()
+        if value or key not in OPTIONAL:
+            lines.append(f"{key} = {toml_string(value)}")
+    return "\n".join(lines) + "\n"
+
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+                 "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string (toml.io v1.0: quote, backslash and the control characters
+    U+0000–U+001F and U+007F escaped); an unpaired surrogate, which UTF-8 cannot hold,
+    becomes U+FFFD."""
+    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+    out = []
+    for ch in text:
+        if ch in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _has_surrogate(text: str) -> bool:
+    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
+
+
+def _toml_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        return toml_string(value)
+
+
+def _field_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    return str(value) if isinstance(value, (str, int, float)) else ""
+
+
+# -- a member profile's enterprise (front matter) ------------------------------------------------
+def enterprise_of(text: str) -> str:
+    """The ``enterprise_id`` in an item's front matter, "" when none (or unreadable)."""
+    try:
+        meta, _ = content.front_matter(text, Path("条目.md"))
+    except ContentError:
+        return ""
+    value = meta.get("enterprise_id")
+    return "" if value is None else str(value).strip()
+
+
+_CODE = re.compile(r"[0-9A-Za-z]+")
+
+
+def with_enterprise(text: str, enterprise_id: str) -> str:
+    """The item's text with ``enterprise_id`` set in its front matter (the line replaced,
+    or added before the closing ``---``; a front matter made if there is none); "" leaves
+    the field empty.  Every other line stays as the clerk wrote it."""
+    value = enterprise_id.strip()
+    shown = value if not value or _CODE.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+    line = f"enterprise_id: {shown}".rstrip()
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return "\n".join(["---", line, "---", *lines])
+    end = next((i for i, ln in enumerate(lines[1:], start=1) if ln.strip() == "---"), None)
+    if end is None:
+        return "\n".join(["---", line, "---", *lines])
+    for i in range(1, end):
+        if re.match(r"enterprise_id\s*:", lines[i]):
+            lines[i] = line
+            return "\n".join(lines)
+    return "\n".join([*lines[:end], line, *lines[end:]])

@@ -37,7 +37,7 @@ def is_content_name(name: str) -> bool:
     if name == TOML:
         return True
     parts = name.split("/")
-    return (len(parts) == 2 and parts[0] != "" and parts[1].endswith(".md")
+    return (len(parts) == 2 and parts[0] not in ("", TOML) and parts[1].endswith(".md")
             and not parts[0].startswith((".", "_")) and not parts[1].startswith(".")
             and all(p.strip() == p and len(p.encode()) <= 255 for p in parts))
 

@@ -17,7 +17,7 @@ router = APIRouter(dependencies=[Depends(guard)])
 AUDIT_ZH = {"import": "导入数据", "status": "更改记录状态", "user-add": "新增账号", "user-change": "修改账号",
             "token-add": "签发 API 令牌", "token-revoke": "撤销 API 令牌", "login": "登录",
             "login-failed": "登录失败", "bulletin-create": "新建简报", "bulletin-edit": "编辑简报",
-            "bulletin-publish": "发布简报"}
+            "bulletin-publish": "发布简报", "bulletin-revise": "建立简报更正版"}
 
 
 def _users_page(request: Request, error: str | None = None, form: dict | None = None,

@@ -1,0 +1,318 @@
+"""简报 (staff, web.md): the issues, an editor for an issue's ``bulletin.toml`` fields and
+each section's Markdown with a live preview, publishing, corrections; and the JSON API
+(``GET``/``POST /api/v1/bulletins``, ``POST /api/v1/bulletins/{id}/publish``).
+
+Every check and every change is shumao.bulletin.issues' — the store keeps drafts, publishes
+all or nothing and refuses to change a published issue — this module parses the form,
+calls the library and renders.  The editor works without JavaScript: one form whose
+buttons save, preview, add or remove an item (nothing is saved but by 保存, and a refused
+save shows the form as it was posted); with JavaScript each item previews as it is typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+
+from shumao.bulletin import content, editor, issues
+from shumao.bulletin.folder import MAX_BYTES, TOML
+from shumao.errors import ConflictError, ContentError, InputError
+from shumao.report.service import BRI_BASES
+from shumao.store.base import PUBLISHED
+from shumao.web import bulletin_form
+from shumao.web.access import Viewer, address, guard, not_found
+from shumao.web.pages import render
+from shumao.web.permissions import STAFF
+from shumao.web.routes.archive import FORMATS, download, links, period_words, refuse_unknown
+
+router = APIRouter(dependencies=[Depends(guard)])
+
+SAMPLE = resources.files("shumao") / "samples" / "bulletin"
+BRI_ZH = {"": "按时期自动选择", "route65": "“一带一路”沿线国家（65 国）", "partners": "共建“一带一路”国家"}
+assert set(BRI_ZH) == {"", *BRI_BASES}
+NOTICES = {"created": "已新建简报草稿，可以在下面编辑。", "saved": "已保存。",
+           "revised": "已建立更正版草稿：修改后发布，原已发布的一期保持不变。",
+           "published": "已发布：PDF、Word 和网页版已生成，公开简报中可以看到。"}
+# the library's field names in its messages, with what the form calls them
+FIELD_ZH = {"bulletin.toml": {**editor.MASTHEAD, **editor.DATA},
+            "item": {"title": "标题", "date": "日期", "source": "来源", "type": "类型",
+                     "enterprise_id": "关联企业"}}
+MAX_PREVIEW = 200_000        # characters: an item is a few thousand
+MAX_ZIP = 5 * MAX_BYTES      # an upload's zip may hold pictures that are left out
+
+
+async def _posted(request: Request) -> dict[str, str]:
+    """The posted form's text fields (a repeated field: its last value)."""
+    form = await request.form()
+    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
+
+
+Posted = Annotated[dict[str, str], Depends(_posted)]
+
+
+def _store(request: Request):
+    return request.app.state.portal.store
+
+
+def _actor(request: Request) -> str:
+    viewer: Viewer = request.state.viewer
+    return viewer.name or ""
+
+
+def web_message(message: str, api: bool = False) -> str:
+    """A library message as the portal says it: the CLI's option becomes the page's
+    checkbox (or the API's parameter), a field name gets its Chinese label."""
+    message = message.replace(
+        "请加 --allow-flagged",
+        "请在调用时加参数 allow_flagged=true" if api else "请勾选“仍然发布（记录在文件中）”后再点“发布”")
+    table = FIELD_ZH["bulletin.toml" if message.startswith(TOML) else "item"]
+    return re.sub(r"“(\w+)”", lambda m: f"“{table[m.group(1)]}（{m.group(1)}）”"
+                  if m.group(1) in table else m.group(0), message, count=1)
+
+
+def _flagged(message: str) -> bool:
+    return "--allow-flagged" in message
+
+
+# -- the list ------------------------------------------------------------------------------------
+@router.get("/bulletins", name="bulletin_list")
+def bulletin_list(request: Request, done: str = "", id: int | None = None) -> Response:
+    rows = [{**b, "period_words": period_words(b["period"])} for b in _store(request).bulletins()]
+    notice = NOTICES.get(done) if done == "published" and id is not None else None
+    return render(request, "bulletins.html", {"issues": rows, "notice": notice, "done_id": id,
+                                              "formats": FORMATS})
+
+
+# -- a new issue ---------------------------------------------------------------------------------
+def sample_files() -> dict[str, bytes]:
+    root = Path(str(SAMPLE))
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and (p.suffix == ".md" or p.name == TOML)}
+
+
+def _new_defaults(request: Request) -> dict[str, str | bool]:
+    """A new issue's masthead: the latest issue's (or the sample's), dated today, its
+    issue number and period left for the clerk."""
+    latest = _store(request).bulletins()
+    toml = (_store(request).bulletin_content(latest[0]["id"]) if latest else sample_files()).get(TOML)
+    fields = editor.masthead(toml)
+    return {**fields, "issue": "", "period": "", "date": dt.date.today().isoformat()}
+
+
+def _new_page(request: Request, fields: dict | None = None, error: str | None = None,
+              status: int = 200) -> Response:
+    return render(request, "bulletin_new.html", {
+        "fields": fields or _new_defaults(request), "error": error, "bri": BRI_ZH,
+        "labels": {**editor.MASTHEAD, **editor.DATA}}, status=status)
+
+
+@router.get("/bulletins/new", name="bulletin_new")
+def bulletin_new(request: Request) -> Response:
+    return _new_page(request)
+
+
+@router.post("/bulletins", name="bulletin_create")
+def bulletin_create(request: Request, data: Posted,
+                    file: Annotated[UploadFile | None, File()] = None) -> Response:
+    source = data.get("start", "fields")
+    form = bulletin_form.from_post(data)
+    try:
+        if source == "sample":
+            files = sample_files()
+        elif source == "zip":
+            files = issues.from_zip(_upload(file))
+        else:
+            files = {TOML: editor.masthead_toml(form.fields).encode()}
+        new = issues.create(_store(request), files, _actor(request), address(request))
+    except (ContentError, InputError) as e:
+        status = 422 if isinstance(e, ContentError) else 400
+        fields = form.fields if source == "fields" else None
+        return _new_page(request, fields, web_message(str(e)), status)
+    return RedirectResponse(f"/bulletins/{new}?done=created", status_code=303)
+
+
+def _upload(file: UploadFile | None) -> bytes:
+    if file is None or not file.filename:
+        raise InputError("请选择要上传的 zip 压缩包（简报内容文件夹压缩后的文件）")
+    data = file.file.read(MAX_ZIP + 1)
+    if len(data) > MAX_ZIP:
+        raise InputError(f"压缩包超过 {MAX_ZIP // 1024 // 1024} MB，请只压缩 bulletin.toml 和各栏目的 .md 文件")
+    return data
+
+
+# -- the editor ----------------------------------------------------------------------------------
+def _preview(markdown: str, section: str) -> Markup:
+    """One item drawn as the bulletin draws it.  The fragment comes from the bulletin's own
+    renderer, which escapes every text and keeps only web and mail links (editor.py), so
+    it is marked safe here, and only here."""
+    try:
+        return Markup(issues.preview_html(markdown, section))
+    except ContentError as e:
+        return Markup('<p class="error">{}</p>').format(web_message(str(e)))
+
+
+def _enterprises(request: Request) -> list[dict]:
+    portal = request.app.state.portal
+    return portal.shared.get(portal.store.generation(), "enterprises", portal.store.enterprises)
+
+
+def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: str | None = None,
+            notice: str | None = None, status: int = 200, flagged: bool = False,
+            focus: int | None = None) -> Response:
+    known = {e["enterprise_id"] for e in _enterprises(request)}
+    groups = [(section, [{"i": i, "item": it, "preview": _preview(it.text, section),
+                          "unknown": bool(it.enterprise) and it.enterprise.upper() not in known,
+                          "error": bool(error) and f"{it.path}：" in (error or "")}
+                         for i, it in items]) for section, items in form.groups()]
+    revision = _store(request).bulletin(meta["revision_of"]) if meta["revision_of"] else None
+    return render(request, "bulletin_edit.html", {
+        "meta": meta, "form": form, "groups": groups, "error": error, "notice": notice,
+        "flagged": flagged, "readonly": meta["status"] == PUBLISHED, "focus": focus,
+        "toml_error": bool(error) and f"{TOML}：" in (error or ""), "revision": revision,
+        "enterprises": _enterprises(request), "members": content.MEMBERS, "bri": BRI_ZH,
+        "labels": {**editor.MASTHEAD, **editor.DATA}, "formats": FORMATS,
+        "links": links(meta), "period_words": period_words(meta["period"])}, status=status)
+
+
+@router.get("/bulletins/{id:int}", name="bulletin_edit")
+def bulletin_edit(request: Request, id: int, done: str = "") -> Response:
+    meta = refuse_unknown(request, id)
+    form = bulletin_form.from_files(_store(request).bulletin_content(id))
+    return _editor(request, meta, form, notice=NOTICES.get(done))
+
+
+@router.post("/bulletins/{id:int}", name="bulletin_save")
+def bulletin_save(request: Request, id: int, data: Posted) -> Response:
+    store = _store(request)
+    meta = refuse_unknown(request, id)
+    stored = store.bulletin_content(id)
+    if meta["status"] == PUBLISHED:
+        message = (f"第 {id} 号简报已发布，不能再修改：已发布的简报保持原样，刚才提交的修改没有保存。"
+                   "如需更正，请点“发布更正版”，在更正版中修改后发布。")
+        return _editor(request, meta, bulletin_form.from_files(stored), error=message, status=409)
+    form = bulletin_form.from_post(data)
+    action = data.get("action", "save")
+    try:
+        if action.startswith("add:") or action == "add-section":
+            section = action[4:] if action.startswith("add:") else data.get("new_section", "")
+            i = form.add(section)
+            return _editor(request, meta, form, focus=i,
+                           notice=f"已在【{form.items[i].section}】中添加一条，填写后请点“保存”。")
+        if action.startswith("remove:") and action[7:].isdigit():
+            gone = form.items[int(action[7:])].path if int(action[7:]) < len(form.items) else None
+            form.remove(int(action[7:]))
+            return _editor(request, meta, form, notice=f"已移除“{gone}”，点“保存”后生效。" if gone else None)
+        if action == "preview":
+            return _editor(request, meta, form, notice="预览已按当前内容更新（尚未保存）。")
+        issues.save(store, id, form.files(stored), _actor(request), address(request))
+    except ContentError as e:
+        return _editor(request, meta, form, error=web_message(str(e)), status=422)
+    except InputError as e:
+        return _editor(request, meta, form, error=web_message(str(e)), status=400)
+    except ConflictError as e:
+        return _editor(request, refuse_unknown(request, id), bulletin_form.from_files(stored),
+                       error=str(e), status=409)
+    return RedirectResponse(f"/bulletins/{id}?done=saved", status_code=303)
+
+
+@router.post("/bulletins/preview", name="bulletin_preview")
+def bulletin_preview(request: Request, data: Posted) -> Response:
+    markdown = data.get("markdown", "")
+    if len(markdown) > MAX_PREVIEW:
+        raise InputError(f"一条内容超过 {MAX_PREVIEW} 个字符，无法预览")
+    return HTMLResponse(_preview(markdown, data.get("section", "")))
+
+
+# -- publishing and corrections ------------------------------------------------------------------
+@router.post("/bulletins/{id:int}/publish", name="bulletin_publish")
+def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
+    store = _store(request)
+    meta = refuse_unknown(request, id)
+    try:
+        issues.publish_issue(store, id, _actor(request), address(request),
+                             allow_flagged=data.get("allow_flagged") == "true")
+    except ContentError as e:
+        form = bulletin_form.from_files(store.bulletin_content(id))
+        return _editor(request, meta, form, error="未发布：" + web_message(str(e)), status=422,
+                       flagged=_flagged(str(e)))
+    except ConflictError as e:
+        form = bulletin_form.from_files(store.bulletin_content(id))
+        return _editor(request, refuse_unknown(request, id), form, error=str(e), status=409)
+    return RedirectResponse(f"/bulletins?done=published&id={id}", status_code=303)
+
+
+@router.post("/bulletins/{id:int}/revise", name="bulletin_revise")
+def bulletin_revise(request: Request, id: int) -> Response:
+    refuse_unknown(request, id)
+    new = issues.revise(_store(request), id, _actor(request), address(request))
+    return RedirectResponse(f"/bulletins/{new}?done=revised", status_code=303)
+
+
+@router.get("/bulletins/{id:int}/files/{fmt}", name="bulletin_file")
+def bulletin_file(request: Request, id: int, fmt: str) -> Response:
+    """A published issue's PDF, DOCX or HTML; ``zip``: any issue's content folder."""
+    store = _store(request)
+    meta = refuse_unknown(request, id)
+    if fmt == "zip":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in store.bulletin_content(id).items():
+                z.writestr(name, data)
+        stem = re.sub(r'[\\/:*?"<>|\s]+', "", f"{meta['title']}{meta['issue']}") or "简报"
+        return download(buf.getvalue(), f"{stem}（第{id}号内容）.zip", "application/zip")
+    out = store.bulletin_output(id, fmt) if fmt in FORMATS else None
+    if out is None:
+        raise not_found("文件（草稿发布后才有 PDF、Word 和网页版）")
+    return download(out.content, out.file_name or f"简报{id}.{fmt}", FORMATS[fmt][0])
+
+
+# -- the JSON API --------------------------------------------------------------------------------
+def _api_item(meta: dict) -> dict:
+    return {"id": meta["id"], "title": meta["title"], "issue": meta["issue"],
+            "period": meta["period"], "status": meta["status"], "vintage": None,
+            "revision_of": meta["revision_of"], "published_at": meta["published_at"],
+            "links": links(meta)}
+
+
+@router.get("/api/v1/bulletins", name="api_bulletins")
+def api_bulletins(request: Request) -> list[dict]:
+    """Published issues for everyone; staff see drafts too."""
+    staff = request.state.viewer.role in STAFF
+    return [_api_item(b) for b in _store(request).bulletins(published_only=not staff)]
+
+
+@router.post("/api/v1/bulletins", name="api_bulletin_create")
+def api_bulletin_create(request: Request, file: Annotated[UploadFile, File()],
+                        id: int | None = None) -> dict:
+    """A new draft from a zip of a content folder; with ``?id=N``, draft N's content replaced."""
+    files = issues.from_zip(_upload(file))
+    store = _store(request)
+    if id is not None:
+        refuse_unknown(request, id)
+    try:
+        if id is None:
+            return {"id": issues.create(store, files, _actor(request), address(request))}
+        issues.save(store, id, files, _actor(request), address(request))
+    except ContentError as e:
+        raise ContentError(web_message(str(e), api=True)) from None
+    return {"id": id}
+
+
+@router.post("/api/v1/bulletins/{id:int}/publish", name="api_bulletin_publish")
+def api_bulletin_publish(request: Request, id: int, allow_flagged: bool = False) -> dict:
+    refuse_unknown(request, id)
+    try:
+        meta = issues.publish_issue(_store(request), id, _actor(request), address(request),
+                                    allow_flagged=allow_flagged)
+    except ContentError as e:
+        raise ContentError(web_message(str(e), api=True)) from None
+    return {**meta, "vintage": None, "links": links(meta)}

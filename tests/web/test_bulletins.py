@@ -1,0 +1,408 @@
+"""简报 on the web (web.md): an issue from the sample through the editor to the archive,
+saves that are refused keeping what was typed, items added and removed without
+JavaScript, the live preview, hostile Markdown inert everywhere, the masthead written as
+safe TOML, corrections, who may do what, CSRF, and the JSON API with a bearer token.
+Publishing renders a PDF (seconds): two publishes in this module."""
+
+from __future__ import annotations
+
+import io
+import re
+import tomllib
+import zipfile
+from urllib.parse import quote
+
+from shumao import accounts
+from shumao.bulletin import editor, issues
+from shumao.bulletin.folder import TOML
+from shumao.web.routes.bulletins import sample_files
+from tests.web.conftest import csrf_of
+from tests.web.forms import assert_inert, form_fields
+
+HOSTILE = """---
+title: 测试<script>alert(1)</script>标题
+date: 2024-10-20
+---
+<script>alert(1)</script>
+
+正文[点我](javascript:alert(1))与<img src=x onerror=alert(1)>，<a href="javascript:alert(2)" onclick="x()">链接</a>。
+
+[网站](https://example.org/a)
+"""
+TYPED = ["&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;",
+         "[点我](javascript:alert(1))"]
+
+
+def _new_from_sample(c) -> tuple[int, str]:
+    token = csrf_of(c.get("/bulletins/new").text)
+    r = c.post("/bulletins", data={"csrf_token": token, "start": "sample"})
+    assert r.status_code == 303, r.text
+    m = re.fullmatch(r"/bulletins/(\d+)\?done=created", r.headers["location"])
+    assert m, r.headers["location"]
+    return int(m.group(1)), token
+
+
+def _item(fields: dict, name: str) -> int:
+    """The form index of the item with that file name."""
+    found = [int(k.split("-")[1]) for k, v in fields.items() if k.endswith("-name") and v == name]
+    assert len(found) == 1, (name, found)
+    return found[0]
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _sample(store) -> dict[str, bytes]:
+    """The sample's content, its profiles linked to this store's enterprises."""
+    files = issues.from_zip(_zip(sample_files()))
+    ents = [store.facts["first"], store.facts["second"]]
+    for name in sorted(n for n in files if n.startswith("会员风采/")):
+        files[name] = editor.with_enterprise(files[name].decode(), ents.pop(0)).encode()
+    return files
+
+
+# ---- the life of an issue -------------------------------------------------------------------
+
+def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, portal_store):
+    store, c = portal_store, client("staff")
+    bid, token = _new_from_sample(c)
+    page = c.get(f"/bulletins/{bid}?done=created")
+    assert page.status_code == 200 and "已新建简报草稿" in page.text
+    # the sample's profiles name enterprises this store does not have: said before publishing
+    assert page.text.count("数据库中没有这家企业") >= 2
+
+    fields = form_fields(page.text, "editor")
+    assert fields["title"] == "示例市数字贸易协会简报" and fields["period"] == "2024-01..2024-09"
+    assert fields["csrf_token"] == token
+    # edit a field, a news item, the profiles' enterprises; add an item
+    fields["period"] = "2024-01"
+    news = _item(fields, "01-跨境数据流动便利化.md")
+    fields[f"item-{news}-text"] = fields[f"item-{news}-text"].replace("白名单", "绿色通道")
+    profiles = [_item(fields, "01-云桥信息技术.md"), _item(fields, "02-海岸信息技术.md")]
+    for i, eid in zip(profiles, (store.facts["first"], store.facts["second"])):
+        fields[f"item-{i}-ent"] = eid
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "add:协会动态"})
+    assert r.status_code == 200 and "已在【协会动态】中添加一条" in r.text
+    assert store.bulletin_content(bid) == issues.from_zip(_zip(sample_files()))   # nothing saved yet
+    fields = form_fields(r.text, "editor")
+    assert fields["period"] == "2024-01"                              # what was typed is kept
+    new = _item(fields, "03-新条目.md")
+    assert fields[f"item-{new}-text"] == editor.item_template("协会动态")
+    fields[f"item-{new}-text"] = HOSTILE
+
+    # preview without JavaScript: the page drawn again with every item's preview
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "preview"})
+    assert r.status_code == 200 and "预览已按当前内容更新" in r.text
+    assert_inert(r.text)
+    assert all(t in r.text for t in TYPED)
+
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
+    assert r.status_code == 303 and r.headers["location"] == f"/bulletins/{bid}?done=saved"
+    saved = store.bulletin_content(bid)
+    assert "绿色通道" in saved["行业资讯/01-跨境数据流动便利化.md"].decode()
+    assert saved["协会动态/03-新条目.md"].decode() == HOSTILE
+    assert [editor.enterprise_of(saved[f"会员风采/{n}"].decode())
+            for n in ("01-云桥信息技术.md", "02-海岸信息技术.md")] == [store.facts["first"], store.facts["second"]]
+    toml = tomllib.loads(saved[TOML].decode())
+    assert toml["data"]["period"] == "2024-01" and toml["title"] == "示例市数字贸易协会简报"
+    assert str(toml["date"]) == "2024-10-25" and toml["data"]["relative_year"] is False
+    page = c.get(f"/bulletins/{bid}?done=saved")
+    assert "已保存" in page.text and "数据库中没有这家企业" not in page.text
+    assert_inert(page.text)
+    assert all(t in page.text for t in TYPED)
+
+    # publishing: 2024-01's flagged figures stop it, and the page offers to publish anyway
+    r = c.post(f"/bulletins/{bid}/publish", data={"csrf_token": token})
+    assert r.status_code == 422
+    assert "未通过发布前核对" in r.text and "--allow-flagged" not in r.text
+    assert "仍然发布（记录在文件中）" in r.text and 'name="allow_flagged"' in r.text
+    assert store.bulletin(bid)["status"] == "draft"
+    r = c.post(f"/bulletins/{bid}/publish", data={"csrf_token": token, "allow_flagged": "true"})
+    assert r.status_code == 303 and r.headers["location"] == f"/bulletins?done=published&id={bid}"
+    meta = store.bulletin(bid)
+    assert meta["status"] == "published" and meta["published_by"] == "staff"
+    entry = next(e for e in store.audit_log() if e["action"] == "bulletin-publish")
+    assert entry["actor"] == "staff" and entry["detail"]["overrides"]
+    listing = c.get(r.headers["location"]).text
+    assert f"第 {bid} 号已发布" in listing and "已发布" in listing
+
+    # signed out: the archive lists it, and serves the page, the PDF and the Word file
+    anon = client()
+    archive = anon.get("/archive")
+    assert archive.status_code == 200
+    assert "示例市数字贸易协会简报" in archive.text and "2024年第10期（总第58期）" in archive.text
+    assert "2024年1月" in archive.text and "2024年10月25日" in archive.text
+    for link in (f'href="/archive/{bid}"', f'href="/archive/{bid}/pdf"', f'href="/archive/{bid}/docx"'):
+        assert link in archive.text
+    view = anon.get(f"/archive/{bid}")
+    assert view.status_code == 200 and view.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in view.headers["content-security-policy"]
+    assert "绿色通道" in view.text and 'href="/archive"' in view.text
+    assert_inert(view.text, own_scripts=False)
+    assert all(t in view.text for t in TYPED)
+    stem = "示例市数字贸易协会简报2024年第10期（总第58期）"
+    for fmt, media, magic in (("pdf", "application/pdf", b"%PDF"),
+                              ("docx", "application/vnd.openxmlformats-officedocument"
+                                       ".wordprocessingml.document", b"PK"),
+                              ("html", "text/html", b"<!DOCTYPE html>")):
+        r = anon.get(f"/archive/{bid}/{fmt}")
+        assert r.status_code == 200 and r.headers["content-type"].startswith(media), fmt
+        assert r.content.startswith(magic) and r.content == store.bulletin_output(bid, fmt).content
+        disposition = r.headers["content-disposition"]
+        assert disposition.startswith("attachment;")
+        assert f"filename*=UTF-8''{quote(f'{stem}.{fmt}', safe='')}" in disposition
+
+    # published: immutable, whatever is posted
+    before = (store.bulletin(bid), store.bulletin_content(bid), store.bulletin_output(bid, "pdf"))
+    readonly = c.get(f"/bulletins/{bid}")
+    assert 'id="editor"' not in readonly.text and "发布更正版" in readonly.text
+    assert_inert(readonly.text)
+    r = c.post(f"/bulletins/{bid}", data={**fields, "title": "改过的刊名", "action": "save"})
+    assert r.status_code == 409 and "已发布，不能再修改" in r.text
+    r = c.post(f"/bulletins/{bid}/publish", data={"csrf_token": token})
+    assert r.status_code == 409 and "已发布" in r.text
+    assert (store.bulletin(bid), store.bulletin_content(bid), store.bulletin_output(bid, "pdf")) == before
+
+    # a correction is a new draft with the same content
+    r = c.post(f"/bulletins/{bid}/revise", data={"csrf_token": token})
+    assert r.status_code == 303
+    fix = int(re.fullmatch(r"/bulletins/(\d+)\?done=revised", r.headers["location"]).group(1))
+    assert store.bulletin(fix)["revision_of"] == bid and store.bulletin(fix)["status"] == "draft"
+    assert store.bulletin_content(fix) == store.bulletin_content(bid)
+    page = c.get(r.headers["location"])
+    assert 'id="editor"' in page.text and f"第 {bid} 号" in page.text
+    assert c.post(f"/bulletins/{fix}/revise", data={"csrf_token": token}).status_code == 409
+    # the draft correction is not public
+    assert anon.get(f"/archive/{fix}").status_code == 404
+
+
+# ---- the editor without publishing ------------------------------------------------------------
+
+def test_a_refused_save_names_the_file_and_field_and_keeps_what_was_typed(client, portal_store):
+    c = client("staff")
+    bid, _ = _new_from_sample(c)
+    stored = portal_store.bulletin_content(bid)
+    fields = form_fields(c.get(f"/bulletins/{bid}").text, "editor")
+    i = _item(fields, "02-服务贸易统计新标准.md")
+    fields[f"item-{i}-text"] = fields[f"item-{i}-text"].replace("date: 2024-10-08", "date: 2024-13-45")
+    fields["issue"] = "2024年第11期（改）"
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
+    assert r.status_code == 422
+    assert "行业资讯/02-服务贸易统计新标准.md" in r.text and "“日期（date）”不是有效日期" in r.text
+    assert 'class="item has-error"' in r.text
+    again = form_fields(r.text, "editor")
+    assert again[f"item-{i}-text"] == fields[f"item-{i}-text"] and again["issue"] == "2024年第11期（改）"
+    assert portal_store.bulletin_content(bid) == stored
+
+    fields = form_fields(c.get(f"/bulletins/{bid}").text, "editor")
+    fields["title"] = "  "
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
+    assert r.status_code == 422 and "bulletin.toml" in r.text and "“刊名（title）”缺失或为空" in r.text
+    fields["title"], fields[f"item-{i}-name"] = "刊名", "01-跨境数据流动便利化.md"    # two of one name
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
+    assert r.status_code == 400 and "重复" in r.text
+    assert portal_store.bulletin_content(bid) == stored
+
+
+def test_items_are_added_and_removed_without_javascript(client, portal_store):
+    c = client("staff")
+    bid, _ = _new_from_sample(c)
+    fields = form_fields(c.get(f"/bulletins/{bid}").text, "editor")
+    gone = _item(fields, "02-走访会员企业.md")
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": f"remove:{gone}"})
+    assert r.status_code == 200 and "已移除“协会动态/02-走访会员企业.md”" in r.text
+    fields = form_fields(r.text, "editor")
+    assert "02-走访会员企业.md" not in fields.values()
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "add-section", "new_section": "政策解读"})
+    assert r.status_code == 200 and "【政策解读】" in r.text
+    fields = form_fields(r.text, "editor")
+    new = _item(fields, "01-新条目.md")
+    fields[f"item-{new}-text"] = "---\ntitle: 新政策\n---\n正文。\n"
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "add:会员风采"})
+    fields = form_fields(r.text, "editor")
+    profile = _item(fields, "03-新条目.md")
+    fields[f"item-{profile}-text"] = fields[f"item-{profile}-text"].replace("type:", "type: 协会会员单位").replace(
+        "title:", "title: 新会员")
+    fields[f"item-{profile}-ent"] = portal_store.facts["second"]
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
+    assert r.status_code == 303, r.text
+    saved = portal_store.bulletin_content(bid)
+    assert "协会动态/02-走访会员企业.md" not in saved and saved["政策解读/01-新条目.md"] == "---\ntitle: 新政策\n---\n正文。\n".encode()
+    assert editor.enterprise_of(saved["会员风采/03-新条目.md"].decode()) == portal_store.facts["second"]
+    # the clerk's own text wins when the choice was left alone
+    fields = form_fields(c.get(f"/bulletins/{bid}").text, "editor")
+    profile = _item(fields, "03-新条目.md")
+    fields[f"item-{profile}-text"] = editor.with_enterprise(fields[f"item-{profile}-text"], "")
+    assert c.post(f"/bulletins/{bid}", data={**fields, "action": "save"}).status_code == 303
+    assert editor.enterprise_of(portal_store.bulletin_content(bid)["会员风采/03-新条目.md"].decode()) == ""
+    # a section name that is not a folder name is refused
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "add-section", "new_section": "../x"})
+    assert r.status_code == 400 and "栏目名" in r.text
+
+
+def test_the_live_preview_draws_an_item_as_the_bulletin_does_and_inert(client):
+    c = client("staff")
+    token = csrf_of(c.get("/bulletins/new").text)
+    r = c.post("/bulletins/preview", data={"markdown": HOSTILE, "section": "协会动态"},
+               headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.text.lstrip().startswith('<div class="bulletin-preview">')
+    assert_inert(r.text, own_scripts=False)
+    assert all(t in r.text for t in TYPED) and "测试&lt;script&gt;alert(1)&lt;/script&gt;标题" in r.text
+    assert 'href="https://example.org/a"' in r.text
+    profile = "---\ntitle: 某公司\ntype: 协会会员单位\n---\n公司简介。"
+    r = c.post("/bulletins/preview", data={"markdown": profile, "section": "会员风采",
+                                           "csrf_token": token})
+    assert "类　　型：" in r.text and "简　　介：" in r.text
+    half = c.post("/bulletins/preview", data={"markdown": "---\ntitle: [未写完", "csrf_token": token})
+    assert half.status_code == 200                     # a half-typed item is shown, not refused
+    assert c.post("/bulletins/preview", data={"markdown": "x"}).status_code == 403   # no CSRF
+
+
+def test_the_masthead_is_written_as_toml_that_reads_back_as_typed(client, portal_store):
+    c = client("staff")
+    bid, _ = _new_from_sample(c)
+    fields = form_fields(c.get(f"/bulletins/{bid}").text, "editor")
+    title = '简报"引号"\\反斜杠\\n\n第二行 = [x] # 非注释\t\x7f'
+    fields.update({"title": title, "source": 'a"""b', "relative_year": "true", "bri": "route65"})
+    r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
+    assert r.status_code == 303, r.text
+    toml = tomllib.loads(portal_store.bulletin_content(bid)[TOML].decode())
+    assert toml["title"] == title.strip() and toml["data"]["source"] == 'a"""b'
+    assert toml["data"]["relative_year"] is True and toml["data"]["bri"] == "route65"
+    assert set(toml) == {"title", "issue", "date", "publisher", "data"}
+    assert portal_store.bulletin(bid)["title"] == title.strip()
+    page = c.get(f"/bulletins/{bid}").text
+    assert form_fields(page, "editor")["source"] == 'a"""b'
+    # unchanged fields keep the file as it was (its comments)
+    sample = sample_files()
+    bid2, _ = _new_from_sample(c)
+    fields = form_fields(c.get(f"/bulletins/{bid2}").text, "editor")
+    assert c.post(f"/bulletins/{bid2}", data={**fields, "action": "save"}).status_code == 303
+    assert portal_store.bulletin_content(bid2)[TOML] == sample[TOML]
+
+
+def test_a_new_issue_from_fields_or_a_zip(client, portal_store):
+    c = client("staff")
+    page = c.get("/bulletins/new")
+    defaults = form_fields(page.text)
+    assert defaults["title"] == "示例市数字贸易协会简报" and defaults["issue"] == ""
+    token = defaults["csrf_token"]
+    fields = {k: defaults[k] for k in editor.MASTHEAD | editor.DATA if k in defaults}
+    r = c.post("/bulletins", data={**fields, "csrf_token": token, "start": "fields", "period": "2024Q3"})
+    assert r.status_code == 422 and "期号（issue）" in r.text                # kept, with the error
+    assert form_fields(r.text)["period"] == "2024Q3"
+    r = c.post("/bulletins", data={**fields, "csrf_token": token, "start": "fields",
+                                   "issue": "2024年第12期", "period": "2024Q3"})
+    assert r.status_code == 303
+    bid = int(r.headers["location"].split("/")[2].split("?")[0])
+    assert sorted(portal_store.bulletin_content(bid)) == [TOML]
+    assert portal_store.bulletin(bid)["period"] == "2024-07..2024-09"        # as the store writes it
+
+    files = _sample(portal_store)
+    r = c.post("/bulletins", data={"csrf_token": token, "start": "zip"},
+               files={"file": ("2024-10.zip", _zip({f"2024-10/{k}": v for k, v in files.items()}),
+                               "application/zip")})
+    assert r.status_code == 303
+    assert portal_store.bulletin_content(int(r.headers["location"].split("/")[2].split("?")[0])) == files
+    r = c.post("/bulletins", data={"csrf_token": token, "start": "zip"},
+               files={"file": ("x.zip", b"not a zip", "application/zip")})
+    assert r.status_code == 400 and "不是有效的 zip 压缩包" in r.text
+    r = c.post("/bulletins", data={"csrf_token": token, "start": "zip"},
+               files={"file": ("x.zip", _zip({"说明.txt": b"x"}), "application/zip")})
+    assert r.status_code == 422 and "没有 bulletin.toml" in r.text
+    r = c.post("/bulletins", data={"start": "sample"})
+    assert r.status_code == 403                                             # no CSRF token
+
+
+# ---- who may ----------------------------------------------------------------------------------
+
+def test_drafts_are_staff_only_and_csrf_is_required(client, portal_store):
+    staff = client("staff")
+    bid, token = _new_from_sample(staff)
+    stored = portal_store.bulletin_content(bid)
+    anon, ent = client(), client("enterprise")
+    for path in (f"/bulletins/{bid}", f"/bulletins/{bid}/files/zip", "/bulletins"):
+        assert anon.get(path).status_code == 303                            # to 登录
+    assert ent.get(f"/bulletins/{bid}").status_code == 404
+    assert ent.get(f"/bulletins/{bid}/files/zip").status_code == 404
+    for who in (anon, ent, staff):
+        for path in (f"/archive/{bid}", f"/archive/{bid}/pdf", f"/archive/{bid}/html"):
+            assert who.get(path).status_code == 404, (path, who)
+    assert "示例市数字贸易协会简报" not in anon.get("/archive").text
+    assert [b["id"] for b in anon.get("/api/v1/bulletins").json()] == []
+    drafts = staff.get("/api/v1/bulletins").json()
+    assert drafts == [{"id": bid, "title": "示例市数字贸易协会简报", "issue": "2024年第10期（总第58期）",
+                       "period": "2024-01..2024-09", "status": "draft", "vintage": None,
+                       "revision_of": None, "published_at": None,
+                       "links": {"html": None, "pdf": None, "docx": None}}]
+    # a cookie POST without the CSRF token changes nothing
+    fields = form_fields(staff.get(f"/bulletins/{bid}").text, "editor")
+    del fields["csrf_token"]
+    assert staff.post(f"/bulletins/{bid}", data={**fields, "title": "x"}).status_code == 403
+    assert staff.post(f"/bulletins/{bid}/publish", data={}).status_code == 403
+    assert staff.post(f"/bulletins/{bid}/revise", data={"csrf_token": "forged"}).status_code == 403
+    assert portal_store.bulletin_content(bid) == stored and portal_store.bulletin(bid)["status"] == "draft"
+    # the draft's content folder, for staff
+    r = staff.get(f"/bulletins/{bid}/files/zip")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    assert issues.from_zip(r.content) == stored
+    assert staff.get(f"/bulletins/{bid}/files/pdf").status_code == 404      # not published yet
+    assert staff.get(f"/bulletins/{bid + 100}").status_code == 404
+
+
+def test_the_api_creates_replaces_and_publishes_with_a_bearer_token(client, portal_store):
+    store = portal_store
+    token = accounts.issue_token(store, "staff", 1, actor="测试")
+    auth = {"Authorization": f"Bearer {token}"}
+    c = client()
+    files = _sample(store)
+    upload = {"file": ("2024-10.zip", _zip(files), "application/zip")}
+    r = c.post("/api/v1/bulletins", headers=auth, files=upload)
+    assert r.status_code == 200 and r.json() == {"id": 1}
+    changed = {**files, "协会动态/09-新.md": "---\ndate: 2024-10-21\n---\n10月21日，协会召开理事会。\n".encode()}
+    r = c.post("/api/v1/bulletins?id=1", headers=auth,
+               files={"file": ("x.zip", _zip(changed), "application/zip")})
+    assert r.status_code == 200 and r.json() == {"id": 1} and store.bulletin_content(1) == changed
+    # bad input: the API's error shape, nothing kept
+    r = c.post("/api/v1/bulletins", headers=auth, files={"file": ("x.zip", b"PK no", "application/zip")})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad-input"
+    bad = {**files, "行业资讯/01-跨境数据流动便利化.md": b"---\ntitle: x\n---\n"}
+    r = c.post("/api/v1/bulletins", headers=auth, files={"file": ("x.zip", _zip(bad), "application/zip")})
+    assert r.status_code == 422 and set(r.json()) == {"error"}
+    assert "行业资讯/01-跨境数据流动便利化.md" in r.json()["error"]["message"]
+    assert r.json()["error"]["code"] == "bad-content"
+    assert c.post("/api/v1/bulletins?id=99", headers=auth, files=upload).status_code == 404
+    assert [b["id"] for b in store.bulletins()] == [1]
+    # without a token: refused; an enterprise's token: the issue does not exist for it
+    assert c.post("/api/v1/bulletins", files=upload).status_code == 401
+    ent = {"Authorization": f"Bearer {accounts.issue_token(store, 'enterprise', 1, actor='测试')}"}
+    assert c.post("/api/v1/bulletins/1/publish", headers=ent).status_code == 404
+    assert c.post("/api/v1/bulletins", headers=ent, files=upload).status_code == 403
+
+    r = c.post("/api/v1/bulletins/1/publish", headers=auth)
+    assert r.status_code == 200, r.text
+    meta = r.json()
+    assert meta["id"] == 1 and meta["status"] == "published" and meta["published_by"] == "staff"
+    assert meta["links"] == {"html": "/archive/1", "pdf": "/archive/1/pdf", "docx": "/archive/1/docx"}
+    assert set(meta["outputs"]) == {"pdf", "docx", "html"}
+    r = c.post("/api/v1/bulletins/1/publish", headers=auth)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "conflict"
+    r = c.post("/api/v1/bulletins?id=1", headers=auth, files=upload)
+    assert r.status_code == 409 and store.bulletin_content(1) == changed
+    assert c.post("/api/v1/bulletins/99/publish", headers=auth).status_code == 404
+    listed = c.get("/api/v1/bulletins").json()
+    assert [(b["id"], b["status"], b["links"]["pdf"]) for b in listed] == [(1, "published", "/archive/1/pdf")]
+    # a flagged period, through the API: 422 naming the parameter
+    flagged = {**files, TOML: files[TOML].replace(b'period = "2024-01..2024-09"', b'period = "2024-01"')}
+    r = c.post("/api/v1/bulletins", headers=auth, files={"file": ("x.zip", _zip(flagged), "application/zip")})
+    new = r.json()["id"]
+    r = c.post(f"/api/v1/bulletins/{new}/publish", headers=auth)
+    assert r.status_code == 422 and "allow_flagged=true" in r.json()["error"]["message"]
+    assert "--allow-flagged" not in r.json()["error"]["message"]
+    assert [a["actor"] for a in store.audit_log() if a["action"].startswith("bulletin")] == ["staff"] * 4
