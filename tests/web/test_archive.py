@@ -21,7 +21,7 @@ from shumao.web.routes.archive import with_bar
 from shumao.web.routes.bulletins import sample_files
 from tests.conftest import SAMPLE_FILES
 from tests.web.conftest import add_accounts, sign_in
-from tests.web.forms import Tags, assert_inert
+from tests.web.forms import assert_inert
 
 HOSTILE = ("---\ntitle: 公告<script>alert(1)</script>\ndate: 2024-10-21\n---\n"
            "<img src=x onerror=alert(1)> [点我](javascript:alert(1)) <svg onload=alert(1)>\n")
