@@ -97,7 +97,7 @@ def partners_title(n: int) -> str:
 def structure(ind: Indicators) -> Table:
     ids = [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")]
     return Table("structure", "离岸执行额业务结构", [*COLUMNS[:4], SHARE_OF_OFFSHORE_EXEC],
-                 _figure_rows(ind, ids), figures=ids,
+                 _figure_rows(ind, ids), figures=list(ids),
                  notes=["业务类别按合同登记的类别划分：信息技术外包（ITO）、业务流程外包（BPO）、"
                         "知识流程外包（KPO）。"])
 
@@ -105,8 +105,8 @@ def structure(ind: Indicators) -> Table:
 def nature(ind: Indicators) -> Table:
     keys = ["domestic", "foreign"] + (["hmt"] if ind.basis.hmt_separate else [])
     ids = [f"{m}_offshore_{k}" for m in ("signed", "exec") for k in keys]
-    return Table("nature", "按企业性质分的离岸合同额与执行额", COLUMNS, _figure_rows(ind, ids), figures=ids,
-                 notes=["合同签约金额的占比为占离岸合同额的比重，合同执行金额的占比为占离岸执行额的比重。"])
+    return Table("nature", "按企业性质分的离岸合同额与执行额", COLUMNS, _figure_rows(ind, ids),
+                 figures=list(ids), notes=["合同签约金额的占比为占离岸合同额的比重，合同执行金额的占比为占离岸执行额的比重。"])
 
 
 def monthly(ind: Indicators, series: list[tuple[int, int, int]]) -> Table:
