@@ -217,7 +217,7 @@ def report(
     """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）。"""
     from shumao.model.periods import Period
     from shumao.report import formats
-    from shumao.report.data import as_dict
+    from shumao.report.data import as_json
     from shumao.report.service import ReportSettings, build_report
     from shumao.store import connect
 
@@ -238,7 +238,7 @@ def report(
     elif fmt in ("md", "html"):
         body = formats.markdown(doc) if fmt == "md" else formats.html(doc)
     elif fmt == "json":
-        body = json.dumps(as_dict(doc), ensure_ascii=False, indent=2) + "\n"
+        body = as_json(doc)
     else:
         body = doc.text
     if body is not None and out_file:
