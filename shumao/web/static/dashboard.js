@@ -23,13 +23,16 @@
       lineStyle: spec.kind === "line" && i === 0 ? { type: "dashed" } : undefined,
       symbolSize: 6,
       barMaxWidth: 28,
-      label: spec.kind !== "line" && (spec.parts || i === spec.series.length - 1)
+      // a value label on this period's bars only (parts side by side would collide; the
+      // table below gives every value)
+      label: spec.kind !== "line" && !spec.parts && i === spec.series.length - 1
         ? { show: true, position: horizontal ? "right" : "top", fontSize: 11 } : { show: false },
     }));
     const category = { type: "category", data: spec.labels, axisTick: { show: false },
-      axisLabel: { fontSize: 12, interval: 0, lineHeight: 16 } };
+      // every category of a bar chart; months thinned out when they do not fit (a phone)
+      axisLabel: { fontSize: 12, interval: spec.kind === "line" ? "auto" : 0, lineHeight: 16, hideOverlap: true } };
     const value = { type: "value", name: "万美元", nameTextStyle: { fontSize: 12 },
-      axisLabel: { fontSize: 11 }, splitLine: { lineStyle: { color: "#e5e5e5" } } };
+      axisLabel: { fontSize: 11, formatter: (v) => String(v) }, splitLine: { lineStyle: { color: "#e5e5e5" } } };
     if (horizontal) Object.assign(value, { nameLocation: "middle", nameGap: 26 });
     if (horizontal) category.inverse = true;
     return {
