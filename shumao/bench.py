@@ -321,10 +321,11 @@ async def _load(base: str, users: int, password: str, token: str, files: dict[st
     stats: dict[str, list[float]] = {"steady": [], "during": [], "baseline": []}
     seen: list[tuple[str, str]] = []
     errors: list[str] = []
-    phase = {"name": "steady", "stop": False}
+    phase: dict[str, str] = {"name": "steady"}
+    stop = asyncio.Event()
 
     async def user(c: httpx.AsyncClient, rng: random.Random) -> None:
-        while not phase["stop"]:
+        while not stop.is_set():
             p = rng.choice(PERIODS)
             kind = rng.random()
             t0 = time.perf_counter()
@@ -365,7 +366,7 @@ async def _load(base: str, users: int, password: str, token: str, files: dict[st
     if r.status_code != 200:
         errors.append(f"import: {r.status_code} {r.text[:300]}")
     await asyncio.sleep(2)
-    phase["stop"] = True
+    stop.set()
     await asyncio.gather(*tasks)
     after = {p: await figures(clients[0], p) for p in PERIODS}
     for c in clients:
