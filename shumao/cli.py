@@ -529,6 +529,29 @@ def bench_report(
     _bench("report", executions, as_json, db)
 
 
+@bench_app.command("web", cls=Command)
+def bench_web(
+    executions: ExecutionsOption = 1_000_000,
+    users: Annotated[int, typer.Option(min=1, max=500, metavar="人数", help="同时浏览的用户数")] = 50,
+    seconds: Annotated[float, typer.Option(min=1, max=600, metavar="秒", help="导入前的浏览时长")] = 20.0,
+    db: BenchDbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """网页门户负载：多人浏览仪表盘，其间一人导入同样规模的数据（仅本机回环地址）。"""
+    from shumao import bench
+
+    result = bench.bench_web(executions, users, seconds, log=lambda m: err.print(m), db=db)
+    if as_json:
+        _print_json(result)
+        return
+    out.print(f"网页门户：{result['users']} 位用户，{result['executions']:,} 条执行记录（{result['backend']}）\n"
+              f"  请求 {result['requests']} 次，出错 {result['errors']} 次；核对数据月报 "
+              f"{result['reports_checked']} 份，导入中途的数字 {result['torn_reports']} 份\n"
+              f"  仪表盘 p50 {result['dashboard_p50_ms']} 毫秒，p95 {result['dashboard_p95_ms']} 毫秒；"
+              f"导入期间 p95 {result['during_import_p95_ms']} 毫秒（导入 {result['import_seconds']} 秒）\n"
+              f"  基线（登录页）p95 {result['baseline_p95_ms']} 毫秒，比值 {result['ratio']}×")
+
+
 def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> None:
     from shumao import bench
 
