@@ -34,10 +34,10 @@ def shown(page: str) -> dict[str, dict[str, str]]:
     for tag in re.findall(r"<(?:a|tr)\b[^>]*\bdata-figure=[^>]*>", page):
         attrs = dict(re.findall(r'data-(\w+)="([^"]*)"', tag))
         seen = out.setdefault(attrs["figure"], {})
-        for k in ("current", "growth"):
-            if k in attrs:
-                assert seen.get(k, attrs[k]) == attrs[k], (attrs["figure"], k)   # same everywhere
-                seen[k] = attrs[k]
+        for attr, k in (("value", "current"), ("growth", "growth")):
+            if attr in attrs:
+                assert seen.get(k, attrs[attr]) == attrs[attr], (attrs["figure"], k)   # same everywhere
+                seen[k] = attrs[attr]
     return out
 
 
@@ -227,7 +227,7 @@ def test_the_explain_page_is_marked_internal(client):
     assert "<title>指标溯源：承接“一带一路”共建国家服务外包执行金额（2024年全年） · 数贸</title>" in page
     assert page.count("仅供内部核对，勿发布") >= 3 and 'class="card internal"' in page
     assert "执行日期在2024年1月1日至2024年12月31日之间" in page and "152国" in page
-    assert 'data-current="576.52"' in page and "332.11" in page and "+73.59%" in page
+    assert 'data-value="576.52"' in page and "332.11" in page and "+73.59%" in page
     assert "119 笔执行记录，13 家企业" in page
     assert "示例启航信息技术有限公司" in page and "28.68" in page and "另有 3 家企业未列出" in page
     assert "ZX0000000645" in page and "2024年12月31日" in page
