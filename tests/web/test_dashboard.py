@@ -120,7 +120,7 @@ def test_quick_choices_in_january_do_not_repeat():
 def test_a_bad_period_is_a_chinese_message_on_the_page(client, period, status, message):
     r = client("staff").get("/dashboard", params={"period": period})
     assert r.status_code == status
-    assert message in r.text and 'class="error" role="alert"' in r.text
+    assert message in r.text and 'class="error flags" role="alert"' in r.text
     assert 'name="period"' in r.text and "<script>alert" not in r.text   # the picker, escaped
 
 

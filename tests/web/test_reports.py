@@ -92,7 +92,7 @@ def test_the_page_shows_the_exact_text_with_a_copy_button(client):
 
 def test_flagged_checks_are_notices_for_staff(client):
     page = client("staff").get("/report?period=2024-03").text
-    notice = re.search(r'<div class="notice internal-notice">(.*?)</div>', page, re.S).group(1)
+    notice = re.search(r'<div class="notice internal-notice flags">(.*?)</div>', page, re.S).group(1)
     assert "发布前请审核" in notice and "仅供内部核对，勿发布" in notice
     assert re.search(r"<li>“[^”]+”(仅由\d家企业构成|中单一企业占)", notice)
     flagged = client("staff").get("/api/v1/report?period=2024-03").json()["checks"]
