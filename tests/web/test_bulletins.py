@@ -37,7 +37,7 @@ def _new_from_sample(c) -> tuple[int, str]:
     token = csrf_of(c.get("/bulletins/new").text)
     r = c.post("/bulletins", data={"csrf_token": token, "start": "sample"})
     assert r.status_code == 303, r.text
-    m = re.fullmatch(r"/bulletins/(\d+)\?done=created", r.headers["location"])
+    m = re.fullmatch(r"/bulletins/(\d+)\?done=created-unlinked", r.headers["location"])
     assert m, r.headers["location"]
     return int(m.group(1)), token
 
@@ -71,10 +71,16 @@ def _sample(store) -> dict[str, bytes]:
 def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, portal_store):
     store, c = portal_store, client("staff")
     bid, token = _new_from_sample(c)
-    page = c.get(f"/bulletins/{bid}?done=created")
-    assert page.status_code == 200 and "已新建简报草稿" in page.text
-    # the sample's profiles name enterprises this store does not have: said before publishing
-    assert page.text.count("数据库中没有这家企业") >= 2
+    page = c.get(f"/bulletins/{bid}?done=created-unlinked")
+    assert page.status_code == 200 and "已从示例新建简报草稿" in page.text
+    # the sample's profiles name the demo's enterprises, not this store's: unlinked, and said
+    created = store.bulletin_content(bid)
+    sample = sample_files()
+    assert sorted(created) == sorted(sample) and "取消关联" in page.text
+    assert {n for n in created if created[n] != sample[n]} == {
+        "会员风采/01-云桥信息技术.md", "会员风采/02-海岸信息技术.md"}
+    assert [editor.enterprise_of(created[n].decode()) for n in sorted(created) if n.startswith("会员风采")] == ["", ""]
+    assert "数据库中没有这家企业" not in page.text
 
     fields = form_fields(page.text, "editor")
     assert fields["title"] == "示例市数字贸易协会简报" and fields["period"] == "2024-01..2024-09"
@@ -88,7 +94,7 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
         fields[f"item-{i}-ent"] = eid
     r = c.post(f"/bulletins/{bid}", data={**fields, "action": "add:协会动态"})
     assert r.status_code == 200 and "已在【协会动态】中添加一条" in r.text
-    assert store.bulletin_content(bid) == issues.from_zip(_zip(sample_files()))   # nothing saved yet
+    assert store.bulletin_content(bid) == created                       # nothing saved yet
     fields = form_fields(r.text, "editor")
     assert fields["period"] == "2024-01"                              # what was typed is kept
     new = _item(fields, "03-新条目.md")

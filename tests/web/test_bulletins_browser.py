@@ -34,7 +34,8 @@ def test_edit_preview_publish_and_read_in_a_browser(live, tmp_path: Path):
         page.click("form button.primary")
         page.goto(live.url + "/bulletins/new")
         page.click("form:has(input[value=sample]) button")
-        page.wait_for_url("**/bulletins/*?done=created")
+        page.wait_for_url("**/bulletins/*?done=created*")
+        assert "取消关联" in page.inner_text("main")      # the sample's enterprises are not this store's
         issue_url = page.url.split("?")[0]
 
         # the live preview: typing into an item redraws its preview only

@@ -40,6 +40,8 @@ SAMPLE = resources.files("shumao") / "samples" / "bulletin"
 BRI_ZH = {"": "按时期自动选择", "route65": "“一带一路”沿线国家（65 国）", "partners": "共建“一带一路”国家"}
 assert set(BRI_ZH) == {"", *BRI_BASES}
 NOTICES = {"created": "已新建简报草稿，可以在下面编辑。", "saved": "已保存。",
+           "created-unlinked": "已从示例新建简报草稿。示例中的会员风采所关联的企业不在本数据库中，"
+                               "已取消关联；如需显示企业的性质和区域，请在“关联企业”中选择。",
            "revised": "已建立更正版草稿：修改后发布，原已发布的一期保持不变。",
            "published": "已发布：PDF、Word 和网页版已生成，公开简报中可以看到。"}
 # the library's field names in its messages, with what the form calls them
@@ -125,9 +127,10 @@ def bulletin_create(request: Request, data: Posted,
                     file: Annotated[UploadFile | None, File()] = None) -> Response:
     source = data.get("start", "fields")
     form = bulletin_form.from_post(data)
+    unlinked: list[str] = []
     try:
         if source == "sample":
-            files = sample_files()
+            files, unlinked = _unlinked(request, sample_files())
         elif source == "zip":
             files = issues.from_zip(_upload(file))
         else:
@@ -137,7 +140,23 @@ def bulletin_create(request: Request, data: Posted,
         status = 422 if isinstance(e, ContentError) else 400
         fields = form.fields if source == "fields" else None
         return _new_page(request, fields, web_message(str(e)), status)
-    return RedirectResponse(f"/bulletins/{new}?done=created", status_code=303)
+    done = "created-unlinked" if source == "sample" and unlinked else "created"
+    return RedirectResponse(f"/bulletins/{new}?done={done}", status_code=303)
+
+
+def _unlinked(request: Request, files: dict[str, bytes]) -> tuple[dict[str, bytes], list[str]]:
+    """The sample's member profiles are fictional companies linked to the demo's
+    enterprises: in a store without them the link is taken out (the profile then shows
+    no facts from the store) rather than left to stop the publication."""
+    known = {e["enterprise_id"] for e in _enterprises(request)}
+    out, unlinked = dict(files), []
+    for name, data in files.items():
+        if name.startswith(f"{content.MEMBERS}/"):
+            eid = editor.enterprise_of(data.decode("utf-8"))
+            if eid and eid.upper() not in known:
+                out[name] = editor.with_enterprise(data.decode("utf-8"), "").encode()
+                unlinked.append(name)
+    return out, unlinked
 
 
 def _upload(file: UploadFile | None) -> bytes:
