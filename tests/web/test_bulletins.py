@@ -357,6 +357,7 @@ def test_drafts_are_staff_only_and_csrf_is_required(client, portal_store):
     # the draft's content folder, for staff
     r = staff.get(f"/bulletins/{bid}/files/zip")
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    assert r.headers["cache-control"] == "no-store"
     assert issues.from_zip(r.content) == stored
     assert staff.get(f"/bulletins/{bid}/files/pdf").status_code == 404      # not published yet
     assert staff.get(f"/bulletins/{bid + 100}").status_code == 404

@@ -287,11 +287,14 @@ def bulletin_file(request: Request, id: int, fmt: str) -> Response:
             for name, data in store.bulletin_content(id).items():
                 z.writestr(name, data)
         stem = re.sub(r'[\\/:*?"<>|\s]+', "", f"{meta['title']}{meta['issue']}") or "简报"
-        return download(buf.getvalue(), f"{stem}（第{id}号内容）.zip", "application/zip")
-    out = store.bulletin_output(id, fmt) if fmt in FORMATS else None
-    if out is None:
-        raise not_found("文件（草稿发布后才有 PDF、Word 和网页版）")
-    return download(out.content, out.file_name or f"简报{id}.{fmt}", FORMATS[fmt][0])
+        response = download(buf.getvalue(), f"{stem}（第{id}号内容）.zip", "application/zip")
+    else:
+        out = store.bulletin_output(id, fmt) if fmt in FORMATS else None
+        if out is None:
+            raise not_found("文件（草稿发布后才有 PDF、Word 和网页版）")
+        response = download(out.content, out.file_name or f"简报{id}.{fmt}", FORMATS[fmt][0])
+    response.headers["Cache-Control"] = "no-store"      # a draft's content stays off shared caches
+    return response
 
 
 # -- the JSON API --------------------------------------------------------------------------------
