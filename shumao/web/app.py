@@ -27,7 +27,7 @@ from shumao.errors import ConflictError, ContentError, InputError, ShumaoError, 
 from shumao.store import Store, connect
 from shumao.web import auth
 from shumao.web.access import Refused, is_api
-from shumao.web.cache import Shared
+from shumao.web.cache import Kept, Shared
 from shumao.web.pages import render
 from shumao.web.permissions import RULES
 
@@ -40,18 +40,20 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 @dataclass
 class Portal:
-    """What every request shares: the open store, sessions, the sign-in throttle and the
-    shared computations."""
+    """What every request shares: the open store, sessions, the sign-in throttle, the
+    shared computations, where uploads go and the issue lists of recent import checks."""
 
     store: Store
     upload_limit: int
     sessions: auth.Sessions
     throttle: auth.Throttle = field(default_factory=auth.Throttle)
     shared: Shared = field(default_factory=Shared)
+    tmpdir: str | None = None          # uploads' temporary folders (SHUMAO_TMPDIR)
+    checks: Kept = field(default_factory=Kept)
 
 
 def create_app(db: str | Store | None = None, upload_limit: int | None = None,
-               session_minutes: int | None = None) -> FastAPI:
+               session_minutes: int | None = None, tmpdir: str | None = None) -> FastAPI:
     from shumao.web.routes import ROUTERS
 
     store = db if isinstance(db, Store) else connect(db)
@@ -62,7 +64,8 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     # parser's spooled files are anonymous, so nothing is left behind
     app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None,
                   max_body_size=limit)
-    app.state.portal = Portal(store, limit, auth.Sessions(idle))
+    app.state.portal = Portal(store, limit, auth.Sessions(idle),
+                              tmpdir=tmpdir or settings.get("SHUMAO_TMPDIR") or None)
     for router in ROUTERS:
         app.include_router(router)
     undeclared = [r.name for r in routes() if r.name not in RULES]
