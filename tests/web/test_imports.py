@@ -181,8 +181,8 @@ def test_the_page_without_javascript_shows_every_issue_and_offers_the_xlsx(porta
     assert r.status_code == 422
     assert "导入未执行：数据有错误，数据库未做任何修改" in r.text
     rows = re.findall(r"<tr><td class=\"nowrap\"><span class=\"tag (\w+)\">(.*?)</span></td>\s*"
-                      r"<td class=\"mono\">(.*?)</td>\s*<td class=\"num\">(\d*)</td>\s*"
-                      r"<td class=\"mono\">(.*?)</td>", r.text)
+                      r"<td class=\"mono\">(.*?)</td>\s*<td class=\"num\" data-label=\"行\">(\d*)</td>\s*"
+                      r"<td class=\"mono\" data-label=\"列\">(.*?)</td>", r.text)
     assert sorted((f, int(n), col) for _, _, f, n, col in rows) == sorted(e[:3] for e in ERRORS)
     assert {sev for sev, _, _, _, _ in rows} == {"bad"}
     # user text is text: the script is escaped, the formula shown as written
@@ -234,7 +234,7 @@ def test_corrected_files_load_then_unchanged_then_replaced_through_the_page(port
     # the history: newest first, the names as uploaded, sha256 shortened with the full value
     page = c.get("/import").text
     history = page[page.index('id="history"'):]
-    assert history.index("<td class=\"num\">2<br>") < history.index("<td class=\"num\">1</td>")
+    assert history.index('<td class="num batch">2<br>') < history.index('<td class="num batch">1</td>')
     assert "合同执行.csv" in history and str(portal.uploads) not in page and "/tmp" not in page
     sha = portal.store.batches()[0]["files"][0]["sha256"]
     assert f'title="SHA-256：{sha}">{sha[:12]}…</abbr>' in history

@@ -78,7 +78,8 @@ def _page(request: Request, status: int = 200, **context) -> Response:
     return render(request, "import.html", {
         "limit": portal.upload_limit, "limit_mb": portal.upload_limit // (1024 * 1024),
         "batches": batches,
-        "kinds": KIND_ZH, "count_zh": COUNT_ZH, "shown": SHOWN, **context}, status=status)
+        "history": HISTORY, "kinds": KIND_ZH, "count_zh": COUNT_ZH, "shown": SHOWN, **context},
+        status=status)
 
 
 @router.get("/import", name="import_page")
