@@ -50,7 +50,7 @@ class Portal:
     throttle: auth.Throttle = field(default_factory=auth.Throttle)
     shared: Shared = field(default_factory=Shared)
     tmpdir: str | None = None          # uploads' temporary folders (SHUMAO_TMPDIR)
-    checks: Kept = field(default_factory=Kept)
+    checks: Kept = field(default_factory=lambda: Kept(size=16))
 
 
 def create_app(db: str | Store | None = None, upload_limit: int | None = None,

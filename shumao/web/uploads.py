@@ -128,6 +128,8 @@ def _unpack(path: Path, name: str, into: Path, out: Saved, budget: int, limit: i
                     continue
                 if _suffix(inner) not in DATA_TYPES:
                     raise InputError(f"压缩包中的“{inner}”不是 CSV 或 XLSX 文件；压缩包中只能有数据文件")
+                if any(inner == seen for _, seen in entries):
+                    raise InputError(f"压缩包中的“{inner}”出现了两次，无法确定使用哪一个")
                 entries.append((info, inner))
         except InputError as e:
             raise Refused(400, "bad-zip", f"“{name}”：{e}") from None

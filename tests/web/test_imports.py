@@ -263,6 +263,15 @@ def test_a_zip_of_the_files_loads_and_issues_name_its_members(portal):
     assert portal.left_behind() == []
 
 
+def _twice() -> bytes:
+    buf = io.BytesIO()
+    with pytest.warns(UserWarning), zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a/合同.csv", "x\n")
+        z.writestr("a//合同.csv", "y\n")
+        z.writestr("a/合同.csv", "z\n")
+    return buf.getvalue()
+
+
 def _bomb() -> bytes:
     return zipped({"合同.csv": b"0" * (5 * MB)})
 
@@ -287,6 +296,8 @@ REFUSED = {
                 400, "bad-zip", "是符号链接"),
     "not data": ([("files", ("x.zip", zipped({"合同.csv": b"a\n", "病毒.exe": b"MZ"}),
                              "application/zip"))], 400, "bad-zip", "“病毒.exe”不是 CSV 或 XLSX"),
+    "twice in a zip": ([("files", ("x.zip", _twice(), "application/zip"))], 400, "bad-zip",
+                       "“a/合同.csv”出现了两次"),
     "nested zip": ([("files", ("x.zip", zipped({"y.zip": zipped({"a.csv": b"a"})}),
                                "application/zip"))], 400, "bad-zip", "y.zip"),
     "too many members": ([("files", ("x.zip", zipped({f"合同{i}.csv": b"a\n" for i in range(51)}),
@@ -347,3 +358,17 @@ def test_only_staff_import(client):
         assert r.status_code == 403
         assert c.get("/import").status_code == 403
     assert client().post("/api/v1/imports", files=upload(*SAMPLE_FILES)).status_code == 401
+
+
+def test_kept_issue_lists_expire_are_capped_and_belong_to_their_owner():
+    from shumao.web.cache import Kept
+
+    kept = Kept(size=2, seconds=60)
+    first = kept.put("staff", ["a"])
+    assert kept.get("staff", first) == ["a"] and kept.get("admin", first) is None
+    second, third = kept.put("staff", ["b"]), kept.put("staff", ["c"])
+    assert kept.get("staff", first) is None                   # the oldest made room
+    assert (kept.get("staff", second), kept.get("staff", third)) == (["b"], ["c"])
+    assert len({first, second, third}) == 3 and len(first) >= 20
+    gone = Kept(seconds=0)
+    assert gone.get("staff", gone.put("staff", ["x"])) is None  # expired at once
