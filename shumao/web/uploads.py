@@ -120,7 +120,7 @@ def _unpack(path: Path, name: str, into: Path, out: Saved, budget: int, limit: i
     except (zipfile.BadZipFile, OSError, ValueError):
         raise Refused(400, "bad-zip", f"“{name}”不是有效的 zip 压缩包，无法解压") from None
     with archive:
-        entries = []
+        entries: list[tuple[zipfile.ZipInfo, str]] = []
         try:
             for info in archive.infolist():
                 inner = entry_name(info)
