@@ -339,7 +339,7 @@ async def _load(base: str, users: int, password: str, token: str, files: dict[st
                 else:
                     r = await c.get("/dashboard", params={"period": p})
                     bucket = phase["name"]
-                if r.status_code != 200:
+                if r.status_code not in (200, 303):   # a signed-in GET /login redirects
                     errors.append(f"{r.request.url}: {r.status_code}")
             except httpx.HTTPError as e:
                 errors.append(f"{type(e).__name__}: {e}")

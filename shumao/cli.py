@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional, cast
 
@@ -218,7 +217,7 @@ def report(
     """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）。"""
     from shumao.model.periods import Period
     from shumao.report import formats
-    from shumao.report.data import as_dict
+    from shumao.report.data import as_json
     from shumao.report.service import ReportSettings, build_report
     from shumao.store import connect
 
@@ -239,7 +238,7 @@ def report(
     elif fmt in ("md", "html"):
         body = formats.markdown(doc) if fmt == "md" else formats.html(doc)
     elif fmt == "json":
-        body = json.dumps(as_dict(doc), ensure_ascii=False, indent=2) + "\n"
+        body = as_json(doc)
     else:
         body = doc.text
     if body is not None and out_file:
@@ -267,42 +266,40 @@ def explain(
     as_json: JsonOption = False,
 ) -> None:
     """核对一个数字：筛选条件、背后的记录数与企业数、贡献最大的企业（仅供内部核对，勿发布）。"""
-    from shumao.indicators import compute
-    from shumao.indicators import explain as explain_figure
-    from shumao.model.money import round_half_up, wan
+    from shumao.indicators.catalog import day_words
+    from shumao.model.codes import country_name
+    from shumao.model.money import wan
     from shumao.model.periods import Period
+    from shumao.report.explain import explain_figure
     from shumao.report.numbers import growth_phrase
     from shumao.report.service import ReportSettings
     from shumao.store import connect
 
     p = Period.parse(period)
     basis = ReportSettings.from_options(bri=bri, bri_file=bri_file, groups=tuple(group or ())).basis
-    with connect(db, read_only=True) as store, store.reading() as con:
-        where, people = explain_figure(con, p, figure, basis, top)
-        f = compute(con, p, basis)[figure]
-    share = lambda c: round_half_up(Decimal(c) * 100 / f.current) if f.current else None  # noqa: E731
+    with connect(db, read_only=True) as store:
+        e = explain_figure(store, p, figure, basis, top)
     if as_json:
-        _print_json({
-            "figure": figure, "name": f.name, "period": str(p), "filter": where,
-            "current": str(wan(f.current)), "current_cents": f.current,
-            "previous": None if f.previous is None else str(wan(f.previous)),
-            "records": f.records, "enterprises": f.enterprises,
-            "contributors": [{"enterprise_id": c.enterprise_id, "name": c.name,
-                              "current": str(wan(c.current)), "current_cents": c.current,
-                              "share": None if share(c.current) is None else str(share(c.current)),
-                              "records": c.records} for c in people]})
+        _print_json(e.as_dict())
         return
-    unit = "份合同" if figure.startswith("signed") else "笔执行记录"
+    f = e.figure
     out.print(f"[bold]{f.name}[/]（{figure}），{p.words()}")
-    out.print(f"筛选条件：{where}")
+    out.print(f"筛选条件：{e.filter}")
     out.print(f"本期 {wan(f.current)} 万美元，上年同期 {'—' if f.previous is None else wan(f.previous)} 万美元，"
-              f"{growth_phrase(f.growth)}；{f.records} {unit}，{f.enterprises} 家企业。")
-    t = Table(title=f"贡献最大的 {len(people)} 家企业（仅供内部核对，勿发布）")
+              f"{growth_phrase(f.growth)}；{f.records} {e.unit}，{f.enterprises} 家企业。")
+    t = Table(title=f"贡献最大的 {len(e.contributors)} 家企业（仅供内部核对，勿发布）")
     for col in ("统一社会信用代码", "企业名称", "金额（万美元）", "占比（%）", "记录数"):
         t.add_column(col, justify="right" if col in ("金额（万美元）", "占比（%）", "记录数") else "left")
-    for c in people:
-        t.add_row(c.enterprise_id, c.name, str(wan(c.current)), str(share(c.current) or "—"), str(c.records))
+    for c in e.contributors:
+        t.add_row(c.enterprise_id, c.name, str(wan(c.current)), str(e.share(c.current) or "—"), str(c.records))
     out.print(t)
+    r = Table(title=f"金额最大的 {len(e.largest)} {e.unit}（仅供内部核对，勿发布）")
+    for col in ("编号", "日期", "企业名称", "发包方", "金额（万美元）", "占比（%）"):
+        r.add_column(col, justify="right" if col in ("金额（万美元）", "占比（%）") else "left")
+    for x in e.largest:
+        r.add_row(x.record_id, day_words(x.day), x.name, country_name(x.client_country),
+                  str(wan(x.amount)), str(e.share(x.amount) or "—"))
+    out.print(r)
 
 
 @app.command(cls=Command)

@@ -9,7 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 from shumao import accounts
-from shumao.bulletin.publish import publish
+from shumao.bulletin import issues
+from shumao.bulletin.folder import from_folder
 from shumao.ingest.importer import ImportResult, import_files
 from shumao.report import formats
 from shumao.report.service import ReportDoc, ReportSettings, build_report
@@ -57,10 +58,16 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
     formats.xlsx(doc, demo.outputs["xlsx"])
     with connect(demo.db) as store:
         demo.accounts = make_accounts(store)
-    log(f"3. 生成简报（内容文件夹 {CONTENT}）→ {folder / '简报'}")
-    with connect(demo.db, read_only=True) as store:
-        for fmt, path in publish(Path(str(CONTENT)), store, folder / "简报").items():
-            demo.outputs[f"简报 {fmt}"] = path
+    log(f"3. 生成并发布简报（内容文件夹 {CONTENT}，存入数据库供公开简报阅读）→ {folder / '简报'}")
+    with connect(demo.db) as store:
+        issue = issues.create(store, from_folder(Path(str(CONTENT))), actor="演示")
+        published = issues.publish_issue(store, issue, actor="演示")
+        (folder / "简报").mkdir(exist_ok=True)
+        for fmt in published["outputs"]:
+            out = store.bulletin_output(issue, fmt)
+            assert out is not None and out.file_name
+            path = demo.outputs[f"简报 {fmt}"] = folder / "简报" / out.file_name
+            path.write_bytes(out.content)
     return demo
 
 

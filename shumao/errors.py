@@ -3,7 +3,8 @@ failures a caller must stop on.
 
     ShumaoError                 anything shumao raises on purpose (CLI exit code 3)
     ├── InputError(ValueError)  a file or argument the user gave cannot be used (exit 1 or 2)
-    │   └── PeriodError         a period string outside the grammar of report.md
+    │   ├── PeriodError         a period string outside the grammar of report.md
+    │   └── UnknownFigure       a figure id the indicator catalogue does not have
     ├── StoreError              the store cannot be opened, read or written (exit 3)
     │   ├── StoreNotFound       a store opened for reading does not exist (also an InputError: exit 2)
     │   ├── StoreVersionError   the store was written by another version of shumao
@@ -25,6 +26,10 @@ class InputError(ShumaoError, ValueError):
 
 class PeriodError(InputError):
     """A period string that is not in the grammar of report.md."""
+
+
+class UnknownFigure(InputError):
+    """A figure id (``shumao explain``, 指标溯源) that the indicator catalogue does not have."""
 
 
 class StoreError(ShumaoError):

@@ -55,6 +55,16 @@ def check_files(files: Mapping[str, bytes]) -> None:
         raise InputError(f"简报内容共 {_mb(total)}，超过上限 {_mb(MAX_BYTES)}")
 
 
+def from_folder(folder: str | Path) -> dict[str, bytes]:
+    """A content folder on disk (``shumao bulletin``'s input, the sample issue) as a dict."""
+    root = Path(str(folder))
+    files = {p.relative_to(root).as_posix(): p.read_bytes()
+             for p in sorted(root.rglob("*")) if p.is_file()}
+    files = {n: d for n, d in files.items() if is_content_name(n)}
+    check_files(files)
+    return files
+
+
 def from_zip(data: bytes) -> dict[str, bytes]:
     """The content files of an uploaded zip (module docstring); one folder wrapping the
     content (``2024-10/bulletin.toml``) is unwrapped."""

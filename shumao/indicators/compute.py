@@ -10,6 +10,7 @@ the exact integer cents (report.md: from unrounded values).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -17,7 +18,7 @@ from decimal import Decimal
 import ibis
 from ibis import _
 
-from shumao.errors import InputError
+from shumao.errors import UnknownFigure
 from shumao.indicators.catalog import Indicator, catalog, describe
 from shumao.model.codes import Group, builtin_group
 from shumao.model.money import growth, percent
@@ -102,9 +103,10 @@ def predicate(t, ind: Indicator, groups: dict[str, list[str]]):
     return cond
 
 
-def stacked(con, period: Period):
+def stacked(con, period: Period, detail: bool = False):
     """Approved contracts and executions of the period (p='cur') and of the same months a
-    year earlier (p='prev'), with country, category and enterprise."""
+    year earlier (p='prev'), with country, category and enterprise; with ``detail``, each
+    record's id and date too (the records behind a figure)."""
     prev = period.previous_year()
     contracts = con.table("contracts").filter(_.status == "approved")
 
@@ -115,12 +117,12 @@ def stacked(con, period: Period):
     signed = contracts.select(
         measure=ibis.literal("signed"), p=which(_.signed_on), month=_.signed_on.month(),
         client_country=_.client_country, category=_.category, enterprise_id=_.enterprise_id,
-        amount=_.amount_cents)
+        amount=_.amount_cents, **({"record_id": _.contract_id, "day": _.signed_on} if detail else {}))
     ex = con.table("executions").filter(_.status == "approved")
     executed = ex.join(contracts, "contract_id").select(
         measure=ibis.literal("exec"), p=which(_.executed_on), month=_.executed_on.month(),
         client_country=_.client_country, category=_.category, enterprise_id=_.enterprise_id,
-        amount=_.amount_cents)
+        amount=_.amount_cents, **({"record_id": _.execution_id, "day": _.executed_on} if detail else {}))
     # the join makes columns nullable on one side only: align the schemas for the union
     return signed.union(executed.cast(signed.schema())).filter(_.p.notnull())
 
@@ -203,23 +205,58 @@ class Contributor:
     records: int
 
 
-def explain(con, period: Period, fid: str, basis: Basis = Basis(),
-            limit: int = 10) -> tuple[str, list[Contributor]]:
-    """The filter of one figure in words and its largest contributing enterprises."""
+@dataclass(frozen=True)
+class Record:
+    """One contract (by its signing date) or execution behind a figure."""
+
+    kind: str                         # "contract" | "execution"
+    record_id: str
+    day: dt.date
+    enterprise_id: str
+    name: str
+    client_country: str
+    category: str
+    amount: int                       # US cents
+
+
+def _behind(con, period: Period, fid: str, basis: Basis, detail: bool = False):
+    """The current period's records a figure sums, and its definition and groups."""
     _, groups = _groups(period, basis)
     defs = figures_of(basis, period)
     if fid not in defs:
-        raise InputError(f"没有指标“{fid}”；可用的指标：{'、'.join(defs)}")
-    t = with_nature(con, stacked(con, period))
-    mine = t.filter(predicate(t, defs[fid], groups) & (t.p == "cur"))
+        raise UnknownFigure(f"没有指标“{fid}”；可用的指标：{'、'.join(defs)}")
+    t = with_nature(con, stacked(con, period, detail))
+    return t.filter(predicate(t, defs[fid], groups) & (t.p == "cur")), defs[fid], groups
+
+
+def explain(con, period: Period, fid: str, basis: Basis = Basis(),
+            limit: int = 10) -> tuple[str, list[Contributor]]:
+    """The filter of one figure in words and its largest contributing enterprises."""
+    mine, d, groups = _behind(con, period, fid, basis)
     top = (mine.group_by("enterprise_id").aggregate(current=mine.amount.sum(), records=mine.count())
            .join(con.table("enterprises").select("enterprise_id", "name"), "enterprise_id")
            .order_by([ibis.desc("current"), "enterprise_id"]).limit(limit))
     rows = top.execute().to_dict("records")
-    d = defs[fid]
     members = len(groups[d.group]) if d.group else None
     return describe(d, period.start, period.end, members), [
         Contributor(r["enterprise_id"], r["name"], _int(r["current"]), _int(r["records"])) for r in rows]
+
+
+def largest(con, period: Period, fid: str, basis: Basis = Basis(), limit: int = 10) -> list[Record]:
+    """The ``limit`` largest records behind one figure in the period, largest first (ties
+    by record id)."""
+    mine, d, _ = _behind(con, period, fid, basis, detail=True)
+    top = (mine.join(con.table("enterprises").select("enterprise_id", "name"), "enterprise_id")
+           .order_by([ibis.desc("amount"), "record_id"]).limit(limit))
+    kind = "contract" if d.measure == "signed" else "execution"
+    return [Record(kind, r["record_id"], _day(r["day"]), r["enterprise_id"], r["name"],
+                   r["client_country"], r["category"], _int(r["amount"]))
+            for r in top.execute().to_dict("records")]
+
+
+def _day(v) -> dt.date:
+    """A date as the backend returns it (a pandas Timestamp or a date)."""
+    return v.date() if isinstance(v, dt.datetime) else v
 
 
 def monthly(con, period: Period) -> list[tuple[int, int, int]]:

@@ -94,6 +94,18 @@ class Period:
             return f"{year}前三季度"
         return f"{year}{f}-{last}月"
 
+    def short(self) -> str:
+        """The shortest spelling in the grammar (2024Q2, 2024H1, 2024; else as ``str``):
+        what a clerk types, and what the portal puts back in the period field."""
+        f, last = self.first, self.last
+        if last - f == 2 and f % 3 == 1:
+            return f"{self.year}Q{f // 3 + 1}"
+        if last - f == 5 and f in (1, 7):
+            return f"{self.year}H{f // 6 + 1}"
+        if (f, last) == (1, 12):
+            return str(self.year)
+        return str(self)
+
     def __str__(self) -> str:
         if self.first == self.last:
             return f"{self.year}-{self.first:02d}"

@@ -3,6 +3,8 @@ share, the partner ranking, and the checks."""
 
 from __future__ import annotations
 
+import json
+
 from shumao.model.codes import country_name
 from shumao.model.money import round_half_up, wan
 from shumao.report.service import ReportDoc
@@ -28,3 +30,8 @@ def as_dict(doc: ReportDoc) -> dict:
     return {"period": str(ind.period), "period_words": ind.period.words(doc.settings.relative),
             "previous_period": str(ind.period.previous_year()), "bri_basis": ind.bri_basis,
             "figures": figures, "partners": partners, "checks": checks}
+
+
+def as_json(doc: ReportDoc) -> str:
+    """``shumao report --format json``, character for character (the portal's API too)."""
+    return json.dumps(as_dict(doc), ensure_ascii=False, indent=2) + "\n"

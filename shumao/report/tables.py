@@ -26,6 +26,7 @@ class Table:
     rows: list[list]                 # Decimal for numbers (2 places), str for words, None empty
     unit: str = UNIT
     notes: list[str] = field(default_factory=list)
+    figures: list[str | None] = field(default_factory=list)  # each row's figure id, where it is one
 
 
 def rnd(x: Decimal | None) -> Decimal | None:
@@ -75,7 +76,7 @@ def overview(ind: Indicators, settings: ReportSettings) -> Table:
               f"接包合同执行额的比重，承接{bri_words(ind)}、RCEP成员国"
               + ("及自定义国家组" if len(ids) > 8 else "") + "执行额的占比为占离岸执行额的比重。")
     return Table("overview", "主要指标", COLUMNS, _figure_rows(ind, ids),
-                 notes=notes(ind, settings) + [shares])
+                 notes=notes(ind, settings) + [shares], figures=list(ids))
 
 
 def partners(ind: Indicators, top: int) -> Table:
@@ -94,8 +95,9 @@ def partners_title(n: int) -> str:
 
 
 def structure(ind: Indicators) -> Table:
+    ids = [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")]
     return Table("structure", "离岸执行额业务结构", [*COLUMNS[:4], SHARE_OF_OFFSHORE_EXEC],
-                 _figure_rows(ind, [f"exec_offshore_{c}" for c in ("ITO", "BPO", "KPO")]),
+                 _figure_rows(ind, ids), figures=list(ids),
                  notes=["业务类别按合同登记的类别划分：信息技术外包（ITO）、业务流程外包（BPO）、"
                         "知识流程外包（KPO）。"])
 
@@ -104,7 +106,7 @@ def nature(ind: Indicators) -> Table:
     keys = ["domestic", "foreign"] + (["hmt"] if ind.basis.hmt_separate else [])
     ids = [f"{m}_offshore_{k}" for m in ("signed", "exec") for k in keys]
     return Table("nature", "按企业性质分的离岸合同额与执行额", COLUMNS, _figure_rows(ind, ids),
-                 notes=["合同签约金额的占比为占离岸合同额的比重，合同执行金额的占比为占离岸执行额的比重。"])
+                 figures=list(ids), notes=["合同签约金额的占比为占离岸合同额的比重，合同执行金额的占比为占离岸执行额的比重。"])
 
 
 def monthly(ind: Indicators, series: list[tuple[int, int, int]]) -> Table:

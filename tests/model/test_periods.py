@@ -38,3 +38,13 @@ def test_bad_periods(bad):
 def test_period_messages_say_what_is_wrong(bad, says):
     with pytest.raises(PeriodError, match=says):
         Period.parse(bad)
+
+
+@pytest.mark.parametrize("text, short", [
+    ("2024-03", "2024-03"), ("2024-01..2024-03", "2024Q1"), ("2024-10..2024-12", "2024Q4"),
+    ("2024-01..2024-06", "2024H1"), ("2024-07..2024-12", "2024H2"), ("2024-01..2024-12", "2024"),
+    ("2024-01..2024-09", "2024-01..2024-09"), ("2024-02..2024-04", "2024-02..2024-04"),
+])
+def test_the_shortest_spelling_reads_back_as_the_same_period(text, short):
+    p = Period.parse(text)
+    assert p.short() == short and Period.parse(short) == p

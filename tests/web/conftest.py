@@ -142,3 +142,14 @@ def live(request, tmp_path):
     server.backend = request.param
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory):
+    """The sample city imported by the real command into its own store: what the CLI prints
+    there is what the portal's API must answer over ``portal_store``."""
+    from tests.conftest import run_cli
+
+    db = tmp_path_factory.mktemp("cli") / "cli.duckdb"
+    assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
+    return db

@@ -1,0 +1,123 @@
+"""The figures the portal shows (仪表盘, 指标溯源, 数据月报): the period a page asks for (by
+default the latest complete month with data), the report settings a query may change
+(region, short), and the 数据月报 and explanations computed once per key and store
+generation in ``portal.shared`` — fifty people asking for the same period share one
+computation, and an import or a status change is seen at the next request (web/cache.py).
+
+Every figure comes from the library's services (``build_report``, ``explain_figure``);
+nothing here computes a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from shumao.errors import PeriodError, UnknownFigure
+from shumao.model.periods import Period
+from shumao.report.explain import Explanation, explain_figure
+from shumao.report.service import ReportDoc, ReportSettings, build_report, with_charts
+from shumao.web.access import Refused
+
+MAX_NAME = 30                      # region / short name in a query: a name, not a document
+GRAMMAR = "2024-03（月）、2024Q2（季度）、2024H1（半年）、2024（全年）、2024-01..2024-09（几个月）"
+
+
+def _shared(portal, key: tuple, compute) -> Any:
+    # the generation is read before computing: a change during the computation is seen by
+    # the next request (its generation is newer), never hidden
+    return portal.shared.get(portal.store.generation(), key, compute)
+
+
+def summary(portal) -> dict:
+    """``store.summary()`` (``shumao status --json``), shared like the figures."""
+    return _shared(portal, ("summary",), portal.store.summary)
+
+
+def report(portal, period: Period, settings: ReportSettings, charts: bool = False) -> ReportDoc:
+    """The 数据月报 of ``period`` with ``settings`` (ContentError when it has no data)."""
+    doc = _shared(portal, ("report", str(period), settings),
+                  lambda: build_report(portal.store, period, settings))
+    if charts:     # drawing takes a second or so: only for the HTML download, and shared
+        doc = _shared(portal, ("report-charts", str(period), settings), lambda: with_charts(doc))
+    return doc
+
+
+def explanation(portal, period: Period, figure: str, top: int = 10) -> Explanation:
+    """指标溯源 of one figure (the basis of the default report settings, as ``shumao
+    explain`` without options); an unknown figure is refused with 404, naming it."""
+    basis = ReportSettings().basis
+    try:
+        return _shared(portal, ("explain", str(period), figure, top),
+                       lambda: explain_figure(portal.store, period, figure, basis, top))
+    except UnknownFigure as e:
+        raise Refused(404, "unknown-figure", str(e)) from e
+
+
+def settings(region: str | None, short: str | None) -> ReportSettings:
+    """The report settings of a query: the defaults unless region / short are given."""
+    for value, words in ((region, "地区名称（region）"), (short, "简称（short）")):
+        if value is not None and len(value.strip()) > MAX_NAME:
+            raise Refused(400, "bad-setting", f"{words}不能超过 {MAX_NAME} 个字")
+    return ReportSettings.from_options(region=(region or "").strip() or None,
+                                       short=(short or "").strip() or None)
+
+
+def period_of(text: str | None) -> Period:
+    """A period the API was given: missing → 422, outside the grammar → 400 (in Chinese)."""
+    if text is None or not text.strip():
+        raise Refused(422, "missing-period", f"请用参数 period 指明时期，写法：{GRAMMAR}")
+    try:
+        return Period.parse(text)
+    except PeriodError as e:
+        raise Refused(400, "bad-period", str(e)) from e
+
+
+# -- the period a page shows, and the quick choices -----------------------------------------
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    period: Period
+
+    @property
+    def words(self) -> str:
+        return self.period.words()
+
+
+def last_day(s: dict) -> dt.date | None:
+    """The last date with any record (signing or execution) in ``store.summary()``."""
+    days = [dt.date.fromisoformat(d) for d in (s["signed_on"][1], s["executed_on"][1]) if d]
+    return max(days) if days else None
+
+
+def latest_month(s: dict) -> Period | None:
+    """The latest complete month with data: the month of the last record if that record is
+    on the month's last day, else the month before (filings for a month arrive until the
+    10th of the next; web.md) — unless that month has no data at all."""
+    last = last_day(s)
+    if last is None:
+        return None
+    month = Period(last.year, last.month, last.month)
+    if last == month.end:
+        return month
+    before = month.start - dt.timedelta(days=1)
+    first = min(dt.date.fromisoformat(d) for d in (s["signed_on"][0], s["executed_on"][0]) if d)
+    return Period(before.year, before.month, before.month) if before >= first else month
+
+
+def choices(s: dict) -> list[Choice]:
+    """Quick choices from the store's date range: the latest complete month, its quarter,
+    the year to date and the previous year."""
+    m = latest_month(s)
+    if m is None:
+        return []
+    q = (m.last - 1) // 3
+    made = [Choice("最近一个月", m), Choice("本季度", Period(m.year, 3 * q + 1, 3 * q + 3)),
+            Choice("今年以来", Period(m.year, 1, m.last)), Choice("上年全年", Period(m.year - 1, 1, 12))]
+    out: list[Choice] = []
+    for c in made:                    # in January, the year to date is the month
+        if all(c.period != o.period for o in out):
+            out.append(c)
+    return out
