@@ -89,7 +89,7 @@ def test_the_member_directory_lists_every_enterprise_in_chinese(client, portal_s
                       r'<td class="nowrap">(.*?)</td><td class="nowrap">(.*?)</td>', r.text)
     assert [row[0] for row in rows] == [e["enterprise_id"] for e in everyone]
     assert {row[2] for row in rows} <= {"内资企业", "港澳台商投资企业", "外商投资企业"}
-    assert 'data-filter="members"' in r.text and 'class="data sortable"' in r.text
+    assert 'data-filter="members"' in r.text and 'class="data sortable members"' in r.text
     assert f'href="/members/{everyone[0]["enterprise_id"]}"' in r.text
     region = portal_store.facts["region"]
     found = c.get("/members", params={"q": region}).text
