@@ -26,7 +26,7 @@ TABLE: tuple[Setting, ...] = (
             "数据库文件正被另一个程序写入时，最多等待的秒数", int),
     Setting("SHUMAO_STORE_MEMORY", "1GB", "嵌入式数据库（DuckDB）可用的内存上限"),
     Setting("SHUMAO_STAGING_MEMORY", "1GB", "导入检查所用临时数据库的内存上限，超出部分写入磁盘"),
-    Setting("SHUMAO_TMPDIR", "", "导入时溢出到磁盘的临时文件夹（默认：系统临时文件夹）"),
+    Setting("SHUMAO_TMPDIR", "", "导入时溢出到磁盘的临时文件和网页上传文件所在的临时文件夹（默认：系统临时文件夹）"),
     Setting("SHUMAO_UPLOAD_MB", "200", "网页上传的大小上限（MB），超出时答复 413", int),
     Setting("SHUMAO_SESSION_MINUTES", "60", "网页登录多久无操作后失效（分钟）", int),
 )

@@ -12,23 +12,20 @@ refused whole, naming the entry, before anything is read or written.
 from __future__ import annotations
 
 import io
-import re
-import stat
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from shumao.bulletin.content import KNOWN_ORDER
 from shumao.errors import ContentError, InputError
+from shumao.safezip import TooBig, copy_entry, entry_name
 
 TOML = "bulletin.toml"
 MAX_ENTRIES = 200
 MAX_BYTES = 20 * 1024 * 1024
 SHOWN_ROOT = "简报内容"      # what messages call the folder, instead of a temporary path
-_UTF8_FLAG, _ENCRYPTED = 0x800, 0x1
 
 
 def is_content_name(name: str) -> bool:
@@ -82,7 +79,7 @@ def from_zip(data: bytes) -> dict[str, bytes]:
                              "（请只压缩简报内容文件夹）")
         entries: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
-            name = _checked_name(info)
+            name = entry_name(info)
             if name in entries:
                 raise InputError(f"压缩包中的“{name}”重复出现，无法确定使用哪一个")
             entries[name] = info
@@ -102,35 +99,6 @@ def from_zip(data: bytes) -> dict[str, bytes]:
         return out
 
 
-def _checked_name(info: zipfile.ZipInfo) -> str:
-    """The entry's name as the clerk wrote it, or an InputError if it is unsafe."""
-    name = info.filename
-    if not info.flag_bits & _UTF8_FLAG:
-        # without the UTF-8 flag zipfile read the name as CP437; Chinese Windows writes it in
-        # its own code page (GBK), other tools in UTF-8 without saying so
-        raw = name.encode("cp437")
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                name = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise InputError(f"压缩包中的条目名“{raw.decode('utf-8', 'replace')}”无法识别"
-                             "（既不是 UTF-8 也不是 GBK 编码），请重新压缩后上传")
-    name = name.replace("\\", "/")
-    parts = [p for p in name.split("/") if p not in ("", ".")]
-    if name.startswith("/") or re.match(r"[A-Za-z]:", name):
-        raise InputError(f"压缩包中的“{name}”是绝对路径，为安全起见不予处理")
-    if ".." in parts:
-        raise InputError(f"压缩包中的“{name}”含有“..”，指向内容文件夹之外，为安全起见不予处理")
-    if stat.S_ISLNK(info.external_attr >> 16):
-        raise InputError(f"压缩包中的“{name}”是符号链接，为安全起见不予处理")
-    if info.flag_bits & _ENCRYPTED:
-        raise InputError(f"压缩包中的“{name}”已加密，请压缩时不要设置密码")
-    return "/".join(parts) + ("/" if info.is_dir() else "")
-
-
 def _junk(name: str) -> bool:
     """What an archiver adds beside the content: macOS resource forks, hidden files."""
     return any(p.startswith(".") or p == "__MACOSX" for p in name.split("/"))
@@ -147,15 +115,12 @@ def _wrapper(names: list[str]) -> str:
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: int) -> bytes:
     """The entry's bytes, never more than ``budget``: a header may understate the size."""
+    out = io.BytesIO()
     try:
-        with archive.open(info) as f:
-            data = f.read(budget + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-            ValueError, OSError) as e:
-        raise InputError(f"压缩包中的“{name}”无法解压（压缩包可能已损坏或使用了不支持的压缩方式：{e}）") from None
-    if len(data) > budget:
-        raise _too_big(MAX_BYTES + 1)
-    return data
+        copy_entry(archive, info, name, out, budget)
+    except TooBig:
+        raise _too_big(MAX_BYTES + 1) from None
+    return out.getvalue()
 
 
 def _too_big(size: int) -> InputError:

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from shumao.bulletin import content as c
 from shumao.bulletin.markdown import Paragraph, Run, blocks, tidy_spacing
 from shumao.errors import ContentError
+from shumao.model.codes import NATURE_ZH
 from shumao.report.service import ReportDoc, build_report, with_charts
 from shumao.store import Store
 
-NATURE_ZH = {"domestic": "内资企业", "hmt": "港澳台商投资企业", "foreign": "外商投资企业"}
 ITEM, DATED = "item", "dated"
 ALLOWED_FLAGS = "shumao:allowed-flags"      # the metadata name renderers write the overrides under
 

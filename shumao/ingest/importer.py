@@ -46,13 +46,17 @@ def zero_counts() -> dict[str, dict[str, int]]:
 
 def import_files(store: Store | Callable[[], Store], files: Sequence[str | os.PathLike],
                  replace: bool = False, today: dt.date | None = None,
-                 actor: str | None = None, address: str | None = None) -> ImportResult:
+                 actor: str | None = None, address: str | None = None,
+                 names: Sequence[str] | None = None) -> ImportResult:
     """Check every row of every file and load all of it into the store, or nothing.
 
     ``store`` may be a function opening it: the files are then read before the store is
-    opened, so a DuckDB file is held only while checking against it and loading."""
+    opened, so a DuckDB file is held only while checking against it and loading.
+    ``names`` (one per file, distinct) are the names the user gave the files, where they
+    are read from temporary copies (a web upload): issues and the batch's history show
+    those, never the temporary paths."""
     with Staging(today) as staging:
-        staging.read([Path(f) for f in files])
+        staging.read([Path(f) for f in files], names)
         if isinstance(store, Store):
             return _check_and_load(staging, store, replace, actor, address)
         with store() as opened:

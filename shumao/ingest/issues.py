@@ -101,8 +101,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "changed-record": (
         "error",
-        "编号“{value}”已存在且内容不同；如需以新数据替换，请使用 --replace",
-        "the id is stored with different content; use --replace to replace it",
+        "编号“{value}”已存在且内容不同；如需以新数据替换，请选择替换导入（网页上勾选“替换已有记录”，命令行加 --replace）",
+        "the id is stored with different content; import with replace (the web form's checkbox, --replace) to replace it",
     ),
     "missing-rate": (
         "error",

@@ -156,7 +156,7 @@ class Utf8Scan:
     blank_lines: bool      # a blank line before the end (DuckDB would drop it: rows shift)
 
 
-_BLANK_THEN_TEXT = re.compile(rb"\n\r?\n[\r\n]*[^\r\n]")
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 def _scan_utf8(path: Path, chunk: int = 1 << 22) -> Utf8Scan | None:
@@ -177,9 +177,14 @@ def _scan_utf8(path: Path, chunk: int = 1 << 22) -> Utf8Scan | None:
                 head, first = text[:HEAD_BYTES].removeprefix("\ufeff"), False
             content = content or bool(text.strip().strip("\ufeff"))
             data = tail + block
-            blank = blank or _BLANK_THEN_TEXT.search(data) is not None
-            # keep the run of line ends at the end (and one byte before it) for the next block
-            tail = data[-(len(data) - len(data.rstrip(b"\r\n")) + 2):]
+            # a blank line before the last text of the block; searched only up to that text,
+            # so a long run of line ends costs linear time, not quadratic backtracking
+            last = len(data.rstrip(b"\r\n"))
+            blank = blank or _BLANK_LINE.search(data, 0, last) is not None
+            # keep the run of line ends at the end for the next block, shortened to one blank
+            # line when it holds one (text in the next block is then after a blank line)
+            run = data[last:]
+            tail = b"\n\n" if _BLANK_LINE.search(run) else run
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:

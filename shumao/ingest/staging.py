@@ -121,6 +121,7 @@ class Staging:
         self.reader = Reader(self.con)
         self.paths: list[Path] = []
         self.names: list[str] = []
+        self.shown: list[str] = []       # each file's path as the batch records it
 
     def close(self) -> None:
         self.con.close()
@@ -138,13 +139,25 @@ class Staging:
     def tables(self) -> list[Staged]:
         return self.reader.result.tables
 
-    def read(self, files: Sequence[str | os.PathLike]) -> None:
+    def read(self, files: Sequence[str | os.PathLike],
+             names: Sequence[str] | None = None) -> None:
         """Stage every table of every file; files are named by their base name, or by the
-        path as given where two base names are the same (so every issue says which)."""
+        path as given where two base names are the same (so every issue says which).
+
+        ``names``, one per file, are the names the user knows the files by (a web upload:
+        ``合同.csv``, ``数据.zip/2024/合同.csv``, not the temporary copy): issues name them and
+        the batch records them as the files' paths."""
         self.paths = [Path(f) for f in files]
-        base = [p.name for p in self.paths]
-        self.names = [p.name if base.count(p.name) == 1 else str(f)
-                      for p, f in zip(self.paths, files, strict=True)]
+        if names is not None:
+            if len(names) != len(self.paths) or len(set(names)) != len(names):
+                raise ValueError("names: one distinct name per file")
+            self.names = list(names)
+            self.shown = list(names)
+        else:
+            base = [p.name for p in self.paths]
+            self.names = [p.name if base.count(p.name) == 1 else str(f)
+                          for p, f in zip(self.paths, files, strict=True)]
+            self.shown = [str(p.resolve()) for p in self.paths]
         for p, name in zip(self.paths, self.names, strict=True):
             self.reader.read(p, name)
 
@@ -312,12 +325,12 @@ class Staging:
 
     def _sources(self) -> list[SourceFile]:
         digests = {str(p): (_sha256(p), p.stat().st_size) for p in self.paths}
-        by_name = dict(zip(self.names, self.paths, strict=True))
+        by_name = dict(zip(self.names, zip(self.paths, self.shown, strict=True), strict=True))
         out = []
         for t in self.tables:
-            p = by_name[t.file]
+            p, shown = by_name[t.file]
             sha, size = digests[str(p)]
-            out.append(SourceFile(str(p.resolve()), t.file, t.sheet, t.kind, sha, size, t.rows))
+            out.append(SourceFile(shown, t.file, t.sheet, t.kind, sha, size, t.rows))
         return out
 
 

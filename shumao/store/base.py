@@ -5,7 +5,8 @@ DuckDB and PostgreSQL); a backend (``duckdb.py``, ``postgres.py``) supplies the 
 bulk transfer of Arrow data in and out, the write lock and the Ibis backend.  Nothing
 outside ``store/`` issues SQL against a user's store.
 
-    reading       counts, summary, lookup (Arrow), amount_medians, enterprise, batches,
+    reading       counts, summary, lookup (Arrow), amount_medians, enterprise(s),
+                  enterprise_records, batches,
                   ibis() + reading() for the indicator expressions
     loading       load(ValidatedBatch): all or nothing, serialised, and refused with a
                   ConflictError when the store changed since the batch was checked
@@ -272,6 +273,29 @@ class Store(ABC):
                              "ORDER BY enterprise_id" + (" LIMIT ?" if limit else ""),
                              [limit] if limit else [])
         return [dict(zip(("enterprise_id", "name", "nature", "region"), r, strict=True)) for r in rows]
+
+    def enterprise_records(self, enterprise_id: str,
+                           dates: tuple[dt.date, dt.date] | None = None) -> dict[str, list[dict]]:
+        """An enterprise's contracts (by ``signed_on``) and executions (by ``executed_on``),
+        each with its review status, dated within ``dates`` (first, last) when given;
+        oldest first."""
+        def within(col: str) -> str:
+            return f" AND {col} BETWEEN ? AND ?" if dates else ""
+
+        bounds = list(dates) if dates else []
+        eid = [enterprise_id.strip().upper()]
+        money = ("amount_cents", "orig_amount", "orig_scale", "currency", "status", "batch_id")
+        contracts = ("contract_id", "signed_on", "client_country", "category", *money)
+        executions = ("execution_id", "contract_id", "executed_on", *money)
+        rows_c = self._execute(
+            f"SELECT {', '.join(contracts)} FROM contracts WHERE enterprise_id = ?"
+            f"{within('signed_on')} ORDER BY signed_on, contract_id", eid + bounds)
+        rows_x = self._execute(
+            f"SELECT {', '.join('x.' + c for c in executions)} FROM executions x "
+            "JOIN contracts c ON c.contract_id = x.contract_id WHERE c.enterprise_id = ?"
+            f"{within('x.executed_on')} ORDER BY x.executed_on, x.execution_id", eid + bounds)
+        return {"contracts": [dict(zip(contracts, r, strict=True)) for r in rows_c],
+                "executions": [dict(zip(executions, r, strict=True)) for r in rows_x]}
 
     def batches(self) -> list[dict]:
         """Every import, newest first, with each file's own path and sha256."""

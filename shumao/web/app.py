@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,7 +28,7 @@ from shumao.errors import ConflictError, ContentError, InputError, ShumaoError, 
 from shumao.store import Store, connect
 from shumao.web import auth
 from shumao.web.access import Refused, is_api
-from shumao.web.cache import Shared
+from shumao.web.cache import Kept, Shared
 from shumao.web.pages import render
 from shumao.web.permissions import RULES
 
@@ -40,29 +41,28 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 @dataclass
 class Portal:
-    """What every request shares: the open store, sessions, the sign-in throttle and the
-    shared computations."""
+    """What every request shares: the open store, sessions, the sign-in throttle, the
+    shared computations, where uploads go and the issue lists of recent import checks."""
 
     store: Store
     upload_limit: int
     sessions: auth.Sessions
     throttle: auth.Throttle = field(default_factory=auth.Throttle)
     shared: Shared = field(default_factory=Shared)
+    tmpdir: str | None = None          # uploads' temporary folders (SHUMAO_TMPDIR)
+    checks: Kept = field(default_factory=lambda: Kept(size=16))
 
 
 def create_app(db: str | Store | None = None, upload_limit: int | None = None,
-               session_minutes: int | None = None) -> FastAPI:
+               session_minutes: int | None = None, tmpdir: str | None = None) -> FastAPI:
     from shumao.web.routes import ROUTERS
 
     store = db if isinstance(db, Store) else connect(db)
     limit = upload_limit or settings.get("SHUMAO_UPLOAD_MB") * 1024 * 1024
     idle = 60 * (session_minutes or settings.get("SHUMAO_SESSION_MINUTES"))
-    # max_body_size: Starlette counts the streamed body and stops at the limit with 413
-    # (HTTPException, answered in Chinese below) before a route runs; the multipart
-    # parser's spooled files are anonymous, so nothing is left behind
-    app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None,
-                  max_body_size=limit)
-    app.state.portal = Portal(store, limit, auth.Sessions(idle))
+    app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.portal = Portal(store, limit, auth.Sessions(idle),
+                              tmpdir=tmpdir or settings.get("SHUMAO_TMPDIR") or None)
     for router in ROUTERS:
         app.include_router(router)
     undeclared = [r.name for r in routes() if r.name not in RULES]
@@ -74,6 +74,7 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_middleware(_Headers)
+    app.add_middleware(_BodyLimit, limit=limit)
     app.router.add_event_handler("shutdown", store.close)
     return app
 
@@ -133,6 +134,39 @@ async def _invalid(request: Request, exc: Exception) -> Response:
 
 
 # -- middleware ----------------------------------------------------------------------------------
+class _BodyLimit:
+    """A request body over the upload limit is refused with 413 as soon as a route reads
+    it — at once when its Content-Length says so, else when the streamed bytes pass the
+    limit — before anything is parsed further or written (the multipart parser's spooled
+    files are anonymous and closed).  It is raised inside the route, so the app's handler
+    (or the route itself) answers in Chinese; Starlette's own ``max_body_size`` would
+    replace any answer with a plain English "Content Too Large"."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length", "")
+        declared_over = length.isdigit() and int(length) > self.limit
+        total = 0
+
+        async def limited() -> Message:
+            nonlocal total
+            if declared_over:
+                raise HTTPException(413)
+            message = await receive()
+            if message["type"] == "http.request":
+                total += len(message.get("body", b""))
+                if total > self.limit:
+                    raise HTTPException(413)
+            return message
+
+        await self.app(scope, limited, send)
+
+
 class _Headers:
     def __init__(self, app: ASGIApp):
         self.app = app

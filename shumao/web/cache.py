@@ -9,7 +9,9 @@ simply never asked for again; the least recently used entries are dropped beyond
 
 from __future__ import annotations
 
+import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
@@ -51,3 +53,36 @@ class Shared:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+class Kept:
+    """Things kept for their owner for a while under a random key (导入: the issue list of
+    a check, for the XLSX download): at most ``size`` entries, each for ``seconds``; asked
+    for by another owner, unknown or expired, it is simply not there."""
+
+    def __init__(self, size: int = 64, seconds: float = 30 * 60):
+        self.size, self.seconds = size, seconds
+        self._items: OrderedDict[str, tuple[str, float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, owner: str, value: Any) -> str:
+        key = secrets.token_urlsafe(18)
+        with self._lock:
+            self._drop_expired()
+            self._items[key] = (owner, time.monotonic() + self.seconds, value)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return key
+
+    def get(self, owner: str, key: str) -> Any | None:
+        with self._lock:
+            self._drop_expired()
+            found = self._items.get(key)
+        if found is None or not secrets.compare_digest(found[0], owner):
+            return None
+        return found[2]
+
+    def _drop_expired(self) -> None:
+        now = time.monotonic()
+        for k in [k for k, (_, until, _) in self._items.items() if until <= now]:
+            del self._items[k]

@@ -62,6 +62,7 @@ RULES: dict[str, Rule] = {
     "bulletin_revise": Rule(STAFF, hide=True),
     "bulletin_file": Rule(STAFF, hide=True),
     "members": Rule(STAFF),
+    "member_records": Rule(STAFF, hide=True),
     "api_status": Rule(STAFF),
     "api_imports": Rule(STAFF),
     "api_report": Rule(STAFF),

@@ -271,3 +271,26 @@ def test_folder_says_folder_on_the_command_line(tmp_path):
     err = "".join(p.stderr.split())          # Rich wraps long lines
     assert p.returncode == 2
     assert "这是文件夹，不是文件" in err and err.endswith("数据") and "找不到" not in err
+
+
+# -- blank lines: found across the scan's blocks, in linear time ---------------------------
+@pytest.mark.parametrize("text, blank", [
+    ("a\nb\n", False), ("a\nb\n\n\n\n", False), ("a\n\nb\n", True), ("\n\na\n", True),
+    ("a\r\n\r\nb\r\n", True), ("a\r\nb\r\n\r\n", False),
+    ("a\n" + "\n" * 5000 + "b\n", True), ("a\n" + "\n" * 5000, False),
+])
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 22])
+def test_a_blank_line_before_text_is_seen_whatever_the_blocks(tmp_path, text, blank, chunk):
+    from shumao.ingest.read import _scan_utf8
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(text.encode())
+    assert _scan_utf8(path, chunk).blank_lines is blank
+
+
+def test_a_million_trailing_line_ends_are_read_at_once(sample_store, tmp_path):
+    # the blank-line search used to backtrack quadratically over a run of line ends: a 1 MB
+    # upload of empty lines held the import (and a web worker) for many minutes
+    path = tmp_path / "合同.csv"
+    path.write_text(HEAD + _row(1, country="火星国") + "\n" * 1_000_000, encoding="utf-8")
+    assert _found(_import(sample_store, path)) == [(2, "client_country", "unknown-country")]

@@ -93,6 +93,43 @@ def test_provenance_keeps_each_files_path_and_hash(store, tmp_path):
         hashlib.sha256((m / "contracts.csv").read_bytes()).hexdigest() for m in (m1, m2)]
 
 
+def test_names_given_for_temporary_copies_are_what_issues_and_history_show(store, tmp_path):
+    """A web upload reads temporary copies: issues and the batch name the files as uploaded."""
+    copies = []
+    for i, f in enumerate(SAMPLE_FILES):
+        (tmp_path / str(i)).mkdir()
+        copies.append(tmp_path / str(i) / f.name)
+        copies[-1].write_bytes(f.read_bytes())
+    names = ["企业.csv", "数据.zip/合同/contracts.csv", "executions.csv"]
+    assert import_files(store, copies, names=names, actor="staff").ok
+    files = store.batches()[0]["files"]
+    assert [(f["path"], f["file"], f["kind"]) for f in files] == [
+        (n, n, k) for n, k in zip(names, ("enterprises", "contracts", "executions"), strict=True)]
+    bad = tmp_path / "3" / "contracts.csv"
+    bad.parent.mkdir()
+    bad.write_text("contract_id,enterprise_id,signed_on,client_country,category,amount\n"
+                   "P9,91990102B8QRD82822,2024-01-05,火星国,ITO,100\n")
+    result = import_files(store, [bad], names=["上传/合同.csv"])
+    assert [(i.file, i.row, i.code) for i in result.errors] == [("上传/合同.csv", 2, "unknown-country")]
+
+
+def test_an_enterprises_records_within_a_period(sample_store):
+    """The records behind 会员企业 and GET /api/v1/enterprises/{code}/records."""
+    import datetime as dt
+
+    ent = sample_store.enterprises()[0]["enterprise_id"]
+    every = sample_store.enterprise_records(ent)
+    (n,), = sample_store._execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [ent])
+    assert len(every["contracts"]) == n > 0
+    q2 = sample_store.enterprise_records(ent.lower(), (dt.date(2024, 4, 1), dt.date(2024, 6, 30)))
+    assert q2["contracts"] == [c for c in every["contracts"]
+                               if dt.date(2024, 4, 1) <= c["signed_on"] <= dt.date(2024, 6, 30)]
+    assert q2["executions"] == [x for x in every["executions"]
+                                if dt.date(2024, 4, 1) <= x["executed_on"] <= dt.date(2024, 6, 30)]
+    assert {c["contract_id"] for c in every["contracts"]} >= {x["contract_id"] for x in every["executions"]}
+    assert sample_store.enterprise_records("91990102XXXXXXXXXX") == {"contracts": [], "executions": []}
+
+
 def test_a_batch_checked_against_an_older_store_is_refused(store, tmp_path):
     """Another import lands between the checks and the load: ConflictError, nothing of this
     batch loaded; checking the same staged files again sees the store as it now is."""

@@ -5,6 +5,7 @@ closing note)."""
 
 from __future__ import annotations
 
+import io
 import json
 from decimal import Decimal
 
@@ -79,7 +80,8 @@ def test_staff_imports_looks_and_publishes(live, chromium, width, tmp_path):  # 
     shot(page, f"{tag}-import-errors")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载问题清单").first.click()
-    sheet = openpyxl.load_workbook(download.value.path()).active
+    # Playwright keeps a download under a name without extension: openpyxl wants a file object then
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     assert any("unknown-country" in [str(c) for c in r] for r in sheet.iter_rows(values_only=True))
     assert _report(page, base, "2024-03")["figures"] == before
 
