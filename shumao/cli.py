@@ -380,7 +380,10 @@ def _serve(db: str | None, host: str, port: int) -> None:
     app_ = create_app(db)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"[bold]数贸门户已启动：http://{shown}:{port}[/]  （按 Ctrl-C 停止）")
-    uvicorn.run(app_, host=host, port=port, log_level="warning", proxy_headers=True)
+    # keep-alive longer than uvicorn's 5 s: while an import holds the CPU the event loop can
+    # stall past 5 s and then close connections whose next request is already on its way
+    uvicorn.run(app_, host=host, port=port, log_level="warning", proxy_headers=True,
+                timeout_keep_alive=65)
 
 
 @app.command(cls=Command)

@@ -153,3 +153,7 @@ def cli_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("cli") / "cli.duckdb"
     assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
     return db
+
+
+# one browser for the whole session, shared by every browser test module
+from tests.web.browser import chromium  # noqa: E402, F401

@@ -12,7 +12,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from tests.web.browser import DESKTOP, PHONE, chromium, new_page, shot, sign_in  # noqa: F401
+from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
 
 pytestmark = pytest.mark.browser
 PERIODS = ("2024-03", "2024Q2", "2024-01..2024-09")
@@ -39,7 +39,7 @@ def _dashboard_figures(page) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
-def test_staff_imports_looks_and_publishes(live, chromium, width, tmp_path):  # noqa: F811
+def test_staff_imports_looks_and_publishes(live, chromium, width, tmp_path):
     base, tag = live.url, f"{live.backend}-{width}"
     page = new_page(chromium, width)
     sign_in(page, base, "staff")
@@ -133,7 +133,7 @@ def test_staff_imports_looks_and_publishes(live, chromium, width, tmp_path):  # 
     assert Decimal(after["exec_total"]["current"]) > 0
 
 
-def test_pages_work_without_javascript(live, chromium):  # noqa: F811
+def test_pages_work_without_javascript(live, chromium):
     context = chromium.new_context(java_script_enabled=False, viewport={"width": PHONE, "height": 900})
     page = context.new_page()
     sign_in(page, live.url, "staff")
