@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from shumao.errors import PeriodError, UnknownFigure
+from shumao.errors import ContentError, PeriodError, UnknownFigure
 from shumao.model.periods import Period
 from shumao.report.explain import Explanation, explain_figure
 from shumao.report.service import ReportDoc, ReportSettings, build_report, with_charts
@@ -75,6 +75,35 @@ def period_of(text: str | None) -> Period:
 
 
 # -- the period a page shows, and the quick choices -----------------------------------------
+
+NO_DATA = "数据库中还没有合同或执行记录，请先导入数据。"
+
+
+@dataclass
+class Shown:
+    """What a page (仪表盘, 数据月报) shows for the period it was asked: the period and its
+    report, or the Chinese message and status that stand in their place."""
+
+    period: Period | None = None
+    doc: ReportDoc | None = None
+    error: str | None = None
+    status: int = 200
+
+
+def shown(portal, asked: str | None, settings_: ReportSettings, s: dict) -> Shown:
+    """The report of the period a page asks for (the latest complete month by default);
+    a period outside the grammar is 400, a store or period without data 422."""
+    try:
+        p = Period.parse(asked) if asked and asked.strip() else latest_month(s)
+    except PeriodError as e:
+        return Shown(error=str(e), status=400)
+    if p is None:
+        return Shown(error=NO_DATA)
+    try:
+        return Shown(p, report(portal, p, settings_))
+    except ContentError as e:
+        return Shown(p, error=str(e), status=422)
+
 
 @dataclass(frozen=True)
 class Choice:

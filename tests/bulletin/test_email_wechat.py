@@ -7,7 +7,6 @@ from __future__ import annotations
 import email
 import re
 from email import policy
-from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import pytest
@@ -19,6 +18,7 @@ from shumao.store import connect
 from tests.bulletin.conftest import make_content
 from tests.bulletin.test_outputs import HEADINGS, NEWS, PARAGRAPHS
 from tests.conftest import run_cli
+from tests.html import Tags
 
 TITLE, ISSUE = "示例市数字贸易协会简报", "2024年第10期（总第58期）"
 HOSTILE = """---
@@ -41,18 +41,6 @@ EMAIL_TAGS = {"html", "head", "meta", "title", "body", "table", "thead", "tbody"
               "h1", "h2", "h3", "p", "div", "img", "strong", "em", "a", "br", "ul", "ol", "li"}
 WECHAT_TAGS = {"html", "head", "meta", "title", "body", "section", "p", "table", "thead", "tbody",
                "tr", "th", "td", "img", "strong", "em", "span", "br", "ul", "ol", "li"}
-
-
-class Tags(HTMLParser):
-    """Every start tag with its attributes."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import io
 import re
 import stat
 import zipfile
-from html.parser import HTMLParser
 
 import pytest
 
@@ -21,6 +20,7 @@ from shumao.errors import ConflictError, ContentError, InputError
 from shumao.store import Store
 from tests.bulletin.conftest import make_content
 from tests.conftest import sql
+from tests.html import Tags
 
 NEWS = "行业资讯/01-跨境数据流动便利化.md"
 PROFILE = "会员风采/01-云桥信息技术.md"
@@ -56,18 +56,6 @@ def edited(files: dict[str, bytes], name: str, old: str, new: str) -> dict[str, 
     text = files[name].decode()
     assert old in text
     return {**files, name: text.replace(old, new).encode()}
-
-
-class Tags(HTMLParser):
-    """Every start tag with its attributes, and the text."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
 
 
 def assert_inert(html: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from tests.html import Tags
+
 
 class _Form(HTMLParser):
     def __init__(self, form_id: str | None):
@@ -60,33 +62,6 @@ def form_fields(html: str, form_id: str | None = None) -> dict[str, str]:
     parser = _Form(form_id)
     parser.feed(html)
     return parser.fields
-
-
-class Tags(HTMLParser):
-    """Every start tag with its attributes; the text of each <script>."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.scripts: list[tuple[dict, str]] = []
-        self._in_script: dict | None = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        a = {k.lower(): v or "" for k, v in attrs}
-        self.tags.append((tag, a))
-        if tag == "script":
-            self._in_script = a
-            self.scripts.append((a, ""))
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_script = None
-
-    def handle_data(self, data):
-        if self._in_script is not None:
-            a, text = self.scripts[-1]
-            self.scripts[-1] = (a, text + data)
 
 
 def assert_inert(html: str, own_scripts: bool = True) -> None:

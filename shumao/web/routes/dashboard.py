@@ -13,7 +13,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from shumao.errors import ContentError, PeriodError
+from shumao.errors import ContentError
 from shumao.indicators.catalog import CATEGORIES
 from shumao.model.money import round_half_up
 from shumao.model.periods import Period
@@ -67,23 +67,17 @@ def dashboard(request: Request, period: str | None = None, region: str | None = 
     ctx: dict = {"asked": period or "", "choices": figures.choices(summary), "grammar": figures.GRAMMAR,
                  "keep": {k: v for k, v in (("region", region), ("short", short)) if v},
                  "doc": None, "error": None, "p": None}
-    status = 200
-    try:
-        p = Period.parse(period) if period and period.strip() else figures.latest_month(summary)
-        if p is None:
-            ctx["error"] = "数据库中还没有合同或执行记录，请先导入数据。"
-        else:
-            ctx.update(p=p, asked=p.short())
-            doc = figures.report(portal, p, settings)
-            figs = as_dict(doc)["figures"]
-            tables = {t.id: t for t in doc.tables}
-            ctx.update(doc=doc, figs=figs, kpis=[(fid, figs[fid]) for fid in KPIS if fid in figs],
-                       tables=tables, charts=_chart_data(doc, figs))
-    except PeriodError as e:
-        ctx["error"], status = str(e), 400
-    except ContentError as e:
-        ctx["error"], status = str(e), 422
-    return render(request, "dashboard.html", ctx, status=status)
+    page = figures.shown(portal, period, settings, summary)
+    if page.period:
+        ctx.update(p=page.period, asked=page.period.short())
+    ctx["error"] = page.error
+    if page.doc and page.period:
+        doc = page.doc
+        figs = as_dict(doc)["figures"]
+        tables = {t.id: t for t in doc.tables}
+        ctx.update(doc=doc, figs=figs, kpis=[(fid, figs[fid]) for fid in KPIS if fid in figs],
+                   tables=tables, charts=_chart_data(doc, figs))
+    return render(request, "dashboard.html", ctx, status=page.status)
 
 
 @router.get("/explain/{figure}", name="explain_page")
@@ -91,7 +85,7 @@ def explain_page(request: Request, figure: str, period: str | None = None) -> Re
     portal = request.app.state.portal
     p = Period.parse(period) if period and period.strip() else figures.latest_month(figures.summary(portal))
     if p is None:
-        raise ContentError("数据库中还没有合同或执行记录，请先导入数据。")
+        raise ContentError(figures.NO_DATA)
     e = figures.explanation(portal, p, figure)
     g = e.figure.growth
     return render(request, "explain.html", {"e": e, "p": p, "x": e.as_dict(),

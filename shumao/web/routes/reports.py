@@ -15,8 +15,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from shumao.errors import ContentError, PeriodError
-from shumao.model.periods import Period
 from shumao.report import formats
 from shumao.report.data import as_json
 from shumao.report.service import ReportDoc
@@ -78,22 +76,16 @@ def report_page(request: Request, period: str | None = None, region: str | None 
                  "defaults": type(settings)(), "choices": figures.choices(summary),
                  "grammar": figures.GRAMMAR, "keep": keep, "doc": None, "error": None, "p": None,
                  "formats": FORMATS}
-    status = 200
-    try:
-        p = Period.parse(period) if period and period.strip() else figures.latest_month(summary)
-        if p is None:
-            ctx["error"] = "数据库中还没有合同或执行记录，请先导入数据。"
-        else:
-            ctx.update(p=p, asked=p.short())
-            doc = figures.report(portal, p, settings)
-            ctx.update(doc=doc, query={**keep, "period": p.short()},
-                       disclosure=[c for c in doc.flagged if c.code in DISCLOSURE],
-                       inconsistent=[c for c in doc.flagged if c.code not in DISCLOSURE])
-    except PeriodError as e:
-        ctx["error"], status = str(e), 400
-    except ContentError as e:
-        ctx["error"], status = str(e), 422
-    return render(request, "report.html", ctx, status=status)
+    page = figures.shown(portal, period, settings, summary)
+    if page.period:
+        ctx.update(p=page.period, asked=page.period.short())
+    ctx["error"] = page.error
+    if page.doc and page.period:
+        doc = page.doc
+        ctx.update(doc=doc, query={**keep, "period": page.period.short()},
+                   disclosure=[c for c in doc.flagged if c.code in DISCLOSURE],
+                   inconsistent=[c for c in doc.flagged if c.code not in DISCLOSURE])
+    return render(request, "report.html", ctx, status=page.status)
 
 
 @router.get("/report/download", name="report_download")
