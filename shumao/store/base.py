@@ -12,6 +12,8 @@ outside ``store/`` issues SQL against a user's store.
                   ConflictError when the store changed since the batch was checked
     the portal    set_status + status_history, users, tokens, the append-only audit log,
                   bulletin issues (drafts, then published and immutable; corrections are revisions)
+    filing        (filing.py) records filed on the web and their transitions, filing
+                  windows, reminders, vintages
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import pyarrow as pa
 
 from shumao.errors import ConflictError, InputError, StoreError, StoreNotFound, StoreVersionError
 from shumao.store import schema
+from shumao.store.filing import FilingTables
 from shumao.store.schema import KINDS, RECORDS, SCHEMA_VERSION, STATUS_KINDS
 
 ROLES = ("admin", "staff", "reviewer", "enterprise")
@@ -95,9 +98,10 @@ class User:
     region: str | None = None
     disabled: bool = False
     password_hash: str | None = field(default=None, repr=False)
+    email: str | None = None
 
 
-class Store(ABC):
+class Store(FilingTables, ABC):
     """An open store.  Use as a context manager, or call ``close()``."""
 
     backend: str                 # "duckdb" | "postgres"
@@ -187,11 +191,13 @@ class Store(ABC):
                     f"数据库 {self.url} 由较早版本的 shumao 创建（结构版本 {version}），"
                     "需要先以可写方式打开一次以升级（例如运行 shumao status 时不加只读限制）")
             with self._write():
+                # the tables a version added first (each backend's own types), then the
+                # columns later versions added to the tables it had
+                for stmt in schema.ddl(self.backend):
+                    self._execute(stmt)
                 for v in range(version, SCHEMA_VERSION):
                     for stmt in schema.MIGRATIONS[v]:
                         self._execute(stmt)
-                for stmt in schema.ddl(self.backend):
-                    self._execute(stmt)
                 self._execute("INSERT INTO meta SELECT 'generation', '0' WHERE NOT EXISTS "
                               "(SELECT 1 FROM meta WHERE key = 'generation')")
                 self._execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
@@ -328,6 +334,7 @@ class Store(ABC):
                 if batch.replace:
                     keys = batch.replaced_keys(kind)
                     if keys.num_rows:
+                        self._supersede(kind, table.key, keys, f"导入批次{batch_id}")
                         self._delete_keys(kind, table.key, keys)
                 self._insert(kind, _with_batch_id(batch.records(kind), batch_id))
             self._execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
@@ -342,6 +349,14 @@ class Store(ABC):
                                           "counts": batch.counts,
                                           "files": [f.path for f in batch.files]}, address)
         return batch_id
+
+    def _supersede(self, kind: str, key: tuple[str, ...], keys: pa.Table, by: str) -> None:
+        """Keep the rows an import replaces (records are never deleted, only superseded)."""
+        if f"superseded_{kind}" not in schema.TABLES:          # rates: reference data
+            return
+        with self._values(keys.column(key[0]).combine_chunks()) as v:
+            self._execute(f"INSERT INTO superseded_{kind} SELECT ?, ?, * FROM {kind} "
+                          f"WHERE {key[0]} IN (SELECT v FROM {v})", [_now(), by])
 
     def _delete_keys(self, kind: str, key: tuple[str, ...], keys: pa.Table) -> None:
         if len(key) == 1:
@@ -370,7 +385,7 @@ class Store(ABC):
             old = rows[0][0]
             self._execute(f"UPDATE {kind} SET status = ? WHERE {key} = ?", [status, record_id])
             self._execute("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, "
-                          "?, ?, ?, ? FROM status_history",
+                          "?, ?, ?, ?, NULL FROM status_history",
                           [kind, record_id, old, status, actor, _now(), comment])
             self._bump()
             self._audit(actor, "status", {"kind": kind, "id": record_id, "from": old,
@@ -390,26 +405,26 @@ class Store(ABC):
         with self._write():
             if self._execute("SELECT 1 FROM users WHERE name = ?", [user.name]):
                 raise InputError(f"用户“{user.name}”已存在")
-            self._execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                           [user.name, user.role, user.enterprise_id, user.region,
-                           user.password_hash, user.disabled, _now()])
+                           user.password_hash, user.disabled, _now(), user.email])
             self._audit(actor, "user-add", {"name": user.name, "role": user.role,
                                             "enterprise_id": user.enterprise_id,
-                                            "region": user.region}, address)
+                                            "region": user.region, "email": user.email}, address)
 
     def user(self, name: str) -> User | None:
-        rows = self._execute("SELECT name, role, enterprise_id, region, disabled, password_hash "
-                             "FROM users WHERE name = ?", [name])
+        rows = self._execute("SELECT name, role, enterprise_id, region, disabled, password_hash, "
+                             "email FROM users WHERE name = ?", [name])
         return User(*rows[0]) if rows else None
 
     def users(self) -> list[User]:
         return [User(*r) for r in self._execute(
-            "SELECT name, role, enterprise_id, region, disabled, password_hash FROM users "
+            "SELECT name, role, enterprise_id, region, disabled, password_hash, email FROM users "
             "ORDER BY name")]
 
     def update_user(self, name: str, actor: str, address: str | None = None,
                     **changes: Any) -> None:
-        allowed = {"role", "enterprise_id", "region", "password_hash", "disabled"}
+        allowed = {"role", "enterprise_id", "region", "password_hash", "disabled", "email"}
         if not changes or set(changes) - allowed:
             raise ValueError(changes)
         with self._write():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -43,15 +43,42 @@ OTHER = [
           ("batch_id", "int"), ("position", "int"), ("path", "text"), ("file", "text"),
           ("sheet", "text", "null"), ("kind", "text"), ("sha256", "text"), ("size", "bigint"),
           ("rows", "bigint")),
-    # who changed a record's review status, when and why (web filing and review)
+    # every transition of a record (web filing and review): who, when, why, and the record's
+    # fields after it (content, JSON) — a record's full history
     table("status_history", ("seq",),
           ("seq", "bigint"), ("kind", "text"), ("record_id", "text"), ("old_status", "text", "null"),
           ("new_status", "text"), ("changed_by", "text"), ("changed_at", "time"),
-          ("comment", "text", "null")),
+          ("comment", "text", "null"), ("content", "text", "null")),
     table("users", ("name",),
           ("name", "text"), ("role", "text"), ("enterprise_id", "text", "null"),
           ("region", "text", "null"), ("password_hash", "text", "null"), ("disabled", "bool"),
-          ("created_at", "time")),
+          ("created_at", "time"), ("email", "text", "null")),
+    # web.md filings-web: a record filed in the portal (the record itself is a row of
+    # contracts/executions whose status is its state); explanations and the checks of its
+    # last submission (JSON) are kept with it
+    table("filings", ("id",),
+          ("id", "int"), ("kind", "text"), ("record_id", "text"), ("enterprise_id", "text"),
+          ("month", "date"), ("source", "text"), ("created_by", "text"), ("created_at", "time"),
+          ("updated_at", "time"), ("submitted_at", "time", "null"), ("late", "bool"),
+          ("explanations", "text"), ("checks", "text"),
+          comment="kind: contracts | executions; source: form | upload | api"),
+    # a month's filing window as the admin set it; a month without a row has the defaults
+    # (filings.windows): opens on its first day, due on the 10th of the next month, locked
+    # after 31 March of the next year; locked NULL = that default, FALSE = reopened
+    table("filing_windows", ("month",),
+          ("month", "date"), ("opens", "date", "null"), ("closes", "date", "null"),
+          ("locked", "bool", "null"), ("updated_by", "text"), ("updated_at", "time")),
+    # reminder e-mails sent (or refused by the server) for a month
+    table("reminders", ("seq",),
+          ("seq", "bigint"), ("month", "date"), ("enterprise_id", "text"), ("recipient", "text"),
+          ("sent_at", "time"), ("sent_by", "text"), ("error", "text", "null")),
+    # a published report or bulletin: the figures it showed (figures: report --format json,
+    # text: the 数据月报) and, in vintage_<kind>, copies of the records they were computed from
+    table("vintages", ("id",),
+          ("id", "int"), ("source", "text"), ("bulletin_id", "int", "null"),
+          ("period", "text"), ("settings", "text"), ("figures", "text"), ("text", "text"),
+          ("generation", "bigint"), ("created_by", "text"), ("created_at", "time"),
+          comment="source: report | bulletin"),
     table("tokens", ("token_hash",),
           ("token_hash", "text"), ("user_name", "text"), ("created_at", "time"),
           ("expires_at", "time", "null"), ("revoked", "bool")),
@@ -73,16 +100,34 @@ OTHER = [
           ("file_name", "text", "null"), ("content", "bytes"), ("sha256", "text"),
           ("size", "bigint")),
 ]
-TABLES = {t.name: t for t in [*RECORDS.values(), *OTHER]}
+
+
+def _copy(kind: str, prefix: str, *extra) -> Table:
+    """A table of versions of a record kind: its columns, after ``extra`` ones."""
+    t = RECORDS[kind]
+    return Table(f"{prefix}_{kind}", tuple(table("x", (), *extra).columns) + t.columns)
+
+
+# records are never deleted, only superseded: a replaced or edited record's previous row
+SUPERSEDED = [_copy(k, "superseded", ("superseded_at", "time"), ("superseded_by", "text"))
+              for k in ("enterprises", "contracts", "executions")]
+# the records a vintage was computed from (filings.vintages)
+VINTAGE = [_copy(k, "vintage", ("vintage_id", "int"))
+           for k in ("enterprises", "contracts", "executions")]
+TABLES = {t.name: t for t in [*RECORDS.values(), *OTHER, *SUPERSEDED, *VINTAGE]}
 
 # version → statements that bring a store of that version to the next (DuckDB and PostgreSQL)
 MIGRATIONS: dict[int, list[str]] = {
     1: ["ALTER TABLE batches ADD COLUMN imported_by VARCHAR",
         "ALTER TABLE batch_files ADD COLUMN position INTEGER DEFAULT 0",
         "ALTER TABLE batch_files ADD COLUMN path VARCHAR DEFAULT ''"],
-    # 2 → 3 only adds bulletins and bulletin_files: ddl() creates every missing table after
-    # the migrations have run (base.Store._ensure_schema), in each backend's own types
+    # 2 → 3 only adds bulletins and bulletin_files: ddl() creates every missing table before
+    # the migrations run (base.Store._ensure_schema), in each backend's own types
     2: [],
+    # 3 → 4: web filing (filings, filing_windows, reminders), vintages and superseded records
+    # are new tables; a transition keeps the record's content, a user an e-mail address
+    3: ["ALTER TABLE status_history ADD COLUMN IF NOT EXISTS content TEXT",
+        "ALTER TABLE users ADD COLUMN IF NOT EXISTS email TEXT"],
 }
 
 

@@ -1,0 +1,217 @@
+"""Filing and review, the one path for the portal's pages, its API and the tests: create or
+edit a draft (its values read by ``fields``; a value that cannot be right refuses the save),
+submit it (the edit checks of ``checks`` run; a blocking one refuses the submission with
+every check that fired), review it (approve, or return with a comment).
+
+Who may touch which filing is the web layer's question (web.access and the permission
+table); this module checks what the record's state, its month's window and its values
+allow.  Every change goes through the store in one transaction with its history and audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from shumao.errors import ConflictError, InputError
+from shumao.filings import fields, windows
+from shumao.filings.checks import Result, result
+from shumao.model import rules
+from shumao.model.money import growth, round_half_up
+from shumao.store import Store
+from shumao.store.filing import DATE_OF, KEY_OF
+
+
+class ChecksFailed(InputError):
+    """The values or the edit checks block the save or the submission (422)."""
+
+    def __init__(self, message: str, results: list[Result]):
+        super().__init__(message)
+        self.results = results
+
+
+class WindowClosed(ConflictError):
+    """The record's month is locked or not open yet (409)."""
+
+
+def create(store: Store, kind: str, values: dict, enterprise_id: str, actor: str,
+           source: str = "form", address: str | None = None,
+           today: dt.date | None = None) -> int:
+    """A new draft of the user's enterprise; its filing id."""
+    record = _read(store, kind, values, enterprise_id, today)
+    return store.add_filing(kind, record, enterprise_id, source, actor, address)
+
+
+def edit(store: Store, filing_id: int, values: dict, actor: str, address: str | None = None,
+         today: dt.date | None = None) -> None:
+    """Replace a draft's or returned record's fields; the record id stays what it was."""
+    f = _filing(store, filing_id)
+    _open(store, f["month"], today)
+    key = KEY_OF[f["kind"]]
+    values = {**values, key: f["record_id"]}
+    record = _read(store, f["kind"], values, f["enterprise_id"], today, editing=f["record_id"])
+    store.edit_filing(filing_id, record, actor, address)
+
+
+def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None = None,
+             today: dt.date | None = None) -> list[Result]:
+    """The edit checks on a filing as it is stored, each with the enterprise's same month
+    last year, this month with the record, the change, and the explanation given."""
+    today = today or dt.date.today()
+    f = _filing(store, filing_id)
+    kind, rid = f["kind"], f["record_id"]
+    rec = store.filed_record(kind, rid)
+    assert rec is not None
+    day, cents, eid = rec[DATE_OF[kind]], rec["amount_cents"], f["enterprise_id"]
+    found: list[Result] = []
+    if day > today:
+        found.append(result("future-date", day.isoformat(), field=DATE_OF[kind]))
+    if cents <= 0:
+        found.append(result("amount-not-positive", fields.shown(kind, rec)["amount"]))
+    if kind == "contracts":
+        if rec["client_country"] == "CN":
+            found.append(result("onshore"))
+    else:
+        found += _execution_checks(store, rec, eid)
+    found += _usual(store, kind, rec, eid, day)
+    w = windows.window(store, day.replace(day=1), today)
+    if w.overdue:
+        found.append(result("late", detail=windows._zh(w.closes)))
+    # the context every check shows: the enterprise's same month last year and the change
+    month = day.replace(day=1)
+    last_year = _same_month_last_year(month)
+    before = store.month_total(eid, kind, last_year, windows.month_end(last_year), ("approved",))
+    now = store.month_total(eid, kind, month, windows.month_end(month),
+                            ("approved", "submitted"), excluding=rid) + cents
+    g = growth(now, before) if before else None
+    change = None if g is None else str(round_half_up(g))
+    given = explanations or {}
+    return [replace(r, last_year_cents=before, this_month_cents=now, change=change,
+                    explanation=(given.get(r.code) or "").strip() or None) for r in found]
+
+
+def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: str,
+           address: str | None = None, today: dt.date | None = None) -> list[Result]:
+    """Run the checks and submit; ``ChecksFailed`` with every check when one blocks."""
+    today = today or dt.date.today()
+    f = _filing(store, filing_id)
+    w = _open(store, f["month"], today)
+    if not isinstance(explanations, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in explanations.items()):
+        raise InputError("说明（explanations）应为“检查代码: 说明文字”的对应表")
+    if f["status"] != "draft":
+        raise ConflictError("该记录已提交，正在等待审核" if f["status"] == "submitted"
+                            else f"该记录当前状态为“{_zh(f['status'])}”，只有草稿可以提交")
+    results = evaluate(store, filing_id, explanations, today)
+    blocking = [r for r in results if r.blocks]
+    if blocking:
+        raise ChecksFailed(f"有{len(blocking)}项检查未通过，未提交：" + "；".join(
+            f"{r.message}（{r.needs}）" for r in blocking), results)
+    kept = {r.code: r.explanation for r in results if r.explanation}
+    store.submit_filing(filing_id, kept, [r.as_dict() for r in results], w.overdue, actor,
+                        address)
+    return results
+
+
+def review(store: Store, filing_id: int, decision: str, comment: str | None, actor: str,
+           address: str | None = None, today: dt.date | None = None) -> str:
+    """approve | return (a comment required); the new status."""
+    comment = (comment or "").strip() or None
+    if decision == "return" and not comment:
+        raise InputError("退回时必须填写退回意见，说明需要修改什么")
+    if comment and len(comment) > 2000:
+        raise InputError("审核意见不能超过2000个字")
+    f = _filing(store, filing_id)
+    _open(store, f["month"], today)
+    return store.review_filing(filing_id, decision, comment, actor, address)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _read(store: Store, kind: str, values: dict, enterprise_id: str, today: dt.date | None,
+          editing: str | None = None) -> dict:
+    if not isinstance(values, dict):
+        raise InputError("填报内容应为字段名到值的对应表")
+    if store.enterprise(enterprise_id) is None:
+        raise ConflictError("本企业尚未登记在统计数据中，请联系统计人员先导入企业信息后再填报")
+    record, problems = fields.read(kind, values, enterprise_id)
+    key = KEY_OF[kind]
+    if key in record and editing is None and store.filed_record(kind, record[key]):
+        problems.append(result("id-taken", record[key], field=key))
+    if kind == "executions" and record.get("contract_id"):
+        contract = store.filed_record("contracts", record["contract_id"])
+        if contract is None or contract["enterprise_id"] != enterprise_id:
+            problems.append(result("unknown-contract", record["contract_id"]))
+    day = record.get(DATE_OF[kind])
+    if record.get("orig_amount") is not None and record.get("currency") and day:
+        rate = None
+        if record["currency"] != "USD":
+            rate = store.rate(record["currency"], day.replace(day=1))
+            if rate is None:
+                problems.append(result("missing-rate", record["currency"],
+                                       f"{day.year}年{day.month}月"))
+        if rate is not None or record["currency"] == "USD":
+            record["amount_cents"] = fields.usd_cents(record["orig_amount"], rate)
+    if problems:
+        raise ChecksFailed("填报内容有误，未保存：" + "；".join(r.message for r in problems),
+                           problems)
+    if day is not None:
+        _open(store, day.replace(day=1), today)
+    return record
+
+
+def _open(store: Store, month: dt.date, today: dt.date | None) -> windows.Window:
+    w = windows.window(store, month, today)
+    why = w.refusal()
+    if why:
+        raise WindowClosed(why)
+    return w
+
+
+def _filing(store: Store, filing_id: int) -> dict:
+    f = store.filing(filing_id)
+    if f is None:
+        raise InputError(f"没有编号为 {filing_id} 的填报记录")
+    return f
+
+
+def _execution_checks(store: Store, rec: dict, eid: str) -> list[Result]:
+    out = []
+    contract = store.filed_record("contracts", rec["contract_id"])
+    if contract is None or contract["enterprise_id"] != eid:
+        return [result("unknown-contract", rec["contract_id"])]
+    if rec["executed_on"] < contract["signed_on"]:
+        out.append(result("before-contract", rec["executed_on"].isoformat(),
+                          contract["signed_on"].isoformat()))
+    others = store.contract_executions(rec["contract_id"], excluding=rec["execution_id"])
+    mine = (rec["executed_on"], rec["execution_id"])
+    running = rec["amount_cents"] + sum(x["amount_cents"] for x in others
+                                        if (x["executed_on"], x["execution_id"]) <= mine)
+    if running > contract["amount_cents"]:
+        out.append(result("exceeds-contract", detail=f"{running // 100}.{running % 100:02d}"))
+    twins = [x["execution_id"] for x in others if x["executed_on"] == rec["executed_on"]
+             and x["amount_cents"] == rec["amount_cents"]]
+    if twins:
+        out.append(result("possible-duplicate", detail="、".join(twins[:3])))
+    return out
+
+
+def _usual(store: Store, kind: str, rec: dict, eid: str, day: dt.date) -> list[Result]:
+    import pyarrow as pa
+
+    start, end = rules.history_window(day.replace(day=1))
+    m = store.amount_medians(kind, pa.array([eid]), start, end).to_pylist()
+    if m and rules.above(rec["amount_cents"], m[0]["median_cents"], m[0]["n"],
+                         rules.VERIFY_FACTOR):
+        cents = rec["amount_cents"]
+        return [result("unusual-amount", f"{cents // 100}.{cents % 100:02d}美元",
+                       f"{m[0]['median_cents'] / 100:.2f}")]
+    return []
+
+
+def _same_month_last_year(month: dt.date) -> dt.date:
+    return month.replace(year=month.year - 1)
+
+
+def _zh(status: str) -> str:
+    from shumao.model.codes import STATUS_ZH
+    return STATUS_ZH.get(status, status)

@@ -1,0 +1,129 @@
+"""Filing windows (web.md filings-web): each month's records are due by a deadline — by
+default the 10th of the next month — and the year closes on 31 March of the next year.
+Late submissions are flagged, not refused, while the window is open; a locked month (by
+the admin, or by the year's close) takes no edits, submissions or decisions until the
+admin reopens it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from shumao.errors import InputError
+from shumao.store import Store
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def parse_month(text: str) -> dt.date:
+    """'2024-06' → 2024-06-01, or a Chinese error."""
+    m = _MONTH.match((text or "").strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise InputError(f"月份“{text}”无效（应为2024-06这样的年-月）")
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return month_end(month) + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Window:
+    month: dt.date
+    opens: dt.date
+    closes: dt.date               # the deadline: submitted after it → late
+    year_closes: dt.date          # 31 March of the next year
+    locked_set: bool | None       # as the admin set it: None default, True locked, False reopened
+    today: dt.date
+    updated_by: str | None = None
+
+    @property
+    def locked(self) -> bool:
+        if self.locked_set is not None:
+            return self.locked_set
+        return self.today > self.year_closes
+
+    @property
+    def open(self) -> bool:
+        return not self.locked and self.today >= self.opens
+
+    @property
+    def overdue(self) -> bool:
+        return self.today > self.closes
+
+    @property
+    def state_zh(self) -> str:
+        if self.locked:
+            return "已年度关闭" if self.locked_set is None else "已锁定"
+        if self.today < self.opens:
+            return "未开始"
+        return "已逾期（仍可补报）" if self.overdue else "填报中"
+
+    def refusal(self) -> str | None:
+        """Why nothing may change in this month now, in words; None when it may."""
+        name = f"{self.month.year}年{self.month.month}月"
+        if self.locked:
+            if self.locked_set is None:
+                return (f"{self.month.year}年的填报已于{_zh(self.year_closes)}年度关闭，"
+                        f"{name}的记录不能再修改、提交或审核；如需补报，请联系管理员重新开放")
+            return f"{name}的填报已被管理员锁定，如需修改，请联系管理员重新开放"
+        if self.today < self.opens:
+            return f"{name}的填报将于{_zh(self.opens)}开始"
+        return None
+
+    def as_dict(self) -> dict:
+        return {"period": self.month.strftime("%Y-%m"), "opens": self.opens.isoformat(),
+                "closes": self.closes.isoformat(), "year_closes": self.year_closes.isoformat(),
+                "locked": self.locked, "open": self.open, "overdue": self.overdue,
+                "state": self.state_zh}
+
+
+def defaults(month: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """(opens, closes, year_closes) of a month without the admin's settings."""
+    return month, next_month(month).replace(day=10), dt.date(month.year + 1, 3, 31)
+
+
+def window(store: Store, month: dt.date, today: dt.date | None = None) -> Window:
+    opens, closes, year_closes = defaults(month)
+    row = store.window_row(month) or {}
+    return Window(month, row.get("opens") or opens, row.get("closes") or closes, year_closes,
+                  row.get("locked"), today or dt.date.today(), row.get("updated_by"))
+
+
+def windows(store: Store, today: dt.date | None = None, around: int = 13) -> list[Window]:
+    """The windows of the last ``around`` months and every month the admin set, newest first."""
+    today = today or dt.date.today()
+    months = {r["month"] for r in store.window_rows()}
+    m = today.replace(day=1)
+    for _ in range(around):
+        months.add(m)
+        m = (m - dt.timedelta(days=1)).replace(day=1)
+    return [window(store, m, today) for m in sorted(months, reverse=True)]
+
+
+def set_window(store: Store, month: dt.date, *, opens: dt.date | None = None,
+               closes: dt.date | None = None, locked: bool | None = None, actor: str,
+               address: str | None = None) -> Window:
+    """Change what was given; what was not keeps its value."""
+    row = store.window_row(month) or {}
+    d_opens, d_closes, _ = defaults(month)
+    opens = opens or row.get("opens") or d_opens
+    closes = closes or row.get("closes") or d_closes
+    if closes < opens:
+        raise InputError(f"截止日期{_zh(closes)}早于开始日期{_zh(opens)}")
+    if locked is None:
+        locked = row.get("locked")
+    store.set_window(month, opens if opens != d_opens else None,
+                     closes if closes != d_closes else None, locked, actor, address)
+    return window(store, month)
+
+
+def _zh(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
