@@ -19,7 +19,7 @@ from shumao.filings.checks import Result, result
 from shumao.model import rules
 from shumao.model.money import growth, round_half_up
 from shumao.store import Store
-from shumao.store.filing import DATE_OF, KEY_OF
+from shumao.store.filing import DATE_OF, FIELDS, KEY_OF
 
 
 class ChecksFailed(InputError):
@@ -215,3 +215,59 @@ def _same_month_last_year(month: dt.date) -> dt.date:
 def _zh(status: str) -> str:
     from shumao.model.codes import STATUS_ZH
     return STATUS_ZH.get(status, status)
+
+
+# -- a month's records uploaded in the import format -----------------------------------------
+def upload(store: Store, paths: list, names: list[str], enterprise_id: str, actor: str,
+           address: str | None = None, today: dt.date | None = None) -> tuple[list[int], list]:
+    """Contracts and executions in the import format (filings.md) as drafts of the user's
+    enterprise, all or none: (the new filing ids, the problems as import issues).  The files
+    pass the import's checks; every row must be the enterprise's own (a contract of another
+    enterprise answers as unknown, so nothing about it leaks) and its month open."""
+    from shumao.ingest import issues as import_issues
+    from shumao.ingest.staging import Staging
+
+    with Staging(today) as staging:
+        staging.read(paths, names)
+        checked = staging.check(store, replace=False)
+        if checked.batch is None:
+            return [], checked.errors
+        problems, items = [], []
+        batch = checked.batch
+        for kind in ("enterprises", "rates"):
+            if batch.records(kind).read_all().num_rows:
+                problems.append(import_issues.Issue(
+                    "、".join(names), None, None, None, "not-a-filing",
+                    "企业填报只能上传合同和合同执行记录；企业信息和汇率由统计人员导入"))
+        contracts = batch.records("contracts").read_all().to_pylist()
+        mine = {c["contract_id"] for c in contracts}
+        for c in contracts:
+            if c["enterprise_id"] != enterprise_id:
+                problems.append(_upload_issue(names, "enterprise_id", c["enterprise_id"],
+                                              f"合同“{c['contract_id']}”不属于本企业，只能填报本企业的合同"))
+            items.append(("contracts", {k: c[k] for k in FIELDS["contracts"]}))
+        for x in batch.records("executions").read_all().to_pylist():
+            if x["contract_id"] not in mine:
+                owner = store.filed_record("contracts", x["contract_id"])
+                if owner is None or owner["enterprise_id"] != enterprise_id:
+                    problems.append(_upload_issue(
+                        names, "contract_id", x["contract_id"],
+                        f"合同“{x['contract_id']}”不是本企业已填报的合同，请先填报该合同"))
+            items.append(("executions", {k: x[k] for k in FIELDS["executions"]}))
+    for kind, rec in items:
+        w = windows.window(store, rec[DATE_OF[kind]].replace(day=1), today)
+        why = w.refusal()
+        if why:
+            problems.append(_upload_issue(names, DATE_OF[kind], rec[DATE_OF[kind]].isoformat(), why))
+    if problems:
+        return [], problems
+    if not items:
+        return [], [_upload_issue(names, None, None, "文件中没有新的合同或执行记录（与已有记录相同的行已跳过）")]
+    return store.add_filings(items, enterprise_id, "upload", actor, address), []
+
+
+def _upload_issue(names: list[str], column: str | None, value: object, message: str):
+    from shumao.ingest.issues import Issue
+
+    return Issue("、".join(names), None, column, None if value is None else str(value),
+                 "not-a-filing", message)

@@ -46,24 +46,37 @@ class FilingTables:
                    address: str | None = None) -> int:
         """A new record as a draft (``record``: the FIELDS of its kind); the filing's id.
         Refused when its id is taken (by any record: ids are the platform's, unique)."""
-        key = KEY_OF[kind]
+        return self.add_filings([(kind, record)], enterprise_id, source, actor, address)[0]
+
+    def add_filings(self, items: Sequence[tuple[str, dict]], enterprise_id: str, source: str,
+                    actor: str, address: str | None = None) -> list[int]:
+        """Several new drafts of one enterprise, all or none (an uploaded month)."""
+        ids = []
         with self._write():
-            if self._execute(f"SELECT 1 FROM {kind} WHERE {key} = ?", [record[key]]):
-                raise ConflictError(f"编号“{record[key]}”已被使用，请换一个编号")
-            (fid,), = self._execute("SELECT coalesce(max(id), 0) + 1 FROM filings")
-            cols = FIELDS[kind]
-            self._execute(f"INSERT INTO {kind} ({', '.join(cols)}, status, batch_id) VALUES "
-                          f"({', '.join('?' * len(cols))}, 'draft', ?)",
-                          [record[c] for c in cols] + [WEB_BATCH])
-            now = _now()
-            self._execute("INSERT INTO filings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, FALSE, "
-                          "'{}', '[]')",
-                          [fid, kind, record[key], enterprise_id, _month(record[DATE_OF[kind]]),
-                           source, actor, now, now])
-            self._transition(kind, record[key], None, "draft", actor, now, None, record)
-            self._audit(actor, "filing-create", {"id": fid, "kind": kind, "record": record[key],
-                                                 "enterprise_id": enterprise_id}, address)
+            for kind, record in items:
+                ids.append(self._add_one(kind, record, enterprise_id, source, actor, address))
             self._bump()
+        return ids
+
+    def _add_one(self, kind: str, record: dict, enterprise_id: str, source: str, actor: str,
+                 address: str | None) -> int:
+        key = KEY_OF[kind]
+        if self._execute(f"SELECT 1 FROM {kind} WHERE {key} = ?", [record[key]]):
+            raise ConflictError(f"编号“{record[key]}”已被使用，请换一个编号")
+        (fid,), = self._execute("SELECT coalesce(max(id), 0) + 1 FROM filings")
+        cols = FIELDS[kind]
+        self._execute(f"INSERT INTO {kind} ({', '.join(cols)}, status, batch_id) VALUES "
+                      f"({', '.join('?' * len(cols))}, 'draft', ?)",
+                      [record[c] for c in cols] + [WEB_BATCH])
+        now = _now()
+        self._execute("INSERT INTO filings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, FALSE, "
+                      "'{}', '[]')",
+                      [fid, kind, record[key], enterprise_id, _month(record[DATE_OF[kind]]),
+                       source, actor, now, now])
+        self._transition(kind, record[key], None, "draft", actor, now, None, record)
+        self._audit(actor, "filing-create", {"id": fid, "kind": kind, "record": record[key],
+                                             "enterprise_id": enterprise_id,
+                                             "source": source}, address)
         return int(fid)
 
     def edit_filing(self, filing_id: int, record: dict, actor: str,
@@ -276,8 +289,7 @@ class FilingTables:
                           [month, opens, closes, locked, actor, _now()])
             self._audit(actor, "window-set", {
                 "month": month.strftime("%Y-%m"),
-                "from": {k: _iso(old[k]) if old else None for k in ("opens", "closes", "locked")}
-                if old else None,
+                "from": {k: old[k] for k in ("opens", "closes", "locked")} if old else None,
                 "opens": _iso(opens), "closes": _iso(closes), "locked": locked}, address)
 
     def month_states(self, month: dt.date) -> list[dict]:

@@ -26,6 +26,8 @@ EVERYONE = frozenset({ANONYMOUS, *ROLES})
 SIGNED_IN = frozenset(ROLES)
 STAFF = frozenset({"staff", "admin"})
 ADMIN = frozenset({"admin"})
+ENTERPRISE = frozenset({"enterprise"})
+REVIEWERS = frozenset({"reviewer", "admin"})
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,28 @@ RULES: dict[str, Rule] = {
     "api_bulletin_publish": Rule(STAFF, hide=True),
     # -- an enterprise's records: staff, the enterprise itself, its region's reviewer ------
     "api_enterprise_records": Rule(SIGNED_IN, hide=True),
+    # -- 企业填报 and 审核 (filings-web): every filing and review route answers 404 to a role
+    #    without it, and the route itself limits a user to the filings it may see (an
+    #    enterprise its own, a reviewer its region's) with the same 404 -------------------------
+    "filings": Rule(SIGNED_IN, hide=True),
+    "filing_checks": Rule(SIGNED_IN),
+    "filing_new": Rule(ENTERPRISE, hide=True),
+    "filing_create": Rule(ENTERPRISE, hide=True),
+    "filing_upload": Rule(ENTERPRISE, hide=True),
+    "filing_page": Rule(SIGNED_IN, hide=True),
+    "filing_edit": Rule(ENTERPRISE, hide=True),
+    "filing_save": Rule(ENTERPRISE, hide=True),
+    "filing_submit": Rule(ENTERPRISE, hide=True),
+    "review_queue": Rule(REVIEWERS, hide=True),
+    "review_page": Rule(REVIEWERS, hide=True),
+    "review_decide": Rule(REVIEWERS, hide=True),
+    "api_filings": Rule(SIGNED_IN, hide=True),
+    "api_filing_create": Rule(ENTERPRISE, hide=True),
+    "api_filing": Rule(SIGNED_IN, hide=True),
+    "api_filing_edit": Rule(ENTERPRISE, hide=True),
+    "api_filing_submit": Rule(ENTERPRISE, hide=True),
+    "api_review_queue": Rule(REVIEWERS, hide=True),
+    "api_review": Rule(REVIEWERS, hide=True),
     # -- admin: users and the audit log ------------------------------------------------------
     "admin_users": Rule(ADMIN),
     "admin_user_add": Rule(ADMIN),

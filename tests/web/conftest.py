@@ -26,14 +26,16 @@ REGION_OF_FIRST = None      # filled from the store: the reviewer's district
 
 
 def add_accounts(store) -> dict[str, str]:
-    """One account per role, named after it; 'other' is a second enterprise's clerk and
-    'gone' a disabled staff account.  Returns {account: enterprise or region}."""
+    """One account per role, named after it; 'other' is a second enterprise's clerk,
+    'reviewer2' the reviewer of the second enterprise's region and 'gone' a disabled staff
+    account.  Returns the facts: first and second enterprise, the first's region."""
     ents = store.enterprises()
     first, second = ents[0], next(e for e in ents[1:] if e["region"] != ents[0]["region"])
     made = {"admin": ("admin", None, None), "staff": ("staff", None, None),
             "reviewer": ("reviewer", None, first["region"]),
             "enterprise": ("enterprise", first["enterprise_id"], None),
             "other": ("enterprise", second["enterprise_id"], None),
+            "reviewer2": ("reviewer", None, second["region"]),
             "gone": ("staff", None, None)}
     for name, (role, ent, region) in made.items():
         accounts.add(store, name, role, PASSWORD, enterprise=ent, region=region, actor="测试")

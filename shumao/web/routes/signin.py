@@ -25,7 +25,8 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _start(viewer: Viewer) -> str:
-    return "/dashboard" if viewer.role in STAFF else "/archive"
+    return {"enterprise": "/filings", "reviewer": "/review"}.get(
+        viewer.role, "/dashboard" if viewer.role in STAFF else "/archive")
 
 
 def _set_cookie(request: Request, response: Response, sid: str) -> None:
