@@ -157,15 +157,20 @@ class FilingTables:
         return rows[0] if rows else None
 
     def filings(self, enterprise_id: str | None = None, region: str | None = None,
-                month: dt.date | None = None, status: str | None = None,
+                months: tuple[dt.date, dt.date] | None = None, status: str | None = None,
                 order: str = "f.id DESC", limit: int | None = 500) -> list[dict]:
-        """Filings by enterprise, by the region of their enterprise, month and status."""
-        where, params = ["TRUE"], []
+        """Filings by enterprise, by the region of their enterprise, the months of their
+        records (first, last) and status; newest first unless ``order`` says otherwise."""
+        where: list[str] = ["TRUE"]
+        params: list[Any] = []
         for cond, value in (("f.enterprise_id = ?", enterprise_id), ("e.region = ?", region),
-                            ("f.month = ?", month), ("r.status = ?", status)):
+                            ("r.status = ?", status)):
             if value is not None:
                 where.append(cond)
                 params.append(value)
+        if months is not None:
+            where.append("f.month BETWEEN ? AND ?")
+            params += [months[0].replace(day=1), months[1]]
         return self._filings(" AND ".join(where), params, order, limit)
 
     def _filings(self, where: str, params: list, order: str = "f.id", limit: int | None = None

@@ -352,3 +352,14 @@ def test_an_upload_with_another_enterprises_row_or_a_bad_cell_saves_nothing(stor
     r = _upload(ent, "合同.csv", "合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额\n"
                 f"U-1,{store.facts['first']},2024-12-03,火星,ITO,1000\n")
     assert r.status_code == 422 and "火星" in r.text and store.filings() == []
+
+
+def test_the_list_filters_by_a_period_of_the_report_grammar_and_status(store, user):
+    ent = user("enterprise")
+    fid = contract(ent).json()["id"]
+    ids = lambda **q: [f["id"] for f in ent.get("/api/v1/filings", params=q).json()["filings"]]  # noqa: E731
+    assert ids(period="2024Q4") == [fid] and ids(period="2024-12", status="draft") == [fid]
+    assert ids(period="2024-11") == [] and ids(status="submitted") == []
+    r = ent.get("/api/v1/filings", params={"period": "2024-13"})
+    assert r.status_code == 400 and "月份" in r.json()["error"]["message"]
+    assert ent.get("/filings", params={"period": "下个月"}).status_code == 400

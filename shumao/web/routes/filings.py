@@ -24,6 +24,7 @@ from shumao.filings import checks, fields, service, windows
 from shumao.filings.service import ChecksFailed, WindowClosed
 from shumao.model.codes import STATUS_ZH, aliases, countries, country_name
 from shumao.model.money import wan
+from shumao.model.periods import Period
 from shumao.store.filing import DATE_OF, KEY_OF
 from shumao.web.access import Refused, Viewer, address, guard, not_found
 from shumao.web.pages import render
@@ -138,12 +139,18 @@ async def _body(request: Request, optional: bool = False) -> dict:
 # -- API -----------------------------------------------------------------------------------
 @router.get("/api/v1/filings", name="api_filings")
 def api_filings(request: Request, period: str | None = None, status: str | None = None) -> dict:
-    month = windows.parse_month(period) if period else None
+    months = _months(period) if period else None
     if status is not None and status not in STATE_ZH:
         raise InputError(f"状态“{status}”无效（应为 draft、submitted、returned 或 approved）")
     store = _store(request)
-    found = store.filings(month=month, status=status, **_scope(request.state.viewer))
+    found = store.filings(months=months, status=status, **_scope(request.state.viewer))
     return {"filings": [as_json(store, f) for f in found]}
+
+
+def _months(period: str) -> tuple[dt.date, dt.date]:
+    """A period of report.md's grammar (2024-06, 2024Q2, 2024 …) as (first, last) day."""
+    p = Period.parse(period)
+    return p.start, p.end
 
 
 @router.post("/api/v1/filings", name="api_filing_create")
@@ -257,13 +264,13 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
           note: str | None = None, problems: list | None = None, code: int = 200) -> Response:
     """The list of filings the viewer may see, by month and state."""
     store, viewer = _store(request), request.state.viewer
-    month = None
+    months = None
     if period.strip():
         try:
-            month = windows.parse_month(period)
+            months = _months(period)
         except InputError as e:
             error, code = str(e), 400
-    found = store.filings(month=month, status=state if state in STATE_ZH else None,
+    found = store.filings(months=months, status=state if state in STATE_ZH else None,
                           **_scope(viewer))
     ctx: dict[str, Any] = {"filings": found, "period": period, "status": state,
                            "states": STATE_ZH, "error": error, "kinds": fields.KIND_ZH,
