@@ -418,6 +418,8 @@ def demo(out_dir: Annotated[Path, typer.Option(
     out.print("[bold]7. 网页门户账号[/]（每种角色一个，密码每次演示重新生成）")
     for name, role, password in d.accounts:
         out.print(f"  {ROLE_ZH[role]:　<6} 用户名 {name:<10} 密码 {password}")
+    if d.accounts:
+        out.print("  企业填报员已在网上填报并提交了本月的一份合同和一笔执行，审核员登录后在“审核”中处理。")
     if not no_serve:
         _serve(str(d.db), host, port)
 

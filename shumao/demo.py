@@ -1,5 +1,6 @@
 """The demo: the whole product on generated data in a fresh store — generate, check and
-import, then the 数据月报 as text, HTML (with charts) and XLSX."""
+import, then the 数据月报 as text, HTML (with charts) and XLSX, one account per role with two
+filings waiting for review, and a published bulletin issue."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
     formats.xlsx(doc, demo.outputs["xlsx"])
     with connect(demo.db) as store:
         demo.accounts = make_accounts(store)
+        seed_filings(store)
     log(f"3. 生成并发布简报（内容文件夹 {CONTENT}，存入数据库供公开简报阅读）→ {folder / '简报'}")
     with connect(demo.db) as store:
         issue = issues.create(store, from_folder(Path(str(CONTENT))), actor="演示")
@@ -69,6 +71,30 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
             path = demo.outputs[f"简报 {fmt}"] = folder / "简报" / out.file_name
             path.write_bytes(out.content)
     return demo
+
+
+def seed_filings(store) -> list[int]:
+    """The demo enterprise files a contract and an execution of this month in the portal and
+    submits them, so the reviewer's queue (审核) has work waiting; they count in no figure
+    until approved."""
+    import datetime as dt
+
+    from shumao.filings import service
+
+    user = store.user("enterprise")
+    if user is None or not user.enterprise_id:
+        return []
+    today = dt.date.today()
+    cid = f"DEMO-{today:%Y%m}-01"
+    made = [service.create(store, "contracts", {
+        "contract_id": cid, "signed_on": today.isoformat(), "client_country": "日本",
+        "category": "ITO", "amount": "120000"}, user.enterprise_id, user.name)]
+    made.append(service.create(store, "executions", {
+        "contract_id": cid, "execution_id": f"{cid}-X1", "executed_on": today.isoformat(),
+        "amount": "60000"}, user.enterprise_id, user.name))
+    for fid in made:
+        service.submit(store, fid, {}, user.name)
+    return made
 
 
 def make_accounts(store) -> list[tuple[str, str, str]]:

@@ -3,6 +3,7 @@
 import csv
 
 from shumao.model.credit import is_valid
+from shumao.store import connect
 from tests.conftest import run_cli
 
 
@@ -19,6 +20,9 @@ def test_demo(tmp_path):
     assert issue == [".docx", ".html", ".pdf"]
     assert "简报 PDF" in p.stdout
     assert (tmp_path / "demo" / "demo.duckdb").exists()
+    with connect(tmp_path / "demo" / "demo.duckdb", read_only=True) as store:
+        waiting = store.filings(status="submitted")
+        assert len(waiting) == 2 and {f["created_by"] for f in waiting} == {"enterprise"}
 
 
 def test_generate_is_valid_and_sized(tmp_path):
