@@ -62,6 +62,9 @@ MACROS = [
     # (DECIMAL(18, 6): up to 10^12 in the file's unit, to a millionth; fast, unlike 38 digits)
     r"""CREATE OR REPLACE TEMP MACRO sm_num(s) AS coalesce(try_cast(s AS DECIMAL(18, 6)),
         try_cast(regexp_replace(s, '[,，\s]', '', 'g') AS DECIMAL(18, 6)))""",
+    # a rate keeps the store's ten decimals (DECIMAL(20, 10)): JPY 0.0067123456 is not 0.006712
+    r"""CREATE OR REPLACE TEMP MACRO sm_rate(s) AS coalesce(try_cast(s AS DECIMAL(20, 10)),
+        try_cast(regexp_replace(s, '[,，\s]', '', 'g') AS DECIMAL(20, 10)))""",
     # a number sm_num cannot hold: 10^12 or more (a finite number, so not 'NaN' or 'inf')
     r"""CREATE OR REPLACE TEMP MACRO sm_num_too_large(s) AS coalesce(sm_big(
         try_cast(regexp_replace(s, '[,，\s]', '', 'g') AS DOUBLE)), FALSE)""",
@@ -139,7 +142,7 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
         "enterprises": "",
         "contracts": ", sm_date(u.signed_on) AS signed_date",
         "executions": ", sm_date(u.executed_on) AS executed_date",
-        "rates": ", sm_month(u.month) AS month_date, sm_num(u.usd_per_unit) AS rate",
+        "rates": ", sm_month(u.month) AS month_date, sm_rate(u.usd_per_unit) AS rate",
     }[kind]
     inner = f"SELECT u.*{codes}{extra} FROM u_{kind} u {joins}"
     if kind not in ("contracts", "executions"):

@@ -68,3 +68,22 @@ def test_replace(tmp_path, sample_store):
     cents = sql(sample_store, "SELECT amount_cents FROM contracts WHERE contract_id = 'HT000000001'")
     assert cents == [(48651948,)]
     assert sample_store.counts()["contracts"] == 375
+
+
+def test_a_rate_keeps_its_ten_decimals_and_converts_half_up(tmp_path, sample_store):
+    """A rate is stored to ten decimals (not rounded to six on reading) and an amount in that
+    currency becomes cents with it, half-up — the same conversion as a web filing's."""
+    from decimal import Decimal
+
+    from shumao.filings.fields import usd_cents
+    (tmp_path / "汇率.csv").write_text("currency,month,usd_per_unit\nJPY,2024-12,0.0067123456\n",
+                                       encoding="utf-8")
+    (tmp_path / "合同.csv").write_text(
+        "合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额,币种\n"
+        f"R-1,{ENTERPRISE},2024-12-03,日本,ITO,\"1,234,567\",日元\n", encoding="utf-8")
+    assert import_files(sample_store, [tmp_path / "汇率.csv", tmp_path / "合同.csv"]).ok
+    import datetime as dt
+    assert sample_store.rate("JPY", dt.date(2024, 12, 1)) == Decimal("0.0067123456")
+    cents = sql(sample_store, "SELECT amount_cents FROM contracts WHERE contract_id = 'R-1'")[0][0]
+    # 123,456,700 sen × 0.0067123456 = 828,684.39… → 828,684
+    assert cents == 828684 == usd_cents(Decimal("1234567"), Decimal("0.0067123456"))

@@ -363,3 +363,21 @@ def test_the_list_filters_by_a_period_of_the_report_grammar_and_status(store, us
     r = ent.get("/api/v1/filings", params={"period": "2024-13"})
     assert r.status_code == 400 and "月份" in r.json()["error"]["message"]
     assert ent.get("/filings", params={"period": "下个月"}).status_code == 400
+
+
+def test_a_foreign_currency_is_converted_as_the_import_converts_it_and_kept_on_editing(
+        store, user, tmp_path):
+    from shumao.ingest.importer import import_files
+    rates = tmp_path / "汇率.csv"
+    rates.write_text("currency,month,usd_per_unit\nTHB,2024-12,0.0291234567\n", encoding="utf-8")
+    assert import_files(store, [rates]).ok
+    ent = user("enterprise")
+    r = contract(ent, amount="100,000.05", currency="泰铢")
+    assert r.status_code == 201, r.text
+    # 10,000,005 satang × 0.0291234567 = 291,234.71… US cents, half-up
+    assert r.json()["amount_cents"] == 291235 and r.json()["record"]["currency"] == "THB"
+    form = ent.get(f"/filings/{r.json()['id']}/edit").text
+    assert '<option value="THB" selected>' in form and 'value="100000.05"' in form
+    r = contract(ent, cid="W-EUR", currency="EUR")
+    assert r.status_code == 422 and r.json()["error"]["checks"][0]["code"] == "missing-rate"
+    assert "2024年12月" in r.json()["error"]["message"]

@@ -22,7 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 from shumao.errors import ConflictError, InputError
 from shumao.filings import checks, fields, service, windows
 from shumao.filings.service import ChecksFailed, WindowClosed
-from shumao.model.codes import STATUS_ZH, aliases, countries, country_name
+from shumao.model.codes import STATUS_ZH, aliases, countries, country_name, norm
 from shumao.model.money import wan
 from shumao.model.periods import Period
 from shumao.store.filing import DATE_OF, KEY_OF
@@ -448,7 +448,7 @@ def _form(request: Request, kind: str, eid: str, values: dict, results: list, er
         "form": fields.FORM[kind], "required": fields.REQUIRED[kind], "values": values,
         "problems": by_field, "error": error, "filing": filing, "contracts": contracts,
         "countries": sorted(countries().values(), key=lambda c: c.iso2),
-        "categories": _categories(), "currencies": _currencies(),
+        "categories": _categories(), "currencies": _currencies(values.get("currency")),
         "enterprise": store.enterprise(eid), "today": dt.date.today().isoformat()},
         status=status)
 
@@ -458,12 +458,19 @@ def _categories() -> list[tuple[str, str]]:
     return [(code, f"{zh}（{code}）") for code, zh in CATEGORIES.items()]
 
 
-def _currencies() -> list[tuple[str, str]]:
+def _currencies(current: str | None = None) -> list[tuple[str, str]]:
+    """The usual currencies, and the record's own when it is another (never switched
+    silently to US dollars on editing)."""
+    codes = list(CURRENCIES)
+    known = aliases("currencies")
+    code = known.get(norm(current)) if current else None
+    if code and code not in codes:
+        codes.append(code)
     names: dict[str, str] = {}
-    for alias, code in aliases("currencies").items():
-        if code in CURRENCIES and not alias.isascii():
-            names.setdefault(code, alias)
-    return [(c, f"{names.get(c, c)}（{c}）") for c in CURRENCIES]
+    for alias, c in known.items():
+        if c in codes and not alias.isascii():
+            names.setdefault(c, alias)
+    return [(c, f"{names.get(c, c)}（{c}）") for c in codes]
 
 
 def _filing_view(request: Request, f: dict, explanations: dict, error: str | None,
