@@ -381,3 +381,11 @@ def test_a_foreign_currency_is_converted_as_the_import_converts_it_and_kept_on_e
     r = contract(ent, cid="W-EUR", currency="EUR")
     assert r.status_code == 422 and r.json()["error"]["checks"][0]["code"] == "missing-rate"
     assert "2024年12月" in r.json()["error"]["message"]
+
+
+def test_the_readme_lists_every_check_of_the_catalogue():
+    from shumao.filings.checks import CATALOGUE
+    from tests.conftest import REPO
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [code for code in CATALOGUE if f"`{code}`" not in readme]
+    assert missing == []
