@@ -3,6 +3,8 @@ its pages and its JSON API (``/api/v1``).  Who may use a route is not written he
 permissions.py, which ``guard`` (a dependency of every router) applies."""
 
 from shumao.web.routes import admin, archive, bulletins, dashboard, imports, members, reports, signin
+from shumao.web.routes import vintages as vintage_pages  # vintages (数据版本)
 
 ROUTERS = [signin.router, admin.router, dashboard.router, reports.router, imports.router,
            members.router, bulletins.router, archive.router]
+ROUTERS += [vintage_pages.router]  # vintages (数据版本)
