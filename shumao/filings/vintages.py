@@ -188,7 +188,7 @@ class Moved:
     kind: str                       # contract | execution
     record_id: str
     enterprise_id: str
-    enterprise: str                 # its name (today's, else as frozen)
+    enterprise: str                 # its name today (its id if the store has none)
     change: str                     # added | removed | changed (the record, not the figure)
     what: tuple[str, ...]           # changed: which of FIELDS_ZH differ
     period: str                     # current | previous: which value of the figure it moved
