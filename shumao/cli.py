@@ -200,7 +200,10 @@ BriFileOption = Annotated[Optional[Path], typer.Option(
 
 @app.command(cls=Command)
 def report(
-    period: PeriodOption,
+    period: Annotated[Optional[str], typer.Option(
+        "--period", metavar="时期",
+        help="要统计的时期。写法：2024-03、2024Q2、2024H1、2024、2024-01..2024-09"
+             "（一个月、一个季度、半年、全年、几个月）；用 --vintage 时可不写")] = None,
     db: DbOption = None,
     region: Annotated[str, typer.Option(metavar="名称", help="地区名称，如 大连市")] = "本市",
     short: Annotated[str, typer.Option(metavar="简称", help="文中的简称，如 我市")] = "我市",
@@ -213,12 +216,17 @@ def report(
         "--format", metavar="格式", help="text（纯文本）、md、html（带图表）、xlsx 或 json")] = "text",
     out_file: Annotated[Optional[Path], typer.Option(
         "--out", metavar="文件", help="写入文件（不写时输出到屏幕；xlsx 必须写）")] = None,
+    vintage: Annotated[Optional[str], typer.Option(
+        "--vintage", metavar="编号",
+        help="原样重现一个已发布的数据版本（发布简报或在网页上冻结数据月报时生成，编号用 "
+             "shumao vintages 查看）：数字与文字同发布时一字不差，不受之后的审核、退回和更正影响；"
+             "地区名称等设置也按发布时的")] = None,
 ) -> None:
-    """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）。"""
+    """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）；加 --vintage 则原样重现已发布的一版。"""
     from shumao.model.periods import Period
     from shumao.report import formats
     from shumao.report.data import as_json
-    from shumao.report.service import ReportSettings, build_report
+    from shumao.report.service import ReportSettings, build_report, with_charts
     from shumao.store import connect
 
     if fmt not in REPORT_FORMATS:
@@ -227,20 +235,36 @@ def report(
         raise InputError("XLSX 格式需要用 --out 指定输出文件，如 --out 数据月报.xlsx")
     if out_file:
         _output_file(out_file, "--out")
-    p = Period.parse(period)
-    settings = ReportSettings.from_options(region, short, source, bri, bri_file, tuple(group or ()),
-                                           relative)
-    with connect(db, read_only=True) as store:
-        doc = build_report(store, p, settings, with_charts=fmt == "html")
+    p = Period.parse(period) if period is not None else None
+    published: dict[str, str] = {}
+    if vintage is None:
+        if p is None:
+            raise InputError("请用 --period 指定时期，如 --period 2024-03"
+                             "（或用 --vintage 编号 原样重现一个已发布的版本）")
+        settings = ReportSettings.from_options(region, short, source, bri, bri_file,
+                                               tuple(group or ()), relative)
+        with connect(db, read_only=True) as store:
+            doc = build_report(store, p, settings, with_charts=fmt == "html")
+    else:
+        given = [o for o, v in (("--region", region != "本市"), ("--short", short != "我市"),
+                                ("--source", source != "商务部服务外包统一平台"), ("--bri", bri),
+                                ("--bri-file", bri_file), ("--group", group),
+                                ("--relative", relative)) if v]
+        if given:
+            raise InputError(f"--vintage 按发布时的设置原样重现，不能同时使用 {'、'.join(given)}")
+        with connect(db, read_only=True) as store:
+            doc, published = _published(store, vintage, p)
+        if fmt == "html":
+            doc = with_charts(doc)
     if fmt == "xlsx":
         formats.xlsx(doc, cast(Path, out_file))   # checked above: xlsx needs --out
         body = None
     elif fmt in ("md", "html"):
         body = formats.markdown(doc) if fmt == "md" else formats.html(doc)
     elif fmt == "json":
-        body = as_json(doc)
+        body = published.get("json") or as_json(doc)
     else:
-        body = doc.text
+        body = published.get("text") or doc.text
     if body is not None and out_file:
         out_file.write_text(body, encoding="utf-8")
     elif body is not None:
@@ -251,6 +275,22 @@ def report(
             err.print(f"[yellow]提示：{c.message}[/]")
     if out_file:
         err.print(f"已写出 {out_file}")
+
+
+def _published(store, vintage: str, period):
+    """A vintage's report, recomputed from its frozen records and verified against what was
+    published, and its text and JSON as published; a period that is not its own is wrong
+    usage."""
+    from shumao.filings import vintages
+    from shumao.model.periods import Period
+
+    v = vintages.vintage(store, vintage)
+    own = Period.parse(v["period"])
+    if period is not None and period != own:
+        raise InputError(f"第 {v['id']} 号数据版本是{own.words()}（{own.short()}）的数据月报，"
+                         f"与 --period 指定的{period.words()}（{period.short()}）不符；"
+                         "用 --vintage 时可以不写 --period")
+    return vintages.report(store, v["id"]), {"text": v["text"], "json": v["figures"]}
 
 
 @app.command(cls=Command)
@@ -300,6 +340,74 @@ def explain(
         r.add_row(x.record_id, day_words(x.day), x.name, country_name(x.client_country),
                   str(wan(x.amount)), str(e.share(x.amount) or "—"))
     out.print(r)
+
+
+@app.command(cls=Command)
+def vintages(
+    vintage: Annotated[Optional[str], typer.Argument(
+        metavar="[编号]", help="数据版本编号；写了则列出该版本发布以来的修订")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """已发布的数据版本（发布简报或冻结数据月报时保存的数字及其背后的记录）：不写编号时列出全部；写编号时列出每个指标的发布值、今日值、变动，以及引起变动的记录。原样重现某一版：shumao report --vintage 编号。"""
+    from shumao.filings import vintages as v_
+    from shumao.model.periods import Period
+    from shumao.store import connect
+
+    with connect(db, read_only=True) as store:
+        if vintage is None:
+            rows = store.vintages()
+        else:
+            revs = v_.revisions(store, vintage)
+    if vintage is None:
+        if as_json:
+            _print_json(rows)
+            return
+        t = Table(title=f"数据版本（共 {len(rows)} 个）")
+        for col in ("编号", "来源", "时期", "发布人", "时间"):
+            t.add_column(col, justify="right" if col == "编号" else "left")
+        for r in rows:
+            src = v_.SOURCES[r["source"]] + (f"（第 {r['bulletin_id']} 号简报）" if r["bulletin_id"] else "")
+            t.add_row(str(r["id"]), src, Period.parse(r["period"]).words(), r["created_by"],
+                      _when(r["created_at"]))
+        out.print(t)
+        return
+    if as_json:
+        _print_json(revs.as_dict())
+        return
+    d = revs.as_dict()
+    out.print(f"[bold]第 {d['vintage']['id']} 号数据版本[/]（{d['period_words']}，"
+              f"{d['vintage']['created_by']} 于 {_when(d['vintage']['created_at'])} 发布）："
+              f"{d['changed']} 个指标有变动")
+    for f in d["figures"]:
+        if not f["changed"]:
+            continue
+        prev = f["previous"]
+        out.print(f"\n[bold]{escape(f['name'])}[/]（{f['id']}）：发布 {f['published']} 万美元，"
+                  f"今日 {f['today']} 万美元，变动 {f['difference']} 万美元"
+                  + (f"；上年同期 发布 {prev['published'] or '—'} 万美元，今日 {prev['today'] or '—'} 万美元"
+                     if prev["difference_cents"] else ""))
+        t = Table()
+        widest = max((len(m["id"]) for m in f["records"]), default=4)
+        for col in ("记录", "编号", "企业", "变化", "当时（万美元）", "今日（万美元）", "说明"):
+            if col == "编号":     # an id is copied from here: never broken across lines
+                t.add_column(col, no_wrap=True, min_width=widest)
+            else:
+                t.add_column(col, overflow="fold")
+        for m in f["records"]:
+            note = "、".join(m["what_zh"]) + ("已改" if m["what_zh"] else "")
+            note = "；".join(x for x in (note, m["now"], "上年同期" if m["period"] == "previous" else "") if x)
+            t.add_row("合同" if m["kind"] == "contract" else "执行", m["id"], m["enterprise"],
+                      m["change_zh"], m["old"] or "—", m["new"] or "—", note)
+        out.print(t)
+
+
+def _when(iso: str) -> str:
+    """A stored timestamp in Beijing time, as a clerk reads it: 2024年10月25日 14:03."""
+    from datetime import datetime, timedelta, timezone
+
+    t = datetime.fromisoformat(iso).astimezone(timezone(timedelta(hours=8)))
+    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
 
 
 @app.command(cls=Command)

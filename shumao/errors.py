@@ -4,7 +4,8 @@ failures a caller must stop on.
     ShumaoError                 anything shumao raises on purpose (CLI exit code 3)
     ├── InputError(ValueError)  a file or argument the user gave cannot be used (exit 1 or 2)
     │   ├── PeriodError         a period string outside the grammar of report.md
-    │   └── UnknownFigure       a figure id the indicator catalogue does not have
+    │   ├── UnknownFigure       a figure id the indicator catalogue does not have
+    │   └── UnknownVintage      a vintage id the store does not have (report --vintage)
     ├── StoreError              the store cannot be opened, read or written (exit 3)
     │   ├── StoreNotFound       a store opened for reading does not exist (also an InputError: exit 2)
     │   ├── StoreVersionError   the store was written by another version of shumao
@@ -30,6 +31,10 @@ class PeriodError(InputError):
 
 class UnknownFigure(InputError):
     """A figure id (``shumao explain``, 指标溯源) that the indicator catalogue does not have."""
+
+
+class UnknownVintage(InputError):
+    """A vintage id (``report --vintage``, 数据版本) that the store does not have."""
 
 
 class StoreError(ShumaoError):

@@ -10,7 +10,7 @@ from shumao.clihelp import wrap
 from tests.test_cli_errors import shumao
 
 COMMANDS = [[], ["import"], ["status"], ["report"], ["explain"], ["bulletin"], ["generate"],
-            ["demo"], ["bench"], ["bench", "import"], ["bench", "report"]]
+            ["demo"], ["bench"], ["bench", "import"], ["bench", "report"], ["vintages"]]
 ENGLISH = ("Show this message", "Usage", "Options", "Arguments", "Commands", "<bool>", "<str>",
            "<path>", "<int", "[default", "default:", "[required]", "TEXT", "INTEGER", "PATH",
            "list[", "x>=")

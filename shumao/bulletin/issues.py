@@ -4,14 +4,17 @@
 An issue is a content folder held as files (folder.py) and checked exactly as ``shumao
 bulletin`` checks a folder on disk (content.load, with the same messages); it is a draft
 until published.  Publishing renders PDF, DOCX and HTML with the command's own ``publish()``
-and keeps them with the issue in one transaction: a failure leaves the draft as it was and
-keeps no output.  A published issue never changes (bulletin.md: one source, published
-outputs); a correction is a new draft, ``revise``, whose ``revision_of`` names it.
+and keeps them with the issue in one transaction, with a vintage of the figures its 数据月报
+shows (filings.vintages; refused if the store changed while rendering): a failure leaves
+the draft as it was and keeps no output.  A published issue never changes (bulletin.md: one
+source, published outputs); a correction is a new draft, ``revise``, whose ``revision_of``
+names it.
 
     files  = from_zip(upload)                       # or {name: bytes} from the editor
     draft  = create(store, files, actor, address)   # validated first: nothing kept on error
     save(store, draft, files, actor, address)       # drafts only
-    publish_issue(store, draft, actor, address)     # PDF, DOCX, HTML kept; then immutable
+    publish_issue(store, draft, actor, address)     # PDF, DOCX, HTML kept, figures frozen
+                                                    # (filings.vintages); then immutable
     fix    = revise(store, draft, actor)            # a new draft with the same content
 """
 
@@ -26,6 +29,7 @@ from shumao.bulletin.editor import item_template, preview_html
 from shumao.bulletin.folder import MAX_BYTES, MAX_ENTRIES, from_zip, materialised, outline
 from shumao.bulletin.publish import DEFAULT, publish
 from shumao.errors import ConflictError, InputError
+from shumao.filings import vintages
 from shumao.store import BulletinFile, Store
 
 __all__ = ["MAX_BYTES", "MAX_ENTRIES", "create", "from_zip", "item_template", "outline",
@@ -59,19 +63,26 @@ def save(store: Store, bulletin_id: int, files: Mapping[str, bytes], actor: str,
 def publish_issue(store: Store, bulletin_id: int, actor: str, address: str | None = None,
                   allow_flagged: bool = False) -> dict:
     """Render a draft (PDF, DOCX, HTML: ``shumao bulletin``'s ``publish()``, its data from
-    this store) and keep the outputs, published, in one transaction; the issue's metadata.
+    this store) and keep the outputs, published, in one transaction with the vintage of its
+    数据月报; the issue's metadata and ``vintage`` (that vintage's id).
     A flagged figure is a ContentError unless ``allow_flagged`` (then recorded in the outputs
     and the audit log)."""
     _draft(store, bulletin_id)
     files = store.bulletin_content(bulletin_id)
+    generation = store.generation()    # read before the report: a change since refuses
     # materialised: the data section's messages (model.build) name the files as the clerk does
     with materialised(files) as folder, tempfile.TemporaryDirectory(prefix="shumao-out-") as out:
         done = publish(folder, store, out, DEFAULT, allow_flagged=allow_flagged)
         outputs = [BulletinFile(fmt, Path(path).read_bytes(), Path(path).name)
                    for fmt, path in done.items()]
-    store.publish_bulletin(bulletin_id, outputs, files, actor, address,
-                           overrides=done.document.overrides)
-    return store.bulletin(bulletin_id) or {}
+    # web.md filings-web: publishing freezes the figures the issue shows (its 数据月报),
+    # in the same transaction
+    shown = done.document.data.data
+    assert shown is not None
+    vid = store.publish_bulletin(bulletin_id, outputs, files, actor, address,
+                                 overrides=done.document.overrides,
+                                 vintage=vintages.spec(shown, generation, "bulletin", bulletin_id))
+    return {**(store.bulletin(bulletin_id) or {}), "vintage": vid}
 
 
 def revise(store: Store, bulletin_id: int, actor: str, address: str | None = None) -> int:

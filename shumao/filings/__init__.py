@@ -7,4 +7,5 @@ figure reproducible.
     checks      the catalogue of edit checks (data: code, level, message, rule)
     service     create, edit, submit, review — the one path for pages, API and tests
     windows     each month's deadline, the year's close, lock and reopen
+    vintages    a published report frozen with its records, reproduced, and its revisions
 """

@@ -96,13 +96,21 @@ def build_report(store: Store, period: Period | str, settings: ReportSettings = 
     which take a second or so to draw, when asked)."""
     p = Period.parse(period) if isinstance(period, str) else period
     with store.reading() as con:
-        ind = compute(con, p, settings.basis)
-        if not ind.has_data:
-            raise ContentError(f"{p.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
-        series = monthly(con, p)
+        doc = report_of(con, p, settings)
+    if with_charts:
+        doc = replace(doc, charts=charts.all_charts(doc.ind, doc.series, settings))
+    return doc
+
+
+def report_of(con, period: Period, settings: ReportSettings) -> ReportDoc:
+    """The report (without charts) from an Ibis backend ``con`` holding the store's record
+    tables: a snapshot of the store, or the records a vintage froze (filings.vintages)."""
+    ind = compute(con, period, settings.basis)
+    if not ind.has_data:
+        raise ContentError(f"{period.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
+    series = monthly(con, period)
     return ReportDoc(settings, ind, series, narrative.paragraphs(ind, settings),
-                     tables.all_tables(ind, series, settings),
-                     charts.all_charts(ind, series, settings) if with_charts else [],
+                     tables.all_tables(ind, series, settings), [],
                      vetting.consistency(ind) + vetting.disclosure(ind))
 
 

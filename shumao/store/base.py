@@ -494,10 +494,13 @@ class Store(FilingTables, ABC):
 
     def publish_bulletin(self, bulletin_id: int, outputs: Sequence[BulletinFile],
                          rendered_from: Mapping[str, bytes], actor: str,
-                         address: str | None = None, overrides: Sequence[str] = ()) -> None:
+                         address: str | None = None, overrides: Sequence[str] = (),
+                         vintage: Mapping[str, Any] | None = None) -> int | None:
         """Keep a draft's outputs and mark it published, in one transaction.  Refused when
         the issue is published already or its content changed since ``rendered_from`` (the
-        content the outputs were rendered from) was read."""
+        content the outputs were rendered from) was read.  With ``vintage`` (the arguments
+        of ``add_vintage`` but actor and address), the figures it shows are frozen in the
+        same transaction: both or neither; the vintage's id."""
         with self._write():
             if self._bulletin_status(bulletin_id) == PUBLISHED:
                 raise ConflictError(f"第 {bulletin_id} 号简报已发布，不能再次发布")
@@ -515,6 +518,9 @@ class Store(FilingTables, ABC):
                         {"id": bulletin_id, "overrides": list(overrides),
                          "outputs": {f.name: {"file_name": f.file_name, "sha256": f.sha256,
                                               "size": f.size} for f in outputs}}, address)
+            if vintage is not None:
+                return self.add_vintage(**vintage, actor=actor, address=address)
+        return None
 
     def bulletins(self, published_only: bool = False) -> list[dict]:
         """Every issue, newest first: its columns and ``outputs`` (format → download name)."""

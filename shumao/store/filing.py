@@ -382,8 +382,11 @@ class FilingTables:
         return _vintage(rows[0]) if rows else None
 
     def vintages(self) -> list[dict]:
-        return [_vintage(r) for r in self._execute(
-            f"SELECT {', '.join(VINTAGE_COLUMNS)} FROM vintages ORDER BY id DESC")]
+        """Every vintage, newest first, without its frozen figures and text (``vintage(id)``
+        has them)."""
+        cols = [c for c in VINTAGE_COLUMNS if c not in ("figures", "text")]
+        return [_vintage(r, cols) for r in self._execute(
+            f"SELECT {', '.join(cols)} FROM vintages ORDER BY id DESC")]
 
     def vintage_records(self, vintage_id: int, kind: str) -> list[dict]:
         """The records of a kind a vintage froze (all their columns)."""
@@ -393,8 +396,8 @@ class FilingTables:
         return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
-def _vintage(row: Sequence[Any]) -> dict:
-    d = dict(zip(VINTAGE_COLUMNS, row, strict=True))
+def _vintage(row: Sequence[Any], columns: Sequence[str] = VINTAGE_COLUMNS) -> dict:
+    d = dict(zip(columns, row, strict=True))
     d["settings"] = json.loads(d["settings"])
     d["created_at"] = _iso(d["created_at"])
     return d

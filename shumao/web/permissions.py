@@ -71,6 +71,12 @@ RULES: dict[str, Rule] = {
     "api_explain": Rule(STAFF),
     "api_bulletin_create": Rule(STAFF),
     "api_bulletin_publish": Rule(STAFF, hide=True),
+    # -- vintages (数据版本, filings-web): what was published, frozen, and its revisions -------
+    "report_freeze": Rule(STAFF),
+    "vintage_list": Rule(STAFF),
+    "vintage_page": Rule(STAFF, hide=True),
+    "api_vintages": Rule(STAFF),
+    "api_vintage_revisions": Rule(STAFF, hide=True),
     # -- an enterprise's records: staff, the enterprise itself, its region's reviewer ------
     "api_enterprise_records": Rule(SIGNED_IN, hide=True),
     # -- 企业填报 and 审核 (filings-web): every filing and review route answers 404 to a role

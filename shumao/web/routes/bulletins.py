@@ -26,6 +26,7 @@ from markupsafe import Markup
 from shumao.bulletin import content, editor, issues
 from shumao.bulletin.folder import MAX_BYTES, TOML
 from shumao.errors import ConflictError, ContentError, InputError
+from shumao.filings import vintages
 from shumao.report.service import BRI_BASES
 from shumao.store.base import PUBLISHED
 from shumao.web import bulletin_form
@@ -88,7 +89,9 @@ def _flagged(message: str) -> bool:
 # -- the list ------------------------------------------------------------------------------------
 @router.get("/bulletins", name="bulletin_list")
 def bulletin_list(request: Request, done: str = "", id: int | None = None) -> Response:
-    rows = [{**b, "period_words": period_words(b["period"])} for b in _store(request).bulletins()]
+    frozen = vintages.of_bulletins(_store(request))
+    rows = [{**b, "period_words": period_words(b["period"]), "vintage": frozen.get(b["id"])}
+            for b in _store(request).bulletins()]
     notice = NOTICES.get(done) if done == "published" and id is not None else None
     return render(request, "bulletins.html", {"issues": rows, "notice": notice, "done_id": id,
                                               "formats": FORMATS})
@@ -298,9 +301,9 @@ def bulletin_file(request: Request, id: int, fmt: str) -> Response:
 
 
 # -- the JSON API --------------------------------------------------------------------------------
-def _api_item(meta: dict) -> dict:
+def _api_item(meta: dict, vintage: int | None) -> dict:
     return {"id": meta["id"], "title": meta["title"], "issue": meta["issue"],
-            "period": meta["period"], "status": meta["status"], "vintage": None,
+            "period": meta["period"], "status": meta["status"], "vintage": vintage,
             "revision_of": meta["revision_of"], "published_at": meta["published_at"],
             "links": links(meta)}
 
@@ -309,7 +312,8 @@ def _api_item(meta: dict) -> dict:
 def api_bulletins(request: Request) -> list[dict]:
     """Published issues for everyone; staff see drafts too."""
     staff = request.state.viewer.role in STAFF
-    return [_api_item(b) for b in _store(request).bulletins(published_only=not staff)]
+    frozen = vintages.of_bulletins(_store(request))
+    return [_api_item(b, frozen.get(b["id"])) for b in _store(request).bulletins(published_only=not staff)]
 
 
 @router.post("/api/v1/bulletins", name="api_bulletin_create")
@@ -337,4 +341,4 @@ def api_bulletin_publish(request: Request, id: int, allow_flagged: bool = False)
                                     allow_flagged=allow_flagged)
     except ContentError as e:
         raise ContentError(web_message(str(e), api=True)) from None
-    return {**meta, "vintage": None, "links": links(meta)}
+    return {**meta, "links": links(meta)}

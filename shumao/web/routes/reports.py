@@ -1,5 +1,6 @@
 """数据月报 (staff, admin): the text of ``shumao report`` with a copy button, the checks
-flagged before publication, downloads in every format, and ``GET /api/v1/report``.
+flagged before publication, downloads in every format, 发布并冻结本期数据 (a vintage:
+routes/vintages.py), and ``GET /api/v1/report`` (with ``vintage``: as published then).
 
 Every format is the CLI's own rendering of the same ``ReportDoc`` (shared between users,
 web/figures.py): the text is exactly the 数据月报, the JSON exactly ``--format json``.
@@ -15,12 +16,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from shumao.model.periods import Period
 from shumao.report import formats
 from shumao.report.data import as_json
 from shumao.report.service import ReportDoc
 from shumao.web import figures
 from shumao.web.access import Refused, guard
 from shumao.web.pages import render
+from shumao.web.routes import vintages as frozen
 
 router = APIRouter(dependencies=[Depends(guard)])
 
@@ -82,7 +85,9 @@ def report_page(request: Request, period: str | None = None, region: str | None 
     ctx["error"] = page.error
     if page.doc and page.period:
         doc = page.doc
+        shown = page.period
         ctx.update(doc=doc, query={**keep, "period": page.period.short()},
+                   frozen=[v for v in portal.store.vintages() if Period.parse(v["period"]) == shown],
                    disclosure=[c for c in doc.flagged if c.code in DISCLOSURE],
                    inconsistent=[c for c in doc.flagged if c.code not in DISCLOSURE])
     return render(request, "report.html", ctx, status=page.status)
@@ -106,9 +111,27 @@ def report_api(request: Request, period: str | None = None, region: str | None =
                short: str | None = None, format: str = "json", vintage: str | None = None) -> Response:
     """``shumao report --period P [--region --short] --format json|text``, byte for byte."""
     fmt = _format(format, API_FORMATS)
-    p = figures.period_of(period)
     if vintage is not None:
-        # web.md: vintages freeze published figures; none is stored yet, so no id is known
-        raise Refused(404, "unknown-vintage", f"没有编号为“{vintage}”的发布版本（vintage）：尚未冻结过任何已发布的数字")
+        return _published(request, vintage, period, region, short, fmt)
+    p = figures.period_of(period)
     doc = figures.report(request.app.state.portal, p, figures.settings(region, short))
     return Response(_body(doc, fmt, request.app.state.portal), media_type=FORMATS[fmt][1])
+
+
+def _published(request: Request, vintage: str, period: str | None, region: str | None,
+               short: str | None, fmt: str) -> Response:
+    """web.md: with ``vintage``, the figures as published then — the stored text or JSON,
+    once the vintage's frozen records have reproduced it (filings.vintages.report)."""
+    v = frozen.known(request, vintage)
+    own = Period.parse(v["period"])
+    if period is not None and period.strip():
+        p = figures.period_of(period)
+        if p != own:
+            raise Refused(400, "vintage-period",
+                          f"第 {v['id']} 号数据版本是{own.words()}（{own.short()}）的数据月报，"
+                          f"与参数 period 的{p.words()}（{p.short()}）不符；带 vintage 时可以不写 period")
+    if region or short:
+        raise Refused(400, "vintage-settings", "数据版本按发布时的地区名称和简称原样重现，"
+                                               "带 vintage 时不能再指定 region 或 short")
+    frozen.published(request, v)
+    return Response(v["text"] if fmt == "text" else v["figures"], media_type=FORMATS[fmt][1])

@@ -1,0 +1,108 @@
+"""数据版本 (staff, admin; web.md filings-web): the figures a bulletin or a 数据月报 published,
+frozen with the records behind them — the list, one vintage's published text beside its
+revisions (per figure: published, today, the records that moved it), freezing the 数据月报
+a page shows, and the API (``GET /api/v1/vintages``, ``…/{id}/revisions``;
+``GET /api/v1/report?vintage=ID`` is reports.py's).
+
+Every figure comes from shumao.filings.vintages; revisions are shared per store generation
+(web/cache.py) like the other figures, a vintage's recomputed report per vintage.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from shumao.errors import UnknownVintage
+from shumao.filings import vintages
+from shumao.model.periods import Period
+from shumao.report.service import ReportDoc
+from shumao.web import figures
+from shumao.web.access import Refused, Viewer, address, guard
+from shumao.web.pages import render
+
+router = APIRouter(dependencies=[Depends(guard)])
+
+NOTICES = {"frozen": "已发布并冻结本期数据：以后的审核、退回和更正不会改变这一版的数字，"
+                     "下面列出此后的修订。"}
+
+
+async def _posted(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
+
+
+def _store(request: Request):
+    return request.app.state.portal.store
+
+
+def known(request: Request, vid: str) -> dict:
+    """A vintage's row; an unknown id is the 404 of its route (404 ``unknown-vintage`` on
+    the API)."""
+    try:
+        return vintages.vintage(_store(request), vid)
+    except UnknownVintage as e:
+        raise Refused(404, "unknown-vintage", str(e)) from e
+
+
+def published(request: Request, v: dict) -> ReportDoc:
+    """The vintage's report as published (recomputed from its frozen records and verified:
+    filings.vintages.report), computed once and shared."""
+    portal = request.app.state.portal
+    # a vintage never changes: any generation's entry will do, the key names the vintage
+    return portal.shared.get(0, ("vintage", v["id"]), lambda: vintages.report(portal.store, v["id"]))
+
+
+def revisions(request: Request, v: dict) -> vintages.Revisions:
+    portal = request.app.state.portal
+    return portal.shared.get(portal.store.generation(), ("revisions", v["id"]),
+                             lambda: vintages.revisions(portal.store, v["id"]))
+
+
+def _row(v: dict) -> dict:
+    p = Period.parse(v["period"])
+    return {**{k: val for k, val in v.items() if k not in ("figures", "text")},
+            "period_words": p.words(), "source_zh": vintages.SOURCES[v["source"]],
+            "links": {"page": f"/vintages/{v['id']}",
+                      "revisions": f"/api/v1/vintages/{v['id']}/revisions",
+                      "report": f"/api/v1/report?vintage={v['id']}",
+                      "bulletin": f"/bulletins/{v['bulletin_id']}" if v["bulletin_id"] else None}}
+
+
+# -- pages --------------------------------------------------------------------------------------
+@router.get("/vintages", name="vintage_list")
+def vintage_list(request: Request) -> Response:
+    return render(request, "vintages.html", {"rows": [_row(v) for v in _store(request).vintages()]})
+
+
+@router.get("/vintages/{id}", name="vintage_page")
+def vintage_page(request: Request, id: str, done: str = "") -> Response:
+    v = known(request, id)
+    revs = revisions(request, v)
+    return render(request, "vintage.html", {
+        "v": _row(v), "text": v["text"], "revs": revs.as_dict(), "notice": NOTICES.get(done),
+        "bulletin": _store(request).bulletin(v["bulletin_id"]) if v["bulletin_id"] else None})
+
+
+@router.post("/report/freeze", name="report_freeze")
+def report_freeze(request: Request, data: Annotated[dict[str, str], Depends(_posted)]) -> Response:
+    """发布并冻结本期数据: the 数据月报 of the period and names the page shows, frozen."""
+    p = figures.period_of(data.get("period"))
+    settings = figures.settings(data.get("region"), data.get("short"))
+    viewer: Viewer = request.state.viewer
+    vid = vintages.freeze(_store(request), p, settings, source="report", actor=viewer.name or "",
+                          address=address(request))
+    return RedirectResponse(f"/vintages/{vid}?done=frozen", status_code=303)
+
+
+# -- API ----------------------------------------------------------------------------------------
+@router.get("/api/v1/vintages", name="api_vintages")
+def api_vintages(request: Request) -> list[dict]:
+    return [_row(v) for v in _store(request).vintages()]
+
+
+@router.get("/api/v1/vintages/{id}/revisions", name="api_vintage_revisions")
+def api_vintage_revisions(request: Request, id: str) -> dict:
+    return revisions(request, known(request, id)).as_dict()
