@@ -7,4 +7,6 @@ figure reproducible.
     checks      the catalogue of edit checks (data: code, level, message, rule)
     service     create, edit, submit, review — the one path for pages, API and tests
     windows     each month's deadline, the year's close, lock and reopen
+    board       the status board: each enterprise's one state for a month, late flags
+    reminders   e-mails through SMTP to the enterprises that have not filed
 """

@@ -21,7 +21,9 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # the permission table lets in
 NAV = (("dashboard", "仪表盘", ("dashboard", "explain")), ("import_page", "导入", ("import",)),
        ("report_page", "数据月报", ("report",)), ("bulletin_list", "简报", ("bulletin",)),
-       ("members", "会员企业", ("members",)), ("admin_users", "管理", ("admin",)),
+       ("members", "会员企业", ("members",)),
+       ("board", "填报进度", ("board",)),       # issue 10: the status board
+       ("admin_users", "管理", ("admin",)),
        ("archive", "公开简报", ("archive",)))
 
 
