@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 
 from argon2 import PasswordHasher
@@ -21,6 +22,9 @@ from shumao.model import credit
 from shumao.store.base import ROLES, Store, User
 
 MIN_PASSWORD = 10
+# an address reminders can go to: one @, a dotted domain, ASCII only (most mail servers
+# still do not accept SMTPUTF8), no spaces, quotes or list separators
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 ROLE_ZH = {"admin": "管理员", "staff": "统计人员", "reviewer": "审核员", "enterprise": "企业填报员"}
 _hasher = PasswordHasher()
 # checking against this when the name is unknown takes as long as a real check
@@ -49,8 +53,20 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def check_email(email: str | None) -> str | None:
+    """A trimmed e-mail address, None when empty, or a Chinese error."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 254 or not _EMAIL.match(email) or ".." in email:
+        raise InputError(f"电子邮箱“{email}”格式不对（应为 name@example.com 这样的地址，"
+                         "只能用英文字母、数字和符号）")
+    return email
+
+
 def add(store: Store, name: str, role: str, password: str, *, enterprise: str | None = None,
-        region: str | None = None, actor: str, address: str | None = None) -> User:
+        region: str | None = None, email: str | None = None, actor: str,
+        address: str | None = None) -> User:
     name = name.strip()
     if not name or len(name) > 64 or any(c.isspace() or not c.isprintable() for c in name):
         raise InputError("用户名不能为空、不能含空格，且不超过 64 个字符")
@@ -65,9 +81,15 @@ def add(store: Store, name: str, role: str, password: str, *, enterprise: str | 
     elif enterprise:
         raise InputError("只有企业填报员账号才属于某家企业（--enterprise）")
     user = User(name, role, enterprise, (region or "").strip() or None,
-                password_hash=hash_password(password))
+                password_hash=hash_password(password), email=check_email(email))
     store.add_user(user, actor, address)
     return user
+
+
+def set_email(store: Store, name: str, email: str | None, *, actor: str,
+              address: str | None = None) -> None:
+    """Set or (empty) clear an account's e-mail address (reminders go to enterprise accounts')."""
+    store.update_user(name, actor, address, email=check_email(email))
 
 
 def disable(store: Store, name: str, *, actor: str, address: str | None = None) -> None:

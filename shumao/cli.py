@@ -31,7 +31,7 @@ from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
 from shumao.clihelp import Command, Group, usage_message
-from shumao.errors import ContentError, InputError, PeriodError, ShumaoError, StoreError
+from shumao.errors import ContentError, InputError, MailError, PeriodError, ShumaoError, StoreError
 from shumao.store.base import cli_actor
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -550,6 +550,8 @@ def user_add(
         "--enterprise", metavar="信用代码", help="企业填报员所属企业的统一社会信用代码")] = None,
     region: Annotated[Optional[str], typer.Option(
         "--region", metavar="区县", help="审核员负责的区县（不写为全部）")] = None,
+    email: Annotated[Optional[str], typer.Option(
+        "--email", metavar="邮箱", help="电子邮箱；企业填报员的邮箱接收催报邮件")] = None,
     password_stdin: Annotated[bool, typer.Option(
         "--password-stdin", help="从标准输入读取密码（第一行）；不写时交互输入两次")] = False,
     db: DbOption = None,
@@ -564,7 +566,7 @@ def user_add(
         password = typer.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
     with connect(db) as store:
         user = accounts.add(store, name, role, password, enterprise=enterprise, region=region,
-                            actor=cli_actor())
+                            email=email, actor=cli_actor())
     out.print(f"已新增账号 {escape(user.name)}（{accounts.ROLE_ZH[user.role]}）")
 
 
@@ -594,14 +596,14 @@ def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
         users = store.users()
     if as_json:
         _print_json([{"name": u.name, "role": u.role, "enterprise_id": u.enterprise_id,
-                      "region": u.region, "disabled": u.disabled} for u in users])
+                      "region": u.region, "email": u.email, "disabled": u.disabled} for u in users])
         return
     t = Table(title=f"账号（共 {len(users)} 个）")
-    for col in ("用户名", "角色", "所属企业", "区县", "状态"):
+    for col in ("用户名", "角色", "所属企业", "区县", "电子邮箱", "状态"):
         t.add_column(col)
     for u in users:
         t.add_row(escape(u.name), ROLE_ZH[u.role], u.enterprise_id or "—", escape(u.region or "全部"),
-                  "已停用" if u.disabled else "正常")
+                  escape(u.email or "—"), "已停用" if u.disabled else "正常")
     out.print(t)
 
 
@@ -614,6 +616,51 @@ def user_disable(name: Annotated[str, typer.Argument(metavar="用户名")], db: 
     with connect(db) as store:
         accounts.disable(store, name, actor=cli_actor())
     out.print(f"已停用账号 {escape(name)}，其 API 令牌均已撤销")
+
+
+# --- reminders (issue 10: filing windows, the status board, reminders) ---------------------
+
+@app.command(cls=Command)
+def remind(
+    period: Annotated[str, typer.Option(
+        "--period", metavar="月份", help="要催报的月份，如 2024-06")],
+    db: DbOption = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="只列出将收到邮件的企业和邮箱，不发送、不记录")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """向该月尚未提交任何记录的企业（未填报、已填报未提交）发送催报邮件。
+
+    发往企业填报员账号的电子邮箱；发信服务器由环境变量 SHUMAO_SMTP_HOST 等设置，
+    邮件中的门户网址为 SHUMAO_PORTAL_URL。每个收件人都记入数据库和操作日志。
+    """
+    from shumao.filings import reminders, windows
+    from shumao.store import connect
+
+    month = windows.parse_month(period)
+    mail = reminders.MailSettings.from_settings()
+    with connect(db, read_only=dry_run, create=False) as store:
+        result = reminders.send(store, month, mail, cli_actor(), dry_run=dry_run)
+    if as_json:
+        _print_json({"ok": True, **result.as_dict()})
+        return
+    w = result.plan.window
+    name = f"{month.year}年{month.month}月"
+    out.print(f"{name}：截止日期 {w.closes:%Y-%m-%d}（{w.state_zh}）")
+    if dry_run and w.refusal():
+        out.print(f"[yellow]注意：{escape(w.refusal() or '')}；该月现在不能发送催报邮件。[/]")
+    verb = "将发送" if dry_run else "已发送"
+    for t, a in result.sent:
+        out.print(f"  {verb}  {escape(t.name)}  {escape(a)}")
+    for t, a, e in result.refused:
+        out.print(f"  [red]被拒收[/]  {escape(t.name)}  {escape(a)}：{escape(e)}")
+    for t in result.plan.unreachable:
+        out.print(f"  [yellow]{reminders.NO_ADDRESS}[/]  {escape(t.name)}（{t.enterprise_id}）")
+    if not (result.sent or result.refused or result.plan.unreachable):
+        out.print("  该月所有企业都已提交，无需催报。")
+    else:
+        out.print(f"{verb} {len(result.sent)} 封，被拒收 {len(result.refused)} 封，"
+                  f"无法提醒 {len(result.plan.unreachable)} 家企业")
 
 
 ExecutionsOption = Annotated[int, typer.Option(
@@ -684,6 +731,7 @@ ERRORS = (  # (class, exit code, JSON code): the first that matches (errors.py) 
     (PeriodError, 2, "bad-period"),
     (InputError, 2, "bad-input"),
     (ContentError, 1, "content"),
+    (MailError, 3, "mail"),
     (StoreError, 3, "store"),
     (ShumaoError, 3, "error"),
 )

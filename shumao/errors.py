@@ -11,7 +11,8 @@ failures a caller must stop on.
     │   ├── StoreVersionError   the store was written by another version of shumao
     │   └── ConflictError       the store changed between checking a batch and loading it, or
     │                           the change is one the stored state forbids (a published bulletin)
-    └── ContentError            a bulletin content folder is malformed (exit 1)
+    ├── ContentError            a bulletin content folder is malformed (exit 1)
+    └── MailError               the SMTP server is not configured or cannot be reached (exit 3)
 
 Every message is Chinese first: the CLI prints ``str(error)`` as the one line a clerk sees.
 """
@@ -56,3 +57,8 @@ class StoreVersionError(StoreError):
 class ConflictError(StoreError):
     """Another import or change reached the store after this batch was checked, or the
     change is refused by what is stored (a published bulletin issue is immutable)."""
+
+
+class MailError(ShumaoError):
+    """Reminder e-mails cannot be sent at all: no SMTP server is configured, or it cannot be
+    reached or refuses to sign in.  Nothing was sent or logged as sent."""

@@ -29,6 +29,15 @@ TABLE: tuple[Setting, ...] = (
     Setting("SHUMAO_TMPDIR", "", "导入时溢出到磁盘的临时文件和网页上传文件所在的临时文件夹（默认：系统临时文件夹）"),
     Setting("SHUMAO_UPLOAD_MB", "200", "网页上传的大小上限（MB），超出时答复 413", int),
     Setting("SHUMAO_SESSION_MINUTES", "60", "网页登录多久无操作后失效（分钟）", int),
+    # -- reminder e-mails (issue 10: filing windows, the status board, reminders) ----------
+    Setting("SHUMAO_SMTP_HOST", "", "发送催报邮件的发信服务器（SMTP）地址，如 smtp.example.com；不设置则不能发送催报邮件"),
+    Setting("SHUMAO_SMTP_PORT", "0", "发信服务器端口；0 表示按加密方式取默认值（ssl 为 465，starttls 为 587，none 为 25）", int),
+    Setting("SHUMAO_SMTP_USER", "", "登录发信服务器的用户名（不需要登录时留空）"),
+    Setting("SHUMAO_SMTP_PASSWORD", "", "登录发信服务器的密码或授权码（不需要登录时留空）"),
+    Setting("SHUMAO_SMTP_FROM", "", "催报邮件的发件人，如 协会秘书处 <tongji@example.org>"),
+    Setting("SHUMAO_SMTP_TLS", "starttls", "与发信服务器的加密方式：none（不加密）、starttls（先明文再加密）或 ssl（全程加密）"),
+    Setting("SHUMAO_SMTP_TIMEOUT", "30", "连接发信服务器和发送每封邮件最多等待的秒数", int),
+    Setting("SHUMAO_PORTAL_URL", "", "催报邮件中给出的门户网址，如 https://tongji.example.org/（企业据此登录填报）"),
 )
 BY_NAME = {s.name: s for s in TABLE}
 

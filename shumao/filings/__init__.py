@@ -8,4 +8,6 @@ figure reproducible.
     service     create, edit, submit, review — the one path for pages, API and tests
     windows     each month's deadline, the year's close, lock and reopen
     vintages    a published report frozen with its records, reproduced, and its revisions
+    board       the status board: each enterprise's one state for a month, late flags
+    reminders   e-mails through SMTP to the enterprises that have not filed
 """

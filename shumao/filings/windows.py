@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from shumao.errors import InputError
+from shumao.filings.fields import parse_date
 from shumao.store import Store
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -23,6 +24,15 @@ def parse_month(text: str) -> dt.date:
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise InputError(f"月份“{text}”无效（应为2024-06这样的年-月）")
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def parse_day(text: object, label: str) -> dt.date:
+    """'2024-07-15' (or 2024/7/15, 2024年7月15日) → a date; else a Chinese error naming the
+    field (``label``: 截止日期, 开始日期)."""
+    day = parse_date(text) if isinstance(text, str) else None
+    if day is None:
+        raise InputError(f"{label}“{text}”无效（应为2024-07-10这样的年-月-日）")
+    return day
 
 
 def month_end(month: dt.date) -> dt.date:
@@ -82,7 +92,7 @@ class Window:
         return {"period": self.month.strftime("%Y-%m"), "opens": self.opens.isoformat(),
                 "closes": self.closes.isoformat(), "year_closes": self.year_closes.isoformat(),
                 "locked": self.locked, "open": self.open, "overdue": self.overdue,
-                "state": self.state_zh}
+                "state": self.state_zh, "updated_by": self.updated_by}
 
 
 def defaults(month: dt.date) -> tuple[dt.date, dt.date, dt.date]:

@@ -294,7 +294,8 @@ class FilingTables:
                           [month, opens, closes, locked, actor, _now()])
             self._audit(actor, "window-set", {
                 "month": month.strftime("%Y-%m"),
-                "from": {k: old[k] for k in ("opens", "closes", "locked")} if old else None,
+                "from": {"opens": _iso(old["opens"]), "closes": _iso(old["closes"]),
+                         "locked": old["locked"]} if old else None,
                 "opens": _iso(opens), "closes": _iso(closes), "locked": locked}, address)
 
     def month_states(self, month: dt.date) -> list[dict]:

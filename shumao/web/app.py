@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shumao import settings
 from shumao.errors import ConflictError, ContentError, InputError, ShumaoError, StoreError
+from shumao.filings.reminders import MailSettings
 from shumao.store import Store, connect
 from shumao.web import auth
 from shumao.web.access import Refused, is_api
@@ -51,10 +52,13 @@ class Portal:
     shared: Shared = field(default_factory=Shared)
     tmpdir: str | None = None          # uploads' temporary folders (SHUMAO_TMPDIR)
     checks: Kept = field(default_factory=lambda: Kept(size=16))
+    # reminder e-mails (issue 10): the SMTP settings; None reads SHUMAO_SMTP_* when sending
+    mail: MailSettings | None = None
 
 
 def create_app(db: str | Store | None = None, upload_limit: int | None = None,
-               session_minutes: int | None = None, tmpdir: str | None = None) -> FastAPI:
+               session_minutes: int | None = None, tmpdir: str | None = None,
+               mail: MailSettings | None = None) -> FastAPI:
     from shumao.web.routes import ROUTERS
 
     store = db if isinstance(db, Store) else connect(db)
@@ -62,7 +66,7 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     idle = 60 * (session_minutes or settings.get("SHUMAO_SESSION_MINUTES"))
     app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = Portal(store, limit, auth.Sessions(idle),
-                              tmpdir=tmpdir or settings.get("SHUMAO_TMPDIR") or None)
+                              tmpdir=tmpdir or settings.get("SHUMAO_TMPDIR") or None, mail=mail)
     for router in ROUTERS:
         app.include_router(router)
     undeclared = [r.name for r in routes() if r.name not in RULES]

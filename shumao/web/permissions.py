@@ -28,6 +28,7 @@ STAFF = frozenset({"staff", "admin"})
 ADMIN = frozenset({"admin"})
 ENTERPRISE = frozenset({"enterprise"})
 REVIEWERS = frozenset({"reviewer", "admin"})
+BOARD = frozenset({"staff", "admin", "reviewer"})      # the status board
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,18 @@ RULES: dict[str, Rule] = {
     "admin_user_disable": Rule(ADMIN, hide=True),
     "admin_audit": Rule(ADMIN),
     "api_audit": Rule(ADMIN),
+    # -- filing windows, the status board, reminders (issue 10) ----------------------------
+    # the board: staff and admin every enterprise, a reviewer its region's (the route limits
+    # the rows); reminders and windows as web.md says: staff send, admin sets windows
+    "board": Rule(BOARD),
+    "board_export": Rule(BOARD),
+    "board_remind_confirm": Rule(STAFF),
+    "board_remind": Rule(STAFF),
+    "admin_windows": Rule(ADMIN),
+    "admin_window_set": Rule(ADMIN),
+    "api_windows": Rule(ADMIN),
+    "api_window_set": Rule(ADMIN),
+    "admin_user_email": Rule(ADMIN, hide=True),
 }
 
 

@@ -22,7 +22,7 @@ MISSING = 987654     # ids that exist nowhere: a route's own 404 stays distingui
 def _path(template: str, facts: dict) -> str:
     values = {"figure": "exec_total", "credit_code": facts["first"], "name": "gone",
               "fmt": "pdf", "check_id": "none", "id": str(MISSING),
-              "filing_id": str(MISSING)}
+              "filing_id": str(MISSING), "period": "2024-06"}
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: values.get(m.group(1), "x"), template)
 
 

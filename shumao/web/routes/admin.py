@@ -18,6 +18,7 @@ AUDIT_ZH = {"import": "导入数据", "status": "更改记录状态", "user-add"
             "token-add": "签发 API 令牌", "token-revoke": "撤销 API 令牌", "login": "登录",
             "login-failed": "登录失败", "bulletin-create": "新建简报", "bulletin-edit": "编辑简报",
             "bulletin-publish": "发布简报", "bulletin-revise": "建立简报更正版"}
+AUDIT_ZH |= {"window-set": "设置填报时间", "reminder": "发送催报邮件"}   # issue 10: windows, reminders
 
 
 def _users_page(request: Request, error: str | None = None, form: dict | None = None,
@@ -35,13 +36,14 @@ def users_page(request: Request) -> Response:
 @router.post("/admin/users", name="admin_user_add")
 def user_add(request: Request, name: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "",
              password: Annotated[str, Form()] = "", enterprise: Annotated[str, Form()] = "",
-             region: Annotated[str, Form()] = "") -> Response:
+             region: Annotated[str, Form()] = "", email: Annotated[str, Form()] = "") -> Response:
     viewer: Viewer = request.state.viewer
     try:
         accounts.add(request.app.state.portal.store, name, role, password, enterprise=enterprise,
-                     region=region, actor=viewer.name or "", address=address(request))
+                     region=region, email=email, actor=viewer.name or "", address=address(request))
     except InputError as e:
-        form = {"name": name, "role": role, "enterprise": enterprise, "region": region}
+        form = {"name": name, "role": role, "enterprise": enterprise, "region": region,
+                "email": email}
         return _users_page(request, str(e), form, status=400)
     return RedirectResponse(f"/admin/users?added={name}", status_code=303)
 
@@ -56,6 +58,20 @@ def user_disable(request: Request, name: str) -> Response:
         return _users_page(request, "不能停用自己正在使用的账号", status=400)
     accounts.disable(portal.store, name, actor=viewer.name or "", address=address(request))
     portal.sessions.drop_user(name)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{name}/email", name="admin_user_email")
+def user_email(request: Request, name: str, email: Annotated[str, Form()] = "") -> Response:
+    """Set or clear an account's e-mail (reminders go to enterprise accounts' addresses)."""
+    portal = request.app.state.portal
+    if portal.store.user(name) is None:
+        raise not_found("账号")
+    viewer: Viewer = request.state.viewer
+    try:
+        accounts.set_email(portal.store, name, email, actor=viewer.name or "", address=address(request))
+    except InputError as e:
+        return _users_page(request, f"账号“{name}”：{e}", status=400)
     return RedirectResponse("/admin/users", status_code=303)
 
 

@@ -1,0 +1,146 @@
+"""填报时间 (admin): the page lists each month's window and sets the deadline, the opening
+day, lock and reopen, with a Chinese message naming the field on bad input; the same through
+``GET /api/v1/windows`` and ``PUT /api/v1/windows/{period}``; every change in the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shumao.filings import windows
+from tests.web.conftest import csrf_of
+
+JUNE = dt.date(2024, 6, 1)
+
+
+def _post(c, **fields):
+    token = csrf_of(c.get("/admin/windows").text)
+    return c.post("/admin/windows", data={"csrf_token": token, **fields})
+
+
+def test_the_page_lists_windows_and_links_from_the_admin_tabs(client):
+    c = client("admin")
+    assert 'href="/admin/windows"' in c.get("/admin/users").text
+    assert 'href="/admin/windows"' in c.get("/admin/audit").text
+    r = c.get("/admin/windows")
+    assert r.status_code == 200
+    today = dt.date.today()
+    listed = windows.windows(c.app.state.portal.store)
+    assert len(listed) == 13
+    assert f"{today.year}年{today.month}月" in r.text and "填报中" in r.text and "默认" in r.text
+    assert r.text.count('name="action" value="save"') == 14        # each month, and any other
+
+
+def test_set_the_deadline_lock_and_reopen_from_the_page(client, portal_store):
+    c = client("admin")
+    r = _post(c, period="2024-06", opens="2024-06-01", closes="2024-07-20", action="save")
+    assert r.status_code == 303 and r.headers["location"].startswith("/admin/windows?saved=2024-06")
+    w = windows.window(portal_store, JUNE)
+    assert w.closes == dt.date(2024, 7, 20) and w.updated_by == "admin"
+    assert w.state_zh == "已年度关闭"                                # 31 March 2025 has passed
+    page = c.get(r.headers["location"]).text
+    assert "已保存2024年6月的填报时间" in page and 'value="2024-07-20"' in page
+    assert _post(c, period="2024-06", action="reopen").status_code == 303
+    w = windows.window(portal_store, JUNE)
+    assert not w.locked and w.closes == dt.date(2024, 7, 20) and w.state_zh == "已逾期（仍可补报）"
+    assert _post(c, period="2024-06", opens="2024-06-01", closes="2024-07-20", action="lock").status_code == 303
+    assert windows.window(portal_store, JUNE).state_zh == "已锁定"
+    changes = [e for e in portal_store.audit_log(20) if e["action"] == "window-set"]
+    assert len(changes) == 3 and {e["actor"] for e in changes} == {"admin"}
+    assert changes[0]["detail"]["locked"] is True and changes[0]["detail"]["from"]["locked"] is False
+    assert "设置填报时间" in c.get("/admin/audit").text
+
+
+@pytest.mark.parametrize("fields, words", [
+    ({"period": "2024-06", "opens": "2024-06-05", "closes": "2024-06-01"},
+     ["2024年6月", "截止日期2024年6月1日早于开始日期2024年6月5日"]),
+    ({"period": "2024-06", "closes": "2024-02-30"}, ["2024年6月", "截止日期“2024-02-30”无效"]),
+    ({"period": "2024-06", "opens": "明天"}, ["开始日期“明天”无效"]),
+    ({"period": "2024-13", "closes": "2025-01-10"}, ["月份“2024-13”无效"]),
+    ({"period": "2024-06", "action": "delete"}, ["不认识的操作"]),
+])
+def test_bad_input_is_named_in_chinese(client, portal_store, fields, words):
+    c = client("admin")
+    r = _post(c, **fields)
+    assert r.status_code == 400
+    for w in words:
+        assert w in r.text
+    assert portal_store.window_rows() == []                           # nothing written
+    assert f'value="{fields["period"]}"' in r.text                    # the typed values kept
+
+
+def test_the_form_needs_its_csrf_token(client, portal_store):
+    r = client("admin").post("/admin/windows", data={"period": "2024-06", "action": "lock"})
+    assert r.status_code == 403 and portal_store.window_rows() == []
+
+
+# -- the API -------------------------------------------------------------------------------
+def _put(c, period: str, body=None, content: str | None = None):
+    token = csrf_of(c.get("/admin/windows").text)
+    headers = {"X-CSRF-Token": token}
+    if content is not None:
+        return c.put(f"/api/v1/windows/{period}", content=content,
+                     headers={**headers, "Content-Type": "application/json"})
+    return c.put(f"/api/v1/windows/{period}", json=body, headers=headers)
+
+
+def test_api_lists_and_sets_windows(client, portal_store):
+    c = client("admin")
+    listed = c.get("/api/v1/windows").json()
+    assert len(listed) == 13 and set(listed[0]) == {"period", "opens", "closes", "year_closes",
+                                                    "locked", "open", "overdue", "state", "updated_by"}
+    r = _put(c, "2024-06", {"closes": "2024-07-20", "locked": False})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"period": "2024-06", "opens": "2024-06-01", "closes": "2024-07-20",
+                        "year_closes": "2025-03-31", "locked": False, "open": True, "overdue": True,
+                        "state": "已逾期（仍可补报）", "updated_by": "admin"}
+    assert _put(c, "2024-06", {"locked": True}).json()["closes"] == "2024-07-20"   # kept
+    assert "2024-06" in [w["period"] for w in c.get("/api/v1/windows").json()]
+    assert client("staff").get("/api/v1/windows").status_code == 403
+
+
+@pytest.mark.parametrize("period, body, words", [
+    ("2024-06", {"deadline": "2024-07-20"}, "不认识的字段：deadline"),
+    ("2024-06", {"closes": "2024-7-32"}, "截止日期（closes）“2024-7-32”无效"),
+    ("2024-06", {"opens": 20240601}, "开始日期（opens）“20240601”无效"),
+    ("2024-06", {"locked": "yes"}, "locked 应为 true 或 false"),
+    ("2024-06", {"opens": "2024-06-20", "closes": "2024-06-10"}, "早于开始日期"),
+    ("2024-6月", {"locked": True}, "月份“2024-6月”无效"),
+    ("2024-06", ["locked"], "请求内容应为 JSON 对象"),
+])
+def test_api_bad_input_is_400_in_chinese(client, portal_store, period, body, words):
+    r = _put(client("admin"), period, body)
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "bad-input" and words in r.json()["error"]["message"]
+    assert portal_store.window_rows() == []
+
+
+def test_api_body_that_is_not_json(client):
+    r = _put(client("admin"), "2024-06", content="locked=true")
+    assert r.status_code == 400 and "JSON" in r.json()["error"]["message"]
+
+
+# -- accounts' e-mail (reminders go to enterprise accounts' addresses) -----------------------
+def test_admin_sets_an_accounts_email(client, portal_store):
+    from tests.web.conftest import PASSWORD
+
+    c = client("admin")
+    token = csrf_of(c.get("/admin/users").text)
+    r = c.post("/admin/users", data={"name": "云桥", "role": "enterprise", "password": PASSWORD,
+                                     "enterprise": portal_store.facts["first"],
+                                     "email": "yq@example.com", "csrf_token": token})
+    assert r.status_code == 303 and portal_store.user("云桥").email == "yq@example.com"
+    r = c.post("/admin/users", data={"name": "云桥2", "role": "staff", "password": PASSWORD,
+                                     "email": "yq at example", "csrf_token": token})
+    assert r.status_code == 400 and "电子邮箱“yq at example”格式不对" in r.text
+    assert 'value="yq at example"' in r.text and portal_store.user("云桥2") is None
+    r = c.post("/admin/users/enterprise/email", data={"email": "e@example.com", "csrf_token": token})
+    assert r.status_code == 303 and portal_store.user("enterprise").email == "e@example.com"
+    assert portal_store.enterprise_emails()[portal_store.facts["first"]] == ["e@example.com", "yq@example.com"]
+    r = c.post("/admin/users/enterprise/email", data={"email": "e@", "csrf_token": token})
+    assert r.status_code == 400 and "账号“enterprise”" in r.text
+    r = c.post("/admin/users/enterprise/email", data={"email": "", "csrf_token": token})
+    assert portal_store.user("enterprise").email is None
+    assert c.post("/admin/users/nobody/email", data={"email": "", "csrf_token": token}).status_code == 404
+    assert 'value="yq@example.com"' in c.get("/admin/users").text
