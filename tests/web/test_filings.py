@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 
@@ -389,3 +390,26 @@ def test_the_readme_lists_every_check_of_the_catalogue():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [code for code in CATALOGUE if f"`{code}`" not in readme]
     assert missing == []
+
+
+def test_an_enterprise_sees_its_own_figures_beside_the_published_city_totals(store, user):
+    from shumao.filings import vintages
+    from shumao.report.service import ReportSettings
+    ent = user("enterprise")
+    assert "本企业与全市" not in ent.get("/filings").text          # nothing published yet
+    vid = vintages.freeze(store, "2024-12", ReportSettings(), actor="staff")
+    fid = contract(ent, amount="1000").json()["id"]
+    submit(ent, fid)
+    user("reviewer").post(f"/api/v1/review/{fid}", json={"decision": "approve"})
+    html = ent.get("/filings").text
+    published = vintages.vintage(store, vid)
+    city = json.loads(published["figures"])["figures"]["signed_total"]["current"]
+    own = vintages.report(store, vid)     # still the published figures, after the approval
+    assert json.loads(published["figures"])["figures"]["signed_total"]["current_cents"] == \
+        own.ind.figures["signed_total"].current
+    assert f"第 {vid} 号数据版本" in html and city in html
+    mine = sum(c["amount_cents"] for c in store.enterprise_records(
+        store.facts["first"], (MONTH, dt.date(2024, 12, 31)))["contracts"] if c["status"] == "approved")
+    from shumao.model.money import wan
+    assert str(wan(mine)) in html
+    assert "示例" not in html.split("本企业与全市")[1].split("</section>")[0]   # no other names

@@ -21,6 +21,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from shumao.errors import ConflictError, InputError
 from shumao.filings import checks, fields, service, windows
+from shumao.filings.beside import beside
 from shumao.filings.service import ChecksFailed, WindowClosed
 from shumao.model.codes import STATUS_ZH, aliases, countries, country_name, norm
 from shumao.model.money import wan
@@ -276,7 +277,11 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
                            "states": STATE_ZH, "error": error, "kinds": fields.KIND_ZH,
                            "note": note, "problems": problems or []}
     if viewer.role == "enterprise":
-        ctx["enterprise"] = store.enterprise(viewer.user.enterprise_id or "")
+        eid = viewer.user.enterprise_id or ""
+        ctx["enterprise"] = store.enterprise(eid)
+        newest = [v["id"] for v in store.vintages()[:1]]     # a publication changes it too
+        ctx["beside"] = request.app.state.portal.shared.get(
+            store.generation(), ("beside", eid, *newest), lambda: beside(store, eid))
     return render(request, "filings.html", ctx, status=code)
 
 
