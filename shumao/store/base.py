@@ -10,7 +10,7 @@ outside ``store/`` issues SQL against a user's store.
                   ibis() + reading() for the indicator expressions
     loading       load(ValidatedBatch): all or nothing, serialised, and refused with a
                   ConflictError when the store changed since the batch was checked
-    the portal    set_status + status_history, users, tokens, the append-only audit log,
+    the portal    set_status, users, tokens, the append-only audit log,
                   bulletin issues (drafts, then published and immutable; corrections are revisions)
     filing        (filing.py) records filed on the web and their transitions, filing
                   windows, reminders, vintages
@@ -374,29 +374,17 @@ class Store(FilingTables, ABC):
     # -- review status ---------------------------------------------------------------------
     def set_status(self, kind: str, record_id: str, status: str, actor: str,
                    comment: str | None = None, address: str | None = None) -> None:
-        """Change a record's review status, keeping who, when and why."""
+        """Change any record's review status (an imported one too), keeping who, when and
+        why in its history (``record_history``) and the audit log."""
         if kind not in STATUS_KINDS or status not in STATUSES:
             raise InputError(f"无效的记录类别或状态：{kind} / {status}")
-        key = RECORDS[kind].key[0]
         with self._write():
-            rows = self._execute(f"SELECT status FROM {kind} WHERE {key} = ?", [record_id])
-            if not rows:
-                raise InputError(f"没有编号为“{record_id}”的记录")
-            old = rows[0][0]
-            self._execute(f"UPDATE {kind} SET status = ? WHERE {key} = ?", [status, record_id])
-            self._execute("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, "
-                          "?, ?, ?, ?, NULL FROM status_history",
-                          [kind, record_id, old, status, actor, _now(), comment])
+            old = self._status(kind, record_id)
+            self._set_status(kind, record_id, status)
+            self._transition(kind, record_id, old, status, actor, _now(), comment)
             self._bump()
             self._audit(actor, "status", {"kind": kind, "id": record_id, "from": old,
                                           "to": status, "comment": comment}, address)
-
-    def status_history(self, kind: str, record_id: str) -> list[dict]:
-        rows = self._execute("SELECT old_status, new_status, changed_by, changed_at, comment "
-                             "FROM status_history WHERE kind = ? AND record_id = ? ORDER BY seq",
-                             [kind, record_id])
-        return [{"from": a, "to": b, "by": c, "at": _iso(d), "comment": e}
-                for a, b, c, d, e in rows]
 
     # -- users and tokens ------------------------------------------------------------------
     def add_user(self, user: User, actor: str, address: str | None = None) -> None:
