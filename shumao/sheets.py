@@ -83,3 +83,19 @@ def cells(ws, values: Iterable) -> list:
 
 def append(ws, values: Iterable) -> None:
     ws.append(cells(ws, values))
+
+
+def write_table(path: Path, sheet: str, header: Iterable, rows: Iterable[Iterable]) -> None:
+    """A table as XLSX (one sheet named ``sheet``) or CSV by the path's suffix, every text
+    cell inert."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(sheet)
+        append(ws, header)
+        for r in rows:
+            append(ws, r)
+        wb.save(path)
+        return
+    write_csv(path, header, rows)

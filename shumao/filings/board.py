@@ -185,17 +185,7 @@ def _table(found: Iterable[Row]):
 
 def write(path: Path, found: Iterable[Row]) -> None:
     """The board as CSV (UTF-8 with BOM) or XLSX, every text cell inert (shumao.sheets)."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("填报进度")
-        sheets.append(ws, COLUMNS)
-        for r in _table(found):
-            sheets.append(ws, r)
-        wb.save(path)
-        return
-    sheets.write_csv(path, COLUMNS, _table(found))
+    sheets.write_table(path, "填报进度", COLUMNS, _table(found))
 
 
 def _iso(t: dt.datetime | None) -> str | None:

@@ -20,14 +20,4 @@ def _rows(items: list[Issue]):
 
 def write_issues(path: Path, items: list[Issue]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("问题清单")
-        sheets.append(ws, COLUMNS)
-        for r in _rows(items):
-            sheets.append(ws, r)
-        wb.save(path)
-        return
-    sheets.write_csv(path, COLUMNS, _rows(items))
+    sheets.write_table(path, "问题清单", COLUMNS, _rows(items))

@@ -161,15 +161,8 @@ async def api_filing_create(request: Request) -> Response:
     if kind is None:
         raise Refused(400, "bad-input", "kind 只能是 contract（合同）或 execution（合同执行）")
     eid, viewer = _own_enterprise(request), request.state.viewer
-    try:
-        fid = await _threaded(service.create, _store(request), kind, body, eid, viewer.name,
-                              "api", address(request))
-    except ChecksFailed as e:
-        return _problem(e, "invalid-filing")
-    except (ConflictError, InputError) as e:
-        raise _refusal(e) from None
-    store = _store(request)
-    return JSONResponse(as_json(store, store.filing(fid)), status_code=201)
+    return await _change(request, "invalid-filing", service.create, _store(request), kind, body,
+                         eid, viewer.name, "api", address(request), created=True)
 
 
 @router.get("/api/v1/filings/{filing_id}", name="api_filing")
@@ -183,14 +176,8 @@ async def api_filing_edit(request: Request, filing_id: int) -> Response:
     body = await _body(request)
     if body.get("kind") not in (None, fields.WORD[f["kind"]]):
         raise Refused(400, "bad-input", "不能更改记录的种类（合同或合同执行）")
-    try:
-        await _threaded(service.edit, _store(request), filing_id, body,
-                        request.state.viewer.name, address(request))
-    except ChecksFailed as e:
-        return _problem(e, "invalid-filing")
-    except (ConflictError, InputError) as e:
-        raise _refusal(e) from None
-    return JSONResponse(as_json(_store(request), _store(request).filing(filing_id)))
+    return await _change(request, "invalid-filing", service.edit, _store(request), filing_id,
+                         body, request.state.viewer.name, address(request), filing_id=filing_id)
 
 
 @router.post("/api/v1/filings/{filing_id}/submit", name="api_filing_submit")
@@ -198,14 +185,9 @@ async def api_filing_submit(request: Request, filing_id: int) -> Response:
     _mine(request, filing_id)
     body = await _body(request, optional=True)
     explanations = body.get("explanations") or {}
-    try:
-        await _threaded(service.submit, _store(request), filing_id, explanations,
-                        request.state.viewer.name, address(request))
-    except ChecksFailed as e:
-        return _problem(e, "checks-failed")
-    except (ConflictError, InputError) as e:
-        raise _refusal(e) from None
-    return JSONResponse(as_json(_store(request), _store(request).filing(filing_id)))
+    return await _change(request, "checks-failed", service.submit, _store(request), filing_id,
+                         explanations, request.state.viewer.name, address(request),
+                         filing_id=filing_id)
 
 
 @router.get("/api/v1/review/queue", name="api_review_queue")
@@ -225,12 +207,26 @@ async def api_review(request: Request, filing_id: int) -> Response:
         raise Refused(400, "bad-input", "comment 应为文字")
     if decision == "return" and not (comment or "").strip():
         raise Refused(422, "comment-required", "退回时必须填写退回意见，说明需要修改什么")
+    return await _change(request, "bad-input", service.review, _store(request), filing_id,
+                         decision, comment, request.state.viewer.name, address(request),
+                         filing_id=filing_id, history=True)
+
+
+async def _change(request: Request, failed: str, fn, *args, filing_id: int | None = None,
+                  created: bool = False, history: bool = False) -> Response:
+    """Run one change of the service in a worker thread and answer the filing as JSON (201
+    when ``created``: ``fn`` returns the new id); the checks that block it → 422 ``failed``
+    with every check, a closed window or a state conflict → 409, bad input → 400."""
     try:
-        await _threaded(service.review, _store(request), filing_id, decision, comment,
-                        request.state.viewer.name, address(request))
+        out = await _threaded(fn, *args)
+    except ChecksFailed as e:
+        return _problem(e, failed)
     except (ConflictError, InputError) as e:
         raise _refusal(e) from None
-    return JSONResponse(as_json(_store(request), _store(request).filing(filing_id), history=True))
+    store = _store(request)
+    fid = out if created else filing_id
+    return JSONResponse(as_json(store, store.filing(fid), history=history),
+                        status_code=201 if created else 200)
 
 
 def _mine(request: Request, filing_id: int) -> dict:
@@ -304,15 +300,8 @@ async def filing_create(request: Request) -> Response:
     form = await request.form()
     kind = fields.KINDS.get(str(form.get("kind")), "contracts")
     values = _values(kind, form)
-    try:
-        fid = await _threaded(service.create, _store(request), kind, values, eid,
-                              request.state.viewer.name, "form", address(request))
-    except ChecksFailed as e:
-        return _form(request, kind, eid, values, e.results, str(e), status=422)
-    except (ConflictError, InputError) as e:
-        return _form(request, kind, eid, values, [], str(e),
-                     status=409 if isinstance(e, ConflictError) else 400)
-    return RedirectResponse(f"/filings/{fid}?saved=1", status_code=303)
+    return await _save(request, kind, eid, values, None, service.create, _store(request), kind,
+                       values, eid, request.state.viewer.name, "form", address(request))
 
 
 @router.post("/filings/upload", name="filing_upload")
@@ -365,16 +354,23 @@ async def filing_save(request: Request, filing_id: int) -> Response:
     f = _mine(request, filing_id)
     form = await request.form()
     values = _values(f["kind"], form)
+    return await _save(request, f["kind"], f["enterprise_id"], values, f, service.edit,
+                       _store(request), filing_id, values, request.state.viewer.name,
+                       address(request))
+
+
+async def _save(request: Request, kind: str, eid: str, values: dict, filing: dict | None,
+                fn, *args) -> Response:
+    """Save the form (create or edit) and go to the filing; on a problem, the form again with
+    everything typed and each message beside its field."""
     try:
-        await _threaded(service.edit, _store(request), filing_id, values,
-                        request.state.viewer.name, address(request))
+        out = await _threaded(fn, *args)
     except ChecksFailed as e:
-        return _form(request, f["kind"], f["enterprise_id"], values, e.results, str(e),
-                     filing=f, status=422)
+        return _form(request, kind, eid, values, e.results, str(e), filing=filing, status=422)
     except (ConflictError, InputError) as e:
-        return _form(request, f["kind"], f["enterprise_id"], values, [], str(e), filing=f,
+        return _form(request, kind, eid, values, [], str(e), filing=filing,
                      status=409 if isinstance(e, ConflictError) else 400)
-    return RedirectResponse(f"/filings/{filing_id}?saved=1", status_code=303)
+    return RedirectResponse(f"/filings/{filing['id'] if filing else out}?saved=1", status_code=303)
 
 
 @router.post("/filings/{filing_id}/submit", name="filing_submit")
