@@ -239,8 +239,8 @@ def report(
     published: dict[str, str] = {}
     if vintage is None:
         if p is None:
-            raise InputError("请用 --period 指定时期，如 --period 2024-03"
-                             "（或用 --vintage 编号 原样重现一个已发布的版本）")
+            raise click_errors.UsageError("缺少选项：--period — 报告的时期，如 2024-03、2024Q2、"
+                                          "2024（或用 --vintage 编号 原样重现一个已发布的版本）")
         settings = ReportSettings.from_options(region, short, source, bri, bri_file,
                                                tuple(group or ()), relative)
         with connect(db, read_only=True) as store:
