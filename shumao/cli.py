@@ -133,8 +133,12 @@ def _print_import(result, errors_out) -> None:
     for kind, c in result.counts.items():
         t.add_row(KIND_ZH[kind], *(str(c[k]) for k in ("new", "unchanged", "replaced", "duplicates")))
     out.print(t)
+    same: dict[tuple[str, ...], list[str]] = {}    # a data set's files share their columns
     for file, cols in result.ignored_columns.items():
-        out.print(f"[yellow]已忽略 {file} 中无法识别的列：{'、'.join(cols)}[/]")
+        same.setdefault(tuple(cols), []).append(file)
+    for cols, names in same.items():
+        where = names[0] if len(names) == 1 else f"{names[0]} 等 {len(names)} 个文件"
+        out.print(f"[yellow]已忽略 {escape(where)} 中无法识别的列：{escape('、'.join(cols))}[/]")
     for label, items, style in (("错误", result.errors, "red"), ("警告", result.warnings, "yellow")):
         if not items:
             continue
@@ -172,6 +176,44 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     t.add_row("签约日期", _span(s["signed_on"]))
     t.add_row("执行日期", _span(s["executed_on"]))
     out.print(t)
+
+
+EXPORT_FORMATS = ("parquet",)
+
+
+@app.command("export", cls=Command)
+def export_(
+    out_dir: Annotated[Path, typer.Argument(
+        metavar="文件夹", help="输出文件夹：新的或空的（没有就新建，但它的上级文件夹须已存在）")],
+    fmt: Annotated[str, typer.Option(
+        "--format", metavar="格式", help="输出格式：parquet（按年、月分区的 Parquet 数据集，目前唯一的格式）")] = "parquet",
+    db: DbOption = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="文件夹中是以前用 shumao export 导出的数据集时，以本次导出替换它"
+                            "（其他内容的文件夹从不覆盖）")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """导出已审核通过的合同与执行（附企业、合同的属性）及全部企业、汇率，为按年、月分区的 Parquet 数据集：供省级或全国数据湖、Spark 读取，也可用 shumao import 导入另一个数据库。全部写完才出现在输出文件夹，中途出错则不留下任何文件。"""
+    from shumao import export as export_lib
+    from shumao.store import connect
+
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"--format 只能是 {'、'.join(EXPORT_FORMATS)}（收到“{fmt}”）")
+    export_lib.check_target(out_dir, overwrite)      # before opening the store
+    with connect(db, read_only=True) as store:
+        done = export_lib.export(store, out_dir, overwrite=overwrite)
+    if as_json:
+        _print_json(done.as_dict())
+        return
+    out.print(f"已导出 Parquet 数据集：{escape(str(out_dir))}")
+    t = Table()
+    t.add_column("类别")
+    t.add_column("记录数", justify="right")
+    for kind in ("enterprises", "contracts", "executions", "rates"):
+        t.add_row(KIND_ZH[kind], str(done.counts[kind]))
+    out.print(t)
+    out.print(f"共 {done.files} 个文件，{done.bytes / 1e6:.1f} MB。合同、执行只含审核通过的记录，按年、月分区。")
+    out.print(f"数据集说明：{escape(str(out_dir / export_lib.MANIFEST))}")
 
 
 def _span(iso: list[str | None]) -> str:
