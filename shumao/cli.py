@@ -94,7 +94,8 @@ def _output_folder(path: Path, option: str) -> Path:
 @app.command("import", cls=Command)
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        metavar="文件…", help="CSV 或 XLSX 文件（企业、合同、合同执行、汇率），可以一次给多个")],
+        metavar="文件…", help="CSV、XLSX 或 Parquet 文件（企业、合同、合同执行、汇率），可以一次给多个；"
+                             "也可以是 Parquet 数据集的文件夹（如 shumao export 导出的），读入其中全部 Parquet 文件")],
     db: DbOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="以新数据替换已存在但内容不同的记录")] = False,
     as_json: JsonOption = False,
@@ -104,12 +105,13 @@ def import_(
     """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
     from shumao.ingest.importer import import_files
     from shumao.ingest.issue_list import write_issues
+    from shumao.ingest.staging import parquet_files
     from shumao.store import connect
 
-    folders = [str(f) for f in files if f.is_dir()]
+    folders = [str(f) for f in files if f.is_dir() and not parquet_files(f)]
     if folders:
-        raise InputError("这是文件夹，不是文件：" + "、".join(folders))
-    missing = [str(f) for f in files if not f.is_file()]
+        raise InputError("这是文件夹，不是文件，其中也没有 Parquet 文件：" + "、".join(folders))
+    missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise InputError("找不到文件：" + "、".join(missing))
     if errors_out:

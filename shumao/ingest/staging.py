@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -158,8 +159,28 @@ class Staging:
             self.names = [p.name if base.count(p.name) == 1 else str(f)
                           for p, f in zip(self.paths, files, strict=True)]
             self.shown = [str(p.resolve()) for p in self.paths]
+        self._expand_folders()
         for p, name in zip(self.paths, self.names, strict=True):
             self.reader.read(p, name)
+
+    def _expand_folders(self) -> None:
+        """A folder given is a Parquet data set (``shumao export``'s, or any): its Parquet
+        files stand in its place, each named by the folder's name and its path inside
+        (``导出/contracts/year=2024/month=6/part-0.parquet``).  A folder without one is left
+        for the reader to report."""
+        paths, names, shown = [], [], []
+        for p, name, full in zip(self.paths, self.names, self.shown, strict=True):
+            found = parquet_files(p) if p.is_dir() else []
+            if not found:
+                paths.append(p)
+                names.append(name)
+                shown.append(full)
+            for f in found:
+                inside = f.relative_to(p).as_posix()
+                paths.append(f)
+                names.append(f"{name.rstrip('/')}/{inside}")
+                shown.append(f"{full.rstrip('/')}/{inside}")
+        self.paths, self.names, self.shown = paths, names, shown
 
     def check(self, store: Store, replace: bool) -> Checked:
         """Every check of filings.md against a snapshot of the store; a StagedBatch when
@@ -332,6 +353,18 @@ class Staging:
             sha, size = digests[str(p)]
             out.append(SourceFile(shown, t.file, t.sheet, t.kind, sha, size, t.rows))
         return out
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    """The Parquet files in a folder and its sub-folders, months in calendar order
+    (``month=2`` before ``month=10``), leaving out what Hive and Spark hide: any name that
+    starts with ``_`` or ``.``."""
+    def natural(p: Path) -> list:
+        return [(0, int(t), "") if t.isdigit() else (1, 0, t)
+                for t in re.split(r"(\d+)", p.relative_to(folder).as_posix())]
+
+    return sorted((p for p in folder.rglob("*.parquet") if p.is_file() and not any(
+        part.startswith(("_", ".")) for part in p.relative_to(folder).parts)), key=natural)
 
 
 def _content(kind: str, alias: str) -> str:
