@@ -207,7 +207,7 @@ def export_(
     if as_json:
         _print_json(done.as_dict())
         return
-    out.print(f"已导出 Parquet 数据集：{escape(str(out_dir))}")
+    out.print(f"已导出 Parquet 数据集：{escape(str(out_dir))}", soft_wrap=True)  # a path: never broken
     t = Table()
     t.add_column("类别")
     t.add_column("记录数", justify="right")
@@ -215,7 +215,7 @@ def export_(
         t.add_row(KIND_ZH[kind], str(done.counts[kind]))
     out.print(t)
     out.print(f"共 {done.files} 个文件，{done.bytes / 1e6:.1f} MB。合同、执行只含审核通过的记录，按年、月分区。")
-    out.print(f"数据集说明：{escape(str(out_dir / export_lib.MANIFEST))}")
+    out.print(f"数据集说明：{escape(str(out_dir / export_lib.MANIFEST))}", soft_wrap=True)
 
 
 def _span(iso: list[str | None]) -> str:

@@ -293,7 +293,7 @@ class Store(FilingTables, ABC):
         ``folder``: ``<kind>/`` for each kind of ``EXPORTED`` — contracts and executions
         Hive-partitioned by the year and month of their date (``year=2024/month=6/
         part-0.parquet``), enterprises and rates as ``part-0.parquet``.  A kind without
-        rows writes no file (shumao.export adds an empty one)."""
+        rows may have no file (shumao.export then writes an empty one)."""
         with self._snapshot():
             done = ParquetExport(self.generation())
             for kind, table in EXPORTED.items():
