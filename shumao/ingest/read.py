@@ -556,15 +556,13 @@ def _parquet_text(col: str, sql_type: str, name: str) -> str:
 
 
 def _parquet_blank_or_total(cols: list[str], types: list[str]) -> str:
-    """``_blank_or_total`` over typed columns: a value that is not text is never blank and
-    never a 合计."""
-    text = [t.upper() == "VARCHAR" for t in types]
-    blank = " AND ".join(f"coalesce(trim({c}), '') = ''" if v else f"{c} IS NULL"
-                         for c, v in zip(cols, text))
-    first = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" if v else
+    """``_blank_or_total`` over typed columns (a value that is not text is never blank and
+    never a 合计), as one test of the row's first cell that is not blank — '' when there is
+    none — so that a row whose first column has a value costs one trim."""
+    first = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" if t.upper() == "VARCHAR" else
                                     f"CASE WHEN {c} IS NOT NULL THEN '#' END"
-                                    for c, v in zip(cols, text)) + ", '')"
-    return f"({blank}) OR left(replace({first}, ' ', ''), 2) IN ('合计', '总计', '小计')"
+                                    for c, t in zip(cols, types)) + ", '')"
+    return f"left(replace({first}, ' ', ''), 2) IN ('', '合计', '总计', '小计')"
 
 
 def _parquet_reason(e: duckdb.Error) -> str:
