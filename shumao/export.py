@@ -55,7 +55,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from shumao import __version__
-from shumao.errors import InputError, StoreError
+from shumao.errors import InputError, ShumaoError
 from shumao.model.records import DATE_OF, EXPORTED, PARTITION
 from shumao.store import Store
 from shumao.store.schema import SCHEMA_VERSION
@@ -101,7 +101,10 @@ def export(store: Store, target: str | Path, overwrite: bool = False,
     """Write the data set of the module docstring to ``target``, all or nothing."""
     target = Path(target)
     check_target(target, overwrite)
-    tmp = _new_folder(target.parent, f".{target.name}.shumao-")
+    try:
+        tmp = _new_folder(target.parent, f".{target.name}.shumao-")
+    except OSError as e:
+        raise ShumaoError(f"无法写出 {target}：{e.strerror or e}") from e
     try:
         done = store.export_parquet(tmp)
         for kind, n in done.counts.items():
@@ -116,7 +119,7 @@ def export(store: Store, target: str | Path, overwrite: bool = False,
         size = sum(p.stat().st_size for p in files)
         _put_in_place(tmp, target, overwrite)
     except OSError as e:
-        raise StoreError(f"无法写出 {target}：{e.strerror or e}（{target} 未做任何修改）") from e
+        raise ShumaoError(f"无法写出 {target}：{e.strerror or e}（{target} 未做任何修改）") from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Exported(target, done.counts, len(files), size, manifest)
