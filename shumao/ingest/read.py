@@ -13,7 +13,9 @@ as the text the checks read in a CSV (``_parquet_text``: a DECIMAL exactly, a DO
 shortest decimal — so 0.1 is 0.1 and 0.105 is not a whole number of cents —, a DATE as
 2024-03-05); a Parquet file has no header row, so its rows are numbered from 1, the first
 record; a file's kind comes from its name or, for a data set's ``contracts/year=2024/…/
-part-0.parquet``, the nearest folder that names one, else from its column names.
+part-0.parquet``, the nearest folder that names one, else from its column names.  Files of
+one kind with the same columns (a data set's partitions) are staged as one table read in one
+scan, whose ``_file`` column names each row's file.
 
 What cannot be read becomes an issue (``unreadable-file``, ``empty-file``,
 ``mixed-encoding``), never a crash: the exceptions of csv and python-calamine are caught by
@@ -65,6 +67,15 @@ class Staged:
     # the table has a ``_formula`` column: ",name,…," of the cells that are formulas without
     # a value (reported here as formula-without-value, so the checks do not call them empty)
     formulas: bool = False
+    # Parquet files of one kind and the same columns read as one table (a data set's
+    # partitions): their names, and the table's ``_file`` column says which a row is from
+    members: list[str] = field(default_factory=list)
+    member_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def files(self) -> list[str]:
+        """The names of the files this table holds the rows of."""
+        return self.members or [self.file]
 
 
 @dataclass
@@ -281,12 +292,11 @@ class Reader:
             if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
                 self._read_workbook(path, display)
             elif path.suffix.lower() == ".parquet":
-                self._read_parquet(path, display)
+                self.read_parquet([(path, display)])
             else:
                 self._read_csv(path, display)
         except FileProblem as p:
-            self.result.issues.append(issues.make(p.code, display, p.row, value=p.value,
-                                                  detail=p.detail))
+            self._problem(p, display)
         except (OSError, UnicodeDecodeError, ValueError) as e:
             self.result.issues.append(issues.make("unreadable-file", display, value=_reason(e)))
 
@@ -434,34 +444,88 @@ class Reader:
         return table.append_column("_formula", pa.array(column, pa.string()))
 
     # -- Parquet -----------------------------------------------------------------------
-    def _read_parquet(self, path: Path, display: str) -> None:
-        src = str(path)
-        try:
-            described = self.con.execute(
-                "DESCRIBE SELECT * FROM read_parquet(?, hive_partitioning = false)", [src]
-            ).fetchall()
-        except duckdb.Error as e:
-            raise FileProblem("unreadable-file", value=_parquet_reason(e)) from None
-        names, types = [r[0] for r in described], [r[1] for r in described]
-        found = self._header([names], display, None, _kind_from_path(display), numbered=False)
-        if found is None:
-            return
-        _, kind, hm = found
-        staged = Staged(display, None, kind, 0, hm, self._name(kind))
+    def read_parquet(self, items: list[tuple[Path, str]]) -> None:
+        """Parquet files (path, name shown): those of one kind with the same columns — a
+        data set's partitions — are staged as one table, read in one scan; a file that
+        cannot be read is an issue of its own."""
+        groups: dict[tuple, list[tuple[Path, str, HeaderMap]]] = {}
+        for path, display in items:
+            try:
+                if path.is_dir():
+                    raise FileProblem("unreadable-file", value=f"“{display}”是文件夹，不是文件")
+                if path.stat().st_size == 0:
+                    raise FileProblem("empty-file")
+                described = self._parquet("DESCRIBE SELECT * FROM read_parquet(?, "
+                                          "hive_partitioning = false)", [str(path)])
+            except FileProblem as p:
+                self._problem(p, display)
+                continue
+            except OSError as e:
+                self.result.issues.append(issues.make("unreadable-file", display,
+                                                      value=_reason(e)))
+                continue
+            names, types = [r[0] for r in described], [r[1] for r in described]
+            found = self._header([names], display, None, _kind_from_path(display),
+                                 numbered=False)
+            if found is not None:
+                key = (found[1], tuple(names), tuple(types))
+                groups.setdefault(key, []).append((path, display, found[2]))
+        for (kind, names, types), members in groups.items():
+            try:
+                self._stage_parquet(kind, list(names), list(types), members)
+            except FileProblem as p:
+                if len(members) == 1:
+                    self._problem(p, members[0][1])
+                    continue
+                for m in members:          # which of them: each alone
+                    try:
+                        self._stage_parquet(kind, list(names), list(types), [m])
+                    except FileProblem as q:
+                        self._problem(q, m[1])
+
+    def _stage_parquet(self, kind: str, names: list[str], types: list[str],
+                       members: list[tuple[Path, str, HeaderMap]]) -> None:
+        hm = members[0][2]
+        staged = Staged(members[0][1], None, kind, 0, hm, self._name(kind))
         cols = "".join(f", {_parquet_text(_ident(names[pos]), types[pos], name)} AS {name}"
                        for name, pos in hm.columns.items())
         skip = _parquet_blank_or_total([_ident(n) for n in names], types)
-        try:
-            self.con.execute(
+        paths = [str(p) for p, _, _ in members]
+        if len(members) == 1:
+            self._parquet(
                 f"CREATE TEMP TABLE {staged.name} AS SELECT CAST(file_row_number + 1 AS BIGINT) "
                 f"AS _row{cols}, {skip} AS _skip FROM read_parquet(?, file_row_number = true, "
-                f"hive_partitioning = false)", [src])
-        except duckdb.Error as e:
-            raise FileProblem("unreadable-file", value=_parquet_reason(e)) from None
+                f"hive_partitioning = false)", [paths[0]])
+        else:
+            staged.members = [d for _, d, _ in members]
+            shown = f"{staged.name}_files"
+            self.con.register(shown, pa.table({"path": paths, "file": staged.members}))
+            try:
+                self._parquet(
+                    f"CREATE TEMP TABLE {staged.name} AS SELECT f.file AS _file, CAST("
+                    f"file_row_number + 1 AS BIGINT) AS _row{cols}, {skip} AS _skip FROM "
+                    f"read_parquet(?, filename = '_shumao_path', file_row_number = true, "
+                    f"hive_partitioning = false) JOIN {shown} f ON f.path = _shumao_path",
+                    [paths])
+            finally:
+                self.con.unregister(shown)
+            staged.member_rows = dict(self.con.execute(
+                f"SELECT _file, count(*) FILTER (NOT _skip) FROM {staged.name} GROUP BY _file"
+            ).fetchall())
         staged.keep_sql = "NOT _skip"
         staged.rows = self.con.execute(
             f"SELECT count(*) FILTER (NOT _skip) FROM {staged.name}").fetchall()[0][0]
         self.result.tables.append(staged)
+
+    def _parquet(self, sql: str, params: list) -> list[tuple]:
+        try:
+            return self.con.execute(sql, params).fetchall()
+        except duckdb.Error as e:
+            raise FileProblem("unreadable-file", value=_parquet_reason(e)) from None
+
+    def _problem(self, p: FileProblem, display: str) -> None:
+        self.result.issues.append(issues.make(p.code, display, p.row, value=p.value,
+                                              detail=p.detail))
 
     # -- common ------------------------------------------------------------------------
     def _header(self, head, display, sheet, hint, report=True, numbered=True):

@@ -160,8 +160,13 @@ class Staging:
                           for p, f in zip(self.paths, files, strict=True)]
             self.shown = [str(p.resolve()) for p in self.paths]
         self._expand_folders()
+        parquet = []
         for p, name in zip(self.paths, self.names, strict=True):
-            self.reader.read(p, name)
+            if p.suffix.lower() == ".parquet":
+                parquet.append((p, name))
+            else:
+                self.reader.read(p, name)
+        self.reader.read_parquet(parquet)    # a data set's partitions in one scan
 
     def _expand_folders(self) -> None:
         """A folder given is a Parquet data set (``shumao export``'s, or any): its Parquet
@@ -211,8 +216,8 @@ class Staging:
         absent = {(i.file, i.sheet, i.column) for i in found if i.code == "missing-column"}
         found = [i for i in found if not (i.code == "missing-value"
                                           and (i.file, i.sheet, i.column) in absent)]
-        ignored = {t.file + (f"（{t.sheet}）" if t.sheet else ""): t.headers.ignored
-                   for t in self.tables if t.headers.ignored}
+        ignored = {f + (f"（{t.sheet}）" if t.sheet else ""): t.headers.ignored
+                   for t in self.tables if t.headers.ignored for f in t.files}
         counts = self._counts(replace)
         result = Checked(found, counts, ignored)
         if not result.errors:
@@ -349,9 +354,11 @@ class Staging:
         by_name = dict(zip(self.names, zip(self.paths, self.shown, strict=True), strict=True))
         out = []
         for t in self.tables:
-            p, shown = by_name[t.file]
-            sha, size = digests[str(p)]
-            out.append(SourceFile(shown, t.file, t.sheet, t.kind, sha, size, t.rows))
+            for f in t.files:
+                p, shown = by_name[f]
+                sha, size = digests[str(p)]
+                out.append(SourceFile(shown, f, t.sheet, t.kind, sha, size,
+                                      t.member_rows.get(f, 0) if t.members else t.rows))
         return out
 
 
@@ -381,7 +388,8 @@ def _sha256(path: Path) -> str:
 
 
 def _issues(rows: checks.Found, tables: list[Staged]) -> list[issues.Issue]:
-    headers = {(t.file, t.sheet, c): h for t in tables for c, h in t.headers.headers.items()}
+    headers = {(f, t.sheet, c): h for t in tables for f in t.files
+               for c, h in t.headers.headers.items()}
     out = [issues.make(f.code, f.file, f.row, f.column, f.value,
                        headers.get((f.file, f.sheet, f.column), f.column), f.sheet, f.detail)
            for f in rows]

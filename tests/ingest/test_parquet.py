@@ -241,3 +241,48 @@ def test_the_command_line_names_file_row_and_column(city, tmp_path):
     empty.mkdir()
     code, out = run_json("import", empty, "--db", url)
     assert code == 2 and "其中也没有 Parquet 文件" in out["error"]["message"]
+
+
+def test_a_data_sets_partitions_are_one_table_with_each_file_named(city, tmp_path):
+    """The partitions of one kind are read in one scan, yet every issue names its own file
+    and row, and the batch keeps each file with its rows and sha256."""
+    folder = tmp_path / "湖"
+    march = _parquet(folder / "contracts" / "year=2024" / "month=3" / "part-0.parquet",
+                     _as_text([ROWS[0], ROWS[0][:1] + [ENTERPRISE, "2024-03-06", "JP", "ITO",
+                                                        "1", None, None]]))
+    april = folder / "contracts" / "year=2024" / "month=4" / "part-0.parquet"
+    rows = [["Q-1", ENTERPRISE, "2024-04-01", "JP", "ITO", "5", None, None],
+            ["Q-2", ENTERPRISE, "2024-04-02", "火星国", "ITO", "5", None, None]]
+    _parquet(april, _as_text(rows))
+    result = import_files(city, [folder])
+    assert [(i.file, i.row, i.column, i.code) for i in result.errors] == [
+        ("湖/contracts/year=2024/month=3/part-0.parquet", 1, "contract_id", "duplicate-id"),
+        ("湖/contracts/year=2024/month=3/part-0.parquet", 2, "contract_id", "duplicate-id"),
+        ("湖/contracts/year=2024/month=4/part-0.parquet", 2, "client_country", "unknown-country")]
+    assert result.errors[-1].message == "国别（地区）“火星国”无法识别（应为ISO代码或中文简称，如 JP、日本、中国香港）"
+
+    _parquet(march, _as_text([ROWS[0]]))
+    _parquet(april, _as_text(rows[:1]))
+    assert import_files(city, [folder]).ok
+    files = city.batches()[0]["files"]
+    assert [(f["file"], f["kind"], f["rows"]) for f in files] == [
+        ("湖/contracts/year=2024/month=3/part-0.parquet", "contracts", 1),
+        ("湖/contracts/year=2024/month=4/part-0.parquet", "contracts", 1)]
+    assert all(len(f["sha256"]) == 64 for f in files)
+
+
+def test_a_damaged_partition_is_named_and_the_others_still_checked(city, tmp_path):
+    """A file whose footer reads but whose data does not: the scan of all of them fails, so
+    each is read alone and only the damaged one is unreadable."""
+    folder = tmp_path / "湖"
+    good = [["D-1", ENTERPRISE, "2024-03-05", "火星国", "ITO", "5", None, None]]
+    _parquet(folder / "contracts" / "a.parquet", _as_text(good))
+    bad = folder / "contracts" / "b.parquet"
+    pq.write_table(pa.table(_as_text([ROWS[0]] * 50)), bad, compression="none")
+    raw = bytearray(bad.read_bytes())
+    raw[4:64] = b"\xff" * 60                   # the first page's header
+    bad.write_bytes(bytes(raw))
+    result = import_files(city, [folder])
+    assert [(i.file, i.row, i.column, i.code) for i in result.errors] == [
+        ("湖/contracts/b.parquet", None, None, "unreadable-file"),       # the reader's, first
+        ("湖/contracts/a.parquet", 1, "client_country", "unknown-country")]
