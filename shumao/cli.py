@@ -94,7 +94,8 @@ def _output_folder(path: Path, option: str) -> Path:
 @app.command("import", cls=Command)
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        metavar="文件…", help="CSV 或 XLSX 文件（企业、合同、合同执行、汇率），可以一次给多个")],
+        metavar="文件…", help="CSV、XLSX 或 Parquet 文件（企业、合同、合同执行、汇率），可以一次给多个；"
+                             "也可以是 Parquet 数据集的文件夹（如 shumao export 导出的），读入其中全部 Parquet 文件")],
     db: DbOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="以新数据替换已存在但内容不同的记录")] = False,
     as_json: JsonOption = False,
@@ -104,12 +105,13 @@ def import_(
     """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
     from shumao.ingest.importer import import_files
     from shumao.ingest.issue_list import write_issues
+    from shumao.ingest.staging import parquet_files
     from shumao.store import connect
 
-    folders = [str(f) for f in files if f.is_dir()]
+    folders = [str(f) for f in files if f.is_dir() and not parquet_files(f)]
     if folders:
-        raise InputError("这是文件夹，不是文件：" + "、".join(folders))
-    missing = [str(f) for f in files if not f.is_file()]
+        raise InputError("这是文件夹，不是文件，其中也没有 Parquet 文件：" + "、".join(folders))
+    missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise InputError("找不到文件：" + "、".join(missing))
     if errors_out:
@@ -133,8 +135,12 @@ def _print_import(result, errors_out) -> None:
     for kind, c in result.counts.items():
         t.add_row(KIND_ZH[kind], *(str(c[k]) for k in ("new", "unchanged", "replaced", "duplicates")))
     out.print(t)
+    same: dict[tuple[str, ...], list[str]] = {}    # a data set's files share their columns
     for file, cols in result.ignored_columns.items():
-        out.print(f"[yellow]已忽略 {file} 中无法识别的列：{'、'.join(cols)}[/]")
+        same.setdefault(tuple(cols), []).append(file)
+    for cols, names in same.items():
+        where = names[0] if len(names) == 1 else f"{names[0]} 等 {len(names)} 个文件"
+        out.print(f"[yellow]已忽略 {escape(where)} 中无法识别的列：{escape('、'.join(cols))}[/]")
     for label, items, style in (("错误", result.errors, "red"), ("警告", result.warnings, "yellow")):
         if not items:
             continue
@@ -172,6 +178,44 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     t.add_row("签约日期", _span(s["signed_on"]))
     t.add_row("执行日期", _span(s["executed_on"]))
     out.print(t)
+
+
+EXPORT_FORMATS = ("parquet",)
+
+
+@app.command("export", cls=Command)
+def export_(
+    out_dir: Annotated[Path, typer.Argument(
+        metavar="文件夹", help="输出文件夹：新的或空的（没有就新建，但它的上级文件夹须已存在）")],
+    fmt: Annotated[str, typer.Option(
+        "--format", metavar="格式", help="输出格式：parquet（按年、月分区的 Parquet 数据集，目前唯一的格式）")] = "parquet",
+    db: DbOption = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="文件夹中是以前用 shumao export 导出的数据集时，以本次导出替换它"
+                            "（其他内容的文件夹从不覆盖）")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """导出已审核通过的合同与执行（附企业、合同的属性）及全部企业、汇率，为按年、月分区的 Parquet 数据集：供省级或全国数据湖、Spark 读取，也可用 shumao import 导入另一个数据库。全部写完才出现在输出文件夹，中途出错则不留下任何文件。"""
+    from shumao import export as export_lib
+    from shumao.store import connect
+
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"--format 只能是 {'、'.join(EXPORT_FORMATS)}（收到“{fmt}”）")
+    export_lib.check_target(out_dir, overwrite)      # before opening the store
+    with connect(db, read_only=True) as store:
+        done = export_lib.export(store, out_dir, overwrite=overwrite)
+    if as_json:
+        _print_json(done.as_dict())
+        return
+    out.print(f"已导出 Parquet 数据集：{escape(str(out_dir))}", soft_wrap=True)  # a path: never broken
+    t = Table()
+    t.add_column("类别")
+    t.add_column("记录数", justify="right")
+    for kind in ("enterprises", "contracts", "executions", "rates"):
+        t.add_row(KIND_ZH[kind], str(done.counts[kind]))
+    out.print(t)
+    out.print(f"共 {done.files} 个文件，{done.bytes / 1e6:.1f} MB。合同、执行只含审核通过的记录，按年、月分区。")
+    out.print(f"数据集说明：{escape(str(out_dir / export_lib.MANIFEST))}", soft_wrap=True)
 
 
 def _span(iso: list[str | None]) -> str:

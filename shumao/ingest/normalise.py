@@ -91,7 +91,8 @@ def stack(con: duckdb.DuckDBPyConnection, kind: str, tables: list[Staged]) -> No
             (f"sm_text({c}) AS {c}" if c in t.headers.columns else f"NULL::VARCHAR AS {c}")
             for c in TEXT_COLUMNS[kind])
         parts.append(
-            f"SELECT {_lit(t.file)} AS _file, {_lit(t.sheet)}::VARCHAR AS _sheet, {row} AS _row, "
+            f"SELECT {'_file' if t.members else _lit(t.file)} AS _file, "
+            f"{_lit(t.sheet)}::VARCHAR AS _sheet, {row} AS _row, "
             f"{unit.scale if unit else 1}::BIGINT AS _scale, "
             f"{_lit(unit.currency if unit else None)}::VARCHAR AS _hcur, "
             f"{_lit(t.headers.headers.get('amount', 'amount'))}::VARCHAR AS _amount_header, "

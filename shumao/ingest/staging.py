@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -158,8 +159,33 @@ class Staging:
             self.names = [p.name if base.count(p.name) == 1 else str(f)
                           for p, f in zip(self.paths, files, strict=True)]
             self.shown = [str(p.resolve()) for p in self.paths]
+        self._expand_folders()
+        parquet = []
         for p, name in zip(self.paths, self.names, strict=True):
-            self.reader.read(p, name)
+            if p.suffix.lower() == ".parquet":
+                parquet.append((p, name))
+            else:
+                self.reader.read(p, name)
+        self.reader.read_parquet(parquet)    # a data set's partitions in one scan
+
+    def _expand_folders(self) -> None:
+        """A folder given is a Parquet data set (``shumao export``'s, or any): its Parquet
+        files stand in its place, each named by the folder's name and its path inside
+        (``导出/contracts/year=2024/month=6/part-0.parquet``).  A folder without one is left
+        for the reader to report."""
+        paths, names, shown = [], [], []
+        for p, name, full in zip(self.paths, self.names, self.shown, strict=True):
+            found = parquet_files(p) if p.is_dir() else []
+            if not found:
+                paths.append(p)
+                names.append(name)
+                shown.append(full)
+            for f in found:
+                inside = f.relative_to(p).as_posix()
+                paths.append(f)
+                names.append(f"{name.rstrip('/')}/{inside}")
+                shown.append(f"{full.rstrip('/')}/{inside}")
+        self.paths, self.names, self.shown = paths, names, shown
 
     def check(self, store: Store, replace: bool) -> Checked:
         """Every check of filings.md against a snapshot of the store; a StagedBatch when
@@ -190,8 +216,8 @@ class Staging:
         absent = {(i.file, i.sheet, i.column) for i in found if i.code == "missing-column"}
         found = [i for i in found if not (i.code == "missing-value"
                                           and (i.file, i.sheet, i.column) in absent)]
-        ignored = {t.file + (f"（{t.sheet}）" if t.sheet else ""): t.headers.ignored
-                   for t in self.tables if t.headers.ignored}
+        ignored = {f + (f"（{t.sheet}）" if t.sheet else ""): t.headers.ignored
+                   for t in self.tables if t.headers.ignored for f in t.files}
         counts = self._counts(replace)
         result = Checked(found, counts, ignored)
         if not result.errors:
@@ -328,10 +354,24 @@ class Staging:
         by_name = dict(zip(self.names, zip(self.paths, self.shown, strict=True), strict=True))
         out = []
         for t in self.tables:
-            p, shown = by_name[t.file]
-            sha, size = digests[str(p)]
-            out.append(SourceFile(shown, t.file, t.sheet, t.kind, sha, size, t.rows))
+            for f in t.files:
+                p, shown = by_name[f]
+                sha, size = digests[str(p)]
+                out.append(SourceFile(shown, f, t.sheet, t.kind, sha, size,
+                                      t.member_rows.get(f, 0) if t.members else t.rows))
         return out
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    """The Parquet files in a folder and its sub-folders, months in calendar order
+    (``month=2`` before ``month=10``), leaving out what Hive and Spark hide: any name that
+    starts with ``_`` or ``.``."""
+    def natural(p: Path) -> list:
+        return [(0, int(t), "") if t.isdigit() else (1, 0, t)
+                for t in re.split(r"(\d+)", p.relative_to(folder).as_posix())]
+
+    return sorted((p for p in folder.rglob("*.parquet") if p.is_file() and not any(
+        part.startswith(("_", ".")) for part in p.relative_to(folder).parts)), key=natural)
 
 
 def _content(kind: str, alias: str) -> str:
@@ -348,7 +388,8 @@ def _sha256(path: Path) -> str:
 
 
 def _issues(rows: checks.Found, tables: list[Staged]) -> list[issues.Issue]:
-    headers = {(t.file, t.sheet, c): h for t in tables for c, h in t.headers.headers.items()}
+    headers = {(f, t.sheet, c): h for t in tables for f in t.files
+               for c, h in t.headers.headers.items()}
     out = [issues.make(f.code, f.file, f.row, f.column, f.value,
                        headers.get((f.file, f.sheet, f.column), f.column), f.sheet, f.detail)
            for f in rows]

@@ -4,6 +4,10 @@ the store renders them as tables (store/schema.py).
 
 Money is integer US cents (``amount_cents``) beside the amount as filed (``orig_amount`` in
 the file's unit, ``orig_scale`` the unit's multiplier, ``currency``).
+
+``EXPORTED`` are the same records as ``shumao export`` writes them to Parquet (shumao/export.py):
+each kind's store columns, then what a reader of that one table needs from the others, then
+the Hive partition columns of the dated kinds.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ ARROW = {
     "text": pa.string(), "int": pa.int32(), "bigint": pa.int64(), "date": pa.date32(),
     "time": pa.timestamp("us", tz="UTC"), "bool": pa.bool_(),
     "amount": pa.decimal128(18, 6), "rate": pa.decimal128(20, 10), "bytes": pa.binary(),
+    "money": pa.decimal128(18, 2),     # an amount to the cent (the Parquet export)
 }
 
 
@@ -64,3 +69,24 @@ RECORDS = {
 KINDS = tuple(RECORDS)
 # the kinds whose rows carry a review status (filings.md: approved | pending | returned)
 STATUS_KINDS = ("contracts", "executions")
+
+# shumao export (shumao/export.py): kinds in the order written; a dated kind is partitioned
+# by the year and month of its date
+DATE_OF = {"contracts": "signed_on", "executions": "executed_on"}
+PARTITION = (("year", "int", False), ("month", "int", False))
+_JOINED = {  # the enterprise's attributes, and an execution's from its contract
+    "enterprises": (), "rates": (),
+    "contracts": (("nature", "text", True), ("region", "text", True)),
+    "executions": (("enterprise_id", "text", False), ("client_country", "text", False),
+                   ("category", "text", False), ("nature", "text", True),
+                   ("region", "text", True)),
+}
+# ``amount``: the amount in ``currency`` to the cent — orig_amount × orig_scale, rounded
+# half-up to the cent as the import did ("the decimal it shows, to the cent") — so that the
+# data set is also an import file whose cents come out the same (filings.md's ``amount``)
+_AMOUNT = (("amount", "money", False),)
+EXPORTED = {
+    kind: Table(kind, RECORDS[kind].columns + _JOINED[kind]
+                + (_AMOUNT + PARTITION if kind in DATE_OF else ()), RECORDS[kind].key)
+    for kind in ("enterprises", "rates", "contracts", "executions")
+}

@@ -8,6 +8,8 @@ outside ``store/`` issues SQL against a user's store.
     reading       counts, summary, lookup (Arrow), amount_medians, enterprise(s),
                   enterprise_records, batches,
                   ibis() + reading() for the indicator expressions
+    exporting     export_parquet: the approved records of one snapshot as Parquet files
+                  (model.records.EXPORTED; the layout in shumao/export.py)
     loading       load(ValidatedBatch): all or nothing, serialised, and refused with a
                   ConflictError when the store changed since the batch was checked
     the portal    set_status, users, tokens, the append-only audit log,
@@ -27,11 +29,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import pyarrow as pa
 
 from shumao.errors import ConflictError, InputError, StoreError, StoreNotFound, StoreVersionError
+from shumao.model.records import DATE_OF, EXPORTED
 from shumao.store import schema
 from shumao.store.filing import FilingTables
 from shumao.store.schema import KINDS, RECORDS, SCHEMA_VERSION, STATUS_KINDS
@@ -88,6 +92,14 @@ class BulletinFile:
     @property
     def size(self) -> int:
         return len(self.content)
+
+
+@dataclass
+class ParquetExport:
+    """What ``export_parquet`` wrote: rows per kind, and the store's generation they are of."""
+
+    generation: int
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -148,6 +160,16 @@ class Store(FilingTables, ABC):
     def reading(self) -> Iterator[Any]:
         """An Ibis backend on one consistent snapshot: a report computed inside sees the
         store before or after any import, never between."""
+
+    @abstractmethod
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """One read-only transaction on this thread's connection: every ``_execute`` and
+        ``_stream`` inside sees the same state of the store."""
+
+    @abstractmethod
+    def _stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
+        """A query's result as Arrow batches of the given schema, a few MB at a time."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -264,6 +286,47 @@ class Store(FilingTables, ABC):
 
     def _median(self, column: str) -> str:
         return f"median({column})"
+
+    # -- exporting -------------------------------------------------------------------------
+    def export_parquet(self, folder: Path) -> ParquetExport:
+        """Write what the indicators count, from one snapshot, into the empty folder
+        ``folder``: ``<kind>/`` for each kind of ``EXPORTED`` — contracts and executions
+        Hive-partitioned by the year and month of their date (``year=2024/month=6/
+        part-0.parquet``), enterprises and rates as ``part-0.parquet``.  A kind without
+        rows may have no file (shumao.export then writes an empty one)."""
+        with self._snapshot():
+            done = ParquetExport(self.generation())
+            for kind, table in EXPORTED.items():
+                done.counts[kind] = self._write_parquet(export_sql(kind), table.arrow(),
+                                                        folder / kind, kind in DATE_OF)
+        return done
+
+    def _write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,
+                       partitioned: bool) -> int:
+        """The query's rows as Parquet files in ``folder``, streamed through pyarrow.dataset
+        (a backend that can write Parquet itself does so instead); how many."""
+        import pyarrow.dataset as ds
+
+        schema_ = pa.schema([f.with_nullable(True) for f in schema_])   # as DuckDB writes them
+        written = 0
+
+        def counted() -> Iterator[pa.RecordBatch]:
+            nonlocal written
+            for batch in self._stream(sql, schema_):
+                written += batch.num_rows
+                yield batch
+
+        parts = [f for f in schema_ if f.name in ("year", "month")] if partitioned else []
+        fmt = ds.ParquetFileFormat()
+        try:
+            ds.write_dataset(
+                pa.RecordBatchReader.from_batches(schema_, counted()), folder, format=fmt,
+                file_options=fmt.make_write_options(compression="zstd"),
+                partitioning=ds.partitioning(pa.schema(parts), flavor="hive") if parts else None,
+                basename_template="part-{i}.parquet", existing_data_behavior="error")
+        except OSError as e:
+            raise StoreError(f"无法写出 {folder}：{e}") from e
+        return written
 
     def enterprise(self, enterprise_id: str) -> dict | None:
         """An enterprise's name, nature and region (the bulletin's member profiles)."""
@@ -574,6 +637,31 @@ class Store(FilingTables, ABC):
                              "ORDER BY seq DESC LIMIT ?", [limit])
         return [{"seq": s, "at": _iso(at), "actor": a, "action": act, "detail": json.loads(d),
                  "address": addr} for s, at, a, act, d, addr in rows]
+
+
+def export_sql(kind: str) -> str:
+    """The SELECT of ``EXPORTED[kind]``: what ``indicators.compute.stacked`` counts — approved
+    contracts; approved executions of approved contracts — with the enterprise's nature and
+    region, an execution's contract's enterprise, country and category, the amount in its
+    currency to the cent, and the year and month of the record's date."""
+    if kind not in DATE_OF:
+        return f"SELECT {', '.join(RECORDS[kind].names)} FROM {kind}"
+    r = "c" if kind == "contracts" else "x"
+    date = f"{r}.{DATE_OF[kind]}"
+    # the import's rounding of an amount to the cent is half-up: round() on DECIMAL/NUMERIC
+    # rounds half away from zero, and amounts are never negative
+    joined = {"enterprise_id": "c.enterprise_id", "client_country": "c.client_country",
+              "category": "c.category", "nature": "e.nature", "region": "e.region",
+              "amount": f"CAST(round({r}.orig_amount * {r}.orig_scale, 2) AS DECIMAL(18, 2))",
+              "year": f"CAST(EXTRACT(YEAR FROM {date}) AS INTEGER)",
+              "month": f"CAST(EXTRACT(MONTH FROM {date}) AS INTEGER)"}
+    own = RECORDS[kind].names
+    cols = [f"{r}.{c}" if c in own else f"{joined[c]} AS {c}" for c in EXPORTED[kind].names]
+    src = ("contracts c" if kind == "contracts" else
+           "executions x JOIN contracts c ON c.contract_id = x.contract_id")
+    approved = "c.status = 'approved'" + (" AND x.status = 'approved'" if r == "x" else "")
+    return (f"SELECT {', '.join(cols)} FROM {src} "
+            f"LEFT JOIN enterprises e ON e.enterprise_id = c.enterprise_id WHERE {approved}")
 
 
 def _with_batch_id(reader: pa.RecordBatchReader, batch_id: int) -> pa.RecordBatchReader:

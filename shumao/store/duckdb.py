@@ -27,6 +27,7 @@ from shumao.store.base import Store
 from shumao.store.schema import SCHEMA_VERSION
 
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
 _names = itertools.count()
 
 
@@ -123,6 +124,43 @@ class DuckDBStore(Store):
     def _has_tables(self) -> bool:
         return bool(self._execute("SELECT count(*) FROM information_schema.tables "
                                   "WHERE table_schema = 'main'")[0][0])
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        cur = self._cur()
+        cur.execute("BEGIN TRANSACTION")   # one MVCC snapshot
+        try:
+            yield
+        finally:
+            cur.execute("COMMIT")
+
+    def _stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
+        try:
+            reader = self._cur().sql(sql).to_arrow_reader(ROWS_PER_BATCH)
+            for batch in reader:
+                yield batch.cast(schema_)
+        except duckdb.Error as e:
+            raise _store_error(e, self.url) from e
+
+    def _write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,
+                       partitioned: bool) -> int:
+        """DuckDB writes the Parquet files itself, streaming, a partition's rows to its
+        folder (COPY … PARTITION_BY); the query's types are the schema's."""
+        opts = "FORMAT parquet, COMPRESSION zstd"
+        if partitioned:
+            opts += ", PARTITION_BY (year, month), FILENAME_PATTERN 'part-{i}'"
+            target = folder
+        else:
+            folder.mkdir()
+            target = folder / "part-0.parquet"
+        quoted = "'" + str(target).replace("'", "''") + "'"
+        try:
+            rows = self._cur().execute(f"COPY ({sql}) TO {quoted} ({opts})").fetchall()
+        except duckdb.IOException as e:
+            raise StoreError(f"无法写出 {folder}：{str(e).splitlines()[0]}") from e
+        except duckdb.Error as e:
+            raise _store_error(e, self.url) from e
+        return int(rows[0][0]) if rows else 0
 
     # -- Ibis ------------------------------------------------------------------------------
     def _new_ibis(self):

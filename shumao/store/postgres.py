@@ -104,6 +104,28 @@ class PostgresStore(Store):
                 column_types=schema_, strings_can_be_null=True,
                 quoted_strings_can_be_null=False)).cast(schema_)
 
+    def _stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
+        """COPY … TO STDOUT as CSV, parsed by pyarrow a block at a time as it arrives."""
+        try:
+            with self._conn().cursor() as cur, \
+                    cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+                chunks = iter(copy)
+                first = next(chunks, None)
+                if first is None:
+                    return
+                reader = pacsv.open_csv(
+                    io.BufferedReader(_Chunks(first, chunks), 1 << 20),
+                    read_options=pacsv.ReadOptions(column_names=schema_.names,
+                                                   block_size=1 << 22, use_threads=False),
+                    parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=schema_, strings_can_be_null=True,
+                        quoted_strings_can_be_null=False))
+                for batch in reader:
+                    yield batch.cast(schema_)
+        except self._psycopg.Error as e:
+            raise self._error(e) from e
+
     def _insert(self, table: str, reader: pa.RecordBatchReader) -> None:
         cols = ", ".join(reader.schema.names)
         options = pacsv.WriteOptions(include_header=False)
@@ -150,6 +172,16 @@ class PostgresStore(Store):
         finally:
             self._local.writing = False
 
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        conn = self._conn()
+        try:
+            with conn.transaction():
+                self._execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield
+        except self._psycopg.Error as e:
+            raise self._error(e) from e
+
     def _has_tables(self) -> bool:
         return bool(self._execute("SELECT count(*) FROM information_schema.tables "
                                   "WHERE table_schema = current_schema()")[0][0])
@@ -179,6 +211,27 @@ class PostgresStore(Store):
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield backend
+
+
+class _Chunks(io.RawIOBase):
+    """The chunks of a COPY … TO STDOUT as a readable file, for pyarrow's CSV reader."""
+
+    def __init__(self, first: bytes | memoryview, rest: Iterator[bytes | memoryview]):
+        self._buf, self._rest = memoryview(bytes(first)), rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not len(self._buf):
+            nxt = next(self._rest, None)
+            if nxt is None:
+                return 0
+            self._buf = memoryview(bytes(nxt))   # psycopg may reuse its buffer
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
 
 
 def _bind(sql: str, params: Sequence[Any]) -> tuple[str, Sequence[Any] | None]:

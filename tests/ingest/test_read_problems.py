@@ -261,7 +261,8 @@ def test_folder_says_folder(sample_store, tmp_path):
     folder.mkdir()
     result = _import(sample_store, folder)
     assert _found(result) == [(None, None, "unreadable-file")]
-    assert result.errors[0].message == "无法读取文件：“合同.csv”是文件夹，不是文件"
+    assert result.errors[0].message == ("无法读取文件：“合同.csv”是文件夹，不是文件，"
+                                        "其中也没有 Parquet 文件（文件夹只作为 Parquet 数据集导入）")
 
 
 def test_folder_says_folder_on_the_command_line(tmp_path):

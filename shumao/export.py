@@ -1,0 +1,200 @@
+"""``shumao export DIR --format parquet``: what the statistics count, as a Hive-partitioned
+Parquet data set — how a city's store feeds a provincial or national lake, and what
+``shumao report --engine spark --data DIR`` reads.
+
+The data set (schema version 1)::
+
+    DIR/_shumao.json                               the manifest (below)
+    DIR/enterprises/part-0.parquet                 every enterprise
+    DIR/rates/part-0.parquet                       every rate
+    DIR/contracts/year=2024/month=6/part-0.parquet approved contracts, by year and month of signed_on
+    DIR/executions/year=2024/month=6/part-0.parquet approved executions of approved contracts,
+                                                   by year and month of executed_on
+
+Read as tables named ``contracts``, ``executions``, ``enterprises`` and ``rates`` (each folder
+with Hive partitioning: ``year`` and ``month`` come from the folder names, integers), every
+table has the SAME column names and types as the store's table of model/records.py —
+``amount_cents`` BIGINT (US cents, exact), ``orig_amount`` DECIMAL(18,6), ``signed_on`` DATE,
+``batch_id`` INT (the exporting store's batch) … — so the indicator expressions
+(indicators.compute: ``con.table("contracts")`` …) run on it unchanged.  After them come
+(model.records.EXPORTED):
+
+- contracts: ``nature``, ``region`` (the enterprise's), ``amount`` DECIMAL(18,2), ``year``, ``month``;
+- executions: ``enterprise_id``, ``client_country``, ``category`` (the contract's), ``nature``,
+  ``region`` (its enterprise's), ``amount``, ``year``, ``month``.
+
+Every record exported is approved (``status`` is ``approved``): the same records
+``indicators.compute.stacked`` counts.  ``amount`` is the amount in ``currency`` to the cent
+(``orig_amount`` × ``orig_scale``, rounded half-up as the import did): with ``currency`` and
+the exported rates it is filings.md's import format, so ``shumao import DIR`` reads the data
+set back and the cents come out the same (the columns it does not know are listed as
+ignored).  A kind with no records still has one file, empty, holding its schema (partition
+columns included, since there is no folder to name them).
+
+The manifest ``_shumao.json``: ``format`` ("shumao-parquet"), ``schema_version``,
+``created_at`` (UTC), ``shumao_version``, ``source`` (backend, the store as shown — a
+PostgreSQL URL without its password —, its schema version and generation), ``counts`` per
+kind, and per table its folder, partition columns, date column and column types.
+
+All or nothing: the data set is written into a hidden temporary folder beside DIR and
+renamed into place only when complete; a failure leaves DIR as it was.  DIR must be new or
+empty; ``overwrite`` replaces a data set written earlier by ``shumao export`` (one that has
+``_shumao.json``) — never any other folder's content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from shumao import __version__
+from shumao.errors import InputError, ShumaoError
+from shumao.model.records import DATE_OF, EXPORTED, PARTITION
+from shumao.store import Store
+from shumao.store.schema import SCHEMA_VERSION
+
+FORMAT = "shumao-parquet"
+VERSION = 1
+MANIFEST = "_shumao.json"
+
+
+@dataclass
+class Exported:
+    folder: Path
+    counts: dict[str, int]
+    files: int
+    bytes: int
+    manifest: dict
+
+    def as_dict(self) -> dict:
+        return {"ok": True, "dir": str(self.folder), "format": "parquet", "counts": self.counts,
+                "files": self.files, "bytes": self.bytes,
+                "manifest": str(self.folder / MANIFEST)}
+
+
+def check_target(target: Path, overwrite: bool) -> None:
+    """Refuse, before any work, a DIR that is a file, has no parent folder, or holds
+    anything but — with ``overwrite`` — an earlier export."""
+    if target.exists() and not target.is_dir():
+        raise InputError(f"这是文件，不是文件夹：{target}")
+    if not target.parent.is_dir():
+        raise InputError(f"输出文件夹不存在：{target.parent}（请先建好这个文件夹）")
+    if not target.is_dir() or not any(target.iterdir()):
+        return
+    if not overwrite:
+        raise InputError(f"输出文件夹不是空的：{target}（请换一个新文件夹；"
+                         "若其中是以前导出的数据集，加 --overwrite 替换它）")
+    if not (target / MANIFEST).is_file():
+        raise InputError(f"{target} 中不是 shumao 导出的数据集（没有 {MANIFEST}），"
+                         "不会覆盖；请换一个新文件夹")
+
+
+def export(store: Store, target: str | Path, overwrite: bool = False,
+           now: dt.datetime | None = None) -> Exported:
+    """Write the data set of the module docstring to ``target``, all or nothing."""
+    target = Path(target)
+    check_target(target, overwrite)
+    try:
+        tmp = _new_folder(target.parent, f".{target.name}.shumao-")
+    except OSError as e:
+        raise ShumaoError(f"无法写出 {target}：{e.strerror or e}") from e
+    try:
+        done = store.export_parquet(tmp)
+        for kind, n in done.counts.items():
+            if n == 0:     # still a file: a reader finds the table's columns and types
+                (tmp / kind).mkdir(exist_ok=True)
+                pq.write_table(_nullable(EXPORTED[kind].arrow()).empty_table(),
+                               tmp / kind / "part-0.parquet", compression="zstd")
+        manifest = _manifest(store, done.counts, done.generation, now)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                    encoding="utf-8")
+        files = [p for p in tmp.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        _put_in_place(tmp, target, overwrite)
+    except OSError as e:
+        raise ShumaoError(f"无法写出 {target}：{e.strerror or e}（{target} 未做任何修改）") from e
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Exported(target, done.counts, len(files), size, manifest)
+
+
+def read_manifest(folder: str | Path) -> dict:
+    """The manifest of a data set written by ``export``; an InputError when there is none or
+    it is of a later schema version than this shumao reads."""
+    path = Path(folder) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InputError(f"{folder} 不是 shumao 导出的 Parquet 数据集（无法读取 {MANIFEST}）") from e
+    if manifest.get("format") != FORMAT:
+        raise InputError(f"{path} 不是 shumao 导出的数据集说明（format 不是 {FORMAT}）")
+    if int(manifest.get("schema_version", 0)) > VERSION:
+        raise InputError(f"{folder} 由更新版本的 shumao 导出（数据集结构版本 "
+                         f"{manifest['schema_version']}），请升级 shumao 后再读取")
+    return manifest
+
+
+def _nullable(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([f.with_nullable(True) for f in schema])
+
+
+def _manifest(store: Store, counts: dict[str, int], generation: int,
+              now: dt.datetime | None) -> dict:
+    at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    parts = [c for c, _, _ in PARTITION]
+    return {
+        "format": FORMAT, "schema_version": VERSION,
+        "created_at": at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "shumao_version": __version__,
+        # Store.url never holds a password (postgres._shown)
+        "source": {"backend": store.backend, "store": store.url,
+                   "store_schema_version": SCHEMA_VERSION, "generation": generation},
+        "counts": counts,
+        "tables": {kind: {"path": kind, "partitioning": parts if kind in DATE_OF else [],
+                          "date": DATE_OF.get(kind),
+                          "columns": [{"name": f.name, "type": str(f.type)}
+                                      for f in table.arrow()]}
+                   for kind, table in EXPORTED.items()},
+    }
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new hidden folder beside the target (the same file system, so renaming it is
+    atomic), made with the user's umask — not tempfile's 0700 — as the data set will be."""
+    while True:
+        folder = parent / (prefix + secrets.token_hex(4))
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+
+
+def _put_in_place(tmp: Path, target: Path, overwrite: bool) -> None:
+    """Rename the finished data set to ``target``; an earlier export there (``overwrite``,
+    checked again now) is moved aside first and deleted only once the new one is in place."""
+    check_target(target, overwrite)
+    if not target.exists():
+        tmp.rename(target)
+        return
+    if not any(target.iterdir()):
+        target.rmdir()
+        tmp.rename(target)
+        return
+    holder = _new_folder(target.parent, f".{target.name}.shumao-old-")
+    try:
+        target.rename(holder / "old")
+        try:
+            tmp.rename(target)
+        except OSError:
+            (holder / "old").rename(target)
+            raise
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
