@@ -756,6 +756,39 @@ def bench_web(
               f"  基线（登录页）p95 {result['baseline_p95_ms']} 毫秒，比值 {result['ratio']}×")
 
 
+# -- issue 10 (filing on the web): 200 enterprise users filing at once ------------------------
+@bench_app.command("filings", cls=Command)
+def bench_filings(
+    users: Annotated[int, typer.Option(min=1, max=500, metavar="人数", help="同时填报的企业用户数")] = 200,
+    seconds: Annotated[float, typer.Option(min=1, max=600, metavar="秒", help="填报时长")] = 60.0,
+    db: BenchDbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """企业填报负载：多个企业账号同时新建并提交填报，之后核对数据库（仅本机回环地址）。"""
+    from shumao import bench
+
+    result = bench.bench_filings(users, seconds, log=lambda m: err.print(m), db=db)
+    if as_json:
+        _print_json(result)
+    else:
+        out.print(f"企业填报：{result['users']} 位企业用户（{result['enterprises']} 家企业），"
+                  f"{result['seconds']:g} 秒（{result['backend']}，{result['month']}）\n"
+                  f"  已确认：新建 {result['created']} 条、提交 {result['submitted']} 条；"
+                  f"出错 {result['errors']} 次；到时放弃 {result['cancelled']} 次\n"
+                  f"  吞吐 {result['requests_per_second']} 次/秒；p50 {result['p50_ms']} 毫秒，"
+                  f"p95 {result['p95_ms']} 毫秒\n"
+                  f"  新建 p95 {result['create_p95_ms']} 毫秒，提交 p95 {result['submit_p95_ms']} 毫秒\n"
+                  f"  基线（登录页）{result['baseline_requests_per_second']} 次/秒，"
+                  f"p95 {result['baseline_p95_ms']} 毫秒\n"
+                  f"  比值 {result['ratio']}×（基线吞吐 ÷ 填报吞吐）\n"
+                  "  数据库核对：" + ("一致" if not result["problems"]
+                                   else f"{len(result['problems'])} 处问题"))
+        for p in result["problems"][:20]:
+            out.print(f"    {escape(p)}")
+    if result["problems"]:
+        raise typer.Exit(1)
+
+
 def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> None:
     from shumao import bench
 

@@ -5,7 +5,10 @@ every check that fired), review it (approve, or return with a comment).
 
 Who may touch which filing is the web layer's question (web.access and the permission
 table); this module checks what the record's state, its month's window and its values
-allow.  Every change goes through the store in one transaction with its history and audit.
+allow.  Every change goes through the store in one transaction with its history and audit,
+and what it depends on — the window, and for a submission the edit checks — is checked
+again inside that transaction (store.filing: a check made before it could be out of date by
+the time the change is written, when others file at the same moment).
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ def create(store: Store, kind: str, values: dict, enterprise_id: str, actor: str
            today: dt.date | None = None) -> int:
     """A new draft of the user's enterprise; its filing id."""
     record = _read(store, kind, values, enterprise_id, today)
-    return store.add_filing(kind, record, enterprise_id, source, actor, address)
+    month = record[DATE_OF[kind]].replace(day=1)
+    return store.add_filing(kind, record, enterprise_id, source, actor, address,
+                            check=lambda: _open(store, month, today))
 
 
 def edit(store: Store, filing_id: int, values: dict, actor: str, address: str | None = None,
@@ -50,7 +55,12 @@ def edit(store: Store, filing_id: int, values: dict, actor: str, address: str | 
     key = KEY_OF[f["kind"]]
     values = {**values, key: f["record_id"]}
     record = _read(store, f["kind"], values, f["enterprise_id"], today, editing=f["record_id"])
-    store.edit_filing(filing_id, record, actor, address)
+    months = {f["month"], record[DATE_OF[f["kind"]]].replace(day=1)}    # from, and to
+
+    def still_open() -> None:
+        for m in months:
+            _open(store, m, today)
+    store.edit_filing(filing_id, record, actor, address, check=still_open)
 
 
 def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None = None,
@@ -95,21 +105,28 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
     """Run the checks and submit; ``ChecksFailed`` with every check when one blocks."""
     today = today or dt.date.today()
     f = _filing(store, filing_id)
-    w = _open(store, f["month"], today)
+    _open(store, f["month"], today)          # refused at once; checked again as it is written
     if not isinstance(explanations, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in explanations.items()):
         raise InputError("说明（explanations）应为“检查代码: 说明文字”的对应表")
     if f["status"] != "draft":
         raise ConflictError("该记录已提交，正在等待审核" if f["status"] == "submitted"
                             else f"该记录当前状态为“{_zh(f['status'])}”，只有草稿可以提交")
-    results = evaluate(store, filing_id, explanations, today)
-    blocking = [r for r in results if r.blocks]
-    if blocking:
-        raise ChecksFailed(f"有{len(blocking)}项检查未通过，未提交：" + "；".join(
-            f"{r.message}（{r.needs}）" for r in blocking), results)
-    kept = {r.code: r.explanation for r in results if r.explanation}
-    store.submit_filing(filing_id, kept, [r.as_dict() for r in results], w.overdue, actor,
-                        address)
+    results: list[Result] = []
+
+    def decide() -> tuple[dict[str, str], list[dict], bool]:
+        # inside the store's transaction: the checks see every submission made before this
+        # one and none can land while they run (two executions of one contract at once)
+        w = _open(store, _filing(store, filing_id)["month"], today)
+        results[:] = evaluate(store, filing_id, explanations, today)
+        blocking = [r for r in results if r.blocks]
+        if blocking:
+            raise ChecksFailed(f"有{len(blocking)}项检查未通过，未提交：" + "；".join(
+                f"{r.message}（{r.needs}）" for r in blocking), results)
+        kept = {r.code: r.explanation for r in results if r.explanation}
+        return kept, [r.as_dict() for r in results], w.overdue
+
+    store.submit_filing(filing_id, decide, actor, address)
     return results
 
 
@@ -123,7 +140,8 @@ def review(store: Store, filing_id: int, decision: str, comment: str | None, act
         raise InputError("审核意见不能超过2000个字")
     f = _filing(store, filing_id)
     _open(store, f["month"], today)
-    return store.review_filing(filing_id, decision, comment, actor, address)
+    return store.review_filing(filing_id, decision, comment, actor, address,
+                               check=lambda: _open(store, f["month"], today))
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -263,7 +281,12 @@ def upload(store: Store, paths: list, names: list[str], enterprise_id: str, acto
         return [], problems
     if not items:
         return [], [_upload_issue(names, None, None, "文件中没有新的合同或执行记录（与已有记录相同的行已跳过）")]
-    return store.add_filings(items, enterprise_id, "upload", actor, address), []
+    months = {rec[DATE_OF[kind]].replace(day=1) for kind, rec in items}
+
+    def still_open() -> None:
+        for m in sorted(months):
+            _open(store, m, today)
+    return store.add_filings(items, enterprise_id, "upload", actor, address, check=still_open), []
 
 
 def _upload_issue(names: list[str], column: str | None, value: object, message: str):

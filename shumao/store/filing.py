@@ -8,13 +8,22 @@ A filed record is a row of ``contracts`` or ``executions`` whose ``status`` is i
 figure without a second path; ``filings`` holds what the portal adds (who filed it, when it
 was submitted, the explanations and the checks).  Records are never deleted: an edited row
 is first copied to ``superseded_<kind>``, and so is every row an import replaces.
+
+What a change may do depends on the store as it is when the change is written (is the month
+still open? do this contract's executions, with this one, exceed it?), so each transition
+takes a ``check`` (for a submission ``decide``) that it calls inside its transaction, after
+it has read the record's state and while every other write waits: what the function
+raises refuses the change, and what it returns is what is kept.  Evaluated before the
+transaction, two clerks submitting executions of one contract at once each passed the
+quasi-hard check against a contract without the other's execution, and a month the admin
+locked in between still took filings, edits and decisions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from shumao.errors import ConflictError, InputError
@@ -43,16 +52,21 @@ class FilingTables:
 
     # -- filed records ---------------------------------------------------------------------
     def add_filing(self, kind: str, record: dict, enterprise_id: str, source: str, actor: str,
-                   address: str | None = None) -> int:
+                   address: str | None = None, check: Callable[[], object] | None = None) -> int:
         """A new record as a draft (``record``: the FIELDS of its kind); the filing's id.
-        Refused when its id is taken (by any record: ids are the platform's, unique)."""
-        return self.add_filings([(kind, record)], enterprise_id, source, actor, address)[0]
+        Refused when its id is taken (by any record: ids are the platform's, unique) or
+        when ``check``, called inside the transaction, raises."""
+        return self.add_filings([(kind, record)], enterprise_id, source, actor, address,
+                                check)[0]
 
     def add_filings(self, items: Sequence[tuple[str, dict]], enterprise_id: str, source: str,
-                    actor: str, address: str | None = None) -> list[int]:
+                    actor: str, address: str | None = None,
+                    check: Callable[[], object] | None = None) -> list[int]:
         """Several new drafts of one enterprise, all or none (an uploaded month)."""
         ids = []
         with self._write():
+            if check is not None:
+                check()
             for kind, record in items:
                 ids.append(self._add_one(kind, record, enterprise_id, source, actor, address))
             self._bump()
@@ -80,7 +94,8 @@ class FilingTables:
         return int(fid)
 
     def edit_filing(self, filing_id: int, record: dict, actor: str,
-                    address: str | None = None, expect: Sequence[str] = ("draft", "returned")) -> None:
+                    address: str | None = None, expect: Sequence[str] = ("draft", "returned"),
+                    check: Callable[[], object] | None = None) -> None:
         """Replace a draft or returned record's fields (its id stays); it becomes a draft
         again.  The previous row is kept in superseded_<kind>."""
         with self._write():
@@ -89,6 +104,8 @@ class FilingTables:
             old = self._status(kind, rid)
             if old not in expect:
                 raise ConflictError(_not_editable(old))
+            if check is not None:
+                check()
             key = KEY_OF[kind]
             now = _now()
             self._execute(f"INSERT INTO superseded_{kind} SELECT ?, ?, * FROM {kind} "
@@ -103,15 +120,19 @@ class FilingTables:
                                                "from": old}, address)
             self._bump()
 
-    def submit_filing(self, filing_id: int, explanations: dict[str, str], checks: list[dict],
-                      late: bool, actor: str, address: str | None = None) -> None:
-        """draft → submitted, keeping the explanations and the checks it passed with."""
+    def submit_filing(self, filing_id: int,
+                      decide: Callable[[], tuple[dict[str, str], list[dict], bool]],
+                      actor: str, address: str | None = None) -> None:
+        """draft → submitted, keeping the explanations and the checks it passed with:
+        ``decide()`` runs the checks inside the transaction, on the store as this submission
+        finds it, and returns (explanations, checks, late) or raises to refuse it."""
         with self._write():
             f = self._filing_row(filing_id)
             old = self._status(f["kind"], f["record_id"])
             if old != "draft":
                 raise ConflictError(_not_editable(old) if old != "submitted"
                                     else "该记录已提交，正在等待审核")
+            explanations, checks, late = decide()
             now = _now()
             self._set_status(f["kind"], f["record_id"], "submitted")
             self._execute("UPDATE filings SET submitted_at = ?, late = ?, explanations = ?, "
@@ -125,7 +146,7 @@ class FilingTables:
             self._bump()
 
     def review_filing(self, filing_id: int, decision: str, comment: str | None, actor: str,
-                      address: str | None = None) -> str:
+                      address: str | None = None, check: Callable[[], object] | None = None) -> str:
         """submitted → approved | returned; an approved record may be returned for
         correction (it stops counting).  The new status."""
         new = {"approve": "approved", "return": "returned"}.get(decision)
@@ -137,6 +158,8 @@ class FilingTables:
             allowed = ("submitted",) if new == "approved" else ("submitted", "approved")
             if old not in allowed:
                 raise ConflictError(f"该记录当前状态为“{_zh(old)}”，不能{'通过' if new == 'approved' else '退回'}")
+            if check is not None:
+                check()
             now = _now()
             self._set_status(f["kind"], f["record_id"], new)
             self._execute("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id])
@@ -212,6 +235,25 @@ class FilingTables:
                              "ORDER BY seq", [kind, record_id])
         return [{"from": a, "to": b, "by": c, "at": _iso(d), "comment": e,
                  "content": json.loads(f) if f else None} for a, b, c, d, e, f in rows]
+
+    def filing_ledger(self) -> dict[str, list[tuple]]:
+        """Everything kept about records filed on the web, to check that it is whole (the
+        filing load test, ``shumao bench filings``): ``filings`` (id, kind, record_id),
+        ``records`` (kind, key, status) of every record filed on the web, ``history``
+        (seq, kind, record_id, old, new) of those records and ``audit`` (seq, action,
+        detail as JSON text) of every ``filing-*`` entry."""
+        recs = " UNION ALL ".join(f"SELECT '{k}', {KEY_OF[k]}, status FROM {k} WHERE batch_id = ?"
+                                  for k in ("contracts", "executions"))
+        return {
+            "filings": self._execute("SELECT id, kind, record_id FROM filings ORDER BY id"),
+            "records": self._execute(recs, [WEB_BATCH, WEB_BATCH]),
+            "history": self._execute(
+                "SELECT h.seq, h.kind, h.record_id, h.old_status, h.new_status FROM status_history h "
+                f"WHERE EXISTS (SELECT 1 FROM ({recs}) r(kind, k, s) WHERE r.kind = h.kind "
+                "AND r.k = h.record_id) ORDER BY h.seq", [WEB_BATCH, WEB_BATCH]),
+            "audit": self._execute("SELECT seq, action, detail FROM audit_log "
+                                   "WHERE action LIKE 'filing-%' ORDER BY seq"),
+        }
 
     def _filing_row(self, filing_id: int) -> dict:
         rows = self._execute("SELECT kind, record_id, enterprise_id FROM filings WHERE id = ?",

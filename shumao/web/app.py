@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shumao import settings
@@ -77,6 +78,7 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     app.add_exception_handler(ShumaoError, _library_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(ClientDisconnect, _gone)
     app.add_middleware(_Headers)
     app.add_middleware(_BodyLimit, limit=limit)
     app.router.add_event_handler("shutdown", store.close)
@@ -102,6 +104,12 @@ def _answer(request: Request, status: int, code: str, message: str) -> Response:
 async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refused)
     return _answer(request, exc.status, exc.code, exc.message)
+
+
+async def _gone(request: Request, exc: Exception) -> Response:
+    """The client left before its request body arrived: nothing was read, nothing done, and
+    no one to answer (not a server error with a traceback in the log)."""
+    return Response(status_code=400)
 
 
 async def _library_error(request: Request, exc: Exception) -> Response:

@@ -128,9 +128,17 @@ class LiveServer:
             self.proc.kill()
 
 
+@pytest.fixture
+def live_setup():
+    """What a test module does to the store before its live server starts (DuckDB lets one
+    process open the file, so after that the test speaks only HTTP): a module overrides this
+    fixture with a function of (store, facts).  Nothing by default."""
+    return None
+
+
 @pytest.fixture(params=[pytest.param("duckdb", marks=pytest.mark.duckdb),
                         pytest.param("postgres", marks=pytest.mark.postgres)])
-def live(request, tmp_path):
+def live(request, tmp_path, live_setup):
     """A live portal over the sample city on each backend; ``.facts`` as in portal_store."""
     if request.param == "postgres":
         db = request.getfixturevalue("pg_cluster").create_database(f"live{os.getpid()}_{free_port()}")
@@ -139,6 +147,8 @@ def live(request, tmp_path):
     with connect(db) as store:
         assert import_files(store, SAMPLE_FILES).ok
         facts = add_accounts(store)
+        if live_setup is not None:
+            live_setup(store, facts)
     server = LiveServer(db, tmp_path / "server.log")
     server.facts = facts
     server.backend = request.param

@@ -424,7 +424,7 @@ def _values(kind: str, form: FormData) -> dict[str, str]:
 
 
 def _labels() -> dict[str, str]:
-    out = {"*": "整条记录"}
+    out = {"*": "整条记录", "orig_amount": "金额（原币）"}     # a record's history names its columns
     for form in fields.FORM.values():
         out.update(form)
     return out
