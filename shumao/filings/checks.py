@@ -42,6 +42,8 @@ CATALOGUE: dict[str, Check] = {c.code: c for c in [
     # -- hard: the value cannot be stored or cannot be right --------------------------------
     C("missing-value", "hard", "*", "“{detail}”为必填项，不能为空",
       "每个必填字段都须填写", "missing-value"),
+    C("bad-value", "hard", "*", "“{detail}”应为文字或数字（收到{value}）",
+      "每个字段的值为文字或数字"),
     C("bad-id", "hard", "*", "编号“{value}”无效（最长64个字符，不能含换行等控制字符）",
       "合同编号、执行编号不超过64个字符，不含控制字符"),
     C("id-taken", "hard", "*", "编号“{value}”已被使用，请换一个编号",
@@ -77,8 +79,9 @@ CATALOGUE: dict[str, Check] = {c.code: c for c in [
       "执行日期不早于其合同的签约日期"),
     # -- quasi-hard: allowed with an explanation --------------------------------------------
     C("exceeds-contract", "quasi-hard", "amount",
-      "截至本笔执行，该合同累计执行额{detail}美元，已超过合同金额，请说明原因",
-      "同一合同的累计执行额（按执行日期）不超过合同金额", "exceeds-contract"),
+      "连同本笔，该合同已提交和已通过的执行额合计{detail}美元，已超过合同金额，请说明原因",
+      "同一合同已提交和已通过的执行额合计不超过合同金额（导入时按执行日期累计检查）",
+      "exceeds-contract"),
     C("possible-duplicate", "quasi-hard", "amount",
       "同一合同在同一天已有一笔相同金额的执行记录（{detail}），请确认不是重复填报",
       "同一合同同一天不重复填报相同金额的执行"),

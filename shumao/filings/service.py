@@ -14,6 +14,7 @@ the time the change is written, when others file at the same moment).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import replace
 
 from shumao.errors import ConflictError, InputError
@@ -23,6 +24,8 @@ from shumao.model import rules
 from shumao.model.money import growth, round_half_up
 from shumao.store import Store
 from shumao.store.filing import DATE_OF, FIELDS, KEY_OF
+
+MAX_EXPLANATION = 500
 
 
 class ChecksFailed(InputError):
@@ -53,6 +56,8 @@ def edit(store: Store, filing_id: int, values: dict, actor: str, address: str | 
     f = _filing(store, filing_id)
     _open(store, f["month"], today)
     key = KEY_OF[f["kind"]]
+    if isinstance(values, dict) and values.get(key) not in (None, "", f["record_id"]):
+        raise InputError(f"编号不能修改（本记录的编号是“{f['record_id']}”）")
     values = {**values, key: f["record_id"]}
     record = _read(store, f["kind"], values, f["enterprise_id"], today, editing=f["record_id"])
     months = {f["month"], record[DATE_OF[f["kind"]]].replace(day=1)}    # from, and to
@@ -76,8 +81,10 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     found: list[Result] = []
     if day > today:
         found.append(result("future-date", day.isoformat(), field=DATE_OF[kind]))
-    if cents <= 0:
-        found.append(result("amount-not-positive", fields.shown(kind, rec)["amount"]))
+    found += fields.judge(kind, rec)
+    known = not any(r.code == "unknown-currency" for r in found)
+    if known and rec["currency"] != "USD" and not store.rate(rec["currency"], day.replace(day=1)):
+        found.append(result("missing-rate", rec["currency"], f"{day.year}年{day.month}月"))
     if kind == "contracts":
         if rec["client_country"] == "CN":
             found.append(result("onshore"))
@@ -109,6 +116,11 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
     if not isinstance(explanations, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in explanations.items()):
         raise InputError("说明（explanations）应为“检查代码: 说明文字”的对应表")
+    for code, words in explanations.items():
+        if len(words) > MAX_EXPLANATION:
+            raise InputError(f"对“{code[:40]}”的说明超过{MAX_EXPLANATION}个字，请精简")
+        if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in words):
+            raise InputError(f"对“{code[:40]}”的说明含有控制字符，请删去后重新填写")
     if f["status"] != "draft":
         raise ConflictError("该记录已提交，正在等待审核" if f["status"] == "submitted"
                             else f"该记录当前状态为“{_zh(f['status'])}”，只有草稿可以提交")
@@ -160,15 +172,13 @@ def _read(store: Store, kind: str, values: dict, enterprise_id: str, today: dt.d
         if contract is None or contract["enterprise_id"] != enterprise_id:
             problems.append(result("unknown-contract", record["contract_id"]))
     day = record.get(DATE_OF[kind])
-    if record.get("orig_amount") is not None and record.get("currency") and day:
-        rate = None
-        if record["currency"] != "USD":
-            rate = store.rate(record["currency"], day.replace(day=1))
-            if rate is None:
-                problems.append(result("missing-rate", record["currency"],
-                                       f"{day.year}年{day.month}月"))
-        if rate is not None or record["currency"] == "USD":
-            record["amount_cents"] = fields.usd_cents(record["orig_amount"], rate)
+    if record.get("orig_amount") is not None and day:
+        # no rate yet (or a currency not known): 0 cents until it can be converted — the
+        # submission's checks say so (missing-rate, unknown-currency); a draft counts nowhere
+        rate = (None if record["currency"] == "USD"
+                else store.rate(record["currency"], day.replace(day=1)))
+        record["amount_cents"] = (fields.usd_cents(record["orig_amount"], rate)
+                                  if rate is not None or record["currency"] == "USD" else 0)
     if problems:
         raise ChecksFailed("填报内容有误，未保存：" + "；".join(r.message for r in problems),
                            problems)
@@ -200,10 +210,10 @@ def _execution_checks(store: Store, rec: dict, eid: str) -> list[Result]:
     if rec["executed_on"] < contract["signed_on"]:
         out.append(result("before-contract", rec["executed_on"].isoformat(),
                           contract["signed_on"].isoformat()))
+    # every execution of the contract already submitted or counted, whatever its date: a
+    # later-dated one submitted first must not let an earlier one through unexplained
     others = store.contract_executions(rec["contract_id"], excluding=rec["execution_id"])
-    mine = (rec["executed_on"], rec["execution_id"])
-    running = rec["amount_cents"] + sum(x["amount_cents"] for x in others
-                                        if (x["executed_on"], x["execution_id"]) <= mine)
+    running = rec["amount_cents"] + sum(x["amount_cents"] for x in others)
     if running > contract["amount_cents"]:
         out.append(result("exceeds-contract", detail=f"{running // 100}.{running % 100:02d}"))
     twins = [x["execution_id"] for x in others if x["executed_on"] == rec["executed_on"]

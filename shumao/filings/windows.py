@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from shumao.errors import InputError
-from shumao.filings.fields import parse_date
+from shumao.filings.fields import FIRST_YEAR, LAST_YEAR, parse_date
 from shumao.store import Store
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -21,8 +21,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 def parse_month(text: str) -> dt.date:
     """'2024-06' → 2024-06-01, or a Chinese error."""
     m = _MONTH.match((text or "").strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InputError(f"月份“{text}”无效（应为2024-06这样的年-月）")
+    if not m or not 1 <= int(m.group(2)) <= 12 or not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
+        raise InputError(f"月份“{text}”无效（应为2024-06这样的年-月，年份在{FIRST_YEAR}到{LAST_YEAR}之间）")
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 

@@ -113,7 +113,7 @@ class FilingTables:
             cols = [c for c in FIELDS[kind] if c != key]
             self._execute(f"UPDATE {kind} SET {', '.join(f'{c} = ?' for c in cols)}, "
                           f"status = 'draft' WHERE {key} = ?", [record[c] for c in cols] + [rid])
-            self._execute("UPDATE filings SET month = ?, updated_at = ? WHERE id = ?",
+            self._execute("UPDATE filings SET month = ?, updated_at = ?, checks = '[]', explanations = '{}' WHERE id = ?",
                           [_month(record[DATE_OF[kind]]), now, filing_id])
             self._transition(kind, rid, old, "draft", actor, now, None, {**record, key: rid})
             self._audit(actor, "filing-edit", {"id": filing_id, "kind": kind, "record": rid,

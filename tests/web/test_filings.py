@@ -66,7 +66,7 @@ def test_file_check_return_resubmit_approve_moves_figures_by_exactly_the_approve
     r = contract(ent, amount="350000")
     assert r.status_code == 201, r.text
     c = r.json()
-    assert c["status"] == "draft" and c["kind"] == "contract" and c["record"]["client_country"] == "JP"
+    assert c["status"] == "draft" and c["kind"] == "contract" and c["client_country"] == "JP"
     assert submit(ent, c["id"]).status_code == 200
 
     # verify: above ten times the enterprise's median of the last twelve months
@@ -90,8 +90,8 @@ def test_file_check_return_resubmit_approve_moves_figures_by_exactly_the_approve
     assert r.json()["explanations"] == {"exceeds-contract": "含追加"}
 
     # the reviewer's queue: oldest first, with the checks and explanations
-    queue = rev.get("/api/v1/review/queue").json()["filings"]
-    assert [f["record"].get("execution_id") or f["record"]["contract_id"] for f in queue] == \
+    queue = rev.get("/api/v1/review/queue").json()
+    assert [f.get("execution_id") or f["contract_id"] for f in queue] == \
         ["W-C1", "W-X1", "W-X2"]
     assert figures(staff) == before                      # nothing counts before approval
 
@@ -125,16 +125,73 @@ def test_file_check_return_resubmit_approve_moves_figures_by_exactly_the_approve
     assert len([e for e in audit if e["detail"]["record"] == "W-X2"]) == 6
 
 
-def test_hard_checks_refuse_the_save_and_name_each_field(store, user):
+def test_values_the_store_cannot_hold_refuse_the_save_and_name_each_field(store, user):
     ent = user("enterprise")
-    r = _file(ent, kind="contract", contract_id="", signed_on="2024-13-01", client_country="火星",
-              category="外包", amount="-5", currency="贝壳")
-    assert r.status_code == 422
+    r = _file(ent, kind="contract", contract_id="", signed_on="2024-13-01", client_country="日本",
+              category="ITO", amount="12.345", currency="USD")
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid-filing"
     codes = {(k["code"], k["field"]) for k in r.json()["error"]["checks"]}
     assert codes == {("missing-value", "contract_id"), ("bad-date", "signed_on"),
-                     ("unknown-country", "client_country"), ("unknown-category", "category"),
-                     ("amount-not-positive", "amount"), ("unknown-currency", "currency")}
+                     ("fraction-of-cent", "amount")}
+    r = _file(ent, kind="contract", contract_id={"a": 1}, signed_on=[2024], client_country="JP",
+              category="ITO", amount=True)
+    assert r.status_code == 422 and {k["code"] for k in r.json()["error"]["checks"]} == {"bad-value"}
     assert store.filings() == [] and store.audit_log(5)[0]["action"] != "filing-create"
+
+
+def test_hard_checks_block_the_submission_of_a_draft_that_holds_them(store, user):
+    """web.md: an unknown country or an amount not positive is kept in the draft as typed and
+    blocks its submission until corrected."""
+    ent = user("enterprise")
+    r = _file(ent, kind="contract", contract_id="H-1", signed_on="2024-12-03", client_country="火星",
+              category="外包", amount=-5, currency="贝壳")
+    assert r.status_code == 201 and r.json()["status"] == "draft"
+    fid = r.json()["id"]
+    assert r.json()["client_country"] == "火星"
+    r = submit(ent, fid, **{"unknown-country": "说明也没有用"})
+    assert r.status_code == 422
+    hard = {(k["code"], k["field"], k["value"]) for k in r.json()["error"]["checks"] if k["level"] == "hard"}
+    assert hard == {("unknown-country", "client_country", "火星"), ("unknown-category", "category", "外包"),
+                    ("unknown-currency", "currency", "贝壳"), ("amount-not-positive", "amount", "-5")}
+    assert store.filing(fid)["status"] == "draft"
+    r = ent.put(f"/api/v1/filings/{fid}", json={"signed_on": "2024-12-03", "client_country": "荷兰",
+                                                "category": "KPO", "amount": 1000})
+    assert r.status_code == 200 and r.json()["client_country"] == "NL" and r.json()["checks"] == []
+    assert submit(ent, fid).status_code == 200
+    r = ent.put(f"/api/v1/filings/{fid}", json={"contract_id": "H-2", "signed_on": "2024-12-03",
+                                                "client_country": "JP", "category": "KPO", "amount": 1})
+    assert r.status_code in (400, 409)          # submitted: not editable; and the id never changes
+
+
+def test_dates_far_outside_the_calendar_are_a_chinese_error_not_a_crash(store, user):
+    ent, admin = user("enterprise"), user("admin")
+    r = contract(ent, day="9999-12-31")
+    assert r.status_code == 422 and r.json()["error"]["checks"][0]["code"] == "bad-date"
+    for path in ("/api/v1/windows/9999-05", "/api/v1/windows/0000-01"):
+        r = admin.put(path, json={"locked": True})
+        assert r.status_code == 400 and "月份" in r.json()["error"]["message"], path
+    assert user("staff").get("/board", params={"period": "9999-12"}).status_code == 400
+
+
+def test_explanations_are_bounded_and_plain_text(store, user):
+    ent = user("enterprise")
+    fid = contract(ent).json()["id"]
+    r = submit(ent, fid, **{"late": "很" * 501})
+    assert r.status_code == 400 and "超过500个字" in r.json()["error"]["message"]
+    r = submit(ent, fid, **{"late": "逾期\u202e说明"})
+    assert r.status_code == 400 and "控制字符" in r.json()["error"]["message"]
+    assert store.filing(fid)["status"] == "draft"
+
+
+def test_an_execution_beyond_its_contract_is_caught_whatever_order_the_dates_are_submitted_in(store, user):
+    ent = user("enterprise")
+    c = contract(ent, amount="1000").json()["id"]
+    submit(ent, c)
+    x1 = execution(ent, "O-1", "600", day="2024-12-05").json()["id"]
+    x2 = execution(ent, "O-2", "600", day="2024-12-06").json()["id"]
+    assert submit(ent, x2).status_code == 200          # the later date first: 600 of 1,000
+    r = submit(ent, x1)
+    assert r.status_code == 422 and "exceeds-contract" in {k["code"] for k in r.json()["error"]["checks"]}
 
 
 def test_execution_before_its_contract_is_hard(store, user):
@@ -197,13 +254,13 @@ def test_lists_and_queues_hold_only_what_the_user_may_see(who, store, user):
     fid = contract(ent).json()["id"]
     submit(ent, fid)
     c = user(who)
-    assert all(f["id"] != fid for f in c.get("/api/v1/filings").json()["filings"])
+    assert all(f["id"] != fid for f in c.get("/api/v1/filings").json())
     assert "W-C1" not in c.get("/filings").text
     if who == "reviewer2":
-        assert c.get("/api/v1/review/queue").json()["filings"] == []
+        assert c.get("/api/v1/review/queue").json() == []
         assert "W-C1" not in c.get("/review").text
-    assert [f["id"] for f in user("reviewer").get("/api/v1/review/queue").json()["filings"]] == [fid]
-    assert [f["id"] for f in user("staff").get("/api/v1/filings").json()["filings"]] == [fid]
+    assert [f["id"] for f in user("reviewer").get("/api/v1/review/queue").json()] == [fid]
+    assert [f["id"] for f in user("staff").get("/api/v1/filings").json()] == [fid]
 
 
 def test_staff_reads_but_cannot_file_or_review(store, user):
@@ -251,10 +308,16 @@ def test_the_form_flow_shows_checks_beside_the_fields_and_explanations_to_the_re
     assert page.status_code == 200 and 'list="country-list"' in page.text
     token = csrf_of(page.text)
     bad = ent.post("/filings/new", data={"csrf_token": token, "kind": "contract", "contract_id": "P-1",
-                                         "signed_on": "2024-12-03", "client_country": "火星",
+                                         "signed_on": "2024-02-30", "client_country": "火星",
                                          "category": "ITO", "amount": "1000"})
-    assert bad.status_code == 422 and "国别（地区）“火星”无法识别" in bad.text
-    assert 'value="P-1"' in bad.text              # nothing typed is lost
+    assert bad.status_code == 422 and "日期“2024-02-30”无法识别" in bad.text
+    assert 'value="P-1"' in bad.text and 'value="火星"' in bad.text     # nothing typed is lost
+    mars = ent.post("/filings/new", data={"csrf_token": token, "kind": "contract", "contract_id": "P-0",
+                                          "signed_on": "2024-12-03", "client_country": "火星",
+                                          "category": "ITO", "amount": "1000"})
+    assert mars.status_code == 303                # kept as a draft; its page says what blocks it
+    page = ent.get(mars.headers["location"]).text
+    assert "国别（地区）“火星”无法识别" in page and "强制性" in page and "请修改后再提交" in page
     ok = ent.post("/filings/new", data={"csrf_token": token, "kind": "contract", "contract_id": "P-1",
                                         "signed_on": "2024-12-03", "client_country": "日本",
                                         "category": "ITO", "amount": "400000"})
@@ -290,7 +353,7 @@ def test_the_form_flow_shows_checks_beside_the_fields_and_explanations_to_the_re
     edit = ent.get(f"/filings/{xid}/edit")
     assert 'value="500000"' in edit.text
     r = ent.post(f"/filings/{xid}/edit", data={"csrf_token": token, "contract_id": "P-1",
-                                               "execution_id": "IGNORED", "executed_on": "2024-12-04",
+                                               "execution_id": "P-1-1", "executed_on": "2024-12-04",
                                                "amount": "300000"})
     assert r.status_code == 303
     assert store.filing(xid)["record_id"] == "P-1-1" and store.filing(xid)["amount_cents"] == 30_000_000
@@ -358,7 +421,7 @@ def test_an_upload_with_another_enterprises_row_or_a_bad_cell_saves_nothing(stor
 def test_the_list_filters_by_a_period_of_the_report_grammar_and_status(store, user):
     ent = user("enterprise")
     fid = contract(ent).json()["id"]
-    ids = lambda **q: [f["id"] for f in ent.get("/api/v1/filings", params=q).json()["filings"]]  # noqa: E731
+    ids = lambda **q: [f["id"] for f in ent.get("/api/v1/filings", params=q).json()]  # noqa: E731
     assert ids(period="2024Q4") == [fid] and ids(period="2024-12", status="draft") == [fid]
     assert ids(period="2024-11") == [] and ids(status="submitted") == []
     r = ent.get("/api/v1/filings", params={"period": "2024-13"})
@@ -376,11 +439,13 @@ def test_a_foreign_currency_is_converted_as_the_import_converts_it_and_kept_on_e
     r = contract(ent, amount="100,000.05", currency="泰铢")
     assert r.status_code == 201, r.text
     # 10,000,005 satang × 0.0291234567 = 291,234.71… US cents, half-up
-    assert r.json()["amount_cents"] == 291235 and r.json()["record"]["currency"] == "THB"
+    assert r.json()["amount_cents"] == 291235 and r.json()["currency"] == "THB"
     form = ent.get(f"/filings/{r.json()['id']}/edit").text
     assert '<option value="THB" selected>' in form and 'value="100000.05"' in form
-    r = contract(ent, cid="W-EUR", currency="EUR")
-    assert r.status_code == 422 and r.json()["error"]["checks"][0]["code"] == "missing-rate"
+    r = contract(ent, cid="W-EUR", currency="EUR")       # no rate yet: a draft of 0 cents
+    assert r.status_code == 201 and r.json()["amount_cents"] == 0
+    r = submit(ent, r.json()["id"])
+    assert r.status_code == 422 and "missing-rate" in {k["code"] for k in r.json()["error"]["checks"]}
     assert "2024年12月" in r.json()["error"]["message"]
 
 

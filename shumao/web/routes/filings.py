@@ -79,7 +79,8 @@ def _store(request: Request):
 
 # -- as JSON -------------------------------------------------------------------------------
 def as_json(store, f: dict, history: bool = False) -> dict:
-    """A filing as the API gives it (web.md): id, kind, status, the record's fields as filed,
+    """A filing as the API gives it (web.md): id, kind, status, the record's fields as filed
+    (the names of filings.md, beside the others),
     the amount in US cents and 万美元, its month, who and when, explanations, checks, the
     reviewer's latest comment, and on request its full history."""
     kind = f["kind"]
@@ -91,7 +92,7 @@ def as_json(store, f: dict, history: bool = False) -> dict:
         "status_zh": STATE_ZH.get(f["status"], f["status"]),
         "enterprise_id": f["enterprise_id"], "enterprise_name": f["enterprise_name"],
         "region": f["region"], "month": f["month"].strftime("%Y-%m"),
-        "record": fields.shown(kind, rec), "amount_cents": f["amount_cents"],
+        **fields.shown(kind, rec), "amount_cents": f["amount_cents"],
         "amount_wan_usd": str(wan(f["amount_cents"])), "late": bool(f["late"]),
         "source": f["source"], "created_by": f["created_by"], "created_at": _iso(f["created_at"]),
         "updated_at": _iso(f["updated_at"]), "submitted_at": _iso(f["submitted_at"]),
@@ -139,13 +140,13 @@ async def _body(request: Request, optional: bool = False) -> dict:
 
 # -- API -----------------------------------------------------------------------------------
 @router.get("/api/v1/filings", name="api_filings")
-def api_filings(request: Request, period: str | None = None, status: str | None = None) -> dict:
+def api_filings(request: Request, period: str | None = None, status: str | None = None) -> list:
     months = _months(period) if period else None
     if status is not None and status not in STATE_ZH:
         raise InputError(f"状态“{status}”无效（应为 draft、submitted、returned 或 approved）")
     store = _store(request)
     found = store.filings(months=months, status=status, **_scope(request.state.viewer))
-    return {"filings": [as_json(store, f) for f in found]}
+    return [as_json(store, f) for f in found]
 
 
 def _months(period: str) -> tuple[dt.date, dt.date]:
@@ -191,9 +192,9 @@ async def api_filing_submit(request: Request, filing_id: int) -> Response:
 
 
 @router.get("/api/v1/review/queue", name="api_review_queue")
-def api_review_queue(request: Request) -> dict:
+def api_review_queue(request: Request) -> list:
     store = _store(request)
-    return {"filings": [as_json(store, f) for f in _queue(request)]}
+    return [as_json(store, f) for f in _queue(request)]
 
 
 @router.post("/api/v1/review/{filing_id}", name="api_review")
