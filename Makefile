@@ -14,7 +14,8 @@ demo: setup
 	$(VENV)/bin/shumao demo
 
 test: setup lint
-	@command -v soffice >/dev/null 2>&1 || SHUMAO_SETUP_TESTS=1 bash scripts/setup.sh
+	@{ command -v soffice && $(VENV)/bin/python -c 'import pyspark'; } >/dev/null 2>&1 || \
+		SHUMAO_SETUP_TESTS=1 bash scripts/setup.sh
 	$(VENV)/bin/python -m pytest
 
 lint: setup

@@ -45,9 +45,12 @@ python3 -c 'import ctypes.util, sys; sys.exit(not ctypes.util.find_library("pang
     2>/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)   # WeasyPrint's text layout
 postgres_found || need+=(postgresql)                  # throwaway test clusters (initdb, pg_ctl)
 # the tests (make test) also open the Word output in LibreOffice, to compare its page count
-# with the PDF's; the demo does not need it
+# with the PDF's, and run report --engine spark (Java for PySpark); the demo needs neither
+EXTRAS=dev
 if [ "${SHUMAO_SETUP_TESTS:-}" = 1 ]; then
     command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+    { [ -n "${JAVA_HOME:-}" ] || command -v java >/dev/null 2>&1; } || need+=(default-jre-headless)
+    EXTRAS=dev,spark
 fi
 if [ ${#need[@]} -gt 0 ]; then
     echo "安装系统软件包（可能需要几分钟）：${need[*]}…"
@@ -63,10 +66,10 @@ if [ ! -x .venv/bin/python ]; then
     echo "创建虚拟环境 .venv…"
     quietly "$PY" -m venv .venv
 fi
-echo "安装 Python 依赖（约 1 分钟）…"
+echo "安装 Python 依赖（约 1 分钟；含 Spark 时约 2 分钟）…"
 PIP=(.venv/bin/python -m pip install --disable-pip-version-check --progress-bar off)
 quietly "${PIP[@]}" --upgrade pip
-quietly "${PIP[@]}" -e '.[dev]'
+quietly "${PIP[@]}" -e ".[$EXTRAS]"
 # the portal's ECharts and htmx, from the npm registry, checked against their sha512
 quietly .venv/bin/python -m shumao.web.assets
 echo "安装完成：.venv/bin/shumao"

@@ -31,7 +31,15 @@ from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
 from shumao.clihelp import Command, Group, usage_message
-from shumao.errors import ContentError, InputError, MailError, PeriodError, ShumaoError, StoreError
+from shumao.errors import (
+    ContentError,
+    EngineError,
+    InputError,
+    MailError,
+    PeriodError,
+    ShumaoError,
+    StoreError,
+)
 from shumao.store.base import cli_actor
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -265,12 +273,23 @@ def report(
         help="原样重现一个已发布的数据版本（发布简报或在网页上冻结数据月报时生成，编号用 "
              "shumao vintages 查看）：数字与文字同发布时一字不差，不受之后的审核、退回和更正影响；"
              "地区名称等设置也按发布时的")] = None,
+    data: Annotated[Optional[str], typer.Option(
+        "--data", metavar="文件夹",
+        help="不读数据库，而从 shumao export 导出的 Parquet 数据集计算（同一套指标代码）；"
+             "计算引擎见 --engine")] = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", metavar="引擎",
+        help="用 --data 时的计算引擎：duckdb（默认，本机）或 spark（需安装 shumao[spark] 和 Java 17+）")] = "duckdb",
+    spark_master: Annotated[Optional[str], typer.Option(
+        "--spark-master", metavar="地址",
+        help="Spark 集群地址，如 spark://主机:7077；不写时在本机以 local 模式运行")] = None,
 ) -> None:
-    """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）；加 --vintage 则原样重现已发布的一版。"""
+    """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）；加 --vintage 则原样重现已发布的一版；加 --data 则从 Parquet 数据集计算（可用 Spark）。"""
+    from shumao.lake import ENGINES, open_lake
     from shumao.model.periods import Period
     from shumao.report import formats
     from shumao.report.data import as_json
-    from shumao.report.service import ReportSettings, build_report, with_charts
+    from shumao.report.service import ReportSettings, build_report, report_of, with_charts
     from shumao.store import connect
 
     if fmt not in REPORT_FORMATS:
@@ -281,7 +300,23 @@ def report(
         _output_file(out_file, "--out")
     p = Period.parse(period) if period is not None else None
     published: dict[str, str] = {}
-    if vintage is None:
+    if engine not in ENGINES:
+        raise InputError(f"--engine 只能是 {'、'.join(ENGINES)}（收到“{engine}”）")
+    if data is None and (engine != "duckdb" or spark_master):
+        raise InputError(f"{'--spark-master' if spark_master else '--engine ' + engine} 用于从 Parquet "
+                         "数据集计算：请用 --data 指定 shumao export 导出的文件夹")
+    if data is not None:
+        if vintage is not None or db is not None:
+            raise InputError(f"--data 从 Parquet 数据集计算，不能同时使用 {'--vintage' if vintage else '--db'}")
+        if p is None:
+            raise click_errors.UsageError("缺少选项：--period — 报告的时期，如 2024-03、2024Q2、2024")
+        settings = ReportSettings.from_options(region, short, source, bri, bri_file,
+                                               tuple(group or ()), relative)
+        with open_lake(data, engine, spark_master) as con:
+            doc = report_of(con, p, settings)
+        if fmt == "html":
+            doc = with_charts(doc)
+    elif vintage is None:
         if p is None:
             raise click_errors.UsageError("缺少选项：--period — 报告的时期，如 2024-03、2024Q2、"
                                           "2024（或用 --vintage 编号 原样重现一个已发布的版本）")
@@ -809,6 +844,7 @@ ERRORS = (  # (class, exit code, JSON code): the first that matches (errors.py) 
     (InputError, 2, "bad-input"),
     (ContentError, 1, "content"),
     (MailError, 3, "mail"),
+    (EngineError, 3, "engine"),
     (StoreError, 3, "store"),
     (ShumaoError, 3, "error"),
 )

@@ -12,6 +12,7 @@ failures a caller must stop on.
     │   └── ConflictError       the store changed between checking a batch and loading it, or
     │                           the change is one the stored state forbids (a published bulletin)
     ├── ContentError            a bulletin content folder is malformed (exit 1)
+    ├── EngineError             Spark is not installed, cannot start or fails (report --engine spark)
     └── MailError               the SMTP server is not configured or cannot be reached (exit 3)
 
 Every message is Chinese first: the CLI prints ``str(error)`` as the one line a clerk sees.
@@ -57,6 +58,11 @@ class StoreVersionError(StoreError):
 class ConflictError(StoreError):
     """Another import or change reached the store after this batch was checked, or the
     change is refused by what is stored (a published bulletin issue is immutable)."""
+
+
+class EngineError(ShumaoError):
+    """The compute engine asked for cannot be used: Spark (the extra ``shumao[spark]``) or
+    Java is missing, the JVM does not start, or a Spark job fails.  Nothing is written."""
 
 
 class MailError(ShumaoError):

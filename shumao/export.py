@@ -128,14 +128,34 @@ def export(store: Store, target: str | Path, overwrite: bool = False,
 def read_manifest(folder: str | Path) -> dict:
     """The manifest of a data set written by ``export``; an InputError when there is none or
     it is of a later schema version than this shumao reads."""
-    path = Path(folder) / MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
+        text = (Path(folder) / MANIFEST).read_text(encoding="utf-8")
+    except OSError as e:
         raise InputError(f"{folder} 不是 shumao 导出的 Parquet 数据集（无法读取 {MANIFEST}）") from e
+    return check_manifest(parse_manifest(text, folder), folder)
+
+
+def parse_manifest(text: str, folder: str | Path) -> dict:
+    try:
+        manifest = json.loads(text)
+    except ValueError as e:
+        raise InputError(f"{folder} 不是 shumao 导出的 Parquet 数据集（{MANIFEST} 不是 JSON）") from e
+    if not isinstance(manifest, dict):
+        raise InputError(f"{folder} 不是 shumao 导出的 Parquet 数据集（{MANIFEST} 的内容不对）")
+    return manifest
+
+
+def check_manifest(manifest: dict, folder: str | Path) -> dict:
+    """The manifest if this shumao reads its data set; else an InputError naming the reason."""
     if manifest.get("format") != FORMAT:
-        raise InputError(f"{path} 不是 shumao 导出的数据集说明（format 不是 {FORMAT}）")
-    if int(manifest.get("schema_version", 0)) > VERSION:
+        raise InputError(f"{Path(folder) / MANIFEST} 不是 shumao 导出的数据集说明（format 不是 {FORMAT}）")
+    try:
+        version = int(manifest.get("schema_version", 0))
+    except (TypeError, ValueError):
+        version = 0
+    if version < 1:
+        raise InputError(f"{Path(folder) / MANIFEST} 没有有效的 schema_version")
+    if version > VERSION:
         raise InputError(f"{folder} 由更新版本的 shumao 导出（数据集结构版本 "
                          f"{manifest['schema_version']}），请升级 shumao 后再读取")
     return manifest

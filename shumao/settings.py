@@ -27,6 +27,8 @@ TABLE: tuple[Setting, ...] = (
     Setting("SHUMAO_STORE_MEMORY", "1GB", "嵌入式数据库（DuckDB）可用的内存上限"),
     Setting("SHUMAO_STAGING_MEMORY", "1GB", "导入检查所用临时数据库的内存上限，超出部分写入磁盘"),
     Setting("SHUMAO_TMPDIR", "", "导入时溢出到磁盘的临时文件和网页上传文件所在的临时文件夹（默认：系统临时文件夹）"),
+    Setting("SHUMAO_SPARK_MEMORY", "4g",
+            "shumao report --engine spark 时 Spark 驱动进程的内存（本机模式下也是计算用的内存），如 4g、16g"),
     Setting("SHUMAO_UPLOAD_MB", "200", "网页上传的大小上限（MB），超出时答复 413", int),
     Setting("SHUMAO_SESSION_MINUTES", "60", "网页登录多久无操作后失效（分钟）", int),
     # -- reminder e-mails (issue 10: filing windows, the status board, reminders) ----------

@@ -1,0 +1,184 @@
+"""A Parquet data set written by ``shumao export`` as a backend of the indicator expressions:
+``shumao report --data DIR [--engine duckdb|spark] [--spark-master URL]``.
+
+``open_lake(folder, engine)`` yields an Ibis backend on which the data set's ``contracts``,
+``executions`` and ``enterprises`` are tables of the store's names and types (export.py), so
+``report.service.report_of`` — the same indicator expressions as on a DuckDB or PostgreSQL
+store — computes the whole 数据月报 on it.  There is no second implementation of any figure.
+
+- ``duckdb``: in-process, the data set read where it lies (Hive partitions from folder names).
+- ``spark``: PySpark through Ibis's pyspark backend — the optional extra ``shumao[spark]`` and
+  Java 17 or later (Debian ``default-jre-headless``).  Local mode on this machine
+  (``local[*]``, the driver on 127.0.0.1, no web UI) unless ``master`` names a cluster
+  (``spark://…``, ``yarn``, ``k8s://…``); on a cluster ``folder`` must be a path every
+  executor reads (``hdfs://…``, ``s3a://…``, a shared disk).  Java's own output goes to a log
+  file, shown only when Spark fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from shumao import settings
+from shumao.errors import EngineError, InputError
+from shumao.export import MANIFEST, check_manifest, parse_manifest, read_manifest
+
+ENGINES = ("duckdb", "spark")
+TABLES = ("enterprises", "contracts", "executions")
+
+
+def is_remote(folder: str) -> bool:
+    """A data set behind a file system URL (hdfs://, s3a://…) rather than a local path."""
+    return "://" in folder and not folder.startswith("file://")
+
+
+@contextmanager
+def open_lake(folder: str | Path, engine: str = "duckdb", master: str | None = None) -> Iterator:
+    """An Ibis backend holding the data set's record tables, closed on leaving."""
+    folder = str(folder)
+    if engine not in ENGINES:
+        raise InputError(f"--engine 只能是 {'、'.join(ENGINES)}（收到“{engine}”）")
+    if master and engine != "spark":
+        raise InputError("--spark-master 只用于 --engine spark")
+    if is_remote(folder) and engine != "spark":
+        raise InputError(f"{folder} 是远程路径，只有 --engine spark 能读取；本机的数据集请写本地文件夹")
+    if not is_remote(folder):
+        if not Path(folder).is_dir():
+            raise InputError(f"找不到文件夹：{folder}")
+        read_manifest(folder)
+    if engine == "duckdb":
+        with _duckdb(folder) as con:
+            yield con
+    else:
+        with _spark(folder, master) as con:
+            yield con
+
+
+@contextmanager
+def _duckdb(folder: str):
+    import duckdb
+    import ibis
+
+    from shumao.store.duckdb import CONFIG
+
+    con = ibis.duckdb.from_connection(duckdb.connect(config={
+        **CONFIG, "memory_limit": settings.get("SHUMAO_STORE_MEMORY")}))
+    try:
+        for kind in TABLES:
+            con.read_parquet(f"{folder}/{kind}/**/*.parquet", table_name=kind)
+        yield con
+    finally:
+        con.disconnect()
+
+
+# -- Spark --------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _spark(folder: str, master: str | None):
+    try:
+        import ibis.backends.pyspark  # noqa: F401 — Ibis's Spark backend, part of the extra
+        from pyspark import SparkConf, SparkContext
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise EngineError("未安装 Spark 支持：请先安装 shumao 的可选组件 "
+                          "pip install 'shumao[spark]'（另需 Java 17 或更高版本）") from None
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise EngineError("Spark 需要 Java 17 或更高版本，本机没有找到 java："
+                          "请安装（Debian/Ubuntu：sudo apt-get install default-jre-headless）"
+                          "或设置 JAVA_HOME")
+    active = SparkContext._active_spark_context
+    if active is not None:     # a session this process already runs (a notebook, a test): used, left open
+        if master and master != active.master:
+            raise InputError(f"本进程已在运行 Spark（{active.master}），不能再连接 {master}")
+        with _tables(SparkSession(active), folder, None) as con:
+            yield con
+        return
+    fd, log = tempfile.mkstemp(prefix="shumao-spark-", suffix=".log")
+    try:
+        with os.fdopen(fd, "wb") as logs, _session(_conf(SparkConf(), master), logs, log) as session, \
+                _tables(session, folder, log) as con:
+            yield con
+    except EngineError:
+        raise                   # its message names the log file: kept for the user
+    except BaseException:
+        os.unlink(log)
+        raise
+    os.unlink(log)
+
+
+@contextmanager
+def _session(conf, logs, log: str):
+    """A new JVM and Spark session, Java's stdout and stderr (log4j, warnings, progress) going
+    to ``logs``; stopped, and the JVM ended, on leaving (a later open_lake starts its own)."""
+    from pyspark import SparkContext
+    from pyspark.java_gateway import launch_gateway
+    from pyspark.sql import SparkSession
+
+    gateway = session = None
+    try:
+        try:
+            gateway = launch_gateway(conf, popen_kwargs={"stdout": logs, "stderr": logs})
+            session = SparkSession(SparkContext(conf=conf, gateway=gateway))
+        except Exception as e:
+            raise EngineError(f"无法启动 Spark（{conf.get('spark.master')}）：{_tail(log, e)}") from e
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+    finally:
+        if session is not None:
+            session.stop()
+        if gateway is not None:
+            SparkContext._gateway = SparkContext._jvm = None
+            gateway.shutdown()
+            gateway.proc.stdin.close()
+            gateway.proc.wait(timeout=60)
+
+
+@contextmanager
+def _tables(session, folder: str, log: str | None):
+    """An Ibis backend on the Spark session with the data set's tables (as temporary views
+    of those names); a failing Spark job is an EngineError with the first line of Spark's
+    error and, when this process owns the JVM, the end of Java's log."""
+    import ibis
+
+    try:
+        con = ibis.pyspark.connect(session)
+        if is_remote(folder):
+            text = session.read.text(f"{folder}/{MANIFEST}", wholetext=True).first()[0]
+            check_manifest(parse_manifest(text, folder), folder)
+        for kind in TABLES:
+            con.read_parquet(f"{folder}/{kind}", table_name=kind)
+        yield con
+    except Exception as e:
+        if type(e).__module__.startswith(("pyspark", "py4j")):
+            raise EngineError(f"Spark 计算失败：{_tail(log, e)}") from e
+        raise
+
+
+def _conf(conf, master: str | None):
+    """Local mode: every core of this machine, the driver on loopback, no web UI, a few
+    shuffle partitions; a cluster keeps its own defaults but the UI."""
+    conf.setMaster(master or "local[*]").setAppName("shumao report")
+    conf.set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
+    conf.set("spark.sql.session.timeZone", "UTC")
+    conf.set("spark.driver.memory", settings.get("SHUMAO_SPARK_MEMORY"))
+    if not master or master.startswith("local"):
+        conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+        conf.set("spark.sql.shuffle.partitions", str(4 * (os.cpu_count() or 1)))
+        conf.set("spark.local.dir", settings.get("SHUMAO_TMPDIR") or tempfile.gettempdir())
+    return conf
+
+
+def _tail(log: str | None, e: Exception, lines: int = 15) -> str:
+    """The error's first line and the last lines of Java's output (the whole in the log file)."""
+    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    if log is None:
+        return first
+    text = Path(log).read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    shown = "\n".join(text[-lines:])
+    return f"{first}\nJava 输出的最后几行（全文见 {log}）：\n{shown}" if shown else first
