@@ -791,6 +791,32 @@ def bench_web(
               f"  基线（登录页）p95 {result['baseline_p95_ms']} 毫秒，比值 {result['ratio']}×")
 
 
+# -- issue 11: the cost's growth with size ---------------------------------------------------------
+@bench_app.command("curve", cls=Command)
+def bench_curve(
+    sizes: Annotated[str, typer.Option(
+        "--sizes", metavar="规模", help="执行记录数，逗号分隔，如 1e5,1e6,1e7,1e8（1e8 约需一小时、20 GB 磁盘）")
+    ] = "1e5,1e6,1e7,1e8",
+    out_dir: Annotated[Path, typer.Option(
+        "--out", metavar="文件夹", help="写出 curve.md（表格）、curve.png（双对数图）和 curve.json")
+    ] = Path("bench-curve"),
+    repeat: Annotated[int, typer.Option(min=1, max=10, metavar="次数", help="报告计时取几次中最快的")] = 3,
+    spark: Annotated[bool, typer.Option(
+        "--spark/--no-spark", help="同时计时 Spark 本机模式的数据月报（需 shumao[spark] 与 Java）")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """导入与数据月报的耗时随规模的增长：每个规模与 DuckDB 裸基线在同一次运行中对比，附峰值内存、Spark 耗时，写出表格和双对数图。"""
+    from shumao import bench_curve as bc
+
+    _output_folder(out_dir, "--out")
+    result = bc.curve(bc.parse_sizes(sizes), out_dir, repeat, spark, log=lambda m: err.print(m))
+    if as_json:
+        _print_json(result)
+        return
+    sys.stdout.write(bc.markdown(result))
+    err.print(f"已写出 {result['table']}、{result['plot']}")
+
+
 # -- issue 10 (filing on the web): 200 enterprise users filing at once ------------------------
 @bench_app.command("filings", cls=Command)
 def bench_filings(

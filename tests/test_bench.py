@@ -32,3 +32,32 @@ def test_bench_filings_json_on_a_generated_city(tmp_path):
     assert r["problems"] == [] and r["errors"] == 0 and "sent" not in r
     assert r["created"] > 0 and {"requests_per_second", "p50_ms", "p95_ms", "baseline_p95_ms",
                                  "ratio"} <= set(r)
+
+
+# -- issue 11: ``shumao bench curve`` (the figures at 10⁵…10⁸: README, measured by hand) ----------
+def test_bench_curve_writes_the_table_the_plot_and_json(tmp_path):
+    out = tmp_path / "曲线"
+    p = run_cli("bench", "curve", "--sizes", "3000,2e3", "--out", str(out), "--repeat", "1",
+                "--no-spark", "--json", env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    assert [row["executions"] for row in r["rows"]] == [2000, 3000]      # sorted, as numbers
+    for row in r["rows"]:
+        for step in ("import", "report"):
+            assert row[f"{step}_seconds"] > 0 and row[f"{step}_baseline_seconds"] > 0
+            assert row[f"{step}_rss_mb"] > 0
+            assert row[f"{step}_ratio"] == pytest.approx(
+                row[f"{step}_seconds"] / row[f"{step}_baseline_seconds"], rel=0.01)
+        assert "spark_seconds" not in row
+    table = (out / "curve.md").read_text(encoding="utf-8").splitlines()
+    assert table[0].startswith("`shumao bench curve`") and "核" in table[0]
+    assert [line.split("|")[1].strip() for line in table[4:]] == ["2,000", "3,000"]
+    assert (out / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads((out / "curve.json").read_text(encoding="utf-8"))["rows"] == r["rows"]
+
+
+@pytest.mark.parametrize("sizes, words", [("1e5,abc", "不是数字"), ("1234.5", "整数"), ("10", "1000 到")])
+def test_bench_curve_sizes_are_checked_before_any_work(tmp_path, sizes, words):
+    p = run_cli("bench", "curve", "--sizes", sizes, "--out", str(tmp_path / "o"))
+    assert p.returncode == 2 and words in p.stderr
+    assert not (tmp_path / "o").exists()

@@ -1,0 +1,182 @@
+"""``shumao bench curve``: how import and report grow with size (issue 11), each step a whole
+process against its bare DuckDB baseline in the same run, as a Markdown table and a log-log
+plot.
+
+For each size (executions; contracts a quarter of them), with bench.py's data set of that
+size (generated once, seed fixed):
+
+- **import**: a bare ``read_csv`` of the three files into a new DuckDB file, then ``shumao
+  import`` of the same files into a new store (kept as the report's store);
+- **report**: one hand-written SQL of the same totals (bench.REPORT_SQL), then ``shumao report
+  --period 2024 --format json``, best of ``repeat`` each;
+- **Spark** (unless ``spark=False``): ``shumao export`` of that store to Parquet, then ``shumao
+  report --engine spark --data …`` once (local mode, the JVM's start included), and whether its
+  JSON is the DuckDB report's byte for byte.
+
+Peak RSS is the whole process's (its children included: the JVM for Spark).  Nothing here is
+a test: the figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from shumao import bench
+
+DEFAULT_SIZES = (100_000, 1_000_000, 10_000_000, 100_000_000)
+PERIOD = "2024"
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """``1e5,1e6,2000000`` → (100000, 1000000, 2000000); an InputError naming a bad one."""
+    from shumao.errors import InputError
+
+    sizes = []
+    for part in (p.strip() for p in text.split(",")):
+        try:
+            n = float(part)
+        except ValueError:
+            raise InputError(f"--sizes 中的“{part}”不是数字（写法如 1e5,1e6,1e7）") from None
+        if not n.is_integer() or not 1000 <= n <= 10**10:
+            raise InputError(f"--sizes 中的“{part}”应为 1000 到 1e10 之间的整数")
+        sizes.append(int(n))
+    if not sizes:
+        raise InputError("--sizes 至少写一个规模，如 1e5,1e6")
+    return tuple(sorted(set(sizes)))
+
+
+def machine() -> str:
+    """The machine in words: cores, memory, system, Python."""
+    try:
+        kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal:"))
+        memory = f"{kb / 1024 ** 2:.0f} GiB 内存"
+    except (OSError, StopIteration, ValueError):
+        memory = "内存不详"
+    return (f"{os.cpu_count()} 核，{memory}，{platform.system()} {platform.release()}，"
+            f"Python {platform.python_version()}")
+
+
+def point(executions: int, repeat: int, spark: bool, log: Callable[[str], None]) -> dict:
+    """One size's row of the curve."""
+    files = bench.dataset(executions, log)
+    paths = [str(files[k]) for k in ("enterprises", "contracts", "executions")]
+    store = bench.cache_dir() / f"report-{executions}.duckdb"
+    row: dict = {"executions": executions}
+    with tempfile.TemporaryDirectory(prefix="shumao-curve-") as tmp:
+        log(f"{executions:,}：DuckDB 裸 read_csv")
+        row["import_baseline_seconds"], row["import_baseline_rss_mb"] = bench.run_process(
+            [sys.executable, "-c", bench.BASELINE_IMPORT, f"{tmp}/base.duckdb", *paths])
+        Path(f"{tmp}/base.duckdb").unlink()
+        log(f"{executions:,}：shumao import")
+        ours = Path(tmp) / "ours.duckdb"
+        row["import_seconds"], row["import_rss_mb"] = bench.run_process(
+            [sys.executable, "-m", "shumao", "import", *paths, "--db", str(ours), "--json"])
+        shutil.move(ours, store)         # the same data as a cached one: the report's store now
+        log(f"{executions:,}：手写 SQL 与 shumao report（各取 {repeat} 次最快）")
+        row["report_baseline_seconds"], row["report_baseline_rss_mb"] = bench.best_of(
+            [sys.executable, "-c", bench.BASELINE_REPORT, str(store)], repeat)
+        own = Path(tmp) / "duckdb.json"
+        row["report_seconds"], row["report_rss_mb"] = bench.best_of(
+            [sys.executable, "-m", "shumao", "report", "--period", PERIOD, "--format", "json",
+             "--db", str(store), "--out", str(own)], repeat)
+        if spark:
+            lake = bench.cache_dir() / f"lake-{executions}"
+            log(f"{executions:,}：shumao export（Parquet）与 shumao report --engine spark")
+            row["export_seconds"], _ = bench.run_process(
+                [sys.executable, "-m", "shumao", "export", str(lake), "--format", "parquet",
+                 "--db", str(store), "--overwrite"])
+            theirs = Path(tmp) / "spark.json"
+            row["spark_seconds"], row["spark_rss_mb"] = bench.run_process(
+                [sys.executable, "-m", "shumao", "report", "--period", PERIOD, "--format", "json",
+                 "--data", str(lake), "--engine", "spark", "--out", str(theirs)])
+            row["spark_same_as_duckdb"] = theirs.read_bytes() == own.read_bytes()
+    for step in ("import", "report"):
+        row[f"{step}_ratio"] = row[f"{step}_seconds"] / row[f"{step}_baseline_seconds"]
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()}
+
+
+def curve(sizes=DEFAULT_SIZES, out: str | Path = "bench-curve", repeat: int = bench.REPEAT,
+          spark: bool = True, log: Callable[[str], None] = lambda m: None) -> dict:
+    """Every size's row, then ``out``/curve.md, curve.png and curve.json."""
+    started = dt.datetime.now().astimezone()
+    rows = []
+    for n in sizes:
+        rows.append(point(n, repeat, spark, log))
+        _write(Path(out), started, rows, repeat)       # what is done so far, should a size fail
+    return _write(Path(out), started, rows, repeat)
+
+
+def _write(out: Path, started: dt.datetime, rows: list[dict], repeat: int) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    result = {"step": "curve", "date": started.date().isoformat(), "machine": machine(),
+              "repeat": repeat, "period": PERIOD, "rows": rows,
+              "table": str(out / "curve.md"), "plot": str(out / "curve.png")}
+    (out / "curve.md").write_text(markdown(result), encoding="utf-8")
+    plot(rows, out / "curve.png")
+    (out / "curve.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+                                    encoding="utf-8")
+    return result
+
+
+def _s(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.1f}" if x >= 10 else f"{x:.2f}"
+
+
+def markdown(result: dict) -> str:
+    """The table for the README: one row per size."""
+    spark = any("spark_seconds" in r for r in result["rows"])
+    head = ["执行记录", "导入 shumao 秒", "裸 read_csv 秒", "导入比值", "导入峰值内存 MB",
+            "数据月报 shumao 秒", "手写 SQL 秒", "报告比值", "报告峰值内存 MB"]
+    if spark:
+        head += ["Spark 本机 秒", "Spark 峰值内存 MB", "Spark 与 DuckDB 一致"]
+    lines = [f"`shumao bench curve`，{result['date']}，{result['machine']}；导入与报告各为独立进程，"
+             f"与基线在同一次运行中计时（报告取 {result['repeat']} 次最快，时期 {result['period']}）。", "",
+             "| " + " | ".join(head) + " |", "|" + " ---: |" * len(head)]
+    for r in result["rows"]:
+        cells = [f"{r['executions']:,}", _s(r["import_seconds"]), _s(r["import_baseline_seconds"]),
+                 f"{r['import_ratio']:.2f}×", f"{r['import_rss_mb']:,.0f}",
+                 _s(r["report_seconds"]), _s(r["report_baseline_seconds"]),
+                 f"{r['report_ratio']:.2f}×", f"{r['report_rss_mb']:,.0f}"]
+        if spark:
+            cells += [_s(r.get("spark_seconds")), f"{r['spark_rss_mb']:,.0f}" if "spark_rss_mb" in r else "—",
+                      {True: "是", False: "否"}.get(r.get("spark_same_as_duckdb"), "—")]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    """Seconds against executions, both axes logarithmic."""
+    from shumao.report.fonts import matplotlib_ready
+
+    matplotlib_ready()
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
+    x = [r["executions"] for r in rows]
+    for key, label, style in (("import_seconds", "导入（shumao import）", "o-"),
+                              ("import_baseline_seconds", "导入基线（DuckDB read_csv）", "o--"),
+                              ("report_seconds", "数据月报（shumao report）", "s-"),
+                              ("report_baseline_seconds", "报告基线（手写 SQL）", "s--"),
+                              ("spark_seconds", "数据月报（Spark 本机模式）", "^-")):
+        pts = [(n, r[key]) for n, r in zip(x, rows, strict=True) if key in r]
+        if pts:
+            ax.plot(*zip(*pts, strict=True), style, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("执行记录数")
+    ax.set_ylabel("耗时（秒）")
+    ax.set_title("shumao 的耗时随规模的增长（双对数坐标）")
+    ax.grid(True, which="both", alpha=0.3)
+    fig.legend(loc="lower center", ncol=3, fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    fig.savefig(path)
+    plt.close(fig)
