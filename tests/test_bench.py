@@ -61,3 +61,31 @@ def test_bench_curve_sizes_are_checked_before_any_work(tmp_path, sizes, words):
     p = run_cli("bench", "curve", "--sizes", sizes, "--out", str(tmp_path / "o"))
     assert p.returncode == 2 and words in p.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_size_too_big_for_one_import_is_recorded_and_built_in_parts(tmp_path, monkeypatch):
+    """Where one `shumao import` fails (at 10⁸ the staging's spill outgrew this machine's
+    disk), the curve records why and builds the report's store in parts; that store gives
+    the same report as one import."""
+    from shumao import bench, bench_curve
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    files = bench.dataset(5000, lambda m: None)
+    monkeypatch.setattr(bench_curve, "PART", 1500)
+    whole, parts = tmp_path / "whole.duckdb", tmp_path / "parts.duckdb"
+    assert run_cli("import", *(str(files[k]) for k in ("enterprises", "contracts", "executions")),
+                   "--db", str(whole)).returncode == 0
+    seconds, n = bench_curve._import_in_parts(files, parts, tmp_path)
+    assert n == 4 and seconds > 0                    # 1500 + 1500 + 1500 + 500
+    report = ("report", "--period", "2024", "--format", "json", "--db")
+    assert run_cli(*report, str(parts)).stdout == run_cli(*report, str(whole)).stdout
+    assert not list(tmp_path.glob("part-*"))
+
+    row = {"executions": 5000, "import_error": "No space left on device", "import_parts": n,
+           "import_parts_seconds": seconds, "import_baseline_seconds": 0.5, "report_seconds": 2.0,
+           "report_baseline_seconds": 1.0, "report_ratio": 2.0, "report_rss_mb": 300.0}
+    table = bench_curve.markdown({"date": "2026-11-28", "machine": "2 核", "repeat": 1,
+                                  "period": "2024", "rows": [row]})
+    assert "| 5,000 | 失败[1] | 0.50 | — | — | 2.00 |" in table
+    assert "1. 5,000 条：`shumao import` 一次导入失败（No space left on device）" in table
+    assert "分 4 次导入建成" in table
