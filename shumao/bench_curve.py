@@ -13,7 +13,7 @@ size (generated once, seed fixed):
   report --engine spark --data …`` once (local mode, the JVM's start included), and whether its
   JSON is the DuckDB report's byte for byte.
 
-Peak RSS is the whole process's (its children included: the JVM for Spark).  Nothing here is
+Peak RSS is the process's, or its largest child's (the JVM for Spark) where that is larger.  Nothing here is
 a test: the figures are printed, never asserted.
 """
 
@@ -41,7 +41,7 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     from shumao.errors import InputError
 
     sizes = []
-    for part in (p.strip() for p in text.split(",")):
+    for part in (p.strip() for p in text.split(",") if p.strip()):
         try:
             n = float(part)
         except ValueError:
@@ -67,18 +67,20 @@ def machine() -> str:
 
 
 def point(executions: int, repeat: int, spark: bool, log: Callable[[str], None]) -> dict:
-    """One size's row of the curve."""
+    """One size's row of the curve; a step that fails is recorded with its reason
+    (``<step>_error``) and the steps that need it are left out."""
     files = bench.dataset(executions, log)
     paths = [str(files[k]) for k in ("enterprises", "contracts", "executions")]
     store = bench.cache_dir() / f"report-{executions}.duckdb"
     row: dict = {"executions": executions}
-    with tempfile.TemporaryDirectory(prefix="shumao-curve-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="shumao-curve-", dir=_scratch()) as tmp:
         log(f"{executions:,}：DuckDB 裸 read_csv")
         row["import_baseline_seconds"], row["import_baseline_rss_mb"] = bench.run_process(
             [sys.executable, "-c", bench.BASELINE_IMPORT, f"{tmp}/base.duckdb", *paths])
         Path(f"{tmp}/base.duckdb").unlink()
         log(f"{executions:,}：shumao import")
-        ours = Path(tmp) / "ours.duckdb"
+        ours = store.with_suffix(".partial.duckdb")   # in the cache only once whole
+        ours.unlink(missing_ok=True)
         try:
             row["import_seconds"], row["import_rss_mb"] = bench.run_process(
                 [sys.executable, "-m", "shumao", "import", *paths, "--db", str(ours), "--json"])
@@ -86,8 +88,8 @@ def point(executions: int, repeat: int, spark: bool, log: Callable[[str], None])
             row["import_error"] = _reason(e)
             log(f"{executions:,}：一次导入失败（{row['import_error']}），改为分批导入建库")
             ours.unlink(missing_ok=True)
-            row["import_parts"], row["import_parts_seconds"] = _import_in_parts(files, ours, Path(tmp))
-        shutil.move(ours, store)         # the same data as a cached one: the report's store now
+            row["import_parts_seconds"], row["import_parts"] = _import_in_parts(files, ours, Path(tmp))
+        os.replace(ours, store)          # the same data as a cached one: the report's store now
         log(f"{executions:,}：手写 SQL 与 shumao report（各取 {repeat} 次最快）")
         row["report_baseline_seconds"], row["report_baseline_rss_mb"] = bench.best_of(
             [sys.executable, "-c", bench.BASELINE_REPORT, str(store)], repeat)
@@ -96,20 +98,55 @@ def point(executions: int, repeat: int, spark: bool, log: Callable[[str], None])
             [sys.executable, "-m", "shumao", "report", "--period", PERIOD, "--format", "json",
              "--db", str(store), "--out", str(own)], repeat)
         if spark:
-            lake = bench.cache_dir() / f"lake-{executions}"
-            log(f"{executions:,}：shumao export（Parquet）与 shumao report --engine spark")
-            row["export_seconds"], _ = bench.run_process(
-                [sys.executable, "-m", "shumao", "export", str(lake), "--format", "parquet",
-                 "--db", str(store), "--overwrite"])
-            theirs = Path(tmp) / "spark.json"
-            row["spark_seconds"], row["spark_rss_mb"] = bench.run_process(
-                [sys.executable, "-m", "shumao", "report", "--period", PERIOD, "--format", "json",
-                 "--data", str(lake), "--engine", "spark", "--out", str(theirs)])
-            row["spark_same_as_duckdb"] = theirs.read_bytes() == own.read_bytes()
+            try:
+                _spark(executions, store, own, Path(tmp), row, log)
+            except RuntimeError as e:
+                row["spark_error"] = _reason(e)
+                log(f"{executions:,}：Spark 未完成（{row['spark_error']}）")
     for step in ("import", "report"):
         if f"{step}_seconds" in row:
             row[f"{step}_ratio"] = row[f"{step}_seconds"] / row[f"{step}_baseline_seconds"]
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()}
+
+
+def _spark(executions: int, store: Path, own: Path, tmp: Path, row: dict,
+           log: Callable[[str], None]) -> None:
+    """Export the store to Parquet, then the report on Spark (local mode) from it, once."""
+    lake = bench.cache_dir() / f"lake-{executions}"
+    log(f"{executions:,}：shumao export（Parquet）与 shumao report --engine spark")
+    row["export_seconds"], row["export_rss_mb"] = bench.run_process(
+        [sys.executable, "-m", "shumao", "export", str(lake), "--format", "parquet",
+         "--db", str(store), "--overwrite"])
+    theirs = tmp / "spark.json"
+    row["spark_seconds"], row["spark_rss_mb"] = bench.run_process(
+        [sys.executable, "-m", "shumao", "report", "--period", PERIOD, "--format", "json",
+         "--data", str(lake), "--engine", "spark", "--out", str(theirs)])
+    row["spark_same_as_duckdb"] = theirs.read_bytes() == own.read_bytes()
+
+
+def _scratch() -> str:
+    """Where the curve's temporary files go: SHUMAO_TMPDIR, else beside the cache (at 10⁸
+    they are gigabytes, more than a /tmp in memory may hold)."""
+    from shumao import settings
+
+    folder = settings.get("SHUMAO_TMPDIR") or str(bench.cache_dir())
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def spark_ready() -> None:
+    """Before any work: the Spark extra and Java, or an EngineError saying what to install
+    (or to use --no-spark)."""
+    import importlib.util
+    import shutil as sh
+
+    from shumao.errors import EngineError
+
+    if importlib.util.find_spec("pyspark") is None:
+        raise EngineError("未安装 Spark 支持：pip install 'shumao[spark]'（或加 --no-spark 不计时 Spark）")
+    if not (os.environ.get("JAVA_HOME") or sh.which("java")):
+        raise EngineError("Spark 需要 Java 17 或更高版本：sudo apt-get install default-jre-headless"
+                          "（或加 --no-spark 不计时 Spark）")
 
 
 def _reason(e: RuntimeError) -> str:
@@ -151,6 +188,8 @@ def _import_in_parts(files: dict[str, Path], store: Path, tmp: Path) -> tuple[fl
 def curve(sizes=DEFAULT_SIZES, out: str | Path = "bench-curve", repeat: int = bench.REPEAT,
           spark: bool = True, log: Callable[[str], None] = lambda m: None) -> dict:
     """Every size's row, then ``out``/curve.md, curve.png and curve.json."""
+    if spark:
+        spark_ready()
     started = dt.datetime.now().astimezone()
     rows = []
     for n in sizes:
@@ -164,10 +203,13 @@ def _write(out: Path, started: dt.datetime, rows: list[dict], repeat: int) -> di
     result = {"step": "curve", "date": started.date().isoformat(), "machine": machine(),
               "repeat": repeat, "period": PERIOD, "rows": rows,
               "table": str(out / "curve.md"), "plot": str(out / "curve.png")}
-    (out / "curve.md").write_text(markdown(result), encoding="utf-8")
-    plot(rows, out / "curve.png")
-    (out / "curve.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
-                                    encoding="utf-8")
+    # each file whole or not at all: written beside, then renamed over the last one
+    (out / ".curve.md").write_text(markdown(result), encoding="utf-8")
+    plot(rows, out / ".curve.png")
+    (out / ".curve.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+                                     encoding="utf-8")
+    for name in ("curve.md", "curve.png", "curve.json"):
+        os.replace(out / f".{name}", out / name)
     return result
 
 
@@ -177,7 +219,7 @@ def _s(x: float | None) -> str:
 
 def markdown(result: dict) -> str:
     """The table for the README: one row per size."""
-    spark = any("spark_seconds" in r for r in result["rows"])
+    spark = any("spark_seconds" in r or "spark_error" in r for r in result["rows"])
     head = ["执行记录", "导入 shumao 秒", "裸 read_csv 秒", "导入比值", "导入峰值内存 MB",
             "数据月报 shumao 秒", "手写 SQL 秒", "报告比值", "报告峰值内存 MB"]
     if spark:
@@ -199,7 +241,10 @@ def markdown(result: dict) -> str:
         cells = [f"{r['executions']:,}", *imported,
                  _s(r["report_seconds"]), _s(r["report_baseline_seconds"]),
                  f"{r['report_ratio']:.2f}×", f"{r['report_rss_mb']:,.0f}"]
-        if spark:
+        if spark and "spark_error" in r:
+            notes.append(f"{len(notes) + 1}. {r['executions']:,} 条：Spark 未完成（{r['spark_error']}）。")
+            cells += [f"失败[{len(notes)}]", "—", "—"]
+        elif spark:
             cells += [_s(r.get("spark_seconds")), f"{r['spark_rss_mb']:,.0f}" if "spark_rss_mb" in r else "—",
                       {True: "是", False: "否"}.get(r.get("spark_same_as_duckdb"), "—")]
         lines.append("| " + " | ".join(cells) + " |")

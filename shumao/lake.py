@@ -17,6 +17,7 @@ store — computes the whole 数据月报 on it.  There is no second implementat
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -72,6 +73,8 @@ def _duckdb(folder: str):
         for kind in TABLES:
             con.read_parquet(f"{folder}/{kind}/**/*.parquet", table_name=kind)
         yield con
+    except duckdb.Error as e:
+        raise InputError(f"无法读取 Parquet 数据集 {folder}：{str(e).strip().splitlines()[0]}") from e
     finally:
         con.disconnect()
 
@@ -130,13 +133,33 @@ def _session(conf, logs, log: str):
         session.sparkContext.setLogLevel("ERROR")
         yield session
     finally:
-        if session is not None:
+        _stop(session, gateway)
+
+
+def _stop(session, gateway) -> None:
+    """Stop the session and end its JVM whatever state they are in (a JVM that died, one
+    that does not exit within a minute is killed); a later open_lake starts its own."""
+    import subprocess
+
+    from pyspark import SparkContext
+
+    if session is not None:
+        with contextlib.suppress(Exception):
             session.stop()
-        if gateway is not None:
-            SparkContext._gateway = SparkContext._jvm = None
-            gateway.shutdown()
-            gateway.proc.stdin.close()
-            gateway.proc.wait(timeout=60)
+    if gateway is None:
+        return
+    SparkContext._gateway = SparkContext._jvm = None
+    with contextlib.suppress(Exception):
+        gateway.shutdown()
+    proc = getattr(gateway, "proc", None)
+    if proc is not None:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @contextmanager
@@ -153,7 +176,12 @@ def _tables(session, folder: str, log: str | None):
             check_manifest(parse_manifest(text, folder), folder)
         for kind in TABLES:
             con.read_parquet(f"{folder}/{kind}", table_name=kind)
-        yield con
+        try:
+            yield con
+        finally:            # a session that outlives this (a borrowed one) keeps nothing of it
+            for kind in TABLES:
+                with contextlib.suppress(Exception):
+                    session.catalog.dropTempView(kind)
     except Exception as e:
         if type(e).__module__.startswith(("pyspark", "py4j")):
             raise EngineError(f"Spark 计算失败：{_tail(log, e)}") from e

@@ -89,3 +89,33 @@ def test_a_size_too_big_for_one_import_is_recorded_and_built_in_parts(tmp_path, 
     assert "| 5,000 | 失败[1] | 0.50 | — | — | 2.00 |" in table
     assert "1. 5,000 条：`shumao import` 一次导入失败（No space left on device）" in table
     assert "分 4 次导入建成" in table
+
+
+def test_a_failing_step_is_recorded_and_the_curve_goes_on(tmp_path, monkeypatch):
+    """point(): one import that fails → the reason, the store built in parts, the report
+    timed on it; Spark that fails → its reason in the row, not an aborted curve."""
+    from shumao import bench, bench_curve
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    real = bench.run_process
+
+    def flaky(argv):
+        if argv[2:4] == ["shumao", "import"] and len(argv) > 9:     # the one import of all three
+            raise RuntimeError(f"{argv[:4]} 失败（退出码 3）：程序出错：No space left on device"
+                               "（加 --debug 查看详情）\n（加 --debug 查看详情）")
+        if "--engine" in argv:
+            raise RuntimeError(f"{argv[:4]} 失败（退出码 3）：Spark 计算失败：boom")
+        return real(argv)
+
+    monkeypatch.setattr(bench, "run_process", flaky)
+    monkeypatch.setattr(bench_curve, "PART", 1000)
+    row = bench_curve.point(2000, 1, True, lambda m: None)
+    assert row["import_error"] == "程序出错：No space left on device"
+    assert row["import_parts"] == 2 and "import_seconds" not in row and "import_ratio" not in row
+    assert row["report_seconds"] > 0 and row["report_ratio"] > 0 and row["export_seconds"] > 0
+    assert row["spark_error"] == "Spark 计算失败：boom"
+    assert (tmp_path / "cache" / "shumao" / "bench" / "report-2000.duckdb").exists()
+    assert not list((tmp_path / "cache" / "shumao" / "bench").glob("*.partial.duckdb"))
+    table = bench_curve.markdown({"date": "d", "machine": "m", "repeat": 1, "period": "2024",
+                                  "rows": [row]})
+    assert "2. 2,000 条：Spark 未完成（Spark 计算失败：boom）。" in table

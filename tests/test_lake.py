@@ -141,7 +141,8 @@ def test_without_java_the_error_says_what_to_install(city, monkeypatch):
 
 def test_a_damaged_file_is_a_chinese_error_with_javas_log_kept(city, tmp_path):
     """A Spark job that fails is exit 3 with the first line of Spark's error and the log
-    file's name; nothing of the data set changes."""
+    file's name; on DuckDB a damaged data set is wrong input (exit 2) naming the folder;
+    nothing of the data set changes."""
     import shutil
 
     lake = tmp_path / "湖"
@@ -157,6 +158,9 @@ def test_a_damaged_file_is_a_chinese_error_with_javas_log_kept(city, tmp_path):
     [log] = tmp.glob("shumao-spark-*.log")
     assert str(log) in p.stderr and log.stat().st_size > 0
     assert "Traceback" not in p.stderr
+    p = run_cli("report", "--period", "2024", "--data", str(lake))
+    assert p.returncode == 2 and f"无法读取 Parquet 数据集 {lake}" in p.stderr
+    assert victim.read_bytes() == b"PAR1 not really parquet PAR1"
 
 
 def test_the_manifest_is_checked_before_anything_runs(city, tmp_path):

@@ -144,22 +144,32 @@ class DuckDBStore(Store):
 
     def _write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,
                        partitioned: bool) -> int:
-        """DuckDB writes the Parquet files itself, streaming, a partition's rows to its
-        folder (COPY … PARTITION_BY); the query's types are the schema's."""
+        """DuckDB writes the Parquet files itself, streaming, one COPY per file: a partitioned
+        kind one month at a time (``year=2024/month=6/part-0.parquet``) — a single COPY …
+        PARTITION_BY holds buffers that grow with the data (10⁸ executions did not fit in
+        SHUMAO_STORE_MEMORY's 1 GB), one month's COPY only that month's file's."""
         opts = "FORMAT parquet, COMPRESSION zstd"
-        if partitioned:
-            opts += ", PARTITION_BY (year, month), FILENAME_PATTERN 'part-{i}'"
-            target = folder
-        else:
-            folder.mkdir()
-            target = folder / "part-0.parquet"
-        quoted = "'" + str(target).replace("'", "''") + "'"
         try:
-            rows = self._cur().execute(f"COPY ({sql}) TO {quoted} ({opts})").fetchall()
+            if not partitioned:
+                folder.mkdir()
+                return self._copy(sql, folder / "part-0.parquet", opts)
+            months = self._cur().execute(f"SELECT DISTINCT year, month FROM ({sql}) ORDER BY 1, 2").fetchall()
+            written = 0
+            for year, month in months:
+                part = folder / f"year={year}" / f"month={month}"
+                part.mkdir(parents=True)
+                written += self._copy(f"SELECT * EXCLUDE (year, month) FROM ({sql}) "
+                                      f"WHERE year = {int(year)} AND month = {int(month)}",
+                                      part / "part-0.parquet", opts)
+            return written
         except duckdb.IOException as e:
             raise StoreError(f"无法写出 {folder}：{str(e).splitlines()[0]}") from e
         except duckdb.Error as e:
             raise _store_error(e, self.url) from e
+
+    def _copy(self, sql: str, target: Path, opts: str) -> int:
+        quoted = "'" + str(target).replace("'", "''") + "'"
+        rows = self._cur().execute(f"COPY ({sql}) TO {quoted} ({opts})").fetchall()
         return int(rows[0][0]) if rows else 0
 
     # -- Ibis ------------------------------------------------------------------------------
