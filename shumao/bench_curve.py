@@ -231,8 +231,8 @@ def markdown(result: dict) -> str:
     for r in result["rows"]:
         if "import_error" in r:
             notes.append(f"{len(notes) + 1}. {r['executions']:,} 条：`shumao import` 一次导入失败"
-                         f"（{r['import_error']}）；数据月报与 Spark 所用的库改为分 {r['import_parts']} 次"
-                         f"导入建成（企业与合同一次，执行记录每次 {PART:,} 条），共 "
+                         f"（{r['import_error']}）；数据月报与 Spark 所用的库改为分批导入建成（先一次导入企业与合同，"
+                         f"再分 {r['import_parts']} 批导入执行记录，每批 {PART:,} 条），共 "
                          f"{_s(r['import_parts_seconds'])} 秒。")
             imported = [f"失败[{len(notes)}]", _s(r["import_baseline_seconds"]), "—", "—"]
         else:

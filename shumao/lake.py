@@ -172,7 +172,11 @@ def _tables(session, folder: str, log: str | None):
     try:
         con = ibis.pyspark.connect(session)
         if is_remote(folder):
-            text = session.read.text(f"{folder}/{MANIFEST}", wholetext=True).first()[0]
+            try:
+                text = session.read.text(f"{folder}/{MANIFEST}", wholetext=True).first()[0]
+            except Exception as e:
+                raise InputError(f"{folder} 不是 shumao 导出的 Parquet 数据集（无法读取 {MANIFEST}："
+                                 f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}）") from e
             check_manifest(parse_manifest(text, folder), folder)
         for kind in TABLES:
             con.read_parquet(f"{folder}/{kind}", table_name=kind)

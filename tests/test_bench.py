@@ -88,7 +88,7 @@ def test_a_size_too_big_for_one_import_is_recorded_and_built_in_parts(tmp_path, 
                                   "period": "2024", "rows": [row]})
     assert "| 5,000 | 失败[1] | 0.50 | — | — | 2.00 |" in table
     assert "1. 5,000 条：`shumao import` 一次导入失败（No space left on device）" in table
-    assert "分 4 次导入建成" in table
+    assert "再分 4 批导入执行记录" in table
 
 
 def test_a_failing_step_is_recorded_and_the_curve_goes_on(tmp_path, monkeypatch):
