@@ -795,7 +795,8 @@ def bench_web(
 @bench_app.command("curve", cls=Command)
 def bench_curve(
     sizes: Annotated[str, typer.Option(
-        "--sizes", metavar="规模", help="执行记录数，逗号分隔，如 1e5,1e6,1e7,1e8（1e8 约需一小时、20 GB 磁盘）")
+        "--sizes", metavar="规模", help="执行记录数，逗号分隔，如 1e5,1e6,1e7,1e8（1e8 在 2 核机器上约 40 分钟，"
+             "另需 7 分钟、7.5 GB 生成数据；其一次导入的暂存会用尽可用磁盘，届时改为分批导入）")
     ] = "1e5,1e6,1e7,1e8",
     out_dir: Annotated[Path, typer.Option(
         "--out", metavar="文件夹", help="写出 curve.md（表格）、curve.png（双对数图）和 curve.json")
