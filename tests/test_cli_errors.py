@@ -174,7 +174,7 @@ def test_output_folder_itself_is_created(tmp_path):
     (["bench", "import", "--executions", "5"], "--executions 应不小于 1,000（收到“5”）"),
     (["explain", "exec_bri", "--period", "2024", "--top", "0"], "--top 应不小于 1"),
     (["improt"], "没有命令“improt”，是否想用 import？"),
-    (["bench", "x"], "没有命令“x”（可用的命令：import、report、web、filings）"),
+    (["bench", "x"], "没有命令“x”（可用的命令：import、report、web、curve、filings）"),
     (["status", "extra"], "多余的参数：extra"),
 ])
 def test_usage_errors_are_chinese(args, words):
