@@ -7,6 +7,7 @@ never only the first.  Row checks look at one record; cross checks at records to
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import NamedTuple
 
 import duckdb
@@ -220,14 +221,57 @@ def owned(kind: str) -> str:
             " WHERE contract_id NOT IN (SELECT contract_id FROM f_contracts)) c USING (contract_id)")
 
 
-def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str) -> Found:
+# each enterprise's median amount and count (here), from its incoming records (mine):
+# median() is the fast plan but holds every amount of a group in memory and cannot spill
+# (10⁸ executions ran out of the staging's memory); ranking the amounts in a window sorts
+# out of core and gives the same median (avg of the middle one or two, NULLs left out) —
+# with ``mine`` computed again where it is used, as a materialised CTE does not spill either
+MEDIANS = {
+    "in memory": """SELECT enterprise_id, median(amount_cents) AS median_cents, count(*) AS n
+                    FROM mine GROUP BY enterprise_id""",
+    "sorted": """
+        SELECT enterprise_id, any_value(n) AS n,
+               avg(amount_cents) FILTER (k IN ((m + 1) // 2, (m + 2) // 2)) AS median_cents
+        FROM (SELECT enterprise_id, amount_cents, row_number() OVER (
+                  PARTITION BY enterprise_id ORDER BY amount_cents NULLS LAST) AS k FROM mine)
+        JOIN (SELECT enterprise_id, count(*) AS n, count(amount_cents) AS m
+              FROM mine GROUP BY enterprise_id) USING (enterprise_id)
+        GROUP BY enterprise_id""",
+}
+
+
+BYTES_PER_AMOUNT = 64     # median() keeps each amount (8 bytes) and its bookkeeping: a wide margin
+_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
+          "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+
+
+def median_plan(con: duckdb.DuckDBPyConnection, kind: str) -> str:
+    """"in memory" when median() can hold the import's amounts in the staging's memory
+    limit, else "sorted" — rather than trying median() first: at 10⁸ executions the failed
+    try took minutes and tens of GB of disk before it ran out of memory."""
+    (limit,), = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    m = re.fullmatch(r"([\d.]+)\s*([A-Za-z]+)", str(limit).strip())
+    if m is None or m[2] not in _UNITS:
+        return "in memory"                       # unlimited, or a form not known: try it
+    (rows,), = con.execute(f"SELECT count(*) FROM f_{kind}").fetchall()
+    return "in memory" if rows * BYTES_PER_AMOUNT <= float(m[1]) * _UNITS[m[2]] else "sorted"
+
+
+def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str, plan: str | None = None) -> Found:
     """Warning (filings.md, model.rules): an amount above ten times the enterprise's usual
     amount — the median of its stored records of the twelve months before (``store_usual``),
-    or, where the store has too few, of its records in this import."""
+    or, where the store has too few, of its records in this import.  The medians by the
+    ``MEDIANS`` plan given, else in memory when they fit and sorted when they do not."""
+    if plan is None:
+        if median_plan(con, kind) == "sorted":
+            return unusual_amounts(con, kind, "sorted")
+        try:
+            return unusual_amounts(con, kind, "in memory")
+        except duckdb.OutOfMemoryException:     # the estimate was wrong: sort after all
+            return unusual_amounts(con, kind, "sorted")
     return _found(con, f"""
-        WITH mine AS ({owned(kind)}),
-        here AS (SELECT enterprise_id, median(amount_cents) AS median_cents, count(*) AS n
-                 FROM mine GROUP BY enterprise_id),
+        WITH mine AS {"NOT MATERIALIZED" if plan == "sorted" else ""} ({owned(kind)}),
+        here AS ({MEDIANS[plan]}),
         usual AS (
             SELECT h.enterprise_id,
                    CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.median_cents

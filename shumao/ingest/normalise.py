@@ -103,7 +103,7 @@ def stack(con: duckdb.DuckDBPyConnection, kind: str, tables: list[Staged]) -> No
     parts.append(f"SELECT NULL::VARCHAR AS _file, NULL::VARCHAR AS _sheet, NULL::BIGINT AS _row, "
                  f"1::BIGINT AS _scale, NULL::VARCHAR AS _hcur, NULL::VARCHAR AS _amount_header, "
                  f"FALSE AS _round, NULL::VARCHAR AS _formula, {empty} WHERE FALSE")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW u_{kind} AS " + " UNION ALL ".join(parts))
+    con.execute(f"CREATE OR REPLACE VIEW u_{kind} AS " + " UNION ALL ".join(parts))
 
 
 def map_words(con: duckdb.DuckDBPyConnection, kind: str) -> None:
@@ -127,7 +127,7 @@ def map_words(con: duckdb.DuckDBPyConnection, kind: str) -> None:
             codes.append(code)
         arrow = pa.table({"raw": pa.array(words, pa.string()), "code": pa.array(codes, pa.string())})
         con.register("_words", arrow)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE m_{kind}_{col} AS SELECT * FROM _words")
+        con.execute(f"CREATE OR REPLACE TABLE m_{kind}_{col} AS SELECT * FROM _words")
         con.unregister("_words")
 
 
@@ -147,12 +147,12 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     }[kind]
     inner = f"SELECT u.*{codes}{extra} FROM u_{kind} u {joins}"
     if kind not in ("contracts", "executions"):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE n_{kind} AS {inner}")
+        con.execute(f"CREATE OR REPLACE TABLE n_{kind} AS {inner}")
         return
     date = "signed_date" if kind == "contracts" else "executed_date"
     # an amount of 10^12 or more once the unit is applied has no cents (amount-too-large),
     # nor has one whose cents overflow BIGINT after the rate: never a crash
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE n_{kind} AS
+    con.execute(f"""CREATE OR REPLACE TABLE n_{kind} AS
         SELECT t.*, CASE WHEN t.cur = 'USD' THEN 1 ELSE r.usd_per_unit END AS rate_usd,
                CASE WHEN t.cur = 'USD' THEN TRY_CAST(round(t.base_cents) AS BIGINT)
                     ELSE TRY_CAST(round(CASE WHEN t._round THEN round(t.base_cents) ELSE t.base_cents

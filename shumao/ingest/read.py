@@ -371,7 +371,7 @@ class Reader:
         cols = {f"c{i}": "VARCHAR" for i in range(width)}
         pick = ", ".join(f"c{pos} AS {name}" for name, pos in staged.headers.columns.items())
         self.con.execute(
-            f"CREATE TEMP TABLE {staged.name} AS SELECT {pick}, {_blank_or_total(width)} AS _skip "
+            f"CREATE TABLE {staged.name} AS SELECT {pick}, {_blank_or_total(width)} AS _skip "
             f"FROM read_csv(?, skip={skip}, header=false, columns={cols!r}, delim=?, quote='\"', "
             f"escape='\"', auto_detect=false)",
             [src, delim],
@@ -493,7 +493,7 @@ class Reader:
         paths = [str(p) for p, _, _ in members]
         if len(members) == 1:
             self._parquet(
-                f"CREATE TEMP TABLE {staged.name} AS SELECT CAST(file_row_number + 1 AS BIGINT) "
+                f"CREATE TABLE {staged.name} AS SELECT CAST(file_row_number + 1 AS BIGINT) "
                 f"AS _row{cols}, {skip} AS _skip FROM read_parquet(?, file_row_number = true, "
                 f"hive_partitioning = false)", [paths[0]])
         else:
@@ -502,7 +502,7 @@ class Reader:
             self.con.register(shown, pa.table({"path": paths, "file": staged.members}))
             try:
                 self._parquet(
-                    f"CREATE TEMP TABLE {staged.name} AS SELECT f.file AS _file, CAST("
+                    f"CREATE TABLE {staged.name} AS SELECT f.file AS _file, CAST("
                     f"file_row_number + 1 AS BIGINT) AS _row{cols}, {skip} AS _skip FROM "
                     f"read_parquet(?, filename = '_shumao_path', file_row_number = true, "
                     f"hive_partitioning = false) JOIN {shown} f ON f.path = _shumao_path",
@@ -559,7 +559,7 @@ class Reader:
 
     def _register(self, staged: Staged, table: pa.Table) -> None:
         self.con.register(f"{staged.name}_arrow", table)
-        self.con.execute(f"CREATE TEMP TABLE {staged.name} AS SELECT * FROM {staged.name}_arrow")
+        self.con.execute(f"CREATE TABLE {staged.name} AS SELECT * FROM {staged.name}_arrow")
         self.con.unregister(f"{staged.name}_arrow")
         staged.rows = table.num_rows
 
