@@ -285,7 +285,7 @@ def report(
         help="Spark 集群地址，如 spark://主机:7077；不写时在本机以 local 模式运行")] = None,
 ) -> None:
     """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）；加 --vintage 则原样重现已发布的一版；加 --data 则从 Parquet 数据集计算（可用 Spark）。"""
-    from shumao.lake import ENGINES, open_lake
+    from shumao.lake import check_engine, open_lake
     from shumao.model.periods import Period
     from shumao.report import formats
     from shumao.report.data import as_json
@@ -300,11 +300,10 @@ def report(
         _output_file(out_file, "--out")
     p = Period.parse(period) if period is not None else None
     published: dict[str, str] = {}
-    if engine not in ENGINES:
-        raise InputError(f"--engine 只能是 {'、'.join(ENGINES)}（收到“{engine}”）")
-    if data is None and (engine != "duckdb" or spark_master):
-        raise InputError(f"{'--spark-master' if spark_master else '--engine ' + engine} 用于从 Parquet "
-                         "数据集计算：请用 --data 指定 shumao export 导出的文件夹")
+    check_engine(engine, spark_master)
+    if data is None and engine != "duckdb":
+        raise InputError(f"--engine {engine} 用于从 Parquet 数据集计算：请用 --data 指定 "
+                         "shumao export 导出的文件夹")
     if data is not None:
         if vintage is not None or db is not None:
             raise InputError(f"--data 从 Parquet 数据集计算，不能同时使用 {'--vintage' if vintage else '--db'}")
@@ -795,8 +794,8 @@ def bench_web(
 @bench_app.command("curve", cls=Command)
 def bench_curve(
     sizes: Annotated[str, typer.Option(
-        "--sizes", metavar="规模", help="执行记录数，逗号分隔，如 1e5,1e6,1e7,1e8（1e8 在 2 核机器上约 40 分钟，"
-             "另需 7 分钟、7.5 GB 生成数据；其一次导入的暂存会用尽可用磁盘，届时改为分批导入）")
+        "--sizes", metavar="规模", help="执行记录数，逗号分隔，如 1e5,1e6,1e7,1e8（1e8 在 2 核机器上约 25 分钟，"
+             "另需 7 分钟、7.5 GB 生成数据；导入时暂存最多约 18 GB 磁盘，一次导入失败时改为分批导入）")
     ] = "1e5,1e6,1e7,1e8",
     out_dir: Annotated[Path, typer.Option(
         "--out", metavar="文件夹", help="写出 curve.md（表格）、curve.png（双对数图）和 curve.json")

@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from shumao import settings
 from shumao.errors import EngineError, InputError
@@ -38,14 +39,21 @@ def is_remote(folder: str) -> bool:
     return "://" in folder and not folder.startswith("file://")
 
 
-@contextmanager
-def open_lake(folder: str | Path, engine: str = "duckdb", master: str | None = None) -> Iterator:
-    """An Ibis backend holding the data set's record tables, closed on leaving."""
-    folder = str(folder)
+def check_engine(engine: str, master: str | None) -> None:
+    """``--engine`` and ``--spark-master`` as given: wrong input in Chinese before any work."""
     if engine not in ENGINES:
         raise InputError(f"--engine 只能是 {'、'.join(ENGINES)}（收到“{engine}”）")
     if master and engine != "spark":
         raise InputError("--spark-master 只用于 --engine spark")
+
+
+@contextmanager
+def open_lake(folder: str | Path, engine: str = "duckdb", master: str | None = None) -> Iterator:
+    """An Ibis backend holding the data set's record tables, closed on leaving."""
+    folder = str(folder)
+    check_engine(engine, master)
+    if folder.startswith("file://"):                  # file:///数据/湖 is the local folder
+        folder = unquote(urlsplit(folder).path)
     if is_remote(folder) and engine != "spark":
         raise InputError(f"{folder} 是远程路径，只有 --engine spark 能读取；本机的数据集请写本地文件夹")
     if not is_remote(folder):

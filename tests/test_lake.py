@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from contextlib import nullcontext
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +65,15 @@ def test_expected_texts_and_json_from_the_data_set(city, spark, engine):
             assert formats.markdown(doc) == formats.markdown(own)
 
 
+def test_a_file_url_is_the_local_folder(city):
+    """file:///…/湖 (as Spark users write paths) reads the same data set as the path."""
+    db, lake = city
+    url = Path(lake).resolve().as_uri()          # percent-encodes 湖
+    with open_lake(url) as con, open_lake(lake) as plain:
+        assert as_json(report_of(con, Period.parse("2024"), SETTINGS)) == \
+            as_json(report_of(plain, Period.parse("2024"), SETTINGS))
+
+
 def test_other_bases_and_groups_on_spark(city, spark, tmp_path):
     """The basis a user chooses (Belt and Road list, their own country group, 港澳台 apart)
     reaches Spark through the same expressions."""
@@ -109,7 +119,8 @@ def test_a_generated_million_on_spark_equals_duckdb_to_the_cent(tmp_path):
 @pytest.mark.parametrize("args, words", [
     (("--engine", "spark"), "请用 --data 指定"),
     (("--engine", "polars"), "--engine 只能是 duckdb、spark"),
-    (("--spark-master", "spark://h:7077"), "请用 --data 指定"),
+    (("--spark-master", "spark://h:7077"), "--spark-master 只用于 --engine spark"),
+    (("--engine", "spark", "--spark-master", "spark://h:7077"), "请用 --data 指定"),
     (("--data", "{lake}", "--db", "{db}"), "不能同时使用 --db"),
     (("--data", "{lake}", "--vintage", "1"), "不能同时使用 --vintage"),
     (("--data", "{lake}", "--spark-master", "spark://h:7077"), "--spark-master 只用于 --engine spark"),
