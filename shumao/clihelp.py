@@ -82,6 +82,8 @@ def _param_label(p) -> str:
     if p.param_type_name == "argument":
         return _metavar(p)
     names = ", ".join(sorted(p.opts, key=len))  # -h, --help
+    if getattr(p, "secondary_opts", None):  # an on/off pair: --spark / --no-spark
+        names += " / " + ", ".join(p.secondary_opts)
     return names + ("" if getattr(p, "is_flag", False) else f" {_metavar(p)}")
 
 
@@ -95,7 +97,10 @@ def _param_help(p, ctx) -> str:
     if p.required:
         notes.append("必填")
     default = p.default
-    if p.show_default is not False and default not in (None, False, (), []) and not callable(default):
+    if isinstance(default, bool):  # a flag: name the one in force, never "默认 1"
+        if getattr(p, "secondary_opts", None):
+            notes.append(f"默认 {p.opts[0] if default else p.secondary_opts[0]}")
+    elif p.show_default is not False and default not in (None, (), []) and not callable(default):
         notes.append(f"默认 {default:,}" if isinstance(default, int) else f"默认 {default}")
     return (p.help or "") + (f"（{'；'.join(notes)}）" if notes else "")
 

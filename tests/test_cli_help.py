@@ -10,7 +10,7 @@ from shumao.clihelp import wrap
 from tests.test_cli_errors import shumao
 
 COMMANDS = [[], ["import"], ["status"], ["report"], ["explain"], ["bulletin"], ["generate"],
-            ["demo"], ["bench"], ["bench", "import"], ["bench", "report"], ["vintages"]]
+            ["demo"], ["bench"], ["bench", "import"], ["bench", "report"], ["bench", "curve"], ["vintages"]]
 ENGLISH = ("Show this message", "Usage", "Options", "Arguments", "Commands", "<bool>", "<str>",
            "<path>", "<int", "[default", "default:", "[required]", "TEXT", "INTEGER", "PATH",
            "list[", "x>=")
@@ -41,6 +41,8 @@ def test_help_names_arguments_options_and_defaults():
     assert "用法：shumao import [选项] 文件…" in out and "--errors-out 文件" in out
     out = shumao("bench", "import", "--help").stdout
     assert "--executions 数量" in out and "至少 1,000" in out and "1,000,000" in out
+    out = shumao("bench", "curve", "--help").stdout  # an on/off pair names both and the default
+    assert "--spark / --no-spark" in out and "默认 --spark" in out and "（默认 1）" not in out
     out = shumao("--help").stdout
     assert all(f"│ {c} " in out for c in ("import", "status", "report", "explain", "bulletin", "bench"))
 
