@@ -16,14 +16,22 @@ import pytest
 from shumao import export
 from shumao.errors import EngineError, InputError
 from shumao.ingest.importer import import_files
-from shumao.lake import open_lake
+from shumao.lake import TABLES, open_lake
 from shumao.model.periods import Period
 from shumao.report import formats
 from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report, report_of
 from shumao.store import connect
 from shumao.synth import Plan, generate
-from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli, run_process
+from tests.conftest import (
+    SAMPLE,
+    SAMPLE_FILES,
+    SHARED_SAMPLE,
+    SHARED_SAMPLE_FILES,
+    need_shared,
+    run_cli,
+    run_process,
+)
 
 EXPECTED = sorted(SAMPLE.glob("expected_*.txt"))
 SETTINGS = ReportSettings(region="示例市", short="我市")
@@ -63,6 +71,24 @@ def test_expected_texts_and_json_from_the_data_set(city, spark, engine):
             own = build_report(store, _period(expected), SETTINGS)
             assert as_json(doc) == as_json(own), expected.name
             assert formats.markdown(doc) == formats.markdown(own)
+
+
+def test_the_shared_sample_city_on_spark(city, spark, tmp_path):
+    """shared/examples/sample_city (when it is beside the repository): its expected texts,
+    character for character, from its Parquet export on Spark."""
+    need_shared()
+    with connect(tmp_path / "shared.duckdb") as store:
+        assert import_files(store, SHARED_SAMPLE_FILES).ok
+        export.export(store, tmp_path / "湖")
+    expected = sorted(SHARED_SAMPLE.glob("expected_*.txt"))
+    assert len(expected) == 6
+    try:
+        with open_lake(tmp_path / "湖", "spark") as con:    # borrows the module's session
+            for e in expected:
+                assert report_of(con, _period(e), SETTINGS).text == e.read_text(encoding="utf-8"), e.name
+    finally:       # the module's own views back for the tests after this one
+        for kind in TABLES:
+            spark.read_parquet(f"{city[1]}/{kind}", table_name=kind)
 
 
 def test_a_file_url_is_the_local_folder(city):
