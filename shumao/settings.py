@@ -5,10 +5,36 @@ so this table is the complete list a user or an administrator can set.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from shumao.errors import InputError
+
+CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+
+
+def memory_share(fraction: int = 4, limits: tuple[str, ...] = CGROUP_LIMITS) -> str:
+    """1/``fraction`` of the memory this process may use — the machine's, or its container's
+    limit where that is lower — and at least 1 GB, as DuckDB writes a memory limit: the
+    default of the DuckDB memory settings (a fixed 1 GB made the report's join spill to disk
+    at 10⁸ executions while most of the machine stood idle)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "1GB"
+    for f in limits:
+        with contextlib.suppress(OSError, ValueError):     # "max": no limit there
+            total = min(total, int(Path(f).read_text().strip()))
+    return f"{max(1024, (total // fraction) >> 20)}MB"
+
+
+class Memory(str):
+    """A memory size as DuckDB reads it: 512MB, 2GB, 1.5GiB."""
+
+    FORM = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -24,9 +50,14 @@ TABLE: tuple[Setting, ...] = (
             "默认数据库：DuckDB 文件路径，或 postgresql://用户@主机/库名"),
     Setting("SHUMAO_LOCK_WAIT", "30",
             "数据库文件正被另一个程序写入时，最多等待的秒数", int),
-    Setting("SHUMAO_STORE_MEMORY", "1GB", "嵌入式数据库（DuckDB）可用的内存上限"),
-    Setting("SHUMAO_STAGING_MEMORY", "1GB", "导入检查所用临时数据库的内存上限，超出部分写入磁盘"),
-    Setting("SHUMAO_TMPDIR", "", "导入时溢出到磁盘的临时文件和网页上传文件所在的临时文件夹（默认：系统临时文件夹）"),
+    Setting("SHUMAO_STORE_MEMORY", memory_share(),
+            "嵌入式数据库（DuckDB）可用的内存上限，如 2GB、8GB（默认为本机内存的四分之一，至少 1GB）",
+            Memory),
+    Setting("SHUMAO_STAGING_MEMORY", memory_share(),
+            "导入检查所用临时数据库的内存上限，超出部分写入磁盘（默认为本机内存的四分之一，至少 1GB）",
+            Memory),
+    Setting("SHUMAO_TMPDIR", "", "导入检查所用的临时数据库（需约为导入文件 2.5 倍的空闲磁盘）和网页上传文件所在的"
+            "临时文件夹（默认：系统临时文件夹）"),
     Setting("SHUMAO_SPARK_MEMORY", "4g",
             "shumao report --engine spark 时 Spark 驱动进程的内存（本机模式下也是计算用的内存），如 4g、16g"),
     Setting("SHUMAO_UPLOAD_MB", "200", "网页上传的大小上限（MB），超出时答复 413", int),
@@ -53,4 +84,6 @@ def get(name: str):
             return int(raw)
         except ValueError:
             raise InputError(f"环境变量 {name} 应为整数（收到“{raw}”）") from None
+    if s.kind is Memory and not Memory.FORM.fullmatch(raw):
+        raise InputError(f"环境变量 {name} 应为内存大小，如 2GB、512MB（收到“{raw}”）")
     return raw

@@ -147,7 +147,7 @@ class DuckDBStore(Store):
         """DuckDB writes the Parquet files itself, streaming, one COPY per file: a partitioned
         kind one month at a time (``year=2024/month=6/part-0.parquet``) — a single COPY …
         PARTITION_BY holds buffers that grow with the data (10⁸ executions did not fit in
-        SHUMAO_STORE_MEMORY's 1 GB), one month's COPY only that month's file's."""
+        SHUMAO_STORE_MEMORY's old 1 GB), one month's COPY only that month's file's."""
         opts = "FORMAT parquet, COMPRESSION zstd"
         try:
             if not partitioned:
