@@ -62,7 +62,10 @@ def machine() -> str:
         memory = f"{kb / 1024 ** 2:.0f} GiB 内存"
     except (OSError, StopIteration, ValueError):
         memory = "内存不详"
-    return (f"{os.cpu_count()} 核，{memory}，{platform.system()} {platform.release()}，"
+    from shumao import settings
+
+    return (f"{os.cpu_count()} 核，{memory}（DuckDB 内存上限：数据库 {settings.get('SHUMAO_STORE_MEMORY')}，"
+            f"导入检查 {settings.get('SHUMAO_STAGING_MEMORY')}），{platform.system()} {platform.release()}，"
             f"Python {platform.python_version()}")
 
 

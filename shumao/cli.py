@@ -794,8 +794,8 @@ def bench_web(
 @bench_app.command("curve", cls=Command)
 def bench_curve(
     sizes: Annotated[str, typer.Option(
-        "--sizes", metavar="规模", help="执行记录数，逗号分隔，如 1e5,1e6,1e7,1e8（1e8 在 2 核机器上约 25 分钟，"
-             "另需 7 分钟、7.5 GB 生成数据；导入时暂存最多约 18 GB 磁盘，一次导入失败时改为分批导入）")
+        "--sizes", metavar="规模", help="执行记录数，逗号分隔，如 1e5,1e6,1e7,1e8（1e8 在 2 核机器上约 20 分钟，"
+             "另需 5 到 7 分钟、7.5 GB 生成数据；导入时暂存最多约 18 GB 磁盘，一次导入失败时改为分批导入）")
     ] = "1e5,1e6,1e7,1e8",
     out_dir: Annotated[Path, typer.Option(
         "--out", metavar="文件夹", help="写出 curve.md（表格）、curve.png（双对数图）和 curve.json")
