@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from shumao import bench
+from shumao import bench, settings
 
 DEFAULT_SIZES = (100_000, 1_000_000, 10_000_000, 100_000_000)
 PERIOD = "2024"
@@ -55,15 +55,9 @@ def parse_sizes(text: str) -> tuple[int, ...]:
 
 
 def machine() -> str:
-    """The machine in words: cores, memory, system, Python."""
-    try:
-        kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal:"))
-        memory = f"{kb / 1024 ** 2:.0f} GiB 内存"
-    except (OSError, StopIteration, ValueError):
-        memory = "内存不详"
-    from shumao import settings
-
+    """The machine in words: cores, memory and DuckDB's limits of it, system, Python."""
+    total = settings.machine_memory()
+    memory = f"{total / 1024 ** 3:.0f} GiB 内存" if total else "内存不详"
     return (f"{os.cpu_count()} 核，{memory}（DuckDB 内存上限：数据库 {settings.get('SHUMAO_STORE_MEMORY')}，"
             f"导入检查 {settings.get('SHUMAO_STAGING_MEMORY')}），{platform.system()} {platform.release()}，"
             f"Python {platform.python_version()}")

@@ -16,14 +16,21 @@ from shumao.errors import InputError
 CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
 
 
+def machine_memory() -> int | None:
+    """The machine's memory in bytes (None where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
 def memory_share(fraction: int = 4, limits: tuple[str, ...] = CGROUP_LIMITS) -> str:
     """1/``fraction`` of the memory this process may use — the machine's, or its container's
     limit where that is lower — and at least 1 GB, as DuckDB writes a memory limit: the
     default of the DuckDB memory settings (a fixed 1 GB made the report's join spill to disk
     at 10⁸ executions while most of the machine stood idle)."""
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
+    total = machine_memory()
+    if total is None:
         return "1GB"
     for f in limits:
         with contextlib.suppress(OSError, ValueError):     # "max": no limit there
