@@ -22,7 +22,7 @@ quietly() {
     fi
 }
 
-# Same search as shumao/testing/pgcluster.py find_bindir: pg_config, Debian's versioned
+# Same search as tests/support/pgcluster.py find_bindir: pg_config, Debian's versioned
 # folders, PATH.  pg_config alone may come from libpq-dev, so the folder must hold the tools.
 has_pg_tools() { [ -x "$1/initdb" ] && [ -x "$1/pg_ctl" ]; }
 postgres_found() {

@@ -1,3 +1,3 @@
-from shumao.cli import main
+from shumao.cli.app import main
 
 main()

@@ -40,7 +40,7 @@ def need_shared() -> None:
 
 @pytest.fixture(scope="session")
 def pg_cluster():
-    from shumao.testing.pgcluster import Cluster
+    from tests.support.pgcluster import Cluster
 
     with Cluster() as cluster:
         yield cluster
@@ -98,7 +98,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     exit-code mapping ``main()`` uses, without starting Python again."""
     from typer.testing import CliRunner
 
-    from shumao.cli import run
+    from shumao.cli.app import run
 
     argv = [str(a) for a in args]
     with CliRunner().isolation(env=env) as (out, err, _):

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from shumao.filings.reminders import MailSettings
+from shumao.filing.reminders import MailSettings
 
 REFUSED = "550 5.1.1 mailbox unavailable"
 

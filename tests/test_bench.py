@@ -67,7 +67,8 @@ def test_a_size_too_big_for_one_import_is_recorded_and_built_in_parts(tmp_path, 
     """Where one `shumao import` fails (at 10⁸ the staging's spill outgrew this machine's
     disk), the curve records why and builds the report's store in parts; that store gives
     the same report as one import."""
-    from shumao import bench, bench_curve
+    from shumao.bench import curve as bench_curve
+    from shumao.bench import harness as bench
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     files = bench.dataset(5000, lambda m: None)
@@ -94,7 +95,8 @@ def test_a_size_too_big_for_one_import_is_recorded_and_built_in_parts(tmp_path, 
 def test_a_failing_step_is_recorded_and_the_curve_goes_on(tmp_path, monkeypatch):
     """point(): one import that fails → the reason, the store built in parts, the report
     timed on it; Spark that fails → its reason in the row, not an aborted curve."""
-    from shumao import bench, bench_curve
+    from shumao.bench import curve as bench_curve
+    from shumao.bench import harness as bench
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     real = bench.run_process

@@ -14,7 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from shumao.cli import run
+from shumao.cli.app import run
 from shumao.store import connect
 from tests.conftest import DATA
 

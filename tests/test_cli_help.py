@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from shumao.clihelp import wrap
+from shumao.cli.help import wrap
 from tests.test_cli_errors import shumao
 
 COMMANDS = [[], ["import"], ["status"], ["report"], ["explain"], ["bulletin"], ["generate"],

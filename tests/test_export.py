@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
-from shumao import export
 from shumao.ingest.importer import import_files
+from shumao.lake import export
 from shumao.model.periods import Period
 from shumao.model.records import DATE_OF, EXPORTED
 from shumao.report.data import as_json

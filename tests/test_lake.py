@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from shumao import export
 from shumao.errors import EngineError, InputError
 from shumao.ingest.importer import import_files
-from shumao.lake import TABLES, open_lake
+from shumao.lake import export
+from shumao.lake.read import TABLES, open_lake
 from shumao.model.periods import Period
 from shumao.report import formats
 from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report, report_of
+from shumao.samples.synth import Plan, generate
 from shumao.store import connect
-from shumao.synth import Plan, generate
 from tests.conftest import (
     SAMPLE,
     SAMPLE_FILES,

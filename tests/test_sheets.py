@@ -16,7 +16,7 @@ import pytest
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
-from shumao import sheets
+from shumao.files import sheets
 from shumao.ingest import issues
 from shumao.ingest.importer import import_files
 from shumao.ingest.issue_list import write_issues

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from shumao.bulletin.content import KNOWN_ORDER
 from shumao.errors import ContentError, InputError
-from shumao.safezip import TooBig, copy_entry, entry_name
+from shumao.files.safezip import TooBig, copy_entry, entry_name
 
 TOML = "bulletin.toml"
 MAX_ENTRIES = 200

@@ -1,12 +1,12 @@
 """Writing the issues of an import for the clerk to fix: CSV (UTF-8 with BOM, so that
 Excel opens it in Chinese) or XLSX.  The values are the user's own cells, so both go
-through ``shumao.sheets``: never a live formula."""
+through ``shumao.files.sheets``: never a live formula."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from shumao import sheets
+from shumao.files import sheets
 from shumao.ingest.issues import Issue
 
 COLUMNS = ("文件", "工作表", "行", "列", "值", "级别", "代码", "说明")

@@ -5,7 +5,7 @@ the store renders them as tables (store/schema.py).
 Money is integer US cents (``amount_cents``) beside the amount as filed (``orig_amount`` in
 the file's unit, ``orig_scale`` the unit's multiplier, ``currency``).
 
-``EXPORTED`` are the same records as ``shumao export`` writes them to Parquet (shumao/export.py):
+``EXPORTED`` are the same records as ``shumao export`` writes them to Parquet (shumao/lake/export.py):
 each kind's store columns, then what a reader of that one table needs from the others, then
 the Hive partition columns of the dated kinds.
 """
@@ -70,7 +70,7 @@ KINDS = tuple(RECORDS)
 # the kinds whose rows carry a review status (filings.md: approved | pending | returned)
 STATUS_KINDS = ("contracts", "executions")
 
-# shumao export (shumao/export.py): kinds in the order written; a dated kind is partitioned
+# shumao export (shumao/lake/export.py): kinds in the order written; a dated kind is partitioned
 # by the year and month of its date
 DATE_OF = {"contracts": "signed_on", "executions": "executed_on"}
 PARTITION = (("year", "int", False), ("month", "int", False))

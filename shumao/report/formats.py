@@ -115,7 +115,7 @@ def xlsx(doc: ReportDoc, path: Path) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from shumao.sheets import append, put  # every text cell inert: some are user settings
+    from shumao.files.sheets import append, put  # every text cell inert: some are user settings
 
     thin = Side(style="thin", color="808080")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)

@@ -9,7 +9,7 @@ outside ``store/`` issues SQL against a user's store.
                   enterprise_records, batches,
                   ibis() + reading() for the indicator expressions
     exporting     export_parquet: the approved records of one snapshot as Parquet files
-                  (model.records.EXPORTED; the layout in shumao/export.py)
+                  (model.records.EXPORTED; the layout in shumao/lake/export.py)
     loading       load(ValidatedBatch): all or nothing, serialised, and refused with a
                   ConflictError when the store changed since the batch was checked
     the portal    set_status, users, tokens, the append-only audit log,
@@ -293,7 +293,7 @@ class Store(FilingTables, ABC):
         ``folder``: ``<kind>/`` for each kind of ``EXPORTED`` — contracts and executions
         Hive-partitioned by the year and month of their date (``year=2024/month=6/
         part-0.parquet``), enterprises and rates as ``part-0.parquet``.  A kind without
-        rows may have no file (shumao.export then writes an empty one)."""
+        rows may have no file (shumao.lake.export then writes an empty one)."""
         with self._snapshot():
             done = ParquetExport(self.generation())
             for kind, table in EXPORTED.items():

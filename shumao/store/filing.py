@@ -1,5 +1,5 @@
 """The store's side of filing on the web (web.md filings-web): the SQL of filed records,
-their transitions, filing windows, reminders and vintages.  ``shumao.filings`` decides what
+their transitions, filing windows, reminders and vintages.  ``shumao.filing`` decides what
 is allowed and what the checks say; this mixin only keeps it, each change in one serialised
 transaction with its status_history row (the record's content after it) and its audit entry.
 

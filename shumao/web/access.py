@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from shumao import accounts
+from shumao.access import accounts
+from shumao.access.rules import ANONYMOUS, RULES
 from shumao.store.base import User
 from shumao.web import auth
-from shumao.web.permissions import ANONYMOUS, RULES
 
 COOKIE = "shumao_session"
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -25,14 +25,14 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shumao import settings
+from shumao.access.rules import RULES
 from shumao.errors import ConflictError, ContentError, InputError, ShumaoError, StoreError
-from shumao.filings.reminders import MailSettings
+from shumao.filing.reminders import MailSettings
 from shumao.store import Store, connect
 from shumao.web import auth
 from shumao.web.access import Refused, is_api
 from shumao.web.cache import Kept, Shared
 from shumao.web.pages import render
-from shumao.web.permissions import RULES
 
 log = logging.getLogger("shumao.web")
 STATIC = Path(__file__).parent / "static"

@@ -1,5 +1,5 @@
 """Sign-in and safety (web.md "Sign-in and safety"): server-side sessions with a CSRF token
-each, and the sign-in throttle.  Passwords and API tokens are shumao/accounts.py's.
+each, and the sign-in throttle.  Passwords and API tokens are shumao/access/accounts.py's.
 
 Sessions live in the server's memory: a random id in an ``HttpOnly``, ``SameSite=Lax``
 cookie names a record holding the user's name and the session's CSRF token (the

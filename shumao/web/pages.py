@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.routing import NoMatchFound
 
-from shumao.web.permissions import ROLE_ZH, allows
+from shumao.access.rules import ROLE_ZH, allows
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

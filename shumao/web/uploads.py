@@ -4,7 +4,7 @@ CSV/XLSX/ZIP, streamed to disk, limited in size).
 ``saved(parts, limit)`` writes each uploaded file, in chunks, into a private temporary
 folder under its own base name (whatever path the browser sent is dropped) and unpacks a
 ZIP beside them: only its .csv/.xlsx files, no entry reaching outside the archive
-(shumao.safezip), at most ``MAX_FILES`` data files, and at most ``ZIP_FACTOR`` × the
+(shumao.files.safezip), at most ``MAX_FILES`` data files, and at most ``ZIP_FACTOR`` × the
 upload limit unpacked in all — counted while unpacking, so a zip bomb whose headers lie
 is stopped too.  It yields the files' paths and the names the clerk knows them by
 (``合同.csv``, ``2024年.zip/合同.csv``) for ``import_files(names=…)``; the folder is removed
@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from shumao.errors import InputError
-from shumao.safezip import CHUNK, TooBig, copy_entry, entry_name
+from shumao.files.safezip import CHUNK, TooBig, copy_entry, entry_name
 from shumao.web.access import Refused
 
 DATA_TYPES = (".csv", ".xlsx")

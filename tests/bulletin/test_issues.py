@@ -14,7 +14,8 @@ import zipfile
 
 import pytest
 
-from shumao.bulletin import content, issues
+from shumao.bulletin import content
+from shumao.bulletin import editions as issues
 from shumao.bulletin.folder import check_files
 from shumao.errors import ConflictError, ContentError, InputError
 from shumao.store import Store

@@ -9,8 +9,8 @@ import itertools
 
 import pytest
 
-from shumao import accounts
-from shumao.filings import board, service, windows
+from shumao.access import accounts
+from shumao.filing import board, service, windows
 from shumao.ingest.importer import import_files
 from shumao.store import connect
 from tests.conftest import SAMPLE_FILES

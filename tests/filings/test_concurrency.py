@@ -14,8 +14,8 @@ import threading
 import pytest
 
 from shumao.errors import ConflictError
-from shumao.filings import ledger, service, windows
-from shumao.filings.service import ChecksFailed
+from shumao.filing import ledger, service, windows
+from shumao.filing.service import ChecksFailed
 
 MONTH = dt.date(2024, 12, 1)
 N = 8

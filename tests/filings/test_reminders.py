@@ -11,10 +11,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from shumao import accounts
-from shumao.cli import run
+from shumao.access import accounts
+from shumao.cli.app import run
 from shumao.errors import InputError, MailError
-from shumao.filings import board, reminders, service, windows
+from shumao.filing import board, reminders, service, windows
 from shumao.store import connect
 from tests.filings.test_board import APPROVED, JUNE, NOTHING, account, city, contract  # noqa: F401
 from tests.smtp import free_port, smtp_server  # noqa: F401

@@ -18,9 +18,10 @@ from decimal import Decimal
 import pytest
 
 from shumao.errors import ConflictError, StoreError, UnknownVintage
-from shumao.filings import service, vintages, windows
+from shumao.filing import service, windows
 from shumao.ingest.importer import import_files
 from shumao.model.codes import load_group
+from shumao.publication import vintages
 from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
@@ -202,7 +203,7 @@ def test_a_change_while_computing_is_refused_not_frozen(store):
 
 
 def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
-    from shumao.bulletin import issues
+    from shumao.bulletin import editions as issues
     from tests.bulletin.conftest import make_content
 
     assert import_files(store, SAMPLE_FILES).ok

@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from shumao.samples.synth import Plan, generate
 from shumao.store import connect
-from shumao.synth import Plan, generate
 from tests.conftest import SAMPLE, run_cli, sql
 
 

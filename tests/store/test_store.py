@@ -218,7 +218,7 @@ def test_status_reads_a_read_only_store(tiny_disk):
 
 
 def test_full_disk_says_so_and_changes_nothing(tiny_disk, tmp_path):
-    from shumao.synth import Plan, generate
+    from shumao.samples.synth import Plan, generate
 
     files = generate(tmp_path / "big", Plan(enterprises=25, executions=60_000, seed=5))
     db = tiny_disk / "s.duckdb"

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from shumao import accounts
+from shumao.access import accounts
 from shumao.ingest.importer import import_files
 from shumao.store import connect
 from tests.conftest import REPO, SAMPLE_FILES

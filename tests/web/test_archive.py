@@ -12,7 +12,8 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from shumao.bulletin import editor, issues
+from shumao.bulletin import editions as issues
+from shumao.bulletin import editor
 from shumao.bulletin.folder import TOML
 from shumao.ingest.importer import import_files
 from shumao.store import BulletinFile, connect

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from shumao.filings import board, reminders, service, windows
+from shumao.filing import board, reminders, service, windows
 from shumao.web.app import create_app
 from tests.html import Tags
 from tests.smtp import smtp_server  # noqa: F401

@@ -12,8 +12,9 @@ import tomllib
 import zipfile
 from urllib.parse import quote
 
-from shumao import accounts
-from shumao.bulletin import editor, issues
+from shumao.access import accounts
+from shumao.bulletin import editions as issues
+from shumao.bulletin import editor
 from shumao.bulletin.folder import TOML
 from shumao.web.routes.bulletins import sample_files
 from tests.web.conftest import csrf_of

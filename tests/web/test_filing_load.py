@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shumao import bench
+from shumao.bench import harness as bench
 from tests.conftest import SAMPLE_FILES
 
 USERS = 200

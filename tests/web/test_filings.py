@@ -10,10 +10,10 @@ import json
 
 import pytest
 
-from shumao.filings import windows
+from shumao.access.rules import RULES
+from shumao.filing import windows
 from shumao.web.access import COOKIE
 from shumao.web.app import routes
-from shumao.web.permissions import RULES
 from tests.html import Tags
 from tests.web.conftest import csrf_of
 
@@ -381,7 +381,7 @@ def test_markup_in_every_typed_value_reaches_pages_inert(store, user):
 
 
 def test_the_catalogue_page_lists_every_check_with_its_level(store, user):
-    from shumao.filings.checks import CATALOGUE
+    from shumao.filing.checks import CATALOGUE
     html = user("enterprise").get("/filings/checks").text
     for code, check in CATALOGUE.items():
         assert code in html and check.rule in html
@@ -450,7 +450,7 @@ def test_a_foreign_currency_is_converted_as_the_import_converts_it_and_kept_on_e
 
 
 def test_the_readme_lists_every_check_of_the_catalogue():
-    from shumao.filings.checks import CATALOGUE
+    from shumao.filing.checks import CATALOGUE
     from tests.conftest import REPO
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [code for code in CATALOGUE if f"`{code}`" not in readme]
@@ -458,7 +458,7 @@ def test_the_readme_lists_every_check_of_the_catalogue():
 
 
 def test_an_enterprise_sees_its_own_figures_beside_the_published_city_totals(store, user):
-    from shumao.filings import vintages
+    from shumao.publication import vintages
     from shumao.report.service import ReportSettings
     ent = user("enterprise")
     assert "本企业与全市" not in ent.get("/filings").text          # nothing published yet

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from shumao.filings import windows
+from shumao.filing import windows
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from shumao import accounts
+from shumao.access import accounts
 from shumao.store import connect
 from shumao.web.access import COOKIE
 from shumao.web.app import create_app

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shumao import bench
+from shumao.bench import harness as bench
 
 
 @pytest.mark.parametrize("backend", [pytest.param("duckdb", marks=pytest.mark.duckdb),

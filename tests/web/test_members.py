@@ -72,7 +72,7 @@ def test_who_may_see_an_enterprises_records(client, portal_store):
 
 
 def test_a_reviewer_without_a_region_sees_every_enterprise(client, portal_store):
-    from shumao import accounts
+    from shumao.access import accounts
     from tests.web.conftest import PASSWORD
 
     accounts.add(portal_store, "city-reviewer", "reviewer", PASSWORD, actor="测试")

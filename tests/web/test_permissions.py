@@ -8,9 +8,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from shumao.access.rules import ANONYMOUS, RULES
 from shumao.web.access import COOKIE
 from shumao.web.app import routes
-from shumao.web.permissions import ANONYMOUS, RULES
 from tests.web.conftest import csrf_of, sign_in
 
 # anonymous and a disabled account first, then each role

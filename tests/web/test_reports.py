@@ -45,7 +45,7 @@ def test_the_api_json_is_the_clis_json_byte_for_byte(client, cli_db, period):
 
 
 def test_a_bearer_token_reads_the_report(client, portal_store):
-    from shumao import accounts
+    from shumao.access import accounts
 
     token = accounts.issue_token(portal_store, "staff", 1, actor="测试")
     r = client().get("/api/v1/report?period=2024Q2&format=text", headers={"Authorization": f"Bearer {token}"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from shumao import accounts
+from shumao.access import accounts
 from shumao.web.access import COOKIE
 from tests.web.conftest import PASSWORD, csrf_of, sign_in
 

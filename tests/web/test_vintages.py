@@ -111,7 +111,7 @@ def test_freeze_then_the_published_report_and_its_revisions(site):
 ])
 def test_the_vintage_api_refuses_in_chinese(site, query, status, code, words):
     store, make, _ = site
-    from shumao.filings import vintages
+    from shumao.publication import vintages
 
     vintages.freeze(store, "2024Q2", ReportSettings(region="示例市"), actor="秘书处")
     r = make("staff").get("/api/v1/report" + query)
@@ -121,7 +121,7 @@ def test_the_vintage_api_refuses_in_chinese(site, query, status, code, words):
 
 def test_other_roles_do_not_see_vintages(site):
     store, make, _ = site
-    from shumao.filings import vintages
+    from shumao.publication import vintages
 
     vintages.freeze(store, "2024Q2", ReportSettings(), actor="秘书处")
     for name in ("enterprise", "reviewer"):
@@ -138,7 +138,7 @@ def test_other_roles_do_not_see_vintages(site):
 
 @pytest.mark.duckdb
 def test_a_published_bulletin_links_its_vintage(portal_store, client, tmp_path):
-    from shumao.bulletin import issues
+    from shumao.bulletin import editions as issues
     from tests.bulletin.conftest import make_content
 
     folder = make_content(tmp_path / "issue")

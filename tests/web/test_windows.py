@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from shumao.filings import windows
+from shumao.filing import windows
 from tests.web.conftest import csrf_of
 
 JUNE = dt.date(2024, 6, 1)

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from shumao import accounts
+from shumao.access import accounts
+from shumao.access.rules import ROLE_ZH
 from shumao.errors import InputError
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
-from shumao.web.permissions import ROLE_ZH
 
 router = APIRouter(dependencies=[Depends(guard)])
 AUDIT_ZH = {"import": "导入数据", "status": "更改记录状态", "user-add": "新增账号", "user-change": "修改账号",

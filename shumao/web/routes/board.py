@@ -19,11 +19,11 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from shumao.access.rules import allows
 from shumao.errors import InputError, MailError
-from shumao.filings import board, reminders, windows
+from shumao.filing import board, reminders, windows
 from shumao.web.access import Viewer, address, guard
 from shumao.web.pages import render
-from shumao.web.permissions import allows
 
 router = APIRouter(dependencies=[Depends(guard)])
 SORT_ZH = {"state": "状态", "name": "企业名称", "code": "统一社会信用代码", "region": "区县",

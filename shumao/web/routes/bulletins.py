@@ -2,7 +2,7 @@
 each section's Markdown with a live preview, publishing, corrections; and the JSON API
 (``GET``/``POST /api/v1/bulletins``, ``POST /api/v1/bulletins/{id}/publish``).
 
-Every check and every change is shumao.bulletin.issues' — the store keeps drafts, publishes
+Every check and every change is shumao.bulletin.editions' — the store keeps drafts, publishes
 all or nothing and refuses to change a published issue — this module parses the form,
 calls the library and renders.  The editor works without JavaScript: one form whose
 buttons save, preview, add or remove an item (nothing is saved but by 保存, and a refused
@@ -23,16 +23,17 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from shumao.bulletin import content, editor, issues
+from shumao.access.rules import STAFF
+from shumao.bulletin import content, editor
+from shumao.bulletin import editions as issues
 from shumao.bulletin.folder import MAX_BYTES, TOML
 from shumao.errors import ConflictError, ContentError, InputError
-from shumao.filings import vintages
+from shumao.publication import vintages
 from shumao.report.service import BRI_BASES
 from shumao.store.base import PUBLISHED
 from shumao.web import bulletin_form
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
-from shumao.web.permissions import STAFF
 from shumao.web.routes.archive import FORMATS, download, links, period_words, refuse_unknown
 
 router = APIRouter(dependencies=[Depends(guard)])

@@ -20,12 +20,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from shumao.errors import ConflictError, InputError
-from shumao.filings import checks, fields, service, windows
-from shumao.filings.beside import beside
-from shumao.filings.service import ChecksFailed, WindowClosed
+from shumao.filing import checks, fields, service, windows
+from shumao.filing.service import ChecksFailed, WindowClosed
 from shumao.model.codes import STATUS_ZH, aliases, countries, country_name, norm
 from shumao.model.money import wan
 from shumao.model.periods import Period
+from shumao.publication.beside import beside
 from shumao.store.filing import DATE_OF, KEY_OF
 from shumao.web.access import Refused, Viewer, address, guard, not_found
 from shumao.web.pages import render

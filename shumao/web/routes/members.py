@@ -13,13 +13,13 @@ from decimal import Decimal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from shumao.access.rules import STAFF
 from shumao.errors import PeriodError
 from shumao.model.codes import NATURE_ZH, STATUS_ZH, country_name
 from shumao.model.money import wan
 from shumao.model.periods import Period
 from shumao.web.access import Viewer, guard, not_found
 from shumao.web.pages import render
-from shumao.web.permissions import STAFF
 
 router = APIRouter(dependencies=[Depends(guard)])
 SHOWN = 1000        # directory rows drawn at once; a search narrows the rest

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from shumao import accounts
+from shumao.access import accounts
+from shumao.access.rules import STAFF
 from shumao.web.access import COOKIE, Refused, Viewer, address, guard
 from shumao.web.pages import render
-from shumao.web.permissions import STAFF
 
 router = APIRouter(dependencies=[Depends(guard)])
 

@@ -4,7 +4,7 @@ revisions (per figure: published, today, the records that moved it), freezing th
 a page shows, and the API (``GET /api/v1/vintages``, ``…/{id}/revisions``;
 ``GET /api/v1/report?vintage=ID`` is reports.py's).
 
-Every figure comes from shumao.filings.vintages; revisions are shared per store generation
+Every figure comes from shumao.publication.vintages; revisions are shared per store generation
 (web/cache.py) like the other figures, a vintage's recomputed report per vintage.
 """
 
@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from shumao.errors import UnknownVintage
-from shumao.filings import vintages
 from shumao.model.periods import Period
+from shumao.publication import vintages
 from shumao.report.service import ReportDoc
 from shumao.web import figures
 from shumao.web.access import Refused, Viewer, address, guard

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from shumao.errors import InputError
-from shumao.filings import windows
+from shumao.filing import windows
 from shumao.web.access import Viewer, address, guard
 from shumao.web.pages import render
 

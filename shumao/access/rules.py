@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shumao.accounts import ROLE_ZH as _ROLE_ZH
+from shumao.access.accounts import ROLE_ZH as _ROLE_ZH
 from shumao.store.base import ROLES
 
 ANONYMOUS = "anonymous"

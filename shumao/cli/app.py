@@ -30,7 +30,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
-from shumao.clihelp import Command, Group, usage_message
+from shumao.cli.help import Command, Group, usage_message
 from shumao.errors import (
     ContentError,
     EngineError,
@@ -204,7 +204,7 @@ def export_(
     as_json: JsonOption = False,
 ) -> None:
     """导出已审核通过的合同与执行（附企业、合同的属性）及全部企业、汇率，为按年、月分区的 Parquet 数据集：供省级或全国数据湖、Spark 读取，也可用 shumao import 导入另一个数据库。全部写完才出现在输出文件夹，中途出错则不留下任何文件。"""
-    from shumao import export as export_lib
+    from shumao.lake import export as export_lib
     from shumao.store import connect
 
     if fmt not in EXPORT_FORMATS:
@@ -285,7 +285,7 @@ def report(
         help="Spark 集群地址，如 spark://主机:7077；不写时在本机以 local 模式运行")] = None,
 ) -> None:
     """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）；加 --vintage 则原样重现已发布的一版；加 --data 则从 Parquet 数据集计算（可用 Spark）。"""
-    from shumao.lake import check_engine, open_lake
+    from shumao.lake.read import check_engine, open_lake
     from shumao.model.periods import Period
     from shumao.report import formats
     from shumao.report.data import as_json
@@ -359,8 +359,8 @@ def _published(store, vintage: str, period):
     """A vintage's report, recomputed from its frozen records and verified against what was
     published, and its text and JSON as published; a period that is not its own is wrong
     usage."""
-    from shumao.filings import vintages
     from shumao.model.periods import Period
+    from shumao.publication import vintages
 
     v = vintages.vintage(store, vintage)
     own = Period.parse(v["period"])
@@ -428,8 +428,8 @@ def vintages(
     as_json: JsonOption = False,
 ) -> None:
     """已发布的数据版本（发布简报或冻结数据月报时保存的数字及其背后的记录）：不写编号时列出全部；写编号时列出每个指标的发布值、今日值、变动，以及引起变动的记录。原样重现某一版：shumao report --vintage 编号。"""
-    from shumao.filings import vintages as v_
     from shumao.model.periods import Period
+    from shumao.publication import vintages as v_
     from shumao.store import connect
 
     with connect(db, read_only=True) as store:
@@ -526,7 +526,7 @@ def generate(
     seed: Annotated[int, typer.Option(metavar="整数", help="随机种子（相同种子生成相同数据）")] = 1,
 ) -> None:
     """生成逼真的模拟填报数据（任意规模，流式写出，内存占用有上限）。"""
-    from shumao.synth import Plan
+    from shumao.samples.synth import Plan
 
     _output_folder(out_dir, "--out")
     files = _generate(out_dir, Plan(enterprises=enterprises, executions=executions, seed=seed))
@@ -545,7 +545,7 @@ def _with_progress(total: int, work):
 
 
 def _generate(out_dir: Path, plan) -> dict:
-    from shumao.synth import generate as gen
+    from shumao.samples.synth import generate as gen
 
     return _with_progress(plan.executions, lambda advance: gen(out_dir, plan, progress=advance))
 
@@ -579,7 +579,7 @@ def demo(out_dir: Annotated[Path, typer.Option(
          host: HostOption = "127.0.0.1", port: PortOption = 8000,
          ) -> None:
     """演示：生成模拟数据 → 导入到新数据库 → 简报 → 汇总 → 数据月报 → 启动网页门户（每种角色一个账号）。"""
-    from shumao import demo as demo_
+    from shumao.samples import demo as demo_
 
     _output_folder(out_dir, "--out")
     d = _with_progress(demo_.PLAN.executions, lambda advance: demo_.run(
@@ -599,7 +599,7 @@ def demo(out_dir: Annotated[Path, typer.Option(
     out.print("[bold]6. 输出文件[/]")
     for kind, path in d.outputs.items():
         out.print(f"  {kind.upper():8} {path}")
-    from shumao.accounts import ROLE_ZH
+    from shumao.access.accounts import ROLE_ZH
 
     out.print("[bold]7. 网页门户账号[/]（每种角色一个，密码每次演示重新生成）")
     for name, role, password in d.accounts:
@@ -635,7 +635,7 @@ def user_add(
     db: DbOption = None,
 ) -> None:
     """新增一个账号（密码至少 10 个字符，以 Argon2id 散列保存）。"""
-    from shumao import accounts
+    from shumao.access import accounts
     from shumao.store import connect
 
     if password_stdin:
@@ -655,7 +655,7 @@ def user_token(
     db: DbOption = None,
 ) -> None:
     """为账号签发一个 API 令牌（只显示这一次；数据库只保存其散列）。"""
-    from shumao import accounts
+    from shumao.access import accounts
     from shumao.store import connect
 
     with connect(db) as store:
@@ -667,7 +667,7 @@ def user_token(
 @user_app.command("list", cls=Command)
 def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """列出全部账号。"""
-    from shumao.accounts import ROLE_ZH
+    from shumao.access.accounts import ROLE_ZH
     from shumao.store import connect
 
     with connect(db, read_only=True) as store:
@@ -688,7 +688,7 @@ def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
 @user_app.command("disable", cls=Command)
 def user_disable(name: Annotated[str, typer.Argument(metavar="用户名")], db: DbOption = None) -> None:
     """停用一个账号，并撤销它的全部 API 令牌。"""
-    from shumao import accounts
+    from shumao.access import accounts
     from shumao.store import connect
 
     with connect(db) as store:
@@ -712,7 +712,7 @@ def remind(
     发往企业填报员账号的电子邮箱；发信服务器由环境变量 SHUMAO_SMTP_HOST 等设置，
     邮件中的门户网址为 SHUMAO_PORTAL_URL。每个收件人都记入数据库和操作日志。
     """
-    from shumao.filings import reminders, windows
+    from shumao.filing import reminders, windows
     from shumao.store import connect
 
     month = windows.parse_month(period)
@@ -776,7 +776,7 @@ def bench_web(
     as_json: JsonOption = False,
 ) -> None:
     """网页门户负载：多人浏览仪表盘，其间一人导入同样规模的数据（仅本机回环地址）。"""
-    from shumao import bench
+    from shumao.bench import harness as bench
 
     result = bench.bench_web(executions, users, seconds, log=lambda m: err.print(m), db=db)
     if as_json:
@@ -806,7 +806,7 @@ def bench_curve(
     as_json: JsonOption = False,
 ) -> None:
     """导入与数据月报的耗时随规模的增长：每个规模与 DuckDB 裸基线在同一次运行中对比，附峰值内存、Spark 耗时，写出表格和双对数图。"""
-    from shumao import bench_curve as bc
+    from shumao.bench import curve as bc
 
     _output_folder(out_dir, "--out")
     result = bc.curve(bc.parse_sizes(sizes), out_dir, repeat, spark, log=lambda m: err.print(m))
@@ -826,7 +826,7 @@ def bench_filings(
     as_json: JsonOption = False,
 ) -> None:
     """企业填报负载：多个企业账号同时新建并提交填报，之后核对数据库（仅本机回环地址）。"""
-    from shumao import bench
+    from shumao.bench import harness as bench
 
     result = bench.bench_filings(users, seconds, log=lambda m: err.print(m), db=db)
     if as_json:
@@ -851,7 +851,7 @@ def bench_filings(
 
 
 def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> None:
-    from shumao import bench
+    from shumao.bench import harness as bench
 
     result = getattr(bench, f"bench_{step}")(executions, log=lambda m: err.print(m), db=db)
     if as_json:

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from shumao.errors import StoreError
-from shumao.testing.pgcluster import MISSING, Cluster
+from tests.support.pgcluster import MISSING, Cluster
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from shumao.errors import InputError
-from shumao.filings.fields import FIRST_YEAR, LAST_YEAR, parse_date
+from shumao.filing.fields import FIRST_YEAR, LAST_YEAR, parse_date
 from shumao.store import Store
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")

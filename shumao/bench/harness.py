@@ -13,8 +13,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+from shumao.samples.synth import Plan, generate
 from shumao.store import is_postgres
-from shumao.synth import Plan, generate
 
 BASELINE_IMPORT = """
 import sys, duckdb
@@ -222,7 +222,7 @@ def bench_web(executions: int, users: int = 50, seconds: float = 20.0,
     import asyncio
     import shutil
 
-    from shumao import accounts
+    from shumao.access import accounts
     from shumao.store import connect
 
     pg = db is not None and is_postgres(db)
@@ -409,8 +409,8 @@ def bench_filings(users: int = 200, seconds: float = 60.0, log: Callable[[str], 
     import asyncio
     import datetime as dt
 
-    from shumao import accounts
-    from shumao.filings import ledger, windows
+    from shumao.access import accounts
+    from shumao.filing import ledger, windows
     from shumao.ingest.importer import import_files
     from shumao.store import User, connect
 

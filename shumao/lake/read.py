@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from shumao import settings
 from shumao.errors import EngineError, InputError
-from shumao.export import MANIFEST, check_manifest, parse_manifest, read_manifest
+from shumao.lake.export import MANIFEST, check_manifest, parse_manifest, read_manifest
 
 ENGINES = ("duckdb", "spark")
 TABLES = ("enterprises", "contracts", "executions")

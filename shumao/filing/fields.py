@@ -14,7 +14,7 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from shumao.filings.checks import Result, result
+from shumao.filing.checks import Result, result
 from shumao.indicators.catalog import CATEGORIES
 from shumao.model.codes import aliases, countries, country_aliases, norm
 

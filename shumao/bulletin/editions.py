@@ -29,7 +29,7 @@ from shumao.bulletin.editor import item_template, preview_html
 from shumao.bulletin.folder import MAX_BYTES, MAX_ENTRIES, from_zip, materialised, outline
 from shumao.bulletin.publish import DEFAULT, publish
 from shumao.errors import ConflictError, InputError
-from shumao.filings import vintages
+from shumao.publication import vintages
 from shumao.store import BulletinFile, Store
 
 __all__ = ["MAX_BYTES", "MAX_ENTRIES", "create", "from_zip", "item_template", "outline",

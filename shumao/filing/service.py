@@ -18,8 +18,8 @@ import unicodedata
 from dataclasses import replace
 
 from shumao.errors import ConflictError, InputError
-from shumao.filings import fields, windows
-from shumao.filings.checks import Result, result
+from shumao.filing import fields, windows
+from shumao.filing.checks import Result, result
 from shumao.model import rules
 from shumao.model.money import growth, round_half_up
 from shumao.store import Store

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from shumao import accounts
-from shumao.bulletin import issues
+from shumao.access import accounts
+from shumao.bulletin import editions as issues
 from shumao.bulletin.folder import from_folder
 from shumao.ingest.importer import ImportResult, import_files
 from shumao.report import formats
 from shumao.report.service import ReportDoc, ReportSettings, build_report
+from shumao.samples.synth import Plan, generate
 from shumao.store import connect
-from shumao.synth import Plan, generate
 
 PERIOD = "2024-01..2024-09"
 PLAN = Plan(enterprises=60, executions=8000, seed=2024)
@@ -79,7 +79,7 @@ def seed_filings(store) -> list[int]:
     until approved."""
     import datetime as dt
 
-    from shumao.filings import service
+    from shumao.filing import service
 
     user = store.user("enterprise")
     if user is None or not user.enterprise_id:

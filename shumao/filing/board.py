@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from shumao import sheets
 from shumao.errors import InputError
-from shumao.filings import windows
-from shumao.filings.windows import Window
+from shumao.files import sheets
+from shumao.filing import windows
+from shumao.filing.windows import Window
 from shumao.store import Store
 
 # the states in the order the board lists and counts them
@@ -184,7 +184,7 @@ def _table(found: Iterable[Row]):
 
 
 def write(path: Path, found: Iterable[Row]) -> None:
-    """The board as CSV (UTF-8 with BOM) or XLSX, every text cell inert (shumao.sheets)."""
+    """The board as CSV (UTF-8 with BOM) or XLSX, every text cell inert (shumao.files.sheets)."""
     sheets.write_table(path, "填报进度", COLUMNS, _table(found))
 
 

@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shumao.filings import vintages
 from shumao.indicators.compute import compute
 from shumao.model.money import percent, round_half_up, wan
 from shumao.model.periods import Period
+from shumao.publication import vintages
 from shumao.store import Store
 
 SHOWN = ("signed_total", "exec_total", "exec_offshore", "exec_onshore")

@@ -22,8 +22,8 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from shumao import settings
 from shumao.errors import InputError, MailError
-from shumao.filings import board, windows
-from shumao.filings.windows import Window
+from shumao.filing import board, windows
+from shumao.filing.windows import Window
 from shumao.store import Store
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")

@@ -29,7 +29,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from shumao import bench, settings
+from shumao import settings
+from shumao.bench import harness as bench
 
 DEFAULT_SIZES = (100_000, 1_000_000, 10_000_000, 100_000_000)
 PERIOD = "2024"

@@ -1,0 +1,5 @@
+"""Files exchanged with users, made safe.
+
+    sheets      the CSV and XLSX shumao writes, every user-supplied text inert
+    safezip     reading an uploaded zip without trusting it
+"""

@@ -1,1 +1,0 @@
-"""Helpers for shumao's own tests and benchmarks (not used by the product at run time)."""

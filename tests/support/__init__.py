@@ -1,0 +1,1 @@
+"""Test infrastructure (not part of the installed package): the throwaway PostgreSQL cluster."""
