@@ -2,7 +2,7 @@
 VENV := .venv
 STAMP := $(VENV)/.shumao-installed
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup setup-tests demo test test-load lint bench clean
 
 setup: $(STAMP)
 
@@ -13,10 +13,18 @@ $(STAMP): pyproject.toml scripts/setup.sh
 demo: setup
 	$(VENV)/bin/shumao demo
 
-test: setup lint
+# what only the tests need: LibreOffice (the Word output's page count) and Spark (report --engine spark)
+setup-tests: setup
 	@{ command -v soffice && $(VENV)/bin/python -c 'import pyspark'; } >/dev/null 2>&1 || \
 		SHUMAO_SETUP_TESTS=1 bash scripts/setup.sh
-	$(VENV)/bin/python -m pytest
+
+# the main run; the slowest 25 tests are listed at the end
+test: setup-tests lint
+	$(VENV)/bin/python -m pytest -m "not load and not scale" --durations=25
+
+# many users or processes at once for a minute, 10⁶ executions on Spark, the size curve
+test-load: setup-tests
+	$(VENV)/bin/python -m pytest -m "load or scale" --durations=10
 
 lint: setup
 	$(VENV)/bin/ruff check shumao tests

@@ -77,6 +77,8 @@ TABLE: tuple[Setting, ...] = (
     Setting("SHUMAO_SMTP_FROM", "", "催报邮件的发件人，如 协会秘书处 <tongji@example.org>"),
     Setting("SHUMAO_SMTP_TLS", "starttls", "与发信服务器的加密方式：none（不加密）、starttls（先明文再加密）或 ssl（全程加密）"),
     Setting("SHUMAO_SMTP_TIMEOUT", "30", "连接发信服务器和发送每封邮件最多等待的秒数", int),
+    Setting("SHUMAO_FAULT_KILL_AFTER_BATCHES", "", "仅供测试：导入在写入第 N 个数据块之后（或提交之前）立即终止进程，"
+            "以验证数据库要么保持原样、要么完整导入（留空表示不启用）", int),
     Setting("SHUMAO_PORTAL_URL", "", "催报邮件中给出的门户网址，如 https://tongji.example.org/（企业据此登录填报）"),
 )
 BY_NAME = {s.name: s for s in TABLE}
@@ -86,6 +88,8 @@ def get(name: str):
     """The setting's value from the environment, else its default, as its declared type."""
     s = BY_NAME[name]
     raw = os.environ.get(name, "").strip() or s.default
+    if s.kind is int and raw == "":
+        return None                 # an optional number, unset
     if s.kind is int:
         try:
             return int(raw)

@@ -4,7 +4,10 @@ stores on every backend, and a helper to run the real ``shumao`` command.
 
 ``store`` is one fixture over both backends: a DuckDB file, and a fresh database in a
 throwaway PostgreSQL cluster started once per session (``-m duckdb`` or ``-m postgres``
-selects one)."""
+selects one).  The sample city is imported once per backend per session and copied for each
+test (tests/support/templates.py): ``sample_store`` is a fresh copy on each backend (a test
+about one backend parametrizes ``sample_url`` indirectly), ``sample_db`` one DuckDB copy
+shared by the session's tests that only read it."""
 
 from __future__ import annotations
 
@@ -17,19 +20,19 @@ from pathlib import Path
 
 import pytest
 
-from shumao.ingest.importer import import_files
 from shumao.store import connect
-
-REPO = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).parent / "data"
-SAMPLE = DATA / "city"             # in the repository: see tests/data/city/README.md
-CITY_FILES = ("enterprises.csv", "contracts.csv", "executions.csv")
-SAMPLE_FILES = [SAMPLE / f for f in CITY_FILES]
-# shared/examples/sample_city (beside the repository, or SHUMAO_SHARED): an extra check only;
-# tests that use it skip when it is absent.
-SHARED = Path(os.environ.get("SHUMAO_SHARED", REPO.parent / "shared"))
-SHARED_SAMPLE = SHARED / "examples" / "sample_city"
-SHARED_SAMPLE_FILES = [SHARED_SAMPLE / f for f in CITY_FILES]
+from tests.support.paths import (  # noqa: F401  (tests import them from here)
+    CITY_FILES,
+    DATA,
+    REPO,
+    SAMPLE,
+    SAMPLE_FILES,
+    SHARED,
+    SHARED_SAMPLE,
+    SHARED_SAMPLE_FILES,
+)
+from tests.support.portal import load_portal, load_sample
+from tests.support.templates import Templates
 
 
 def need_shared() -> None:
@@ -69,11 +72,53 @@ def store(store_url):
         yield s
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory) -> Templates:
+    return Templates(tmp_path_factory.mktemp("templates"))
+
+
+def copy_of(request, templates: Templates, name: str, backend: str, build, folder: Path):
+    """A fresh copy of the template ``name`` on ``backend`` (its PostgreSQL database dropped
+    when the requesting test ends)."""
+    cluster = request.getfixturevalue("pg_cluster") if backend == "postgres" else None
+    url = templates.copy(name, backend, build, folder, cluster)
+    if cluster is not None:
+        request.addfinalizer(lambda: cluster.drop_database(url.rsplit("/", 1)[1]))
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def sample_url(request, tmp_path, templates):
+    """The URL of a fresh copy of the sample city, on each backend."""
+    return copy_of(request, templates, "sample", request.param, load_sample, tmp_path)
+
+
 @pytest.fixture
-def sample_store(store):
-    result = import_files(store, SAMPLE_FILES)
-    assert result.ok, result.errors
-    return store
+def sample_store(sample_url):
+    with connect(sample_url) as s:
+        yield s
+
+
+@pytest.fixture
+def portal_url(request, tmp_path, templates) -> str:
+    """A fresh copy of the portal store (tests/support/portal.py), on DuckDB unless a test
+    parametrizes it (``indirect``) with BACKENDS."""
+    return copy_of(request, templates, "portal", getattr(request, "param", "duckdb"), load_portal, tmp_path)
+
+
+@pytest.fixture
+def portal_store(portal_url, templates):
+    """The portal store; the accounts' facts in ``.facts``."""
+    with connect(portal_url) as store:
+        store.facts = templates.facts("portal", "postgres" if portal_url.startswith("postgresql") else "duckdb")
+        yield store
+
+
+@pytest.fixture(scope="session")
+def sample_db(request, tmp_path_factory, templates) -> Path:
+    """One DuckDB copy of the sample city for the whole session: for tests that only read it
+    (open it ``read_only``; the CLI's reading commands do)."""
+    return Path(copy_of(request, templates, "sample", "duckdb", load_sample, tmp_path_factory.mktemp("sample")))
 
 
 def snapshot(store) -> dict[str, list[tuple]]:
@@ -118,11 +163,3 @@ def run_process(*args: str, env: dict | None = None) -> subprocess.CompletedProc
 def run_json(*args: str, **kw) -> tuple[int, dict]:
     p = run_cli(*args, "--json", **kw)
     return p.returncode, json.loads(p.stdout)
-
-
-@pytest.fixture
-def sample_duckdb(tmp_path):
-    """The sample city in an embedded store only (for tests about other engines)."""
-    with connect(tmp_path / "sample.duckdb") as s:
-        assert import_files(s, SAMPLE_FILES).ok
-        yield s

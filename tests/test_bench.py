@@ -20,6 +20,7 @@ def test_bench_json(tmp_path, step):
 
 
 # -- issue 10: ``shumao bench filings`` (the load itself: tests/web/test_filing_load.py) ------------
+@pytest.mark.load
 def test_bench_filings_json_on_a_generated_city(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
@@ -35,6 +36,7 @@ def test_bench_filings_json_on_a_generated_city(tmp_path):
 
 
 # -- issue 11: ``shumao bench curve`` (the figures at 10⁵…10⁸: README, measured by hand) ----------
+@pytest.mark.scale
 def test_bench_curve_writes_the_table_the_plot_and_json(tmp_path):
     out = tmp_path / "曲线"
     p = run_cli("bench", "curve", "--sizes", "3000,2e3", "--out", str(out), "--repeat", "1",
@@ -63,6 +65,7 @@ def test_bench_curve_sizes_are_checked_before_any_work(tmp_path, sizes, words):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.scale
 def test_a_size_too_big_for_one_import_is_recorded_and_built_in_parts(tmp_path, monkeypatch):
     """Where one `shumao import` fails (at 10⁸ the staging's spill outgrew this machine's
     disk), the curve records why and builds the report's store in parts; that store gives
@@ -92,6 +95,7 @@ def test_a_size_too_big_for_one_import_is_recorded_and_built_in_parts(tmp_path, 
     assert "再分 4 批导入执行记录" in table
 
 
+@pytest.mark.scale
 def test_a_failing_step_is_recorded_and_the_curve_goes_on(tmp_path, monkeypatch):
     """point(): one import that fails → the reason, the store built in parts, the report
     timed on it; Spark that fails → its reason in the row, not an aborted curve."""

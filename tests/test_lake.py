@@ -25,7 +25,6 @@ from shumao.samples.synth import Plan, generate
 from shumao.store import connect
 from tests.conftest import (
     SAMPLE,
-    SAMPLE_FILES,
     SHARED_SAMPLE,
     SHARED_SAMPLE_FILES,
     need_shared,
@@ -38,13 +37,12 @@ SETTINGS = ReportSettings(region="示例市", short="我市")
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
+def city(tmp_path_factory, sample_db):
     """The sample city in a DuckDB store and exported beside it as a Parquet data set."""
     folder = tmp_path_factory.mktemp("lake")
-    with connect(folder / "city.duckdb") as store:
-        assert import_files(store, SAMPLE_FILES).ok
+    with connect(sample_db, read_only=True) as store:
         export.export(store, folder / "湖")
-    return folder / "city.duckdb", folder / "湖"
+    return sample_db, folder / "湖"
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +57,12 @@ def _period(expected) -> Period:
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "spark"])
-def test_expected_texts_and_json_from_the_data_set(city, spark, engine):
+def test_expected_texts_and_json_from_the_data_set(city, request, engine):
     """Every expected text of the sample city, character for character, and every figure of
     the JSON equal to the store's report."""
     db, lake = city
     with connect(db, read_only=True) as store, \
-            (open_lake(lake) if engine == "duckdb" else nullcontext(spark)) as con:
+            (open_lake(lake) if engine == "duckdb" else nullcontext(request.getfixturevalue("spark"))) as con:
         for expected in EXPECTED:
             doc = report_of(con, _period(expected), SETTINGS)
             assert doc.text == expected.read_text(encoding="utf-8"), expected.name
@@ -128,6 +126,7 @@ def test_the_command_on_spark_prints_only_the_report(city, tmp_path):
     json.loads(spark.stdout)
 
 
+@pytest.mark.scale
 def test_a_generated_million_on_spark_equals_duckdb_to_the_cent(tmp_path):
     """Issue 11: for a generated set of 10⁶ executions every figure of the JSON — cents,
     records, enterprises, growth, shares, partners — is DuckDB's."""

@@ -13,12 +13,10 @@ from python_calamine import CalamineWorkbook
 
 from shumao.indicators import Basis, catalog
 from shumao.indicators.catalog import describe
-from shumao.ingest.importer import import_files
 from shumao.report import formats
 from shumao.report.data import as_dict
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
-from tests.conftest import SAMPLE_FILES
 from tests.wording import forbidden, html_text
 
 CASES = {  # period, settings: both bases, relative wording, 港澳台商投资 apart, one month
@@ -30,9 +28,8 @@ CASES = {  # period, settings: both bases, relative wording, 港澳台商投资 
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    with connect(tmp_path_factory.mktemp("w") / "city.duckdb") as s:
-        assert import_files(s, SAMPLE_FILES).ok
+def city(sample_db):
+    with connect(sample_db, read_only=True) as s:
         yield s
 
 

@@ -31,10 +31,13 @@ _hasher = PasswordHasher()
 _DUMMY = _hasher.hash(secrets.token_urlsafe(16))
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, hasher: PasswordHasher = _hasher) -> str:
+    """An Argon2id hash of the password.  ``hasher`` is the cost profile (the production one
+    unless a caller, such as the tests' fixtures, passes a cheaper one); ``check_password``
+    reads the parameters back from the hash, so any profile verifies."""
     if len(password) < MIN_PASSWORD:
         raise InputError(f"密码至少需要 {MIN_PASSWORD} 个字符（现为 {len(password)} 个）")
-    return _hasher.hash(password)
+    return hasher.hash(password)
 
 
 def check_password(stored: str | None, password: str) -> bool:
@@ -66,7 +69,7 @@ def check_email(email: str | None) -> str | None:
 
 def add(store: Store, name: str, role: str, password: str, *, enterprise: str | None = None,
         region: str | None = None, email: str | None = None, actor: str,
-        address: str | None = None) -> User:
+        address: str | None = None, hasher: PasswordHasher = _hasher) -> User:
     name = name.strip()
     if not name or len(name) > 64 or any(c.isspace() or not c.isprintable() for c in name):
         raise InputError("用户名不能为空、不能含空格，且不超过 64 个字符")
@@ -81,7 +84,7 @@ def add(store: Store, name: str, role: str, password: str, *, enterprise: str | 
     elif enterprise:
         raise InputError("只有企业填报员账号才属于某家企业（--enterprise）")
     user = User(name, role, enterprise, (region or "").strip() or None,
-                password_hash=hash_password(password), email=check_email(email))
+                password_hash=hash_password(password, hasher), email=check_email(email))
     store.add_user(user, actor, address)
     return user
 

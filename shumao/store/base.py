@@ -37,6 +37,7 @@ import pyarrow as pa
 from shumao.errors import ConflictError, InputError, StoreError, StoreNotFound, StoreVersionError
 from shumao.model.records import DATE_OF, EXPORTED
 from shumao.store import schema
+from shumao.store.fault import KillSwitch
 from shumao.store.filing import FilingTables
 from shumao.store.schema import KINDS, RECORDS, SCHEMA_VERSION, STATUS_KINDS
 
@@ -388,6 +389,7 @@ class Store(FilingTables, ABC):
         """Load a validated batch all or nothing; its batch id.  Raises ConflictError when
         the store changed since the batch was checked (the caller checks again)."""
         actor = actor or cli_actor()
+        kill = KillSwitch()                    # the tests' seam: unset, it changes nothing
         with self._write():
             if self.generation() != batch.generation:
                 raise ConflictError("数据库在检查之后已被修改（另一次导入或审核），需要重新检查")
@@ -399,7 +401,7 @@ class Store(FilingTables, ABC):
                     if keys.num_rows:
                         self._supersede(kind, table.key, keys, f"导入批次{batch_id}")
                         self._delete_keys(kind, table.key, keys)
-                self._insert(kind, _with_batch_id(batch.records(kind), batch_id))
+                self._insert(kind, kill.counted(_with_batch_id(batch.records(kind), batch_id)))
             self._execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
                           [batch_id, _now(), actor, batch.replace, json.dumps(batch.counts)])
             for i, f in enumerate(batch.files):
@@ -411,6 +413,7 @@ class Store(FilingTables, ABC):
             self._audit(actor, "import", {"batch_id": batch_id, "replace": batch.replace,
                                           "counts": batch.counts,
                                           "files": [f.path for f in batch.files]}, address)
+            kill.before_commit()
         return batch_id
 
     def _supersede(self, kind: str, key: tuple[str, ...], keys: pa.Table, by: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_FILES, run_cli
+from tests.conftest import run_cli
 
 SAMPLE_CONTENT = Path(str(resources.files("shumao") / "samples" / "bulletin"))
 PROFILES = {"01-云桥信息技术.md": "91990102B8QRD82822", "02-海岸信息技术.md": "9199010242QEY8BUXP"}
@@ -23,13 +23,6 @@ def make_content(folder: Path) -> Path:
                  for ln in p.read_text(encoding="utf-8").splitlines()]
         p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("b") / "s.duckdb"
-    assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
-    return db
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ import pytest
 
 from shumao.access import accounts
 from shumao.filing import board, service, windows
-from shumao.ingest.importer import import_files
 from shumao.store import connect
-from tests.conftest import SAMPLE_FILES
-from tests.web.conftest import PASSWORD, add_accounts
+from tests.conftest import BACKENDS, copy_of, load_portal
+from tests.web.conftest import PASSWORD
 
 JUNE = dt.date(2024, 6, 1)
 # sample-city enterprises by what the import gave them in June 2024
@@ -26,12 +25,11 @@ RETURNED = "91990102K56WRHWB1G"          # approved and returned
 _ids = itertools.count(1)
 
 
-@pytest.fixture
-def city(store_url):
+@pytest.fixture(params=BACKENDS)
+def city(request, tmp_path, templates):
     """The sample city with the portal's accounts, on each backend; June 2024 reopened."""
-    with connect(store_url) as store:
-        assert import_files(store, SAMPLE_FILES).ok
-        store.facts = add_accounts(store)
+    with connect(copy_of(request, templates, "portal", request.param, load_portal, tmp_path)) as store:
+        store.facts = templates.facts("portal", request.param)
         windows.set_window(store, JUNE, locked=False, actor="测试")
         yield store
 

@@ -229,31 +229,33 @@ def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
     assert store.bulletin(draft)["status"] == "draft" and len(store.vintages()) == 1
 
 
-def test_settings_and_own_groups_are_frozen_with_the_vintage(sample_duckdb, tmp_path):
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_settings_and_own_groups_are_frozen_with_the_vintage(sample_store, tmp_path):
     group = tmp_path / "东盟伙伴.csv"
     group.write_text("# 测试用国家组\ncountry,joined_on\nSG,\nMY,2024-05-01\n", encoding="utf-8")
     settings = ReportSettings.from_options(region="示例市", short="我市", bri="route65",
                                            groups=(group,), relative=True, hmt_separate=True)
     assert vintages.settings_of(json.loads(json.dumps(vintages.settings_dict(settings)))) == settings
     assert settings.basis.groups == (load_group(group),)
-    vid = vintages.freeze(sample_duckdb, PERIOD, settings, actor="秘书处")
+    vid = vintages.freeze(sample_store, PERIOD, settings, actor="秘书处")
     group.unlink()                      # the file is gone: the vintage kept its members
-    doc = vintages.report(sample_duckdb, vid)
+    doc = vintages.report(sample_store, vid)
     assert "exec_group_东盟伙伴" in doc.ind.figures and doc.settings == settings
-    assert doc.text == sample_duckdb.vintage(vid)["text"]
+    assert doc.text == sample_store.vintage(vid)["text"]
 
 
-def test_an_unknown_or_unreproducible_vintage_says_so(sample_duckdb):
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_an_unknown_or_unreproducible_vintage_says_so(sample_store):
     for bad in ("7", "x", "-1", "1" * 12):
         with pytest.raises(UnknownVintage, match="没有编号为"):
-            vintages.report(sample_duckdb, bad)
-    vid = vintages.freeze(sample_duckdb, PERIOD, SETTINGS, actor="秘书处")
+            vintages.report(sample_store, bad)
+    vid = vintages.freeze(sample_store, PERIOD, SETTINGS, actor="秘书处")
     # a frozen copy that no longer gives what was published (it cannot happen through the
     # store; tampered here) is refused, never printed
-    sql(sample_duckdb, "UPDATE vintage_executions SET amount_cents = amount_cents + 1 "
+    sql(sample_store, "UPDATE vintage_executions SET amount_cents = amount_cents + 1 "
                        "WHERE execution_id = ?", [HALVED])
     with pytest.raises(StoreError, match="无法按发布时的原样重现"):
-        vintages.report(sample_duckdb, vid)
+        vintages.report(sample_store, vid)
 
 
 def test_the_frozen_records_are_those_the_report_reads():

@@ -16,16 +16,15 @@ import pytest
 
 from shumao.ingest.importer import import_files
 from shumao.store import connect
-from tests.conftest import SAMPLE_FILES, run_json, snapshot
+from tests.conftest import SAMPLE_FILES, copy_of, load_sample, run_json, snapshot
 
 ENTERPRISE = "91990102B8QRD82822"      # tests/data/city
 HEAD = ["合同编号", "统一社会信用代码", "签约日期", "发包方国别", "业务类别", "合同金额", "币种", "审核状态"]
 
 
 @pytest.fixture
-def city(tmp_path):
-    with connect(tmp_path / "city.duckdb") as store:
-        assert import_files(store, SAMPLE_FILES).ok
+def city(request, tmp_path, templates):
+    with connect(copy_of(request, templates, "sample", "duckdb", load_sample, tmp_path)) as store:
         yield store
 
 

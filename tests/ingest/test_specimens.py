@@ -81,7 +81,9 @@ def test_messages_name_the_value_and_header(sample_store):
     (issue,) = result.errors
     assert issue.value == "火星国" and "火星国" in issue.message
     result = import_files(sample_store, [DATA / "contracts-bad-number.csv"], today=TODAY)
-    assert "amount" in result.errors[0].message or "12a4" in result.errors[0].message
+    (issue,) = result.errors
+    assert (issue.column, issue.value) == ("amount", "12a4")
+    assert "“amount”" in issue.message and "“12a4”" in issue.message
 
 
 def test_all_defects_together_are_all_reported_and_nothing_changes(sample_store):

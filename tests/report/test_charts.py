@@ -8,17 +8,14 @@ import re
 
 import pytest
 
-from shumao.ingest.importer import import_files
 from shumao.report import charts
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
-from tests.conftest import SAMPLE_FILES
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    with connect(tmp_path_factory.mktemp("c") / "city.duckdb") as s:
-        assert import_files(s, SAMPLE_FILES).ok
+def city(sample_db):
+    with connect(sample_db, read_only=True) as s:
         yield s
 
 

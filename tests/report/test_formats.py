@@ -9,17 +9,15 @@ import re
 import pytest
 from python_calamine import CalamineWorkbook
 
-from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli
+from tests.conftest import SAMPLE, run_cli
 
 MAIN = (SAMPLE / "expected_2024-01..2024-09.txt").read_text(encoding="utf-8")
 PARAGRAPHS = [p for p in MAIN.split("\n\n") if p.strip()]
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("f") / "s.duckdb"
-    assert run_cli("import", *SAMPLE_FILES, "--db", path).returncode == 0
-    return path
+def db(sample_db):
+    return sample_db
 
 
 def report(db, fmt, out=None, period="2024-01..2024-09"):

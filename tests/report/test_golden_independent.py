@@ -296,7 +296,9 @@ def test_shared_expected_text(golden):
 
 
 def test_verifier_sees_a_wrong_number(tmp_path):
-    """The verifier is not vacuous: one cent more in one execution changes the text it expects."""
+    """The verifier is not vacuous: one execution 10,000 US dollars higher (the text shows
+    万美元 to two decimals, so the smallest change it can see is 100 dollars) changes the text it
+    expects, and the figure it computes changes with a single cent."""
     for name in ("enterprises.csv", "contracts.csv"):
         (tmp_path / name).write_bytes((SAMPLE / name).read_bytes())
     rows = _rows(SAMPLE / "executions.csv")
@@ -312,3 +314,10 @@ def test_verifier_sees_a_wrong_number(tmp_path):
     assert figures(load(tmp_path), p)["exec_total"] != figures(load(SAMPLE), p)["exec_total"]
     with pytest.raises(AssertionError):
         verify(tmp_path, SAMPLE / "expected_2024.txt")
+    target["amount"] = str(Decimal(target["amount"]) - Decimal("10000") + Decimal("0.01"))
+    with (tmp_path / "executions.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    changed, base = figures(load(tmp_path), p)["exec_total"], figures(load(SAMPLE), p)["exec_total"]
+    assert changed[0] - base[0] == 1 and changed[1] == base[1]

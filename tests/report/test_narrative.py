@@ -11,7 +11,7 @@ from shumao.ingest.importer import import_files
 from shumao.report.numbers import growth_phrase, growths_phrase
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
-from tests.conftest import SAMPLE, SAMPLE_FILES, SHARED_SAMPLE, SHARED_SAMPLE_FILES, need_shared, run_cli, sql
+from tests.conftest import SAMPLE, SHARED_SAMPLE, SHARED_SAMPLE_FILES, need_shared, run_cli, sql
 from tests.ingest.test_real_export import write_variant
 
 EXPECTED = sorted(SAMPLE.glob("expected_*.txt"))
@@ -21,13 +21,6 @@ SETTINGS = ReportSettings(region="示例市", short="我市")
 
 def text(store, period, settings=SETTINGS) -> str:
     return build_report(store, period, settings).text
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("r") / "s.duckdb"
-    assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
-    return db
 
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)

@@ -182,10 +182,13 @@ def test_users_tokens_and_the_audit_log(store):
     store.update_user("secretary", actor="admin", disabled=False)
     store.revoke_tokens("secretary", actor="admin")
     assert store.token_user("hash-1") is None
+    store.update_user("secretary", actor="admin", password_hash="$argon2id$new-secret-hash")
     actions = [e["action"] for e in store.audit_log()]
-    assert actions == ["token-revoke", "user-change", "user-change", "token-add", "token-add",
-                       "user-add", "user-add"]
-    assert "***" in str(store.audit_log(limit=100)) or True
+    assert actions == ["user-change", "token-revoke", "user-change", "user-change", "token-add",
+                       "token-add", "user-add", "user-add"]
+    # a password change is logged, its hash never
+    assert store.audit_log(1)[0]["detail"] == {"name": "secretary", "password_hash": "***"}
+    assert "new-secret-hash" not in str(store.audit_log(limit=100))
     assert not hasattr(store, "delete_audit")                 # append-only: no way to remove
 
 

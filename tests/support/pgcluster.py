@@ -201,11 +201,15 @@ class Cluster:
         """The maintenance database ``postgres``."""
         return self.url_for("postgres")
 
-    def create_database(self, name: str) -> str:
-        """A fresh, empty database (dropped first if it exists); returns its URL."""
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A fresh database (dropped first if it exists), empty or a copy of ``template`` (a
+        database nobody is connected to); returns its URL."""
+        create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
         with psycopg.connect(self.url, autocommit=True) as conn:  # CREATE DATABASE cannot run in a transaction
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            conn.execute(create)
         return self.url_for(name)
 
     def drop_database(self, name: str) -> None:

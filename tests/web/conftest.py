@@ -1,6 +1,8 @@
 """The portal under test: a sample-city store with one account per role (plus a second
 enterprise and a disabled user), signed-in ``TestClient``s for the in-process tests, and a
-live ``shumao serve`` process on loopback for the browser tests."""
+live ``shumao serve`` process on loopback for the browser tests.
+The portal store and its accounts are tests/support/portal.py's, built once per backend per
+session and copied for each test (``portal_store`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -16,32 +18,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from shumao.access import accounts
-from shumao.ingest.importer import import_files
 from shumao.store import connect
-from tests.conftest import REPO, SAMPLE_FILES
-
-PASSWORD = "测试密码-0123456789"
-REGION_OF_FIRST = None      # filled from the store: the reviewer's district
-
-
-def add_accounts(store) -> dict[str, str]:
-    """One account per role, named after it; 'other' is a second enterprise's clerk,
-    'reviewer2' the reviewer of the second enterprise's region and 'gone' a disabled staff
-    account.  Returns the facts: first and second enterprise, the first's region."""
-    ents = store.enterprises()
-    first, second = ents[0], next(e for e in ents[1:] if e["region"] != ents[0]["region"])
-    made = {"admin": ("admin", None, None), "staff": ("staff", None, None),
-            "reviewer": ("reviewer", None, first["region"]),
-            "enterprise": ("enterprise", first["enterprise_id"], None),
-            "other": ("enterprise", second["enterprise_id"], None),
-            "reviewer2": ("reviewer", None, second["region"]),
-            "gone": ("staff", None, None)}
-    for name, (role, ent, region) in made.items():
-        accounts.add(store, name, role, PASSWORD, enterprise=ent, region=region, actor="测试")
-    accounts.disable(store, "gone", actor="测试")
-    return {"first": first["enterprise_id"], "second": second["enterprise_id"],
-            "region": first["region"]}
+from tests.conftest import BACKENDS, REPO, copy_of
+from tests.support.portal import PASSWORD, add_accounts, load_portal  # noqa: F401  (tests import them from here)
 
 
 def csrf_of(html: str) -> str:
@@ -54,15 +33,6 @@ def sign_in(client, name: str, password: str = PASSWORD):
     """Sign in through the form, as a browser does; returns the response to POST /login."""
     token = csrf_of(client.get("/login").text)
     return client.post("/login", data={"username": name, "password": password, "csrf_token": token})
-
-
-@pytest.fixture
-def portal_store(tmp_path):
-    """A DuckDB store with the sample city and the accounts (facts in ``.facts``)."""
-    with connect(tmp_path / "portal.duckdb") as store:
-        assert import_files(store, SAMPLE_FILES).ok
-        store.facts = add_accounts(store)
-        yield store
 
 
 @pytest.fixture
@@ -136,35 +106,20 @@ def live_setup():
     return None
 
 
-@pytest.fixture(params=[pytest.param("duckdb", marks=pytest.mark.duckdb),
-                        pytest.param("postgres", marks=pytest.mark.postgres)])
-def live(request, tmp_path, live_setup):
-    """A live portal over the sample city on each backend; ``.facts`` as in portal_store."""
-    if request.param == "postgres":
-        db = request.getfixturevalue("pg_cluster").create_database(f"live{os.getpid()}_{free_port()}")
-    else:
-        db = str(tmp_path / "live.duckdb")
-    with connect(db) as store:
-        assert import_files(store, SAMPLE_FILES).ok
-        facts = add_accounts(store)
-        if live_setup is not None:
+@pytest.fixture(params=BACKENDS)
+def live(request, tmp_path, templates, live_setup):
+    """A live portal over a copy of the portal store on each backend; ``.facts`` as in
+    portal_store."""
+    db = copy_of(request, templates, "portal", request.param, load_portal, tmp_path)
+    facts = templates.facts("portal", request.param)
+    if live_setup is not None:
+        with connect(db) as store:
             live_setup(store, facts)
     server = LiveServer(db, tmp_path / "server.log")
     server.facts = facts
     server.backend = request.param
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def cli_db(tmp_path_factory):
-    """The sample city imported by the real command into its own store: what the CLI prints
-    there is what the portal's API must answer over ``portal_store``."""
-    from tests.conftest import run_cli
-
-    db = tmp_path_factory.mktemp("cli") / "cli.duckdb"
-    assert run_cli("import", *SAMPLE_FILES, "--db", db).returncode == 0
-    return db
 
 
 # one browser for the whole session, shared by every browser test module

@@ -15,13 +15,12 @@ from fastapi.testclient import TestClient
 from shumao.bulletin import editions as issues
 from shumao.bulletin import editor
 from shumao.bulletin.folder import TOML
-from shumao.ingest.importer import import_files
 from shumao.store import BulletinFile, connect
 from shumao.web.app import create_app
 from shumao.web.routes.archive import with_bar
 from shumao.web.routes.bulletins import sample_files
-from tests.conftest import SAMPLE_FILES
-from tests.web.conftest import add_accounts, sign_in
+from tests.conftest import copy_of, load_portal
+from tests.web.conftest import sign_in
 from tests.web.forms import assert_inert
 
 HOSTILE = ("---\ntitle: 公告<script>alert(1)</script>\ndate: 2024-10-21\n---\n"
@@ -32,11 +31,11 @@ MEDIA = {"pdf": "application/pdf",
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(request, tmp_path_factory, templates):
     """1: published (hostile item); 2: a draft; 3: the correction of 1, published."""
-    with connect(tmp_path_factory.mktemp("archive") / "a.duckdb") as store:
-        assert import_files(store, SAMPLE_FILES).ok
-        store.facts = add_accounts(store)
+    url = copy_of(request, templates, "portal", "duckdb", load_portal, tmp_path_factory.mktemp("archive"))
+    with connect(url) as store:
+        store.facts = templates.facts("portal", "duckdb")
         files = sample_files()
         for name, eid in zip(sorted(n for n in files if n.startswith("会员风采/")),
                              (store.facts["first"], store.facts["second"])):

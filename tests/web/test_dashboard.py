@@ -42,8 +42,8 @@ def shown(page: str) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.parametrize("period", ["2024-03", "2024Q2", "2024-01..2024-09"])
-def test_the_dashboard_shows_exactly_the_reports_figures(client, cli_db, period):
-    want = cli_json("report", "--period", period, "--format", "json", "--db", cli_db)["figures"]
+def test_the_dashboard_shows_exactly_the_reports_figures(client, sample_db, period):
+    want = cli_json("report", "--period", period, "--format", "json", "--db", sample_db)["figures"]
     r = client("staff").get("/dashboard", params={"period": period})
     assert r.status_code == 200
     got = shown(r.text)
@@ -204,8 +204,8 @@ def test_fifty_people_asking_at_once_share_one_computation(app):
 
 @pytest.mark.parametrize(("figure", "period"), [("exec_bri", "2024"), ("signed_offshore", "2024Q2"),
                                                 ("exec_offshore_KPO", "2024-01..2024-09")])
-def test_the_explain_api_answers_exactly_the_clis_json(client, cli_db, figure, period):
-    want = cli_json("explain", figure, "--period", period, "--db", cli_db, "--json")
+def test_the_explain_api_answers_exactly_the_clis_json(client, sample_db, figure, period):
+    want = cli_json("explain", figure, "--period", period, "--db", sample_db, "--json")
     r = client("staff").get(f"/api/v1/explain/{figure}", params={"period": period})
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     assert r.json() == want
@@ -255,7 +255,7 @@ def test_the_explain_api_needs_a_good_period(client):
     assert c.get("/api/v1/explain/exec_total?period=2024&top=0").status_code == 422
 
 
-def test_status_is_shumao_status_json(client, cli_db):
-    want = cli_json("status", "--db", cli_db, "--json")
+def test_status_is_shumao_status_json(client, sample_db):
+    want = cli_json("status", "--db", sample_db, "--json")
     r = client("staff").get("/api/v1/status")
     assert r.status_code == 200 and r.json() == want

@@ -11,6 +11,7 @@ import pytest
 from shumao.bench import harness as bench
 
 
+@pytest.mark.load
 @pytest.mark.parametrize("backend", [pytest.param("duckdb", marks=pytest.mark.duckdb),
                                      pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_fifty_users_browse_while_one_imports(backend, request, tmp_path, monkeypatch):

@@ -37,8 +37,8 @@ def test_the_api_text_is_the_golden_text_byte_for_byte(client, golden):
 
 
 @pytest.mark.parametrize("period", ["2024-03", "2024", "2023H2"])
-def test_the_api_json_is_the_clis_json_byte_for_byte(client, cli_db, period):
-    want = cli("report", "--period", period, "--region", "示例市", "--format", "json", "--db", cli_db)
+def test_the_api_json_is_the_clis_json_byte_for_byte(client, sample_db, period):
+    want = cli("report", "--period", period, "--region", "示例市", "--format", "json", "--db", sample_db)
     r = client("staff").get("/api/v1/report", params={"period": period, "region": "示例市"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     assert r.content.decode() == want
@@ -133,12 +133,12 @@ TITLE = "示例市2024年3月服务外包数据月报"
     ("html", "html", "text/html; charset=utf-8"), ("json", "json", "application/json"),
     ("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 ])
-def test_downloads_have_their_type_and_chinese_name(client, cli_db, tmp_path, fmt, ext, media):
+def test_downloads_have_their_type_and_chinese_name(client, sample_db, tmp_path, fmt, ext, media):
     r = client("staff").get("/report/download", params={"period": "2024-03", "format": fmt, **CITY})
     assert r.status_code == 200 and r.headers["content-type"] == media
     cd = r.headers["content-disposition"]
     assert cd == f"attachment; filename=\"shumao-report-2024-03.{ext}\"; filename*=UTF-8''{quote(TITLE + '.' + ext)}"
-    args = ["report", "--period", "2024-03", "--region", "示例市", "--format", fmt, "--db", cli_db]
+    args = ["report", "--period", "2024-03", "--region", "示例市", "--format", fmt, "--db", sample_db]
     if fmt in ("text", "md", "json"):
         assert r.content.decode() == cli(*args)          # as the command writes it
     elif fmt == "html":

@@ -80,11 +80,19 @@ def test_bearer_tokens_carry_the_role_need_no_csrf_and_can_be_revoked(client, po
     assert c.get("/api/v1/audit", headers=auth).status_code == 401
 
 
-def test_passwords_are_argon2id_and_at_least_ten_characters(portal_store):
-    assert portal_store.user("staff").password_hash.startswith("$argon2id$")
+def test_passwords_are_argon2id_at_the_production_cost_and_at_least_ten_characters(portal_store, client):
+    """The fixtures' accounts use a cheap profile; an account made the product's way gets
+    RFC 9106's second recommended profile (argon2-cffi's default: 64 MiB, 3 passes, 4 lanes)
+    and signs in."""
     import pytest
 
     from shumao.errors import InputError
+    accounts.add(portal_store, "real", "staff", "一个真正的密码-2024", actor="测试")
+    stored = portal_store.user("real").password_hash
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert accounts.check_password(stored, "一个真正的密码-2024")
+    assert not accounts.check_password(stored, "一个真正的密码-2025")
+    assert sign_in(client(), "real", "一个真正的密码-2024").status_code == 303
     with pytest.raises(InputError, match="至少需要 10 个字符"):
         accounts.add(portal_store, "short", "staff", "123456789", actor="测试")
 

@@ -11,26 +11,25 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from shumao.ingest.importer import import_files
 from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
-from tests.conftest import SAMPLE_FILES
+from tests.conftest import BACKENDS, copy_of, load_portal
 from tests.html import Tags
-from tests.web.conftest import add_accounts, csrf_of, sign_in
+from tests.web.conftest import csrf_of, sign_in
 
 RETURNED = "ZX0000000337"          # an approved execution of 2024-04, returned after publication
 QUERY = "period=2024Q2&region=示例市"
 
 
 @pytest.fixture
-def site(store_url):
+def site(request, tmp_path, templates):
     """The portal over the sample city on each backend; ``make(name)`` a signed-in client."""
     from shumao.web.app import create_app
 
-    with connect(store_url) as store:
-        assert import_files(store, SAMPLE_FILES).ok
-        facts = add_accounts(store)
+    backend = request.param
+    with connect(copy_of(request, templates, "portal", backend, load_portal, tmp_path)) as store:
+        facts = templates.facts("portal", backend)
         app = create_app(store)
         made: list[TestClient] = []
 
@@ -51,6 +50,7 @@ def _no_inline_script(html: str) -> None:
         assert attrs.get("src") or attrs.get("type") == "application/json" or not text.strip(), attrs
 
 
+@pytest.mark.parametrize("site", BACKENDS, indirect=True)
 def test_freeze_then_the_published_report_and_its_revisions(site):
     store, make, _ = site
     staff = make("staff")
@@ -109,6 +109,7 @@ def test_freeze_then_the_published_report_and_its_revisions(site):
     ("?vintage=2", 404, "unknown-vintage", "没有编号为“2”的数据版本"),
     ("?vintage=1&format=pdf", 400, "bad-format", "格式只能是 json、text"),
 ])
+@pytest.mark.parametrize("site", BACKENDS, indirect=True)
 def test_the_vintage_api_refuses_in_chinese(site, query, status, code, words):
     store, make, _ = site
     from shumao.publication import vintages
@@ -119,6 +120,7 @@ def test_the_vintage_api_refuses_in_chinese(site, query, status, code, words):
     assert r.json()["error"]["code"] == code and words in r.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("site", BACKENDS, indirect=True)
 def test_other_roles_do_not_see_vintages(site):
     store, make, _ = site
     from shumao.publication import vintages
