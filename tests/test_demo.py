@@ -1,14 +1,23 @@
-"""``shumao demo`` and ``shumao generate`` run end to end on a fresh folder."""
+"""``shumao demo`` and ``shumao generate`` run end to end on a fresh folder (the demo once for
+the module: it publishes a whole bulletin)."""
 
 import csv
+
+import pytest
 
 from shumao.model.credit import is_valid
 from shumao.store import connect
 from tests.conftest import run_cli
 
 
-def test_demo(tmp_path):
-    p = run_cli("demo", "--out", tmp_path / "demo", "--no-serve")
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    return folder, run_cli("demo", "--out", folder / "demo", "--no-serve", env={"COLUMNS": "80"})
+
+
+def test_demo(demo):
+    tmp_path, p = demo
     assert p.returncode == 0, p.stderr
     assert "数据库汇总" in p.stdout and "合同执行" in p.stdout
     assert "【数据月报】" in p.stdout and "2024年前三季度示例市服务外包合同签约额（包含在岸）" in p.stdout
@@ -23,6 +32,18 @@ def test_demo(tmp_path):
     with connect(tmp_path / "demo" / "demo.duckdb", read_only=True) as store:
         waiting = store.filings(status="submitted")
         assert len(waiting) == 2 and {f["created_by"] for f in waiting} == {"enterprise"}
+
+
+def test_demo_output_follows_the_steps(demo):
+    """Step 2's import table under step 2's heading, before step 3 (issue 7)."""
+    _, r = demo
+    assert r.returncode == 0, r.stderr
+    marks = ["1. 生成模拟填报数据", "2. 检查并导入", "导入结果", "3. 生成并发布简报", "4. 数据库汇总",
+             "5. 数据月报", "【数据月报】", "6. 输出文件",
+             "7. 网页门户账号", "企业填报员"]
+    at = [r.stdout.find(m) for m in marks]
+    assert -1 not in at and at == sorted(at), dict(zip(marks, at))
+    assert r.stdout.count("导入结果") == 1
 
 
 def test_generate_is_valid_and_sized(tmp_path):

@@ -25,9 +25,10 @@ def make_content(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def issue(tmp_path_factory, sample_db):
-    """The sample issue built once by the real command: {format: path}."""
+    """The sample issue built once for the session by the real command: {format: path}
+    (tests only read it)."""
     root = tmp_path_factory.mktemp("issue")
     content = make_content(root / "2024-10")
     out = root / "out"

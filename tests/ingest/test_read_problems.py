@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from shumao.ingest.importer import import_files
 from shumao.ingest.read import FileProblem, decode
-from tests.conftest import DATA, run_cli, run_json, snapshot, sql
+from tests.conftest import DATA, copy_of, load_sample, run_cli, run_json, snapshot, sql
 
 HEAD = "合同编号,统一社会信用代码,签约日期,发包方国别,业务类别,合同金额,币种\n"
 ROW = "T{n:04d},91990102B8QRD82822,2024-05-06,{country},ITO,{amount},USD\n"
@@ -26,6 +26,12 @@ def _row(n, country="JP", amount="1000.00"):
 
 def _found(result):
     return [(i.row, i.column, i.code) for i in result.errors + result.warnings]
+
+
+@pytest.fixture
+def sample_url(request, tmp_path, templates):
+    """Reading is done in the private staging database whatever the store: DuckDB alone."""
+    return copy_of(request, templates, "sample", "duckdb", load_sample, tmp_path)
 
 
 def _import(store, path):
