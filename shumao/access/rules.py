@@ -16,19 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shumao.access.accounts import ROLE_ZH as _ROLE_ZH
-from shumao.store.base import ROLES
+from shumao.access.roles import ADMIN, BOARD, ENTERPRISE, REVIEWERS, ROLES, STAFF
+from shumao.access.roles import ROLE_ZH as _ROLE_ZH
 
 ANONYMOUS = "anonymous"
 ROLE_ZH = {**_ROLE_ZH, ANONYMOUS: "未登录访客"}
 
 EVERYONE = frozenset({ANONYMOUS, *ROLES})
 SIGNED_IN = frozenset(ROLES)
-STAFF = frozenset({"staff", "admin"})
-ADMIN = frozenset({"admin"})
-ENTERPRISE = frozenset({"enterprise"})
-REVIEWERS = frozenset({"reviewer", "admin"})
-BOARD = frozenset({"staff", "admin", "reviewer"})      # the status board
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from shumao.access.roles import REVIEWERS
 from shumao.errors import ConflictError, InputError
 from shumao.filing import checks, fields, service, windows
 from shumao.filing.service import ChecksFailed, WindowClosed
@@ -31,7 +32,6 @@ from shumao.web.access import Refused, Viewer, address, guard, not_found
 from shumao.web.pages import render
 
 router = APIRouter(dependencies=[Depends(guard)])
-REVIEWERS = ("reviewer", "admin")
 CURRENCIES = ("USD", "CNY", "EUR", "JPY", "HKD", "GBP", "SGD", "KRW", "AUD", "CAD", "CHF")
 STATE_ZH = {**STATUS_ZH, "submitted": "待审核", "returned": "已退回", "approved": "已通过"}
 

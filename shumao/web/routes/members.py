@@ -13,7 +13,7 @@ from decimal import Decimal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from shumao.access.rules import STAFF
+from shumao.access.roles import STAFF
 from shumao.errors import PeriodError
 from shumao.model.codes import NATURE_ZH, STATUS_ZH, country_name
 from shumao.model.money import wan
