@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from shumao.access.scopes import scope
 from shumao.errors import ConflictError, InputError
 from shumao.filing import checks, fields, service
 from shumao.filing.service import ChecksFailed
@@ -40,7 +41,7 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
         except InputError as e:
             error, code = str(e), 400
     found = store.filings(months=months, status=state if state in view.STATE_ZH else None,
-                          **view.list_scope(viewer))
+                          **scope(viewer.user).filter())
     ctx: dict[str, Any] = {"filings": found, "period": period, "status": state,
                            "states": view.STATE_ZH, "error": error, "kinds": fields.KIND_ZH,
                            "note": note, "problems": problems or []}

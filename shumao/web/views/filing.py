@@ -1,6 +1,6 @@
 """A filing as the portal's pages and API see it (web.md filings-web): the filing a request
-may name — an enterprise its own, a reviewer its region's (all without a region), staff and
-admin all; any other answers the same 404 as one that does not exist — and the view-models
+may name — the viewer's scope (access/scopes.py) admits it, else the same 404 as one that
+does not exist — and the view-models
 of the filing pages (the form, a filing with its checks, the words of its fields).
 """
 
@@ -12,11 +12,12 @@ from decimal import Decimal
 from fastapi import Request
 from fastapi.responses import Response
 
+from shumao.access.scopes import scope
 from shumao.filing import checks, fields, service, windows
 from shumao.model.codes import STATUS_ZH, aliases, countries, country_name, norm
 from shumao.model.periods import Period
 from shumao.store.filing import DATE_OF, KEY_OF
-from shumao.web.access import Viewer, not_found
+from shumao.web.access import not_found
 from shumao.web.pages import render
 
 CURRENCIES = ("USD", "CNY", "EUR", "JPY", "HKD", "GBP", "SGD", "KRW", "AUD", "CAD", "CHF")
@@ -24,20 +25,10 @@ STATE_ZH = {**STATUS_ZH, "submitted": "待审核", "returned": "已退回", "app
 
 
 # -- the filing a request may see ----------------------------------------------------------
-def visible(viewer: Viewer, f: dict) -> bool:
-    user = viewer.user
-    if user is None:
-        return False
-    if user.role == "enterprise":
-        return user.enterprise_id is not None and f["enterprise_id"] == user.enterprise_id
-    if user.role == "reviewer":
-        return user.region is None or f["region"] == user.region
-    return user.role in ("staff", "admin")
-
-
 def visible_filing(request: Request, filing_id: int) -> dict:
+    """The filing if the viewer's scope admits it; else the 404 of one that does not exist."""
     f = store_of(request).filing(filing_id)
-    if f is None or not visible(request.state.viewer, f):
+    if f is None or not scope(request.state.viewer.user).admits(f):
         raise not_found("填报记录")
     return f
 
@@ -47,17 +38,6 @@ def own_enterprise(request: Request) -> str:
     if user is None or user.role != "enterprise" or not user.enterprise_id:
         raise not_found("页面")
     return user.enterprise_id
-
-
-def list_scope(viewer: Viewer) -> dict:
-    """The filter of a list: an enterprise's own, a reviewer's region, everyone's."""
-    user = viewer.user
-    assert user is not None
-    if user.role == "enterprise":
-        return {"enterprise_id": user.enterprise_id or "-"}
-    if user.role == "reviewer" and user.region:
-        return {"region": user.region}
-    return {}
 
 
 def store_of(request: Request):
@@ -80,9 +60,8 @@ def mine(request: Request, filing_id: int) -> dict:
 
 
 def queue(request: Request) -> list[dict]:
-    scope = list_scope(request.state.viewer)
     return store_of(request).filings(status="submitted", order="f.submitted_at, f.id", limit=None,
-                                    **scope)
+                                     **scope(request.state.viewer.user).filter())
 
 
 async def threaded(fn, *args):

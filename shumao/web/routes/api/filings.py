@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
+from shumao.access.scopes import scope
 from shumao.errors import ConflictError, InputError
 from shumao.filing import fields, service
 from shumao.filing.service import ChecksFailed, WindowClosed
@@ -88,7 +89,7 @@ def api_filings(request: Request, period: str | None = None, status: str | None 
     if status is not None and status not in view.STATE_ZH:
         raise InputError(f"状态“{status}”无效（应为 draft、submitted、returned 或 approved）")
     store = view.store_of(request)
-    found = store.filings(months=months, status=status, **view.list_scope(request.state.viewer))
+    found = store.filings(months=months, status=status, **scope(request.state.viewer.user).filter())
     return [as_json(store, f) for f in found]
 
 
