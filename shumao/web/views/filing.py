@@ -14,13 +14,12 @@ from fastapi.responses import Response
 
 from shumao.access.scopes import scope
 from shumao.filing import checks, fields, service, windows
-from shumao.model.codes import STATUS_ZH, aliases, countries, country_name, norm
+from shumao.model.codes import STATUS_ZH, aliases, countries, country_name, norm, usual_currencies
 from shumao.model.periods import Period
 from shumao.store.filing import DATE_OF, KEY_OF
 from shumao.web.access import not_found
 from shumao.web.pages import render
 
-CURRENCIES = ("USD", "CNY", "EUR", "JPY", "HKD", "GBP", "SGD", "KRW", "AUD", "CAD", "CHF")
 STATE_ZH = {**STATUS_ZH, "submitted": "待审核", "returned": "已退回", "approved": "已通过"}
 
 
@@ -110,7 +109,7 @@ def categories() -> list[tuple[str, str]]:
 def currencies(current: str | None = None) -> list[tuple[str, str]]:
     """The usual currencies, and the record's own when it is another (never switched
     silently to US dollars on editing)."""
-    codes = list(CURRENCIES)
+    codes = list(usual_currencies())
     known = aliases("currencies")
     code = known.get(norm(current)) if current else None
     if code and code not in codes:
