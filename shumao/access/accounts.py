@@ -17,15 +17,15 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from shumao.access.roles import ROLE_ZH, ROLES
 from shumao.errors import InputError
 from shumao.model import credit
-from shumao.store.base import ROLES, Store, User
+from shumao.store.base import Store, User
 
 MIN_PASSWORD = 10
 # an address reminders can go to: one @, a dotted domain, ASCII only (most mail servers
 # still do not accept SMTPUTF8), no spaces, quotes or list separators
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-ROLE_ZH = {"admin": "管理员", "staff": "统计人员", "reviewer": "审核员", "enterprise": "企业填报员"}
 _hasher = PasswordHasher()
 # checking against this when the name is unknown takes as long as a real check
 _DUMMY = _hasher.hash(secrets.token_urlsafe(16))

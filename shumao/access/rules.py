@@ -4,7 +4,7 @@ Every route of the app is named, and every name has one ``Rule`` here; ``app.cre
 refuses to start if a route has none, and tests/web/test_permissions.py walks every route ×
 every role (anonymous and a disabled user included) from this table.  Rules say which
 roles reach a route at all; what an allowed user may see inside it (an enterprise's own
-records, a reviewer's region) is checked by the route, and refused with 404.
+records, a reviewer's region) is its row scope (scopes.py), refused with 404.
 
 A refusal is
 - anonymous on a page: 303 to 登录; anonymous on the API: 401;
@@ -16,19 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shumao.access.accounts import ROLE_ZH as _ROLE_ZH
-from shumao.store.base import ROLES
+from shumao.access.roles import ADMIN, BOARD, ENTERPRISE, REVIEWERS, ROLES, STAFF
+from shumao.access.roles import ROLE_ZH as _ROLE_ZH
 
 ANONYMOUS = "anonymous"
 ROLE_ZH = {**_ROLE_ZH, ANONYMOUS: "未登录访客"}
 
 EVERYONE = frozenset({ANONYMOUS, *ROLES})
 SIGNED_IN = frozenset(ROLES)
-STAFF = frozenset({"staff", "admin"})
-ADMIN = frozenset({"admin"})
-ENTERPRISE = frozenset({"enterprise"})
-REVIEWERS = frozenset({"reviewer", "admin"})
-BOARD = frozenset({"staff", "admin", "reviewer"})      # the status board
 
 
 @dataclass(frozen=True)

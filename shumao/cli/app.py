@@ -30,6 +30,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
+from shumao.access.roles import ROLE_ZH, ROLES
 from shumao.cli.help import Command, Group, usage_message
 from shumao.errors import (
     ContentError,
@@ -599,7 +600,6 @@ def demo(out_dir: Annotated[Path, typer.Option(
     out.print("[bold]6. 输出文件[/]")
     for kind, path in d.outputs.items():
         out.print(f"  {kind.upper():8} {path}")
-    from shumao.access.accounts import ROLE_ZH
 
     out.print("[bold]7. 网页门户账号[/]（每种角色一个，密码每次演示重新生成）")
     for name, role, password in d.accounts:
@@ -616,8 +616,9 @@ def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption 
     _serve(db, host, port)
 
 
+_ROLE_WORDS = [f"{r}（{ROLE_ZH[r]}）" for r in ROLES]      # the portal's roles, the same words
 RoleOption = Annotated[str, typer.Option(
-    "--role", metavar="角色", help="admin（管理员）、staff（统计人员）、reviewer（审核员）或 enterprise（企业填报员）")]
+    "--role", metavar="角色", help="、".join(_ROLE_WORDS[:-1]) + "或 " + _ROLE_WORDS[-1])]
 
 
 @user_app.command("add", cls=Command)
@@ -645,7 +646,7 @@ def user_add(
     with connect(db) as store:
         user = accounts.add(store, name, role, password, enterprise=enterprise, region=region,
                             email=email, actor=cli_actor())
-    out.print(f"已新增账号 {escape(user.name)}（{accounts.ROLE_ZH[user.role]}）")
+    out.print(f"已新增账号 {escape(user.name)}（{ROLE_ZH[user.role]}）")
 
 
 @user_app.command("token", cls=Command)
@@ -667,7 +668,6 @@ def user_token(
 @user_app.command("list", cls=Command)
 def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """列出全部账号。"""
-    from shumao.access.accounts import ROLE_ZH
     from shumao.store import connect
 
     with connect(db, read_only=True) as store:

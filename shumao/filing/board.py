@@ -129,12 +129,15 @@ class Board:
 
 
 def build(store: Store, month: dt.date, today: dt.date | None = None,
-          region: str | None = None) -> Board:
-    """The board of a month; ``region`` keeps only that region's enterprises (a reviewer's)."""
+          region: str | None = None, enterprise_id: str | None = None) -> Board:
+    """The board of a month; ``region`` keeps only that region's enterprises (a reviewer's),
+    ``enterprise_id`` only that enterprise (the keywords of an access scope's filter)."""
     w = windows.window(store, month, today)
     found = rows(store.month_states(month), w, store.reminders(month))
     if region is not None:
         found = [r for r in found if r.region == region]
+    if enterprise_id is not None:
+        found = [r for r in found if r.enterprise_id == enterprise_id]
     return Board(month, w, found)
 
 

@@ -41,6 +41,13 @@ def aliases(table: str) -> dict[str, str]:
     return {norm(r["alias"]): r["code"] for r in _rows(DATA / f"{table}.csv")}
 
 
+@cache
+def usual_currencies() -> tuple[str, ...]:
+    """The currencies the filing form lists, in its order (currencies.csv's ``menu``)."""
+    ranked = [(int(r["menu"]), r["code"]) for r in _rows(DATA / "currencies.csv") if r["menu"]]
+    return tuple(code for _, code in sorted(ranked))
+
+
 @dataclass(frozen=True)
 class Country:
     iso2: str

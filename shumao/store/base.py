@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
+from shumao.access.roles import ROLES  # pure data: no cycle back into the store
 from shumao.errors import ConflictError, InputError, StoreError, StoreNotFound, StoreVersionError
 from shumao.model.records import DATE_OF, EXPORTED
 from shumao.store import schema
@@ -41,7 +42,6 @@ from shumao.store.fault import KillSwitch
 from shumao.store.filing import FilingTables
 from shumao.store.schema import KINDS, RECORDS, SCHEMA_VERSION, STATUS_KINDS
 
-ROLES = ("admin", "staff", "reviewer", "enterprise")
 STATUSES = ("approved", "pending", "returned", "draft", "submitted")
 DRAFT, PUBLISHED = "draft", "published"          # a bulletin issue's status
 CONTENT, OUTPUT = "content", "output"            # the roles of its files

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from shumao.model.codes import builtin_group, country_aliases, load_group, norm
+from shumao.model.codes import aliases, builtin_group, country_aliases, load_group, norm, usual_currencies
 
 
 def test_country_words():
@@ -31,3 +31,10 @@ def test_user_group(tmp_path):
     g = load_group(p)
     assert g.members_on(dt.date(2023, 6, 1)) == ["JP"]
     assert g.members_on(dt.date(2024, 6, 1)) == ["JP", "US"]
+
+
+def test_the_forms_currencies_are_known_codes_in_the_menus_order():
+    usual = usual_currencies()
+    assert usual[:3] == ("USD", "CNY", "EUR") and len(usual) == len(set(usual)) == 11
+    assert set(usual) <= set(aliases("currencies").values())
+    assert aliases("currencies")[norm("泰铢")] == "THB" and "THB" not in usual   # accepted, not listed

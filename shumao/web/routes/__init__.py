@@ -1,6 +1,7 @@
 """The portal's routes, a module per part of the product; each module's ``router`` holds
-its pages and its JSON API (``/api/v1``).  Who may use a route is not written here but in
-permissions.py, which ``guard`` (a dependency of every router) applies."""
+its pages and its JSON API (``/api/v1``), except where the two grew apart and the API has
+its own module in ``api/`` (the filings).  Who may use a route is not written here but in
+access/rules.py, which ``guard`` (a dependency of every router) applies."""
 
 from shumao.web.routes import (
            admin,
@@ -12,11 +13,13 @@ from shumao.web.routes import (
            imports,
            members,
            reports,
+           review,
            signin,
            windows,
 )
 from shumao.web.routes import vintages as vintage_pages
+from shumao.web.routes.api import filings as api_filings
 
 ROUTERS = [signin.router, admin.router, dashboard.router, reports.router, imports.router,
-           members.router, bulletins.router, archive.router, filings.router, vintage_pages.router,
-           windows.router, board.router]
+           members.router, bulletins.router, archive.router, api_filings.router, filings.router,
+           review.router, vintage_pages.router, windows.router, board.router]

@@ -3,8 +3,9 @@ reminders it was sent (``filings.board``), filtered, sorted and exported; and th
 e-mails (``filings.reminders``): a confirmation page that lists who would get one, then the
 summary of who did.
 
-Staff and admin see every enterprise; a reviewer only those of its region (all when its
-account has no region) and sends no reminders.  The default month is the one being filed
+Which enterprises a viewer sees is its scope (access/scopes.py): staff and admin every one,
+a reviewer only those of its region (all when its account has no region); a reviewer sends
+no reminders.  The default month is the one being filed
 now (``board.default_month``).
 """
 
@@ -20,6 +21,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from shumao.access.rules import allows
+from shumao.access.scopes import scope
 from shumao.errors import InputError, MailError
 from shumao.filing import board, reminders, windows
 from shumao.web.access import Viewer, address, guard
@@ -28,12 +30,6 @@ from shumao.web.pages import render
 router = APIRouter(dependencies=[Depends(guard)])
 SORT_ZH = {"state": "状态", "name": "企业名称", "code": "统一社会信用代码", "region": "区县",
            "first": "首次提交", "late": "逾期", "reminded": "已催报"}
-
-
-def _scope(viewer: Viewer) -> str | None:
-    """The region a viewer's board is limited to (a reviewer's); None: every enterprise."""
-    user = viewer.user
-    return user.region if user is not None and user.role == "reviewer" else None
 
 
 def _month(request: Request, period: str) -> dt.date:
@@ -56,7 +52,8 @@ def board_page(request: Request, period: str = "", state: str = "", region: str 
         month = _month(request, period)
     except InputError as e:
         error, status, month = str(e), 400, board.default_month(store)
-    b = board.build(store, month, region=_scope(viewer))
+    limit = scope(viewer.user).filter()
+    b = board.build(store, month, **limit)
     region = region if region in b.regions else ""
     try:
         shown = board.select(b.rows, state, region, sort)
@@ -75,7 +72,7 @@ def board_page(request: Request, period: str = "", state: str = "", region: str 
         "board": b, "rows": shown, "counts": counts, "total": len(in_region), "period": key,
         "month_zh": f"{month.year}年{month.month}月", "state": state, "region": region,
         "sort": sort, "sorts": SORT_ZH, "states": board.STATE_ZH, "statuses": board.STATUS_ZH,
-        "link": link, "error": error, "scope": _scope(viewer),
+        "link": link, "error": error, "scope": limit.get("region"),
         "may_remind": allows("board_remind", viewer.role),
         "export": "/board/export?" + urlencode({"period": key, "state": state, "region": region,
                                                  "sort": sort})},
@@ -87,7 +84,7 @@ def board_export(request: Request, period: str = "", state: str = "", region: st
                  sort: str = "state", format: str = "xlsx") -> Response:
     viewer: Viewer = request.state.viewer
     month = _month(request, period)
-    b = board.build(request.app.state.portal.store, month, region=_scope(viewer))
+    b = board.build(request.app.state.portal.store, month, **scope(viewer.user).filter())
     shown = board.select(b.rows, state, region, sort)
     fmt = "csv" if format.lower() == "csv" else "xlsx"
     with tempfile.TemporaryDirectory(prefix="shumao-board-",

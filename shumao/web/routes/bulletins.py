@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from shumao.access.rules import STAFF
+from shumao.access.roles import STAFF
 from shumao.bulletin import content, editor
 from shumao.bulletin import editions as issues
 from shumao.bulletin.folder import MAX_BYTES, TOML

@@ -13,35 +13,22 @@ from decimal import Decimal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from shumao.access.rules import STAFF
+from shumao.access.scopes import scope
 from shumao.errors import PeriodError
 from shumao.model.codes import NATURE_ZH, STATUS_ZH, country_name
 from shumao.model.money import wan
 from shumao.model.periods import Period
-from shumao.web.access import Viewer, guard, not_found
+from shumao.web.access import guard, not_found
 from shumao.web.pages import render
 
 router = APIRouter(dependencies=[Depends(guard)])
 SHOWN = 1000        # directory rows drawn at once; a search narrows the rest
 
 
-def _may_see(viewer: Viewer, enterprise: dict) -> bool:
-    user = viewer.user
-    if user is None:
-        return False
-    if user.role in STAFF:
-        return True
-    if user.role == "enterprise":
-        return user.enterprise_id is not None and user.enterprise_id == enterprise["enterprise_id"]
-    if user.role == "reviewer":
-        return user.region is None or user.region == enterprise["region"]
-    return False
-
-
 def _enterprise(request: Request, credit_code: str) -> dict:
     """The enterprise if the viewer may see it; else the 404 an unknown code gets."""
     found = request.app.state.portal.store.enterprise(credit_code)
-    if found is None or not _may_see(request.state.viewer, found):
+    if found is None or not scope(request.state.viewer.user).admits(found):
         raise not_found("企业")
     return found
 
@@ -80,7 +67,8 @@ def api_records(request: Request, credit_code: str, period: str | None = None) -
 
 @router.get("/members", name="members")
 def members(request: Request, q: str = "") -> Response:
-    everyone = request.app.state.portal.store.enterprises()
+    user = request.state.viewer.user
+    everyone = [e for e in request.app.state.portal.store.enterprises() if scope(user).admits(e)]
     words = q.strip().lower()
     found = [e for e in everyone if not words or any(
         words in (e.get(k) or "").lower() for k in ("enterprise_id", "name", "region"))]

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from shumao.access import accounts
-from shumao.access.rules import STAFF
+from shumao.access.roles import STAFF
 from shumao.web.access import COOKIE, Refused, Viewer, address, guard
 from shumao.web.pages import render
 

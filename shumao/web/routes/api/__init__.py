@@ -1,0 +1,1 @@
+"""The JSON API (``/api/v1``) of the parts of the portal whose pages and API grew apart."""

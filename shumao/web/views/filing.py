@@ -1,0 +1,156 @@
+"""A filing as the portal's pages and API see it (web.md filings-web): the filing a request
+may name — the viewer's scope (access/scopes.py) admits it, else the same 404 as one that
+does not exist — and the view-models
+of the filing pages (the form, a filing with its checks, the words of its fields).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from shumao.access.scopes import scope
+from shumao.filing import checks, fields, service, windows
+from shumao.model.codes import STATUS_ZH, aliases, countries, country_name, norm, usual_currencies
+from shumao.model.periods import Period
+from shumao.store.filing import DATE_OF, KEY_OF
+from shumao.web.access import not_found
+from shumao.web.pages import render
+
+STATE_ZH = {**STATUS_ZH, "submitted": "待审核", "returned": "已退回", "approved": "已通过"}
+
+
+# -- the filing a request may see ----------------------------------------------------------
+def visible_filing(request: Request, filing_id: int) -> dict:
+    """The filing if the viewer's scope admits it; else the 404 of one that does not exist."""
+    f = store_of(request).filing(filing_id)
+    if f is None or not scope(request.state.viewer.user).admits(f):
+        raise not_found("填报记录")
+    return f
+
+
+def own_enterprise(request: Request) -> str:
+    user = request.state.viewer.user
+    if user is None or user.role != "enterprise" or not user.enterprise_id:
+        raise not_found("页面")
+    return user.enterprise_id
+
+
+def store_of(request: Request):
+    return request.app.state.portal.store
+
+
+def months(period: str) -> tuple[dt.date, dt.date]:
+    """A period of report.md's grammar (2024-06, 2024Q2, 2024 …) as (first, last) day."""
+    p = Period.parse(period)
+    return p.start, p.end
+
+
+def mine(request: Request, filing_id: int) -> dict:
+    """The filing if it is the user's own enterprise's; else 404."""
+    eid = own_enterprise(request)
+    f = visible_filing(request, filing_id)
+    if f["enterprise_id"] != eid:
+        raise not_found("填报记录")
+    return f
+
+
+def queue(request: Request) -> list[dict]:
+    return store_of(request).filings(status="submitted", order="f.submitted_at, f.id", limit=None,
+                                     **scope(request.state.viewer.user).filter())
+
+
+async def threaded(fn, *args):
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(fn, *args)
+
+
+# -- view-models -----------------------------------------------------------------------------
+def labels() -> dict[str, str]:
+    out = {"*": "整条记录", "orig_amount": "金额（原币）"}     # a record's history names its columns
+    for form in fields.FORM.values():
+        out.update(form)
+    return out
+
+
+def country_words(iso: str) -> str:
+    try:
+        return country_name(iso) if iso else ""
+    except KeyError:
+        return iso
+
+
+def form(request: Request, kind: str, eid: str, values: dict, results: list, error: str | None,
+         filing: dict | None = None, status: int = 200) -> Response:
+    store = store_of(request)
+    contracts = store.enterprise_records(eid)["contracts"] if kind == "executions" else []
+    by_field: dict[str, list] = {}
+    for r in results:
+        by_field.setdefault(r.field, []).append(r)
+    return render(request, "filing_form.html", {
+        "kind": kind, "word": fields.WORD[kind], "kind_zh": fields.KIND_ZH[kind],
+        "form": fields.FORM[kind], "required": fields.REQUIRED[kind], "values": values,
+        "problems": by_field, "error": error, "filing": filing, "contracts": contracts,
+        "countries": sorted(countries().values(), key=lambda c: c.iso2),
+        "categories": categories(), "currencies": currencies(values.get("currency")),
+        "enterprise": store.enterprise(eid), "today": dt.date.today().isoformat()},
+        status=status)
+
+
+def categories() -> list[tuple[str, str]]:
+    from shumao.indicators.catalog import CATEGORIES
+    return [(code, f"{zh}（{code}）") for code, zh in CATEGORIES.items()]
+
+
+def currencies(current: str | None = None) -> list[tuple[str, str]]:
+    """The usual currencies, and the record's own when it is another (never switched
+    silently to US dollars on editing)."""
+    codes = list(usual_currencies())
+    known = aliases("currencies")
+    code = known.get(norm(current)) if current else None
+    if code and code not in codes:
+        codes.append(code)
+    names: dict[str, str] = {}
+    for alias, c in known.items():
+        if c in codes and not alias.isascii():
+            names.setdefault(c, alias)
+    return [(c, f"{names.get(c, c)}（{c}）") for c in codes]
+
+
+def filing_view(request: Request, f: dict, explanations: dict, error: str | None,
+                note: str | None, results: list | None = None, status: int = 200) -> Response:
+    store, viewer = store_of(request), request.state.viewer
+    editable = (viewer.role == "enterprise" and f["status"] in ("draft", "returned"))
+    if results is None:
+        if f["status"] == "draft":
+            results = service.evaluate(store, f["id"], explanations)
+        else:
+            results = [checks.Result(**{k: v for k, v in c.items() if k != "level_zh"})
+                       for c in f["checks"]]
+    w = windows.window(store, f["month"])
+    return render(request, "filing.html", {
+        **detail(store, f), "results": results, "explanations": explanations, "error": error,
+        "note": note, "editable": editable, "submittable": editable and f["status"] == "draft",
+        "window": w, "levels": checks.LEVELS, "labels": labels()}, status=status)
+
+
+def detail(store, f: dict) -> dict:
+    kind = f["kind"]
+    rec = store.filed_record(kind, f["record_id"]) or {}
+    hist = store.record_history(kind, f["record_id"])
+    returned = [h for h in hist if h["to"] == "returned"]
+    shown = fields.shown(kind, rec)
+    if kind == "contracts":
+        shown["client_country"] = f"{country_words(rec.get('client_country', ''))}（{rec.get('client_country')}）"
+    return {"f": f, "kind_zh": fields.KIND_ZH[kind], "shown": shown, "form": fields.FORM[kind],
+            "history": hist, "states": STATE_ZH, "usd": usd(f["amount_cents"]),
+            "comment": returned[-1] if returned else None, "date_field": DATE_OF[kind],
+            "key": KEY_OF[kind]}
+
+
+def usd(cents: int) -> str:
+    return f"{Decimal(cents) / 100:,.2f}"
