@@ -6,14 +6,13 @@ checked against every answer the server gave, and the ledger against itself.
 from __future__ import annotations
 
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from shumao.bench.harness import _free_port, _wait_for, cache_dir, scratch
-from shumao.samples.synth import Plan, generate
+from shumao.bench.harness import free_port, generated, pct, scratch, start_server, wait_for
+from shumao.samples.synth import Plan
 from shumao.store import is_postgres
 
 FILING_PLAN = Plan(enterprises=25, executions=1500, seed=10)     # a city the size of the sample's
@@ -44,8 +43,8 @@ def bench_filings(users: int = 200, seconds: float = 60.0, log: Callable[[str], 
     from shumao.store import User, connect
 
     pg = db is not None and is_postgres(db)
-    paths = [str(p) for p in files] if files else [
-        str(p) for p in _filing_dataset(log).values()]
+    paths = [str(p) for p in files] if files else [str(p) for p in generated(
+        "filings-city", FILING_PLAN, f"生成基准城市：{FILING_PLAN.enterprises} 家企业", log).values()]
     with scratch(db, "filings") as (url,), tempfile.TemporaryDirectory(prefix="shumao-bench-") as tmp:
         with connect(url) as store:
             imported = import_files(store, paths)
@@ -65,14 +64,13 @@ def bench_filings(users: int = 200, seconds: float = 60.0, log: Callable[[str], 
                                     password_hash=digest), "基准测试")
                 tokens.append(accounts.issue_token(store, name, 1, actor="基准测试"))
             before = store.counts()
-        port = _free_port()
+        port = free_port()
         server_log = Path(tmp) / "server.log"
         with server_log.open("w") as out:
-            server = subprocess.Popen([sys.executable, "-m", "shumao", "serve", "--db", url,
-                                       "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+            server = start_server(url, port, out, subprocess.STDOUT)
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_for(base, server)
+            wait_for(base, server)
             load = asyncio.run(_file_load(base, tokens, [ents[i % len(ents)] for i in range(users)],
                                           month, seconds, log))
         finally:
@@ -98,15 +96,6 @@ def bench_filings(users: int = 200, seconds: float = 60.0, log: Callable[[str], 
     return {"step": "filings", "users": users, "enterprises": len(ents), "seconds": seconds,
             "backend": "postgres" if pg else "duckdb", "month": f"{month:%Y-%m}", **load, **check,
             "baseline": "同样人数反复打开登录页（不读数据库）"}
-
-
-def _filing_dataset(log: Callable[[str], None]) -> dict[str, Path]:
-    folder = cache_dir() / "filings-city"
-    if not (folder / ".complete").exists():
-        log(f"生成基准城市：{FILING_PLAN.enterprises} 家企业 → {folder}")
-        generate(folder, FILING_PLAN)
-        (folder / ".complete").touch()
-    return {k: folder / f"{k}.csv" for k in ("enterprises", "contracts", "executions")}
 
 
 async def _file_load(base: str, tokens: list[str], enterprise_of: list[str], month, seconds: float,
@@ -217,9 +206,6 @@ async def _file_load(base: str, tokens: list[str], enterprise_of: list[str], mon
     await asyncio.gather(*tasks, return_exceptions=True)
     for c in filers:
         await c.aclose()
-
-    def pct(xs: list[float], q: float) -> float | None:
-        return round(sorted(xs)[min(len(xs) - 1, int(q * len(xs)))] * 1000, 1) if xs else None
 
     ok = [e for e in sent if e["status"] in (200, 201)]
     answered = {id(e) for e in ok}

@@ -1,7 +1,7 @@
 """What every benchmark shares: scratch stores to time into (DuckDB files, or databases on a
 PostgreSQL server, dropped afterwards); the benchmark data sets, generated once and cached,
 and a store built from them; a whole child process timed (wall seconds and peak memory);
-a ``shumao serve`` on a free loopback port, waited for until it answers.
+a ``shumao serve`` on a free loopback port, waited for until it answers; percentiles.
 """
 
 from __future__ import annotations
@@ -27,15 +27,15 @@ def scratch(db: str | None, *names: str):
         with tempfile.TemporaryDirectory(prefix="shumao-bench-") as tmp:
             yield [f"{tmp}/{n}.duckdb" for n in names]
         return
-    urls = [_create_database(db, f"shumao_bench_{n}_{os.getpid()}") for n in names]
+    urls = [create_database(db, f"shumao_bench_{n}_{os.getpid()}") for n in names]
     try:
         yield urls
     finally:
         for u in urls:
-            _drop_database(db, u.rsplit("/", 1)[1])
+            drop_database(db, u.rsplit("/", 1)[1])
 
 
-def _create_database(db: str, name: str) -> str:
+def create_database(db: str, name: str) -> str:
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
@@ -49,7 +49,7 @@ def _create_database(db: str, name: str) -> str:
     return f"postgresql://{user}{password}{at}{d.get('host', 'localhost')}:{d.get('port', 5432)}/{name}"
 
 
-def _drop_database(db: str, name: str) -> None:
+def drop_database(db: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(db, autocommit=True) as con:
@@ -61,17 +61,26 @@ def cache_dir() -> Path:
     return Path(base) / "shumao" / "bench"
 
 
-def dataset(executions: int, log: Callable[[str], None]) -> dict[str, Path]:
-    """The benchmark data of that size: generated once, then reused (seed fixed)."""
-    plan = Plan(enterprises=max(50, min(5000, executions // 500)), executions=executions, seed=7)
-    folder = cache_dir() / f"import-{executions}"
+def generated(name: str, plan: Plan, what: str, log: Callable[[str], None]) -> dict[str, Path]:
+    """The three CSV files of ``plan`` in the cache folder ``name``: generated once (the
+    ``.complete`` mark says generation finished), then reused."""
+    folder = cache_dir() / name
     files = {k: folder / f"{k}.csv" for k in ("enterprises", "contracts", "executions")}
     done = folder / ".complete"
     if not done.exists():
-        log(f"生成基准数据：{executions:,} 条执行记录 → {folder}")
+        log(f"{what} → {folder}")
         generate(folder, plan)
         done.touch()
     return files
+
+
+def dataset(executions: int, log: Callable[[str], None], seed: int = 7,
+            what: str = "生成基准数据") -> dict[str, Path]:
+    """The benchmark data of that size: generated once, then reused (seed fixed; a second
+    seed for a second data set of the same size)."""
+    plan = Plan(enterprises=max(50, min(5000, executions // 500)), executions=executions, seed=seed)
+    name = f"import-{executions}" if seed == 7 else f"import-{executions}-seed{seed}"
+    return generated(name, plan, f"{what}：{executions:,} 条执行记录", log)
 
 
 def run_process(argv: list[str]) -> tuple[float, float]:
@@ -101,7 +110,7 @@ def report_store(executions: int, log: Callable[[str], None], db: str | None = N
     files = dataset(executions, log)
     if db is not None and is_postgres(db):
         name = f"shumao_bench_report_{executions}"
-        url = _create_database(db, name)
+        url = create_database(db, name)
         log(f"建立基准数据库：shumao import → {name}")
         run_process([sys.executable, "-m", "shumao", "import",
                      *(str(files[k]) for k in ("enterprises", "contracts", "executions")),
@@ -119,7 +128,18 @@ def report_store(executions: int, log: Callable[[str], None], db: str | None = N
     return str(path)
 
 
-def _free_port() -> int:
+def pct(xs: list[float], q: float) -> float | None:
+    """The ``q`` quantile of ``xs`` (seconds) in milliseconds, None for no values."""
+    return round(sorted(xs)[min(len(xs) - 1, int(q * len(xs)))] * 1000, 1) if xs else None
+
+
+def start_server(db: str, port: int, stdout, stderr) -> subprocess.Popen:
+    """``shumao serve`` on ``db`` at the loopback ``port``, as a process of its own."""
+    return subprocess.Popen([sys.executable, "-m", "shumao", "serve", "--db", db,
+                             "--port", str(port)], stdout=stdout, stderr=stderr)
+
+
+def free_port() -> int:
     import socket
 
     with socket.socket() as s:
@@ -127,7 +147,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for(base: str, server: subprocess.Popen) -> None:
+def wait_for(base: str, server: subprocess.Popen) -> None:
     import httpx
 
     deadline = time.monotonic() + 120

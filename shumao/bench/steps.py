@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from shumao.bench.harness import _drop_database, best_of, dataset, report_store, run_process, scratch
+from shumao.bench.harness import best_of, dataset, drop_database, report_store, run_process, scratch
 from shumao.store import is_postgres
 
 BASELINE_IMPORT = """
@@ -100,7 +100,7 @@ def bench_report(executions: int, log: Callable[[str], None] = lambda m: None,
                                "--format", "json", "--db", store])
     finally:
         if db is not None and pg:
-            _drop_database(db, store.rsplit("/", 1)[1])
+            drop_database(db, store.rsplit("/", 1)[1])
     return {"step": "report", "executions": executions, "backend": "postgres" if pg else "duckdb",
             "seconds": round(ours_s, 3), "baseline_seconds": round(base_s, 3),
             "ratio": round(ours_s / base_s, 2), "peak_rss_mb": round(rss, 1),

@@ -6,14 +6,12 @@ served may be torn between the two.
 from __future__ import annotations
 
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from shumao.bench.harness import _drop_database, _free_port, _wait_for, cache_dir, report_store
-from shumao.samples.synth import Plan, generate
+from shumao.bench.harness import dataset, drop_database, free_port, pct, report_store, start_server, wait_for
 from shumao.store import is_postgres
 
 PERIODS = ("2024-03", "2024Q2", "2024H1", "2024", "2024-01..2024-09", "2023H2")
@@ -35,7 +33,7 @@ def bench_web(executions: int, users: int = 50, seconds: float = 20.0,
 
     pg = db is not None and is_postgres(db)
     source = report_store(executions, log, db)
-    second = _second_dataset(executions, log)
+    second = dataset(executions, log, seed=8, what="生成第二组数据")
     with tempfile.TemporaryDirectory(prefix="shumao-bench-web-") as tmp:
         if pg:
             store_url = source
@@ -47,32 +45,20 @@ def bench_web(executions: int, users: int = 50, seconds: float = 20.0,
             for i in range(users):
                 accounts.add(store, f"bench{i}", "staff", password, actor="基准测试")
             token = accounts.issue_token(store, "bench0", 1, actor="基准测试")
-        port = _free_port()
-        server = subprocess.Popen([sys.executable, "-m", "shumao", "serve", "--db", store_url,
-                                   "--port", str(port)], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE)
+        port = free_port()
+        server = start_server(store_url, port, subprocess.DEVNULL, subprocess.PIPE)
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_for(base, server)
+            wait_for(base, server)
             result = asyncio.run(_load(base, users, password, token, second, seconds, log))
         finally:
             server.terminate()
             server.wait(30)
             if pg and db is not None:
-                _drop_database(db, store_url.rsplit("/", 1)[1])
+                drop_database(db, store_url.rsplit("/", 1)[1])
     return {"step": "web", "executions": executions, "users": users,
             "backend": "postgres" if pg else "duckdb", **result,
             "baseline": "同样负载下的登录页（不读数据库）"}
-
-
-def _second_dataset(executions: int, log: Callable[[str], None]) -> dict[str, Path]:
-    plan = Plan(enterprises=max(50, min(5000, executions // 500)), executions=executions, seed=8)
-    folder = cache_dir() / f"import-{executions}-seed8"
-    if not (folder / ".complete").exists():
-        log(f"生成第二组数据：{executions:,} 条执行记录 → {folder}")
-        generate(folder, plan)
-        (folder / ".complete").touch()
-    return {k: folder / f"{k}.csv" for k in ("enterprises", "contracts", "executions")}
 
 
 async def _load(base: str, users: int, password: str, token: str, files: dict[str, Path],
@@ -156,9 +142,6 @@ async def _load(base: str, users: int, password: str, token: str, files: dict[st
     for c in clients:
         await c.aclose()
     torn = [p for p, f in seen if f not in (before[p], after[p])]
-
-    def pct(xs: list[float], q: float) -> float | None:
-        return round(sorted(xs)[min(len(xs) - 1, int(q * len(xs)))] * 1000, 1) if xs else None
 
     steady, baseline = pct(stats["steady"], 0.95), pct(stats["baseline"], 0.95)
     return {"requests": sum(len(v) for v in stats.values()) + len(seen), "errors": len(errors),
