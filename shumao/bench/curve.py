@@ -2,12 +2,12 @@
 process against its bare DuckDB baseline in the same run, as a Markdown table and a log-log
 plot.
 
-For each size (executions; contracts a quarter of them), with bench.py's data set of that
+For each size (executions; contracts a quarter of them), with harness's data set of that
 size (generated once, seed fixed):
 
 - **import**: a bare ``read_csv`` of the three files into a new DuckDB file, then ``shumao
   import`` of the same files into a new store (kept as the report's store);
-- **report**: one hand-written SQL of the same totals (bench.REPORT_SQL), then ``shumao report
+- **report**: one hand-written SQL of the same totals (steps.REPORT_SQL), then ``shumao report
   --period 2024 --format json``, best of ``repeat`` each;
 - **Spark** (unless ``spark=False``): ``shumao export`` of that store to Parquet, then ``shumao
   report --engine spark --data …`` once (local mode, the JVM's start included), and whether its
@@ -31,6 +31,7 @@ from pathlib import Path
 
 from shumao import settings
 from shumao.bench import harness as bench
+from shumao.bench import steps
 
 DEFAULT_SIZES = (100_000, 1_000_000, 10_000_000, 100_000_000)
 PERIOD = "2024"
@@ -74,7 +75,7 @@ def point(executions: int, repeat: int, spark: bool, log: Callable[[str], None])
     with tempfile.TemporaryDirectory(prefix="shumao-curve-", dir=_scratch()) as tmp:
         log(f"{executions:,}：DuckDB 裸 read_csv")
         row["import_baseline_seconds"], row["import_baseline_rss_mb"] = bench.run_process(
-            [sys.executable, "-c", bench.BASELINE_IMPORT, f"{tmp}/base.duckdb", *paths])
+            [sys.executable, "-c", steps.BASELINE_IMPORT, f"{tmp}/base.duckdb", *paths])
         Path(f"{tmp}/base.duckdb").unlink()
         log(f"{executions:,}：shumao import")
         ours = store.with_suffix(".partial.duckdb")   # in the cache only once whole
@@ -90,7 +91,7 @@ def point(executions: int, repeat: int, spark: bool, log: Callable[[str], None])
         os.replace(ours, store)          # the same data as a cached one: the report's store now
         log(f"{executions:,}：手写 SQL 与 shumao report（各取 {repeat} 次最快）")
         row["report_baseline_seconds"], row["report_baseline_rss_mb"] = bench.best_of(
-            [sys.executable, "-c", bench.BASELINE_REPORT, str(store)], repeat)
+            [sys.executable, "-c", steps.BASELINE_REPORT, str(store)], repeat)
         own = Path(tmp) / "duckdb.json"
         row["report_seconds"], row["report_rss_mb"] = bench.best_of(
             [sys.executable, "-m", "shumao", "report", "--period", PERIOD, "--format", "json",

@@ -776,9 +776,9 @@ def bench_web(
     as_json: JsonOption = False,
 ) -> None:
     """网页门户负载：多人浏览仪表盘，其间一人导入同样规模的数据（仅本机回环地址）。"""
-    from shumao.bench import harness as bench
+    from shumao.bench import web_load
 
-    result = bench.bench_web(executions, users, seconds, log=lambda m: err.print(m), db=db)
+    result = web_load.bench_web(executions, users, seconds, log=lambda m: err.print(m), db=db)
     if as_json:
         _print_json(result)
         return
@@ -826,9 +826,9 @@ def bench_filings(
     as_json: JsonOption = False,
 ) -> None:
     """企业填报负载：多个企业账号同时新建并提交填报，之后核对数据库（仅本机回环地址）。"""
-    from shumao.bench import harness as bench
+    from shumao.bench import filing_load
 
-    result = bench.bench_filings(users, seconds, log=lambda m: err.print(m), db=db)
+    result = filing_load.bench_filings(users, seconds, log=lambda m: err.print(m), db=db)
     if as_json:
         _print_json(result)
     else:
@@ -851,9 +851,9 @@ def bench_filings(
 
 
 def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> None:
-    from shumao.bench import harness as bench
+    from shumao.bench import steps
 
-    result = getattr(bench, f"bench_{step}")(executions, log=lambda m: err.print(m), db=db)
+    result = getattr(steps, f"bench_{step}")(executions, log=lambda m: err.print(m), db=db)
     if as_json:
         _print_json(result)
         return

@@ -288,7 +288,7 @@ def test_folder_says_folder_on_the_command_line(tmp_path):
 ])
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 22])
 def test_a_blank_line_before_text_is_seen_whatever_the_blocks(tmp_path, text, blank, chunk):
-    from shumao.ingest.read import _scan_utf8
+    from shumao.ingest.read.encoding import _scan_utf8
 
     path = tmp_path / "x.csv"
     path.write_bytes(text.encode())

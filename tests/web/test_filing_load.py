@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shumao.bench import harness as bench
+from shumao.bench import filing_load
 from tests.conftest import SAMPLE_FILES
 
 USERS = 200
@@ -42,7 +42,7 @@ def test_two_hundred_enterprise_users_file_and_submit_at_once(backend, seconds, 
     db = request.getfixturevalue("pg_cluster").url if backend == "postgres" else None
     # in a thread of its own: the browser tests' Playwright keeps an event loop in this one
     with ThreadPoolExecutor(1) as pool:
-        r = pool.submit(bench.bench_filings, users=USERS, seconds=seconds, db=db,
+        r = pool.submit(filing_load.bench_filings, users=USERS, seconds=seconds, db=db,
                         files=SAMPLE_FILES).result()
     with capsys.disabled():
         print(f"\n[{backend}] {r['users']} 位企业用户 {r['seconds']:g} 秒：请求 {r['requests']}，"

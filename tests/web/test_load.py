@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shumao.bench import harness as bench
+from shumao.bench import web_load
 
 
 @pytest.mark.load
@@ -19,7 +19,7 @@ def test_fifty_users_browse_while_one_imports(backend, request, tmp_path, monkey
     db = request.getfixturevalue("pg_cluster").url if backend == "postgres" else None
     # in a thread of its own: the browser tests' Playwright keeps an event loop in this one
     with ThreadPoolExecutor(1) as pool:
-        result = pool.submit(bench.bench_web, executions=20_000, users=50, seconds=3, db=db).result()
+        result = pool.submit(web_load.bench_web, executions=20_000, users=50, seconds=3, db=db).result()
     assert result["errors"] == 0, result["error_samples"]
     assert result["reports_checked"] > 50
     assert result["torn_reports"] == 0
