@@ -1,12 +1,12 @@
 """The edit checks of a web filing (web.md filings-web), as data: code, level, the field it
-looks at, the Chinese message and the rule in words.  ``import_code`` names the check of
+looks at, the Chinese message and the rule in words.  ``same_as`` names the check of
 ``shumao import`` (catalogue.imports) that applies the same rule to an imported row."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from shumao.catalogue.base import Rule
 from shumao.model import rules
 
 Level = Literal["hard", "quasi-hard", "verify", "hint"]
@@ -15,18 +15,35 @@ LEVELS: dict[str, str] = {"hard": "强制性", "quasi-hard": "准强制性", "ve
 VERIFY_MIN_CHARS = 6         # web.md: a verify check's explanation has at least six characters
 
 
-@dataclass(frozen=True)
-class Check:
-    code: str
-    level: Level
-    field: str                 # the form field it is shown beside
-    message: str               # may use {value} and {detail}
-    rule: str                  # the rule in words (the catalogue page, the README)
-    import_code: str | None = None
+def C(code: str, level: Level, field: str, message: str, rule: str,
+      same_as: str | None = None) -> Rule:
+    return Rule(code, "filing", level, message, GLOSS[code], rule, field, same_as)
 
 
-C = Check
-CATALOGUE: dict[str, Check] = {c.code: c for c in [
+GLOSS = {  # code: English gloss
+    "missing-value": "a required value is empty",
+    "bad-value": "a value that is neither text nor a number",
+    "bad-id": "an id longer than 64 characters or with control characters",
+    "id-taken": "the id is already used by another record",
+    "bad-date": "not a date",
+    "future-date": "the date is in the future",
+    "unknown-country": "unknown country or region",
+    "unknown-category": "unknown business category",
+    "unknown-currency": "unknown currency",
+    "bad-number": "not a number",
+    "amount-not-positive": "the amount is not above zero",
+    "amount-too-large": "the amount is 10^12 or more",
+    "fraction-of-cent": "the amount is not a whole number of cents",
+    "missing-rate": "no exchange rate for that currency and month",
+    "unknown-contract": "the contract is not one of the enterprise's filed contracts",
+    "before-contract": "executed before the contract was signed",
+    "exceeds-contract": "the contract's submitted and approved executions exceed its amount",
+    "possible-duplicate": "an execution of the same contract, day and amount exists",
+    "unusual-amount": "the amount is far above the enterprise's median of the last twelve months",
+    "onshore": "the client is in China (onshore business)",
+    "late": "submitted after the month's deadline",
+}
+EDITS: tuple[Rule, ...] = (
     # -- hard: the value cannot be stored or cannot be right --------------------------------
     C("missing-value", "hard", "*", "“{detail}”为必填项，不能为空",
       "每个必填字段都须填写", "missing-value"),
@@ -86,4 +103,10 @@ CATALOGUE: dict[str, Check] = {c.code: c for c in [
       "发包方为中国（CN）的记录为在岸业务"),
     C("late", "hint", "*", "本月填报已于{detail}截止，本次提交将标记为逾期",
       "每月记录在截止日（默认次月10日）前提交"),
-]}
+)
+# an enterprise's upload (filing.service.upload) refused as a whole: the file is not its filing
+UPLOAD = Rule("not-a-filing", "filing", "hard", "{detail}",
+              "the upload holds records an enterprise may not file (enterprises, rates, another "
+              "enterprise's contracts, a closed month) or nothing new",
+              "企业上传的文件只含本企业的合同和执行记录，其月份的填报未截止，且至少有一条新记录")
+

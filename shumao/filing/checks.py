@@ -1,7 +1,8 @@
-"""The edit checks of a web filing (web.md filings-web), as data: code, level, the field it
-looks at, the Chinese message and the rule in words.  ``import_code`` names the check of
-``shumao import`` (ingest.issues) that applies the same rule to an imported row, where there
-is one; both read the same reference data (model.codes) and thresholds (model.rules).
+"""The edit checks of a web filing (web.md filings-web), their rules read from the
+catalogue (shumao.catalogue.edits: code, level, the field it looks at, the Chinese message,
+the rule in words, and ``same_as``, the check of ``shumao import`` that applies the same rule
+to an imported row); both read the same reference data (model.codes) and thresholds
+(model.rules).
 
 Levels, as in official direct reporting (联网直报):
 
@@ -17,8 +18,12 @@ value for the same month last year and the change, and the explanation given.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import cast
 
-from shumao.catalogue.edits import CATALOGUE, LEVELS, VERIFY_MIN_CHARS, Level
+from shumao.catalogue import Rule
+from shumao.catalogue.edits import EDITS, LEVELS, VERIFY_MIN_CHARS, Level
+
+CATALOGUE: dict[str, Rule] = {r.code: r for r in EDITS}
 
 
 @dataclass(frozen=True)
@@ -66,11 +71,11 @@ def result(code: str, value: object = None, detail: object = "", field: str | No
            **context) -> Result:
     c = CATALOGUE[code]
     v = None if value is None else str(value)
-    return Result(code, c.level, field or c.field, v,
+    return Result(code, cast(Level, c.level), field or c.field or "*", v,
                   c.message.format(value="" if v is None else v, detail=detail), **context)
 
 
 def catalogue_rows() -> list[dict]:
     """The catalogue as rows (the 检查规则 page and the README's table)."""
     return [{"code": c.code, "level": c.level, "level_zh": LEVELS[c.level], "field": c.field,
-             "rule": c.rule, "import_code": c.import_code} for c in CATALOGUE.values()]
+             "rule": c.rule, "import_code": c.same_as} for c in CATALOGUE.values()]

@@ -1,17 +1,15 @@
-"""Data problems as values: every code a check can yield, its severity and its Chinese
-message template.  Codes are stable kebab-case strings that tests and scripts rely on.
-
-A template may use ``{value}`` (the cell as the user wrote it), ``{header}`` (the column
-as it is headed in the file) and ``{detail}`` (a figure the check computed); the rest of the sentence names what is wrong and how to fix it.
-"""
+"""Data problems as values: an ``Issue`` is one problem at one cell, made from its rule in
+the import's catalogue (shumao.catalogue.imports: code, severity, Chinese template)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import cast
 
-from shumao.catalogue.imports import CATALOGUE, Severity
+from shumao.catalogue import Rule, of_stage
+from shumao.catalogue.imports import Severity
 
-ERRORS = frozenset(c for c, (s, _, _) in CATALOGUE.items() if s == "error")
+CATALOGUE: dict[str, Rule] = of_stage("import")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +34,14 @@ class Issue:
 
 
 def message(code: str, value: object = "", header: str = "", detail: object = "") -> str:
-    return CATALOGUE[code][1].format(value="" if value is None else value, header=header,
-                                     detail="" if detail is None else detail)
+    return CATALOGUE[code].text(value="" if value is None else value, header=header,
+                                detail="" if detail is None else detail)
 
 
 def make(code: str, file: str, row: int | None = None, column: str | None = None,
          value: object = None, header: str = "", sheet: str | None = None,
          detail: object = "") -> Issue:
-    sev = CATALOGUE[code][0]
+    sev = cast(Severity, CATALOGUE[code].level)
     v = None if value is None else str(value)
     text = message(code, v, header or column or "", detail)
     return Issue(file, row, column, v, code, text, sev, sheet)

@@ -109,9 +109,9 @@ def report_of(con, period: Period, settings: ReportSettings) -> ReportDoc:
     if not ind.has_data:
         raise ContentError(f"{period.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
     series = monthly(con, period)
-    return ReportDoc(settings, ind, series, narrative.paragraphs(ind, settings),
-                     tables.all_tables(ind, series, settings), [],
-                     vetting.consistency(ind) + vetting.disclosure(ind))
+    paragraphs = narrative.paragraphs(ind, settings)
+    return ReportDoc(settings, ind, series, paragraphs, tables.all_tables(ind, series, settings), [],
+                     vetting.consistency(ind) + vetting.disclosure(ind) + vetting.wording(paragraphs))
 
 
 def with_charts(doc: ReportDoc) -> ReportDoc:
