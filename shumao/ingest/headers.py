@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from shumao.model.codes import Column, aliases, header_columns, norm
 
@@ -124,7 +123,3 @@ def map_headers(kind: str, cells: list[str]) -> HeaderMap:
         if unit is not None:
             hm.units[name] = unit
     return hm
-
-
-def scale_decimal(unit: Unit | None) -> Decimal:
-    return Decimal(unit.scale if unit else 1)
