@@ -4,6 +4,7 @@ failures a caller must stop on.
     ShumaoError                 anything shumao raises on purpose (CLI exit code 3)
     ├── InputError(ValueError)  a file or argument the user gave cannot be used (exit 1 or 2)
     │   ├── PeriodError         a period string outside the grammar of report.md
+    │   ├── NoData              a report of a period without approved records (exit 1)
     │   ├── UnknownFigure       a figure id the indicator catalogue does not have
     │   └── UnknownVintage      a vintage id the store does not have (report --vintage)
     ├── StoreError              the store cannot be opened, read or written (exit 3)
@@ -16,19 +17,46 @@ failures a caller must stop on.
     └── MailError               the SMTP server is not configured or cannot be reached (exit 3)
 
 Every message is Chinese first: the CLI prints ``str(error)`` as the one line a clerk sees.
+
+Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``http_status``
+(the table below the tree, read by both edges), so the same failure has the same code on both:
+
+    class               code         exit  http
+    ShumaoError         error         3    500
+    InputError          bad-input     2    400
+    PeriodError         bad-period    2    400
+    NoData              no-data       1    422   a period or store without approved records
+    StoreError          store         3    503
+    StoreNotFound       bad-input     2    400
+    ConflictError       conflict      3    409
+    ContentError        content       1    422
+    EngineError         engine        3    500
+    MailError           mail          3    500
 """
 
 
 class ShumaoError(Exception):
     """Base class of every error shumao raises on purpose."""
 
+    code, exit_code, http_status = "error", 3, 500
+
 
 class InputError(ShumaoError, ValueError):
     """A file or argument given by the user cannot be used."""
 
+    code, exit_code, http_status = "bad-input", 2, 400
+
 
 class PeriodError(InputError):
     """A period string that is not in the grammar of report.md."""
+
+    code = "bad-period"
+
+
+class NoData(InputError):
+    """A report asked of a period (or a store) without approved records: nothing to report."""
+
+    code, exit_code, http_status = "no-data", 1, 422
 
 
 class UnknownFigure(InputError):
@@ -42,13 +70,19 @@ class UnknownVintage(InputError):
 class StoreError(ShumaoError):
     """The store cannot be opened, read or written."""
 
+    code, exit_code, http_status = "store", 3, 503
+
 
 class ContentError(ShumaoError):
     """A bulletin content folder is malformed (names the file and the field)."""
 
+    code, exit_code, http_status = "content", 1, 422
+
 
 class StoreNotFound(StoreError, InputError):
     """A store that only needs reading does not exist: never create an empty one."""
+
+    code, exit_code, http_status = "bad-input", 2, 400    # the user named it: as InputError
 
 
 class StoreVersionError(StoreError):
@@ -59,12 +93,18 @@ class ConflictError(StoreError):
     """Another import or change reached the store after this batch was checked, or the
     change is refused by what is stored (a published bulletin issue is immutable)."""
 
+    code, http_status = "conflict", 409
+
 
 class EngineError(ShumaoError):
     """The compute engine asked for cannot be used: Spark (the extra ``shumao[spark]``) or
     Java is missing, the JVM does not start, or a Spark job fails.  Nothing is written."""
 
+    code = "engine"
+
 
 class MailError(ShumaoError):
     """Reminder e-mails cannot be sent at all: no SMTP server is configured, or it cannot be
     reached or refuses to sign in.  Nothing was sent or logged as sent."""
+
+    code = "mail"

@@ -83,7 +83,7 @@ def test_json_error_for_each_error_class(tmp_path, empty_db):
     assert_error(shumao("status", "--db", not_a_store, "--json"), 3, "store", "不是 shumao 的数据库")
     # report has no --json; --format json is how a script reads it, and gets the same object
     assert_error(shumao("report", "--period", "2024", "--format", "json", "--db", empty_db),
-                 1, "content", "没有已审核通过的")
+                 1, "no-data", "没有已审核通过的")
 
 
 def test_json_error_for_unexpected_failures():

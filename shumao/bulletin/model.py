@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from shumao.bulletin import content as c
 from shumao.bulletin.markdown import Paragraph, Run, blocks, tidy_spacing
-from shumao.errors import ContentError
+from shumao.errors import ContentError, NoData
 from shumao.model.codes import NATURE_ZH
 from shumao.report.service import ReportDoc, build_report, with_charts
 from shumao.store import Store
@@ -184,7 +184,7 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Docu
     toml = content.folder / "bulletin.toml"
     try:
         full = build_report(store, d.period, d.report)
-    except ContentError:
+    except NoData:
         raise ContentError(f"{toml}：bulletin.toml 的“period”"
                            f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据") from None
     overrides = vet(full, str(toml), allow_flagged)    # before the charts: a stop is quick

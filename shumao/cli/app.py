@@ -33,13 +33,8 @@ from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click 
 from shumao.access.roles import ROLE_ZH, ROLES
 from shumao.cli.help import Command, Group, usage_message
 from shumao.errors import (
-    ContentError,
-    EngineError,
     InputError,
-    MailError,
-    PeriodError,
     ShumaoError,
-    StoreError,
 )
 from shumao.store.base import cli_actor
 
@@ -863,17 +858,7 @@ def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> 
               f"  比值     {result['ratio']:.2f}×")
 
 
-# --- errors: one table from exception to exit code and JSON code ----------------------------
-
-ERRORS = (  # (class, exit code, JSON code): the first that matches (errors.py) wins
-    (PeriodError, 2, "bad-period"),
-    (InputError, 2, "bad-input"),
-    (ContentError, 1, "content"),
-    (MailError, 3, "mail"),
-    (EngineError, 3, "engine"),
-    (StoreError, 3, "store"),
-    (ShumaoError, 3, "error"),
-)
+# --- errors: each exception's exit code and JSON code are its own (errors.py) ----------------
 
 
 def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
@@ -902,7 +887,7 @@ def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
     except ShumaoError as e:
         if STATE["debug"]:
             raise
-        code, kind = next((c, k) for cls, c, k in ERRORS if isinstance(e, cls))
+        code, kind = e.exit_code, e.code       # errors.py: the same code as the web's
         message = str(e)
         err.print(f"[red]错误：{escape(message)}[/]")
     except Exception as e:  # noqa: BLE001 — the one place every failure becomes a line

@@ -1,7 +1,8 @@
-"""The edit checks of a web filing (web.md filings-web), as data: code, level, the field it
-looks at, the Chinese message and the rule in words.  ``import_code`` names the check of
-``shumao import`` (ingest.issues) that applies the same rule to an imported row, where there
-is one; both read the same reference data (model.codes) and thresholds (model.rules).
+"""The edit checks of a web filing (web.md filings-web), their rules read from the
+catalogue (shumao.catalogue.edits: code, level, the field it looks at, the Chinese message,
+the rule in words, and ``same_as``, the check of ``shumao import`` that applies the same rule
+to an imported row); both read the same reference data (model.codes) and thresholds
+(model.rules).
 
 Levels, as in official direct reporting (联网直报):
 
@@ -17,88 +18,12 @@ value for the same month last year and the change, and the explanation given.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import cast
 
-from shumao.model import rules
+from shumao.catalogue import Rule
+from shumao.catalogue.edits import EDITS, LEVELS, VERIFY_MIN_CHARS, Level
 
-Level = Literal["hard", "quasi-hard", "verify", "hint"]
-LEVELS: dict[str, str] = {"hard": "强制性", "quasi-hard": "准强制性", "verify": "核实性",
-                          "hint": "提示性"}
-VERIFY_MIN_CHARS = 6         # web.md: a verify check's explanation has at least six characters
-
-
-@dataclass(frozen=True)
-class Check:
-    code: str
-    level: Level
-    field: str                 # the form field it is shown beside
-    message: str               # may use {value} and {detail}
-    rule: str                  # the rule in words (the catalogue page, the README)
-    import_code: str | None = None
-
-
-C = Check
-CATALOGUE: dict[str, Check] = {c.code: c for c in [
-    # -- hard: the value cannot be stored or cannot be right --------------------------------
-    C("missing-value", "hard", "*", "“{detail}”为必填项，不能为空",
-      "每个必填字段都须填写", "missing-value"),
-    C("bad-value", "hard", "*", "“{detail}”应为文字或数字（收到{value}）",
-      "每个字段的值为文字或数字"),
-    C("bad-id", "hard", "*", "编号“{value}”无效（最长64个字符，不能含换行等控制字符）",
-      "合同编号、执行编号不超过64个字符，不含控制字符"),
-    C("id-taken", "hard", "*", "编号“{value}”已被使用，请换一个编号",
-      "合同编号、执行编号在全部记录中唯一", "duplicate-id"),
-    C("bad-date", "hard", "*", "日期“{value}”无法识别（应为2023-03-05、2023/3/5或2023年3月5日）",
-      "日期须为2023-03-05、2023/3/5或2023年3月5日之一，且确实存在", "bad-date"),
-    C("future-date", "hard", "*", "日期“{value}”晚于今天，不能填报尚未发生的业务",
-      "签约日期、执行日期不晚于今天（导入时为警告）", "future-date"),
-    C("unknown-country", "hard", "client_country",
-      "国别（地区）“{value}”无法识别（请从列表中选择，如 日本、中国香港）",
-      "发包方国别（地区）须为ISO代码或中文简称", "unknown-country"),
-    C("unknown-category", "hard", "category", "业务类别“{value}”无法识别（应为ITO、BPO或KPO）",
-      "业务类别须为信息技术外包（ITO）、业务流程外包（BPO）或知识流程外包（KPO）",
-      "unknown-category"),
-    C("unknown-currency", "hard", "currency", "币种“{value}”无法识别",
-      "币种须为ISO 4217代码或中文名称（空为美元）", "unknown-currency"),
-    C("bad-number", "hard", "amount", "金额“{value}”不是有效数字",
-      "金额须为数字，可带千分位逗号", "bad-number"),
-    C("amount-not-positive", "hard", "amount", "金额“{value}”须大于0",
-      "填报的金额须大于0（导入时负数为错误）", "negative-amount"),
-    C("amount-too-large", "hard", "amount", "金额“{value}”超出上限（须小于1万亿）",
-      "金额小于10¹²", "amount-too-large"),
-    C("fraction-of-cent", "hard", "amount", "金额“{value}”不足一分（小数位过多）",
-      "金额须为整分", "fraction-of-cent"),
-    C("missing-rate", "hard", "currency",
-      "缺少币种{value}在{detail}的汇率，无法折算美元，请联系统计人员导入该月汇率",
-      "非美元金额须有该月汇率", "missing-rate"),
-    C("unknown-contract", "hard", "contract_id",
-      "合同“{value}”不是本企业已填报的合同，请先填报该合同",
-      "执行记录须属于本企业的一份合同", "unknown-contract"),
-    C("before-contract", "hard", "executed_on",
-      "执行日期{value}早于合同签约日期{detail}",
-      "执行日期不早于其合同的签约日期"),
-    # -- quasi-hard: allowed with an explanation --------------------------------------------
-    C("exceeds-contract", "quasi-hard", "amount",
-      "连同本笔，该合同已提交和已通过的执行额合计{detail}美元，已超过合同金额，请说明原因",
-      "同一合同已提交和已通过的执行额合计不超过合同金额（导入时按执行日期累计检查）",
-      "exceeds-contract"),
-    C("possible-duplicate", "quasi-hard", "amount",
-      "同一合同在同一天已有一笔相同金额的执行记录（{detail}），请确认不是重复填报",
-      "同一合同同一天不重复填报相同金额的执行"),
-    # -- verify: an explanation of six characters or more -----------------------------------
-    C("unusual-amount", "verify", "amount",
-      "金额“{value}”超过本企业近12个月同类记录中位数（{detail}美元）的"
-      f"{rules.VERIFY_FACTOR}倍，请核实并说明（不少于{VERIFY_MIN_CHARS}个字）",
-      f"金额不超过本企业近12个月同类记录中位数的{rules.VERIFY_FACTOR}倍"
-      f"（至少{rules.MIN_HISTORY}条记录时检查；导入时以{rules.UNUSUAL_FACTOR}倍为警告）",
-      "unusual-amount"),
-    # -- hint: shown only ---------------------------------------------------------------------
-    C("onshore", "hint", "client_country",
-      "发包方在境内（在岸业务），计入在岸额，不计入离岸额",
-      "发包方为中国（CN）的记录为在岸业务"),
-    C("late", "hint", "*", "本月填报已于{detail}截止，本次提交将标记为逾期",
-      "每月记录在截止日（默认次月10日）前提交"),
-]}
+CATALOGUE: dict[str, Rule] = {r.code: r for r in EDITS}
 
 
 @dataclass(frozen=True)
@@ -146,11 +71,11 @@ def result(code: str, value: object = None, detail: object = "", field: str | No
            **context) -> Result:
     c = CATALOGUE[code]
     v = None if value is None else str(value)
-    return Result(code, c.level, field or c.field, v,
+    return Result(code, cast(Level, c.level), field or c.field or "*", v,
                   c.message.format(value="" if v is None else v, detail=detail), **context)
 
 
 def catalogue_rows() -> list[dict]:
     """The catalogue as rows (the 检查规则 page and the README's table)."""
     return [{"code": c.code, "level": c.level, "level_zh": LEVELS[c.level], "field": c.field,
-             "rule": c.rule, "import_code": c.import_code} for c in CATALOGUE.values()]
+             "rule": c.rule, "import_code": c.same_as} for c in CATALOGUE.values()]

@@ -44,6 +44,10 @@ def label(kind: str, name: str) -> str:
 
 # what a draft may hold although it cannot be submitted: the words are kept as typed and the
 # submission's hard checks (``judge``) name them — web.md: unknown country, amount not positive
+# the codes this module yields (the catalogue's test holds every producer to its list)
+YIELDS = ("missing-value", "bad-value", "bad-id", "bad-date", "unknown-country",
+          "unknown-category", "unknown-currency", "bad-number", "amount-not-positive",
+          "amount-too-large", "fraction-of-cent")
 LATER = ("unknown-country", "unknown-category", "unknown-currency", "amount-not-positive")
 
 

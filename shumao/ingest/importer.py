@@ -22,6 +22,16 @@ from shumao.model.records import KINDS
 from shumao.store import Store
 
 ATTEMPTS = 3
+# the codes an import yields, each with a specimen (tests/ingest/test_specimens.py)
+YIELDS = (
+    "unreadable-file", "empty-file", "mixed-encoding", "formula-without-value",
+    "unknown-file-kind", "missing-column", "missing-value", "bad-credit-code", "unknown-nature",
+    "unknown-country", "unknown-category", "unknown-currency", "unknown-status",
+    "currency-conflict", "bad-number", "amount-too-large", "negative-amount", "fraction-of-cent",
+    "bad-rate", "bad-date", "impossible-date", "bad-month", "unknown-enterprise",
+    "unknown-contract", "duplicate-id", "changed-record", "missing-rate", "exceeds-contract",
+    "future-date", "unusual-amount",
+)
 
 
 @dataclass

@@ -9,7 +9,6 @@ from functools import cache
 from shumao.errors import ShumaoError
 
 SANS = "Noto Sans CJK SC"
-SERIF = "Noto Serif CJK SC"
 SEARCH = ["/usr/share/fonts/**/NotoSansCJK*.tt[cf]", "/usr/share/fonts/**/NotoSerifCJK*.tt[cf]",
           "/usr/local/share/fonts/**/Noto*CJK*.tt[cf]"]
 

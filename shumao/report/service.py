@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from shumao.errors import ContentError, InputError
+from shumao.errors import InputError, NoData
 from shumao.indicators import Basis, Indicators, compute, monthly
 from shumao.model.codes import load_group
 from shumao.model.periods import Period
@@ -107,11 +107,11 @@ def report_of(con, period: Period, settings: ReportSettings) -> ReportDoc:
     tables: a snapshot of the store, or the records a vintage froze (filings.vintages)."""
     ind = compute(con, period, settings.basis)
     if not ind.has_data:
-        raise ContentError(f"{period.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
+        raise NoData(f"{period.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
     series = monthly(con, period)
-    return ReportDoc(settings, ind, series, narrative.paragraphs(ind, settings),
-                     tables.all_tables(ind, series, settings), [],
-                     vetting.consistency(ind) + vetting.disclosure(ind))
+    paragraphs = narrative.paragraphs(ind, settings)
+    return ReportDoc(settings, ind, series, paragraphs, tables.all_tables(ind, series, settings), [],
+                     vetting.consistency(ind) + vetting.disclosure(ind) + vetting.wording(paragraphs))
 
 
 def with_charts(doc: ReportDoc) -> ReportDoc:

@@ -1,17 +1,24 @@
 """Vetting a report before publication (report.md: Beyond the text): parts add up to
-totals, shares add up within rounding, and the disclosure rule — a figure built from fewer
-than 3 enterprises, or with one enterprise above 85 % of it, is flagged."""
+totals, shares add up within rounding, the disclosure rule — a figure built from fewer
+than 3 enterprises, or with one enterprise above 85 % of it, is flagged — and no wording
+that must never reach a reader.  The rules and their messages are the catalogue's
+(shumao.catalogue.vetting and .wording)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shumao.catalogue import of_stage
+from shumao.catalogue.wording import WORDING, findings
 from shumao.indicators.compute import Indicators
 from shumao.model.money import round_half_up, wan
 
 MIN_ENTERPRISES = 3
 DOMINANCE = Decimal(85)
+YIELDS = ("onshore-offshore", "nature-split", "category-split", "shares-sum",
+          "few-enterprises", "dominant-enterprise", *(r.code for r in WORDING))
+RULES = of_stage("publication")
 
 
 @dataclass(frozen=True)
@@ -38,11 +45,11 @@ def consistency(ind: Indicators) -> list[Check]:
     for code, words, parts, total in sums:
         got = sum(f[p].current for p in parts)
         out.append(Check(code, got == f[total].current,
-                         f"{words}：分项之和{wan(got)}万美元，合计{wan(f[total].current)}万美元"))
+                         RULES[code].text(words=words, parts=wan(got), total=wan(f[total].current))))
         if f[total].current:
             shares = sum((round_half_up(f[p].share or Decimal(0)) for p in parts), Decimal(0))
             out.append(Check("shares-sum", abs(shares - 100) <= Decimal("0.01") * len(parts),
-                             f"{words}：各项占比合计{shares}%"))
+                             RULES["shares-sum"].text(words=words, shares=shares)))
     return out
 
 
@@ -53,9 +60,14 @@ def disclosure(ind: Indicators) -> list[Check]:
         if not fig.current:
             continue
         if fig.enterprises < MIN_ENTERPRISES:
-            out.append(Check("few-enterprises", False,
-                             f"“{fig.name}”仅由{fig.enterprises}家企业构成（少于{MIN_ENTERPRISES}家），发布前请审核"))
+            out.append(Check("few-enterprises", False, RULES["few-enterprises"].text(
+                name=fig.name, count=fig.enterprises, minimum=MIN_ENTERPRISES)))
         elif fig.top_enterprise_share is not None and fig.top_enterprise_share > DOMINANCE:
-            out.append(Check("dominant-enterprise", False,
-                             f"“{fig.name}”中单一企业占{round_half_up(fig.top_enterprise_share)}%（超过85%），发布前请审核"))
+            out.append(Check("dominant-enterprise", False, RULES["dominant-enterprise"].text(
+                name=fig.name, share=round_half_up(fig.top_enterprise_share))))
     return out
+
+
+def wording(paragraphs: list[str]) -> list[Check]:
+    """Wording that must never reach a reader, found in the report's text (none: no checks)."""
+    return [Check(rule.code, False, message) for rule, message in findings("\n".join(paragraphs))]

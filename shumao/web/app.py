@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shumao import settings
 from shumao.access.rules import RULES
-from shumao.errors import ConflictError, ContentError, InputError, ShumaoError, StoreError
+from shumao.errors import ShumaoError, StoreError
 from shumao.filing.reminders import MailSettings
 from shumao.store import Store, connect
 from shumao.web import auth
@@ -113,16 +113,11 @@ async def _gone(request: Request, exc: Exception) -> Response:
 
 
 async def _library_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, ConflictError):
-        return _answer(request, 409, "conflict", str(exc))
-    if isinstance(exc, ContentError):
-        return _answer(request, 422, "bad-content", str(exc))
-    if isinstance(exc, InputError):
-        return _answer(request, 400, "bad-input", str(exc))
-    if isinstance(exc, StoreError):
+    """Each exception's status and code are its own (errors.py), as the CLI's exit code."""
+    assert isinstance(exc, ShumaoError)
+    if isinstance(exc, StoreError) and exc.http_status >= 500:
         log.error("store error: %s", exc)
-        return _answer(request, 503, "store-unavailable", str(exc))
-    return _answer(request, 500, "error", str(exc))
+    return _answer(request, exc.http_status, exc.code, str(exc))
 
 
 HTTP_ZH = {400: ("bad-request", "请求的格式不对，无法处理"), 404: ("not-found", "找不到该页面"),

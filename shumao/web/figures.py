@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from shumao.errors import ContentError, PeriodError, UnknownFigure
+from shumao.errors import NoData, PeriodError, UnknownFigure
 from shumao.model.periods import Period
 from shumao.report.explain import Explanation, explain_figure
 from shumao.report.service import ReportDoc, ReportSettings, build_report, with_charts
@@ -36,7 +36,7 @@ def summary(portal) -> dict:
 
 
 def report(portal, period: Period, settings: ReportSettings, charts: bool = False) -> ReportDoc:
-    """The 数据月报 of ``period`` with ``settings`` (ContentError when it has no data)."""
+    """The 数据月报 of ``period`` with ``settings`` (NoData when it has no data)."""
     doc = _shared(portal, ("report", str(period), settings),
                   lambda: build_report(portal.store, period, settings))
     if charts:     # drawing takes a second or so: only for the HTML download, and shared
@@ -101,8 +101,8 @@ def shown(portal, asked: str | None, settings_: ReportSettings, s: dict) -> Show
         return Shown(error=NO_DATA)
     try:
         return Shown(p, report(portal, p, settings_))
-    except ContentError as e:
-        return Shown(p, error=str(e), status=422)
+    except NoData as e:
+        return Shown(p, error=str(e), status=e.http_status)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from shumao.ingest.importer import import_files
+from shumao.ingest.importer import YIELDS, import_files
 from shumao.ingest.issues import CATALOGUE
 from tests.conftest import DATA, snapshot
 
@@ -57,7 +57,7 @@ SPECIMENS = sorted(p for p in DATA.glob("*-*.*") if p.suffix in (".csv", ".xlsx"
 
 def test_every_code_has_a_specimen():
     named = {name.split("-", 1)[1].rsplit(".", 1)[0] for name in EXPECTED}
-    assert named == set(CATALOGUE)
+    assert named == set(CATALOGUE) == set(YIELDS)
     assert sorted(p.name for p in SPECIMENS) == sorted(EXPECTED)
 
 
@@ -74,6 +74,7 @@ def test_specimen(sample_store, name):
     before = snapshot(sample_store)
     result = import_files(sample_store, [DATA / name], today=TODAY)
     found = [(i.row, i.column, i.code) for i in result.errors + result.warnings]
+    assert {code for _, _, code in found} <= set(YIELDS)   # the import yields what it declares
     assert found == EXPECTED[name]
     for i in result.errors + result.warnings:
         assert i.file == name and i.message and not i.message.isascii()
@@ -104,7 +105,7 @@ def test_all_defects_together_are_all_reported_and_nothing_changes(sample_store)
     # every error specimen's code appears; cross-file effects may add more, never fewer
     for name, expected in EXPECTED.items():
         for _, _, code in expected:
-            if CATALOGUE[code][0] == "error":
+            if CATALOGUE[code].level == "error":
                 assert code in codes, name
     assert snapshot(sample_store) == before
     assert sample_store.counts()["batches"] == 1

@@ -384,7 +384,7 @@ def test_the_api_creates_replaces_and_publishes_with_a_bearer_token(client, port
     r = c.post("/api/v1/bulletins", headers=auth, files={"file": ("x.zip", _zip(bad), "application/zip")})
     assert r.status_code == 422 and set(r.json()) == {"error"}
     assert "行业资讯/01-跨境数据流动便利化.md" in r.json()["error"]["message"]
-    assert r.json()["error"]["code"] == "bad-content"
+    assert r.json()["error"]["code"] == "content"
     assert c.post("/api/v1/bulletins?id=99", headers=auth, files=upload).status_code == 404
     assert [b["id"] for b in store.bulletins()] == [1]
     # without a token: refused; an enterprise's token: the issue does not exist for it

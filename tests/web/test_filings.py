@@ -449,12 +449,17 @@ def test_a_foreign_currency_is_converted_as_the_import_converts_it_and_kept_on_e
     assert "2024年12月" in r.json()["error"]["message"]
 
 
-def test_the_readme_lists_every_check_of_the_catalogue():
+def test_the_readmes_table_of_checks_is_the_catalogue():
+    """Codes and levels, none missing and none extra: the table's rows are "| 强制性 hard | … |
+    `code`, `code` (words) |"."""
+    import re
+
     from shumao.filing.checks import CATALOGUE
     from tests.conftest import REPO
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    missing = [code for code in CATALOGUE if f"`{code}`" not in readme]
-    assert missing == []
+    rows = re.findall(r"^\| \S+ (hard|quasi-hard|verify|hint) \|[^|]*\|(.*)\|$", readme, re.M)
+    table = [(code, level) for level, codes in rows for code in re.findall(r"`([a-z-]+)`", codes)]
+    assert sorted(table) == sorted((c.code, c.level) for c in CATALOGUE.values())
 
 
 def test_an_enterprise_sees_its_own_figures_beside_the_published_city_totals(store, user):

@@ -59,7 +59,7 @@ def test_a_bearer_token_reads_the_report(client, portal_store):
     ("?period=2024&format=pdf", 400, "bad-format", "格式只能是 json、text"),
     ("?period=2024&vintage=1", 404, "unknown-vintage", "没有编号为“1”的数据版本"),
     ("?vintage=x1", 404, "unknown-vintage", "没有编号为“x1”的数据版本"),
-    ("?period=2019", 422, "bad-content", "2019年全年没有已审核通过的合同或执行数据"),
+    ("?period=2019", 422, "no-data", "2019年全年没有已审核通过的合同或执行数据"),
     ("?period=2024&region=" + "长" * 31, 400, "bad-setting", "地区名称（region）不能超过 30 个字"),
 ])
 def test_api_errors_are_chinese_with_a_code(client, query, status, code, words):

@@ -1,0 +1,112 @@
+"""The edit checks of a web filing (web.md filings-web), as data: code, level, the field it
+looks at, the Chinese message and the rule in words.  ``same_as`` names the check of
+``shumao import`` (catalogue.imports) that applies the same rule to an imported row."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from shumao.catalogue.base import Rule
+from shumao.model import rules
+
+Level = Literal["hard", "quasi-hard", "verify", "hint"]
+LEVELS: dict[str, str] = {"hard": "强制性", "quasi-hard": "准强制性", "verify": "核实性",
+                          "hint": "提示性"}
+VERIFY_MIN_CHARS = 6         # web.md: a verify check's explanation has at least six characters
+
+
+def C(code: str, level: Level, field: str, message: str, rule: str,
+      same_as: str | None = None) -> Rule:
+    return Rule(code, "filing", level, message, GLOSS[code], rule, field, same_as)
+
+
+GLOSS = {  # code: English gloss
+    "missing-value": "a required value is empty",
+    "bad-value": "a value that is neither text nor a number",
+    "bad-id": "an id longer than 64 characters or with control characters",
+    "id-taken": "the id is already used by another record",
+    "bad-date": "not a date",
+    "future-date": "the date is in the future",
+    "unknown-country": "unknown country or region",
+    "unknown-category": "unknown business category",
+    "unknown-currency": "unknown currency",
+    "bad-number": "not a number",
+    "amount-not-positive": "the amount is not above zero",
+    "amount-too-large": "the amount is 10^12 or more",
+    "fraction-of-cent": "the amount is not a whole number of cents",
+    "missing-rate": "no exchange rate for that currency and month",
+    "unknown-contract": "the contract is not one of the enterprise's filed contracts",
+    "before-contract": "executed before the contract was signed",
+    "exceeds-contract": "the contract's submitted and approved executions exceed its amount",
+    "possible-duplicate": "an execution of the same contract, day and amount exists",
+    "unusual-amount": "the amount is far above the enterprise's median of the last twelve months",
+    "onshore": "the client is in China (onshore business)",
+    "late": "submitted after the month's deadline",
+}
+EDITS: tuple[Rule, ...] = (
+    # -- hard: the value cannot be stored or cannot be right --------------------------------
+    C("missing-value", "hard", "*", "“{detail}”为必填项，不能为空",
+      "每个必填字段都须填写", "missing-value"),
+    C("bad-value", "hard", "*", "“{detail}”应为文字或数字（收到{value}）",
+      "每个字段的值为文字或数字"),
+    C("bad-id", "hard", "*", "编号“{value}”无效（最长64个字符，不能含换行等控制字符）",
+      "合同编号、执行编号不超过64个字符，不含控制字符"),
+    C("id-taken", "hard", "*", "编号“{value}”已被使用，请换一个编号",
+      "合同编号、执行编号在全部记录中唯一", "duplicate-id"),
+    C("bad-date", "hard", "*", "日期“{value}”无法识别（应为2023-03-05、2023/3/5或2023年3月5日）",
+      "日期须为2023-03-05、2023/3/5或2023年3月5日之一，且确实存在", "bad-date"),
+    C("future-date", "hard", "*", "日期“{value}”晚于今天，不能填报尚未发生的业务",
+      "签约日期、执行日期不晚于今天（导入时为警告）", "future-date"),
+    C("unknown-country", "hard", "client_country",
+      "国别（地区）“{value}”无法识别（请从列表中选择，如 日本、中国香港）",
+      "发包方国别（地区）须为ISO代码或中文简称", "unknown-country"),
+    C("unknown-category", "hard", "category", "业务类别“{value}”无法识别（应为ITO、BPO或KPO）",
+      "业务类别须为信息技术外包（ITO）、业务流程外包（BPO）或知识流程外包（KPO）",
+      "unknown-category"),
+    C("unknown-currency", "hard", "currency", "币种“{value}”无法识别",
+      "币种须为ISO 4217代码或中文名称（空为美元）", "unknown-currency"),
+    C("bad-number", "hard", "amount", "金额“{value}”不是有效数字",
+      "金额须为数字，可带千分位逗号", "bad-number"),
+    C("amount-not-positive", "hard", "amount", "金额“{value}”须大于0",
+      "填报的金额须大于0（导入时负数为错误）", "negative-amount"),
+    C("amount-too-large", "hard", "amount", "金额“{value}”超出上限（须小于1万亿）",
+      "金额小于10¹²", "amount-too-large"),
+    C("fraction-of-cent", "hard", "amount", "金额“{value}”不足一分（小数位过多）",
+      "金额须为整分", "fraction-of-cent"),
+    C("missing-rate", "hard", "currency",
+      "缺少币种{value}在{detail}的汇率，无法折算美元，请联系统计人员导入该月汇率",
+      "非美元金额须有该月汇率", "missing-rate"),
+    C("unknown-contract", "hard", "contract_id",
+      "合同“{value}”不是本企业已填报的合同，请先填报该合同",
+      "执行记录须属于本企业的一份合同", "unknown-contract"),
+    C("before-contract", "hard", "executed_on",
+      "执行日期{value}早于合同签约日期{detail}",
+      "执行日期不早于其合同的签约日期"),
+    # -- quasi-hard: allowed with an explanation --------------------------------------------
+    C("exceeds-contract", "quasi-hard", "amount",
+      "连同本笔，该合同已提交和已通过的执行额合计{detail}美元，已超过合同金额，请说明原因",
+      "同一合同已提交和已通过的执行额合计不超过合同金额（导入时按执行日期累计检查）",
+      "exceeds-contract"),
+    C("possible-duplicate", "quasi-hard", "amount",
+      "同一合同在同一天已有一笔相同金额的执行记录（{detail}），请确认不是重复填报",
+      "同一合同同一天不重复填报相同金额的执行"),
+    # -- verify: an explanation of six characters or more -----------------------------------
+    C("unusual-amount", "verify", "amount",
+      "金额“{value}”超过本企业近12个月同类记录中位数（{detail}美元）的"
+      f"{rules.VERIFY_FACTOR}倍，请核实并说明（不少于{VERIFY_MIN_CHARS}个字）",
+      f"金额不超过本企业近12个月同类记录中位数的{rules.VERIFY_FACTOR}倍"
+      f"（至少{rules.MIN_HISTORY}条记录时检查；导入时以{rules.UNUSUAL_FACTOR}倍为警告）",
+      "unusual-amount"),
+    # -- hint: shown only ---------------------------------------------------------------------
+    C("onshore", "hint", "client_country",
+      "发包方在境内（在岸业务），计入在岸额，不计入离岸额",
+      "发包方为中国（CN）的记录为在岸业务"),
+    C("late", "hint", "*", "本月填报已于{detail}截止，本次提交将标记为逾期",
+      "每月记录在截止日（默认次月10日）前提交"),
+)
+# an enterprise's upload (filing.service.upload) refused as a whole: the file is not its filing
+UPLOAD = Rule("not-a-filing", "filing", "hard", "{detail}",
+              "the upload holds records an enterprise may not file (enterprises, rates, another "
+              "enterprise's contracts, a closed month) or nothing new",
+              "企业上传的文件只含本企业的合同和执行记录，其月份的填报未截止，且至少有一条新记录")
+
