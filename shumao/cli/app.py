@@ -184,6 +184,44 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     out.print(t)
 
 
+@app.command(cls=Command)
+def codes(
+    code: Annotated[Optional[str], typer.Argument(
+        metavar="[代码]", help="只看这一个代码，如 unknown-country（在两个阶段都有的代码列出两条）")] = None,
+    stage: Annotated[Optional[str], typer.Option(
+        "--stage", help="只看一个阶段：import（导入）、filing（填报）或 publication（发布）")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """每个代码的目录：导入检查、填报审核、发布前核对与措辞规则的阶段、级别、提示和规则说明。"""
+    from shumao import catalogue
+
+    if stage is not None and stage not in catalogue.STAGES:
+        named = "、".join(f"{k}（{v}）" for k, v in catalogue.STAGES.items())
+        raise click_errors.UsageError(f"--stage 只能是 {named}（收到“{stage}”）")
+    rules = [r for r in catalogue.RULES
+             if (stage is None or r.stage == stage) and (code is None or r.code == code)]
+    if code is not None and not rules:
+        raise click_errors.UsageError(f"没有代码“{code}”{f'（在{catalogue.STAGES[stage]}阶段）' if stage else ''}；"
+                                      "不带参数的 shumao codes 列出全部代码")
+    if as_json:
+        _print_json([r.as_dict() for r in rules])
+        return
+    if code is None:
+        t = Table(title=f"代码目录（{len(rules)} 条）")
+        for column in ("代码", "阶段", "级别", "提示"):
+            t.add_column(column)
+        for r in rules:
+            t.add_row(r.code, catalogue.STAGES[r.stage], catalogue.LEVEL_ZH[r.level], escape(r.message))
+        out.print(t)
+        return
+    for r in rules:
+        out.print(f"[bold]{r.code}[/]（{catalogue.STAGES[r.stage]}，{catalogue.LEVEL_ZH[r.level]}）")
+        for label, value in (("提示", r.message), ("规则", r.rule), ("English", r.gloss),
+                             ("字段", r.field), ("另一阶段的同一规则", r.same_as)):
+            if value:
+                out.print(f"  {label}：{escape(value)}")
+
+
 EXPORT_FORMATS = ("parquet",)
 
 
