@@ -1,2 +1,16 @@
 """The bulletin (简报): a content folder plus the data report from the store, as one
-document model, published as PDF, DOCX and HTML (bulletin.md)."""
+document model, published as PDF, DOCX and HTML (bulletin.md).
+
+    content     the content folder: bulletin.toml and one Markdown file per item
+    folder      a content folder held in memory (uploads, the editor)
+    markdown    a clerk's Markdown → the bulletin's blocks
+    model       one document model for an issue, content plus the data report
+    html        HTML and PDF from one template
+    docx        Word a clerk can keep editing
+    inline      HTML with inline styles only (e-mail, WeChat)
+    email       the issue as an e-mail
+    wechat      the issue as a 公众号 article
+    publish     ``shumao bulletin``: all outputs or none
+    editions    the issues (editions) kept in the store: drafts, publication, corrections
+    editor      what the portal's 简报 editor needs beside the store
+"""

@@ -2,6 +2,7 @@
 (code, stage, level, Chinese message, English gloss, the rule in words, the field it looks
 at, and ``same_as``: the other stage's code for the same rule), as data.
 
+    base      the ``Rule`` record, the stages and the levels
     imports   the issues of ``shumao import`` (ingest.issues)           stage "import"
     edits     the edit checks of a web filing (filing.checks)           stage "filing"
     vetting   a report's checks before publication (report.vetting)     stage "publication"

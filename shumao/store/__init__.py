@@ -3,6 +3,13 @@ history, users and the audit log — on embedded DuckDB (a file) or PostgreSQL (
 
 ``connect(url)`` is the one way in; tests pass ``:memory:``, a temp path or a throwaway
 cluster's URL.  Only this package writes SQL against a user's store.
+
+    base        the Store interface: records, load, users, bulletins, audit, on the primitives
+    filing      the SQL of filed records, their history, windows, reminders and vintages
+    duckdb      the embedded store (one file)
+    postgres    the server store
+    schema      the tables, the schema's version and its migrations
+    fault       the tests' seam for a load killed at a chosen point
 """
 
 from __future__ import annotations

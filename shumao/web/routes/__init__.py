@@ -1,7 +1,16 @@
 """The portal's routes, a module per part of the product; each module's ``router`` holds
 its pages and its JSON API (``/api/v1``), except where the two grew apart and the API has
 its own module in ``api/`` (the filings).  Who may use a route is not written here but in
-access/rules.py, which ``guard`` (a dependency of every router) applies."""
+access/rules.py, which ``guard`` (a dependency of every router) applies.
+
+    signin      sign-in and sign-out            dashboard   仪表盘, 指标溯源, status
+    reports     数据月报 in every format          imports     导入 of the secretariat
+    bulletins   简报: editor, preview, publish    archive     the public archive of issues
+    members     the member directory            filings     企业填报: an enterprise's records
+    review      审核: the reviewer's queue        board       填报进度: each enterprise's state
+    windows     填报时间: deadlines, locks        vintages    数据版本 and their revisions
+    admin       accounts and the audit log      api/        the JSON API of filing
+"""
 
 from shumao.web.routes import (
            admin,

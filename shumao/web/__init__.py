@@ -1,0 +1,14 @@
+"""The web portal (web.md): a FastAPI app factory over one store, server-rendered Chinese pages.
+
+    app            ``create_app(db)``: the store opened once, every router, the error pages
+    access         the one guard every route runs: who is asking, may they (access.rules), CSRF
+    auth           server-side sessions, the sign-in throttle
+    pages          Jinja2 rendering, autoescaped
+    figures        the figures a page shows, from the shared cache
+    cache          computations shared between users, keyed by the store's generation
+    uploads        a web import's files on disk while it runs
+    bulletin_form  the 简报 editor's form
+    assets         ECharts and htmx from the npm registry, checked against their sha512
+    routes/        a module per part of the portal
+    views/         view-models shared by the routes that show a thing
+"""
