@@ -4,13 +4,13 @@ it keeps every message it accepts, decoded, and refuses the recipients it is tol
 from __future__ import annotations
 
 import email
-import socket
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 
 import pytest
 
+from shumao.bench.harness import free_port
 from shumao.filing.reminders import MailSettings
 
 REFUSED = "550 5.1.1 mailbox unavailable"
@@ -47,12 +47,6 @@ class Inbox:
     @property
     def recipients(self) -> list[str]:
         return sorted(a for r in self.received for a in r.rcpt_tos)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -29,7 +29,6 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -39,6 +38,7 @@ from urllib.parse import quote
 import psycopg
 from psycopg import sql
 
+from shumao.bench.harness import free_port
 from shumao.errors import StoreError
 
 MISSING = "未找到 PostgreSQL（initdb/pg_ctl），请先运行 make setup 安装 postgresql"
@@ -95,12 +95,6 @@ def find_bindir() -> Path | None:
         real = Path(found[0]).resolve().parent
         return real if _has_tools(real) else Path(found[0]).parent
     return None
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _tail(path: Path, lines: int = 20) -> str:
@@ -164,7 +158,7 @@ class Cluster:
                 os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             self._initdb()
             for attempt in range(_PORT_TRIES):
-                self.port = _free_port()
+                self.port = free_port()
                 self._write_settings(owner)
                 self.log.unlink(missing_ok=True)  # so the tail shows this attempt only
                 if self._pg_ctl_start():

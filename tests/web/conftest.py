@@ -6,20 +6,16 @@ session and copied for each test (``portal_store`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from shumao.bench import harness
 from shumao.store import connect
-from tests.conftest import BACKENDS, REPO, copy_of
+from tests.conftest import BACKENDS, copy_of
 from tests.support.portal import PASSWORD, add_accounts, load_portal  # noqa: F401  (tests import them from here)
 
 
@@ -61,34 +57,20 @@ def client(app):
         c.__exit__(None, None, None)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LiveServer:
-    """``shumao serve`` as its own process on 127.0.0.1 (stopped at the end)."""
+    """``shumao serve`` as its own process on 127.0.0.1 (stopped at the end), started and waited
+    for as the benchmarks do (shumao.bench.harness), its output in ``log``."""
 
     def __init__(self, db: str, log: Path):
-        self.port = free_port()
+        self.port = harness.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "shumao", "serve", "--db", db, "--port", str(self.port)],
-            stdout=log.open("w"), stderr=subprocess.STDOUT, env=env, cwd=REPO)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"shumao serve exited: {log.read_text()}")
-            try:
-                if httpx.get(self.url + "/login", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"shumao serve did not start: {log.read_text()}")
+        self.proc = harness.start_server(db, self.port, log.open("w"), subprocess.STDOUT)
+        try:
+            harness.wait_for(self.url, self.proc)
+        except RuntimeError as e:
+            self.stop()
+            raise RuntimeError(f"{e}\n{log.read_text()}") from None
 
     def stop(self) -> None:
         self.proc.terminate()
