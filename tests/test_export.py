@@ -122,16 +122,17 @@ def test_round_trip_gives_the_same_report_to_the_cent(store_url, tmp_path):
         assert _approved(back) == before
 
 
-def test_the_indicator_code_reads_the_data_set_as_the_stores_tables(sample_duckdb, tmp_path):
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_the_indicator_code_reads_the_data_set_as_the_stores_tables(sample_store, tmp_path):
     """What report --engine spark will do: the four folders as tables of the same names, with
     Hive partitioning; the same Ibis expressions give the same report, and each table has the
     store's columns and types first."""
-    export.export(sample_duckdb, tmp_path / "湖")
+    export.export(sample_store, tmp_path / "湖")
     con = ibis.duckdb.connect()
     for kind in EXPORTED:
         con.read_parquet(f"{tmp_path / '湖' / kind}/**/*.parquet", table_name=kind,
                          hive_partitioning=True)
-    stored = sample_duckdb.ibis()
+    stored = sample_store.ibis()
     for kind in ("enterprises", "contracts", "executions", "rates"):
         own = stored.table(kind).schema()
         lake = con.table(kind).schema()
@@ -140,7 +141,7 @@ def test_the_indicator_code_reads_the_data_set_as_the_stores_tables(sample_duckd
     settings = ReportSettings.from_options()
     for p in PERIODS:
         assert as_json(report_of(con, Period.parse(p), settings)) == \
-            as_json(build_report(sample_duckdb, Period.parse(p), settings))
+            as_json(build_report(sample_store, Period.parse(p), settings))
 
 
 # -- what is written -----------------------------------------------------------------------------
@@ -195,8 +196,9 @@ def test_only_approved_records_are_written_by_year_and_month(tmp_path):
         EXPORTED["contracts"].names
 
 
-def test_the_schema_is_exactly_the_declared_one(sample_duckdb, tmp_path):
-    export.export(sample_duckdb, tmp_path / "湖")
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_the_schema_is_exactly_the_declared_one(sample_store, tmp_path):
+    export.export(sample_store, tmp_path / "湖")
     for kind, table in EXPORTED.items():
         want = [(f.name, f.type) for f in table.arrow()
                 if kind not in DATE_OF or f.name not in ("year", "month")]
@@ -218,16 +220,17 @@ def test_a_kind_without_records_still_has_its_schema(tmp_path):
     assert code == 0 and result["counts"]["enterprises"]["new"] == 25
 
 
-def test_pyarrow_and_duckdb_write_the_same_data_set(sample_duckdb, tmp_path):
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_pyarrow_and_duckdb_write_the_same_data_set(sample_store, tmp_path):
     """The PostgreSQL path (the store's batches through pyarrow.dataset), run here on the
     DuckDB store: the same files, the same rows."""
-    assert import_files(sample_duckdb, [_extras(tmp_path)[0]]).ok      # some rates too
+    assert import_files(sample_store, [_extras(tmp_path)[0]]).ok      # some rates too
     duck, arrow = tmp_path / "duck", tmp_path / "arrow"
     duck.mkdir()
     arrow.mkdir()
-    sample_duckdb.export_parquet(duck)
+    sample_store.export_parquet(duck)
     for kind, table in EXPORTED.items():
-        Store._write_parquet(sample_duckdb, export_sql(kind), table.arrow(), arrow / kind,
+        Store._write_parquet(sample_store, export_sql(kind), table.arrow(), arrow / kind,
                              kind in DATE_OF)
 
     def files(root):
@@ -286,14 +289,15 @@ def test_a_failure_leaves_nothing_half_written(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb", "湖"]   # no temporary folder
 
 
-def test_overwrite_replaces_an_earlier_export_and_nothing_else(sample_duckdb, tmp_path):
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_overwrite_replaces_an_earlier_export_and_nothing_else(sample_store, tmp_path):
     lake = tmp_path / "湖"
-    export.export(sample_duckdb, lake)
+    export.export(sample_store, lake)
     stale = lake / "contracts" / "year=1999" / "month=1" / "part-0.parquet"
     stale.parent.mkdir(parents=True)
     stale.write_bytes((lake / "rates" / "part-0.parquet").read_bytes())
-    url = sample_duckdb.url
-    sample_duckdb.close()
+    url = sample_store.url
+    sample_store.close()
 
     p = run_cli("export", lake, "--db", url)
     assert p.returncode == 2 and "不是空的" in "".join(p.stderr.split()) and stale.exists()
@@ -319,10 +323,11 @@ def test_overwrite_replaces_an_earlier_export_and_nothing_else(sample_duckdb, tm
     (["文件.txt"], 2, "这是文件，不是文件夹"),
     (["没有/湖"], 2, "输出文件夹不存在"),
 ])
-def test_wrong_usage_exits_2(sample_duckdb, tmp_path, args, code, words):
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_wrong_usage_exits_2(sample_store, tmp_path, args, code, words):
     (tmp_path / "文件.txt").write_text("x", encoding="utf-8")
     argv = [str(tmp_path / args[0]), *args[1:]]
-    got, out = run_json("export", *argv, "--db", sample_duckdb.url)
+    got, out = run_json("export", *argv, "--db", sample_store.url)
     assert got == code and words in out["error"]["message"]
 
 
@@ -332,9 +337,10 @@ def test_a_store_that_does_not_exist_is_wrong_usage(tmp_path):
     assert not (tmp_path / "没有.duckdb").exists() and not (tmp_path / "湖").exists()
 
 
-def test_the_text_output_names_the_counts(sample_duckdb, tmp_path):
-    url = sample_duckdb.url
-    sample_duckdb.close()
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_the_text_output_names_the_counts(sample_store, tmp_path):
+    url = sample_store.url
+    sample_store.close()
     p = run_cli("export", tmp_path / "湖", "--db", url)
     assert p.returncode == 0
     assert "已导出 Parquet 数据集" in p.stdout and "1468" in p.stdout and "_shumao.json" in p.stdout
@@ -349,7 +355,8 @@ def test_read_manifest_refuses_a_later_version(tmp_path):
         export.read_manifest(tmp_path / "没有")
 
 
-def test_pa_types_are_the_stores(sample_duckdb):
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_pa_types_are_the_stores(sample_store):
     """Money stays exact: cents are integers, amounts decimals, never floats."""
     for table in EXPORTED.values():
         for f in table.arrow():

@@ -147,12 +147,13 @@ def test_import_errors_out_end_to_end(tmp_path):
 
 # --- the report XLSX ----------------------------------------------------------------------
 
-def test_report_xlsx_every_text_cell(sample_duckdb, tmp_path):
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_report_xlsx_every_text_cell(sample_store, tmp_path):
     """formats.xlsx writes paragraphs, titles, headers, cells and notes as text cells."""
     from shumao.report import formats
     from shumao.report.service import ReportSettings, build_report
 
-    doc = build_report(sample_duckdb, "2024-01..2024-09", ReportSettings(region=HYPERLINK))
+    doc = build_report(sample_store, "2024-01..2024-09", ReportSettings(region=HYPERLINK))
     t = doc.tables[0]
     hostile = dataclasses.replace(t, title=HOSTILE[0], columns=[HOSTILE[2], *t.columns[1:]],
                                   rows=[[v, Decimal("-1.50")] for v in HOSTILE], notes=[HOSTILE[4]])
