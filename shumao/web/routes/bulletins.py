@@ -35,6 +35,7 @@ from shumao.web import bulletin_form
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
 from shumao.web.routes.archive import FORMATS, download, links, period_words, refuse_unknown
+from shumao.web.words import _flagged, web_message
 
 router = APIRouter(dependencies=[Depends(guard)])
 
@@ -46,10 +47,6 @@ NOTICES = {"created": "已新建简报草稿，可以在下面编辑。", "saved
                                "已取消关联；如需显示企业的性质和区域，请在“关联企业”中选择。",
            "revised": "已建立更正版草稿：修改后发布，原已发布的一期保持不变。",
            "published": "已发布：PDF、Word 和网页版已生成，公开简报中可以看到。"}
-# the library's field names in its messages, with what the form calls them
-FIELD_ZH = {"bulletin.toml": {**editor.MASTHEAD, **editor.DATA},
-            "item": {"title": "标题", "date": "日期", "source": "来源", "type": "类型",
-                     "enterprise_id": "关联企业"}}
 MAX_PREVIEW = 200_000        # characters: an item is a few thousand
 MAX_ZIP = 5 * MAX_BYTES      # an upload's zip may hold pictures that are left out
 
@@ -70,21 +67,6 @@ def _store(request: Request):
 def _actor(request: Request) -> str:
     viewer: Viewer = request.state.viewer
     return viewer.name or ""
-
-
-def web_message(message: str, api: bool = False) -> str:
-    """A library message as the portal says it: the CLI's option becomes the page's
-    checkbox (or the API's parameter), a field name gets its Chinese label."""
-    message = message.replace(
-        "请加 --allow-flagged",
-        "请在调用时加参数 allow_flagged=true" if api else "请勾选“仍然发布（记录在文件中）”后再点“发布”")
-    table = FIELD_ZH["bulletin.toml" if message.startswith(TOML) else "item"]
-    return re.sub(r"“(\w+)”", lambda m: f"“{table[m.group(1)]}（{m.group(1)}）”"
-                  if m.group(1) in table else m.group(0), message, count=1)
-
-
-def _flagged(message: str) -> bool:
-    return "--allow-flagged" in message
 
 
 # -- the list ------------------------------------------------------------------------------------

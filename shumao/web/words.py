@@ -1,0 +1,29 @@
+"""A library message as the portal says it: the CLI's option becomes the page's checkbox
+(or the API's parameter), a field name gets the form's Chinese label."""
+
+from __future__ import annotations
+
+import re
+
+from shumao.bulletin import editor
+from shumao.bulletin.folder import TOML
+
+# the library's field names in its messages, with what the form calls them
+FIELD_ZH = {"bulletin.toml": {**editor.MASTHEAD, **editor.DATA},
+            "item": {"title": "标题", "date": "日期", "source": "来源", "type": "类型",
+                     "enterprise_id": "关联企业"}}
+
+
+def web_message(message: str, api: bool = False) -> str:
+    """A library message as the portal says it: the CLI's option becomes the page's
+    checkbox (or the API's parameter), a field name gets its Chinese label."""
+    message = message.replace(
+        "请加 --allow-flagged",
+        "请在调用时加参数 allow_flagged=true" if api else "请勾选“仍然发布（记录在文件中）”后再点“发布”")
+    table = FIELD_ZH["bulletin.toml" if message.startswith(TOML) else "item"]
+    return re.sub(r"“(\w+)”", lambda m: f"“{table[m.group(1)]}（{m.group(1)}）”"
+                  if m.group(1) in table else m.group(0), message, count=1)
+
+
+def _flagged(message: str) -> bool:
+    return "--allow-flagged" in message
