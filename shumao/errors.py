@@ -16,7 +16,11 @@ failures a caller must stop on.
     ├── EngineError             Spark is not installed, cannot start or fails (report --engine spark)
     └── MailError               the SMTP server is not configured or cannot be reached (exit 3)
 
-Every message is Chinese first: the CLI prints ``str(error)`` as the one line a clerk sees.
+Every message is Chinese first: the CLI prints it as the one line a clerk sees.  A message
+never names a command-line flag or a form's label: the argument it is about is ``field`` on
+the error and ``{field}`` (its name in braces, e.g. ``{enterprise}``) in the message, and each
+edge says it in its own words with ``say`` — the CLI its option (``--enterprise``), the web
+the form's label (“所属企业”).  ``str(error)`` names it as the library does, in quotes.
 
 Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``http_status``
 (the table below the tree, read by both edges), so the same failure has the same code on both:
@@ -34,11 +38,63 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
     MailError           mail          3    500
 """
 
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Self
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _set_in(text: str, slot: str, words: str) -> str:
+    """``text`` with every ``slot`` replaced by ``words``, a space between a Latin end of the
+    words and a Chinese character beside it (Chinese typesetting's rule for a Latin word)."""
+    parts = text.split(slot)
+    out = parts[0]
+    for after in parts[1:]:
+        lead = " " if words[:1].isascii() and out[-1:] and _cjk(out[-1]) else ""
+        tail = " " if words[-1:].isascii() and after[:1] and _cjk(after[0]) else ""
+        out += lead + words + tail + after
+    return out
+
 
 class ShumaoError(Exception):
-    """Base class of every error shumao raises on purpose."""
+    """Base class of every error shumao raises on purpose.  ``field`` is the argument (or,
+    for a ContentError, the content file's field) the message is about, and ``also`` any
+    other it names; the message writes each as ``{name}``."""
 
     code, exit_code, http_status = "error", 3, 500
+
+    def __init__(self, message: str = "", *, field: str | None = None,
+                 also: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.field, self.also = field, also
+
+    def __str__(self) -> str:
+        return self.say()
+
+    def say(self, words: Mapping[str, str] | None = None) -> str:
+        """The message with each field it names in an edge's ``words`` (field → words), or
+        else as the library names it (“enterprise”).  A Latin word set between Chinese
+        characters gets a space on that side (须用 --enterprise 指定, （--enterprise）)."""
+        text = str(self.args[0]) if self.args else ""
+        for name in (self.field, *self.also) if self.field else self.also:
+            said = (words or {}).get(name) or self.unnamed(name)
+            text = _set_in(text, "{" + name + "}", said)
+        return text
+
+    def unnamed(self, name: str) -> str:
+        """A field as the library names it when the edge has no words for it."""
+        return f"“{name}”"
+
+    def reworded(self, message: str) -> Self:
+        """The same error (class, fields) with another message: its paths made shorter."""
+        new = copy.copy(self)
+        new.args = (message,)
+        return new
 
 
 class InputError(ShumaoError, ValueError):

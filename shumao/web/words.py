@@ -1,5 +1,9 @@
 """A library message as the portal says it: the CLI's option becomes the page's checkbox
-(or the API's parameter), a field name gets the form's Chinese label."""
+(or the API's parameter), a field name gets the form's Chinese label.
+
+A library error names the argument it is about as a field (errors.py), never as a
+command-line flag: a page says the form's label, the API the parameter's name.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ import re
 
 from shumao.bulletin import editor
 from shumao.bulletin.folder import TOML
+from shumao.errors import ShumaoError
+
+# the arguments the library's errors name, as the portal's forms label them
+FORM_ZH = {"enterprise": "所属企业"}           # 管理 → 账号: the new account's enterprise
 
 # the library's field names in its messages, with what the form calls them
 FIELD_ZH = {"bulletin.toml": {**editor.MASTHEAD, **editor.DATA},
@@ -27,3 +35,9 @@ def web_message(message: str, api: bool = False) -> str:
 
 def _flagged(message: str) -> bool:
     return "--allow-flagged" in message
+
+
+def said(e: ShumaoError, api: bool = False) -> str:
+    """A library error in the portal's words: a page names a field by its form's label
+    (“所属企业”), the API by its parameter, which is the library's own name."""
+    return e.say() if api else e.say({f: f"“{label}”" for f, label in FORM_ZH.items()})
