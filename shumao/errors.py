@@ -41,7 +41,7 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Self
 
 
@@ -90,10 +90,10 @@ class ShumaoError(Exception):
         """A field as the library names it when the edge has no words for it."""
         return f"“{name}”"
 
-    def reworded(self, message: str) -> Self:
-        """The same error (class, fields) with another message: its paths made shorter."""
+    def reworded(self, change: Callable[[str], str]) -> Self:
+        """The same error (class, fields) with its message changed (its paths made shorter)."""
         new = copy.copy(self)
-        new.args = (message,)
+        new.args = (change(str(self.args[0]) if self.args else ""),)
         return new
 
 
@@ -130,9 +130,16 @@ class StoreError(ShumaoError):
 
 
 class ContentError(ShumaoError):
-    """A bulletin content folder is malformed (names the file and the field)."""
+    """A bulletin content folder is malformed (names the file and the field).  ``field`` is
+    a field of ``file`` (``bulletin.toml``, or an item's name: its front matter), named in the
+    message as the file writes it (“period”), which the web turns into its form's label."""
 
     code, exit_code, http_status = "content", 1, 422
+
+    def __init__(self, message: str = "", *, field: str | None = None,
+                 file: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.file = file
 
 
 class StoreNotFound(StoreError, InputError):

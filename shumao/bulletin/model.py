@@ -142,8 +142,9 @@ def entry(section: str, item: c.Item, store: Store | None, issue_year: int | Non
         if eid and store is not None:
             found = store.enterprise(str(eid))
             if found is None:
-                raise ContentError(f"{item.path}：{item.path.name} 的“enterprise_id”"
-                                   f"为“{eid}”，数据库中没有这家企业")
+                raise ContentError(f"{item.path}：{item.path.name} 的{{enterprise_id}}"
+                                   f"为“{eid}”，数据库中没有这家企业",
+                                   field="enterprise_id", file=item.path.name)
             e.labels.append(label("企业性质", NATURE_ZH.get(found["nature"], found["nature"])))
             if found["region"]:
                 e.labels.append(label("所在区域", found["region"]))
@@ -185,8 +186,9 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Docu
     try:
         full = build_report(store, d.period, d.report)
     except NoData:
-        raise ContentError(f"{toml}：bulletin.toml 的“period”"
-                           f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据") from None
+        raise ContentError(f"{toml}：bulletin.toml 的{{period}}"
+                           f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据",
+                           field="period", file=toml.name) from None
     overrides = vet(full, str(toml), allow_flagged)    # before the charts: a stop is quick
     full = with_charts(full)
     # the bulletin shows the overview, partner and structure tables of the same report
