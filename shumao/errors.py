@@ -13,6 +13,7 @@ failures a caller must stop on.
     │   └── ConflictError       the store changed between checking a batch and loading it, or
     │                           the change is one the stored state forbids (a published bulletin)
     ├── ContentError            a bulletin content folder is malformed (exit 1)
+    │   └── FlaggedFigures      its data report has figures that failed the vetting (exit 1)
     ├── EngineError             Spark is not installed, cannot start or fails (report --engine spark)
     └── MailError               the SMTP server is not configured or cannot be reached (exit 3)
 
@@ -34,6 +35,7 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
     StoreNotFound       bad-input     2    400
     ConflictError       conflict      3    409
     ContentError        content       1    422
+    FlaggedFigures      flagged       1    422   unless let through (``checks``: what failed)
     EngineError         engine        3    500
     MailError           mail          3    500
 """
@@ -41,8 +43,11 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
-from typing import Self
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from shumao.report.vetting import Check
 
 
 def _cjk(ch: str) -> bool:
@@ -140,6 +145,23 @@ class ContentError(ShumaoError):
                  file: str | None = None) -> None:
         super().__init__(message, field=field)
         self.file = file
+
+
+class FlaggedFigures(ContentError):
+    """The issue's data report has figures that failed the checks before publication
+    (report.md: fewer than 3 enterprises, one above 85 %…), so the issue is not made.
+    ``checks`` are the failed checks; the message asks to let them through as
+    ``{allow_flagged}``, which each edge words as its own way of doing it (the CLI's option,
+    the portal's checkbox, the API's parameter)."""
+
+    code = "flagged"
+
+    def __init__(self, message: str = "", *, checks: Sequence[Check] = ()) -> None:
+        super().__init__(message, field="allow_flagged")
+        self.checks = list(checks)
+
+    def unnamed(self, name: str) -> str:
+        return "请明确放行" if name == "allow_flagged" else super().unnamed(name)
 
 
 class StoreNotFound(StoreError, InputError):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from shumao.bulletin import content as c
 from shumao.bulletin.markdown import Paragraph, Run, blocks, tidy_spacing
-from shumao.errors import ContentError, NoData
+from shumao.errors import ContentError, FlaggedFigures, NoData
 from shumao.model.codes import NATURE_ZH
 from shumao.report.service import ReportDoc, build_report, with_charts
 from shumao.store import Store
@@ -170,11 +170,11 @@ def vet(report: ReportDoc, where: str, allow_flagged: bool = False) -> list[str]
     flagged = [ch.message for ch in report.flagged]
     if flagged and not allow_flagged:
         lines = "\n".join(f"  {i}. {m}" for i, m in enumerate(flagged, start=1))
-        raise ContentError(
+        raise FlaggedFigures(
             f"{where}：数据月报（{report.period.words()}）有 {len(flagged)} 个数字未通过发布前核对，"
             f"简报未生成：\n{lines}\n"
-            "请核实数据或改换时期；如已审核确认可以发布，请加 --allow-flagged"
-            "（放行的数字将记录在各输出文件的元数据中）。")
+            "请核实数据或改换时期；如已审核确认可以发布，{allow_flagged}"
+            "（放行的数字将记录在各输出文件的元数据中）。", checks=report.flagged)
     return flagged
 
 

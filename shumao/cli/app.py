@@ -34,6 +34,7 @@ from shumao.access.roles import ROLE_ZH, ROLES
 from shumao.cli.help import Command, Group, usage_message
 from shumao.errors import (
     ContentError,
+    FlaggedFigures,
     InputError,
     ShumaoError,
 )
@@ -907,7 +908,10 @@ FLAGS = {"enterprise": "--enterprise", "days": "--days", "formats": "--formats",
 
 def said(e: ShumaoError) -> str:
     """A library error in the command line's words: an argument by its option (``--enterprise``).
-    A ContentError's fields are the content folder's, named as the file writes them."""
+    A ContentError's fields are the content folder's, named as the file writes them; flagged
+    figures are let through with ``bulletin --allow-flagged``."""
+    if isinstance(e, FlaggedFigures):
+        return e.say({"allow_flagged": "请加 --allow-flagged"})
     return str(e) if isinstance(e, ContentError) else e.say(FLAGS)
 
 
