@@ -88,3 +88,24 @@ def test_each_edge_words_the_field_its_own_way(exc, cli, page, api):
     assert cli in shumao(cli=failing_cli(exc)).stderr
     assert page in said(exc) and api in said(exc, api=True) and api in on_the_web(exc)[1]["message"]
     assert "{" not in str(exc) and "--" not in str(exc)      # the library's own words name no flag
+
+
+def test_no_library_error_names_a_command_line_flag():
+    """The messages errors are raised with anywhere in shumao/ but the CLI name no ``--flag``."""
+    import ast
+    import re
+    from pathlib import Path
+
+    package = Path(errors.__file__).parent
+    names = {c.__name__ for c in CLASSES} | {"ChecksFailed", "WindowClosed"}
+    found = []
+    for path in package.rglob("*.py"):
+        if path.relative_to(package).parts[0] == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in names:
+                words = [v.value for a in node.args for v in ast.walk(a)
+                         if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+                found += [f"{path.relative_to(package)}:{node.lineno}" for w in words
+                          if re.search(r"(?<![\w-])--[a-z]", w)]
+    assert not found
