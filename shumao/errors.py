@@ -13,10 +13,15 @@ failures a caller must stop on.
     │   └── ConflictError       the store changed between checking a batch and loading it, or
     │                           the change is one the stored state forbids (a published bulletin)
     ├── ContentError            a bulletin content folder is malformed (exit 1)
+    │   └── FlaggedFigures      its data report has figures that failed the vetting (exit 1)
     ├── EngineError             Spark is not installed, cannot start or fails (report --engine spark)
     └── MailError               the SMTP server is not configured or cannot be reached (exit 3)
 
-Every message is Chinese first: the CLI prints ``str(error)`` as the one line a clerk sees.
+Every message is Chinese first: the CLI prints it as the one line a clerk sees.  A message
+never names a command-line flag or a form's label: the argument it is about is ``field`` on
+the error and ``{field}`` (its name in braces, e.g. ``{enterprise}``) in the message, and each
+edge says it in its own words with ``say`` — the CLI its option (``--enterprise``), the web
+the form's label (“所属企业”).  ``str(error)`` names it as the library does, in quotes.
 
 Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``http_status``
 (the table below the tree, read by both edges), so the same failure has the same code on both:
@@ -30,15 +35,71 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
     StoreNotFound       bad-input     2    400
     ConflictError       conflict      3    409
     ContentError        content       1    422
+    FlaggedFigures      flagged       1    422   unless let through (``checks``: what failed)
     EngineError         engine        3    500
     MailError           mail          3    500
 """
 
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from shumao.report.vetting import Check
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _set_in(text: str, slot: str, words: str) -> str:
+    """``text`` with every ``slot`` replaced by ``words``, a space between a Latin end of the
+    words and a Chinese character beside it (Chinese typesetting's rule for a Latin word)."""
+    parts = text.split(slot)
+    out = parts[0]
+    for after in parts[1:]:
+        lead = " " if words[:1].isascii() and out[-1:] and _cjk(out[-1]) else ""
+        tail = " " if words[-1:].isascii() and after[:1] and _cjk(after[0]) else ""
+        out += lead + words + tail + after
+    return out
+
 
 class ShumaoError(Exception):
-    """Base class of every error shumao raises on purpose."""
+    """Base class of every error shumao raises on purpose.  ``field`` is the argument (or,
+    for a ContentError, the content file's field) the message is about, and ``also`` any
+    other it names; the message writes each as ``{name}``."""
 
     code, exit_code, http_status = "error", 3, 500
+
+    def __init__(self, message: str = "", *, field: str | None = None,
+                 also: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.field, self.also = field, also
+
+    def __str__(self) -> str:
+        return self.say()
+
+    def say(self, words: Mapping[str, str] | None = None) -> str:
+        """The message with each field it names in an edge's ``words`` (field → words), or
+        else as the library names it (“enterprise”).  A Latin word set between Chinese
+        characters gets a space on that side (须用 --enterprise 指定, （--enterprise）)."""
+        text = str(self.args[0]) if self.args else ""
+        for name in (self.field, *self.also) if self.field else self.also:
+            said = (words or {}).get(name) or self.unnamed(name)
+            text = _set_in(text, "{" + name + "}", said)
+        return text
+
+    def unnamed(self, name: str) -> str:
+        """A field as the library names it when the edge has no words for it."""
+        return f"“{name}”"
+
+    def reworded(self, change: Callable[[str], str]) -> Self:
+        """The same error (class, fields) with its message changed (its paths made shorter)."""
+        new = copy.copy(self)
+        new.args = (change(str(self.args[0]) if self.args else ""),)
+        return new
 
 
 class InputError(ShumaoError, ValueError):
@@ -74,9 +135,33 @@ class StoreError(ShumaoError):
 
 
 class ContentError(ShumaoError):
-    """A bulletin content folder is malformed (names the file and the field)."""
+    """A bulletin content folder is malformed (names the file and the field).  ``field`` is
+    a field of ``file`` (``bulletin.toml``, or an item's name: its front matter), named in the
+    message as the file writes it (“period”), which the web turns into its form's label."""
 
     code, exit_code, http_status = "content", 1, 422
+
+    def __init__(self, message: str = "", *, field: str | None = None,
+                 file: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.file = file
+
+
+class FlaggedFigures(ContentError):
+    """The issue's data report has figures that failed the checks before publication
+    (report.md: fewer than 3 enterprises, one above 85 %…), so the issue is not made.
+    ``checks`` are the failed checks; the message asks to let them through as
+    ``{allow_flagged}``, which each edge words as its own way of doing it (the CLI's option,
+    the portal's checkbox, the API's parameter)."""
+
+    code = "flagged"
+
+    def __init__(self, message: str = "", *, checks: Sequence[Check] = ()) -> None:
+        super().__init__(message, field="allow_flagged")
+        self.checks = list(checks)
+
+    def unnamed(self, name: str) -> str:
+        return "请明确放行" if name == "allow_flagged" else super().unnamed(name)
 
 
 class StoreNotFound(StoreError, InputError):

@@ -191,3 +191,51 @@ def test_bare_shumao_prints_the_command_list():
         assert r.code == 2 and "用法错误" not in r.stderr and r.stderr == ""
         assert "用法：shumao" in r.stdout and "命令" in r.stdout
         assert all(c in r.stdout for c in commands)
+
+
+# --- 4. the library names a field, the command line its option (errors.py, cli/app.py FLAGS) ---
+
+@pytest.mark.parametrize("args, words", [
+    (["user", "add", "qiye", "--role", "enterprise", "--password-stdin"],
+     "错误：企业填报员账号须用 --enterprise 指定所属企业的统一社会信用代码"),
+    (["user", "add", "kezhang", "--role", "staff", "--enterprise", "91110000MA01ABCD2X", "--password-stdin"],
+     "错误：只有企业填报员账号才属于某家企业（--enterprise）"),
+])
+def test_a_library_message_names_the_option_the_clerk_typed(empty_db, args, words):
+    r = shumao(*args, "--db", empty_db)
+    assert r.code == 2 and words in r.stderr, r.stderr
+
+
+def _fields_named_by_library_errors() -> set[str]:
+    """Every constant ``field=``/``also=`` an error outside the content folder's gets in shumao/."""
+    import ast
+
+    from shumao import errors
+
+    named = {n for n, c in vars(errors).items()
+             if isinstance(c, type) and issubclass(c, errors.ShumaoError)
+             and not issubclass(c, errors.ContentError)}
+    found = set()
+    for path in (Path(errors.__file__).parent).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in named:
+                for k in node.keywords:
+                    for v in ast.walk(k.value) if k.arg in ("field", "also") else ():
+                        if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                            found.add(v.value)
+    return found
+
+
+def test_every_field_a_library_error_names_is_an_option_of_the_command_line():
+    from shumao.cli.app import FLAGS, app
+
+    fields = _fields_named_by_library_errors()
+    assert {"enterprise", "days", "formats", "db", "engine", "spark_master"} <= fields
+    assert fields <= set(FLAGS), fields - set(FLAGS)
+    options: set[str] = set()
+    stack = [typer.main.get_command(app)]
+    while stack:
+        cmd = stack.pop()
+        options |= {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
+        stack += list(getattr(cmd, "commands", {}).values())
+    assert set(FLAGS.values()) <= options, set(FLAGS.values()) - options

@@ -78,11 +78,12 @@ def add(store: Store, name: str, role: str, password: str, *, enterprise: str | 
     enterprise = (enterprise or "").strip().upper() or None
     if role == "enterprise":
         if not enterprise:
-            raise InputError("企业填报员账号须用 --enterprise 指定所属企业的统一社会信用代码")
+            raise InputError("企业填报员账号须用{enterprise}指定所属企业的统一社会信用代码",
+                             field="enterprise")
         if not credit.is_valid(enterprise):
             raise InputError(f"统一社会信用代码“{enterprise}”无效（长度、字符或校验码不对）")
     elif enterprise:
-        raise InputError("只有企业填报员账号才属于某家企业（--enterprise）")
+        raise InputError("只有企业填报员账号才属于某家企业（{enterprise}）", field="enterprise")
     user = User(name, role, enterprise, (region or "").strip() or None,
                 password_hash=hash_password(password, hasher), email=check_email(email))
     store.add_user(user, actor, address)
@@ -108,7 +109,7 @@ def issue_token(store: Store, name: str, days: int | None, *, actor: str) -> str
     if user.disabled:
         raise InputError(f"用户“{name}”已停用，不能签发令牌")
     if days is not None and days < 1:
-        raise InputError("--days 至少为 1")
+        raise InputError("{days}至少为 1", field="days")
     token = "sm_" + secrets.token_urlsafe(32)
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days else None
     store.add_token(token_hash(token), name, expires, actor)

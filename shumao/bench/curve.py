@@ -47,12 +47,12 @@ def parse_sizes(text: str) -> tuple[int, ...]:
         try:
             n = float(part)
         except ValueError:
-            raise InputError(f"--sizes 中的“{part}”不是数字（写法如 1e5,1e6,1e7）") from None
+            raise InputError(f"{{sizes}}中的“{part}”不是数字（写法如 1e5,1e6,1e7）", field="sizes") from None
         if not n.is_integer() or not 1000 <= n <= 10**10:
-            raise InputError(f"--sizes 中的“{part}”应为 1000 到 1e10 之间的整数")
+            raise InputError(f"{{sizes}}中的“{part}”应为 1000 到 1e10 之间的整数", field="sizes")
         sizes.append(int(n))
     if not sizes:
-        raise InputError("--sizes 至少写一个规模，如 1e5,1e6")
+        raise InputError("{sizes}至少写一个规模，如 1e5,1e6", field="sizes")
     return tuple(sorted(set(sizes)))
 
 
@@ -142,10 +142,11 @@ def spark_ready() -> None:
     from shumao.errors import EngineError
 
     if importlib.util.find_spec("pyspark") is None:
-        raise EngineError("未安装 Spark 支持：pip install 'shumao[spark]'（或加 --no-spark 不计时 Spark）")
+        raise EngineError("未安装 Spark 支持：pip install 'shumao[spark]'（或加{no_spark}不计时 Spark）",
+                          field="no_spark")
     if not (os.environ.get("JAVA_HOME") or sh.which("java")):
         raise EngineError("Spark 需要 Java 17 或更高版本：sudo apt-get install default-jre-headless"
-                          "（或加 --no-spark 不计时 Spark）")
+                          "（或加{no_spark}不计时 Spark）", field="no_spark")
 
 
 def _reason(e: RuntimeError) -> str:

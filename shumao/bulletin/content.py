@@ -76,8 +76,8 @@ class Content:
 
 
 def _err(path: Path, field_: str | None, what: str) -> ContentError:
-    where = f"{path.name}" + (f" 的“{field_}”" if field_ else "")
-    return ContentError(f"{path}：{where}{what}")
+    where = f"{path.name}" + (f" 的{{{field_}}}" if field_ else "")
+    return ContentError(f"{path}：{where}{what}", field=field_, file=path.name)
 
 
 class _Loader(yaml.SafeLoader):

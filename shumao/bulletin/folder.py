@@ -159,7 +159,7 @@ def materialised(files: Mapping[str, bytes]) -> Iterator[Path]:
         try:
             yield root
         except ContentError as e:
-            raise ContentError(shown(str(e), root)) from None
+            raise e.reworded(lambda message: shown(message, root)) from None
 
 
 def shown(message: str, root: Path) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from shumao.bulletin import content as c
 from shumao.bulletin.markdown import Paragraph, Run, blocks, tidy_spacing
-from shumao.errors import ContentError, NoData
+from shumao.errors import ContentError, FlaggedFigures, NoData
 from shumao.model.codes import NATURE_ZH
 from shumao.report.service import ReportDoc, build_report, with_charts
 from shumao.store import Store
@@ -142,8 +142,9 @@ def entry(section: str, item: c.Item, store: Store | None, issue_year: int | Non
         if eid and store is not None:
             found = store.enterprise(str(eid))
             if found is None:
-                raise ContentError(f"{item.path}：{item.path.name} 的“enterprise_id”"
-                                   f"为“{eid}”，数据库中没有这家企业")
+                raise ContentError(f"{item.path}：{item.path.name} 的{{enterprise_id}}"
+                                   f"为“{eid}”，数据库中没有这家企业",
+                                   field="enterprise_id", file=item.path.name)
             e.labels.append(label("企业性质", NATURE_ZH.get(found["nature"], found["nature"])))
             if found["region"]:
                 e.labels.append(label("所在区域", found["region"]))
@@ -169,11 +170,11 @@ def vet(report: ReportDoc, where: str, allow_flagged: bool = False) -> list[str]
     flagged = [ch.message for ch in report.flagged]
     if flagged and not allow_flagged:
         lines = "\n".join(f"  {i}. {m}" for i, m in enumerate(flagged, start=1))
-        raise ContentError(
+        raise FlaggedFigures(
             f"{where}：数据月报（{report.period.words()}）有 {len(flagged)} 个数字未通过发布前核对，"
             f"简报未生成：\n{lines}\n"
-            "请核实数据或改换时期；如已审核确认可以发布，请加 --allow-flagged"
-            "（放行的数字将记录在各输出文件的元数据中）。")
+            "请核实数据或改换时期；如已审核确认可以发布，{allow_flagged}"
+            "（放行的数字将记录在各输出文件的元数据中）。", checks=report.flagged)
     return flagged
 
 
@@ -185,8 +186,9 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Docu
     try:
         full = build_report(store, d.period, d.report)
     except NoData:
-        raise ContentError(f"{toml}：bulletin.toml 的“period”"
-                           f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据") from None
+        raise ContentError(f"{toml}：bulletin.toml 的{{period}}"
+                           f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据",
+                           field="period", file=toml.name) from None
     overrides = vet(full, str(toml), allow_flagged)    # before the charts: a stop is quick
     full = with_charts(full)
     # the bulletin shows the overview, partner and structure tables of the same report

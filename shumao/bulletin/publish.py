@@ -30,8 +30,9 @@ def parse_formats(text: str) -> list[str]:
     wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
-        raise InputError(f"--formats 只能是 {'、'.join(FORMATS)} 的组合"
-                         f"（email 为 .eml 邮件，wechat 为公众号文章文件夹；收到“{text}”）")
+        raise InputError(f"{{formats}}只能是 {'、'.join(FORMATS)} 的组合"
+                         f"（email 为 .eml 邮件，wechat 为公众号文章文件夹；收到“{text}”）",
+                         field="formats")
     return list(dict.fromkeys(wanted))
 
 

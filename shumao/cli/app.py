@@ -33,6 +33,8 @@ from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click 
 from shumao.access.roles import ROLE_ZH, ROLES
 from shumao.cli.help import Command, Group, usage_message
 from shumao.errors import (
+    ContentError,
+    FlaggedFigures,
     InputError,
     ShumaoError,
 )
@@ -898,6 +900,20 @@ def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> 
 
 # --- errors: each exception's exit code and JSON code are its own (errors.py) ----------------
 
+# the arguments the library's messages name (errors.py: ``field``), as the clerk types them here
+FLAGS = {"enterprise": "--enterprise", "days": "--days", "formats": "--formats", "db": "--db",
+         "overwrite": "--overwrite", "engine": "--engine", "spark_master": "--spark-master",
+         "sizes": "--sizes", "no_spark": "--no-spark"}
+
+
+def said(e: ShumaoError) -> str:
+    """A library error in the command line's words: an argument by its option (``--enterprise``).
+    A ContentError's fields are the content folder's, named as the file writes them; flagged
+    figures are let through with ``bulletin --allow-flagged``."""
+    if isinstance(e, FlaggedFigures):
+        return e.say({"allow_flagged": "请加 --allow-flagged"})
+    return str(e) if isinstance(e, ContentError) else e.say(FLAGS)
+
 
 def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
     """Run one command line of ``cli`` and return its exit code; every exception becomes a code,
@@ -926,7 +942,7 @@ def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
         if STATE["debug"]:
             raise
         code, kind = e.exit_code, e.code       # errors.py: the same code as the web's
-        message = str(e)
+        message = said(e)
         err.print(f"[red]错误：{escape(message)}[/]")
     except Exception as e:  # noqa: BLE001 — the one place every failure becomes a line
         if STATE["debug"]:

@@ -90,7 +90,7 @@ def check_target(target: Path, overwrite: bool) -> None:
         return
     if not overwrite:
         raise InputError(f"输出文件夹不是空的：{target}（请换一个新文件夹；"
-                         "若其中是以前导出的数据集，加 --overwrite 替换它）")
+                         "若其中是以前导出的数据集，加{overwrite}替换它）", field="overwrite")
     if not (target / MANIFEST).is_file():
         raise InputError(f"{target} 中不是 shumao 导出的数据集（没有 {MANIFEST}），"
                          "不会覆盖；请换一个新文件夹")

@@ -40,11 +40,12 @@ def is_remote(folder: str) -> bool:
 
 
 def check_engine(engine: str, master: str | None) -> None:
-    """``--engine`` and ``--spark-master`` as given: wrong input in Chinese before any work."""
+    """The engine and Spark master as given (``--engine``, ``--spark-master``): wrong input in
+    Chinese before any work, the field named as each edge names it (errors.py)."""
     if engine not in ENGINES:
-        raise InputError(f"--engine 只能是 {'、'.join(ENGINES)}（收到“{engine}”）")
+        raise InputError(f"{{engine}}只能是 {'、'.join(ENGINES)}（收到“{engine}”）", field="engine")
     if master and engine != "spark":
-        raise InputError("--spark-master 只用于 --engine spark")
+        raise InputError("{spark_master}只用于{engine} spark", field="spark_master", also=("engine",))
 
 
 @contextmanager
@@ -55,7 +56,8 @@ def open_lake(folder: str | Path, engine: str = "duckdb", master: str | None = N
     if folder.startswith("file://"):                  # file:///数据/湖 is the local folder
         folder = unquote(urlsplit(folder).path)
     if is_remote(folder) and engine != "spark":
-        raise InputError(f"{folder} 是远程路径，只有 --engine spark 能读取；本机的数据集请写本地文件夹")
+        raise InputError(f"{folder} 是远程路径，只有{{engine}} spark 能读取；本机的数据集请写本地文件夹",
+                         field="engine")
     if not is_remote(folder):
         if not Path(folder).is_dir():
             raise InputError(f"找不到文件夹：{folder}")

@@ -217,7 +217,8 @@ def _check_file(p: Path, must_exist: bool) -> None:
         raise InputError(f"这是文件夹，不是数据库文件：{p}")
     if not p.exists():
         if must_exist:
-            raise StoreNotFound(f"数据库不存在：{p}（请先用 shumao import 导入数据，或用 --db 指定数据库文件）")
+            raise StoreNotFound(f"数据库不存在：{p}（请先用 shumao import 导入数据，或用{{db}}指定数据库文件）",
+                                    field="db")
         if not p.parent.is_dir():
             raise InputError(f"数据库所在的文件夹不存在：{p.parent}")
         return

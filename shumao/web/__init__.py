@@ -8,6 +8,7 @@
     cache          computations shared between users, keyed by the store's generation
     uploads        a web import's files on disk while it runs
     bulletin_form  the 简报 editor's form
+    words          a library message in the portal's words (form labels, the publish checkbox)
     assets         ECharts and htmx from the npm registry, checked against their sha512
     routes/        a module per part of the portal
     views/         view-models shared by the routes that show a thing

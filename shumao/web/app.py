@@ -33,6 +33,7 @@ from shumao.web import auth
 from shumao.web.access import Refused, is_api
 from shumao.web.cache import Kept, Shared
 from shumao.web.pages import render
+from shumao.web.words import said
 
 log = logging.getLogger("shumao.web")
 STATIC = Path(__file__).parent / "static"
@@ -117,7 +118,7 @@ async def _library_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ShumaoError)
     if isinstance(exc, StoreError) and exc.http_status >= 500:
         log.error("store error: %s", exc)
-    return _answer(request, exc.http_status, exc.code, str(exc))
+    return _answer(request, exc.http_status, exc.code, said(exc, api=is_api(request)))
 
 
 HTTP_ZH = {400: ("bad-request", "请求的格式不对，无法处理"), 404: ("not-found", "找不到该页面"),

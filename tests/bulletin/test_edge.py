@@ -15,6 +15,7 @@ import pytest
 from shumao.bulletin import content, model
 from shumao.bulletin.markdown import Paragraph, Table
 from shumao.bulletin.publish import publish
+from shumao.errors import FlaggedFigures
 from shumao.report.service import build_report
 from shumao.store import connect
 from tests.conftest import DATA, run_cli
@@ -133,6 +134,19 @@ def test_flagged_figure_stops_the_issue(tmp_path, sample_db):
         assert squash(c.message) in message, c.message
     assert "--allow-flagged" in message and "Traceback" not in p.stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_flagged_figures_are_an_error_carrying_its_checks_in_no_edge_s_words(tmp_path, sample_db):
+    folder = flagged_copy(tmp_path / "issue")
+    with connect(sample_db, read_only=True) as store:
+        flagged = build_report(store, FLAGGED_PERIOD, content.load(folder).data.report).flagged
+        with pytest.raises(FlaggedFigures) as caught:
+            publish(folder, store, tmp_path / "out")
+    e = caught.value
+    assert (e.code, e.exit_code, e.http_status, e.field) == ("flagged", 1, 422, "allow_flagged")
+    assert e.checks == flagged and len(flagged) == 5
+    assert "--" not in str(e) and "勾选" not in str(e) and "请明确放行" in str(e)
+    assert "请加 --allow-flagged（" in e.say({"allow_flagged": "请加 --allow-flagged"})
 
 
 def test_allow_flagged_publishes_and_records(tmp_path, sample_db):

@@ -412,5 +412,6 @@ def test_the_api_creates_replaces_and_publishes_with_a_bearer_token(client, port
     new = r.json()["id"]
     r = c.post(f"/api/v1/bulletins/{new}/publish", headers=auth)
     assert r.status_code == 422 and "allow_flagged=true" in r.json()["error"]["message"]
+    assert r.json()["error"]["code"] == "flagged"                 # its own code (was content)
     assert "--allow-flagged" not in r.json()["error"]["message"]
     assert [a["actor"] for a in store.audit_log() if a["action"].startswith("bulletin")] == ["staff"] * 4

@@ -110,3 +110,15 @@ def test_pages_carry_a_strict_content_security_policy(client):
     r = client().get("/login")
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_the_admin_page_names_the_enterprise_by_its_own_label_not_the_cli_option(client, portal_store):
+    c = client("admin")
+    token = csrf_of(c.get("/admin/users").text)
+    for data, words in (({"role": "enterprise"}, "企业填报员账号须用“所属企业”指定所属企业的统一社会信用代码"),
+                        ({"role": "staff", "enterprise": "91110000MA01ABCD2X"},
+                         "只有企业填报员账号才属于某家企业（“所属企业”）")):
+        r = c.post("/admin/users", data={"name": "x3", "password": PASSWORD, "csrf_token": token, **data})
+        assert r.status_code == 400 and words in r.text, r.text
+        assert "--enterprise" not in r.text
+    assert portal_store.user("x3") is None

@@ -12,6 +12,7 @@ from shumao.access.rules import ROLE_ZH
 from shumao.errors import InputError
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
+from shumao.web.words import said
 
 router = APIRouter(dependencies=[Depends(guard)])
 AUDIT_ZH = {"import": "导入数据", "status": "更改记录状态", "user-add": "新增账号", "user-change": "修改账号",
@@ -44,7 +45,7 @@ def user_add(request: Request, name: Annotated[str, Form()] = "", role: Annotate
     except InputError as e:
         form = {"name": name, "role": role, "enterprise": enterprise, "region": region,
                 "email": email}
-        return _users_page(request, str(e), form, status=400)
+        return _users_page(request, said(e), form, status=400)
     return RedirectResponse(f"/admin/users?added={name}", status_code=303)
 
 

@@ -27,7 +27,7 @@ from shumao.access.roles import STAFF
 from shumao.bulletin import content, editor
 from shumao.bulletin import editions as issues
 from shumao.bulletin.folder import MAX_BYTES, TOML
-from shumao.errors import ConflictError, ContentError, InputError
+from shumao.errors import ConflictError, ContentError, FlaggedFigures, InputError
 from shumao.publication import vintages
 from shumao.report.service import BRI_BASES
 from shumao.store.base import PUBLISHED
@@ -35,6 +35,7 @@ from shumao.web import bulletin_form
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
 from shumao.web.routes.archive import FORMATS, download, links, period_words, refuse_unknown
+from shumao.web.words import said
 
 router = APIRouter(dependencies=[Depends(guard)])
 
@@ -46,10 +47,6 @@ NOTICES = {"created": "已新建简报草稿，可以在下面编辑。", "saved
                                "已取消关联；如需显示企业的性质和区域，请在“关联企业”中选择。",
            "revised": "已建立更正版草稿：修改后发布，原已发布的一期保持不变。",
            "published": "已发布：PDF、Word 和网页版已生成，公开简报中可以看到。"}
-# the library's field names in its messages, with what the form calls them
-FIELD_ZH = {"bulletin.toml": {**editor.MASTHEAD, **editor.DATA},
-            "item": {"title": "标题", "date": "日期", "source": "来源", "type": "类型",
-                     "enterprise_id": "关联企业"}}
 MAX_PREVIEW = 200_000        # characters: an item is a few thousand
 MAX_ZIP = 5 * MAX_BYTES      # an upload's zip may hold pictures that are left out
 
@@ -70,21 +67,6 @@ def _store(request: Request):
 def _actor(request: Request) -> str:
     viewer: Viewer = request.state.viewer
     return viewer.name or ""
-
-
-def web_message(message: str, api: bool = False) -> str:
-    """A library message as the portal says it: the CLI's option becomes the page's
-    checkbox (or the API's parameter), a field name gets its Chinese label."""
-    message = message.replace(
-        "请加 --allow-flagged",
-        "请在调用时加参数 allow_flagged=true" if api else "请勾选“仍然发布（记录在文件中）”后再点“发布”")
-    table = FIELD_ZH["bulletin.toml" if message.startswith(TOML) else "item"]
-    return re.sub(r"“(\w+)”", lambda m: f"“{table[m.group(1)]}（{m.group(1)}）”"
-                  if m.group(1) in table else m.group(0), message, count=1)
-
-
-def _flagged(message: str) -> bool:
-    return "--allow-flagged" in message
 
 
 # -- the list ------------------------------------------------------------------------------------
@@ -143,7 +125,7 @@ def bulletin_create(request: Request, data: Posted,
     except (ContentError, InputError) as e:
         status = 422 if isinstance(e, ContentError) else 400
         fields = form.fields if source == "fields" else None
-        return _new_page(request, fields, web_message(str(e)), status)
+        return _new_page(request, fields, said(e), status)
     done = "created-unlinked" if source == "sample" and unlinked else "created"
     return RedirectResponse(f"/bulletins/{new}?done={done}", status_code=303)
 
@@ -180,7 +162,7 @@ def _preview(markdown: str, section: str) -> Markup:
     try:
         return Markup(issues.preview_html(markdown, section))
     except ContentError as e:
-        return Markup('<p class="error">{}</p>').format(web_message(str(e)))
+        return Markup('<p class="error">{}</p>').format(said(e))
 
 
 def _enterprises(request: Request) -> list[dict]:
@@ -238,9 +220,9 @@ def bulletin_save(request: Request, id: int, data: Posted) -> Response:
             return _editor(request, meta, form, notice="预览已按当前内容更新（尚未保存）。")
         issues.save(store, id, form.files(stored), _actor(request), address(request))
     except ContentError as e:
-        return _editor(request, meta, form, error=web_message(str(e)), status=422)
+        return _editor(request, meta, form, error=said(e), status=422)
     except InputError as e:
-        return _editor(request, meta, form, error=web_message(str(e)), status=400)
+        return _editor(request, meta, form, error=said(e), status=400)
     except ConflictError as e:
         return _editor(request, refuse_unknown(request, id), bulletin_form.from_files(stored),
                        error=str(e), status=409)
@@ -265,8 +247,8 @@ def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
                              allow_flagged=data.get("allow_flagged") == "true")
     except ContentError as e:
         form = bulletin_form.from_files(store.bulletin_content(id))
-        return _editor(request, meta, form, error="未发布：" + web_message(str(e)), status=422,
-                       flagged=_flagged(str(e)))
+        return _editor(request, meta, form, error="未发布：" + said(e), status=422,
+                       flagged=isinstance(e, FlaggedFigures))
     except ConflictError as e:
         form = bulletin_form.from_files(store.bulletin_content(id))
         return _editor(request, refuse_unknown(request, id), form, error=str(e), status=409)
@@ -325,21 +307,15 @@ def api_bulletin_create(request: Request, file: Annotated[UploadFile, File()],
     store = _store(request)
     if id is not None:
         refuse_unknown(request, id)
-    try:
-        if id is None:
-            return {"id": issues.create(store, files, _actor(request), address(request))}
-        issues.save(store, id, files, _actor(request), address(request))
-    except ContentError as e:
-        raise ContentError(web_message(str(e), api=True)) from None
+    if id is None:
+        return {"id": issues.create(store, files, _actor(request), address(request))}
+    issues.save(store, id, files, _actor(request), address(request))
     return {"id": id}
 
 
 @router.post("/api/v1/bulletins/{id:int}/publish", name="api_bulletin_publish")
 def api_bulletin_publish(request: Request, id: int, allow_flagged: bool = False) -> dict:
     refuse_unknown(request, id)
-    try:
-        meta = issues.publish_issue(_store(request), id, _actor(request), address(request),
-                                    allow_flagged=allow_flagged)
-    except ContentError as e:
-        raise ContentError(web_message(str(e), api=True)) from None
+    meta = issues.publish_issue(_store(request), id, _actor(request), address(request),
+                                allow_flagged=allow_flagged)
     return {**meta, "links": links(meta)}

@@ -1,0 +1,34 @@
+"""A library error in the portal's words (errors.py: a library message names a field,
+never a command-line flag): a page says the form's label, the API the parameter's name, a
+content file's field the editor's label with the file's own name, and flagged figures are let
+through with the publish page's checkbox or the API's ``allow_flagged=true``."""
+
+from __future__ import annotations
+
+from shumao.bulletin import editor
+from shumao.bulletin.folder import TOML
+from shumao.errors import ContentError, FlaggedFigures, ShumaoError
+
+# the arguments the library's errors name, as the portal's forms label them
+FORM_ZH = {"enterprise": "所属企业"}           # 管理 → 账号: the new account's enterprise
+
+# the library's field names in its messages, with what the form calls them
+FIELD_ZH = {"bulletin.toml": {**editor.MASTHEAD, **editor.DATA},
+            "item": {"title": "标题", "date": "日期", "source": "来源", "type": "类型",
+                     "enterprise_id": "关联企业"}}
+
+# how flagged figures are let through: the publish page's checkbox, the API's parameter
+ALLOW_FLAGGED = {False: "请勾选“仍然发布（记录在文件中）”后再点“发布”",
+                 True: "请在调用时加参数 allow_flagged=true"}
+
+
+def said(e: ShumaoError, api: bool = False) -> str:
+    """A library error in the portal's words: a page names a field by its form's label
+    (“所属企业”), the API by its parameter, which is the library's own name; a content
+    file's field, on both, by the editor's label and the file's own name (“数据时期（period）”)."""
+    if isinstance(e, FlaggedFigures):
+        return e.say({"allow_flagged": ALLOW_FLAGGED[api]})
+    if isinstance(e, ContentError):
+        table = FIELD_ZH[TOML if e.file == TOML else "item"]
+        return e.say({f: f"“{label}（{f}）”" for f, label in table.items()})
+    return e.say() if api else e.say({f: f"“{label}”" for f, label in FORM_ZH.items()})
