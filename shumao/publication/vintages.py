@@ -27,18 +27,19 @@ import pyarrow as pa
 
 from shumao.errors import ContentError, InputError, StoreError, UnknownVintage
 from shumao.indicators.compute import (
-    Basis,
     compute,
     figures_of,
     predicate,
     stacked,
     with_nature,
 )
-from shumao.model.codes import STATUS_ZH, Group, Member
+from shumao.model.codes import STATUS_ZH
 from shumao.model.money import wan
 from shumao.model.periods import Period
 from shumao.report.data import as_json
-from shumao.report.service import ReportDoc, ReportSettings, build_report, report_of
+from shumao.report.doc import ReportDoc
+from shumao.report.service import build_report, report_of
+from shumao.report.settings import ReportSettings, settings_dict, settings_of
 from shumao.store import Store
 
 SOURCES = {"report": "数据月报", "bulletin": "简报"}
@@ -57,43 +58,6 @@ def dates(period: Period) -> tuple[dt.date, dt.date]:
     a year earlier (indicators.compute), and January to its last month of both years
     (``monthly``, the trend table) — from 1 January of the year before to the period's end."""
     return dt.date(period.year - 1, 1, 1), period.end
-
-
-def settings_dict(s: ReportSettings) -> dict:
-    """The settings that shape a report, as JSON values: wording, basis, and the members of
-    the user's own country groups (their files may be gone or changed later)."""
-    b = s.basis
-    return {"region": s.region, "short": s.short, "source": s.source, "relative": s.relative,
-            "top_text": s.top_text, "top_table": s.top_table, "bri": b.bri,
-            "bri_group": _group(b.bri_group) if b.bri_group else None,
-            "groups": [_group(g) for g in b.groups], "hmt_separate": b.hmt_separate}
-
-
-def settings_of(d: dict) -> ReportSettings:
-    """``settings_dict``'s settings back."""
-    basis = Basis(bri=d["bri"], bri_group=_group_of(d["bri_group"]) if d["bri_group"] else None,
-                  groups=tuple(_group_of(g) for g in d["groups"]), hmt_separate=d["hmt_separate"])
-    return ReportSettings(region=d["region"], short=d["short"], source=d["source"],
-                          relative=d["relative"], top_text=d["top_text"],
-                          top_table=d["top_table"], basis=basis)
-
-
-def _group(g: Group) -> dict:
-    return {"name": g.name, "source": g.source,
-            "members": [[m.iso2, _iso(m.joined_on), _iso(m.left_on)] for m in g.members]}
-
-
-def _group_of(d: dict) -> Group:
-    return Group(d["name"], tuple(Member(c, _day(j), _day(left)) for c, j, left in d["members"]),
-                 d["source"])
-
-
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def _day(s: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(s) if s else None
 
 
 # -- freezing -----------------------------------------------------------------------------------

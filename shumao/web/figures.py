@@ -16,8 +16,10 @@ from typing import Any
 
 from shumao.errors import ContentError, PeriodError, UnknownFigure
 from shumao.model.periods import Period
+from shumao.report.doc import ReportDoc
 from shumao.report.explain import Explanation, explain_figure
-from shumao.report.service import ReportDoc, ReportSettings, build_report, with_charts
+from shumao.report.service import build_report, with_charts
+from shumao.report.settings import ReportSettings
 from shumao.web.access import Refused
 
 MAX_NAME = 30                      # region / short name in a query: a name, not a document

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from shumao.model.periods import Period
 from shumao.report import formats
 from shumao.report.data import as_json
-from shumao.report.service import ReportDoc
+from shumao.report.doc import ReportDoc
 from shumao.web import figures
 from shumao.web.access import Refused, guard
 from shumao.web.pages import render

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from shumao.errors import UnknownVintage
 from shumao.model.periods import Period
 from shumao.publication import vintages
-from shumao.report.service import ReportDoc
+from shumao.report.doc import ReportDoc
 from shumao.web import figures
 from shumao.web.access import Refused, Viewer, address, guard
 from shumao.web.pages import render
