@@ -16,7 +16,7 @@ from decimal import Decimal
 from shumao.indicators.compute import compute
 from shumao.model.money import percent, round_half_up, wan
 from shumao.model.periods import Period
-from shumao.publication import vintages
+from shumao.report.settings import ReportSettings
 from shumao.store import Store
 
 SHOWN = ("signed_total", "exec_total", "exec_offshore", "exec_onshore")
@@ -75,7 +75,7 @@ def beside(store: Store, enterprise_id: str) -> Beside | None:
     assert v is not None
     period = Period.parse(v["period"])
     published = json.loads(v["figures"])["figures"]
-    settings = vintages.settings_of(v["settings"])
+    settings = ReportSettings.from_json(v["settings"])
     with store.reading() as con:
         own = compute(Mine(con, enterprise_id), period, settings.basis)
     rows = [Row(fid, published[fid]["name"], int(published[fid]["current_cents"]),

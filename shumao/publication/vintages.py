@@ -39,7 +39,7 @@ from shumao.model.periods import Period
 from shumao.report.data import as_json
 from shumao.report.doc import ReportDoc
 from shumao.report.service import build_report, report_of
-from shumao.report.settings import ReportSettings, settings_dict, settings_of
+from shumao.report.settings import ReportSettings
 from shumao.store import Store
 
 SOURCES = {"report": "数据月报", "bulletin": "简报"}
@@ -69,7 +69,7 @@ def spec(doc: ReportDoc, generation: int, source: str = "report",
     if source not in SOURCES:
         raise InputError(f"数据版本的来源只能是 {'、'.join(SOURCES)}（收到“{source}”）")
     return {"source": source, "bulletin_id": bulletin_id, "period": str(doc.period),
-            "settings": settings_dict(doc.settings), "figures": as_json(doc), "text": doc.text,
+            "settings": doc.settings.to_json(), "figures": as_json(doc), "text": doc.text,
             "dates": dates(doc.period), "generation": generation}
 
 
@@ -134,7 +134,7 @@ def report(store: Store, vid: str | int) -> ReportDoc:
     try:
         with store.reading() as con:
             doc = report_of(Frozen(con, v["id"]), Period.parse(v["period"]),
-                            settings_of(v["settings"]))
+                            ReportSettings.from_json(v["settings"]))
     except ContentError:
         doc = None
     if doc is None or as_json(doc) != v["figures"] or doc.text != v["text"]:
@@ -229,7 +229,7 @@ def revisions(store: Store, vid: str | int) -> Revisions:
     period and settings, and the records whose part of it changed (added, removed or
     changed between the frozen copies and today's approved records)."""
     v = vintage(store, vid)
-    p, settings = Period.parse(v["period"]), settings_of(v["settings"])
+    p, settings = Period.parse(v["period"]), ReportSettings.from_json(v["settings"])
     defs = figures_of(settings.basis, p)
     published = json.loads(v["figures"])["figures"]
     with store.reading() as con:

@@ -53,28 +53,27 @@ class ReportSettings:
         return cls(region=region or d.region, short=short or d.short,
                    source=source or d.source, relative=relative, basis=basis)
 
+    def to_json(self) -> dict:
+        """The settings as JSON values (a vintage keeps them): wording, basis, and the
+        members of the user's own country groups (their files may be gone or changed later)."""
+        b = self.basis
+        return {"region": self.region, "short": self.short, "source": self.source,
+                "relative": self.relative, "top_text": self.top_text, "top_table": self.top_table,
+                "bri": b.bri, "bri_group": _group(b.bri_group) if b.bri_group else None,
+                "groups": [_group(g) for g in b.groups], "hmt_separate": b.hmt_separate}
+
+    @classmethod
+    def from_json(cls, d: dict) -> ReportSettings:
+        """``to_json``'s settings back."""
+        basis = Basis(bri=d["bri"], bri_group=_group_of(d["bri_group"]) if d["bri_group"] else None,
+                      groups=tuple(_group_of(g) for g in d["groups"]), hmt_separate=d["hmt_separate"])
+        return cls(region=d["region"], short=d["short"], source=d["source"],
+                   relative=d["relative"], top_text=d["top_text"], top_table=d["top_table"],
+                   basis=basis)
+
     def title(self, period: Period) -> str:
         """The document's title names the absolute period, whatever the text says."""
         return f"{self.region}{period.words()}服务外包数据月报"
-
-
-def settings_dict(s: ReportSettings) -> dict:
-    """The settings that shape a report, as JSON values: wording, basis, and the members of
-    the user's own country groups (their files may be gone or changed later)."""
-    b = s.basis
-    return {"region": s.region, "short": s.short, "source": s.source, "relative": s.relative,
-            "top_text": s.top_text, "top_table": s.top_table, "bri": b.bri,
-            "bri_group": _group(b.bri_group) if b.bri_group else None,
-            "groups": [_group(g) for g in b.groups], "hmt_separate": b.hmt_separate}
-
-
-def settings_of(d: dict) -> ReportSettings:
-    """``settings_dict``'s settings back."""
-    basis = Basis(bri=d["bri"], bri_group=_group_of(d["bri_group"]) if d["bri_group"] else None,
-                  groups=tuple(_group_of(g) for g in d["groups"]), hmt_separate=d["hmt_separate"])
-    return ReportSettings(region=d["region"], short=d["short"], source=d["source"],
-                          relative=d["relative"], top_text=d["top_text"],
-                          top_table=d["top_table"], basis=basis)
 
 
 def _group(g: Group) -> dict:
