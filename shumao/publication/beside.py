@@ -13,7 +13,10 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+import ibis
+
 from shumao.indicators.compute import compute
+from shumao.indicators.source import RecordSource, TableName
 from shumao.model.money import percent, round_half_up, wan
 from shumao.model.periods import Period
 from shumao.report.settings import ReportSettings
@@ -26,10 +29,10 @@ class Mine:
     """An Ibis backend's record tables limited to one enterprise: its contracts (and so the
     executions of them, which the indicators join to their contracts) and its own row."""
 
-    def __init__(self, con, enterprise_id: str):
+    def __init__(self, con: RecordSource, enterprise_id: str):
         self.con, self.enterprise_id = con, enterprise_id
 
-    def table(self, name: str):
+    def table(self, name: TableName, /) -> ibis.Table:
         t = self.con.table(name)
         if name in ("contracts", "enterprises"):
             return t.filter(t.enterprise_id == self.enterprise_id)

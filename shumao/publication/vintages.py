@@ -23,7 +23,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
 import pyarrow as pa
+from ibis.backends import BaseBackend
 
 from shumao.errors import ContentError, InputError, StoreError, UnknownVintage
 from shumao.indicators.compute import (
@@ -33,6 +35,7 @@ from shumao.indicators.compute import (
     stacked,
     with_nature,
 )
+from shumao.indicators.source import RecordSource
 from shumao.model.codes import STATUS_ZH
 from shumao.model.money import wan
 from shumao.model.periods import Period
@@ -96,10 +99,10 @@ class Frozen:
     ``vintage_<name>`` of that vintage without its vintage_id column — every table the
     indicator expressions read."""
 
-    def __init__(self, con, vintage_id: int):
+    def __init__(self, con: BaseBackend, vintage_id: int):   # the store's: it has vintage_*
         self.con, self.vintage_id = con, vintage_id
 
-    def table(self, name: str):
+    def table(self, name: str, /) -> ibis.Table:
         if name not in FROZEN:
             raise ValueError(f"a vintage keeps {FROZEN}, not {name!r}")
         t = self.con.table(f"vintage_{name}")
@@ -260,7 +263,7 @@ def revisions(store: Store, vid: str | int) -> Revisions:
     return Revisions(meta, out)
 
 
-def _side(con, period: Period, defs: dict, groups: dict, prefix: str):
+def _side(con: RecordSource, period: Period, defs: dict, groups: dict, prefix: str):
     """Every record a report of ``period`` stacks, with its attributes and, per figure
     (by position), whether the catalogue's filter takes it."""
     t = with_nature(con, stacked(con, period, detail=True))

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from shumao.errors import ContentError
 from shumao.indicators import compute, monthly
+from shumao.indicators.source import RecordSource
 from shumao.model.periods import Period
 from shumao.report import charts, narrative, tables, vetting
 from shumao.report.doc import ReportDoc
@@ -35,9 +36,9 @@ def build_report(store: Store, period: Period | str, settings: ReportSettings = 
     return doc
 
 
-def report_of(con, period: Period, settings: ReportSettings) -> ReportDoc:
-    """The report (without charts) from an Ibis backend ``con`` holding the store's record
-    tables: a snapshot of the store, or the records a vintage froze (filings.vintages)."""
+def report_of(con: RecordSource, period: Period, settings: ReportSettings) -> ReportDoc:
+    """The report (without charts) from any source of the store's record tables: a snapshot
+    of the store, a Parquet data set, or the records a vintage froze (indicators.source)."""
     ind = compute(con, period, settings.basis)
     if not ind.has_data:
         raise ContentError(f"{period.words()}没有已审核通过的合同或执行数据，无法生成数据月报")
