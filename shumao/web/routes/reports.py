@@ -9,17 +9,15 @@ web/figures.py): the text is exactly the 数据月报, the JSON exactly ``--form
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from shumao.model.periods import Period
-from shumao.report import formats
-from shumao.report.data import as_json
 from shumao.report.doc import ReportDoc
+from shumao.report.render import RENDERERS
+from shumao.report.render import render as render_report
 from shumao.web import figures
 from shumao.web.access import Refused, guard
 from shumao.web.pages import render
@@ -27,33 +25,17 @@ from shumao.web.routes import vintages as frozen
 
 router = APIRouter(dependencies=[Depends(guard)])
 
-# format → (file extension, media type, label); the names of ``shumao report --format``
-FORMATS = {
-    "text": ("txt", "text/plain; charset=utf-8", "纯文本"),
-    "md": ("md", "text/markdown; charset=utf-8", "Markdown"),
-    "html": ("html", "text/html; charset=utf-8", "网页（带图表）"),
-    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格"),
-    "json": ("json", "application/json", "JSON 数据"),
-}
-API_FORMATS = ("json", "text")
+API_FORMATS = ("json", "text")      # the API answers data and text; the page downloads every format
 UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 DISCLOSURE = ("few-enterprises", "dominant-enterprise")
 
 
 def _body(doc: ReportDoc, fmt: str, portal) -> bytes:
-    if fmt == "text":
-        return doc.text.encode()
-    if fmt == "json":
-        return as_json(doc).encode()
-    if fmt == "md":
-        return formats.markdown(doc).encode()
-    if fmt == "html":
-        charted = figures.report(portal, doc.period, doc.settings, charts=True)
-        return formats.html(charted).encode()
-    with tempfile.TemporaryDirectory(prefix="shumao-xlsx-") as tmp:
-        path = Path(tmp) / "report.xlsx"
-        formats.xlsx(doc, path)
-        return path.read_bytes()
+    """``doc`` in ``fmt``, the charts (when the format draws them) drawn once and shared."""
+    if RENDERERS[fmt].charts:
+        doc = figures.report(portal, doc.period, doc.settings, charts=True)
+    body = render_report(doc, fmt)
+    return body.encode() if isinstance(body, str) else body
 
 
 def disposition(name: str, fallback: str) -> str:
@@ -78,7 +60,7 @@ def report_page(request: Request, period: str | None = None, region: str | None 
     ctx: dict = {"asked": period or "", "region": region or "", "short": short or "",
                  "defaults": type(settings)(), "choices": figures.choices(summary),
                  "grammar": figures.GRAMMAR, "keep": keep, "doc": None, "error": None, "p": None,
-                 "formats": FORMATS}
+                 "formats": RENDERERS}
     page = figures.shown(portal, period, settings, summary)
     if page.period:
         ctx.update(p=page.period, asked=page.period.short())
@@ -97,12 +79,12 @@ def report_page(request: Request, period: str | None = None, region: str | None 
 def report_download(request: Request, period: str | None = None, format: str = "text",
                     region: str | None = None, short: str | None = None) -> Response:
     portal = request.app.state.portal
-    fmt = _format(format, tuple(FORMATS))
+    fmt = _format(format, tuple(RENDERERS))
     p = figures.period_of(period)
     doc = figures.report(portal, p, figures.settings(region, short))
-    ext, media, _ = FORMATS[fmt]
+    ext = RENDERERS[fmt].ext
     fallback = f"shumao-report-{str(p).replace('..', '_')}.{ext}"
-    return Response(_body(doc, fmt, portal), media_type=media,
+    return Response(_body(doc, fmt, portal), media_type=RENDERERS[fmt].media_type,
                     headers={"Content-Disposition": disposition(f"{doc.title}.{ext}", fallback)})
 
 
@@ -115,7 +97,7 @@ def report_api(request: Request, period: str | None = None, region: str | None =
         return _published(request, vintage, period, region, short, fmt)
     p = figures.period_of(period)
     doc = figures.report(request.app.state.portal, p, figures.settings(region, short))
-    return Response(_body(doc, fmt, request.app.state.portal), media_type=FORMATS[fmt][1])
+    return Response(_body(doc, fmt, request.app.state.portal), media_type=RENDERERS[fmt].media_type)
 
 
 def _published(request: Request, vintage: str, period: str | None, region: str | None,
@@ -134,4 +116,4 @@ def _published(request: Request, vintage: str, period: str | None, region: str |
         raise Refused(400, "vintage-settings", "数据版本按发布时的地区名称和简称原样重现，"
                                                "带 vintage 时不能再指定 region 或 short")
     frozen.published(request, v)
-    return Response(v["text"] if fmt == "text" else v["figures"], media_type=FORMATS[fmt][1])
+    return Response(v["text"] if fmt == "text" else v["figures"], media_type=RENDERERS[fmt].media_type)
