@@ -14,8 +14,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from shumao.errors import ContentError, PeriodError, UnknownFigure
+from fastapi import Request
+
+from shumao.errors import ContentError, PeriodError, UnknownFigure, UnknownVintage
 from shumao.model.periods import Period
+from shumao.publication import vintages
 from shumao.report.doc import ReportDoc
 from shumao.report.explain import Explanation, explain_figure
 from shumao.report.service import build_report, with_charts
@@ -74,6 +77,24 @@ def period_of(text: str | None) -> Period:
         return Period.parse(text)
     except PeriodError as e:
         raise Refused(400, "bad-period", str(e)) from e
+
+
+# -- vintages ----------------------------------------------------------------------------------
+def known(request: Request, vid: str) -> dict:
+    """A vintage's row; an unknown id is the 404 of its route (404 ``unknown-vintage`` on
+    the API)."""
+    try:
+        return vintages.vintage(request.app.state.portal.store, vid)
+    except UnknownVintage as e:
+        raise Refused(404, "unknown-vintage", str(e)) from e
+
+
+def published(request: Request, v: dict) -> ReportDoc:
+    """The vintage's report as published (recomputed from its frozen records and verified:
+    filings.vintages.report), computed once and shared."""
+    portal = request.app.state.portal
+    # a vintage never changes: any generation's entry will do, the key names the vintage
+    return portal.shared.get(0, ("vintage", v["id"]), lambda: vintages.report(portal.store, v["id"]))
 
 
 # -- the period a page shows, and the quick choices -----------------------------------------

@@ -21,7 +21,6 @@ from shumao.report.render import render as render_report
 from shumao.web import figures
 from shumao.web.access import Refused, guard
 from shumao.web.pages import render
-from shumao.web.routes import vintages as frozen
 
 router = APIRouter(dependencies=[Depends(guard)])
 
@@ -104,7 +103,7 @@ def _published(request: Request, vintage: str, period: str | None, region: str |
                short: str | None, fmt: str) -> Response:
     """web.md: with ``vintage``, the figures as published then — the stored text or JSON,
     once the vintage's frozen records have reproduced it (filings.vintages.report)."""
-    v = frozen.known(request, vintage)
+    v = figures.known(request, vintage)
     own = Period.parse(v["period"])
     if period is not None and period.strip():
         p = figures.period_of(period)
@@ -115,5 +114,5 @@ def _published(request: Request, vintage: str, period: str | None, region: str |
     if region or short:
         raise Refused(400, "vintage-settings", "数据版本按发布时的地区名称和简称原样重现，"
                                                "带 vintage 时不能再指定 region 或 short")
-    frozen.published(request, v)
+    figures.published(request, v)
     return Response(v["text"] if fmt == "text" else v["figures"], media_type=RENDERERS[fmt].media_type)
