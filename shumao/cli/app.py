@@ -271,7 +271,6 @@ def _span(iso: list[str | None]) -> str:
     return " 至 ".join(day_words(date.fromisoformat(d)) if d else "—" for d in iso)
 
 
-REPORT_FORMATS = ("text", "md", "html", "xlsx", "json")
 PeriodOption = Annotated[str, typer.Option(
     "--period", metavar="时期",
     help="要统计的时期。写法：2024-03、2024Q2、2024H1、2024、2024-01..2024-09"
@@ -321,90 +320,70 @@ def report(
         help="Spark 集群地址，如 spark://主机:7077；不写时在本机以 local 模式运行")] = None,
 ) -> None:
     """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）；加 --vintage 则原样重现已发布的一版；加 --data 则从 Parquet 数据集计算（可用 Spark）。"""
-    from shumao.lake.read import check_engine, open_lake
     from shumao.model.periods import Period
-    from shumao.report import formats
-    from shumao.report.data import as_json
-    from shumao.report.service import ReportSettings, build_report, report_of, with_charts
+    from shumao.report.render import RENDERERS
+    from shumao.report.request import OptionError, ReportRequest, produce
+    from shumao.report.settings import ReportSettings
     from shumao.store import connect
 
-    if fmt not in REPORT_FORMATS:
-        raise InputError(f"--format 只能是 {'、'.join(REPORT_FORMATS)}（收到“{fmt}”）")
-    if fmt == "xlsx" and out_file is None:
-        raise InputError("XLSX 格式需要用 --out 指定输出文件，如 --out 数据月报.xlsx")
+    if fmt not in RENDERERS:
+        raise InputError(f"--format 只能是 {'、'.join(RENDERERS)}（收到“{fmt}”）")
+    if RENDERERS[fmt].binary and out_file is None:
+        raise InputError(f"{fmt.upper()} 格式需要用 --out 指定输出文件，如 --out 数据月报.{RENDERERS[fmt].ext}")
     if out_file:
         _output_file(out_file, "--out")
-    p = Period.parse(period) if period is not None else None
-    published: dict[str, str] = {}
-    check_engine(engine, spark_master)
-    if data is None and engine != "duckdb":
-        raise InputError(f"--engine {engine} 用于从 Parquet 数据集计算：请用 --data 指定 "
-                         "shumao export 导出的文件夹")
-    if data is not None:
-        if vintage is not None or db is not None:
-            raise InputError(f"--data 从 Parquet 数据集计算，不能同时使用 {'--vintage' if vintage else '--db'}")
-        if p is None:
-            raise click_errors.UsageError("缺少选项：--period — 报告的时期，如 2024-03、2024Q2、2024")
-        settings = ReportSettings.from_options(region, short, source, bri, bri_file,
-                                               tuple(group or ()), relative)
-        with open_lake(data, engine, spark_master) as con:
-            doc = report_of(con, p, settings)
-        if fmt == "html":
-            doc = with_charts(doc)
-    elif vintage is None:
-        if p is None:
-            raise click_errors.UsageError("缺少选项：--period — 报告的时期，如 2024-03、2024Q2、"
-                                          "2024（或用 --vintage 编号 原样重现一个已发布的版本）")
-        settings = ReportSettings.from_options(region, short, source, bri, bri_file,
-                                               tuple(group or ()), relative)
-        with connect(db, read_only=True) as store:
-            doc = build_report(store, p, settings, with_charts=fmt == "html")
-    else:
-        given = [o for o, v in (("--region", region != "本市"), ("--short", short != "我市"),
-                                ("--source", source != "商务部服务外包统一平台"), ("--bri", bri),
-                                ("--bri-file", bri_file), ("--group", group),
-                                ("--relative", relative)) if v]
-        if given:
-            raise InputError(f"--vintage 按发布时的设置原样重现，不能同时使用 {'、'.join(given)}")
-        with connect(db, read_only=True) as store:
-            doc, published = _published(store, vintage, p)
-        if fmt == "html":
-            doc = with_charts(doc)
-    if fmt == "xlsx":
-        formats.xlsx(doc, cast(Path, out_file))   # checked above: xlsx needs --out
-        body = None
-    elif fmt in ("md", "html"):
-        body = formats.markdown(doc) if fmt == "md" else formats.html(doc)
-    elif fmt == "json":
-        body = published.get("json") or as_json(doc)
-    else:
-        body = published.get("text") or doc.text
-    if body is not None and out_file:
+    given = tuple(name for name, v in (
+        ("region", region != "本市"), ("short", short != "我市"), ("source", source != "商务部服务外包统一平台"),
+        ("bri", bri), ("bri_file", bri_file), ("groups", group), ("relative", relative)) if v)
+    # a vintage keeps the settings it was published with: none are read for it
+    settings = (ReportSettings.from_options(region, short, source, bri, bri_file, tuple(group or ()), relative)
+                if vintage is None else ReportSettings())
+    req = ReportRequest(Period.parse(period) if period is not None else None, settings, vintage, data,
+                        engine, spark_master, db, given, charts=RENDERERS[fmt].charts)
+    try:
+        made = produce(req, lambda: connect(db, read_only=True))
+    except OptionError as e:
+        raise _worded(e, req) from e
+    body = made.body(fmt)
+    if isinstance(body, bytes):
+        cast(Path, out_file).write_bytes(body)     # checked above: a binary format needs --out
+    elif out_file:
         out_file.write_text(body, encoding="utf-8")
-    elif body is not None:
+    else:
         sys.stdout.write(body)
         STATE["json_printed"] = fmt == "json"
     if fmt != "json":  # report.md: the checks go to stderr or into the other formats
-        for c in doc.flagged:
+        for c in made.doc.flagged:
             err.print(f"[yellow]提示：{c.message}[/]")
     if out_file:
         err.print(f"已写出 {out_file}")
 
 
-def _published(store, vintage: str, period):
-    """A vintage's report, recomputed from its frozen records and verified against what was
-    published, and its text and JSON as published; a period that is not its own is wrong
-    usage."""
-    from shumao.model.periods import Period
-    from shumao.publication import vintages
+def _worded(e, req) -> Exception:
+    """A report request's option conflict in the CLI's words (its options as flags)."""
+    from shumao.report.request import VintagePeriod
 
-    v = vintages.vintage(store, vintage)
-    own = Period.parse(v["period"])
-    if period is not None and period != own:
-        raise InputError(f"第 {v['id']} 号数据版本是{own.words()}（{own.short()}）的数据月报，"
-                         f"与 --period 指定的{period.words()}（{period.short()}）不符；"
-                         "用 --vintage 时可以不写 --period")
-    return vintages.report(store, v["id"]), {"text": v["text"], "json": v["figures"]}
+    flag = [FLAGS.get(o, f"--{o}") for o in e.options]
+    if e.rule == "engine":
+        from shumao.lake.read import ENGINES
+        return InputError(f"--engine 只能是 {'、'.join(ENGINES)}（收到“{req.engine}”）")
+    if e.rule == "spark-master":
+        return InputError("--spark-master 只用于 --engine spark")
+    if e.rule == "engine-without-data":
+        return InputError(f"--engine {req.engine} 用于从 Parquet 数据集计算：请用 --data 指定 shumao export 导出的文件夹")
+    if e.rule == "data-with-store":
+        return InputError(f"--data 从 Parquet 数据集计算，不能同时使用 {flag[1]}")
+    if e.rule == "period-missing":
+        also = "" if req.data is not None else "（或用 --vintage 编号 原样重现一个已发布的版本）"
+        return click_errors.UsageError(f"缺少选项：--period — 报告的时期，如 2024-03、2024Q2、2024{also}")
+    if e.rule == "vintage-settings":
+        return InputError(f"--vintage 按发布时的设置原样重现，不能同时使用 {'、'.join(flag[1:])}")
+    if isinstance(e, VintagePeriod):
+        own, asked = e.own, e.asked
+        return InputError(f"第 {e.vintage_id} 号数据版本是{own.words()}（{own.short()}）的数据月报，"
+                          f"与 --period 指定的{asked.words()}（{asked.short()}）不符；"
+                          "用 --vintage 时可以不写 --period")
+    return e
 
 
 @app.command(cls=Command)
@@ -900,10 +879,11 @@ def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> 
 
 # --- errors: each exception's exit code and JSON code are its own (errors.py) ----------------
 
-# the arguments the library's messages name (errors.py: ``field``), as the clerk types them here
+# the arguments the library's messages and a report request's rules name (errors.py ``field``,
+# report.request ``OptionError.options``), as the clerk types them here
 FLAGS = {"enterprise": "--enterprise", "days": "--days", "formats": "--formats", "db": "--db",
          "overwrite": "--overwrite", "engine": "--engine", "spark_master": "--spark-master",
-         "sizes": "--sizes", "no_spark": "--no-spark"}
+         "sizes": "--sizes", "no_spark": "--no-spark", "bri_file": "--bri-file", "groups": "--group"}
 
 
 def said(e: ShumaoError) -> str:

@@ -1,6 +1,7 @@
 """The 数据月报's figures: the catalogue as data (``catalog``) and one set of Ibis expressions
-over the store's tables (``compute``), so that the same code runs on DuckDB (default),
-PostgreSQL, SQLite or Spark."""
+(``compute``) over any ``source`` of the store's record tables — a store snapshot, a vintage's
+frozen records, one enterprise's records, a Parquet data set — so that the same code runs on
+DuckDB (default), PostgreSQL, SQLite or Spark."""
 
 from shumao.indicators.catalog import Indicator, catalog
 from shumao.indicators.compute import Basis, Figure, Indicators, compute, explain, monthly

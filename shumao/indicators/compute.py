@@ -20,6 +20,7 @@ from ibis import _
 
 from shumao.errors import UnknownFigure
 from shumao.indicators.catalog import Indicator, catalog, describe
+from shumao.indicators.source import RecordSource
 from shumao.model.codes import Group, builtin_group
 from shumao.model.money import growth, percent
 from shumao.model.periods import Period
@@ -103,7 +104,7 @@ def predicate(t, ind: Indicator, groups: dict[str, list[str]]):
     return cond
 
 
-def stacked(con, period: Period, detail: bool = False):
+def stacked(con: RecordSource, period: Period, detail: bool = False):
     """Approved contracts and executions of the period (p='cur') and of the same months a
     year earlier (p='prev'), with country, category and enterprise; with ``detail``, each
     record's id and date too (the records behind a figure)."""
@@ -127,7 +128,7 @@ def stacked(con, period: Period, detail: bool = False):
     return signed.union(executed.cast(signed.schema())).filter(_.p.notnull())
 
 
-def with_nature(con, t):
+def with_nature(con: RecordSource, t):
     return t.join(con.table("enterprises").select("enterprise_id", "nature"), "enterprise_id")
 
 
@@ -146,7 +147,7 @@ def figures_of(basis: Basis, period: Period) -> dict[str, Indicator]:
     return catalog(basis.hmt_separate, tuple(g.name for g in basis.groups), basis.bri_basis(period))
 
 
-def cube(con, period: Period):
+def cube(con: RecordSource, period: Period):
     """The stacked records summed once by every dimension a figure filters on, enterprise
     included, with the enterprise's nature joined on afterwards, and kept on the backend:
     every figure, the disclosure check and the partner ranking are read from this small
@@ -157,8 +158,8 @@ def cube(con, period: Period):
     return with_nature(con, by).cache()
 
 
-def compute(con, period: Period, basis: Basis = Basis()) -> Indicators:
-    """Every figure of report.md for ``period`` from an Ibis backend ``con``."""
+def compute(con: RecordSource, period: Period, basis: Basis = Basis()) -> Indicators:
+    """Every figure of report.md for ``period`` from the records ``con`` holds."""
     which, groups = _groups(period, basis)
     defs = figures_of(basis, period)
     c = cube(con, period)
@@ -219,7 +220,7 @@ class Record:
     amount: int                       # US cents
 
 
-def _behind(con, period: Period, fid: str, basis: Basis, detail: bool = False):
+def _behind(con: RecordSource, period: Period, fid: str, basis: Basis, detail: bool = False):
     """The current period's records a figure sums, and its definition and groups."""
     _, groups = _groups(period, basis)
     defs = figures_of(basis, period)
@@ -229,7 +230,7 @@ def _behind(con, period: Period, fid: str, basis: Basis, detail: bool = False):
     return t.filter(predicate(t, defs[fid], groups) & (t.p == "cur")), defs[fid], groups
 
 
-def explain(con, period: Period, fid: str, basis: Basis = Basis(),
+def explain(con: RecordSource, period: Period, fid: str, basis: Basis = Basis(),
             limit: int = 10) -> tuple[str, list[Contributor]]:
     """The filter of one figure in words and its largest contributing enterprises."""
     mine, d, groups = _behind(con, period, fid, basis)
@@ -242,7 +243,7 @@ def explain(con, period: Period, fid: str, basis: Basis = Basis(),
         Contributor(r["enterprise_id"], r["name"], _int(r["current"]), _int(r["records"])) for r in rows]
 
 
-def largest(con, period: Period, fid: str, basis: Basis = Basis(), limit: int = 10) -> list[Record]:
+def largest(con: RecordSource, period: Period, fid: str, basis: Basis = Basis(), limit: int = 10) -> list[Record]:
     """The ``limit`` largest records behind one figure in the period, largest first (ties
     by record id)."""
     mine, d, _ = _behind(con, period, fid, basis, detail=True)
@@ -259,7 +260,7 @@ def _day(v) -> dt.date:
     return v.date() if isinstance(v, dt.datetime) else v
 
 
-def monthly(con, period: Period) -> list[tuple[int, int, int]]:
+def monthly(con: RecordSource, period: Period) -> list[tuple[int, int, int]]:
     """Approved executions by month, January to the period's last month, for the period's
     year and the year before: [(month, this year, last year)] in cents."""
     year_to_date = Period(period.year, 1, period.last)

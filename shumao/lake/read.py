@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from shumao import settings
 from shumao.errors import EngineError, InputError
+from shumao.indicators.source import RecordSource
 from shumao.lake.export import MANIFEST, check_manifest, parse_manifest, read_manifest
 
 ENGINES = ("duckdb", "spark")
@@ -49,8 +50,10 @@ def check_engine(engine: str, master: str | None) -> None:
 
 
 @contextmanager
-def open_lake(folder: str | Path, engine: str = "duckdb", master: str | None = None) -> Iterator:
-    """An Ibis backend holding the data set's record tables, closed on leaving."""
+def open_lake(folder: str | Path, engine: str = "duckdb",
+              master: str | None = None) -> Iterator[RecordSource]:
+    """An Ibis backend holding the data set's record tables (a ``RecordSource``), closed on
+    leaving."""
     folder = str(folder)
     check_engine(engine, master)
     if folder.startswith("file://"):                  # file:///数据/湖 is the local folder

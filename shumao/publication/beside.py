@@ -13,10 +13,13 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+import ibis
+
 from shumao.indicators.compute import compute
+from shumao.indicators.source import RecordSource, TableName
 from shumao.model.money import percent, round_half_up, wan
 from shumao.model.periods import Period
-from shumao.publication import vintages
+from shumao.report.settings import ReportSettings
 from shumao.store import Store
 
 SHOWN = ("signed_total", "exec_total", "exec_offshore", "exec_onshore")
@@ -26,10 +29,10 @@ class Mine:
     """An Ibis backend's record tables limited to one enterprise: its contracts (and so the
     executions of them, which the indicators join to their contracts) and its own row."""
 
-    def __init__(self, con, enterprise_id: str):
+    def __init__(self, con: RecordSource, enterprise_id: str):
         self.con, self.enterprise_id = con, enterprise_id
 
-    def table(self, name: str):
+    def table(self, name: TableName, /) -> ibis.Table:
         t = self.con.table(name)
         if name in ("contracts", "enterprises"):
             return t.filter(t.enterprise_id == self.enterprise_id)
@@ -75,7 +78,7 @@ def beside(store: Store, enterprise_id: str) -> Beside | None:
     assert v is not None
     period = Period.parse(v["period"])
     published = json.loads(v["figures"])["figures"]
-    settings = vintages.settings_of(v["settings"])
+    settings = ReportSettings.from_json(v["settings"])
     with store.reading() as con:
         own = compute(Mine(con, enterprise_id), period, settings.basis)
     rows = [Row(fid, published[fid]["name"], int(published[fid]["current_cents"]),

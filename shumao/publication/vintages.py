@@ -23,22 +23,26 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
 import pyarrow as pa
+from ibis.backends import BaseBackend
 
 from shumao.errors import ContentError, InputError, StoreError, UnknownVintage
 from shumao.indicators.compute import (
-    Basis,
     compute,
     figures_of,
     predicate,
     stacked,
     with_nature,
 )
-from shumao.model.codes import STATUS_ZH, Group, Member
+from shumao.indicators.source import RecordSource
+from shumao.model.codes import STATUS_ZH
 from shumao.model.money import wan
 from shumao.model.periods import Period
 from shumao.report.data import as_json
-from shumao.report.service import ReportDoc, ReportSettings, build_report, report_of
+from shumao.report.doc import ReportDoc
+from shumao.report.service import build_report, report_of
+from shumao.report.settings import ReportSettings
 from shumao.store import Store
 
 SOURCES = {"report": "数据月报", "bulletin": "简报"}
@@ -59,43 +63,6 @@ def dates(period: Period) -> tuple[dt.date, dt.date]:
     return dt.date(period.year - 1, 1, 1), period.end
 
 
-def settings_dict(s: ReportSettings) -> dict:
-    """The settings that shape a report, as JSON values: wording, basis, and the members of
-    the user's own country groups (their files may be gone or changed later)."""
-    b = s.basis
-    return {"region": s.region, "short": s.short, "source": s.source, "relative": s.relative,
-            "top_text": s.top_text, "top_table": s.top_table, "bri": b.bri,
-            "bri_group": _group(b.bri_group) if b.bri_group else None,
-            "groups": [_group(g) for g in b.groups], "hmt_separate": b.hmt_separate}
-
-
-def settings_of(d: dict) -> ReportSettings:
-    """``settings_dict``'s settings back."""
-    basis = Basis(bri=d["bri"], bri_group=_group_of(d["bri_group"]) if d["bri_group"] else None,
-                  groups=tuple(_group_of(g) for g in d["groups"]), hmt_separate=d["hmt_separate"])
-    return ReportSettings(region=d["region"], short=d["short"], source=d["source"],
-                          relative=d["relative"], top_text=d["top_text"],
-                          top_table=d["top_table"], basis=basis)
-
-
-def _group(g: Group) -> dict:
-    return {"name": g.name, "source": g.source,
-            "members": [[m.iso2, _iso(m.joined_on), _iso(m.left_on)] for m in g.members]}
-
-
-def _group_of(d: dict) -> Group:
-    return Group(d["name"], tuple(Member(c, _day(j), _day(left)) for c, j, left in d["members"]),
-                 d["source"])
-
-
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def _day(s: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(s) if s else None
-
-
 # -- freezing -----------------------------------------------------------------------------------
 def spec(doc: ReportDoc, generation: int, source: str = "report",
          bulletin_id: int | None = None) -> dict[str, Any]:
@@ -105,7 +72,7 @@ def spec(doc: ReportDoc, generation: int, source: str = "report",
     if source not in SOURCES:
         raise InputError(f"数据版本的来源只能是 {'、'.join(SOURCES)}（收到“{source}”）")
     return {"source": source, "bulletin_id": bulletin_id, "period": str(doc.period),
-            "settings": settings_dict(doc.settings), "figures": as_json(doc), "text": doc.text,
+            "settings": doc.settings.to_json(), "figures": as_json(doc), "text": doc.text,
             "dates": dates(doc.period), "generation": generation}
 
 
@@ -132,10 +99,10 @@ class Frozen:
     ``vintage_<name>`` of that vintage without its vintage_id column — every table the
     indicator expressions read."""
 
-    def __init__(self, con, vintage_id: int):
+    def __init__(self, con: BaseBackend, vintage_id: int):   # the store's: it has vintage_*
         self.con, self.vintage_id = con, vintage_id
 
-    def table(self, name: str):
+    def table(self, name: str, /) -> ibis.Table:
         if name not in FROZEN:
             raise ValueError(f"a vintage keeps {FROZEN}, not {name!r}")
         t = self.con.table(f"vintage_{name}")
@@ -170,7 +137,7 @@ def report(store: Store, vid: str | int) -> ReportDoc:
     try:
         with store.reading() as con:
             doc = report_of(Frozen(con, v["id"]), Period.parse(v["period"]),
-                            settings_of(v["settings"]))
+                            ReportSettings.from_json(v["settings"]))
     except ContentError:
         doc = None
     if doc is None or as_json(doc) != v["figures"] or doc.text != v["text"]:
@@ -265,7 +232,7 @@ def revisions(store: Store, vid: str | int) -> Revisions:
     period and settings, and the records whose part of it changed (added, removed or
     changed between the frozen copies and today's approved records)."""
     v = vintage(store, vid)
-    p, settings = Period.parse(v["period"]), settings_of(v["settings"])
+    p, settings = Period.parse(v["period"]), ReportSettings.from_json(v["settings"])
     defs = figures_of(settings.basis, p)
     published = json.loads(v["figures"])["figures"]
     with store.reading() as con:
@@ -296,7 +263,7 @@ def revisions(store: Store, vid: str | int) -> Revisions:
     return Revisions(meta, out)
 
 
-def _side(con, period: Period, defs: dict, groups: dict, prefix: str):
+def _side(con: RecordSource, period: Period, defs: dict, groups: dict, prefix: str):
     """Every record a report of ``period`` stacks, with its attributes and, per figure
     (by position), whether the catalogue's filter takes it."""
     t = with_nature(con, stacked(con, period, detail=True))

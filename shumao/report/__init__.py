@@ -1,6 +1,11 @@
 """Numbers → Chinese text, tables and charts: the 数据月报 in every format.
 
+    settings    ReportSettings: what shapes one report, and its JSON form
+    doc         ReportDoc: everything a rendering needs, computed once
+    request     ReportRequest: what is asked (period, settings, vintage, data set) and its rules;
+                ``produce`` gives the document, or a vintage as published
     service     ``build_report`` / ``report_of``: the one path from records to a ReportDoc
+    render      RENDERERS: every format's extension, media type, label and drawing, for CLI and web
     narrative   the text, exactly as report.md words it
     numbers     figures in Chinese: 万美元, growth, shares
     tables      the small tables, one per breakdown

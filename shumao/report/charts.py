@@ -11,16 +11,13 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from shumao.indicators import Indicators
 from shumao.model.codes import country_name
 from shumao.model.money import CENTS_PER_WAN, wan
 from shumao.report.fonts import matplotlib_ready
+from shumao.report.settings import ReportSettings
 from shumao.report.tables import monthly_title, partners_title
-
-if TYPE_CHECKING:
-    from shumao.report.service import ReportSettings
 
 BLUE, GREY, RED = "#1f4e79", "#a6a6a6", "#c00000"
 UNIT = "万美元"

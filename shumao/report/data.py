@@ -7,7 +7,7 @@ import json
 
 from shumao.model.codes import country_name
 from shumao.model.money import round_half_up, wan
-from shumao.report.service import ReportDoc
+from shumao.report.doc import ReportDoc
 
 
 def _r(x):

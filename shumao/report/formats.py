@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from shumao.indicators.catalog import day_words
 from shumao.report import narrative
-from shumao.report.service import ReportDoc
+from shumao.report.doc import ReportDoc
 
 FIGURE_SPACE = "\u3000"          # 图1　标题: a full-width space, as Chinese captions write it
 

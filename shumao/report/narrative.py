@@ -3,15 +3,11 @@ write it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from shumao.indicators import Indicators
 from shumao.indicators.catalog import BRI_WORDS
 from shumao.model.codes import country_name
 from shumao.report.numbers import growth_phrase, growths_phrase, money, pct
-
-if TYPE_CHECKING:
-    from shumao.report.service import ReportSettings
+from shumao.report.settings import ReportSettings
 
 TITLE = "【数据月报】"
 RANK_WORDS = {1: "第一位的是", 2: "前两位的是", 3: "前三的是"}

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from shumao.indicators import Indicators
 from shumao.indicators.catalog import BRI_WORDS, day_words
 from shumao.model.codes import country_name
 from shumao.model.money import round_half_up, wan
-
-if TYPE_CHECKING:
-    from shumao.report.service import ReportSettings
+from shumao.report.settings import ReportSettings
 
 UNIT = "万美元"
 

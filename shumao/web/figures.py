@@ -4,20 +4,26 @@ default the latest complete month with data), the report settings a query may ch
 generation in ``portal.shared`` — fifty people asking for the same period share one
 computation, and an import or a status change is seen at the next request (web/cache.py).
 
-Every figure comes from the library's services (``build_report``, ``explain_figure``);
+Every figure comes from the library's services (``report.request.produce``, ``explain_figure``);
 nothing here computes a number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from shumao.errors import NoData, PeriodError, UnknownFigure
+from fastapi import Request
+
+from shumao.errors import NoData, PeriodError, UnknownFigure, UnknownVintage
 from shumao.model.periods import Period
+from shumao.publication import vintages
+from shumao.report.doc import ReportDoc
 from shumao.report.explain import Explanation, explain_figure
-from shumao.report.service import ReportDoc, ReportSettings, build_report, with_charts
+from shumao.report.request import OptionError, Produced, ReportRequest, VintagePeriod, produce
+from shumao.report.settings import ReportSettings
 from shumao.web.access import Refused
 
 MAX_NAME = 30                      # region / short name in a query: a name, not a document
@@ -37,11 +43,30 @@ def summary(portal) -> dict:
 
 def report(portal, period: Period, settings: ReportSettings, charts: bool = False) -> ReportDoc:
     """The 数据月报 of ``period`` with ``settings`` (NoData when it has no data)."""
-    doc = _shared(portal, ("report", str(period), settings),
-                  lambda: build_report(portal.store, period, settings))
-    if charts:     # drawing takes a second or so: only for the HTML download, and shared
-        doc = _shared(portal, ("report-charts", str(period), settings), lambda: with_charts(doc))
-    return doc
+    return produced(portal, ReportRequest(period, settings, charts=charts)).doc
+
+
+def produced(portal, req: ReportRequest) -> Produced:
+    """``report.request.produce`` on the portal's store, what it computes shared (charts are
+    drawn in a second or so: only for a format that shows them); an unknown vintage is 404,
+    a conflict of options 400 with the rule as its code."""
+    def memo(key: tuple, compute):
+        # a vintage never changes: any generation's entry will do, the key names the vintage
+        return portal.shared.get(0, key, compute) if key[0] == "vintage" else _shared(portal, key, compute)
+
+    try:
+        return produce(req, lambda: nullcontext(portal.store), memo)
+    except UnknownVintage as e:
+        raise Refused(404, "unknown-vintage", str(e)) from e
+    except VintagePeriod as e:
+        raise Refused(400, e.rule, f"第 {e.vintage_id} 号数据版本是{e.own.words()}（{e.own.short()}）的数据月报，"
+                                   f"与参数 period 的{e.asked.words()}（{e.asked.short()}）不符；"
+                                   "带 vintage 时可以不写 period") from e
+    except OptionError as e:
+        if e.rule == "vintage-settings":
+            raise Refused(400, e.rule, "数据版本按发布时的地区名称和简称原样重现，"
+                                       "带 vintage 时不能再指定 region 或 short") from e
+        raise Refused(400, e.rule, str(e)) from e
 
 
 def explanation(portal, period: Period, figure: str, top: int = 10) -> Explanation:
@@ -72,6 +97,16 @@ def period_of(text: str | None) -> Period:
         return Period.parse(text)
     except PeriodError as e:
         raise Refused(400, "bad-period", str(e)) from e
+
+
+# -- vintages ----------------------------------------------------------------------------------
+def known(request: Request, vid: str) -> dict:
+    """A vintage's row; an unknown id is the 404 of its route (404 ``unknown-vintage`` on
+    the API)."""
+    try:
+        return vintages.vintage(request.app.state.portal.store, vid)
+    except UnknownVintage as e:
+        raise Refused(404, "unknown-vintage", str(e)) from e
 
 
 # -- the period a page shows, and the quick choices -----------------------------------------

@@ -235,7 +235,7 @@ def test_settings_and_own_groups_are_frozen_with_the_vintage(sample_store, tmp_p
     group.write_text("# 测试用国家组\ncountry,joined_on\nSG,\nMY,2024-05-01\n", encoding="utf-8")
     settings = ReportSettings.from_options(region="示例市", short="我市", bri="route65",
                                            groups=(group,), relative=True, hmt_separate=True)
-    assert vintages.settings_of(json.loads(json.dumps(vintages.settings_dict(settings)))) == settings
+    assert ReportSettings.from_json(json.loads(json.dumps(settings.to_json()))) == settings
     assert settings.basis.groups == (load_group(group),)
     vid = vintages.freeze(sample_store, PERIOD, settings, actor="秘书处")
     group.unlink()                      # the file is gone: the vintage kept its members

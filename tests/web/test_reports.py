@@ -163,3 +163,18 @@ def test_a_download_needs_a_period_and_a_known_format(client):
     assert c.get("/report/download?format=text").status_code == 422
     r = c.get("/report/download?period=2024&format=docx")
     assert r.status_code == 400 and "格式只能是 text、md、html、xlsx、json" in r.text
+
+
+def test_the_cli_and_the_portal_offer_exactly_the_registrys_formats(client, capsys, tmp_path):
+    """report/render.RENDERERS is the one list: the page's downloads, the download route's
+    refusal and ``shumao report --format``'s refusal name its keys, in its order."""
+    from shumao.cli.app import run
+    from shumao.report.render import RENDERERS
+
+    c = client("staff")
+    page = c.get("/report?period=2024").text
+    assert re.findall(r"/report/download\?[^\"]*format=(\w+)", page) == list(RENDERERS)
+    listed = "、".join(RENDERERS)
+    assert f"格式只能是 {listed}（" in c.get("/report/download?period=2024&format=pdf").text
+    assert run(["report", "--period", "2024", "--format", "pdf", "--db", str(tmp_path / "x.duckdb")]) == 2
+    assert f"--format 只能是 {listed}（收到“pdf”）" in capsys.readouterr().err

@@ -9,51 +9,23 @@ web/figures.py): the text is exactly the 数据月报, the JSON exactly ``--form
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from shumao.model.periods import Period
-from shumao.report import formats
-from shumao.report.data import as_json
-from shumao.report.service import ReportDoc
+from shumao.report.render import RENDERERS
+from shumao.report.request import ReportRequest
 from shumao.web import figures
 from shumao.web.access import Refused, guard
 from shumao.web.pages import render
-from shumao.web.routes import vintages as frozen
 
 router = APIRouter(dependencies=[Depends(guard)])
 
-# format → (file extension, media type, label); the names of ``shumao report --format``
-FORMATS = {
-    "text": ("txt", "text/plain; charset=utf-8", "纯文本"),
-    "md": ("md", "text/markdown; charset=utf-8", "Markdown"),
-    "html": ("html", "text/html; charset=utf-8", "网页（带图表）"),
-    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格"),
-    "json": ("json", "application/json", "JSON 数据"),
-}
-API_FORMATS = ("json", "text")
+API_FORMATS = ("json", "text")      # the API answers data and text; the page downloads every format
 UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 DISCLOSURE = ("few-enterprises", "dominant-enterprise")
-
-
-def _body(doc: ReportDoc, fmt: str, portal) -> bytes:
-    if fmt == "text":
-        return doc.text.encode()
-    if fmt == "json":
-        return as_json(doc).encode()
-    if fmt == "md":
-        return formats.markdown(doc).encode()
-    if fmt == "html":
-        charted = figures.report(portal, doc.period, doc.settings, charts=True)
-        return formats.html(charted).encode()
-    with tempfile.TemporaryDirectory(prefix="shumao-xlsx-") as tmp:
-        path = Path(tmp) / "report.xlsx"
-        formats.xlsx(doc, path)
-        return path.read_bytes()
 
 
 def disposition(name: str, fallback: str) -> str:
@@ -78,7 +50,7 @@ def report_page(request: Request, period: str | None = None, region: str | None 
     ctx: dict = {"asked": period or "", "region": region or "", "short": short or "",
                  "defaults": type(settings)(), "choices": figures.choices(summary),
                  "grammar": figures.GRAMMAR, "keep": keep, "doc": None, "error": None, "p": None,
-                 "formats": FORMATS}
+                 "formats": RENDERERS}
     page = figures.shown(portal, period, settings, summary)
     if page.period:
         ctx.update(p=page.period, asked=page.period.short())
@@ -96,42 +68,27 @@ def report_page(request: Request, period: str | None = None, region: str | None 
 @router.get("/report/download", name="report_download")
 def report_download(request: Request, period: str | None = None, format: str = "text",
                     region: str | None = None, short: str | None = None) -> Response:
-    portal = request.app.state.portal
-    fmt = _format(format, tuple(FORMATS))
+    fmt = _format(format, tuple(RENDERERS))
     p = figures.period_of(period)
-    doc = figures.report(portal, p, figures.settings(region, short))
-    ext, media, _ = FORMATS[fmt]
+    made = figures.produced(request.app.state.portal, ReportRequest(
+        p, figures.settings(region, short), charts=RENDERERS[fmt].charts))
+    body, ext = made.body(fmt), RENDERERS[fmt].ext
     fallback = f"shumao-report-{str(p).replace('..', '_')}.{ext}"
-    return Response(_body(doc, fmt, portal), media_type=media,
-                    headers={"Content-Disposition": disposition(f"{doc.title}.{ext}", fallback)})
+    return Response(body, media_type=RENDERERS[fmt].media_type,
+                    headers={"Content-Disposition": disposition(f"{made.doc.title}.{ext}", fallback)})
 
 
 @router.get("/api/v1/report", name="api_report")
 def report_api(request: Request, period: str | None = None, region: str | None = None,
                short: str | None = None, format: str = "json", vintage: str | None = None) -> Response:
-    """``shumao report --period P [--region --short] --format json|text``, byte for byte."""
+    """``shumao report --period P [--region --short] --format json|text``, byte for byte; with
+    ``vintage``, the text or JSON as published then (web.md), once the vintage's frozen records
+    have reproduced it (publication.vintages.report)."""
     fmt = _format(format, API_FORMATS)
-    if vintage is not None:
-        return _published(request, vintage, period, region, short, fmt)
-    p = figures.period_of(period)
-    doc = figures.report(request.app.state.portal, p, figures.settings(region, short))
-    return Response(_body(doc, fmt, request.app.state.portal), media_type=FORMATS[fmt][1])
-
-
-def _published(request: Request, vintage: str, period: str | None, region: str | None,
-               short: str | None, fmt: str) -> Response:
-    """web.md: with ``vintage``, the figures as published then — the stored text or JSON,
-    once the vintage's frozen records have reproduced it (filings.vintages.report)."""
-    v = frozen.known(request, vintage)
-    own = Period.parse(v["period"])
-    if period is not None and period.strip():
-        p = figures.period_of(period)
-        if p != own:
-            raise Refused(400, "vintage-period",
-                          f"第 {v['id']} 号数据版本是{own.words()}（{own.short()}）的数据月报，"
-                          f"与参数 period 的{p.words()}（{p.short()}）不符；带 vintage 时可以不写 period")
-    if region or short:
-        raise Refused(400, "vintage-settings", "数据版本按发布时的地区名称和简称原样重现，"
-                                               "带 vintage 时不能再指定 region 或 short")
-    frozen.published(request, v)
-    return Response(v["text"] if fmt == "text" else v["figures"], media_type=FORMATS[fmt][1])
+    if vintage is None:
+        req = ReportRequest(figures.period_of(period), figures.settings(region, short))
+    else:   # a vintage keeps the settings it was published with: none are read for it
+        req = ReportRequest(figures.period_of(period) if period is not None and period.strip() else None,
+                            vintage=vintage, given=tuple(k for k, v in (("region", region), ("short", short)) if v))
+    made = figures.produced(request.app.state.portal, req)
+    return Response(made.body(fmt), media_type=RENDERERS[fmt].media_type)

@@ -15,12 +15,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from shumao.errors import UnknownVintage
 from shumao.model.periods import Period
 from shumao.publication import vintages
-from shumao.report.service import ReportDoc
 from shumao.web import figures
-from shumao.web.access import Refused, Viewer, address, guard
+from shumao.web.access import Viewer, address, guard
 from shumao.web.pages import render
 
 router = APIRouter(dependencies=[Depends(guard)])
@@ -36,23 +34,6 @@ async def _posted(request: Request) -> dict[str, str]:
 
 def _store(request: Request):
     return request.app.state.portal.store
-
-
-def known(request: Request, vid: str) -> dict:
-    """A vintage's row; an unknown id is the 404 of its route (404 ``unknown-vintage`` on
-    the API)."""
-    try:
-        return vintages.vintage(_store(request), vid)
-    except UnknownVintage as e:
-        raise Refused(404, "unknown-vintage", str(e)) from e
-
-
-def published(request: Request, v: dict) -> ReportDoc:
-    """The vintage's report as published (recomputed from its frozen records and verified:
-    filings.vintages.report), computed once and shared."""
-    portal = request.app.state.portal
-    # a vintage never changes: any generation's entry will do, the key names the vintage
-    return portal.shared.get(0, ("vintage", v["id"]), lambda: vintages.report(portal.store, v["id"]))
 
 
 def revisions(request: Request, v: dict) -> vintages.Revisions:
@@ -79,7 +60,7 @@ def vintage_list(request: Request) -> Response:
 
 @router.get("/vintages/{id}", name="vintage_page")
 def vintage_page(request: Request, id: str, done: str = "") -> Response:
-    v = known(request, id)
+    v = figures.known(request, id)
     revs = revisions(request, v)
     return render(request, "vintage.html", {
         "v": _row(v), "text": v["text"], "revs": revs.as_dict(), "notice": NOTICES.get(done),
@@ -105,4 +86,4 @@ def api_vintages(request: Request) -> list[dict]:
 
 @router.get("/api/v1/vintages/{id}/revisions", name="api_vintage_revisions")
 def api_vintage_revisions(request: Request, id: str) -> dict:
-    return revisions(request, known(request, id)).as_dict()
+    return revisions(request, figures.known(request, id)).as_dict()
