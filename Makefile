@@ -18,13 +18,15 @@ setup-tests: setup
 	@{ command -v soffice && $(VENV)/bin/python -c 'import pyspark'; } >/dev/null 2>&1 || \
 		SHUMAO_SETUP_TESTS=1 bash scripts/setup.sh
 
-# the main run; the slowest 25 tests are listed at the end
+# the main run, a test process per core (a module's tests stay together: its fixtures are built
+# once); the slowest 25 tests are listed at the end
+PYTEST := $(VENV)/bin/python -m pytest -n 2 --dist loadscope
 test: setup-tests lint
-	$(VENV)/bin/python -m pytest -m "not load and not scale" --durations=25
+	$(PYTEST) -m "not load and not scale" --durations=25
 
 # many users or processes at once for a minute, 10⁶ executions on Spark, the size curve
 test-load: setup-tests
-	$(VENV)/bin/python -m pytest -m "load or scale" --durations=10
+	$(PYTEST) -m "load or scale" --durations=10
 
 lint: setup
 	$(VENV)/bin/ruff check shumao tests

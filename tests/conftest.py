@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from shumao.store import connect
+from tests.support.browser import chromium  # noqa: F401  (the session's browser, for every test folder)
 from tests.support.paths import (  # noqa: F401  (tests import them from here)
     CITY_FILES,
     DATA,

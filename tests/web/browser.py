@@ -1,31 +1,13 @@
-"""Playwright driving Debian's chromium (never a downloaded browser) for the browser tests,
-and where their screenshots go (build/screenshots/, to be looked at)."""
+"""Pages of the portal in the shared chromium (tests/support/browser.py) at desktop and phone
+width, and where their screenshots go (build/screenshots/, to be looked at)."""
 
 from __future__ import annotations
-
-from pathlib import Path
-
-import pytest
 
 from tests.conftest import REPO
 from tests.web.conftest import PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "build" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-dev-shm-usage", "--no-first-run"]
 DESKTOP, PHONE = 1280, 390
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), "Debian chromium is missing: make test installs it (scripts/setup.sh)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def new_page(chromium, width: int):

@@ -102,7 +102,3 @@ def live(request, tmp_path, templates, live_setup):
     server.backend = request.param
     yield server
     server.stop()
-
-
-# one browser for the whole session, shared by every browser test module
-from tests.web.browser import chromium  # noqa: E402, F401
