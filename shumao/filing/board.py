@@ -18,15 +18,13 @@ from shumao.errors import InputError
 from shumao.files import sheets
 from shumao.filing import windows
 from shumao.filing.windows import Window
+from shumao.model.status import BOARD_ZH
 from shumao.store import Store
 
 # the states in the order the board lists and counts them
 STATE_ZH = {"unfiled": "未填报", "drafted": "已填报", "waiting": "待审核", "returned": "已退回",
             "approved": "已通过"}
 NOT_FILED = ("unfiled", "drafted")       # nothing submitted: the reminders go to these
-# a record's status as the board's counts name it, in this order
-STATUS_ZH = {"draft": "草稿", "submitted": "已提交", "pending": "待审核", "returned": "退回",
-             "approved": "通过"}
 
 
 def state(counts: Mapping[str, int]) -> str:
@@ -179,7 +177,7 @@ COLUMNS = ("统一社会信用代码", "企业名称", "区县", "状态", "草�
 def _table(found: Iterable[Row]):
     for r in found:
         yield (r.enterprise_id, r.name, r.region or "", r.state_zh,
-               *(r.counts.get(k, 0) for k in STATUS_ZH),
+               *(r.counts.get(k, 0) for k in BOARD_ZH),
                _iso(r.first_submitted_at) or "", "逾期" if r.late else "", r.reminded)
 
 

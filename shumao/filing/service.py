@@ -22,8 +22,9 @@ from shumao.filing import fields, windows
 from shumao.filing.checks import Result, result
 from shumao.model import rules
 from shumao.model.money import growth, round_half_up
+from shumao.model.records import DATE_OF, FIELDS, KEY_OF
+from shumao.model.status import STATUS_ZH
 from shumao.store import Store
-from shumao.store.filing import DATE_OF, FIELDS, KEY_OF
 
 MAX_EXPLANATION = 500
 
@@ -241,7 +242,6 @@ def _same_month_last_year(month: dt.date) -> dt.date:
 
 
 def _zh(status: str) -> str:
-    from shumao.model.codes import STATUS_ZH
     return STATUS_ZH.get(status, status)
 
 

@@ -37,7 +37,7 @@ from shumao.ingest import checks, issues, normalise
 from shumao.ingest.issues import Issue
 from shumao.ingest.read import Reader, Staged
 from shumao.model import rules
-from shumao.model.records import KINDS, RECORDS
+from shumao.model.records import DATE_OF, KINDS, RECORDS
 from shumao.store import SourceFile, Store
 
 # the typed record of each kind: (column, SQL over n_<kind>), in the store's column order
@@ -59,7 +59,6 @@ RECORD = {
     "rates": [("currency", "currency_code"), ("month", "month_date"),
               ("usd_per_unit", "CAST(rate AS DECIMAL(20, 10))")],
 }
-DATES = {"contracts": "signed_on", "executions": "executed_on"}
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
 
@@ -284,7 +283,7 @@ class Staging:
         (identical duplicates collapse to their first row).  True if any id repeats."""
         con = self.con
         cols = ", ".join(f"{sql} AS {c}" for c, sql in RECORD[kind])
-        raw = ", amount AS amount_raw" if kind in DATES else ""
+        raw = ", amount AS amount_raw" if kind in DATE_OF else ""
         keys = ", ".join(RECORDS[kind].key)
         present = " AND ".join(k + " IS NOT NULL" for k in RECORDS[kind].key)
         self._drop(f"f_{kind}")
@@ -341,7 +340,7 @@ class Staging:
         import itself."""
         found: checks.Found = []
         for kind in ("contracts", "executions"):
-            (first,), = self.con.execute(f"SELECT min({DATES[kind]}) FROM f_{kind}").fetchall()
+            (first,), = self.con.execute(f"SELECT min({DATE_OF[kind]}) FROM f_{kind}").fetchall()
             if first is None:
                 continue
             ents = self._keys(f"SELECT DISTINCT enterprise_id FROM ({checks.owned(kind)})")

@@ -34,9 +34,10 @@ from shumao.indicators.compute import (
     stacked,
     with_nature,
 )
-from shumao.model.codes import STATUS_ZH, Group, Member
+from shumao.model.codes import Group, Member
 from shumao.model.money import wan
 from shumao.model.periods import Period
+from shumao.model.status import STATUS_ZH
 from shumao.report.data import as_json
 from shumao.report.service import ReportDoc, ReportSettings, build_report, report_of
 from shumao.store import Store

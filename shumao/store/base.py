@@ -36,12 +36,12 @@ import pyarrow as pa
 
 from shumao.errors import ConflictError, InputError, StoreError, StoreNotFound, StoreVersionError
 from shumao.model.records import DATE_OF, EXPORTED
+from shumao.model.status import STATUSES
 from shumao.store import schema
 from shumao.store.filing import FilingTables
 from shumao.store.schema import KINDS, RECORDS, SCHEMA_VERSION, STATUS_KINDS
 
 ROLES = ("admin", "staff", "reviewer", "enterprise")
-STATUSES = ("approved", "pending", "returned", "draft", "submitted")
 DRAFT, PUBLISHED = "draft", "published"          # a bulletin issue's status
 CONTENT, OUTPUT = "content", "output"            # the roles of its files
 BULLETIN_COLUMNS = ("id", "revision_of", "title", "issue", "period", "status", "created_by",

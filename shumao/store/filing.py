@@ -27,15 +27,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from shumao.errors import ConflictError, InputError
-from shumao.model.records import RECORDS
+from shumao.model.records import DATE_OF, FIELDS, KEY_OF, RECORDS
+from shumao.model.status import STATUS_ZH
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
                   "created_at", "updated_at", "submitted_at", "late", "explanations", "checks")
-# the record columns a filing shows and edits, per kind (batch_id and status are the store's)
-FIELDS = {k: tuple(c for c in RECORDS[k].names if c not in ("batch_id", "status"))
-          for k in ("contracts", "executions")}
-DATE_OF = {"contracts": "signed_on", "executions": "executed_on"}
-KEY_OF = {"contracts": "contract_id", "executions": "execution_id"}
 WINDOW_COLUMNS = ("month", "opens", "closes", "locked", "updated_by", "updated_at")
 VINTAGE_COLUMNS = ("id", "source", "bulletin_id", "period", "settings", "figures", "text",
                    "generation", "created_by", "created_at")
@@ -447,7 +443,6 @@ def _vintage(row: Sequence[Any], columns: Sequence[str] = VINTAGE_COLUMNS) -> di
 
 
 def _zh(status: str | None) -> str:
-    from shumao.model.codes import STATUS_ZH
     return STATUS_ZH.get(status or "", status or "")
 
 

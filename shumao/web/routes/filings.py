@@ -22,18 +22,18 @@ from starlette.datastructures import FormData, UploadFile
 from shumao.errors import ConflictError, InputError
 from shumao.filing import checks, fields, service, windows
 from shumao.filing.service import ChecksFailed, WindowClosed
-from shumao.model.codes import STATUS_ZH, aliases, countries, country_name, norm
+from shumao.model.codes import aliases, countries, country_name, norm
 from shumao.model.money import wan
 from shumao.model.periods import Period
+from shumao.model.records import DATE_OF, KEY_OF
+from shumao.model.status import FILING_ZH
 from shumao.publication.beside import beside
-from shumao.store.filing import DATE_OF, KEY_OF
 from shumao.web.access import Refused, Viewer, address, guard, not_found
 from shumao.web.pages import render
 
 router = APIRouter(dependencies=[Depends(guard)])
 REVIEWERS = ("reviewer", "admin")
 CURRENCIES = ("USD", "CNY", "EUR", "JPY", "HKD", "GBP", "SGD", "KRW", "AUD", "CAD", "CHF")
-STATE_ZH = {**STATUS_ZH, "submitted": "待审核", "returned": "已退回", "approved": "已通过"}
 
 
 # -- who sees what -------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def as_json(store, f: dict, history: bool = False) -> dict:
     returned = [h for h in hist if h["to"] == "returned"]
     out: dict[str, Any] = {
         "id": f["id"], "kind": fields.WORD[kind], "status": f["status"],
-        "status_zh": STATE_ZH.get(f["status"], f["status"]),
+        "status_zh": FILING_ZH.get(f["status"], f["status"]),
         "enterprise_id": f["enterprise_id"], "enterprise_name": f["enterprise_name"],
         "region": f["region"], "month": f["month"].strftime("%Y-%m"),
         **fields.shown(kind, rec), "amount_cents": f["amount_cents"],
@@ -142,7 +142,7 @@ async def _body(request: Request, optional: bool = False) -> dict:
 @router.get("/api/v1/filings", name="api_filings")
 def api_filings(request: Request, period: str | None = None, status: str | None = None) -> list:
     months = _months(period) if period else None
-    if status is not None and status not in STATE_ZH:
+    if status is not None and status not in FILING_ZH:
         raise InputError(f"状态“{status}”无效（应为 draft、submitted、returned 或 approved）")
     store = _store(request)
     found = store.filings(months=months, status=status, **_scope(request.state.viewer))
@@ -268,10 +268,10 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
             months = _months(period)
         except InputError as e:
             error, code = str(e), 400
-    found = store.filings(months=months, status=state if state in STATE_ZH else None,
+    found = store.filings(months=months, status=state if state in FILING_ZH else None,
                           **_scope(viewer))
     ctx: dict[str, Any] = {"filings": found, "period": period, "status": state,
-                           "states": STATE_ZH, "error": error, "kinds": fields.KIND_ZH,
+                           "states": FILING_ZH, "error": error, "kinds": fields.KIND_ZH,
                            "note": note, "problems": problems or []}
     if viewer.role == "enterprise":
         eid = viewer.user.enterprise_id or ""
@@ -501,7 +501,7 @@ def _detail(store, f: dict) -> dict:
     if kind == "contracts":
         shown["client_country"] = f"{_country_words(rec.get('client_country', ''))}（{rec.get('client_country')}）"
     return {"f": f, "kind_zh": fields.KIND_ZH[kind], "shown": shown, "form": fields.FORM[kind],
-            "history": hist, "states": STATE_ZH, "usd": _usd(f["amount_cents"]),
+            "history": hist, "states": FILING_ZH, "usd": _usd(f["amount_cents"]),
             "comment": returned[-1] if returned else None, "date_field": DATE_OF[kind],
             "key": KEY_OF[kind]}
 

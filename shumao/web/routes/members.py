@@ -15,9 +15,10 @@ from fastapi.responses import Response
 
 from shumao.access.rules import STAFF
 from shumao.errors import PeriodError
-from shumao.model.codes import NATURE_ZH, STATUS_ZH, country_name
+from shumao.model.codes import NATURE_ZH, country_name
 from shumao.model.money import wan
 from shumao.model.periods import Period
+from shumao.model.status import STATUS_ZH
 from shumao.web.access import Viewer, guard, not_found
 from shumao.web.pages import render
 
