@@ -23,7 +23,7 @@ from shumao.filing.checks import Result, result
 from shumao.model import rules
 from shumao.model.money import growth, round_half_up
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF
-from shumao.model.status import STATUS_ZH
+from shumao.model.status import STATUS_ZH, TRANSITIONS
 from shumao.store import Store
 
 MAX_EXPLANATION = 500
@@ -122,7 +122,7 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
             raise InputError(f"对“{code[:40]}”的说明超过{MAX_EXPLANATION}个字，请精简")
         if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in words):
             raise InputError(f"对“{code[:40]}”的说明含有控制字符，请删去后重新填写")
-    if f["status"] != "draft":
+    if (f["status"], "submitted") not in TRANSITIONS:
         raise ConflictError("该记录已提交，正在等待审核" if f["status"] == "submitted"
                             else f"该记录当前状态为“{_zh(f['status'])}”，只有草稿可以提交")
     results: list[Result] = []

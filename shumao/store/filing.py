@@ -4,7 +4,8 @@ is allowed and what the checks say; this mixin only keeps it, each change in one
 transaction with its status_history row (the record's content after it) and its audit entry.
 
 A filed record is a row of ``contracts`` or ``executions`` whose ``status`` is its state
-(draft → submitted → approved | returned → draft …), so only approved records count in any
+(draft → submitted → approved | returned → draft …: model.status.TRANSITIONS, which every
+transition here checks), so only approved records count in any
 figure without a second path; ``filings`` holds what the portal adds (who filed it, when it
 was submitted, the explanations and the checks).  Records are never deleted: an edited row
 is first copied to ``superseded_<kind>``, and so is every row an import replaces.
@@ -28,7 +29,7 @@ from typing import Any
 
 from shumao.errors import ConflictError, InputError
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF, RECORDS
-from shumao.model.status import STATUS_ZH
+from shumao.model.status import check as check_status
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
                   "created_at", "updated_at", "submitted_at", "late", "explanations", "checks")
@@ -73,6 +74,7 @@ class FilingTables:
         key = KEY_OF[kind]
         if self._execute(f"SELECT 1 FROM {kind} WHERE {key} = ?", [record[key]]):
             raise ConflictError(f"编号“{record[key]}”已被使用，请换一个编号")
+        check_status(None, "draft")
         (fid,), = self._execute("SELECT coalesce(max(id), 0) + 1 FROM filings")
         cols = FIELDS[kind]
         self._execute(f"INSERT INTO {kind} ({', '.join(cols)}, status, batch_id) VALUES "
@@ -90,7 +92,7 @@ class FilingTables:
         return int(fid)
 
     def edit_filing(self, filing_id: int, record: dict, actor: str,
-                    address: str | None = None, expect: Sequence[str] = ("draft", "returned"),
+                    address: str | None = None,
                     check: Callable[[], object] | None = None) -> None:
         """Replace a draft or returned record's fields (its id stays); it becomes a draft
         again.  The previous row is kept in superseded_<kind>."""
@@ -98,8 +100,7 @@ class FilingTables:
             f = self._filing_row(filing_id)
             kind, rid = f["kind"], f["record_id"]
             old = self._status(kind, rid)
-            if old not in expect:
-                raise ConflictError(_not_editable(old))
+            check_status(old, "draft")
             if check is not None:
                 check()
             key = KEY_OF[kind]
@@ -125,9 +126,7 @@ class FilingTables:
         with self._write():
             f = self._filing_row(filing_id)
             old = self._status(f["kind"], f["record_id"])
-            if old != "draft":
-                raise ConflictError(_not_editable(old) if old != "submitted"
-                                    else "该记录已提交，正在等待审核")
+            check_status(old, "submitted")
             explanations, checks, late = decide()
             now = _now()
             self._set_status(f["kind"], f["record_id"], "submitted")
@@ -151,9 +150,7 @@ class FilingTables:
         with self._write():
             f = self._filing_row(filing_id)
             old = self._status(f["kind"], f["record_id"])
-            allowed = ("submitted",) if new == "approved" else ("submitted", "approved")
-            if old not in allowed:
-                raise ConflictError(f"该记录当前状态为“{_zh(old)}”，不能{'通过' if new == 'approved' else '退回'}")
+            check_status(old, new)
             if check is not None:
                 check()
             now = _now()
@@ -440,14 +437,6 @@ def _vintage(row: Sequence[Any], columns: Sequence[str] = VINTAGE_COLUMNS) -> di
     d["settings"] = json.loads(d["settings"])
     d["created_at"] = _iso(d["created_at"])
     return d
-
-
-def _zh(status: str | None) -> str:
-    return STATUS_ZH.get(status or "", status or "")
-
-
-def _not_editable(status: str) -> str:
-    return f"该记录当前状态为“{_zh(status)}”，只有草稿或被退回的记录可以修改或提交"
 
 
 def _month(day: dt.date) -> dt.date:
