@@ -24,8 +24,9 @@ from shumao.model.records import DATE_OF, EXPORTED
 from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report, report_of
 from shumao.store import connect
+from shumao.store.backend import Backend
 from shumao.store.base import Store, export_sql
-from shumao.store.duckdb import DuckDBStore
+from shumao.store.duckdb import DuckDBBackend
 from tests.conftest import SAMPLE_FILES, run_cli, run_json, sql
 
 PERIODS = ("2024", "2024-03", "2024Q2", "2023H2")
@@ -227,8 +228,8 @@ def test_pyarrow_and_duckdb_write_the_same_data_set(sample_duckdb, tmp_path):
     arrow.mkdir()
     sample_duckdb.export_parquet(duck)
     for kind, table in EXPORTED.items():
-        Store._write_parquet(sample_duckdb, export_sql(kind), table.arrow(), arrow / kind,
-                             kind in DATE_OF)
+        Backend.write_parquet(sample_duckdb.db, export_sql(kind), table.arrow(), arrow / kind,
+                              kind in DATE_OF)
 
     def files(root):
         return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.parquet"))
@@ -256,13 +257,13 @@ def test_the_manifest_names_the_store_without_its_password(pg_cluster, tmp_path)
 
 
 # -- the folder: whole or not at all ---------------------------------------------------------------
-class FailingStore(DuckDBStore):
+class FailingBackend(DuckDBBackend):
     """A store whose export fails after contracts were written (a full disk, a lost server)."""
 
-    def _write_parquet(self, sql, schema_, folder, partitioned):
+    def write_parquet(self, sql, schema_, folder, partitioned):
         if folder.name == "executions":
             raise OSError(28, "No space left on device")
-        return super()._write_parquet(sql, schema_, folder, partitioned)
+        return super().write_parquet(sql, schema_, folder, partitioned)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -272,7 +273,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 def test_a_failure_leaves_nothing_half_written(tmp_path):
     with connect(tmp_path / "s.duckdb") as store:
         assert import_files(store, SAMPLE_FILES).ok
-    with FailingStore(str(tmp_path / "s.duckdb"), read_only=True, create=False) as store:
+    with Store(FailingBackend(str(tmp_path / "s.duckdb"), read_only=True, create=False)) as store:
         with pytest.raises(Exception, match="No space left"):
             export.export(store, tmp_path / "湖")
         assert not (tmp_path / "湖").exists()

@@ -30,11 +30,12 @@ def connect(url: str | os.PathLike | None = None, read_only: bool = False,
     exist is a ``StoreNotFound``."""
     target = str(url) if url is not None else default_url()
     if is_postgres(target):
-        from shumao.store.postgres import PostgresStore
+        from shumao.store.postgres import PostgresBackend
 
-        return PostgresStore(target, read_only=read_only, create=create and not read_only)
+        return Store(PostgresBackend(target, read_only=read_only,
+                                     create=create and not read_only))
     if target.startswith("duckdb://"):
         target = target[len("duckdb://"):] or ":memory:"
-    from shumao.store.duckdb import DuckDBStore
+    from shumao.store.duckdb import DuckDBBackend
 
-    return DuckDBStore(target, read_only=read_only, create=create and not read_only)
+    return Store(DuckDBBackend(target, read_only=read_only, create=create and not read_only))

@@ -62,7 +62,7 @@ def _at_once(fn, args: list) -> list:
 
 
 def _submitted_in_order(store, prefix: str) -> list[str]:
-    rows = store._execute("SELECT record_id FROM status_history WHERE kind = 'executions' "
+    rows = store.db.execute("SELECT record_id FROM status_history WHERE kind = 'executions' "
                           "AND record_id LIKE ? AND new_status = 'submitted' ORDER BY seq",
                           [prefix + "%"])
     return [r[0] for r in rows]

@@ -119,7 +119,7 @@ def test_an_enterprises_records_within_a_period(sample_store):
 
     ent = sample_store.enterprises()[0]["enterprise_id"]
     every = sample_store.enterprise_records(ent)
-    (n,), = sample_store._execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [ent])
+    (n,), = sample_store.db.execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [ent])
     assert len(every["contracts"]) == n > 0
     q2 = sample_store.enterprise_records(ent.lower(), (dt.date(2024, 4, 1), dt.date(2024, 6, 30)))
     assert q2["contracts"] == [c for c in every["contracts"]

@@ -25,7 +25,7 @@ def test_records_with_status_amounts_in_wan_and_cents(client, portal_store):
     assert r.status_code == 200
     body = r.json()
     assert body["enterprise"] == portal_store.enterprise(first) and body["period"] is None
-    stored = portal_store._execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [first])
+    stored = portal_store.db.execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [first])
     assert len(body["contracts"]) == stored[0][0] > 0
     mine = {c["contract_id"] for c in body["contracts"]}
     assert body["executions"] and all(x["contract_id"] in mine for x in body["executions"])

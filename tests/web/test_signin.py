@@ -75,7 +75,7 @@ def test_bearer_tokens_carry_the_role_need_no_csrf_and_can_be_revoked(client, po
     r = c.post("/admin/users", headers=auth, data={"name": "x2", "role": "staff", "password": PASSWORD})
     assert r.status_code == 303 and portal_store.user("x2")
     assert portal_store.token_user(accounts.token_hash(token)).name == "admin"
-    assert not any(token in str(row) for row in portal_store._execute("SELECT * FROM tokens"))
+    assert not any(token in str(row) for row in portal_store.db.execute("SELECT * FROM tokens"))
     accounts.disable(portal_store, "admin", actor="测试")
     assert c.get("/api/v1/audit", headers=auth).status_code == 401
 
