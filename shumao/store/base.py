@@ -37,6 +37,7 @@ from shumao.errors import ConflictError, InputError
 from shumao.model.records import DATE_OF, EXPORTED
 from shumao.model.status import STATUSES
 from shumao.store import schema
+from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.filing import FilingTables
 from shumao.store.schema import KINDS, RECORDS, STATUS_KINDS
@@ -119,6 +120,7 @@ class Store(FilingTables):
 
     def __init__(self, db: Backend):
         self.db = db
+        self.audit = AuditLog(db)
 
     @property
     def backend(self) -> str:
@@ -155,7 +157,7 @@ class Store(FilingTables):
     def generation(self) -> int:
         """A number that changes whenever records or their status change (for caches and
         for refusing a batch checked against an older store)."""
-        return int(self.db.execute("SELECT value FROM meta WHERE key = 'generation'")[0][0])
+        return schema.generation(self.db)
 
     def counts(self) -> dict[str, int]:
         sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in (*KINDS, "batches"))
@@ -300,8 +302,8 @@ class Store(FilingTables):
                               "kind, sha256, size, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               [batch_id, i, f.path, f.file, f.sheet, f.kind, f.sha256, f.size,
                                f.rows])
-            self._bump()
-            self._audit(actor, "import", {"batch_id": batch_id, "replace": batch.replace,
+            schema.bump(self.db)
+            self.audit.append(actor, "import", {"batch_id": batch_id, "replace": batch.replace,
                                           "counts": batch.counts,
                                           "files": [f.path for f in batch.files]}, address)
         return batch_id
@@ -323,10 +325,6 @@ class Store(FilingTables):
             self.db.execute(f"DELETE FROM {kind} WHERE " + " AND ".join(f"{k} = ?" for k in key),
                           [row[k] for k in key])
 
-    def _bump(self) -> None:
-        self.db.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-                      "WHERE key = 'generation'")
-
     # -- review status ---------------------------------------------------------------------
     def set_status(self, kind: str, record_id: str, status: str, actor: str,
                    comment: str | None = None, address: str | None = None) -> None:
@@ -338,8 +336,8 @@ class Store(FilingTables):
             old = self._status(kind, record_id)
             self._set_status(kind, record_id, status)
             self._transition(kind, record_id, old, status, actor, _now(), comment)
-            self._bump()
-            self._audit(actor, "status", {"kind": kind, "id": record_id, "from": old,
+            schema.bump(self.db)
+            self.audit.append(actor, "status", {"kind": kind, "id": record_id, "from": old,
                                           "to": status, "comment": comment}, address)
 
     # -- users and tokens ------------------------------------------------------------------
@@ -352,7 +350,7 @@ class Store(FilingTables):
             self.db.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                           [user.name, user.role, user.enterprise_id, user.region,
                            user.password_hash, user.disabled, _now(), user.email])
-            self._audit(actor, "user-add", {"name": user.name, "role": user.role,
+            self.audit.append(actor, "user-add", {"name": user.name, "role": user.role,
                                             "enterprise_id": user.enterprise_id,
                                             "region": user.region, "email": user.email}, address)
 
@@ -377,14 +375,14 @@ class Store(FilingTables):
             sets = ", ".join(f"{k} = ?" for k in changes)
             self.db.execute(f"UPDATE users SET {sets} WHERE name = ?", [*changes.values(), name])
             shown = {k: ("***" if k == "password_hash" else v) for k, v in changes.items()}
-            self._audit(actor, "user-change", {"name": name, **shown}, address)
+            self.audit.append(actor, "user-change", {"name": name, **shown}, address)
 
     def add_token(self, token_hash: str, user_name: str, expires_at: dt.datetime | None,
                   actor: str) -> None:
         with self.db.write():
             self.db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, FALSE)",
                           [token_hash, user_name, _now(), expires_at])
-            self._audit(actor, "token-add", {"user": user_name,
+            self.audit.append(actor, "token-add", {"user": user_name,
                                              "expires_at": _iso(expires_at)}, None)
 
     def token_user(self, token_hash: str, now: dt.datetime | None = None) -> User | None:
@@ -398,7 +396,7 @@ class Store(FilingTables):
     def revoke_tokens(self, user_name: str, actor: str) -> None:
         with self.db.write():
             self.db.execute("UPDATE tokens SET revoked = TRUE WHERE user_name = ?", [user_name])
-            self._audit(actor, "token-revoke", {"user": user_name}, None)
+            self.audit.append(actor, "token-revoke", {"user": user_name}, None)
 
     # -- bulletin issues (web.md: 简报, 公开简报) ----------------------------------------------
     def create_bulletin(self, title: str, issue: str, period: str, files: Mapping[str, bytes],
@@ -414,7 +412,7 @@ class Store(FilingTables):
             self.db.execute("INSERT INTO bulletins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
                           [new_id, revision_of, title, issue, period, DRAFT, actor, now, actor, now])
             self._put_files(new_id, CONTENT, [BulletinFile(n, b) for n, b in files.items()])
-            self._audit(actor, "bulletin-revise" if revision_of else "bulletin-create",
+            self.audit.append(actor, "bulletin-revise" if revision_of else "bulletin-create",
                         {"id": new_id, "revision_of": revision_of, "title": title,
                          "issue": issue, "files": sorted(files)}, address)
         return int(new_id)
@@ -433,7 +431,7 @@ class Store(FilingTables):
             self.db.execute("UPDATE bulletins SET title = ?, issue = ?, period = ?, updated_by = ?, "
                           "updated_at = ? WHERE id = ?",
                           [title, issue, period, actor, _now(), bulletin_id])
-            self._audit(actor, "bulletin-edit", {"id": bulletin_id, "title": title,
+            self.audit.append(actor, "bulletin-edit", {"id": bulletin_id, "title": title,
                                                  "issue": issue, "files": sorted(files)}, address)
 
     def publish_bulletin(self, bulletin_id: int, outputs: Sequence[BulletinFile],
@@ -458,7 +456,7 @@ class Store(FilingTables):
             self.db.execute("UPDATE bulletins SET status = ?, published_by = ?, published_at = ?, "
                           "updated_by = ?, updated_at = ? WHERE id = ?",
                           [PUBLISHED, actor, now, actor, now, bulletin_id])
-            self._audit(actor, "bulletin-publish",
+            self.audit.append(actor, "bulletin-publish",
                         {"id": bulletin_id, "overrides": list(overrides),
                          "outputs": {f.name: {"file_name": f.file_name, "sha256": f.sha256,
                                               "size": f.size} for f in outputs}}, address)
@@ -512,24 +510,6 @@ class Store(FilingTables):
             self.db.execute("INSERT INTO bulletin_files VALUES (?, ?, ?, ?, ?, ?, ?)",
                           [bulletin_id, role, f.name, f.file_name, bytes(f.content), f.sha256,
                            f.size])
-
-    # -- the audit log ---------------------------------------------------------------------
-    def audit(self, actor: str, action: str, detail: dict, address: str | None = None) -> None:
-        """Record one change (append-only: nothing here updates or deletes a row)."""
-        with self.db.write():
-            self._audit(actor, action, detail, address)
-
-    def _audit(self, actor: str, action: str, detail: dict, address: str | None) -> None:
-        self.db.execute("INSERT INTO audit_log SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ? "
-                      "FROM audit_log",
-                      [_now(), actor, action, json.dumps(detail, ensure_ascii=False,
-                                                         default=str), address])
-
-    def audit_log(self, limit: int = 200) -> list[dict]:
-        rows = self.db.execute("SELECT seq, logged_at, actor, action, detail, address FROM audit_log "
-                             "ORDER BY seq DESC LIMIT ?", [limit])
-        return [{"seq": s, "at": _iso(at), "actor": a, "action": act, "detail": json.loads(d),
-                 "address": addr} for s, at, a, act, d, addr in rows]
 
 
 def export_sql(kind: str) -> str:

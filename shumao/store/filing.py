@@ -30,6 +30,8 @@ from typing import Any
 from shumao.errors import ConflictError, InputError
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF, RECORDS
 from shumao.model.status import check as check_status
+from shumao.store import schema
+from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
@@ -41,11 +43,10 @@ WEB_BATCH = 0          # the batch_id of a record filed in the portal (imports c
 
 
 class FilingTables:
-    """Mixed into ``Store``: relies on its ``db``, ``_audit``, ``_bump``."""
+    """Mixed into ``Store``: relies on its ``db`` and ``audit``."""
 
     db: Backend
-    _audit: Any
-    _bump: Any
+    audit: AuditLog
 
     # -- filed records ---------------------------------------------------------------------
     def add_filing(self, kind: str, record: dict, enterprise_id: str, source: str, actor: str,
@@ -66,7 +67,7 @@ class FilingTables:
                 check()
             for kind, record in items:
                 ids.append(self._add_one(kind, record, enterprise_id, source, actor, address))
-            self._bump()
+            schema.bump(self.db)
         return ids
 
     def _add_one(self, kind: str, record: dict, enterprise_id: str, source: str, actor: str,
@@ -86,7 +87,7 @@ class FilingTables:
                       [fid, kind, record[key], enterprise_id, _month(record[DATE_OF[kind]]),
                        source, actor, now, now])
         self._transition(kind, record[key], None, "draft", actor, now, None, record)
-        self._audit(actor, "filing-create", {"id": fid, "kind": kind, "record": record[key],
+        self.audit.append(actor, "filing-create", {"id": fid, "kind": kind, "record": record[key],
                                              "enterprise_id": enterprise_id,
                                              "source": source}, address)
         return int(fid)
@@ -113,9 +114,9 @@ class FilingTables:
             self.db.execute("UPDATE filings SET month = ?, updated_at = ?, checks = '[]', explanations = '{}' WHERE id = ?",
                           [_month(record[DATE_OF[kind]]), now, filing_id])
             self._transition(kind, rid, old, "draft", actor, now, None, {**record, key: rid})
-            self._audit(actor, "filing-edit", {"id": filing_id, "kind": kind, "record": rid,
+            self.audit.append(actor, "filing-edit", {"id": filing_id, "kind": kind, "record": rid,
                                                "from": old}, address)
-            self._bump()
+            schema.bump(self.db)
 
     def submit_filing(self, filing_id: int,
                       decide: Callable[[], tuple[dict[str, str], list[dict], bool]],
@@ -135,10 +136,10 @@ class FilingTables:
                           [now, late, _json(explanations), _json(checks), now, filing_id])
             self._transition(f["kind"], f["record_id"], old, "submitted", actor, now,
                              None, None, explanations)
-            self._audit(actor, "filing-submit", {"id": filing_id, "kind": f["kind"],
+            self.audit.append(actor, "filing-submit", {"id": filing_id, "kind": f["kind"],
                                                  "record": f["record_id"], "late": late},
                         address)
-            self._bump()
+            schema.bump(self.db)
 
     def review_filing(self, filing_id: int, decision: str, comment: str | None, actor: str,
                       address: str | None = None, check: Callable[[], object] | None = None) -> str:
@@ -157,10 +158,10 @@ class FilingTables:
             self._set_status(f["kind"], f["record_id"], new)
             self.db.execute("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id])
             self._transition(f["kind"], f["record_id"], old, new, actor, now, comment)
-            self._audit(actor, "filing-" + decision, {"id": filing_id, "kind": f["kind"],
+            self.audit.append(actor, "filing-" + decision, {"id": filing_id, "kind": f["kind"],
                                                       "record": f["record_id"], "from": old,
                                                       "comment": comment}, address)
-            self._bump()
+            schema.bump(self.db)
         return new
 
     def filing(self, filing_id: int) -> dict | None:
@@ -327,7 +328,7 @@ class FilingTables:
             self.db.execute("DELETE FROM filing_windows WHERE month = ?", [month])
             self.db.execute("INSERT INTO filing_windows VALUES (?, ?, ?, ?, ?, ?)",
                           [month, opens, closes, locked, actor, _now()])
-            self._audit(actor, "window-set", {
+            self.audit.append(actor, "window-set", {
                 "month": month.strftime("%Y-%m"),
                 "from": {"opens": _iso(old["opens"]), "closes": _iso(old["closes"]),
                          "locked": old["locked"]} if old else None,
@@ -371,7 +372,7 @@ class FilingTables:
             self.db.execute("INSERT INTO reminders SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, "
                           "?, ? FROM reminders",
                           [month, enterprise_id, recipient, _now(), actor, error])
-            self._audit(actor, "reminder", {"month": month.strftime("%Y-%m"),
+            self.audit.append(actor, "reminder", {"month": month.strftime("%Y-%m"),
                                             "enterprise_id": enterprise_id,
                                             "recipient": recipient, "error": error}, address)
 
@@ -391,7 +392,7 @@ class FilingTables:
         Refused when the store changed since the figures were computed (``generation``)."""
         first, last = dates
         with self.db.write():
-            gen = int(self.db.execute("SELECT value FROM meta WHERE key = 'generation'")[0][0])
+            gen = schema.generation(self.db)
             if generation is not None and gen != generation:
                 raise ConflictError("数据在生成报告之后已有变动（新的导入或审核），请重新发布")
             (vid,), = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM vintages")
@@ -408,7 +409,7 @@ class FilingTables:
             self.db.execute("INSERT INTO vintage_enterprises SELECT ?, * FROM enterprises WHERE "
                           "enterprise_id IN (SELECT enterprise_id FROM vintage_contracts "
                           "WHERE vintage_id = ?)", [vid, vid])
-            self._audit(actor, "vintage", {"id": vid, "source": source,
+            self.audit.append(actor, "vintage", {"id": vid, "source": source,
                                            "bulletin_id": bulletin_id, "period": period}, address)
         return int(vid)
 

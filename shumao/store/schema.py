@@ -187,4 +187,16 @@ def ensure(db: Backend, create: bool) -> None:
                           [str(SCHEMA_VERSION)])
 
 
-__all__ = ["KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "ddl", "ensure"]
+
+def generation(db: Backend) -> int:
+    """A number that changes whenever records or their status change (meta's generation)."""
+    return int(db.execute("SELECT value FROM meta WHERE key = 'generation'")[0][0])
+
+
+def bump(db: Backend) -> None:
+    """The generation after a change of records or status (inside its write transaction)."""
+    db.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+               "WHERE key = 'generation'")
+
+
+__all__ = ["KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "bump", "ddl", "ensure", "generation"]

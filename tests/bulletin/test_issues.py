@@ -74,7 +74,7 @@ def assert_inert(html: str) -> None:
 
 
 def audit(store: Store) -> list[str]:
-    return [e["action"] for e in reversed(store.audit_log())]
+    return [e["action"] for e in reversed(store.audit.latest())]
 
 
 # ---- the life of an issue ---------------------------------------------------------------

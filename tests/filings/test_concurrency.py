@@ -123,7 +123,7 @@ def test_a_locked_month_takes_nothing_written_after_the_lock(city):
     stop.set()
     for t in threads:
         t.join()
-    log = list(reversed(store.audit_log(10_000)))
+    log = list(reversed(store.audit.latest(10_000)))
     lock = next(e["seq"] for e in log if e["action"] == "window-set" and e["detail"]["locked"])
     created = [e["seq"] for e in log if e["action"] == "filing-create"]
     assert created and refused, "the filers ran on both sides of the lock"
@@ -151,9 +151,9 @@ def test_the_ledger_of_a_whole_cycle_holds_and_a_tampered_one_does_not(city):
         "filing-create": 1, "filing-submit": 2, "filing-return": 1, "filing-edit": 1,
         "filing-approve": 1}
 
-    store.audit("测试", "filing-submit", {"id": x})              # an entry without its transition
+    store.audit.append("测试", "filing-submit", {"id": x})              # an entry without its transition
     store.set_status("executions", "LG-1-X2", "submitted", "测试")   # a transition without its entry
-    store.audit("测试", "filing-approve", {"id": 999})            # about no filing at all
+    store.audit.append("测试", "filing-approve", {"id": 999})            # about no filing at all
     found = ledger.problems(ledger.Ledger.of(store.filing_ledger()))
     assert len(found) == 3, found
     assert any("LG-1-X1" in p and "审计" in p for p in found)

@@ -72,7 +72,7 @@ def test_reminders_reach_the_unfiled_in_chinese(city, month_with_everyone, smtp_
     logged = city.reminders(JUNE)
     assert sorted(x["recipient"] for x in logged) == case["to"] and not any(x["error"] for x in logged)
     assert {x["sent_by"] for x in logged} == {"统计员"}
-    audit = [e for e in city.audit_log(50) if e["action"] == "reminder"]
+    audit = [e for e in city.audit.latest(50) if e["action"] == "reminder"]
     assert len(audit) == 3 and all(e["address"] == "127.0.0.1" for e in audit)
     rows = {r.enterprise_id: r for r in board.build(city, JUNE).rows}
     assert rows[case["unfiled"]].reminded == 2 and rows[case["drafted"]].reminded == 1
@@ -103,7 +103,7 @@ def test_no_server_configured_is_refused_and_nothing_logged(city, month_with_eve
     with pytest.raises(MailError, match="无法连接发信服务器"):
         reminders.send(city, JUNE, unreachable, "统计员")
     assert city.reminders(JUNE) == []
-    assert not [e for e in city.audit_log(50) if e["action"] == "reminder"]
+    assert not [e for e in city.audit.latest(50) if e["action"] == "reminder"]
     # a dry run needs no server: who would get one
     out = reminders.send(city, JUNE, reminders.MailSettings(), "统计员", dry_run=True)
     assert sorted(a for _, a in out.sent) == month_with_everyone["to"] and city.reminders(JUNE) == []

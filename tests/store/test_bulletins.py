@@ -19,7 +19,7 @@ OUTPUTS = [BulletinFile("pdf", b"%PDF-1.7\x00\xff", "简报2024年第1期.pdf"),
 
 
 def bulletin_actions(store) -> list[str]:
-    return [e["action"] for e in reversed(store.audit_log()) if e["action"].startswith("bulletin")]
+    return [e["action"] for e in reversed(store.audit.latest()) if e["action"].startswith("bulletin")]
 
 
 def test_draft_edit_publish_round_trip(store):
@@ -54,7 +54,7 @@ def test_draft_edit_publish_round_trip(store):
     assert [b["id"] for b in store.bulletins(published_only=True)] == [first]
     assert store.bulletin(99) is None and store.bulletin_content(99) == {}
 
-    log = [e for e in store.audit_log() if e["action"].startswith("bulletin")]
+    log = [e for e in store.audit.latest() if e["action"].startswith("bulletin")]
     assert [(e["action"], e["actor"], e["address"]) for e in reversed(log)] == [
         ("bulletin-create", "秘书处", "10.0.0.1"), ("bulletin-edit", "编辑", "10.0.0.2"),
         ("bulletin-publish", "主编", "10.0.0.3"), ("bulletin-create", "秘书处", None)]
@@ -102,13 +102,13 @@ def test_version_2_store_gains_the_bulletin_tables(store_url):
     """A store of schema 2 (before bulletin issues) opens, keeps what it had and gains the
     two tables; on DuckDB also when first opened by a command that only reads."""
     with connect(store_url) as s:
-        s.audit("管理员", "note", {"x": 1})
+        s.audit.append("管理员", "note", {"x": 1})
         sql(s, "DROP TABLE bulletin_files")
         sql(s, "DROP TABLE bulletins")
         sql(s, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     read_only = not store_url.startswith("postgresql://")
     with connect(store_url, read_only=read_only) as s:
-        assert s.bulletins() == [] and s.audit_log()[0]["action"] == "note"
+        assert s.bulletins() == [] and s.audit.latest()[0]["action"] == "note"
         assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     with connect(store_url) as s:
         b = s.create_bulletin("简报", "第1期", "2024-01", FILES, "秘书处")

@@ -159,7 +159,7 @@ def test_status_changes_keep_who_when_and_why(sample_store):
         ("approved", "returned", "审核员甲", "金额单位有误"), ("returned", "approved", "审核员甲", None)]
     with pytest.raises(InputError, match="没有编号"):
         store.set_status("contracts", "没有这份合同", "approved", "审核员甲")
-    log = store.audit_log()
+    log = store.audit.latest()
     assert [e["action"] for e in log[:3]] == ["status", "status", "import"]
     assert log[1]["address"] == "127.0.0.1" and log[1]["detail"]["to"] == "returned"
 
@@ -182,10 +182,10 @@ def test_users_tokens_and_the_audit_log(store):
     store.update_user("secretary", actor="admin", disabled=False)
     store.revoke_tokens("secretary", actor="admin")
     assert store.token_user("hash-1") is None
-    actions = [e["action"] for e in store.audit_log()]
+    actions = [e["action"] for e in store.audit.latest()]
     assert actions == ["token-revoke", "user-change", "user-change", "token-add", "token-add",
                        "user-add", "user-add"]
-    assert "***" in str(store.audit_log(limit=100)) or True
+    assert "***" in str(store.audit.latest(limit=100)) or True
     assert not hasattr(store, "delete_audit")                 # append-only: no way to remove
 
 

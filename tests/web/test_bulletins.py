@@ -133,7 +133,7 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
     assert r.status_code == 303 and r.headers["location"] == f"/bulletins?done=published&id={bid}"
     meta = store.bulletin(bid)
     assert meta["status"] == "published" and meta["published_by"] == "staff"
-    entry = next(e for e in store.audit_log() if e["action"] == "bulletin-publish")
+    entry = next(e for e in store.audit.latest() if e["action"] == "bulletin-publish")
     assert entry["actor"] == "staff" and entry["detail"]["overrides"]
     listing = c.get(r.headers["location"]).text
     assert f"第 {bid} 号已发布" in listing and "已发布" in listing
@@ -413,4 +413,4 @@ def test_the_api_creates_replaces_and_publishes_with_a_bearer_token(client, port
     r = c.post(f"/api/v1/bulletins/{new}/publish", headers=auth)
     assert r.status_code == 422 and "allow_flagged=true" in r.json()["error"]["message"]
     assert "--allow-flagged" not in r.json()["error"]["message"]
-    assert [a["actor"] for a in store.audit_log() if a["action"].startswith("bulletin")] == ["staff"] * 4
+    assert [a["actor"] for a in store.audit.latest() if a["action"].startswith("bulletin")] == ["staff"] * 4

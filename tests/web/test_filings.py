@@ -120,7 +120,7 @@ def test_file_check_return_resubmit_approve_moves_figures_by_exactly_the_approve
         (None, "draft"), ("draft", "submitted"), ("submitted", "returned"), ("returned", "draft"),
         ("draft", "submitted"), ("submitted", "approved")]
     assert history[2]["by"] == "reviewer" and history[2]["comment"] == "超出合同金额，请核对"
-    audit = [e for e in store.audit_log(100) if e["action"].startswith("filing-")]
+    audit = [e for e in store.audit.latest(100) if e["action"].startswith("filing-")]
     assert len(audit) == 3 + 4 + 1 + 1 + 3     # created, submitted, returned, edited, approved
     assert len([e for e in audit if e["detail"]["record"] == "W-X2"]) == 6
 
@@ -136,7 +136,7 @@ def test_values_the_store_cannot_hold_refuse_the_save_and_name_each_field(store,
     r = _file(ent, kind="contract", contract_id={"a": 1}, signed_on=[2024], client_country="JP",
               category="ITO", amount=True)
     assert r.status_code == 422 and {k["code"] for k in r.json()["error"]["checks"]} == {"bad-value"}
-    assert store.filings() == [] and store.audit_log(5)[0]["action"] != "filing-create"
+    assert store.filings() == [] and store.audit.latest(5)[0]["action"] != "filing-create"
 
 
 def test_hard_checks_block_the_submission_of_a_draft_that_holds_them(store, user):

@@ -111,7 +111,7 @@ def test_the_sample_city_loads_into_an_empty_store_through_the_api(portal):
     assert [(f["path"], f["file"]) for f in batch["files"]] == [
         (p.name, p.name) for p in SAMPLE_FILES]
     assert batch["imported_by"] == "staff"
-    entry = next(e for e in portal.store.audit_log() if e["action"] == "import")
+    entry = next(e for e in portal.store.audit.latest() if e["action"] == "import")
     assert entry["actor"] == "staff" and entry["detail"]["files"] == [p.name for p in SAMPLE_FILES]
     assert portal.left_behind() == []
     # the same files again: nothing new, no batch
@@ -323,7 +323,7 @@ def small(tmp_path):
 def test_hostile_uploads_are_refused_naming_the_file_and_nothing_is_left(small, case):
     parts, status, code, words = REFUSED[case]
     c = small.client()
-    before, audit = small.counts(), len(small.store.audit_log())
+    before, audit = small.counts(), len(small.store.audit.latest())
     r = c.post("/api/v1/imports", files=parts or None, data=None if parts else {"x": "y"})
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code
@@ -332,7 +332,7 @@ def test_hostile_uploads_are_refused_naming_the_file_and_nothing_is_left(small, 
     assert page.status_code == status and words in page.text
     assert 'id="import-form"' in page.text            # the form again, to try once more
     assert small.counts() == before and small.left_behind() == []
-    assert len(small.store.audit_log()) == audit          # no import was logged
+    assert len(small.store.audit.latest()) == audit          # no import was logged
 
 
 def test_an_upload_over_the_limit_is_413_in_chinese_and_leaves_nothing(small):

@@ -66,7 +66,7 @@ def test_freeze_then_the_published_report_and_its_revisions(site):
     frozen = staff.get(r.headers["location"])
     assert frozen.status_code == 200 and "已发布并冻结本期数据" in frozen.text
     assert "发布以来没有变动" in frozen.text and "2024年二季度示例市服务外包合同签约额" in frozen.text
-    assert store.audit_log(1)[0]["action"] == "vintage"
+    assert store.audit.latest(1)[0]["action"] == "vintage"
 
     store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")   # after publication
     today = staff.get(f"/api/v1/report?{QUERY}&format=text").text

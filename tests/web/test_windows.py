@@ -46,7 +46,7 @@ def test_set_the_deadline_lock_and_reopen_from_the_page(client, portal_store):
     assert not w.locked and w.closes == dt.date(2024, 7, 20) and w.state_zh == "已逾期（仍可补报）"
     assert _post(c, period="2024-06", opens="2024-06-01", closes="2024-07-20", action="lock").status_code == 303
     assert windows.window(portal_store, JUNE).state_zh == "已锁定"
-    changes = [e for e in portal_store.audit_log(20) if e["action"] == "window-set"]
+    changes = [e for e in portal_store.audit.latest(20) if e["action"] == "window-set"]
     assert len(changes) == 3 and {e["actor"] for e in changes} == {"admin"}
     assert changes[0]["detail"]["locked"] is True and changes[0]["detail"]["from"]["locked"] is False
     assert "设置填报时间" in c.get("/admin/audit").text

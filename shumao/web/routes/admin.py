@@ -77,10 +77,10 @@ def user_email(request: Request, name: str, email: Annotated[str, Form()] = "") 
 
 @router.get("/admin/audit", name="admin_audit")
 def audit_page(request: Request, limit: int = 200) -> Response:
-    log = request.app.state.portal.store.audit_log(max(1, min(limit, 2000)))
+    log = request.app.state.portal.store.audit.latest(max(1, min(limit, 2000)))
     return render(request, "admin_audit.html", {"log": log, "actions": AUDIT_ZH})
 
 
 @router.get("/api/v1/audit", name="api_audit")
 def audit_api(request: Request, limit: int = 200) -> list[dict]:
-    return request.app.state.portal.store.audit_log(max(1, min(limit, 10_000)))
+    return request.app.state.portal.store.audit.latest(max(1, min(limit, 10_000)))
