@@ -432,7 +432,7 @@ def bench_filings(users: int = 200, seconds: float = 60.0, log: Callable[[str], 
             tokens = []
             for i in range(users):
                 name = f"filer{i:03d}"
-                store.add_user(User(name, "enterprise", ents[i % len(ents)], None,
+                store.users.add(User(name, "enterprise", ents[i % len(ents)], None,
                                     password_hash=digest), "基准测试")
                 tokens.append(accounts.issue_token(store, name, 1, actor="基准测试"))
             before = store.counts()

@@ -671,7 +671,7 @@ def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     from shumao.store import connect
 
     with connect(db, read_only=True) as store:
-        users = store.users()
+        users = store.users.all()
     if as_json:
         _print_json([{"name": u.name, "role": u.role, "enterprise_id": u.enterprise_id,
                       "region": u.region, "email": u.email, "disabled": u.disabled} for u in users])

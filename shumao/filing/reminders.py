@@ -126,7 +126,7 @@ def plan(store: Store, month: dt.date, today: dt.date | None = None,
          region: str | None = None) -> Plan:
     """Who would be reminded for ``month``: the board's enterprises that have not filed."""
     b = board.build(store, month, today, region)
-    emails = store.enterprise_emails()
+    emails = store.users.enterprise_emails()
     targets: list[Target] = []
     unreachable: list[Target] = []
     for r in board.select(b.rows, sort="code"):

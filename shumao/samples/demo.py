@@ -81,7 +81,7 @@ def seed_filings(store) -> list[int]:
 
     from shumao.filing import service
 
-    user = store.user("enterprise")
+    user = store.users.get("enterprise")
     if user is None or not user.enterprise_id:
         return []
     today = dt.date.today()

@@ -41,6 +41,7 @@ from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.filing import FilingTables
 from shumao.store.schema import KINDS, RECORDS, STATUS_KINDS
+from shumao.store.users import Users
 
 ROLES = ("admin", "staff", "reviewer", "enterprise")
 DRAFT, PUBLISHED = "draft", "published"          # a bulletin issue's status
@@ -103,17 +104,6 @@ class ParquetExport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
-class User:
-    name: str
-    role: str
-    enterprise_id: str | None = None
-    region: str | None = None
-    disabled: bool = False
-    password_hash: str | None = field(default=None, repr=False)
-    email: str | None = None
-
-
 class Store(FilingTables):
     """An open store: a backend's primitives (``db``) and what shumao keeps on them.  Use as
     a context manager, or call ``close()``."""
@@ -121,6 +111,7 @@ class Store(FilingTables):
     def __init__(self, db: Backend):
         self.db = db
         self.audit = AuditLog(db)
+        self.users = Users(db, self.audit)
 
     @property
     def backend(self) -> str:
@@ -339,64 +330,6 @@ class Store(FilingTables):
             schema.bump(self.db)
             self.audit.append(actor, "status", {"kind": kind, "id": record_id, "from": old,
                                           "to": status, "comment": comment}, address)
-
-    # -- users and tokens ------------------------------------------------------------------
-    def add_user(self, user: User, actor: str, address: str | None = None) -> None:
-        if user.role not in ROLES:
-            raise InputError(f"角色只能是 {'、'.join(ROLES)}（收到“{user.role}”）")
-        with self.db.write():
-            if self.db.execute("SELECT 1 FROM users WHERE name = ?", [user.name]):
-                raise InputError(f"用户“{user.name}”已存在")
-            self.db.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                          [user.name, user.role, user.enterprise_id, user.region,
-                           user.password_hash, user.disabled, _now(), user.email])
-            self.audit.append(actor, "user-add", {"name": user.name, "role": user.role,
-                                            "enterprise_id": user.enterprise_id,
-                                            "region": user.region, "email": user.email}, address)
-
-    def user(self, name: str) -> User | None:
-        rows = self.db.execute("SELECT name, role, enterprise_id, region, disabled, password_hash, "
-                             "email FROM users WHERE name = ?", [name])
-        return User(*rows[0]) if rows else None
-
-    def users(self) -> list[User]:
-        return [User(*r) for r in self.db.execute(
-            "SELECT name, role, enterprise_id, region, disabled, password_hash, email FROM users "
-            "ORDER BY name")]
-
-    def update_user(self, name: str, actor: str, address: str | None = None,
-                    **changes: Any) -> None:
-        allowed = {"role", "enterprise_id", "region", "password_hash", "disabled", "email"}
-        if not changes or set(changes) - allowed:
-            raise ValueError(changes)
-        with self.db.write():
-            if not self.db.execute("SELECT 1 FROM users WHERE name = ?", [name]):
-                raise InputError(f"没有用户“{name}”")
-            sets = ", ".join(f"{k} = ?" for k in changes)
-            self.db.execute(f"UPDATE users SET {sets} WHERE name = ?", [*changes.values(), name])
-            shown = {k: ("***" if k == "password_hash" else v) for k, v in changes.items()}
-            self.audit.append(actor, "user-change", {"name": name, **shown}, address)
-
-    def add_token(self, token_hash: str, user_name: str, expires_at: dt.datetime | None,
-                  actor: str) -> None:
-        with self.db.write():
-            self.db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, FALSE)",
-                          [token_hash, user_name, _now(), expires_at])
-            self.audit.append(actor, "token-add", {"user": user_name,
-                                             "expires_at": _iso(expires_at)}, None)
-
-    def token_user(self, token_hash: str, now: dt.datetime | None = None) -> User | None:
-        """The user of a live token: not revoked, not expired, the user not disabled."""
-        rows = self.db.execute(
-            "SELECT user_name FROM tokens WHERE token_hash = ? AND NOT revoked "
-            "AND (expires_at IS NULL OR expires_at > ?)", [token_hash, now or _now()])
-        user = self.user(rows[0][0]) if rows else None
-        return user if user and not user.disabled else None
-
-    def revoke_tokens(self, user_name: str, actor: str) -> None:
-        with self.db.write():
-            self.db.execute("UPDATE tokens SET revoked = TRUE WHERE user_name = ?", [user_name])
-            self.audit.append(actor, "token-revoke", {"user": user_name}, None)
 
     # -- bulletin issues (web.md: 简报, 公开简报) ----------------------------------------------
     def create_bulletin(self, title: str, issue: str, period: str, files: Mapping[str, bytes],

@@ -357,15 +357,6 @@ class FilingTables:
                 e["counts"][status] = int(n)
         return list(out.values())
 
-    def enterprise_emails(self) -> dict[str, list[str]]:
-        """Enterprise → the e-mail addresses of its live accounts."""
-        out: dict[str, list[str]] = {}
-        for eid, email in self.db.execute(
-                "SELECT enterprise_id, email FROM users WHERE role = 'enterprise' AND NOT disabled "
-                "AND email IS NOT NULL AND email <> '' ORDER BY enterprise_id, name"):
-            out.setdefault(eid, []).append(email)
-        return out
-
     def log_reminder(self, month: dt.date, enterprise_id: str, recipient: str, actor: str,
                      error: str | None, address: str | None = None) -> None:
         with self.db.write():

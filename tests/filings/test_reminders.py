@@ -28,7 +28,7 @@ UNSET = {f"SHUMAO_{k}": "" for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMT
 def month_with_everyone(city):  # noqa: F811
     """June 2024 with an enterprise in each case, and who should (not) get a reminder."""
     unfiled, drafted, filed, _, no_address, _ = NOTHING
-    city.update_user("enterprise", "测试", email="first@example.com")        # facts["first"] == unfiled
+    city.users.update("enterprise", "测试", email="first@example.com")        # facts["first"] == unfiled
     account(city, "first-2", unfiled, "first.boss@example.com")            # two live accounts
     account(city, "drafter", drafted, "drafter@example.com")
     contract(city, drafted)
@@ -121,7 +121,7 @@ def test_a_locked_month_sends_nothing(city, smtp_server):  # noqa: F811
 def test_before_the_deadline_the_mail_names_it(city, smtp_server):  # noqa: F811
     inbox, mail = smtp_server
     month = dt.date.today().replace(day=1)
-    city.update_user("enterprise", "测试", email="first@example.com")
+    city.users.update("enterprise", "测试", email="first@example.com")
     reminders.send(city, month, mail, "统计员")
     w = windows.window(city, month)
     msg = next(r.message for r in inbox.received if r.rcpt_tos == ["first@example.com"])

@@ -55,7 +55,7 @@ def test_version_1_store_is_upgraded_in_place(tmp_path):
     con.execute("INSERT INTO batches VALUES (1, now(), FALSE, '{}')")
     con.close()
     with connect(path, read_only=True) as s:
-        assert s.counts()["enterprises"] == 1 and s.users() == [] and s.generation() == 0
+        assert s.counts()["enterprises"] == 1 and s.users.all() == [] and s.generation() == 0
         assert s.batches()[0]["files"] == []
 
 
@@ -165,23 +165,23 @@ def test_status_changes_keep_who_when_and_why(sample_store):
 
 
 def test_users_tokens_and_the_audit_log(store):
-    store.add_user(User("secretary", "staff", password_hash="$argon2id$…"), actor="admin")
-    store.add_user(User("yunqiao", "enterprise", enterprise_id="91990102B8QRD82822"), actor="admin")
+    store.users.add(User("secretary", "staff", password_hash="$argon2id$…"), actor="admin")
+    store.users.add(User("yunqiao", "enterprise", enterprise_id="91990102B8QRD82822"), actor="admin")
     with pytest.raises(InputError, match="已存在"):
-        store.add_user(User("secretary", "staff"), actor="admin")
+        store.users.add(User("secretary", "staff"), actor="admin")
     with pytest.raises(InputError, match="角色只能是"):
-        store.add_user(User("x", "superuser"), actor="admin")
-    assert [u.name for u in store.users()] == ["secretary", "yunqiao"]
+        store.users.add(User("x", "superuser"), actor="admin")
+    assert [u.name for u in store.users.all()] == ["secretary", "yunqiao"]
     now = dt.datetime.now(dt.UTC)
-    store.add_token("hash-1", "secretary", now + dt.timedelta(days=1), actor="admin")
-    store.add_token("hash-old", "secretary", now - dt.timedelta(days=1), actor="admin")
-    assert store.token_user("hash-1").name == "secretary"
-    assert store.token_user("hash-old") is None and store.token_user("nope") is None
-    store.update_user("secretary", actor="admin", disabled=True)
-    assert store.token_user("hash-1") is None                 # a disabled user's token is dead
-    store.update_user("secretary", actor="admin", disabled=False)
-    store.revoke_tokens("secretary", actor="admin")
-    assert store.token_user("hash-1") is None
+    store.users.add_token("hash-1", "secretary", now + dt.timedelta(days=1), actor="admin")
+    store.users.add_token("hash-old", "secretary", now - dt.timedelta(days=1), actor="admin")
+    assert store.users.token_user("hash-1").name == "secretary"
+    assert store.users.token_user("hash-old") is None and store.users.token_user("nope") is None
+    store.users.update("secretary", actor="admin", disabled=True)
+    assert store.users.token_user("hash-1") is None                 # a disabled user's token is dead
+    store.users.update("secretary", actor="admin", disabled=False)
+    store.users.revoke_tokens("secretary", actor="admin")
+    assert store.users.token_user("hash-1") is None
     actions = [e["action"] for e in store.audit.latest()]
     assert actions == ["token-revoke", "user-change", "user-change", "token-add", "token-add",
                        "user-add", "user-add"]

@@ -93,8 +93,8 @@ def test_export(client, portal_store):
 def test_reminders_confirm_then_send(client, portal_store, smtp_server):  # noqa: F811
     inbox, _ = smtp_server
     facts = portal_store.facts
-    portal_store.update_user("enterprise", "测试", email="first@example.com")
-    portal_store.update_user("other", "测试", email="other@example.com")
+    portal_store.users.update("enterprise", "测试", email="first@example.com")
+    portal_store.users.update("other", "测试", email="other@example.com")
     # 'other' files: it gets none
     fid = service.create(portal_store, "contracts", {
         "contract_id": "B-2", "signed_on": "2024-06-03", "client_country": "日本", "category": "ITO",
@@ -126,7 +126,7 @@ def test_no_smtp_server_is_refused_and_nothing_logged(portal_store, client):
 
     from tests.web.conftest import sign_in
 
-    portal_store.update_user("enterprise", "测试", email="first@example.com")
+    portal_store.users.update("enterprise", "测试", email="first@example.com")
     bare = create_app(portal_store, mail=reminders.MailSettings())
     c = TestClient(bare, follow_redirects=False)      # not entered: its shutdown closes the store
     sign_in(c, "admin")

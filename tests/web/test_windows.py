@@ -130,17 +130,17 @@ def test_admin_sets_an_accounts_email(client, portal_store):
     r = c.post("/admin/users", data={"name": "云桥", "role": "enterprise", "password": PASSWORD,
                                      "enterprise": portal_store.facts["first"],
                                      "email": "yq@example.com", "csrf_token": token})
-    assert r.status_code == 303 and portal_store.user("云桥").email == "yq@example.com"
+    assert r.status_code == 303 and portal_store.users.get("云桥").email == "yq@example.com"
     r = c.post("/admin/users", data={"name": "云桥2", "role": "staff", "password": PASSWORD,
                                      "email": "yq at example", "csrf_token": token})
     assert r.status_code == 400 and "电子邮箱“yq at example”格式不对" in r.text
-    assert 'value="yq at example"' in r.text and portal_store.user("云桥2") is None
+    assert 'value="yq at example"' in r.text and portal_store.users.get("云桥2") is None
     r = c.post("/admin/users/enterprise/email", data={"email": "e@example.com", "csrf_token": token})
-    assert r.status_code == 303 and portal_store.user("enterprise").email == "e@example.com"
-    assert portal_store.enterprise_emails()[portal_store.facts["first"]] == ["e@example.com", "yq@example.com"]
+    assert r.status_code == 303 and portal_store.users.get("enterprise").email == "e@example.com"
+    assert portal_store.users.enterprise_emails()[portal_store.facts["first"]] == ["e@example.com", "yq@example.com"]
     r = c.post("/admin/users/enterprise/email", data={"email": "e@", "csrf_token": token})
     assert r.status_code == 400 and "账号“enterprise”" in r.text
     r = c.post("/admin/users/enterprise/email", data={"email": "", "csrf_token": token})
-    assert portal_store.user("enterprise").email is None
+    assert portal_store.users.get("enterprise").email is None
     assert c.post("/admin/users/nobody/email", data={"email": "", "csrf_token": token}).status_code == 404
     assert 'value="yq@example.com"' in c.get("/admin/users").text

@@ -23,7 +23,7 @@ AUDIT_ZH |= {"window-set": "设置填报时间", "reminder": "发送催报邮件
 
 def _users_page(request: Request, error: str | None = None, form: dict | None = None,
                 status: int = 200) -> Response:
-    users = request.app.state.portal.store.users()
+    users = request.app.state.portal.store.users.all()
     return render(request, "admin_users.html", {"users": users, "roles": ROLE_ZH, "error": error,
                                                 "form": form or {}}, status=status)
 
@@ -52,7 +52,7 @@ def user_add(request: Request, name: Annotated[str, Form()] = "", role: Annotate
 def user_disable(request: Request, name: str) -> Response:
     portal = request.app.state.portal
     viewer: Viewer = request.state.viewer
-    if portal.store.user(name) is None:
+    if portal.store.users.get(name) is None:
         raise not_found("账号")
     if name == viewer.name:
         return _users_page(request, "不能停用自己正在使用的账号", status=400)
@@ -65,7 +65,7 @@ def user_disable(request: Request, name: str) -> Response:
 def user_email(request: Request, name: str, email: Annotated[str, Form()] = "") -> Response:
     """Set or clear an account's e-mail (reminders go to enterprise accounts' addresses)."""
     portal = request.app.state.portal
-    if portal.store.user(name) is None:
+    if portal.store.users.get(name) is None:
         raise not_found("账号")
     viewer: Viewer = request.state.viewer
     try:

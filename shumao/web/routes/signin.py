@@ -61,7 +61,7 @@ async def login(request: Request, username: Annotated[str, Form()] = "",
     name, where = username.strip(), address(request)
     if portal.throttle.refused(name, where):
         raise Refused(429, "too-many-attempts", "登录失败次数过多，请一分钟后再试")
-    user = await run_in_threadpool(portal.store.user, name) if name else None
+    user = await run_in_threadpool(portal.store.users.get, name) if name else None
     ok = await run_in_threadpool(accounts.check_password, user.password_hash if user else None, password)
     if not ok or user is None or user.disabled:
         await asyncio.sleep(portal.throttle.failed(name, where))
