@@ -434,7 +434,7 @@ def vintages(
 
     with connect(db, read_only=True) as store:
         if vintage is None:
-            rows = store.vintages()
+            rows = store.vintages.all()
         else:
             revs = v_.revisions(store, vintage)
     if vintage is None:

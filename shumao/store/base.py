@@ -42,6 +42,7 @@ from shumao.store.backend import Backend
 from shumao.store.filing import FilingTables
 from shumao.store.schema import KINDS, RECORDS, STATUS_KINDS
 from shumao.store.users import Users
+from shumao.store.vintages import Vintages
 
 ROLES = ("admin", "staff", "reviewer", "enterprise")
 DRAFT, PUBLISHED = "draft", "published"          # a bulletin issue's status
@@ -112,6 +113,7 @@ class Store(FilingTables):
         self.db = db
         self.audit = AuditLog(db)
         self.users = Users(db, self.audit)
+        self.vintages = Vintages(db, self.audit)
 
     @property
     def backend(self) -> str:
@@ -374,7 +376,7 @@ class Store(FilingTables):
         """Keep a draft's outputs and mark it published, in one transaction.  Refused when
         the issue is published already or its content changed since ``rendered_from`` (the
         content the outputs were rendered from) was read.  With ``vintage`` (the arguments
-        of ``add_vintage`` but actor and address), the figures it shows are frozen in the
+        of ``vintages.add`` but actor and address), the figures it shows are frozen in the
         same transaction: both or neither; the vintage's id."""
         with self.db.write():
             if self._bulletin_status(bulletin_id) == PUBLISHED:
@@ -394,7 +396,7 @@ class Store(FilingTables):
                          "outputs": {f.name: {"file_name": f.file_name, "sha256": f.sha256,
                                               "size": f.size} for f in outputs}}, address)
             if vintage is not None:
-                return self.add_vintage(**vintage, actor=actor, address=address)
+                return self.vintages.add(**vintage, actor=actor, address=address)
         return None
 
     def bulletins(self, published_only: bool = False) -> list[dict]:

@@ -104,7 +104,7 @@ def test_a_published_figure_is_reproduced_after_later_changes(store_url, tmp_pat
         assert import_files(store, SAMPLE_FILES).ok
         published = build_report(store, PERIOD, SETTINGS)
         vid = vintages.freeze(store, PERIOD, SETTINGS, actor="秘书处")
-        v = store.vintage(vid)
+        v = store.vintages.get(vid)
         assert (v["figures"], v["text"]) == (as_json(published), published.text)
         moved_by_country = _executions_of(store, MOVED)
         assert "current" in moved_by_country.values() and "previous" in moved_by_country.values()
@@ -196,7 +196,7 @@ def test_a_change_while_computing_is_refused_not_frozen(store):
     store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")
     with pytest.raises(ConflictError, match="请重新发布"):
         vintages.freeze(store, doc, source="report", actor="秘书处", generation=generation)
-    assert store.vintages() == []
+    assert store.vintages.all() == []
     assert sql(store, "SELECT count(*) FROM vintage_executions") == [(0,)]
     vid = vintages.freeze(store, PERIOD, SETTINGS, actor="秘书处")       # computed afresh: fine
     assert vintages.report(store, vid).text != doc.text
@@ -212,7 +212,7 @@ def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
     bid = issues.create(store, files, "秘书处")
     meta = issues.publish_issue(store, bid, "秘书处")
     vid = meta["vintage"]
-    v = store.vintage(vid)
+    v = store.vintages.get(vid)
     assert (v["source"], v["bulletin_id"], v["period"]) == ("bulletin", bid, "2024-01..2024-09")
     assert vintages.of_bulletins(store) == {bid: vid}
     shown = build_report(store, "2024-01..2024-09", ReportSettings(region="示例市", short="我市"))
@@ -226,7 +226,7 @@ def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
     stale = vintages.spec(shown, store.generation() - 1, "bulletin", draft)
     with pytest.raises(ConflictError):
         store.publish_bulletin(draft, [], store.bulletin_content(draft), "秘书处", vintage=stale)
-    assert store.bulletin(draft)["status"] == "draft" and len(store.vintages()) == 1
+    assert store.bulletin(draft)["status"] == "draft" and len(store.vintages.all()) == 1
 
 
 def test_settings_and_own_groups_are_frozen_with_the_vintage(sample_duckdb, tmp_path):
@@ -240,7 +240,7 @@ def test_settings_and_own_groups_are_frozen_with_the_vintage(sample_duckdb, tmp_
     group.unlink()                      # the file is gone: the vintage kept its members
     doc = vintages.report(sample_duckdb, vid)
     assert "exec_group_东盟伙伴" in doc.ind.figures and doc.settings == settings
-    assert doc.text == sample_duckdb.vintage(vid)["text"]
+    assert doc.text == sample_duckdb.vintages.get(vid)["text"]
 
 
 def test_an_unknown_or_unreproducible_vintage_says_so(sample_duckdb):

@@ -60,7 +60,7 @@ def test_freeze_then_the_published_report_and_its_revisions(site):
     _no_inline_script(page.text)
     form = {"period": "2024Q2", "region": "示例市"}
     assert staff.post("/report/freeze", data=form).status_code == 403          # no CSRF token
-    assert store.vintages() == []
+    assert store.vintages.all() == []
     r = staff.post("/report/freeze", data={**form, "csrf_token": csrf_of(page.text)})
     assert r.status_code == 303 and r.headers["location"] == "/vintages/1?done=frozen"
     frozen = staff.get(r.headers["location"])

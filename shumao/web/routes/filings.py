@@ -276,7 +276,7 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
     if viewer.role == "enterprise":
         eid = viewer.user.enterprise_id or ""
         ctx["enterprise"] = store.enterprise(eid)
-        newest = [v["id"] for v in store.vintages()[:1]]     # a publication changes it too
+        newest = [v["id"] for v in store.vintages.all()[:1]]     # a publication changes it too
         ctx["beside"] = request.app.state.portal.shared.get(
             store.generation(), ("beside", eid, *newest), lambda: beside(store, eid))
     return render(request, "filings.html", ctx, status=code)

@@ -74,7 +74,7 @@ def _row(v: dict) -> dict:
 # -- pages --------------------------------------------------------------------------------------
 @router.get("/vintages", name="vintage_list")
 def vintage_list(request: Request) -> Response:
-    return render(request, "vintages.html", {"rows": [_row(v) for v in _store(request).vintages()]})
+    return render(request, "vintages.html", {"rows": [_row(v) for v in _store(request).vintages.all()]})
 
 
 @router.get("/vintages/{id}", name="vintage_page")
@@ -100,7 +100,7 @@ def report_freeze(request: Request, data: Annotated[dict[str, str], Depends(_pos
 # -- API ----------------------------------------------------------------------------------------
 @router.get("/api/v1/vintages", name="api_vintages")
 def api_vintages(request: Request) -> list[dict]:
-    return [_row(v) for v in _store(request).vintages()]
+    return [_row(v) for v in _store(request).vintages.all()]
 
 
 @router.get("/api/v1/vintages/{id}/revisions", name="api_vintage_revisions")
