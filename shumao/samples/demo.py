@@ -66,7 +66,7 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
         published = issues.publish_issue(store, issue, actor="演示")
         (folder / "简报").mkdir(exist_ok=True)
         for fmt in published["outputs"]:
-            out = store.bulletin_output(issue, fmt)
+            out = store.bulletins.output(issue, fmt)
             assert out is not None and out.file_name
             path = demo.outputs[f"简报 {fmt}"] = folder / "简报" / out.file_name
             path.write_bytes(out.content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 
@@ -14,3 +15,21 @@ class User:
     disabled: bool = False
     password_hash: str | None = field(default=None, repr=False)
     email: str | None = None
+
+
+@dataclass(frozen=True)
+class BulletinFile:
+    """One stored file of a bulletin issue: a content file (``name`` its path in the content
+    folder) or an output (``name`` pdf | docx | html, ``file_name`` the name to download as)."""
+
+    name: str
+    content: bytes
+    file_name: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.content)

@@ -225,8 +225,8 @@ def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
     draft = issues.revise(store, bid, "秘书处")
     stale = vintages.spec(shown, store.generation() - 1, "bulletin", draft)
     with pytest.raises(ConflictError):
-        store.publish_bulletin(draft, [], store.bulletin_content(draft), "秘书处", vintage=stale)
-    assert store.bulletin(draft)["status"] == "draft" and len(store.vintages.all()) == 1
+        store.bulletins.publish(draft, [], store.bulletins.content(draft), "秘书处", vintage=stale)
+    assert store.bulletins.get(draft)["status"] == "draft" and len(store.vintages.all()) == 1
 
 
 def test_settings_and_own_groups_are_frozen_with_the_vintage(sample_duckdb, tmp_path):

@@ -83,7 +83,7 @@ def vintage_page(request: Request, id: str, done: str = "") -> Response:
     revs = revisions(request, v)
     return render(request, "vintage.html", {
         "v": _row(v), "text": v["text"], "revs": revs.as_dict(), "notice": NOTICES.get(done),
-        "bulletin": _store(request).bulletin(v["bulletin_id"]) if v["bulletin_id"] else None})
+        "bulletin": _store(request).bulletins.get(v["bulletin_id"]) if v["bulletin_id"] else None})
 
 
 @router.post("/report/freeze", name="report_freeze")
