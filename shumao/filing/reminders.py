@@ -213,7 +213,7 @@ def send(store: Store, month: dt.date, mail: MailSettings, actor: str,
                         error = _answer(e.smtp_code, e.smtp_error)
                     except (smtplib.SMTPException, OSError) as e:
                         error = broken = f"与发信服务器的连接中断（{e or type(e).__name__}），未发送"
-                store.log_reminder(month, t.enterprise_id, a, actor, error, address)
+                store.windows.log_reminder(month, t.enterprise_id, a, actor, error, address)
                 if error:
                     out.refused.append((t, a, error))
                 else:

@@ -42,6 +42,7 @@ from shumao.store.filing import FilingTables
 from shumao.store.schema import KINDS, RECORDS, STATUS_KINDS
 from shumao.store.users import Users
 from shumao.store.vintages import Vintages
+from shumao.store.windows import Windows
 
 ROLES = ("admin", "staff", "reviewer", "enterprise")
 
@@ -92,6 +93,7 @@ class Store(FilingTables):
         self.users = Users(db, self.audit)
         self.vintages = Vintages(db, self.audit)
         self.bulletins = Bulletins(db, self.audit, self.vintages)
+        self.windows = Windows(db, self.audit)
 
     @property
     def backend(self) -> str:

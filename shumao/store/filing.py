@@ -36,7 +36,6 @@ from shumao.store.backend import Backend
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
                   "created_at", "updated_at", "submitted_at", "late", "explanations", "checks")
-WINDOW_COLUMNS = ("month", "opens", "closes", "locked", "updated_by", "updated_at")
 WEB_BATCH = 0          # the batch_id of a record filed in the portal (imports count from 1)
 
 
@@ -308,30 +307,7 @@ class FilingTables:
                              [currency, month])
         return rows[0][0] if rows else None
 
-    # -- filing windows --------------------------------------------------------------------
-    def window_row(self, month: dt.date) -> dict | None:
-        rows = self.db.execute(f"SELECT {', '.join(WINDOW_COLUMNS)} FROM filing_windows "
-                             "WHERE month = ?", [month])
-        return dict(zip(WINDOW_COLUMNS, rows[0], strict=True)) if rows else None
-
-    def window_rows(self) -> list[dict]:
-        rows = self.db.execute(f"SELECT {', '.join(WINDOW_COLUMNS)} FROM filing_windows "
-                             "ORDER BY month DESC")
-        return [dict(zip(WINDOW_COLUMNS, r, strict=True)) for r in rows]
-
-    def set_window(self, month: dt.date, opens: dt.date | None, closes: dt.date | None,
-                   locked: bool | None, actor: str, address: str | None = None) -> None:
-        with self.db.write():
-            old = self.window_row(month)
-            self.db.execute("DELETE FROM filing_windows WHERE month = ?", [month])
-            self.db.execute("INSERT INTO filing_windows VALUES (?, ?, ?, ?, ?, ?)",
-                          [month, opens, closes, locked, actor, _now()])
-            self.audit.append(actor, "window-set", {
-                "month": month.strftime("%Y-%m"),
-                "from": {"opens": _iso(old["opens"]), "closes": _iso(old["closes"]),
-                         "locked": old["locked"]} if old else None,
-                "opens": _iso(opens), "closes": _iso(closes), "locked": locked}, address)
-
+    # -- the status board ------------------------------------------------------------------
     def month_states(self, month: dt.date) -> list[dict]:
         """Per enterprise, its records dated in a month by status, and when the first of them
         was submitted in the portal (the status board)."""
@@ -354,22 +330,6 @@ class FilingTables:
             if status is not None:
                 e["counts"][status] = int(n)
         return list(out.values())
-
-    def log_reminder(self, month: dt.date, enterprise_id: str, recipient: str, actor: str,
-                     error: str | None, address: str | None = None) -> None:
-        with self.db.write():
-            self.db.execute("INSERT INTO reminders SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, "
-                          "?, ? FROM reminders",
-                          [month, enterprise_id, recipient, _now(), actor, error])
-            self.audit.append(actor, "reminder", {"month": month.strftime("%Y-%m"),
-                                            "enterprise_id": enterprise_id,
-                                            "recipient": recipient, "error": error}, address)
-
-    def reminders(self, month: dt.date) -> list[dict]:
-        rows = self.db.execute("SELECT enterprise_id, recipient, sent_at, sent_by, error "
-                             "FROM reminders WHERE month = ? ORDER BY seq", [month])
-        return [dict(zip(("enterprise_id", "recipient", "sent_at", "sent_by", "error"), r,
-                         strict=True)) for r in rows]
 
 
 def _month(day: dt.date) -> dt.date:

@@ -69,7 +69,7 @@ def test_reminders_reach_the_unfiled_in_chinese(city, month_with_everyone, smtp_
         assert "企业填报" in text and "提交" in text
         assert ("1条草稿" in text) == (target == case["drafted"])
         assert b"Subject: =?utf-8?" in r.raw                 # RFC 2047: the header stays ASCII
-    logged = city.reminders(JUNE)
+    logged = city.windows.reminders(JUNE)
     assert sorted(x["recipient"] for x in logged) == case["to"] and not any(x["error"] for x in logged)
     assert {x["sent_by"] for x in logged} == {"统计员"}
     audit = [e for e in city.audit.latest(50) if e["action"] == "reminder"]
@@ -87,7 +87,7 @@ def test_a_refused_recipient_is_logged_and_the_others_still_sent(city, month_wit
     assert inbox.recipients == ["drafter@example.com", "first@example.com"]
     [(target, address, error)] = out.refused
     assert address == "first.boss@example.com" and "550" in error and "拒收" in error
-    logged = {x["recipient"]: x["error"] for x in city.reminders(JUNE)}
+    logged = {x["recipient"]: x["error"] for x in city.windows.reminders(JUNE)}
     assert logged["first.boss@example.com"] == error
     assert logged["first@example.com"] is None and logged["drafter@example.com"] is None
     rows = {r.enterprise_id: r for r in board.build(city, JUNE).rows}
@@ -102,11 +102,11 @@ def test_no_server_configured_is_refused_and_nothing_logged(city, month_with_eve
                                          timeout=5)
     with pytest.raises(MailError, match="无法连接发信服务器"):
         reminders.send(city, JUNE, unreachable, "统计员")
-    assert city.reminders(JUNE) == []
+    assert city.windows.reminders(JUNE) == []
     assert not [e for e in city.audit.latest(50) if e["action"] == "reminder"]
     # a dry run needs no server: who would get one
     out = reminders.send(city, JUNE, reminders.MailSettings(), "统计员", dry_run=True)
-    assert sorted(a for _, a in out.sent) == month_with_everyone["to"] and city.reminders(JUNE) == []
+    assert sorted(a for _, a in out.sent) == month_with_everyone["to"] and city.windows.reminders(JUNE) == []
 
 
 def test_a_locked_month_sends_nothing(city, smtp_server):  # noqa: F811
@@ -114,7 +114,7 @@ def test_a_locked_month_sends_nothing(city, smtp_server):  # noqa: F811
     windows.set_window(city, JUNE, locked=True, actor="管理员")
     with pytest.raises(InputError, match="已被管理员锁定"):
         reminders.send(city, JUNE, mail, "统计员")
-    assert inbox.received == [] and city.reminders(JUNE) == []
+    assert inbox.received == [] and city.windows.reminders(JUNE) == []
     assert reminders.send(city, JUNE, mail, "统计员", dry_run=True).dry_run    # looking is fine
 
 
@@ -153,7 +153,7 @@ def test_shumao_remind(city, month_with_everyone, smtp_server, tmp_path):  # noq
     r = shumao("remind", "--period", "2024-13", "--db", db, "--json", env=env)
     assert r.code == 2 and "月份“2024-13”无效" in r.json()["error"]["message"]
     with connect(db, read_only=True) as store:
-        assert len(store.reminders(JUNE)) == 3
+        assert len(store.windows.reminders(JUNE)) == 3
 
 
 def test_user_add_with_email(tmp_path):

@@ -113,7 +113,7 @@ def test_reminders_confirm_then_send(client, portal_store, smtp_server):  # noqa
     assert r.status_code == 200 and "已发送 1 封" in r.text and "first@example.com" in r.text
     assert inbox.recipients == ["first@example.com"]
     assert inbox.received[0].message["Subject"].startswith("【催报】2024年6月")
-    [logged] = portal_store.reminders(JUNE)
+    [logged] = portal_store.windows.reminders(JUNE)
     assert logged["sent_by"] == "staff" and logged["error"] is None
     name = re.escape(portal_store.enterprise(facts["first"])["name"])
     row = re.search(rf'<tr data-state="unfiled">\s*<td class="name">{name}</td>.*?</tr>',
@@ -134,7 +134,7 @@ def test_no_smtp_server_is_refused_and_nothing_logged(portal_store, client):
     assert "SHUMAO_SMTP_HOST" in r.text and "确认发送" not in r.text
     r = c.post("/board/remind", data={"period": "2024-06", "csrf_token": csrf_of(r.text)})
     assert r.status_code == 503 and "尚未配置发送邮件所需的设置" in r.text
-    assert portal_store.reminders(JUNE) == []
+    assert portal_store.windows.reminders(JUNE) == []
 
 
 def test_a_locked_month_sends_no_reminders(client, portal_store):

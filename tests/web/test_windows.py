@@ -66,13 +66,13 @@ def test_bad_input_is_named_in_chinese(client, portal_store, fields, words):
     assert r.status_code == 400
     for w in words:
         assert w in r.text
-    assert portal_store.window_rows() == []                           # nothing written
+    assert portal_store.windows.all() == []                           # nothing written
     assert f'value="{fields["period"]}"' in r.text                    # the typed values kept
 
 
 def test_the_form_needs_its_csrf_token(client, portal_store):
     r = client("admin").post("/admin/windows", data={"period": "2024-06", "action": "lock"})
-    assert r.status_code == 403 and portal_store.window_rows() == []
+    assert r.status_code == 403 and portal_store.windows.all() == []
 
 
 # -- the API -------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_api_bad_input_is_400_in_chinese(client, portal_store, period, body, wor
     r = _put(client("admin"), period, body)
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "bad-input" and words in r.json()["error"]["message"]
-    assert portal_store.window_rows() == []
+    assert portal_store.windows.all() == []
 
 
 def test_api_body_that_is_not_json(client):
