@@ -455,7 +455,7 @@ def bench_filings(users: int = 200, seconds: float = 60.0, log: Callable[[str], 
                 server.wait(15)
         log("核对数据库…")
         with connect(url) as store:
-            found = ledger.Ledger.of(store.filing_ledger())
+            found = ledger.Ledger.of(store.filings.ledger())
             after = store.counts()
         check = _check_acknowledged(found, load.pop("sent"))
         check["problems"] = ledger.problems(found) + check["problems"]

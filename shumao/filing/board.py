@@ -130,7 +130,7 @@ def build(store: Store, month: dt.date, today: dt.date | None = None,
           region: str | None = None) -> Board:
     """The board of a month; ``region`` keeps only that region's enterprises (a reviewer's)."""
     w = windows.window(store, month, today)
-    found = rows(store.month_states(month), w, store.windows.reminders(month))
+    found = rows(store.filings.month_states(month), w, store.windows.reminders(month))
     if region is not None:
         found = [r for r in found if r.region == region]
     return Board(month, w, found)

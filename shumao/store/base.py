@@ -38,7 +38,7 @@ from shumao.store import schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.bulletins import Bulletins
-from shumao.store.filing import FilingTables
+from shumao.store.filings import Filings
 from shumao.store.schema import KINDS, RECORDS, STATUS_KINDS
 from shumao.store.users import Users
 from shumao.store.vintages import Vintages
@@ -83,7 +83,7 @@ class ParquetExport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-class Store(FilingTables):
+class Store:
     """An open store: a backend's primitives (``db``) and what shumao keeps on them.  Use as
     a context manager, or call ``close()``."""
 
@@ -94,6 +94,7 @@ class Store(FilingTables):
         self.vintages = Vintages(db, self.audit)
         self.bulletins = Bulletins(db, self.audit, self.vintages)
         self.windows = Windows(db, self.audit)
+        self.filings = Filings(db, self.audit)
 
     @property
     def backend(self) -> str:
@@ -306,9 +307,9 @@ class Store(FilingTables):
         if kind not in STATUS_KINDS or status not in STATUSES:
             raise InputError(f"无效的记录类别或状态：{kind} / {status}")
         with self.db.write():
-            old = self._status(kind, record_id)
-            self._set_status(kind, record_id, status)
-            self._transition(kind, record_id, old, status, actor, _now(), comment)
+            old = self.filings._status(kind, record_id)
+            self.filings._set_status(kind, record_id, status)
+            self.filings._transition(kind, record_id, old, status, actor, _now(), comment)
             schema.bump(self.db)
             self.audit.append(actor, "status", {"kind": kind, "id": record_id, "from": old,
                                           "to": status, "comment": comment}, address)

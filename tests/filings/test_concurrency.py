@@ -1,4 +1,4 @@
-"""Filing at the same moment, on every backend (store.filing: a transition's checks run
+"""Filing at the same moment, on every backend (store.filings: a transition's checks run
 inside its transaction).  Before, the edit checks ran on a snapshot taken before the
 submission's transaction: eight identical executions submitted at once were all taken
 although each is a possible duplicate of the others, and executions of one contract
@@ -77,7 +77,7 @@ def test_identical_executions_submitted_at_once_take_one_and_ask_about_the_rest(
     assert len(_submitted_in_order(store, "CC-1-X")) == 1
     assert len(refused) == N - 1 and all(isinstance(r, ChecksFailed) for r in refused)
     assert all([c.code for c in r.results if c.blocks] == ["possible-duplicate"] for r in refused)
-    assert sorted(store.filing(f)["status"] for f in ids) == ["draft"] * (N - 1) + ["submitted"]
+    assert sorted(store.filings.get(f)["status"] for f in ids) == ["draft"] * (N - 1) + ["submitted"]
 
 
 def test_executions_submitted_at_once_are_each_checked_against_the_contract_as_it_stands(city):
@@ -143,7 +143,7 @@ def test_the_ledger_of_a_whole_cycle_holds_and_a_tampered_one_does_not(city):
     service.review(store, x, "approve", None, "审核")
     service.review(store, c, "approve", None, "审核")
     _execution(store, eid, "LG-1", "LG-1-X2", 7)
-    whole = ledger.Ledger.of(store.filing_ledger())
+    whole = ledger.Ledger.of(store.filings.ledger())
     assert ledger.problems(whole) == []
     assert whole.status == {("contracts", "LG-1"): "approved", ("executions", "LG-1-X1"): "approved",
                             ("executions", "LG-1-X2"): "draft"}
@@ -154,7 +154,7 @@ def test_the_ledger_of_a_whole_cycle_holds_and_a_tampered_one_does_not(city):
     store.audit.append("测试", "filing-submit", {"id": x})              # an entry without its transition
     store.set_status("executions", "LG-1-X2", "submitted", "测试")   # a transition without its entry
     store.audit.append("测试", "filing-approve", {"id": 999})            # about no filing at all
-    found = ledger.problems(ledger.Ledger.of(store.filing_ledger()))
+    found = ledger.problems(ledger.Ledger.of(store.filings.ledger()))
     assert len(found) == 3, found
     assert any("LG-1-X1" in p and "审计" in p for p in found)
     assert any("LG-1-X2" in p and "审计" in p for p in found)

@@ -283,4 +283,4 @@ def test_a_schema_3_store_gains_the_vintage_tables(store_url):
         assert s.counts()["executions"] == 1500
         vid = vintages.freeze(s, PERIOD, SETTINGS, actor="秘书处")
         assert vintages.report(s, vid).text == build_report(s, PERIOD, SETTINGS).text
-        assert s.users.all() == [] and s.record_history("executions", RETURNED) == []
+        assert s.users.all() == [] and s.filings.history("executions", RETURNED) == []

@@ -83,7 +83,7 @@ def test_a_rate_keeps_its_ten_decimals_and_converts_half_up(tmp_path, sample_sto
         f"R-1,{ENTERPRISE},2024-12-03,日本,ITO,\"1,234,567\",日元\n", encoding="utf-8")
     assert import_files(sample_store, [tmp_path / "汇率.csv", tmp_path / "合同.csv"]).ok
     import datetime as dt
-    assert sample_store.rate("JPY", dt.date(2024, 12, 1)) == Decimal("0.0067123456")
+    assert sample_store.filings.rate("JPY", dt.date(2024, 12, 1)) == Decimal("0.0067123456")
     cents = sql(sample_store, "SELECT amount_cents FROM contracts WHERE contract_id = 'R-1'")[0][0]
     # 123,456,700 sen × 0.0067123456 = 828,684.39… → 828,684
     assert cents == 828684 == usd_cents(Decimal("1234567"), Decimal("0.0067123456"))

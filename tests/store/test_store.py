@@ -154,7 +154,7 @@ def test_status_changes_keep_who_when_and_why(sample_store):
     store.set_status("contracts", "HT000000001", "returned", "审核员甲", "金额单位有误", "127.0.0.1")
     store.set_status("contracts", "HT000000001", "approved", "审核员甲")
     assert store.generation() == g + 2
-    history = store.record_history("contracts", "HT000000001")
+    history = store.filings.history("contracts", "HT000000001")
     assert [(h["from"], h["to"], h["by"], h["comment"]) for h in history] == [
         ("approved", "returned", "审核员甲", "金额单位有误"), ("returned", "approved", "审核员甲", None)]
     with pytest.raises(InputError, match="没有编号"):

@@ -49,7 +49,7 @@ def _visible(viewer: Viewer, f: dict) -> bool:
 
 
 def _filing(request: Request, filing_id: int) -> dict:
-    f = _store(request).filing(filing_id)
+    f = _store(request).filings.get(filing_id)
     if f is None or not _visible(request.state.viewer, f):
         raise not_found("填报记录")
     return f
@@ -84,8 +84,8 @@ def as_json(store, f: dict, history: bool = False) -> dict:
     the amount in US cents and 万美元, its month, who and when, explanations, checks, the
     reviewer's latest comment, and on request its full history."""
     kind = f["kind"]
-    rec = store.filed_record(kind, f["record_id"]) or {}
-    hist = store.record_history(kind, f["record_id"])
+    rec = store.filings.record(kind, f["record_id"]) or {}
+    hist = store.filings.history(kind, f["record_id"])
     returned = [h for h in hist if h["to"] == "returned"]
     out: dict[str, Any] = {
         "id": f["id"], "kind": fields.WORD[kind], "status": f["status"],
@@ -145,7 +145,7 @@ def api_filings(request: Request, period: str | None = None, status: str | None 
     if status is not None and status not in FILING_ZH:
         raise InputError(f"状态“{status}”无效（应为 draft、submitted、returned 或 approved）")
     store = _store(request)
-    found = store.filings(months=months, status=status, **_scope(request.state.viewer))
+    found = store.filings.find(months=months, status=status, **_scope(request.state.viewer))
     return [as_json(store, f) for f in found]
 
 
@@ -226,7 +226,7 @@ async def _change(request: Request, failed: str, fn, *args, filing_id: int | Non
         raise _refusal(e) from None
     store = _store(request)
     fid = out if created else filing_id
-    return JSONResponse(as_json(store, store.filing(fid), history=history),
+    return JSONResponse(as_json(store, store.filings.get(fid), history=history),
                         status_code=201 if created else 200)
 
 
@@ -241,7 +241,7 @@ def _mine(request: Request, filing_id: int) -> dict:
 
 def _queue(request: Request) -> list[dict]:
     scope = _scope(request.state.viewer)
-    return _store(request).filings(status="submitted", order="f.submitted_at, f.id", limit=None,
+    return _store(request).filings.find(status="submitted", order="f.submitted_at, f.id", limit=None,
                                    **scope)
 
 
@@ -268,7 +268,7 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
             months = _months(period)
         except InputError as e:
             error, code = str(e), 400
-    found = store.filings(months=months, status=state if state in FILING_ZH else None,
+    found = store.filings.find(months=months, status=state if state in FILING_ZH else None,
                           **_scope(viewer))
     ctx: dict[str, Any] = {"filings": found, "period": period, "status": state,
                            "states": FILING_ZH, "error": error, "kinds": fields.KIND_ZH,
@@ -344,7 +344,7 @@ def filing_page(request: Request, filing_id: int, saved: str = "", submitted: st
 @router.get("/filings/{filing_id}/edit", name="filing_edit")
 def filing_edit(request: Request, filing_id: int) -> Response:
     f = _mine(request, filing_id)
-    rec = _store(request).filed_record(f["kind"], f["record_id"]) or {}
+    rec = _store(request).filings.record(f["kind"], f["record_id"]) or {}
     values = fields.shown(f["kind"], rec)
     values["client_country"] = _country_words(values.get("client_country", ""))
     return _form(request, f["kind"], f["enterprise_id"], values, [], None, filing=f)
@@ -494,8 +494,8 @@ def _filing_view(request: Request, f: dict, explanations: dict, error: str | Non
 
 def _detail(store, f: dict) -> dict:
     kind = f["kind"]
-    rec = store.filed_record(kind, f["record_id"]) or {}
-    hist = store.record_history(kind, f["record_id"])
+    rec = store.filings.record(kind, f["record_id"]) or {}
+    hist = store.filings.history(kind, f["record_id"])
     returned = [h for h in hist if h["to"] == "returned"]
     shown = fields.shown(kind, rec)
     if kind == "contracts":

@@ -1,6 +1,6 @@
 """The store's side of filing on the web (web.md filings-web): the SQL of filed records,
 their transitions, filing windows, reminders and vintages.  ``shumao.filing`` decides what
-is allowed and what the checks say; this mixin only keeps it, each change in one serialised
+is allowed and what the checks say; this repository only keeps it, each change in one serialised
 transaction with its status_history row (the record's content after it) and its audit entry.
 
 A filed record is a row of ``contracts`` or ``executions`` whose ``status`` is its state
@@ -39,22 +39,21 @@ FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source",
 WEB_BATCH = 0          # the batch_id of a record filed in the portal (imports count from 1)
 
 
-class FilingTables:
-    """Mixed into ``Store``: relies on its ``db`` and ``audit``."""
-
-    db: Backend
-    audit: AuditLog
+class Filings:
+    def __init__(self, db: Backend, audit: AuditLog):
+        self.db = db
+        self.audit = audit
 
     # -- filed records ---------------------------------------------------------------------
-    def add_filing(self, kind: str, record: dict, enterprise_id: str, source: str, actor: str,
+    def add(self, kind: str, record: dict, enterprise_id: str, source: str, actor: str,
                    address: str | None = None, check: Callable[[], object] | None = None) -> int:
         """A new record as a draft (``record``: the FIELDS of its kind); the filing's id.
         Refused when its id is taken (by any record: ids are the platform's, unique) or
         when ``check``, called inside the transaction, raises."""
-        return self.add_filings([(kind, record)], enterprise_id, source, actor, address,
+        return self.add_many([(kind, record)], enterprise_id, source, actor, address,
                                 check)[0]
 
-    def add_filings(self, items: Sequence[tuple[str, dict]], enterprise_id: str, source: str,
+    def add_many(self, items: Sequence[tuple[str, dict]], enterprise_id: str, source: str,
                     actor: str, address: str | None = None,
                     check: Callable[[], object] | None = None) -> list[int]:
         """Several new drafts of one enterprise, all or none (an uploaded month)."""
@@ -89,7 +88,7 @@ class FilingTables:
                                              "source": source}, address)
         return int(fid)
 
-    def edit_filing(self, filing_id: int, record: dict, actor: str,
+    def edit(self, filing_id: int, record: dict, actor: str,
                     address: str | None = None,
                     check: Callable[[], object] | None = None) -> None:
         """Replace a draft or returned record's fields (its id stays); it becomes a draft
@@ -115,7 +114,7 @@ class FilingTables:
                                                "from": old}, address)
             schema.bump(self.db)
 
-    def submit_filing(self, filing_id: int,
+    def submit(self, filing_id: int,
                       decide: Callable[[], tuple[dict[str, str], list[dict], bool]],
                       actor: str, address: str | None = None) -> None:
         """draft → submitted, keeping the explanations and the checks it passed with:
@@ -138,7 +137,7 @@ class FilingTables:
                         address)
             schema.bump(self.db)
 
-    def review_filing(self, filing_id: int, decision: str, comment: str | None, actor: str,
+    def review(self, filing_id: int, decision: str, comment: str | None, actor: str,
                       address: str | None = None, check: Callable[[], object] | None = None) -> str:
         """submitted → approved | returned; an approved record may be returned for
         correction (it stops counting).  The new status."""
@@ -161,16 +160,12 @@ class FilingTables:
             schema.bump(self.db)
         return new
 
-    def filing(self, filing_id: int) -> dict | None:
+    def get(self, filing_id: int) -> dict | None:
         """A filing with its record's fields and status; None if there is none."""
         rows = self._filings("f.id = ?", [filing_id])
         return rows[0] if rows else None
 
-    def filing_of(self, kind: str, record_id: str) -> dict | None:
-        rows = self._filings("f.kind = ? AND f.record_id = ?", [kind, record_id])
-        return rows[0] if rows else None
-
-    def filings(self, enterprise_id: str | None = None, region: str | None = None,
+    def find(self, enterprise_id: str | None = None, region: str | None = None,
                 months: tuple[dt.date, dt.date] | None = None, status: str | None = None,
                 order: str = "f.id DESC", limit: int | None = 500) -> list[dict]:
         """Filings by enterprise, by the region of their enterprise, the months of their
@@ -211,14 +206,14 @@ class FilingTables:
             out.append(d)
         return out
 
-    def filed_record(self, kind: str, record_id: str) -> dict | None:
+    def record(self, kind: str, record_id: str) -> dict | None:
         """A record's current fields and status (any record, filed on the web or imported)."""
         cols = (*FIELDS[kind], "status", "batch_id")
         rows = self.db.execute(f"SELECT {', '.join(cols)} FROM {kind} WHERE {KEY_OF[kind]} = ?",
                              [record_id])
         return dict(zip(cols, rows[0], strict=True)) if rows else None
 
-    def record_history(self, kind: str, record_id: str) -> list[dict]:
+    def history(self, kind: str, record_id: str) -> list[dict]:
         """Every transition of a record, oldest first: from, to, who, when, the comment,
         and the content after it (fields, or the explanations given on submission)."""
         rows = self.db.execute("SELECT old_status, new_status, changed_by, changed_at, comment, "
@@ -227,7 +222,7 @@ class FilingTables:
         return [{"from": a, "to": b, "by": c, "at": _iso(d), "comment": e,
                  "content": json.loads(f) if f else None} for a, b, c, d, e, f in rows]
 
-    def filing_ledger(self) -> dict[str, list[tuple]]:
+    def ledger(self) -> dict[str, list[tuple]]:
         """Everything kept about records filed on the web, to check that it is whole (the
         filing load test, ``shumao bench filings``): ``filings`` (id, kind, record_id),
         ``records`` (kind, key, status) of every record filed on the web, ``history``
