@@ -28,6 +28,7 @@ from shumao.store.backend import Backend
 from shumao.store.base import Store, export_sql
 from shumao.store.duckdb import DuckDBBackend
 from tests.conftest import SAMPLE_FILES, run_cli, run_json, sql
+from tests.support.records import set_status
 
 PERIODS = ("2024", "2024-03", "2024Q2", "2023H2")
 ENTERPRISE = "91990102B8QRD82822"          # tests/data/city
@@ -71,9 +72,9 @@ def _city(store: Store, folder: Path) -> Store:
                                "USING (contract_id) WHERE x.status = 'approved' AND c.status = "
                                "'approved' AND c.contract_id <> ? AND x.executed_on >= DATE "
                                "'2024-03-01'", [contract])
-    store.set_status("contracts", contract, "pending", actor="测试")
-    store.set_status("executions", execution, "returned", actor="测试")
-    store.set_status("contracts", "RT-2", "returned", actor="测试")
+    set_status(store, "contracts", contract, "pending", actor="测试")
+    set_status(store, "executions", execution, "returned", actor="测试")
+    set_status(store, "contracts", "RT-2", "returned", actor="测试")
     return store
 
 

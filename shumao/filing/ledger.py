@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-# the audit action of each transition (store.filings.get): → draft is a creation or an edit
+# the audit action of each transition (store.filings): → draft is a creation or an edit
 ACTION_OF = {(None, "draft"): "filing-create", "submitted": "filing-submit",
              "approved": "filing-approve", "returned": "filing-return", "draft": "filing-edit"}
 

@@ -31,15 +31,14 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from shumao.errors import ConflictError, InputError
+from shumao.errors import ConflictError
 from shumao.model.records import DATE_OF, EXPORTED
-from shumao.model.status import STATUSES
 from shumao.store import schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.bulletins import Bulletins
 from shumao.store.filings import Filings
-from shumao.store.schema import KINDS, RECORDS, STATUS_KINDS
+from shumao.store.schema import KINDS, RECORDS
 from shumao.store.users import Users
 from shumao.store.vintages import Vintages
 from shumao.store.windows import Windows
@@ -298,21 +297,6 @@ class Store:
         for row in keys.to_pylist():  # rates: a handful of (currency, month) pairs
             self.db.execute(f"DELETE FROM {kind} WHERE " + " AND ".join(f"{k} = ?" for k in key),
                           [row[k] for k in key])
-
-    # -- review status ---------------------------------------------------------------------
-    def set_status(self, kind: str, record_id: str, status: str, actor: str,
-                   comment: str | None = None, address: str | None = None) -> None:
-        """Change any record's review status (an imported one too), keeping who, when and
-        why in its history (``record_history``) and the audit log."""
-        if kind not in STATUS_KINDS or status not in STATUSES:
-            raise InputError(f"无效的记录类别或状态：{kind} / {status}")
-        with self.db.write():
-            old = self.filings._status(kind, record_id)
-            self.filings._set_status(kind, record_id, status)
-            self.filings._transition(kind, record_id, old, status, actor, _now(), comment)
-            schema.bump(self.db)
-            self.audit.append(actor, "status", {"kind": kind, "id": record_id, "from": old,
-                                          "to": status, "comment": comment}, address)
 
 
 def export_sql(kind: str) -> str:

@@ -16,6 +16,7 @@ import pytest
 from shumao.errors import ConflictError
 from shumao.filing import ledger, service, windows
 from shumao.filing.service import ChecksFailed
+from tests.support.records import set_status
 
 MONTH = dt.date(2024, 12, 1)
 N = 8
@@ -152,7 +153,7 @@ def test_the_ledger_of_a_whole_cycle_holds_and_a_tampered_one_does_not(city):
         "filing-approve": 1}
 
     store.audit.append("测试", "filing-submit", {"id": x})              # an entry without its transition
-    store.set_status("executions", "LG-1-X2", "submitted", "测试")   # a transition without its entry
+    set_status(store, "executions", "LG-1-X2", "submitted", "测试")   # a transition without its entry
     store.audit.append("测试", "filing-approve", {"id": 999})            # about no filing at all
     found = ledger.problems(ledger.Ledger.of(store.filings.ledger()))
     assert len(found) == 3, found

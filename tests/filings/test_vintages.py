@@ -26,6 +26,7 @@ from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
 from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli, sql
+from tests.support.records import set_status
 
 PERIOD = "2024Q2"
 SETTINGS = ReportSettings(region="示例市", short="我市")
@@ -80,7 +81,7 @@ def _later_changes(store, tmp_path) -> None:
                                 "executed_on": "2024-06-20", "amount": "20000"})
     _file(store, "executions", {"contract_id": "WEB-HT-1", "execution_id": "WEB-ZX-2",
                                 "executed_on": "2024-06-21", "amount": "10000"}, decision="return")
-    store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")
+    set_status(store, "executions", RETURNED, "returned", "审核员", "合同已终止")
     result = import_files(store, _corrections(tmp_path), replace=True)
     assert result.ok, result.errors
     assert result.counts["contracts"]["replaced"] == 1 and result.counts["executions"]["replaced"] == 1
@@ -193,7 +194,7 @@ def test_a_change_while_computing_is_refused_not_frozen(store):
     assert import_files(store, SAMPLE_FILES).ok
     generation = store.generation()
     doc = build_report(store, PERIOD, SETTINGS)
-    store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")
+    set_status(store, "executions", RETURNED, "returned", "审核员", "合同已终止")
     with pytest.raises(ConflictError, match="请重新发布"):
         vintages.freeze(store, doc, source="report", actor="秘书处", generation=generation)
     assert store.vintages.all() == []
@@ -217,7 +218,7 @@ def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
     assert vintages.of_bulletins(store) == {bid: vid}
     shown = build_report(store, "2024-01..2024-09", ReportSettings(region="示例市", short="我市"))
     assert v["text"] == shown.text and v["figures"] == as_json(shown)
-    store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")
+    set_status(store, "executions", RETURNED, "returned", "审核员", "合同已终止")
     assert vintages.report(store, vid).text == shown.text
     assert [m.record_id for m in {r.id: r for r in vintages.revisions(store, vid).figures}[
         "exec_total"].records] == [RETURNED]

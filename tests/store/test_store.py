@@ -20,6 +20,7 @@ from shumao.ingest.staging import Staging
 from shumao.store import User, connect
 from shumao.store.schema import SCHEMA_VERSION
 from tests.conftest import DATA, SAMPLE_FILES, run_cli, run_json, sql
+from tests.support.records import set_status
 
 HERE = Path(__file__).parent
 
@@ -151,14 +152,14 @@ def test_a_batch_checked_against_an_older_store_is_refused(store, tmp_path):
 def test_status_changes_keep_who_when_and_why(sample_store):
     store = sample_store
     g = store.generation()
-    store.set_status("contracts", "HT000000001", "returned", "审核员甲", "金额单位有误", "127.0.0.1")
-    store.set_status("contracts", "HT000000001", "approved", "审核员甲")
+    set_status(store, "contracts", "HT000000001", "returned", "审核员甲", "金额单位有误", "127.0.0.1")
+    set_status(store, "contracts", "HT000000001", "approved", "审核员甲")
     assert store.generation() == g + 2
     history = store.filings.history("contracts", "HT000000001")
     assert [(h["from"], h["to"], h["by"], h["comment"]) for h in history] == [
         ("approved", "returned", "审核员甲", "金额单位有误"), ("returned", "approved", "审核员甲", None)]
     with pytest.raises(InputError, match="没有编号"):
-        store.set_status("contracts", "没有这份合同", "approved", "审核员甲")
+        set_status(store, "contracts", "没有这份合同", "approved", "审核员甲")
     log = store.audit.latest()
     assert [e["action"] for e in log[:3]] == ["status", "status", "import"]
     assert log[1]["address"] == "127.0.0.1" and log[1]["detail"]["to"] == "returned"

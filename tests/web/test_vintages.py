@@ -17,6 +17,7 @@ from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
 from tests.conftest import SAMPLE_FILES
 from tests.html import Tags
+from tests.support.records import set_status
 from tests.web.conftest import add_accounts, csrf_of, sign_in
 
 RETURNED = "ZX0000000337"          # an approved execution of 2024-04, returned after publication
@@ -68,7 +69,7 @@ def test_freeze_then_the_published_report_and_its_revisions(site):
     assert "发布以来没有变动" in frozen.text and "2024年二季度示例市服务外包合同签约额" in frozen.text
     assert store.audit.latest(1)[0]["action"] == "vintage"
 
-    store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")   # after publication
+    set_status(store, "executions", RETURNED, "returned", "审核员", "合同已终止")   # after publication
     today = staff.get(f"/api/v1/report?{QUERY}&format=text").text
     assert today != published.text
     for query in ("vintage=1&format=text", "vintage=1&period=2024Q2&format=text",
