@@ -25,8 +25,9 @@ from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report, report_of
 from shumao.store import connect
 from shumao.store.backend import Backend
-from shumao.store.base import Store, export_sql
+from shumao.store.base import Store
 from shumao.store.duckdb import DuckDBBackend
+from shumao.store.records import export_sql
 from tests.conftest import SAMPLE_FILES, run_cli, run_json, sql
 from tests.support.records import set_status
 
@@ -227,7 +228,7 @@ def test_pyarrow_and_duckdb_write_the_same_data_set(sample_duckdb, tmp_path):
     duck, arrow = tmp_path / "duck", tmp_path / "arrow"
     duck.mkdir()
     arrow.mkdir()
-    sample_duckdb.export_parquet(duck)
+    sample_duckdb.records.export_parquet(duck)
     for kind, table in EXPORTED.items():
         Backend.write_parquet(sample_duckdb.db, export_sql(kind), table.arrow(), arrow / kind,
                               kind in DATE_OF)

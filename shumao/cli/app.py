@@ -172,7 +172,7 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     from shumao.store import connect
 
     with connect(db, read_only=True) as store:
-        s = store.summary()
+        s = store.records.summary()
         shown = store.url
     if as_json:
         _print_json(s)

@@ -162,7 +162,7 @@ def _read(store: Store, kind: str, values: dict, enterprise_id: str, today: dt.d
           editing: str | None = None) -> dict:
     if not isinstance(values, dict):
         raise InputError("填报内容应为字段名到值的对应表")
-    if store.enterprise(enterprise_id) is None:
+    if store.records.enterprise(enterprise_id) is None:
         raise ConflictError("本企业尚未登记在统计数据中，请联系统计人员先导入企业信息后再填报")
     record, problems = fields.read(kind, values, enterprise_id)
     key = KEY_OF[kind]
@@ -228,7 +228,7 @@ def _usual(store: Store, kind: str, rec: dict, eid: str, day: dt.date) -> list[R
     import pyarrow as pa
 
     start, end = rules.history_window(day.replace(day=1))
-    m = store.amount_medians(kind, pa.array([eid]), start, end).to_pylist()
+    m = store.records.amount_medians(kind, pa.array([eid]), start, end).to_pylist()
     if m and rules.above(rec["amount_cents"], m[0]["median_cents"], m[0]["n"],
                          rules.VERIFY_FACTOR):
         cents = rec["amount_cents"]

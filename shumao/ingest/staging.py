@@ -196,7 +196,7 @@ class Staging:
         nothing is an error."""
         con = self.con
         generation = store.generation()   # read first: anything later makes load refuse
-        self._register("store_rates", store.rates())
+        self._register("store_rates", store.records.rates())
         normalise.install_macros(con)
         for kind in ("rates", "enterprises", "contracts", "executions"):
             normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
@@ -240,7 +240,7 @@ class Staging:
     def _snapshot(self, store: Store) -> None:
         """store_<kind>: the stored records this import names (by id or by reference), and
         store_executions_touched: the stored executions of the contracts it touches."""
-        stored = store.counts()
+        stored = store.records.counts()
         look = {
             "enterprises": ("enterprise_id", "SELECT upper(enterprise_id) FROM n_enterprises "
                             "UNION SELECT upper(enterprise_id) FROM n_contracts"),
@@ -254,7 +254,7 @@ class Staging:
             if stored[kind]:        # a first import asks the store nothing
                 keys = self._keys(f"SELECT * FROM ({sql}) k(v) WHERE v IS NOT NULL")
                 if len(keys):
-                    table = store.lookup(kind, column, keys)
+                    table = store.records.lookup(kind, column, keys)
             self._register(f"store_{kind}", table)
             self.stored[kind] = table.num_rows
         table = RECORDS["executions"].arrow(without=("batch_id",)).empty_table()
@@ -262,7 +262,7 @@ class Staging:
             touched = self._keys("SELECT DISTINCT contract_id FROM n_executions "
                                  "WHERE contract_id IS NOT NULL")
             if len(touched):
-                table = store.lookup("executions", "contract_id", touched)
+                table = store.records.lookup("executions", "contract_id", touched)
         self._register("store_executions_touched", table)
         self.stored["rates"] = stored["rates"]
 
@@ -345,7 +345,7 @@ class Staging:
                 continue
             ents = self._keys(f"SELECT DISTINCT enterprise_id FROM ({checks.owned(kind)})")
             start, end = rules.history_window(first)
-            history = store.amount_medians(kind, ents, start, end) if len(ents) else None
+            history = store.records.amount_medians(kind, ents, start, end) if len(ents) else None
             self._register("store_usual", history if history is not None else
                            pa.table({"enterprise_id": pa.array([], pa.string()),
                                      "median_cents": pa.array([], pa.float64()),

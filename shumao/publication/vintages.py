@@ -353,7 +353,7 @@ def _now(store: Store, removed: list[dict]) -> dict[tuple[str, str], str]:
 def _lookup(store: Store, kind: str, column: str, ids: list[str]) -> dict[str, dict]:
     if not ids:
         return {}
-    return {r[column]: r for r in store.lookup(kind, column, pa.array(ids, pa.string())).to_pylist()}
+    return {r[column]: r for r in store.records.lookup(kind, column, pa.array(ids, pa.string())).to_pylist()}
 
 
 def _names(store: Store, ids: set[str]) -> dict[str, str]:

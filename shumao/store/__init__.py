@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 
 from shumao import settings
-from shumao.store.base import SourceFile, Store, ValidatedBatch
+from shumao.store.base import Store
+from shumao.store.records import SourceFile, ValidatedBatch
 from shumao.store.rows import BulletinFile, User
 
 __all__ = ["BulletinFile", "SourceFile", "Store", "User", "ValidatedBatch", "connect", "default_url", "is_postgres"]

@@ -25,7 +25,7 @@ N = 8
 @pytest.fixture
 def city(sample_store):
     windows.set_window(sample_store, MONTH, locked=False, actor="测试")
-    return sample_store, sample_store.enterprises()[0]["enterprise_id"]
+    return sample_store, sample_store.records.enterprises()[0]["enterprise_id"]
 
 
 def _contract(store, eid, cid: str, amount: str) -> int:

@@ -50,7 +50,7 @@ def test_reminders_reach_the_unfiled_in_chinese(city, month_with_everyone, smtp_
     assert inbox.recipients == case["to"]                   # none to the filed or approved
     assert sorted(a for _, a in out.sent) == case["to"] and not out.refused
     assert all(len(r.rcpt_tos) == 1 for r in inbox.received)   # one message per recipient
-    names = {e["enterprise_id"]: e["name"] for e in city.enterprises()}
+    names = {e["enterprise_id"]: e["name"] for e in city.records.enterprises()}
     assert case["no_address"] in [t.enterprise_id for t in out.plan.unreachable]
     for r in inbox.received:
         msg = r.message

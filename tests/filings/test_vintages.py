@@ -281,7 +281,7 @@ def test_a_schema_3_store_gains_the_vintage_tables(store_url):
         sql(s, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with connect(store_url) as s:
         assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
-        assert s.counts()["executions"] == 1500
+        assert s.records.counts()["executions"] == 1500
         vid = vintages.freeze(s, PERIOD, SETTINGS, actor="秘书处")
         assert vintages.report(s, vid).text == build_report(s, PERIOD, SETTINGS).text
         assert s.users.all() == [] and s.filings.history("executions", RETURNED) == []

@@ -56,8 +56,8 @@ def test_version_1_store_is_upgraded_in_place(tmp_path):
     con.execute("INSERT INTO batches VALUES (1, now(), FALSE, '{}')")
     con.close()
     with connect(path, read_only=True) as s:
-        assert s.counts()["enterprises"] == 1 and s.users.all() == [] and s.generation() == 0
-        assert s.batches()[0]["files"] == []
+        assert s.records.counts()["enterprises"] == 1 and s.users.all() == [] and s.generation() == 0
+        assert s.records.batches()[0]["files"] == []
 
 
 def test_not_a_store_says_what_it_is(tmp_path):
@@ -88,7 +88,7 @@ def test_provenance_keeps_each_files_path_and_hash(store, tmp_path):
     assert [(i.file, i.code) for i in bad.errors] == [(str(m2 / "contracts.csv"), "unknown-country")]
     (m2 / "contracts.csv").write_text(head + "P2,91990102B8QRD82822,2024-02-05,JP,ITO,200\n")
     assert import_files(store, [m1 / "contracts.csv", m2 / "contracts.csv"]).ok
-    files = store.batches()[0]["files"]
+    files = store.records.batches()[0]["files"]
     assert [f["path"] for f in files] == [str((m / "contracts.csv").resolve()) for m in (m1, m2)]
     assert [f["sha256"] for f in files] == [
         hashlib.sha256((m / "contracts.csv").read_bytes()).hexdigest() for m in (m1, m2)]
@@ -103,7 +103,7 @@ def test_names_given_for_temporary_copies_are_what_issues_and_history_show(store
         copies[-1].write_bytes(f.read_bytes())
     names = ["企业.csv", "数据.zip/合同/contracts.csv", "executions.csv"]
     assert import_files(store, copies, names=names, actor="staff").ok
-    files = store.batches()[0]["files"]
+    files = store.records.batches()[0]["files"]
     assert [(f["path"], f["file"], f["kind"]) for f in files] == [
         (n, n, k) for n, k in zip(names, ("enterprises", "contracts", "executions"), strict=True)]
     bad = tmp_path / "3" / "contracts.csv"
@@ -118,17 +118,17 @@ def test_an_enterprises_records_within_a_period(sample_store):
     """The records behind 会员企业 and GET /api/v1/enterprises/{code}/records."""
     import datetime as dt
 
-    ent = sample_store.enterprises()[0]["enterprise_id"]
-    every = sample_store.enterprise_records(ent)
+    ent = sample_store.records.enterprises()[0]["enterprise_id"]
+    every = sample_store.records.of_enterprise(ent)
     (n,), = sample_store.db.execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [ent])
     assert len(every["contracts"]) == n > 0
-    q2 = sample_store.enterprise_records(ent.lower(), (dt.date(2024, 4, 1), dt.date(2024, 6, 30)))
+    q2 = sample_store.records.of_enterprise(ent.lower(), (dt.date(2024, 4, 1), dt.date(2024, 6, 30)))
     assert q2["contracts"] == [c for c in every["contracts"]
                                if dt.date(2024, 4, 1) <= c["signed_on"] <= dt.date(2024, 6, 30)]
     assert q2["executions"] == [x for x in every["executions"]
                                 if dt.date(2024, 4, 1) <= x["executed_on"] <= dt.date(2024, 6, 30)]
     assert {c["contract_id"] for c in every["contracts"]} >= {x["contract_id"] for x in every["executions"]}
-    assert sample_store.enterprise_records("91990102XXXXXXXXXX") == {"contracts": [], "executions": []}
+    assert sample_store.records.of_enterprise("91990102XXXXXXXXXX") == {"contracts": [], "executions": []}
 
 
 def test_a_batch_checked_against_an_older_store_is_refused(store, tmp_path):
@@ -142,11 +142,11 @@ def test_a_batch_checked_against_an_older_store_is_refused(store, tmp_path):
         assert checked.batch is not None and checked.counts["contracts"]["new"] == 375
         assert import_files(store, [first]).ok            # the other import, first to land
         with pytest.raises(ConflictError):
-            store.load(checked.batch)
-        assert store.counts()["contracts"] == 375
+            store.records.load(checked.batch)
+        assert store.records.counts()["contracts"] == 375
         again = staging.check(store, replace=False)       # what was new is now stored
         assert again.batch is not None and again.counts["contracts"]["unchanged"] == 375
-    assert store.counts()["contracts"] == 375
+    assert store.records.counts()["contracts"] == 375
 
 
 def test_status_changes_keep_who_when_and_why(sample_store):

@@ -41,7 +41,7 @@ def test_staff_see_every_enterprise_with_counts(client, portal_store):
     r = client("staff").get(PAGE)
     assert r.status_code == 200
     states = _rows(r.text)
-    assert len(states) == len(portal_store.enterprises())
+    assert len(states) == len(portal_store.records.enterprises())
     counts = board.build(portal_store, JUNE).counts
     assert states == sorted(states, key=list(board.STATE_ZH).index)   # by state by default
     for code, zh in board.STATE_ZH.items():
@@ -59,7 +59,7 @@ def test_filters_sort_and_bad_values(client, portal_store):
     assert names == sorted(names)
     region = portal_store.facts["region"]
     r = c.get(PAGE, params={"region": region})
-    assert len(_rows(r.text)) == sum(e["region"] == region for e in portal_store.enterprises())
+    assert len(_rows(r.text)) == sum(e["region"] == region for e in portal_store.records.enterprises())
     r = c.get("/board?period=2024-13")
     assert r.status_code == 400 and "月份“2024-13”无效" in r.text
     r = c.get(PAGE + "&sort=size")
@@ -70,9 +70,9 @@ def test_a_reviewer_sees_its_region_only_and_an_enterprise_nothing(client, porta
     region = portal_store.facts["region"]
     r = client("reviewer").get(PAGE)
     assert r.status_code == 200 and f"仅{region}的企业" in r.text
-    mine = [e for e in portal_store.enterprises() if e["region"] == region]
+    mine = [e for e in portal_store.records.enterprises() if e["region"] == region]
     assert len(_rows(r.text)) == len(mine)
-    other = portal_store.enterprise(portal_store.facts["second"])
+    other = portal_store.records.enterprise(portal_store.facts["second"])
     assert other["name"] not in r.text and "发送催报邮件" not in r.text
     csv_text = client("reviewer").get("/board/export?period=2024-06&format=csv").content.decode("utf-8-sig")
     assert {row["区县"] for row in csv.DictReader(io.StringIO(csv_text))} == {region}
@@ -115,7 +115,7 @@ def test_reminders_confirm_then_send(client, portal_store, smtp_server):  # noqa
     assert inbox.received[0].message["Subject"].startswith("【催报】2024年6月")
     [logged] = portal_store.windows.reminders(JUNE)
     assert logged["sent_by"] == "staff" and logged["error"] is None
-    name = re.escape(portal_store.enterprise(facts["first"])["name"])
+    name = re.escape(portal_store.records.enterprise(facts["first"])["name"])
     row = re.search(rf'<tr data-state="unfiled">\s*<td class="name">{name}</td>.*?</tr>',
                     c.get(PAGE).text, re.S)
     assert row and "1 次" in row.group(0)

@@ -206,7 +206,7 @@ def test_execution_before_its_contract_is_hard(store, user):
 
 def test_an_id_of_another_enterprise_or_a_contract_of_another_is_refused_without_leaking(store, user):
     other = user("other")
-    first_contract = store.enterprise_records(store.facts["first"])["contracts"][0]["contract_id"]
+    first_contract = store.records.of_enterprise(store.facts["first"])["contracts"][0]["contract_id"]
     r = execution(other, "W-O1", "100", cid=first_contract)
     assert r.status_code == 422
     assert r.json()["error"]["checks"][0]["code"] == "unknown-contract"
@@ -473,7 +473,7 @@ def test_an_enterprise_sees_its_own_figures_beside_the_published_city_totals(sto
     assert json.loads(published["figures"])["figures"]["signed_total"]["current_cents"] == \
         own.ind.figures["signed_total"].current
     assert f"第 {vid} 号数据版本" in html and city in html
-    mine = sum(c["amount_cents"] for c in store.enterprise_records(
+    mine = sum(c["amount_cents"] for c in store.records.of_enterprise(
         store.facts["first"], (MONTH, dt.date(2024, 12, 31)))["contracts"] if c["status"] == "approved")
     from shumao.model.money import wan
     assert str(wan(mine)) in html

@@ -185,7 +185,7 @@ def _preview(markdown: str, section: str) -> Markup:
 
 def _enterprises(request: Request) -> list[dict]:
     portal = request.app.state.portal
-    return portal.shared.get(portal.store.generation(), "enterprises", portal.store.enterprises)
+    return portal.shared.get(portal.store.generation(), "enterprises", portal.store.records.enterprises)
 
 
 def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: str | None = None,

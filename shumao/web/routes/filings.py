@@ -275,7 +275,7 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
                            "note": note, "problems": problems or []}
     if viewer.role == "enterprise":
         eid = viewer.user.enterprise_id or ""
-        ctx["enterprise"] = store.enterprise(eid)
+        ctx["enterprise"] = store.records.enterprise(eid)
         newest = [v["id"] for v in store.vintages.all()[:1]]     # a publication changes it too
         ctx["beside"] = request.app.state.portal.shared.get(
             store.generation(), ("beside", eid, *newest), lambda: beside(store, eid))
@@ -441,7 +441,7 @@ def _country_words(iso: str) -> str:
 def _form(request: Request, kind: str, eid: str, values: dict, results: list, error: str | None,
           filing: dict | None = None, status: int = 200) -> Response:
     store = _store(request)
-    contracts = store.enterprise_records(eid)["contracts"] if kind == "executions" else []
+    contracts = store.records.of_enterprise(eid)["contracts"] if kind == "executions" else []
     by_field: dict[str, list] = {}
     for r in results:
         by_field.setdefault(r.field, []).append(r)
@@ -451,7 +451,7 @@ def _form(request: Request, kind: str, eid: str, values: dict, results: list, er
         "problems": by_field, "error": error, "filing": filing, "contracts": contracts,
         "countries": sorted(countries().values(), key=lambda c: c.iso2),
         "categories": _categories(), "currencies": _currencies(values.get("currency")),
-        "enterprise": store.enterprise(eid), "today": dt.date.today().isoformat()},
+        "enterprise": store.records.enterprise(eid), "today": dt.date.today().isoformat()},
         status=status)
 
 
@@ -515,7 +515,7 @@ def _review_view(request: Request, f: dict, error: str | None, comment: str,
     store = _store(request)
     day = f["day"]
     start = day.replace(year=day.year - 1, day=1)
-    history = store.enterprise_records(f["enterprise_id"], (start, windows.month_end(day)))
+    history = store.records.of_enterprise(f["enterprise_id"], (start, windows.month_end(day)))
     results = [checks.Result(**{k: v for k, v in c.items() if k != "level_zh"})
                for c in f["checks"]]
     return render(request, "review.html", {

@@ -41,7 +41,7 @@ def _may_see(viewer: Viewer, enterprise: dict) -> bool:
 
 def _enterprise(request: Request, credit_code: str) -> dict:
     """The enterprise if the viewer may see it; else the 404 an unknown code gets."""
-    found = request.app.state.portal.store.enterprise(credit_code)
+    found = request.app.state.portal.store.records.enterprise(credit_code)
     if found is None or not _may_see(request.state.viewer, found):
         raise not_found("企业")
     return found
@@ -67,7 +67,7 @@ def _record(row: dict) -> dict:
 def records(request: Request, credit_code: str, period: str | None) -> dict:
     enterprise = _enterprise(request, credit_code)
     p = Period.parse(period) if period else None
-    found = request.app.state.portal.store.enterprise_records(
+    found = request.app.state.portal.store.records.of_enterprise(
         enterprise["enterprise_id"], (p.start, p.end) if p else None)
     return {"enterprise": enterprise, "period": str(p) if p else None,
             "contracts": [_record(r) for r in found["contracts"]],
@@ -81,7 +81,7 @@ def api_records(request: Request, credit_code: str, period: str | None = None) -
 
 @router.get("/members", name="members")
 def members(request: Request, q: str = "") -> Response:
-    everyone = request.app.state.portal.store.enterprises()
+    everyone = request.app.state.portal.store.records.enterprises()
     words = q.strip().lower()
     found = [e for e in everyone if not words or any(
         words in (e.get(k) or "").lower() for k in ("enterprise_id", "name", "region"))]
