@@ -1,27 +1,29 @@
-"""The Store interface: everything shumao keeps, on any backend.
+"""The Store: everything shumao keeps, on any backend — a facade with no SQL of its own
+beyond the generation.
 
-``Store`` holds the SQL both backends share (written with ``?`` parameters, portable between
-DuckDB and PostgreSQL) on a backend's primitives (``store.db``: backend.py; ``duckdb.py``,
-``postgres.py`` supply the connection, bulk transfer of Arrow data in and out, the write
-lock and the Ibis backend).  Nothing
+``store.db`` is the backend's primitives (backend.py; ``duckdb.py``, ``postgres.py``: the
+connection, bulk transfer of Arrow data in and out, the write lock, one snapshot and the
+Ibis backend).  On it, one repository per concern, each writing SQL both backends share
+(``?`` parameters) and its audit entries through ``store.audit``; what they take and return
+are typed rows (rows.py) or dicts:
+
+    records     counts, summary, lookup (Arrow), amount_medians, enterprise(s), of_enterprise,
+                batches, export_parquet, load (all or nothing, refused when the store
+                changed since the batch was checked)
+    filings     records filed on the web and their transitions (model.status), history,
+                ledger, what the checks read, the status board's month states
+    windows     filing windows and the reminder log
+    bulletins   bulletin issues (drafts, then published and immutable; corrections are revisions)
+    vintages    published reports frozen with their records
+    users       users and tokens
+    audit       the append-only audit log
+
+``ibis()`` and ``reading()`` give the indicator expressions the store's tables.  Nothing
 outside ``store/`` issues SQL against a user's store.
-
-    reading       counts, summary, lookup (Arrow), amount_medians, enterprise(s),
-                  enterprise_records, batches,
-                  ibis() + reading() for the indicator expressions
-    exporting     export_parquet: the approved records of one snapshot as Parquet files
-                  (model.records.EXPORTED; the layout in shumao/lake/export.py)
-    loading       load(ValidatedBatch): all or nothing, serialised, and refused with a
-                  ConflictError when the store changed since the batch was checked
-    the portal    set_status, users, tokens, the append-only audit log,
-                  bulletin issues (drafts, then published and immutable; corrections are revisions)
-    filing        (filing.py) records filed on the web and their transitions, filing
-                  windows, reminders, vintages
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 from contextlib import AbstractContextManager
 from typing import Any
@@ -84,18 +86,10 @@ class Store:
         store before or after any import, never between."""
         return self.db.reading()
 
-    # -- reading ---------------------------------------------------------------------------
     def generation(self) -> int:
         """A number that changes whenever records or their status change (for caches and
         for refusing a batch checked against an older store)."""
         return schema.generation(self.db)
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(v) -> str | None:
-    return v.isoformat() if v is not None else None
 
 
 def cli_actor() -> str:
