@@ -2,7 +2,7 @@
 state — 未填报 / 已填报 / 待审核 / 已退回 / 已通过 — its records by status, when it first
 submitted, whether it is late, and the reminders it was sent.
 
-``state`` and ``rows`` are pure functions over ``Store.month_states(month)`` rows and the
+``state`` and ``rows`` are pure functions over ``store.filings.month_states(month)`` rows and the
 month's ``Window``; ``build`` reads the store for them.  Who sees which rows (a reviewer
 only its region's enterprises) is the caller's ``region``.
 """
@@ -88,7 +88,7 @@ class Row:
 
 
 def rows(states: Iterable[Mapping], window: Window, reminders: Iterable[Mapping] = ()) -> list[Row]:
-    """One Row per ``month_states`` row; ``reminders`` as ``Store.reminders(month)`` gives them."""
+    """One Row per ``month_states`` row; ``reminders`` as ``store.windows.reminders(month)`` gives them."""
     sent: dict[str, list[dt.datetime]] = {}
     for r in reminders:
         if not r.get("error"):

@@ -19,7 +19,7 @@ ACTION_OF = {(None, "draft"): "filing-create", "submitted": "filing-submit",
 
 @dataclass
 class Ledger:
-    """What ``Store.filing_ledger()`` returns, by record: (kind, record id) → …"""
+    """What ``store.filings.ledger()`` returns, by record: (kind, record id) → …"""
 
     filing: dict[tuple[str, str], list[int]]            # its filing ids (one, if whole)
     status: dict[tuple[str, str], str]                   # the record's status
