@@ -136,7 +136,7 @@ def snapshot(store) -> dict[str, list[tuple]]:
 def sql(store, statement: str, params=()) -> list[tuple]:
     """Tests only: a statement on the store, on either backend (the package itself never
     reaches past the Store interface)."""
-    return store._execute(statement, params)
+    return store.db.execute(statement, params)
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -30,7 +30,7 @@ def test_demo(demo):
     assert "简报 PDF" in p.stdout
     assert (tmp_path / "demo" / "demo.duckdb").exists()
     with connect(tmp_path / "demo" / "demo.duckdb", read_only=True) as store:
-        waiting = store.filings(status="submitted")
+        waiting = store.filings.find(status="submitted")
         assert len(waiting) == 2 and {f["created_by"] for f in waiting} == {"enterprise"}
 
 

@@ -24,9 +24,12 @@ from shumao.model.records import DATE_OF, EXPORTED
 from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report, report_of
 from shumao.store import connect
-from shumao.store.base import Store, export_sql
-from shumao.store.duckdb import DuckDBStore
+from shumao.store.backend import Backend
+from shumao.store.base import Store
+from shumao.store.duckdb import DuckDBBackend
+from shumao.store.records import export_sql
 from tests.conftest import SAMPLE_FILES, run_cli, run_json, sql
+from tests.support.records import set_status
 
 PERIODS = ("2024", "2024-03", "2024Q2", "2023H2")
 ENTERPRISE = "91990102B8QRD82822"          # tests/data/city
@@ -70,9 +73,9 @@ def _city(store: Store, folder: Path) -> Store:
                                "USING (contract_id) WHERE x.status = 'approved' AND c.status = "
                                "'approved' AND c.contract_id <> ? AND x.executed_on >= DATE "
                                "'2024-03-01'", [contract])
-    store.set_status("contracts", contract, "pending", actor="测试")
-    store.set_status("executions", execution, "returned", actor="测试")
-    store.set_status("contracts", "RT-2", "returned", actor="测试")
+    set_status(store, "contracts", contract, "pending", actor="测试")
+    set_status(store, "executions", execution, "returned", actor="测试")
+    set_status(store, "contracts", "RT-2", "returned", actor="测试")
     return store
 
 
@@ -228,10 +231,10 @@ def test_pyarrow_and_duckdb_write_the_same_data_set(sample_store, tmp_path):
     duck, arrow = tmp_path / "duck", tmp_path / "arrow"
     duck.mkdir()
     arrow.mkdir()
-    sample_store.export_parquet(duck)
+    sample_store.records.export_parquet(duck)
     for kind, table in EXPORTED.items():
-        Store._write_parquet(sample_store, export_sql(kind), table.arrow(), arrow / kind,
-                             kind in DATE_OF)
+        Backend.write_parquet(sample_store.db, export_sql(kind), table.arrow(), arrow / kind,
+                              kind in DATE_OF)
 
     def files(root):
         return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.parquet"))
@@ -259,13 +262,13 @@ def test_the_manifest_names_the_store_without_its_password(pg_cluster, tmp_path)
 
 
 # -- the folder: whole or not at all ---------------------------------------------------------------
-class FailingStore(DuckDBStore):
+class FailingBackend(DuckDBBackend):
     """A store whose export fails after contracts were written (a full disk, a lost server)."""
 
-    def _write_parquet(self, sql, schema_, folder, partitioned):
+    def write_parquet(self, sql, schema_, folder, partitioned):
         if folder.name == "executions":
             raise OSError(28, "No space left on device")
-        return super()._write_parquet(sql, schema_, folder, partitioned)
+        return super().write_parquet(sql, schema_, folder, partitioned)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -275,7 +278,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 def test_a_failure_leaves_nothing_half_written(tmp_path):
     with connect(tmp_path / "s.duckdb") as store:
         assert import_files(store, SAMPLE_FILES).ok
-    with FailingStore(str(tmp_path / "s.duckdb"), read_only=True, create=False) as store:
+    with Store(FailingBackend(str(tmp_path / "s.duckdb"), read_only=True, create=False)) as store:
         with pytest.raises(Exception, match="No space left"):
             export.export(store, tmp_path / "湖")
         assert not (tmp_path / "湖").exists()

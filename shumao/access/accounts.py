@@ -20,7 +20,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from shumao.access.roles import ROLE_ZH, ROLES
 from shumao.errors import InputError
 from shumao.model import credit
-from shumao.store.base import Store, User
+from shumao.store.base import Store
+from shumao.store.rows import User
 
 MIN_PASSWORD = 10
 # an address reminders can go to: one @, a dotted domain, ASCII only (most mail servers
@@ -86,24 +87,24 @@ def add(store: Store, name: str, role: str, password: str, *, enterprise: str | 
         raise InputError("只有企业填报员账号才属于某家企业（{enterprise}）", field="enterprise")
     user = User(name, role, enterprise, (region or "").strip() or None,
                 password_hash=hash_password(password, hasher), email=check_email(email))
-    store.add_user(user, actor, address)
+    store.users.add(user, actor, address)
     return user
 
 
 def set_email(store: Store, name: str, email: str | None, *, actor: str,
               address: str | None = None) -> None:
     """Set or (empty) clear an account's e-mail address (reminders go to enterprise accounts')."""
-    store.update_user(name, actor, address, email=check_email(email))
+    store.users.update(name, actor, address, email=check_email(email))
 
 
 def disable(store: Store, name: str, *, actor: str, address: str | None = None) -> None:
     """Disable an account and revoke its tokens (its sessions end at their next request)."""
-    store.update_user(name, actor, address, disabled=True)
-    store.revoke_tokens(name, actor)
+    store.users.update(name, actor, address, disabled=True)
+    store.users.revoke_tokens(name, actor)
 
 
 def issue_token(store: Store, name: str, days: int | None, *, actor: str) -> str:
-    user = store.user(name)
+    user = store.users.get(name)
     if user is None:
         raise InputError(f"没有用户“{name}”")
     if user.disabled:
@@ -112,5 +113,5 @@ def issue_token(store: Store, name: str, days: int | None, *, actor: str) -> str
         raise InputError("{days}至少为 1", field="days")
     token = "sm_" + secrets.token_urlsafe(32)
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days else None
-    store.add_token(token_hash(token), name, expires, actor)
+    store.users.add_token(token_hash(token), name, expires, actor)
     return token

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, cast
 
 if TYPE_CHECKING:
-    from shumao.store.base import User
+    from shumao.store.rows import User
 
 # the rows scopes apply to; each has the columns ``enterprise_id`` and ``region``
 RESOURCES = ("filing", "enterprise", "board row")

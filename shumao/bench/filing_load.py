@@ -50,20 +50,20 @@ def bench_filings(users: int = 200, seconds: float = 60.0, log: Callable[[str], 
             imported = import_files(store, paths)
             if not imported.ok:
                 raise RuntimeError(f"基准数据导入失败：{imported.errors[:3]}")
-            last = dt.date.fromisoformat(store.summary()["executed_on"][1])
+            last = dt.date.fromisoformat(store.records.summary()["executed_on"][1])
             month = last.replace(day=1)
             windows.set_window(store, month, locked=False, actor="基准测试")
-            ents = [e["enterprise_id"] for e in store.enterprises()]
+            ents = [e["enterprise_id"] for e in store.records.enterprises()]
             log(f"新建 {users} 个企业账号（{len(ents)} 家企业），重新开放 {month:%Y-%m} 的填报")
             password = accounts.new_password() + "-bench"
             digest = accounts.hash_password(password)      # one Argon2 hash for every account
             tokens = []
             for i in range(users):
                 name = f"filer{i:03d}"
-                store.add_user(User(name, "enterprise", ents[i % len(ents)], None,
+                store.users.add(User(name, "enterprise", ents[i % len(ents)], None,
                                     password_hash=digest), "基准测试")
                 tokens.append(accounts.issue_token(store, name, 1, actor="基准测试"))
-            before = store.counts()
+            before = store.records.counts()
         port = free_port()
         server_log = Path(tmp) / "server.log"
         with server_log.open("w") as out:
@@ -82,8 +82,8 @@ def bench_filings(users: int = 200, seconds: float = 60.0, log: Callable[[str], 
                 server.wait(15)
         log("核对数据库…")
         with connect(url) as store:
-            found = ledger.Ledger.of(store.filing_ledger())
-            after = store.counts()
+            found = ledger.Ledger.of(store.filings.ledger())
+            after = store.records.counts()
         check = _check_acknowledged(found, load.pop("sent"))
         check["problems"] = ledger.problems(found) + check["problems"]
         web = {k: sum(1 for (kind, _r) in found.status if kind == k) for k in ("contracts", "executions")}

@@ -47,7 +47,7 @@ def create(store: Store, files: Mapping[str, bytes], actor: str,
            address: str | None = None) -> int:
     """A new draft issue from a content folder's files; its id."""
     c = validate(files)
-    return store.create_bulletin(c.title, c.issue, str(c.data.period), files, actor, address)
+    return store.bulletins.create(c.title, c.issue, str(c.data.period), files, actor, address)
 
 
 def save(store: Store, bulletin_id: int, files: Mapping[str, bytes], actor: str,
@@ -56,7 +56,7 @@ def save(store: Store, bulletin_id: int, files: Mapping[str, bytes], actor: str,
     content is even checked; bad content changes nothing."""
     _draft(store, bulletin_id)
     c = validate(files)
-    store.replace_bulletin(bulletin_id, c.title, c.issue, str(c.data.period), files, actor,
+    store.bulletins.replace(bulletin_id, c.title, c.issue, str(c.data.period), files, actor,
                            address)
 
 
@@ -68,7 +68,7 @@ def publish_issue(store: Store, bulletin_id: int, actor: str, address: str | Non
     A flagged figure is a ContentError unless ``allow_flagged`` (then recorded in the outputs
     and the audit log)."""
     _draft(store, bulletin_id)
-    files = store.bulletin_content(bulletin_id)
+    files = store.bulletins.content(bulletin_id)
     generation = store.generation()    # read before the report: a change since refuses
     # materialised: the data section's messages (model.build) name the files as the clerk does
     with materialised(files) as folder, tempfile.TemporaryDirectory(prefix="shumao-out-") as out:
@@ -79,10 +79,10 @@ def publish_issue(store: Store, bulletin_id: int, actor: str, address: str | Non
     # in the same transaction
     shown = done.document.data.data
     assert shown is not None
-    vid = store.publish_bulletin(bulletin_id, outputs, files, actor, address,
+    vid = store.bulletins.publish(bulletin_id, outputs, files, actor, address,
                                  overrides=done.document.overrides,
                                  vintage=vintages.spec(shown, generation, "bulletin", bulletin_id))
-    return {**(store.bulletin(bulletin_id) or {}), "vintage": vid}
+    return {**(store.bulletins.get(bulletin_id) or {}), "vintage": vid}
 
 
 def revise(store: Store, bulletin_id: int, actor: str, address: str | None = None) -> int:
@@ -91,13 +91,13 @@ def revise(store: Store, bulletin_id: int, actor: str, address: str | None = Non
     meta = _meta(store, bulletin_id)
     if meta["status"] != "published":
         raise ConflictError(f"第 {bulletin_id} 号简报尚未发布，可以直接修改，不需要建立更正版")
-    return store.create_bulletin(meta["title"], meta["issue"], meta["period"],
-                                 store.bulletin_content(bulletin_id), actor, address,
+    return store.bulletins.create(meta["title"], meta["issue"], meta["period"],
+                                 store.bulletins.content(bulletin_id), actor, address,
                                  revision_of=bulletin_id)
 
 
 def _meta(store: Store, bulletin_id: int) -> dict:
-    meta = store.bulletin(bulletin_id)
+    meta = store.bulletins.get(bulletin_id)
     if meta is None:
         raise InputError(f"没有编号为 {bulletin_id} 的简报")
     return meta

@@ -140,7 +140,7 @@ def entry(section: str, item: c.Item, store: Store | None, issue_year: int | Non
         e.labels.append(label("类型", tidy_spacing(str(item.get("type")))))
         eid = item.get("enterprise_id")
         if eid and store is not None:
-            found = store.enterprise(str(eid))
+            found = store.records.enterprise(str(eid))
             if found is None:
                 raise ContentError(f"{item.path}：{item.path.name} 的{{enterprise_id}}"
                                    f"为“{eid}”，数据库中没有这家企业",

@@ -170,7 +170,7 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     from shumao.store import connect
 
     with connect(db, read_only=True) as store:
-        s = store.summary()
+        s = store.records.summary()
         shown = store.url
     if as_json:
         _print_json(s)
@@ -449,7 +449,7 @@ def vintages(
 
     with connect(db, read_only=True) as store:
         if vintage is None:
-            rows = store.vintages()
+            rows = store.vintages.all()
         else:
             revs = v_.revisions(store, vintage)
     if vintage is None:
@@ -685,7 +685,7 @@ def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     from shumao.store import connect
 
     with connect(db, read_only=True) as store:
-        users = store.users()
+        users = store.users.all()
     if as_json:
         _print_json([{"name": u.name, "role": u.role, "enterprise_id": u.enterprise_id,
                       "region": u.region, "email": u.email, "disabled": u.disabled} for u in users])

@@ -2,7 +2,7 @@
 state — 未填报 / 已填报 / 待审核 / 已退回 / 已通过 — its records by status, when it first
 submitted, whether it is late, and the reminders it was sent.
 
-``state`` and ``rows`` are pure functions over ``Store.month_states(month)`` rows and the
+``state`` and ``rows`` are pure functions over ``store.filings.month_states(month)`` rows and the
 month's ``Window``; ``build`` reads the store for them.  Who sees which rows (a reviewer
 only its region's enterprises) is the caller's ``region``.
 """
@@ -18,15 +18,13 @@ from shumao.errors import InputError
 from shumao.files import sheets
 from shumao.filing import windows
 from shumao.filing.windows import Window
+from shumao.model.status import BOARD_ZH
 from shumao.store import Store
 
 # the states in the order the board lists and counts them
 STATE_ZH = {"unfiled": "未填报", "drafted": "已填报", "waiting": "待审核", "returned": "已退回",
             "approved": "已通过"}
 NOT_FILED = ("unfiled", "drafted")       # nothing submitted: the reminders go to these
-# a record's status as the board's counts name it, in this order
-STATUS_ZH = {"draft": "草稿", "submitted": "已提交", "pending": "待审核", "returned": "退回",
-             "approved": "通过"}
 
 
 def state(counts: Mapping[str, int]) -> str:
@@ -90,7 +88,7 @@ class Row:
 
 
 def rows(states: Iterable[Mapping], window: Window, reminders: Iterable[Mapping] = ()) -> list[Row]:
-    """One Row per ``month_states`` row; ``reminders`` as ``Store.reminders(month)`` gives them."""
+    """One Row per ``month_states`` row; ``reminders`` as ``store.windows.reminders(month)`` gives them."""
     sent: dict[str, list[dt.datetime]] = {}
     for r in reminders:
         if not r.get("error"):
@@ -133,7 +131,7 @@ def build(store: Store, month: dt.date, today: dt.date | None = None,
     """The board of a month; ``region`` keeps only that region's enterprises (a reviewer's),
     ``enterprise_id`` only that enterprise (the keywords of an access scope's filter)."""
     w = windows.window(store, month, today)
-    found = rows(store.month_states(month), w, store.reminders(month))
+    found = rows(store.filings.month_states(month), w, store.windows.reminders(month))
     if region is not None:
         found = [r for r in found if r.region == region]
     if enterprise_id is not None:
@@ -182,7 +180,7 @@ COLUMNS = ("统一社会信用代码", "企业名称", "区县", "状态", "草�
 def _table(found: Iterable[Row]):
     for r in found:
         yield (r.enterprise_id, r.name, r.region or "", r.state_zh,
-               *(r.counts.get(k, 0) for k in STATUS_ZH),
+               *(r.counts.get(k, 0) for k in BOARD_ZH),
                _iso(r.first_submitted_at) or "", "逾期" if r.late else "", r.reminded)
 
 

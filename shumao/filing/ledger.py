@@ -12,14 +12,14 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-# the audit action of each transition (store.filing): → draft is a creation or an edit
+# the audit action of each transition (store.filings): → draft is a creation or an edit
 ACTION_OF = {(None, "draft"): "filing-create", "submitted": "filing-submit",
              "approved": "filing-approve", "returned": "filing-return", "draft": "filing-edit"}
 
 
 @dataclass
 class Ledger:
-    """What ``Store.filing_ledger()`` returns, by record: (kind, record id) → …"""
+    """What ``store.filings.ledger()`` returns, by record: (kind, record id) → …"""
 
     filing: dict[tuple[str, str], list[int]]            # its filing ids (one, if whole)
     status: dict[tuple[str, str], str]                   # the record's status

@@ -126,7 +126,7 @@ def plan(store: Store, month: dt.date, today: dt.date | None = None,
          region: str | None = None) -> Plan:
     """Who would be reminded for ``month``: the board's enterprises that have not filed."""
     b = board.build(store, month, today, region)
-    emails = store.enterprise_emails()
+    emails = store.users.enterprise_emails()
     targets: list[Target] = []
     unreachable: list[Target] = []
     for r in board.select(b.rows, sort="code"):
@@ -213,7 +213,7 @@ def send(store: Store, month: dt.date, mail: MailSettings, actor: str,
                         error = _answer(e.smtp_code, e.smtp_error)
                     except (smtplib.SMTPException, OSError) as e:
                         error = broken = f"与发信服务器的连接中断（{e or type(e).__name__}），未发送"
-                store.log_reminder(month, t.enterprise_id, a, actor, error, address)
+                store.windows.log_reminder(month, t.enterprise_id, a, actor, error, address)
                 if error:
                     out.refused.append((t, a, error))
                 else:

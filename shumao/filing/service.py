@@ -7,7 +7,7 @@ Who may touch which filing is the web layer's question (web.access and the permi
 table); this module checks what the record's state, its month's window and its values
 allow.  Every change goes through the store in one transaction with its history and audit,
 and what it depends on — the window, and for a submission the edit checks — is checked
-again inside that transaction (store.filing: a check made before it could be out of date by
+again inside that transaction (store.filings: a check made before it could be out of date by
 the time the change is written, when others file at the same moment).
 """
 
@@ -23,8 +23,9 @@ from shumao.filing import fields, windows
 from shumao.filing.checks import Result, result
 from shumao.model import rules
 from shumao.model.money import growth, round_half_up
+from shumao.model.records import DATE_OF, FIELDS, KEY_OF
+from shumao.model.status import STATUS_ZH, TRANSITIONS
 from shumao.store import Store
-from shumao.store.filing import DATE_OF, FIELDS, KEY_OF
 
 MAX_EXPLANATION = 500
 # the codes this module yields (the catalogue's test holds every producer to its list)
@@ -51,7 +52,7 @@ def create(store: Store, kind: str, values: dict, enterprise_id: str, actor: str
     """A new draft of the user's enterprise; its filing id."""
     record = _read(store, kind, values, enterprise_id, today)
     month = record[DATE_OF[kind]].replace(day=1)
-    return store.add_filing(kind, record, enterprise_id, source, actor, address,
+    return store.filings.add(kind, record, enterprise_id, source, actor, address,
                             check=lambda: _open(store, month, today))
 
 
@@ -70,7 +71,7 @@ def edit(store: Store, filing_id: int, values: dict, actor: str, address: str | 
     def still_open() -> None:
         for m in months:
             _open(store, m, today)
-    store.edit_filing(filing_id, record, actor, address, check=still_open)
+    store.filings.edit(filing_id, record, actor, address, check=still_open)
 
 
 def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None = None,
@@ -80,7 +81,7 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     today = today or dt.date.today()
     f = _filing(store, filing_id)
     kind, rid = f["kind"], f["record_id"]
-    rec = store.filed_record(kind, rid)
+    rec = store.filings.record(kind, rid)
     assert rec is not None
     day, cents, eid = rec[DATE_OF[kind]], rec["amount_cents"], f["enterprise_id"]
     found: list[Result] = []
@@ -88,7 +89,7 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
         found.append(result("future-date", day.isoformat(), field=DATE_OF[kind]))
     found += fields.judge(kind, rec)
     known = not any(r.code == "unknown-currency" for r in found)
-    if known and rec["currency"] != "USD" and not store.rate(rec["currency"], day.replace(day=1)):
+    if known and rec["currency"] != "USD" and not store.filings.rate(rec["currency"], day.replace(day=1)):
         found.append(result("missing-rate", rec["currency"], f"{day.year}年{day.month}月"))
     if kind == "contracts":
         if rec["client_country"] == "CN":
@@ -102,8 +103,8 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     # the context every check shows: the enterprise's same month last year and the change
     month = day.replace(day=1)
     last_year = _same_month_last_year(month)
-    before = store.month_total(eid, kind, last_year, windows.month_end(last_year), ("approved",))
-    now = store.month_total(eid, kind, month, windows.month_end(month),
+    before = store.filings.month_total(eid, kind, last_year, windows.month_end(last_year), ("approved",))
+    now = store.filings.month_total(eid, kind, month, windows.month_end(month),
                             ("approved", "submitted"), excluding=rid) + cents
     g = growth(now, before) if before else None
     change = None if g is None else str(round_half_up(g))
@@ -126,7 +127,7 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
             raise InputError(f"对“{code[:40]}”的说明超过{MAX_EXPLANATION}个字，请精简")
         if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in words):
             raise InputError(f"对“{code[:40]}”的说明含有控制字符，请删去后重新填写")
-    if f["status"] != "draft":
+    if (f["status"], "submitted") not in TRANSITIONS:
         raise ConflictError("该记录已提交，正在等待审核" if f["status"] == "submitted"
                             else f"该记录当前状态为“{_zh(f['status'])}”，只有草稿可以提交")
     results: list[Result] = []
@@ -143,7 +144,7 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
         kept = {r.code: r.explanation for r in results if r.explanation}
         return kept, [r.as_dict() for r in results], w.overdue
 
-    store.submit_filing(filing_id, decide, actor, address)
+    store.filings.submit(filing_id, decide, actor, address)
     return results
 
 
@@ -157,7 +158,7 @@ def review(store: Store, filing_id: int, decision: str, comment: str | None, act
         raise InputError("审核意见不能超过2000个字")
     f = _filing(store, filing_id)
     _open(store, f["month"], today)
-    return store.review_filing(filing_id, decision, comment, actor, address,
+    return store.filings.review(filing_id, decision, comment, actor, address,
                                check=lambda: _open(store, f["month"], today))
 
 
@@ -166,14 +167,14 @@ def _read(store: Store, kind: str, values: dict, enterprise_id: str, today: dt.d
           editing: str | None = None) -> dict:
     if not isinstance(values, dict):
         raise InputError("填报内容应为字段名到值的对应表")
-    if store.enterprise(enterprise_id) is None:
+    if store.records.enterprise(enterprise_id) is None:
         raise ConflictError("本企业尚未登记在统计数据中，请联系统计人员先导入企业信息后再填报")
     record, problems = fields.read(kind, values, enterprise_id)
     key = KEY_OF[kind]
-    if key in record and editing is None and store.filed_record(kind, record[key]):
+    if key in record and editing is None and store.filings.record(kind, record[key]):
         problems.append(result("id-taken", record[key], field=key))
     if kind == "executions" and record.get("contract_id"):
-        contract = store.filed_record("contracts", record["contract_id"])
+        contract = store.filings.record("contracts", record["contract_id"])
         if contract is None or contract["enterprise_id"] != enterprise_id:
             problems.append(result("unknown-contract", record["contract_id"]))
     day = record.get(DATE_OF[kind])
@@ -181,7 +182,7 @@ def _read(store: Store, kind: str, values: dict, enterprise_id: str, today: dt.d
         # no rate yet (or a currency not known): 0 cents until it can be converted — the
         # submission's checks say so (missing-rate, unknown-currency); a draft counts nowhere
         rate = (None if record["currency"] == "USD"
-                else store.rate(record["currency"], day.replace(day=1)))
+                else store.filings.rate(record["currency"], day.replace(day=1)))
         record["amount_cents"] = (fields.usd_cents(record["orig_amount"], rate)
                                   if rate is not None or record["currency"] == "USD" else 0)
     if problems:
@@ -201,7 +202,7 @@ def _open(store: Store, month: dt.date, today: dt.date | None) -> windows.Window
 
 
 def _filing(store: Store, filing_id: int) -> dict:
-    f = store.filing(filing_id)
+    f = store.filings.get(filing_id)
     if f is None:
         raise InputError(f"没有编号为 {filing_id} 的填报记录")
     return f
@@ -209,7 +210,7 @@ def _filing(store: Store, filing_id: int) -> dict:
 
 def _execution_checks(store: Store, rec: dict, eid: str) -> list[Result]:
     out = []
-    contract = store.filed_record("contracts", rec["contract_id"])
+    contract = store.filings.record("contracts", rec["contract_id"])
     if contract is None or contract["enterprise_id"] != eid:
         return [result("unknown-contract", rec["contract_id"])]
     if rec["executed_on"] < contract["signed_on"]:
@@ -217,7 +218,7 @@ def _execution_checks(store: Store, rec: dict, eid: str) -> list[Result]:
                           contract["signed_on"].isoformat()))
     # every execution of the contract already submitted or counted, whatever its date: a
     # later-dated one submitted first must not let an earlier one through unexplained
-    others = store.contract_executions(rec["contract_id"], excluding=rec["execution_id"])
+    others = store.filings.contract_executions(rec["contract_id"], excluding=rec["execution_id"])
     running = rec["amount_cents"] + sum(x["amount_cents"] for x in others)
     if running > contract["amount_cents"]:
         out.append(result("exceeds-contract", detail=f"{running // 100}.{running % 100:02d}"))
@@ -232,7 +233,7 @@ def _usual(store: Store, kind: str, rec: dict, eid: str, day: dt.date) -> list[R
     import pyarrow as pa
 
     start, end = rules.history_window(day.replace(day=1))
-    m = store.amount_medians(kind, pa.array([eid]), start, end).to_pylist()
+    m = store.records.amount_medians(kind, pa.array([eid]), start, end).to_pylist()
     if m and rules.above(rec["amount_cents"], m[0]["median_cents"], m[0]["n"],
                          rules.VERIFY_FACTOR):
         cents = rec["amount_cents"]
@@ -246,7 +247,6 @@ def _same_month_last_year(month: dt.date) -> dt.date:
 
 
 def _zh(status: str) -> str:
-    from shumao.model.codes import STATUS_ZH
     return STATUS_ZH.get(status, status)
 
 
@@ -279,7 +279,7 @@ def upload(store: Store, paths: list, names: list[str], enterprise_id: str, acto
             items.append(("contracts", {k: c[k] for k in FIELDS["contracts"]}))
         for x in batch.records("executions").read_all().to_pylist():
             if x["contract_id"] not in mine:
-                owner = store.filed_record("contracts", x["contract_id"])
+                owner = store.filings.record("contracts", x["contract_id"])
                 if owner is None or owner["enterprise_id"] != enterprise_id:
                     problems.append(_upload_issue(
                         names, "contract_id", x["contract_id"],
@@ -299,7 +299,7 @@ def upload(store: Store, paths: list, names: list[str], enterprise_id: str, acto
     def still_open() -> None:
         for m in sorted(months):
             _open(store, m, today)
-    return store.add_filings(items, enterprise_id, "upload", actor, address, check=still_open), []
+    return store.filings.add_many(items, enterprise_id, "upload", actor, address, check=still_open), []
 
 
 def _upload_issue(names: list[str], column: str | None, value: object, message: str):

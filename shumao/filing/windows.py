@@ -102,7 +102,7 @@ def defaults(month: dt.date) -> tuple[dt.date, dt.date, dt.date]:
 
 def window(store: Store, month: dt.date, today: dt.date | None = None) -> Window:
     opens, closes, year_closes = defaults(month)
-    row = store.window_row(month) or {}
+    row = store.windows.get(month) or {}
     return Window(month, row.get("opens") or opens, row.get("closes") or closes, year_closes,
                   row.get("locked"), today or dt.date.today(), row.get("updated_by"))
 
@@ -110,7 +110,7 @@ def window(store: Store, month: dt.date, today: dt.date | None = None) -> Window
 def windows(store: Store, today: dt.date | None = None, around: int = 13) -> list[Window]:
     """The windows of the last ``around`` months and every month the admin set, newest first."""
     today = today or dt.date.today()
-    months = {r["month"] for r in store.window_rows()}
+    months = {r["month"] for r in store.windows.all()}
     m = today.replace(day=1)
     for _ in range(around):
         months.add(m)
@@ -122,7 +122,7 @@ def set_window(store: Store, month: dt.date, *, opens: dt.date | None = None,
                closes: dt.date | None = None, locked: bool | None = None, actor: str,
                address: str | None = None) -> Window:
     """Change what was given; what was not keeps its value."""
-    row = store.window_row(month) or {}
+    row = store.windows.get(month) or {}
     d_opens, d_closes, _ = defaults(month)
     opens = opens or row.get("opens") or d_opens
     closes = closes or row.get("closes") or d_closes
@@ -130,7 +130,7 @@ def set_window(store: Store, month: dt.date, *, opens: dt.date | None = None,
         raise InputError(f"截止日期{_zh(closes)}早于开始日期{_zh(opens)}")
     if locked is None:
         locked = row.get("locked")
-    store.set_window(month, opens if opens != d_opens else None,
+    store.windows.set(month, opens if opens != d_opens else None,
                      closes if closes != d_closes else None, locked, actor, address)
     return window(store, month)
 

@@ -81,7 +81,7 @@ def _check_and_load(staging: Staging, store: Store, replace: bool, actor, addres
         if not any(c["new"] or c["replaced"] for c in checked.counts.values()):
             return _result(checked, ok=True)
         try:
-            batch_id = store.load(checked.batch, actor=actor, address=address)
+            batch_id = store.records.load(checked.batch, actor=actor, address=address)
         except ConflictError:
             continue      # the store changed since the checks: check again against it
         return _result(checked, ok=True, batch_id=batch_id)

@@ -37,7 +37,7 @@ from shumao.ingest import checks, issues, normalise
 from shumao.ingest.issues import Issue
 from shumao.ingest.read import Reader, Staged
 from shumao.model import rules
-from shumao.model.records import KINDS, RECORDS
+from shumao.model.records import DATE_OF, KINDS, RECORDS
 from shumao.store import SourceFile, Store
 
 # the typed record of each kind: (column, SQL over n_<kind>), in the store's column order
@@ -59,7 +59,6 @@ RECORD = {
     "rates": [("currency", "currency_code"), ("month", "month_date"),
               ("usd_per_unit", "CAST(rate AS DECIMAL(20, 10))")],
 }
-DATES = {"contracts": "signed_on", "executions": "executed_on"}
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
 
@@ -197,7 +196,7 @@ class Staging:
         nothing is an error."""
         con = self.con
         generation = store.generation()   # read first: anything later makes load refuse
-        self._register("store_rates", store.rates())
+        self._register("store_rates", store.records.rates())
         normalise.install_macros(con)
         for kind in ("rates", "enterprises", "contracts", "executions"):
             normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
@@ -241,7 +240,7 @@ class Staging:
     def _snapshot(self, store: Store) -> None:
         """store_<kind>: the stored records this import names (by id or by reference), and
         store_executions_touched: the stored executions of the contracts it touches."""
-        stored = store.counts()
+        stored = store.records.counts()
         look = {
             "enterprises": ("enterprise_id", "SELECT upper(enterprise_id) FROM n_enterprises "
                             "UNION SELECT upper(enterprise_id) FROM n_contracts"),
@@ -255,7 +254,7 @@ class Staging:
             if stored[kind]:        # a first import asks the store nothing
                 keys = self._keys(f"SELECT * FROM ({sql}) k(v) WHERE v IS NOT NULL")
                 if len(keys):
-                    table = store.lookup(kind, column, keys)
+                    table = store.records.lookup(kind, column, keys)
             self._register(f"store_{kind}", table)
             self.stored[kind] = table.num_rows
         table = RECORDS["executions"].arrow(without=("batch_id",)).empty_table()
@@ -263,7 +262,7 @@ class Staging:
             touched = self._keys("SELECT DISTINCT contract_id FROM n_executions "
                                  "WHERE contract_id IS NOT NULL")
             if len(touched):
-                table = store.lookup("executions", "contract_id", touched)
+                table = store.records.lookup("executions", "contract_id", touched)
         self._register("store_executions_touched", table)
         self.stored["rates"] = stored["rates"]
 
@@ -284,7 +283,7 @@ class Staging:
         (identical duplicates collapse to their first row).  True if any id repeats."""
         con = self.con
         cols = ", ".join(f"{sql} AS {c}" for c, sql in RECORD[kind])
-        raw = ", amount AS amount_raw" if kind in DATES else ""
+        raw = ", amount AS amount_raw" if kind in DATE_OF else ""
         keys = ", ".join(RECORDS[kind].key)
         present = " AND ".join(k + " IS NOT NULL" for k in RECORDS[kind].key)
         self._drop(f"f_{kind}")
@@ -341,12 +340,12 @@ class Staging:
         import itself."""
         found: checks.Found = []
         for kind in ("contracts", "executions"):
-            (first,), = self.con.execute(f"SELECT min({DATES[kind]}) FROM f_{kind}").fetchall()
+            (first,), = self.con.execute(f"SELECT min({DATE_OF[kind]}) FROM f_{kind}").fetchall()
             if first is None:
                 continue
             ents = self._keys(f"SELECT DISTINCT enterprise_id FROM ({checks.owned(kind)})")
             start, end = rules.history_window(first)
-            history = store.amount_medians(kind, ents, start, end) if len(ents) else None
+            history = store.records.amount_medians(kind, ents, start, end) if len(ents) else None
             self._register("store_usual", history if history is not None else
                            pa.table({"enterprise_id": pa.array([], pa.string()),
                                      "median_cents": pa.array([], pa.float64()),

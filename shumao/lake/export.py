@@ -106,7 +106,7 @@ def export(store: Store, target: str | Path, overwrite: bool = False,
     except OSError as e:
         raise ShumaoError(f"无法写出 {target}：{e.strerror or e}") from e
     try:
-        done = store.export_parquet(tmp)
+        done = store.records.export_parquet(tmp)
         for kind, n in done.counts.items():
             if n == 0:     # still a file: a reader finds the table's columns and types
                 (tmp / kind).mkdir(exist_ok=True)

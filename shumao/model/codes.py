@@ -17,10 +17,8 @@ from pathlib import Path
 from shumao.errors import InputError
 
 DATA = resources.files("shumao") / "data"
-# the words pages and the bulletin show for a nature or a record's review status
+# the words pages and the bulletin show for a nature (a record's status: model.status)
 NATURE_ZH = {"domestic": "内资企业", "hmt": "港澳台商投资企业", "foreign": "外商投资企业"}
-STATUS_ZH = {"approved": "审核通过", "pending": "待审核", "returned": "退回", "draft": "草稿",
-             "submitted": "已提交"}
 
 
 def norm(text: str) -> str:

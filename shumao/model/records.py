@@ -70,9 +70,14 @@ KINDS = tuple(RECORDS)
 # the kinds whose rows carry a review status (filings.md: approved | pending | returned)
 STATUS_KINDS = ("contracts", "executions")
 
-# shumao export (shumao/lake/export.py): kinds in the order written; a dated kind is partitioned
-# by the year and month of its date
+# a dated kind's date (shumao export partitions by its year and month) and a kind's id column
 DATE_OF = {"contracts": "signed_on", "executions": "executed_on"}
+KEY_OF = {"contracts": "contract_id", "executions": "execution_id"}
+# the record columns a filing shows and edits, per kind (batch_id and status are the store's)
+FIELDS = {k: tuple(c for c in RECORDS[k].names if c not in ("batch_id", "status"))
+          for k in STATUS_KINDS}
+
+# shumao export (shumao/lake/export.py): kinds in the order written
 PARTITION = (("year", "int", False), ("month", "int", False))
 _JOINED = {  # the enterprise's attributes, and an execution's from its contract
     "enterprises": (), "rates": (),

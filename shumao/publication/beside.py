@@ -71,10 +71,10 @@ class Beside:
 
 def beside(store: Store, enterprise_id: str) -> Beside | None:
     """The newest published figures and the enterprise's own; None before any publication."""
-    listed = store.vintages()
+    listed = store.vintages.all()
     if not listed:
         return None
-    v = store.vintage(listed[0]["id"])
+    v = store.vintages.get(listed[0]["id"])
     assert v is not None
     period = Period.parse(v["period"])
     published = json.loads(v["figures"])["figures"]

@@ -7,7 +7,7 @@ published, today's value and the records that moved it.
     revs = revisions(store, vid)    # per figure: published, today, the records that moved it
 
 A vintage keeps the report's JSON (``report --format json``) and text, the settings that
-shaped it, and copies of the approved records it reads (``Store.add_vintage``).  ``report``
+shaped it, and copies of the approved records it reads (``store.vintages.add``).  ``report``
 computes it again from those copies by the same indicator code (``report_of`` over
 ``Frozen``: the indicators read tables only through ``con.table``) and refuses to answer
 if the result differs from what was published.  ``revisions`` stacks the frozen and
@@ -36,9 +36,9 @@ from shumao.indicators.compute import (
     with_nature,
 )
 from shumao.indicators.source import RecordSource
-from shumao.model.codes import STATUS_ZH
 from shumao.model.money import wan
 from shumao.model.periods import Period
+from shumao.model.status import STATUS_ZH
 from shumao.report.data import as_json
 from shumao.report.doc import ReportDoc
 from shumao.report.service import build_report, report_of
@@ -66,7 +66,7 @@ def dates(period: Period) -> tuple[dt.date, dt.date]:
 # -- freezing -----------------------------------------------------------------------------------
 def spec(doc: ReportDoc, generation: int, source: str = "report",
          bulletin_id: int | None = None) -> dict[str, Any]:
-    """The arguments of ``Store.add_vintage`` (but actor and address) that freeze ``doc``,
+    """The arguments of ``store.vintages.add`` (but actor and address) that freeze ``doc``,
     computed when the store's generation was ``generation`` (read before computing it: a
     change since makes the store refuse)."""
     if source not in SOURCES:
@@ -89,7 +89,7 @@ def freeze(store: Store, what: Period | str | ReportDoc, settings: ReportSetting
     else:
         generation = store.generation()      # read first: a change while computing refuses
         doc = build_report(store, what, settings or ReportSettings())
-    return store.add_vintage(**spec(doc, generation, source, bulletin_id), actor=actor,
+    return store.vintages.add(**spec(doc, generation, source, bulletin_id), actor=actor,
                              address=address)
 
 
@@ -111,7 +111,7 @@ class Frozen:
 
 def of_bulletins(store: Store) -> dict[int, int]:
     """Bulletin issue → the vintage its publication froze."""
-    return {v["bulletin_id"]: v["id"] for v in store.vintages() if v["bulletin_id"] is not None}
+    return {v["bulletin_id"]: v["id"] for v in store.vintages.all() if v["bulletin_id"] is not None}
 
 
 def vintage_id(text: str | int) -> int:
@@ -124,7 +124,7 @@ def vintage_id(text: str | int) -> int:
 
 def vintage(store: Store, vid: str | int) -> dict:
     """A vintage's row (figures, text, settings, …), or UnknownVintage."""
-    v = store.vintage(vintage_id(vid))
+    v = store.vintages.get(vintage_id(vid))
     if v is None:
         raise UnknownVintage(f"没有编号为“{vid}”的数据版本{HINT}")
     return v
@@ -319,7 +319,7 @@ def _now(store: Store, removed: list[dict]) -> dict[tuple[str, str], str]:
 def _lookup(store: Store, kind: str, column: str, ids: list[str]) -> dict[str, dict]:
     if not ids:
         return {}
-    return {r[column]: r for r in store.lookup(kind, column, pa.array(ids, pa.string())).to_pylist()}
+    return {r[column]: r for r in store.records.lookup(kind, column, pa.array(ids, pa.string())).to_pylist()}
 
 
 def _names(store: Store, ids: set[str]) -> dict[str, str]:

@@ -51,7 +51,7 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
         imported(demo.imported)
         if not demo.imported.ok:
             return demo
-        demo.summary = store.summary()
+        demo.summary = store.records.summary()
         doc = demo.report = build_report(store, PERIOD, SETTINGS, with_charts=True)
     demo.outputs["html"] = folder / "数据月报.html"
     demo.outputs["html"].write_text(formats.html(doc), encoding="utf-8")
@@ -66,7 +66,7 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
         published = issues.publish_issue(store, issue, actor="演示")
         (folder / "简报").mkdir(exist_ok=True)
         for fmt in published["outputs"]:
-            out = store.bulletin_output(issue, fmt)
+            out = store.bulletins.output(issue, fmt)
             assert out is not None and out.file_name
             path = demo.outputs[f"简报 {fmt}"] = folder / "简报" / out.file_name
             path.write_bytes(out.content)
@@ -81,7 +81,7 @@ def seed_filings(store) -> list[int]:
 
     from shumao.filing import service
 
-    user = store.user("enterprise")
+    user = store.users.get("enterprise")
     if user is None or not user.enterprise_id:
         return []
     today = dt.date.today()
@@ -101,7 +101,7 @@ def make_accounts(store) -> list[tuple[str, str, str]]:
     """One portal account per role, each with a new random password (web.md: make demo
     prints them): the enterprise account is bound to the first enterprise, the reviewer to
     its district."""
-    first = store.enterprises(limit=1)
+    first = store.records.enterprises(limit=1)
     ent, region = (first[0]["enterprise_id"], first[0]["region"]) if first else (None, None)
     made = []
     for name, role, enterprise, area in (("admin", "admin", None, None), ("staff", "staff", None, None),

@@ -17,7 +17,9 @@ from __future__ import annotations
 import os
 
 from shumao import settings
-from shumao.store.base import BulletinFile, SourceFile, Store, User, ValidatedBatch
+from shumao.store.base import Store
+from shumao.store.records import SourceFile, ValidatedBatch
+from shumao.store.rows import BulletinFile, User
 
 __all__ = ["BulletinFile", "SourceFile", "Store", "User", "ValidatedBatch", "connect", "default_url", "is_postgres"]
 
@@ -37,11 +39,12 @@ def connect(url: str | os.PathLike | None = None, read_only: bool = False,
     exist is a ``StoreNotFound``."""
     target = str(url) if url is not None else default_url()
     if is_postgres(target):
-        from shumao.store.postgres import PostgresStore
+        from shumao.store.postgres import PostgresBackend
 
-        return PostgresStore(target, read_only=read_only, create=create and not read_only)
+        return Store(PostgresBackend(target, read_only=read_only,
+                                     create=create and not read_only))
     if target.startswith("duckdb://"):
         target = target[len("duckdb://"):] or ":memory:"
-    from shumao.store.duckdb import DuckDBStore
+    from shumao.store.duckdb import DuckDBBackend
 
-    return DuckDBStore(target, read_only=read_only, create=create and not read_only)
+    return Store(DuckDBBackend(target, read_only=read_only, create=create and not read_only))

@@ -1,179 +1,73 @@
-"""The Store interface: everything shumao keeps, on any backend.
+"""The Store: everything shumao keeps, on any backend — a facade with no SQL of its own
+beyond the generation.
 
-``Store`` holds the SQL both backends share (written with ``?`` parameters, portable between
-DuckDB and PostgreSQL); a backend (``duckdb.py``, ``postgres.py``) supplies the connection,
-bulk transfer of Arrow data in and out, the write lock and the Ibis backend.  Nothing
+``store.db`` is the backend's primitives (backend.py; ``duckdb.py``, ``postgres.py``: the
+connection, bulk transfer of Arrow data in and out, the write lock, one snapshot and the
+Ibis backend).  On it, one repository per concern, each writing SQL both backends share
+(``?`` parameters) and its audit entries through ``store.audit``; what they take and return
+are typed rows (rows.py) or dicts:
+
+    records     counts, summary, lookup (Arrow), amount_medians, enterprise(s), of_enterprise,
+                batches, export_parquet, load (all or nothing, refused when the store
+                changed since the batch was checked)
+    filings     records filed on the web and their transitions (model.status), history,
+                ledger, what the checks read, the status board's month states
+    windows     filing windows and the reminder log
+    bulletins   bulletin issues (drafts, then published and immutable; corrections are revisions)
+    vintages    published reports frozen with their records
+    users       users and tokens
+    audit       the append-only audit log
+
+``ibis()`` and ``reading()`` give the indicator expressions the store's tables.  Nothing
 outside ``store/`` issues SQL against a user's store.
-
-    reading       counts, summary, lookup (Arrow), amount_medians, enterprise(s),
-                  enterprise_records, batches,
-                  ibis() + reading() for the indicator expressions
-    exporting     export_parquet: the approved records of one snapshot as Parquet files
-                  (model.records.EXPORTED; the layout in shumao/lake/export.py)
-    loading       load(ValidatedBatch): all or nothing, serialised, and refused with a
-                  ConflictError when the store changed since the batch was checked
-    the portal    set_status, users, tokens, the append-only audit log,
-                  bulletin issues (drafts, then published and immutable; corrections are revisions)
-    filing        (filing.py) records filed on the web and their transitions, filing
-                  windows, reminders, vintages
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
-import hashlib
-import json
-import threading
-from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from contextlib import AbstractContextManager
+from typing import Any
 
-import pyarrow as pa
-
-from shumao.access.roles import ROLES  # pure data: no cycle back into the store
-from shumao.errors import ConflictError, InputError, StoreError, StoreNotFound, StoreVersionError
-from shumao.model.records import DATE_OF, EXPORTED
 from shumao.store import schema
-from shumao.store.fault import KillSwitch
-from shumao.store.filing import FilingTables
-from shumao.store.schema import KINDS, RECORDS, SCHEMA_VERSION, STATUS_KINDS
-
-STATUSES = ("approved", "pending", "returned", "draft", "submitted")
-DRAFT, PUBLISHED = "draft", "published"          # a bulletin issue's status
-CONTENT, OUTPUT = "content", "output"            # the roles of its files
-BULLETIN_COLUMNS = ("id", "revision_of", "title", "issue", "period", "status", "created_by",
-                    "created_at", "updated_by", "updated_at", "published_by", "published_at")
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One file of a batch, as given: its path, the name shown in issues, and its hash."""
-
-    path: str
-    file: str
-    sheet: str | None
-    kind: str
-    sha256: str
-    size: int
-    rows: int
+from shumao.store.audit import AuditLog
+from shumao.store.backend import Backend
+from shumao.store.bulletins import Bulletins
+from shumao.store.filings import Filings
+from shumao.store.records import Records
+from shumao.store.users import Users
+from shumao.store.vintages import Vintages
+from shumao.store.windows import Windows
 
 
-class ValidatedBatch(Protocol):
-    """What ``ingest`` hands the store: checked records ready to load (see ingest.staging)."""
+class Store:
+    """An open store: a backend's primitives (``db``) and what shumao keeps on them.  Use as
+    a context manager, or call ``close()``."""
 
-    replace: bool
-    generation: int                       # the store's generation the checks ran against
-    counts: dict[str, dict[str, int]]
-    files: list[SourceFile]
-
-    def records(self, kind: str) -> pa.RecordBatchReader:
-        """The new (and, with replace, changed) records of a kind, in the store's columns."""
-
-    def replaced_keys(self, kind: str) -> pa.Table:
-        """The keys of the stored records this batch replaces (empty without replace)."""
-
-
-@dataclass(frozen=True)
-class BulletinFile:
-    """One stored file of a bulletin issue: a content file (``name`` its path in the content
-    folder) or an output (``name`` pdf | docx | html, ``file_name`` the name to download as)."""
-
-    name: str
-    content: bytes
-    file_name: str | None = None
+    def __init__(self, db: Backend):
+        self.db = db
+        self.audit = AuditLog(db)
+        self.users = Users(db, self.audit)
+        self.vintages = Vintages(db, self.audit)
+        self.bulletins = Bulletins(db, self.audit, self.vintages)
+        self.windows = Windows(db, self.audit)
+        self.filings = Filings(db, self.audit)
+        self.records = Records(db, self.audit)
 
     @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
+    def backend(self) -> str:
+        """The engine: duckdb | postgres."""
+        return self.db.name
 
     @property
-    def size(self) -> int:
-        return len(self.content)
+    def url(self) -> str:
+        return self.db.url
 
+    @property
+    def read_only(self) -> bool:
+        return self.db.read_only
 
-@dataclass
-class ParquetExport:
-    """What ``export_parquet`` wrote: rows per kind, and the store's generation they are of."""
-
-    generation: int
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class User:
-    name: str
-    role: str
-    enterprise_id: str | None = None
-    region: str | None = None
-    disabled: bool = False
-    password_hash: str | None = field(default=None, repr=False)
-    email: str | None = None
-
-
-class Store(FilingTables, ABC):
-    """An open store.  Use as a context manager, or call ``close()``."""
-
-    backend: str                 # "duckdb" | "postgres"
-    url: str
-    read_only: bool
-    _local: threading.local      # per thread: connection or cursor, Ibis backend, write depth
-
-    # -- what a backend supplies -----------------------------------------------------------
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        """Run one statement with ``?`` parameters; the rows it returns."""
-
-    @abstractmethod
-    def _arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
-        """A query's result as an Arrow table of the given schema."""
-
-    @abstractmethod
-    def _insert(self, table: str, reader: pa.RecordBatchReader) -> None:
-        """Append a stream of Arrow batches to a table (inside the current transaction)."""
-
-    @abstractmethod
-    @contextmanager
-    def _values(self, values: pa.Array) -> Iterator[str]:
-        """A temporary relation with one column ``v`` holding ``values``: its SQL name."""
-
-    @abstractmethod
-    @contextmanager
-    def _write(self) -> Iterator[None]:
-        """One serialised write transaction: committed on success, rolled back on error."""
-
-    @abstractmethod
-    def _new_ibis(self):
-        """A new Ibis backend over this thread's connection."""
-
-    def ibis(self):
-        """The store's tables as an Ibis backend (one per thread), for the indicators."""
-        backend = getattr(self._local, "ibis", None)
-        if backend is None:
-            backend = self._local.ibis = self._new_ibis()
-        return backend
-
-    @abstractmethod
-    @contextmanager
-    def reading(self) -> Iterator[Any]:
-        """An Ibis backend on one consistent snapshot: a report computed inside sees the
-        store before or after any import, never between."""
-
-    @abstractmethod
-    @contextmanager
-    def _snapshot(self) -> Iterator[None]:
-        """One read-only transaction on this thread's connection: every ``_execute`` and
-        ``_stream`` inside sees the same state of the store."""
-
-    @abstractmethod
-    def _stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
-        """A query's result as Arrow batches of the given schema, a few MB at a time."""
-
-    @abstractmethod
-    def close(self) -> None: ...
+    def close(self) -> None:
+        self.db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -181,517 +75,19 @@ class Store(FilingTables, ABC):
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # -- schema ----------------------------------------------------------------------------
-    def _version(self) -> int | None:
-        try:
-            rows = self._execute("SELECT value FROM meta WHERE key = 'schema_version'")
-        except StoreError:
-            return None
-        return int(rows[0][0]) if rows else None
+    def ibis(self):
+        """The store's tables as an Ibis backend (one per thread), for the indicators."""
+        return self.db.ibis()
 
-    def _ensure_schema(self, create: bool) -> None:
-        """Create the tables of a new store, migrate an older one, refuse a newer one."""
-        version = self._version()
-        if version is None and not self._has_tables():
-            if not create:
-                raise StoreNotFound(f"{self.url} 是一个空数据库，还没有 shumao 的数据"
-                                    "（请先用 shumao import 导入数据）")
-            with self._write():
-                for stmt in schema.ddl(self.backend):
-                    self._execute(stmt)
-                self._execute("INSERT INTO meta VALUES ('schema_version', ?), ('generation', '0')",
-                              [str(SCHEMA_VERSION)])
-            return
-        if version is None:
-            raise StoreVersionError(f"{self.url} 不是 shumao 的数据库（缺少版本信息）")
-        if version > SCHEMA_VERSION:
-            raise StoreVersionError(
-                f"数据库 {self.url} 由更新版本的 shumao 创建（结构版本 {version}），"
-                f"本程序只支持结构版本 {SCHEMA_VERSION}，请升级 shumao 后再打开")
-        if version < SCHEMA_VERSION:
-            if self.read_only:
-                raise StoreVersionError(
-                    f"数据库 {self.url} 由较早版本的 shumao 创建（结构版本 {version}），"
-                    "需要先以可写方式打开一次以升级（例如运行 shumao status 时不加只读限制）")
-            with self._write():
-                # the tables a version added first (each backend's own types), then the
-                # columns later versions added to the tables it had
-                for stmt in schema.ddl(self.backend):
-                    self._execute(stmt)
-                for v in range(version, SCHEMA_VERSION):
-                    for stmt in schema.MIGRATIONS[v]:
-                        self._execute(stmt)
-                self._execute("INSERT INTO meta SELECT 'generation', '0' WHERE NOT EXISTS "
-                              "(SELECT 1 FROM meta WHERE key = 'generation')")
-                self._execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                              [str(SCHEMA_VERSION)])
+    def reading(self) -> AbstractContextManager[Any]:
+        """An Ibis backend on one consistent snapshot: a report computed inside sees the
+        store before or after any import, never between."""
+        return self.db.reading()
 
-    @abstractmethod
-    def _has_tables(self) -> bool: ...
-
-    # -- reading ---------------------------------------------------------------------------
     def generation(self) -> int:
         """A number that changes whenever records or their status change (for caches and
         for refusing a batch checked against an older store)."""
-        return int(self._execute("SELECT value FROM meta WHERE key = 'generation'")[0][0])
-
-    def counts(self) -> dict[str, int]:
-        sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in (*KINDS, "batches"))
-        return {k: int(n) for k, n in self._execute(sql)}
-
-    def summary(self) -> dict:
-        """``shumao status --json``: counts and date ranges."""
-        (s0, s1, e0, e1), = self._execute(
-            "SELECT (SELECT min(signed_on) FROM contracts), (SELECT max(signed_on) FROM contracts), "
-            "(SELECT min(executed_on) FROM executions), (SELECT max(executed_on) FROM executions)")
-        iso = lambda d: d.isoformat() if d else None  # noqa: E731
-        return {**self.counts(), "signed_on": [iso(s0), iso(s1)],
-                "executed_on": [iso(e0), iso(e1)]}
-
-    def lookup(self, kind: str, column: str, values: pa.Array) -> pa.Table:
-        """The stored records of a kind whose ``column`` is one of ``values`` (all columns
-        but batch_id) — the snapshot an import is checked against."""
-        table = RECORDS[kind]
-        if column not in table.names:
-            raise ValueError(column)
-        out = table.arrow(without=("batch_id",))
-        if len(values) == 0:
-            return out.empty_table()
-        cols = ", ".join(f"s.{c}" for c in out.names)
-        with self._values(values) as v:
-            return self._arrow(f"SELECT {cols} FROM {kind} s WHERE s.{column} IN "
-                               f"(SELECT v FROM {v})", (), out)
-
-    def rates(self) -> pa.Table:
-        out = RECORDS["rates"].arrow(without=("batch_id",))
-        return self._arrow("SELECT currency, month, usd_per_unit FROM rates", (), out)
-
-    def amount_medians(self, kind: str, enterprise_ids: pa.Array, start: dt.date,
-                       end: dt.date) -> pa.Table:
-        """Per enterprise, the median amount (cents) and count of its stored records of a
-        kind dated in [start, end] — the 'usual range' of model.rules."""
-        out = pa.schema([("enterprise_id", pa.string()), ("median_cents", pa.float64()),
-                         ("n", pa.int64())])
-        if len(enterprise_ids) == 0:
-            return out.empty_table()
-        src = ("SELECT enterprise_id, signed_on AS d, amount_cents FROM contracts"
-               if kind == "contracts" else
-               "SELECT c.enterprise_id, x.executed_on AS d, x.amount_cents FROM executions x "
-               "JOIN contracts c ON c.contract_id = x.contract_id")
-        with self._values(enterprise_ids) as v:
-            return self._arrow(
-                f"SELECT enterprise_id, {self._median('amount_cents')} AS median_cents, "
-                f"count(*) AS n FROM ({src}) r WHERE d BETWEEN ? AND ? "
-                f"AND enterprise_id IN (SELECT v FROM {v}) GROUP BY enterprise_id",
-                [start, end], out)
-
-    def _median(self, column: str) -> str:
-        return f"median({column})"
-
-    # -- exporting -------------------------------------------------------------------------
-    def export_parquet(self, folder: Path) -> ParquetExport:
-        """Write what the indicators count, from one snapshot, into the empty folder
-        ``folder``: ``<kind>/`` for each kind of ``EXPORTED`` — contracts and executions
-        Hive-partitioned by the year and month of their date (``year=2024/month=6/
-        part-0.parquet``), enterprises and rates as ``part-0.parquet``.  A kind without
-        rows may have no file (shumao.lake.export then writes an empty one)."""
-        with self._snapshot():
-            done = ParquetExport(self.generation())
-            for kind, table in EXPORTED.items():
-                done.counts[kind] = self._write_parquet(export_sql(kind), table.arrow(),
-                                                        folder / kind, kind in DATE_OF)
-        return done
-
-    def _write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,
-                       partitioned: bool) -> int:
-        """The query's rows as Parquet files in ``folder``, streamed through pyarrow.dataset
-        (a backend that can write Parquet itself does so instead); how many."""
-        import pyarrow.dataset as ds
-
-        schema_ = pa.schema([f.with_nullable(True) for f in schema_])   # as DuckDB writes them
-        written = 0
-
-        def counted() -> Iterator[pa.RecordBatch]:
-            nonlocal written
-            for batch in self._stream(sql, schema_):
-                written += batch.num_rows
-                yield batch
-
-        parts = [f for f in schema_ if f.name in ("year", "month")] if partitioned else []
-        fmt = ds.ParquetFileFormat()
-        try:
-            ds.write_dataset(
-                pa.RecordBatchReader.from_batches(schema_, counted()), folder, format=fmt,
-                file_options=fmt.make_write_options(compression="zstd"),
-                partitioning=ds.partitioning(pa.schema(parts), flavor="hive") if parts else None,
-                basename_template="part-{i}.parquet", existing_data_behavior="error")
-        except OSError as e:
-            raise StoreError(f"无法写出 {folder}：{e}") from e
-        return written
-
-    def enterprise(self, enterprise_id: str) -> dict | None:
-        """An enterprise's name, nature and region (the bulletin's member profiles)."""
-        rows = self._execute("SELECT enterprise_id, name, nature, region FROM enterprises "
-                             "WHERE enterprise_id = ?", [enterprise_id.strip().upper()])
-        if not rows:
-            return None
-        return dict(zip(("enterprise_id", "name", "nature", "region"), rows[0], strict=True))
-
-    def enterprises(self, limit: int | None = None) -> list[dict]:
-        """Every enterprise (id, name, nature, region) by credit code: the member directory."""
-        rows = self._execute("SELECT enterprise_id, name, nature, region FROM enterprises "
-                             "ORDER BY enterprise_id" + (" LIMIT ?" if limit else ""),
-                             [limit] if limit else [])
-        return [dict(zip(("enterprise_id", "name", "nature", "region"), r, strict=True)) for r in rows]
-
-    def enterprise_records(self, enterprise_id: str,
-                           dates: tuple[dt.date, dt.date] | None = None) -> dict[str, list[dict]]:
-        """An enterprise's contracts (by ``signed_on``) and executions (by ``executed_on``),
-        each with its review status, dated within ``dates`` (first, last) when given;
-        oldest first."""
-        def within(col: str) -> str:
-            return f" AND {col} BETWEEN ? AND ?" if dates else ""
-
-        bounds = list(dates) if dates else []
-        eid = [enterprise_id.strip().upper()]
-        money = ("amount_cents", "orig_amount", "orig_scale", "currency", "status", "batch_id")
-        contracts = ("contract_id", "signed_on", "client_country", "category", *money)
-        executions = ("execution_id", "contract_id", "executed_on", *money)
-        rows_c = self._execute(
-            f"SELECT {', '.join(contracts)} FROM contracts WHERE enterprise_id = ?"
-            f"{within('signed_on')} ORDER BY signed_on, contract_id", eid + bounds)
-        rows_x = self._execute(
-            f"SELECT {', '.join('x.' + c for c in executions)} FROM executions x "
-            "JOIN contracts c ON c.contract_id = x.contract_id WHERE c.enterprise_id = ?"
-            f"{within('x.executed_on')} ORDER BY x.executed_on, x.execution_id", eid + bounds)
-        return {"contracts": [dict(zip(contracts, r, strict=True)) for r in rows_c],
-                "executions": [dict(zip(executions, r, strict=True)) for r in rows_x]}
-
-    def batches(self) -> list[dict]:
-        """Every import, newest first, with each file's own path and sha256."""
-        files: dict[int, list[dict]] = {}
-        for row in self._execute("SELECT batch_id, path, file, sheet, kind, sha256, size, rows "
-                                 "FROM batch_files ORDER BY batch_id, position"):
-            files.setdefault(row[0], []).append(dict(zip(
-                ("path", "file", "sheet", "kind", "sha256", "size", "rows"), row[1:], strict=True)))
-        out = []
-        for b, at, by, repl, counts in self._execute(
-                "SELECT batch_id, imported_at, imported_by, replace_mode, counts FROM batches "
-                "ORDER BY batch_id DESC"):
-            out.append({"batch_id": b, "imported_at": _iso(at), "imported_by": by,
-                        "replace": bool(repl), "counts": json.loads(counts),
-                        "files": files.get(b, [])})
-        return out
-
-    # -- loading ---------------------------------------------------------------------------
-    def load(self, batch: ValidatedBatch, actor: str | None = None,
-             address: str | None = None) -> int:
-        """Load a validated batch all or nothing; its batch id.  Raises ConflictError when
-        the store changed since the batch was checked (the caller checks again)."""
-        actor = actor or cli_actor()
-        kill = KillSwitch()                    # the tests' seam: unset, it changes nothing
-        with self._write():
-            if self.generation() != batch.generation:
-                raise ConflictError("数据库在检查之后已被修改（另一次导入或审核），需要重新检查")
-            (batch_id,), = self._execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches")
-            for kind in KINDS:
-                table = RECORDS[kind]
-                if batch.replace:
-                    keys = batch.replaced_keys(kind)
-                    if keys.num_rows:
-                        self._supersede(kind, table.key, keys, f"导入批次{batch_id}")
-                        self._delete_keys(kind, table.key, keys)
-                self._insert(kind, kill.counted(_with_batch_id(batch.records(kind), batch_id)))
-            self._execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
-                          [batch_id, _now(), actor, batch.replace, json.dumps(batch.counts)])
-            for i, f in enumerate(batch.files):
-                self._execute("INSERT INTO batch_files (batch_id, position, path, file, sheet, "
-                              "kind, sha256, size, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              [batch_id, i, f.path, f.file, f.sheet, f.kind, f.sha256, f.size,
-                               f.rows])
-            self._bump()
-            self._audit(actor, "import", {"batch_id": batch_id, "replace": batch.replace,
-                                          "counts": batch.counts,
-                                          "files": [f.path for f in batch.files]}, address)
-            kill.before_commit()
-        return batch_id
-
-    def _supersede(self, kind: str, key: tuple[str, ...], keys: pa.Table, by: str) -> None:
-        """Keep the rows an import replaces (records are never deleted, only superseded)."""
-        if f"superseded_{kind}" not in schema.TABLES:          # rates: reference data
-            return
-        with self._values(keys.column(key[0]).combine_chunks()) as v:
-            self._execute(f"INSERT INTO superseded_{kind} SELECT ?, ?, * FROM {kind} "
-                          f"WHERE {key[0]} IN (SELECT v FROM {v})", [_now(), by])
-
-    def _delete_keys(self, kind: str, key: tuple[str, ...], keys: pa.Table) -> None:
-        if len(key) == 1:
-            with self._values(keys.column(key[0]).combine_chunks()) as v:
-                self._execute(f"DELETE FROM {kind} WHERE {key[0]} IN (SELECT v FROM {v})")
-            return
-        for row in keys.to_pylist():  # rates: a handful of (currency, month) pairs
-            self._execute(f"DELETE FROM {kind} WHERE " + " AND ".join(f"{k} = ?" for k in key),
-                          [row[k] for k in key])
-
-    def _bump(self) -> None:
-        self._execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-                      "WHERE key = 'generation'")
-
-    # -- review status ---------------------------------------------------------------------
-    def set_status(self, kind: str, record_id: str, status: str, actor: str,
-                   comment: str | None = None, address: str | None = None) -> None:
-        """Change any record's review status (an imported one too), keeping who, when and
-        why in its history (``record_history``) and the audit log."""
-        if kind not in STATUS_KINDS or status not in STATUSES:
-            raise InputError(f"无效的记录类别或状态：{kind} / {status}")
-        with self._write():
-            old = self._status(kind, record_id)
-            self._set_status(kind, record_id, status)
-            self._transition(kind, record_id, old, status, actor, _now(), comment)
-            self._bump()
-            self._audit(actor, "status", {"kind": kind, "id": record_id, "from": old,
-                                          "to": status, "comment": comment}, address)
-
-    # -- users and tokens ------------------------------------------------------------------
-    def add_user(self, user: User, actor: str, address: str | None = None) -> None:
-        if user.role not in ROLES:
-            raise InputError(f"角色只能是 {'、'.join(ROLES)}（收到“{user.role}”）")
-        with self._write():
-            if self._execute("SELECT 1 FROM users WHERE name = ?", [user.name]):
-                raise InputError(f"用户“{user.name}”已存在")
-            self._execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                          [user.name, user.role, user.enterprise_id, user.region,
-                           user.password_hash, user.disabled, _now(), user.email])
-            self._audit(actor, "user-add", {"name": user.name, "role": user.role,
-                                            "enterprise_id": user.enterprise_id,
-                                            "region": user.region, "email": user.email}, address)
-
-    def user(self, name: str) -> User | None:
-        rows = self._execute("SELECT name, role, enterprise_id, region, disabled, password_hash, "
-                             "email FROM users WHERE name = ?", [name])
-        return User(*rows[0]) if rows else None
-
-    def users(self) -> list[User]:
-        return [User(*r) for r in self._execute(
-            "SELECT name, role, enterprise_id, region, disabled, password_hash, email FROM users "
-            "ORDER BY name")]
-
-    def update_user(self, name: str, actor: str, address: str | None = None,
-                    **changes: Any) -> None:
-        allowed = {"role", "enterprise_id", "region", "password_hash", "disabled", "email"}
-        if not changes or set(changes) - allowed:
-            raise ValueError(changes)
-        with self._write():
-            if not self._execute("SELECT 1 FROM users WHERE name = ?", [name]):
-                raise InputError(f"没有用户“{name}”")
-            sets = ", ".join(f"{k} = ?" for k in changes)
-            self._execute(f"UPDATE users SET {sets} WHERE name = ?", [*changes.values(), name])
-            shown = {k: ("***" if k == "password_hash" else v) for k, v in changes.items()}
-            self._audit(actor, "user-change", {"name": name, **shown}, address)
-
-    def add_token(self, token_hash: str, user_name: str, expires_at: dt.datetime | None,
-                  actor: str) -> None:
-        with self._write():
-            self._execute("INSERT INTO tokens VALUES (?, ?, ?, ?, FALSE)",
-                          [token_hash, user_name, _now(), expires_at])
-            self._audit(actor, "token-add", {"user": user_name,
-                                             "expires_at": _iso(expires_at)}, None)
-
-    def token_user(self, token_hash: str, now: dt.datetime | None = None) -> User | None:
-        """The user of a live token: not revoked, not expired, the user not disabled."""
-        rows = self._execute(
-            "SELECT user_name FROM tokens WHERE token_hash = ? AND NOT revoked "
-            "AND (expires_at IS NULL OR expires_at > ?)", [token_hash, now or _now()])
-        user = self.user(rows[0][0]) if rows else None
-        return user if user and not user.disabled else None
-
-    def revoke_tokens(self, user_name: str, actor: str) -> None:
-        with self._write():
-            self._execute("UPDATE tokens SET revoked = TRUE WHERE user_name = ?", [user_name])
-            self._audit(actor, "token-revoke", {"user": user_name}, None)
-
-    # -- bulletin issues (web.md: 简报, 公开简报) ----------------------------------------------
-    def create_bulletin(self, title: str, issue: str, period: str, files: Mapping[str, bytes],
-                        actor: str, address: str | None = None,
-                        revision_of: int | None = None) -> int:
-        """A new draft issue from its content files (name → bytes); its id.  With
-        ``revision_of``, the correction of that published issue."""
-        with self._write():
-            if revision_of is not None and self._bulletin_status(revision_of) != PUBLISHED:
-                raise ConflictError(f"第 {revision_of} 号简报尚未发布，不能为它建立更正版")
-            (new_id,), = self._execute("SELECT coalesce(max(id), 0) + 1 FROM bulletins")
-            now = _now()
-            self._execute("INSERT INTO bulletins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-                          [new_id, revision_of, title, issue, period, DRAFT, actor, now, actor, now])
-            self._put_files(new_id, CONTENT, [BulletinFile(n, b) for n, b in files.items()])
-            self._audit(actor, "bulletin-revise" if revision_of else "bulletin-create",
-                        {"id": new_id, "revision_of": revision_of, "title": title,
-                         "issue": issue, "files": sorted(files)}, address)
-        return int(new_id)
-
-    def replace_bulletin(self, bulletin_id: int, title: str, issue: str, period: str,
-                         files: Mapping[str, bytes], actor: str,
-                         address: str | None = None) -> None:
-        """Replace a draft's content files and masthead; a published issue is refused."""
-        with self._write():
-            if self._bulletin_status(bulletin_id) == PUBLISHED:
-                raise ConflictError(f"第 {bulletin_id} 号简报已发布，不能再修改"
-                                    "（已发布的简报保持原样；如需更正，请建立更正版）")
-            self._execute("DELETE FROM bulletin_files WHERE bulletin_id = ? AND role = ?",
-                          [bulletin_id, CONTENT])
-            self._put_files(bulletin_id, CONTENT, [BulletinFile(n, b) for n, b in files.items()])
-            self._execute("UPDATE bulletins SET title = ?, issue = ?, period = ?, updated_by = ?, "
-                          "updated_at = ? WHERE id = ?",
-                          [title, issue, period, actor, _now(), bulletin_id])
-            self._audit(actor, "bulletin-edit", {"id": bulletin_id, "title": title,
-                                                 "issue": issue, "files": sorted(files)}, address)
-
-    def publish_bulletin(self, bulletin_id: int, outputs: Sequence[BulletinFile],
-                         rendered_from: Mapping[str, bytes], actor: str,
-                         address: str | None = None, overrides: Sequence[str] = (),
-                         vintage: Mapping[str, Any] | None = None) -> int | None:
-        """Keep a draft's outputs and mark it published, in one transaction.  Refused when
-        the issue is published already or its content changed since ``rendered_from`` (the
-        content the outputs were rendered from) was read.  With ``vintage`` (the arguments
-        of ``add_vintage`` but actor and address), the figures it shows are frozen in the
-        same transaction: both or neither; the vintage's id."""
-        with self._write():
-            if self._bulletin_status(bulletin_id) == PUBLISHED:
-                raise ConflictError(f"第 {bulletin_id} 号简报已发布，不能再次发布")
-            stored = dict(self._execute("SELECT name, sha256 FROM bulletin_files "
-                                        "WHERE bulletin_id = ? AND role = ?",
-                                        [bulletin_id, CONTENT]))
-            if stored != {n: BulletinFile(n, b).sha256 for n, b in rendered_from.items()}:
-                raise ConflictError(f"第 {bulletin_id} 号简报在生成期间被修改，未发布，请重新发布")
-            self._put_files(bulletin_id, OUTPUT, outputs)
-            now = _now()
-            self._execute("UPDATE bulletins SET status = ?, published_by = ?, published_at = ?, "
-                          "updated_by = ?, updated_at = ? WHERE id = ?",
-                          [PUBLISHED, actor, now, actor, now, bulletin_id])
-            self._audit(actor, "bulletin-publish",
-                        {"id": bulletin_id, "overrides": list(overrides),
-                         "outputs": {f.name: {"file_name": f.file_name, "sha256": f.sha256,
-                                              "size": f.size} for f in outputs}}, address)
-            if vintage is not None:
-                return self.add_vintage(**vintage, actor=actor, address=address)
-        return None
-
-    def bulletins(self, published_only: bool = False) -> list[dict]:
-        """Every issue, newest first: its columns and ``outputs`` (format → download name)."""
-        where, params = ("WHERE status = ? ", [PUBLISHED]) if published_only else ("", [])
-        rows = self._execute(f"SELECT {', '.join(BULLETIN_COLUMNS)} FROM bulletins {where}"
-                             "ORDER BY id DESC", params)
-        outputs: dict[int, dict[str, str]] = {}
-        for b, name, file_name in self._execute(
-                "SELECT bulletin_id, name, file_name FROM bulletin_files WHERE role = ? "
-                "ORDER BY bulletin_id, name", [OUTPUT]):
-            outputs.setdefault(b, {})[name] = file_name
-        return [_bulletin(row, outputs.get(row[0], {})) for row in rows]
-
-    def bulletin(self, bulletin_id: int) -> dict | None:
-        """One issue's columns and ``outputs``; None if there is no such issue."""
-        rows = self._execute(f"SELECT {', '.join(BULLETIN_COLUMNS)} FROM bulletins WHERE id = ?",
-                             [bulletin_id])
-        if not rows:
-            return None
-        outputs = self._execute("SELECT name, file_name FROM bulletin_files WHERE bulletin_id = ? "
-                                "AND role = ? ORDER BY name", [bulletin_id, OUTPUT])
-        return _bulletin(rows[0], dict(outputs))
-
-    def bulletin_content(self, bulletin_id: int) -> dict[str, bytes]:
-        """An issue's content folder: path → bytes (empty for an unknown issue)."""
-        return {name: bytes(data) for name, data in self._execute(
-            "SELECT name, content FROM bulletin_files WHERE bulletin_id = ? AND role = ? "
-            "ORDER BY name", [bulletin_id, CONTENT])}
-
-    def bulletin_output(self, bulletin_id: int, fmt: str) -> BulletinFile | None:
-        """A published issue's output in one format (pdf | docx | html), or None."""
-        rows = self._execute("SELECT name, content, file_name FROM bulletin_files "
-                             "WHERE bulletin_id = ? AND role = ? AND name = ?",
-                             [bulletin_id, OUTPUT, fmt])
-        return BulletinFile(rows[0][0], bytes(rows[0][1]), rows[0][2]) if rows else None
-
-    def _bulletin_status(self, bulletin_id: int) -> str:
-        rows = self._execute("SELECT status FROM bulletins WHERE id = ?", [bulletin_id])
-        if not rows:
-            raise InputError(f"没有编号为 {bulletin_id} 的简报")
-        return rows[0][0]
-
-    def _put_files(self, bulletin_id: int, role: str, files: Sequence[BulletinFile]) -> None:
-        for f in files:     # BLOB / BYTEA parameters: both drivers take bytes
-            self._execute("INSERT INTO bulletin_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          [bulletin_id, role, f.name, f.file_name, bytes(f.content), f.sha256,
-                           f.size])
-
-    # -- the audit log ---------------------------------------------------------------------
-    def audit(self, actor: str, action: str, detail: dict, address: str | None = None) -> None:
-        """Record one change (append-only: nothing here updates or deletes a row)."""
-        with self._write():
-            self._audit(actor, action, detail, address)
-
-    def _audit(self, actor: str, action: str, detail: dict, address: str | None) -> None:
-        self._execute("INSERT INTO audit_log SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ? "
-                      "FROM audit_log",
-                      [_now(), actor, action, json.dumps(detail, ensure_ascii=False,
-                                                         default=str), address])
-
-    def audit_log(self, limit: int = 200) -> list[dict]:
-        rows = self._execute("SELECT seq, logged_at, actor, action, detail, address FROM audit_log "
-                             "ORDER BY seq DESC LIMIT ?", [limit])
-        return [{"seq": s, "at": _iso(at), "actor": a, "action": act, "detail": json.loads(d),
-                 "address": addr} for s, at, a, act, d, addr in rows]
-
-
-def export_sql(kind: str) -> str:
-    """The SELECT of ``EXPORTED[kind]``: what ``indicators.compute.stacked`` counts — approved
-    contracts; approved executions of approved contracts — with the enterprise's nature and
-    region, an execution's contract's enterprise, country and category, the amount in its
-    currency to the cent, and the year and month of the record's date."""
-    if kind not in DATE_OF:
-        return f"SELECT {', '.join(RECORDS[kind].names)} FROM {kind}"
-    r = "c" if kind == "contracts" else "x"
-    date = f"{r}.{DATE_OF[kind]}"
-    # the import's rounding of an amount to the cent is half-up: round() on DECIMAL/NUMERIC
-    # rounds half away from zero, and amounts are never negative
-    joined = {"enterprise_id": "c.enterprise_id", "client_country": "c.client_country",
-              "category": "c.category", "nature": "e.nature", "region": "e.region",
-              "amount": f"CAST(round({r}.orig_amount * {r}.orig_scale, 2) AS DECIMAL(18, 2))",
-              "year": f"CAST(EXTRACT(YEAR FROM {date}) AS INTEGER)",
-              "month": f"CAST(EXTRACT(MONTH FROM {date}) AS INTEGER)"}
-    own = RECORDS[kind].names
-    cols = [f"{r}.{c}" if c in own else f"{joined[c]} AS {c}" for c in EXPORTED[kind].names]
-    src = ("contracts c" if kind == "contracts" else
-           "executions x JOIN contracts c ON c.contract_id = x.contract_id")
-    approved = "c.status = 'approved'" + (" AND x.status = 'approved'" if r == "x" else "")
-    return (f"SELECT {', '.join(cols)} FROM {src} "
-            f"LEFT JOIN enterprises e ON e.enterprise_id = c.enterprise_id WHERE {approved}")
-
-
-def _with_batch_id(reader: pa.RecordBatchReader, batch_id: int) -> pa.RecordBatchReader:
-    column = pa.field("batch_id", pa.int32(), nullable=False)
-    value = pa.scalar(batch_id, pa.int32())
-
-    def batches():
-        for b in reader:
-            yield b.append_column(column, pa.repeat(value, b.num_rows))
-
-    schema_ = reader.schema.append(column)
-    return pa.RecordBatchReader.from_batches(schema_, batches())
-
-
-def _bulletin(row: Sequence[Any], outputs: dict[str, str]) -> dict:
-    out = dict(zip(BULLETIN_COLUMNS, row, strict=True))
-    for k in ("created_at", "updated_at", "published_at"):
-        out[k] = _iso(out[k])
-    return {**out, "outputs": outputs}
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(v) -> str | None:
-    return v.isoformat() if v is not None else None
+        return schema.generation(self.db)
 
 
 def cli_actor() -> str:

@@ -23,7 +23,8 @@ import pyarrow as pa
 
 from shumao import settings
 from shumao.errors import InputError, StoreError, StoreNotFound, StoreVersionError
-from shumao.store.base import Store
+from shumao.store import schema
+from shumao.store.backend import Backend
 from shumao.store.schema import SCHEMA_VERSION
 
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -31,20 +32,20 @@ ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few
 _names = itertools.count()
 
 
-class DuckDBStore(Store):
-    backend = "duckdb"
+class DuckDBBackend(Backend):
+    name = "duckdb"
 
     def __init__(self, path: str, read_only: bool = False, create: bool = True):
         self.url = path
         self.read_only = read_only
         if read_only and path != ":memory:" and _needs_upgrade(path):
-            DuckDBStore(path, read_only=False, create=False).close()   # migrate once
+            DuckDBBackend(path, read_only=False, create=False).close()   # migrate once
         self._con = _open(path, read_only, create)
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.RLock()
         try:
-            self._ensure_schema(create and not read_only)
+            schema.ensure(self, create and not read_only)
         except BaseException:
             self.close()
             raise
@@ -64,19 +65,19 @@ class DuckDBStore(Store):
         self._cursors.clear()
         self._con.close()
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         try:
             return self._cur().execute(sql, list(params)).fetchall()
         except duckdb.Error as e:
             raise _store_error(e, self.url) from e
 
-    def _arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
+    def arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
         try:
             return self._cur().sql(sql, params=list(params) or None).to_arrow_table().cast(schema_)
         except duckdb.Error as e:
             raise _store_error(e, self.url) from e
 
-    def _insert(self, table: str, reader: pa.RecordBatchReader) -> None:
+    def insert(self, table: str, reader: pa.RecordBatchReader) -> None:
         name = f"_shumao_in_{next(_names)}"
         cols = ", ".join(reader.schema.names)
         cur = self._cur()
@@ -89,7 +90,7 @@ class DuckDBStore(Store):
             cur.unregister(name)
 
     @contextmanager
-    def _values(self, values: pa.Array) -> Iterator[str]:
+    def values(self, values: pa.Array) -> Iterator[str]:
         name = f"_shumao_v_{next(_names)}"
         cur = self._cur()
         cur.register(name, pa.table({"v": values}))
@@ -99,7 +100,7 @@ class DuckDBStore(Store):
             cur.unregister(name)
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
+    def write(self) -> Iterator[None]:
         if self.read_only:
             raise StoreError(f"数据库 {self.url} 以只读方式打开，不能写入")
         if getattr(self._local, "writing", False):      # already inside this thread's write
@@ -121,12 +122,12 @@ class DuckDBStore(Store):
             finally:
                 self._local.writing = False
 
-    def _has_tables(self) -> bool:
-        return bool(self._execute("SELECT count(*) FROM information_schema.tables "
+    def has_tables(self) -> bool:
+        return bool(self.execute("SELECT count(*) FROM information_schema.tables "
                                   "WHERE table_schema = 'main'")[0][0])
 
     @contextmanager
-    def _snapshot(self) -> Iterator[None]:
+    def snapshot(self) -> Iterator[None]:
         cur = self._cur()
         cur.execute("BEGIN TRANSACTION")   # one MVCC snapshot
         try:
@@ -134,7 +135,7 @@ class DuckDBStore(Store):
         finally:
             cur.execute("COMMIT")
 
-    def _stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
+    def stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
         try:
             reader = self._cur().sql(sql).to_arrow_reader(ROWS_PER_BATCH)
             for batch in reader:
@@ -142,7 +143,7 @@ class DuckDBStore(Store):
         except duckdb.Error as e:
             raise _store_error(e, self.url) from e
 
-    def _write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,
+    def write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,
                        partitioned: bool) -> int:
         """DuckDB writes the Parquet files itself, streaming, one COPY per file: a partitioned
         kind one month at a time (``year=2024/month=6/part-0.parquet``) — a single COPY …

@@ -21,14 +21,15 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from shumao.errors import StoreError, StoreNotFound, StoreVersionError
-from shumao.store.base import Store
+from shumao.store import schema
+from shumao.store.backend import Backend
 
 WRITE_LOCK = 0x5348554D   # "SHUM": the advisory lock every write of shumao takes
 _names = itertools.count()
 
 
-class PostgresStore(Store):
-    backend = "postgres"
+class PostgresBackend(Backend):
+    name = "postgres"
 
     def __init__(self, url: str, read_only: bool = False, create: bool = True):
         import psycopg
@@ -42,7 +43,7 @@ class PostgresStore(Store):
         self._guard = threading.Lock()
         self._conn()                       # fail now, in Chinese, if it cannot be reached
         try:
-            self._ensure_schema(create and not read_only)
+            schema.ensure(self, create and not read_only)
         except BaseException:
             self.close()
             raise
@@ -77,7 +78,7 @@ class PostgresStore(Store):
             self._conns.clear()
 
     # -- statements ------------------------------------------------------------------------
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         try:
             with self._conn().cursor() as cur:
                 cur.execute(*_bind(sql, params))
@@ -85,7 +86,7 @@ class PostgresStore(Store):
         except self._psycopg.Error as e:
             raise self._error(e) from e
 
-    def _arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
+    def arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
         buf = io.BytesIO()
         try:
             with self._conn().cursor() as cur:
@@ -104,7 +105,7 @@ class PostgresStore(Store):
                 column_types=schema_, strings_can_be_null=True,
                 quoted_strings_can_be_null=False)).cast(schema_)
 
-    def _stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
+    def stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
         """COPY … TO STDOUT as CSV, parsed by pyarrow a block at a time as it arrives."""
         try:
             with self._conn().cursor() as cur, \
@@ -126,7 +127,7 @@ class PostgresStore(Store):
         except self._psycopg.Error as e:
             raise self._error(e) from e
 
-    def _insert(self, table: str, reader: pa.RecordBatchReader) -> None:
+    def insert(self, table: str, reader: pa.RecordBatchReader) -> None:
         cols = ", ".join(reader.schema.names)
         options = pacsv.WriteOptions(include_header=False)
         try:
@@ -141,21 +142,21 @@ class PostgresStore(Store):
             raise self._error(e) from e
 
     @contextmanager
-    def _values(self, values: pa.Array) -> Iterator[str]:
+    def values(self, values: pa.Array) -> Iterator[str]:
         name = f"_shumao_v_{next(_names)}"
-        self._execute(f"CREATE TEMP TABLE {name} (v TEXT)")
+        self.execute(f"CREATE TEMP TABLE {name} (v TEXT)")
         try:
-            self._insert(name, pa.RecordBatchReader.from_batches(
+            self.insert(name, pa.RecordBatchReader.from_batches(
                 pa.schema([("v", pa.string())]),
                 pa.table({"v": values.cast(pa.string())}).to_batches(max_chunksize=100_000)))
             if len(values) > 10_000:
-                self._execute(f"ANALYZE {name}")
+                self.execute(f"ANALYZE {name}")
             yield name
         finally:
-            self._execute(f"DROP TABLE IF EXISTS {name}")
+            self.execute(f"DROP TABLE IF EXISTS {name}")
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
+    def write(self) -> Iterator[None]:
         if self.read_only:
             raise StoreError(f"数据库 {self.url} 以只读方式打开，不能写入")
         if getattr(self._local, "writing", False):
@@ -165,7 +166,7 @@ class PostgresStore(Store):
         try:
             with conn.transaction():
                 self._local.writing = True
-                self._execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])
+                self.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])
                 yield
         except self._psycopg.Error as e:
             raise self._error(e) from e
@@ -173,20 +174,20 @@ class PostgresStore(Store):
             self._local.writing = False
 
     @contextmanager
-    def _snapshot(self) -> Iterator[None]:
+    def snapshot(self) -> Iterator[None]:
         conn = self._conn()
         try:
             with conn.transaction():
-                self._execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                self.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 yield
         except self._psycopg.Error as e:
             raise self._error(e) from e
 
-    def _has_tables(self) -> bool:
-        return bool(self._execute("SELECT count(*) FROM information_schema.tables "
+    def has_tables(self) -> bool:
+        return bool(self.execute("SELECT count(*) FROM information_schema.tables "
                                   "WHERE table_schema = current_schema()")[0][0])
 
-    def _median(self, column: str) -> str:
+    def median(self, column: str) -> str:
         return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {column})"
 
     def _error(self, e: Exception) -> StoreError:

@@ -1,12 +1,18 @@
 """The store's tables — the records of model/records.py plus batches, review history,
 users, tokens, the audit log and the bulletin issues of the web portal — declared once and rendered as DDL for each backend.
 ``SCHEMA_VERSION`` is checked every time a store is opened; ``MIGRATIONS`` bring an older
-store forward.
+store forward, and ``ensure`` applies them when a store is opened.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from shumao.errors import StoreError, StoreNotFound, StoreVersionError
 from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
+
+if TYPE_CHECKING:
+    from shumao.store.backend import Backend
 
 SCHEMA_VERSION = 4
 
@@ -134,4 +140,63 @@ MIGRATIONS: dict[int, list[str]] = {
 def ddl(backend: str) -> list[str]:
     return [render(t, backend) for t in TABLES.values()]
 
-__all__ = ["KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "ddl"]
+
+def _version(db: Backend) -> int | None:
+    try:
+        rows = db.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+    except StoreError:
+        return None
+    return int(rows[0][0]) if rows else None
+
+
+def ensure(db: Backend, create: bool) -> None:
+    """Create the tables of a new store, migrate an older one, refuse a newer one."""
+    version = _version(db)
+    if version is None and not db.has_tables():
+        if not create:
+            raise StoreNotFound(f"{db.url} 是一个空数据库，还没有 shumao 的数据"
+                                "（请先用 shumao import 导入数据）")
+        with db.write():
+            for stmt in ddl(db.name):
+                db.execute(stmt)
+            db.execute("INSERT INTO meta VALUES ('schema_version', ?), ('generation', '0')",
+                          [str(SCHEMA_VERSION)])
+        return
+    if version is None:
+        raise StoreVersionError(f"{db.url} 不是 shumao 的数据库（缺少版本信息）")
+    if version > SCHEMA_VERSION:
+        raise StoreVersionError(
+            f"数据库 {db.url} 由更新版本的 shumao 创建（结构版本 {version}），"
+            f"本程序只支持结构版本 {SCHEMA_VERSION}，请升级 shumao 后再打开")
+    if version < SCHEMA_VERSION:
+        if db.read_only:
+            raise StoreVersionError(
+                f"数据库 {db.url} 由较早版本的 shumao 创建（结构版本 {version}），"
+                "需要先以可写方式打开一次以升级（例如运行 shumao status 时不加只读限制）")
+        with db.write():
+            # the tables a version added first (each backend's own types), then the
+            # columns later versions added to the tables it had
+            for stmt in ddl(db.name):
+                db.execute(stmt)
+            for v in range(version, SCHEMA_VERSION):
+                for stmt in MIGRATIONS[v]:
+                    db.execute(stmt)
+            db.execute("INSERT INTO meta SELECT 'generation', '0' WHERE NOT EXISTS "
+                          "(SELECT 1 FROM meta WHERE key = 'generation')")
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                          [str(SCHEMA_VERSION)])
+
+
+
+def generation(db: Backend) -> int:
+    """A number that changes whenever records or their status change (meta's generation)."""
+    return int(db.execute("SELECT value FROM meta WHERE key = 'generation'")[0][0])
+
+
+def bump(db: Backend) -> None:
+    """The generation after a change of records or status (inside its write transaction)."""
+    db.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+               "WHERE key = 'generation'")
+
+
+__all__ = ["KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "bump", "ddl", "ensure", "generation"]

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shumao.access import accounts
 from shumao.access.rules import ANONYMOUS, RULES
-from shumao.store.base import User
+from shumao.store.rows import User
 from shumao.web import auth
 
 COOKIE = "shumao_session"
@@ -67,7 +67,7 @@ async def identify(request: Request) -> Viewer:
     portal = request.app.state.portal
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
-        user = await run_in_threadpool(portal.store.token_user, accounts.token_hash(header[7:].strip()))
+        user = await run_in_threadpool(portal.store.users.token_user, accounts.token_hash(header[7:].strip()))
         if user is None:
             raise Refused(401, "bad-token", "API 令牌无效、已过期或已撤销")
         return Viewer(user, via="token")
@@ -76,7 +76,7 @@ async def identify(request: Request) -> Viewer:
         return Viewer(None)
     if session.user is None:
         return Viewer(None, session, "anonymous")
-    user = await run_in_threadpool(portal.store.user, session.user)
+    user = await run_in_threadpool(portal.store.users.get, session.user)
     if user is None or user.disabled:
         portal.sessions.drop(session.id)
         return Viewer(None)

@@ -37,8 +37,8 @@ def _shared(portal, key: tuple, compute) -> Any:
 
 
 def summary(portal) -> dict:
-    """``store.summary()`` (``shumao status --json``), shared like the figures."""
-    return _shared(portal, ("summary",), portal.store.summary)
+    """``store.records.summary()`` (``shumao status --json``), shared like the figures."""
+    return _shared(portal, ("summary",), portal.store.records.summary)
 
 
 def report(portal, period: Period, settings: ReportSettings, charts: bool = False) -> ReportDoc:
@@ -151,7 +151,7 @@ class Choice:
 
 
 def last_day(s: dict) -> dt.date | None:
-    """The last date with any record (signing or execution) in ``store.summary()``."""
+    """The last date with any record (signing or execution) in ``store.records.summary()``."""
     days = [dt.date.fromisoformat(d) for d in (s["signed_on"][1], s["executed_on"][1]) if d]
     return max(days) if days else None
 

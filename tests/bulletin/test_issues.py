@@ -74,7 +74,7 @@ def assert_inert(html: str) -> None:
 
 
 def audit(store: Store) -> list[str]:
-    return [e["action"] for e in reversed(store.audit_log())]
+    return [e["action"] for e in reversed(store.audit.latest())]
 
 
 # ---- the life of an issue ---------------------------------------------------------------
@@ -84,19 +84,19 @@ def test_create_edit_publish_revise(sample_store, files):
     upload = zipped({**files, "__MACOSX/._x": b"\x00", "行业资讯/图片.png": b"\x89PNG"}, "2024-10/")
     assert issues.from_zip(upload) == files                   # unwrapped, only content kept
     first = issues.create(store, files, "秘书处", "10.0.0.1")
-    meta = store.bulletin(first)
+    meta = store.bulletins.get(first)
     assert (meta["title"], meta["issue"], meta["period"], meta["status"]) == (
         "示例市数字贸易协会简报", "2024年第10期（总第58期）", "2024-01..2024-09", "draft")
 
     changed = {**edited(files, NEWS, "白名单", "绿色通道"), "协会动态/09-恶意.md": HOSTILE.encode()}
     issues.save(store, first, changed, "秘书处", "10.0.0.1")
-    assert store.bulletin_content(first) == changed
+    assert store.bulletins.content(first) == changed
 
     meta = issues.publish_issue(store, first, "主编", "10.0.0.2")
     assert meta["status"] == "published" and meta["published_by"] == "主编"
     stem = "示例市数字贸易协会简报2024年第10期（总第58期）"
     assert meta["outputs"] == {f: f"{stem}.{f}" for f in ("docx", "html", "pdf")}
-    pdf, docx, html = (store.bulletin_output(first, f) for f in ("pdf", "docx", "html"))
+    pdf, docx, html = (store.bulletins.output(first, f) for f in ("pdf", "docx", "html"))
     assert pdf.content.startswith(b"%PDF") and docx.content.startswith(b"PK")
     page = html.content.decode()
     assert "绿色通道" in page and "白名单" not in page             # what was saved is published
@@ -107,21 +107,21 @@ def test_create_edit_publish_revise(sample_store, files):
     assert "&lt;img src=x onerror=alert(1)&gt;" in xml and "javascript" not in rels
 
     # published: immutable, and a correction is a new draft
-    before = (store.bulletin(first), store.bulletin_content(first), pdf)
+    before = (store.bulletins.get(first), store.bulletins.content(first), pdf)
     with pytest.raises(ConflictError, match="已发布，不能再修改"):
         issues.save(store, first, files, "秘书处")
     with pytest.raises(ConflictError, match="已发布"):
         issues.publish_issue(store, first, "主编")
-    assert (store.bulletin(first), store.bulletin_content(first),
-            store.bulletin_output(first, "pdf")) == before
+    assert (store.bulletins.get(first), store.bulletins.content(first),
+            store.bulletins.output(first, "pdf")) == before
     fix = issues.revise(store, first, "秘书处", "10.0.0.1")
-    assert store.bulletin(fix)["revision_of"] == first and store.bulletin(fix)["status"] == "draft"
-    assert store.bulletin_content(fix) == changed and store.bulletin(fix)["outputs"] == {}
+    assert store.bulletins.get(fix)["revision_of"] == first and store.bulletins.get(fix)["status"] == "draft"
+    assert store.bulletins.content(fix) == changed and store.bulletins.get(fix)["outputs"] == {}
     issues.save(store, fix, files, "秘书处")
     with pytest.raises(ConflictError, match="尚未发布"):
         issues.revise(store, fix, "秘书处")
-    assert [b["id"] for b in store.bulletins()] == [fix, first]
-    assert [b["id"] for b in store.bulletins(published_only=True)] == [first]
+    assert [b["id"] for b in store.bulletins.all()] == [fix, first]
+    assert [b["id"] for b in store.bulletins.all(published_only=True)] == [first]
     assert [a for a in audit(store) if a.startswith("bulletin")] == [
         "bulletin-create", "bulletin-edit", "bulletin-publish", "bulletin-revise", "bulletin-edit"]
 
@@ -130,7 +130,7 @@ def test_a_failed_publish_leaves_the_draft_as_it_was(sample_store, files):
     store = sample_store
     unknown = edited(files, PROFILE, "91990102B8QRD82822", "91990102B8QRD8282X")
     draft = issues.create(store, unknown, "秘书处")         # the store is only asked on publishing
-    before = (store.bulletin(draft), store.bulletin_content(draft))
+    before = (store.bulletins.get(draft), store.bulletins.content(draft))
     with pytest.raises(ContentError) as e:
         issues.publish_issue(store, draft, "主编")
     assert str(e.value).startswith(f"{PROFILE}：01-云桥信息技术.md 的“enterprise_id”")
@@ -139,8 +139,8 @@ def test_a_failed_publish_leaves_the_draft_as_it_was(sample_store, files):
     issues.save(store, draft, no_data, "秘书处")
     with pytest.raises(ContentError, match=r"^bulletin\.toml：bulletin\.toml 的“period”为 2019-01"):
         issues.publish_issue(store, draft, "主编")
-    assert store.bulletin(draft)["status"] == "draft" and store.bulletin(draft)["outputs"] == {}
-    assert store.bulletin_content(draft) == no_data != before[1]
+    assert store.bulletins.get(draft)["status"] == "draft" and store.bulletins.get(draft)["outputs"] == {}
+    assert store.bulletins.content(draft) == no_data != before[1]
     assert sql(store, "SELECT count(*) FROM bulletin_files WHERE role = 'output'") == [(0,)]
     assert [a for a in audit(store) if a.startswith("bulletin")] == ["bulletin-create", "bulletin-edit"]
 
@@ -156,7 +156,7 @@ def test_bad_content_is_refused_and_nothing_is_kept(store, files):
         issues.create(store, no_toml, "秘书处")
     with pytest.raises(InputError, match="不是简报内容文件"):
         issues.create(store, {**files, "../x.md": b"---\ntitle: x\n---\nx"}, "秘书处")
-    assert store.bulletins() == [] and audit(store) == []
+    assert store.bulletins.all() == [] and audit(store) == []
 
     draft = issues.create(store, files, "秘书处")
     with pytest.raises(ContentError, match="正文为空"):
@@ -164,7 +164,7 @@ def test_bad_content_is_refused_and_nothing_is_kept(store, files):
                     "秘书处")
     with pytest.raises(InputError, match="没有编号为 9 的简报"):
         issues.save(store, 9, files, "秘书处")
-    assert store.bulletin_content(draft) == files and audit(store) == ["bulletin-create"]
+    assert store.bulletins.content(draft) == files and audit(store) == ["bulletin-create"]
 
 
 # ---- uploads ----------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def test_a_bad_zip_is_refused_naming_the_entry(case):
 def test_a_bad_upload_keeps_nothing(store):
     with pytest.raises(InputError):
         issues.create(store, issues.from_zip(BAD_ZIPS["traversal"][0]), "秘书处")
-    assert store.bulletins() == [] and audit(store) == []
+    assert store.bulletins.all() == [] and audit(store) == []
 
 
 def test_zip_names_as_archivers_write_them(files):

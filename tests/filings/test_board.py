@@ -74,7 +74,7 @@ def test_every_state_from_filings_and_imports(city):
     contract(city, APPROVED)                      # a draft beside an imported approved record
 
     rows = rows_by_id(city)
-    assert len(rows) == len(city.enterprises())
+    assert len(rows) == len(city.records.enterprises())
     state = {k: r.state for k, r in rows.items()}
     assert state[nothing] == "unfiled" and rows[nothing].counts == {}
     assert state[drafted] == "drafted" and rows[drafted].drafts == 1

@@ -1,4 +1,4 @@
-"""Filing at the same moment, on every backend (store.filing: a transition's checks run
+"""Filing at the same moment, on every backend (store.filings: a transition's checks run
 inside its transaction).  Before, the edit checks ran on a snapshot taken before the
 submission's transaction: eight identical executions submitted at once were all taken
 although each is a possible duplicate of the others, and executions of one contract
@@ -16,6 +16,7 @@ import pytest
 from shumao.errors import ConflictError
 from shumao.filing import ledger, service, windows
 from shumao.filing.service import ChecksFailed
+from tests.support.records import set_status
 
 MONTH = dt.date(2024, 12, 1)
 N = 8
@@ -24,7 +25,7 @@ N = 8
 @pytest.fixture
 def city(sample_store):
     windows.set_window(sample_store, MONTH, locked=False, actor="测试")
-    return sample_store, sample_store.enterprises()[0]["enterprise_id"]
+    return sample_store, sample_store.records.enterprises()[0]["enterprise_id"]
 
 
 def _contract(store, eid, cid: str, amount: str) -> int:
@@ -62,7 +63,7 @@ def _at_once(fn, args: list) -> list:
 
 
 def _submitted_in_order(store, prefix: str) -> list[str]:
-    rows = store._execute("SELECT record_id FROM status_history WHERE kind = 'executions' "
+    rows = store.db.execute("SELECT record_id FROM status_history WHERE kind = 'executions' "
                           "AND record_id LIKE ? AND new_status = 'submitted' ORDER BY seq",
                           [prefix + "%"])
     return [r[0] for r in rows]
@@ -77,7 +78,7 @@ def test_identical_executions_submitted_at_once_take_one_and_ask_about_the_rest(
     assert len(_submitted_in_order(store, "CC-1-X")) == 1
     assert len(refused) == N - 1 and all(isinstance(r, ChecksFailed) for r in refused)
     assert all([c.code for c in r.results if c.blocks] == ["possible-duplicate"] for r in refused)
-    assert sorted(store.filing(f)["status"] for f in ids) == ["draft"] * (N - 1) + ["submitted"]
+    assert sorted(store.filings.get(f)["status"] for f in ids) == ["draft"] * (N - 1) + ["submitted"]
 
 
 def test_executions_submitted_at_once_are_each_checked_against_the_contract_as_it_stands(city):
@@ -123,7 +124,7 @@ def test_a_locked_month_takes_nothing_written_after_the_lock(city):
     stop.set()
     for t in threads:
         t.join()
-    log = list(reversed(store.audit_log(10_000)))
+    log = list(reversed(store.audit.latest(10_000)))
     lock = next(e["seq"] for e in log if e["action"] == "window-set" and e["detail"]["locked"])
     created = [e["seq"] for e in log if e["action"] == "filing-create"]
     assert created and refused, "the filers ran on both sides of the lock"
@@ -143,7 +144,7 @@ def test_the_ledger_of_a_whole_cycle_holds_and_a_tampered_one_does_not(city):
     service.review(store, x, "approve", None, "审核")
     service.review(store, c, "approve", None, "审核")
     _execution(store, eid, "LG-1", "LG-1-X2", 7)
-    whole = ledger.Ledger.of(store.filing_ledger())
+    whole = ledger.Ledger.of(store.filings.ledger())
     assert ledger.problems(whole) == []
     assert whole.status == {("contracts", "LG-1"): "approved", ("executions", "LG-1-X1"): "approved",
                             ("executions", "LG-1-X2"): "draft"}
@@ -151,10 +152,10 @@ def test_the_ledger_of_a_whole_cycle_holds_and_a_tampered_one_does_not(city):
         "filing-create": 1, "filing-submit": 2, "filing-return": 1, "filing-edit": 1,
         "filing-approve": 1}
 
-    store.audit("测试", "filing-submit", {"id": x})              # an entry without its transition
-    store.set_status("executions", "LG-1-X2", "submitted", "测试")   # a transition without its entry
-    store.audit("测试", "filing-approve", {"id": 999})            # about no filing at all
-    found = ledger.problems(ledger.Ledger.of(store.filing_ledger()))
+    store.audit.append("测试", "filing-submit", {"id": x})              # an entry without its transition
+    set_status(store, "executions", "LG-1-X2", "submitted", "测试")   # a transition without its entry
+    store.audit.append("测试", "filing-approve", {"id": 999})            # about no filing at all
+    found = ledger.problems(ledger.Ledger.of(store.filings.ledger()))
     assert len(found) == 3, found
     assert any("LG-1-X1" in p and "审计" in p for p in found)
     assert any("LG-1-X2" in p and "审计" in p for p in found)

@@ -28,7 +28,7 @@ UNSET = {f"SHUMAO_{k}": "" for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMT
 def month_with_everyone(city):  # noqa: F811
     """June 2024 with an enterprise in each case, and who should (not) get a reminder."""
     unfiled, drafted, filed, _, no_address, _ = NOTHING
-    city.update_user("enterprise", "测试", email="first@example.com")        # facts["first"] == unfiled
+    city.users.update("enterprise", "测试", email="first@example.com")        # facts["first"] == unfiled
     account(city, "first-2", unfiled, "first.boss@example.com")            # two live accounts
     account(city, "drafter", drafted, "drafter@example.com")
     contract(city, drafted)
@@ -50,7 +50,7 @@ def test_reminders_reach_the_unfiled_in_chinese(city, month_with_everyone, smtp_
     assert inbox.recipients == case["to"]                   # none to the filed or approved
     assert sorted(a for _, a in out.sent) == case["to"] and not out.refused
     assert all(len(r.rcpt_tos) == 1 for r in inbox.received)   # one message per recipient
-    names = {e["enterprise_id"]: e["name"] for e in city.enterprises()}
+    names = {e["enterprise_id"]: e["name"] for e in city.records.enterprises()}
     assert case["no_address"] in [t.enterprise_id for t in out.plan.unreachable]
     for r in inbox.received:
         msg = r.message
@@ -69,10 +69,10 @@ def test_reminders_reach_the_unfiled_in_chinese(city, month_with_everyone, smtp_
         assert "企业填报" in text and "提交" in text
         assert ("1条草稿" in text) == (target == case["drafted"])
         assert b"Subject: =?utf-8?" in r.raw                 # RFC 2047: the header stays ASCII
-    logged = city.reminders(JUNE)
+    logged = city.windows.reminders(JUNE)
     assert sorted(x["recipient"] for x in logged) == case["to"] and not any(x["error"] for x in logged)
     assert {x["sent_by"] for x in logged} == {"统计员"}
-    audit = [e for e in city.audit_log(50) if e["action"] == "reminder"]
+    audit = [e for e in city.audit.latest(50) if e["action"] == "reminder"]
     assert len(audit) == 3 and all(e["address"] == "127.0.0.1" for e in audit)
     rows = {r.enterprise_id: r for r in board.build(city, JUNE).rows}
     assert rows[case["unfiled"]].reminded == 2 and rows[case["drafted"]].reminded == 1
@@ -87,7 +87,7 @@ def test_a_refused_recipient_is_logged_and_the_others_still_sent(city, month_wit
     assert inbox.recipients == ["drafter@example.com", "first@example.com"]
     [(target, address, error)] = out.refused
     assert address == "first.boss@example.com" and "550" in error and "拒收" in error
-    logged = {x["recipient"]: x["error"] for x in city.reminders(JUNE)}
+    logged = {x["recipient"]: x["error"] for x in city.windows.reminders(JUNE)}
     assert logged["first.boss@example.com"] == error
     assert logged["first@example.com"] is None and logged["drafter@example.com"] is None
     rows = {r.enterprise_id: r for r in board.build(city, JUNE).rows}
@@ -102,11 +102,11 @@ def test_no_server_configured_is_refused_and_nothing_logged(city, month_with_eve
                                          timeout=5)
     with pytest.raises(MailError, match="无法连接发信服务器"):
         reminders.send(city, JUNE, unreachable, "统计员")
-    assert city.reminders(JUNE) == []
-    assert not [e for e in city.audit_log(50) if e["action"] == "reminder"]
+    assert city.windows.reminders(JUNE) == []
+    assert not [e for e in city.audit.latest(50) if e["action"] == "reminder"]
     # a dry run needs no server: who would get one
     out = reminders.send(city, JUNE, reminders.MailSettings(), "统计员", dry_run=True)
-    assert sorted(a for _, a in out.sent) == month_with_everyone["to"] and city.reminders(JUNE) == []
+    assert sorted(a for _, a in out.sent) == month_with_everyone["to"] and city.windows.reminders(JUNE) == []
 
 
 def test_a_locked_month_sends_nothing(city, smtp_server):  # noqa: F811
@@ -114,14 +114,14 @@ def test_a_locked_month_sends_nothing(city, smtp_server):  # noqa: F811
     windows.set_window(city, JUNE, locked=True, actor="管理员")
     with pytest.raises(InputError, match="已被管理员锁定"):
         reminders.send(city, JUNE, mail, "统计员")
-    assert inbox.received == [] and city.reminders(JUNE) == []
+    assert inbox.received == [] and city.windows.reminders(JUNE) == []
     assert reminders.send(city, JUNE, mail, "统计员", dry_run=True).dry_run    # looking is fine
 
 
 def test_before_the_deadline_the_mail_names_it(city, smtp_server):  # noqa: F811
     inbox, mail = smtp_server
     month = dt.date.today().replace(day=1)
-    city.update_user("enterprise", "测试", email="first@example.com")
+    city.users.update("enterprise", "测试", email="first@example.com")
     reminders.send(city, month, mail, "统计员")
     w = windows.window(city, month)
     msg = next(r.message for r in inbox.received if r.rcpt_tos == ["first@example.com"])
@@ -153,7 +153,7 @@ def test_shumao_remind(city, month_with_everyone, smtp_server, tmp_path):  # noq
     r = shumao("remind", "--period", "2024-13", "--db", db, "--json", env=env)
     assert r.code == 2 and "月份“2024-13”无效" in r.json()["error"]["message"]
     with connect(db, read_only=True) as store:
-        assert len(store.reminders(JUNE)) == 3
+        assert len(store.windows.reminders(JUNE)) == 3
 
 
 def test_user_add_with_email(tmp_path):

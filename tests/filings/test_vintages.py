@@ -26,6 +26,7 @@ from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
 from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli, sql
+from tests.support.records import set_status
 
 PERIOD = "2024Q2"
 SETTINGS = ReportSettings(region="示例市", short="我市")
@@ -80,7 +81,7 @@ def _later_changes(store, tmp_path) -> None:
                                 "executed_on": "2024-06-20", "amount": "20000"})
     _file(store, "executions", {"contract_id": "WEB-HT-1", "execution_id": "WEB-ZX-2",
                                 "executed_on": "2024-06-21", "amount": "10000"}, decision="return")
-    store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")
+    set_status(store, "executions", RETURNED, "returned", "审核员", "合同已终止")
     result = import_files(store, _corrections(tmp_path), replace=True)
     assert result.ok, result.errors
     assert result.counts["contracts"]["replaced"] == 1 and result.counts["executions"]["replaced"] == 1
@@ -104,7 +105,7 @@ def test_a_published_figure_is_reproduced_after_later_changes(store_url, tmp_pat
         assert import_files(store, SAMPLE_FILES).ok
         published = build_report(store, PERIOD, SETTINGS)
         vid = vintages.freeze(store, PERIOD, SETTINGS, actor="秘书处")
-        v = store.vintage(vid)
+        v = store.vintages.get(vid)
         assert (v["figures"], v["text"]) == (as_json(published), published.text)
         moved_by_country = _executions_of(store, MOVED)
         assert "current" in moved_by_country.values() and "previous" in moved_by_country.values()
@@ -193,10 +194,10 @@ def test_a_change_while_computing_is_refused_not_frozen(store):
     assert import_files(store, SAMPLE_FILES).ok
     generation = store.generation()
     doc = build_report(store, PERIOD, SETTINGS)
-    store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")
+    set_status(store, "executions", RETURNED, "returned", "审核员", "合同已终止")
     with pytest.raises(ConflictError, match="请重新发布"):
         vintages.freeze(store, doc, source="report", actor="秘书处", generation=generation)
-    assert store.vintages() == []
+    assert store.vintages.all() == []
     assert sql(store, "SELECT count(*) FROM vintage_executions") == [(0,)]
     vid = vintages.freeze(store, PERIOD, SETTINGS, actor="秘书处")       # computed afresh: fine
     assert vintages.report(store, vid).text != doc.text
@@ -212,12 +213,12 @@ def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
     bid = issues.create(store, files, "秘书处")
     meta = issues.publish_issue(store, bid, "秘书处")
     vid = meta["vintage"]
-    v = store.vintage(vid)
+    v = store.vintages.get(vid)
     assert (v["source"], v["bulletin_id"], v["period"]) == ("bulletin", bid, "2024-01..2024-09")
     assert vintages.of_bulletins(store) == {bid: vid}
     shown = build_report(store, "2024-01..2024-09", ReportSettings(region="示例市", short="我市"))
     assert v["text"] == shown.text and v["figures"] == as_json(shown)
-    store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")
+    set_status(store, "executions", RETURNED, "returned", "审核员", "合同已终止")
     assert vintages.report(store, vid).text == shown.text
     assert [m.record_id for m in {r.id: r for r in vintages.revisions(store, vid).figures}[
         "exec_total"].records] == [RETURNED]
@@ -225,8 +226,8 @@ def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
     draft = issues.revise(store, bid, "秘书处")
     stale = vintages.spec(shown, store.generation() - 1, "bulletin", draft)
     with pytest.raises(ConflictError):
-        store.publish_bulletin(draft, [], store.bulletin_content(draft), "秘书处", vintage=stale)
-    assert store.bulletin(draft)["status"] == "draft" and len(store.vintages()) == 1
+        store.bulletins.publish(draft, [], store.bulletins.content(draft), "秘书处", vintage=stale)
+    assert store.bulletins.get(draft)["status"] == "draft" and len(store.vintages.all()) == 1
 
 
 @pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
@@ -241,7 +242,7 @@ def test_settings_and_own_groups_are_frozen_with_the_vintage(sample_store, tmp_p
     group.unlink()                      # the file is gone: the vintage kept its members
     doc = vintages.report(sample_store, vid)
     assert "exec_group_东盟伙伴" in doc.ind.figures and doc.settings == settings
-    assert doc.text == sample_store.vintage(vid)["text"]
+    assert doc.text == sample_store.vintages.get(vid)["text"]
 
 
 @pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
@@ -282,7 +283,7 @@ def test_a_schema_3_store_gains_the_vintage_tables(store_url):
         sql(s, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with connect(store_url) as s:
         assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
-        assert s.counts()["executions"] == 1500
+        assert s.records.counts()["executions"] == 1500
         vid = vintages.freeze(s, PERIOD, SETTINGS, actor="秘书处")
         assert vintages.report(s, vid).text == build_report(s, PERIOD, SETTINGS).text
-        assert s.users() == [] and s.record_history("executions", RETURNED) == []
+        assert s.users.all() == [] and s.filings.history("executions", RETURNED) == []

@@ -203,7 +203,7 @@ def test_rates_with_the_month_as_a_date(city, tmp_path):
         "currency": pa.array(["CNY"]), "month": pa.array([dt.date(2024, 3, 1)]),
         "usd_per_unit": pa.array([Decimal("0.1384123457")], pa.decimal128(20, 10))})
     assert import_files(city, [ok]).ok
-    assert city.rates().to_pylist() == [{"currency": "CNY", "month": dt.date(2024, 3, 1),
+    assert city.records.rates().to_pylist() == [{"currency": "CNY", "month": dt.date(2024, 3, 1),
                                          "usd_per_unit": Decimal("0.1384123457")}]
 
 
@@ -263,7 +263,7 @@ def test_a_data_sets_partitions_are_one_table_with_each_file_named(city, tmp_pat
     _parquet(march, _as_text([ROWS[0]]))
     _parquet(april, _as_text(rows[:1]))
     assert import_files(city, [folder]).ok
-    files = city.batches()[0]["files"]
+    files = city.records.batches()[0]["files"]
     assert [(f["file"], f["kind"], f["rows"]) for f in files] == [
         ("湖/contracts/year=2024/month=3/part-0.parquet", "contracts", 1),
         ("湖/contracts/year=2024/month=4/part-0.parquet", "contracts", 1)]

@@ -45,17 +45,17 @@ def test_reimport_changes_nothing(store, tmp_path_factory, rows, dup):
             if dup and i == 0:      # an identical duplicate collapses, counted as such
                 w.writerow([f"{prefix}{i}", ENTERPRISE, d.isoformat(), country, cat,
                             f"{cents // 100}.{cents % 100:02d}", "USD", status])
-    if not store.counts()["enterprises"]:
+    if not store.records.counts()["enterprises"]:
         assert import_files(store, [SAMPLE_FILES[0]]).ok
     first = import_files(store, [path])
     assert first.ok, first.errors
     assert first.counts["contracts"]["new"] == len(rows)
     assert first.counts["contracts"]["duplicates"] == int(dup)
-    before, batches = snapshot(store), store.counts()["batches"]
+    before, batches = snapshot(store), store.records.counts()["batches"]
     again = import_files(store, [path])
     assert again.ok and again.counts["contracts"]["unchanged"] == len(rows)
     assert again.counts["contracts"]["new"] == again.counts["contracts"]["replaced"] == 0
-    assert snapshot(store) == before and store.counts()["batches"] == batches
+    assert snapshot(store) == before and store.records.counts()["batches"] == batches
 
 
 def test_replace(tmp_path, sample_store):
@@ -67,7 +67,7 @@ def test_replace(tmp_path, sample_store):
     assert result.ok and result.counts["contracts"]["replaced"] == 1
     cents = sql(sample_store, "SELECT amount_cents FROM contracts WHERE contract_id = 'HT000000001'")
     assert cents == [(48651948,)]
-    assert sample_store.counts()["contracts"] == 375
+    assert sample_store.records.counts()["contracts"] == 375
 
 
 def test_a_rate_keeps_its_ten_decimals_and_converts_half_up(tmp_path, sample_store):
@@ -83,7 +83,7 @@ def test_a_rate_keeps_its_ten_decimals_and_converts_half_up(tmp_path, sample_sto
         f"R-1,{ENTERPRISE},2024-12-03,日本,ITO,\"1,234,567\",日元\n", encoding="utf-8")
     assert import_files(sample_store, [tmp_path / "汇率.csv", tmp_path / "合同.csv"]).ok
     import datetime as dt
-    assert sample_store.rate("JPY", dt.date(2024, 12, 1)) == Decimal("0.0067123456")
+    assert sample_store.filings.rate("JPY", dt.date(2024, 12, 1)) == Decimal("0.0067123456")
     cents = sql(sample_store, "SELECT amount_cents FROM contracts WHERE contract_id = 'R-1'")[0][0]
     # 123,456,700 sen × 0.0067123456 = 828,684.39… → 828,684
     assert cents == 828684 == usd_cents(Decimal("1234567"), Decimal("0.0067123456"))

@@ -108,4 +108,4 @@ def test_all_defects_together_are_all_reported_and_nothing_changes(sample_store)
             if CATALOGUE[code].level == "error":
                 assert code in codes, name
     assert snapshot(sample_store) == before
-    assert sample_store.counts()["batches"] == 1
+    assert sample_store.records.counts()["batches"] == 1

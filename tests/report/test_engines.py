@@ -10,29 +10,26 @@ import pytest
 
 from shumao.indicators import Basis, compute
 from shumao.model.periods import Period
+from shumao.model.records import RECORDS
 from shumao.report.narrative import text
 from shumao.report.service import ReportSettings
 from shumao.store import connect
 from tests.conftest import sql
 
-COLUMNS = {
-    "enterprises": "enterprise_id TEXT, nature TEXT",
-    "contracts": "contract_id TEXT, enterprise_id TEXT, signed_on DATE, client_country TEXT, "
-                 "category TEXT, amount_cents INTEGER, status TEXT",
-    "executions": "execution_id TEXT, contract_id TEXT, executed_on DATE, amount_cents INTEGER, "
-                  "status TEXT",
-}
+# SQLite's type for each logical type of the store's columns (model.records); dates and
+# decimals travel as text, which SQLite keeps as given
+SQLITE = {"text": "TEXT", "int": "INTEGER", "bigint": "INTEGER", "date": "DATE", "amount": "TEXT"}
 
 
 def copy_to_sqlite(store, path) -> None:
     db = sqlite3.connect(path)
-    for table, cols in COLUMNS.items():
-        names = [c.split()[0] for c in cols.split(", ")]
-        select = ", ".join(f"CAST({n} AS VARCHAR)" if "DATE" in c else n
-                           for n, c in zip(names, cols.split(", ")))
-        db.execute(f"CREATE TABLE {table} ({cols})")
-        db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(names))})",
-                       sql(store, f"SELECT {select} FROM {table}"))
+    for kind in ("enterprises", "contracts", "executions"):
+        columns = RECORDS[kind].columns
+        select = ", ".join(f"CAST({c} AS VARCHAR)" if t in ("date", "amount") else c
+                           for c, t, _ in columns)
+        db.execute(f"CREATE TABLE {kind} ({', '.join(f'{c} {SQLITE[t]}' for c, t, _ in columns)})")
+        db.executemany(f"INSERT INTO {kind} VALUES ({', '.join('?' * len(columns))})",
+                       sql(store, f"SELECT {select} FROM {kind}"))
     db.commit()
     db.close()
 

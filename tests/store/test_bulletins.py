@@ -19,42 +19,42 @@ OUTPUTS = [BulletinFile("pdf", b"%PDF-1.7\x00\xff", "简报2024年第1期.pdf"),
 
 
 def bulletin_actions(store) -> list[str]:
-    return [e["action"] for e in reversed(store.audit_log()) if e["action"].startswith("bulletin")]
+    return [e["action"] for e in reversed(store.audit.latest()) if e["action"].startswith("bulletin")]
 
 
 def test_draft_edit_publish_round_trip(store):
-    first = store.create_bulletin("简报", "2024年第1期", "2024-01", FILES, "秘书处", "10.0.0.1")
+    first = store.bulletins.create("简报", "2024年第1期", "2024-01", FILES, "秘书处", "10.0.0.1")
     assert first == 1
-    meta = store.bulletin(first)
+    meta = store.bulletins.get(first)
     assert {k: meta[k] for k in ("id", "revision_of", "title", "issue", "period", "status",
                                  "created_by", "updated_by", "published_by", "published_at",
                                  "outputs")} == {
         "id": 1, "revision_of": None, "title": "简报", "issue": "2024年第1期", "period": "2024-01",
         "status": "draft", "created_by": "秘书处", "updated_by": "秘书处", "published_by": None,
         "published_at": None, "outputs": {}}
-    got = store.bulletin_content(first)
+    got = store.bulletins.content(first)
     assert got == FILES and all(type(v) is bytes for v in got.values())
 
     changed = {**FILES, "协会动态/01-培训.md": "---\ndate: 2024-01-02\n---\n培训".encode()}
     del changed["会员风采/二进制.md"]
-    store.replace_bulletin(first, "简报（改）", "2024年第1期", "2024-01", changed, "编辑", "10.0.0.2")
-    assert store.bulletin_content(first) == changed
-    assert store.bulletin(first)["title"] == "简报（改）" and store.bulletin(first)["updated_by"] == "编辑"
+    store.bulletins.replace(first, "简报（改）", "2024年第1期", "2024-01", changed, "编辑", "10.0.0.2")
+    assert store.bulletins.content(first) == changed
+    assert store.bulletins.get(first)["title"] == "简报（改）" and store.bulletins.get(first)["updated_by"] == "编辑"
 
-    store.publish_bulletin(first, OUTPUTS, changed, "主编", "10.0.0.3", overrides=["某数字已核"])
-    meta = store.bulletin(first)
+    store.bulletins.publish(first, OUTPUTS, changed, "主编", "10.0.0.3", overrides=["某数字已核"])
+    meta = store.bulletins.get(first)
     assert meta["status"] == "published" and meta["published_by"] == "主编" and meta["published_at"]
     assert meta["outputs"] == {"html": "简报2024年第1期.html", "pdf": "简报2024年第1期.pdf"}
-    pdf = store.bulletin_output(first, "pdf")
+    pdf = store.bulletins.output(first, "pdf")
     assert pdf == OUTPUTS[0] and type(pdf.content) is bytes
-    assert store.bulletin_output(first, "docx") is None and store.bulletin_output(99, "pdf") is None
+    assert store.bulletins.output(first, "docx") is None and store.bulletins.output(99, "pdf") is None
 
-    second = store.create_bulletin("简报", "2024年第2期", "2024-02", FILES, "秘书处")
-    assert [b["id"] for b in store.bulletins()] == [second, first]          # newest first
-    assert [b["id"] for b in store.bulletins(published_only=True)] == [first]
-    assert store.bulletin(99) is None and store.bulletin_content(99) == {}
+    second = store.bulletins.create("简报", "2024年第2期", "2024-02", FILES, "秘书处")
+    assert [b["id"] for b in store.bulletins.all()] == [second, first]          # newest first
+    assert [b["id"] for b in store.bulletins.all(published_only=True)] == [first]
+    assert store.bulletins.get(99) is None and store.bulletins.content(99) == {}
 
-    log = [e for e in store.audit_log() if e["action"].startswith("bulletin")]
+    log = [e for e in store.audit.latest() if e["action"].startswith("bulletin")]
     assert [(e["action"], e["actor"], e["address"]) for e in reversed(log)] == [
         ("bulletin-create", "秘书处", "10.0.0.1"), ("bulletin-edit", "编辑", "10.0.0.2"),
         ("bulletin-publish", "主编", "10.0.0.3"), ("bulletin-create", "秘书处", None)]
@@ -64,35 +64,35 @@ def test_draft_edit_publish_round_trip(store):
 
 
 def test_a_published_issue_never_changes(store):
-    b = store.create_bulletin("简报", "第1期", "2024-01", FILES, "秘书处")
-    store.publish_bulletin(b, OUTPUTS, FILES, "主编")
-    before = (store.bulletin(b), store.bulletin_content(b), store.bulletin_output(b, "pdf"))
+    b = store.bulletins.create("简报", "第1期", "2024-01", FILES, "秘书处")
+    store.bulletins.publish(b, OUTPUTS, FILES, "主编")
+    before = (store.bulletins.get(b), store.bulletins.content(b), store.bulletins.output(b, "pdf"))
     with pytest.raises(ConflictError, match="已发布，不能再修改"):
-        store.replace_bulletin(b, "改", "第1期", "2024-01", {"bulletin.toml": b"x"}, "秘书处")
+        store.bulletins.replace(b, "改", "第1期", "2024-01", {"bulletin.toml": b"x"}, "秘书处")
     with pytest.raises(ConflictError, match="已发布，不能再次发布"):
-        store.publish_bulletin(b, OUTPUTS[:1], FILES, "主编")
-    assert (store.bulletin(b), store.bulletin_content(b), store.bulletin_output(b, "pdf")) == before
+        store.bulletins.publish(b, OUTPUTS[:1], FILES, "主编")
+    assert (store.bulletins.get(b), store.bulletins.content(b), store.bulletins.output(b, "pdf")) == before
     assert bulletin_actions(store) == ["bulletin-create", "bulletin-publish"]
 
-    fix = store.create_bulletin("简报", "第1期（更正）", "2024-01", FILES, "秘书处", revision_of=b)
-    assert store.bulletin(fix)["revision_of"] == b and store.bulletin(fix)["status"] == "draft"
+    fix = store.bulletins.create("简报", "第1期（更正）", "2024-01", FILES, "秘书处", revision_of=b)
+    assert store.bulletins.get(fix)["revision_of"] == b and store.bulletins.get(fix)["status"] == "draft"
     with pytest.raises(ConflictError, match="尚未发布"):
-        store.create_bulletin("简报", "x", "2024-01", FILES, "秘书处", revision_of=fix)
+        store.bulletins.create("简报", "x", "2024-01", FILES, "秘书处", revision_of=fix)
     assert bulletin_actions(store) == ["bulletin-create", "bulletin-publish", "bulletin-revise"]
 
 
 def test_unknown_issue_and_stale_content_are_refused(store):
     with pytest.raises(InputError, match="没有编号为 7 的简报"):
-        store.replace_bulletin(7, "t", "i", "2024-01", FILES, "秘书处")
+        store.bulletins.replace(7, "t", "i", "2024-01", FILES, "秘书处")
     with pytest.raises(InputError, match="没有编号为 7 的简报"):
-        store.publish_bulletin(7, OUTPUTS, FILES, "主编")
+        store.bulletins.publish(7, OUTPUTS, FILES, "主编")
     with pytest.raises(InputError, match="没有编号为 7 的简报"):
-        store.create_bulletin("t", "i", "2024-01", FILES, "秘书处", revision_of=7)
-    b = store.create_bulletin("简报", "第1期", "2024-01", FILES, "秘书处")
+        store.bulletins.create("t", "i", "2024-01", FILES, "秘书处", revision_of=7)
+    b = store.bulletins.create("简报", "第1期", "2024-01", FILES, "秘书处")
     stale = {**FILES, "bulletin.toml": b"older"}
     with pytest.raises(ConflictError, match="生成期间被修改"):
-        store.publish_bulletin(b, OUTPUTS, stale, "主编")
-    assert store.bulletin(b)["status"] == "draft" and store.bulletin(b)["outputs"] == {}
+        store.bulletins.publish(b, OUTPUTS, stale, "主编")
+    assert store.bulletins.get(b)["status"] == "draft" and store.bulletins.get(b)["outputs"] == {}
     assert sql(store, "SELECT count(*) FROM bulletin_files WHERE role = 'output'") == [(0,)]
     assert sql(store, "SELECT count(*) FROM bulletins") == [(1,)]
     assert bulletin_actions(store) == ["bulletin-create"]
@@ -102,14 +102,14 @@ def test_version_2_store_gains_the_bulletin_tables(store_url):
     """A store of schema 2 (before bulletin issues) opens, keeps what it had and gains the
     two tables; on DuckDB also when first opened by a command that only reads."""
     with connect(store_url) as s:
-        s.audit("管理员", "note", {"x": 1})
+        s.audit.append("管理员", "note", {"x": 1})
         sql(s, "DROP TABLE bulletin_files")
         sql(s, "DROP TABLE bulletins")
         sql(s, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     read_only = not store_url.startswith("postgresql://")
     with connect(store_url, read_only=read_only) as s:
-        assert s.bulletins() == [] and s.audit_log()[0]["action"] == "note"
+        assert s.bulletins.all() == [] and s.audit.latest()[0]["action"] == "note"
         assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     with connect(store_url) as s:
-        b = s.create_bulletin("简报", "第1期", "2024-01", FILES, "秘书处")
-        assert s.bulletin_content(b) == FILES
+        b = s.bulletins.create("简报", "第1期", "2024-01", FILES, "秘书处")
+        assert s.bulletins.content(b) == FILES

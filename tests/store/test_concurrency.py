@@ -46,7 +46,7 @@ def start_import(paths, db, env: dict | None = None) -> subprocess.Popen:
 
 def counts(db) -> tuple[int, int, int]:
     with connect(db, read_only=True) as store:
-        c = store.counts()
+        c = store.records.counts()
         (dup,), = sql(store, "SELECT count(*) - count(DISTINCT execution_id) FROM executions")
         assert dup == 0, "an execution stored twice"
     return c["enterprises"], c["contracts"], c["executions"]

@@ -20,6 +20,7 @@ from shumao.ingest.staging import Staging
 from shumao.store import User, connect
 from shumao.store.schema import SCHEMA_VERSION
 from tests.conftest import DATA, SAMPLE_FILES, run_cli, run_json, sql
+from tests.support.records import set_status
 
 HERE = Path(__file__).parent
 
@@ -55,8 +56,8 @@ def test_version_1_store_is_upgraded_in_place(tmp_path):
     con.execute("INSERT INTO batches VALUES (1, now(), FALSE, '{}')")
     con.close()
     with connect(path, read_only=True) as s:
-        assert s.counts()["enterprises"] == 1 and s.users() == [] and s.generation() == 0
-        assert s.batches()[0]["files"] == []
+        assert s.records.counts()["enterprises"] == 1 and s.users.all() == [] and s.generation() == 0
+        assert s.records.batches()[0]["files"] == []
 
 
 def test_not_a_store_says_what_it_is(tmp_path):
@@ -87,7 +88,7 @@ def test_provenance_keeps_each_files_path_and_hash(store, tmp_path):
     assert [(i.file, i.code) for i in bad.errors] == [(str(m2 / "contracts.csv"), "unknown-country")]
     (m2 / "contracts.csv").write_text(head + "P2,91990102B8QRD82822,2024-02-05,JP,ITO,200\n")
     assert import_files(store, [m1 / "contracts.csv", m2 / "contracts.csv"]).ok
-    files = store.batches()[0]["files"]
+    files = store.records.batches()[0]["files"]
     assert [f["path"] for f in files] == [str((m / "contracts.csv").resolve()) for m in (m1, m2)]
     assert [f["sha256"] for f in files] == [
         hashlib.sha256((m / "contracts.csv").read_bytes()).hexdigest() for m in (m1, m2)]
@@ -102,7 +103,7 @@ def test_names_given_for_temporary_copies_are_what_issues_and_history_show(store
         copies[-1].write_bytes(f.read_bytes())
     names = ["企业.csv", "数据.zip/合同/contracts.csv", "executions.csv"]
     assert import_files(store, copies, names=names, actor="staff").ok
-    files = store.batches()[0]["files"]
+    files = store.records.batches()[0]["files"]
     assert [(f["path"], f["file"], f["kind"]) for f in files] == [
         (n, n, k) for n, k in zip(names, ("enterprises", "contracts", "executions"), strict=True)]
     bad = tmp_path / "3" / "contracts.csv"
@@ -117,17 +118,17 @@ def test_an_enterprises_records_within_a_period(sample_store):
     """The records behind 会员企业 and GET /api/v1/enterprises/{code}/records."""
     import datetime as dt
 
-    ent = sample_store.enterprises()[0]["enterprise_id"]
-    every = sample_store.enterprise_records(ent)
-    (n,), = sample_store._execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [ent])
+    ent = sample_store.records.enterprises()[0]["enterprise_id"]
+    every = sample_store.records.of_enterprise(ent)
+    (n,), = sample_store.db.execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [ent])
     assert len(every["contracts"]) == n > 0
-    q2 = sample_store.enterprise_records(ent.lower(), (dt.date(2024, 4, 1), dt.date(2024, 6, 30)))
+    q2 = sample_store.records.of_enterprise(ent.lower(), (dt.date(2024, 4, 1), dt.date(2024, 6, 30)))
     assert q2["contracts"] == [c for c in every["contracts"]
                                if dt.date(2024, 4, 1) <= c["signed_on"] <= dt.date(2024, 6, 30)]
     assert q2["executions"] == [x for x in every["executions"]
                                 if dt.date(2024, 4, 1) <= x["executed_on"] <= dt.date(2024, 6, 30)]
     assert {c["contract_id"] for c in every["contracts"]} >= {x["contract_id"] for x in every["executions"]}
-    assert sample_store.enterprise_records("91990102XXXXXXXXXX") == {"contracts": [], "executions": []}
+    assert sample_store.records.of_enterprise("91990102XXXXXXXXXX") == {"contracts": [], "executions": []}
 
 
 def test_a_batch_checked_against_an_older_store_is_refused(store, tmp_path):
@@ -141,54 +142,54 @@ def test_a_batch_checked_against_an_older_store_is_refused(store, tmp_path):
         assert checked.batch is not None and checked.counts["contracts"]["new"] == 375
         assert import_files(store, [first]).ok            # the other import, first to land
         with pytest.raises(ConflictError):
-            store.load(checked.batch)
-        assert store.counts()["contracts"] == 375
+            store.records.load(checked.batch)
+        assert store.records.counts()["contracts"] == 375
         again = staging.check(store, replace=False)       # what was new is now stored
         assert again.batch is not None and again.counts["contracts"]["unchanged"] == 375
-    assert store.counts()["contracts"] == 375
+    assert store.records.counts()["contracts"] == 375
 
 
 def test_status_changes_keep_who_when_and_why(sample_store):
     store = sample_store
     g = store.generation()
-    store.set_status("contracts", "HT000000001", "returned", "审核员甲", "金额单位有误", "127.0.0.1")
-    store.set_status("contracts", "HT000000001", "approved", "审核员甲")
+    set_status(store, "contracts", "HT000000001", "returned", "审核员甲", "金额单位有误", "127.0.0.1")
+    set_status(store, "contracts", "HT000000001", "approved", "审核员甲")
     assert store.generation() == g + 2
-    history = store.record_history("contracts", "HT000000001")
+    history = store.filings.history("contracts", "HT000000001")
     assert [(h["from"], h["to"], h["by"], h["comment"]) for h in history] == [
         ("approved", "returned", "审核员甲", "金额单位有误"), ("returned", "approved", "审核员甲", None)]
     with pytest.raises(InputError, match="没有编号"):
-        store.set_status("contracts", "没有这份合同", "approved", "审核员甲")
-    log = store.audit_log()
+        set_status(store, "contracts", "没有这份合同", "approved", "审核员甲")
+    log = store.audit.latest()
     assert [e["action"] for e in log[:3]] == ["status", "status", "import"]
     assert log[1]["address"] == "127.0.0.1" and log[1]["detail"]["to"] == "returned"
 
 
 def test_users_tokens_and_the_audit_log(store):
-    store.add_user(User("secretary", "staff", password_hash="$argon2id$…"), actor="admin")
-    store.add_user(User("yunqiao", "enterprise", enterprise_id="91990102B8QRD82822"), actor="admin")
+    store.users.add(User("secretary", "staff", password_hash="$argon2id$…"), actor="admin")
+    store.users.add(User("yunqiao", "enterprise", enterprise_id="91990102B8QRD82822"), actor="admin")
     with pytest.raises(InputError, match="已存在"):
-        store.add_user(User("secretary", "staff"), actor="admin")
+        store.users.add(User("secretary", "staff"), actor="admin")
     with pytest.raises(InputError, match="角色只能是"):
-        store.add_user(User("x", "superuser"), actor="admin")
-    assert [u.name for u in store.users()] == ["secretary", "yunqiao"]
+        store.users.add(User("x", "superuser"), actor="admin")
+    assert [u.name for u in store.users.all()] == ["secretary", "yunqiao"]
     now = dt.datetime.now(dt.UTC)
-    store.add_token("hash-1", "secretary", now + dt.timedelta(days=1), actor="admin")
-    store.add_token("hash-old", "secretary", now - dt.timedelta(days=1), actor="admin")
-    assert store.token_user("hash-1").name == "secretary"
-    assert store.token_user("hash-old") is None and store.token_user("nope") is None
-    store.update_user("secretary", actor="admin", disabled=True)
-    assert store.token_user("hash-1") is None                 # a disabled user's token is dead
-    store.update_user("secretary", actor="admin", disabled=False)
-    store.revoke_tokens("secretary", actor="admin")
-    assert store.token_user("hash-1") is None
-    store.update_user("secretary", actor="admin", password_hash="$argon2id$new-secret-hash")
-    actions = [e["action"] for e in store.audit_log()]
+    store.users.add_token("hash-1", "secretary", now + dt.timedelta(days=1), actor="admin")
+    store.users.add_token("hash-old", "secretary", now - dt.timedelta(days=1), actor="admin")
+    assert store.users.token_user("hash-1").name == "secretary"
+    assert store.users.token_user("hash-old") is None and store.users.token_user("nope") is None
+    store.users.update("secretary", actor="admin", disabled=True)
+    assert store.users.token_user("hash-1") is None                 # a disabled user's token is dead
+    store.users.update("secretary", actor="admin", disabled=False)
+    store.users.revoke_tokens("secretary", actor="admin")
+    assert store.users.token_user("hash-1") is None
+    store.users.update("secretary", actor="admin", password_hash="$argon2id$new-secret-hash")
+    actions = [e["action"] for e in store.audit.latest()]
     assert actions == ["user-change", "token-revoke", "user-change", "user-change", "token-add",
                        "token-add", "user-add", "user-add"]
     # a password change is logged, its hash never
-    assert store.audit_log(1)[0]["detail"] == {"name": "secretary", "password_hash": "***"}
-    assert "new-secret-hash" not in str(store.audit_log(limit=100))
+    assert store.audit.latest(1)[0]["detail"] == {"name": "secretary", "password_hash": "***"}
+    assert "new-secret-hash" not in str(store.audit.latest(limit=100))
     assert not hasattr(store, "delete_audit")                 # append-only: no way to remove
 
 

@@ -21,7 +21,7 @@ def add_accounts(store) -> dict[str, str]:
     """One account per role, named after it; 'other' is a second enterprise's clerk,
     'reviewer2' the reviewer of the second enterprise's region and 'gone' a disabled staff
     account.  Returns the facts: first and second enterprise, the first's region."""
-    ents = store.enterprises()
+    ents = store.records.enterprises()
     first, second = ents[0], next(e for e in ents[1:] if e["region"] != ents[0]["region"])
     made = {"admin": ("admin", None, None), "staff": ("staff", None, None),
             "reviewer": ("reviewer", None, first["region"]),

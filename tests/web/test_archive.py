@@ -51,7 +51,7 @@ def site(request, tmp_path_factory, templates):
         stand_in = [BulletinFile(f, f"第三号 {f}".encode(), f"更正版.{f}") for f in ("pdf", "docx")]
         stand_in.append(BulletinFile("html", "<!DOCTYPE html><html><BODY class=x><p>更正版</p></body></html>"
                                      .encode(), "更正版.html"))
-        store.publish_bulletin(fix, stand_in, store.bulletin_content(fix), "秘书处")
+        store.bulletins.publish(fix, stand_in, store.bulletins.content(fix), "秘书处")
         assert (first, draft, fix) == (1, 2, 3)
         yield create_app(store), store
 
@@ -76,7 +76,7 @@ def test_the_archive_lists_published_issues_newest_first_for_anyone(site):
 
 def test_an_issue_is_its_stored_page_with_the_archive_bar(site):
     app, store = site
-    stored = store.bulletin_output(1, "html").content.decode()
+    stored = store.bulletins.output(1, "html").content.decode()
     r = _client(app).get("/archive/1")
     assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
     assert r.text == with_bar(stored, {"id": 1})
@@ -98,7 +98,7 @@ def test_files_are_downloads_with_their_types_and_chinese_names(site):
         c = _client(app, who)
         for fmt, media in MEDIA.items():
             r = c.get(f"/archive/1/{fmt}")
-            out = store.bulletin_output(1, fmt)
+            out = store.bulletins.output(1, fmt)
             assert r.status_code == 200 and r.headers["content-type"] == media
             assert r.content == out.content
             assert r.headers["content-disposition"] == (

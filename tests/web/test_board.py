@@ -41,7 +41,7 @@ def test_staff_see_every_enterprise_with_counts(client, portal_store):
     r = client("staff").get(PAGE)
     assert r.status_code == 200
     states = _rows(r.text)
-    assert len(states) == len(portal_store.enterprises())
+    assert len(states) == len(portal_store.records.enterprises())
     counts = board.build(portal_store, JUNE).counts
     assert states == sorted(states, key=list(board.STATE_ZH).index)   # by state by default
     for code, zh in board.STATE_ZH.items():
@@ -59,7 +59,7 @@ def test_filters_sort_and_bad_values(client, portal_store):
     assert names == sorted(names)
     region = portal_store.facts["region"]
     r = c.get(PAGE, params={"region": region})
-    assert len(_rows(r.text)) == sum(e["region"] == region for e in portal_store.enterprises())
+    assert len(_rows(r.text)) == sum(e["region"] == region for e in portal_store.records.enterprises())
     r = c.get("/board?period=2024-13")
     assert r.status_code == 400 and "月份“2024-13”无效" in r.text
     r = c.get(PAGE + "&sort=size")
@@ -70,9 +70,9 @@ def test_a_reviewer_sees_its_region_only_and_an_enterprise_nothing(client, porta
     region = portal_store.facts["region"]
     r = client("reviewer").get(PAGE)
     assert r.status_code == 200 and f"仅{region}的企业" in r.text
-    mine = [e for e in portal_store.enterprises() if e["region"] == region]
+    mine = [e for e in portal_store.records.enterprises() if e["region"] == region]
     assert len(_rows(r.text)) == len(mine)
-    other = portal_store.enterprise(portal_store.facts["second"])
+    other = portal_store.records.enterprise(portal_store.facts["second"])
     assert other["name"] not in r.text and "发送催报邮件" not in r.text
     csv_text = client("reviewer").get("/board/export?period=2024-06&format=csv").content.decode("utf-8-sig")
     assert {row["区县"] for row in csv.DictReader(io.StringIO(csv_text))} == {region}
@@ -93,8 +93,8 @@ def test_export(client, portal_store):
 def test_reminders_confirm_then_send(client, portal_store, smtp_server):  # noqa: F811
     inbox, _ = smtp_server
     facts = portal_store.facts
-    portal_store.update_user("enterprise", "测试", email="first@example.com")
-    portal_store.update_user("other", "测试", email="other@example.com")
+    portal_store.users.update("enterprise", "测试", email="first@example.com")
+    portal_store.users.update("other", "测试", email="other@example.com")
     # 'other' files: it gets none
     fid = service.create(portal_store, "contracts", {
         "contract_id": "B-2", "signed_on": "2024-06-03", "client_country": "日本", "category": "ITO",
@@ -113,9 +113,9 @@ def test_reminders_confirm_then_send(client, portal_store, smtp_server):  # noqa
     assert r.status_code == 200 and "已发送 1 封" in r.text and "first@example.com" in r.text
     assert inbox.recipients == ["first@example.com"]
     assert inbox.received[0].message["Subject"].startswith("【催报】2024年6月")
-    [logged] = portal_store.reminders(JUNE)
+    [logged] = portal_store.windows.reminders(JUNE)
     assert logged["sent_by"] == "staff" and logged["error"] is None
-    name = re.escape(portal_store.enterprise(facts["first"])["name"])
+    name = re.escape(portal_store.records.enterprise(facts["first"])["name"])
     row = re.search(rf'<tr data-state="unfiled">\s*<td class="name">{name}</td>.*?</tr>',
                     c.get(PAGE).text, re.S)
     assert row and "1 次" in row.group(0)
@@ -126,7 +126,7 @@ def test_no_smtp_server_is_refused_and_nothing_logged(portal_store, client):
 
     from tests.web.conftest import sign_in
 
-    portal_store.update_user("enterprise", "测试", email="first@example.com")
+    portal_store.users.update("enterprise", "测试", email="first@example.com")
     bare = create_app(portal_store, mail=reminders.MailSettings())
     c = TestClient(bare, follow_redirects=False)      # not entered: its shutdown closes the store
     sign_in(c, "admin")
@@ -134,7 +134,7 @@ def test_no_smtp_server_is_refused_and_nothing_logged(portal_store, client):
     assert "SHUMAO_SMTP_HOST" in r.text and "确认发送" not in r.text
     r = c.post("/board/remind", data={"period": "2024-06", "csrf_token": csrf_of(r.text)})
     assert r.status_code == 503 and "尚未配置发送邮件所需的设置" in r.text
-    assert portal_store.reminders(JUNE) == []
+    assert portal_store.windows.reminders(JUNE) == []
 
 
 def test_a_locked_month_sends_no_reminders(client, portal_store):

@@ -75,7 +75,7 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
     page = c.get(f"/bulletins/{bid}?done=created-unlinked")
     assert page.status_code == 200 and "已从示例新建简报草稿" in page.text
     # the sample's profiles name the demo's enterprises, not this store's: unlinked, and said
-    created = store.bulletin_content(bid)
+    created = store.bulletins.content(bid)
     sample = sample_files()
     assert sorted(created) == sorted(sample) and "取消关联" in page.text
     assert {n for n in created if created[n] != sample[n]} == {
@@ -95,7 +95,7 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
         fields[f"item-{i}-ent"] = eid
     r = c.post(f"/bulletins/{bid}", data={**fields, "action": "add:协会动态"})
     assert r.status_code == 200 and "已在【协会动态】中添加一条" in r.text
-    assert store.bulletin_content(bid) == created                       # nothing saved yet
+    assert store.bulletins.content(bid) == created                       # nothing saved yet
     fields = form_fields(r.text, "editor")
     assert fields["period"] == "2024-01"                              # what was typed is kept
     new = _item(fields, "03-新条目.md")
@@ -110,7 +110,7 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
 
     r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
     assert r.status_code == 303 and r.headers["location"] == f"/bulletins/{bid}?done=saved"
-    saved = store.bulletin_content(bid)
+    saved = store.bulletins.content(bid)
     assert "绿色通道" in saved["行业资讯/01-跨境数据流动便利化.md"].decode()
     assert saved["协会动态/03-新条目.md"].decode() == HOSTILE
     assert [editor.enterprise_of(saved[f"会员风采/{n}"].decode())
@@ -128,12 +128,12 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
     assert r.status_code == 422
     assert "未通过发布前核对" in r.text and "--allow-flagged" not in r.text
     assert "仍然发布（记录在文件中）" in r.text and 'name="allow_flagged"' in r.text
-    assert store.bulletin(bid)["status"] == "draft"
+    assert store.bulletins.get(bid)["status"] == "draft"
     r = c.post(f"/bulletins/{bid}/publish", data={"csrf_token": token, "allow_flagged": "true"})
     assert r.status_code == 303 and r.headers["location"] == f"/bulletins?done=published&id={bid}"
-    meta = store.bulletin(bid)
+    meta = store.bulletins.get(bid)
     assert meta["status"] == "published" and meta["published_by"] == "staff"
-    entry = next(e for e in store.audit_log() if e["action"] == "bulletin-publish")
+    entry = next(e for e in store.audit.latest() if e["action"] == "bulletin-publish")
     assert entry["actor"] == "staff" and entry["detail"]["overrides"]
     listing = c.get(r.headers["location"]).text
     assert f"第 {bid} 号已发布" in listing and "已发布" in listing
@@ -159,13 +159,13 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
                               ("html", "text/html", b"<!DOCTYPE html>")):
         r = anon.get(f"/archive/{bid}/{fmt}")
         assert r.status_code == 200 and r.headers["content-type"].startswith(media), fmt
-        assert r.content.startswith(magic) and r.content == store.bulletin_output(bid, fmt).content
+        assert r.content.startswith(magic) and r.content == store.bulletins.output(bid, fmt).content
         disposition = r.headers["content-disposition"]
         assert disposition.startswith("attachment;")
         assert f"filename*=UTF-8''{quote(f'{stem}.{fmt}', safe='')}" in disposition
 
     # published: immutable, whatever is posted
-    before = (store.bulletin(bid), store.bulletin_content(bid), store.bulletin_output(bid, "pdf"))
+    before = (store.bulletins.get(bid), store.bulletins.content(bid), store.bulletins.output(bid, "pdf"))
     readonly = c.get(f"/bulletins/{bid}")
     assert 'id="editor"' not in readonly.text and "发布更正版" in readonly.text
     assert_inert(readonly.text)
@@ -173,14 +173,14 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
     assert r.status_code == 409 and "已发布，不能再修改" in r.text
     r = c.post(f"/bulletins/{bid}/publish", data={"csrf_token": token})
     assert r.status_code == 409 and "已发布" in r.text
-    assert (store.bulletin(bid), store.bulletin_content(bid), store.bulletin_output(bid, "pdf")) == before
+    assert (store.bulletins.get(bid), store.bulletins.content(bid), store.bulletins.output(bid, "pdf")) == before
 
     # a correction is a new draft with the same content
     r = c.post(f"/bulletins/{bid}/revise", data={"csrf_token": token})
     assert r.status_code == 303
     fix = int(re.fullmatch(r"/bulletins/(\d+)\?done=revised", r.headers["location"]).group(1))
-    assert store.bulletin(fix)["revision_of"] == bid and store.bulletin(fix)["status"] == "draft"
-    assert store.bulletin_content(fix) == store.bulletin_content(bid)
+    assert store.bulletins.get(fix)["revision_of"] == bid and store.bulletins.get(fix)["status"] == "draft"
+    assert store.bulletins.content(fix) == store.bulletins.content(bid)
     page = c.get(r.headers["location"])
     assert 'id="editor"' in page.text and f"第 {bid} 号" in page.text
     assert c.post(f"/bulletins/{fix}/revise", data={"csrf_token": token}).status_code == 409
@@ -193,7 +193,7 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
 def test_a_refused_save_names_the_file_and_field_and_keeps_what_was_typed(client, portal_store):
     c = client("staff")
     bid, _ = _new_from_sample(c)
-    stored = portal_store.bulletin_content(bid)
+    stored = portal_store.bulletins.content(bid)
     fields = form_fields(c.get(f"/bulletins/{bid}").text, "editor")
     i = _item(fields, "02-服务贸易统计新标准.md")
     fields[f"item-{i}-text"] = fields[f"item-{i}-text"].replace("date: 2024-10-08", "date: 2024-13-45")
@@ -204,7 +204,7 @@ def test_a_refused_save_names_the_file_and_field_and_keeps_what_was_typed(client
     assert 'class="item has-error"' in r.text
     again = form_fields(r.text, "editor")
     assert again[f"item-{i}-text"] == fields[f"item-{i}-text"] and again["issue"] == "2024年第11期（改）"
-    assert portal_store.bulletin_content(bid) == stored
+    assert portal_store.bulletins.content(bid) == stored
 
     fields = form_fields(c.get(f"/bulletins/{bid}").text, "editor")
     fields["title"] = "  "
@@ -213,7 +213,7 @@ def test_a_refused_save_names_the_file_and_field_and_keeps_what_was_typed(client
     fields["title"], fields[f"item-{i}-name"] = "刊名", "01-跨境数据流动便利化.md"    # two of one name
     r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
     assert r.status_code == 400 and "重复" in r.text
-    assert portal_store.bulletin_content(bid) == stored
+    assert portal_store.bulletins.content(bid) == stored
 
 
 def test_items_are_added_and_removed_without_javascript(client, portal_store):
@@ -238,7 +238,7 @@ def test_items_are_added_and_removed_without_javascript(client, portal_store):
     fields[f"item-{profile}-ent"] = portal_store.facts["second"]
     r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
     assert r.status_code == 303, r.text
-    saved = portal_store.bulletin_content(bid)
+    saved = portal_store.bulletins.content(bid)
     assert "协会动态/02-走访会员企业.md" not in saved and saved["政策解读/01-新条目.md"] == "---\ntitle: 新政策\n---\n正文。\n".encode()
     assert editor.enterprise_of(saved["会员风采/03-新条目.md"].decode()) == portal_store.facts["second"]
     # the clerk's own text wins when the choice was left alone
@@ -246,7 +246,7 @@ def test_items_are_added_and_removed_without_javascript(client, portal_store):
     profile = _item(fields, "03-新条目.md")
     fields[f"item-{profile}-text"] = editor.with_enterprise(fields[f"item-{profile}-text"], "")
     assert c.post(f"/bulletins/{bid}", data={**fields, "action": "save"}).status_code == 303
-    assert editor.enterprise_of(portal_store.bulletin_content(bid)["会员风采/03-新条目.md"].decode()) == ""
+    assert editor.enterprise_of(portal_store.bulletins.content(bid)["会员风采/03-新条目.md"].decode()) == ""
     # a section name that is not a folder name is refused
     r = c.post(f"/bulletins/{bid}", data={**fields, "action": "add-section", "new_section": "../x"})
     assert r.status_code == 400 and "栏目名" in r.text
@@ -279,11 +279,11 @@ def test_the_masthead_is_written_as_toml_that_reads_back_as_typed(client, portal
     fields.update({"title": title, "source": 'a"""b', "relative_year": "true", "bri": "route65"})
     r = c.post(f"/bulletins/{bid}", data={**fields, "action": "save"})
     assert r.status_code == 303, r.text
-    toml = tomllib.loads(portal_store.bulletin_content(bid)[TOML].decode())
+    toml = tomllib.loads(portal_store.bulletins.content(bid)[TOML].decode())
     assert toml["title"] == title.strip() and toml["data"]["source"] == 'a"""b'
     assert toml["data"]["relative_year"] is True and toml["data"]["bri"] == "route65"
     assert set(toml) == {"title", "issue", "date", "publisher", "data"}
-    assert portal_store.bulletin(bid)["title"] == title.strip()
+    assert portal_store.bulletins.get(bid)["title"] == title.strip()
     page = c.get(f"/bulletins/{bid}").text
     assert form_fields(page, "editor")["source"] == 'a"""b'
     # unchanged fields keep the file as it was (its comments)
@@ -291,7 +291,7 @@ def test_the_masthead_is_written_as_toml_that_reads_back_as_typed(client, portal
     bid2, _ = _new_from_sample(c)
     fields = form_fields(c.get(f"/bulletins/{bid2}").text, "editor")
     assert c.post(f"/bulletins/{bid2}", data={**fields, "action": "save"}).status_code == 303
-    assert portal_store.bulletin_content(bid2)[TOML] == sample[TOML]
+    assert portal_store.bulletins.content(bid2)[TOML] == sample[TOML]
 
 
 def test_a_new_issue_from_fields_or_a_zip(client, portal_store):
@@ -308,15 +308,15 @@ def test_a_new_issue_from_fields_or_a_zip(client, portal_store):
                                    "issue": "2024年第12期", "period": "2024Q3"})
     assert r.status_code == 303
     bid = int(r.headers["location"].split("/")[2].split("?")[0])
-    assert sorted(portal_store.bulletin_content(bid)) == [TOML]
-    assert portal_store.bulletin(bid)["period"] == "2024-07..2024-09"        # as the store writes it
+    assert sorted(portal_store.bulletins.content(bid)) == [TOML]
+    assert portal_store.bulletins.get(bid)["period"] == "2024-07..2024-09"        # as the store writes it
 
     files = _sample(portal_store)
     r = c.post("/bulletins", data={"csrf_token": token, "start": "zip"},
                files={"file": ("2024-10.zip", _zip({f"2024-10/{k}": v for k, v in files.items()}),
                                "application/zip")})
     assert r.status_code == 303
-    assert portal_store.bulletin_content(int(r.headers["location"].split("/")[2].split("?")[0])) == files
+    assert portal_store.bulletins.content(int(r.headers["location"].split("/")[2].split("?")[0])) == files
     r = c.post("/bulletins", data={"csrf_token": token, "start": "zip"},
                files={"file": ("x.zip", b"not a zip", "application/zip")})
     assert r.status_code == 400 and "不是有效的 zip 压缩包" in r.text
@@ -332,7 +332,7 @@ def test_a_new_issue_from_fields_or_a_zip(client, portal_store):
 def test_drafts_are_staff_only_and_csrf_is_required(client, portal_store):
     staff = client("staff")
     bid, token = _new_from_sample(staff)
-    stored = portal_store.bulletin_content(bid)
+    stored = portal_store.bulletins.content(bid)
     anon, ent = client(), client("enterprise")
     for path in (f"/bulletins/{bid}", f"/bulletins/{bid}/files/zip", "/bulletins"):
         assert anon.get(path).status_code == 303                            # to 登录
@@ -354,7 +354,7 @@ def test_drafts_are_staff_only_and_csrf_is_required(client, portal_store):
     assert staff.post(f"/bulletins/{bid}", data={**fields, "title": "x"}).status_code == 403
     assert staff.post(f"/bulletins/{bid}/publish", data={}).status_code == 403
     assert staff.post(f"/bulletins/{bid}/revise", data={"csrf_token": "forged"}).status_code == 403
-    assert portal_store.bulletin_content(bid) == stored and portal_store.bulletin(bid)["status"] == "draft"
+    assert portal_store.bulletins.content(bid) == stored and portal_store.bulletins.get(bid)["status"] == "draft"
     # the draft's content folder, for staff
     r = staff.get(f"/bulletins/{bid}/files/zip")
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
@@ -376,7 +376,7 @@ def test_the_api_creates_replaces_and_publishes_with_a_bearer_token(client, port
     changed = {**files, "协会动态/09-新.md": "---\ndate: 2024-10-21\n---\n10月21日，协会召开理事会。\n".encode()}
     r = c.post("/api/v1/bulletins?id=1", headers=auth,
                files={"file": ("x.zip", _zip(changed), "application/zip")})
-    assert r.status_code == 200 and r.json() == {"id": 1} and store.bulletin_content(1) == changed
+    assert r.status_code == 200 and r.json() == {"id": 1} and store.bulletins.content(1) == changed
     # bad input: the API's error shape, nothing kept
     r = c.post("/api/v1/bulletins", headers=auth, files={"file": ("x.zip", b"PK no", "application/zip")})
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad-input"
@@ -386,7 +386,7 @@ def test_the_api_creates_replaces_and_publishes_with_a_bearer_token(client, port
     assert "行业资讯/01-跨境数据流动便利化.md" in r.json()["error"]["message"]
     assert r.json()["error"]["code"] == "content"
     assert c.post("/api/v1/bulletins?id=99", headers=auth, files=upload).status_code == 404
-    assert [b["id"] for b in store.bulletins()] == [1]
+    assert [b["id"] for b in store.bulletins.all()] == [1]
     # without a token: refused; an enterprise's token: the issue does not exist for it
     assert c.post("/api/v1/bulletins", files=upload).status_code == 401
     ent = {"Authorization": f"Bearer {accounts.issue_token(store, 'enterprise', 1, actor='测试')}"}
@@ -402,7 +402,7 @@ def test_the_api_creates_replaces_and_publishes_with_a_bearer_token(client, port
     r = c.post("/api/v1/bulletins/1/publish", headers=auth)
     assert r.status_code == 409 and r.json()["error"]["code"] == "conflict"
     r = c.post("/api/v1/bulletins?id=1", headers=auth, files=upload)
-    assert r.status_code == 409 and store.bulletin_content(1) == changed
+    assert r.status_code == 409 and store.bulletins.content(1) == changed
     assert c.post("/api/v1/bulletins/99/publish", headers=auth).status_code == 404
     listed = c.get("/api/v1/bulletins").json()
     assert [(b["id"], b["status"], b["links"]["pdf"]) for b in listed] == [(1, "published", "/archive/1/pdf")]
@@ -414,4 +414,4 @@ def test_the_api_creates_replaces_and_publishes_with_a_bearer_token(client, port
     assert r.status_code == 422 and "allow_flagged=true" in r.json()["error"]["message"]
     assert r.json()["error"]["code"] == "flagged"                 # its own code (was content)
     assert "--allow-flagged" not in r.json()["error"]["message"]
-    assert [a["actor"] for a in store.audit_log() if a["action"].startswith("bulletin")] == ["staff"] * 4
+    assert [a["actor"] for a in store.audit.latest() if a["action"].startswith("bulletin")] == ["staff"] * 4

@@ -17,6 +17,7 @@ from shumao.report.service import ReportSettings
 from shumao.web import figures
 from shumao.web.cache import Shared
 from tests.conftest import run_cli
+from tests.support.records import set_status
 
 KPIS = ["signed_total", "exec_total", "signed_offshore", "exec_offshore", "exec_bri", "exec_rcep"]
 
@@ -176,7 +177,7 @@ def test_two_requests_compute_once_and_a_change_is_never_stale(app, client, port
     assert api["exec_total"]["current"] == "118.81"      # the API shares it too
     assert counting.runs.count("report") == 2
     # a status change: the returned execution no longer counts
-    portal_store.set_status("executions", "ZX-NEW-1", "returned", actor="测试")
+    set_status(portal_store, "executions", "ZX-NEW-1", "returned", actor="测试")
     assert shown(c.get("/dashboard?period=2024-03").text)["exec_total"]["current"] == "113.81"
     explained = c.get("/api/v1/explain/exec_total?period=2024-03").json()
     assert explained["current"] == "113.81"

@@ -120,7 +120,7 @@ def test_file_check_return_resubmit_approve_moves_figures_by_exactly_the_approve
         (None, "draft"), ("draft", "submitted"), ("submitted", "returned"), ("returned", "draft"),
         ("draft", "submitted"), ("submitted", "approved")]
     assert history[2]["by"] == "reviewer" and history[2]["comment"] == "超出合同金额，请核对"
-    audit = [e for e in store.audit_log(100) if e["action"].startswith("filing-")]
+    audit = [e for e in store.audit.latest(100) if e["action"].startswith("filing-")]
     assert len(audit) == 3 + 4 + 1 + 1 + 3     # created, submitted, returned, edited, approved
     assert len([e for e in audit if e["detail"]["record"] == "W-X2"]) == 6
 
@@ -136,7 +136,7 @@ def test_values_the_store_cannot_hold_refuse_the_save_and_name_each_field(store,
     r = _file(ent, kind="contract", contract_id={"a": 1}, signed_on=[2024], client_country="JP",
               category="ITO", amount=True)
     assert r.status_code == 422 and {k["code"] for k in r.json()["error"]["checks"]} == {"bad-value"}
-    assert store.filings() == [] and store.audit_log(5)[0]["action"] != "filing-create"
+    assert store.filings.find() == [] and store.audit.latest(5)[0]["action"] != "filing-create"
 
 
 def test_hard_checks_block_the_submission_of_a_draft_that_holds_them(store, user):
@@ -153,7 +153,7 @@ def test_hard_checks_block_the_submission_of_a_draft_that_holds_them(store, user
     hard = {(k["code"], k["field"], k["value"]) for k in r.json()["error"]["checks"] if k["level"] == "hard"}
     assert hard == {("unknown-country", "client_country", "火星"), ("unknown-category", "category", "外包"),
                     ("unknown-currency", "currency", "贝壳"), ("amount-not-positive", "amount", "-5")}
-    assert store.filing(fid)["status"] == "draft"
+    assert store.filings.get(fid)["status"] == "draft"
     r = ent.put(f"/api/v1/filings/{fid}", json={"signed_on": "2024-12-03", "client_country": "荷兰",
                                                 "category": "KPO", "amount": 1000})
     assert r.status_code == 200 and r.json()["client_country"] == "NL" and r.json()["checks"] == []
@@ -180,7 +180,7 @@ def test_explanations_are_bounded_and_plain_text(store, user):
     assert r.status_code == 400 and "超过500个字" in r.json()["error"]["message"]
     r = submit(ent, fid, **{"late": "逾期\u202e说明"})
     assert r.status_code == 400 and "控制字符" in r.json()["error"]["message"]
-    assert store.filing(fid)["status"] == "draft"
+    assert store.filings.get(fid)["status"] == "draft"
 
 
 def test_an_execution_beyond_its_contract_is_caught_whatever_order_the_dates_are_submitted_in(store, user):
@@ -201,12 +201,12 @@ def test_execution_before_its_contract_is_hard(store, user):
     r = submit(ent, x["id"], **{"before-contract": "说明也不行"})
     assert r.status_code == 422
     assert [k["code"] for k in r.json()["error"]["checks"]] == ["before-contract", "late"]
-    assert store.filing(x["id"])["status"] == "draft"
+    assert store.filings.get(x["id"])["status"] == "draft"
 
 
 def test_an_id_of_another_enterprise_or_a_contract_of_another_is_refused_without_leaking(store, user):
     other = user("other")
-    first_contract = store.enterprise_records(store.facts["first"])["contracts"][0]["contract_id"]
+    first_contract = store.records.of_enterprise(store.facts["first"])["contracts"][0]["contract_id"]
     r = execution(other, "W-O1", "100", cid=first_contract)
     assert r.status_code == 422
     assert r.json()["error"]["checks"][0]["code"] == "unknown-contract"
@@ -245,7 +245,7 @@ def test_another_enterprise_and_another_regions_reviewer_get_404(route, who, sto
             r = c.request(method, path, data=None if method == "GET" else
                           {"csrf_token": token, "decision": "approve"})
         assert r.status_code == 404, f"{method} {path} as {who}: {r.status_code} {r.text[:200]}"
-    assert store.filing(fid)["status"] == "submitted"
+    assert store.filings.get(fid)["status"] == "submitted"
 
 
 @pytest.mark.parametrize("who", ["other", "reviewer2"])
@@ -356,14 +356,14 @@ def test_the_form_flow_shows_checks_beside_the_fields_and_explanations_to_the_re
                                                "execution_id": "P-1-1", "executed_on": "2024-12-04",
                                                "amount": "300000"})
     assert r.status_code == 303
-    assert store.filing(xid)["record_id"] == "P-1-1" and store.filing(xid)["amount_cents"] == 30_000_000
+    assert store.filings.get(xid)["record_id"] == "P-1-1" and store.filings.get(xid)["amount_cents"] == 30_000_000
 
 
 def test_a_forged_form_without_the_csrf_token_changes_nothing(store, client):
     ent = client("enterprise")
     r = ent.post("/filings/new", data={"kind": "contract", "contract_id": "F-1", "signed_on": "2024-12-03",
                                        "client_country": "JP", "category": "ITO", "amount": "1"})
-    assert r.status_code == 403 and store.filings() == []
+    assert r.status_code == 403 and store.filings.find() == []
 
 
 def test_markup_in_every_typed_value_reaches_pages_inert(store, user):
@@ -401,10 +401,10 @@ def test_an_uploaded_month_becomes_drafts_with_the_same_checks(store, user):
     r = _upload(ent, "合同.csv", "合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额\n"
                 f"U-1,{first},2024-12-03,日本,ITO,1000\nU-2,{first},2024/12/4,新加坡,BPO,\"2,000.50\"\n")
     assert r.status_code == 303, r.text
-    drafts = store.filings()
+    drafts = store.filings.find()
     assert sorted(f["record_id"] for f in drafts) == ["U-1", "U-2"]
     assert all(f["status"] == "draft" and f["source"] == "upload" for f in drafts)
-    assert store.filing_of("contracts", "U-2")["amount_cents"] == 200_050
+    assert store.filings.record("contracts", "U-2")["amount_cents"] == 200_050
 
 
 def test_an_upload_with_another_enterprises_row_or_a_bad_cell_saves_nothing(store, user):
@@ -412,10 +412,10 @@ def test_an_upload_with_another_enterprises_row_or_a_bad_cell_saves_nothing(stor
     second = store.facts["second"]
     r = _upload(ent, "合同.csv", "合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额\n"
                 f"U-1,{second},2024-12-03,日本,ITO,1000\n")
-    assert r.status_code == 422 and "不属于本企业" in r.text and store.filings() == []
+    assert r.status_code == 422 and "不属于本企业" in r.text and store.filings.find() == []
     r = _upload(ent, "合同.csv", "合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额\n"
                 f"U-1,{store.facts['first']},2024-12-03,火星,ITO,1000\n")
-    assert r.status_code == 422 and "火星" in r.text and store.filings() == []
+    assert r.status_code == 422 and "火星" in r.text and store.filings.find() == []
 
 
 def test_the_list_filters_by_a_period_of_the_report_grammar_and_status(store, user):
@@ -478,7 +478,7 @@ def test_an_enterprise_sees_its_own_figures_beside_the_published_city_totals(sto
     assert json.loads(published["figures"])["figures"]["signed_total"]["current_cents"] == \
         own.ind.figures["signed_total"].current
     assert f"第 {vid} 号数据版本" in html and city in html
-    mine = sum(c["amount_cents"] for c in store.enterprise_records(
+    mine = sum(c["amount_cents"] for c in store.records.of_enterprise(
         store.facts["first"], (MONTH, dt.date(2024, 12, 31)))["contracts"] if c["status"] == "approved")
     from shumao.model.money import wan
     assert str(wan(mine)) in html

@@ -55,7 +55,7 @@ class Portal:
         return c
 
     def counts(self) -> dict[str, int]:
-        return self.store.counts()
+        return self.store.records.counts()
 
     def left_behind(self) -> list[str]:
         return sorted(str(p.relative_to(self.uploads)) for p in self.uploads.rglob("*"))
@@ -107,11 +107,11 @@ def test_the_sample_city_loads_into_an_empty_store_through_the_api(portal):
     assert portal.counts() == {"enterprises": 25, "contracts": 375, "executions": 1500,
                                "rates": 0, "batches": 1}
     # the history and the audit log name the files as uploaded, never a temporary path
-    batch, = portal.store.batches()
+    batch, = portal.store.records.batches()
     assert [(f["path"], f["file"]) for f in batch["files"]] == [
         (p.name, p.name) for p in SAMPLE_FILES]
     assert batch["imported_by"] == "staff"
-    entry = next(e for e in portal.store.audit_log() if e["action"] == "import")
+    entry = next(e for e in portal.store.audit.latest() if e["action"] == "import")
     assert entry["actor"] == "staff" and entry["detail"]["files"] == [p.name for p in SAMPLE_FILES]
     assert portal.left_behind() == []
     # the same files again: nothing new, no batch
@@ -162,8 +162,8 @@ def test_replace_through_the_api(portal):
     r = c.post("/api/v1/imports", params={"replace": "true"}, files=changed)
     assert r.status_code == 200
     assert r.json()["counts"]["contracts"] == {"new": 0, "unchanged": 0, "replaced": 1, "duplicates": 0}
-    assert portal.store.batches()[0]["replace"] is True
-    records = portal.store.enterprise_records("91990102B8QRD82822")
+    assert portal.store.records.batches()[0]["replace"] is True
+    records = portal.store.records.of_enterprise("91990102B8QRD82822")
     assert [c_["amount_cents"] for c_ in records["contracts"]] == [13_500_000]
 
 
@@ -236,7 +236,7 @@ def test_corrected_files_load_then_unchanged_then_replaced_through_the_page(port
     history = page[page.index('id="history"'):]
     assert history.index('<td class="num batch">2<br>') < history.index('<td class="num batch">1</td>')
     assert "合同执行.csv" in history and str(portal.uploads) not in page and "/tmp" not in page
-    sha = portal.store.batches()[0]["files"][0]["sha256"]
+    sha = portal.store.records.batches()[0]["files"][0]["sha256"]
     assert f'title="SHA-256：{sha}">{sha[:12]}…</abbr>' in history
     assert portal.left_behind() == []
 
@@ -258,7 +258,7 @@ def test_a_zip_of_the_files_loads_and_issues_name_its_members(portal):
         data = data.replace(holders[name], raw)
     r = c.post("/api/v1/imports", files=[("files", ("数据.zip", data, "application/zip"))])
     assert r.status_code == 200, r.text
-    assert [f["path"] for f in portal.store.batches()[0]["files"]] == [
+    assert [f["path"] for f in portal.store.records.batches()[0]["files"]] == [
         f"数据.zip/{n}" for n in fixed]
     assert portal.left_behind() == []
 
@@ -323,7 +323,7 @@ def small(tmp_path):
 def test_hostile_uploads_are_refused_naming_the_file_and_nothing_is_left(small, case):
     parts, status, code, words = REFUSED[case]
     c = small.client()
-    before, audit = small.counts(), len(small.store.audit_log())
+    before, audit = small.counts(), len(small.store.audit.latest())
     r = c.post("/api/v1/imports", files=parts or None, data=None if parts else {"x": "y"})
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code
@@ -332,7 +332,7 @@ def test_hostile_uploads_are_refused_naming_the_file_and_nothing_is_left(small, 
     assert page.status_code == status and words in page.text
     assert 'id="import-form"' in page.text            # the form again, to try once more
     assert small.counts() == before and small.left_behind() == []
-    assert len(small.store.audit_log()) == audit          # no import was logged
+    assert len(small.store.audit.latest()) == audit          # no import was logged
 
 
 def test_an_upload_over_the_limit_is_413_in_chinese_and_leaves_nothing(small):

@@ -24,8 +24,8 @@ def test_records_with_status_amounts_in_wan_and_cents(client, portal_store):
     r = _records(client("staff"), first)
     assert r.status_code == 200
     body = r.json()
-    assert body["enterprise"] == portal_store.enterprise(first) and body["period"] is None
-    stored = portal_store._execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [first])
+    assert body["enterprise"] == portal_store.records.enterprise(first) and body["period"] is None
+    stored = portal_store.db.execute("SELECT count(*) FROM contracts WHERE enterprise_id = ?", [first])
     assert len(body["contracts"]) == stored[0][0] > 0
     mine = {c["contract_id"] for c in body["contracts"]}
     assert body["executions"] and all(x["contract_id"] in mine for x in body["executions"])
@@ -84,7 +84,7 @@ def test_the_member_directory_lists_every_enterprise_in_chinese(client, portal_s
     c = client("staff")
     r = c.get("/members")
     assert r.status_code == 200
-    everyone = portal_store.enterprises()
+    everyone = portal_store.records.enterprises()
     rows = re.findall(r'<tr><td class="mono nowrap">(\w{18})</td><td>(.*?)</td>\s*'
                       r'<td class="nowrap">(.*?)</td><td class="nowrap">(.*?)</td>', r.text)
     assert [row[0] for row in rows] == [e["enterprise_id"] for e in everyone]
@@ -107,7 +107,7 @@ def test_the_records_page_for_staff(client, portal_store):
     assert r.status_code == 200
     body = _records(c, first, period="2024").json()
     assert r.text.count('<tr><td class="mono">') == len(body["contracts"]) + len(body["executions"])
-    assert "审核通过" in r.text and portal_store.enterprise(first)["name"] in r.text
+    assert "审核通过" in r.text and portal_store.records.enterprise(first)["name"] in r.text
     bad = c.get(f"/members/{first}", params={"period": "2024Q9"})
     assert bad.status_code == 400 and "无法识别的时期" in bad.text
     assert c.get(f"/members/{UNKNOWN}").status_code == 404

@@ -100,7 +100,7 @@ def _enterprise(store, user, ids, name, sees):
 
 def _board_row(store, user, ids, name, sees):
     facts, c, role = store.facts, user(name), ACCOUNTS[name][0]
-    you = scope(store.user(name))
+    you = scope(store.users.get(name))
     for row in board.build(store, MONTH).rows:       # the object check, one row at a time
         if row.enterprise_id in (facts["first"], facts["second"]):
             key = "first" if row.enterprise_id == facts["first"] else "second"
@@ -130,18 +130,18 @@ def test_every_role_and_resource_of_the_scopes_has_a_case():
 def test_a_scope_admits_what_it_filters(scoped):
     """The data itself: each account's scope against the two enterprises, and nobody's."""
     store, _, _ = scoped
-    ents = {k: store.enterprise(store.facts[k]) for k in BOTH}
+    ents = {k: store.records.enterprise(store.facts[k]) for k in BOTH}
     for name, (role, sees) in ACCOUNTS.items():
-        user = store.user(name)
+        user = store.users.get(name)
         assert user is not None and user.role == role
         s = scope(user)
         for key, ent in ents.items():
             assert s.admits(ent) == (key in sees), (name, key)
-        assert len(store.filings(**s.filter())) == len(
-            [f for f in store.filings() if s.admits(f)]), name
+        assert len(store.filings.find(**s.filter())) == len(
+            [f for f in store.filings.find() if s.admits(f)]), name
     nobody = scope(None)
     assert not any(nobody.admits(e) for e in ents.values())
-    assert store.filings(**nobody.filter()) == []
+    assert store.filings.find(**nobody.filter()) == []
 
 
 @pytest.mark.parametrize("resource", RESOURCES)

@@ -43,11 +43,11 @@ def test_a_cookie_post_without_the_csrf_token_is_refused(client, portal_store):
     r = c.post("/admin/users", data={"name": "x1", "role": "staff", "password": PASSWORD,
                                      "csrf_token": "forged"})
     assert r.status_code == 403
-    assert portal_store.user("x1") is None
+    assert portal_store.users.get("x1") is None
     token = csrf_of(c.get("/admin/users").text)
     r = c.post("/admin/users", data={"name": "x1", "role": "staff", "password": PASSWORD,
                                      "csrf_token": token})
-    assert r.status_code == 303 and portal_store.user("x1").role == "staff"
+    assert r.status_code == 303 and portal_store.users.get("x1").role == "staff"
 
 
 def test_logout_ends_the_session(client):
@@ -73,9 +73,9 @@ def test_bearer_tokens_carry_the_role_need_no_csrf_and_can_be_revoked(client, po
     assert c.get("/api/v1/audit", headers=auth).status_code == 200
     assert c.get("/api/v1/audit", headers={"Authorization": "Bearer sm_forged"}).status_code == 401
     r = c.post("/admin/users", headers=auth, data={"name": "x2", "role": "staff", "password": PASSWORD})
-    assert r.status_code == 303 and portal_store.user("x2")
-    assert portal_store.token_user(accounts.token_hash(token)).name == "admin"
-    assert not any(token in str(row) for row in portal_store._execute("SELECT * FROM tokens"))
+    assert r.status_code == 303 and portal_store.users.get("x2")
+    assert portal_store.users.token_user(accounts.token_hash(token)).name == "admin"
+    assert not any(token in str(row) for row in portal_store.db.execute("SELECT * FROM tokens"))
     accounts.disable(portal_store, "admin", actor="测试")
     assert c.get("/api/v1/audit", headers=auth).status_code == 401
 
@@ -88,7 +88,7 @@ def test_passwords_are_argon2id_at_the_production_cost_and_at_least_ten_characte
 
     from shumao.errors import InputError
     accounts.add(portal_store, "real", "staff", "一个真正的密码-2024", actor="测试")
-    stored = portal_store.user("real").password_hash
+    stored = portal_store.users.get("real").password_hash
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert accounts.check_password(stored, "一个真正的密码-2024")
     assert not accounts.check_password(stored, "一个真正的密码-2025")
@@ -121,4 +121,4 @@ def test_the_admin_page_names_the_enterprise_by_its_own_label_not_the_cli_option
         r = c.post("/admin/users", data={"name": "x3", "password": PASSWORD, "csrf_token": token, **data})
         assert r.status_code == 400 and words in r.text, r.text
         assert "--enterprise" not in r.text
-    assert portal_store.user("x3") is None
+    assert portal_store.users.get("x3") is None

@@ -16,6 +16,7 @@ from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
 from tests.conftest import BACKENDS, copy_of, load_portal
 from tests.html import Tags
+from tests.support.records import set_status
 from tests.web.conftest import csrf_of, sign_in
 
 RETURNED = "ZX0000000337"          # an approved execution of 2024-04, returned after publication
@@ -60,15 +61,15 @@ def test_freeze_then_the_published_report_and_its_revisions(site):
     _no_inline_script(page.text)
     form = {"period": "2024Q2", "region": "示例市"}
     assert staff.post("/report/freeze", data=form).status_code == 403          # no CSRF token
-    assert store.vintages() == []
+    assert store.vintages.all() == []
     r = staff.post("/report/freeze", data={**form, "csrf_token": csrf_of(page.text)})
     assert r.status_code == 303 and r.headers["location"] == "/vintages/1?done=frozen"
     frozen = staff.get(r.headers["location"])
     assert frozen.status_code == 200 and "已发布并冻结本期数据" in frozen.text
     assert "发布以来没有变动" in frozen.text and "2024年二季度示例市服务外包合同签约额" in frozen.text
-    assert store.audit_log(1)[0]["action"] == "vintage"
+    assert store.audit.latest(1)[0]["action"] == "vintage"
 
-    store.set_status("executions", RETURNED, "returned", "审核员", "合同已终止")   # after publication
+    set_status(store, "executions", RETURNED, "returned", "审核员", "合同已终止")   # after publication
     today = staff.get(f"/api/v1/report?{QUERY}&format=text").text
     assert today != published.text
     for query in ("vintage=1&format=text", "vintage=1&period=2024Q2&format=text",

@@ -46,7 +46,7 @@ def test_set_the_deadline_lock_and_reopen_from_the_page(client, portal_store):
     assert not w.locked and w.closes == dt.date(2024, 7, 20) and w.state_zh == "已逾期（仍可补报）"
     assert _post(c, period="2024-06", opens="2024-06-01", closes="2024-07-20", action="lock").status_code == 303
     assert windows.window(portal_store, JUNE).state_zh == "已锁定"
-    changes = [e for e in portal_store.audit_log(20) if e["action"] == "window-set"]
+    changes = [e for e in portal_store.audit.latest(20) if e["action"] == "window-set"]
     assert len(changes) == 3 and {e["actor"] for e in changes} == {"admin"}
     assert changes[0]["detail"]["locked"] is True and changes[0]["detail"]["from"]["locked"] is False
     assert "设置填报时间" in c.get("/admin/audit").text
@@ -66,13 +66,13 @@ def test_bad_input_is_named_in_chinese(client, portal_store, fields, words):
     assert r.status_code == 400
     for w in words:
         assert w in r.text
-    assert portal_store.window_rows() == []                           # nothing written
+    assert portal_store.windows.all() == []                           # nothing written
     assert f'value="{fields["period"]}"' in r.text                    # the typed values kept
 
 
 def test_the_form_needs_its_csrf_token(client, portal_store):
     r = client("admin").post("/admin/windows", data={"period": "2024-06", "action": "lock"})
-    assert r.status_code == 403 and portal_store.window_rows() == []
+    assert r.status_code == 403 and portal_store.windows.all() == []
 
 
 # -- the API -------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_api_bad_input_is_400_in_chinese(client, portal_store, period, body, wor
     r = _put(client("admin"), period, body)
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "bad-input" and words in r.json()["error"]["message"]
-    assert portal_store.window_rows() == []
+    assert portal_store.windows.all() == []
 
 
 def test_api_body_that_is_not_json(client):
@@ -130,17 +130,17 @@ def test_admin_sets_an_accounts_email(client, portal_store):
     r = c.post("/admin/users", data={"name": "云桥", "role": "enterprise", "password": PASSWORD,
                                      "enterprise": portal_store.facts["first"],
                                      "email": "yq@example.com", "csrf_token": token})
-    assert r.status_code == 303 and portal_store.user("云桥").email == "yq@example.com"
+    assert r.status_code == 303 and portal_store.users.get("云桥").email == "yq@example.com"
     r = c.post("/admin/users", data={"name": "云桥2", "role": "staff", "password": PASSWORD,
                                      "email": "yq at example", "csrf_token": token})
     assert r.status_code == 400 and "电子邮箱“yq at example”格式不对" in r.text
-    assert 'value="yq at example"' in r.text and portal_store.user("云桥2") is None
+    assert 'value="yq at example"' in r.text and portal_store.users.get("云桥2") is None
     r = c.post("/admin/users/enterprise/email", data={"email": "e@example.com", "csrf_token": token})
-    assert r.status_code == 303 and portal_store.user("enterprise").email == "e@example.com"
-    assert portal_store.enterprise_emails()[portal_store.facts["first"]] == ["e@example.com", "yq@example.com"]
+    assert r.status_code == 303 and portal_store.users.get("enterprise").email == "e@example.com"
+    assert portal_store.users.enterprise_emails()[portal_store.facts["first"]] == ["e@example.com", "yq@example.com"]
     r = c.post("/admin/users/enterprise/email", data={"email": "e@", "csrf_token": token})
     assert r.status_code == 400 and "账号“enterprise”" in r.text
     r = c.post("/admin/users/enterprise/email", data={"email": "", "csrf_token": token})
-    assert portal_store.user("enterprise").email is None
+    assert portal_store.users.get("enterprise").email is None
     assert c.post("/admin/users/nobody/email", data={"email": "", "csrf_token": token}).status_code == 404
     assert 'value="yq@example.com"' in c.get("/admin/users").text

@@ -24,7 +24,7 @@ AUDIT_ZH |= {"window-set": "设置填报时间", "reminder": "发送催报邮件
 
 def _users_page(request: Request, error: str | None = None, form: dict | None = None,
                 status: int = 200) -> Response:
-    users = request.app.state.portal.store.users()
+    users = request.app.state.portal.store.users.all()
     return render(request, "admin_users.html", {"users": users, "roles": ROLE_ZH, "error": error,
                                                 "form": form or {}}, status=status)
 
@@ -53,7 +53,7 @@ def user_add(request: Request, name: Annotated[str, Form()] = "", role: Annotate
 def user_disable(request: Request, name: str) -> Response:
     portal = request.app.state.portal
     viewer: Viewer = request.state.viewer
-    if portal.store.user(name) is None:
+    if portal.store.users.get(name) is None:
         raise not_found("账号")
     if name == viewer.name:
         return _users_page(request, "不能停用自己正在使用的账号", status=400)
@@ -66,7 +66,7 @@ def user_disable(request: Request, name: str) -> Response:
 def user_email(request: Request, name: str, email: Annotated[str, Form()] = "") -> Response:
     """Set or clear an account's e-mail (reminders go to enterprise accounts' addresses)."""
     portal = request.app.state.portal
-    if portal.store.user(name) is None:
+    if portal.store.users.get(name) is None:
         raise not_found("账号")
     viewer: Viewer = request.state.viewer
     try:
@@ -78,10 +78,10 @@ def user_email(request: Request, name: str, email: Annotated[str, Form()] = "") 
 
 @router.get("/admin/audit", name="admin_audit")
 def audit_page(request: Request, limit: int = 200) -> Response:
-    log = request.app.state.portal.store.audit_log(max(1, min(limit, 2000)))
+    log = request.app.state.portal.store.audit.latest(max(1, min(limit, 2000)))
     return render(request, "admin_audit.html", {"log": log, "actions": AUDIT_ZH})
 
 
 @router.get("/api/v1/audit", name="api_audit")
 def audit_api(request: Request, limit: int = 200) -> list[dict]:
-    return request.app.state.portal.store.audit_log(max(1, min(limit, 10_000)))
+    return request.app.state.portal.store.audit.latest(max(1, min(limit, 10_000)))

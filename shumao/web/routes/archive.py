@@ -21,7 +21,7 @@ from shumao.bulletin.folder import TOML
 from shumao.errors import PeriodError
 from shumao.model.periods import Period
 from shumao.store import Store
-from shumao.store.base import PUBLISHED
+from shumao.store.bulletins import PUBLISHED
 from shumao.web.access import guard, not_found
 from shumao.web.pages import render
 
@@ -50,7 +50,7 @@ def period_words(period: str) -> str:
 
 def issue_date(store: Store, bulletin_id: int) -> dt.date | None:
     """The date printed on the issue (bulletin.toml), None if it cannot be read."""
-    value = editor.masthead(store.bulletin_content(bulletin_id).get(TOML))["date"]
+    value = editor.masthead(store.bulletins.content(bulletin_id).get(TOML))["date"]
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
@@ -70,7 +70,7 @@ def download(data: bytes, file_name: str, media_type: str) -> Response:
 def _published(request: Request, bulletin_id: str) -> dict:
     """A published issue's metadata; anything else is the archive's one 404."""
     store = request.app.state.portal.store
-    meta = store.bulletin(int(bulletin_id)) if bulletin_id.isdigit() and len(bulletin_id) < 10 else None
+    meta = store.bulletins.get(int(bulletin_id)) if bulletin_id.isdigit() and len(bulletin_id) < 10 else None
     if meta is None or meta["status"] != PUBLISHED:
         raise not_found("简报")
     return meta
@@ -79,7 +79,7 @@ def _published(request: Request, bulletin_id: str) -> dict:
 @router.get("/archive", name="archive")
 def archive(request: Request) -> Response:
     store = request.app.state.portal.store
-    published = store.bulletins(published_only=True)
+    published = store.bulletins.all(published_only=True)
     corrected: dict[int, int] = {}          # an issue → its latest published correction
     for b in published:
         if b["revision_of"]:
@@ -94,7 +94,7 @@ def archive(request: Request) -> Response:
 @router.get("/archive/{id}", name="archive_issue")
 def archive_issue(request: Request, id: str) -> Response:
     meta = _published(request, id)
-    page = request.app.state.portal.store.bulletin_output(meta["id"], "html")
+    page = request.app.state.portal.store.bulletins.output(meta["id"], "html")
     if page is None:
         raise not_found("简报")
     return HTMLResponse(with_bar(page.content.decode("utf-8"), meta))
@@ -103,7 +103,7 @@ def archive_issue(request: Request, id: str) -> Response:
 @router.get("/archive/{id}/{fmt}", name="archive_file")
 def archive_file(request: Request, id: str, fmt: str) -> Response:
     meta = _published(request, id)
-    out = request.app.state.portal.store.bulletin_output(meta["id"], fmt) if fmt in FORMATS else None
+    out = request.app.state.portal.store.bulletins.output(meta["id"], fmt) if fmt in FORMATS else None
     if out is None:
         raise not_found("简报")
     return download(out.content, out.file_name or f"简报{meta['id']}.{fmt}", FORMATS[fmt][0])
@@ -132,7 +132,7 @@ def with_bar(page: str, meta: dict) -> str:
 
 def refuse_unknown(request: Request, bulletin_id: int) -> dict:
     """An issue's metadata for staff pages; 404 if there is none."""
-    meta = request.app.state.portal.store.bulletin(bulletin_id)
+    meta = request.app.state.portal.store.bulletins.get(bulletin_id)
     if meta is None:
         raise not_found("简报")
     return meta

@@ -24,6 +24,7 @@ from shumao.access.rules import allows
 from shumao.access.scopes import scope
 from shumao.errors import InputError, MailError
 from shumao.filing import board, reminders, windows
+from shumao.model.status import BOARD_ZH
 from shumao.web.access import Viewer, address, guard
 from shumao.web.pages import render
 
@@ -71,7 +72,7 @@ def board_page(request: Request, period: str = "", state: str = "", region: str 
     return render(request, "board.html", {
         "board": b, "rows": shown, "counts": counts, "total": len(in_region), "period": key,
         "month_zh": f"{month.year}年{month.month}月", "state": state, "region": region,
-        "sort": sort, "sorts": SORT_ZH, "states": board.STATE_ZH, "statuses": board.STATUS_ZH,
+        "sort": sort, "sorts": SORT_ZH, "states": board.STATE_ZH, "statuses": BOARD_ZH,
         "link": link, "error": error, "scope": limit.get("region"),
         "may_remind": allows("board_remind", viewer.role),
         "export": "/board/export?" + urlencode({"period": key, "state": state, "region": region,

@@ -30,7 +30,7 @@ from shumao.bulletin.folder import MAX_BYTES, TOML
 from shumao.errors import ConflictError, ContentError, FlaggedFigures, InputError
 from shumao.publication import vintages
 from shumao.report.service import BRI_BASES
-from shumao.store.base import PUBLISHED
+from shumao.store.bulletins import PUBLISHED
 from shumao.web import bulletin_form
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
@@ -74,7 +74,7 @@ def _actor(request: Request) -> str:
 def bulletin_list(request: Request, done: str = "", id: int | None = None) -> Response:
     frozen = vintages.of_bulletins(_store(request))
     rows = [{**b, "period_words": period_words(b["period"]), "vintage": frozen.get(b["id"])}
-            for b in _store(request).bulletins()]
+            for b in _store(request).bulletins.all()]
     notice = NOTICES.get(done) if done == "published" and id is not None else None
     return render(request, "bulletins.html", {"issues": rows, "notice": notice, "done_id": id,
                                               "formats": FORMATS})
@@ -90,8 +90,8 @@ def sample_files() -> dict[str, bytes]:
 def _new_defaults(request: Request) -> dict[str, str | bool]:
     """A new issue's masthead: the latest issue's (or the sample's), dated today, its
     issue number and period left for the clerk."""
-    latest = _store(request).bulletins()
-    toml = (_store(request).bulletin_content(latest[0]["id"]) if latest else sample_files()).get(TOML)
+    latest = _store(request).bulletins.all()
+    toml = (_store(request).bulletins.content(latest[0]["id"]) if latest else sample_files()).get(TOML)
     fields = editor.masthead(toml)
     return {**fields, "issue": "", "period": "", "date": dt.date.today().isoformat()}
 
@@ -167,7 +167,7 @@ def _preview(markdown: str, section: str) -> Markup:
 
 def _enterprises(request: Request) -> list[dict]:
     portal = request.app.state.portal
-    return portal.shared.get(portal.store.generation(), "enterprises", portal.store.enterprises)
+    return portal.shared.get(portal.store.generation(), "enterprises", portal.store.records.enterprises)
 
 
 def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: str | None = None,
@@ -178,7 +178,7 @@ def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: st
                           "unknown": bool(it.enterprise) and it.enterprise.upper() not in known,
                           "error": bool(error) and f"{it.path}：" in (error or "")}
                          for i, it in items]) for section, items in form.groups()]
-    revision = _store(request).bulletin(meta["revision_of"]) if meta["revision_of"] else None
+    revision = _store(request).bulletins.get(meta["revision_of"]) if meta["revision_of"] else None
     return render(request, "bulletin_edit.html", {
         "meta": meta, "form": form, "groups": groups, "error": error, "notice": notice,
         "flagged": flagged, "readonly": meta["status"] == PUBLISHED, "focus": focus,
@@ -191,7 +191,7 @@ def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: st
 @router.get("/bulletins/{id:int}", name="bulletin_edit")
 def bulletin_edit(request: Request, id: int, done: str = "") -> Response:
     meta = refuse_unknown(request, id)
-    form = bulletin_form.from_files(_store(request).bulletin_content(id))
+    form = bulletin_form.from_files(_store(request).bulletins.content(id))
     return _editor(request, meta, form, notice=NOTICES.get(done))
 
 
@@ -199,7 +199,7 @@ def bulletin_edit(request: Request, id: int, done: str = "") -> Response:
 def bulletin_save(request: Request, id: int, data: Posted) -> Response:
     store = _store(request)
     meta = refuse_unknown(request, id)
-    stored = store.bulletin_content(id)
+    stored = store.bulletins.content(id)
     if meta["status"] == PUBLISHED:
         message = (f"第 {id} 号简报已发布，不能再修改：已发布的简报保持原样，刚才提交的修改没有保存。"
                    "如需更正，请点“发布更正版”，在更正版中修改后发布。")
@@ -246,11 +246,11 @@ def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
         issues.publish_issue(store, id, _actor(request), address(request),
                              allow_flagged=data.get("allow_flagged") == "true")
     except ContentError as e:
-        form = bulletin_form.from_files(store.bulletin_content(id))
+        form = bulletin_form.from_files(store.bulletins.content(id))
         return _editor(request, meta, form, error="未发布：" + said(e), status=422,
                        flagged=isinstance(e, FlaggedFigures))
     except ConflictError as e:
-        form = bulletin_form.from_files(store.bulletin_content(id))
+        form = bulletin_form.from_files(store.bulletins.content(id))
         return _editor(request, refuse_unknown(request, id), form, error=str(e), status=409)
     return RedirectResponse(f"/bulletins?done=published&id={id}", status_code=303)
 
@@ -270,12 +270,12 @@ def bulletin_file(request: Request, id: int, fmt: str) -> Response:
     if fmt == "zip":
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, data in store.bulletin_content(id).items():
+            for name, data in store.bulletins.content(id).items():
                 z.writestr(name, data)
         stem = re.sub(r'[\\/:*?"<>|\s]+', "", f"{meta['title']}{meta['issue']}") or "简报"
         response = download(buf.getvalue(), f"{stem}（第{id}号内容）.zip", "application/zip")
     else:
-        out = store.bulletin_output(id, fmt) if fmt in FORMATS else None
+        out = store.bulletins.output(id, fmt) if fmt in FORMATS else None
         if out is None:
             raise not_found("文件（草稿发布后才有 PDF、Word 和网页版）")
         response = download(out.content, out.file_name or f"简报{id}.{fmt}", FORMATS[fmt][0])
@@ -296,7 +296,7 @@ def api_bulletins(request: Request) -> list[dict]:
     """Published issues for everyone; staff see drafts too."""
     staff = request.state.viewer.role in STAFF
     frozen = vintages.of_bulletins(_store(request))
-    return [_api_item(b, frozen.get(b["id"])) for b in _store(request).bulletins(published_only=not staff)]
+    return [_api_item(b, frozen.get(b["id"])) for b in _store(request).bulletins.all(published_only=not staff)]
 
 
 @router.post("/api/v1/bulletins", name="api_bulletin_create")

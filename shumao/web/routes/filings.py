@@ -16,6 +16,7 @@ from shumao.access.scopes import scope
 from shumao.errors import ConflictError, InputError
 from shumao.filing import checks, fields, service
 from shumao.filing.service import ChecksFailed
+from shumao.model.status import FILING_ZH
 from shumao.publication.beside import beside
 from shumao.web.access import address, guard
 from shumao.web.pages import render
@@ -40,15 +41,15 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
             months = view.months(period)
         except InputError as e:
             error, code = str(e), 400
-    found = store.filings(months=months, status=state if state in view.STATE_ZH else None,
+    found = store.filings.find(months=months, status=state if state in FILING_ZH else None,
                           **scope(viewer.user).filter())
     ctx: dict[str, Any] = {"filings": found, "period": period, "status": state,
-                           "states": view.STATE_ZH, "error": error, "kinds": fields.KIND_ZH,
+                           "states": FILING_ZH, "error": error, "kinds": fields.KIND_ZH,
                            "note": note, "problems": problems or []}
     if viewer.role == "enterprise":
         eid = viewer.user.enterprise_id or ""
-        ctx["enterprise"] = store.enterprise(eid)
-        newest = [v["id"] for v in store.vintages()[:1]]     # a publication changes it too
+        ctx["enterprise"] = store.records.enterprise(eid)
+        newest = [v["id"] for v in store.vintages.all()[:1]]     # a publication changes it too
         ctx["beside"] = request.app.state.portal.shared.get(
             store.generation(), ("beside", eid, *newest), lambda: beside(store, eid))
     return render(request, "filings.html", ctx, status=code)
@@ -116,7 +117,7 @@ def filing_page(request: Request, filing_id: int, saved: str = "", submitted: st
 @router.get("/filings/{filing_id}/edit", name="filing_edit")
 def filing_edit(request: Request, filing_id: int) -> Response:
     f = view.mine(request, filing_id)
-    rec = view.store_of(request).filed_record(f["kind"], f["record_id"]) or {}
+    rec = view.store_of(request).filings.record(f["kind"], f["record_id"]) or {}
     values = fields.shown(f["kind"], rec)
     values["client_country"] = view.country_words(values.get("client_country", ""))
     return view.form(request, f["kind"], f["enterprise_id"], values, [], None, filing=f)

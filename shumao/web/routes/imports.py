@@ -74,7 +74,7 @@ async def api_imports(request: Request, replace: bool = False) -> Response:
 # -- the page --------------------------------------------------------------------------------
 def _page(request: Request, status: int = 200, **context) -> Response:
     portal = request.app.state.portal
-    batches = portal.store.batches()[:HISTORY]
+    batches = portal.store.records.batches()[:HISTORY]
     return render(request, "import.html", {
         "limit": portal.upload_limit, "limit_mb": portal.upload_limit // (1024 * 1024),
         "batches": batches,

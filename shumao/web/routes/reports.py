@@ -59,7 +59,7 @@ def report_page(request: Request, period: str | None = None, region: str | None 
         doc = page.doc
         shown = page.period
         ctx.update(doc=doc, query={**keep, "period": page.period.short()},
-                   frozen=[v for v in portal.store.vintages() if Period.parse(v["period"]) == shown],
+                   frozen=[v for v in portal.store.vintages.all() if Period.parse(v["period"]) == shown],
                    disclosure=[c for c in doc.flagged if c.code in DISCLOSURE],
                    inconsistent=[c for c in doc.flagged if c.code not in DISCLOSURE])
     return render(request, "report.html", ctx, status=page.status)

@@ -52,7 +52,7 @@ def _review_view(request: Request, f: dict, error: str | None, comment: str,
     store = view.store_of(request)
     day = f["day"]
     start = day.replace(year=day.year - 1, day=1)
-    history = store.enterprise_records(f["enterprise_id"], (start, windows.month_end(day)))
+    history = store.records.of_enterprise(f["enterprise_id"], (start, windows.month_end(day)))
     results = [checks.Result(**{k: v for k, v in c.items() if k != "level_zh"})
                for c in f["checks"]]
     return render(request, "review.html", {

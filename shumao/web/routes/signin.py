@@ -61,17 +61,17 @@ async def login(request: Request, username: Annotated[str, Form()] = "",
     name, where = username.strip(), address(request)
     if portal.throttle.refused(name, where):
         raise Refused(429, "too-many-attempts", "登录失败次数过多，请一分钟后再试")
-    user = await run_in_threadpool(portal.store.user, name) if name else None
+    user = await run_in_threadpool(portal.store.users.get, name) if name else None
     ok = await run_in_threadpool(accounts.check_password, user.password_hash if user else None, password)
     if not ok or user is None or user.disabled:
         await asyncio.sleep(portal.throttle.failed(name, where))
-        await run_in_threadpool(portal.store.audit, name or "（空）", "login-failed", {}, where)
+        await run_in_threadpool(portal.store.audit.append, name or "（空）", "login-failed", {}, where)
         return render(request, "login.html", {"next": _safe_next(next) or "", "username": name,
                                               "error": "用户名或密码不正确，或账号已停用"}, status=401)
     portal.throttle.succeeded(name)
     portal.sessions.drop(viewer.session.id if viewer.session else None)
     session = portal.sessions.new(user.name)        # a new session id at sign-in
-    await run_in_threadpool(portal.store.audit, user.name, "login", {}, where)
+    await run_in_threadpool(portal.store.audit.append, user.name, "login", {}, where)
     response = RedirectResponse(_safe_next(next) or _start(Viewer(user)), status_code=303)
     _set_cookie(request, response, session.id)
     return response

@@ -55,7 +55,7 @@ def _row(v: dict) -> dict:
 # -- pages --------------------------------------------------------------------------------------
 @router.get("/vintages", name="vintage_list")
 def vintage_list(request: Request) -> Response:
-    return render(request, "vintages.html", {"rows": [_row(v) for v in _store(request).vintages()]})
+    return render(request, "vintages.html", {"rows": [_row(v) for v in _store(request).vintages.all()]})
 
 
 @router.get("/vintages/{id}", name="vintage_page")
@@ -64,7 +64,7 @@ def vintage_page(request: Request, id: str, done: str = "") -> Response:
     revs = revisions(request, v)
     return render(request, "vintage.html", {
         "v": _row(v), "text": v["text"], "revs": revs.as_dict(), "notice": NOTICES.get(done),
-        "bulletin": _store(request).bulletin(v["bulletin_id"]) if v["bulletin_id"] else None})
+        "bulletin": _store(request).bulletins.get(v["bulletin_id"]) if v["bulletin_id"] else None})
 
 
 @router.post("/report/freeze", name="report_freeze")
@@ -81,7 +81,7 @@ def report_freeze(request: Request, data: Annotated[dict[str, str], Depends(_pos
 # -- API ----------------------------------------------------------------------------------------
 @router.get("/api/v1/vintages", name="api_vintages")
 def api_vintages(request: Request) -> list[dict]:
-    return [_row(v) for v in _store(request).vintages()]
+    return [_row(v) for v in _store(request).vintages.all()]
 
 
 @router.get("/api/v1/vintages/{id}/revisions", name="api_vintage_revisions")

@@ -14,19 +14,18 @@ from fastapi.responses import Response
 
 from shumao.access.scopes import scope
 from shumao.filing import checks, fields, service, windows
-from shumao.model.codes import STATUS_ZH, aliases, countries, country_name, norm, usual_currencies
+from shumao.model.codes import aliases, countries, country_name, norm, usual_currencies
 from shumao.model.periods import Period
-from shumao.store.filing import DATE_OF, KEY_OF
+from shumao.model.records import DATE_OF, KEY_OF
+from shumao.model.status import FILING_ZH
 from shumao.web.access import not_found
 from shumao.web.pages import render
-
-STATE_ZH = {**STATUS_ZH, "submitted": "待审核", "returned": "已退回", "approved": "已通过"}
 
 
 # -- the filing a request may see ----------------------------------------------------------
 def visible_filing(request: Request, filing_id: int) -> dict:
     """The filing if the viewer's scope admits it; else the 404 of one that does not exist."""
-    f = store_of(request).filing(filing_id)
+    f = store_of(request).filings.get(filing_id)
     if f is None or not scope(request.state.viewer.user).admits(f):
         raise not_found("填报记录")
     return f
@@ -59,7 +58,7 @@ def mine(request: Request, filing_id: int) -> dict:
 
 
 def queue(request: Request) -> list[dict]:
-    return store_of(request).filings(status="submitted", order="f.submitted_at, f.id", limit=None,
+    return store_of(request).filings.find(status="submitted", order="f.submitted_at, f.id", limit=None,
                                      **scope(request.state.viewer.user).filter())
 
 
@@ -87,7 +86,7 @@ def country_words(iso: str) -> str:
 def form(request: Request, kind: str, eid: str, values: dict, results: list, error: str | None,
          filing: dict | None = None, status: int = 200) -> Response:
     store = store_of(request)
-    contracts = store.enterprise_records(eid)["contracts"] if kind == "executions" else []
+    contracts = store.records.of_enterprise(eid)["contracts"] if kind == "executions" else []
     by_field: dict[str, list] = {}
     for r in results:
         by_field.setdefault(r.field, []).append(r)
@@ -97,7 +96,7 @@ def form(request: Request, kind: str, eid: str, values: dict, results: list, err
         "problems": by_field, "error": error, "filing": filing, "contracts": contracts,
         "countries": sorted(countries().values(), key=lambda c: c.iso2),
         "categories": categories(), "currencies": currencies(values.get("currency")),
-        "enterprise": store.enterprise(eid), "today": dt.date.today().isoformat()},
+        "enterprise": store.records.enterprise(eid), "today": dt.date.today().isoformat()},
         status=status)
 
 
@@ -140,14 +139,14 @@ def filing_view(request: Request, f: dict, explanations: dict, error: str | None
 
 def detail(store, f: dict) -> dict:
     kind = f["kind"]
-    rec = store.filed_record(kind, f["record_id"]) or {}
-    hist = store.record_history(kind, f["record_id"])
+    rec = store.filings.record(kind, f["record_id"]) or {}
+    hist = store.filings.history(kind, f["record_id"])
     returned = [h for h in hist if h["to"] == "returned"]
     shown = fields.shown(kind, rec)
     if kind == "contracts":
         shown["client_country"] = f"{country_words(rec.get('client_country', ''))}（{rec.get('client_country')}）"
     return {"f": f, "kind_zh": fields.KIND_ZH[kind], "shown": shown, "form": fields.FORM[kind],
-            "history": hist, "states": STATE_ZH, "usd": usd(f["amount_cents"]),
+            "history": hist, "states": FILING_ZH, "usd": usd(f["amount_cents"]),
             "comment": returned[-1] if returned else None, "date_field": DATE_OF[kind],
             "key": KEY_OF[kind]}
 

@@ -15,6 +15,7 @@ from shumao.errors import ConflictError, InputError
 from shumao.filing import fields, service
 from shumao.filing.service import ChecksFailed, WindowClosed
 from shumao.model.money import wan
+from shumao.model.status import FILING_ZH
 from shumao.web.access import Refused, address, guard
 from shumao.web.views import filing as view
 
@@ -28,12 +29,12 @@ def as_json(store, f: dict, history: bool = False) -> dict:
     the amount in US cents and 万美元, its month, who and when, explanations, checks, the
     reviewer's latest comment, and on request its full history."""
     kind = f["kind"]
-    rec = store.filed_record(kind, f["record_id"]) or {}
-    hist = store.record_history(kind, f["record_id"])
+    rec = store.filings.record(kind, f["record_id"]) or {}
+    hist = store.filings.history(kind, f["record_id"])
     returned = [h for h in hist if h["to"] == "returned"]
     out: dict[str, Any] = {
         "id": f["id"], "kind": fields.WORD[kind], "status": f["status"],
-        "status_zh": view.STATE_ZH.get(f["status"], f["status"]),
+        "status_zh": FILING_ZH.get(f["status"], f["status"]),
         "enterprise_id": f["enterprise_id"], "enterprise_name": f["enterprise_name"],
         "region": f["region"], "month": f["month"].strftime("%Y-%m"),
         **fields.shown(kind, rec), "amount_cents": f["amount_cents"],
@@ -86,10 +87,10 @@ async def _body(request: Request, optional: bool = False) -> dict:
 @router.get("/api/v1/filings", name="api_filings")
 def api_filings(request: Request, period: str | None = None, status: str | None = None) -> list:
     months = view.months(period) if period else None
-    if status is not None and status not in view.STATE_ZH:
+    if status is not None and status not in FILING_ZH:
         raise InputError(f"状态“{status}”无效（应为 draft、submitted、returned 或 approved）")
     store = view.store_of(request)
-    found = store.filings(months=months, status=status, **scope(request.state.viewer.user).filter())
+    found = store.filings.find(months=months, status=status, **scope(request.state.viewer.user).filter())
     return [as_json(store, f) for f in found]
 
 
@@ -164,5 +165,5 @@ async def _change(request: Request, failed: str, fn, *args, filing_id: int | Non
         raise _refusal(e) from None
     store = view.store_of(request)
     fid = out if created else filing_id
-    return JSONResponse(as_json(store, store.filing(fid), history=history),
+    return JSONResponse(as_json(store, store.filings.get(fid), history=history),
                         status_code=201 if created else 200)

@@ -1,10 +1,11 @@
 """The store's side of filing on the web (web.md filings-web): the SQL of filed records,
 their transitions, filing windows, reminders and vintages.  ``shumao.filing`` decides what
-is allowed and what the checks say; this mixin only keeps it, each change in one serialised
+is allowed and what the checks say; this repository only keeps it, each change in one serialised
 transaction with its status_history row (the record's content after it) and its audit entry.
 
 A filed record is a row of ``contracts`` or ``executions`` whose ``status`` is its state
-(draft → submitted → approved | returned → draft …), so only approved records count in any
+(draft → submitted → approved | returned → draft …: model.status.TRANSITIONS, which every
+transition here checks), so only approved records count in any
 figure without a second path; ``filings`` holds what the portal adds (who filed it, when it
 was submitted, the explanations and the checks).  Records are never deleted: an edited row
 is first copied to ``superseded_<kind>``, and so is every row an import replaces.
@@ -27,159 +28,144 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from shumao.errors import ConflictError, InputError
-from shumao.model.records import RECORDS
+from shumao.model.records import DATE_OF, FIELDS, KEY_OF
+from shumao.model.status import check as check_status
+from shumao.store import schema
+from shumao.store.audit import AuditLog
+from shumao.store.backend import Backend
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
                   "created_at", "updated_at", "submitted_at", "late", "explanations", "checks")
-# the record columns a filing shows and edits, per kind (batch_id and status are the store's)
-FIELDS = {k: tuple(c for c in RECORDS[k].names if c not in ("batch_id", "status"))
-          for k in ("contracts", "executions")}
-DATE_OF = {"contracts": "signed_on", "executions": "executed_on"}
-KEY_OF = {"contracts": "contract_id", "executions": "execution_id"}
-WINDOW_COLUMNS = ("month", "opens", "closes", "locked", "updated_by", "updated_at")
-VINTAGE_COLUMNS = ("id", "source", "bulletin_id", "period", "settings", "figures", "text",
-                   "generation", "created_by", "created_at")
 WEB_BATCH = 0          # the batch_id of a record filed in the portal (imports count from 1)
 
 
-class FilingTables:
-    """Mixed into ``Store``: relies on its ``_execute``, ``_write``, ``_audit``, ``_bump``."""
-
-    _execute: Any
-    _write: Any
-    _audit: Any
-    _bump: Any
+class Filings:
+    def __init__(self, db: Backend, audit: AuditLog):
+        self.db = db
+        self.audit = audit
 
     # -- filed records ---------------------------------------------------------------------
-    def add_filing(self, kind: str, record: dict, enterprise_id: str, source: str, actor: str,
+    def add(self, kind: str, record: dict, enterprise_id: str, source: str, actor: str,
                    address: str | None = None, check: Callable[[], object] | None = None) -> int:
         """A new record as a draft (``record``: the FIELDS of its kind); the filing's id.
         Refused when its id is taken (by any record: ids are the platform's, unique) or
         when ``check``, called inside the transaction, raises."""
-        return self.add_filings([(kind, record)], enterprise_id, source, actor, address,
+        return self.add_many([(kind, record)], enterprise_id, source, actor, address,
                                 check)[0]
 
-    def add_filings(self, items: Sequence[tuple[str, dict]], enterprise_id: str, source: str,
+    def add_many(self, items: Sequence[tuple[str, dict]], enterprise_id: str, source: str,
                     actor: str, address: str | None = None,
                     check: Callable[[], object] | None = None) -> list[int]:
         """Several new drafts of one enterprise, all or none (an uploaded month)."""
         ids = []
-        with self._write():
+        with self.db.write():
             if check is not None:
                 check()
             for kind, record in items:
                 ids.append(self._add_one(kind, record, enterprise_id, source, actor, address))
-            self._bump()
+            schema.bump(self.db)
         return ids
 
     def _add_one(self, kind: str, record: dict, enterprise_id: str, source: str, actor: str,
                  address: str | None) -> int:
         key = KEY_OF[kind]
-        if self._execute(f"SELECT 1 FROM {kind} WHERE {key} = ?", [record[key]]):
+        if self.db.execute(f"SELECT 1 FROM {kind} WHERE {key} = ?", [record[key]]):
             raise ConflictError(f"编号“{record[key]}”已被使用，请换一个编号")
-        (fid,), = self._execute("SELECT coalesce(max(id), 0) + 1 FROM filings")
+        check_status(None, "draft")
+        (fid,), = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM filings")
         cols = FIELDS[kind]
-        self._execute(f"INSERT INTO {kind} ({', '.join(cols)}, status, batch_id) VALUES "
+        self.db.execute(f"INSERT INTO {kind} ({', '.join(cols)}, status, batch_id) VALUES "
                       f"({', '.join('?' * len(cols))}, 'draft', ?)",
                       [record[c] for c in cols] + [WEB_BATCH])
         now = _now()
-        self._execute("INSERT INTO filings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, FALSE, "
+        self.db.execute("INSERT INTO filings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, FALSE, "
                       "'{}', '[]')",
                       [fid, kind, record[key], enterprise_id, _month(record[DATE_OF[kind]]),
                        source, actor, now, now])
         self._transition(kind, record[key], None, "draft", actor, now, None, record)
-        self._audit(actor, "filing-create", {"id": fid, "kind": kind, "record": record[key],
+        self.audit.append(actor, "filing-create", {"id": fid, "kind": kind, "record": record[key],
                                              "enterprise_id": enterprise_id,
                                              "source": source}, address)
         return int(fid)
 
-    def edit_filing(self, filing_id: int, record: dict, actor: str,
-                    address: str | None = None, expect: Sequence[str] = ("draft", "returned"),
+    def edit(self, filing_id: int, record: dict, actor: str,
+                    address: str | None = None,
                     check: Callable[[], object] | None = None) -> None:
         """Replace a draft or returned record's fields (its id stays); it becomes a draft
         again.  The previous row is kept in superseded_<kind>."""
-        with self._write():
+        with self.db.write():
             f = self._filing_row(filing_id)
             kind, rid = f["kind"], f["record_id"]
             old = self._status(kind, rid)
-            if old not in expect:
-                raise ConflictError(_not_editable(old))
+            check_status(old, "draft")
             if check is not None:
                 check()
             key = KEY_OF[kind]
             now = _now()
-            self._execute(f"INSERT INTO superseded_{kind} SELECT ?, ?, * FROM {kind} "
+            self.db.execute(f"INSERT INTO superseded_{kind} SELECT ?, ?, * FROM {kind} "
                           f"WHERE {key} = ?", [now, actor, rid])
             cols = [c for c in FIELDS[kind] if c != key]
-            self._execute(f"UPDATE {kind} SET {', '.join(f'{c} = ?' for c in cols)}, "
+            self.db.execute(f"UPDATE {kind} SET {', '.join(f'{c} = ?' for c in cols)}, "
                           f"status = 'draft' WHERE {key} = ?", [record[c] for c in cols] + [rid])
-            self._execute("UPDATE filings SET month = ?, updated_at = ?, checks = '[]', explanations = '{}' WHERE id = ?",
+            self.db.execute("UPDATE filings SET month = ?, updated_at = ?, checks = '[]', explanations = '{}' WHERE id = ?",
                           [_month(record[DATE_OF[kind]]), now, filing_id])
             self._transition(kind, rid, old, "draft", actor, now, None, {**record, key: rid})
-            self._audit(actor, "filing-edit", {"id": filing_id, "kind": kind, "record": rid,
+            self.audit.append(actor, "filing-edit", {"id": filing_id, "kind": kind, "record": rid,
                                                "from": old}, address)
-            self._bump()
+            schema.bump(self.db)
 
-    def submit_filing(self, filing_id: int,
+    def submit(self, filing_id: int,
                       decide: Callable[[], tuple[dict[str, str], list[dict], bool]],
                       actor: str, address: str | None = None) -> None:
         """draft → submitted, keeping the explanations and the checks it passed with:
         ``decide()`` runs the checks inside the transaction, on the store as this submission
         finds it, and returns (explanations, checks, late) or raises to refuse it."""
-        with self._write():
+        with self.db.write():
             f = self._filing_row(filing_id)
             old = self._status(f["kind"], f["record_id"])
-            if old != "draft":
-                raise ConflictError(_not_editable(old) if old != "submitted"
-                                    else "该记录已提交，正在等待审核")
+            check_status(old, "submitted")
             explanations, checks, late = decide()
             now = _now()
             self._set_status(f["kind"], f["record_id"], "submitted")
-            self._execute("UPDATE filings SET submitted_at = ?, late = ?, explanations = ?, "
+            self.db.execute("UPDATE filings SET submitted_at = ?, late = ?, explanations = ?, "
                           "checks = ?, updated_at = ? WHERE id = ?",
                           [now, late, _json(explanations), _json(checks), now, filing_id])
             self._transition(f["kind"], f["record_id"], old, "submitted", actor, now,
                              None, None, explanations)
-            self._audit(actor, "filing-submit", {"id": filing_id, "kind": f["kind"],
+            self.audit.append(actor, "filing-submit", {"id": filing_id, "kind": f["kind"],
                                                  "record": f["record_id"], "late": late},
                         address)
-            self._bump()
+            schema.bump(self.db)
 
-    def review_filing(self, filing_id: int, decision: str, comment: str | None, actor: str,
+    def review(self, filing_id: int, decision: str, comment: str | None, actor: str,
                       address: str | None = None, check: Callable[[], object] | None = None) -> str:
         """submitted → approved | returned; an approved record may be returned for
         correction (it stops counting).  The new status."""
         new = {"approve": "approved", "return": "returned"}.get(decision)
         if new is None:
             raise InputError("审核结论只能是“通过”（approve）或“退回”（return）")
-        with self._write():
+        with self.db.write():
             f = self._filing_row(filing_id)
             old = self._status(f["kind"], f["record_id"])
-            allowed = ("submitted",) if new == "approved" else ("submitted", "approved")
-            if old not in allowed:
-                raise ConflictError(f"该记录当前状态为“{_zh(old)}”，不能{'通过' if new == 'approved' else '退回'}")
+            check_status(old, new)
             if check is not None:
                 check()
             now = _now()
             self._set_status(f["kind"], f["record_id"], new)
-            self._execute("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id])
+            self.db.execute("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id])
             self._transition(f["kind"], f["record_id"], old, new, actor, now, comment)
-            self._audit(actor, "filing-" + decision, {"id": filing_id, "kind": f["kind"],
+            self.audit.append(actor, "filing-" + decision, {"id": filing_id, "kind": f["kind"],
                                                       "record": f["record_id"], "from": old,
                                                       "comment": comment}, address)
-            self._bump()
+            schema.bump(self.db)
         return new
 
-    def filing(self, filing_id: int) -> dict | None:
+    def get(self, filing_id: int) -> dict | None:
         """A filing with its record's fields and status; None if there is none."""
         rows = self._filings("f.id = ?", [filing_id])
         return rows[0] if rows else None
 
-    def filing_of(self, kind: str, record_id: str) -> dict | None:
-        rows = self._filings("f.kind = ? AND f.record_id = ?", [kind, record_id])
-        return rows[0] if rows else None
-
-    def filings(self, enterprise_id: str | None = None, region: str | None = None,
+    def find(self, enterprise_id: str | None = None, region: str | None = None,
                 months: tuple[dt.date, dt.date] | None = None, status: str | None = None,
                 order: str = "f.id DESC", limit: int | None = 500) -> list[dict]:
         """Filings by enterprise, by the region of their enterprise, the months of their
@@ -209,7 +195,7 @@ class FilingTables:
                 f"LEFT JOIN enterprises e ON e.enterprise_id = f.enterprise_id WHERE {where}")
         sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) u ORDER BY "
                f"{order.replace('f.', 'u.')}" + (" LIMIT ?" if limit else ""))
-        rows = self._execute(sql, params * 2 + ([limit] if limit else []))
+        rows = self.db.execute(sql, params * 2 + ([limit] if limit else []))
         names = (*FILING_COLUMNS, "status", "day", "amount_cents", "currency", "orig_amount",
                  "contract_id", "enterprise_name", "region")
         out = []
@@ -220,23 +206,23 @@ class FilingTables:
             out.append(d)
         return out
 
-    def filed_record(self, kind: str, record_id: str) -> dict | None:
+    def record(self, kind: str, record_id: str) -> dict | None:
         """A record's current fields and status (any record, filed on the web or imported)."""
         cols = (*FIELDS[kind], "status", "batch_id")
-        rows = self._execute(f"SELECT {', '.join(cols)} FROM {kind} WHERE {KEY_OF[kind]} = ?",
+        rows = self.db.execute(f"SELECT {', '.join(cols)} FROM {kind} WHERE {KEY_OF[kind]} = ?",
                              [record_id])
         return dict(zip(cols, rows[0], strict=True)) if rows else None
 
-    def record_history(self, kind: str, record_id: str) -> list[dict]:
+    def history(self, kind: str, record_id: str) -> list[dict]:
         """Every transition of a record, oldest first: from, to, who, when, the comment,
         and the content after it (fields, or the explanations given on submission)."""
-        rows = self._execute("SELECT old_status, new_status, changed_by, changed_at, comment, "
+        rows = self.db.execute("SELECT old_status, new_status, changed_by, changed_at, comment, "
                              "content FROM status_history WHERE kind = ? AND record_id = ? "
                              "ORDER BY seq", [kind, record_id])
         return [{"from": a, "to": b, "by": c, "at": _iso(d), "comment": e,
                  "content": json.loads(f) if f else None} for a, b, c, d, e, f in rows]
 
-    def filing_ledger(self) -> dict[str, list[tuple]]:
+    def ledger(self) -> dict[str, list[tuple]]:
         """Everything kept about records filed on the web, to check that it is whole (the
         filing load test, ``shumao bench filings``): ``filings`` (id, kind, record_id),
         ``records`` (kind, key, status) of every record filed on the web, ``history``
@@ -245,31 +231,31 @@ class FilingTables:
         recs = " UNION ALL ".join(f"SELECT '{k}', {KEY_OF[k]}, status FROM {k} WHERE batch_id = ?"
                                   for k in ("contracts", "executions"))
         return {
-            "filings": self._execute("SELECT id, kind, record_id FROM filings ORDER BY id"),
-            "records": self._execute(recs, [WEB_BATCH, WEB_BATCH]),
-            "history": self._execute(
+            "filings": self.db.execute("SELECT id, kind, record_id FROM filings ORDER BY id"),
+            "records": self.db.execute(recs, [WEB_BATCH, WEB_BATCH]),
+            "history": self.db.execute(
                 "SELECT h.seq, h.kind, h.record_id, h.old_status, h.new_status FROM status_history h "
                 f"WHERE EXISTS (SELECT 1 FROM ({recs}) r(kind, k, s) WHERE r.kind = h.kind "
                 "AND r.k = h.record_id) ORDER BY h.seq", [WEB_BATCH, WEB_BATCH]),
-            "audit": self._execute("SELECT seq, action, detail FROM audit_log "
+            "audit": self.db.execute("SELECT seq, action, detail FROM audit_log "
                                    "WHERE action LIKE 'filing-%' ORDER BY seq"),
         }
 
     def _filing_row(self, filing_id: int) -> dict:
-        rows = self._execute("SELECT kind, record_id, enterprise_id FROM filings WHERE id = ?",
+        rows = self.db.execute("SELECT kind, record_id, enterprise_id FROM filings WHERE id = ?",
                              [filing_id])
         if not rows:
             raise InputError(f"没有编号为 {filing_id} 的填报记录")
         return dict(zip(("kind", "record_id", "enterprise_id"), rows[0], strict=True))
 
     def _status(self, kind: str, record_id: str) -> str:
-        rows = self._execute(f"SELECT status FROM {kind} WHERE {KEY_OF[kind]} = ?", [record_id])
+        rows = self.db.execute(f"SELECT status FROM {kind} WHERE {KEY_OF[kind]} = ?", [record_id])
         if not rows:
             raise InputError(f"没有编号为“{record_id}”的记录")
         return rows[0][0]
 
     def _set_status(self, kind: str, record_id: str, status: str) -> None:
-        self._execute(f"UPDATE {kind} SET status = ? WHERE {KEY_OF[kind]} = ?", [status, record_id])
+        self.db.execute(f"UPDATE {kind} SET status = ? WHERE {KEY_OF[kind]} = ?", [status, record_id])
 
     def _transition(self, kind: str, record_id: str, old: str | None, new: str, actor: str,
                     at: dt.datetime, comment: str | None, record: dict | None = None,
@@ -279,7 +265,7 @@ class FilingTables:
             content = _json({"fields": record})
         elif explanations:
             content = _json({"explanations": explanations})
-        self._execute("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, "
+        self.db.execute("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, "
                       "?, ?, ?, ?, ? FROM status_history",
                       [kind, record_id, old, new, actor, at, comment, content])
 
@@ -294,7 +280,7 @@ class FilingTables:
                "SELECT r.amount_cents FROM executions r JOIN contracts c USING (contract_id) "
                "WHERE c.enterprise_id = ?")
         marks = ", ".join("?" * len(statuses))
-        (total,), = self._execute(
+        (total,), = self.db.execute(
             f"SELECT coalesce(sum(amount_cents), 0) FROM ({src} AND r.{date} BETWEEN ? AND ? "
             f"AND r.status IN ({marks}) AND r.{key} <> ?) t",
             [enterprise_id, first, last, *statuses, excluding or ""])
@@ -303,7 +289,7 @@ class FilingTables:
     def contract_executions(self, contract_id: str, excluding: str | None = None) -> list[dict]:
         """The executions of a contract other than ``excluding`` that are not returned or
         drafts elsewhere: what counts toward its running total."""
-        rows = self._execute(
+        rows = self.db.execute(
             "SELECT execution_id, executed_on, amount_cents, status FROM executions "
             "WHERE contract_id = ? AND execution_id <> ? AND status IN "
             "('approved', 'submitted', 'pending') ORDER BY executed_on, execution_id",
@@ -312,39 +298,16 @@ class FilingTables:
                 for r in rows]
 
     def rate(self, currency: str, month: dt.date) -> Any:
-        rows = self._execute("SELECT usd_per_unit FROM rates WHERE currency = ? AND month = ?",
+        rows = self.db.execute("SELECT usd_per_unit FROM rates WHERE currency = ? AND month = ?",
                              [currency, month])
         return rows[0][0] if rows else None
 
-    # -- filing windows --------------------------------------------------------------------
-    def window_row(self, month: dt.date) -> dict | None:
-        rows = self._execute(f"SELECT {', '.join(WINDOW_COLUMNS)} FROM filing_windows "
-                             "WHERE month = ?", [month])
-        return dict(zip(WINDOW_COLUMNS, rows[0], strict=True)) if rows else None
-
-    def window_rows(self) -> list[dict]:
-        rows = self._execute(f"SELECT {', '.join(WINDOW_COLUMNS)} FROM filing_windows "
-                             "ORDER BY month DESC")
-        return [dict(zip(WINDOW_COLUMNS, r, strict=True)) for r in rows]
-
-    def set_window(self, month: dt.date, opens: dt.date | None, closes: dt.date | None,
-                   locked: bool | None, actor: str, address: str | None = None) -> None:
-        with self._write():
-            old = self.window_row(month)
-            self._execute("DELETE FROM filing_windows WHERE month = ?", [month])
-            self._execute("INSERT INTO filing_windows VALUES (?, ?, ?, ?, ?, ?)",
-                          [month, opens, closes, locked, actor, _now()])
-            self._audit(actor, "window-set", {
-                "month": month.strftime("%Y-%m"),
-                "from": {"opens": _iso(old["opens"]), "closes": _iso(old["closes"]),
-                         "locked": old["locked"]} if old else None,
-                "opens": _iso(opens), "closes": _iso(closes), "locked": locked}, address)
-
+    # -- the status board ------------------------------------------------------------------
     def month_states(self, month: dt.date) -> list[dict]:
         """Per enterprise, its records dated in a month by status, and when the first of them
         was submitted in the portal (the status board)."""
         last = _month_end(month)
-        rows = self._execute(
+        rows = self.db.execute(
             "WITH r AS (SELECT enterprise_id, status FROM contracts WHERE signed_on BETWEEN ? AND ? "
             "UNION ALL SELECT c.enterprise_id, x.status FROM executions x JOIN contracts c "
             "USING (contract_id) WHERE x.executed_on BETWEEN ? AND ?), "
@@ -362,97 +325,6 @@ class FilingTables:
             if status is not None:
                 e["counts"][status] = int(n)
         return list(out.values())
-
-    def enterprise_emails(self) -> dict[str, list[str]]:
-        """Enterprise → the e-mail addresses of its live accounts."""
-        out: dict[str, list[str]] = {}
-        for eid, email in self._execute(
-                "SELECT enterprise_id, email FROM users WHERE role = 'enterprise' AND NOT disabled "
-                "AND email IS NOT NULL AND email <> '' ORDER BY enterprise_id, name"):
-            out.setdefault(eid, []).append(email)
-        return out
-
-    def log_reminder(self, month: dt.date, enterprise_id: str, recipient: str, actor: str,
-                     error: str | None, address: str | None = None) -> None:
-        with self._write():
-            self._execute("INSERT INTO reminders SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, "
-                          "?, ? FROM reminders",
-                          [month, enterprise_id, recipient, _now(), actor, error])
-            self._audit(actor, "reminder", {"month": month.strftime("%Y-%m"),
-                                            "enterprise_id": enterprise_id,
-                                            "recipient": recipient, "error": error}, address)
-
-    def reminders(self, month: dt.date) -> list[dict]:
-        rows = self._execute("SELECT enterprise_id, recipient, sent_at, sent_by, error "
-                             "FROM reminders WHERE month = ? ORDER BY seq", [month])
-        return [dict(zip(("enterprise_id", "recipient", "sent_at", "sent_by", "error"), r,
-                         strict=True)) for r in rows]
-
-    # -- vintages --------------------------------------------------------------------------
-    def add_vintage(self, source: str, bulletin_id: int | None, period: str, settings: dict,
-                    figures: str, text: str, dates: tuple[dt.date, dt.date], actor: str,
-                    address: str | None = None, generation: int | None = None) -> int:
-        """Freeze a published report: its figures and text, and copies of the approved
-        records dated in ``dates`` (with the contracts of those executions and the
-        enterprises of all of them) — what ``report --vintage`` computes from again.
-        Refused when the store changed since the figures were computed (``generation``)."""
-        first, last = dates
-        with self._write():
-            gen = int(self._execute("SELECT value FROM meta WHERE key = 'generation'")[0][0])
-            if generation is not None and gen != generation:
-                raise ConflictError("数据在生成报告之后已有变动（新的导入或审核），请重新发布")
-            (vid,), = self._execute("SELECT coalesce(max(id), 0) + 1 FROM vintages")
-            self._execute("INSERT INTO vintages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          [vid, source, bulletin_id, period, _json(settings), figures, text,
-                           gen, actor, _now()])
-            self._execute("INSERT INTO vintage_executions SELECT ?, * FROM executions "
-                          "WHERE status = 'approved' AND executed_on BETWEEN ? AND ?",
-                          [vid, first, last])
-            self._execute("INSERT INTO vintage_contracts SELECT ?, * FROM contracts "
-                          "WHERE status = 'approved' AND (signed_on BETWEEN ? AND ? OR contract_id "
-                          "IN (SELECT contract_id FROM vintage_executions WHERE vintage_id = ?))",
-                          [vid, first, last, vid])
-            self._execute("INSERT INTO vintage_enterprises SELECT ?, * FROM enterprises WHERE "
-                          "enterprise_id IN (SELECT enterprise_id FROM vintage_contracts "
-                          "WHERE vintage_id = ?)", [vid, vid])
-            self._audit(actor, "vintage", {"id": vid, "source": source,
-                                           "bulletin_id": bulletin_id, "period": period}, address)
-        return int(vid)
-
-    def vintage(self, vintage_id: int) -> dict | None:
-        rows = self._execute(f"SELECT {', '.join(VINTAGE_COLUMNS)} FROM vintages WHERE id = ?",
-                             [vintage_id])
-        return _vintage(rows[0]) if rows else None
-
-    def vintages(self) -> list[dict]:
-        """Every vintage, newest first, without its frozen figures and text (``vintage(id)``
-        has them)."""
-        cols = [c for c in VINTAGE_COLUMNS if c not in ("figures", "text")]
-        return [_vintage(r, cols) for r in self._execute(
-            f"SELECT {', '.join(cols)} FROM vintages ORDER BY id DESC")]
-
-    def vintage_records(self, vintage_id: int, kind: str) -> list[dict]:
-        """The records of a kind a vintage froze (all their columns)."""
-        cols = RECORDS[kind].names
-        rows = self._execute(f"SELECT {', '.join(cols)} FROM vintage_{kind} WHERE vintage_id = ?",
-                             [vintage_id])
-        return [dict(zip(cols, r, strict=True)) for r in rows]
-
-
-def _vintage(row: Sequence[Any], columns: Sequence[str] = VINTAGE_COLUMNS) -> dict:
-    d = dict(zip(columns, row, strict=True))
-    d["settings"] = json.loads(d["settings"])
-    d["created_at"] = _iso(d["created_at"])
-    return d
-
-
-def _zh(status: str | None) -> str:
-    from shumao.model.codes import STATUS_ZH
-    return STATUS_ZH.get(status or "", status or "")
-
-
-def _not_editable(status: str) -> str:
-    return f"该记录当前状态为“{_zh(status)}”，只有草稿或被退回的记录可以修改或提交"
 
 
 def _month(day: dt.date) -> dt.date:

@@ -1,0 +1,31 @@
+"""The audit log: who changed what, when and from where — every repository of the store
+writes its entries here, in the transaction of the change they record.  Append-only:
+nothing here updates or deletes a row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from shumao.store.backend import Backend
+
+
+class AuditLog:
+    def __init__(self, db: Backend):
+        self.db = db
+
+    def append(self, actor: str, action: str, detail: dict, address: str | None = None) -> None:
+        """Record one change: inside the caller's write transaction, or in one of its own."""
+        with self.db.write():
+            self.db.execute("INSERT INTO audit_log SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ? "
+                            "FROM audit_log",
+                            [dt.datetime.now(dt.UTC), actor, action,
+                             json.dumps(detail, ensure_ascii=False, default=str), address])
+
+    def latest(self, limit: int = 200) -> list[dict]:
+        """The newest entries first."""
+        rows = self.db.execute("SELECT seq, logged_at, actor, action, detail, address "
+                               "FROM audit_log ORDER BY seq DESC LIMIT ?", [limit])
+        return [{"seq": s, "at": at.isoformat() if at is not None else None, "actor": a,
+                 "action": act, "detail": json.loads(d), "address": addr}
+                for s, at, a, act, d, addr in rows]

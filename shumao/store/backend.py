@@ -1,0 +1,125 @@
+"""A store's backend: the few primitives every engine supplies, on which the repositories
+(store/*.py) write their SQL.
+
+A backend (``duckdb.py``, ``postgres.py``) holds the connections (one per thread), runs a
+statement with ``?`` parameters, moves Arrow data in and out in bulk, serialises writes,
+gives one consistent snapshot and an Ibis backend for the indicators.  It knows nothing
+of what shumao keeps.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from shumao.errors import StoreError
+
+
+class Backend(ABC):
+    """An open connection to one store's database.  Use as a context manager, or call
+    ``close()``."""
+
+    name: str                    # "duckdb" | "postgres"
+    url: str
+    read_only: bool
+    _local: threading.local      # per thread: connection or cursor, Ibis backend, write depth
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Run one statement with ``?`` parameters; the rows it returns."""
+
+    @abstractmethod
+    def arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
+        """A query's result as an Arrow table of the given schema."""
+
+    @abstractmethod
+    def insert(self, table: str, reader: pa.RecordBatchReader) -> None:
+        """Append a stream of Arrow batches to a table (inside the current transaction)."""
+
+    @abstractmethod
+    @contextmanager
+    def values(self, values: pa.Array) -> Iterator[str]:
+        """A temporary relation with one column ``v`` holding ``values``: its SQL name."""
+
+    @abstractmethod
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One serialised write transaction: committed on success, rolled back on error."""
+
+    @abstractmethod
+    def _new_ibis(self):
+        """A new Ibis backend over this thread's connection."""
+
+    def ibis(self):
+        """The store's tables as an Ibis backend (one per thread), for the indicators."""
+        backend = getattr(self._local, "ibis", None)
+        if backend is None:
+            backend = self._local.ibis = self._new_ibis()
+        return backend
+
+    @abstractmethod
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """An Ibis backend on one consistent snapshot: a report computed inside sees the
+        store before or after any import, never between."""
+
+    @abstractmethod
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read-only transaction on this thread's connection: every ``execute`` and
+        ``stream`` inside sees the same state of the store."""
+
+    @abstractmethod
+    def stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
+        """A query's result as Arrow batches of the given schema, a few MB at a time."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @abstractmethod
+    def has_tables(self) -> bool:
+        """Whether the database holds any table (a new store has none)."""
+
+    def median(self, column: str) -> str:
+        return f"median({column})"
+
+
+    def write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,
+                       partitioned: bool) -> int:
+        """The query's rows as Parquet files in ``folder``, streamed through pyarrow.dataset
+        (a backend that can write Parquet itself does so instead); how many."""
+        import pyarrow.dataset as ds
+
+        schema_ = pa.schema([f.with_nullable(True) for f in schema_])   # as DuckDB writes them
+        written = 0
+
+        def counted() -> Iterator[pa.RecordBatch]:
+            nonlocal written
+            for batch in self.stream(sql, schema_):
+                written += batch.num_rows
+                yield batch
+
+        parts = [f for f in schema_ if f.name in ("year", "month")] if partitioned else []
+        fmt = ds.ParquetFileFormat()
+        try:
+            ds.write_dataset(
+                pa.RecordBatchReader.from_batches(schema_, counted()), folder, format=fmt,
+                file_options=fmt.make_write_options(compression="zstd"),
+                partitioning=ds.partitioning(pa.schema(parts), flavor="hive") if parts else None,
+                basename_template="part-{i}.parquet", existing_data_behavior="error")
+        except OSError as e:
+            raise StoreError(f"无法写出 {folder}：{e}") from e
+        return written
+

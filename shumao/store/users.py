@@ -1,0 +1,94 @@
+"""Users and their API tokens (web.md accounts): who may sign in, with which role, and for
+which enterprise or region.  A token is kept only as its hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from shumao.access.roles import ROLES  # pure data: no cycle back into the store
+from shumao.errors import InputError
+from shumao.store.audit import AuditLog
+from shumao.store.backend import Backend
+from shumao.store.rows import User
+
+
+class Users:
+    def __init__(self, db: Backend, audit: AuditLog):
+        self.db = db
+        self.audit = audit
+
+    def add(self, user: User, actor: str, address: str | None = None) -> None:
+
+        if user.role not in ROLES:
+            raise InputError(f"角色只能是 {'、'.join(ROLES)}（收到“{user.role}”）")
+        with self.db.write():
+            if self.db.execute("SELECT 1 FROM users WHERE name = ?", [user.name]):
+                raise InputError(f"用户“{user.name}”已存在")
+            self.db.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          [user.name, user.role, user.enterprise_id, user.region,
+                           user.password_hash, user.disabled, _now(), user.email])
+            self.audit.append(actor, "user-add", {"name": user.name, "role": user.role,
+                                            "enterprise_id": user.enterprise_id,
+                                            "region": user.region, "email": user.email}, address)
+
+    def get(self, name: str) -> User | None:
+        rows = self.db.execute("SELECT name, role, enterprise_id, region, disabled, password_hash, "
+                             "email FROM users WHERE name = ?", [name])
+        return User(*rows[0]) if rows else None
+
+    def all(self) -> list[User]:
+        return [User(*r) for r in self.db.execute(
+            "SELECT name, role, enterprise_id, region, disabled, password_hash, email FROM users "
+            "ORDER BY name")]
+
+    def update(self, name: str, actor: str, address: str | None = None,
+                    **changes: Any) -> None:
+        allowed = {"role", "enterprise_id", "region", "password_hash", "disabled", "email"}
+        if not changes or set(changes) - allowed:
+            raise ValueError(changes)
+        with self.db.write():
+            if not self.db.execute("SELECT 1 FROM users WHERE name = ?", [name]):
+                raise InputError(f"没有用户“{name}”")
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            self.db.execute(f"UPDATE users SET {sets} WHERE name = ?", [*changes.values(), name])
+            shown = {k: ("***" if k == "password_hash" else v) for k, v in changes.items()}
+            self.audit.append(actor, "user-change", {"name": name, **shown}, address)
+
+    def add_token(self, token_hash: str, user_name: str, expires_at: dt.datetime | None,
+                  actor: str) -> None:
+        with self.db.write():
+            self.db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, FALSE)",
+                          [token_hash, user_name, _now(), expires_at])
+            self.audit.append(actor, "token-add", {"user": user_name,
+                                             "expires_at": _iso(expires_at)}, None)
+
+    def token_user(self, token_hash: str, now: dt.datetime | None = None) -> User | None:
+        """The user of a live token: not revoked, not expired, the user not disabled."""
+        rows = self.db.execute(
+            "SELECT user_name FROM tokens WHERE token_hash = ? AND NOT revoked "
+            "AND (expires_at IS NULL OR expires_at > ?)", [token_hash, now or _now()])
+        user = self.get(rows[0][0]) if rows else None
+        return user if user and not user.disabled else None
+
+    def revoke_tokens(self, user_name: str, actor: str) -> None:
+        with self.db.write():
+            self.db.execute("UPDATE tokens SET revoked = TRUE WHERE user_name = ?", [user_name])
+            self.audit.append(actor, "token-revoke", {"user": user_name}, None)
+
+    def enterprise_emails(self) -> dict[str, list[str]]:
+        """Enterprise → the e-mail addresses of its live accounts."""
+        out: dict[str, list[str]] = {}
+        for eid, email in self.db.execute(
+                "SELECT enterprise_id, email FROM users WHERE role = 'enterprise' AND NOT disabled "
+                "AND email IS NOT NULL AND email <> '' ORDER BY enterprise_id, name"):
+            out.setdefault(eid, []).append(email)
+        return out
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(v) -> str | None:
+    return v.isoformat() if v is not None else None

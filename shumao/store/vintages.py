@@ -1,0 +1,85 @@
+"""Vintages (web.md publication): a published report frozen — its figures and text, the
+settings that shaped it, and copies of the approved records it read (``vintage_<kind>``) —
+so that ``report --vintage`` computes it again exactly as published."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from shumao.errors import ConflictError
+from shumao.store import schema
+from shumao.store.audit import AuditLog
+from shumao.store.backend import Backend
+
+VINTAGE_COLUMNS = ("id", "source", "bulletin_id", "period", "settings", "figures", "text",
+                   "generation", "created_by", "created_at")
+
+
+class Vintages:
+    def __init__(self, db: Backend, audit: AuditLog):
+        self.db = db
+        self.audit = audit
+
+    def add(self, source: str, bulletin_id: int | None, period: str, settings: dict,
+                    figures: str, text: str, dates: tuple[dt.date, dt.date], actor: str,
+                    address: str | None = None, generation: int | None = None) -> int:
+        """Freeze a published report: its figures and text, and copies of the approved
+        records dated in ``dates`` (with the contracts of those executions and the
+        enterprises of all of them) — what ``report --vintage`` computes from again.
+        Refused when the store changed since the figures were computed (``generation``)."""
+        first, last = dates
+        with self.db.write():
+            gen = schema.generation(self.db)
+            if generation is not None and gen != generation:
+                raise ConflictError("数据在生成报告之后已有变动（新的导入或审核），请重新发布")
+            (vid,), = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM vintages")
+            self.db.execute("INSERT INTO vintages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          [vid, source, bulletin_id, period, _json(settings), figures, text,
+                           gen, actor, _now()])
+            self.db.execute("INSERT INTO vintage_executions SELECT ?, * FROM executions "
+                          "WHERE status = 'approved' AND executed_on BETWEEN ? AND ?",
+                          [vid, first, last])
+            self.db.execute("INSERT INTO vintage_contracts SELECT ?, * FROM contracts "
+                          "WHERE status = 'approved' AND (signed_on BETWEEN ? AND ? OR contract_id "
+                          "IN (SELECT contract_id FROM vintage_executions WHERE vintage_id = ?))",
+                          [vid, first, last, vid])
+            self.db.execute("INSERT INTO vintage_enterprises SELECT ?, * FROM enterprises WHERE "
+                          "enterprise_id IN (SELECT enterprise_id FROM vintage_contracts "
+                          "WHERE vintage_id = ?)", [vid, vid])
+            self.audit.append(actor, "vintage", {"id": vid, "source": source,
+                                           "bulletin_id": bulletin_id, "period": period}, address)
+        return int(vid)
+
+    def get(self, vintage_id: int) -> dict | None:
+        rows = self.db.execute(f"SELECT {', '.join(VINTAGE_COLUMNS)} FROM vintages WHERE id = ?",
+                             [vintage_id])
+        return _vintage(rows[0]) if rows else None
+
+    def all(self) -> list[dict]:
+        """Every vintage, newest first, without its frozen figures and text (``get(id)``
+        has them)."""
+        cols = [c for c in VINTAGE_COLUMNS if c not in ("figures", "text")]
+        return [_vintage(r, cols) for r in self.db.execute(
+            f"SELECT {', '.join(cols)} FROM vintages ORDER BY id DESC")]
+
+
+def _vintage(row: Sequence[Any], columns: Sequence[str] = VINTAGE_COLUMNS) -> dict:
+    d = dict(zip(columns, row, strict=True))
+    d["settings"] = json.loads(d["settings"])
+    d["created_at"] = _iso(d["created_at"])
+    return d
+
+
+def _json(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(v) -> str | None:
+    return v.isoformat() if v is not None else None

@@ -1,0 +1,64 @@
+"""Filing windows (web.md filings-web): per month, when filing opens and closes and whether
+the month is locked — and the log of the reminders sent about a month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shumao.store.audit import AuditLog
+from shumao.store.backend import Backend
+
+WINDOW_COLUMNS = ("month", "opens", "closes", "locked", "updated_by", "updated_at")
+
+
+class Windows:
+    def __init__(self, db: Backend, audit: AuditLog):
+        self.db = db
+        self.audit = audit
+
+    def get(self, month: dt.date) -> dict | None:
+        rows = self.db.execute(f"SELECT {', '.join(WINDOW_COLUMNS)} FROM filing_windows "
+                             "WHERE month = ?", [month])
+        return dict(zip(WINDOW_COLUMNS, rows[0], strict=True)) if rows else None
+
+    def all(self) -> list[dict]:
+        rows = self.db.execute(f"SELECT {', '.join(WINDOW_COLUMNS)} FROM filing_windows "
+                             "ORDER BY month DESC")
+        return [dict(zip(WINDOW_COLUMNS, r, strict=True)) for r in rows]
+
+    def set(self, month: dt.date, opens: dt.date | None, closes: dt.date | None,
+                   locked: bool | None, actor: str, address: str | None = None) -> None:
+        with self.db.write():
+            old = self.get(month)
+            self.db.execute("DELETE FROM filing_windows WHERE month = ?", [month])
+            self.db.execute("INSERT INTO filing_windows VALUES (?, ?, ?, ?, ?, ?)",
+                          [month, opens, closes, locked, actor, _now()])
+            self.audit.append(actor, "window-set", {
+                "month": month.strftime("%Y-%m"),
+                "from": {"opens": _iso(old["opens"]), "closes": _iso(old["closes"]),
+                         "locked": old["locked"]} if old else None,
+                "opens": _iso(opens), "closes": _iso(closes), "locked": locked}, address)
+
+    def log_reminder(self, month: dt.date, enterprise_id: str, recipient: str, actor: str,
+                     error: str | None, address: str | None = None) -> None:
+        with self.db.write():
+            self.db.execute("INSERT INTO reminders SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, "
+                          "?, ? FROM reminders",
+                          [month, enterprise_id, recipient, _now(), actor, error])
+            self.audit.append(actor, "reminder", {"month": month.strftime("%Y-%m"),
+                                            "enterprise_id": enterprise_id,
+                                            "recipient": recipient, "error": error}, address)
+
+    def reminders(self, month: dt.date) -> list[dict]:
+        rows = self.db.execute("SELECT enterprise_id, recipient, sent_at, sent_by, error "
+                             "FROM reminders WHERE month = ? ORDER BY seq", [month])
+        return [dict(zip(("enterprise_id", "recipient", "sent_at", "sent_by", "error"), r,
+                         strict=True)) for r in rows]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(v) -> str | None:
+    return v.isoformat() if v is not None else None
