@@ -5,5 +5,6 @@
     codes       reference data: countries, groups with dates, categories, natures, currencies
     credit      unified social credit codes and their check characters
     records     the four kinds of record, their columns, dates and keys
+    status      a record's statuses, their words for each audience, the allowed transitions
     rules       the plausibility rules import and web filing share
 """

@@ -4,11 +4,19 @@ history, users and the audit log — on embedded DuckDB (a file) or PostgreSQL (
 ``connect(url)`` is the one way in; tests pass ``:memory:``, a temp path or a throwaway
 cluster's URL.  Only this package writes SQL against a user's store.
 
-    base        the Store interface: records, load, users, bulletins, audit, on the primitives
-    filing      the SQL of filed records, their history, windows, reminders and vintages
-    duckdb      the embedded store (one file)
-    postgres    the server store
-    schema      the tables, the schema's version and its migrations
+    base        Store: a facade over one backend and the repositories, no SQL of its own
+    backend     the primitives every engine implements (execute, arrow, insert, write, …)
+    duckdb      the embedded backend (one file)
+    postgres    the server backend
+    schema      the tables, the schema's version and migrations, the generation
+    rows        typed rows: User, BulletinFile
+    records     the records: load a checked batch, lookups for the checks, counts, export
+    filings     filed records: add, edit, submit, review (the status machine), history, ledger
+    windows     each month's filing window and the reminder log
+    bulletins   bulletin issues (editions): drafts, publication, their files
+    vintages    frozen publications
+    users       accounts and API tokens
+    audit       the append-only audit log every repository writes through
     fault       the tests' seam for a load killed at a chosen point
 """
 
