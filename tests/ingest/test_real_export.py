@@ -97,7 +97,7 @@ def test_real_export_stores_the_same_cents(tmp_path):
         assert result.ignored_columns == {"企业名录.csv": ["备注"]}
         for query in AMOUNTS.values():
             assert sql(b, query) == sql(a, query)
-        assert b.counts()["rates"] > 0
+        assert b.records.counts()["rates"] > 0
         # provenance: the original amount, unit and currency are kept beside the cents
         orig = sql(b, "SELECT orig_amount, orig_scale, currency FROM contracts "
                       "WHERE contract_id = 'HT000000001'")
