@@ -23,7 +23,7 @@ from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click 
 
 from shumao.cli import bench, data, portal, publish, report
 from shumao.cli.help import Command, Group, usage_message
-from shumao.cli.options import FLAGS, STATE, _print_json, err
+from shumao.cli.options import FLAGS, STATE, err, print_json
 from shumao.errors import ContentError, FlaggedFigures, ShumaoError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -105,7 +105,7 @@ def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
         err.print(f"[red]{escape(message)}[/]（加 --debug 查看详情）")
     if _wants_json(cli, argv) and not STATE["json_printed"]:
         # cli.md: with --json, stdout holds exactly one JSON object, also on failure
-        _print_json({"ok": False, "error": {"code": kind, "message": message}})
+        print_json({"ok": False, "error": {"code": kind, "message": message}})
     return code
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from shumao.cli.options import JsonOption, _output_folder, _print_json, err, out
+from shumao.cli.options import JsonOption, err, out, output_folder, print_json
 
 ExecutionsOption = Annotated[int, typer.Option(
     min=1000, metavar="数量", help="执行记录数（合同数为其四分之一）")]
@@ -48,7 +48,7 @@ def bench_web(
 
     result = web_load.bench_web(executions, users, seconds, log=lambda m: err.print(m), db=db)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     out.print(f"网页门户：{result['users']} 位用户，{result['executions']:,} 条执行记录（{result['backend']}）\n"
               f"  请求 {result['requests']} 次，出错 {result['errors']} 次；核对数据月报 "
@@ -75,10 +75,10 @@ def bench_curve(
     """导入与数据月报的耗时随规模的增长：每个规模与 DuckDB 裸基线在同一次运行中对比，附峰值内存、Spark 耗时，写出表格和双对数图。"""
     from shumao.bench import curve as bc
 
-    _output_folder(out_dir, "--out")
+    output_folder(out_dir, "--out")
     result = bc.curve(bc.parse_sizes(sizes), out_dir, repeat, spark, log=lambda m: err.print(m))
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     sys.stdout.write(bc.markdown(result))
     err.print(f"已写出 {result['table']}、{result['plot']}")
@@ -96,7 +96,7 @@ def bench_filings(
 
     result = filing_load.bench_filings(users, seconds, log=lambda m: err.print(m), db=db)
     if as_json:
-        _print_json(result)
+        print_json(result)
     else:
         out.print(f"企业填报：{result['users']} 位企业用户（{result['enterprises']} 家企业），"
                   f"{result['seconds']:g} 秒（{result['backend']}，{result['month']}）\n"
@@ -121,7 +121,7 @@ def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> 
 
     result = getattr(steps, f"bench_{step}")(executions, log=lambda m: err.print(m), db=db)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     out.print(f"{result['step']}：{result['executions']:,} 条执行记录\n"
               f"  shumao   {result['seconds']:.2f} 秒（峰值内存 {result['peak_rss_mb']:.0f} MB）\n"

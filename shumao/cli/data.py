@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
-from shumao.cli.options import KIND_ZH, DbOption, JsonOption, _output_file, _print_json, out
+from shumao.cli.options import KIND_ZH, DbOption, JsonOption, out, output_file, print_json
 from shumao.errors import InputError
 
 SHOWN_ISSUES = 50
@@ -42,18 +42,18 @@ def import_(
     if errors_out:
         if errors_out.suffix.lower() not in (".csv", ".xlsx"):
             raise InputError("--errors-out 只能是 .csv 或 .xlsx 文件")
-        _output_file(errors_out, "--errors-out")
+        output_file(errors_out, "--errors-out")
     result = import_files(lambda: connect(db), files, replace=replace)
     if errors_out:
         write_issues(errors_out, result.errors + result.warnings)
     if as_json:
-        _print_json(result.as_dict())
+        print_json(result.as_dict())
     else:
-        _print_import(result, errors_out)
+        print_import(result, errors_out)
     raise typer.Exit(0 if result.ok else 1)
 
 
-def _print_import(result, errors_out) -> None:
+def print_import(result, errors_out) -> None:
     t = Table(title="导入结果" if result.ok else "导入未执行：数据有错误，数据库未做任何修改")
     for col in ("类别", "新增", "未变", "替换", "重复（已合并）"):
         t.add_column(col, justify="right" if col != "类别" else "left")
@@ -91,7 +91,7 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
         s = store.records.summary()
         shown = store.url
     if as_json:
-        _print_json(s)
+        print_json(s)
         return
     t = Table(title=f"数据库：{shown}")
     t.add_column("项目")
@@ -99,8 +99,8 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     for kind in ("enterprises", "contracts", "executions", "rates"):
         t.add_row(KIND_ZH[kind], str(s[kind]))
     t.add_row("导入批次", str(s["batches"]))
-    t.add_row("签约日期", _span(s["signed_on"]))
-    t.add_row("执行日期", _span(s["executed_on"]))
+    t.add_row("签约日期", span(s["signed_on"]))
+    t.add_row("执行日期", span(s["executed_on"]))
     out.print(t)
 
 
@@ -123,7 +123,7 @@ def codes(
         raise click_errors.UsageError(f"没有代码“{code}”{f'（在{catalogue.STAGES[stage]}阶段）' if stage else ''}；"
                                       "不带参数的 shumao codes 列出全部代码")
     if as_json:
-        _print_json([r.as_dict() for r in rules])
+        print_json([r.as_dict() for r in rules])
         return
     if code is None:
         t = Table(title=f"代码目录（{len(rules)} 条）")
@@ -165,7 +165,7 @@ def export_(
     with connect(db, read_only=True) as store:
         done = export_lib.export(store, out_dir, overwrite=overwrite)
     if as_json:
-        _print_json(done.as_dict())
+        print_json(done.as_dict())
         return
     out.print(f"已导出 Parquet 数据集：{escape(str(out_dir))}", soft_wrap=True)  # a path: never broken
     t = Table()
@@ -178,7 +178,7 @@ def export_(
     out.print(f"数据集说明：{escape(str(out_dir / export_lib.MANIFEST))}", soft_wrap=True)
 
 
-def _span(iso: list[str | None]) -> str:
+def span(iso: list[str | None]) -> str:
     """A date range from ``status --json`` as a clerk reads it: 2021年2月5日 至 2024年12月10日."""
     from datetime import date
 

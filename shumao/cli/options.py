@@ -35,14 +35,14 @@ JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供�
 KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率"}
 
 
-def _print_json(obj) -> None:
+def print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False))
     STATE["json_printed"] = True
 
 
 # --- paths: the rule of the module docstring --------------------------------------------------
 
-def _input_folder(path: Path) -> Path:
+def input_folder(path: Path) -> Path:
     if path.exists() and not path.is_dir():
         raise InputError(f"这是文件，不是文件夹：{path}")
     if not path.is_dir():
@@ -50,7 +50,7 @@ def _input_folder(path: Path) -> Path:
     return path
 
 
-def _output_file(path: Path, option: str) -> Path:
+def output_file(path: Path, option: str) -> Path:
     if path.is_dir():
         raise InputError(f"{option} 应是文件，但这是已有的文件夹：{path}")
     if not path.parent.is_dir():
@@ -58,7 +58,7 @@ def _output_file(path: Path, option: str) -> Path:
     return path
 
 
-def _output_folder(path: Path, option: str) -> Path:
+def output_folder(path: Path, option: str) -> Path:
     if path.exists() and not path.is_dir():
         raise InputError(f"{option} 应是文件夹，但这是已有的文件：{path}")
     if not path.parent.is_dir():

@@ -11,12 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from shumao.access.roles import ROLE_ZH, ROLES
-from shumao.cli.options import DbOption, HostOption, JsonOption, PortOption, _print_json, err, out
+from shumao.cli.options import DbOption, HostOption, JsonOption, PortOption, err, out, print_json
 from shumao.errors import InputError
 from shumao.store.base import cli_actor
 
 
-def _serve(db: str | None, host: str, port: int) -> None:
+def start_portal(db: str | None, host: str, port: int) -> None:
     import uvicorn
 
     from shumao.web.app import create_app
@@ -36,7 +36,7 @@ def _serve(db: str | None, host: str, port: int) -> None:
 
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     """启动网页门户：统计人员导入、查看、发布；企业填报；审核；公众阅读简报（直到按 Ctrl-C）。"""
-    _serve(db, host, port)
+    start_portal(db, host, port)
 
 
 _ROLE_WORDS = [f"{r}（{ROLE_ZH[r]}）" for r in ROLES]      # the portal's roles, the same words
@@ -93,7 +93,7 @@ def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     with connect(db, read_only=True) as store:
         users = store.users.all()
     if as_json:
-        _print_json([{"name": u.name, "role": u.role, "enterprise_id": u.enterprise_id,
+        print_json([{"name": u.name, "role": u.role, "enterprise_id": u.enterprise_id,
                       "region": u.region, "email": u.email, "disabled": u.disabled} for u in users])
         return
     t = Table(title=f"账号（共 {len(users)} 个）")
@@ -138,7 +138,7 @@ def remind(
     with connect(db, read_only=dry_run, create=False) as store:
         result = reminders.send(store, month, mail, cli_actor(), dry_run=dry_run)
     if as_json:
-        _print_json({"ok": True, **result.as_dict()})
+        print_json({"ok": True, **result.as_dict()})
         return
     w = result.plan.window
     name = f"{month.year}年{month.month}月"

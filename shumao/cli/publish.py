@@ -10,9 +10,9 @@ import typer
 from rich.markup import escape
 
 from shumao.access.roles import ROLE_ZH
-from shumao.cli.data import _print_import, _span
-from shumao.cli.options import DbOption, HostOption, PortOption, _input_folder, _output_folder, err, out
-from shumao.cli.portal import _serve
+from shumao.cli.data import print_import, span
+from shumao.cli.options import DbOption, HostOption, PortOption, err, input_folder, out, output_folder
+from shumao.cli.portal import start_portal
 
 
 def bulletin(
@@ -32,8 +32,8 @@ def bulletin(
     from shumao.store import connect
 
     formats_ = parse_formats(fmts)
-    _input_folder(content_dir)
-    _output_folder(out_dir, "--out")
+    input_folder(content_dir)
+    output_folder(out_dir, "--out")
     with connect(db, read_only=True) as store:
         done = publish(content_dir, store, out_dir, formats_, allow_flagged=allow_flagged)
     for m in done.document.overrides:
@@ -53,7 +53,7 @@ def generate(
     """生成逼真的模拟填报数据（任意规模，流式写出，内存占用有上限）。"""
     from shumao.samples.synth import Plan
 
-    _output_folder(out_dir, "--out")
+    output_folder(out_dir, "--out")
     files = _generate(out_dir, Plan(enterprises=enterprises, executions=executions, seed=seed))
     for f in files.values():
         out.print(f"已写出 {f}")
@@ -83,16 +83,16 @@ def demo(out_dir: Annotated[Path, typer.Option(
     """演示：生成模拟数据 → 导入到新数据库 → 简报 → 汇总 → 数据月报 → 启动网页门户（每种角色一个账号）。"""
     from shumao.samples import demo as demo_
 
-    _output_folder(out_dir, "--out")
+    output_folder(out_dir, "--out")
     d = _with_progress(demo_.PLAN.executions, lambda advance: demo_.run(
         out_dir, log=lambda m: out.print(f"[bold]{escape(m)}[/]"), progress=advance,
-        imported=lambda result: _print_import(result, None)))  # step 2's table under its heading
+        imported=lambda result: print_import(result, None)))  # step 2's table under its heading
     if not d.imported.ok:
         raise typer.Exit(1)
     s = d.summary
     out.print(f"[bold]4. 数据库汇总[/]：企业 {s['enterprises']} 家，合同 {s['contracts']} 份，"
-              f"执行记录 {s['executions']} 条；签约日期 {_span(s['signed_on'])}，"
-              f"执行日期 {_span(s['executed_on'])}。")
+              f"执行记录 {s['executions']} 条；签约日期 {span(s['signed_on'])}，"
+              f"执行日期 {span(s['executed_on'])}。")
     out.print(f"[bold]5. 数据月报[/]（{d.report.period.words()}）\n")
     out.print(d.report.text, end="", soft_wrap=True, markup=False)
     for c in d.report.flagged:
@@ -108,4 +108,4 @@ def demo(out_dir: Annotated[Path, typer.Option(
     if d.accounts:
         out.print("  企业填报员已在网上填报并提交了本月的一份合同和一笔执行，审核员登录后在“审核”中处理。")
     if not no_serve:
-        _serve(str(d.db), host, port)
+        start_portal(str(d.db), host, port)

@@ -22,10 +22,10 @@ from shumao.cli.options import (
     GroupOption,
     JsonOption,
     PeriodOption,
-    _output_file,
-    _print_json,
     err,
     out,
+    output_file,
+    print_json,
 )
 from shumao.errors import InputError
 
@@ -75,7 +75,7 @@ def report(
     if RENDERERS[fmt].binary and out_file is None:
         raise InputError(f"{fmt.upper()} 格式需要用 --out 指定输出文件，如 --out 数据月报.{RENDERERS[fmt].ext}")
     if out_file:
-        _output_file(out_file, "--out")
+        output_file(out_file, "--out")
     given = tuple(name for name, v in (
         ("region", region != "本市"), ("short", short != "我市"), ("source", source != "商务部服务外包统一平台"),
         ("bri", bri), ("bri_file", bri_file), ("groups", group), ("relative", relative)) if v)
@@ -156,7 +156,7 @@ def explain(
     with connect(db, read_only=True) as store:
         e = explain_figure(store, p, figure, basis, top)
     if as_json:
-        _print_json(e.as_dict())
+        print_json(e.as_dict())
         return
     f = e.figure
     out.print(f"[bold]{f.name}[/]（{figure}），{p.words()}")
@@ -196,7 +196,7 @@ def vintages(
             revs = v_.revisions(store, vintage)
     if vintage is None:
         if as_json:
-            _print_json(rows)
+            print_json(rows)
             return
         t = Table(title=f"数据版本（共 {len(rows)} 个）")
         for col in ("编号", "来源", "时期", "发布人", "时间"):
@@ -208,7 +208,7 @@ def vintages(
         out.print(t)
         return
     if as_json:
-        _print_json(revs.as_dict())
+        print_json(revs.as_dict())
         return
     d = revs.as_dict()
     out.print(f"[bold]第 {d['vintage']['id']} 号数据版本[/]（{d['period_words']}，"
