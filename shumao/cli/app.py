@@ -5,7 +5,8 @@ Exit codes: 0 done; 1 the data or content has errors (nothing changed); 2 wrong 
 is the one place exceptions become exit codes; ``main()`` and the tests both go through it.
 
 With ``--json`` (and ``report --format json``) stdout carries exactly one JSON object, also on
-failure: ``{"ok": false, "error": {"code": "usage", "message": "…"}}``, the codes in ``ERRORS``.
+failure: ``{"ok": false, "error": {"code": "usage", "message": "…"}}``, the codes the exceptions' own
+(``shumao/errors.py``).
 
 The commands live by subject (data, report, publish, portal, bench); this module names them,
 in the order ``shumao --help`` lists them.  The path rules are in ``options``.
