@@ -24,8 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from shumao.access.roles import STAFF
-from shumao.bulletin import content, editor
-from shumao.bulletin import editions as issues
+from shumao.bulletin import content, editions, editor
 from shumao.bulletin.folder import MAX_BYTES, TOML
 from shumao.errors import ConflictError, ContentError, FlaggedFigures, InputError
 from shumao.publication import vintages
@@ -118,10 +117,10 @@ def bulletin_create(request: Request, data: Posted,
         if source == "sample":
             files, unlinked = _unlinked(request, sample_files())
         elif source == "zip":
-            files = issues.from_zip(_upload(file))
+            files = editions.from_zip(_upload(file))
         else:
             files = {TOML: editor.masthead_toml(form.fields).encode()}
-        new = issues.create(_store(request), files, _actor(request), address(request))
+        new = editions.create(_store(request), files, _actor(request), address(request))
     except (ContentError, InputError) as e:
         status = 422 if isinstance(e, ContentError) else 400
         fields = form.fields if source == "fields" else None
@@ -160,7 +159,7 @@ def _preview(markdown: str, section: str) -> Markup:
     renderer, which escapes every text and keeps only web and mail links (editor.py), so
     it is marked safe here, and only here."""
     try:
-        return Markup(issues.preview_html(markdown, section))
+        return Markup(editions.preview_html(markdown, section))
     except ContentError as e:
         return Markup('<p class="error">{}</p>').format(said(e))
 
@@ -218,7 +217,7 @@ def bulletin_save(request: Request, id: int, data: Posted) -> Response:
             return _editor(request, meta, form, notice=f"已移除“{gone}”，点“保存”后生效。" if gone else None)
         if action == "preview":
             return _editor(request, meta, form, notice="预览已按当前内容更新（尚未保存）。")
-        issues.save(store, id, form.files(stored), _actor(request), address(request))
+        editions.save(store, id, form.files(stored), _actor(request), address(request))
     except ContentError as e:
         return _editor(request, meta, form, error=said(e), status=422)
     except InputError as e:
@@ -243,7 +242,7 @@ def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
     store = _store(request)
     meta = refuse_unknown(request, id)
     try:
-        issues.publish_issue(store, id, _actor(request), address(request),
+        editions.publish(store, id, _actor(request), address(request),
                              allow_flagged=data.get("allow_flagged") == "true")
     except ContentError as e:
         form = bulletin_form.from_files(store.bulletins.content(id))
@@ -258,7 +257,7 @@ def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
 @router.post("/bulletins/{id:int}/revise", name="bulletin_revise")
 def bulletin_revise(request: Request, id: int) -> Response:
     refuse_unknown(request, id)
-    new = issues.revise(_store(request), id, _actor(request), address(request))
+    new = editions.revise(_store(request), id, _actor(request), address(request))
     return RedirectResponse(f"/bulletins/{new}?done=revised", status_code=303)
 
 
@@ -303,19 +302,19 @@ def api_bulletins(request: Request) -> list[dict]:
 def api_bulletin_create(request: Request, file: Annotated[UploadFile, File()],
                         id: int | None = None) -> dict:
     """A new draft from a zip of a content folder; with ``?id=N``, draft N's content replaced."""
-    files = issues.from_zip(_upload(file))
+    files = editions.from_zip(_upload(file))
     store = _store(request)
     if id is not None:
         refuse_unknown(request, id)
     if id is None:
-        return {"id": issues.create(store, files, _actor(request), address(request))}
-    issues.save(store, id, files, _actor(request), address(request))
+        return {"id": editions.create(store, files, _actor(request), address(request))}
+    editions.save(store, id, files, _actor(request), address(request))
     return {"id": id}
 
 
 @router.post("/api/v1/bulletins/{id:int}/publish", name="api_bulletin_publish")
 def api_bulletin_publish(request: Request, id: int, allow_flagged: bool = False) -> dict:
     refuse_unknown(request, id)
-    meta = issues.publish_issue(_store(request), id, _actor(request), address(request),
+    meta = editions.publish(_store(request), id, _actor(request), address(request),
                                 allow_flagged=allow_flagged)
     return {**meta, "links": links(meta)}
