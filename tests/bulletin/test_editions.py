@@ -1,6 +1,6 @@
-"""Bulletin issues kept in the store (bulletin/issues.py), on every backend: an uploaded zip
+"""Bulletin editions kept in the store (bulletin/editions.py), on every backend: an uploaded zip
 read safely, drafts checked as ``shumao bulletin`` checks a folder (messages naming the file
-as the clerk knows it), publication all or nothing, published issues immutable, corrections
+as the clerk knows it), publication all or nothing, published editions immutable, corrections
 as revisions, one audit entry per change, and hostile Markdown inert in the editor's
 preview and in every published format.  Publishing renders a PDF: one publish per backend."""
 
