@@ -30,7 +30,7 @@ from shumao.errors import ConflictError, ContentError, FlaggedFigures, InputErro
 from shumao.publication import vintages
 from shumao.report.service import BRI_BASES
 from shumao.store.bulletins import PUBLISHED
-from shumao.web import bulletin_form
+from shumao.web import bulletin_form, deps
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
 from shumao.web.routes.archive import FORMATS, download, links, period_words, refuse_unknown
@@ -59,10 +59,6 @@ async def _posted(request: Request) -> dict[str, str]:
 Posted = Annotated[dict[str, str], Depends(_posted)]
 
 
-def _store(request: Request):
-    return request.app.state.portal.store
-
-
 def _actor(request: Request) -> str:
     viewer: Viewer = request.state.viewer
     return viewer.name or ""
@@ -71,9 +67,9 @@ def _actor(request: Request) -> str:
 # -- the list ------------------------------------------------------------------------------------
 @router.get("/bulletins", name="bulletin_list")
 def bulletin_list(request: Request, done: str = "", id: int | None = None) -> Response:
-    frozen = vintages.of_bulletins(_store(request))
+    frozen = vintages.of_bulletins(deps.store(request))
     rows = [{**b, "period_words": period_words(b["period"]), "vintage": frozen.get(b["id"])}
-            for b in _store(request).bulletins.all()]
+            for b in deps.store(request).bulletins.all()]
     notice = NOTICES.get(done) if done == "published" and id is not None else None
     return render(request, "bulletins.html", {"issues": rows, "notice": notice, "done_id": id,
                                               "formats": FORMATS})
@@ -89,8 +85,8 @@ def sample_files() -> dict[str, bytes]:
 def _new_defaults(request: Request) -> dict[str, str | bool]:
     """A new issue's masthead: the latest issue's (or the sample's), dated today, its
     issue number and period left for the clerk."""
-    latest = _store(request).bulletins.all()
-    toml = (_store(request).bulletins.content(latest[0]["id"]) if latest else sample_files()).get(TOML)
+    latest = deps.store(request).bulletins.all()
+    toml = (deps.store(request).bulletins.content(latest[0]["id"]) if latest else sample_files()).get(TOML)
     fields = editor.masthead(toml)
     return {**fields, "issue": "", "period": "", "date": dt.date.today().isoformat()}
 
@@ -120,7 +116,7 @@ def bulletin_create(request: Request, data: Posted,
             files = editions.from_zip(_upload(file))
         else:
             files = {TOML: editor.masthead_toml(form.fields).encode()}
-        new = editions.create(_store(request), files, _actor(request), address(request))
+        new = editions.create(deps.store(request), files, _actor(request), address(request))
     except (ContentError, InputError) as e:
         status = 422 if isinstance(e, ContentError) else 400
         fields = form.fields if source == "fields" else None
@@ -177,7 +173,7 @@ def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: st
                           "unknown": bool(it.enterprise) and it.enterprise.upper() not in known,
                           "error": bool(error) and f"{it.path}：" in (error or "")}
                          for i, it in items]) for section, items in form.groups()]
-    revision = _store(request).bulletins.get(meta["revision_of"]) if meta["revision_of"] else None
+    revision = deps.store(request).bulletins.get(meta["revision_of"]) if meta["revision_of"] else None
     return render(request, "bulletin_edit.html", {
         "meta": meta, "form": form, "groups": groups, "error": error, "notice": notice,
         "flagged": flagged, "readonly": meta["status"] == PUBLISHED, "focus": focus,
@@ -190,13 +186,13 @@ def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: st
 @router.get("/bulletins/{id:int}", name="bulletin_edit")
 def bulletin_edit(request: Request, id: int, done: str = "") -> Response:
     meta = refuse_unknown(request, id)
-    form = bulletin_form.from_files(_store(request).bulletins.content(id))
+    form = bulletin_form.from_files(deps.store(request).bulletins.content(id))
     return _editor(request, meta, form, notice=NOTICES.get(done))
 
 
 @router.post("/bulletins/{id:int}", name="bulletin_save")
 def bulletin_save(request: Request, id: int, data: Posted) -> Response:
-    store = _store(request)
+    store = deps.store(request)
     meta = refuse_unknown(request, id)
     stored = store.bulletins.content(id)
     if meta["status"] == PUBLISHED:
@@ -239,7 +235,7 @@ def bulletin_preview(request: Request, data: Posted) -> Response:
 # -- publishing and corrections ------------------------------------------------------------------
 @router.post("/bulletins/{id:int}/publish", name="bulletin_publish")
 def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
-    store = _store(request)
+    store = deps.store(request)
     meta = refuse_unknown(request, id)
     try:
         editions.publish(store, id, _actor(request), address(request),
@@ -257,14 +253,14 @@ def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
 @router.post("/bulletins/{id:int}/revise", name="bulletin_revise")
 def bulletin_revise(request: Request, id: int) -> Response:
     refuse_unknown(request, id)
-    new = editions.revise(_store(request), id, _actor(request), address(request))
+    new = editions.revise(deps.store(request), id, _actor(request), address(request))
     return RedirectResponse(f"/bulletins/{new}?done=revised", status_code=303)
 
 
 @router.get("/bulletins/{id:int}/files/{fmt}", name="bulletin_file")
 def bulletin_file(request: Request, id: int, fmt: str) -> Response:
     """A published issue's PDF, DOCX or HTML; ``zip``: any issue's content folder."""
-    store = _store(request)
+    store = deps.store(request)
     meta = refuse_unknown(request, id)
     if fmt == "zip":
         buf = io.BytesIO()
@@ -294,8 +290,8 @@ def _api_item(meta: dict, vintage: int | None) -> dict:
 def api_bulletins(request: Request) -> list[dict]:
     """Published issues for everyone; staff see drafts too."""
     staff = request.state.viewer.role in STAFF
-    frozen = vintages.of_bulletins(_store(request))
-    return [_api_item(b, frozen.get(b["id"])) for b in _store(request).bulletins.all(published_only=not staff)]
+    frozen = vintages.of_bulletins(deps.store(request))
+    return [_api_item(b, frozen.get(b["id"])) for b in deps.store(request).bulletins.all(published_only=not staff)]
 
 
 @router.post("/api/v1/bulletins", name="api_bulletin_create")
@@ -303,7 +299,7 @@ def api_bulletin_create(request: Request, file: Annotated[UploadFile, File()],
                         id: int | None = None) -> dict:
     """A new draft from a zip of a content folder; with ``?id=N``, draft N's content replaced."""
     files = editions.from_zip(_upload(file))
-    store = _store(request)
+    store = deps.store(request)
     if id is not None:
         refuse_unknown(request, id)
     if id is None:
@@ -315,6 +311,6 @@ def api_bulletin_create(request: Request, file: Annotated[UploadFile, File()],
 @router.post("/api/v1/bulletins/{id:int}/publish", name="api_bulletin_publish")
 def api_bulletin_publish(request: Request, id: int, allow_flagged: bool = False) -> dict:
     refuse_unknown(request, id)
-    meta = editions.publish(_store(request), id, _actor(request), address(request),
+    meta = editions.publish(deps.store(request), id, _actor(request), address(request),
                                 allow_flagged=allow_flagged)
     return {**meta, "links": links(meta)}
