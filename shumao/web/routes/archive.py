@@ -22,6 +22,7 @@ from shumao.errors import PeriodError
 from shumao.model.periods import Period
 from shumao.store import Store
 from shumao.store.bulletins import PUBLISHED
+from shumao.web import deps
 from shumao.web.access import guard, not_found
 from shumao.web.pages import render
 
@@ -69,7 +70,7 @@ def download(data: bytes, file_name: str, media_type: str) -> Response:
 
 def _published(request: Request, bulletin_id: str) -> dict:
     """A published issue's metadata; anything else is the archive's one 404."""
-    store = request.app.state.portal.store
+    store = deps.store(request)
     meta = store.bulletins.get(int(bulletin_id)) if bulletin_id.isdigit() and len(bulletin_id) < 10 else None
     if meta is None or meta["status"] != PUBLISHED:
         raise not_found("简报")
@@ -78,7 +79,7 @@ def _published(request: Request, bulletin_id: str) -> dict:
 
 @router.get("/archive", name="archive")
 def archive(request: Request) -> Response:
-    store = request.app.state.portal.store
+    store = deps.store(request)
     published = store.bulletins.all(published_only=True)
     corrected: dict[int, int] = {}          # an issue → its latest published correction
     for b in published:
@@ -94,7 +95,7 @@ def archive(request: Request) -> Response:
 @router.get("/archive/{id}", name="archive_issue")
 def archive_issue(request: Request, id: str) -> Response:
     meta = _published(request, id)
-    page = request.app.state.portal.store.bulletins.output(meta["id"], "html")
+    page = deps.store(request).bulletins.output(meta["id"], "html")
     if page is None:
         raise not_found("简报")
     return HTMLResponse(with_bar(page.content.decode("utf-8"), meta))
@@ -103,7 +104,7 @@ def archive_issue(request: Request, id: str) -> Response:
 @router.get("/archive/{id}/{fmt}", name="archive_file")
 def archive_file(request: Request, id: str, fmt: str) -> Response:
     meta = _published(request, id)
-    out = request.app.state.portal.store.bulletins.output(meta["id"], fmt) if fmt in FORMATS else None
+    out = deps.store(request).bulletins.output(meta["id"], fmt) if fmt in FORMATS else None
     if out is None:
         raise not_found("简报")
     return download(out.content, out.file_name or f"简报{meta['id']}.{fmt}", FORMATS[fmt][0])
@@ -132,7 +133,7 @@ def with_bar(page: str, meta: dict) -> str:
 
 def refuse_unknown(request: Request, bulletin_id: int) -> dict:
     """An issue's metadata for staff pages; 404 if there is none."""
-    meta = request.app.state.portal.store.bulletins.get(bulletin_id)
+    meta = deps.store(request).bulletins.get(bulletin_id)
     if meta is None:
         raise not_found("简报")
     return meta

@@ -161,7 +161,7 @@ def _preview(markdown: str, section: str) -> Markup:
 
 
 def _enterprises(request: Request) -> list[dict]:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     return portal.shared.get(portal.store.generation(), "enterprises", portal.store.records.enterprises)
 
 

@@ -51,7 +51,7 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
         eid = viewer.user.enterprise_id or ""
         ctx["enterprise"] = store.records.enterprise(eid)
         newest = [v["id"] for v in store.vintages.all()[:1]]     # a publication changes it too
-        ctx["beside"] = request.app.state.portal.shared.get(
+        ctx["beside"] = deps.portal(request).shared.get(
             store.generation(), ("beside", eid, *newest), lambda: beside(store, eid))
     return render(request, "filings.html", ctx, status=code)
 
@@ -84,7 +84,7 @@ async def filing_upload(request: Request) -> Response:
     """A month's records in the import format → drafts, all or none."""
     from shumao.web import uploads
 
-    eid, portal, viewer = view.own_enterprise(request), request.app.state.portal, request.state.viewer
+    eid, portal, viewer = view.own_enterprise(request), deps.portal(request), request.state.viewer
     form = await request.form()
     try:
         parts = [(f.filename, f.file) for f in form.getlist("file") if isinstance(f, UploadFile)]

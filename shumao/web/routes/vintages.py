@@ -33,7 +33,7 @@ async def _posted(request: Request) -> dict[str, str]:
 
 
 def revisions(request: Request, v: dict) -> vintages.Revisions:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     return portal.shared.get(portal.store.generation(), ("revisions", v["id"]),
                              lambda: vintages.revisions(portal.store, v["id"]))
 
