@@ -1,8 +1,8 @@
-"""公开简报 (web.md: the public archive, no sign-in): the published issues, each as the
+"""公开简报 (web.md: the public archive, no sign-in): the published editions, each as the
 self-contained HTML page kept when it was published, and its PDF, DOCX and HTML files.
 
 A draft, an unknown id and an unknown format all answer the same 404, whoever asks: the
-archive never tells that an unpublished issue exists.  What is served is the stored file;
+archive never tells that an unpublished edition exists.  What is served is the stored file;
 the reading view only puts a bar with the way back to the archive and the downloads above
 the page's own content (the stored file stays as it was: the download is byte for byte).
 """
@@ -35,7 +35,7 @@ FORMATS = {"pdf": ("application/pdf", "PDF"), "docx": (DOCX, "Word"),
 
 
 def links(meta: dict) -> dict[str, str | None]:
-    """The public addresses of an issue's outputs (web.md: absolute paths); None for a draft."""
+    """The public addresses of an edition's outputs (web.md: absolute paths); None for a draft."""
     if meta["status"] != PUBLISHED:
         return {"html": None, "pdf": None, "docx": None}
     i = meta["id"]
@@ -49,8 +49,8 @@ def period_words(period: str) -> str:
         return period
 
 
-def issue_date(store: Store, bulletin_id: int) -> dt.date | None:
-    """The date printed on the issue (bulletin.toml), None if it cannot be read."""
+def edition_date(store: Store, bulletin_id: int) -> dt.date | None:
+    """The date printed on the edition (bulletin.toml), None if it cannot be read."""
     value = editor.masthead(store.bulletins.content(bulletin_id).get(TOML))["date"]
     try:
         return dt.date.fromisoformat(str(value))
@@ -69,7 +69,7 @@ def download(data: bytes, file_name: str, media_type: str) -> Response:
 
 
 def _published(request: Request, bulletin_id: str) -> dict:
-    """A published issue's metadata; anything else is the archive's one 404."""
+    """A published edition's metadata; anything else is the archive's one 404."""
     store = deps.store(request)
     meta = store.bulletins.get(int(bulletin_id)) if bulletin_id.isdigit() and len(bulletin_id) < 10 else None
     if meta is None or meta["status"] != PUBLISHED:
@@ -81,13 +81,13 @@ def _published(request: Request, bulletin_id: str) -> dict:
 def archive(request: Request) -> Response:
     store = deps.store(request)
     published = store.bulletins.all(published_only=True)
-    corrected: dict[int, int] = {}          # an issue → its latest published correction
+    corrected: dict[int, int] = {}          # an edition → its latest published correction
     for b in published:
         if b["revision_of"]:
             corrected[b["revision_of"]] = max(b["id"], corrected.get(b["revision_of"], 0))
-    rows = [{**b, "date": issue_date(store, b["id"]), "period_words": period_words(b["period"]),
+    rows = [{**b, "date": edition_date(store, b["id"]), "period_words": period_words(b["period"]),
              "corrected_by": corrected.get(b["id"]), "links": links(b)} for b in published]
-    # newest first: by the date printed on the issue, then the later publication
+    # newest first: by the date printed on the edition, then the later publication
     rows.sort(key=lambda b: (b["date"] or dt.date.min, b["id"]), reverse=True)
     return render(request, "archive.html", {"issues": rows, "formats": FORMATS})
 
@@ -132,7 +132,7 @@ def with_bar(page: str, meta: dict) -> str:
 
 
 def refuse_unknown(request: Request, bulletin_id: int) -> dict:
-    """An issue's metadata for staff pages; 404 if there is none."""
+    """An edition's metadata for staff pages; 404 if there is none."""
     meta = deps.store(request).bulletins.get(bulletin_id)
     if meta is None:
         raise not_found("简报")

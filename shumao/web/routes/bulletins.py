@@ -1,9 +1,9 @@
-"""简报 (staff, web.md): the issues, an editor for an issue's ``bulletin.toml`` fields and
+"""简报 (staff, web.md): the editions, an editor for an edition's ``bulletin.toml`` fields and
 each section's Markdown with a live preview, publishing, corrections; and the JSON API
 (``GET``/``POST /api/v1/bulletins``, ``POST /api/v1/bulletins/{id}/publish``).
 
 Every check and every change is shumao.bulletin.editions' — the store keeps drafts, publishes
-all or nothing and refuses to change a published issue — this module parses the form,
+all or nothing and refuses to change a published edition — this module parses the form,
 calls the library and renders.  The editor works without JavaScript: one form whose
 buttons save, preview, add or remove an item (nothing is saved but by 保存, and a refused
 save shows the form as it was posted); with JavaScript each item previews as it is typed.
@@ -75,7 +75,7 @@ def bulletin_list(request: Request, done: str = "", id: int | None = None) -> Re
                                               "formats": FORMATS})
 
 
-# -- a new issue ---------------------------------------------------------------------------------
+# -- a new edition -------------------------------------------------------------------------------
 def sample_files() -> dict[str, bytes]:
     root = Path(str(SAMPLE))
     return {p.relative_to(root).as_posix(): p.read_bytes()
@@ -83,7 +83,7 @@ def sample_files() -> dict[str, bytes]:
 
 
 def _new_defaults(request: Request) -> dict[str, str | bool]:
-    """A new issue's masthead: the latest issue's (or the sample's), dated today, its
+    """A new edition's masthead: the latest edition's (or the sample's), dated today, its
     issue number and period left for the clerk."""
     latest = deps.store(request).bulletins.all()
     toml = (deps.store(request).bulletins.content(latest[0]["id"]) if latest else sample_files()).get(TOML)
@@ -259,7 +259,7 @@ def bulletin_revise(request: Request, id: int) -> Response:
 
 @router.get("/bulletins/{id:int}/files/{fmt}", name="bulletin_file")
 def bulletin_file(request: Request, id: int, fmt: str) -> Response:
-    """A published issue's PDF, DOCX or HTML; ``zip``: any issue's content folder."""
+    """A published edition's PDF, DOCX or HTML; ``zip``: any edition's content folder."""
     store = deps.store(request)
     meta = refuse_unknown(request, id)
     if fmt == "zip":
@@ -288,7 +288,7 @@ def _api_item(meta: dict, vintage: int | None) -> dict:
 
 @router.get("/api/v1/bulletins", name="api_bulletins")
 def api_bulletins(request: Request) -> list[dict]:
-    """Published issues for everyone; staff see drafts too."""
+    """Published editions for everyone; staff see drafts too."""
     staff = request.state.viewer.role in STAFF
     frozen = vintages.of_bulletins(deps.store(request))
     return [_api_item(b, frozen.get(b["id"])) for b in deps.store(request).bulletins.all(published_only=not staff)]
