@@ -1,19 +1,19 @@
-"""Bulletin issues kept in the store — the library behind the web portal's 简报 editor and
+"""Bulletin editions kept in the store — the library behind the web portal's 简报 editor and
 公开简报 archive (web.md), and for any script.
 
-An issue is a content folder held as files (folder.py) and checked exactly as ``shumao
-bulletin`` checks a folder on disk (content.load, with the same messages); it is a draft
-until published.  Publishing renders PDF, DOCX and HTML with the command's own ``publish()``
-and keeps them with the issue in one transaction, with a vintage of the figures its 数据月报
+An edition (一期; its number is ``bulletin.toml``'s ``issue``) is a content folder held as
+files (folder.py) and checked exactly as ``shumao bulletin`` checks a folder on disk
+(content.load, with the same messages); it is a draft until published.  Publishing renders PDF, DOCX and HTML with the command's own ``publish()``
+and keeps them with the edition in one transaction, with a vintage of the figures its 数据月报
 shows (filings.vintages; refused if the store changed while rendering): a failure leaves
-the draft as it was and keeps no output.  A published issue never changes (bulletin.md: one
+the draft as it was and keeps no output.  A published edition never changes (bulletin.md: one
 source, published outputs); a correction is a new draft, ``revise``, whose ``revision_of``
 names it.
 
     files  = from_zip(upload)                       # or {name: bytes} from the editor
     draft  = create(store, files, actor, address)   # validated first: nothing kept on error
     save(store, draft, files, actor, address)       # drafts only
-    publish_issue(store, draft, actor, address)     # PDF, DOCX, HTML kept, figures frozen
+    publish(store, draft, actor, address)           # PDF, DOCX, HTML kept, figures frozen
                                                     # (filings.vintages); then immutable
     fix    = revise(store, draft, actor)            # a new draft with the same content
 """
@@ -27,13 +27,14 @@ from pathlib import Path
 from shumao.bulletin import content
 from shumao.bulletin.editor import item_template, preview_html
 from shumao.bulletin.folder import MAX_BYTES, MAX_ENTRIES, from_zip, materialised, outline
-from shumao.bulletin.publish import DEFAULT, publish
+from shumao.bulletin.publish import DEFAULT
+from shumao.bulletin.publish import publish as render
 from shumao.errors import ConflictError, InputError
 from shumao.publication import vintages
 from shumao.store import BulletinFile, Store
 
 __all__ = ["MAX_BYTES", "MAX_ENTRIES", "create", "from_zip", "item_template", "outline",
-           "preview_html", "publish_issue", "revise", "save", "validate"]
+           "preview_html", "publish", "revise", "save", "validate"]
 
 
 def validate(files: Mapping[str, bytes]) -> content.Content:
@@ -45,14 +46,14 @@ def validate(files: Mapping[str, bytes]) -> content.Content:
 
 def create(store: Store, files: Mapping[str, bytes], actor: str,
            address: str | None = None) -> int:
-    """A new draft issue from a content folder's files; its id."""
+    """A new draft edition from a content folder's files; its id."""
     c = validate(files)
     return store.bulletins.create(c.title, c.issue, str(c.data.period), files, actor, address)
 
 
 def save(store: Store, bulletin_id: int, files: Mapping[str, bytes], actor: str,
          address: str | None = None) -> None:
-    """Replace a draft's content.  A published issue is refused (ConflictError) before the
+    """Replace a draft's content.  A published edition is refused (ConflictError) before the
     content is even checked; bad content changes nothing."""
     _draft(store, bulletin_id)
     c = validate(files)
@@ -60,11 +61,11 @@ def save(store: Store, bulletin_id: int, files: Mapping[str, bytes], actor: str,
                            address)
 
 
-def publish_issue(store: Store, bulletin_id: int, actor: str, address: str | None = None,
-                  allow_flagged: bool = False) -> dict:
+def publish(store: Store, bulletin_id: int, actor: str, address: str | None = None,
+            allow_flagged: bool = False) -> dict:
     """Render a draft (PDF, DOCX, HTML: ``shumao bulletin``'s ``publish()``, its data from
     this store) and keep the outputs, published, in one transaction with the vintage of its
-    数据月报; the issue's metadata and ``vintage`` (that vintage's id).
+    数据月报; the edition's metadata and ``vintage`` (that vintage's id).
     A flagged figure is a ContentError unless ``allow_flagged`` (then recorded in the outputs
     and the audit log)."""
     _draft(store, bulletin_id)
@@ -72,10 +73,10 @@ def publish_issue(store: Store, bulletin_id: int, actor: str, address: str | Non
     generation = store.generation()    # read before the report: a change since refuses
     # materialised: the data section's messages (model.build) name the files as the clerk does
     with materialised(files) as folder, tempfile.TemporaryDirectory(prefix="shumao-out-") as out:
-        done = publish(folder, store, out, DEFAULT, allow_flagged=allow_flagged)
+        done = render(folder, store, out, DEFAULT, allow_flagged=allow_flagged)
         outputs = [BulletinFile(fmt, Path(path).read_bytes(), Path(path).name)
                    for fmt, path in done.items()]
-    # web.md filings-web: publishing freezes the figures the issue shows (its 数据月报),
+    # web.md filings-web: publishing freezes the figures the edition shows (its 数据月报),
     # in the same transaction
     shown = done.document.data.data
     assert shown is not None
@@ -86,8 +87,8 @@ def publish_issue(store: Store, bulletin_id: int, actor: str, address: str | Non
 
 
 def revise(store: Store, bulletin_id: int, actor: str, address: str | None = None) -> int:
-    """A correction of a published issue: a new draft with its content and ``revision_of``
-    set; the published issue stays as it was.  Its id."""
+    """A correction of a published edition: a new draft with its content and ``revision_of``
+    set; the published edition stays as it was.  Its id."""
     meta = _meta(store, bulletin_id)
     if meta["status"] != "published":
         raise ConflictError(f"第 {bulletin_id} 号简报尚未发布，可以直接修改，不需要建立更正版")

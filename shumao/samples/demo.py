@@ -1,6 +1,6 @@
 """The demo: the whole product on generated data in a fresh store — generate, check and
 import, then the 数据月报 as text, HTML (with charts) and XLSX, one account per role with two
-filings waiting for review, and a published bulletin issue."""
+filings waiting for review, and a published bulletin edition."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from shumao.access import accounts
-from shumao.bulletin import editions as issues
+from shumao.bulletin import editions
 from shumao.bulletin.folder import from_folder
 from shumao.ingest.importer import ImportResult, import_files
 from shumao.report import formats
@@ -62,11 +62,11 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
         seed_filings(store)
     log(f"3. 生成并发布简报（内容文件夹 {CONTENT}，存入数据库供公开简报阅读）→ {folder / '简报'}")
     with connect(demo.db) as store:
-        issue = issues.create(store, from_folder(Path(str(CONTENT))), actor="演示")
-        published = issues.publish_issue(store, issue, actor="演示")
+        edition = editions.create(store, from_folder(Path(str(CONTENT))), actor="演示")
+        published = editions.publish(store, edition, actor="演示")
         (folder / "简报").mkdir(exist_ok=True)
         for fmt in published["outputs"]:
-            out = store.bulletins.output(issue, fmt)
+            out = store.bulletins.output(edition, fmt)
             assert out is not None and out.file_name
             path = demo.outputs[f"简报 {fmt}"] = folder / "简报" / out.file_name
             path.write_bytes(out.content)

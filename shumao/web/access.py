@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from shumao.access import accounts
 from shumao.access.rules import ANONYMOUS, RULES
 from shumao.store.rows import User
-from shumao.web import auth
+from shumao.web import auth, deps
 
 COOKIE = "shumao_session"
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -64,7 +64,7 @@ def address(request: Request) -> str:
 
 
 async def identify(request: Request) -> Viewer:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
         user = await run_in_threadpool(portal.store.users.token_user, accounts.token_hash(header[7:].strip()))

@@ -29,7 +29,7 @@ from shumao.access.rules import RULES
 from shumao.errors import ShumaoError, StoreError
 from shumao.filing.reminders import MailSettings
 from shumao.store import Store, connect
-from shumao.web import auth
+from shumao.web import auth, deps
 from shumao.web.access import Refused, is_api
 from shumao.web.cache import Kept, Shared
 from shumao.web.pages import render
@@ -130,7 +130,7 @@ HTTP_ZH = {400: ("bad-request", "请求的格式不对，无法处理"), 404: ("
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code, message = HTTP_ZH.get(exc.status_code, ("error", str(exc.detail)))
-    mb = request.app.state.portal.upload_limit // (1024 * 1024)
+    mb = deps.portal(request).upload_limit // (1024 * 1024)
     return _answer(request, exc.status_code, code, message.format(mb=mb))
 
 

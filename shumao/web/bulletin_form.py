@@ -1,6 +1,6 @@
 """The 简报 editor's form (web.md: an editor for ``bulletin.toml``'s fields and each
-section's Markdown): an issue's content files as what the form shows, and the form posted
-back as content files — nothing is checked here; ``issues.save`` checks, as ``shumao
+section's Markdown): an edition's content files as what the form shows, and the form posted
+back as content files — nothing is checked here; ``editions.save`` checks, as ``shumao
 bulletin`` does.
 
 Field names: the masthead's keys (``title`` … ``relative_year``, editor.MASTHEAD / DATA) and

@@ -24,6 +24,7 @@ from shumao.report.doc import ReportDoc
 from shumao.report.explain import Explanation, explain_figure
 from shumao.report.request import OptionError, Produced, ReportRequest, VintagePeriod, produce
 from shumao.report.settings import ReportSettings
+from shumao.web import deps
 from shumao.web.access import Refused
 
 MAX_NAME = 30                      # region / short name in a query: a name, not a document
@@ -104,7 +105,7 @@ def known(request: Request, vid: str) -> dict:
     """A vintage's row; an unknown id is the 404 of its route (404 ``unknown-vintage`` on
     the API)."""
     try:
-        return vintages.vintage(request.app.state.portal.store, vid)
+        return vintages.vintage(deps.store(request), vid)
     except UnknownVintage as e:
         raise Refused(404, "unknown-vintage", str(e)) from e
 

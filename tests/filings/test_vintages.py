@@ -204,14 +204,14 @@ def test_a_change_while_computing_is_refused_not_frozen(store):
 
 
 def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
-    from shumao.bulletin import editions as issues
+    from shumao.bulletin import editions
     from tests.bulletin.conftest import make_content
 
     assert import_files(store, SAMPLE_FILES).ok
     folder = make_content(tmp_path / "issue")
     files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    bid = issues.create(store, files, "秘书处")
-    meta = issues.publish_issue(store, bid, "秘书处")
+    bid = editions.create(store, files, "秘书处")
+    meta = editions.publish(store, bid, "秘书处")
     vid = meta["vintage"]
     v = store.vintages.get(vid)
     assert (v["source"], v["bulletin_id"], v["period"]) == ("bulletin", bid, "2024-01..2024-09")
@@ -223,7 +223,7 @@ def test_a_bulletin_publication_freezes_its_figures(store, tmp_path):
     assert [m.record_id for m in {r.id: r for r in vintages.revisions(store, vid).figures}[
         "exec_total"].records] == [RETURNED]
     # publication and vintage are one transaction: a stale generation publishes nothing
-    draft = issues.revise(store, bid, "秘书处")
+    draft = editions.revise(store, bid, "秘书处")
     stale = vintages.spec(shown, store.generation() - 1, "bulletin", draft)
     with pytest.raises(ConflictError):
         store.bulletins.publish(draft, [], store.bulletins.content(draft), "秘书处", vintage=stale)

@@ -12,8 +12,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from shumao.bulletin import editions as issues
-from shumao.bulletin import editor
+from shumao.bulletin import editions, editor
 from shumao.bulletin.folder import TOML
 from shumao.store import BulletinFile, connect
 from shumao.web.app import create_app
@@ -41,13 +40,13 @@ def site(request, tmp_path_factory, templates):
                              (store.facts["first"], store.facts["second"])):
             files[name] = editor.with_enterprise(files[name].decode(), eid).encode()
         files["协会动态/09-公告.md"] = HOSTILE.encode()
-        first = issues.create(store, files, "秘书处")
-        issues.publish_issue(store, first, "秘书处")
+        first = editions.create(store, files, "秘书处")
+        editions.publish(store, first, "秘书处")
         draft_toml = files[TOML].replace("示例市数字贸易协会简报".encode(), "尚未发布的草稿简报".encode())
-        draft = issues.create(store, {**files, TOML: draft_toml}, "秘书处")
-        fix = issues.revise(store, first, "秘书处")
+        draft = editions.create(store, {**files, TOML: draft_toml}, "秘书处")
+        fix = editions.revise(store, first, "秘书处")
         later = files[TOML].replace(b"date = 2024-10-25", b"date = 2024-10-28")
-        issues.save(store, fix, {**files, TOML: later}, "秘书处")
+        editions.save(store, fix, {**files, TOML: later}, "秘书处")
         stand_in = [BulletinFile(f, f"第三号 {f}".encode(), f"更正版.{f}") for f in ("pdf", "docx")]
         stand_in.append(BulletinFile("html", "<!DOCTYPE html><html><BODY class=x><p>更正版</p></body></html>"
                                      .encode(), "更正版.html"))

@@ -13,8 +13,7 @@ import zipfile
 from urllib.parse import quote
 
 from shumao.access import accounts
-from shumao.bulletin import editions as issues
-from shumao.bulletin import editor
+from shumao.bulletin import editions, editor
 from shumao.bulletin.folder import TOML
 from shumao.web.routes.bulletins import sample_files
 from tests.web.conftest import csrf_of
@@ -60,7 +59,7 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 def _sample(store) -> dict[str, bytes]:
     """The sample's content, its profiles linked to this store's enterprises."""
-    files = issues.from_zip(_zip(sample_files()))
+    files = editions.from_zip(_zip(sample_files()))
     ents = [store.facts["first"], store.facts["second"]]
     for name in sorted(n for n in files if n.startswith("会员风采/")):
         files[name] = editor.with_enterprise(files[name].decode(), ents.pop(0)).encode()
@@ -359,7 +358,7 @@ def test_drafts_are_staff_only_and_csrf_is_required(client, portal_store):
     r = staff.get(f"/bulletins/{bid}/files/zip")
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     assert r.headers["cache-control"] == "no-store"
-    assert issues.from_zip(r.content) == stored
+    assert editions.from_zip(r.content) == stored
     assert staff.get(f"/bulletins/{bid}/files/pdf").status_code == 404      # not published yet
     assert staff.get(f"/bulletins/{bid + 100}").status_code == 404
 

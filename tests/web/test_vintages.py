@@ -141,13 +141,13 @@ def test_other_roles_do_not_see_vintages(site):
 
 @pytest.mark.duckdb
 def test_a_published_bulletin_links_its_vintage(portal_store, client, tmp_path):
-    from shumao.bulletin import editions as issues
+    from shumao.bulletin import editions
     from tests.bulletin.conftest import make_content
 
     folder = make_content(tmp_path / "issue")
     files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    bid = issues.create(portal_store, files, "秘书处")
-    assert issues.publish_issue(portal_store, bid, "秘书处")["vintage"] == 1
+    bid = editions.create(portal_store, files, "秘书处")
+    assert editions.publish(portal_store, bid, "秘书处")["vintage"] == 1
     staff = client("staff")
     assert [(b["id"], b["vintage"]) for b in client().get("/api/v1/bulletins").json()] == [(bid, 1)]
     assert 'href="/vintages/1"' in staff.get("/bulletins").text

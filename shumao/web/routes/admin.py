@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from shumao.access import accounts
 from shumao.access.rules import ROLE_ZH
 from shumao.errors import InputError
+from shumao.web import deps
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
 from shumao.web.words import said
@@ -24,7 +25,7 @@ AUDIT_ZH |= {"window-set": "设置填报时间", "reminder": "发送催报邮件
 
 def _users_page(request: Request, error: str | None = None, form: dict | None = None,
                 status: int = 200) -> Response:
-    users = request.app.state.portal.store.users.all()
+    users = deps.store(request).users.all()
     return render(request, "admin_users.html", {"users": users, "roles": ROLE_ZH, "error": error,
                                                 "form": form or {}}, status=status)
 
@@ -40,7 +41,7 @@ def user_add(request: Request, name: Annotated[str, Form()] = "", role: Annotate
              region: Annotated[str, Form()] = "", email: Annotated[str, Form()] = "") -> Response:
     viewer: Viewer = request.state.viewer
     try:
-        accounts.add(request.app.state.portal.store, name, role, password, enterprise=enterprise,
+        accounts.add(deps.store(request), name, role, password, enterprise=enterprise,
                      region=region, email=email, actor=viewer.name or "", address=address(request))
     except InputError as e:
         form = {"name": name, "role": role, "enterprise": enterprise, "region": region,
@@ -51,7 +52,7 @@ def user_add(request: Request, name: Annotated[str, Form()] = "", role: Annotate
 
 @router.post("/admin/users/{name}/disable", name="admin_user_disable")
 def user_disable(request: Request, name: str) -> Response:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     viewer: Viewer = request.state.viewer
     if portal.store.users.get(name) is None:
         raise not_found("账号")
@@ -65,7 +66,7 @@ def user_disable(request: Request, name: str) -> Response:
 @router.post("/admin/users/{name}/email", name="admin_user_email")
 def user_email(request: Request, name: str, email: Annotated[str, Form()] = "") -> Response:
     """Set or clear an account's e-mail (reminders go to enterprise accounts' addresses)."""
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     if portal.store.users.get(name) is None:
         raise not_found("账号")
     viewer: Viewer = request.state.viewer
@@ -78,10 +79,10 @@ def user_email(request: Request, name: str, email: Annotated[str, Form()] = "") 
 
 @router.get("/admin/audit", name="admin_audit")
 def audit_page(request: Request, limit: int = 200) -> Response:
-    log = request.app.state.portal.store.audit.latest(max(1, min(limit, 2000)))
+    log = deps.store(request).audit.latest(max(1, min(limit, 2000)))
     return render(request, "admin_audit.html", {"log": log, "actions": AUDIT_ZH})
 
 
 @router.get("/api/v1/audit", name="api_audit")
 def audit_api(request: Request, limit: int = 200) -> list[dict]:
-    return request.app.state.portal.store.audit.latest(max(1, min(limit, 10_000)))
+    return deps.store(request).audit.latest(max(1, min(limit, 10_000)))

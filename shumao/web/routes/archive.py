@@ -1,8 +1,8 @@
-"""公开简报 (web.md: the public archive, no sign-in): the published issues, each as the
+"""公开简报 (web.md: the public archive, no sign-in): the published editions, each as the
 self-contained HTML page kept when it was published, and its PDF, DOCX and HTML files.
 
 A draft, an unknown id and an unknown format all answer the same 404, whoever asks: the
-archive never tells that an unpublished issue exists.  What is served is the stored file;
+archive never tells that an unpublished edition exists.  What is served is the stored file;
 the reading view only puts a bar with the way back to the archive and the downloads above
 the page's own content (the stored file stays as it was: the download is byte for byte).
 """
@@ -22,6 +22,7 @@ from shumao.errors import PeriodError
 from shumao.model.periods import Period
 from shumao.store import Store
 from shumao.store.bulletins import PUBLISHED
+from shumao.web import deps
 from shumao.web.access import guard, not_found
 from shumao.web.pages import render
 
@@ -34,7 +35,7 @@ FORMATS = {"pdf": ("application/pdf", "PDF"), "docx": (DOCX, "Word"),
 
 
 def links(meta: dict) -> dict[str, str | None]:
-    """The public addresses of an issue's outputs (web.md: absolute paths); None for a draft."""
+    """The public addresses of an edition's outputs (web.md: absolute paths); None for a draft."""
     if meta["status"] != PUBLISHED:
         return {"html": None, "pdf": None, "docx": None}
     i = meta["id"]
@@ -48,8 +49,8 @@ def period_words(period: str) -> str:
         return period
 
 
-def issue_date(store: Store, bulletin_id: int) -> dt.date | None:
-    """The date printed on the issue (bulletin.toml), None if it cannot be read."""
+def edition_date(store: Store, bulletin_id: int) -> dt.date | None:
+    """The date printed on the edition (bulletin.toml), None if it cannot be read."""
     value = editor.masthead(store.bulletins.content(bulletin_id).get(TOML))["date"]
     try:
         return dt.date.fromisoformat(str(value))
@@ -68,8 +69,8 @@ def download(data: bytes, file_name: str, media_type: str) -> Response:
 
 
 def _published(request: Request, bulletin_id: str) -> dict:
-    """A published issue's metadata; anything else is the archive's one 404."""
-    store = request.app.state.portal.store
+    """A published edition's metadata; anything else is the archive's one 404."""
+    store = deps.store(request)
     meta = store.bulletins.get(int(bulletin_id)) if bulletin_id.isdigit() and len(bulletin_id) < 10 else None
     if meta is None or meta["status"] != PUBLISHED:
         raise not_found("简报")
@@ -78,15 +79,15 @@ def _published(request: Request, bulletin_id: str) -> dict:
 
 @router.get("/archive", name="archive")
 def archive(request: Request) -> Response:
-    store = request.app.state.portal.store
+    store = deps.store(request)
     published = store.bulletins.all(published_only=True)
-    corrected: dict[int, int] = {}          # an issue → its latest published correction
+    corrected: dict[int, int] = {}          # an edition → its latest published correction
     for b in published:
         if b["revision_of"]:
             corrected[b["revision_of"]] = max(b["id"], corrected.get(b["revision_of"], 0))
-    rows = [{**b, "date": issue_date(store, b["id"]), "period_words": period_words(b["period"]),
+    rows = [{**b, "date": edition_date(store, b["id"]), "period_words": period_words(b["period"]),
              "corrected_by": corrected.get(b["id"]), "links": links(b)} for b in published]
-    # newest first: by the date printed on the issue, then the later publication
+    # newest first: by the date printed on the edition, then the later publication
     rows.sort(key=lambda b: (b["date"] or dt.date.min, b["id"]), reverse=True)
     return render(request, "archive.html", {"issues": rows, "formats": FORMATS})
 
@@ -94,7 +95,7 @@ def archive(request: Request) -> Response:
 @router.get("/archive/{id}", name="archive_issue")
 def archive_issue(request: Request, id: str) -> Response:
     meta = _published(request, id)
-    page = request.app.state.portal.store.bulletins.output(meta["id"], "html")
+    page = deps.store(request).bulletins.output(meta["id"], "html")
     if page is None:
         raise not_found("简报")
     return HTMLResponse(with_bar(page.content.decode("utf-8"), meta))
@@ -103,7 +104,7 @@ def archive_issue(request: Request, id: str) -> Response:
 @router.get("/archive/{id}/{fmt}", name="archive_file")
 def archive_file(request: Request, id: str, fmt: str) -> Response:
     meta = _published(request, id)
-    out = request.app.state.portal.store.bulletins.output(meta["id"], fmt) if fmt in FORMATS else None
+    out = deps.store(request).bulletins.output(meta["id"], fmt) if fmt in FORMATS else None
     if out is None:
         raise not_found("简报")
     return download(out.content, out.file_name or f"简报{meta['id']}.{fmt}", FORMATS[fmt][0])
@@ -131,8 +132,8 @@ def with_bar(page: str, meta: dict) -> str:
 
 
 def refuse_unknown(request: Request, bulletin_id: int) -> dict:
-    """An issue's metadata for staff pages; 404 if there is none."""
-    meta = request.app.state.portal.store.bulletins.get(bulletin_id)
+    """An edition's metadata for staff pages; 404 if there is none."""
+    meta = deps.store(request).bulletins.get(bulletin_id)
     if meta is None:
         raise not_found("简报")
     return meta

@@ -25,6 +25,7 @@ from shumao.access.scopes import scope
 from shumao.errors import InputError, MailError
 from shumao.filing import board, reminders, windows
 from shumao.model.status import BOARD_ZH
+from shumao.web import deps
 from shumao.web.access import Viewer, address, guard
 from shumao.web.pages import render
 
@@ -36,18 +37,18 @@ SORT_ZH = {"state": "状态", "name": "企业名称", "code": "统一社会信�
 def _month(request: Request, period: str) -> dt.date:
     if period.strip():
         return windows.parse_month(period)
-    return board.default_month(request.app.state.portal.store)
+    return board.default_month(deps.store(request))
 
 
 def _mail(request: Request) -> reminders.MailSettings:
-    return request.app.state.portal.mail or reminders.MailSettings.from_settings()
+    return deps.portal(request).mail or reminders.MailSettings.from_settings()
 
 
 @router.get("/board", name="board")
 def board_page(request: Request, period: str = "", state: str = "", region: str = "",
                sort: str = "state") -> Response:
     viewer: Viewer = request.state.viewer
-    store = request.app.state.portal.store
+    store = deps.store(request)
     error, status = None, 200
     try:
         month = _month(request, period)
@@ -85,11 +86,11 @@ def board_export(request: Request, period: str = "", state: str = "", region: st
                  sort: str = "state", format: str = "xlsx") -> Response:
     viewer: Viewer = request.state.viewer
     month = _month(request, period)
-    b = board.build(request.app.state.portal.store, month, **scope(viewer.user).filter())
+    b = board.build(deps.store(request), month, **scope(viewer.user).filter())
     shown = board.select(b.rows, state, region, sort)
     fmt = "csv" if format.lower() == "csv" else "xlsx"
     with tempfile.TemporaryDirectory(prefix="shumao-board-",
-                                     dir=request.app.state.portal.tmpdir) as tmp:
+                                     dir=deps.portal(request).tmpdir) as tmp:
         path = Path(tmp) / f"board.{fmt}"
         board.write(path, shown)
         data = path.read_bytes()
@@ -103,7 +104,7 @@ def board_export(request: Request, period: str = "", state: str = "", region: st
 
 def _remind_page(request: Request, month: dt.date, outcome: reminders.Outcome | None = None,
                  error: str | None = None, status: int = 200) -> Response:
-    store = request.app.state.portal.store
+    store = deps.store(request)
     p = outcome.plan if outcome else reminders.plan(store, month)
     try:
         problem = _mail(request).refusal()
@@ -134,7 +135,7 @@ def remind(request: Request, period: Annotated[str, Form()] = "") -> Response:
     except InputError as e:           # a setting that cannot be read
         return _remind_page(request, month, error=str(e), status=503)
     try:
-        outcome = reminders.send(request.app.state.portal.store, month, mail,
+        outcome = reminders.send(deps.store(request), month, mail,
                                  viewer.name or "", address(request))
     except MailError as e:
         return _remind_page(request, month, error=str(e), status=503)

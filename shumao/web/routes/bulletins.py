@@ -1,9 +1,9 @@
-"""简报 (staff, web.md): the issues, an editor for an issue's ``bulletin.toml`` fields and
+"""简报 (staff, web.md): the editions, an editor for an edition's ``bulletin.toml`` fields and
 each section's Markdown with a live preview, publishing, corrections; and the JSON API
 (``GET``/``POST /api/v1/bulletins``, ``POST /api/v1/bulletins/{id}/publish``).
 
 Every check and every change is shumao.bulletin.editions' — the store keeps drafts, publishes
-all or nothing and refuses to change a published issue — this module parses the form,
+all or nothing and refuses to change a published edition — this module parses the form,
 calls the library and renders.  The editor works without JavaScript: one form whose
 buttons save, preview, add or remove an item (nothing is saved but by 保存, and a refused
 save shows the form as it was posted); with JavaScript each item previews as it is typed.
@@ -24,14 +24,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from shumao.access.roles import STAFF
-from shumao.bulletin import content, editor
-from shumao.bulletin import editions as issues
+from shumao.bulletin import content, editions, editor
 from shumao.bulletin.folder import MAX_BYTES, TOML
 from shumao.errors import ConflictError, ContentError, FlaggedFigures, InputError
 from shumao.publication import vintages
 from shumao.report.service import BRI_BASES
 from shumao.store.bulletins import PUBLISHED
-from shumao.web import bulletin_form
+from shumao.web import bulletin_form, deps
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
 from shumao.web.routes.archive import FORMATS, download, links, period_words, refuse_unknown
@@ -60,10 +59,6 @@ async def _posted(request: Request) -> dict[str, str]:
 Posted = Annotated[dict[str, str], Depends(_posted)]
 
 
-def _store(request: Request):
-    return request.app.state.portal.store
-
-
 def _actor(request: Request) -> str:
     viewer: Viewer = request.state.viewer
     return viewer.name or ""
@@ -72,15 +67,15 @@ def _actor(request: Request) -> str:
 # -- the list ------------------------------------------------------------------------------------
 @router.get("/bulletins", name="bulletin_list")
 def bulletin_list(request: Request, done: str = "", id: int | None = None) -> Response:
-    frozen = vintages.of_bulletins(_store(request))
+    frozen = vintages.of_bulletins(deps.store(request))
     rows = [{**b, "period_words": period_words(b["period"]), "vintage": frozen.get(b["id"])}
-            for b in _store(request).bulletins.all()]
+            for b in deps.store(request).bulletins.all()]
     notice = NOTICES.get(done) if done == "published" and id is not None else None
     return render(request, "bulletins.html", {"issues": rows, "notice": notice, "done_id": id,
                                               "formats": FORMATS})
 
 
-# -- a new issue ---------------------------------------------------------------------------------
+# -- a new edition -------------------------------------------------------------------------------
 def sample_files() -> dict[str, bytes]:
     root = Path(str(SAMPLE))
     return {p.relative_to(root).as_posix(): p.read_bytes()
@@ -88,10 +83,10 @@ def sample_files() -> dict[str, bytes]:
 
 
 def _new_defaults(request: Request) -> dict[str, str | bool]:
-    """A new issue's masthead: the latest issue's (or the sample's), dated today, its
+    """A new edition's masthead: the latest edition's (or the sample's), dated today, its
     issue number and period left for the clerk."""
-    latest = _store(request).bulletins.all()
-    toml = (_store(request).bulletins.content(latest[0]["id"]) if latest else sample_files()).get(TOML)
+    latest = deps.store(request).bulletins.all()
+    toml = (deps.store(request).bulletins.content(latest[0]["id"]) if latest else sample_files()).get(TOML)
     fields = editor.masthead(toml)
     return {**fields, "issue": "", "period": "", "date": dt.date.today().isoformat()}
 
@@ -118,10 +113,10 @@ def bulletin_create(request: Request, data: Posted,
         if source == "sample":
             files, unlinked = _unlinked(request, sample_files())
         elif source == "zip":
-            files = issues.from_zip(_upload(file))
+            files = editions.from_zip(_upload(file))
         else:
             files = {TOML: editor.masthead_toml(form.fields).encode()}
-        new = issues.create(_store(request), files, _actor(request), address(request))
+        new = editions.create(deps.store(request), files, _actor(request), address(request))
     except (ContentError, InputError) as e:
         status = 422 if isinstance(e, ContentError) else 400
         fields = form.fields if source == "fields" else None
@@ -160,13 +155,13 @@ def _preview(markdown: str, section: str) -> Markup:
     renderer, which escapes every text and keeps only web and mail links (editor.py), so
     it is marked safe here, and only here."""
     try:
-        return Markup(issues.preview_html(markdown, section))
+        return Markup(editions.preview_html(markdown, section))
     except ContentError as e:
         return Markup('<p class="error">{}</p>').format(said(e))
 
 
 def _enterprises(request: Request) -> list[dict]:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     return portal.shared.get(portal.store.generation(), "enterprises", portal.store.records.enterprises)
 
 
@@ -178,7 +173,7 @@ def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: st
                           "unknown": bool(it.enterprise) and it.enterprise.upper() not in known,
                           "error": bool(error) and f"{it.path}：" in (error or "")}
                          for i, it in items]) for section, items in form.groups()]
-    revision = _store(request).bulletins.get(meta["revision_of"]) if meta["revision_of"] else None
+    revision = deps.store(request).bulletins.get(meta["revision_of"]) if meta["revision_of"] else None
     return render(request, "bulletin_edit.html", {
         "meta": meta, "form": form, "groups": groups, "error": error, "notice": notice,
         "flagged": flagged, "readonly": meta["status"] == PUBLISHED, "focus": focus,
@@ -191,13 +186,13 @@ def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: st
 @router.get("/bulletins/{id:int}", name="bulletin_edit")
 def bulletin_edit(request: Request, id: int, done: str = "") -> Response:
     meta = refuse_unknown(request, id)
-    form = bulletin_form.from_files(_store(request).bulletins.content(id))
+    form = bulletin_form.from_files(deps.store(request).bulletins.content(id))
     return _editor(request, meta, form, notice=NOTICES.get(done))
 
 
 @router.post("/bulletins/{id:int}", name="bulletin_save")
 def bulletin_save(request: Request, id: int, data: Posted) -> Response:
-    store = _store(request)
+    store = deps.store(request)
     meta = refuse_unknown(request, id)
     stored = store.bulletins.content(id)
     if meta["status"] == PUBLISHED:
@@ -218,7 +213,7 @@ def bulletin_save(request: Request, id: int, data: Posted) -> Response:
             return _editor(request, meta, form, notice=f"已移除“{gone}”，点“保存”后生效。" if gone else None)
         if action == "preview":
             return _editor(request, meta, form, notice="预览已按当前内容更新（尚未保存）。")
-        issues.save(store, id, form.files(stored), _actor(request), address(request))
+        editions.save(store, id, form.files(stored), _actor(request), address(request))
     except ContentError as e:
         return _editor(request, meta, form, error=said(e), status=422)
     except InputError as e:
@@ -240,10 +235,10 @@ def bulletin_preview(request: Request, data: Posted) -> Response:
 # -- publishing and corrections ------------------------------------------------------------------
 @router.post("/bulletins/{id:int}/publish", name="bulletin_publish")
 def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
-    store = _store(request)
+    store = deps.store(request)
     meta = refuse_unknown(request, id)
     try:
-        issues.publish_issue(store, id, _actor(request), address(request),
+        editions.publish(store, id, _actor(request), address(request),
                              allow_flagged=data.get("allow_flagged") == "true")
     except ContentError as e:
         form = bulletin_form.from_files(store.bulletins.content(id))
@@ -258,14 +253,14 @@ def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
 @router.post("/bulletins/{id:int}/revise", name="bulletin_revise")
 def bulletin_revise(request: Request, id: int) -> Response:
     refuse_unknown(request, id)
-    new = issues.revise(_store(request), id, _actor(request), address(request))
+    new = editions.revise(deps.store(request), id, _actor(request), address(request))
     return RedirectResponse(f"/bulletins/{new}?done=revised", status_code=303)
 
 
 @router.get("/bulletins/{id:int}/files/{fmt}", name="bulletin_file")
 def bulletin_file(request: Request, id: int, fmt: str) -> Response:
-    """A published issue's PDF, DOCX or HTML; ``zip``: any issue's content folder."""
-    store = _store(request)
+    """A published edition's PDF, DOCX or HTML; ``zip``: any edition's content folder."""
+    store = deps.store(request)
     meta = refuse_unknown(request, id)
     if fmt == "zip":
         buf = io.BytesIO()
@@ -293,29 +288,29 @@ def _api_item(meta: dict, vintage: int | None) -> dict:
 
 @router.get("/api/v1/bulletins", name="api_bulletins")
 def api_bulletins(request: Request) -> list[dict]:
-    """Published issues for everyone; staff see drafts too."""
+    """Published editions for everyone; staff see drafts too."""
     staff = request.state.viewer.role in STAFF
-    frozen = vintages.of_bulletins(_store(request))
-    return [_api_item(b, frozen.get(b["id"])) for b in _store(request).bulletins.all(published_only=not staff)]
+    frozen = vintages.of_bulletins(deps.store(request))
+    return [_api_item(b, frozen.get(b["id"])) for b in deps.store(request).bulletins.all(published_only=not staff)]
 
 
 @router.post("/api/v1/bulletins", name="api_bulletin_create")
 def api_bulletin_create(request: Request, file: Annotated[UploadFile, File()],
                         id: int | None = None) -> dict:
     """A new draft from a zip of a content folder; with ``?id=N``, draft N's content replaced."""
-    files = issues.from_zip(_upload(file))
-    store = _store(request)
+    files = editions.from_zip(_upload(file))
+    store = deps.store(request)
     if id is not None:
         refuse_unknown(request, id)
     if id is None:
-        return {"id": issues.create(store, files, _actor(request), address(request))}
-    issues.save(store, id, files, _actor(request), address(request))
+        return {"id": editions.create(store, files, _actor(request), address(request))}
+    editions.save(store, id, files, _actor(request), address(request))
     return {"id": id}
 
 
 @router.post("/api/v1/bulletins/{id:int}/publish", name="api_bulletin_publish")
 def api_bulletin_publish(request: Request, id: int, allow_flagged: bool = False) -> dict:
     refuse_unknown(request, id)
-    meta = issues.publish_issue(_store(request), id, _actor(request), address(request),
+    meta = editions.publish(deps.store(request), id, _actor(request), address(request),
                                 allow_flagged=allow_flagged)
     return {**meta, "links": links(meta)}

@@ -19,7 +19,7 @@ from shumao.model.money import round_half_up
 from shumao.model.periods import Period
 from shumao.report.data import as_dict
 from shumao.report.service import ReportDoc
-from shumao.web import figures
+from shumao.web import deps, figures
 from shumao.web.access import guard
 from shumao.web.pages import render
 
@@ -61,7 +61,7 @@ def _chart_data(doc: ReportDoc, figs: dict) -> dict:
 @router.get("/dashboard", name="dashboard")
 def dashboard(request: Request, period: str | None = None, region: str | None = None,
               short: str | None = None) -> Response:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     summary = figures.summary(portal)
     settings = figures.settings(region, short)
     ctx: dict = {"asked": period or "", "choices": figures.choices(summary), "grammar": figures.GRAMMAR,
@@ -82,7 +82,7 @@ def dashboard(request: Request, period: str | None = None, region: str | None = 
 
 @router.get("/explain/{figure}", name="explain_page")
 def explain_page(request: Request, figure: str, period: str | None = None) -> Response:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     p = Period.parse(period) if period and period.strip() else figures.latest_month(figures.summary(portal))
     if p is None:
         raise ContentError(figures.NO_DATA)
@@ -95,7 +95,7 @@ def explain_page(request: Request, figure: str, period: str | None = None) -> Re
 @router.get("/api/v1/status", name="api_status")
 def status_api(request: Request) -> dict:
     """``shumao status --json``: counts and date ranges, read now."""
-    return request.app.state.portal.store.records.summary()
+    return deps.store(request).records.summary()
 
 
 @router.get("/api/v1/explain/{figure}", name="api_explain")
@@ -103,4 +103,4 @@ def explain_api(request: Request, figure: str, period: str | None = None,
                 top: int = Query(10, ge=1, le=100)) -> dict:
     """``shumao explain FIGURE --period P --json``."""
     p = figures.period_of(period)
-    return figures.explanation(request.app.state.portal, p, figure, top).as_dict()
+    return figures.explanation(deps.portal(request), p, figure, top).as_dict()

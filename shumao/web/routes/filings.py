@@ -18,6 +18,7 @@ from shumao.filing import checks, fields, service
 from shumao.filing.service import ChecksFailed
 from shumao.model.status import FILING_ZH
 from shumao.publication.beside import beside
+from shumao.web import deps
 from shumao.web.access import address, guard
 from shumao.web.pages import render
 from shumao.web.views import filing as view
@@ -34,7 +35,7 @@ def filings_page(request: Request, period: str = "", status: str = "", uploaded:
 def _list(request: Request, period: str, state: str, error: str | None = None,
           note: str | None = None, problems: list | None = None, code: int = 200) -> Response:
     """The list of filings the viewer may see, by month and state."""
-    store, viewer = view.store_of(request), request.state.viewer
+    store, viewer = deps.store(request), request.state.viewer
     months = None
     if period.strip():
         try:
@@ -50,7 +51,7 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
         eid = viewer.user.enterprise_id or ""
         ctx["enterprise"] = store.records.enterprise(eid)
         newest = [v["id"] for v in store.vintages.all()[:1]]     # a publication changes it too
-        ctx["beside"] = request.app.state.portal.shared.get(
+        ctx["beside"] = deps.portal(request).shared.get(
             store.generation(), ("beside", eid, *newest), lambda: beside(store, eid))
     return render(request, "filings.html", ctx, status=code)
 
@@ -74,7 +75,7 @@ async def filing_create(request: Request) -> Response:
     form = await request.form()
     kind = fields.KINDS.get(str(form.get("kind")), "contracts")
     values = _values(kind, form)
-    return await _save(request, kind, eid, values, None, service.create, view.store_of(request),
+    return await _save(request, kind, eid, values, None, service.create, deps.store(request),
                        kind, values, eid, request.state.viewer.name, "form", address(request))
 
 
@@ -83,7 +84,7 @@ async def filing_upload(request: Request) -> Response:
     """A month's records in the import format → drafts, all or none."""
     from shumao.web import uploads
 
-    eid, portal, viewer = view.own_enterprise(request), request.app.state.portal, request.state.viewer
+    eid, portal, viewer = view.own_enterprise(request), deps.portal(request), request.state.viewer
     form = await request.form()
     try:
         parts = [(f.filename, f.file) for f in form.getlist("file") if isinstance(f, UploadFile)]
@@ -117,7 +118,7 @@ def filing_page(request: Request, filing_id: int, saved: str = "", submitted: st
 @router.get("/filings/{filing_id}/edit", name="filing_edit")
 def filing_edit(request: Request, filing_id: int) -> Response:
     f = view.mine(request, filing_id)
-    rec = view.store_of(request).filings.record(f["kind"], f["record_id"]) or {}
+    rec = deps.store(request).filings.record(f["kind"], f["record_id"]) or {}
     values = fields.shown(f["kind"], rec)
     values["client_country"] = view.country_words(values.get("client_country", ""))
     return view.form(request, f["kind"], f["enterprise_id"], values, [], None, filing=f)
@@ -129,7 +130,7 @@ async def filing_save(request: Request, filing_id: int) -> Response:
     form = await request.form()
     values = _values(f["kind"], form)
     return await _save(request, f["kind"], f["enterprise_id"], values, f, service.edit,
-                       view.store_of(request), filing_id, values, request.state.viewer.name,
+                       deps.store(request), filing_id, values, request.state.viewer.name,
                        address(request))
 
 
@@ -154,7 +155,7 @@ async def filing_submit(request: Request, filing_id: int) -> Response:
     explanations = {k[len("explain-"):]: str(v) for k, v in form.items()
                     if k.startswith("explain-") and str(v).strip()}
     try:
-        await view.threaded(service.submit, view.store_of(request), filing_id, explanations,
+        await view.threaded(service.submit, deps.store(request), filing_id, explanations,
                             request.state.viewer.name, address(request))
     except ChecksFailed as e:
         return view.filing_view(request, f, explanations, str(e), None, results=e.results, status=422)

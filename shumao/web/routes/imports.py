@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from shumao.ingest.headers import KIND_ZH
 from shumao.ingest.importer import ImportResult, import_files
 from shumao.ingest.issue_list import write_issues
-from shumao.web import uploads
+from shumao.web import deps, uploads
 from shumao.web.access import Refused, Viewer, address, guard
 from shumao.web.app import HTTP_ZH
 from shumao.web.pages import render
@@ -34,7 +34,7 @@ TRUE = ("true", "1", "on", "yes")
 
 def _run(request: Request, parts: list, replace: bool) -> tuple[ImportResult, list[str]]:
     """In a worker thread: the uploads on disk, checked and (if clean) loaded."""
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     viewer: Viewer = request.state.viewer
     with uploads.saved(parts, portal.upload_limit, portal.tmpdir) as saved:
         result = import_files(portal.store, saved.paths, replace=replace, actor=viewer.name,
@@ -73,7 +73,7 @@ async def api_imports(request: Request, replace: bool = False) -> Response:
 
 # -- the page --------------------------------------------------------------------------------
 def _page(request: Request, status: int = 200, **context) -> Response:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     batches = portal.store.records.batches()[:HISTORY]
     return render(request, "import.html", {
         "limit": portal.upload_limit, "limit_mb": portal.upload_limit // (1024 * 1024),
@@ -96,12 +96,12 @@ async def import_upload(request: Request) -> Response:
     except HTTPException as e:      # the body over the limit (413), a malformed form (400)
         if e.status_code not in (400, 413):
             raise
-        mb = request.app.state.portal.upload_limit // (1024 * 1024)
+        mb = deps.portal(request).upload_limit // (1024 * 1024)
         message = HTTP_ZH[e.status_code][1].format(mb=mb)
         return await run_in_threadpool(_page, request, e.status_code, error=message)
     viewer: Viewer = request.state.viewer
     issues = result.errors + result.warnings
-    check_id = request.app.state.portal.checks.put(viewer.name, issues) if issues else None
+    check_id = deps.portal(request).checks.put(viewer.name or "", issues) if issues else None
     return await run_in_threadpool(
         _page, request, 200 if result.ok else 422, result=result, files=names,
         check_id=check_id, issues=issues[:SHOWN])
@@ -110,13 +110,13 @@ async def import_upload(request: Request) -> Response:
 @router.get("/import/{check_id}/issues.xlsx", name="import_issues")
 def import_issues(request: Request, check_id: str, format: str = "xlsx") -> Response:
     viewer: Viewer = request.state.viewer
-    issues = request.app.state.portal.checks.get(viewer.name or "", check_id)
+    issues = deps.portal(request).checks.get(viewer.name or "", check_id)
     if issues is None:
         raise Refused(404, "not-found", "找不到该问题清单：问题清单只保留 30 分钟，且只有上传文件的人"
                       "可以下载。请重新上传文件检查。")
     fmt = "csv" if format.lower() == "csv" else "xlsx"
     with tempfile.TemporaryDirectory(prefix="shumao-issues-",
-                                     dir=request.app.state.portal.tmpdir) as tmp:
+                                     dir=deps.portal(request).tmpdir) as tmp:
         path = Path(tmp) / f"issues.{fmt}"
         write_issues(path, issues)
         data = path.read_bytes()

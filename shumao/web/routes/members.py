@@ -19,6 +19,7 @@ from shumao.model.codes import NATURE_ZH, country_name
 from shumao.model.money import wan
 from shumao.model.periods import Period
 from shumao.model.status import STATUS_ZH
+from shumao.web import deps
 from shumao.web.access import guard, not_found
 from shumao.web.pages import render
 
@@ -28,7 +29,7 @@ SHOWN = 1000        # directory rows drawn at once; a search narrows the rest
 
 def _enterprise(request: Request, credit_code: str) -> dict:
     """The enterprise if the viewer may see it; else the 404 an unknown code gets."""
-    found = request.app.state.portal.store.records.enterprise(credit_code)
+    found = deps.store(request).records.enterprise(credit_code)
     if found is None or not scope(request.state.viewer.user).admits(found):
         raise not_found("企业")
     return found
@@ -54,7 +55,7 @@ def _record(row: dict) -> dict:
 def records(request: Request, credit_code: str, period: str | None) -> dict:
     enterprise = _enterprise(request, credit_code)
     p = Period.parse(period) if period else None
-    found = request.app.state.portal.store.records.of_enterprise(
+    found = deps.store(request).records.of_enterprise(
         enterprise["enterprise_id"], (p.start, p.end) if p else None)
     return {"enterprise": enterprise, "period": str(p) if p else None,
             "contracts": [_record(r) for r in found["contracts"]],
@@ -69,7 +70,7 @@ def api_records(request: Request, credit_code: str, period: str | None = None) -
 @router.get("/members", name="members")
 def members(request: Request, q: str = "") -> Response:
     user = request.state.viewer.user
-    everyone = [e for e in request.app.state.portal.store.records.enterprises() if scope(user).admits(e)]
+    everyone = [e for e in deps.store(request).records.enterprises() if scope(user).admits(e)]
     words = q.strip().lower()
     found = [e for e in everyone if not words or any(
         words in (e.get(k) or "").lower() for k in ("enterprise_id", "name", "region"))]

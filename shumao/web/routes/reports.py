@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from shumao.model.periods import Period
 from shumao.report.render import RENDERERS
 from shumao.report.request import ReportRequest
-from shumao.web import figures
+from shumao.web import deps, figures
 from shumao.web.access import Refused, guard
 from shumao.web.pages import render
 
@@ -43,7 +43,7 @@ def _format(fmt: str, allowed) -> str:
 @router.get("/report", name="report_page")
 def report_page(request: Request, period: str | None = None, region: str | None = None,
                 short: str | None = None) -> Response:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     settings = figures.settings(region, short)
     summary = figures.summary(portal)
     keep = {k: v for k, v in (("region", region), ("short", short)) if v}
@@ -70,7 +70,7 @@ def report_download(request: Request, period: str | None = None, format: str = "
                     region: str | None = None, short: str | None = None) -> Response:
     fmt = _format(format, tuple(RENDERERS))
     p = figures.period_of(period)
-    made = figures.produced(request.app.state.portal, ReportRequest(
+    made = figures.produced(deps.portal(request), ReportRequest(
         p, figures.settings(region, short), charts=RENDERERS[fmt].charts))
     body, ext = made.body(fmt), RENDERERS[fmt].ext
     fallback = f"shumao-report-{str(p).replace('..', '_')}.{ext}"
@@ -90,5 +90,5 @@ def report_api(request: Request, period: str | None = None, region: str | None =
     else:   # a vintage keeps the settings it was published with: none are read for it
         req = ReportRequest(figures.period_of(period) if period is not None and period.strip() else None,
                             vintage=vintage, given=tuple(k for k, v in (("region", region), ("short", short)) if v))
-    made = figures.produced(request.app.state.portal, req)
+    made = figures.produced(deps.portal(request), req)
     return Response(made.body(fmt), media_type=RENDERERS[fmt].media_type)

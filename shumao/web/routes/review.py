@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from shumao.access.roles import REVIEWERS
 from shumao.errors import ConflictError, InputError
 from shumao.filing import checks, fields, service, windows
+from shumao.web import deps
 from shumao.web.access import address, guard
 from shumao.web.pages import render
 from shumao.web.views import filing as view
@@ -38,7 +39,7 @@ def review_decide(request: Request, filing_id: int, decision: Annotated[str, For
                   comment: Annotated[str, Form()] = "") -> Response:
     f = view.visible_filing(request, filing_id)
     try:
-        status = service.review(view.store_of(request), filing_id, decision, comment,
+        status = service.review(deps.store(request), filing_id, decision, comment,
                                 request.state.viewer.name, address(request))
     except (ConflictError, InputError) as e:
         return _review_view(request, f, str(e), comment,
@@ -49,7 +50,7 @@ def review_decide(request: Request, filing_id: int, decision: Annotated[str, For
 
 def _review_view(request: Request, f: dict, error: str | None, comment: str,
                  status: int = 200) -> Response:
-    store = view.store_of(request)
+    store = deps.store(request)
     day = f["day"]
     start = day.replace(year=day.year - 1, day=1)
     history = store.records.of_enterprise(f["enterprise_id"], (start, windows.month_end(day)))

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shumao.access import accounts
 from shumao.access.roles import STAFF
+from shumao.web import deps
 from shumao.web.access import COOKIE, Refused, Viewer, address, guard
 from shumao.web.pages import render
 
@@ -30,7 +31,7 @@ def _start(viewer: Viewer) -> str:
 
 
 def _set_cookie(request: Request, response: Response, sid: str) -> None:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     response.set_cookie(COOKIE, sid, httponly=True, samesite="lax", path="/",
                         secure=request.url.scheme == "https", max_age=int(portal.sessions.idle))
 
@@ -45,7 +46,7 @@ def login_form(request: Request, next: str | None = None) -> Response:
     viewer: Viewer = request.state.viewer
     if viewer.user is not None:
         return RedirectResponse(_safe_next(next) or _start(viewer), status_code=303)
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     if viewer.session is None:      # a visitor's session only carries the form's CSRF token
         viewer.session = portal.sessions.new(None)
     response = render(request, "login.html", {"next": _safe_next(next) or ""})
@@ -56,7 +57,7 @@ def login_form(request: Request, next: str | None = None) -> Response:
 @router.post("/login", name="login")
 async def login(request: Request, username: Annotated[str, Form()] = "",
                 password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     viewer: Viewer = request.state.viewer
     name, where = username.strip(), address(request)
     if portal.throttle.refused(name, where):
@@ -80,7 +81,7 @@ async def login(request: Request, username: Annotated[str, Form()] = "",
 @router.post("/logout", name="logout")
 def logout(request: Request) -> Response:
     viewer: Viewer = request.state.viewer
-    request.app.state.portal.sessions.drop(viewer.session.id if viewer.session else None)
+    deps.portal(request).sessions.drop(viewer.session.id if viewer.session else None)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response

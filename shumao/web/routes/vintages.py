@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from shumao.model.periods import Period
 from shumao.publication import vintages
-from shumao.web import figures
+from shumao.web import deps, figures
 from shumao.web.access import Viewer, address, guard
 from shumao.web.pages import render
 
@@ -32,12 +32,8 @@ async def _posted(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.multi_items() if isinstance(v, str)}
 
 
-def _store(request: Request):
-    return request.app.state.portal.store
-
-
 def revisions(request: Request, v: dict) -> vintages.Revisions:
-    portal = request.app.state.portal
+    portal = deps.portal(request)
     return portal.shared.get(portal.store.generation(), ("revisions", v["id"]),
                              lambda: vintages.revisions(portal.store, v["id"]))
 
@@ -55,7 +51,7 @@ def _row(v: dict) -> dict:
 # -- pages --------------------------------------------------------------------------------------
 @router.get("/vintages", name="vintage_list")
 def vintage_list(request: Request) -> Response:
-    return render(request, "vintages.html", {"rows": [_row(v) for v in _store(request).vintages.all()]})
+    return render(request, "vintages.html", {"rows": [_row(v) for v in deps.store(request).vintages.all()]})
 
 
 @router.get("/vintages/{id}", name="vintage_page")
@@ -64,7 +60,7 @@ def vintage_page(request: Request, id: str, done: str = "") -> Response:
     revs = revisions(request, v)
     return render(request, "vintage.html", {
         "v": _row(v), "text": v["text"], "revs": revs.as_dict(), "notice": NOTICES.get(done),
-        "bulletin": _store(request).bulletins.get(v["bulletin_id"]) if v["bulletin_id"] else None})
+        "bulletin": deps.store(request).bulletins.get(v["bulletin_id"]) if v["bulletin_id"] else None})
 
 
 @router.post("/report/freeze", name="report_freeze")
@@ -73,7 +69,7 @@ def report_freeze(request: Request, data: Annotated[dict[str, str], Depends(_pos
     p = figures.period_of(data.get("period"))
     settings = figures.settings(data.get("region"), data.get("short"))
     viewer: Viewer = request.state.viewer
-    vid = vintages.freeze(_store(request), p, settings, source="report", actor=viewer.name or "",
+    vid = vintages.freeze(deps.store(request), p, settings, source="report", actor=viewer.name or "",
                           address=address(request))
     return RedirectResponse(f"/vintages/{vid}?done=frozen", status_code=303)
 
@@ -81,7 +77,7 @@ def report_freeze(request: Request, data: Annotated[dict[str, str], Depends(_pos
 # -- API ----------------------------------------------------------------------------------------
 @router.get("/api/v1/vintages", name="api_vintages")
 def api_vintages(request: Request) -> list[dict]:
-    return [_row(v) for v in _store(request).vintages.all()]
+    return [_row(v) for v in deps.store(request).vintages.all()]
 
 
 @router.get("/api/v1/vintages/{id}/revisions", name="api_vintage_revisions")

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shumao.errors import InputError
 from shumao.filing import windows
+from shumao.web import deps
 from shumao.web.access import Viewer, address, guard
 from shumao.web.pages import render
 
@@ -28,7 +29,7 @@ def _name(month: dt.date) -> str:
 
 def _page(request: Request, error: str | None = None, form: dict | None = None,
           saved: str = "", status: int = 200) -> Response:
-    found = windows.windows(request.app.state.portal.store)
+    found = windows.windows(deps.store(request))
     return render(request, "admin_windows.html", {
         "windows": found, "error": error, "form": form or {}, "saved": saved,
         "listed": {w.month.strftime("%Y-%m") for w in found}}, status=status)
@@ -57,7 +58,7 @@ def window_set(request: Request, period: Annotated[str, Form()] = "",
             raise InputError(f"不认识的操作“{action}”（只能是保存、锁定或重新开放）")
         try:
             windows.set_window(
-                request.app.state.portal.store, month,
+                deps.store(request), month,
                 opens=windows.parse_day(form["opens"], "开始日期") if form["opens"] else None,
                 closes=windows.parse_day(form["closes"], "截止日期") if form["closes"] else None,
                 locked=ACTIONS[action], actor=viewer.name or "", address=address(request))
@@ -70,7 +71,7 @@ def window_set(request: Request, period: Annotated[str, Form()] = "",
 
 @router.get("/api/v1/windows", name="api_windows")
 def api_windows(request: Request) -> list[dict]:
-    return [w.as_dict() for w in windows.windows(request.app.state.portal.store)]
+    return [w.as_dict() for w in windows.windows(deps.store(request))]
 
 
 @router.put("/api/v1/windows/{period}", name="api_window_set")
@@ -97,7 +98,7 @@ async def api_window_set(request: Request, period: str) -> dict:
     closes = (windows.parse_day(body["closes"], "截止日期（closes）")
               if body.get("closes") is not None else None)
     viewer: Viewer = request.state.viewer
-    w = await run_in_threadpool(windows.set_window, request.app.state.portal.store, month,
+    w = await run_in_threadpool(windows.set_window, deps.store(request), month,
                                 opens=opens, closes=closes, locked=locked,
                                 actor=viewer.name or "", address=address(request))
     return w.as_dict()

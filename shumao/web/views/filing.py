@@ -18,6 +18,7 @@ from shumao.model.codes import aliases, countries, country_name, norm, usual_cur
 from shumao.model.periods import Period
 from shumao.model.records import DATE_OF, KEY_OF
 from shumao.model.status import FILING_ZH
+from shumao.web import deps
 from shumao.web.access import not_found
 from shumao.web.pages import render
 
@@ -25,7 +26,7 @@ from shumao.web.pages import render
 # -- the filing a request may see ----------------------------------------------------------
 def visible_filing(request: Request, filing_id: int) -> dict:
     """The filing if the viewer's scope admits it; else the 404 of one that does not exist."""
-    f = store_of(request).filings.get(filing_id)
+    f = deps.store(request).filings.get(filing_id)
     if f is None or not scope(request.state.viewer.user).admits(f):
         raise not_found("填报记录")
     return f
@@ -36,10 +37,6 @@ def own_enterprise(request: Request) -> str:
     if user is None or user.role != "enterprise" or not user.enterprise_id:
         raise not_found("页面")
     return user.enterprise_id
-
-
-def store_of(request: Request):
-    return request.app.state.portal.store
 
 
 def months(period: str) -> tuple[dt.date, dt.date]:
@@ -58,7 +55,7 @@ def mine(request: Request, filing_id: int) -> dict:
 
 
 def queue(request: Request) -> list[dict]:
-    return store_of(request).filings.find(status="submitted", order="f.submitted_at, f.id", limit=None,
+    return deps.store(request).filings.find(status="submitted", order="f.submitted_at, f.id", limit=None,
                                      **scope(request.state.viewer.user).filter())
 
 
@@ -85,7 +82,7 @@ def country_words(iso: str) -> str:
 
 def form(request: Request, kind: str, eid: str, values: dict, results: list, error: str | None,
          filing: dict | None = None, status: int = 200) -> Response:
-    store = store_of(request)
+    store = deps.store(request)
     contracts = store.records.of_enterprise(eid)["contracts"] if kind == "executions" else []
     by_field: dict[str, list] = {}
     for r in results:
@@ -122,7 +119,7 @@ def currencies(current: str | None = None) -> list[tuple[str, str]]:
 
 def filing_view(request: Request, f: dict, explanations: dict, error: str | None,
                 note: str | None, results: list | None = None, status: int = 200) -> Response:
-    store, viewer = store_of(request), request.state.viewer
+    store, viewer = deps.store(request), request.state.viewer
     editable = (viewer.role == "enterprise" and f["status"] in ("draft", "returned"))
     if results is None:
         if f["status"] == "draft":

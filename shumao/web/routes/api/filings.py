@@ -16,6 +16,7 @@ from shumao.filing import fields, service
 from shumao.filing.service import ChecksFailed, WindowClosed
 from shumao.model.money import wan
 from shumao.model.status import FILING_ZH
+from shumao.web import deps
 from shumao.web.access import Refused, address, guard
 from shumao.web.views import filing as view
 
@@ -89,7 +90,7 @@ def api_filings(request: Request, period: str | None = None, status: str | None 
     months = view.months(period) if period else None
     if status is not None and status not in FILING_ZH:
         raise InputError(f"状态“{status}”无效（应为 draft、submitted、returned 或 approved）")
-    store = view.store_of(request)
+    store = deps.store(request)
     found = store.filings.find(months=months, status=status, **scope(request.state.viewer.user).filter())
     return [as_json(store, f) for f in found]
 
@@ -101,13 +102,13 @@ async def api_filing_create(request: Request) -> Response:
     if kind is None:
         raise Refused(400, "bad-input", "kind 只能是 contract（合同）或 execution（合同执行）")
     eid, viewer = view.own_enterprise(request), request.state.viewer
-    return await _change(request, "invalid-filing", service.create, view.store_of(request), kind,
+    return await _change(request, "invalid-filing", service.create, deps.store(request), kind,
                          body, eid, viewer.name, "api", address(request), created=True)
 
 
 @router.get("/api/v1/filings/{filing_id}", name="api_filing")
 def api_filing(request: Request, filing_id: int) -> dict:
-    return as_json(view.store_of(request), view.visible_filing(request, filing_id), history=True)
+    return as_json(deps.store(request), view.visible_filing(request, filing_id), history=True)
 
 
 @router.put("/api/v1/filings/{filing_id}", name="api_filing_edit")
@@ -116,7 +117,7 @@ async def api_filing_edit(request: Request, filing_id: int) -> Response:
     body = await _body(request)
     if body.get("kind") not in (None, fields.WORD[f["kind"]]):
         raise Refused(400, "bad-input", "不能更改记录的种类（合同或合同执行）")
-    return await _change(request, "invalid-filing", service.edit, view.store_of(request),
+    return await _change(request, "invalid-filing", service.edit, deps.store(request),
                          filing_id, body, request.state.viewer.name, address(request), filing_id=filing_id)
 
 
@@ -125,14 +126,14 @@ async def api_filing_submit(request: Request, filing_id: int) -> Response:
     view.mine(request, filing_id)
     body = await _body(request, optional=True)
     explanations = body.get("explanations") or {}
-    return await _change(request, "checks-failed", service.submit, view.store_of(request),
+    return await _change(request, "checks-failed", service.submit, deps.store(request),
                          filing_id, explanations, request.state.viewer.name, address(request),
                          filing_id=filing_id)
 
 
 @router.get("/api/v1/review/queue", name="api_review_queue")
 def api_review_queue(request: Request) -> list:
-    store = view.store_of(request)
+    store = deps.store(request)
     return [as_json(store, f) for f in view.queue(request)]
 
 
@@ -147,7 +148,7 @@ async def api_review(request: Request, filing_id: int) -> Response:
         raise Refused(400, "bad-input", "comment 应为文字")
     if decision == "return" and not (comment or "").strip():
         raise Refused(422, "comment-required", "退回时必须填写退回意见，说明需要修改什么")
-    return await _change(request, "bad-input", service.review, view.store_of(request),
+    return await _change(request, "bad-input", service.review, deps.store(request),
                          filing_id, decision, comment, request.state.viewer.name, address(request),
                          filing_id=filing_id, history=True)
 
@@ -163,7 +164,9 @@ async def _change(request: Request, failed: str, fn, *args, filing_id: int | Non
         return _problem(e, failed)
     except (ConflictError, InputError) as e:
         raise _refusal(e) from None
-    store = view.store_of(request)
+    store = deps.store(request)
     fid = out if created else filing_id
-    return JSONResponse(as_json(store, store.filings.get(fid), history=history),
+    f = store.filings.get(fid) if fid is not None else None
+    assert f is not None                 # the filing this change named, or the one it made
+    return JSONResponse(as_json(store, f, history=history),
                         status_code=201 if created else 200)

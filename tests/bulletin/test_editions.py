@@ -1,6 +1,6 @@
-"""Bulletin issues kept in the store (bulletin/issues.py), on every backend: an uploaded zip
+"""Bulletin editions kept in the store (bulletin/editions.py), on every backend: an uploaded zip
 read safely, drafts checked as ``shumao bulletin`` checks a folder (messages naming the file
-as the clerk knows it), publication all or nothing, published issues immutable, corrections
+as the clerk knows it), publication all or nothing, published editions immutable, corrections
 as revisions, one audit entry per change, and hostile Markdown inert in the editor's
 preview and in every published format.  Publishing renders a PDF: one publish per backend."""
 
@@ -14,8 +14,7 @@ import zipfile
 
 import pytest
 
-from shumao.bulletin import content
-from shumao.bulletin import editions as issues
+from shumao.bulletin import content, editions
 from shumao.bulletin.folder import check_files
 from shumao.errors import ConflictError, ContentError, InputError
 from shumao.store import Store
@@ -82,17 +81,17 @@ def audit(store: Store) -> list[str]:
 def test_create_edit_publish_revise(sample_store, files):
     store = sample_store
     upload = zipped({**files, "__MACOSX/._x": b"\x00", "行业资讯/图片.png": b"\x89PNG"}, "2024-10/")
-    assert issues.from_zip(upload) == files                   # unwrapped, only content kept
-    first = issues.create(store, files, "秘书处", "10.0.0.1")
+    assert editions.from_zip(upload) == files                   # unwrapped, only content kept
+    first = editions.create(store, files, "秘书处", "10.0.0.1")
     meta = store.bulletins.get(first)
     assert (meta["title"], meta["issue"], meta["period"], meta["status"]) == (
         "示例市数字贸易协会简报", "2024年第10期（总第58期）", "2024-01..2024-09", "draft")
 
     changed = {**edited(files, NEWS, "白名单", "绿色通道"), "协会动态/09-恶意.md": HOSTILE.encode()}
-    issues.save(store, first, changed, "秘书处", "10.0.0.1")
+    editions.save(store, first, changed, "秘书处", "10.0.0.1")
     assert store.bulletins.content(first) == changed
 
-    meta = issues.publish_issue(store, first, "主编", "10.0.0.2")
+    meta = editions.publish(store, first, "主编", "10.0.0.2")
     assert meta["status"] == "published" and meta["published_by"] == "主编"
     stem = "示例市数字贸易协会简报2024年第10期（总第58期）"
     assert meta["outputs"] == {f: f"{stem}.{f}" for f in ("docx", "html", "pdf")}
@@ -109,17 +108,17 @@ def test_create_edit_publish_revise(sample_store, files):
     # published: immutable, and a correction is a new draft
     before = (store.bulletins.get(first), store.bulletins.content(first), pdf)
     with pytest.raises(ConflictError, match="已发布，不能再修改"):
-        issues.save(store, first, files, "秘书处")
+        editions.save(store, first, files, "秘书处")
     with pytest.raises(ConflictError, match="已发布"):
-        issues.publish_issue(store, first, "主编")
+        editions.publish(store, first, "主编")
     assert (store.bulletins.get(first), store.bulletins.content(first),
             store.bulletins.output(first, "pdf")) == before
-    fix = issues.revise(store, first, "秘书处", "10.0.0.1")
+    fix = editions.revise(store, first, "秘书处", "10.0.0.1")
     assert store.bulletins.get(fix)["revision_of"] == first and store.bulletins.get(fix)["status"] == "draft"
     assert store.bulletins.content(fix) == changed and store.bulletins.get(fix)["outputs"] == {}
-    issues.save(store, fix, files, "秘书处")
+    editions.save(store, fix, files, "秘书处")
     with pytest.raises(ConflictError, match="尚未发布"):
-        issues.revise(store, fix, "秘书处")
+        editions.revise(store, fix, "秘书处")
     assert [b["id"] for b in store.bulletins.all()] == [fix, first]
     assert [b["id"] for b in store.bulletins.all(published_only=True)] == [first]
     assert [a for a in audit(store) if a.startswith("bulletin")] == [
@@ -129,16 +128,16 @@ def test_create_edit_publish_revise(sample_store, files):
 def test_a_failed_publish_leaves_the_draft_as_it_was(sample_store, files):
     store = sample_store
     unknown = edited(files, PROFILE, "91990102B8QRD82822", "91990102B8QRD8282X")
-    draft = issues.create(store, unknown, "秘书处")         # the store is only asked on publishing
+    draft = editions.create(store, unknown, "秘书处")         # the store is only asked on publishing
     before = (store.bulletins.get(draft), store.bulletins.content(draft))
     with pytest.raises(ContentError) as e:
-        issues.publish_issue(store, draft, "主编")
+        editions.publish(store, draft, "主编")
     assert str(e.value).startswith(f"{PROFILE}：01-云桥信息技术.md 的“enterprise_id”")
     assert "数据库中没有这家企业" in str(e.value) and "shumao-" not in str(e.value)
     no_data = edited(files, "bulletin.toml", 'period = "2024-01..2024-09"', 'period = "2019-01"')
-    issues.save(store, draft, no_data, "秘书处")
+    editions.save(store, draft, no_data, "秘书处")
     with pytest.raises(ContentError, match=r"^bulletin\.toml：bulletin\.toml 的“period”为 2019-01"):
-        issues.publish_issue(store, draft, "主编")
+        editions.publish(store, draft, "主编")
     assert store.bulletins.get(draft)["status"] == "draft" and store.bulletins.get(draft)["outputs"] == {}
     assert store.bulletins.content(draft) == no_data != before[1]
     assert sql(store, "SELECT count(*) FROM bulletin_files WHERE role = 'output'") == [(0,)]
@@ -148,22 +147,22 @@ def test_a_failed_publish_leaves_the_draft_as_it_was(sample_store, files):
 def test_bad_content_is_refused_and_nothing_is_kept(store, files):
     bad_date = edited(files, NEWS, "date: 2024-10-12", "date: 2024-13-45")
     with pytest.raises(ContentError) as e:
-        issues.create(store, bad_date, "秘书处")
+        editions.create(store, bad_date, "秘书处")
     assert str(e.value) == (f"{NEWS}：01-跨境数据流动便利化.md 的“date”"
                             "不是有效日期（应为 2024-10-20），现为“2024-13-45”")
     no_toml = {k: v for k, v in files.items() if k != "bulletin.toml"}
     with pytest.raises(ContentError, match=r"^简报内容：缺少 bulletin\.toml"):
-        issues.create(store, no_toml, "秘书处")
+        editions.create(store, no_toml, "秘书处")
     with pytest.raises(InputError, match="不是简报内容文件"):
-        issues.create(store, {**files, "../x.md": b"---\ntitle: x\n---\nx"}, "秘书处")
+        editions.create(store, {**files, "../x.md": b"---\ntitle: x\n---\nx"}, "秘书处")
     assert store.bulletins.all() == [] and audit(store) == []
 
-    draft = issues.create(store, files, "秘书处")
+    draft = editions.create(store, files, "秘书处")
     with pytest.raises(ContentError, match="正文为空"):
-        issues.save(store, draft, {**files, NEWS: b"---\ntitle: t\ndate: 2024-10-01\nsource: s\n---\n"},
+        editions.save(store, draft, {**files, NEWS: b"---\ntitle: t\ndate: 2024-10-01\nsource: s\n---\n"},
                     "秘书处")
     with pytest.raises(InputError, match="没有编号为 9 的简报"):
-        issues.save(store, 9, files, "秘书处")
+        editions.save(store, 9, files, "秘书处")
     assert store.bulletins.content(draft) == files and audit(store) == ["bulletin-create"]
 
 
@@ -210,25 +209,25 @@ BAD_ZIPS = {
 def test_a_bad_zip_is_refused_naming_the_entry(case):
     data, error, message = BAD_ZIPS[case]
     with pytest.raises(error, match=re.escape(message)):
-        issues.from_zip(data)
+        editions.from_zip(data)
 
 
 def test_a_bad_upload_keeps_nothing(store):
     with pytest.raises(InputError):
-        issues.create(store, issues.from_zip(BAD_ZIPS["traversal"][0]), "秘书处")
+        editions.create(store, editions.from_zip(BAD_ZIPS["traversal"][0]), "秘书处")
     assert store.bulletins.all() == [] and audit(store) == []
 
 
 def test_zip_names_as_archivers_write_them(files):
     gbk = _raw_name("行业资讯/01-新闻".encode("gbk"))        # Chinese Windows: GBK, no UTF-8 flag
-    assert sorted(issues.from_zip(gbk)) == ["bulletin.toml", "行业资讯/01-新闻.md"]
+    assert sorted(editions.from_zip(gbk)) == ["bulletin.toml", "行业资讯/01-新闻.md"]
     utf8 = _raw_name("会员风采/02".encode())                 # UTF-8 without the flag
-    assert sorted(issues.from_zip(utf8)) == ["bulletin.toml", "会员风采/02.md"]
-    kept = issues.from_zip(zipped({**files, ".DS_Store": b"", "说明.txt": b"", "_草稿/x.md": b"",
+    assert sorted(editions.from_zip(utf8)) == ["bulletin.toml", "会员风采/02.md"]
+    kept = editions.from_zip(zipped({**files, ".DS_Store": b"", "说明.txt": b"", "_草稿/x.md": b"",
                                    "行业资讯/更深/x.md": b"", "README.md": b""}))
     assert kept == files
     with pytest.raises(ContentError, match="没有 bulletin.toml"):    # two folders: not unwrapped
-        issues.from_zip(zipped({"2024-10/bulletin.toml": b"x", "2024-11/bulletin.toml": b"y"}))
+        editions.from_zip(zipped({"2024-10/bulletin.toml": b"x", "2024-11/bulletin.toml": b"y"}))
 
 
 def test_content_names_are_checked_for_a_dict_too(files):
@@ -244,20 +243,20 @@ def test_content_names_are_checked_for_a_dict_too(files):
 # ---- the editor ---------------------------------------------------------------------------
 
 def test_preview_is_the_bulletins_own_drawing_and_inert():
-    html = issues.preview_html(HOSTILE, "协会动态")
+    html = editions.preview_html(HOSTILE, "协会动态")
     assert_inert(html)
     assert '<a href="https://example.org/a">网站</a>' in html
     assert "<h3>测试&lt;script&gt;alert(1)&lt;/script&gt;标题</h3>" in html
     assert '<p class="date">2024年10月<span class="tail">20日</span></p>' in html
-    body = issues.preview_html("共 **30** 家企业参加。")                  # no front matter
+    body = editions.preview_html("共 **30** 家企业参加。")                  # no front matter
     assert '<p class="para">共<strong>30</strong>家企业<span class="tail">参加。</span></p>' in body
-    half = issues.preview_html("---\ntitle: 还没写完")                    # shown, not refused
+    half = editions.preview_html("---\ntitle: 还没写完")                    # shown, not refused
     assert "title: 还" in half
 
 
 @pytest.mark.parametrize("section", [content.NEWS, content.MEMBERS, content.EVENTS, "专题"])
 def test_item_template_holds_the_sections_fields(section, tmp_path):
-    text = issues.item_template(section, today=dt.date(2024, 10, 20))
+    text = editions.item_template(section, today=dt.date(2024, 10, 20))
     meta, body = content.front_matter(text, tmp_path / "x.md")
     expected = {content.NEWS: ["title", "date", "source"],
                 content.MEMBERS: ["title", "type", "enterprise_id"],
@@ -273,7 +272,7 @@ def test_item_template_holds_the_sections_fields(section, tmp_path):
 
 
 def test_outline_is_the_bulletins_order(files):
-    got = issues.outline({**files, "专题/02.md": b"", "附录/01.md": b"", "专题/01.md": b""})
+    got = editions.outline({**files, "专题/02.md": b"", "附录/01.md": b"", "专题/01.md": b""})
     assert list(got) == ["行业资讯", "会员风采", "协会动态", "专题", "附录"]
     assert got["专题"] == ["专题/01.md", "专题/02.md"] and got["行业资讯"][0] == NEWS
-    assert issues.outline({"bulletin.toml": b""}) == {"行业资讯": [], "会员风采": [], "协会动态": []}
+    assert editions.outline({"bulletin.toml": b""}) == {"行业资讯": [], "会员风采": [], "协会动态": []}
