@@ -24,6 +24,7 @@ from shumao.report.doc import ReportDoc
 from shumao.report.explain import Explanation, explain_figure
 from shumao.report.request import OptionError, Produced, ReportRequest, VintagePeriod, produce
 from shumao.report.settings import ReportSettings
+from shumao.store.rows import Vintage
 from shumao.web.access import Refused
 
 MAX_NAME = 30                      # region / short name in a query: a name, not a document
@@ -100,7 +101,7 @@ def period_of(text: str | None) -> Period:
 
 
 # -- vintages ----------------------------------------------------------------------------------
-def known(request: Request, vid: str) -> dict:
+def known(request: Request, vid: str) -> Vintage:
     """A vintage's row; an unknown id is the 404 of its route (404 ``unknown-vintage`` on
     the API)."""
     try:
