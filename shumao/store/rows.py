@@ -7,8 +7,8 @@ method returns; ``NotRequired`` marks the keys of one kind of record only.  Time
 repositories return as ISO text are ``str``; the others are ``datetime``.
 """
 
-from __future__ import annotations
-
+# no ``from __future__ import annotations``: TypedDict reads NotRequired only from evaluated
+# annotations (Python 3.11), and __optional_keys__ should say which keys may be missing
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
