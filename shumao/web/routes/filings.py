@@ -18,6 +18,7 @@ from shumao.filing import checks, fields, service
 from shumao.filing.service import ChecksFailed
 from shumao.model.status import FILING_ZH
 from shumao.publication.beside import beside
+from shumao.store.rows import Filing
 from shumao.web.access import address, guard
 from shumao.web.pages import render
 from shumao.web.views import filing as view
@@ -133,7 +134,7 @@ async def filing_save(request: Request, filing_id: int) -> Response:
                        address(request))
 
 
-async def _save(request: Request, kind: str, eid: str, values: dict, filing: dict | None,
+async def _save(request: Request, kind: str, eid: str, values: dict, filing: Filing | None,
                 fn, *args) -> Response:
     """Save the form (create or edit) and go to the filing; on a problem, the form again with
     everything typed and each message beside its field."""

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from shumao.access.roles import REVIEWERS
 from shumao.errors import ConflictError, InputError
 from shumao.filing import checks, fields, service, windows
+from shumao.store.rows import Filing
 from shumao.web.access import address, guard
 from shumao.web.pages import render
 from shumao.web.views import filing as view
@@ -47,7 +48,7 @@ def review_decide(request: Request, filing_id: int, decision: Annotated[str, For
     return RedirectResponse(f"/review?done={word}:{f['record_id']}", status_code=303)
 
 
-def _review_view(request: Request, f: dict, error: str | None, comment: str,
+def _review_view(request: Request, f: Filing, error: str | None, comment: str,
                  status: int = 200) -> Response:
     store = view.store_of(request)
     day = f["day"]
