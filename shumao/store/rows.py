@@ -3,8 +3,10 @@
 ``User`` and ``BulletinFile`` are dataclasses.  Every other row is a ``TypedDict``: a plain
 dict at run time (so ``f["status"]``, the Jinja templates and the JSON bodies read it as
 before) whose keys and value types mypy checks.  Each has exactly the keys its repository
-method returns; ``NotRequired`` marks the keys of one kind of record only.  Times the
-repositories return as ISO text are ``str``; the others are ``datetime``.
+method returns (``NotRequired``: a key only some of its rows have, such as a contract's
+``signed_on`` in a ``Record``); times are ``datetime``, or ``str`` where the repository
+gives them as ISO text.  Most repositories build a row from their column list and cast it,
+so tests/store/test_rows.py holds each row to its type's keys.
 """
 
 # no ``from __future__ import annotations``: TypedDict reads NotRequired only from evaluated
