@@ -50,7 +50,9 @@ def bench_filings(users: int = 200, seconds: float = 60.0, log: Callable[[str], 
             imported = import_files(store, paths)
             if not imported.ok:
                 raise RuntimeError(f"基准数据导入失败：{imported.errors[:3]}")
-            last = dt.date.fromisoformat(store.records.summary()["executed_on"][1])
+            newest = store.records.summary()["executed_on"][1]
+            assert newest is not None                   # the files just imported have executions
+            last = dt.date.fromisoformat(newest)
             month = last.replace(day=1)
             windows.set_window(store, month, locked=False, actor="基准测试")
             ents = [e["enterprise_id"] for e in store.records.enterprises()]

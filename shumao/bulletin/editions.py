@@ -32,6 +32,7 @@ from shumao.bulletin.publish import publish as render
 from shumao.errors import ConflictError, InputError
 from shumao.publication import vintages
 from shumao.store import BulletinFile, Store
+from shumao.store.rows import Bulletin
 
 __all__ = ["MAX_BYTES", "MAX_ENTRIES", "create", "from_zip", "item_template", "outline",
            "preview_html", "publish", "revise", "save", "validate"]
@@ -97,14 +98,14 @@ def revise(store: Store, bulletin_id: int, actor: str, address: str | None = Non
                                  revision_of=bulletin_id)
 
 
-def _meta(store: Store, bulletin_id: int) -> dict:
+def _meta(store: Store, bulletin_id: int) -> Bulletin:
     meta = store.bulletins.get(bulletin_id)
     if meta is None:
         raise InputError(f"没有编号为 {bulletin_id} 的简报")
     return meta
 
 
-def _draft(store: Store, bulletin_id: int) -> dict:
+def _draft(store: Store, bulletin_id: int) -> Bulletin:
     meta = _meta(store, bulletin_id)
     if meta["status"] == "published":
         raise ConflictError(f"第 {bulletin_id} 号简报已发布，不能再修改"

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from shumao.filing.checks import Result, result
 from shumao.indicators.catalog import CATEGORIES
 from shumao.model.codes import aliases, countries, country_aliases, norm
+from shumao.store.rows import Record
 
 KINDS = {"contract": "contracts", "execution": "executions"}      # API word → store kind
 WORD = {v: k for k, v in KINDS.items()}
@@ -100,7 +102,7 @@ def read(kind: str, values: dict, enterprise_id: str) -> tuple[dict, list[Result
     return record, problems
 
 
-def judge(kind: str, record: dict) -> list[Result]:
+def judge(kind: str, record: Record) -> list[Result]:
     """The hard checks of a stored draft's words and amount (``LATER``)."""
     out = []
     if kind == "contracts":
@@ -149,7 +151,7 @@ def usd_cents(amount: Decimal, usd_per_unit: Decimal | None) -> int:
     return int(cents.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def shown(kind: str, record: dict) -> dict[str, str]:
+def shown(kind: str, record: Mapping[str, object]) -> dict[str, str]:
     """A stored record's fields as the form shows them (amount as filed, in its currency)."""
     out = {}
     for name in FORM[kind]:

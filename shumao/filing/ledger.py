@@ -12,6 +12,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+from shumao.store import rows
+
 # the audit action of each transition (store.filings): → draft is a creation or an edit
 ACTION_OF = {(None, "draft"): "filing-create", "submitted": "filing-submit",
              "approved": "filing-approve", "returned": "filing-return", "draft": "filing-edit"}
@@ -28,7 +30,7 @@ class Ledger:
     stray_audit: list[int]                               # seq of entries naming no filing
 
     @classmethod
-    def of(cls, raw: dict[str, list[tuple]]) -> Ledger:
+    def of(cls, raw: rows.Ledger) -> Ledger:
         filing: dict[tuple[str, str], list[int]] = {}
         for fid, kind, rid in raw["filings"]:
             filing.setdefault((kind, rid), []).append(int(fid))

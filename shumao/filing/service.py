@@ -26,6 +26,7 @@ from shumao.model.money import growth, round_half_up
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import STATUS_ZH, TRANSITIONS
 from shumao.store import Store
+from shumao.store.rows import Filing, Record
 
 MAX_EXPLANATION = 500
 # the codes this module yields (the catalogue's test holds every producer to its list)
@@ -83,7 +84,8 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     kind, rid = f["kind"], f["record_id"]
     rec = store.filings.record(kind, rid)
     assert rec is not None
-    day, cents, eid = rec[DATE_OF[kind]], rec["amount_cents"], f["enterprise_id"]
+    day = rec["signed_on"] if kind == "contracts" else rec["executed_on"]     # DATE_OF[kind]
+    cents, eid = rec["amount_cents"], f["enterprise_id"]
     found: list[Result] = []
     if day > today:
         found.append(result("future-date", day.isoformat(), field=DATE_OF[kind]))
@@ -201,14 +203,14 @@ def _open(store: Store, month: dt.date, today: dt.date | None) -> windows.Window
     return w
 
 
-def _filing(store: Store, filing_id: int) -> dict:
+def _filing(store: Store, filing_id: int) -> Filing:
     f = store.filings.get(filing_id)
     if f is None:
         raise InputError(f"没有编号为 {filing_id} 的填报记录")
     return f
 
 
-def _execution_checks(store: Store, rec: dict, eid: str) -> list[Result]:
+def _execution_checks(store: Store, rec: Record, eid: str) -> list[Result]:
     out = []
     contract = store.filings.record("contracts", rec["contract_id"])
     if contract is None or contract["enterprise_id"] != eid:
@@ -229,7 +231,7 @@ def _execution_checks(store: Store, rec: dict, eid: str) -> list[Result]:
     return out
 
 
-def _usual(store: Store, kind: str, rec: dict, eid: str, day: dt.date) -> list[Result]:
+def _usual(store: Store, kind: str, rec: Record, eid: str, day: dt.date) -> list[Result]:
     import pyarrow as pa
 
     start, end = rules.history_window(day.replace(day=1))

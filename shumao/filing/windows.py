@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from shumao.errors import InputError
 from shumao.filing.fields import FIRST_YEAR, LAST_YEAR, parse_date
 from shumao.store import Store
+from shumao.store.rows import Window as StoredWindow
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -102,7 +103,7 @@ def defaults(month: dt.date) -> tuple[dt.date, dt.date, dt.date]:
 
 def window(store: Store, month: dt.date, today: dt.date | None = None) -> Window:
     opens, closes, year_closes = defaults(month)
-    row = store.windows.get(month) or {}
+    row: StoredWindow | dict[str, None] = store.windows.get(month) or {}   # none set: each None
     return Window(month, row.get("opens") or opens, row.get("closes") or closes, year_closes,
                   row.get("locked"), today or dt.date.today(), row.get("updated_by"))
 
@@ -122,7 +123,7 @@ def set_window(store: Store, month: dt.date, *, opens: dt.date | None = None,
                closes: dt.date | None = None, locked: bool | None = None, actor: str,
                address: str | None = None) -> Window:
     """Change what was given; what was not keeps its value."""
-    row = store.windows.get(month) or {}
+    row: StoredWindow | dict[str, None] = store.windows.get(month) or {}
     d_opens, d_closes, _ = defaults(month)
     opens = opens or row.get("opens") or d_opens
     closes = closes or row.get("closes") or d_closes

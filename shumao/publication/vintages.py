@@ -44,6 +44,7 @@ from shumao.report.doc import ReportDoc
 from shumao.report.service import build_report, report_of
 from shumao.report.settings import ReportSettings
 from shumao.store import Store
+from shumao.store.rows import Vintage
 
 SOURCES = {"report": "数据月报", "bulletin": "简报"}
 FROZEN = ("enterprises", "contracts", "executions")    # the tables the indicators read
@@ -122,7 +123,7 @@ def vintage_id(text: str | int) -> int:
     return int(s)
 
 
-def vintage(store: Store, vid: str | int) -> dict:
+def vintage(store: Store, vid: str | int) -> Vintage:
     """A vintage's row (figures, text, settings, …), or UnknownVintage."""
     v = store.vintages.get(vintage_id(vid))
     if v is None:

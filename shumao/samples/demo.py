@@ -17,6 +17,7 @@ from shumao.report import formats
 from shumao.report.service import ReportDoc, ReportSettings, build_report
 from shumao.samples.synth import Plan, generate
 from shumao.store import connect
+from shumao.store.rows import Summary
 
 PERIOD = "2024-01..2024-09"
 PLAN = Plan(enterprises=60, executions=8000, seed=2024)
@@ -29,7 +30,7 @@ class Demo:
     folder: Path
     db: Path
     imported: ImportResult | None = None
-    summary: dict = field(default_factory=dict)
+    summary: Summary | dict = field(default_factory=dict)      # empty until imported
     report: ReportDoc | None = None
     outputs: dict[str, Path] = field(default_factory=dict)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)   # name, role, password

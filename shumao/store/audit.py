@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 from shumao.store.backend import Backend
+from shumao.store.rows import AuditEntry
 
 
 class AuditLog:
@@ -22,10 +23,10 @@ class AuditLog:
                             [dt.datetime.now(dt.UTC), actor, action,
                              json.dumps(detail, ensure_ascii=False, default=str), address])
 
-    def latest(self, limit: int = 200) -> list[dict]:
+    def latest(self, limit: int = 200) -> list[AuditEntry]:
         """The newest entries first."""
         rows = self.db.execute("SELECT seq, logged_at, actor, action, detail, address "
                                "FROM audit_log ORDER BY seq DESC LIMIT ?", [limit])
-        return [{"seq": s, "at": at.isoformat() if at is not None else None, "actor": a,
-                 "action": act, "detail": json.loads(d), "address": addr}
+        return [AuditEntry(seq=s, at=at.isoformat() if at is not None else None, actor=a,
+                           action=act, detail=json.loads(d), address=addr)
                 for s, at, a, act, d, addr in rows]

@@ -4,8 +4,8 @@ beyond the generation.
 ``store.db`` is the backend's primitives (backend.py; ``duckdb.py``, ``postgres.py``: the
 connection, bulk transfer of Arrow data in and out, the write lock, one snapshot and the
 Ibis backend).  On it, one repository per concern, each writing SQL both backends share
-(``?`` parameters) and its audit entries through ``store.audit``; what they take and return
-are typed rows (rows.py) or dicts:
+(``?`` parameters) and its audit entries through ``store.audit``; the rows they return are
+typed (rows.py: TypedDicts, so plain dicts at run time whose keys mypy checks):
 
     records     counts, summary, lookup (Arrow), amount_medians, enterprise(s), of_enterprise,
                 batches, export_parquet, load (all or nothing, refused when the store

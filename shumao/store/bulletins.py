@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from shumao.errors import ConflictError, InputError
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
-from shumao.store.rows import BulletinFile
+from shumao.store.rows import Bulletin, BulletinFile
 from shumao.store.vintages import Vintages
 
 DRAFT, PUBLISHED = "draft", "published"          # a bulletin issue's status
@@ -91,7 +91,7 @@ class Bulletins:
                 return self.vintages.add(**vintage, actor=actor, address=address)
         return None
 
-    def all(self, published_only: bool = False) -> list[dict]:
+    def all(self, published_only: bool = False) -> list[Bulletin]:
         """Every issue, newest first: its columns and ``outputs`` (format → download name)."""
         where, params = ("WHERE status = ? ", [PUBLISHED]) if published_only else ("", [])
         rows = self.db.execute(f"SELECT {', '.join(BULLETIN_COLUMNS)} FROM bulletins {where}"
@@ -103,7 +103,7 @@ class Bulletins:
             outputs.setdefault(b, {})[name] = file_name
         return [_bulletin(row, outputs.get(row[0], {})) for row in rows]
 
-    def get(self, bulletin_id: int) -> dict | None:
+    def get(self, bulletin_id: int) -> Bulletin | None:
         """One issue's columns and ``outputs``; None if there is no such issue."""
         rows = self.db.execute(f"SELECT {', '.join(BULLETIN_COLUMNS)} FROM bulletins WHERE id = ?",
                              [bulletin_id])
@@ -139,11 +139,11 @@ class Bulletins:
                            f.size])
 
 
-def _bulletin(row: Sequence[Any], outputs: dict[str, str]) -> dict:
+def _bulletin(row: Sequence[Any], outputs: dict[str, str]) -> Bulletin:
     out = dict(zip(BULLETIN_COLUMNS, row, strict=True))
     for k in ("created_at", "updated_at", "published_at"):
         out[k] = _iso(out[k])
-    return {**out, "outputs": outputs}
+    return cast(Bulletin, {**out, "outputs": outputs})     # Bulletin's keys, in its order
 
 
 def _now() -> dt.datetime:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from shumao.errors import ConflictError, InputError
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF
@@ -33,6 +33,7 @@ from shumao.model.status import check as check_status
 from shumao.store import schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
+from shumao.store.rows import CountedExecution, Filing, FilingEvent, Ledger, MonthState, Record
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
                   "created_at", "updated_at", "submitted_at", "late", "explanations", "checks")
@@ -160,14 +161,14 @@ class Filings:
             schema.bump(self.db)
         return new
 
-    def get(self, filing_id: int) -> dict | None:
+    def get(self, filing_id: int) -> Filing | None:
         """A filing with its record's fields and status; None if there is none."""
         rows = self._filings("f.id = ?", [filing_id])
         return rows[0] if rows else None
 
     def find(self, enterprise_id: str | None = None, region: str | None = None,
                 months: tuple[dt.date, dt.date] | None = None, status: str | None = None,
-                order: str = "f.id DESC", limit: int | None = 500) -> list[dict]:
+                order: str = "f.id DESC", limit: int | None = 500) -> list[Filing]:
         """Filings by enterprise, by the region of their enterprise, the months of their
         records (first, last) and status; newest first unless ``order`` says otherwise."""
         where: list[str] = ["TRUE"]
@@ -183,7 +184,7 @@ class Filings:
         return self._filings(" AND ".join(where), params, order, limit)
 
     def _filings(self, where: str, params: list, order: str = "f.id", limit: int | None = None
-                 ) -> list[dict]:
+                 ) -> list[Filing]:
         cols = ", ".join(f"f.{c}" for c in FILING_COLUMNS)
         parts = []
         for kind in ("contracts", "executions"):
@@ -203,17 +204,17 @@ class Filings:
             d = dict(zip(names, r, strict=True))
             d["explanations"] = json.loads(d["explanations"])
             d["checks"] = json.loads(d["checks"])
-            out.append(d)
+            out.append(cast(Filing, d))          # names: Filing's keys, in its order
         return out
 
-    def record(self, kind: str, record_id: str) -> dict | None:
+    def record(self, kind: str, record_id: str) -> Record | None:
         """A record's current fields and status (any record, filed on the web or imported)."""
         cols = (*FIELDS[kind], "status", "batch_id")
         rows = self.db.execute(f"SELECT {', '.join(cols)} FROM {kind} WHERE {KEY_OF[kind]} = ?",
                              [record_id])
-        return dict(zip(cols, rows[0], strict=True)) if rows else None
+        return cast(Record, dict(zip(cols, rows[0], strict=True))) if rows else None
 
-    def history(self, kind: str, record_id: str) -> list[dict]:
+    def history(self, kind: str, record_id: str) -> list[FilingEvent]:
         """Every transition of a record, oldest first: from, to, who, when, the comment,
         and the content after it (fields, or the explanations given on submission)."""
         rows = self.db.execute("SELECT old_status, new_status, changed_by, changed_at, comment, "
@@ -222,7 +223,7 @@ class Filings:
         return [{"from": a, "to": b, "by": c, "at": _iso(d), "comment": e,
                  "content": json.loads(f) if f else None} for a, b, c, d, e, f in rows]
 
-    def ledger(self) -> dict[str, list[tuple]]:
+    def ledger(self) -> Ledger:
         """Everything kept about records filed on the web, to check that it is whole (the
         filing load test, ``shumao bench filings``): ``filings`` (id, kind, record_id),
         ``records`` (kind, key, status) of every record filed on the web, ``history``
@@ -286,7 +287,8 @@ class Filings:
             [enterprise_id, first, last, *statuses, excluding or ""])
         return int(total)
 
-    def contract_executions(self, contract_id: str, excluding: str | None = None) -> list[dict]:
+    def contract_executions(self, contract_id: str, excluding: str | None = None
+                            ) -> list[CountedExecution]:
         """The executions of a contract other than ``excluding`` that are not returned or
         drafts elsewhere: what counts toward its running total."""
         rows = self.db.execute(
@@ -294,8 +296,8 @@ class Filings:
             "WHERE contract_id = ? AND execution_id <> ? AND status IN "
             "('approved', 'submitted', 'pending') ORDER BY executed_on, execution_id",
             [contract_id, excluding or ""])
-        return [dict(zip(("execution_id", "executed_on", "amount_cents", "status"), r, strict=True))
-                for r in rows]
+        return [CountedExecution(execution_id=x, executed_on=on, amount_cents=cents, status=s)
+                for x, on, cents, s in rows]
 
     def rate(self, currency: str, month: dt.date) -> Any:
         rows = self.db.execute("SELECT usd_per_unit FROM rates WHERE currency = ? AND month = ?",
@@ -303,7 +305,7 @@ class Filings:
         return rows[0][0] if rows else None
 
     # -- the status board ------------------------------------------------------------------
-    def month_states(self, month: dt.date) -> list[dict]:
+    def month_states(self, month: dt.date) -> list[MonthState]:
         """Per enterprise, its records dated in a month by status, and when the first of them
         was submitted in the portal (the status board)."""
         last = _month_end(month)
@@ -317,7 +319,7 @@ class Filings:
             "SELECT e.enterprise_id, e.name, e.region, n.status, n.n, s.first, s.late "
             "FROM enterprises e LEFT JOIN n USING (enterprise_id) LEFT JOIN s USING (enterprise_id) "
             "ORDER BY e.enterprise_id", [month, last, month, last, month])
-        out: dict[str, dict] = {}
+        out: dict[str, MonthState] = {}
         for eid, name, region, status, n, first, late in rows:
             e = out.setdefault(eid, {"enterprise_id": eid, "name": name, "region": region,
                                      "counts": {}, "first_submitted_at": first,

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import pyarrow as pa
 
@@ -19,6 +19,7 @@ from shumao.store import schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.fault import KillSwitch
+from shumao.store.rows import Batch, BatchFile, Enterprise, OfEnterprise, Record, Summary
 from shumao.store.schema import KINDS, RECORDS
 
 
@@ -67,14 +68,14 @@ class Records:
         sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in (*KINDS, "batches"))
         return {k: int(n) for k, n in self.db.execute(sql)}
 
-    def summary(self) -> dict:
+    def summary(self) -> Summary:
         """``shumao status --json``: counts and date ranges."""
         (s0, s1, e0, e1), = self.db.execute(
             "SELECT (SELECT min(signed_on) FROM contracts), (SELECT max(signed_on) FROM contracts), "
             "(SELECT min(executed_on) FROM executions), (SELECT max(executed_on) FROM executions)")
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
-        return {**self.counts(), "signed_on": [iso(s0), iso(s1)],
-                "executed_on": [iso(e0), iso(e1)]}
+        return cast(Summary, {**self.counts(), "signed_on": [iso(s0), iso(s1)],   # counts: KINDS, batches
+                              "executed_on": [iso(e0), iso(e1)]})
 
     def lookup(self, kind: str, column: str, values: pa.Array) -> pa.Table:
         """The stored records of a kind whose ``column`` is one of ``values`` (all columns
@@ -127,23 +128,24 @@ class Records:
                                                         folder / kind, kind in DATE_OF)
         return done
 
-    def enterprise(self, enterprise_id: str) -> dict | None:
+    def enterprise(self, enterprise_id: str) -> Enterprise | None:
         """An enterprise's name, nature and region (the bulletin's member profiles)."""
         rows = self.db.execute("SELECT enterprise_id, name, nature, region FROM enterprises "
                              "WHERE enterprise_id = ?", [enterprise_id.strip().upper()])
         if not rows:
             return None
-        return dict(zip(("enterprise_id", "name", "nature", "region"), rows[0], strict=True))
+        (eid, name, nature, region), = rows
+        return Enterprise(enterprise_id=eid, name=name, nature=nature, region=region)
 
-    def enterprises(self, limit: int | None = None) -> list[dict]:
+    def enterprises(self, limit: int | None = None) -> list[Enterprise]:
         """Every enterprise (id, name, nature, region) by credit code: the member directory."""
         rows = self.db.execute("SELECT enterprise_id, name, nature, region FROM enterprises "
                              "ORDER BY enterprise_id" + (" LIMIT ?" if limit else ""),
                              [limit] if limit else [])
-        return [dict(zip(("enterprise_id", "name", "nature", "region"), r, strict=True)) for r in rows]
+        return [Enterprise(enterprise_id=e, name=n, nature=nat, region=reg) for e, n, nat, reg in rows]
 
     def of_enterprise(self, enterprise_id: str,
-                           dates: tuple[dt.date, dt.date] | None = None) -> dict[str, list[dict]]:
+                           dates: tuple[dt.date, dt.date] | None = None) -> OfEnterprise:
         """An enterprise's contracts (by ``signed_on``) and executions (by ``executed_on``),
         each with its review status, dated within ``dates`` (first, last) when given;
         oldest first."""
@@ -162,23 +164,24 @@ class Records:
             f"SELECT {', '.join('x.' + c for c in executions)} FROM executions x "
             "JOIN contracts c ON c.contract_id = x.contract_id WHERE c.enterprise_id = ?"
             f"{within('x.executed_on')} ORDER BY x.executed_on, x.execution_id", eid + bounds)
-        return {"contracts": [dict(zip(contracts, r, strict=True)) for r in rows_c],
-                "executions": [dict(zip(executions, r, strict=True)) for r in rows_x]}
+        return {"contracts": [cast(Record, dict(zip(contracts, r, strict=True))) for r in rows_c],
+                "executions": [cast(Record, dict(zip(executions, r, strict=True))) for r in rows_x]}
 
-    def batches(self) -> list[dict]:
+    def batches(self) -> list[Batch]:
         """Every import, newest first, with each file's own path and sha256."""
-        files: dict[int, list[dict]] = {}
-        for row in self.db.execute("SELECT batch_id, path, file, sheet, kind, sha256, size, rows "
-                                 "FROM batch_files ORDER BY batch_id, position"):
-            files.setdefault(row[0], []).append(dict(zip(
-                ("path", "file", "sheet", "kind", "sha256", "size", "rows"), row[1:], strict=True)))
+        files: dict[int, list[BatchFile]] = {}
+        for b, path, file, sheet, kind, sha, size, n in self.db.execute(
+                "SELECT batch_id, path, file, sheet, kind, sha256, size, rows "
+                "FROM batch_files ORDER BY batch_id, position"):
+            files.setdefault(b, []).append(BatchFile(path=path, file=file, sheet=sheet, kind=kind,
+                                                     sha256=sha, size=size, rows=n))
         out = []
         for b, at, by, repl, counts in self.db.execute(
                 "SELECT batch_id, imported_at, imported_by, replace_mode, counts FROM batches "
                 "ORDER BY batch_id DESC"):
-            out.append({"batch_id": b, "imported_at": _iso(at), "imported_by": by,
-                        "replace": bool(repl), "counts": json.loads(counts),
-                        "files": files.get(b, [])})
+            out.append(Batch(batch_id=b, imported_at=_iso(at), imported_by=by,
+                             replace=bool(repl), counts=json.loads(counts),
+                             files=files.get(b, [])))
         return out
 
     # -- loading ---------------------------------------------------------------------------

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from shumao.errors import ConflictError
 from shumao.store import schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
+from shumao.store.rows import Vintage, VintageListed
 
 VINTAGE_COLUMNS = ("id", "source", "bulletin_id", "period", "settings", "figures", "text",
                    "generation", "created_by", "created_at")
@@ -53,12 +54,12 @@ class Vintages:
                                            "bulletin_id": bulletin_id, "period": period}, address)
         return int(vid)
 
-    def get(self, vintage_id: int) -> dict | None:
+    def get(self, vintage_id: int) -> Vintage | None:
         rows = self.db.execute(f"SELECT {', '.join(VINTAGE_COLUMNS)} FROM vintages WHERE id = ?",
                              [vintage_id])
-        return _vintage(rows[0]) if rows else None
+        return cast(Vintage, _vintage(rows[0])) if rows else None
 
-    def all(self) -> list[dict]:
+    def all(self) -> list[VintageListed]:
         """Every vintage, newest first, without its frozen figures and text (``get(id)``
         has them)."""
         cols = [c for c in VINTAGE_COLUMNS if c not in ("figures", "text")]
@@ -66,11 +67,12 @@ class Vintages:
             f"SELECT {', '.join(cols)} FROM vintages ORDER BY id DESC")]
 
 
-def _vintage(row: Sequence[Any], columns: Sequence[str] = VINTAGE_COLUMNS) -> dict:
+def _vintage(row: Sequence[Any], columns: Sequence[str] = VINTAGE_COLUMNS) -> VintageListed:
+    """A Vintage with VINTAGE_COLUMNS, a VintageListed without figures and text."""
     d = dict(zip(columns, row, strict=True))
     d["settings"] = json.loads(d["settings"])
     d["created_at"] = _iso(d["created_at"])
-    return d
+    return cast(VintageListed, d)
 
 
 def _json(v: Any) -> str:

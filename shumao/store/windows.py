@@ -4,11 +4,13 @@ the month is locked — and the log of the reminders sent about a month."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
+from shumao.store.rows import Reminder, Window
 
-WINDOW_COLUMNS = ("month", "opens", "closes", "locked", "updated_by", "updated_at")
+WINDOW_COLUMNS = ("month", "opens", "closes", "locked", "updated_by", "updated_at")  # Window's keys
 
 
 class Windows:
@@ -16,15 +18,15 @@ class Windows:
         self.db = db
         self.audit = audit
 
-    def get(self, month: dt.date) -> dict | None:
+    def get(self, month: dt.date) -> Window | None:
         rows = self.db.execute(f"SELECT {', '.join(WINDOW_COLUMNS)} FROM filing_windows "
                              "WHERE month = ?", [month])
-        return dict(zip(WINDOW_COLUMNS, rows[0], strict=True)) if rows else None
+        return cast(Window, dict(zip(WINDOW_COLUMNS, rows[0], strict=True))) if rows else None
 
-    def all(self) -> list[dict]:
+    def all(self) -> list[Window]:
         rows = self.db.execute(f"SELECT {', '.join(WINDOW_COLUMNS)} FROM filing_windows "
                              "ORDER BY month DESC")
-        return [dict(zip(WINDOW_COLUMNS, r, strict=True)) for r in rows]
+        return [cast(Window, dict(zip(WINDOW_COLUMNS, r, strict=True))) for r in rows]
 
     def set(self, month: dt.date, opens: dt.date | None, closes: dt.date | None,
                    locked: bool | None, actor: str, address: str | None = None) -> None:
@@ -49,11 +51,11 @@ class Windows:
                                             "enterprise_id": enterprise_id,
                                             "recipient": recipient, "error": error}, address)
 
-    def reminders(self, month: dt.date) -> list[dict]:
+    def reminders(self, month: dt.date) -> list[Reminder]:
         rows = self.db.execute("SELECT enterprise_id, recipient, sent_at, sent_by, error "
                              "FROM reminders WHERE month = ? ORDER BY seq", [month])
-        return [dict(zip(("enterprise_id", "recipient", "sent_at", "sent_by", "error"), r,
-                         strict=True)) for r in rows]
+        return [Reminder(enterprise_id=e, recipient=to, sent_at=at, sent_by=by, error=err)
+                for e, to, at, by, err in rows]
 
 
 def _now() -> dt.datetime:

@@ -24,6 +24,7 @@ from shumao.report.doc import ReportDoc
 from shumao.report.explain import Explanation, explain_figure
 from shumao.report.request import OptionError, Produced, ReportRequest, VintagePeriod, produce
 from shumao.report.settings import ReportSettings
+from shumao.store.rows import Summary, Vintage
 from shumao.web import deps
 from shumao.web.access import Refused
 
@@ -37,7 +38,7 @@ def _shared(portal, key: tuple, compute) -> Any:
     return portal.shared.get(portal.store.generation(), key, compute)
 
 
-def summary(portal) -> dict:
+def summary(portal) -> Summary:
     """``store.records.summary()`` (``shumao status --json``), shared like the figures."""
     return _shared(portal, ("summary",), portal.store.records.summary)
 
@@ -101,7 +102,7 @@ def period_of(text: str | None) -> Period:
 
 
 # -- vintages ----------------------------------------------------------------------------------
-def known(request: Request, vid: str) -> dict:
+def known(request: Request, vid: str) -> Vintage:
     """A vintage's row; an unknown id is the 404 of its route (404 ``unknown-vintage`` on
     the API)."""
     try:
@@ -126,7 +127,7 @@ class Shown:
     status: int = 200
 
 
-def shown(portal, asked: str | None, settings_: ReportSettings, s: dict) -> Shown:
+def shown(portal, asked: str | None, settings_: ReportSettings, s: Summary) -> Shown:
     """The report of the period a page asks for (the latest complete month by default);
     a period outside the grammar is 400, a store or period without data 422."""
     try:
@@ -151,13 +152,13 @@ class Choice:
         return self.period.words()
 
 
-def last_day(s: dict) -> dt.date | None:
+def last_day(s: Summary) -> dt.date | None:
     """The last date with any record (signing or execution) in ``store.records.summary()``."""
     days = [dt.date.fromisoformat(d) for d in (s["signed_on"][1], s["executed_on"][1]) if d]
     return max(days) if days else None
 
 
-def latest_month(s: dict) -> Period | None:
+def latest_month(s: Summary) -> Period | None:
     """The latest complete month with data: the month of the last record if that record is
     on the month's last day, else the month before (filings for a month arrive until the
     10th of the next; web.md) — unless that month has no data at all."""
@@ -172,7 +173,7 @@ def latest_month(s: dict) -> Period | None:
     return Period(before.year, before.month, before.month) if before >= first else month
 
 
-def choices(s: dict) -> list[Choice]:
+def choices(s: Summary) -> list[Choice]:
     """Quick choices from the store's date range: the latest complete month, its quarter,
     the year to date and the previous year."""
     m = latest_month(s)

@@ -85,4 +85,4 @@ def audit_page(request: Request, limit: int = 200) -> Response:
 
 @router.get("/api/v1/audit", name="api_audit")
 def audit_api(request: Request, limit: int = 200) -> list[dict]:
-    return deps.store(request).audit.latest(max(1, min(limit, 10_000)))
+    return [dict(e) for e in deps.store(request).audit.latest(max(1, min(limit, 10_000)))]

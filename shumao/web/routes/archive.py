@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -22,6 +24,7 @@ from shumao.errors import PeriodError
 from shumao.model.periods import Period
 from shumao.store import Store
 from shumao.store.bulletins import PUBLISHED
+from shumao.store.rows import Bulletin
 from shumao.web import deps
 from shumao.web.access import guard, not_found
 from shumao.web.pages import render
@@ -34,7 +37,7 @@ FORMATS = {"pdf": ("application/pdf", "PDF"), "docx": (DOCX, "Word"),
            "html": ("text/html; charset=utf-8", "网页")}
 
 
-def links(meta: dict) -> dict[str, str | None]:
+def links(meta: Mapping[str, Any]) -> dict[str, str | None]:
     """The public addresses of an edition's outputs (web.md: absolute paths); None for a draft."""
     if meta["status"] != PUBLISHED:
         return {"html": None, "pdf": None, "docx": None}
@@ -68,7 +71,7 @@ def download(data: bytes, file_name: str, media_type: str) -> Response:
     return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
-def _published(request: Request, bulletin_id: str) -> dict:
+def _published(request: Request, bulletin_id: str) -> Bulletin:
     """A published edition's metadata; anything else is the archive's one 404."""
     store = deps.store(request)
     meta = store.bulletins.get(int(bulletin_id)) if bulletin_id.isdigit() and len(bulletin_id) < 10 else None
@@ -121,7 +124,7 @@ _BAR = ('<nav aria-label="公开简报" style="display:flex;flex-wrap:wrap;gap:.
         '<a href="/archive/{id}/docx" style="color:#8a0000;">下载 Word</a></span></nav>')
 
 
-def with_bar(page: str, meta: dict) -> str:
+def with_bar(page: str, meta: Bulletin) -> str:
     """The page with the archive's bar just inside ``<body>``; the page as it is if it has
     no body tag to find."""
     m = re.search(r"<body\b[^>]*>", page, flags=re.IGNORECASE)
@@ -131,7 +134,7 @@ def with_bar(page: str, meta: dict) -> str:
     return page[:m.end()] + "\n" + bar + page[m.end():]
 
 
-def refuse_unknown(request: Request, bulletin_id: int) -> dict:
+def refuse_unknown(request: Request, bulletin_id: int) -> Bulletin:
     """An edition's metadata for staff pages; 404 if there is none."""
     meta = deps.store(request).bulletins.get(bulletin_id)
     if meta is None:

@@ -30,6 +30,7 @@ from shumao.errors import ConflictError, ContentError, FlaggedFigures, InputErro
 from shumao.publication import vintages
 from shumao.report.service import BRI_BASES
 from shumao.store.bulletins import PUBLISHED
+from shumao.store.rows import Bulletin, Enterprise
 from shumao.web import bulletin_form, deps
 from shumao.web.access import Viewer, address, guard, not_found
 from shumao.web.pages import render
@@ -160,12 +161,12 @@ def _preview(markdown: str, section: str) -> Markup:
         return Markup('<p class="error">{}</p>').format(said(e))
 
 
-def _enterprises(request: Request) -> list[dict]:
+def _enterprises(request: Request) -> list[Enterprise]:
     portal = deps.portal(request)
     return portal.shared.get(portal.store.generation(), "enterprises", portal.store.records.enterprises)
 
 
-def _editor(request: Request, meta: dict, form: bulletin_form.Form, *, error: str | None = None,
+def _editor(request: Request, meta: Bulletin, form: bulletin_form.Form, *, error: str | None = None,
             notice: str | None = None, status: int = 200, flagged: bool = False,
             focus: int | None = None) -> Response:
     known = {e["enterprise_id"] for e in _enterprises(request)}
@@ -279,7 +280,7 @@ def bulletin_file(request: Request, id: int, fmt: str) -> Response:
 
 
 # -- the JSON API --------------------------------------------------------------------------------
-def _api_item(meta: dict, vintage: int | None) -> dict:
+def _api_item(meta: Bulletin, vintage: int | None) -> dict:
     return {"id": meta["id"], "title": meta["title"], "issue": meta["issue"],
             "period": meta["period"], "status": meta["status"], "vintage": vintage,
             "revision_of": meta["revision_of"], "published_at": meta["published_at"],

@@ -95,7 +95,7 @@ def explain_page(request: Request, figure: str, period: str | None = None) -> Re
 @router.get("/api/v1/status", name="api_status")
 def status_api(request: Request) -> dict:
     """``shumao status --json``: counts and date ranges, read now."""
-    return deps.store(request).records.summary()
+    return dict(deps.store(request).records.summary())
 
 
 @router.get("/api/v1/explain/{figure}", name="api_explain")

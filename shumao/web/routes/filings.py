@@ -18,6 +18,7 @@ from shumao.filing import checks, fields, service
 from shumao.filing.service import ChecksFailed
 from shumao.model.status import FILING_ZH
 from shumao.publication.beside import beside
+from shumao.store.rows import Filing
 from shumao.web import deps
 from shumao.web.access import address, guard
 from shumao.web.pages import render
@@ -118,8 +119,8 @@ def filing_page(request: Request, filing_id: int, saved: str = "", submitted: st
 @router.get("/filings/{filing_id}/edit", name="filing_edit")
 def filing_edit(request: Request, filing_id: int) -> Response:
     f = view.mine(request, filing_id)
-    rec = deps.store(request).filings.record(f["kind"], f["record_id"]) or {}
-    values = fields.shown(f["kind"], rec)
+    rec = deps.store(request).filings.record(f["kind"], f["record_id"])
+    values = fields.shown(f["kind"], rec or {})
     values["client_country"] = view.country_words(values.get("client_country", ""))
     return view.form(request, f["kind"], f["enterprise_id"], values, [], None, filing=f)
 
@@ -134,7 +135,7 @@ async def filing_save(request: Request, filing_id: int) -> Response:
                        address(request))
 
 
-async def _save(request: Request, kind: str, eid: str, values: dict, filing: dict | None,
+async def _save(request: Request, kind: str, eid: str, values: dict, filing: Filing | None,
                 fn, *args) -> Response:
     """Save the form (create or edit) and go to the filing; on a problem, the form again with
     everything typed and each message beside its field."""

@@ -19,6 +19,7 @@ from shumao.model.codes import NATURE_ZH, country_name
 from shumao.model.money import wan
 from shumao.model.periods import Period
 from shumao.model.status import STATUS_ZH
+from shumao.store.rows import Enterprise, Record
 from shumao.web import deps
 from shumao.web.access import guard, not_found
 from shumao.web.pages import render
@@ -27,7 +28,7 @@ router = APIRouter(dependencies=[Depends(guard)])
 SHOWN = 1000        # directory rows drawn at once; a search narrows the rest
 
 
-def _enterprise(request: Request, credit_code: str) -> dict:
+def _enterprise(request: Request, credit_code: str) -> Enterprise:
     """The enterprise if the viewer may see it; else the 404 an unknown code gets."""
     found = deps.store(request).records.enterprise(credit_code)
     if found is None or not scope(request.state.viewer.user).admits(found):
@@ -43,7 +44,7 @@ def _json(value):
     return value
 
 
-def _record(row: dict) -> dict:
+def _record(row: Record) -> dict:
     """A record as the API gives it: dates ISO, the amount in 万美元 (a string, two
     decimals, half-up) beside the exact cents, the amount as filed."""
     out = {k: _json(v) for k, v in row.items()}
@@ -73,7 +74,7 @@ def members(request: Request, q: str = "") -> Response:
     everyone = [e for e in deps.store(request).records.enterprises() if scope(user).admits(e)]
     words = q.strip().lower()
     found = [e for e in everyone if not words or any(
-        words in (e.get(k) or "").lower() for k in ("enterprise_id", "name", "region"))]
+        words in str(e.get(k) or "").lower() for k in ("enterprise_id", "name", "region"))]
     return render(request, "members.html", {
         "enterprises": found[:SHOWN], "matched": len(found), "total": len(everyone), "q": q,
         "natures": NATURE_ZH, "shown": SHOWN})

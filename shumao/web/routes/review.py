@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from shumao.access.roles import REVIEWERS
 from shumao.errors import ConflictError, InputError
 from shumao.filing import checks, fields, service, windows
+from shumao.store.rows import Filing
 from shumao.web import deps
 from shumao.web.access import address, guard
 from shumao.web.pages import render
@@ -48,7 +49,7 @@ def review_decide(request: Request, filing_id: int, decision: Annotated[str, For
     return RedirectResponse(f"/review?done={word}:{f['record_id']}", status_code=303)
 
 
-def _review_view(request: Request, f: dict, error: str | None, comment: str,
+def _review_view(request: Request, f: Filing, error: str | None, comment: str,
                  status: int = 200) -> Response:
     store = deps.store(request)
     day = f["day"]

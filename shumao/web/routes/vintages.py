@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from shumao.model.periods import Period
 from shumao.publication import vintages
+from shumao.store.rows import VintageListed
 from shumao.web import deps, figures
 from shumao.web.access import Viewer, address, guard
 from shumao.web.pages import render
@@ -32,13 +33,13 @@ async def _posted(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.multi_items() if isinstance(v, str)}
 
 
-def revisions(request: Request, v: dict) -> vintages.Revisions:
+def revisions(request: Request, v: VintageListed) -> vintages.Revisions:
     portal = deps.portal(request)
     return portal.shared.get(portal.store.generation(), ("revisions", v["id"]),
                              lambda: vintages.revisions(portal.store, v["id"]))
 
 
-def _row(v: dict) -> dict:
+def _row(v: VintageListed) -> dict:
     p = Period.parse(v["period"])
     return {**{k: val for k, val in v.items() if k not in ("figures", "text")},
             "period_words": p.words(), "source_zh": vintages.SOURCES[v["source"]],

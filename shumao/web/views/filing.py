@@ -18,13 +18,14 @@ from shumao.model.codes import aliases, countries, country_name, norm, usual_cur
 from shumao.model.periods import Period
 from shumao.model.records import DATE_OF, KEY_OF
 from shumao.model.status import FILING_ZH
+from shumao.store.rows import Filing
 from shumao.web import deps
 from shumao.web.access import not_found
 from shumao.web.pages import render
 
 
 # -- the filing a request may see ----------------------------------------------------------
-def visible_filing(request: Request, filing_id: int) -> dict:
+def visible_filing(request: Request, filing_id: int) -> Filing:
     """The filing if the viewer's scope admits it; else the 404 of one that does not exist."""
     f = deps.store(request).filings.get(filing_id)
     if f is None or not scope(request.state.viewer.user).admits(f):
@@ -45,7 +46,7 @@ def months(period: str) -> tuple[dt.date, dt.date]:
     return p.start, p.end
 
 
-def mine(request: Request, filing_id: int) -> dict:
+def mine(request: Request, filing_id: int) -> Filing:
     """The filing if it is the user's own enterprise's; else 404."""
     eid = own_enterprise(request)
     f = visible_filing(request, filing_id)
@@ -54,7 +55,7 @@ def mine(request: Request, filing_id: int) -> dict:
     return f
 
 
-def queue(request: Request) -> list[dict]:
+def queue(request: Request) -> list[Filing]:
     return deps.store(request).filings.find(status="submitted", order="f.submitted_at, f.id", limit=None,
                                      **scope(request.state.viewer.user).filter())
 
@@ -81,7 +82,7 @@ def country_words(iso: str) -> str:
 
 
 def form(request: Request, kind: str, eid: str, values: dict, results: list, error: str | None,
-         filing: dict | None = None, status: int = 200) -> Response:
+         filing: Filing | None = None, status: int = 200) -> Response:
     store = deps.store(request)
     contracts = store.records.of_enterprise(eid)["contracts"] if kind == "executions" else []
     by_field: dict[str, list] = {}
@@ -117,7 +118,7 @@ def currencies(current: str | None = None) -> list[tuple[str, str]]:
     return [(c, f"{names.get(c, c)}（{c}）") for c in codes]
 
 
-def filing_view(request: Request, f: dict, explanations: dict, error: str | None,
+def filing_view(request: Request, f: Filing, explanations: dict, error: str | None,
                 note: str | None, results: list | None = None, status: int = 200) -> Response:
     store, viewer = deps.store(request), request.state.viewer
     editable = (viewer.role == "enterprise" and f["status"] in ("draft", "returned"))
@@ -134,7 +135,7 @@ def filing_view(request: Request, f: dict, explanations: dict, error: str | None
         "window": w, "levels": checks.LEVELS, "labels": labels()}, status=status)
 
 
-def detail(store, f: dict) -> dict:
+def detail(store, f: Filing) -> dict:
     kind = f["kind"]
     rec = store.filings.record(kind, f["record_id"]) or {}
     hist = store.filings.history(kind, f["record_id"])

@@ -16,6 +16,7 @@ from shumao.filing import fields, service
 from shumao.filing.service import ChecksFailed, WindowClosed
 from shumao.model.money import wan
 from shumao.model.status import FILING_ZH
+from shumao.store.rows import Filing
 from shumao.web import deps
 from shumao.web.access import Refused, address, guard
 from shumao.web.views import filing as view
@@ -24,7 +25,7 @@ router = APIRouter(dependencies=[Depends(guard)])
 
 
 # -- as JSON -------------------------------------------------------------------------------
-def as_json(store, f: dict, history: bool = False) -> dict:
+def as_json(store, f: Filing, history: bool = False) -> dict:
     """A filing as the API gives it (web.md): id, kind, status, the record's fields as filed
     (the names of filings.md, beside the others),
     the amount in US cents and 万美元, its month, who and when, explanations, checks, the
