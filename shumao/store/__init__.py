@@ -17,6 +17,7 @@ cluster's URL.  Only this package writes SQL against a user's store.
     vintages    frozen publications
     users       accounts and API tokens
     audit       the append-only audit log every repository writes through
+    cells       the time now, a time as ISO text, a value as JSON: written the same everywhere
     fault       the tests' seam for a load killed at a chosen point
 """
 

@@ -4,11 +4,11 @@ published one."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from shumao.errors import ConflictError, InputError
+from shumao.store import cells
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.rows import Bulletin, BulletinFile
@@ -35,7 +35,7 @@ class Bulletins:
             if revision_of is not None and self._status(revision_of) != PUBLISHED:
                 raise ConflictError(f"第 {revision_of} 号简报尚未发布，不能为它建立更正版")
             (new_id,), = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM bulletins")
-            now = _now()
+            now = cells.now()
             self.db.execute("INSERT INTO bulletins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
                           [new_id, revision_of, title, issue, period, DRAFT, actor, now, actor, now])
             self._put_files(new_id, CONTENT, [BulletinFile(n, b) for n, b in files.items()])
@@ -57,7 +57,7 @@ class Bulletins:
             self._put_files(bulletin_id, CONTENT, [BulletinFile(n, b) for n, b in files.items()])
             self.db.execute("UPDATE bulletins SET title = ?, issue = ?, period = ?, updated_by = ?, "
                           "updated_at = ? WHERE id = ?",
-                          [title, issue, period, actor, _now(), bulletin_id])
+                          [title, issue, period, actor, cells.now(), bulletin_id])
             self.audit.append(actor, "bulletin-edit", {"id": bulletin_id, "title": title,
                                                  "issue": issue, "files": sorted(files)}, address)
 
@@ -79,7 +79,7 @@ class Bulletins:
             if stored != {n: BulletinFile(n, b).sha256 for n, b in rendered_from.items()}:
                 raise ConflictError(f"第 {bulletin_id} 号简报在生成期间被修改，未发布，请重新发布")
             self._put_files(bulletin_id, OUTPUT, outputs)
-            now = _now()
+            now = cells.now()
             self.db.execute("UPDATE bulletins SET status = ?, published_by = ?, published_at = ?, "
                           "updated_by = ?, updated_at = ? WHERE id = ?",
                           [PUBLISHED, actor, now, actor, now, bulletin_id])
@@ -142,13 +142,5 @@ class Bulletins:
 def _bulletin(row: Sequence[Any], outputs: dict[str, str]) -> Bulletin:
     out = dict(zip(BULLETIN_COLUMNS, row, strict=True))
     for k in ("created_at", "updated_at", "published_at"):
-        out[k] = _iso(out[k])
+        out[k] = cells.iso(out[k])
     return cast(Bulletin, {**out, "outputs": outputs})     # Bulletin's keys, in its order
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(v) -> str | None:
-    return v.isoformat() if v is not None else None

@@ -30,7 +30,7 @@ from typing import Any, cast
 from shumao.errors import ConflictError, InputError
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import check as check_status
-from shumao.store import schema
+from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.rows import CountedExecution, Filing, FilingEvent, Ledger, MonthState, Record
@@ -78,7 +78,7 @@ class Filings:
         self.db.execute(f"INSERT INTO {kind} ({', '.join(cols)}, status, batch_id) VALUES "
                       f"({', '.join('?' * len(cols))}, 'draft', ?)",
                       [record[c] for c in cols] + [WEB_BATCH])
-        now = _now()
+        now = cells.now()
         self.db.execute("INSERT INTO filings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, FALSE, "
                       "'{}', '[]')",
                       [fid, kind, record[key], enterprise_id, _month(record[DATE_OF[kind]]),
@@ -102,7 +102,7 @@ class Filings:
             if check is not None:
                 check()
             key = KEY_OF[kind]
-            now = _now()
+            now = cells.now()
             self.db.execute(f"INSERT INTO superseded_{kind} SELECT ?, ?, * FROM {kind} "
                           f"WHERE {key} = ?", [now, actor, rid])
             cols = [c for c in FIELDS[kind] if c != key]
@@ -126,11 +126,11 @@ class Filings:
             old = self._status(f["kind"], f["record_id"])
             check_status(old, "submitted")
             explanations, checks, late = decide()
-            now = _now()
+            now = cells.now()
             self._set_status(f["kind"], f["record_id"], "submitted")
             self.db.execute("UPDATE filings SET submitted_at = ?, late = ?, explanations = ?, "
                           "checks = ?, updated_at = ? WHERE id = ?",
-                          [now, late, _json(explanations), _json(checks), now, filing_id])
+                          [now, late, cells.to_json(explanations), cells.to_json(checks), now, filing_id])
             self._transition(f["kind"], f["record_id"], old, "submitted", actor, now,
                              None, None, explanations)
             self.audit.append(actor, "filing-submit", {"id": filing_id, "kind": f["kind"],
@@ -151,7 +151,7 @@ class Filings:
             check_status(old, new)
             if check is not None:
                 check()
-            now = _now()
+            now = cells.now()
             self._set_status(f["kind"], f["record_id"], new)
             self.db.execute("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id])
             self._transition(f["kind"], f["record_id"], old, new, actor, now, comment)
@@ -220,7 +220,7 @@ class Filings:
         rows = self.db.execute("SELECT old_status, new_status, changed_by, changed_at, comment, "
                              "content FROM status_history WHERE kind = ? AND record_id = ? "
                              "ORDER BY seq", [kind, record_id])
-        return [{"from": a, "to": b, "by": c, "at": _iso(d), "comment": e,
+        return [{"from": a, "to": b, "by": c, "at": cells.iso(d), "comment": e,
                  "content": json.loads(f) if f else None} for a, b, c, d, e, f in rows]
 
     def ledger(self) -> Ledger:
@@ -263,9 +263,9 @@ class Filings:
                     explanations: dict | None = None) -> None:
         content = None
         if record is not None:
-            content = _json({"fields": record})
+            content = cells.to_json({"fields": record})
         elif explanations:
-            content = _json({"explanations": explanations})
+            content = cells.to_json({"explanations": explanations})
         self.db.execute("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, "
                       "?, ?, ?, ?, ? FROM status_history",
                       [kind, record_id, old, new, actor, at, comment, content])
@@ -336,15 +336,3 @@ def _month(day: dt.date) -> dt.date:
 def _month_end(month: dt.date) -> dt.date:
     nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return nxt - dt.timedelta(days=1)
-
-
-def _json(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, default=str, sort_keys=True)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(v) -> str | None:
-    return v.isoformat() if v is not None else None

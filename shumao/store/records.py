@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from shumao.errors import ConflictError
 from shumao.model.records import DATE_OF, EXPORTED
-from shumao.store import schema
+from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.fault import KillSwitch
@@ -179,7 +179,7 @@ class Records:
         for b, at, by, repl, counts in self.db.execute(
                 "SELECT batch_id, imported_at, imported_by, replace_mode, counts FROM batches "
                 "ORDER BY batch_id DESC"):
-            out.append(Batch(batch_id=b, imported_at=_iso(at), imported_by=by,
+            out.append(Batch(batch_id=b, imported_at=cells.iso(at), imported_by=by,
                              replace=bool(repl), counts=json.loads(counts),
                              files=files.get(b, [])))
         return out
@@ -204,7 +204,7 @@ class Records:
                         self._delete_keys(kind, table.key, keys)
                 self.db.insert(kind, kill.counted(_with_batch_id(batch.records(kind), batch_id)))
             self.db.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
-                          [batch_id, _now(), actor, batch.replace, json.dumps(batch.counts)])
+                          [batch_id, cells.now(), actor, batch.replace, json.dumps(batch.counts)])
             for i, f in enumerate(batch.files):
                 self.db.execute("INSERT INTO batch_files (batch_id, position, path, file, sheet, "
                               "kind, sha256, size, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -223,7 +223,7 @@ class Records:
             return
         with self.db.values(keys.column(key[0]).combine_chunks()) as v:
             self.db.execute(f"INSERT INTO superseded_{kind} SELECT ?, ?, * FROM {kind} "
-                          f"WHERE {key[0]} IN (SELECT v FROM {v})", [_now(), by])
+                          f"WHERE {key[0]} IN (SELECT v FROM {v})", [cells.now(), by])
 
     def _delete_keys(self, kind: str, key: tuple[str, ...], keys: pa.Table) -> None:
         if len(key) == 1:
@@ -270,14 +270,6 @@ def _with_batch_id(reader: pa.RecordBatchReader, batch_id: int) -> pa.RecordBatc
 
     schema_ = reader.schema.append(column)
     return pa.RecordBatchReader.from_batches(schema_, batches())
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(v) -> str | None:
-    return v.isoformat() if v is not None else None
 
 
 def _actor() -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from shumao.access.roles import ROLES  # pure data: no cycle back into the store
 from shumao.errors import InputError
+from shumao.store import cells
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.rows import User
@@ -27,7 +28,7 @@ class Users:
                 raise InputError(f"用户“{user.name}”已存在")
             self.db.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                           [user.name, user.role, user.enterprise_id, user.region,
-                           user.password_hash, user.disabled, _now(), user.email])
+                           user.password_hash, user.disabled, cells.now(), user.email])
             self.audit.append(actor, "user-add", {"name": user.name, "role": user.role,
                                             "enterprise_id": user.enterprise_id,
                                             "region": user.region, "email": user.email}, address)
@@ -59,15 +60,15 @@ class Users:
                   actor: str) -> None:
         with self.db.write():
             self.db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, FALSE)",
-                          [token_hash, user_name, _now(), expires_at])
+                          [token_hash, user_name, cells.now(), expires_at])
             self.audit.append(actor, "token-add", {"user": user_name,
-                                             "expires_at": _iso(expires_at)}, None)
+                                             "expires_at": cells.iso(expires_at)}, None)
 
     def token_user(self, token_hash: str, now: dt.datetime | None = None) -> User | None:
         """The user of a live token: not revoked, not expired, the user not disabled."""
         rows = self.db.execute(
             "SELECT user_name FROM tokens WHERE token_hash = ? AND NOT revoked "
-            "AND (expires_at IS NULL OR expires_at > ?)", [token_hash, now or _now()])
+            "AND (expires_at IS NULL OR expires_at > ?)", [token_hash, now or cells.now()])
         user = self.get(rows[0][0]) if rows else None
         return user if user and not user.disabled else None
 
@@ -84,11 +85,3 @@ class Users:
                 "AND email IS NOT NULL AND email <> '' ORDER BY enterprise_id, name"):
             out.setdefault(eid, []).append(email)
         return out
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(v) -> str | None:
-    return v.isoformat() if v is not None else None

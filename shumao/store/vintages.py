@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from shumao.errors import ConflictError
-from shumao.store import schema
+from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.rows import Vintage, VintageListed
@@ -38,8 +38,8 @@ class Vintages:
                 raise ConflictError("数据在生成报告之后已有变动（新的导入或审核），请重新发布")
             (vid,), = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM vintages")
             self.db.execute("INSERT INTO vintages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          [vid, source, bulletin_id, period, _json(settings), figures, text,
-                           gen, actor, _now()])
+                          [vid, source, bulletin_id, period, cells.to_json(settings), figures, text,
+                           gen, actor, cells.now()])
             self.db.execute("INSERT INTO vintage_executions SELECT ?, * FROM executions "
                           "WHERE status = 'approved' AND executed_on BETWEEN ? AND ?",
                           [vid, first, last])
@@ -71,17 +71,5 @@ def _vintage(row: Sequence[Any], columns: Sequence[str] = VINTAGE_COLUMNS) -> Vi
     """A Vintage with VINTAGE_COLUMNS, a VintageListed without figures and text."""
     d = dict(zip(columns, row, strict=True))
     d["settings"] = json.loads(d["settings"])
-    d["created_at"] = _iso(d["created_at"])
+    d["created_at"] = cells.iso(d["created_at"])
     return cast(VintageListed, d)
-
-
-def _json(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, default=str, sort_keys=True)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(v) -> str | None:
-    return v.isoformat() if v is not None else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
+from shumao.store import cells
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.rows import Reminder, Window
@@ -34,19 +35,19 @@ class Windows:
             old = self.get(month)
             self.db.execute("DELETE FROM filing_windows WHERE month = ?", [month])
             self.db.execute("INSERT INTO filing_windows VALUES (?, ?, ?, ?, ?, ?)",
-                          [month, opens, closes, locked, actor, _now()])
+                          [month, opens, closes, locked, actor, cells.now()])
             self.audit.append(actor, "window-set", {
                 "month": month.strftime("%Y-%m"),
-                "from": {"opens": _iso(old["opens"]), "closes": _iso(old["closes"]),
+                "from": {"opens": cells.iso(old["opens"]), "closes": cells.iso(old["closes"]),
                          "locked": old["locked"]} if old else None,
-                "opens": _iso(opens), "closes": _iso(closes), "locked": locked}, address)
+                "opens": cells.iso(opens), "closes": cells.iso(closes), "locked": locked}, address)
 
     def log_reminder(self, month: dt.date, enterprise_id: str, recipient: str, actor: str,
                      error: str | None, address: str | None = None) -> None:
         with self.db.write():
             self.db.execute("INSERT INTO reminders SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, "
                           "?, ? FROM reminders",
-                          [month, enterprise_id, recipient, _now(), actor, error])
+                          [month, enterprise_id, recipient, cells.now(), actor, error])
             self.audit.append(actor, "reminder", {"month": month.strftime("%Y-%m"),
                                             "enterprise_id": enterprise_id,
                                             "recipient": recipient, "error": error}, address)
@@ -56,11 +57,3 @@ class Windows:
                              "FROM reminders WHERE month = ? ORDER BY seq", [month])
         return [Reminder(enterprise_id=e, recipient=to, sent_at=at, sent_by=by, error=err)
                 for e, to, at, by, err in rows]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(v) -> str | None:
-    return v.isoformat() if v is not None else None
