@@ -88,4 +88,6 @@ PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, metavar="ç«
 # report.request ``OptionError.options``), as the clerk types them here
 FLAGS = {"enterprise": "--enterprise", "days": "--days", "formats": "--formats", "db": "--db",
          "overwrite": "--overwrite", "engine": "--engine", "spark_master": "--spark-master",
-         "sizes": "--sizes", "no_spark": "--no-spark", "bri_file": "--bri-file", "groups": "--group"}
+         "sizes": "--sizes", "no_spark": "--no-spark", "bri_file": "--bri-file", "groups": "--group",
+         "period": "--period", "vintage": "--vintage", "data": "--data", "region": "--region",
+         "short": "--short", "source": "--source", "bri": "--bri", "relative": "--relative"}

@@ -14,7 +14,6 @@ from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
 from shumao.cli.options import (
-    FLAGS,
     STATE,
     BriFileOption,
     BriOption,
@@ -87,7 +86,10 @@ def report(
     try:
         made = produce(req, lambda: connect(db, read_only=True))
     except OptionError as e:
-        raise _worded(e, req) from e
+        if e.rule != "period-missing":
+            raise                          # run() words its options as this command's flags
+        also = "" if req.data is not None else "（或用 --vintage 编号 原样重现一个已发布的版本）"
+        raise click_errors.UsageError(f"缺少选项：--period — 报告的时期，如 2024-03、2024Q2、2024{also}") from e
     body = made.body(fmt)
     if isinstance(body, bytes):
         cast(Path, out_file).write_bytes(body)     # checked above: a binary format needs --out
@@ -101,33 +103,6 @@ def report(
             err.print(f"[yellow]提示：{c.message}[/]")
     if out_file:
         err.print(f"已写出 {out_file}")
-
-
-def _worded(e, req) -> Exception:
-    """A report request's option conflict in the CLI's words (its options as flags)."""
-    from shumao.report.request import VintagePeriod
-
-    flag = [FLAGS.get(o, f"--{o}") for o in e.options]
-    if e.rule == "engine":
-        from shumao.lake.read import ENGINES
-        return InputError(f"--engine 只能是 {'、'.join(ENGINES)}（收到“{req.engine}”）")
-    if e.rule == "spark-master":
-        return InputError("--spark-master 只用于 --engine spark")
-    if e.rule == "engine-without-data":
-        return InputError(f"--engine {req.engine} 用于从 Parquet 数据集计算：请用 --data 指定 shumao export 导出的文件夹")
-    if e.rule == "data-with-store":
-        return InputError(f"--data 从 Parquet 数据集计算，不能同时使用 {flag[1]}")
-    if e.rule == "period-missing":
-        also = "" if req.data is not None else "（或用 --vintage 编号 原样重现一个已发布的版本）"
-        return click_errors.UsageError(f"缺少选项：--period — 报告的时期，如 2024-03、2024Q2、2024{also}")
-    if e.rule == "vintage-settings":
-        return InputError(f"--vintage 按发布时的设置原样重现，不能同时使用 {'、'.join(flag[1:])}")
-    if isinstance(e, VintagePeriod):
-        own, asked = e.own, e.asked
-        return InputError(f"第 {e.vintage_id} 号数据版本是{own.words()}（{own.short()}）的数据月报，"
-                          f"与 --period 指定的{asked.words()}（{asked.short()}）不符；"
-                          "用 --vintage 时可以不写 --period")
-    return e
 
 
 def explain(

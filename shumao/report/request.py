@@ -7,7 +7,8 @@ parsing its input and wording its errors.
 
 The library does not word a conflict in either edge's terms: an ``OptionError`` names its
 ``rule`` and the ``options`` involved by the request's own field names (the one at fault
-first); the CLI says ``--data``, the web says ``period``.
+first), written ``{data}`` in its message as every library error writes its fields
+(errors.py); the CLI says ``--data``, the web ``period``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class OptionError(InputError):
     ``rule`` names the rule, ``options`` the request fields involved."""
 
     def __init__(self, rule: str, options: tuple[str, ...], message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, field=options[0], also=options[1:])
         self.rule, self.options = rule, options
 
 
@@ -45,7 +46,8 @@ class VintagePeriod(OptionError):
     def __init__(self, vintage_id: int, own: Period, asked: Period) -> None:
         super().__init__("vintage-period", ("period", "vintage"),
                          f"第 {vintage_id} 号数据版本是{own.words()}（{own.short()}）的数据月报，"
-                         f"与所要的{asked.words()}（{asked.short()}）不符")
+                         f"与{{period}}指定的{asked.words()}（{asked.short()}）不符；"
+                         "用{vintage}时可以不写{period}")
         self.vintage_id, self.own, self.asked = vintage_id, own, asked
 
 
@@ -65,24 +67,26 @@ class ReportRequest:
         """The option rules, the first broken one an ``OptionError``."""
         if self.engine not in ENGINES:
             raise OptionError("engine", ("engine",),
-                              f"计算引擎只能是 {'、'.join(ENGINES)}（收到“{self.engine}”）")
+                              f"{{engine}}只能是 {'、'.join(ENGINES)}（收到“{self.engine}”）")
         if self.spark_master and self.engine != "spark":
-            raise OptionError("spark-master", ("spark_master", "engine"), "Spark 集群地址只用于 Spark 引擎")
+            raise OptionError("spark-master", ("spark_master", "engine"), "{spark_master}只用于{engine} spark")
         if self.data is None and self.engine != "duckdb":
             raise OptionError("engine-without-data", ("engine", "data"),
-                              f"计算引擎 {self.engine} 用于从 Parquet 数据集计算，须指定数据集")
+                              f"{{engine}} {self.engine} 用于从 Parquet 数据集计算：请用{{data}}指定 shumao export "
+                              "导出的文件夹")
         if self.data is not None:
             for other in ("vintage", "db"):
                 if getattr(self, other) is not None:
                     raise OptionError("data-with-store", ("data", other),
-                                      "从 Parquet 数据集计算时不能再指定数据版本或数据库")
+                                      f"{{data}}从 Parquet 数据集计算，不能同时使用{{{other}}}")
             if self.period is None:
                 raise OptionError("period-missing", ("period",), "缺少报告的时期")
         elif self.vintage is None and self.period is None:
             raise OptionError("period-missing", ("period", "vintage"), "缺少报告的时期（或数据版本）")
         if self.vintage is not None and self.given:
             raise OptionError("vintage-settings", ("vintage", *self.given),
-                              "数据版本按发布时的设置原样重现，不能再指定报告设置")
+                              "{vintage}按发布时的设置原样重现，不能同时使用"
+                              + "、".join("{" + g + "}" for g in self.given))
 
 
 @dataclass(frozen=True)
