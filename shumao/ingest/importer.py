@@ -24,7 +24,7 @@ from shumao.store import Store
 ATTEMPTS = 3
 # the codes an import yields, each with a specimen (tests/ingest/test_specimens.py)
 YIELDS = (
-    "unreadable-file", "empty-file", "mixed-encoding", "formula-without-value",
+    "unreadable-file", "workbook-too-large", "empty-file", "mixed-encoding", "formula-without-value",
     "unknown-file-kind", "missing-column", "missing-value", "bad-credit-code", "unknown-nature",
     "unknown-country", "unknown-category", "unknown-currency", "unknown-status",
     "currency-conflict", "bad-number", "amount-too-large", "negative-amount", "fraction-of-cent",

@@ -5,11 +5,13 @@ sheet, with the row numbers the user sees.
     encoding    UTF-8 or GBK/GB18030, found without being told; a mixed file refused
     csv         DuckDB's read_csv from disk, Python's csv module when DuckDB cannot
     xlsx        python-calamine; formulas without a value found in the sheet's XML
+    extent      an XLSX measured before calamine sees it: inflated bytes, each sheet's rectangle
+    workbook_child  calamine in a process of its own, with a memory limit: the sheets' text
     parquet     typed columns as the text a CSV would hold; a data set's partitions as one
 
 ``Reader`` is every format's reader in one, and picks the format by the file's suffix;
-what cannot be read becomes an issue (``unreadable-file``, ``empty-file``,
-``mixed-encoding``), never a crash.
+what cannot be read becomes an issue (``unreadable-file``, ``workbook-too-large``,
+``empty-file``, ``mixed-encoding``), never a crash — not even of the process.
 Each format is a class of its own module over the shared ``Tables`` (not a free
 ``stage(path) -> list[Staged]``): a format also reports issues as it reads (a missing
 column, a formula without a value) and numbers its tables from the reader's one count, and
