@@ -22,7 +22,8 @@ IMPORTS: tuple[Rule, ...] = (
     R("workbook-too-large", "import", "error",
       "工作簿过大，未读取：{detail}。请删去多余的空行、空列（或只把数据复制到新的工作簿）后再导入",
       "the workbook inflates to too much, or a sheet reaches too far (its rectangle from A1 is too many cells)",
-      "工作簿解压后不超过 1024 MB，每个工作表从 A1 到最远的单元格不超过 2500 万个单元格"),
+      "工作簿解压后不超过 1024 MB；每个工作表在 Excel 的范围（1048576 行、16384 列）之内，"
+      "从 A1 到最远的单元格不超过 3000 万个单元格"),
     R("empty-file", "import", "error",
       "文件为空：没有任何内容",
       "the file is empty",

@@ -41,7 +41,7 @@ def test_one_far_cell_is_refused_naming_the_sheet_and_its_extent(sample_store, t
     assert _errors(sample_store, path) == [(
         "合同.xlsx", None, "workbook-too-large",
         "工作簿过大，未读取：工作表“合同”的范围达 XFD1048576（1048576 行 × 16384 列，"
-        "超过 2500 万个单元格的上限）。请删去多余的空行、空列（或只把数据复制到新的工作簿）后再导入")]
+        "超过 3000 万个单元格的上限）。请删去多余的空行、空列（或只把数据复制到新的工作簿）后再导入")]
 
 
 def test_one_far_cell_on_the_command_line_exits_1(tmp_path):
@@ -81,28 +81,37 @@ def test_blanks_within_the_budget_cost_this_process_nothing(sample_store, tmp_pa
     assert grown < 100, f"this process grew by {grown} MB"
 
 
-@pytest.mark.parametrize("rows, cols, refused", [
-    (100, 100, False), (100, 101, True), (101, 100, True), (1, 10_000, False)])
-def test_the_bound_is_the_rectangle_from_a1(tmp_path, monkeypatch, rows, cols, refused):
-    monkeypatch.setattr(extent, "MAX_CELLS", 10_000)
-    ref = f"{extent.letters(cols)}{rows}"
-    path = workbooks.sheet(tmp_path / "合同.xlsx", f'<row r="{rows}">{workbooks.cell(ref, "x")}</row>')
-    if not refused:
+def test_every_row_excel_has_fits_with_columns_a_to_z():
+    """Only a sheet with columns past Z needs its rows looked at (the fast scan's premise)."""
+    assert extent.EXCEL_ROWS * 26 <= extent.MAX_CELLS
+
+
+@pytest.mark.parametrize("ref, refused", [
+    ("Z1048576", None), ("A1048577", "超出 Excel 工作表的 1048576 行、16384 列"),
+    ("XFD1", None), ("XFE1", "超出 Excel 工作表的 1048576 行、16384 列"),
+    ("XFD1831", None), ("XFD1832", "超过 3000 万个单元格的上限"),       # 3·10⁷ // 16384 = 1831
+    ("AD1000000", None), ("AE1000000", "超过 3000 万个单元格的上限"),   # 30 and 31 columns
+])
+def test_the_bound_is_the_rectangle_from_a1(tmp_path, ref, refused):
+    path = workbooks.sheet(tmp_path / "合同.xlsx", f'<row r="1">{workbooks.HEAD}</row>'
+                           f'<row r="{ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}">'
+                           f'{workbooks.cell(ref, "x")}</row>')
+    if refused is None:
         extent.check(path, xlsx.sheet_members(path))
         return
     with pytest.raises(FileProblem) as e:
         extent.check(path, xlsx.sheet_members(path))
-    assert e.value.code == "workbook-too-large" and f"范围达 {ref}（{rows} 行 × {cols} 列" in e.value.detail
+    assert e.value.code == "workbook-too-large"
+    assert e.value.detail.startswith(f"工作表“合同”的范围达 {ref}（") and refused in e.value.detail
 
 
 @pytest.mark.parametrize("data", [
-    ("<row>" + "<c><v>1</v></c>" * 11 + "</row>") * 10,           # cells without r: counted
-    "<row><c><v>1</v></c></row>" * 11 + '<row><c r="J1"/></row>',  # rows without r: counted
-    '<row r="11"><c a=">" r="J11"><v>1</v></c></row>',              # a ">" inside an attribute
-    '<x:row r="11"><x:c r="J11"><x:v>1</x:v></x:c></x:row>',        # a namespace prefix
+    '<row r="1048576">' + "<c><v>1</v></c>" * 29 + "</row>",          # cells without r: counted
+    '<row r="1048570"/>' + "<row/>" * 10 + "<row><c><v>1</v></c></row>",  # rows without r too
+    '<row r="9"><c a=">" r="XFD1048576"><v>1</v></c></row>',       # a ">" inside an attribute
+    '<x:row r="9"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',  # a namespace prefix
 ])
-def test_the_extent_is_found_however_the_tags_are_written(tmp_path, monkeypatch, data):
-    monkeypatch.setattr(extent, "MAX_CELLS", 100)
+def test_the_extent_is_found_however_the_tags_are_written(tmp_path, data):
     path = workbooks.sheet(tmp_path / "合同.xlsx", data)
     with pytest.raises(FileProblem) as e:
         extent.check(path, xlsx.sheet_members(path))
@@ -122,6 +131,7 @@ def test_a_dimension_that_claims_the_whole_sheet_is_not_believed(sample_store, t
 def test_the_rule_says_the_bounds_the_code_has():
     rule = next(r for r in IMPORTS if r.code == "workbook-too-large").rule
     assert f"{extent.MAX_INFLATED >> 20} MB" in rule and f"{extent.MAX_CELLS // 10_000} 万" in rule
+    assert f"{extent.EXCEL_ROWS} 行" in rule and f"{extent.EXCEL_COLUMNS} 列" in rule
 
 
 def test_a_good_workbook_reads_as_calamine_shows_it_in_this_process(tmp_path):
