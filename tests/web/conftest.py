@@ -72,6 +72,14 @@ class LiveServer:
             self.stop()
             raise RuntimeError(f"{e}\n{log.read_text()}") from None
 
+    def memory(self, field: str = "VmHWM") -> int:
+        """The server process's memory in bytes as /proc says it: VmHWM is its peak resident
+        set so far, VmRSS the present one."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) << 10
+        raise LookupError(field)
+
     def stop(self) -> None:
         self.proc.terminate()
         try:

@@ -111,11 +111,13 @@ def _above(n: int) -> bytes:
     return b"0*(?:" + b"|".join(alts) + b")"
 
 
-_REF = rb""" r=["'](?P<col>[A-Z]+)(?P<row>[0-9]+)["']"""
-_WIDE = re.compile(rb""" r=["'][A-Z]{2}""")
-_WIDE_COLS = re.compile(rb""" r=["']([A-Z]{2,})[0-9]""")
-_FAR_ROWS = re.compile(rb""" r=["'](?P<col>[A-Z]+)(?P<row>""" + _above(EXCEL_ROWS) + rb""")["']""")
-_SEVEN_DIGITS = re.compile(rb""" r=["'][A-Z]+[0-9]{7}""")
+# a cell's r="B12" (starting with the letter r, which blanks and digits are not: a search
+# then skips along the text in C)
+_REF = rb"""r=["'](?P<col>[A-Z]+)(?P<row>[0-9]+)["']"""
+_WIDE = re.compile(rb"""r=["'][A-Z]{2}""")
+_WIDE_COLS = re.compile(rb"""r=["']([A-Z]{2,})[0-9]""")
+_FAR_ROWS = re.compile(rb"""r=["'](?P<col>[A-Z]+)(?P<row>""" + _above(EXCEL_ROWS) + rb""")["']""")
+_SEVEN_DIGITS = re.compile(rb"""r=["'][A-Z]+[0-9]{7}""")
 _ANY_REF = re.compile(_REF)
 # tag by tag, for a sheet with cells that have no r: a <row …> or <c …> start tag (any
 # namespace prefix), attributes quoted as XML allows
@@ -131,6 +133,8 @@ class _Scan:
         self.exact: list[int] | None = None     # [row, col] of the last tag, read tag by tag
 
     def chunk(self, data: bytes) -> None:
+        if b"<" not in data:        # text between tags (a pad of blanks): nothing placed
+            return
         if self.exact is None and self._unnamed(data):
             self.exact = [self.rows, 0]
         if self.exact is not None:
@@ -153,7 +157,7 @@ class _Scan:
         (Tags as Excel, WPS, LibreOffice and openpyxl write them; one written otherwise that
         hides from this is still read in the child.)"""
         return (data.count(b"<c ") + data.count(b"<c>") + data.count(b"<row ")
-                > data.count(b' r="'))
+                > data.count(b'r="'))
 
     def _tag_by_tag(self, data: bytes) -> None:
         row, col = self.exact
@@ -171,7 +175,7 @@ class _Scan:
 
     def rows_above(self, z: zipfile.ZipFile, member: str, bound: int) -> None:
         """A second pass over a sheet with columns past Z: any row beyond ``bound``?"""
-        far = re.compile(rb""" r=["'](?P<col>[A-Z]+)(?P<row>""" + _above(bound) + rb""")["']""")
+        far = re.compile(rb"""r=["'](?P<col>[A-Z]+)(?P<row>""" + _above(bound) + rb""")["']""")
         for data in _tags(z, member, self.sheet):
             found = far.findall(data)
             if found:
