@@ -6,7 +6,10 @@ failures a caller must stop on.
     │   ├── PeriodError         a period string outside the grammar of report.md
     │   ├── NoData              a report of a period without approved records (exit 1)
     │   ├── UnknownFigure       a figure id the indicator catalogue does not have
-    │   └── UnknownVintage      a vintage id the store does not have (report --vintage)
+    │   ├── UnknownVintage      a vintage id the store does not have (report --vintage)
+    │   ├── TooManyFiles        more data files in one import than it takes (zips' counted)
+    │   └── ArchiveError        a zip given as data that cannot be unpacked safely
+    │       └── ArchiveTooLarge     … that unpacks to more than its budget
     ├── StoreError              the store cannot be opened, read or written (exit 3)
     │   ├── StoreNotFound       a store opened for reading does not exist (also an InputError: exit 2)
     │   ├── StoreVersionError   the store was written by another version of shumao
@@ -29,6 +32,9 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
     class               code         exit  http
     ShumaoError         error         3    500
     InputError          bad-input     2    400
+    TooManyFiles        too-many-files 2   400
+    ArchiveError        bad-zip       2    400
+    ArchiveTooLarge     zip-too-large 2    413
     PeriodError         bad-period    2    400
     NoData              no-data       1    422   a period or store without approved records
     StoreError          store         3    503
@@ -126,6 +132,25 @@ class UnknownFigure(InputError):
 
 class UnknownVintage(InputError):
     """A vintage id (``report --vintage``, 数据版本) that the store does not have."""
+
+
+class TooManyFiles(InputError):
+    """More data files in one import than it takes (a zip's files counted)."""
+
+    code = "too-many-files"
+
+
+class ArchiveError(InputError):
+    """A zip given as data that cannot be unpacked safely (an entry reaching outside it,
+    a file that is no zip, one that is not data)."""
+
+    code = "bad-zip"
+
+
+class ArchiveTooLarge(ArchiveError):
+    """A zip that unpacks to more than its budget (whatever its headers say)."""
+
+    code, http_status = "zip-too-large", 413
 
 
 class StoreError(ShumaoError):

@@ -67,7 +67,7 @@ TABLE: tuple[Setting, ...] = (
             "临时文件夹（默认：系统临时文件夹）"),
     Setting("SHUMAO_SPARK_MEMORY", "4g",
             "shumao report --engine spark 时 Spark 驱动进程的内存（本机模式下也是计算用的内存），如 4g、16g"),
-    Setting("SHUMAO_UPLOAD_MB", "200", "网页上传的大小上限（MB），超出时答复 413", int),
+    Setting("SHUMAO_UPLOAD_MB", "200", "网页上传的大小上限（MB），超出时答复 413；压缩包（网页上传或命令行导入）解压后以它的 4 倍为限", int),
     Setting("SHUMAO_SESSION_MINUTES", "60", "网页登录多久无操作后失效（分钟）", int),
     # -- reminder e-mails (issue 10: filing windows, the status board, reminders) ----------
     Setting("SHUMAO_SMTP_HOST", "", "发送催报邮件的发信服务器（SMTP）地址，如 smtp.example.com；不设置则不能发送催报邮件"),

@@ -20,7 +20,8 @@ SHOWN_ISSUES = 50
 def import_(
     files: Annotated[list[Path], typer.Argument(
         metavar="文件…", help="CSV、XLSX 或 Parquet 文件（企业、合同、合同执行、汇率），可以一次给多个；"
-                             "也可以是 Parquet 数据集的文件夹（如 shumao export 导出的），读入其中全部 Parquet 文件")],
+                             "也可以是 Parquet 数据集的文件夹（如 shumao export 导出的），读入其中全部 Parquet 文件；"
+                             "ZIP 压缩包按网页导入的规则解压，读入其中的 CSV、XLSX 文件")],
     db: DbOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="以新数据替换已存在但内容不同的记录")] = False,
     as_json: JsonOption = False,
@@ -28,6 +29,8 @@ def import_(
         "--errors-out", metavar="文件", help="把全部问题写入 CSV 或 XLSX 文件，便于逐条修改")] = None,
 ) -> None:
     """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
+    from shumao import settings
+    from shumao.files.unpack import unpacked
     from shumao.ingest.importer import import_files
     from shumao.ingest.issue_list import write_issues
     from shumao.ingest.staging import parquet_files
@@ -43,7 +46,13 @@ def import_(
         if errors_out.suffix.lower() not in (".csv", ".xlsx"):
             raise InputError("--errors-out 只能是 .csv 或 .xlsx 文件")
         output_file(errors_out, "--errors-out")
-    result = import_files(lambda: connect(db), files, replace=replace)
+    if any(f.suffix.lower() == ".zip" and f.is_file() for f in files):
+        with unpacked(files, settings.get("SHUMAO_UPLOAD_MB") << 20,
+                      settings.get("SHUMAO_TMPDIR")) as given:
+            result = import_files(lambda: connect(db), given.paths, replace=replace,
+                                  names=given.names)
+    else:
+        result = import_files(lambda: connect(db), files, replace=replace)
     if errors_out:
         write_issues(errors_out, result.errors + result.warnings)
     if as_json:

@@ -3,52 +3,30 @@ CSV/XLSX/ZIP, streamed to disk, limited in size).
 
 ``saved(parts, limit)`` writes each uploaded file, in chunks, into a private temporary
 folder under its own base name (whatever path the browser sent is dropped) and unpacks a
-ZIP beside them: only its .csv/.xlsx files, no entry reaching outside the archive
-(shumao.files.safezip), at most ``MAX_FILES`` data files, and at most ``ZIP_FACTOR`` × the
-upload limit unpacked in all — counted while unpacking, so a zip bomb whose headers lie
-is stopped too.  It yields the files' paths and the names the clerk knows them by
-(``合同.csv``, ``2024年.zip/合同.csv``) for ``import_files(names=…)``; the folder is removed
-afterwards, whatever happened.  Anything refused is refused before the import starts,
-with a Chinese message naming the file.
+ZIP beside them as ``shumao import`` does (shumao.files.unpack: only its .csv/.xlsx files,
+no entry reaching outside the archive, at most ``MAX_FILES`` data files, and at most
+``ZIP_FACTOR`` × the upload limit unpacked in all).  It yields the files' paths and the
+names the clerk knows them by (``合同.csv``, ``2024年.zip/合同.csv``) for
+``import_files(names=…)``; the folder is removed afterwards, whatever happened.  Anything
+refused is refused before the import starts, with a Chinese message naming the file.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
-from shumao.errors import InputError
-from shumao.files.safezip import CHUNK, TooBig, copy_entry, entry_name
+from shumao.errors import ArchiveError, TooManyFiles
+from shumao.files.safezip import CHUNK
+from shumao.files.unpack import DATA_TYPES, ZIP_FACTOR, Files, suffix, unpack
 from shumao.web.access import Refused
 
-DATA_TYPES = (".csv", ".xlsx")
 ACCEPTED = (*DATA_TYPES, ".zip")
-MAX_FILES = 50          # data files in one import, a zip's members included
-ZIP_FACTOR = 4          # a zip may unpack to this many times the upload limit
 MAX_NAME_BYTES = 255    # what a file system holds in one name
-
-
-@dataclass
-class Saved:
-    paths: list[Path] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)     # as the clerk knows each file
-
-    def add(self, path: Path, name: str) -> None:
-        if len(self.paths) >= MAX_FILES:
-            raise Refused(400, "too-many-files",
-                          f"一次最多导入 {MAX_FILES} 个数据文件（压缩包中的文件也计算在内），请分批导入")
-        self.paths.append(path)
-        self.names.append(name)
-
-
-def _suffix(name: str) -> str:
-    return PurePosixPath(name).suffix.lower()
 
 
 def base_name(sent: str | None) -> str:
@@ -78,7 +56,7 @@ def check_names(parts: Sequence[tuple[str | None, BinaryIO]]) -> list[str]:
     names = [base_name(sent) for sent, _ in parts]
     if not names:
         raise Refused(400, "no-files", "请选择要导入的文件（CSV、XLSX 或 ZIP）")
-    wrong = [n for n in names if _suffix(n) not in ACCEPTED]
+    wrong = [n for n in names if suffix(n) not in ACCEPTED]
     if wrong:
         raise Refused(400, "bad-file-type", f"只能导入 CSV、XLSX 或 ZIP 文件，以下文件不能导入：{'、'.join(wrong)}")
     twice = sorted({n for n in names if names.count(n) > 1})
@@ -90,80 +68,26 @@ def check_names(parts: Sequence[tuple[str | None, BinaryIO]]) -> list[str]:
 
 @contextmanager
 def saved(parts: Sequence[tuple[str | None, BinaryIO]], limit: int,
-          tmpdir: str | None = None) -> Iterator[Saved]:
+          tmpdir: str | None = None) -> Iterator[Files]:
     """The uploaded (file name, stream) parts on disk, ZIPs unpacked (module docstring)."""
     parts = [p for p in parts if not _is_blank(p)]
     names = check_names(parts)
     folder = Path(tempfile.mkdtemp(prefix="shumao-upload-", dir=tmpdir or None))
     try:
-        out, budget = Saved(), ZIP_FACTOR * limit
+        out, budget = Files(), ZIP_FACTOR * limit
         for i, (name, (_, data)) in enumerate(zip(names, parts, strict=True)):
             path = folder / str(i) / name
             path.parent.mkdir()
             with path.open("wb") as f:
                 shutil.copyfileobj(data, f, CHUNK)
-            if _suffix(name) == ".zip":
-                budget -= _unpack(path, name, folder / f"{i}z", out, budget, limit)
-                path.unlink()
-            else:
-                out.add(path, name)
+            try:
+                if suffix(name) == ".zip":
+                    budget -= unpack(path, name, folder / f"{i}z", out, budget, limit)
+                    path.unlink()
+                else:
+                    out.add(path, name)
+            except (ArchiveError, TooManyFiles) as e:
+                raise Refused(e.http_status, e.code, str(e)) from None
         yield out
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _unpack(path: Path, name: str, into: Path, out: Saved, budget: int, limit: int) -> int:
-    """A zip's data files into ``into`` (one folder per entry, under its base name); the
-    bytes unpacked."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise Refused(400, "bad-zip", f"“{name}”不是有效的 zip 压缩包，无法解压") from None
-    with archive:
-        entries: list[tuple[zipfile.ZipInfo, str]] = []
-        try:
-            for info in archive.infolist():
-                inner = entry_name(info)
-                if info.is_dir() or _junk(inner):
-                    continue
-                if _suffix(inner) not in DATA_TYPES:
-                    raise InputError(f"压缩包中的“{inner}”不是 CSV 或 XLSX 文件；压缩包中只能有数据文件")
-                if any(inner == seen for _, seen in entries):
-                    raise InputError(f"压缩包中的“{inner}”出现了两次，无法确定使用哪一个")
-                entries.append((info, inner))
-        except InputError as e:
-            raise Refused(400, "bad-zip", f"“{name}”：{e}") from None
-        if not entries:
-            raise Refused(400, "bad-zip", f"压缩包“{name}”中没有 CSV 或 XLSX 文件")
-        if len(out.paths) + len(entries) > MAX_FILES:
-            raise Refused(400, "too-many-files",
-                          f"压缩包“{name}”中有 {len(entries)} 个数据文件，一次最多导入 {MAX_FILES} 个"
-                          "（压缩包中的文件也计算在内），请分批导入")
-        if sum(info.file_size for info, _ in entries) > budget:
-            raise _bomb(name, limit)
-        used = 0
-        for j, (info, inner) in enumerate(entries):
-            target = into / str(j) / PurePosixPath(inner).name
-            target.parent.mkdir(parents=True)
-            try:
-                with target.open("wb") as f:
-                    used += copy_entry(archive, info, inner, f, budget - used)
-            except TooBig:
-                raise _bomb(name, limit) from None
-            except InputError as e:
-                raise Refused(400, "bad-zip", f"“{name}”：{e}") from None
-            out.add(target, f"{name}/{inner}")
-        return used
-
-
-def _junk(inner: str) -> bool:
-    """What archivers add beside the data: macOS resource forks, hidden files, Thumbs.db."""
-    parts = inner.split("/")
-    return any(p.startswith(".") or p == "__MACOSX" for p in parts) or parts[-1] == "Thumbs.db"
-
-
-def _bomb(name: str, limit: int) -> Refused:
-    mb = ZIP_FACTOR * limit / 1024 / 1024
-    return Refused(413, "zip-too-large",
-                   f"压缩包“{name}”解压后超过 {round(mb, 1):g} MB（上传上限的 {ZIP_FACTOR} 倍），"
-                   "可能已损坏或不是数据文件，未做任何处理。请直接上传 CSV 或 XLSX 文件，或分批上传。")
