@@ -41,6 +41,7 @@ def cell_text(v) -> str | None:
 
 def main(book: str, out: str, limit: int) -> int:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    sys.meta_path.insert(0, _NoPandas())
     import pyarrow as pa
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
@@ -57,6 +58,8 @@ def main(book: str, out: str, limit: int) -> int:
                 # 0.9, pinned; tests/ingest/test_workbooks.py holds it to that)
                 left, batch = (sheet.start or (0, 0))[1], ([], [])
                 for n, values in enumerate(sheet.iter_rows()):
+                    if values.count("") == len(values):     # an empty row, at C speed
+                        continue
                     texts = [cell_text(v) for v in values]
                     if any(t is not None for t in texts):
                         batch[0].append(n + 1)
@@ -71,6 +74,15 @@ def main(book: str, out: str, limit: int) -> int:
     except CalamineError:   # ZipError, XmlError, an OLE file that is no workbook …
         return DAMAGED
     return 0
+
+
+class _NoPandas:
+    """pyarrow imports pandas (about 1 s) to ask whether a list is a data frame; here it
+    is told there is none."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "pandas":
+            raise ImportError("pandas is not used here")
 
 
 def _batch(schema, sheet: int, rows: list[int], cells: list[list]):

@@ -28,8 +28,11 @@ from shumao.ingest.headers import kind_from_name
 from shumao.ingest.read import extent, workbook_child
 from shumao.ingest.read.staged import HEAD_ROWS, FileProblem, Staged, Tables
 
-# the child's address space: Python with pyarrow maps about 0.3 GB before reading; a sheet
-# at extent.MAX_CELLS needs about 1.5 GB more (measured: see the child's tests)
+# The child's address space.  Measured (python-calamine 0.9.1): a sheet whose rectangle is
+# extent.MAX_CELLS (one cell at XFD1831) peaks at 0.98 GB resident, calamine's 32 bytes a
+# cell; 10⁶ rows × 7 columns (259 MB of XML) at 0.54 GB.  Shared strings and a batch of rows
+# come on top, and Python with pyarrow maps 0.3 GB before reading: 4 GB leaves room for any
+# workbook within the bounds, and none beyond them takes the machine's memory.
 CHILD_MEMORY = 4 << 30
 
 Rows = dict[int, list]      # a sheet's non-empty rows: spreadsheet row number → cell texts
@@ -102,8 +105,9 @@ class WorkbookReader(Tables):
 
 def read_in_child(path: Path) -> dict[str, Rows]:
     """Sheet name → its non-empty rows, read by ``workbook_child`` in a process of its own
-    (its start costs about 0.15 s).  A child that dies — calamine aborting, out of its
-    memory — is an ``unreadable-file`` issue; this process goes on."""
+    (its start, mostly importing pyarrow, cost 0.5 s on a loaded 2-core machine).  A child
+    that dies — calamine aborting, out of its memory — is an ``unreadable-file`` issue;
+    this process goes on."""
     with tempfile.TemporaryDirectory(prefix="shumao-sheets-",
                                      dir=settings.get("SHUMAO_TMPDIR") or None) as tmp:
         out = Path(tmp) / "sheets.arrow"
