@@ -50,14 +50,16 @@ def test_one_far_cell_on_the_command_line_exits_1(tmp_path):
     assert "XFD1048576" in out["errors"][0]["message"]
 
 
-def test_calamine_dying_is_an_issue_and_this_process_lives(sample_store, tmp_path, monkeypatch):
+def test_calamine_dying_is_an_issue_and_this_process_lives(sample_store, tmp_path, monkeypatch,
+                                                          caplog):
     """Past the measuring (as if it missed the cell), calamine asks for 549 GB and aborts:
-    the child it runs in dies, not this process."""
+    the child it runs in dies, not this process; the operator's log says why."""
     monkeypatch.setattr(extent, "MAX_CELLS", 1 << 62)
     path = workbooks.far(tmp_path / "合同.xlsx")
     assert _errors(sample_store, path) == [(
         "合同.xlsx", None, "unreadable-file",
         "无法读取文件：文件过大或已损坏，读取时出错。请删去多余的空行、空列，或把数据复制到新的工作簿后再导入")]
+    assert "memory allocation of 549755813888 bytes failed" in caplog.text
     assert len(import_files(sample_store, [workbooks.sheet(tmp_path / "合同2.xlsx", "")]).errors) == 1
 
 

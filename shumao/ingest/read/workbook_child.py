@@ -2,7 +2,7 @@
 calamine cannot cope with takes only this process with it: a failed allocation in Rust
 aborts the process, which no ``try`` can catch (security review 3.1).
 
-``python -s workbook_child.py BOOK OUT LIMIT`` (run as a file, not as ``-m``, so that it
+``python workbook_child.py BOOK OUT LIMIT`` (run as a file, not as ``-m``, so that it
 imports no more than the standard library, python-calamine and pyarrow) limits its own
 address space to LIMIT bytes, then writes every non-empty row of every sheet as the text
 its cells show (``cell_text``) to the Arrow IPC file OUT: columns ``sheet`` (its index in

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import json
+import logging
+import os
 import re
 import subprocess
 import sys
@@ -35,6 +37,7 @@ from shumao.ingest.read.staged import HEAD_ROWS, FileProblem, Staged, Tables
 # workbook within the bounds, and none beyond them takes the machine's memory.
 CHILD_MEMORY = 4 << 30
 
+log = logging.getLogger("shumao.ingest")
 Rows = dict[int, list]      # a sheet's non-empty rows: spreadsheet row number → cell texts
 
 
@@ -112,14 +115,17 @@ def read_in_child(path: Path) -> dict[str, Rows]:
                                      dir=settings.get("SHUMAO_TMPDIR") or None) as tmp:
         out = Path(tmp) / "sheets.arrow"
         done = subprocess.run(
-            [sys.executable, "-s", workbook_child.__file__, str(path), str(out), str(CHILD_MEMORY)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            check=False)
+            [sys.executable, workbook_child.__file__, str(path), str(out), str(CHILD_MEMORY)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env={**os.environ, "RUST_BACKTRACE": "0"}, check=False)
         if done.returncode == workbook_child.PASSWORD:
             raise FileProblem("unreadable-file", value="文件设有密码，请在Excel中取消密码后再导入")
         if done.returncode == workbook_child.DAMAGED:
             raise FileProblem("unreadable-file", value="文件已损坏或不是有效的Excel文件")
         if done.returncode != 0:
+            # for the operator: calamine's "memory allocation of … failed", a traceback
+            log.warning("reading %s ended with %s: %s", path.name, done.returncode,
+                        done.stderr[:2000].decode("utf-8", "replace").strip())
             raise FileProblem("unreadable-file", value=(
                 "文件过大或已损坏，读取时出错。请删去多余的空行、空列，或把数据复制到新的工作簿后再导入"))
         with pa.memory_map(str(out)) as source:
