@@ -43,11 +43,29 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
 from __future__ import annotations
 
 import copy
+import errno
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from shumao.report.vetting import Check
+
+
+DISK_FULL = "磁盘空间不足"
+
+
+def unwritable(e: BaseException) -> str | None:
+    """Why a write failed, in the words a clerk acts on — a full disk, a read-only place, no
+    permission —, from an OSError's errno or a database's IO error text (DuckDB words its
+    own); None for any other failure.  The one wording of these for every writer."""
+    no, text = getattr(e, "errno", None), str(e)
+    if no in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "disk is full" in text.lower():
+        return DISK_FULL
+    if no == errno.EROFS or "Read-only file system" in text:
+        return "该位置是只读的（只读的磁盘或挂载）"
+    if no in (errno.EACCES, errno.EPERM) or "Permission denied" in text:
+        return "没有写入该位置的权限"
+    return None
 
 
 def _cjk(ch: str) -> bool:

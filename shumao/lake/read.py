@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 from shumao import settings
 from shumao.errors import EngineError, InputError
 from shumao.indicators.source import RecordSource
+from shumao.lake import verify
 from shumao.lake.export import MANIFEST, check_manifest, parse_manifest, read_manifest
 
 ENGINES = ("duckdb", "spark")
@@ -64,7 +65,7 @@ def open_lake(folder: str | Path, engine: str = "duckdb",
     if not is_remote(folder):
         if not Path(folder).is_dir():
             raise InputError(f"找不到文件夹：{folder}")
-        read_manifest(folder)
+        verify.check(folder, read_manifest(folder))       # before any engine starts
     if engine == "duckdb":
         with _duckdb(folder) as con:
             yield con

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from shumao import settings
-from shumao.errors import InputError, StoreError, StoreNotFound, StoreVersionError
+from shumao.errors import DISK_FULL, InputError, StoreError, StoreNotFound, StoreVersionError, unwritable
 from shumao.store import schema
 from shumao.store.backend import Backend
 from shumao.store.schema import SCHEMA_VERSION
@@ -247,8 +247,8 @@ def _needs_upgrade(path: str) -> bool:
 
 def _store_error(e: duckdb.Error, where: str) -> StoreError:
     text = str(e)
-    if "No space left" in text or "disk is full" in text.lower():
-        return StoreError(f"磁盘空间不足，无法写入数据库 {where}，数据库未做任何修改")
+    if unwritable(e) == DISK_FULL:
+        return StoreError(f"{DISK_FULL}，无法写入数据库 {where}，数据库未做任何修改")
     if isinstance(e, duckdb.CatalogException):
         return StoreVersionError(f"数据库 {where} 缺少 shumao 的数据表：{text.splitlines()[0]}")
     return StoreError(f"数据库 {where} 出错：{text.splitlines()[0] if text else type(e).__name__}")
