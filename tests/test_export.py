@@ -531,9 +531,9 @@ class FullDisk(DuckDBBackend):
 def test_a_full_disk_is_said_in_chinese(tmp_path):
     with connect(tmp_path / "s.duckdb") as store:
         assert import_files(store, SAMPLE_FILES).ok
-    with Store(FullDisk(str(tmp_path / "s.duckdb"), read_only=True, create=False)) as store:
-        with pytest.raises(Exception) as caught:
-            export.export(store, tmp_path / "湖")
+    with Store(FullDisk(str(tmp_path / "s.duckdb"), read_only=True, create=False)) as store, \
+            pytest.raises(Exception) as caught:
+        export.export(store, tmp_path / "湖")
     message = str(caught.value)
     assert message.startswith("磁盘空间不足") and str(tmp_path / "湖") in message, message
     assert "未做任何修改" in message and "IO Error" not in message and ".湖.shumao" not in message

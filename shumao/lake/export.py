@@ -158,10 +158,10 @@ def export(store: Store, target: str | Path, overwrite: bool = False,
             _put_in_place(tmp, real, target, overwrite)
     except (OSError, StoreError) as e:
         why = unwritable(e) or (unwritable(e.__cause__) if e.__cause__ else None)
-        if why is None and isinstance(e, StoreError):
-            raise
         if why:                 # as the import says it (errors.unwritable)
             raise ShumaoError(f"{why}，无法写出 {target}，{target} 未做任何修改") from e
+        if isinstance(e, StoreError):
+            raise
         raise ShumaoError(f"无法写出 {target}：{e.strerror or e}（{target} 未做任何修改）") from e
     return Exported(target, done.counts, len(files) + 1, size, manifest)
 

@@ -70,7 +70,8 @@ def check_listing(folder: str | Path, manifest: dict, present: dict[str, int],
             and isinstance(e.get("sha256"), str) for e in files.values()):
         raise InputError(f"{folder} 由较早版本的 shumao 导出，数据集说明中没有逐个文件的行数和校验值，"
                          "无法确认数据集完整无损：请用 shumao export 重新导出后再计算")
-    counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
+    given = manifest.get("counts")
+    counts: dict = given if isinstance(given, dict) else {}
     for kind in EXPORTED:
         rows = sum(e["rows"] for rel, e in files.items() if rel.split("/")[0] == kind)
         if counts.get(kind) != rows:
