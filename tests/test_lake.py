@@ -329,6 +329,27 @@ def test_a_damaged_data_set_is_refused_before_any_figure(city, tmp_path, variant
     assert {p: p.read_bytes() for p in lake.rglob("*") if p.is_file()} == before
 
 
+def test_files_no_engine_reads_are_not_damage_but_a_hidden_parquet_file_is(city, tmp_path):
+    """Hadoop's .crc beside each file, _SUCCESS and a desktop's .DS_Store are read by neither
+    engine, so the data set gives its figures; a hidden .parquet file DuckDB's glob would read
+    is refused as an extra file."""
+    import shutil
+
+    lake = tmp_path / "湖"
+    shutil.copytree(city[1], lake)
+    part = _month(lake)
+    want = run_cli("report", "--period", "2024", "--data", str(lake), "--format", "json").stdout
+    for name in (".part-0.parquet.crc", "_SUCCESS", ".DS_Store"):
+        (part.parent / name).write_bytes(b"x")
+    p = run_cli("report", "--period", "2024", "--data", str(lake), "--format", "json")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == want
+    hidden = part.with_name(".part-1.parquet")
+    hidden.write_bytes(part.read_bytes())
+    p = run_cli("report", "--period", "2024", "--data", str(lake))
+    assert p.returncode == 2 and hidden.name in p.stderr, p.stderr
+
+
 def test_nulls_and_types_are_named_as_such(city, tmp_path):
     import shutil
 

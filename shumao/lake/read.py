@@ -230,7 +230,9 @@ def _listing(session, folder: str) -> dict[str, int]:
         files = fs.listFiles(where, True)
         while files.hasNext():
             st = files.next()
-            out[st.getPath().toUri().getPath().removeprefix(root)] = st.getLen()
+            rel = st.getPath().toUri().getPath().removeprefix(root)
+            if verify.read(rel):
+                out[rel] = st.getLen()
     return out
 
 

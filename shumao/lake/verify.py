@@ -17,6 +17,10 @@ seconds for the largest exports, small beside computing the report.  A data set 
 URL (``hdfs://…``, read only by Spark) is checked by ``check_listing``: every file there and
 its size (no bytes are read through the JVM).
 
+A file neither engine reads — a hidden or ``_`` name that is not ``.parquet``: Hadoop's
+``.part-0.parquet.crc``, ``_SUCCESS``, a desktop's ``.DS_Store`` — is left out of the check
+(``read``), so copying tools that drop such files do not make a data set "damaged".
+
 An export of an earlier shumao has no ``files``: it is refused with a request to export it
 again, since nothing says whether it is whole.
 """
@@ -48,12 +52,20 @@ def describe(folder: Path) -> dict[str, dict]:
     return out
 
 
+def read(rel: str) -> bool:
+    """Whether an engine reads this file of a data set: DuckDB every ``*.parquet``, Spark
+    every name not hidden and not ``_``-prefixed."""
+    name = rel.rsplit("/", 1)[-1]
+    return name.endswith(".parquet") or not name.startswith((".", "_"))
+
+
 def check(folder: str | Path, manifest: dict) -> None:
     """Refuse (InputError) a local data set that is not what its manifest says was exported."""
     root = Path(folder)
     present = {f.relative_to(root).as_posix(): f.stat().st_size
                for kind in EXPORTED if (root / kind).is_dir()
-               for f in (root / kind).rglob("*") if f.is_file() or f.is_symlink()}
+               for f in (root / kind).rglob("*")
+               if (f.is_file() or f.is_symlink()) and read(f.relative_to(root).as_posix())}
     files = check_listing(folder, manifest, present, sizes=False)
     for rel, entry in files.items():
         _check_file(folder, root / rel, rel, entry, present[rel])
