@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,12 +25,32 @@ from shumao.store.base import Store
 from shumao.store.rows import User
 
 MIN_PASSWORD = 10
+MAX_NAME = 64
+NAME_RULE = f"用户名不能为空、不能含空格，且不超过 {MAX_NAME} 个字符"
 # an address reminders can go to: one @, a dotted domain, ASCII only (most mail servers
 # still do not accept SMTPUTF8), no spaces, quotes or list separators
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _hasher = PasswordHasher()
 # checking against this when the name is unknown takes as long as a real check
 _DUMMY = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def typed_name(name: str) -> str:
+    """A user name as typed at sign-in or for a new account: NFKC-normalised (a full-width
+    ``ａｄｍｉｎ`` is ``admin``) and trimmed; longer than ``MAX_NAME`` is refused at once, so
+    no over-long name reaches the store, the audit log or a page."""
+    if len(name) > 4 * MAX_NAME:                    # not worth normalising
+        raise InputError(NAME_RULE)
+    name = unicodedata.normalize("NFKC", name).strip()
+    if len(name) > MAX_NAME:
+        raise InputError(NAME_RULE)
+    return name
+
+
+def shown_name(name: str) -> str:
+    """A typed name as the audit log keeps it: at most ``MAX_NAME`` characters, control and
+    bidi characters shown as U+FFFD (they could reorder or hide what an admin reads)."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in name[:MAX_NAME])
 
 
 def hash_password(password: str, hasher: PasswordHasher = _hasher) -> str:
@@ -71,9 +92,9 @@ def check_email(email: str | None) -> str | None:
 def add(store: Store, name: str, role: str, password: str, *, enterprise: str | None = None,
         region: str | None = None, email: str | None = None, actor: str,
         address: str | None = None, hasher: PasswordHasher = _hasher) -> User:
-    name = name.strip()
-    if not name or len(name) > 64 or any(c.isspace() or not c.isprintable() for c in name):
-        raise InputError("用户名不能为空、不能含空格，且不超过 64 个字符")
+    name = typed_name(name)
+    if not name or any(c.isspace() or not c.isprintable() for c in name):
+        raise InputError(NAME_RULE)
     if role not in ROLES:
         raise InputError(f"角色只能是 {'、'.join(f'{r}（{ROLE_ZH[r]}）' for r in ROLES)}（收到“{role}”）")
     enterprise = (enterprise or "").strip().upper() or None
