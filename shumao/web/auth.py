@@ -4,12 +4,16 @@ each, and the sign-in throttle.  Passwords and API tokens are shumao/access/acco
 Sessions live in the server's memory: a random id in an ``HttpOnly``, ``SameSite=Lax``
 cookie names a record holding the user's name and the session's CSRF token (the
 synchroniser-token pattern).  A restart signs everyone out; a disabled user is refused at
-their next request because every request reads the user from the store.
+their next request because every request reads the user from the store.  A visitor who has
+only opened the sign-in form keeps nothing on the server: their cookie is a signed, dated
+random id and the form's CSRF token is derived from it (a signed double-submit token), so
+no number of visitors can push a signed-in session out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import secrets
 import threading
@@ -28,18 +32,30 @@ class Session:
     user: str | None                 # None: a visitor who has only opened the sign-in form
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     seen: float = field(default_factory=time.monotonic)
+    born: float = field(default_factory=time.monotonic)
 
 
 class Sessions:
-    """Sessions by id, expiring after ``idle`` seconds without a request; at most ``cap``
-    kept (the least recently used are dropped), so visitors cannot fill the memory."""
+    """Signed-in sessions by id, ending after ``idle`` seconds without a request or
+    ``lifetime`` seconds after sign-in, whichever comes first; at most ``cap`` kept (the
+    least recently used are dropped).  Visitors' sessions are not kept (``new(None)``)."""
 
-    def __init__(self, idle: float, cap: int = 20_000):
-        self.idle, self.cap = idle, cap
+    def __init__(self, idle: float, cap: int = 20_000, lifetime: float = 12 * 3600):
+        self.idle, self.cap, self.lifetime = idle, cap, lifetime
         self._items: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
+        self._key = secrets.token_bytes(32)          # signs visitors' ids for this process
+
+    def _sign(self, what: str, value: str) -> str:
+        return hmac.new(self._key, f"{what}:{value}".encode(), hashlib.sha256).hexdigest()[:43]
+
+    def _visitor(self, sid: str) -> Session:
+        return Session(sid, None, csrf=self._sign("csrf", sid))
 
     def new(self, user: str | None) -> Session:
+        if user is None:             # "v<unix time>.<random>.<signature>", nothing stored
+            body = f"v{int(time.time())}.{secrets.token_urlsafe(24)}"
+            return self._visitor(f"{body}.{self._sign('visitor', body)}")
         s = Session(secrets.token_urlsafe(32), user)
         with self._lock:
             self._items[s.id] = s
@@ -50,12 +66,19 @@ class Sessions:
     def get(self, sid: str | None) -> Session | None:
         if not sid:
             return None
+        if "." in sid:                # a visitor's (a signed-in id is base64url: no dot)
+            body, _, signature = sid.rpartition(".")
+            made = body[1:].partition(".")[0]
+            if (made.isascii() and made.isdigit() and same(signature, self._sign("visitor", body))
+                    and 0 <= time.time() - int(made) <= self.idle):
+                return self._visitor(sid)
+            return None
         now = time.monotonic()
         with self._lock:
             s = self._items.get(sid)
             if s is None:
                 return None
-            if now - s.seen > self.idle:
+            if now - s.seen > self.idle or now - s.born > self.lifetime:
                 del self._items[sid]
                 return None
             s.seen = now
