@@ -18,6 +18,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,6 +30,8 @@ from shumao.store.base import Store
 from shumao.store.rows import User
 
 MIN_PASSWORD = 10
+MAX_TOKEN_DAYS = 365
+TOKEN_ID = 8              # hex characters of a token's hash that name it (shumao user tokens)
 MIN_GUESSES_SCORE = 3     # zxcvbn: "safely unguessable", ≥ 10⁸ guesses
 MAX_NAME = 64
 NAME_RULE = f"用户名不能为空、不能含空格，且不超过 {MAX_NAME} 个字符"
@@ -183,15 +186,60 @@ def disable(store: Store, name: str, *, actor: str, address: str | None = None) 
     store.users.revoke_tokens(name, actor)
 
 
-def issue_token(store: Store, name: str, days: int | None, *, actor: str) -> str:
+def _user(store: Store, name: str) -> User:
     user = store.users.get(name)
     if user is None:
         raise InputError(f"没有用户“{name}”")
-    if user.disabled:
+    return user
+
+
+def issue_token(store: Store, name: str, days: int, *, actor: str) -> str:
+    """A new API token for ``days`` days (every token expires: at most ``MAX_TOKEN_DAYS``)."""
+    if _user(store, name).disabled:
         raise InputError(f"用户“{name}”已停用，不能签发令牌")
-    if days is not None and days < 1:
-        raise InputError("{days}至少为 1", field="days")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InputError(f"{{days}}应在 1 到 {MAX_TOKEN_DAYS} 之间（收到 {days}）", field="days")
     token = "sm_" + secrets.token_urlsafe(32)
-    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days else None
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
     store.users.add_token(token_hash(token), name, expires, actor)
     return token
+
+
+@dataclass(frozen=True)
+class Token:
+    """One API token as its owner and an admin see it: a short id (the first characters of
+    its hash, which tell nothing of the token), when made, expiring, last used, and state."""
+
+    id: str
+    created: dt.datetime
+    expires: dt.datetime | None
+    last_used: dt.datetime | None
+    status: str                     # "valid" | "expired" | "revoked"
+
+    @property
+    def status_zh(self) -> str:
+        return {"valid": "有效", "expired": "已过期", "revoked": "已撤销"}[self.status]
+
+
+def tokens(store: Store, name: str) -> list[Token]:
+    _user(store, name)
+    now = dt.datetime.now(dt.UTC)
+    return [Token(h[:TOKEN_ID], created, expires, used,
+                  "revoked" if revoked else "expired" if expires and expires <= now else "valid")
+            for h, created, expires, used, revoked in store.users.tokens(name)]
+
+
+def revoke_token(store: Store, name: str, token_id: str, *, actor: str,
+                 address: str | None = None) -> str:
+    """Revoke the one token of ``name`` whose id (``tokens``) starts with ``token_id``; its id."""
+    token_id = token_id.strip().lower()
+    _user(store, name)
+    if len(token_id) < 6 or any(c not in "0123456789abcdef" for c in token_id):
+        raise InputError(f"令牌编号“{token_id}”不对：应为 shumao user tokens 列出的编号（至少 6 位）")
+    found = [h for h, *_ in store.users.tokens(name) if h.startswith(token_id)]
+    if not found:
+        raise InputError(f"用户“{name}”没有编号为“{token_id}”的 API 令牌")
+    if len(found) > 1:
+        raise InputError(f"编号“{token_id}”对应用户“{name}”的多个令牌，请写出完整的编号")
+    store.users.revoke_token(name, found[0], found[0][:TOKEN_ID], actor, address)
+    return found[0][:TOKEN_ID]

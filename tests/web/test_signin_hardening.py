@@ -147,8 +147,9 @@ def test_one_api_token_is_listed_and_revoked_at_once_the_others_still_work(clien
     accounts.revoke_token(portal_store, "staff", one.id, actor="测试")
     assert c.get("/api/v1/filings", headers={"Authorization": f"Bearer {first}"}).status_code == 401
     assert c.get("/api/v1/filings", headers={"Authorization": f"Bearer {second}"}).status_code == 200
-    audit = portal_store.db.execute("SELECT detail FROM audit_log WHERE action = 'token-revoke'")
-    assert [json.loads(d)["token"] for (d,) in audit] == [one.id]
+    audit = [json.loads(d) for (d,) in portal_store.db.execute(
+        "SELECT detail FROM audit_log WHERE action = 'token-revoke' ORDER BY seq")]
+    assert audit[-1] == {"user": "staff", "token": one.id}
     for user, wrong in (("staff", "ffffffff"), ("admin", one.id), ("staff", "")):
         with pytest.raises(InputError):
             accounts.revoke_token(portal_store, user, wrong, actor="测试")
@@ -169,3 +170,21 @@ def test_the_cli_lists_and_revokes_one_token(tmp_path):
     assert listed[gone] == "revoked" and list(listed.values()).count("valid") == 1
     r = run_cli("user", "revoke", "ops", "0000000", "--db", db)
     assert r.returncode == 2 and "没有" in r.stderr
+
+
+def test_a_schema_4_store_gains_the_tokens_last_use(tmp_path):
+    from shumao.store import connect
+    from shumao.store.schema import SCHEMA_VERSION
+    from tests.conftest import sql
+
+    db = tmp_path / "old.duckdb"
+    with connect(db) as s:
+        accounts.add(s, "ops", "staff", PASSWORD, actor="测试")
+        token = accounts.issue_token(s, "ops", 3, actor="测试")
+        sql(s, "ALTER TABLE tokens DROP COLUMN last_used_at")
+        sql(s, "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with connect(db) as s:
+        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+        assert accounts.tokens(s, "ops")[0].last_used is None
+        assert s.users.token_user(accounts.token_hash(token)).name == "ops"
+        assert accounts.tokens(s, "ops")[0].last_used is not None
