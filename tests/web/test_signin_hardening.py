@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from shumao.access import accounts
 from shumao.errors import InputError
 from shumao.web.access import COOKIE
-from tests.conftest import run_cli
+from tests.conftest import BACKENDS, run_cli
 from tests.web.conftest import PASSWORD, csrf_of, sign_in
 
 
@@ -135,6 +135,7 @@ def test_the_admin_page_and_the_cli_refuse_a_common_password_alike(client, porta
 
 
 # -- §3.13 one token revoked ------------------------------------------------------------------
+@pytest.mark.parametrize("portal_url", BACKENDS, indirect=True)
 def test_one_api_token_is_listed_and_revoked_at_once_the_others_still_work(client, portal_store):
     first = accounts.issue_token(portal_store, "staff", 5, actor="测试")
     second = accounts.issue_token(portal_store, "staff", 5, actor="测试")
