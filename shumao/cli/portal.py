@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from shumao import settings
 from shumao.access.roles import ROLE_ZH, ROLES
 from shumao.cli.options import DbOption, HostOption, JsonOption, PortOption, err, out, print_json
 from shumao.errors import InputError
@@ -31,8 +32,10 @@ def start_portal(db: str | None, host: str, port: int) -> None:
     out.print(f"[bold]数贸门户已启动：http://{shown}:{port}[/]  （按 Ctrl-C 停止）")
     # keep-alive longer than uvicorn's 5 s: while an import holds the CPU the event loop can
     # stall past 5 s and then close connections whose next request is already on its way
+    # the client's address (audit log, sign-in throttle) from X-Forwarded-For only when the
+    # request comes from a trusted reverse proxy (SHUMAO_TRUSTED_PROXIES)
     uvicorn.run(app_, host=host, port=port, log_level="warning", proxy_headers=True,
-                timeout_keep_alive=65)
+                forwarded_allow_ips=settings.get("SHUMAO_TRUSTED_PROXIES"), timeout_keep_alive=65)
 
 
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:

@@ -100,3 +100,26 @@ def test_guesses_from_one_address_do_not_lock_the_real_user_out_elsewhere(live):
     assert codes == [401] * 9 + [429]
     assert right_a == 429
     assert right_b == 303
+
+
+@pytest.fixture
+def untrusting(monkeypatch):
+    monkeypatch.setenv("SHUMAO_TRUSTED_PROXIES", "192.0.2.1")      # not the test's loopback
+
+
+def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(untrusting, live):
+    """§3.18: with loopback not a trusted proxy, a forged X-Forwarded-For does not make a new
+    address: the guesses and the 'other address' are the same client, refused alike."""
+    async def run():
+        async with _client(live, "198.51.100.10") as a, _client(live, "203.0.113.10") as b:
+            codes = []
+            for i in range(10):
+                r = await a.post("/login", data={"username": "staff", "password": f"wrong-{i}-password",
+                                                 "csrf_token": await _form(a)})
+                codes.append(r.status_code)
+            right = await b.post("/login", data={"username": "staff", "password": PASSWORD,
+                                                 "csrf_token": await _form(b)})
+            return codes, right.status_code
+
+    codes, right = asyncio.run(run())
+    assert codes == [401] * 9 + [429] and right == 429
