@@ -61,7 +61,7 @@ def user_add(
         "--password-stdin", help="从标准输入读取密码（第一行）；不写时交互输入两次")] = False,
     db: DbOption = None,
 ) -> None:
-    """新增一个账号（密码至少 10 个字符，以 Argon2id 散列保存）。"""
+    """新增一个账号（密码至少 10 个字符，不能含用户名、不能太常见或太好猜，以 Argon2id 散列保存）。"""
     from shumao.access import accounts
     from shumao.store import connect
 
