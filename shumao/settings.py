@@ -69,6 +69,10 @@ TABLE: tuple[Setting, ...] = (
             "shumao report --engine spark 时 Spark 驱动进程的内存（本机模式下也是计算用的内存），如 4g、16g"),
     Setting("SHUMAO_UPLOAD_MB", "200", "网页上传的大小上限（MB），超出时答复 413", int),
     Setting("SHUMAO_SESSION_MINUTES", "60", "网页登录多久无操作后失效（分钟）", int),
+    Setting("SHUMAO_TRUSTED_PROXIES", "127.0.0.1",
+            "门户前面的反向代理的地址（多个用逗号隔开）：只采信这些地址送来的 X-Forwarded-For 和 X-Forwarded-Proto，"
+            "据此记录访客地址、限制登录尝试；代理必须设置 X-Forwarded-For"),
+    Setting("SHUMAO_SESSION_HOURS", "12", "网页登录最长有效多久（小时）：到时即使一直在使用也须重新登录", int),
     # -- reminder e-mails (issue 10: filing windows, the status board, reminders) ----------
     Setting("SHUMAO_SMTP_HOST", "", "发送催报邮件的发信服务器（SMTP）地址，如 smtp.example.com；不设置则不能发送催报邮件"),
     Setting("SHUMAO_SMTP_PORT", "0", "发信服务器端口；0 表示按加密方式取默认值（ssl 为 465，starttls 为 587，none 为 25）", int),

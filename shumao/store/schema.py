@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -87,7 +87,7 @@ OTHER = [
           comment="source: report | bulletin"),
     table("tokens", ("token_hash",),
           ("token_hash", "text"), ("user_name", "text"), ("created_at", "time"),
-          ("expires_at", "time", "null"), ("revoked", "bool")),
+          ("expires_at", "time", "null"), ("revoked", "bool"), ("last_used_at", "time", "null")),
     # append-only: the store has no method that updates or deletes a row of it
     table("audit_log", ("seq",),
           ("seq", "bigint"), ("logged_at", "time"), ("actor", "text"), ("action", "text"),
@@ -134,6 +134,8 @@ MIGRATIONS: dict[int, list[str]] = {
     # are new tables; a transition keeps the record's content, a user an e-mail address
     3: ["ALTER TABLE status_history ADD COLUMN IF NOT EXISTS content TEXT",
         "ALTER TABLE users ADD COLUMN IF NOT EXISTS email TEXT"],
+    # 4 → 5: when each API token was last used (shumao user tokens)
+    4: ["ALTER TABLE tokens ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMPTZ"],
 }
 
 

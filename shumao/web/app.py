@@ -30,7 +30,7 @@ from shumao.errors import ShumaoError, StoreError
 from shumao.filing.reminders import MailSettings
 from shumao.store import Store, connect
 from shumao.web import auth, deps
-from shumao.web.access import Refused, is_api
+from shumao.web.access import COOKIE, Refused, is_api
 from shumao.web.cache import Kept, Shared
 from shumao.web.pages import render
 from shumao.web.words import said
@@ -66,8 +66,9 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     store = db if isinstance(db, Store) else connect(db)
     limit = upload_limit or settings.get("SHUMAO_UPLOAD_MB") * 1024 * 1024
     idle = 60 * (session_minutes or settings.get("SHUMAO_SESSION_MINUTES"))
+    lifetime = 3600 * settings.get("SHUMAO_SESSION_HOURS")
     app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.portal = Portal(store, limit, auth.Sessions(idle),
+    app.state.portal = Portal(store, limit, auth.Sessions(idle, lifetime=lifetime),
                               tmpdir=tmpdir or settings.get("SHUMAO_TMPDIR") or None, mail=mail)
     for router in ROUTERS:
         app.include_router(router)
@@ -176,6 +177,11 @@ class _BodyLimit:
 
 
 class _Headers:
+    """The security headers on every answer; and ``Cache-Control: no-store`` on every answer
+    to a request that carries a session cookie or an ``Authorization`` header (pages, the
+    API, downloads; not the app's own static files), so no shared or browser cache keeps a
+    private answer."""
+
     def __init__(self, app: ASGIApp):
         self.app = app
 
@@ -183,6 +189,9 @@ class _Headers:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        asked = Headers(scope=scope)
+        private = not scope["path"].startswith("/static/") and (
+            "authorization" in asked or f"{COOKIE}=" in asked.get("cookie", ""))
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -192,6 +201,9 @@ class _Headers:
                              (b"referrer-policy", "same-origin"), (b"x-frame-options", "DENY")):
                     if k not in names:
                         headers.append((k, v.encode()))
+                if private:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)
 

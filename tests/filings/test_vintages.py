@@ -25,6 +25,7 @@ from shumao.publication import vintages
 from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
+from shumao.store.schema import SCHEMA_VERSION
 from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli, sql
 from tests.support.records import set_status
 
@@ -282,7 +283,7 @@ def test_a_schema_3_store_gains_the_vintage_tables(store_url):
         sql(s, "ALTER TABLE users DROP COLUMN email")
         sql(s, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with connect(store_url) as s:
-        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
+        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
         assert s.records.counts()["executions"] == 1500
         vid = vintages.freeze(s, PERIOD, SETTINGS, actor="秘书处")
         assert vintages.report(s, vid).text == build_report(s, PERIOD, SETTINGS).text
