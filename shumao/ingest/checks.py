@@ -99,7 +99,10 @@ MONEY_CHECKS = [
      "amount IS NOT NULL AND CASE WHEN amount_dec IS NULL THEN sm_num_too_large(amount) "
      "ELSE base_cents IS NULL OR (rate_usd IS NOT NULL AND amount_cents IS NULL) END"),
     ("negative-amount", "amount", "amount_dec < 0"),
-    ("fraction-of-cent", "amount", "NOT _round AND amount_dec >= 0 AND base_cents <> round(base_cents)"),
+    # not whole cents once the unit is applied, or more decimals than the store keeps: never
+    # rounded to a millionth first (100.0000001, 1e-07, 0.30000000000000004)
+    ("fraction-of-cent", "amount", "NOT _round AND amount_dec >= 0 AND "
+                                   "(base_cents <> round(base_cents) OR sm_past_micro(amount))"),
 ]
 ROW_CHECKS["contracts"] += MONEY_CHECKS
 ROW_CHECKS["executions"] += MONEY_CHECKS
