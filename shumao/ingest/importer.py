@@ -28,7 +28,7 @@ YIELDS = (
     "unknown-file-kind", "missing-column", "missing-value", "bad-credit-code", "unknown-nature",
     "unknown-country", "unknown-category", "unknown-currency", "unknown-status",
     "currency-conflict", "bad-number", "amount-too-large", "negative-amount", "fraction-of-cent",
-    "bad-rate", "bad-date", "impossible-date", "bad-month", "unknown-enterprise",
+    "bad-rate", "bad-date", "impossible-date", "date-out-of-range", "bad-month", "unknown-enterprise",
     "unknown-contract", "duplicate-id", "changed-record", "missing-rate", "exceeds-contract",
     "future-date", "unusual-amount",
 )

@@ -340,7 +340,10 @@ class Staging:
         import itself."""
         found: checks.Found = []
         for kind in ("contracts", "executions"):
-            (first,), = self.con.execute(f"SELECT min({DATE_OF[kind]}) FROM f_{kind}").fetchall()
+            # (a date outside the years is an error already: date-out-of-range)
+            (first,), = self.con.execute(
+                f"SELECT min({DATE_OF[kind]}) FROM f_{kind} WHERE year({DATE_OF[kind]}) "
+                f"BETWEEN {rules.FIRST_YEAR} AND {rules.LAST_YEAR}").fetchall()
             if first is None:
                 continue
             ents = self._keys(f"SELECT DISTINCT enterprise_id FROM ({checks.owned(kind)})")

@@ -72,8 +72,10 @@ def bulletin_list(request: Request, done: str = "", id: int | None = None) -> Re
     rows = [{**b, "period_words": period_words(b["period"]), "vintage": frozen.get(b["id"])}
             for b in deps.store(request).bulletins.all()]
     notice = NOTICES.get(done) if done == "published" and id is not None else None
+    warned = editions.warnings(deps.store(request), id) if notice and id is not None and any(
+        b["id"] == id for b in rows) else []
     return render(request, "bulletins.html", {"issues": rows, "notice": notice, "done_id": id,
-                                              "formats": FORMATS})
+                                              "formats": FORMATS, "warnings": warned})
 
 
 # -- a new edition -------------------------------------------------------------------------------
