@@ -24,7 +24,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ import duckdb
 import pyarrow as pa
 
 from shumao import settings
+from shumao.files import scratch
 from shumao.ingest import checks, issues, normalise
 from shumao.ingest.issues import Issue
 from shumao.ingest.read import Reader, Staged
@@ -116,11 +116,15 @@ class Staging:
 
     def __init__(self, today: dt.date | None = None):
         self.today = today or dt.date.today()
-        self.spill = tempfile.mkdtemp(prefix="shumao-staging-",
-                                      dir=settings.get("SHUMAO_TMPDIR") or None)
-        self.con = duckdb.connect(os.path.join(self.spill, "staging.duckdb"), config={
-            **CONFIG, "memory_limit": settings.get("SHUMAO_STAGING_MEMORY"),
-            "temp_directory": self.spill})
+        scratch.sweep()                     # what killed imports and servers left
+        self.spill = str(scratch.make("staging"))
+        try:
+            self.con = duckdb.connect(os.path.join(self.spill, "staging.duckdb"), config={
+                **CONFIG, "memory_limit": settings.get("SHUMAO_STAGING_MEMORY"),
+                "temp_directory": self.spill})
+        except BaseException:
+            shutil.rmtree(self.spill, ignore_errors=True)
+            raise
         self.con.execute("SET enable_progress_bar = false")   # never draw on the user's terminal
         self.con.execute("PRAGMA disable_checkpoint_on_shutdown")   # the file is thrown away
         self.reader = Reader(self.con)
