@@ -88,7 +88,7 @@ def test_json_error_for_each_error_class(tmp_path, empty_db):
 
 def test_json_error_for_unexpected_failures():
     assert_error(shumao("--json", cli=failing_cli(RuntimeError("磁盘坏了"))), 3, "internal", "磁盘坏了")
-    assert_error(shumao("--json", cli=failing_cli(KeyboardInterrupt())), 3, "interrupted", "已中断")
+    assert_error(shumao("--json", cli=failing_cli(KeyboardInterrupt())), 130, "interrupted", "已中断")
     r = shumao(cli=failing_cli(RuntimeError("磁盘坏了")))  # without --json: nothing on stdout
     assert r.code == 3 and r.stdout == "" and "程序出错" in r.stderr
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
-from shumao.cli.options import KIND_ZH, DbOption, JsonOption, out, output_file, print_json
+from shumao.cli.options import KIND_ZH, DbOption, JsonOption, err, out, output_file, print_json
 from shumao.errors import InputError
 
 SHOWN_ISSUES = 50
@@ -28,6 +28,7 @@ def import_(
         "--errors-out", metavar="文件", help="把全部问题写入 CSV 或 XLSX 文件，便于逐条修改")] = None,
 ) -> None:
     """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
+    from shumao.ingest.cancel import Cancel
     from shumao.ingest.importer import import_files
     from shumao.ingest.issue_list import write_issues
     from shumao.ingest.staging import parquet_files
@@ -43,13 +44,16 @@ def import_(
         if errors_out.suffix.lower() not in (".csv", ".xlsx"):
             raise InputError("--errors-out 只能是 .csv 或 .xlsx 文件")
         output_file(errors_out, "--errors-out")
-    result = import_files(lambda: connect(db), files, replace=replace)
+    with Cancel.on_signals() as cancel:         # Ctrl-C, SIGTERM: stopped before the load
+        result = import_files(lambda: connect(db), files, replace=replace, cancel=cancel)
     if errors_out:
         write_issues(errors_out, result.errors + result.warnings)
     if as_json:
         print_json(result.as_dict())
     else:
         print_import(result, errors_out)
+    if cancel.late:
+        err.print("收到中断信号时数据已在写入数据库，导入已完成（未中断）。")
     raise typer.Exit(0 if result.ok else 1)
 
 

@@ -123,3 +123,36 @@ def test_the_portal_sweeps_at_start(tmp_path):
     with connect(":memory:") as store:
         create_app(store, tmpdir=str(tmp_path))
     assert [p.name for p in tmp_path.iterdir()] == [live.name]
+
+
+def test_a_signal_during_the_load_waits_for_it_and_says_so(tmp_path, monkeypatch):
+    """The load is one transaction: a signal that comes while it runs lets it finish, and the
+    import reports what it committed (exit 0), with a line that the signal came too late."""
+    from shumao.store.records import Records
+    from tests.conftest import SAMPLE
+
+    load = Records.load
+
+    def signalled_load(self, *args, **kw):
+        os.kill(os.getpid(), signal.SIGINT)     # delivered at the next bytecode: inside the load
+        return load(self, *args, **kw)
+
+    monkeypatch.setattr(Records, "load", signalled_load)
+    db = tmp_path / "s.duckdb"
+    r = run_cli("import", SAMPLE / "enterprises.csv", "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "导入已完成（未中断）" in r.stderr and "已中断，数据库" not in r.stderr
+    assert state(db)[0]["enterprises"] == 25
+
+
+def test_a_signal_outside_the_load_stops_with_its_exit_code():
+    from shumao.errors import Interrupted
+    from shumao.ingest.cancel import Cancel
+
+    with pytest.raises(Interrupted) as stopped, Cancel.on_signals() as cancel, cancel.stopping():
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(10**6):
+            pass                                # Python code between the signal and the check
+        cancel.check()
+    assert stopped.value.exit_code == 143 and str(stopped.value) == "已中断，数据库未做任何修改。"
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL     # the handler put back
