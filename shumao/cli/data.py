@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
-from shumao.cli.options import KIND_ZH, DbOption, JsonOption, err, out, output_file, print_json
+from shumao.cli.options import KIND_ZH, DbOption, JsonOption, err, out, output_file, print_json, why
 from shumao.errors import InputError
 
 SHOWN_ISSUES = 50
@@ -30,7 +30,7 @@ def import_(
     """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
     from shumao.ingest.cancel import Cancel
     from shumao.ingest.importer import import_files
-    from shumao.ingest.issue_list import write_issues
+    from shumao.ingest import issue_list
     from shumao.ingest.staging import parquet_files
     from shumao.store import connect
 
@@ -47,7 +47,12 @@ def import_(
     with Cancel.on_signals() as cancel:         # Ctrl-C, SIGTERM: stopped before the load
         result = import_files(lambda: connect(db), files, replace=replace, cancel=cancel)
     if errors_out:
-        write_issues(errors_out, result.errors + result.warnings)
+        try:
+            issue_list.write_issues(errors_out, result.errors + result.warnings)
+        except OSError as e:           # checked before the import: the disk changed since
+            done = "导入已完成" if result.batch_id else "数据库未做任何修改"
+            err.print(f"[red]问题清单未能写入：{escape(str(errors_out))}（{why(e)}）；{done}。[/]")
+            errors_out = None
     if as_json:
         print_json(result.as_dict())
     else:
