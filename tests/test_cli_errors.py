@@ -291,3 +291,17 @@ def test_every_field_a_library_error_names_is_an_option_of_the_command_line():
         options |= {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
         stack += list(getattr(cmd, "commands", {}).values())
     assert set(FLAGS.values()) <= options, set(FLAGS.values()) - options
+
+
+def test_a_failed_first_import_leaves_no_store(tmp_path):
+    """F21: an import with errors into a new path writes nothing, so it leaves nothing: the
+    next status says the store does not exist (not zeros)."""
+    db = tmp_path / "新.duckdb"
+    r = shumao("import", DATA / "contracts-unknown-country.csv", "--db", db, "--json")
+    assert r.code == 1 and r.json()["ok"] is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert_error(shumao("status", "--db", db, "--json"), 2, "bad-input", "数据库不存在")
+    # a store that held something before is kept, whatever the import's fate
+    assert shumao("import", SAMPLE / "enterprises.csv", "--db", db).code == 0
+    assert shumao("import", DATA / "contracts-unknown-country.csv", "--db", db).code == 1
+    assert shumao("status", "--db", db, "--json").json()["enterprises"] == 25

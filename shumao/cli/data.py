@@ -3,6 +3,7 @@ catalogue of every check's code) and ``export`` (the Parquet data set)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,7 +13,7 @@ from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
 from shumao.cli.options import KIND_ZH, DbOption, JsonOption, err, out, output_file, print_json, why
-from shumao.errors import InputError
+from shumao.errors import InputError, StoreError
 
 SHOWN_ISSUES = 50
 
@@ -32,7 +33,7 @@ def import_(
     from shumao.ingest.importer import import_files
     from shumao.ingest import issue_list
     from shumao.ingest.staging import parquet_files
-    from shumao.store import connect
+    from shumao.store import connect, discard_unused, new_file
 
     folders = [str(f) for f in files if f.is_dir() and not parquet_files(f)]
     if folders:
@@ -44,8 +45,14 @@ def import_(
         if errors_out.suffix.lower() not in (".csv", ".xlsx"):
             raise InputError("--errors-out 只能是 .csv 或 .xlsx 文件")
         output_file(errors_out, "--errors-out")
-    with Cancel.on_signals() as cancel:         # Ctrl-C, SIGTERM: stopped before the load
-        result = import_files(lambda: connect(db), files, replace=replace, cancel=cancel)
+    fresh, result = new_file(db), None          # a first import that fails leaves no store
+    try:
+        with Cancel.on_signals() as cancel:     # Ctrl-C, SIGTERM: stopped before the load
+            result = import_files(lambda: connect(db), files, replace=replace, cancel=cancel)
+    finally:
+        if fresh and (result is None or result.batch_id is None):
+            with contextlib.suppress(StoreError, OSError):   # never hides the import's own error
+                discard_unused(fresh)
     if errors_out:
         try:
             issue_list.write_issues(errors_out, result.errors + result.warnings)
