@@ -13,10 +13,7 @@ Paths, one rule for every command:
 
 from __future__ import annotations
 
-import errno
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -24,6 +21,7 @@ import typer
 from rich.console import Console
 
 from shumao.errors import InputError
+from shumao.files.scratch import probe, why
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # the terminal wraps messages
@@ -62,7 +60,7 @@ def output_file(path: Path, option: str) -> Path:
         if path.exists():
             path.open("ab").close()            # opened for writing, not changed
         else:
-            _probe(path.parent)
+            probe(path.parent)
     except OSError as e:
         raise InputError(f"{option} 无法写入：{path}（{why(e)}）") from e
     return path
@@ -74,25 +72,10 @@ def output_folder(path: Path, option: str) -> Path:
     if not path.parent.is_dir():
         raise InputError(f"输出文件夹不存在：{path.parent}（请先建好这个文件夹）")
     try:
-        _probe(path if path.is_dir() else path.parent)
+        probe(path if path.is_dir() else path.parent)
     except OSError as e:
         raise InputError(f"{option} 无法写入：{path}（{why(e)}）") from e
     return path
-
-
-def _probe(folder: Path) -> None:
-    """Create and remove a file in ``folder``: whether this process may write there (a
-    permission check alone misses read-only disks, and root passes it everywhere)."""
-    fd, name = tempfile.mkstemp(prefix=".shumao-probe-", dir=folder)
-    os.close(fd)
-    os.unlink(name)
-
-
-def why(e: OSError) -> str:
-    """An operating system's refusal to write, in Chinese."""
-    return {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-            errno.EROFS: "这是只读的磁盘或文件系统", errno.ENOSPC: "磁盘空间不足",
-            errno.EDQUOT: "超出磁盘配额"}.get(e.errno or 0, f"系统错误 {e.errno}")
 
 
 PeriodOption = Annotated[str, typer.Option(

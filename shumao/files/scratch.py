@@ -11,6 +11,7 @@ two machines (or containers) sharing one temporary folder should each set their 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -44,6 +45,23 @@ def sweep(where: str | os.PathLike | None = None) -> list[Path]:
             shutil.rmtree(p, ignore_errors=True)
             removed.append(p)
     return removed
+
+
+def probe(folder: str | os.PathLike) -> None:
+    """Create and remove a file in ``folder``: whether this process may write there (a
+    permission check alone misses read-only disks, and root passes it everywhere).  Raises
+    the system's OSError (``why`` says it in Chinese)."""
+    fd, name = tempfile.mkstemp(prefix=".shumao-probe-", dir=folder)
+    os.close(fd)
+    os.unlink(name)
+
+
+def why(e: OSError) -> str:
+    """An operating system's refusal to write, in Chinese."""
+    return {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+            errno.EROFS: "这是只读的磁盘或文件系统", errno.ENOSPC: "磁盘空间不足",
+            errno.EDQUOT: "超出磁盘配额", errno.ENOENT: "文件夹不存在",
+            errno.ENOTDIR: "不是文件夹"}.get(e.errno or 0, f"系统错误 {e.errno}")
 
 
 def running(pid: int) -> bool:
