@@ -20,7 +20,7 @@ SHOWN_ISSUES = 50
 
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        metavar="文件…", help="CSV、XLSX 或 Parquet 文件（企业、合同、合同执行、汇率），可以一次给多个；"
+        metavar="文件…", help="CSV、XLSX、XLS 或 Parquet 文件（企业、合同、合同执行、汇率），可以一次给多个；"
                              "也可以是 Parquet 数据集的文件夹（如 shumao export 导出的），读入其中全部 Parquet 文件")],
     db: DbOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="以新数据替换已存在但内容不同的记录")] = False,
@@ -82,8 +82,15 @@ def print_import(result, errors_out) -> None:
     for cols, names in same.items():
         where = names[0] if len(names) == 1 else f"{names[0]} 等 {len(names)} 个文件"
         out.print(f"[yellow]已忽略 {escape(where)} 中无法识别的列：{escape('、'.join(cols))}[/]")
+    unchanged = result.ok and not any(c["new"] or c["replaced"] for c in result.counts.values())
+    if unchanged:
+        out.print("本次文件中的记录与数据库中已有的完全相同，数据库未做任何修改。")
     for label, items, style in (("错误", result.errors, "red"), ("警告", result.warnings, "yellow")):
         if not items:
+            continue
+        if unchanged:           # the same records, the same warnings: said when they landed
+            out.print(f"[{style}]这些记录的 {len(items)} 条{label}在它们导入时已报告过，不再逐条列出"
+                      "（要看全部：加 --errors-out 问题.xlsx 或 --json）。[/]")
             continue
         it = Table(title=f"{label}（共 {len(items)} 条）", title_style=style)
         for col in ("文件", "行", "列", "值", "代码", "说明"):

@@ -14,16 +14,37 @@ Paths, one rule for every command:
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from shumao.errors import InputError
 from shumao.files.scratch import probe, why
 
-out = Console(highlight=False)
+class _Out(Console):
+    """stdout: at the terminal's width; to a pipe or a file (no terminal, no COLUMNS) wide
+    enough that no table cell is broken — Rich would otherwise lay it out at 80 columns."""
+
+    PIPE_WIDTH = 1000
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = Console.size.fget(self)
+        if self._width is None and not self.is_terminal:
+            columns = os.environ.get("COLUMNS", "")
+            return ConsoleDimensions(int(columns) if columns.isdigit() else self.PIPE_WIDTH,
+                                     size.height)
+        return size
+
+    @size.setter
+    def size(self, new: tuple[int, int]) -> None:
+        Console.size.fset(self, new)
+
+
+out = _Out(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # the terminal wraps messages
 STATE = {"debug": False, "json_printed": False}
 

@@ -131,6 +131,7 @@ class Staging:
         self.paths: list[Path] = []
         self.names: list[str] = []
         self.shown: list[str] = []       # each file's path as the batch records it
+        self.data_set: dict[str, str] = {}   # a data set's file → the set's name (a folder given)
 
     def close(self) -> None:
         self.con.close()
@@ -192,6 +193,7 @@ class Staging:
                 inside = f.relative_to(p).as_posix()
                 paths.append(f)
                 names.append(f"{name.rstrip('/')}/{inside}")
+                self.data_set[names[-1]] = name
                 shown.append(f"{full.rstrip('/')}/{inside}")
         self.paths, self.names, self.shown = paths, names, shown
 
@@ -224,8 +226,11 @@ class Staging:
         absent = {(i.file, i.sheet, i.column) for i in found if i.code == "missing-column"}
         found = [i for i in found if not (i.code == "missing-value"
                                           and (i.file, i.sheet, i.column) in absent)]
-        ignored = {f + (f"（{t.sheet}）" if t.sheet else ""): t.headers.ignored
-                   for t in self.tables if t.headers.ignored for f in t.files}
+        ignored: dict[str, list[str]] = {}      # a data set's files once, under its name
+        for t in self.tables:
+            for f in t.files if t.headers.ignored else ():
+                where = ignored.setdefault(self.data_set.get(f, f) + (f"（{t.sheet}）" if t.sheet else ""), [])
+                where += [c for c in t.headers.ignored if c not in where]
         counts = self._counts(replace)
         result = Checked(found, counts, ignored)
         if not result.errors:
