@@ -148,7 +148,7 @@ def get(name: str):
 
 
 def _folder(raw: str, wrong: Callable[[str], str]) -> None:
-    from shumao.files.scratch import probe, why     # files/ reads its folder from here
+    from shumao.files.scratch import probe, why  # files/ reads its folder from here
 
     if not Path(raw).is_dir():
         raise InputError(wrong("已有的文件夹"))

@@ -52,3 +52,9 @@ def test_tables_to_a_pipe_are_not_wrapped_at_80_columns(tmp_path):
 
 def test_import_help_names_xls():
     assert "CSV、XLSX、XLS 或 Parquet" in run_cli("import", "--help").stdout
+
+
+def test_a_report_written_with_out_prints_nothing_on_stdout(tmp_path, sample_db):
+    """(The late-write guard around --out must not also print the report.)"""
+    r = run_cli("report", "--period", "2024", "--db", sample_db, "--format", "md", "--out", tmp_path / "月报.md")
+    assert r.returncode == 0 and r.stdout == "" and (tmp_path / "月报.md").read_text(encoding="utf-8")

@@ -29,9 +29,9 @@ def import_(
         "--errors-out", metavar="文件", help="把全部问题写入 CSV 或 XLSX 文件，便于逐条修改")] = None,
 ) -> None:
     """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
+    from shumao.ingest import issue_list
     from shumao.ingest.cancel import Cancel
     from shumao.ingest.importer import import_files
-    from shumao.ingest import issue_list
     from shumao.ingest.staging import parquet_files
     from shumao.store import connect, discard_unused, new_file
 

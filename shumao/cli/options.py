@@ -24,6 +24,7 @@ from rich.console import Console, ConsoleDimensions
 from shumao.errors import InputError
 from shumao.files.scratch import probe, why
 
+
 class _Out(Console):
     """stdout: at the terminal's width; to a pipe or a file (no terminal, no COLUMNS) wide
     enough that no table cell is broken — Rich would otherwise lay it out at 80 columns."""
@@ -32,7 +33,7 @@ class _Out(Console):
 
     @property
     def size(self) -> ConsoleDimensions:
-        size = Console.size.fget(self)
+        size = Console.size.fget(self)  # type: ignore[attr-defined]
         if self._width is None and not self.is_terminal:
             columns = os.environ.get("COLUMNS", "")
             return ConsoleDimensions(int(columns) if columns.isdigit() else self.PIPE_WIDTH,
@@ -41,7 +42,7 @@ class _Out(Console):
 
     @size.setter
     def size(self, new: tuple[int, int]) -> None:
-        Console.size.fset(self, new)
+        Console.size.fset(self, new)  # type: ignore[attr-defined]
 
 
 out = _Out(highlight=False)

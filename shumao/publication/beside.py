@@ -19,8 +19,8 @@ from shumao.indicators.compute import compute
 from shumao.indicators.source import RecordSource, TableName
 from shumao.model.money import percent, round_half_up, wan
 from shumao.model.periods import Period
-from shumao.report.settings import ReportSettings
 from shumao.publication import vintages
+from shumao.report.settings import ReportSettings
 from shumao.store import Store
 
 SHOWN = ("signed_total", "exec_total", "exec_offshore", "exec_onshore")
