@@ -14,6 +14,7 @@ failures a caller must stop on.
     │                           the change is one the stored state forbids (a published bulletin)
     ├── ContentError            a bulletin content folder is malformed (exit 1)
     │   └── FlaggedFigures      its data report has figures that failed the vetting (exit 1)
+    ├── Interrupted             an import stopped by Ctrl-C or SIGTERM before its load (exit 130, 143)
     ├── EngineError             Spark is not installed, cannot start or fails (report --engine spark)
     └── MailError               the SMTP server is not configured or cannot be reached (exit 3)
 
@@ -36,6 +37,7 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
     ConflictError       conflict      3    409
     ContentError        content       1    422
     FlaggedFigures      flagged       1    422   unless let through (``checks``: what failed)
+    Interrupted         interrupted 130    503   143 for SIGTERM: 128 + the signal's number
     EngineError         engine        3    500
     MailError           mail          3    500
 """
@@ -197,6 +199,20 @@ class ConflictError(StoreError):
     change is refused by what is stored (a published bulletin issue is immutable)."""
 
     code, http_status = "conflict", 409
+
+
+class Interrupted(ShumaoError):
+    """Asked to stop (Ctrl-C, SIGTERM) before anything was written: the store is as it was.
+    The exit code is the shell's for a process ended by the signal, 128 + its number."""
+
+    code, exit_code, http_status = "interrupted", 130, 503
+    MESSAGE = "已中断，数据库未做任何修改。"
+
+    @classmethod
+    def by(cls, signum: int) -> Interrupted:
+        e = cls(cls.MESSAGE)
+        e.exit_code = 128 + signum
+        return e
 
 
 class EngineError(ShumaoError):

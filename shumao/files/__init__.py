@@ -2,4 +2,5 @@
 
     sheets      the CSV and XLSX shumao writes, every user-supplied text inert
     safezip     reading an uploaded zip without trusting it
+    scratch     the private temporary folders of a run, and the sweep of those a killed run left
 """

@@ -24,7 +24,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ import duckdb
 import pyarrow as pa
 
 from shumao import settings
+from shumao.files import scratch
 from shumao.ingest import checks, issues, normalise
 from shumao.ingest.issues import Issue
 from shumao.ingest.read import Reader, Staged
@@ -116,17 +116,22 @@ class Staging:
 
     def __init__(self, today: dt.date | None = None):
         self.today = today or dt.date.today()
-        self.spill = tempfile.mkdtemp(prefix="shumao-staging-",
-                                      dir=settings.get("SHUMAO_TMPDIR") or None)
-        self.con = duckdb.connect(os.path.join(self.spill, "staging.duckdb"), config={
-            **CONFIG, "memory_limit": settings.get("SHUMAO_STAGING_MEMORY"),
-            "temp_directory": self.spill})
+        scratch.sweep()                     # what killed imports and servers left
+        self.spill = str(scratch.make("staging"))
+        try:
+            self.con = duckdb.connect(os.path.join(self.spill, "staging.duckdb"), config={
+                **CONFIG, "memory_limit": settings.get("SHUMAO_STAGING_MEMORY"),
+                "temp_directory": self.spill})
+        except BaseException:
+            shutil.rmtree(self.spill, ignore_errors=True)
+            raise
         self.con.execute("SET enable_progress_bar = false")   # never draw on the user's terminal
         self.con.execute("PRAGMA disable_checkpoint_on_shutdown")   # the file is thrown away
         self.reader = Reader(self.con)
         self.paths: list[Path] = []
         self.names: list[str] = []
         self.shown: list[str] = []       # each file's path as the batch records it
+        self.data_set: dict[str, str] = {}   # a data set's file → the set's name (a folder given)
 
     def close(self) -> None:
         self.con.close()
@@ -188,6 +193,7 @@ class Staging:
                 inside = f.relative_to(p).as_posix()
                 paths.append(f)
                 names.append(f"{name.rstrip('/')}/{inside}")
+                self.data_set[names[-1]] = name
                 shown.append(f"{full.rstrip('/')}/{inside}")
         self.paths, self.names, self.shown = paths, names, shown
 
@@ -220,8 +226,11 @@ class Staging:
         absent = {(i.file, i.sheet, i.column) for i in found if i.code == "missing-column"}
         found = [i for i in found if not (i.code == "missing-value"
                                           and (i.file, i.sheet, i.column) in absent)]
-        ignored = {f + (f"（{t.sheet}）" if t.sheet else ""): t.headers.ignored
-                   for t in self.tables if t.headers.ignored for f in t.files}
+        ignored: dict[str, list[str]] = {}      # a data set's files once, under its name
+        for t in self.tables:
+            for f in t.files if t.headers.ignored else ():
+                where = ignored.setdefault(self.data_set.get(f, f) + (f"（{t.sheet}）" if t.sheet else ""), [])
+                where += [c for c in t.headers.ignored if c not in where]
         counts = self._counts(replace)
         result = Checked(found, counts, ignored)
         if not result.errors:

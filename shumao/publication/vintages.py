@@ -49,6 +49,7 @@ from shumao.report.service import build_report, report_of
 from shumao.report.settings import ReportSettings
 from shumao.store import Store
 from shumao.store.rows import Vintage
+from shumao.store.vintages import bad_settings
 
 SOURCES = {"report": "数据月报", "bulletin": "简报"}
 FROZEN = ("enterprises", "contracts", "executions")    # the tables the indicators read
@@ -128,10 +129,15 @@ def vintage_id(text: str | int) -> int:
 
 
 def vintage(store: Store, vid: str | int) -> Vintage:
-    """A vintage's row (figures, text, settings, …), or UnknownVintage."""
+    """A vintage's row (figures, text, settings, …), or UnknownVintage; a StoreError if its
+    settings are not ones ``ReportSettings.from_json`` reads (the store is damaged)."""
     v = store.vintages.get(vintage_id(vid))
     if v is None:
         raise UnknownVintage(f"没有编号为“{vid}”的数据版本{HINT}")
+    try:
+        ReportSettings.from_json(v["settings"])
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise bad_settings(store.url, v["id"]) from e
     return v
 
 

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shumao import settings
 from shumao.access.rules import RULES
 from shumao.errors import ShumaoError, StoreError
+from shumao.files import scratch
 from shumao.filing.reminders import MailSettings
 from shumao.store import Store, connect
 from shumao.web import auth, deps
@@ -63,13 +64,15 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
                mail: MailSettings | None = None) -> FastAPI:
     from shumao.web.routes import ROUTERS
 
+    tmpdir = tmpdir or settings.get("SHUMAO_TMPDIR") or None
+    scratch.sweep(tmpdir)           # what killed servers and imports left behind
     store = db if isinstance(db, Store) else connect(db)
     limit = upload_limit or settings.get("SHUMAO_UPLOAD_MB") * 1024 * 1024
     idle = 60 * (session_minutes or settings.get("SHUMAO_SESSION_MINUTES"))
     lifetime = 3600 * settings.get("SHUMAO_SESSION_HOURS")
     app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = Portal(store, limit, auth.Sessions(idle, lifetime=lifetime),
-                              tmpdir=tmpdir or settings.get("SHUMAO_TMPDIR") or None, mail=mail)
+                              tmpdir=tmpdir, mail=mail)
     for router in ROUTERS:
         app.include_router(router)
     undeclared = [r.name for r in routes() if r.name not in RULES]

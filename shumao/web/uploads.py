@@ -15,7 +15,6 @@ with a Chinese message naming the file.
 from __future__ import annotations
 
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from shumao.errors import InputError
+from shumao.files import scratch
 from shumao.files.safezip import CHUNK, TooBig, copy_entry, entry_name
 from shumao.web.access import Refused
 
@@ -94,7 +94,7 @@ def saved(parts: Sequence[tuple[str | None, BinaryIO]], limit: int,
     """The uploaded (file name, stream) parts on disk, ZIPs unpacked (module docstring)."""
     parts = [p for p in parts if not _is_blank(p)]
     names = check_names(parts)
-    folder = Path(tempfile.mkdtemp(prefix="shumao-upload-", dir=tmpdir or None))
+    folder = scratch.make("upload", tmpdir)
     try:
         out, budget = Saved(), ZIP_FACTOR * limit
         for i, (name, (_, data)) in enumerate(zip(names, parts, strict=True)):
