@@ -20,7 +20,9 @@ import pyarrow as pa
 
 from shumao.errors import StoreError
 
-PARAMS_PER_INSERT = 10_000     # well under PostgreSQL's 65,535 parameters of a statement
+# parameters of one multi-row INSERT (insert_rows): about a hundred rows — on DuckDB faster
+# than more (1,000 drafts: 0.35 s, 0.5 s at 10,000), far under PostgreSQL's 65,535
+PARAMS_PER_INSERT = 1_000
 
 
 class Backend(ABC):

@@ -136,7 +136,7 @@ async def _crash(request: Request, exc: Exception) -> Response:
     """Anything unforeseen: a Chinese 500 that says nothing of the error (the traceback is
     the log's), with the security headers — Starlette answers it outside every middleware,
     so ``_Headers`` cannot add them."""
-    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.error("unhandled error on %s %s: %r", request.method, request.url.path, exc)  # traceback: the server's
     message = "服务器内部错误，请求未完成。请稍后再试；如果一直出现，请联系系统管理员"
     if is_api(request):
         out: Response = JSONResponse({"error": {"code": "error", "message": message}}, status_code=500)
