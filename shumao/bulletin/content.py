@@ -23,6 +23,7 @@ import yaml
 from shumao.bulletin.markdown import images, safe_href, tidy_spacing
 from shumao.errors import ContentError, PeriodError
 from shumao.model.periods import Period
+from shumao.model.text import stray
 from shumao.report.service import BRI_BASES, ReportSettings
 
 NEWS, MEMBERS, EVENTS = "行业资讯", "会员风采", "协会动态"
@@ -117,6 +118,8 @@ def _text(table: dict, key: str, path: Path, required: bool = True) -> str | Non
         return None
     if not isinstance(table[key], (str, int, float)):
         raise _err(path, key, "应为文字")
+    if ch := stray(str(table[key])):
+        raise _err(path, key, f"含有控制字符或无法保存的字符（{ch}），请删去后重新填写")
     return str(table[key]).strip()
 
 

@@ -19,6 +19,7 @@ from shumao.filing.checks import Result, result
 from shumao.indicators.catalog import CATEGORIES
 from shumao.model import rules
 from shumao.model.codes import aliases, countries, country_aliases, norm
+from shumao.model.text import stray
 from shumao.store.rows import Record
 
 KINDS = {"contract": "contracts", "execution": "executions"}      # API word → store kind
@@ -65,6 +66,9 @@ def read(kind: str, values: dict, enterprise_id: str) -> tuple[dict, list[Result
         v = values.get(name)
         if v is not None and (isinstance(v, bool) or not isinstance(v, str | int | float)):
             problems.append(result("bad-value", type(v).__name__, label(kind, name), field=name))
+            wrong.add(name)
+        elif isinstance(v, str) and (ch := stray(v)):      # not echoed: it cannot be shown
+            problems.append(result("bad-value", f"无法保存的字符 {ch}", label(kind, name), field=name))
             wrong.add(name)
     text = {k: "" if k in wrong else _clean(values.get(k)) for k in FORM[kind]}
     for name in REQUIRED[kind]:

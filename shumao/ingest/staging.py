@@ -202,14 +202,7 @@ class Staging:
         nothing is an error."""
         con = self.con
         generation = store.generation()   # read first: anything later makes load refuse
-        self._register("store_rates", store.records.rates())
-        normalise.install_macros(con)
-        for kind in ("rates", "enterprises", "contracts", "executions"):
-            normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
-            normalise.map_words(con, kind)
-            if kind != "rates":
-                self._rates()
-            normalise.typed(con, kind)
+        self.normalise(store)
         self._snapshot(store)
         rows = checks.row_checks(con, self.today) + checks.missing_rates(con)
         for kind in KINDS:
@@ -236,6 +229,20 @@ class Staging:
         if not result.errors:
             result.batch = StagedBatch(con, replace, generation, counts, self._sources())
         return result
+
+    def normalise(self, store: Store) -> None:
+        """Every kind's tables stacked, their words mapped and typed (``n_<kind>``) with the
+        store's rates — the first step of ``check``, which a caller may take alone to look
+        at the typed rows before any is compared with the store (an enterprise's upload)."""
+        con = self.con
+        self._register("store_rates", store.records.rates())
+        normalise.install_macros(con)
+        for kind in ("rates", "enterprises", "contracts", "executions"):
+            normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
+            normalise.map_words(con, kind)
+            if kind != "rates":
+                self._rates()
+            normalise.typed(con, kind)
 
     # -- snapshots of the store ------------------------------------------------------------
     def _register(self, name: str, table: pa.Table) -> None:

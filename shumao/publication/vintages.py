@@ -123,7 +123,7 @@ def of_bulletins(store: Store) -> dict[int, int]:
 def vintage_id(text: str | int) -> int:
     """A vintage id as typed (CLI option, query parameter), or UnknownVintage."""
     s = str(text).strip()
-    if not s.isdigit() or len(s) > 9:
+    if not (s.isascii() and s.isdigit()) or len(s) > 9:
         raise UnknownVintage(f"没有编号为“{s}”的数据版本（编号是正整数）{HINT}")
     return int(s)
 

@@ -1,6 +1,9 @@
 """The data files of a web import, on disk for as long as the import runs (web.md: only
 CSV/XLSX/ZIP, streamed to disk, limited in size).
 
+An enterprise's upload of its month's records has its own, far smaller limit
+(``FILING_MB``, ``filing_limit``).
+
 ``saved(parts, limit)`` writes each uploaded file, in chunks, into a private temporary
 folder under its own base name (whatever path the browser sent is dropped) and unpacks a
 ZIP beside them: only its .csv/.xlsx files, no entry reaching outside the archive
@@ -32,6 +35,25 @@ ACCEPTED = (*DATA_TYPES, ".zip")
 MAX_FILES = 50          # data files in one import, a zip's members included
 ZIP_FACTOR = 4          # a zip may unpack to this many times the upload limit
 MAX_NAME_BYTES = 255    # what a file system holds in one name
+# an enterprise's upload (企业填报, filing.service.upload): a month's records, at most
+# MAX_UPLOAD_ROWS of them — a few hundred KB even as XLSX; its limit (and so its zip's
+# unpacked budget, ZIP_FACTOR × this) is far below the staff's imports'
+FILING_MB = 5
+FILING_UPLOAD = "/filings/upload"
+
+
+def filing_limit(limit: int) -> int:
+    """The bytes an enterprise's upload may have: FILING_MB, or the upload limit if lower."""
+    return min(limit, FILING_MB * 1024 * 1024)
+
+
+def filing_too_large(limit: int) -> Refused:
+    from shumao.filing.service import MAX_UPLOAD_ROWS
+
+    mb = round(filing_limit(limit) / 1024 / 1024, 1)
+    return Refused(413, "too-large",
+                   f"企业填报一次上传的文件不能超过 {mb:g} MB（一次最多 {MAX_UPLOAD_ROWS} 条记录，"
+                   "远小于此），未做任何处理。请检查是否选错了文件，或分批上传。")
 
 
 @dataclass

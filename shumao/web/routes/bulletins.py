@@ -210,7 +210,7 @@ def bulletin_save(request: Request, id: int, data: Posted) -> Response:
             i = form.add(section)
             return _editor(request, meta, form, focus=i,
                            notice=f"已在【{form.items[i].section}】中添加一条，填写后请点“保存”。")
-        if action.startswith("remove:") and action[7:].isdigit():
+        if action.startswith("remove:") and action[7:].isascii() and action[7:].isdigit():
             gone = form.items[int(action[7:])].path if int(action[7:]) < len(form.items) else None
             form.remove(int(action[7:]))
             return _editor(request, meta, form, notice=f"已移除“{gone}”，点“保存”后生效。" if gone else None)
