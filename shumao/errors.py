@@ -17,6 +17,7 @@ failures a caller must stop on.
     │                           the change is one the stored state forbids (a published bulletin)
     ├── ContentError            a bulletin content folder is malformed (exit 1)
     │   └── FlaggedFigures      its data report has figures that failed the vetting (exit 1)
+    ├── Interrupted             an import stopped by Ctrl-C or SIGTERM before its load (exit 130, 143)
     ├── EngineError             Spark is not installed, cannot start or fails (report --engine spark)
     └── MailError               the SMTP server is not configured or cannot be reached (exit 3)
 
@@ -42,6 +43,7 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
     ConflictError       conflict      3    409
     ContentError        content       1    422
     FlaggedFigures      flagged       1    422   unless let through (``checks``: what failed)
+    Interrupted         interrupted 130    503   143 for SIGTERM: 128 + the signal's number
     EngineError         engine        3    500
     MailError           mail          3    500
 """
@@ -49,11 +51,29 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
 from __future__ import annotations
 
 import copy
+import errno
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from shumao.report.vetting import Check
+
+
+DISK_FULL = "磁盘空间不足"
+
+
+def unwritable(e: BaseException) -> str | None:
+    """Why a write failed, in the words a clerk acts on — a full disk, a read-only place, no
+    permission —, from an OSError's errno or a database's IO error text (DuckDB words its
+    own); None for any other failure.  The one wording of these for every writer."""
+    no, text = getattr(e, "errno", None), str(e)
+    if no in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "disk is full" in text.lower():
+        return DISK_FULL
+    if no == errno.EROFS or "Read-only file system" in text:
+        return "该位置是只读的（只读的磁盘或挂载）"
+    if no in (errno.EACCES, errno.EPERM) or "Permission denied" in text:
+        return "没有写入该位置的权限"
+    return None
 
 
 def _cjk(ch: str) -> bool:
@@ -204,6 +224,20 @@ class ConflictError(StoreError):
     change is refused by what is stored (a published bulletin issue is immutable)."""
 
     code, http_status = "conflict", 409
+
+
+class Interrupted(ShumaoError):
+    """Asked to stop (Ctrl-C, SIGTERM) before anything was written: the store is as it was.
+    The exit code is the shell's for a process ended by the signal, 128 + its number."""
+
+    code, exit_code, http_status = "interrupted", 130, 503
+    MESSAGE = "已中断，数据库未做任何修改。"
+
+    @classmethod
+    def by(cls, signum: int) -> Interrupted:
+        e = cls(cls.MESSAGE)
+        e.exit_code = 128 + signum
+        return e
 
 
 class EngineError(ShumaoError):

@@ -139,15 +139,15 @@ def sql(store, statement: str, params=()) -> list[tuple]:
     return store.db.execute(statement, params)
 
 
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """The ``shumao`` command in this process, through ``cli.run`` — the same exception to
-    exit-code mapping ``main()`` uses, without starting Python again."""
+    exit-code mapping ``main()`` uses, without starting Python again; ``input`` its stdin."""
     from typer.testing import CliRunner
 
     from shumao.cli.app import run
 
     argv = [str(a) for a in args]
-    with CliRunner().isolation(env=env) as (out, err, _):
+    with CliRunner().isolation(input=input, env=env) as (out, err, _):
         code = run(argv)
         sys.stdout.flush()
         sys.stderr.flush()

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from shumao.cli.app import run
 from shumao.store import connect
-from tests.conftest import DATA
+from tests.conftest import DATA, SAMPLE
 
 ENGLISH = ("Missing", "No such", "Invalid", "Got unexpected", "Error", "Usage", "Try ", "Possible",
            "Did you mean", "Input should", "Traceback")
@@ -88,7 +88,7 @@ def test_json_error_for_each_error_class(tmp_path, empty_db):
 
 def test_json_error_for_unexpected_failures():
     assert_error(shumao("--json", cli=failing_cli(RuntimeError("磁盘坏了"))), 3, "internal", "磁盘坏了")
-    assert_error(shumao("--json", cli=failing_cli(KeyboardInterrupt())), 3, "interrupted", "已中断")
+    assert_error(shumao("--json", cli=failing_cli(KeyboardInterrupt())), 130, "interrupted", "已中断")
     r = shumao(cli=failing_cli(RuntimeError("磁盘坏了")))  # without --json: nothing on stdout
     assert r.code == 3 and r.stdout == "" and "程序出错" in r.stderr
 
@@ -160,6 +160,58 @@ def test_output_folder_itself_is_created(tmp_path):
     r = shumao("generate", "--out", tmp_path / "模拟数据", "--enterprises", "2", "--executions", "8")
     assert r.code == 0, r.stderr
     assert (tmp_path / "模拟数据" / "executions.csv").is_file()
+
+
+@pytest.fixture
+def unwritable(tmp_path) -> Path:
+    """A folder this process cannot write in: chmod 555, or — as root, which ignores that —
+    /sys (sysfs refuses new files even to root); skipped only where neither holds."""
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    folder.chmod(0o555)
+    for candidate in (folder, Path("/sys")):
+        try:
+            (candidate / "探测.txt").open("w").close()
+            (candidate / "探测.txt").unlink()
+        except OSError:
+            return candidate
+    pytest.skip("no folder this process cannot write in (root without a read-only /sys)")
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "--period", "2024", "--db", "{db}", "--format", "html", "--out", "{ro}/月报.html"],
+    ["report", "--period", "2024", "--db", "{db}", "--format", "xlsx", "--out", "{ro}/月报.xlsx"],
+    ["import", str(DATA / "contracts-future-date.csv"), "--db", "{tmp}/s.duckdb", "--errors-out", "{ro}/问题.xlsx"],
+    ["import", str(DATA / "contracts-future-date.csv"), "--db", "{tmp}/s.duckdb", "--errors-out", "{ro}/问题.csv"],
+    ["generate", "--out", "{ro}/模拟数据", "--enterprises", "2", "--executions", "8"],
+], ids=["report-html", "report-xlsx", "import-xlsx", "import-csv", "generate"])
+def test_an_unwritable_output_is_refused_before_any_work(tmp_path, empty_db, unwritable, args):
+    """F2, F3: said in Chinese before anything is done (no store created, nothing imported),
+    never 程序出错 with a traceback."""
+    argv = [a.format(tmp=tmp_path, db=empty_db, ro=unwritable) for a in args]
+    r = shumao(*argv, "--json") if argv[0] == "import" else shumao(*argv)
+    target = argv[-1] if argv[0] != "generate" else argv[2]
+    assert r.code == 2, r.stderr
+    assert f"无法写入：{target}" in r.stderr and "程序出错" not in r.stderr, r.stderr
+    assert not any(w in r.stderr for w in ENGLISH + ("OSError", "Read-only")), r.stderr
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_an_issue_list_that_fails_after_the_commit_does_not_report_failure(tmp_path, monkeypatch):
+    """F3: the batch landed; a write of the issue list that still fails (the disk filled since
+    the check) is said as such, and the import reports what it committed."""
+    from shumao.ingest import issue_list
+
+    def full(path, items):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(issue_list, "write_issues", full)
+    db = tmp_path / "s.duckdb"
+    assert shumao("import", SAMPLE / "enterprises.csv", "--db", db).code == 0
+    r = shumao("import", DATA / "contracts-future-date.csv", "--db", db, "--json",
+               "--errors-out", tmp_path / "问题.csv")
+    assert r.code == 0 and r.json()["ok"] is True and r.json()["batch_id"], r.stderr
+    assert "问题清单未能写入" in r.stderr and "磁盘空间不足" in r.stderr and "导入已完成" in r.stderr
 
 
 # --- 4. usage errors in Chinese, naming the option or argument --------------------------------
@@ -239,3 +291,17 @@ def test_every_field_a_library_error_names_is_an_option_of_the_command_line():
         options |= {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
         stack += list(getattr(cmd, "commands", {}).values())
     assert set(FLAGS.values()) <= options, set(FLAGS.values()) - options
+
+
+def test_a_failed_first_import_leaves_no_store(tmp_path):
+    """F21: an import with errors into a new path writes nothing, so it leaves nothing: the
+    next status says the store does not exist (not zeros)."""
+    db = tmp_path / "新.duckdb"
+    r = shumao("import", DATA / "contracts-unknown-country.csv", "--db", db, "--json")
+    assert r.code == 1 and r.json()["ok"] is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert_error(shumao("status", "--db", db, "--json"), 2, "bad-input", "数据库不存在")
+    # a store that held something before is kept, whatever the import's fate
+    assert shumao("import", SAMPLE / "enterprises.csv", "--db", db).code == 0
+    assert shumao("import", DATA / "contracts-unknown-country.csv", "--db", db).code == 1
+    assert shumao("status", "--db", db, "--json").json()["enterprises"] == 25

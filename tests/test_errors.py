@@ -44,6 +44,7 @@ CASES: dict[type[errors.ShumaoError], errors.ShumaoError] = {
     errors.EngineError: errors.EngineError("未安装 Spark 支持（或加{no_spark}不计时 Spark）",
                                            field="no_spark"),
     errors.MailError: errors.MailError("没有配置发信服务器"),
+    errors.Interrupted: errors.Interrupted(errors.Interrupted.MESSAGE),
 }
 
 

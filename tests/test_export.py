@@ -18,7 +18,7 @@ import pytest
 from openpyxl import Workbook
 
 from shumao.ingest.importer import import_files
-from shumao.lake import export
+from shumao.lake import export, verify
 from shumao.model.periods import Period
 from shumao.model.records import DATE_OF, EXPORTED
 from shumao.report.data import as_json
@@ -279,14 +279,14 @@ def test_a_failure_leaves_nothing_half_written(tmp_path):
     with connect(tmp_path / "s.duckdb") as store:
         assert import_files(store, SAMPLE_FILES).ok
     with Store(FailingBackend(str(tmp_path / "s.duckdb"), read_only=True, create=False)) as store:
-        with pytest.raises(Exception, match="No space left"):
+        with pytest.raises(Exception, match="磁盘空间不足"):
             export.export(store, tmp_path / "湖")
         assert not (tmp_path / "湖").exists()
 
         with connect(tmp_path / "s.duckdb", read_only=True) as good:
             export.export(good, tmp_path / "湖")
         earlier = _tree(tmp_path / "湖")
-        with pytest.raises(Exception, match="No space left"):
+        with pytest.raises(Exception, match="磁盘空间不足"):
             export.export(store, tmp_path / "湖", overwrite=True)
         assert _tree(tmp_path / "湖") == earlier
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb", "湖"]   # no temporary folder
@@ -364,3 +364,195 @@ def test_pa_types_are_the_stores(sample_store):
     for table in EXPORTED.values():
         for f in table.arrow():
             assert not pa.types.is_floating(f.type), f
+
+
+# -- overwrite replaces an export and only that (reliability F8) ------------------------------------
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_overwrite_refuses_a_fake_manifest_and_a_users_own_files(sample_store, tmp_path):
+    """Before: a folder holding any file named _shumao.json ('{}' is enough) was emptied, and a
+    user's notes inside a real export went with it. Now both are refused (exit 2), naming what
+    is not the export's; nothing is touched."""
+    url = sample_store.url
+    sample_store.close()
+    fake = tmp_path / "假"
+    fake.mkdir()
+    (fake / export.MANIFEST).write_text("{}", encoding="utf-8")
+    (fake / "data.txt").write_text("珍贵", encoding="utf-8")
+    code, out = run_json("export", fake, "--db", url, "--overwrite")
+    assert code == 2 and "不是 shumao 导出的数据集" in out["error"]["message"]
+    assert _tree(fake) == {export.MANIFEST: b"{}", "data.txt": "珍贵".encode()}
+
+    lake = tmp_path / "湖"
+    assert run_json("export", lake, "--db", url)[0] == 0
+    (lake / "my_notes.txt").write_text("我的笔记", encoding="utf-8")
+    (lake / "executions" / "说明.txt").write_text("别删", encoding="utf-8")
+    before = _tree(lake)
+    code, out = run_json("export", lake, "--db", url, "--overwrite")
+    assert code == 2, out
+    assert "my_notes.txt" in out["error"]["message"] and "executions/说明.txt" in out["error"]["message"]
+    assert _tree(lake) == before
+
+
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_overwrite_through_a_symbolic_link_replaces_what_it_points_to(sample_store, tmp_path):
+    """Before: the link was replaced by a real folder and the export it pointed to kept its
+    old content. Now the link stays and the folder it points to holds the new export."""
+    url = sample_store.url
+    sample_store.close()
+    real = tmp_path / "真"
+    assert run_json("export", real, "--db", url)[0] == 0
+    (real / "contracts" / "year=1999").mkdir()
+    (real / "contracts" / "year=1999" / "part-0.parquet").write_bytes(b"stale")
+    link = tmp_path / "链接"
+    link.symlink_to(real, target_is_directory=True)
+    code, out = run_json("export", link, "--db", url, "--overwrite")
+    assert code == 0, out
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert not (real / "contracts" / "year=1999").exists()
+    verify.check(real, export.read_manifest(real))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    dangling = tmp_path / "断链"
+    dangling.symlink_to(tmp_path / "没有")
+    code, out = run_json("export", dangling, "--db", url)
+    assert code == 2 and "不存在" in out["error"]["message"] and not (tmp_path / "没有").exists()
+
+
+# -- killed exports: DIR never absent; what they leave is cleared (reliability F9, F16) -----------
+KILLER = """
+import os, pathlib, sys
+from shumao.lake import export, verify
+from shumao.store import connect
+point, db, target = sys.argv[1:4]
+try:
+    from shumao.lake import place, verify
+except ImportError:                                   # shumao before place.py
+    place = verify = None
+if point == "two-renames":                            # a system without RENAME_EXCHANGE
+    if place is not None:
+        place._exchange = lambda a, b: False
+    renamed = pathlib.Path.rename
+    calls = []
+    def rename(self, to):
+        calls.append(self)
+        if len(calls) == 2:
+            os._exit(9)                               # killed between the two renames
+        return renamed(self, to)
+    pathlib.Path.rename = rename
+elif point == "after-exchange":
+    swapped = place._exchange
+    def exchange(a, b):
+        swapped(a, b)
+        os._exit(9)                                   # killed before the old one is deleted
+    place._exchange = exchange
+elif point == "while-writing":
+    import pyarrow.parquet as pq
+    pq.write_table = lambda *a, **k: os._exit(9)      # killed in the middle of the export
+    if verify is not None:
+        verify.describe = lambda folder: os._exit(9)
+with connect(db, read_only=True) as store:
+    export.export(store, target, overwrite=True)
+"""
+
+
+def _killed(point: str, db: str, target: Path) -> None:
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-c", KILLER, point, db, str(target)], capture_output=True,
+                       text=True, timeout=300)
+    assert p.returncode == -9 or p.returncode == 9, (p.returncode, p.stderr[-2000:])
+
+
+@pytest.mark.parametrize("point", ["two-renames", "after-exchange"])
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_overwrite_killed_at_the_swap_leaves_a_whole_data_set(sample_store, tmp_path, point):
+    """Before: killed between its two renames, --overwrite left no data set at DIR (the old
+    one in .DIR.shumao-old-*/old). Now the two folders are swapped in one step
+    (renameat2 RENAME_EXCHANGE) — killed right after it, DIR holds the new export —, and
+    where the system cannot swap, the next export in that folder puts the old one back."""
+    url = sample_store.url
+    sample_store.close()
+    tmp_path = tmp_path / "出"          # beside the exports: nothing but them
+    tmp_path.mkdir()
+    lake = tmp_path / "湖"
+    assert run_json("export", lake, "--db", url)[0] == 0
+    earlier = _tree(lake)
+    _killed(point, url, lake)
+    if point == "after-exchange":
+        assert lake.is_dir()
+        verify.check(lake, export.read_manifest(lake))     # the new export, whole
+    assert run_json("export", tmp_path / "别处", "--db", url)[0] == 0    # any export beside it
+    if point == "two-renames":
+        assert _tree(lake) == earlier                       # as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["别处", "湖"]   # nothing left over
+
+
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_what_a_killed_export_leaves_is_cleared_but_not_a_live_ones(sample_store, tmp_path):
+    """Before: each killed export left its .DIR.shumao-* folder for ever. Now the next export
+    in that folder removes those no living process holds, and leaves a running export's."""
+    import fcntl
+    import os
+
+    url = sample_store.url
+    sample_store.close()
+    tmp_path = tmp_path / "出"          # beside the exports: nothing but them
+    tmp_path.mkdir()
+    _killed("while-writing", url, tmp_path / "湖")
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".湖.shumao-"), left
+    live = tmp_path / ".别的.shumao-0123abcd"
+    live.mkdir()
+    fd = os.open(live, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)                      # as a running export holds its folder
+    try:
+        assert run_json("export", tmp_path / "湖", "--db", url)[0] == 0
+        assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "湖"]
+    finally:
+        os.close(fd)
+    assert run_json("export", tmp_path / "湖2", "--db", url)[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["湖", "湖2"]
+
+
+# -- a disk that is full or read-only: said as the import says it (reliability F10, F20) ------------
+class FullDisk(DuckDBBackend):
+    """DuckDB's own COPY failing as it does on a full disk (its IO error, JSON inside)."""
+
+    def _copy(self, sql, target, opts):
+        if target.parent.name.startswith("month="):
+            import duckdb
+            raise duckdb.IOException(
+                'IO Error: Async write failed for range [offset=76861, size=15070]: {"exception_type":'
+                f'"IO","exception_message":"Could not write file \\"{target}\\": No space left on '
+                'device","errno":"28"}')
+        return super()._copy(sql, target, opts)
+
+
+def test_a_full_disk_is_said_in_chinese(tmp_path):
+    with connect(tmp_path / "s.duckdb") as store:
+        assert import_files(store, SAMPLE_FILES).ok
+    with Store(FullDisk(str(tmp_path / "s.duckdb"), read_only=True, create=False)) as store, \
+            pytest.raises(Exception) as caught:
+        export.export(store, tmp_path / "湖")
+    message = str(caught.value)
+    assert message.startswith("磁盘空间不足") and str(tmp_path / "湖") in message, message
+    assert "未做任何修改" in message and "IO Error" not in message and ".湖.shumao" not in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb"]
+
+
+def test_a_read_only_place_is_said_in_chinese(tmp_path, monkeypatch):
+    import errno
+
+    with connect(tmp_path / "s.duckdb") as store:
+        assert import_files(store, SAMPLE_FILES).ok
+    made = Path.mkdir
+
+    def mkdir(self, *a, **k):             # the folder's file system mounted read-only
+        if self.parent == tmp_path and self.name.startswith(".湖"):
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return made(self, *a, **k)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    code, out = run_json("export", tmp_path / "湖", "--db", tmp_path / "s.duckdb")
+    assert code == 3, out
+    assert "只读" in out["error"]["message"] and "Read-only" not in out["error"]["message"]

@@ -1,8 +1,12 @@
 """Portal accounts (web.md): adding, disabling, API tokens — the one place the CLI
 (``shumao user …``) and the 管理 page both go through.
 
-Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106) and must have at
-least 10 characters; an API token is 256 random bits shown once, of which only a SHA-256 is
+Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106); a new one must have
+at least 10 characters, must not be or contain the user name, nor be one character
+repeated, nor be guessable (zxcvbn's estimate: common and breached-style passwords, keyboard
+rows, sequences, dates, words).  A user name is NFKC-normalised and may not mix scripts
+(Latin with Cyrillic) nor read like an existing one (``аdmin``, ``ADMIN``, ``adm1n``).
+An API token is 256 random bits shown once, of which only a SHA-256 is
 stored (a random token needs no slow hash).  An enterprise account names its enterprise by
 its unified social credit code, check digit verified.
 """
@@ -13,6 +17,8 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import unicodedata
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,6 +30,11 @@ from shumao.store.base import Store
 from shumao.store.rows import User
 
 MIN_PASSWORD = 10
+MAX_TOKEN_DAYS = 365
+TOKEN_ID = 8              # hex characters of a token's hash that name it (shumao user tokens)
+MIN_GUESSES_SCORE = 3     # zxcvbn: "safely unguessable", ≥ 10⁸ guesses
+MAX_NAME = 64
+NAME_RULE = f"用户名不能为空、不能含空格，且不超过 {MAX_NAME} 个字符"
 # an address reminders can go to: one @, a dotted domain, ASCII only (most mail servers
 # still do not accept SMTPUTF8), no spaces, quotes or list separators
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -32,12 +43,84 @@ _hasher = PasswordHasher()
 _DUMMY = _hasher.hash(secrets.token_urlsafe(16))
 
 
+def typed_name(name: str) -> str:
+    """A user name as typed at sign-in or for a new account: NFKC-normalised (a full-width
+    ``ａｄｍｉｎ`` is ``admin``) and trimmed; longer than ``MAX_NAME`` is refused at once, so
+    no over-long name reaches the store, the audit log or a page."""
+    if len(name) > 4 * MAX_NAME:                    # not worth normalising
+        raise InputError(NAME_RULE)
+    name = unicodedata.normalize("NFKC", name).strip()
+    if len(name) > MAX_NAME:
+        raise InputError(NAME_RULE)
+    return name
+
+
+def shown_name(name: str) -> str:
+    """A typed name as the audit log keeps it: at most ``MAX_NAME`` characters, control and
+    bidi characters shown as U+FFFD (they could reorder or hide what an admin reads)."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in name[:MAX_NAME])
+
+
+# letters that read as others (Unicode's confusables, the few that matter in account names):
+# Cyrillic and Greek look-alikes of Latin letters, and digits or letters read as each other
+_LOOKS = str.maketrans({**dict(zip("аеорсухіјѕԁһӏкмтвнАЕОРСУХІЈЅВНКМТ",
+                                   "aeopcyxijsdhlkmtbhaeopcyxijsbhkmt")),
+                        **dict(zip("οαινκρτυχεΑΒΕΗΙΚΜΝΟΡΤΥΧΖ", "oaivkptuxeabehikmnoptyxz")),
+                        "0": "o", "1": "l", "i": "l", "|": "l", "5": "s", "_": "-", ".": "-"})
+_TOGETHER = {"CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA"}   # one East Asian name
+
+
+def _scripts(name: str) -> set[str]:
+    return {unicodedata.name(c, "?").split()[0] for c in name if c.isalpha()}
+
+
+def skeleton(name: str) -> str:
+    """What a name reads as: case folded, look-alike letters and digits made one."""
+    return name.casefold().translate(_LOOKS).replace("rn", "m").replace("vv", "w")
+
+
+def check_name(name: str, taken: list[str]) -> None:
+    """A new user name (already ``typed_name``): printable, no spaces, one script (beside
+    Chinese or Japanese characters), and not reading like any name in ``taken``."""
+    if not name or any(c.isspace() or not c.isprintable() for c in name):
+        raise InputError(NAME_RULE)
+    if len(_scripts(name) - _TOGETHER) > 1:
+        raise InputError(f"用户名“{name}”混用了不同文字的字母（如拉丁字母 a 与西里尔字母 а），"
+                         "容易被误认成别的账号，请只用一种文字")
+    if name in taken:
+        raise InputError(f"用户“{name}”已存在")
+    look = skeleton(name)
+    for other in taken:
+        if skeleton(other) == look:
+            raise InputError(f"用户名“{name}”与已有账号“{other}”看起来几乎一样，容易被误认，请换一个")
+
+
+def _long_enough(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"密码至少需要 {MIN_PASSWORD} 个字符（现为 {len(password)} 个）")
+
+
+def check_new_password(password: str, name: str) -> None:
+    """The rule for a new password (``user add`` and the 管理 page alike), in Chinese."""
+    from zxcvbn import zxcvbn
+
+    _long_enough(password)
+    if len(set(password)) == 1:
+        raise InputError("密码不能由同一个字符重复组成")
+    folded = password.casefold()
+    if folded == name.casefold() or (len(name) >= 3 and name.casefold() in folded):
+        raise InputError("密码不能是用户名，也不能包含用户名")
+    # zxcvbn reads at most 72 characters; a longer password is judged by its start
+    if zxcvbn(password[:72], user_inputs=[name])["score"] < MIN_GUESSES_SCORE:
+        raise InputError("密码太常见或太容易猜到（如 1234567890、password123、键盘上连着的键、"
+                         "重复的词或日期），请换一个更长、更不规则的密码，例如几个不相关的词加数字")
+
+
 def hash_password(password: str, hasher: PasswordHasher = _hasher) -> str:
     """An Argon2id hash of the password.  ``hasher`` is the cost profile (the production one
     unless a caller, such as the tests' fixtures, passes a cheaper one); ``check_password``
     reads the parameters back from the hash, so any profile verifies."""
-    if len(password) < MIN_PASSWORD:
-        raise InputError(f"密码至少需要 {MIN_PASSWORD} 个字符（现为 {len(password)} 个）")
+    _long_enough(password)
     return hasher.hash(password)
 
 
@@ -71,9 +154,8 @@ def check_email(email: str | None) -> str | None:
 def add(store: Store, name: str, role: str, password: str, *, enterprise: str | None = None,
         region: str | None = None, email: str | None = None, actor: str,
         address: str | None = None, hasher: PasswordHasher = _hasher) -> User:
-    name = name.strip()
-    if not name or len(name) > 64 or any(c.isspace() or not c.isprintable() for c in name):
-        raise InputError("用户名不能为空、不能含空格，且不超过 64 个字符")
+    name = typed_name(name)
+    check_name(name, [u.name for u in store.users.all()])
     if role not in ROLES:
         raise InputError(f"角色只能是 {'、'.join(f'{r}（{ROLE_ZH[r]}）' for r in ROLES)}（收到“{role}”）")
     enterprise = (enterprise or "").strip().upper() or None
@@ -85,6 +167,7 @@ def add(store: Store, name: str, role: str, password: str, *, enterprise: str | 
             raise InputError(f"统一社会信用代码“{enterprise}”无效（长度、字符或校验码不对）")
     elif enterprise:
         raise InputError("只有企业填报员账号才属于某家企业（{enterprise}）", field="enterprise")
+    check_new_password(password, name)
     user = User(name, role, enterprise, (region or "").strip() or None,
                 password_hash=hash_password(password, hasher), email=check_email(email))
     store.users.add(user, actor, address)
@@ -103,15 +186,60 @@ def disable(store: Store, name: str, *, actor: str, address: str | None = None) 
     store.users.revoke_tokens(name, actor)
 
 
-def issue_token(store: Store, name: str, days: int | None, *, actor: str) -> str:
+def _user(store: Store, name: str) -> User:
     user = store.users.get(name)
     if user is None:
         raise InputError(f"没有用户“{name}”")
-    if user.disabled:
+    return user
+
+
+def issue_token(store: Store, name: str, days: int, *, actor: str) -> str:
+    """A new API token for ``days`` days (every token expires: at most ``MAX_TOKEN_DAYS``)."""
+    if _user(store, name).disabled:
         raise InputError(f"用户“{name}”已停用，不能签发令牌")
-    if days is not None and days < 1:
-        raise InputError("{days}至少为 1", field="days")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InputError(f"{{days}}应在 1 到 {MAX_TOKEN_DAYS} 之间（收到 {days}）", field="days")
     token = "sm_" + secrets.token_urlsafe(32)
-    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days else None
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
     store.users.add_token(token_hash(token), name, expires, actor)
     return token
+
+
+@dataclass(frozen=True)
+class Token:
+    """One API token as its owner and an admin see it: a short id (the first characters of
+    its hash, which tell nothing of the token), when made, expiring, last used, and state."""
+
+    id: str
+    created: dt.datetime
+    expires: dt.datetime | None
+    last_used: dt.datetime | None
+    status: str                     # "valid" | "expired" | "revoked"
+
+    @property
+    def status_zh(self) -> str:
+        return {"valid": "有效", "expired": "已过期", "revoked": "已撤销"}[self.status]
+
+
+def tokens(store: Store, name: str) -> list[Token]:
+    _user(store, name)
+    now = dt.datetime.now(dt.UTC)
+    return [Token(h[:TOKEN_ID], created, expires, used,
+                  "revoked" if revoked else "expired" if expires and expires <= now else "valid")
+            for h, created, expires, used, revoked in store.users.tokens(name)]
+
+
+def revoke_token(store: Store, name: str, token_id: str, *, actor: str,
+                 address: str | None = None) -> str:
+    """Revoke the one token of ``name`` whose id (``tokens``) starts with ``token_id``; its id."""
+    token_id = token_id.strip().lower()
+    _user(store, name)
+    if len(token_id) < 6 or any(c not in "0123456789abcdef" for c in token_id):
+        raise InputError(f"令牌编号“{token_id}”不对：应为 shumao user tokens 列出的编号（至少 6 位）")
+    found = [h for h, *_ in store.users.tokens(name) if h.startswith(token_id)]
+    if not found:
+        raise InputError(f"用户“{name}”没有编号为“{token_id}”的 API 令牌")
+    if len(found) > 1:
+        raise InputError(f"编号“{token_id}”对应用户“{name}”的多个令牌，请写出完整的编号")
+    store.users.revoke_token(name, found[0], found[0][:TOKEN_ID], actor, address)
+    return found[0][:TOKEN_ID]

@@ -20,9 +20,10 @@ from typing import Literal, overload
 
 import yaml
 
-from shumao.bulletin.markdown import tidy_spacing
+from shumao.bulletin.markdown import images, safe_href, tidy_spacing
 from shumao.errors import ContentError, PeriodError
 from shumao.model.periods import Period
+from shumao.model.text import stray
 from shumao.report.service import BRI_BASES, ReportSettings
 
 NEWS, MEMBERS, EVENTS = "行业资讯", "会员风采", "协会动态"
@@ -117,6 +118,8 @@ def _text(table: dict, key: str, path: Path, required: bool = True) -> str | Non
         return None
     if not isinstance(table[key], (str, int, float)):
         raise _err(path, key, "应为文字")
+    if ch := stray(str(table[key])):
+        raise _err(path, key, f"含有控制字符或无法保存的字符（{ch}），请删去后重新填写")
     return str(table[key]).strip()
 
 
@@ -205,3 +208,25 @@ def load(folder: str | Path) -> Content:
         if files:
             content.sections.append(SectionContent(d.name, [read_item(f, d.name) for f in files]))
     return content
+
+
+def dropped_images(content: Content) -> list[str]:
+    """A Chinese warning per Markdown image of an item, naming the item (its file and title)
+    and the image: no channel (PDF, DOCX, HTML, e-mail, 公众号) draws images yet, and a remote
+    one is never fetched."""
+    out = []
+    for s in content.sections:
+        for item in s.items:
+            where = item.path.relative_to(content.folder).as_posix()
+            title = f"（{item.title}）" if item.title else ""
+            for src, alt in images(item.body):
+                shown = f"“{alt}”（{src}）" if alt else f"“{src}”"
+                if safe_href(src) or src.startswith("//"):
+                    why = "这是网络图片，简报不会下载网络上的图片"
+                elif src and (item.path.parent / src).is_file():
+                    why = "简报暂不支持插入图片"
+                else:
+                    why = "内容中没有这个图片文件（文件不存在）"
+                out.append(f"{where}{title}中的图片{shown}未放入简报：{why}；"
+                           "请删去这张图片，或改用文字说明")
+    return out

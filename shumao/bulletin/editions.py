@@ -84,7 +84,15 @@ def publish(store: Store, bulletin_id: int, actor: str, address: str | None = No
     vid = store.bulletins.publish(bulletin_id, outputs, files, actor, address,
                                  overrides=done.document.overrides,
                                  vintage=vintages.spec(shown, generation, "bulletin", bulletin_id))
-    return {**(store.bulletins.get(bulletin_id) or {}), "vintage": vid}
+    return {**(store.bulletins.get(bulletin_id) or {}), "vintage": vid,
+            "warnings": done.document.warnings}
+
+
+def warnings(store: Store, bulletin_id: int) -> list[str]:
+    """What an edition's content holds that the issue does not show (content.dropped_images),
+    as its publication warned: the portal shows it after publishing."""
+    with materialised(store.bulletins.content(bulletin_id)) as folder:
+        return content.dropped_images(content.load(folder))
 
 
 def revise(store: Store, bulletin_id: int, actor: str, address: str | None = None) -> int:

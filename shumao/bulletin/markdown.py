@@ -13,6 +13,9 @@ Safety (web.md: Markdown is rendered with raw HTML escaped): raw HTML a clerk or
 typed is text, shown as typed and escaped by every renderer, never markup; and only web and
 mail links (``safe_href``) are links — ``javascript:``, ``data:`` and relative targets are
 dropped here, at the one source every renderer draws from.
+
+Images (``![说明](pic.png)``) are not drawn by any channel; ``images`` lists them so that
+the issue can say so (content.dropped_images) instead of losing them without a word.
 """
 
 from __future__ import annotations
@@ -144,6 +147,12 @@ def _runs(children) -> list[Run]:
         elif t.type in ("softbreak", "hardbreak"):
             runs.append(Run("" if t.type == "softbreak" else "\n", bold, italic, href))
     return _tidy_runs(runs)
+
+
+def images(text: str) -> list[tuple[str, str]]:
+    """(target, alt text) of every Markdown image in ``text``, in order."""
+    return [(str(c.attrs.get("src") or ""), c.content) for t in _md.parse(text)
+            if t.type == "inline" for c in t.children or [] if c.type == "image"]
 
 
 def _align(token) -> str | None:

@@ -63,6 +63,7 @@ class Document:
     publisher: str
     sections: list[Section]
     overrides: list[str] = field(default_factory=list)   # flagged figures published by override
+    warnings: list[str] = field(default_factory=list)    # content.dropped_images
 
     @property
     def date_words(self) -> str:
@@ -199,4 +200,4 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Docu
         sections.append(Section(s.name, [entry(s.name, item, store, content.date.year)
                                          for item in s.items]))
     return Document(content.title, content.issue, content.date, content.publisher, sections,
-                    overrides)
+                    overrides, c.dropped_images(content))

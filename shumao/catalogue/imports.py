@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from shumao.catalogue.base import Rule
+from shumao.model.rules import FIRST_YEAR, LAST_YEAR
 
 Severity = Literal["error", "warning"]
 
@@ -104,6 +105,10 @@ IMPORTS: tuple[Rule, ...] = (
       "日期“{value}”不存在",
       "the date does not exist",
       "日期确实存在"),
+    R("date-out-of-range", "import", "error",
+      f"日期“{{value}}”超出可填报的范围（年份须在{FIRST_YEAR}年到{LAST_YEAR}年之间）",
+      "the year is outside the years a record may name (model.rules)",
+      f"日期的年份在{FIRST_YEAR}年到{LAST_YEAR}年之间"),
     R("bad-month", "import", "error",
       "月份“{value}”无效（应为2023-06）",
       "not a month",

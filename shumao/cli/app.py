@@ -25,7 +25,7 @@ from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click 
 from shumao.cli import bench, data, portal, publish, report
 from shumao.cli.help import Command, Group, usage_message
 from shumao.cli.options import FLAGS, STATE, err, print_json
-from shumao.errors import ContentError, FlaggedFigures, ShumaoError
+from shumao.errors import ContentError, FlaggedFigures, Interrupted, ShumaoError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, context_settings=CONTEXT,
@@ -33,7 +33,7 @@ app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, context
                        "\n\n每个命令的用法：shumao 命令 --help，如 shumao report --help。")
 bench_app = typer.Typer(cls=Group, no_args_is_help=True, help="性能基准：与 DuckDB 裸查询在同一次运行中对比。")
 app.add_typer(bench_app, name="bench")
-user_app = typer.Typer(cls=Group, no_args_is_help=True, help="网页门户的账号：新增、签发 API 令牌、列出、停用。")
+user_app = typer.Typer(cls=Group, no_args_is_help=True, help="网页门户的账号：新增、签发与撤销 API 令牌、列出、停用。")
 app.add_typer(user_app, name="user")
 
 
@@ -50,6 +50,7 @@ COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
     (app, "bulletin", publish.bulletin), (app, "generate", publish.generate), (app, "demo", publish.demo),
     (app, "serve", portal.serve), (app, "remind", portal.remind),
     (user_app, "add", portal.user_add), (user_app, "token", portal.user_token),
+    (user_app, "tokens", portal.user_tokens), (user_app, "revoke", portal.user_revoke),
     (user_app, "list", portal.user_list), (user_app, "disable", portal.user_disable),
     (bench_app, "import", bench.bench_import), (bench_app, "report", bench.bench_report),
     (bench_app, "web", bench.bench_web), (bench_app, "curve", bench.bench_curve),
@@ -78,7 +79,7 @@ def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
     STATE.update(debug=False, json_printed=False)
     try:
         code = cli(args=argv, prog_name="shumao", standalone_mode=False)
-        if code == 130:  # Typer turns Ctrl-C into Exit(130) (typer/core.py _main); cli.md says 3
+        if code == 130:  # Typer turns Ctrl-C into Exit(130) (typer/core.py _main)
             raise KeyboardInterrupt
         return code if isinstance(code, int) else 0  # Click returns an Exit's code in this mode
     except typer.Exit as e:
@@ -90,8 +91,9 @@ def run(argv: list[str] | None = None, cli: typer.Typer = app) -> int:
         where = " ".join(["shumao", *_resolve(cli, argv)[1]])
         code, kind, message = 2, "usage", usage_message(e)
         err.print(f"[red]用法错误：{escape(message)}[/]\n运行 {escape(where)} --help 查看用法。")
-    except (KeyboardInterrupt, typer.Abort):
-        code, kind, message = 3, "interrupted", "已中断，数据库未做任何修改。"
+    except (KeyboardInterrupt, typer.Abort, Interrupted) as e:   # Ctrl-C (or SIGTERM: import)
+        stop = e if isinstance(e, Interrupted) else Interrupted(Interrupted.MESSAGE)
+        code, kind, message = stop.exit_code, stop.code, str(stop)
         err.print(message)
     except ShumaoError as e:
         if STATE["debug"]:

@@ -3,6 +3,7 @@ catalogue of every check's code) and ``export`` (the Parquet data set)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,15 +12,15 @@ from rich.markup import escape
 from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
-from shumao.cli.options import KIND_ZH, DbOption, JsonOption, out, output_file, print_json
-from shumao.errors import InputError
+from shumao.cli.options import KIND_ZH, DbOption, JsonOption, err, out, output_file, print_json, why
+from shumao.errors import InputError, StoreError
 
 SHOWN_ISSUES = 50
 
 
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        metavar="文件…", help="CSV、XLSX 或 Parquet 文件（企业、合同、合同执行、汇率），可以一次给多个；"
+        metavar="文件…", help="CSV、XLSX、XLS 或 Parquet 文件（企业、合同、合同执行、汇率），可以一次给多个；"
                              "也可以是 Parquet 数据集的文件夹（如 shumao export 导出的），读入其中全部 Parquet 文件；"
                              "ZIP 压缩包按网页导入的规则解压，读入其中的 CSV、XLSX 文件")],
     db: DbOption = None,
@@ -31,10 +32,11 @@ def import_(
     """检查并导入填报数据：全部通过才写入，有任何错误则不做任何修改。"""
     from shumao import settings
     from shumao.files.unpack import unpacked
+    from shumao.ingest import issue_list
+    from shumao.ingest.cancel import Cancel
     from shumao.ingest.importer import import_files
-    from shumao.ingest.issue_list import write_issues
     from shumao.ingest.staging import parquet_files
-    from shumao.store import connect
+    from shumao.store import connect, discard_unused, new_file
 
     folders = [str(f) for f in files if f.is_dir() and not parquet_files(f)]
     if folders:
@@ -46,19 +48,33 @@ def import_(
         if errors_out.suffix.lower() not in (".csv", ".xlsx"):
             raise InputError("--errors-out 只能是 .csv 或 .xlsx 文件")
         output_file(errors_out, "--errors-out")
-    if any(f.suffix.lower() == ".zip" and f.is_file() for f in files):
-        with unpacked(files, settings.get("SHUMAO_UPLOAD_MB") << 20,
-                      settings.get("SHUMAO_TMPDIR")) as given:
-            result = import_files(lambda: connect(db), given.paths, replace=replace,
-                                  names=given.names)
-    else:
-        result = import_files(lambda: connect(db), files, replace=replace)
+    fresh, result = new_file(db), None          # a first import that fails leaves no store
+    try:
+        with Cancel.on_signals() as cancel:     # Ctrl-C, SIGTERM: stopped before the load
+            if any(f.suffix.lower() == ".zip" and f.is_file() for f in files):
+                with unpacked(files, settings.get("SHUMAO_UPLOAD_MB") << 20,
+                              settings.get("SHUMAO_TMPDIR")) as given:
+                    result = import_files(lambda: connect(db), given.paths, replace=replace,
+                                          names=given.names, cancel=cancel)
+            else:
+                result = import_files(lambda: connect(db), files, replace=replace, cancel=cancel)
+    finally:
+        if fresh and (result is None or result.batch_id is None):
+            with contextlib.suppress(StoreError, OSError):   # never hides the import's own error
+                discard_unused(fresh)
     if errors_out:
-        write_issues(errors_out, result.errors + result.warnings)
+        try:
+            issue_list.write_issues(errors_out, result.errors + result.warnings)
+        except OSError as e:           # checked before the import: the disk changed since
+            done = "导入已完成" if result.batch_id else "数据库未做任何修改"
+            err.print(f"[red]问题清单未能写入：{escape(str(errors_out))}（{why(e)}）；{done}。[/]")
+            errors_out = None
     if as_json:
         print_json(result.as_dict())
     else:
         print_import(result, errors_out)
+    if cancel.late:
+        err.print("收到中断信号时数据已在写入数据库，导入已完成（未中断）。")
     raise typer.Exit(0 if result.ok else 1)
 
 
@@ -75,8 +91,15 @@ def print_import(result, errors_out) -> None:
     for cols, names in same.items():
         where = names[0] if len(names) == 1 else f"{names[0]} 等 {len(names)} 个文件"
         out.print(f"[yellow]已忽略 {escape(where)} 中无法识别的列：{escape('、'.join(cols))}[/]")
+    unchanged = result.ok and not any(c["new"] or c["replaced"] for c in result.counts.values())
+    if unchanged:
+        out.print("本次文件中的记录与数据库中已有的完全相同，数据库未做任何修改。")
     for label, items, style in (("错误", result.errors, "red"), ("警告", result.warnings, "yellow")):
         if not items:
+            continue
+        if unchanged:           # the same records, the same warnings: said when they landed
+            out.print(f"[{style}]这些记录的 {len(items)} 条{label}在它们导入时已报告过，不再逐条列出"
+                      "（要看全部：加 --errors-out 问题.xlsx 或 --json）。[/]")
             continue
         it = Table(title=f"{label}（共 {len(items)} 条）", title_style=style)
         for col in ("文件", "行", "列", "值", "代码", "说明"):

@@ -14,15 +14,38 @@ Paths, one rule for every command:
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from shumao.errors import InputError
+from shumao.files.scratch import probe, why
 
-out = Console(highlight=False)
+
+class _Out(Console):
+    """stdout: at the terminal's width; to a pipe or a file (no terminal, no COLUMNS) wide
+    enough that no table cell is broken — Rich would otherwise lay it out at 80 columns."""
+
+    PIPE_WIDTH = 1000
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = Console.size.fget(self)  # type: ignore[attr-defined]
+        if self._width is None and not self.is_terminal:
+            columns = os.environ.get("COLUMNS", "")
+            return ConsoleDimensions(int(columns) if columns.isdigit() else self.PIPE_WIDTH,
+                                     size.height)
+        return size
+
+    @size.setter
+    def size(self, new: tuple[int, int]) -> None:
+        Console.size.fset(self, new)  # type: ignore[attr-defined]
+
+
+out = _Out(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # the terminal wraps messages
 STATE = {"debug": False, "json_printed": False}
 
@@ -55,6 +78,13 @@ def output_file(path: Path, option: str) -> Path:
         raise InputError(f"{option} 应是文件，但这是已有的文件夹：{path}")
     if not path.parent.is_dir():
         raise InputError(f"输出文件夹不存在：{path.parent}（请先建好这个文件夹）")
+    try:
+        if path.exists():
+            path.open("ab").close()            # opened for writing, not changed
+        else:
+            probe(path.parent)
+    except OSError as e:
+        raise InputError(f"{option} 无法写入：{path}（{why(e)}）") from e
     return path
 
 
@@ -63,6 +93,10 @@ def output_folder(path: Path, option: str) -> Path:
         raise InputError(f"{option} 应是文件夹，但这是已有的文件：{path}")
     if not path.parent.is_dir():
         raise InputError(f"输出文件夹不存在：{path.parent}（请先建好这个文件夹）")
+    try:
+        probe(path if path.is_dir() else path.parent)
+    except OSError as e:
+        raise InputError(f"{option} 无法写入：{path}（{why(e)}）") from e
     return path
 
 

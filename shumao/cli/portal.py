@@ -1,4 +1,5 @@
-"""The web portal's commands: ``serve``, the accounts (``user add``/``token``/``list``/``disable``)
+"""The web portal's commands: ``serve``, the accounts (``user add``/``token``/``tokens``/``revoke``/
+``list``/``disable``)
 and ``remind`` (the monthly reminder mail to enterprises that have not filed)."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from shumao import settings
 from shumao.access.roles import ROLE_ZH, ROLES
 from shumao.cli.options import DbOption, HostOption, JsonOption, PortOption, err, out, print_json
 from shumao.errors import InputError
@@ -30,8 +32,10 @@ def start_portal(db: str | None, host: str, port: int) -> None:
     out.print(f"[bold]数贸门户已启动：http://{shown}:{port}[/]  （按 Ctrl-C 停止）")
     # keep-alive longer than uvicorn's 5 s: while an import holds the CPU the event loop can
     # stall past 5 s and then close connections whose next request is already on its way
+    # the client's address (audit log, sign-in throttle) from X-Forwarded-For only when the
+    # request comes from a trusted reverse proxy (SHUMAO_TRUSTED_PROXIES)
     uvicorn.run(app_, host=host, port=port, log_level="warning", proxy_headers=True,
-                timeout_keep_alive=65)
+                forwarded_allow_ips=settings.get("SHUMAO_TRUSTED_PROXIES"), timeout_keep_alive=65)
 
 
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
@@ -57,7 +61,7 @@ def user_add(
         "--password-stdin", help="从标准输入读取密码（第一行）；不写时交互输入两次")] = False,
     db: DbOption = None,
 ) -> None:
-    """新增一个账号（密码至少 10 个字符，以 Argon2id 散列保存）。"""
+    """新增一个账号（密码至少 10 个字符，不能含用户名、不能太常见或太好猜，以 Argon2id 散列保存）。"""
     from shumao.access import accounts
     from shumao.store import connect
 
@@ -82,8 +86,45 @@ def user_token(
 
     with connect(db) as store:
         token = accounts.issue_token(store, name, days, actor=cli_actor())
-    err.print(f"API 令牌（{days} 天内有效，只显示这一次，请妥善保存）：")
+    shown = accounts.token_hash(token)[:accounts.TOKEN_ID]
+    err.print(f"API 令牌（编号 {shown}，{days} 天内有效，只显示这一次，请妥善保存；"
+              f"撤销：shumao user revoke {escape(name)} {shown}）：")
     sys.stdout.write(token + "\n")
+
+
+def user_tokens(name: Annotated[str, typer.Argument(metavar="用户名")], db: DbOption = None,
+                as_json: JsonOption = False) -> None:
+    """列出账号的 API 令牌：编号、签发时间、到期时间、最近使用时间、状态（不显示令牌本身）。"""
+    from shumao.access import accounts
+    from shumao.store import connect
+    from shumao.web.pages import when
+
+    with connect(db, read_only=True) as store:
+        listed = accounts.tokens(store, name)
+    if as_json:
+        print_json([{"id": t.id, "created": t.created.isoformat(),
+                     "expires": t.expires.isoformat() if t.expires else None,
+                     "last_used": t.last_used.isoformat() if t.last_used else None,
+                     "status": t.status} for t in listed])
+        return
+    t = Table(title=f"{escape(name)} 的 API 令牌（共 {len(listed)} 个）")
+    for col in ("编号", "签发时间", "到期时间", "最近使用", "状态"):
+        t.add_column(col)
+    for k in listed:
+        t.add_row(k.id, when(k.created), when(k.expires) if k.expires else "永不过期",
+                  when(k.last_used) if k.last_used else "从未使用", k.status_zh)
+    out.print(t)
+
+
+def user_revoke(name: Annotated[str, typer.Argument(metavar="用户名")],
+                token_id: Annotated[str, typer.Argument(metavar="令牌编号")], db: DbOption = None) -> None:
+    """撤销账号的一个 API 令牌（编号见 shumao user tokens），立即失效；其他令牌不受影响。"""
+    from shumao.access import accounts
+    from shumao.store import connect
+
+    with connect(db) as store:
+        shown = accounts.revoke_token(store, name, token_id, actor=cli_actor())
+    out.print(f"已撤销账号 {escape(name)} 的 API 令牌 {shown}")
 
 
 def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:

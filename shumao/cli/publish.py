@@ -38,6 +38,8 @@ def bulletin(
         done = publish(content_dir, store, out_dir, formats_, allow_flagged=allow_flagged)
     for m in done.document.overrides:
         err.print(f"[yellow]已按 --allow-flagged 放行（已记录在输出文件中）：{escape(m)}[/]")
+    for m in done.document.warnings:
+        err.print(f"[yellow]注意：{escape(m)}[/]")
     for fmt, path in done.items():
         out.print(f"已写出 {fmt.upper():5} {path}")
 

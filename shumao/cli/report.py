@@ -25,8 +25,9 @@ from shumao.cli.options import (
     out,
     output_file,
     print_json,
+    why,
 )
-from shumao.errors import InputError
+from shumao.errors import InputError, ShumaoError
 
 
 def report(
@@ -91,12 +92,16 @@ def report(
         also = "" if req.data is not None else "（或用 --vintage 编号 原样重现一个已发布的版本）"
         raise click_errors.UsageError(f"缺少选项：--period — 报告的时期，如 2024-03、2024Q2、2024{also}") from e
     body = made.body(fmt)
-    if isinstance(body, bytes):
-        cast(Path, out_file).write_bytes(body)     # checked above: a binary format needs --out
-    elif out_file:
-        out_file.write_text(body, encoding="utf-8")
+    if out_file:
+        try:
+            if isinstance(body, bytes):
+                out_file.write_bytes(body)
+            else:
+                out_file.write_text(body, encoding="utf-8")
+        except OSError as e:           # checked before the work: the disk changed since
+            raise ShumaoError(f"无法写出 {out_file}（{why(e)}）") from e
     else:
-        sys.stdout.write(body)
+        sys.stdout.write(cast(str, body))           # a binary format needs --out (checked above)
         STATE["json_printed"] = fmt == "json"
     if fmt != "json":  # report.md: the checks go to stderr or into the other formats
         for c in made.doc.flagged:

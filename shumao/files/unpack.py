@@ -16,7 +16,6 @@ TooManyFiles naming the zip, before anything is imported.
 from __future__ import annotations
 
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from shumao.errors import ArchiveError, ArchiveTooLarge, InputError, TooManyFiles
+from shumao.files import scratch
 from shumao.files.safezip import TooBig, copy_entry, entry_name
 
 DATA_TYPES = (".csv", ".xlsx")
@@ -105,7 +105,7 @@ def unpacked(files: Sequence[Path], limit: int, tmpdir: str | None = None) -> It
                 out.paths.append(f)
                 out.names.append(name)
                 continue
-            folder = folder or Path(tempfile.mkdtemp(prefix="shumao-unpack-", dir=tmpdir or None))
+            folder = folder or scratch.make("unpack", tmpdir)
             budget -= unpack(f, name, folder / str(i), out, budget, limit)
         yield out
     finally:

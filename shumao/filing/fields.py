@@ -17,7 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from shumao.filing.checks import Result, result
 from shumao.indicators.catalog import CATEGORIES
+from shumao.model import rules
 from shumao.model.codes import aliases, countries, country_aliases, norm
+from shumao.model.text import stray
 from shumao.store.rows import Record
 
 KINDS = {"contract": "contracts", "execution": "executions"}      # API word → store kind
@@ -34,7 +36,7 @@ FORM: dict[str, dict[str, str]] = {
 REQUIRED = {"contracts": ("contract_id", "signed_on", "client_country", "category", "amount"),
             "executions": ("contract_id", "execution_id", "executed_on", "amount")}
 MAX_ID = 64
-FIRST_YEAR, LAST_YEAR = 1990, 2999     # the years a filing, a window or a board may name
+FIRST_YEAR, LAST_YEAR = rules.FIRST_YEAR, rules.LAST_YEAR   # the import's years (model.rules)
 MAX_WORD = 40          # a country, category or currency kept as typed in a draft
 LIMIT = Decimal(10) ** 12
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -47,7 +49,7 @@ def label(kind: str, name: str) -> str:
 # what a draft may hold although it cannot be submitted: the words are kept as typed and the
 # submission's hard checks (``judge``) name them — web.md: unknown country, amount not positive
 # the codes this module yields (the catalogue's test holds every producer to its list)
-YIELDS = ("missing-value", "bad-value", "bad-id", "bad-date", "unknown-country",
+YIELDS = ("missing-value", "bad-value", "bad-id", "bad-date", "date-out-of-range", "unknown-country",
           "unknown-category", "unknown-currency", "bad-number", "amount-not-positive",
           "amount-too-large", "fraction-of-cent")
 LATER = ("unknown-country", "unknown-category", "unknown-currency", "amount-not-positive")
@@ -65,6 +67,9 @@ def read(kind: str, values: dict, enterprise_id: str) -> tuple[dict, list[Result
         if v is not None and (isinstance(v, bool) or not isinstance(v, str | int | float)):
             problems.append(result("bad-value", type(v).__name__, label(kind, name), field=name))
             wrong.add(name)
+        elif isinstance(v, str) and (ch := stray(v)):      # not echoed: it cannot be shown
+            problems.append(result("bad-value", f"无法保存的字符 {ch}", label(kind, name), field=name))
+            wrong.add(name)
     text = {k: "" if k in wrong else _clean(values.get(k)) for k in FORM[kind]}
     for name in REQUIRED[kind]:
         if not text[name] and name not in wrong:
@@ -78,9 +83,11 @@ def read(kind: str, values: dict, enterprise_id: str) -> tuple[dict, list[Result
                 record[name] = text[name]
     date_field = "signed_on" if kind == "contracts" else "executed_on"
     if text[date_field]:
-        day = parse_date(text[date_field])
+        day = read_date(text[date_field])
         if day is None:
             problems.append(result("bad-date", text[date_field], field=date_field))
+        elif not FIRST_YEAR <= day.year <= LAST_YEAR:
+            problems.append(result("date-out-of-range", text[date_field], field=date_field))
         else:
             record[date_field] = day
     if kind == "contracts":
@@ -117,15 +124,21 @@ def judge(kind: str, record: Record) -> list[Result]:
     return out
 
 
-def parse_date(text: str) -> dt.date | None:
+def read_date(text: str) -> dt.date | None:
+    """The date the text writes (any year), None if it writes none."""
     m = _DATE.match(unicodedata.normalize("NFKC", text).strip())
     if not m:
         return None
     try:
-        day = dt.date(*(int(g) for g in m.groups()))
+        return dt.date(*(int(g) for g in m.groups()))
     except ValueError:
         return None
-    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The date the text writes, None if it writes none in the years a record may name."""
+    day = read_date(text)
+    return day if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def parse_amount(text: str) -> tuple[Decimal | None, Result | None]:

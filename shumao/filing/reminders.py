@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -137,6 +138,14 @@ def plan(store: Store, month: dt.date, today: dt.date | None = None,
     return Plan(month, b.window, targets, unreachable)
 
 
+def one_line(name: str) -> str:
+    """An enterprise's name as a header's display name can hold it: line breaks and other
+    control characters (an imported cell may carry them) folded to single spaces — the
+    header itself refuses them, which must not cost the enterprise its reminder."""
+    return " ".join("".join(" " if unicodedata.category(ch)[0] == "C" else ch
+                            for ch in name).split())
+
+
 def subject(month: dt.date, w: Window) -> str:
     name = f"{month.year}年{month.month}月"
     if w.overdue:
@@ -150,7 +159,7 @@ def body(target: Target, month: dt.date, w: Window, portal_url: str) -> str:
            if w.overdue else f"填报截止日期为{windows._zh(w.closes)}，请在截止日期前完成提交。")
     drafts = (f"贵企业已在门户中填写了{target.drafts}条草稿，但尚未提交：草稿不会报送给审核人员，"
               "请逐条核对后点击“提交”。\n\n" if target.drafts else "")
-    return (f"{target.name}：\n\n"
+    return (f"{one_line(target.name)}：\n\n"
             f"您好！截至目前，贵企业尚未提交{name}的服务外包业务数据。{due}\n\n"
             f"{drafts}"
             "请按以下步骤填报：\n"
@@ -167,7 +176,7 @@ def message(target: Target, recipient: str, month: dt.date, w: Window, mail: Mai
     msg = EmailMessage()          # policy: email.policy.default (UTF-8, RFC 5322)
     msg["Subject"] = subject(month, w)
     msg["From"] = mail.sender
-    msg["To"] = Address(target.name, addr_spec=recipient)
+    msg["To"] = Address(one_line(target.name), addr_spec=recipient)
     msg["Date"] = format_datetime((now or dt.datetime.now(dt.UTC)).astimezone(CHINA))
     domain = parseaddr(mail.sender)[1].rpartition("@")[2] or "shumao.invalid"
     msg["Message-ID"] = make_msgid("shumao-remind", domain=domain)

@@ -14,7 +14,6 @@ the time the change is written, when others file at the same moment).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import replace
 
 from shumao.catalogue.edits import UPLOAD
@@ -25,10 +24,15 @@ from shumao.model import rules
 from shumao.model.money import growth, round_half_up
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import STATUS_ZH, TRANSITIONS
+from shumao.model.text import LINES, stray
 from shumao.store import Store
+from shumao.store.filings import UNUSABLE
 from shumao.store.rows import Filing, Record
 
 MAX_EXPLANATION = 500
+# an enterprise's upload is a month's records: a handful, a few hundred for the largest
+MAX_UPLOAD_ROWS = 1_000
+FOREIGN_SHOWN = 20     # rows not the enterprise's listed one by one; the rest counted
 # the codes this module yields (the catalogue's test holds every producer to its list)
 YIELDS = ("id-taken", "future-date", "missing-rate", "unknown-contract", "before-contract",
           "exceeds-contract", "possible-duplicate", "unusual-amount", "onshore", "late",
@@ -125,10 +129,12 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
             isinstance(k, str) and isinstance(v, str) for k, v in explanations.items()):
         raise InputError("说明（explanations）应为“检查代码: 说明文字”的对应表")
     for code, words in explanations.items():
+        if ch := stray(code):
+            raise InputError(f"说明所对应的检查代码含有无法保存的字符（{ch}），请按检查结果填写")
         if len(words) > MAX_EXPLANATION:
             raise InputError(f"对“{code[:40]}”的说明超过{MAX_EXPLANATION}个字，请精简")
-        if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in words):
-            raise InputError(f"对“{code[:40]}”的说明含有控制字符，请删去后重新填写")
+        if ch := stray(words, keep=LINES):
+            raise InputError(f"对“{code[:40]}”的说明含有控制字符或无法保存的字符（{ch}），请删去后重新填写")
     if (f["status"], "submitted") not in TRANSITIONS:
         raise ConflictError("该记录已提交，正在等待审核" if f["status"] == "submitted"
                             else f"该记录当前状态为“{_zh(f['status'])}”，只有草稿可以提交")
@@ -158,6 +164,8 @@ def review(store: Store, filing_id: int, decision: str, comment: str | None, act
         raise InputError("退回时必须填写退回意见，说明需要修改什么")
     if comment and len(comment) > 2000:
         raise InputError("审核意见不能超过2000个字")
+    if comment and (ch := stray(comment, keep=LINES)):
+        raise InputError(f"审核意见含有控制字符或无法保存的字符（{ch}），请删去后重新填写")
     f = _filing(store, filing_id)
     _open(store, f["month"], today)
     return store.filings.review(filing_id, decision, comment, actor, address,
@@ -173,7 +181,9 @@ def _read(store: Store, kind: str, values: dict, enterprise_id: str, today: dt.d
         raise ConflictError("本企业尚未登记在统计数据中，请联系统计人员先导入企业信息后再填报")
     record, problems = fields.read(kind, values, enterprise_id)
     key = KEY_OF[kind]
-    if key in record and editing is None and store.filings.record(kind, record[key]):
+    if key in record and editing is None and _owner(store, kind, record[key]) == enterprise_id:
+        # another enterprise's id is refused as it is written, without saying why (UNUSABLE):
+        # until then the answer is the one a never-used id gets
         problems.append(result("id-taken", record[key], field=key))
     if kind == "executions" and record.get("contract_id"):
         contract = store.filings.record("contracts", record["contract_id"])
@@ -193,6 +203,14 @@ def _read(store: Store, kind: str, values: dict, enterprise_id: str, today: dt.d
     if day is not None:
         _open(store, day.replace(day=1), today)
     return record
+
+
+def _owner(store: Store, kind: str, record_id: str) -> str | None:
+    """The enterprise of a stored record (an execution's: its contract's); None if none."""
+    rec = store.filings.record(kind, record_id)
+    if rec is not None and kind == "executions":
+        rec = store.filings.record("contracts", rec["contract_id"])
+    return None if rec is None else rec["enterprise_id"]
 
 
 def _open(store: Store, month: dt.date, today: dt.date | None) -> windows.Window:
@@ -256,37 +274,36 @@ def _zh(status: str) -> str:
 def upload(store: Store, paths: list, names: list[str], enterprise_id: str, actor: str,
            address: str | None = None, today: dt.date | None = None) -> tuple[list[int], list]:
     """Contracts and executions in the import format (filings.md) as drafts of the user's
-    enterprise, all or none: (the new filing ids, the problems as import issues).  The files
-    pass the import's checks; every row must be the enterprise's own (a contract of another
-    enterprise answers as unknown, so nothing about it leaks) and its month open."""
+    enterprise, all or none: (the new filing ids, the problems as import issues).
+
+    At most ``MAX_UPLOAD_ROWS`` rows, counted as soon as the files are read.  Then, before
+    the import's checks compare any row with the store, every row must be the
+    enterprise's own: a row naming another enterprise, an execution of a contract that is
+    not its own, an id another enterprise's record holds — each answers the same whatever
+    the store holds (``_not_mine``), so nothing about others' records can be confirmed.
+    Then the import's checks, and each record's month must be open."""
     from shumao.ingest.staging import Staging
 
     with Staging(today) as staging:
         staging.read(paths, names)
+        rows = sum(t.rows for t in staging.tables)
+        if rows > MAX_UPLOAD_ROWS:
+            raise InputError(f"企业填报一次最多上传 {MAX_UPLOAD_ROWS} 条记录，上传的文件中有 {rows} 条，"
+                             "没有保存任何记录。请检查是否选错了文件，或分批上传")
+        if any(t.kind in ("enterprises", "rates") for t in staging.tables):
+            return [], [_upload_issue(names, None, None,
+                                      "企业填报只能上传合同和合同执行记录；企业信息和汇率由统计人员导入")]
+        staging.normalise(store)
+        problems = _not_mine(store, staging, enterprise_id)
+        if problems:
+            return [], problems
         checked = staging.check(store, replace=False)
         if checked.batch is None:
             return [], checked.errors
-        problems, items = [], []
         batch = checked.batch
-        for kind in ("enterprises", "rates"):
-            if batch.records(kind).read_all().num_rows:
-                problems.append(_upload_issue(
-                    names, None, None, "企业填报只能上传合同和合同执行记录；企业信息和汇率由统计人员导入"))
-        contracts = batch.records("contracts").read_all().to_pylist()
-        mine = {c["contract_id"] for c in contracts}
-        for c in contracts:
-            if c["enterprise_id"] != enterprise_id:
-                problems.append(_upload_issue(names, "enterprise_id", c["enterprise_id"],
-                                              f"合同“{c['contract_id']}”不属于本企业，只能填报本企业的合同"))
-            items.append(("contracts", {k: c[k] for k in FIELDS["contracts"]}))
-        for x in batch.records("executions").read_all().to_pylist():
-            if x["contract_id"] not in mine:
-                owner = store.filings.record("contracts", x["contract_id"])
-                if owner is None or owner["enterprise_id"] != enterprise_id:
-                    problems.append(_upload_issue(
-                        names, "contract_id", x["contract_id"],
-                        f"合同“{x['contract_id']}”不是本企业已填报的合同，请先填报该合同"))
-            items.append(("executions", {k: x[k] for k in FIELDS["executions"]}))
+        items = [(kind, {k: r[k] for k in FIELDS[kind]})
+                 for kind in ("contracts", "executions")
+                 for r in batch.records(kind).read_all().to_pylist()]
     for kind, rec in items:
         w = windows.window(store, rec[DATE_OF[kind]].replace(day=1), today)
         why = w.refusal()
@@ -304,8 +321,61 @@ def upload(store: Store, paths: list, names: list[str], enterprise_id: str, acto
     return store.filings.add_many(items, enterprise_id, "upload", actor, address, check=still_open), []
 
 
-def _upload_issue(names: list[str], column: str | None, value: object, message: str):
+def _not_mine(store: Store, staging, enterprise_id: str) -> list:
+    """The uploaded rows an enterprise may not file, from the typed rows (staging's
+    ``n_<kind>``) before any is compared with the store: contracts naming another
+    enterprise (the first ``FOREIGN_SHOWN``, then how many more), executions of a contract
+    neither in the file nor the enterprise's own, and ids held by another enterprise's
+    record (``UNUSABLE``, as a single filing answers)."""
+    import pyarrow as pa
+
+    con, eid = staging.con, enterprise_id.strip().upper()
+    contracts = con.execute("SELECT _file, _row, contract_id, upper(trim(enterprise_id)) "
+                            "FROM n_contracts WHERE contract_id IS NOT NULL ORDER BY _file, _row").fetchall()
+    executions = con.execute("SELECT _file, _row, execution_id, contract_id FROM n_executions "
+                             "WHERE execution_id IS NOT NULL ORDER BY _file, _row").fetchall()
+    problems = []
+    foreign = [c for c in contracts if c[3] is not None and c[3] != eid]
+    for file, row, cid, _ in foreign[:FOREIGN_SHOWN]:
+        problems.append(_issue(file, row, "enterprise_id", cid,
+                               f"合同“{cid}”不属于本企业，只能填报本企业的合同"))
+    if len(foreign) > FOREIGN_SHOWN:
+        problems.append(_issue(foreign[0][0], None, "enterprise_id", None,
+                               f"另有 {len(foreign) - FOREIGN_SHOWN} 行合同也不属于本企业，未逐一列出"))
+    if problems:
+        return problems
+
+    def stored(kind: str, column: str, keys) -> list[dict]:
+        keys = sorted({k for k in keys if k is not None})
+        return store.records.lookup(kind, column, pa.array(keys, pa.string())).to_pylist() if keys else []
+    mine = {c[2] for c in contracts}
+    named = {x[3] for x in executions} - mine
+    owned = {c["contract_id"]: c["enterprise_id"] for c in stored("contracts", "contract_id", named)}
+    unknown = [x for x in executions if x[3] is not None and x[3] not in mine and owned.get(x[3]) != eid]
+    for file, row, _, cid in unknown[:FOREIGN_SHOWN]:
+        problems.append(_issue(file, row, "contract_id", cid,
+                               f"合同“{cid}”不是本企业已填报的合同，请先填报该合同"))
+    if len(unknown) > FOREIGN_SHOWN:
+        problems.append(_issue(unknown[0][0], None, "contract_id", None,
+                               f"另有 {len(unknown) - FOREIGN_SHOWN} 行执行记录的合同也不是本企业的，未逐一列出"))
+    # ids the store holds for another enterprise: unusable, whoever holds them
+    held = {c["contract_id"] for c in stored("contracts", "contract_id", mine) if c["enterprise_id"] != eid}
+    theirs = stored("executions", "execution_id", [x[2] for x in executions])
+    owners = {c["contract_id"]: c["enterprise_id"]
+              for c in stored("contracts", "contract_id", [x["contract_id"] for x in theirs])}
+    held |= {x["execution_id"] for x in theirs if owners.get(x["contract_id"]) != eid}
+    for file, row, rid, *_ in [*contracts, *executions]:
+        if rid in held:
+            problems.append(_issue(file, row, None, rid, UNUSABLE.format(id=rid)))
+    return problems
+
+
+def _issue(file: str, row: int | None, column: str | None, value: object, message: str):
     from shumao.ingest.issues import Issue
 
-    return Issue("、".join(names), None, column, None if value is None else str(value),
-                 UPLOAD.code, UPLOAD.text(detail=message))
+    return Issue(file, row, column, None if value is None else str(value), UPLOAD.code,
+                 UPLOAD.text(detail=message))
+
+
+def _upload_issue(names: list[str], column: str | None, value: object, message: str):
+    return _issue("、".join(names), None, column, value, message)

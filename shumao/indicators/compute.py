@@ -65,7 +65,7 @@ class Figure:
 class Partner:
     country: str
     current: int
-    previous: int
+    previous: int | None              # None: no records a year before (as a Figure's)
 
     @property
     def growth(self) -> Decimal | None:
@@ -277,12 +277,15 @@ def _partners(t) -> list[Partner]:
     ranked = off.group_by("client_country").aggregate(
         cur=off.amount.sum(where=off.p == "cur"), prev=off.amount.sum(where=off.p == "prev"))
     ranked = ranked.filter(ranked.cur > 0).order_by([ibis.desc("cur"), "client_country"])
-    return [Partner(r["client_country"], _int(r["cur"]), _int(r["prev"]))
+    return [Partner(r["client_country"], _int(r["cur"]), None if _none(r["prev"]) else _int(r["prev"]))
             for r in ranked.execute().to_dict("records")]
+
+
+def _none(v) -> bool:
+    """A sum over no rows, as the backend returns it: NULL or NaN."""
+    return v is None or (isinstance(v, float) and math.isnan(v))
 
 
 def _int(v) -> int:
     """A sum as the backend returns it: NULL or NaN (no rows) is 0."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return 0
-    return int(v)
+    return 0 if _none(v) else int(v)

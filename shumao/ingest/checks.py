@@ -35,6 +35,11 @@ def _bad_date(prefix: str) -> str:  # the pattern test runs only where no date c
             f"THEN NOT sm_date_form({prefix}_on) ELSE FALSE END")
 
 
+def _out_of_range(prefix: str) -> str:
+    return (f"{prefix}_date IS NOT NULL AND "
+            f"NOT year({prefix}_date) BETWEEN {rules.FIRST_YEAR} AND {rules.LAST_YEAR}")
+
+
 def _impossible_date(prefix: str) -> str:
     return (f"CASE WHEN {prefix}_date IS NULL AND {prefix}_on IS NOT NULL "
             f"THEN sm_date_form({prefix}_on) ELSE FALSE END")
@@ -58,6 +63,7 @@ ROW_CHECKS: dict[str, list[tuple[str, str, str]]] = {
         ("missing-value", "amount", "amount IS NULL"),
         ("bad-date", "signed_on", _bad_date("signed")),
         ("impossible-date", "signed_on", _impossible_date("signed")),
+        ("date-out-of-range", "signed_on", _out_of_range("signed")),
         ("unknown-country", "client_country",
          "client_country IS NOT NULL AND client_country_code IS NULL"),
         ("unknown-category", "category", "category IS NOT NULL AND category_code IS NULL"),
@@ -69,6 +75,7 @@ ROW_CHECKS: dict[str, list[tuple[str, str, str]]] = {
         ("missing-value", "amount", "amount IS NULL"),
         ("bad-date", "executed_on", _bad_date("executed")),
         ("impossible-date", "executed_on", _impossible_date("executed")),
+        ("date-out-of-range", "executed_on", _out_of_range("executed")),
     ],
     "rates": [
         ("missing-value", "currency", "currency IS NULL"),
@@ -92,7 +99,10 @@ MONEY_CHECKS = [
      "amount IS NOT NULL AND CASE WHEN amount_dec IS NULL THEN sm_num_too_large(amount) "
      "ELSE base_cents IS NULL OR (rate_usd IS NOT NULL AND amount_cents IS NULL) END"),
     ("negative-amount", "amount", "amount_dec < 0"),
-    ("fraction-of-cent", "amount", "NOT _round AND amount_dec >= 0 AND base_cents <> round(base_cents)"),
+    # not whole cents once the unit is applied, or more decimals than the store keeps: never
+    # rounded to a millionth first (100.0000001, 1e-07, 0.30000000000000004)
+    ("fraction-of-cent", "amount", "NOT _round AND amount_dec >= 0 AND "
+                                   "(base_cents <> round(base_cents) OR sm_past_micro(amount))"),
 ]
 ROW_CHECKS["contracts"] += MONEY_CHECKS
 ROW_CHECKS["executions"] += MONEY_CHECKS
@@ -123,10 +133,10 @@ def _formula_aware(code: str, column: str, cond: str) -> str:
 def row_checks(con: duckdb.DuckDBPyConnection, today: dt.date) -> Found:
     parts = [_select(k, code, col, _formula_aware(code, col, cond))
              for k in KINDS for code, col, cond in ROW_CHECKS[k]]
-    parts += [
-        _select("contracts", "future-date", "signed_on", f"signed_date > DATE '{today}'"),
-        _select("executions", "future-date", "executed_on", f"executed_date > DATE '{today}'"),
-    ]
+    parts += [   # a date past the last year is date-out-of-range, not also a warning
+        _select(k, "future-date", f"{p}_on",
+                f"{p}_date > DATE '{today}' AND year({p}_date) <= {rules.LAST_YEAR}")
+        for k, p in (("contracts", "signed"), ("executions", "executed"))]
     return _found(con, " UNION ALL ".join(parts))
 
 

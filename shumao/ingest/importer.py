@@ -17,6 +17,7 @@ from pathlib import Path
 
 from shumao.errors import ConflictError, StoreError
 from shumao.ingest import issues
+from shumao.ingest.cancel import Cancel
 from shumao.ingest.staging import Checked, Staging
 from shumao.model.records import KINDS
 from shumao.store import Store
@@ -28,7 +29,7 @@ YIELDS = (
     "unknown-file-kind", "missing-column", "missing-value", "bad-credit-code", "unknown-nature",
     "unknown-country", "unknown-category", "unknown-currency", "unknown-status",
     "currency-conflict", "bad-number", "amount-too-large", "negative-amount", "fraction-of-cent",
-    "bad-rate", "bad-date", "impossible-date", "bad-month", "unknown-enterprise",
+    "bad-rate", "bad-date", "impossible-date", "date-out-of-range", "bad-month", "unknown-enterprise",
     "unknown-contract", "duplicate-id", "changed-record", "missing-rate", "exceeds-contract",
     "future-date", "unusual-amount",
 )
@@ -57,32 +58,40 @@ def zero_counts() -> dict[str, dict[str, int]]:
 def import_files(store: Store | Callable[[], Store], files: Sequence[str | os.PathLike],
                  replace: bool = False, today: dt.date | None = None,
                  actor: str | None = None, address: str | None = None,
-                 names: Sequence[str] | None = None) -> ImportResult:
+                 names: Sequence[str] | None = None, cancel: Cancel | None = None) -> ImportResult:
     """Check every row of every file and load all of it into the store, or nothing.
 
     ``store`` may be a function opening it: the files are then read before the store is
     opened, so a DuckDB file is held only while checking against it and loading.
     ``names`` (one per file, distinct) are the names the user gave the files, where they
     are read from temporary copies (a web upload): issues and the batch's history show
-    those, never the temporary paths."""
-    with Staging(today) as staging:
+    those, never the temporary paths.  ``cancel`` stops the import before its load
+    (``Interrupted``) when asked to (cancel.py)."""
+    cancel = cancel or Cancel()
+    with cancel.stopping(), Staging(today) as staging:
+        cancel.watch(staging.con)
         staging.read([Path(f) for f in files], names)
+        cancel.check()
         if isinstance(store, Store):
-            return _check_and_load(staging, store, replace, actor, address)
+            return _check_and_load(staging, store, replace, actor, address, cancel)
         with store() as opened:
-            return _check_and_load(staging, opened, replace, actor, address)
+            return _check_and_load(staging, opened, replace, actor, address, cancel)
 
 
-def _check_and_load(staging: Staging, store: Store, replace: bool, actor, address) -> ImportResult:
+def _check_and_load(staging: Staging, store: Store, replace: bool, actor, address,
+                    cancel: Cancel) -> ImportResult:
     for _ in range(ATTEMPTS):
         checked = staging.check(store, replace)
+        cancel.check()
         if checked.batch is None:
             return _result(checked, ok=False)
         if not any(c["new"] or c["replaced"] for c in checked.counts.values()):
             return _result(checked, ok=True)
         try:
-            batch_id = store.records.load(checked.batch, actor=actor, address=address)
+            with cancel.hold():
+                batch_id = store.records.load(checked.batch, actor=actor, address=address)
         except ConflictError:
+            cancel.check()
             continue      # the store changed since the checks: check again against it
         return _result(checked, ok=True, batch_id=batch_id)
     raise StoreError("数据库在导入期间被反复修改，请稍后重试（数据库未做任何修改）")

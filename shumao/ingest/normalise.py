@@ -21,6 +21,7 @@ _SEP = r"\s*[-/.年]\s*"
 DATE_RE = rf"(\d{{4}}){_SEP}(\d{{1,2}}){_SEP.replace('年', '月')}(\d{{1,2}})\s*日?(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?"
 COMPACT_DATE_RE = r"(\d{4})(\d{2})(\d{2})"
 MONTH_RE = rf"(\d{{4}}){_SEP}(\d{{1,2}})\s*月?"
+_NUMBER = r"^[+-]?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$"     # groups: decimals, exponent
 
 _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CREDIT_CODE_SQL = [
@@ -62,6 +63,17 @@ MACROS = [
     # (DECIMAL(18, 6): up to 10^12 in the file's unit, to a millionth; fast, unlike 38 digits)
     r"""CREATE OR REPLACE TEMP MACRO sm_num(s) AS coalesce(try_cast(s AS DECIMAL(18, 6)),
         try_cast(regexp_replace(s, '[,，\s]', '', 'g') AS DECIMAL(18, 6)))""",
+    # the text has a digit other than 0 past the sixth decimal (1e-07 too), which sm_num's
+    # DECIMAL(18, 6) — and the store's orig_amount — would round away: the exact test on
+    # the text runs only where the text is long after its point or has an exponent
+    rf"""CREATE OR REPLACE TEMP MACRO sm_past_micro(s) AS CASE
+        WHEN (strpos(s, '.') > 0 AND length(s) - strpos(s, '.') > 6) OR contains(s, 'e')
+             OR contains(s, 'E')
+        THEN length(rtrim(regexp_extract(regexp_replace(s, '[,，\s]', '', 'g'), '{_NUMBER}', 1),
+                          '0'))
+             - coalesce(try_cast(regexp_extract(regexp_replace(s, '[,，\s]', '', 'g'),
+                                                '{_NUMBER}', 2) AS INTEGER), 0) > 6
+        ELSE FALSE END""",
     # a rate keeps the store's ten decimals (DECIMAL(20, 10)): JPY 0.0067123456 is not 0.006712
     r"""CREATE OR REPLACE TEMP MACRO sm_rate(s) AS coalesce(try_cast(s AS DECIMAL(20, 10)),
         try_cast(regexp_replace(s, '[,，\s]', '', 'g') AS DECIMAL(20, 10)))""",

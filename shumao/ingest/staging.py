@@ -24,7 +24,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ import duckdb
 import pyarrow as pa
 
 from shumao import settings
+from shumao.files import scratch
 from shumao.ingest import checks, issues, normalise
 from shumao.ingest.issues import Issue
 from shumao.ingest.read import Reader, Staged
@@ -116,17 +116,22 @@ class Staging:
 
     def __init__(self, today: dt.date | None = None):
         self.today = today or dt.date.today()
-        self.spill = tempfile.mkdtemp(prefix="shumao-staging-",
-                                      dir=settings.get("SHUMAO_TMPDIR") or None)
-        self.con = duckdb.connect(os.path.join(self.spill, "staging.duckdb"), config={
-            **CONFIG, "memory_limit": settings.get("SHUMAO_STAGING_MEMORY"),
-            "temp_directory": self.spill})
+        scratch.sweep()                     # what killed imports and servers left
+        self.spill = str(scratch.make("staging"))
+        try:
+            self.con = duckdb.connect(os.path.join(self.spill, "staging.duckdb"), config={
+                **CONFIG, "memory_limit": settings.get("SHUMAO_STAGING_MEMORY"),
+                "temp_directory": self.spill})
+        except BaseException:
+            shutil.rmtree(self.spill, ignore_errors=True)
+            raise
         self.con.execute("SET enable_progress_bar = false")   # never draw on the user's terminal
         self.con.execute("PRAGMA disable_checkpoint_on_shutdown")   # the file is thrown away
         self.reader = Reader(self.con)
         self.paths: list[Path] = []
         self.names: list[str] = []
         self.shown: list[str] = []       # each file's path as the batch records it
+        self.data_set: dict[str, str] = {}   # a data set's file → the set's name (a folder given)
 
     def close(self) -> None:
         self.con.close()
@@ -188,6 +193,7 @@ class Staging:
                 inside = f.relative_to(p).as_posix()
                 paths.append(f)
                 names.append(f"{name.rstrip('/')}/{inside}")
+                self.data_set[names[-1]] = name
                 shown.append(f"{full.rstrip('/')}/{inside}")
         self.paths, self.names, self.shown = paths, names, shown
 
@@ -196,14 +202,7 @@ class Staging:
         nothing is an error."""
         con = self.con
         generation = store.generation()   # read first: anything later makes load refuse
-        self._register("store_rates", store.records.rates())
-        normalise.install_macros(con)
-        for kind in ("rates", "enterprises", "contracts", "executions"):
-            normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
-            normalise.map_words(con, kind)
-            if kind != "rates":
-                self._rates()
-            normalise.typed(con, kind)
+        self.normalise(store)
         self._snapshot(store)
         rows = checks.row_checks(con, self.today) + checks.missing_rates(con)
         for kind in KINDS:
@@ -220,13 +219,30 @@ class Staging:
         absent = {(i.file, i.sheet, i.column) for i in found if i.code == "missing-column"}
         found = [i for i in found if not (i.code == "missing-value"
                                           and (i.file, i.sheet, i.column) in absent)]
-        ignored = {f + (f"（{t.sheet}）" if t.sheet else ""): t.headers.ignored
-                   for t in self.tables if t.headers.ignored for f in t.files}
+        ignored: dict[str, list[str]] = {}      # a data set's files once, under its name
+        for t in self.tables:
+            for f in t.files if t.headers.ignored else ():
+                where = ignored.setdefault(self.data_set.get(f, f) + (f"（{t.sheet}）" if t.sheet else ""), [])
+                where += [c for c in t.headers.ignored if c not in where]
         counts = self._counts(replace)
         result = Checked(found, counts, ignored)
         if not result.errors:
             result.batch = StagedBatch(con, replace, generation, counts, self._sources())
         return result
+
+    def normalise(self, store: Store) -> None:
+        """Every kind's tables stacked, their words mapped and typed (``n_<kind>``) with the
+        store's rates — the first step of ``check``, which a caller may take alone to look
+        at the typed rows before any is compared with the store (an enterprise's upload)."""
+        con = self.con
+        self._register("store_rates", store.records.rates())
+        normalise.install_macros(con)
+        for kind in ("rates", "enterprises", "contracts", "executions"):
+            normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
+            normalise.map_words(con, kind)
+            if kind != "rates":
+                self._rates()
+            normalise.typed(con, kind)
 
     # -- snapshots of the store ------------------------------------------------------------
     def _register(self, name: str, table: pa.Table) -> None:
@@ -340,7 +356,10 @@ class Staging:
         import itself."""
         found: checks.Found = []
         for kind in ("contracts", "executions"):
-            (first,), = self.con.execute(f"SELECT min({DATE_OF[kind]}) FROM f_{kind}").fetchall()
+            # (a date outside the years is an error already: date-out-of-range)
+            (first,), = self.con.execute(
+                f"SELECT min({DATE_OF[kind]}) FROM f_{kind} WHERE year({DATE_OF[kind]}) "
+                f"BETWEEN {rules.FIRST_YEAR} AND {rules.LAST_YEAR}").fetchall()
             if first is None:
                 continue
             ents = self._keys(f"SELECT DISTINCT enterprise_id FROM ({checks.owned(kind)})")

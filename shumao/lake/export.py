@@ -34,20 +34,22 @@ columns included, since there is no folder to name them).
 The manifest ``_shumao.json``: ``format`` ("shumao-parquet"), ``schema_version``,
 ``created_at`` (UTC), ``shumao_version``, ``source`` (backend, the store as shown — a
 PostgreSQL URL without its password —, its schema version and generation), ``counts`` per
-kind, and per table its folder, partition columns, date column and column types.
+kind, per table its folder, partition columns, date column and column types, and ``files``:
+every file's rows, bytes and sha256, which ``report --data`` checks first (verify.py).
 
-All or nothing: the data set is written into a hidden temporary folder beside DIR and
-renamed into place only when complete; a failure leaves DIR as it was.  DIR must be new or
-empty; ``overwrite`` replaces a data set written earlier by ``shumao export`` (one that has
-``_shumao.json``) — never any other folder's content.
+All or nothing: the data set is written into a hidden working folder beside DIR and put in
+place only when complete (place.py: swapped with an earlier export in one step where the
+system can); a failure leaves DIR as it was, and what a killed export leaves beside DIR is
+cleared by the next export there.  DIR must be new or empty; ``overwrite`` replaces a data
+set written earlier by ``shumao export`` — its manifest valid, nothing in it but what an
+export writes — and never any other folder's content.  DIR may be a symbolic link: the
+folder it points to is replaced, the link kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +57,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from shumao import __version__
-from shumao.errors import InputError, ShumaoError
+from shumao.errors import InputError, ShumaoError, StoreError, unwritable
+from shumao.lake import place, verify
 from shumao.model.records import DATE_OF, EXPORTED, PARTITION
 from shumao.store import Store
 from shumao.store.schema import SCHEMA_VERSION
@@ -79,50 +82,88 @@ class Exported:
                 "manifest": str(self.folder / MANIFEST)}
 
 
-def check_target(target: Path, overwrite: bool) -> None:
+def check_target(target: Path, overwrite: bool) -> Path:
     """Refuse, before any work, a DIR that is a file, has no parent folder, or holds
-    anything but — with ``overwrite`` — an earlier export."""
-    if target.exists() and not target.is_dir():
+    anything but — with ``overwrite`` — an earlier export and nothing else; the folder to
+    write (DIR, or the folder a symbolic link DIR points to).  What killed exports left
+    beside it is cleared first (place.clear: an earlier data set put back)."""
+    real = _real(target)
+    if real.parent.is_dir():
+        place.clear(real.parent)
+    if real.exists() and not real.is_dir():
         raise InputError(f"这是文件，不是文件夹：{target}")
-    if not target.parent.is_dir():
-        raise InputError(f"输出文件夹不存在：{target.parent}（请先建好这个文件夹）")
-    if not target.is_dir() or not any(target.iterdir()):
-        return
+    if not real.parent.is_dir():
+        raise InputError(f"输出文件夹不存在：{real.parent}（请先建好这个文件夹）")
+    if not real.is_dir() or not any(real.iterdir()):
+        return real
     if not overwrite:
         raise InputError(f"输出文件夹不是空的：{target}（请换一个新文件夹；"
                          "若其中是以前导出的数据集，加{overwrite}替换它）", field="overwrite")
-    if not (target / MANIFEST).is_file():
-        raise InputError(f"{target} 中不是 shumao 导出的数据集（没有 {MANIFEST}），"
-                         "不会覆盖；请换一个新文件夹")
+    try:
+        read_manifest(real)
+    except InputError as e:
+        raise InputError(f"{target} 中不是 shumao 导出的数据集（没有有效的 {MANIFEST}），"
+                         "不会覆盖；请换一个新文件夹") from e
+    foreign = _foreign(real)
+    if foreign:
+        more = f" 等 {len(foreign)} 项" if len(foreign) > 3 else ""
+        raise InputError(f"{target} 中除以前导出的数据集外还有别的内容：{'、'.join(foreign[:3])}{more}，"
+                         "不会覆盖；请先把它们移走，或换一个新文件夹")
+    return real
+
+
+def _real(target: Path) -> Path:
+    """DIR, or where the symbolic link DIR points to (replaced there, the link kept)."""
+    if not target.is_symlink():
+        return target
+    real = target.resolve()
+    if not real.exists():
+        raise InputError(f"{target} 是指向不存在位置的链接（{real}），不会写出")
+    return real
+
+
+def _foreign(folder: Path) -> list[str]:
+    """What an export does not write in ``folder``: anything but the manifest, the folders
+    of the kinds and, inside them, folders and Parquet files (a partition copied twice is
+    the data set's, replaced with it); a symbolic link anywhere."""
+    out = []
+    for p in sorted(folder.iterdir()):
+        if p.is_symlink() or (p.name != MANIFEST and p.name not in EXPORTED) or \
+                (p.name == MANIFEST) != p.is_file():
+            out.append(p.name)
+        elif p.is_dir():
+            out += [q.relative_to(folder).as_posix() for q in sorted(p.rglob("*"))
+                    if q.is_symlink() or not (q.is_dir() or (q.is_file() and q.suffix == ".parquet"))]
+    return out
 
 
 def export(store: Store, target: str | Path, overwrite: bool = False,
            now: dt.datetime | None = None) -> Exported:
     """Write the data set of the module docstring to ``target``, all or nothing."""
     target = Path(target)
-    check_target(target, overwrite)
+    real = check_target(target, overwrite)
     try:
-        tmp = _new_folder(target.parent, f".{target.name}.shumao-")
-    except OSError as e:
-        raise ShumaoError(f"无法写出 {target}：{e.strerror or e}") from e
-    try:
-        done = store.records.export_parquet(tmp)
-        for kind, n in done.counts.items():
-            if n == 0:     # still a file: a reader finds the table's columns and types
-                (tmp / kind).mkdir(exist_ok=True)
-                pq.write_table(_nullable(EXPORTED[kind].arrow()).empty_table(),
-                               tmp / kind / "part-0.parquet", compression="zstd")
-        manifest = _manifest(store, done.counts, done.generation, now)
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                    encoding="utf-8")
-        files = [p for p in tmp.rglob("*") if p.is_file()]
-        size = sum(p.stat().st_size for p in files)
-        _put_in_place(tmp, target, overwrite)
-    except OSError as e:
+        with place.working(real.parent, real.name) as tmp:
+            done = store.records.export_parquet(tmp)
+            for kind, n in done.counts.items():
+                if n == 0:     # still a file: a reader finds the table's columns and types
+                    (tmp / kind).mkdir(exist_ok=True)
+                    pq.write_table(_nullable(EXPORTED[kind].arrow()).empty_table(),
+                                   tmp / kind / "part-0.parquet", compression="zstd")
+            files = verify.describe(tmp)
+            manifest = _manifest(store, done.counts, done.generation, files, now)
+            (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                        encoding="utf-8")
+            size = sum(e["bytes"] for e in files.values()) + (tmp / MANIFEST).stat().st_size
+            _put_in_place(tmp, real, target, overwrite)
+    except (OSError, StoreError) as e:
+        why = unwritable(e) or (unwritable(e.__cause__) if e.__cause__ else None)
+        if why:                 # as the import says it (errors.unwritable)
+            raise ShumaoError(f"{why}，无法写出 {target}，{target} 未做任何修改") from e
+        if isinstance(e, StoreError):
+            raise
         raise ShumaoError(f"无法写出 {target}：{e.strerror or e}（{target} 未做任何修改）") from e
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return Exported(target, done.counts, len(files), size, manifest)
+    return Exported(target, done.counts, len(files) + 1, size, manifest)
 
 
 def read_manifest(folder: str | Path) -> dict:
@@ -165,7 +206,7 @@ def _nullable(schema: pa.Schema) -> pa.Schema:
     return pa.schema([f.with_nullable(True) for f in schema])
 
 
-def _manifest(store: Store, counts: dict[str, int], generation: int,
+def _manifest(store: Store, counts: dict[str, int], generation: int, files: dict[str, dict],
               now: dt.datetime | None) -> dict:
     at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     parts = [c for c, _, _ in PARTITION]
@@ -182,39 +223,19 @@ def _manifest(store: Store, counts: dict[str, int], generation: int,
                           "columns": [{"name": f.name, "type": str(f.type)}
                                       for f in table.arrow()]}
                    for kind, table in EXPORTED.items()},
+        verify.FILES: files,
     }
 
 
-def _new_folder(parent: Path, prefix: str) -> Path:
-    """A new hidden folder beside the target (the same file system, so renaming it is
-    atomic), made with the user's umask — not tempfile's 0700 — as the data set will be."""
-    while True:
-        folder = parent / (prefix + secrets.token_hex(4))
-        try:
-            folder.mkdir()
-            return folder
-        except FileExistsError:
-            continue
-
-
-def _put_in_place(tmp: Path, target: Path, overwrite: bool) -> None:
-    """Rename the finished data set to ``target``; an earlier export there (``overwrite``,
-    checked again now) is moved aside first and deleted only once the new one is in place."""
-    check_target(target, overwrite)
-    if not target.exists():
-        tmp.rename(target)
-        return
-    if not any(target.iterdir()):
-        target.rmdir()
-        tmp.rename(target)
-        return
-    holder = _new_folder(target.parent, f".{target.name}.shumao-old-")
-    try:
-        target.rename(holder / "old")
-        try:
-            tmp.rename(target)
-        except OSError:
-            (holder / "old").rename(target)
-            raise
-    finally:
-        shutil.rmtree(holder, ignore_errors=True)
+def _put_in_place(tmp: Path, real: Path, target: Path, overwrite: bool) -> None:
+    """Rename the finished data set to ``real``; an earlier export there (``overwrite``,
+    checked again now) is swapped with it (place.replace), never absent."""
+    if check_target(target, overwrite) != real:
+        raise InputError(f"{target} 在导出期间被改为指向别处，未做任何修改")
+    if not real.exists():
+        tmp.rename(real)
+    elif not any(real.iterdir()):
+        real.rmdir()
+        tmp.rename(real)
+    else:
+        place.replace(tmp, real)

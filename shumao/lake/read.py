@@ -12,13 +12,17 @@ store — computes the whole 数据月报 on it.  There is no second implementat
   (``local[*]``, the driver on 127.0.0.1, no web UI) unless ``master`` names a cluster
   (``spark://…``, ``yarn``, ``k8s://…``); on a cluster ``folder`` must be a path every
   executor reads (``hdfs://…``, ``s3a://…``, a shared disk).  Java's own output goes to a log
-  file, shown only when Spark fails.
+  file; when Spark fails the user sees one line naming it (and the file Spark could not read).
+
+Before either engine runs, the data set is checked against its manifest (verify.py): a
+damaged one is refused the same way on both, never computed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -29,10 +33,12 @@ from urllib.parse import unquote, urlsplit
 from shumao import settings
 from shumao.errors import EngineError, InputError
 from shumao.indicators.source import RecordSource
+from shumao.lake import verify
 from shumao.lake.export import MANIFEST, check_manifest, parse_manifest, read_manifest
 
 ENGINES = ("duckdb", "spark")
 TABLES = ("enterprises", "contracts", "executions")
+REACH_SECONDS = 5         # a Spark master's port must answer within this
 
 
 def is_remote(folder: str) -> bool:
@@ -64,7 +70,7 @@ def open_lake(folder: str | Path, engine: str = "duckdb",
     if not is_remote(folder):
         if not Path(folder).is_dir():
             raise InputError(f"找不到文件夹：{folder}")
-        read_manifest(folder)
+        verify.check(folder, read_manifest(folder))       # before any engine starts
     if engine == "duckdb":
         with _duckdb(folder) as con:
             yield con
@@ -109,6 +115,8 @@ def _spark(folder: str, master: str | None):
                           "请安装（Debian/Ubuntu：sudo apt-get install default-jre-headless）"
                           "或设置 JAVA_HOME")
     active = SparkContext._active_spark_context
+    if active is None and master:
+        _reach(master)
     if active is not None:     # a session this process already runs (a notebook, a test): used, left open
         if master and master != active.master:
             raise InputError(f"本进程已在运行 Spark（{active.master}），不能再连接 {master}")
@@ -190,7 +198,8 @@ def _tables(session, folder: str, log: str | None):
             except Exception as e:
                 raise InputError(f"{folder} 不是 shumao 导出的 Parquet 数据集（无法读取 {MANIFEST}："
                                  f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}）") from e
-            check_manifest(parse_manifest(text, folder), folder)
+            verify.check_listing(folder, check_manifest(parse_manifest(text, folder), folder),
+                                 _listing(session, folder))
         for kind in TABLES:
             con.read_parquet(f"{folder}/{kind}", table_name=kind)
         try:
@@ -203,6 +212,28 @@ def _tables(session, folder: str, log: str | None):
         if type(e).__module__.startswith(("pyspark", "py4j")):
             raise EngineError(f"Spark 计算失败：{_tail(log, e)}") from e
         raise
+
+
+def _listing(session, folder: str) -> dict[str, int]:
+    """Every file under the data set's table folders (path relative to ``folder`` → bytes),
+    listed through Spark's own Hadoop file system (hdfs://, s3a://…)."""
+    from shumao.model.records import EXPORTED
+
+    jvm, out = session.sparkContext._jvm, {}
+    Path_ = jvm.org.apache.hadoop.fs.Path
+    fs = Path_(folder).getFileSystem(session.sparkContext._jsc.hadoopConfiguration())
+    root = fs.makeQualified(Path_(folder)).toUri().getPath().rstrip("/") + "/"
+    for kind in EXPORTED:
+        where = Path_(f"{folder.rstrip('/')}/{kind}")
+        if not fs.exists(where):
+            continue
+        files = fs.listFiles(where, True)
+        while files.hasNext():
+            st = files.next()
+            rel = st.getPath().toUri().getPath().removeprefix(root)
+            if verify.read(rel):
+                out[rel] = st.getLen()
+    return out
 
 
 def _conf(conf, master: str | None):
@@ -219,11 +250,35 @@ def _conf(conf, master: str | None):
     return conf
 
 
-def _tail(log: str | None, e: Exception, lines: int = 15) -> str:
-    """The error's first line and the last lines of Java's output (the whole in the log file)."""
-    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+def _tail(log: str | None, e: Exception) -> str:
+    """One line for the terminal — the data set's file Spark names, or the first line of
+    its error — and the whole error appended to Java's log file, which it names."""
+    text = str(e).strip()
+    first = text.splitlines()[0] if text else type(e).__name__
+    named = re.search(r"(?:file:)?(/[^\s\"'\]\[,]+\.parquet)", text)
+    said = f"无法读取文件 {named[1]}" if named else first
     if log is None:
-        return first
-    text = Path(log).read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    shown = "\n".join(text[-lines:])
-    return f"{first}\nJava 输出的最后几行（全文见 {log}）：\n{shown}" if shown else first
+        return said
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(f"\n--- shumao: {type(e).__name__} ---\n{text}\n")
+    return f"{said}（详情见日志 {log}）"
+
+
+def _reach(master: str) -> None:
+    """A ``spark://`` master that does not answer is said at once (Spark itself tries for
+    about 90 seconds, then prints Java's stack): one of its hosts must accept a connection."""
+    import socket
+
+    if not master.startswith("spark://"):
+        return
+    why = ""
+    for hostport in master.removeprefix("spark://").split(","):
+        host, _, port = hostport.rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]"), int(port or 7077)), timeout=REACH_SECONDS):
+                return
+        except (OSError, ValueError) as e:
+            why = "连接被拒绝" if isinstance(e, ConnectionRefusedError) else \
+                "连接超时" if isinstance(e, TimeoutError) else "地址无效或无法解析"
+    raise EngineError(f"无法连接 Spark 集群 {master}（{why}）：请检查{{spark_master}}的地址和端口，"
+                      "或不写它而在本机计算", field="spark_master")

@@ -7,4 +7,5 @@
     records     the four kinds of record, their columns, dates and keys
     status      a record's statuses, their words for each audience, the allowed transitions
     rules       the plausibility rules import and web filing share
+    text        typed text every field may keep: no lone surrogate, NUL or control character
 """

@@ -18,17 +18,26 @@ import datetime as dt
 
 VERIFY_FACTOR = 10        # web.md: above ten times the enterprise's median
 UNUSUAL_FACTOR = 100      # filings.md: far outside the usual range (an import warning)
+# the years a record's date, a filing window or a board may name: one range for the import
+# (date-out-of-range) and the web filing.  Excel's day 0 (1899-12-31), a two-digit year read
+# as 0024 or a 9999-12-31 "no end" placeholder is a mistake, never a record of a period
+# anyone reports
+FIRST_YEAR, LAST_YEAR = 1990, 2999
 HISTORY_MONTHS = 12
 MIN_HISTORY = 3
 
 
 def history_window(first: dt.date) -> tuple[dt.date, dt.date]:
-    """The twelve months before ``first``: [same day a year earlier, the day before]."""
+    """The twelve months before ``first``: [same day a year earlier, the day before] (from
+    the first day there is, for a date of year 1)."""
+    end = first - dt.timedelta(days=1) if first > dt.date.min else first
+    if first.year == dt.MINYEAR:
+        return dt.date.min, end
     try:
         start = first.replace(year=first.year - 1)
     except ValueError:        # 29 February
         start = first.replace(year=first.year - 1, day=28)
-    return start, first - dt.timedelta(days=1)
+    return start, end
 
 
 def above(amount_cents: int, median_cents: float | None, history: int, factor: int) -> bool:

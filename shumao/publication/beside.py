@@ -19,6 +19,7 @@ from shumao.indicators.compute import compute
 from shumao.indicators.source import RecordSource, TableName
 from shumao.model.money import percent, round_half_up, wan
 from shumao.model.periods import Period
+from shumao.publication import vintages
 from shumao.report.settings import ReportSettings
 from shumao.store import Store
 
@@ -74,8 +75,7 @@ def beside(store: Store, enterprise_id: str) -> Beside | None:
     listed = store.vintages.all()
     if not listed:
         return None
-    v = store.vintages.get(listed[0]["id"])
-    assert v is not None
+    v = vintages.vintage(store, listed[0]["id"])      # its settings checked
     period = Period.parse(v["period"])
     published = json.loads(v["figures"])["figures"]
     settings = ReportSettings.from_json(v["settings"])

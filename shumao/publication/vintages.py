@@ -13,7 +13,8 @@ computes it again from those copies by the same indicator code (``report_of`` ov
 if the result differs from what was published.  ``revisions`` stacks the frozen and
 today's records with the same expressions (indicators.compute ``stacked``) and applies
 the catalogue's own filters (``predicate``) to both, so a record is named under a figure
-exactly when its part of that figure changed.
+exactly when its part of that figure changed — the catalogue's figures and the partners the
+published text names (``partner_JP``: a figure of one country's offshore executions).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from shumao.errors import ContentError, InputError, StoreError, UnknownVintage
+from shumao.indicators.catalog import Indicator
 from shumao.indicators.compute import (
+    ONSHORE,
     compute,
     figures_of,
     predicate,
@@ -36,6 +39,7 @@ from shumao.indicators.compute import (
     with_nature,
 )
 from shumao.indicators.source import RecordSource
+from shumao.model.codes import country_name
 from shumao.model.money import wan
 from shumao.model.periods import Period
 from shumao.model.status import STATUS_ZH
@@ -45,6 +49,7 @@ from shumao.report.service import build_report, report_of
 from shumao.report.settings import ReportSettings
 from shumao.store import Store
 from shumao.store.rows import Vintage
+from shumao.store.vintages import bad_settings
 
 SOURCES = {"report": "数据月报", "bulletin": "简报"}
 FROZEN = ("enterprises", "contracts", "executions")    # the tables the indicators read
@@ -118,16 +123,21 @@ def of_bulletins(store: Store) -> dict[int, int]:
 def vintage_id(text: str | int) -> int:
     """A vintage id as typed (CLI option, query parameter), or UnknownVintage."""
     s = str(text).strip()
-    if not s.isdigit() or len(s) > 9:
+    if not (s.isascii() and s.isdigit()) or len(s) > 9:
         raise UnknownVintage(f"没有编号为“{s}”的数据版本（编号是正整数）{HINT}")
     return int(s)
 
 
 def vintage(store: Store, vid: str | int) -> Vintage:
-    """A vintage's row (figures, text, settings, …), or UnknownVintage."""
+    """A vintage's row (figures, text, settings, …), or UnknownVintage; a StoreError if its
+    settings are not ones ``ReportSettings.from_json`` reads (the store is damaged)."""
     v = store.vintages.get(vintage_id(vid))
     if v is None:
         raise UnknownVintage(f"没有编号为“{vid}”的数据版本{HINT}")
+    try:
+        ReportSettings.from_json(v["settings"])
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise bad_settings(store.url, v["id"]) from e
     return v
 
 
@@ -141,11 +151,22 @@ def report(store: Store, vid: str | int) -> ReportDoc:
                             ReportSettings.from_json(v["settings"]))
     except ContentError:
         doc = None
-    if doc is None or as_json(doc) != v["figures"] or doc.text != v["text"]:
+    if doc is None or _canonical(as_json(doc)) != _canonical(v["figures"]) or doc.text != v["text"]:
         raise StoreError(f"第 {v['id']} 号数据版本（{v['period']}）无法按发布时的原样重现：由冻结的记录"
                          "重新计算的数字或文字与当时发布的不一致（可能是升级后的参考数据或口径变化），"
                          "已停止输出，请联系维护人员")
     return doc
+
+
+def _canonical(figures: str) -> str:
+    """The report JSON as compared with a vintage's: before issue 19 a partner without
+    previous-year records was written ``previous_cents: 0`` beside ``previous: null`` (now
+    null, as a figure's) — the same report."""
+    d = json.loads(figures)
+    for p in d.get("partners", []):
+        if p.get("previous") is None and p.get("previous_cents") == 0:
+            p["previous_cents"] = None
+    return json.dumps(d, ensure_ascii=False, sort_keys=True)
 
 
 # -- revisions ----------------------------------------------------------------------------------
@@ -234,12 +255,16 @@ def revisions(store: Store, vid: str | int) -> Revisions:
     changed between the frozen copies and today's approved records)."""
     v = vintage(store, vid)
     p, settings = Period.parse(v["period"]), ReportSettings.from_json(v["settings"])
-    defs = figures_of(settings.basis, p)
-    published = json.loads(v["figures"])["figures"]
+    report = json.loads(v["figures"])
+    shown = report["partners"][:settings.top_text]          # the partners the text names
+    defs = {**figures_of(settings.basis, p), **{f"partner_{x['country']}": partner(x["country"])
+                                                for x in shown}}
+    published = {**report["figures"], **{f"partner_{x['country']}": x for x in shown}}
     with store.reading() as con:
         today = compute(con, p, settings.basis)
-        old = _side(Frozen(con, v["id"]), p, defs, today.groups, "o_")
-        new = _side(con, p, defs, today.groups, "n_")
+        groups = {**today.groups, **{f"partner:{x['country']}": [x["country"]] for x in shown}}
+        old = _side(Frozen(con, v["id"]), p, defs, groups, "o_")
+        new = _side(con, p, defs, groups, "n_")
         j = old.outer_join(new, [old.o_measure == new.n_measure,
                                  old.o_record_id == new.n_record_id])
         differs = j.o_record_id.isnull() | j.n_record_id.isnull()
@@ -249,9 +274,11 @@ def revisions(store: Store, vid: str | int) -> Revisions:
     notes = _now(store, [r for r in rows if r["n_record_id"] is None])
     names = _names(store, {r["n_enterprise_id"] or r["o_enterprise_id"] for r in rows})
     out = []
+    partners = {x.country: x for x in today.partners}
     for i, (fid, d) in enumerate(defs.items()):
-        rev = Revision(fid, d.name, published[fid]["current_cents"], today[fid].current,
-                       published[fid]["previous_cents"], today[fid].previous)
+        now = today[fid] if fid in today.figures else partners.get(fid.removeprefix("partner_"))
+        rev = Revision(fid, d.name, published[fid]["current_cents"], now.current if now else 0,
+                       published[fid]["previous_cents"], now.previous if now else None)
         for r in sorted(rows, key=lambda r: (r["o_record_id"] or r["n_record_id"])):
             for side in ("cur", "prev"):
                 was = r["o_amount"] if r["o_record_id"] and r[f"o_in_{i}"] and r["o_p"] == side else None
@@ -262,6 +289,15 @@ def revisions(store: Store, vid: str | int) -> Revisions:
         out.append(rev)
     meta = {k: val for k, val in v.items() if k not in ("figures", "text")}
     return Revisions(meta, out)
+
+
+def partner(country: str) -> Indicator:
+    """A partner of the ranking as a figure: the offshore executions of one client country
+    (indicators.compute ``_partners``), named as the catalogue names a group's."""
+    assert country != ONSHORE
+    return Indicator(f"partner_{country}", f"承接{country_name(country)}离岸服务外包执行额", "exec",
+                     "exec_offshore", True, group=f"partner:{country}",
+                     where=f"发包方为{country_name(country)}")
 
 
 def _side(con: RecordSource, period: Period, defs: dict, groups: dict, prefix: str):

@@ -24,7 +24,8 @@ def as_dict(doc: ReportDoc) -> dict:
         for fid, f in ind.figures.items()}
     partners = [{"country": p.country, "name": country_name(p.country), "current": str(wan(p.current)),
                  "current_cents": p.current, "previous_cents": p.previous,
-                 "previous": str(wan(p.previous)) if p.previous else None, "growth": _r(p.growth)}
+                 "previous": None if p.previous is None else str(wan(p.previous)),
+                 "growth": _r(p.growth)}
                 for p in ind.partners]
     checks = [c.__dict__ for c in doc.checks]
     return {"period": str(ind.period), "period_words": ind.period.words(doc.settings.relative),

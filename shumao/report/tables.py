@@ -79,7 +79,7 @@ def overview(ind: Indicators, settings: ReportSettings) -> Table:
 def partners(ind: Indicators, top: int) -> Table:
     """The first ``top`` partner markets (ReportSettings.top_table, as the partner chart)."""
     total = ind["exec_offshore"].current
-    rows = [[country_name(p.country), wan(p.current), wan(p.previous) if p.previous else None,
+    rows = [[country_name(p.country), wan(p.current), None if p.previous is None else wan(p.previous),
              rnd(p.growth), rnd(Decimal(p.current) * 100 / total) if total else None]
             for p in ind.partners[:top]]
     return Table("partners", partners_title(len(rows)),

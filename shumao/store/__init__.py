@@ -24,13 +24,15 @@ cluster's URL.  Only this package writes SQL against a user's store.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from shumao import settings
 from shumao.store.base import Store
 from shumao.store.records import SourceFile, ValidatedBatch
 from shumao.store.rows import BulletinFile, User
 
-__all__ = ["BulletinFile", "SourceFile", "Store", "User", "ValidatedBatch", "connect", "default_url", "is_postgres"]
+__all__ = ["BulletinFile", "SourceFile", "Store", "User", "ValidatedBatch", "connect", "default_url", "discard_unused",
+           "is_postgres", "new_file"]
 
 
 def default_url() -> str:
@@ -57,3 +59,31 @@ def connect(url: str | os.PathLike | None = None, read_only: bool = False,
     from shumao.store.duckdb import DuckDBBackend
 
     return Store(DuckDBBackend(target, read_only=read_only, create=create and not read_only))
+
+
+def new_file(url: str | os.PathLike | None) -> Path | None:
+    """The DuckDB file ``connect(url)`` would create now (it does not exist yet), else None."""
+    target = str(url) if url is not None else default_url()
+    if is_postgres(target) or target in (":memory:", "duckdb://"):
+        return None
+    path = Path(target.removeprefix("duckdb://"))
+    return None if path.exists() else path
+
+
+def discard_unused(path: Path) -> bool:
+    """Remove the DuckDB file ``path`` (created by this run, see ``new_file``) if nothing was
+    written to it but its empty tables — a first import that failed leaves no store behind.
+    Decided holding the file, so a store another process has filled meanwhile is kept."""
+    from shumao.store.duckdb import DuckDBBackend
+    from shumao.store.schema import TABLES
+
+    if not path.is_file():
+        return False
+    with DuckDBBackend(str(path), create=False) as db:
+        counted = " + ".join(f"(SELECT count(*) FROM {t})" for t in TABLES if t != "meta")
+        (used,), = db.execute(f"SELECT {counted}")
+        if used:
+            return False
+        for p in (path, path.with_name(path.name + ".wal")):
+            p.unlink(missing_ok=True)
+    return True

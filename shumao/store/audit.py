@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 
 from shumao.store.backend import Backend
 from shumao.store.rows import AuditEntry
+
+AUDIT_COLUMNS = ("seq", "logged_at", "actor", "action", "detail", "address")
 
 
 class AuditLog:
@@ -22,6 +25,20 @@ class AuditLog:
                             "FROM audit_log",
                             [dt.datetime.now(dt.UTC), actor, action,
                              json.dumps(detail, ensure_ascii=False, default=str), address])
+
+    def append_many(self, actor: str, entries: Sequence[tuple[str, dict]],
+                    address: str | None = None) -> None:
+        """Record several changes of one actor at once, (action, detail) each, in order —
+        one statement for them all (an upload's drafts)."""
+        if not entries:
+            return
+        with self.db.write():
+            (first,), = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM audit_log")
+            now = dt.datetime.now(dt.UTC)
+            self.db.insert_rows("audit_log", AUDIT_COLUMNS, [
+                (first + i, now, actor, action,
+                 json.dumps(detail, ensure_ascii=False, default=str), address)
+                for i, (action, detail) in enumerate(entries)])
 
     def latest(self, limit: int = 200) -> list[AuditEntry]:
         """The newest entries first."""

@@ -20,6 +20,10 @@ import pyarrow as pa
 
 from shumao.errors import StoreError
 
+# parameters of one multi-row INSERT (insert_rows): about a hundred rows — on DuckDB faster
+# than more (1,000 drafts: 0.35 s, 0.5 s at 10,000), far under PostgreSQL's 65,535
+PARAMS_PER_INSERT = 1_000
+
 
 class Backend(ABC):
     """An open connection to one store's database.  Use as a context manager, or call
@@ -33,6 +37,18 @@ class Backend(ABC):
     @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Run one statement with ``?`` parameters; the rows it returns."""
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+                    ) -> None:
+        """Rows of values into ``columns`` of a table, many to a statement (one multi-row
+        ``INSERT … VALUES``, at most ``PARAMS_PER_INSERT`` parameters each) instead of one
+        statement a row: an upload's thousand drafts in a few round trips."""
+        per = max(1, PARAMS_PER_INSERT // max(1, len(columns)))
+        one = "(" + ", ".join("?" * len(columns)) + ")"
+        for i in range(0, len(rows), per):
+            chunk = rows[i:i + per]
+            self.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                         + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
 
     @abstractmethod
     def arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from shumao import settings
-from shumao.errors import InputError, StoreError, StoreNotFound, StoreVersionError
+from shumao.errors import DISK_FULL, InputError, StoreError, StoreNotFound, StoreVersionError, unwritable
 from shumao.store import schema
 from shumao.store.backend import Backend
 from shumao.store.schema import SCHEMA_VERSION
@@ -38,8 +38,17 @@ class DuckDBBackend(Backend):
     def __init__(self, path: str, read_only: bool = False, create: bool = True):
         self.url = path
         self.read_only = read_only
-        if read_only and path != ":memory:" and _needs_upgrade(path):
-            DuckDBBackend(path, read_only=False, create=False).close()   # migrate once
+        older = read_only and path != ":memory:" and _needs_upgrade(path)
+        if older:
+            try:
+                DuckDBBackend(path, read_only=False, create=False).close()   # migrate once
+            except StoreError as e:
+                if _writable(path):
+                    raise
+                raise StoreVersionError(
+                    f"数据库 {path} 由较早版本的 shumao 创建（结构版本 {older}），读取前需要升级一次，"
+                    "升级要写入这个文件，而它在只读的位置（或没有写入权限）：请把它复制到可写入的文件夹，"
+                    "或在有写入权限时运行一次 shumao status 完成升级") from e
         self._con = _open(path, read_only, create)
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
@@ -227,28 +236,43 @@ def _check_file(p: Path, must_exist: bool) -> None:
         head = f.read(16)
     if head.startswith(b"SQLite format 3"):
         raise StoreError(f"{p} 是 SQLite 数据库，不是 shumao 的数据库（DuckDB 文件）")
-    if len(head) >= 12 and head[8:12] != b"DUCK":
+    if head and head[8:12] != b"DUCK":      # an empty file DuckDB makes a new database of
         raise StoreError(f"{p} 不是 shumao 的数据库（不是 DuckDB 文件）")
 
 
-def _needs_upgrade(path: str) -> bool:
+def _needs_upgrade(path: str) -> int | None:
+    """The store's schema version where it is older than this shumao's, else None."""
     p = Path(path)
     if not p.is_file():
-        return False
+        return None
     con = _open(path, read_only=True, create=False)
     try:
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        return bool(rows) and int(rows[0][0]) < SCHEMA_VERSION
     except duckdb.Error:
-        return False
+        return None
     finally:
         con.close()
+    version = schema.version_of(rows[0][0], path) if rows else None
+    return version if version is not None and version < SCHEMA_VERSION else None
+
+
+def _writable(path: str) -> bool:
+    """Whether this process may write the file and its folder (DuckDB writes a WAL beside it)."""
+    from shumao.files.scratch import probe
+
+    try:
+        with open(path, "ab"):
+            pass
+        probe(Path(path).parent)
+    except OSError:
+        return False
+    return True
 
 
 def _store_error(e: duckdb.Error, where: str) -> StoreError:
     text = str(e)
-    if "No space left" in text or "disk is full" in text.lower():
-        return StoreError(f"磁盘空间不足，无法写入数据库 {where}，数据库未做任何修改")
+    if unwritable(e) == DISK_FULL:
+        return StoreError(f"{DISK_FULL}，无法写入数据库 {where}，数据库未做任何修改")
     if isinstance(e, duckdb.CatalogException):
         return StoreVersionError(f"数据库 {where} 缺少 shumao 的数据表：{text.splitlines()[0]}")
     return StoreError(f"数据库 {where} 出错：{text.splitlines()[0] if text else type(e).__name__}")

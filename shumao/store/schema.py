@@ -6,7 +6,7 @@ store forward, and ``ensure`` applies them when a store is opened.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shumao.errors import StoreError, StoreNotFound, StoreVersionError
 from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -87,7 +87,7 @@ OTHER = [
           comment="source: report | bulletin"),
     table("tokens", ("token_hash",),
           ("token_hash", "text"), ("user_name", "text"), ("created_at", "time"),
-          ("expires_at", "time", "null"), ("revoked", "bool")),
+          ("expires_at", "time", "null"), ("revoked", "bool"), ("last_used_at", "time", "null")),
     # append-only: the store has no method that updates or deletes a row of it
     table("audit_log", ("seq",),
           ("seq", "bigint"), ("logged_at", "time"), ("actor", "text"), ("action", "text"),
@@ -134,6 +134,8 @@ MIGRATIONS: dict[int, list[str]] = {
     # are new tables; a transition keeps the record's content, a user an e-mail address
     3: ["ALTER TABLE status_history ADD COLUMN IF NOT EXISTS content TEXT",
         "ALTER TABLE users ADD COLUMN IF NOT EXISTS email TEXT"],
+    # 4 → 5: when each API token was last used (shumao user tokens)
+    4: ["ALTER TABLE tokens ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMPTZ"],
 }
 
 
@@ -141,12 +143,32 @@ def ddl(backend: str) -> list[str]:
     return [render(t, backend) for t in TABLES.values()]
 
 
+def damaged(url: str, what: str) -> StoreError:
+    """A store whose internals are not what shumao wrote (edited or broken by hand)."""
+    return StoreError(f"数据库 {url} 已损坏：{what}（请从备份恢复，或联系维护人员）")
+
+
+def version_of(value: Any, url: str) -> int:
+    """meta's schema_version as a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise damaged(url, f"版本信息“{value}”不是数字") from None
+
+
 def _version(db: Backend) -> int | None:
     try:
         rows = db.execute("SELECT value FROM meta WHERE key = 'schema_version'")
     except StoreError:
         return None
-    return int(rows[0][0]) if rows else None
+    return version_of(rows[0][0], db.url) if rows else None
+
+
+def _missing(db: Backend) -> list[str]:
+    """The tables of this schema version the store does not have."""
+    present = {r[0] for r in db.execute("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_schema = current_schema()")}
+    return [t for t in TABLES if t not in present]
 
 
 def ensure(db: Backend, create: bool) -> None:
@@ -168,6 +190,11 @@ def ensure(db: Backend, create: bool) -> None:
         raise StoreVersionError(
             f"数据库 {db.url} 由更新版本的 shumao 创建（结构版本 {version}），"
             f"本程序只支持结构版本 {SCHEMA_VERSION}，请升级 shumao 后再打开")
+    if version == SCHEMA_VERSION:
+        missing = _missing(db)
+        if missing:
+            raise damaged(db.url, f"缺少数据表 {'、'.join(missing)}")
+        return
     if version < SCHEMA_VERSION:
         if db.read_only:
             raise StoreVersionError(
@@ -199,4 +226,5 @@ def bump(db: Backend) -> None:
                "WHERE key = 'generation'")
 
 
-__all__ = ["KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "bump", "ddl", "ensure", "generation"]
+__all__ = ["KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "bump", "damaged", "ddl", "ensure", "generation",
+           "version_of"]

@@ -1,5 +1,6 @@
 """Users and their API tokens (web.md accounts): who may sign in, with which role, and for
-which enterprise or region.  A token is kept only as its hash."""
+which enterprise or region.  A token is kept only as its hash, with when it was made, when
+it expires, whether it was revoked and when it was last used (to within ``USED_EVERY``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from shumao.store import cells
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.rows import User
+
+USED_EVERY = dt.timedelta(minutes=10)     # a token's last use is written at most this often
 
 
 class Users:
@@ -59,18 +62,41 @@ class Users:
     def add_token(self, token_hash: str, user_name: str, expires_at: dt.datetime | None,
                   actor: str) -> None:
         with self.db.write():
-            self.db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, FALSE)",
+            self.db.execute("INSERT INTO tokens (token_hash, user_name, created_at, expires_at, revoked) "
+                            "VALUES (?, ?, ?, ?, FALSE)",
                           [token_hash, user_name, cells.now(), expires_at])
             self.audit.append(actor, "token-add", {"user": user_name,
                                              "expires_at": cells.iso(expires_at)}, None)
 
     def token_user(self, token_hash: str, now: dt.datetime | None = None) -> User | None:
-        """The user of a live token: not revoked, not expired, the user not disabled."""
+        """The user of a live token: not revoked, not expired, the user not disabled; its
+        last use noted (at most every ``USED_EVERY``, so a busy script does not write on
+        every request)."""
+        now = now or cells.now()
         rows = self.db.execute(
-            "SELECT user_name FROM tokens WHERE token_hash = ? AND NOT revoked "
-            "AND (expires_at IS NULL OR expires_at > ?)", [token_hash, now or cells.now()])
+            "SELECT user_name, last_used_at FROM tokens WHERE token_hash = ? AND NOT revoked "
+            "AND (expires_at IS NULL OR expires_at > ?)", [token_hash, now])
         user = self.get(rows[0][0]) if rows else None
-        return user if user and not user.disabled else None
+        if not user or user.disabled:
+            return None
+        if rows[0][1] is None or now - rows[0][1] > USED_EVERY:
+            with self.db.write():
+                self.db.execute("UPDATE tokens SET last_used_at = ? WHERE token_hash = ?", [now, token_hash])
+        return user
+
+    def tokens(self, user_name: str) -> list[tuple]:
+        """A user's tokens, oldest first: (hash, created, expires, last used, revoked)."""
+        return self.db.execute(
+            "SELECT token_hash, created_at, expires_at, last_used_at, revoked FROM tokens "
+            "WHERE user_name = ? ORDER BY created_at, token_hash", [user_name])
+
+    def revoke_token(self, user_name: str, token_hash: str, shown: str, actor: str,
+                     address: str | None = None) -> None:
+        """Revoke one token of the user (``shown``: its short id, for the audit log)."""
+        with self.db.write():
+            self.db.execute("UPDATE tokens SET revoked = TRUE WHERE user_name = ? AND token_hash = ?",
+                            [user_name, token_hash])
+            self.audit.append(actor, "token-revoke", {"user": user_name, "token": shown}, address)
 
     def revoke_tokens(self, user_name: str, actor: str) -> None:
         with self.db.write():

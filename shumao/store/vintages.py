@@ -57,19 +57,30 @@ class Vintages:
     def get(self, vintage_id: int) -> Vintage | None:
         rows = self.db.execute(f"SELECT {', '.join(VINTAGE_COLUMNS)} FROM vintages WHERE id = ?",
                              [vintage_id])
-        return cast(Vintage, _vintage(rows[0])) if rows else None
+        return cast(Vintage, _vintage(rows[0], self.db.url)) if rows else None
 
     def all(self) -> list[VintageListed]:
         """Every vintage, newest first, without its frozen figures and text (``get(id)``
         has them)."""
         cols = [c for c in VINTAGE_COLUMNS if c not in ("figures", "text")]
-        return [_vintage(r, cols) for r in self.db.execute(
+        return [_vintage(r, self.db.url, cols) for r in self.db.execute(
             f"SELECT {', '.join(cols)} FROM vintages ORDER BY id DESC")]
 
 
-def _vintage(row: Sequence[Any], columns: Sequence[str] = VINTAGE_COLUMNS) -> VintageListed:
+def _vintage(row: Sequence[Any], url: str,
+             columns: Sequence[str] = VINTAGE_COLUMNS) -> VintageListed:
     """A Vintage with VINTAGE_COLUMNS, a VintageListed without figures and text."""
     d = dict(zip(columns, row, strict=True))
-    d["settings"] = json.loads(d["settings"])
+    try:
+        d["settings"] = json.loads(d["settings"])
+    except (TypeError, ValueError):
+        d["settings"] = None
+    if not isinstance(d["settings"], dict):
+        raise bad_settings(url, d["id"])
     d["created_at"] = cells.iso(d["created_at"])
     return cast(VintageListed, d)
+
+
+def bad_settings(url: str, vintage_id: int):
+    """A vintage whose settings are not the JSON object shumao froze (publication reads it)."""
+    return schema.damaged(url, f"第 {vintage_id} 号数据版本的设置无法读取")

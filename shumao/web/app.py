@@ -2,7 +2,7 @@
 every audience from it.
 
 Around the routes: a size limit on request bodies (413 before anything is parsed or
-written), security headers (a strict Content-Security-Policy: scripts only from the app
+written; small for JSON and for an enterprise's upload), security headers (a strict Content-Security-Policy: scripts only from the app
 itself), one handler that turns refusals and library errors into the API's
 ``{"error": {"code", "message"}}`` or a Chinese page, and the check that every route has
 a rule in permissions.py.
@@ -11,6 +11,7 @@ a rule in permissions.py.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +28,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shumao import settings
 from shumao.access.rules import RULES
 from shumao.errors import ShumaoError, StoreError
+from shumao.files import scratch
 from shumao.filing.reminders import MailSettings
 from shumao.store import Store, connect
 from shumao.web import auth, deps
-from shumao.web.access import Refused, is_api
+from shumao.web.access import COOKIE, Refused, is_api
 from shumao.web.cache import Kept, Shared
 from shumao.web.pages import render
 from shumao.web.words import said
@@ -40,6 +42,12 @@ STATIC = Path(__file__).parent / "static"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
+# a JSON body (a filing is under 2 KB) is parsed whole, at ~25 bytes of memory a byte: its
+# own small limit, far below the upload limit of files streamed to disk
+JSON_LIMIT = 1024 * 1024
+HEADERS = {"content-security-policy": CSP, "x-content-type-options": "nosniff",
+           "referrer-policy": "same-origin", "x-frame-options": "DENY"}
+STORE_DOWN = "数据库暂时不可用，未做任何修改。请稍后再试；如果一直出现，请联系系统管理员"
 
 
 @dataclass
@@ -63,12 +71,15 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
                mail: MailSettings | None = None) -> FastAPI:
     from shumao.web.routes import ROUTERS
 
+    tmpdir = tmpdir or settings.get("SHUMAO_TMPDIR") or None
+    scratch.sweep(tmpdir)           # what killed servers and imports left behind
     store = db if isinstance(db, Store) else connect(db)
     limit = upload_limit or settings.get("SHUMAO_UPLOAD_MB") * 1024 * 1024
     idle = 60 * (session_minutes or settings.get("SHUMAO_SESSION_MINUTES"))
+    lifetime = 3600 * settings.get("SHUMAO_SESSION_HOURS")
     app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.portal = Portal(store, limit, auth.Sessions(idle),
-                              tmpdir=tmpdir or settings.get("SHUMAO_TMPDIR") or None, mail=mail)
+    app.state.portal = Portal(store, limit, auth.Sessions(idle, lifetime=lifetime),
+                              tmpdir=tmpdir, mail=mail)
     for router in ROUTERS:
         app.include_router(router)
     undeclared = [r.name for r in routes() if r.name not in RULES]
@@ -80,6 +91,7 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(ClientDisconnect, _gone)
+    app.add_exception_handler(Exception, _crash)
     app.add_middleware(_Headers)
     app.add_middleware(_BodyLimit, limit=limit)
     app.router.add_event_handler("shutdown", store.close)
@@ -117,8 +129,28 @@ async def _library_error(request: Request, exc: Exception) -> Response:
     """Each exception's status and code are its own (errors.py), as the CLI's exit code."""
     assert isinstance(exc, ShumaoError)
     if isinstance(exc, StoreError) and exc.http_status >= 500:
-        log.error("store error: %s", exc)
+        # the store's file, host, port, user and its own error text are the log's, not the
+        # visitor's: a web answer says only that the store is not available
+        log.error("store error on %s %s: %s", request.method, request.url.path, exc)
+        return _answer(request, exc.http_status, exc.code, STORE_DOWN)
     return _answer(request, exc.http_status, exc.code, said(exc, api=is_api(request)))
+
+
+async def _crash(request: Request, exc: Exception) -> Response:
+    """Anything unforeseen: a Chinese 500 that says nothing of the error (the traceback is
+    the log's), with the security headers — Starlette answers it outside every middleware,
+    so ``_Headers`` cannot add them."""
+    log.error("unhandled error on %s %s: %r", request.method, request.url.path, exc)  # traceback: the server's
+    message = "服务器内部错误，请求未完成。请稍后再试；如果一直出现，请联系系统管理员"
+    if is_api(request):
+        out: Response = JSONResponse({"error": {"code": "error", "message": message}}, status_code=500)
+    else:
+        try:
+            out = render(request, "error.html", {"status": 500, "message": message}, status=500)
+        except Exception:                # the page itself cannot be drawn: plain words
+            out = Response(message, status_code=500, media_type="text/plain; charset=utf-8")
+    out.headers.update(HEADERS)
+    return out
 
 
 HTTP_ZH = {400: ("bad-request", "请求的格式不对，无法处理"), 404: ("not-found", "找不到该页面"),
@@ -143,39 +175,59 @@ async def _invalid(request: Request, exc: Exception) -> Response:
 
 # -- middleware ----------------------------------------------------------------------------------
 class _BodyLimit:
-    """A request body over the upload limit is refused with 413 as soon as a route reads
-    it — at once when its Content-Length says so, else when the streamed bytes pass the
-    limit — before anything is parsed further or written (the multipart parser's spooled
-    files are anonymous and closed).  It is raised inside the route, so the app's handler
-    (or the route itself) answers in Chinese; Starlette's own ``max_body_size`` would
-    replace any answer with a plain English "Content Too Large"."""
+    """A request body over its limit is refused with 413 as soon as a route reads it — at
+    once when its Content-Length says so, else when the streamed bytes pass the limit —
+    before anything is parsed further or written (the multipart parser's spooled files are
+    anonymous and closed).  The limit is the upload limit, ``JSON_LIMIT`` for a JSON body
+    and the smaller one of an enterprise's upload (uploads.FILING_MB).  It is raised inside
+    the route, so the app's handler (or the route itself) answers in Chinese; Starlette's
+    own ``max_body_size`` would replace any answer with a plain English "Content Too
+    Large"."""
 
     def __init__(self, app: ASGIApp, limit: int):
         self.app, self.limit = app, limit
+
+    def _limit(self, scope: Scope, headers: Headers) -> tuple[int, Callable[[], Exception]]:
+        from shumao.web import uploads
+
+        if headers.get("content-type", "").split(";")[0].strip().lower() == "application/json":
+            return JSON_LIMIT, lambda: Refused(
+                413, "too-large", f"JSON 请求内容超过 {JSON_LIMIT // (1024 * 1024)} MB 的上限，"
+                "未做任何处理（一条填报通常不到 2 KB）")
+        if scope["path"] == uploads.FILING_UPLOAD:
+            return uploads.filing_limit(self.limit), lambda: uploads.filing_too_large(self.limit)
+        return self.limit, lambda: HTTPException(413)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = Headers(scope=scope).get("content-length", "")
-        declared_over = length.isdigit() and int(length) > self.limit
+        headers = Headers(scope=scope)
+        limit, refusal = self._limit(scope, headers)
+        length = headers.get("content-length", "")
+        declared_over = length.isascii() and length.isdigit() and int(length) > limit
         total = 0
 
         async def limited() -> Message:
             nonlocal total
             if declared_over:
-                raise HTTPException(413)
+                raise refusal()
             message = await receive()
             if message["type"] == "http.request":
                 total += len(message.get("body", b""))
-                if total > self.limit:
-                    raise HTTPException(413)
+                if total > limit:
+                    raise refusal()
             return message
 
         await self.app(scope, limited, send)
 
 
 class _Headers:
+    """The security headers on every answer; and ``Cache-Control: no-store`` on every answer
+    to a request that carries a session cookie or an ``Authorization`` header (pages, the
+    API, downloads; not the app's own static files), so no shared or browser cache keeps a
+    private answer."""
+
     def __init__(self, app: ASGIApp):
         self.app = app
 
@@ -183,15 +235,20 @@ class _Headers:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        asked = Headers(scope=scope)
+        private = not scope["path"].startswith("/static/") and (
+            "authorization" in asked or f"{COOKIE}=" in asked.get("cookie", ""))
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
-                for k, v in ((b"content-security-policy", CSP), (b"x-content-type-options", "nosniff"),
-                             (b"referrer-policy", "same-origin"), (b"x-frame-options", "DENY")):
-                    if k not in names:
-                        headers.append((k, v.encode()))
+                for k, v in HEADERS.items():
+                    if k.encode() not in names:
+                        headers.append((k.encode(), v.encode()))
+                if private:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)
 

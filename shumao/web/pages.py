@@ -33,7 +33,7 @@ def _json_script(value: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def _when(value: str | dt.datetime | None) -> str:
+def when(value: str | dt.datetime | None) -> str:
     """An ISO timestamp as a clerk reads it, in Beijing time: 2024年10月25日 14:03."""
     if not value:
         return "—"
@@ -44,7 +44,7 @@ def _when(value: str | dt.datetime | None) -> str:
 
 
 TEMPLATES.env.filters["json_script"] = _json_script
-TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.filters["when"] = when
 
 
 def _path(request: Request, name: str) -> str | None:

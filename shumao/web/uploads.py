@@ -1,6 +1,9 @@
 """The data files of a web import, on disk for as long as the import runs (web.md: only
 CSV/XLSX/ZIP, streamed to disk, limited in size).
 
+An enterprise's upload of its month's records has its own, far smaller limit
+(``FILING_MB``, ``filing_limit``).
+
 ``saved(parts, limit)`` writes each uploaded file, in chunks, into a private temporary
 folder under its own base name (whatever path the browser sent is dropped) and unpacks a
 ZIP beside them as ``shumao import`` does (shumao.files.unpack: only its .csv/.xlsx files,
@@ -14,19 +17,37 @@ refused is refused before the import starts, with a Chinese message naming the f
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import BinaryIO
 
 from shumao.errors import ArchiveError, TooManyFiles
+from shumao.files import scratch
 from shumao.files.safezip import CHUNK
 from shumao.files.unpack import DATA_TYPES, ZIP_FACTOR, Files, suffix, unpack
 from shumao.web.access import Refused
 
 ACCEPTED = (*DATA_TYPES, ".zip")
 MAX_NAME_BYTES = 255    # what a file system holds in one name
+# an enterprise's upload (企业填报, filing.service.upload): a month's records, at most
+# MAX_UPLOAD_ROWS of them — a few hundred KB even as XLSX; its limit (and so its zip's
+# unpacked budget, ZIP_FACTOR × this) is far below the staff's imports'
+FILING_MB = 5
+FILING_UPLOAD = "/filings/upload"
+
+
+def filing_limit(limit: int) -> int:
+    """The bytes an enterprise's upload may have: FILING_MB, or the upload limit if lower."""
+    return min(limit, FILING_MB * 1024 * 1024)
+
+
+def filing_too_large(limit: int) -> Refused:
+    from shumao.filing.service import MAX_UPLOAD_ROWS
+
+    mb = round(filing_limit(limit) / 1024 / 1024, 1)
+    return Refused(413, "too-large",
+                   f"企业填报一次上传的文件不能超过 {mb:g} MB（一次最多 {MAX_UPLOAD_ROWS} 条记录，"
+                   "远小于此），未做任何处理。请检查是否选错了文件，或分批上传。")
 
 
 def base_name(sent: str | None) -> str:
@@ -72,7 +93,7 @@ def saved(parts: Sequence[tuple[str | None, BinaryIO]], limit: int,
     """The uploaded (file name, stream) parts on disk, ZIPs unpacked (module docstring)."""
     parts = [p for p in parts if not _is_blank(p)]
     names = check_names(parts)
-    folder = Path(tempfile.mkdtemp(prefix="shumao-upload-", dir=tmpdir or None))
+    folder = scratch.make("upload", tmpdir)
     try:
         out, budget = Files(), ZIP_FACTOR * limit
         for i, (name, (_, data)) in enumerate(zip(names, parts, strict=True)):

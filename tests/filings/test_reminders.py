@@ -188,3 +188,24 @@ def test_remind_help_is_chinese_and_fits():
     assert r.code == 0 and r.stdout.startswith("用法：shumao remind")
     assert not [w for w in ENGLISH if w in r.stdout], r.stdout
     assert max(cell_len(line) for line in r.stdout.splitlines()) <= 80
+
+
+def test_a_name_with_a_line_break_is_reminded_under_a_one_line_name(city, smtp_server):  # noqa: F811
+    """Security review §3.20: a name with CR/LF (an imported cell) is folded to spaces in the
+    To header — no header injection, and no refusal that blames the address."""
+    from tests.conftest import sql
+
+    inbox, mail = smtp_server
+    unfiled = NOTHING[0]
+    sql(city, "UPDATE enterprises SET name = '大连\r\n示例\n软件\r有限公司' "
+              f"WHERE enterprise_id = '{unfiled}'")
+    account(city, "broken-name", unfiled, "broken@example.com")
+    out = reminders.send(city, JUNE, mail, "统计员")
+    assert not out.refused
+    [r] = [r for r in inbox.received if r.rcpt_tos == ["broken@example.com"]]
+    assert r.message["To"].addresses[0].display_name == "大连 示例 软件 有限公司"
+    assert r.message["To"].addresses[0].addr_spec == "broken@example.com"
+    assert b"\r\n\xe7\xa4\xba" not in r.raw and "Bcc" not in r.message
+    assert r.message.get_content().startswith("大连 示例 软件 有限公司：")
+    assert [x["error"] for x in city.windows.reminders(JUNE)
+            if x["recipient"] == "broken@example.com"] == [None]

@@ -25,6 +25,7 @@ from shumao.publication import vintages
 from shumao.report.data import as_json
 from shumao.report.service import ReportSettings, build_report
 from shumao.store import connect
+from shumao.store.schema import SCHEMA_VERSION
 from tests.conftest import SAMPLE, SAMPLE_FILES, run_cli, sql
 from tests.support.records import set_status
 
@@ -121,7 +122,10 @@ def test_a_published_figure_is_reproduced_after_later_changes(store_url, tmp_pat
 
         revs = vintages.revisions(store, vid)
         by_id = {r.id: r for r in revs.figures}
-        for r in revs.figures:
+        for r in revs.figures:          # the figures; then the partners the text names
+            if r.id.startswith("partner_"):
+                assert r.published == {p.country: p.current for p in published.ind.partners}[r.id[8:]]
+                continue
             assert r.published == published.ind[r.id].current and r.today == today.ind[r.id].current
         moved = {fid: {(m.record_id, m.period, m.change) for m in r.records} for fid, r in by_id.items()}
         web_exec = ("WEB-ZX-1", "current", "added")
@@ -246,6 +250,65 @@ def test_settings_and_own_groups_are_frozen_with_the_vintage(sample_store, tmp_p
 
 
 @pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_the_partners_the_text_names_have_revisions(sample_url, tmp_path):
+    """Reliability review F14: the top partners of the published text (美国、日本、中国香港 in
+    2024Q2) are revised like the 15 figures — an import --replace halving a US execution and
+    moving a US contract to JP names those records under 美国 and 日本, in the library, the
+    CLI's text and its --json."""
+    with connect(sample_url) as sample_store:
+        vid = vintages.freeze(sample_store, PERIOD, SETTINGS, actor="秘书处")
+        shown = json.loads(sample_store.vintages.get(vid)["figures"])["partners"]
+        assert [p["country"] for p in shown[:3]] == ["US", "JP", "HK"]
+        assert "美国、日本、中国香港" in sample_store.vintages.get(vid)["text"]
+        moved = set(_executions_of(sample_store, MOVED))
+        assert import_files(sample_store, _corrections(tmp_path), replace=True).ok
+        today = {p.country: p for p in build_report(sample_store, PERIOD, SETTINGS).ind.partners}
+        revs = vintages.revisions(sample_store, vid)
+        by_id = {r.id: r for r in revs.figures}
+        assert [r for r in by_id if r.startswith("partner_")] == ["partner_US", "partner_JP", "partner_HK"]
+        us, jp, hk = by_id["partner_US"], by_id["partner_JP"], by_id["partner_HK"]
+        assert us.name == "承接美国离岸服务外包执行额" and jp.name == "承接日本离岸服务外包执行额"
+        for r, p in ((us, shown[0]), (jp, shown[1]), (hk, shown[2])):
+            assert (r.published, r.published_previous) == (p["current_cents"], p["previous_cents"])
+            assert (r.today, r.today_previous) == (today[p["country"]].current,
+                                                   today[p["country"]].previous)
+        assert us.changed and us.today < us.published and jp.changed and jp.today > jp.published
+        assert {m.record_id for m in us.records} == {HALVED} | moved
+        assert {m.record_id for m in jp.records} == moved
+        assert all(m.what == ("client_country",) for m in jp.records)
+        assert not hk.changed and hk.records == []
+        d = revs.as_dict()
+        assert d["changed"] == sum(r.changed for r in revs.figures)
+    p = run_cli("vintages", vid, "--json", "--db", sample_url)
+    assert p.returncode == 0 and json.loads(p.stdout)["figures"] == d["figures"]
+    p = run_cli("vintages", vid, "--db", sample_url)
+    assert p.returncode == 0 and "承接美国离岸服务外包执行额（partner_US）" in p.stdout
+    assert "承接日本离岸服务外包执行额" in p.stdout and HALVED in p.stdout
+    assert "中国香港" not in p.stdout.split("有变动", 1)[1]          # unchanged: not listed
+
+
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
+def test_a_vintage_frozen_with_partners_previous_zero_still_reproduces(sample_store):
+    """Before issue 19 a partner without previous-year records was frozen as previous_cents 0
+    (now null, as a figure's): such a vintage is still the published report."""
+    vid = vintages.freeze(sample_store, PERIOD, SETTINGS, actor="秘书处")
+    frozen = json.loads(sample_store.vintages.get(vid)["figures"])
+    absent = [p for p in frozen["partners"] if p["previous_cents"] is None]
+    assert absent
+    for p in absent:
+        p["previous_cents"] = 0
+    old = json.dumps(frozen, ensure_ascii=False, indent=2) + "\n"
+    sql(sample_store, "UPDATE vintages SET figures = ? WHERE id = ?", [old, vid])
+    assert vintages.report(sample_store, vid).text == sample_store.vintages.get(vid)["text"]
+    assert vintages.revisions(sample_store, vid).figures
+    absent[0]["previous_cents"] = 1                        # a real difference is still refused
+    sql(sample_store, "UPDATE vintages SET figures = ? WHERE id = ?",
+        [json.dumps(frozen, ensure_ascii=False, indent=2) + "\n", vid])
+    with pytest.raises(StoreError, match="无法按发布时的原样重现"):
+        vintages.report(sample_store, vid)
+
+
+@pytest.mark.parametrize("sample_url", ["duckdb"], indirect=True)
 def test_an_unknown_or_unreproducible_vintage_says_so(sample_store):
     for bad in ("7", "x", "-1", "1" * 12):
         with pytest.raises(UnknownVintage, match="没有编号为"):
@@ -282,7 +345,7 @@ def test_a_schema_3_store_gains_the_vintage_tables(store_url):
         sql(s, "ALTER TABLE users DROP COLUMN email")
         sql(s, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with connect(store_url) as s:
-        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
+        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
         assert s.records.counts()["executions"] == 1500
         vid = vintages.freeze(s, PERIOD, SETTINGS, actor="秘书处")
         assert vintages.report(s, vid).text == build_report(s, PERIOD, SETTINGS).text

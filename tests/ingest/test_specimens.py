@@ -30,6 +30,8 @@ EXPECTED = {
     "contracts-fraction-of-cent.csv": [(2, "amount", "fraction-of-cent")],
     "contracts-bad-date.csv": [(2, "signed_on", "bad-date")],
     "contracts-impossible-date.csv": [(2, "signed_on", "impossible-date")],
+    # issue 19: Excel's day 0, outside the years a record may name (model.rules)
+    "contracts-date-out-of-range.csv": [(2, "signed_on", "date-out-of-range")],
     "contracts-unknown-enterprise.csv": [(2, "enterprise_id", "unknown-enterprise")],
     "contracts-missing-rate.csv": [(2, "currency", "missing-rate")],
     "contracts-duplicate-id.csv": [(2, "contract_id", "duplicate-id"),

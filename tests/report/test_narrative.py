@@ -132,6 +132,29 @@ def test_user_group_file(sample_db, tmp_path):
     assert p.returncode == 2 and "火星国" in p.stderr
 
 
+def test_no_previous_year_records_is_null_for_a_figure_and_a_partner_alike(sample_db, tmp_path):
+    """Reliability review F23: a group of one country with no executions a year before is a
+    figure with ``previous_cents`` null, and so is that country in the partner ranking (it
+    was 0); ``previous`` is null beside it, and a partner with previous records keeps them."""
+    import json
+
+    ie = tmp_path / "爱尔兰.csv"
+    ie.write_text("country\nIE\n", encoding="utf-8")
+    p = run_cli("report", "--period", "2024Q2", "--group", ie, "--format", "json", "--db", sample_db)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    fig = data["figures"]["exec_group_爱尔兰"]
+    partner = next(x for x in data["partners"] if x["country"] == "IE")
+    assert fig["current_cents"] == partner["current_cents"] > 0
+    assert fig["previous_cents"] is None and fig["previous"] is None and fig["growth"] is None
+    assert partner["previous_cents"] is None and partner["previous"] is None
+    assert partner["growth"] is None
+    for x in data["partners"]:
+        assert (x["previous_cents"] is None) == (x["previous"] is None), x
+    us = next(x for x in data["partners"] if x["country"] == "US")
+    assert us["previous_cents"] > 0 and us["previous"] is not None
+
+
 def test_user_groups_add_figures(sample_db, tmp_path):
     import json
 
@@ -143,7 +166,7 @@ def test_user_groups_add_figures(sample_db, tmp_path):
     fig = data["figures"]["exec_group_欧盟"]
     cents = {x["country"]: (x["current_cents"], x["previous_cents"]) for x in data["partners"]}
     assert fig["current_cents"] == sum(cents.get(c, (0, 0))[0] for c in ("DE", "FR", "NL"))
-    assert fig["previous_cents"] == sum(cents.get(c, (0, 0))[1] for c in ("DE", "FR", "NL"))
+    assert fig["previous_cents"] == sum(cents.get(c, (0, 0))[1] or 0 for c in ("DE", "FR", "NL"))
     md = run_cli("report", "--period", "2024", "--group", eu, "--format", "md", "--db", sample_db).stdout
     assert "承接欧盟离岸服务外包执行额" in md
     # the published text is unchanged by an extra group

@@ -13,7 +13,7 @@ from shumao.access import accounts
 from shumao.ingest.importer import import_files
 from tests.support.paths import SAMPLE_FILES
 
-PASSWORD = "测试密码-0123456789"
+PASSWORD = "测试密码-云桥-0427"      # good enough for the password rule (accounts.py)
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 

@@ -166,7 +166,7 @@ def test_hard_checks_block_the_submission_of_a_draft_that_holds_them(store, user
 def test_dates_far_outside_the_calendar_are_a_chinese_error_not_a_crash(store, user):
     ent, admin = user("enterprise"), user("admin")
     r = contract(ent, day="9999-12-31")
-    assert r.status_code == 422 and r.json()["error"]["checks"][0]["code"] == "bad-date"
+    assert r.status_code == 422 and r.json()["error"]["checks"][0]["code"] == "date-out-of-range"
     for path in ("/api/v1/windows/9999-05", "/api/v1/windows/0000-01"):
         r = admin.put(path, json={"locked": True})
         assert r.status_code == 400 and "月份" in r.json()["error"]["message"], path

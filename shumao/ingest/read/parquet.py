@@ -5,16 +5,19 @@ file has no header row, so its rows are numbered from 1, the first record; a fil
 comes from its name or, for a data set's ``contracts/year=2024/…/part-0.parquet``, the
 nearest folder that names one, else from its column names.  Files of one kind with the same
 columns (a data set's partitions) are staged as one table read in one scan, whose ``_file``
-column names each row's file.
+column names each row's file.  A timestamp with a time zone is read in the zone the file
+names (pyarrow's schema: ``tz=Asia/Shanghai``), never the machine's.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path, PurePosixPath
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from shumao.ingest import issues
 from shumao.ingest.headers import HeaderMap, kind_from_name
@@ -48,18 +51,19 @@ class ParquetReader(Tables):
             found = self._header([names], display, None, _kind_from_path(display),
                                  numbered=False)
             if found is not None:
-                key = (found[1], tuple(names), tuple(types))
+                key = (found[1], tuple(names), tuple(types), _zones(path, names, types))
                 groups.setdefault(key, []).append((path, display, found[2]))
-        for (kind, names, types), members in groups.items():
+        for (kind, names, types, zones), members in groups.items():
+            types = [_zoned(t, dict(zones).get(n)) for n, t in zip(names, types, strict=True)]
             try:
-                self._stage_parquet(kind, list(names), list(types), members)
+                self._stage_parquet(kind, list(names), types, members)
             except FileProblem as p:
                 if len(members) == 1:
                     self._problem(p, members[0][1])
                     continue
                 for m in members:          # which of them: each alone
                     try:
-                        self._stage_parquet(kind, list(names), list(types), [m])
+                        self._stage_parquet(kind, list(names), types, [m])
                     except FileProblem as q:
                         self._problem(q, m[1])
 
@@ -119,6 +123,44 @@ def _ident(name: str) -> str:
 
 
 _DECIMAL_SCALE = re.compile(r"DECIMAL\(\d+,\s*(\d+)\)")
+_ZONED = "TIMESTAMP WITH TIME ZONE"
+_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
+
+
+def _zones(path: Path, names: list[str], types: list[str]) -> tuple[tuple[str, str], ...]:
+    """(column, zone) of each timestamp with a time zone, as the file's schema names it."""
+    if _ZONED not in types:
+        return ()
+    try:
+        schema = pq.read_schema(path)
+    except (OSError, pa.ArrowException):
+        return ()
+    return tuple((f.name, f.type.tz) for f in schema
+                 if pa.types.is_timestamp(f.type) and f.type.tz and f.name in names)
+
+
+def _zoned(sql_type: str, zone: str | None) -> str:
+    """A timestamp with a time zone's type, carrying the zone it is read in: ``…@Asia/Shanghai``
+    (none named: ``…@``)."""
+    return f"{sql_type}@{zone or ''}" if sql_type == _ZONED else sql_type
+
+
+def _local(col: str, zone: str) -> str | None:
+    """The wall-clock time in ``zone`` (an IANA name or a fixed ±HH:MM offset) of a
+    timestamp with a time zone; None for a zone that is neither."""
+    m = _OFFSET.fullmatch(zone)
+    if m:
+        minutes = (1 if m[1] == "+" else -1) * (int(m[2]) * 60 + int(m[3]))
+        return f"(timezone('UTC', {col}) + INTERVAL ({minutes}) MINUTE)"
+    if re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone) and zone in _iana():
+        return f"timezone('{zone}', {col})"
+    return None
+
+
+@functools.cache
+def _iana() -> frozenset[str]:
+    with duckdb.connect() as con:
+        return frozenset(r[0] for r in con.execute("SELECT name FROM pg_timezone_names()").fetchall())
 _TIMESTAMPS = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
 
 
@@ -127,6 +169,13 @@ def _parquet_text(col: str, sql_type: str, name: str) -> str:
     it as it reads a CSV: never through a binary float where the file has a decimal."""
     t = sql_type.upper()
     as_text = f"CAST({col} AS VARCHAR)"
+    if t.startswith(_ZONED + "@"):
+        # the date in the file's own zone; a zone not named is said, with the UTC time
+        local = _local(col, sql_type.split("@", 1)[1])
+        if local is None:
+            return (f"strftime(timezone('UTC', {col}), '%Y-%m-%d %H:%M:%S') "
+                    f"|| ' UTC（文件未注明时区）'")
+        return _parquet_text(local, "TIMESTAMP", name)
     if t == "VARCHAR":
         return col
     if t == "DATE":

@@ -14,16 +14,16 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pyarrow as pa
 
-from shumao import settings
+from shumao.files import scratch
 from shumao.files.safezip import UNREADABLE
 from shumao.ingest import issues
 from shumao.ingest.headers import kind_from_name
@@ -111,9 +111,9 @@ def read_in_child(path: Path) -> dict[str, Rows]:
     (its start, mostly importing pyarrow, cost 0.5 s on a loaded 2-core machine).  A child
     that dies — calamine aborting, out of its memory — is an ``unreadable-file`` issue;
     this process goes on."""
-    with tempfile.TemporaryDirectory(prefix="shumao-sheets-",
-                                     dir=settings.get("SHUMAO_TMPDIR") or None) as tmp:
-        out = Path(tmp) / "sheets.arrow"
+    tmp = scratch.make("sheets")
+    try:
+        out = tmp / "sheets.arrow"
         done = subprocess.run(
             [sys.executable, workbook_child.__file__, str(path), str(out), str(CHILD_MEMORY)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -138,6 +138,8 @@ def read_in_child(path: Path) -> dict[str, Rows]:
                                              strict=True):
                     sheets[names[sheet]][row] = cells
         return sheets
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # a formula cell without a cached value, as openpyxl and other programs write it: <f> and

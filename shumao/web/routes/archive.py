@@ -74,7 +74,7 @@ def download(data: bytes, file_name: str, media_type: str) -> Response:
 def _published(request: Request, bulletin_id: str) -> Bulletin:
     """A published edition's metadata; anything else is the archive's one 404."""
     store = deps.store(request)
-    meta = store.bulletins.get(int(bulletin_id)) if bulletin_id.isdigit() and len(bulletin_id) < 10 else None
+    meta = store.bulletins.get(int(bulletin_id)) if bulletin_id.isascii() and bulletin_id.isdigit() and len(bulletin_id) < 10 else None
     if meta is None or meta["status"] != PUBLISHED:
         raise not_found("简报")
     return meta

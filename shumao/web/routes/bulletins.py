@@ -72,8 +72,10 @@ def bulletin_list(request: Request, done: str = "", id: int | None = None) -> Re
     rows = [{**b, "period_words": period_words(b["period"]), "vintage": frozen.get(b["id"])}
             for b in deps.store(request).bulletins.all()]
     notice = NOTICES.get(done) if done == "published" and id is not None else None
+    warned = editions.warnings(deps.store(request), id) if notice and id is not None and any(
+        b["id"] == id for b in rows) else []
     return render(request, "bulletins.html", {"issues": rows, "notice": notice, "done_id": id,
-                                              "formats": FORMATS})
+                                              "formats": FORMATS, "warnings": warned})
 
 
 # -- a new edition -------------------------------------------------------------------------------
@@ -208,7 +210,7 @@ def bulletin_save(request: Request, id: int, data: Posted) -> Response:
             i = form.add(section)
             return _editor(request, meta, form, focus=i,
                            notice=f"已在【{form.items[i].section}】中添加一条，填写后请点“保存”。")
-        if action.startswith("remove:") and action[7:].isdigit():
+        if action.startswith("remove:") and action[7:].isascii() and action[7:].isdigit():
             gone = form.items[int(action[7:])].path if int(action[7:]) < len(form.items) else None
             form.remove(int(action[7:]))
             return _editor(request, meta, form, notice=f"已移除“{gone}”，点“保存”后生效。" if gone else None)

@@ -19,9 +19,10 @@ from shumao.filing.service import ChecksFailed
 from shumao.model.status import FILING_ZH
 from shumao.publication.beside import beside
 from shumao.store.rows import Filing
-from shumao.web import deps
+from shumao.web import deps, uploads
 from shumao.web.access import address, guard
 from shumao.web.pages import render
+from shumao.web.routes.imports import SHOWN
 from shumao.web.views import filing as view
 
 router = APIRouter(dependencies=[Depends(guard)])
@@ -29,7 +30,7 @@ router = APIRouter(dependencies=[Depends(guard)])
 
 @router.get("/filings", name="filings")
 def filings_page(request: Request, period: str = "", status: str = "", uploaded: str = "") -> Response:
-    note = f"已上传 {uploaded} 条记录，均保存为草稿；请逐条查看检查结果后提交。" if uploaded.isdigit() else None
+    note = f"已上传 {uploaded} 条记录，均保存为草稿；请逐条查看检查结果后提交。" if uploaded.isascii() and uploaded.isdigit() else None
     return _list(request, period, status, note=note)
 
 
@@ -47,7 +48,8 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
                           **scope(viewer.user).filter())
     ctx: dict[str, Any] = {"filings": found, "period": period, "status": state,
                            "states": FILING_ZH, "error": error, "kinds": fields.KIND_ZH,
-                           "note": note, "problems": problems or []}
+                           "note": note, "problems": (problems or [])[:SHOWN],
+                           "more": len(problems or []) > SHOWN, "shown": SHOWN}
     if viewer.role == "enterprise":
         eid = viewer.user.enterprise_id or ""
         ctx["enterprise"] = store.records.enterprise(eid)
@@ -80,18 +82,18 @@ async def filing_create(request: Request) -> Response:
                        kind, values, eid, request.state.viewer.name, "form", address(request))
 
 
-@router.post("/filings/upload", name="filing_upload")
+@router.post(uploads.FILING_UPLOAD, name="filing_upload")
 async def filing_upload(request: Request) -> Response:
-    """A month's records in the import format → drafts, all or none."""
-    from shumao.web import uploads
-
+    """A month's records in the import format → drafts, all or none; its size limited far
+    below the staff's imports (uploads.FILING_MB, in app's body limit and the zip's budget)."""
     eid, portal, viewer = view.own_enterprise(request), deps.portal(request), request.state.viewer
     form = await request.form()
     try:
         parts = [(f.filename, f.file) for f in form.getlist("file") if isinstance(f, UploadFile)]
 
         def run():
-            with uploads.saved(parts, portal.upload_limit, portal.tmpdir) as saved:
+            with uploads.saved(parts, uploads.filing_limit(portal.upload_limit),
+                               portal.tmpdir) as saved:
                 if not saved.paths:
                     raise InputError("请选择要上传的 CSV 或 XLSX 文件")
                 return service.upload(portal.store, saved.paths, saved.names, eid, viewer.name,

@@ -11,9 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from shumao.access import accounts
 from shumao.access.roles import STAFF
+from shumao.errors import InputError
 from shumao.web import deps
 from shumao.web.access import COOKIE, Refused, Viewer, address, guard
 from shumao.web.pages import render
+from shumao.web.words import said
 
 router = APIRouter(dependencies=[Depends(guard)])
 
@@ -59,21 +61,34 @@ async def login(request: Request, username: Annotated[str, Form()] = "",
                 password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
     portal = deps.portal(request)
     viewer: Viewer = request.state.viewer
-    name, where = username.strip(), address(request)
-    if portal.throttle.refused(name, where):
+    back = _safe_next(next) or ""
+    try:
+        name = accounts.typed_name(username)         # over 64 characters: refused, not kept
+    except InputError as e:
+        return render(request, "login.html", {"next": back, "error": said(e)}, status=400)
+    where = address(request)
+    attempt = portal.throttle.begin(name, where)    # counted before the check (§ bursts)
+    if attempt is None:
         raise Refused(429, "too-many-attempts", "登录失败次数过多，请一分钟后再试")
-    user = await run_in_threadpool(portal.store.users.get, name) if name else None
-    ok = await run_in_threadpool(accounts.check_password, user.password_hash if user else None, password)
+    await asyncio.sleep(attempt.wait)
+    if not await portal.throttle.start_check():
+        portal.throttle.cancel(attempt)
+        raise Refused(429, "busy", "同时登录的人太多，服务器正忙，请稍等几秒后再试")
+    try:
+        user = await run_in_threadpool(portal.store.users.get, name) if name else None
+        ok = await run_in_threadpool(accounts.check_password, user.password_hash if user else None, password)
+    finally:
+        portal.throttle.end_check()
     if not ok or user is None or user.disabled:
-        await asyncio.sleep(portal.throttle.failed(name, where))
-        await run_in_threadpool(portal.store.audit.append, name or "（空）", "login-failed", {}, where)
-        return render(request, "login.html", {"next": _safe_next(next) or "", "username": name,
+        await run_in_threadpool(portal.store.audit.append, accounts.shown_name(name) or "（空）",
+                                "login-failed", {}, where)
+        return render(request, "login.html", {"next": back, "username": name,
                                               "error": "用户名或密码不正确，或账号已停用"}, status=401)
-    portal.throttle.succeeded(name)
+    portal.throttle.succeeded(attempt)
     portal.sessions.drop(viewer.session.id if viewer.session else None)
     session = portal.sessions.new(user.name)        # a new session id at sign-in
     await run_in_threadpool(portal.store.audit.append, user.name, "login", {}, where)
-    response = RedirectResponse(_safe_next(next) or _start(Viewer(user)), status_code=303)
+    response = RedirectResponse(back or _start(Viewer(user)), status_code=303)
     _set_cookie(request, response, session.id)
     return response
 
