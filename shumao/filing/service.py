@@ -334,14 +334,9 @@ def _not_mine(store: Store, staging, enterprise_id: str) -> list:
                             "FROM n_contracts WHERE contract_id IS NOT NULL ORDER BY _file, _row").fetchall()
     executions = con.execute("SELECT _file, _row, execution_id, contract_id FROM n_executions "
                              "WHERE execution_id IS NOT NULL ORDER BY _file, _row").fetchall()
-    problems = []
-    foreign = [c for c in contracts if c[3] is not None and c[3] != eid]
-    for file, row, cid, _ in foreign[:FOREIGN_SHOWN]:
-        problems.append(_issue(file, row, "enterprise_id", cid,
-                               f"合同“{cid}”不属于本企业，只能填报本企业的合同"))
-    if len(foreign) > FOREIGN_SHOWN:
-        problems.append(_issue(foreign[0][0], None, "enterprise_id", None,
-                               f"另有 {len(foreign) - FOREIGN_SHOWN} 行合同也不属于本企业，未逐一列出"))
+    foreign = [(f, r, cid) for f, r, cid, e in contracts if e is not None and e != eid]
+    problems = _listed(foreign, "enterprise_id", "合同“{}”不属于本企业，只能填报本企业的合同",
+                       "另有 {} 行合同也不属于本企业，未逐一列出")
     if problems:
         return problems
 
@@ -351,13 +346,10 @@ def _not_mine(store: Store, staging, enterprise_id: str) -> list:
     mine = {c[2] for c in contracts}
     named = {x[3] for x in executions} - mine
     owned = {c["contract_id"]: c["enterprise_id"] for c in stored("contracts", "contract_id", named)}
-    unknown = [x for x in executions if x[3] is not None and x[3] not in mine and owned.get(x[3]) != eid]
-    for file, row, _, cid in unknown[:FOREIGN_SHOWN]:
-        problems.append(_issue(file, row, "contract_id", cid,
-                               f"合同“{cid}”不是本企业已填报的合同，请先填报该合同"))
-    if len(unknown) > FOREIGN_SHOWN:
-        problems.append(_issue(unknown[0][0], None, "contract_id", None,
-                               f"另有 {len(unknown) - FOREIGN_SHOWN} 行执行记录的合同也不是本企业的，未逐一列出"))
+    unknown = [(f, r, cid) for f, r, _, cid in executions
+               if cid is not None and cid not in mine and owned.get(cid) != eid]
+    problems += _listed(unknown, "contract_id", "合同“{}”不是本企业已填报的合同，请先填报该合同",
+                        "另有 {} 行执行记录的合同也不是本企业的，未逐一列出")
     # ids the store holds for another enterprise: unusable, whoever holds them
     held = {c["contract_id"] for c in stored("contracts", "contract_id", mine) if c["enterprise_id"] != eid}
     theirs = stored("executions", "execution_id", [x[2] for x in executions])
@@ -368,6 +360,15 @@ def _not_mine(store: Store, staging, enterprise_id: str) -> list:
         if rid in held:
             problems.append(_issue(file, row, None, rid, UNUSABLE.format(id=rid)))
     return problems
+
+
+def _listed(rows: list[tuple], column: str, one: str, more: str) -> list:
+    """A problem for each of the first FOREIGN_SHOWN (file, row, value) rows (``one`` names the
+    value), then one saying how many more (``more``)."""
+    out = [_issue(file, row, column, value, one.format(value)) for file, row, value in rows[:FOREIGN_SHOWN]]
+    if len(rows) > FOREIGN_SHOWN:
+        out.append(_issue(rows[0][0], None, column, None, more.format(len(rows) - FOREIGN_SHOWN)))
+    return out
 
 
 def _issue(file: str, row: int | None, column: str | None, value: object, message: str):
