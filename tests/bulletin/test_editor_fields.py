@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from shumao.bulletin import content, editor
 from shumao.bulletin.folder import materialised
+from shumao.errors import ContentError
 from tests.bulletin.conftest import SAMPLE_CONTENT
 
 FIELDS = {"title": "示例市数字贸易协会简报", "issue": "2024年第10期", "date": "2024-10-25",
@@ -35,9 +37,14 @@ def test_the_masthead_round_trips_hostile_text_through_the_file_and_the_loader()
     assert raw["data"]["period"] == "2024-01..2024-09" and raw["data"]["relative_year"] is True
     assert editor.masthead(toml.encode()) == {**hostile, "publisher": hostile["publisher"].strip(),
                                               "source": "来源"}
-    with materialised({"bulletin.toml": toml.encode()}) as folder:
+    # the loader refuses what no one-line field may hold (issue 19: control characters), by name
+    with materialised({"bulletin.toml": toml.encode()}) as folder, pytest.raises(ContentError) as e:
+        content.load(folder)
+    assert "U+000A" in str(e.value)
+    printable = {**hostile, "title": '刊名"引号"\\n\\ """ [data] period = "1999"', "publisher": "'单引号'"}
+    with materialised({"bulletin.toml": editor.masthead_toml(printable).encode()}) as folder:
         loaded = content.load(folder)
-    assert loaded.title == hostile["title"] and loaded.data.report.relative
+    assert loaded.title == printable["title"] and loaded.data.report.relative
     assert str(loaded.data.period) == "2024-01..2024-09" and loaded.date.isoformat() == "2024-10-25"
 
 

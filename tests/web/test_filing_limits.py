@@ -15,30 +15,18 @@ import pytest
 
 from shumao.access import accounts
 from shumao.errors import StoreError
-from shumao.filing import service, windows
+from shumao.filing import service
 from shumao.web import uploads
-from shumao.web.access import COOKIE
 from shumao.web.app import JSON_LIMIT
 from tests.conftest import BACKENDS
+from tests.web import test_filings as filings
 from tests.web.conftest import csrf_of
-from tests.web.test_filings import MONTH, contract
+from tests.web.test_filings import contract
 
 HEAD = "合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额\n"
 
 
-@pytest.fixture
-def store(portal_store):
-    windows.set_window(portal_store, MONTH, locked=False, actor="测试")
-    return portal_store
-
-
-@pytest.fixture
-def user(client, app):
-    def make(name):
-        c = client(name)
-        c.headers["X-CSRF-Token"] = app.state.portal.sessions.get(c.cookies.get(COOKIE)).csrf
-        return c
-    return make
+store, user = filings.store, filings.user     # the fixtures of the filing tests
 
 
 def _rows(eid: str, n: int, prefix: str = "U-") -> str:
