@@ -160,6 +160,7 @@ class _Scan:
                 > data.count(b'r="'))
 
     def _tag_by_tag(self, data: bytes) -> None:
+        assert self.exact is not None      # _tag_by_tag runs once it is set
         row, col = self.exact
         for m in _TAG.finditer(data):
             ref = _TAG_REF.search(m[2])

@@ -63,7 +63,8 @@ def main(book: str, out: str, limit: int) -> int:
                 sheet = wb.get_sheet_by_name(name)   # sheets are parsed when asked for
                 # iter_rows starts at row 1 but at the sheet's first column (python-calamine
                 # 0.9, pinned; tests/ingest/test_workbooks.py holds it to that)
-                left, batch = (sheet.start or (0, 0))[1], ([], [])
+                left = (sheet.start or (0, 0))[1]
+                batch: tuple[list, list] = ([], [])
                 for n, values in enumerate(sheet.iter_rows()):
                     if values.count("") == len(values):     # an empty row, at C speed
                         continue

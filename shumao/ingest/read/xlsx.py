@@ -190,14 +190,14 @@ def sheet_members(path: Path) -> dict[str, str]:
     except (*UNREADABLE, KeyError, ElementTree.ParseError):
         return {}
     targets = {el.get("Id"): el.get("Target") for el in rels.iter() if el.get("Target")}
-    members = {}
+    members: dict[str, str] = {}
     for el in book.iter():
-        if el.tag.endswith("}sheet") and el.get("name") is not None:
+        name = el.get("name")
+        if el.tag.endswith("}sheet") and name is not None:
             rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
             target = targets.get(rid)
             if target:
-                members[el.get("name")] = (target.lstrip("/") if target.startswith("/")
-                                           else "xl/" + target)
+                members[name] = target.lstrip("/") if target.startswith("/") else "xl/" + target
     return members
 
 
