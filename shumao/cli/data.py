@@ -214,6 +214,6 @@ def span(iso: list[str | None]) -> str:
     """A date range from ``status --json`` as a clerk reads it: 2021年2月5日 至 2024年12月10日."""
     from datetime import date
 
-    from shumao.indicators.catalog import day_words
+    from shumao.model.periods import day_words
 
     return " 至 ".join(day_words(date.fromisoformat(d)) if d else "—" for d in iso)

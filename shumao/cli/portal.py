@@ -96,8 +96,8 @@ def user_tokens(name: Annotated[str, typer.Argument(metavar="用户名")], db: D
                 as_json: JsonOption = False) -> None:
     """列出账号的 API 令牌：编号、签发时间、到期时间、最近使用时间、状态（不显示令牌本身）。"""
     from shumao.access import accounts
+    from shumao.model.periods import moment_words as when
     from shumao.store import connect
-    from shumao.web.pages import when
 
     with connect(db, read_only=True) as store:
         listed = accounts.tokens(store, name)

@@ -28,6 +28,7 @@ from shumao.cli.options import (
     why,
 )
 from shumao.errors import InputError, ShumaoError
+from shumao.model.periods import moment_words
 
 
 def report(
@@ -122,10 +123,9 @@ def explain(
     as_json: JsonOption = False,
 ) -> None:
     """核对一个数字：筛选条件、背后的记录数与企业数、贡献最大的企业（仅供内部核对，勿发布）。"""
-    from shumao.indicators.catalog import day_words
     from shumao.model.codes import country_name
     from shumao.model.money import wan
-    from shumao.model.periods import Period
+    from shumao.model.periods import Period, day_words
     from shumao.report.explain import explain_figure
     from shumao.report.numbers import growth_phrase
     from shumao.report.service import ReportSettings
@@ -184,7 +184,7 @@ def vintages(
         for r in rows:
             src = v_.SOURCES[r["source"]] + (f"（第 {r['bulletin_id']} 号简报）" if r["bulletin_id"] else "")
             t.add_row(str(r["id"]), src, Period.parse(r["period"]).words(), r["created_by"],
-                      _when(r["created_at"]))
+                      moment_words(r["created_at"]))
         out.print(t)
         return
     if as_json:
@@ -192,7 +192,7 @@ def vintages(
         return
     d = revs.as_dict()
     out.print(f"[bold]第 {d['vintage']['id']} 号数据版本[/]（{d['period_words']}，"
-              f"{d['vintage']['created_by']} 于 {_when(d['vintage']['created_at'])} 发布）："
+              f"{d['vintage']['created_by']} 于 {moment_words(d['vintage']['created_at'])} 发布）："
               f"{d['changed']} 个指标有变动")
     for f in d["figures"]:
         if not f["changed"]:
@@ -216,10 +216,3 @@ def vintages(
                       m["change_zh"], m["old"] or "—", m["new"] or "—", note)
         out.print(t)
 
-
-def _when(iso: str) -> str:
-    """A stored timestamp in Beijing time, as a clerk reads it: 2024年10月25日 14:03."""
-    from datetime import datetime, timedelta, timezone
-
-    t = datetime.fromisoformat(iso).astimezone(timezone(timedelta(hours=8)))
-    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"

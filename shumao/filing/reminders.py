@@ -23,8 +23,9 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from shumao import settings
 from shumao.errors import InputError, MailError
-from shumao.filing import board, windows
+from shumao.filing import board
 from shumao.filing.windows import Window
+from shumao.model.periods import day_words
 from shumao.store import Store
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -150,13 +151,13 @@ def subject(month: dt.date, w: Window) -> str:
     name = f"{month.year}年{month.month}月"
     if w.overdue:
         return f"【催报】{name}服务外包数据填报已过截止日期，请尽快补报"
-    return f"【催报】请于{windows._zh(w.closes)}前填报{name}服务外包数据"
+    return f"【催报】请于{day_words(w.closes)}前填报{name}服务外包数据"
 
 
 def body(target: Target, month: dt.date, w: Window, portal_url: str) -> str:
     name = f"{month.year}年{month.month}月"
-    due = (f"填报截止日期为{windows._zh(w.closes)}，现已逾期，请尽快补报（逾期提交的记录会标记为逾期）。"
-           if w.overdue else f"填报截止日期为{windows._zh(w.closes)}，请在截止日期前完成提交。")
+    due = (f"填报截止日期为{day_words(w.closes)}，现已逾期，请尽快补报（逾期提交的记录会标记为逾期）。"
+           if w.overdue else f"填报截止日期为{day_words(w.closes)}，请在截止日期前完成提交。")
     drafts = (f"贵企业已在门户中填写了{target.drafts}条草稿，但尚未提交：草稿不会报送给审核人员，"
               "请逐条核对后点击“提交”。\n\n" if target.drafts else "")
     return (f"{one_line(target.name)}：\n\n"

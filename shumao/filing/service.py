@@ -22,6 +22,7 @@ from shumao.filing import fields, windows
 from shumao.filing.checks import Result, result
 from shumao.model import rules
 from shumao.model.money import growth, round_half_up
+from shumao.model.periods import day_words
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import STATUS_ZH, TRANSITIONS
 from shumao.model.text import LINES, stray
@@ -105,7 +106,7 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     found += _usual(store, kind, rec, eid, day)
     w = windows.window(store, day.replace(day=1), today)
     if w.overdue:
-        found.append(result("late", detail=windows._zh(w.closes)))
+        found.append(result("late", detail=day_words(w.closes)))
     # the context every check shows: the enterprise's same month last year and the change
     month = day.replace(day=1)
     last_year = _same_month_last_year(month)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from shumao.errors import InputError
 from shumao.filing.fields import FIRST_YEAR, LAST_YEAR, parse_date
+from shumao.model.periods import day_words
 from shumao.store import Store
 from shumao.store.rows import Window as StoredWindow
 
@@ -82,11 +83,11 @@ class Window:
         name = f"{self.month.year}年{self.month.month}月"
         if self.locked:
             if self.locked_set is None:
-                return (f"{self.month.year}年的填报已于{_zh(self.year_closes)}年度关闭，"
+                return (f"{self.month.year}年的填报已于{day_words(self.year_closes)}年度关闭，"
                         f"{name}的记录不能再修改、提交或审核；如需补报，请联系管理员重新开放")
             return f"{name}的填报已被管理员锁定，如需修改，请联系管理员重新开放"
         if self.today < self.opens:
-            return f"{name}的填报将于{_zh(self.opens)}开始"
+            return f"{name}的填报将于{day_words(self.opens)}开始"
         return None
 
     def as_dict(self) -> dict:
@@ -128,7 +129,7 @@ def set_window(store: Store, month: dt.date, *, opens: dt.date | None = None,
     opens = opens or row.get("opens") or d_opens
     closes = closes or row.get("closes") or d_closes
     if closes < opens:
-        raise InputError(f"截止日期{_zh(closes)}早于开始日期{_zh(opens)}")
+        raise InputError(f"截止日期{day_words(closes)}早于开始日期{day_words(opens)}")
     if locked is None:
         locked = row.get("locked")
     store.windows.set(month, opens if opens != d_opens else None,
@@ -136,5 +137,3 @@ def set_window(store: Store, month: dt.date, *, opens: dt.date | None = None,
     return window(store, month)
 
 
-def _zh(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from shumao.model.periods import day_words
+
 SIGNED, EXEC = "signed", "exec"
 CATEGORIES = {"ITO": "信息技术外包", "BPO": "业务流程外包", "KPO": "知识流程外包"}
 # report.md: the words of the Belt and Road basis, the same in the text, tables and charts
@@ -82,6 +84,3 @@ def describe(ind: Indicator, start: dt.date, end: dt.date, members: int | None =
     return f"{date}在{day_words(start)}至{day_words(end)}之间；{approved}；{where}"
 
 
-def day_words(d: dt.date) -> str:
-    """A date as Chinese prose writes it: 2023年6月30日 (never ISO in reader-facing text)."""
-    return f"{d.year}年{d.month}月{d.day}日"

@@ -1,7 +1,8 @@
 """The domain, pure (no I/O beyond the packaged reference data).
 
     money       integer US cents, Decimal arithmetic, half-up rounding when shown
-    periods     the report periods' grammar, Chinese words and the same months a year before
+    periods     the report periods' grammar, Chinese words (of periods, days, moments) and the
+                same months a year before
     codes       reference data: countries, groups with dates, categories, natures, currencies
     credit      unified social credit codes and their check characters
     records     the four kinds of record, their columns, dates and keys

@@ -110,3 +110,18 @@ class Period:
         if self.first == self.last:
             return f"{self.year}-{self.first:02d}"
         return f"{self.year}-{self.first:02d}..{self.year}-{self.last:02d}"
+
+
+def day_words(d: dt.date) -> str:
+    """A date as Chinese prose writes it: 2023年6月30日 (never ISO in reader-facing text)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def moment_words(value: str | dt.datetime | None) -> str:
+    """A stored timestamp as a clerk reads it, in Beijing time: 2024年10月25日 14:03 (— for none)."""
+    if not value:
+        return "—"
+    t = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if t.tzinfo:
+        t = t.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    return f"{day_words(t)} {t:%H:%M}"

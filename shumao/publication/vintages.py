@@ -41,7 +41,7 @@ from shumao.indicators.compute import (
 from shumao.indicators.source import RecordSource
 from shumao.model.codes import country_name
 from shumao.model.money import wan
-from shumao.model.periods import Period
+from shumao.model.periods import Period, day_words
 from shumao.model.status import STATUS_ZH
 from shumao.report.data import as_json
 from shumao.report.doc import ReportDoc
@@ -349,7 +349,7 @@ def _now(store: Store, removed: list[dict]) -> dict[tuple[str, str], str]:
                 out[(kind, rid)] = f"其合同现为“{STATUS_ZH.get(status or '', status or '缺失')}”"
             else:
                 day = rec["signed_on" if kind == "contract" else "executed_on"]
-                out[(kind, rid)] = f"日期现为{day.year}年{day.month}月{day.day}日"
+                out[(kind, rid)] = f"日期现为{day_words(day)}"
     return out
 
 

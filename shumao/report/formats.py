@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from shumao.indicators.catalog import day_words
+from shumao.model.periods import day_words
 from shumao.report import narrative
 from shumao.report.doc import ReportDoc
 

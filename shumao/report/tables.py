@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from shumao.indicators import Indicators
-from shumao.indicators.catalog import BRI_WORDS, day_words
+from shumao.indicators.catalog import BRI_WORDS
 from shumao.model.codes import country_name
 from shumao.model.money import round_half_up, wan
+from shumao.model.periods import day_words
 from shumao.report.settings import ReportSettings
 
 UNIT = "万美元"

@@ -3,7 +3,6 @@ unescaped), the navigation each role sees, and the values every page gets."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from markupsafe import Markup
 from starlette.routing import NoMatchFound
 
 from shumao.access.rules import ROLE_ZH, allows
+from shumao.model.periods import moment_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -33,14 +33,7 @@ def _json_script(value: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def when(value: str | dt.datetime | None) -> str:
-    """An ISO timestamp as a clerk reads it, in Beijing time: 2024年10月25日 14:03."""
-    if not value:
-        return "—"
-    t = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    if t.tzinfo:
-        t = t.astimezone(dt.timezone(dt.timedelta(hours=8)))
-    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
+when = moment_words        # the templates' filter
 
 
 TEMPLATES.env.filters["json_script"] = _json_script
