@@ -19,6 +19,17 @@ def test_bench_json(tmp_path, step):
     assert r["ratio"] == pytest.approx(r["seconds"] / r["baseline_seconds"], rel=0.05)  # rounded times
 
 
+# -- issue 23: ``shumao bench startup`` (the imports themselves: tests/test_startup.py) -------------
+def test_bench_startup_json(tmp_path):
+    p = run_cli("bench", "startup", "--repeat", "1", "--json", env={"XDG_CACHE_HOME": str(tmp_path)})
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    assert r["step"] == "startup" and r["targets"] == {"help": 5.0, "status": 10.0}
+    for name in ("help", "status", "user_list"):
+        assert r[f"{name}_seconds"] > r["baseline_seconds"] > 0
+        assert r[f"{name}_ratio"] == pytest.approx(r[f"{name}_seconds"] / r["baseline_seconds"], rel=0.05)
+
+
 # -- issue 10: ``shumao bench filings`` (the load itself: tests/web/test_filing_load.py) ------------
 @pytest.mark.load
 def test_bench_filings_json_on_a_generated_city(tmp_path):

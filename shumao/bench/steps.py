@@ -105,3 +105,32 @@ def bench_report(executions: int, log: Callable[[str], None] = lambda m: None,
             "seconds": round(ours_s, 3), "baseline_seconds": round(base_s, 3),
             "ratio": round(ours_s / base_s, 2), "peak_rss_mb": round(rss, 1),
             "baseline": f"一条手写 {'PostgreSQL' if pg else 'DuckDB'} SQL 计算同样的合计"}
+
+
+# issue 23: what every command pays before its work — Python, the command tree, the imports
+STARTUP = (("help", ("--help",)), ("status", ("status", "--db", "{store}")),
+           ("user_list", ("user", "list", "--db", "{store}")))
+STARTUP_TARGETS = {"help": 5.0, "status": 10.0}     # × a bare ``python -c pass`` (issue 23)
+
+
+def bench_startup(executions: int = 1000, log: Callable[[str], None] = lambda m: None,
+                  db: str | None = None, repeat: int = 7) -> dict:
+    """``shumao --help``, ``shumao status`` and ``shumao user list`` on a small store, each the
+    fastest of ``repeat`` whole processes, against a bare ``python -c pass`` of the same
+    interpreter timed in the same run (interleaved, so that a busy moment hits both)."""
+    store = report_store(executions, log, db)
+    argvs = {"baseline": [sys.executable, "-c", "pass"]}
+    argvs |= {name: [sys.executable, "-m", "shumao", *(a.format(store=store) for a in args)]
+              for name, args in STARTUP}
+    log(f"计时：裸 Python 启动与 shumao --help、status、user list（独立进程，各取 {repeat} 次最快）")
+    best = dict.fromkeys(argvs, float("inf"))
+    for _ in range(repeat):
+        for name, argv in argvs.items():
+            best[name] = min(best[name], run_process(argv)[0])
+    base = best.pop("baseline")
+    return {"step": "startup", "executions": executions, "backend": "postgres" if db and is_postgres(db)
+            else "duckdb", "baseline_seconds": round(base, 4),
+            "baseline": "裸 Python 启动（python -c pass，同一解释器）",
+            **{f"{name}_seconds": round(s, 4) for name, s in best.items()},
+            **{f"{name}_ratio": round(s / base, 2) for name, s in best.items()},
+            "targets": STARTUP_TARGETS}

@@ -8,4 +8,5 @@
     portal      serve, user add/token/list/disable, remind
     bench       the bench commands
     help        help pages and usage errors in Chinese
+    coercion    text, flag and path options taken without Pydantic (start-up)
 """

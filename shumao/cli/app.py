@@ -12,8 +12,6 @@ The commands live by subject (data, report, publish, portal, bench); this module
 in the order ``shumao --help`` lists them.  The path rules are in ``options``.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable
 from typing import Annotated
@@ -54,7 +52,7 @@ COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
     (user_app, "list", portal.user_list), (user_app, "disable", portal.user_disable),
     (bench_app, "import", bench.bench_import), (bench_app, "report", bench.bench_report),
     (bench_app, "web", bench.bench_web), (bench_app, "curve", bench.bench_curve),
-    (bench_app, "filings", bench.bench_filings),
+    (bench_app, "filings", bench.bench_filings), (bench_app, "startup", bench.bench_startup),
 )
 for group, name, command in COMMANDS:
     group.command(name, cls=Command)(command)

@@ -1,8 +1,6 @@
 """``shumao bench``: timings against a bare DuckDB (or PostgreSQL) baseline in the same run —
 import, report, the growth with size, and the portal under load."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -56,6 +54,27 @@ def bench_web(
               f"  仪表盘 p50 {result['dashboard_p50_ms']} 毫秒，p95 {result['dashboard_p95_ms']} 毫秒；"
               f"导入期间 p95 {result['during_import_p95_ms']} 毫秒（导入 {result['import_seconds']} 秒）\n"
               f"  基线（登录页）p95 {result['baseline_p95_ms']} 毫秒，比值 {result['ratio']}×")
+
+
+# -- issue 23: start-up ----------------------------------------------------------------------------
+def bench_startup(
+    repeat: Annotated[int, typer.Option(min=1, max=50, metavar="次数", help="每个命令计时几次，取最快")] = 7,
+    as_json: JsonOption = False,
+) -> None:
+    """命令的启动耗时：shumao --help、status、user list（小数据库）vs. 同一解释器的裸 Python 启动（均为独立进程）。"""
+    from shumao.bench import steps
+
+    r = steps.bench_startup(log=lambda m: err.print(m), repeat=repeat)
+    if as_json:
+        print_json(r)
+        return
+    out.print(f"启动：{r['executions']:,} 条执行记录的小数据库（取 {repeat} 次最快）\n"
+              f"  基线              {r['baseline_seconds'] * 1000:.0f} 毫秒，{r['baseline']}")
+    for name, words in (("help", "shumao --help"), ("status", "shumao status"),
+                        ("user_list", "shumao user list")):
+        target = r["targets"].get(name)
+        goal = f"（目标 ≤ {target:g}×）" if target else ""
+        out.print(f"  {words:<18}{r[name + '_seconds'] * 1000:.0f} 毫秒，比值 {r[name + '_ratio']:.1f}×{goal}")
 
 
 # -- issue 11: the cost's growth with size ---------------------------------------------------------

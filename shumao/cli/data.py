@@ -1,8 +1,6 @@
 """The data commands: ``import`` (check, then write all or nothing), ``status``, ``codes`` (the
 catalogue of every check's code) and ``export`` (the Parquet data set)."""
 
-from __future__ import annotations
-
 import contextlib
 from pathlib import Path
 from typing import Annotated, Optional

@@ -21,6 +21,8 @@ from rich.text import Text
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 from typer.core import TyperCommand, TyperGroup
 
+from shumao.cli.coercion import without_pydantic
+
 # --- help in Chinese, at a width that never cuts a line --------------------------------------
 
 HELP_WIDTH = (80, 100)  # at least 80 columns (wider terminals up to 100), whatever the terminal
@@ -140,6 +142,10 @@ def render_help(cmd, ctx) -> str:
 class _ChineseHelp:
     def format_help(self, ctx, formatter) -> None:
         formatter.write(render_help(self, ctx))
+
+    def parse_args(self, ctx, args):
+        without_pydantic(self.get_params(ctx))    # coercion.py: text and paths start fast
+        return super().parse_args(ctx, args)
 
 
 class Command(_ChineseHelp, TyperCommand):

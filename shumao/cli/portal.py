@@ -2,8 +2,6 @@
 ``list``/``disable``)
 and ``remind`` (the monthly reminder mail to enterprises that have not filed)."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Optional
 
@@ -15,7 +13,12 @@ from shumao import settings
 from shumao.access.roles import ROLE_ZH, ROLES
 from shumao.cli.options import DbOption, HostOption, JsonOption, PortOption, err, out, print_json
 from shumao.errors import InputError
-from shumao.store.base import cli_actor
+
+
+def _cli_actor() -> str:
+    from shumao.store.base import cli_actor
+
+    return cli_actor()
 
 
 def start_portal(db: str | None, host: str, port: int) -> None:
@@ -71,7 +74,7 @@ def user_add(
         password = typer.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
     with connect(db) as store:
         user = accounts.add(store, name, role, password, enterprise=enterprise, region=region,
-                            email=email, actor=cli_actor())
+                            email=email, actor=_cli_actor())
     out.print(f"已新增账号 {escape(user.name)}（{ROLE_ZH[user.role]}）")
 
 
@@ -85,7 +88,7 @@ def user_token(
     from shumao.store import connect
 
     with connect(db) as store:
-        token = accounts.issue_token(store, name, days, actor=cli_actor())
+        token = accounts.issue_token(store, name, days, actor=_cli_actor())
     shown = accounts.token_hash(token)[:accounts.TOKEN_ID]
     err.print(f"API 令牌（编号 {shown}，{days} 天内有效，只显示这一次，请妥善保存；"
               f"撤销：shumao user revoke {escape(name)} {shown}）：")
@@ -123,7 +126,7 @@ def user_revoke(name: Annotated[str, typer.Argument(metavar="用户名")],
     from shumao.store import connect
 
     with connect(db) as store:
-        shown = accounts.revoke_token(store, name, token_id, actor=cli_actor())
+        shown = accounts.revoke_token(store, name, token_id, actor=_cli_actor())
     out.print(f"已撤销账号 {escape(name)} 的 API 令牌 {shown}")
 
 
@@ -152,7 +155,7 @@ def user_disable(name: Annotated[str, typer.Argument(metavar="用户名")], db: 
     from shumao.store import connect
 
     with connect(db) as store:
-        accounts.disable(store, name, actor=cli_actor())
+        accounts.disable(store, name, actor=_cli_actor())
     out.print(f"已停用账号 {escape(name)}，其 API 令牌均已撤销")
 
 
@@ -177,7 +180,7 @@ def remind(
     month = windows.parse_month(period)
     mail = reminders.MailSettings.from_settings()
     with connect(db, read_only=dry_run, create=False) as store:
-        result = reminders.send(store, month, mail, cli_actor(), dry_run=dry_run)
+        result = reminders.send(store, month, mail, _cli_actor(), dry_run=dry_run)
     if as_json:
         print_json({"ok": True, **result.as_dict()})
         return

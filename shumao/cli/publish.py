@@ -1,8 +1,6 @@
 """The commands that make things to hand out: ``bulletin`` (PDF, Word, HTML…), ``generate`` (simulated
 filings) and ``demo`` (the whole pipeline on simulated data, then the portal)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -2,8 +2,6 @@
 data set), ``explain`` (one figure's records, for checking) and ``vintages`` (what was published
 and what has changed since)."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Optional, cast

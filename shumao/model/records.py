@@ -13,15 +13,25 @@ the Hive partition columns of the dated kinds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
-ARROW = {
-    "text": pa.string(), "int": pa.int32(), "bigint": pa.int64(), "date": pa.date32(),
-    "time": pa.timestamp("us", tz="UTC"), "bool": pa.bool_(),
-    "amount": pa.decimal128(18, 6), "rate": pa.decimal128(20, 10), "bytes": pa.binary(),
-    "money": pa.decimal128(18, 2),     # an amount to the cent (the Parquet export)
-}
+
+@cache
+def arrow_types() -> dict[str, pa.DataType]:
+    """Each logical type's Arrow type (pyarrow imported here, when a batch or file needs it:
+    the commands that only read the store start without it)."""
+    import pyarrow as pa
+
+    return {
+        "text": pa.string(), "int": pa.int32(), "bigint": pa.int64(), "date": pa.date32(),
+        "time": pa.timestamp("us", tz="UTC"), "bool": pa.bool_(),
+        "amount": pa.decimal128(18, 6), "rate": pa.decimal128(20, 10), "bytes": pa.binary(),
+        "money": pa.decimal128(18, 2),     # an amount to the cent (the Parquet export)
+    }
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,10 @@ class Table:
         return [c for c, _, _ in self.columns]
 
     def arrow(self, without: tuple[str, ...] = ()) -> pa.Schema:
-        return pa.schema([pa.field(c, ARROW[t], nullable=n)
+        import pyarrow as pa
+
+        types = arrow_types()
+        return pa.schema([pa.field(c, types[t], nullable=n)
                           for c, t, n in self.columns if c not in without])
 
 

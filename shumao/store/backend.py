@@ -14,11 +14,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from shumao.errors import StoreError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # parameters of one multi-row INSERT (insert_rows): about a hundred rows — on DuckDB faster
 # than more (1,000 drafts: 0.35 s, 0.5 s at 10,000), far under PostgreSQL's 65,535
@@ -116,6 +117,7 @@ class Backend(ABC):
                        partitioned: bool) -> int:
         """The query's rows as Parquet files in ``folder``, streamed through pyarrow.dataset
         (a backend that can write Parquet itself does so instead); how many."""
+        import pyarrow as pa
         import pyarrow.dataset as ds
 
         schema_ = pa.schema([f.with_nullable(True) for f in schema_])   # as DuckDB writes them

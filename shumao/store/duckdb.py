@@ -16,16 +16,18 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from shumao import settings
 from shumao.errors import DISK_FULL, InputError, StoreError, StoreNotFound, StoreVersionError, unwritable
 from shumao.store import schema
 from shumao.store.backend import Backend
 from shumao.store.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
@@ -38,8 +40,14 @@ class DuckDBBackend(Backend):
     def __init__(self, path: str, read_only: bool = False, create: bool = True):
         self.url = path
         self.read_only = read_only
-        older = read_only and path != ":memory:" and _needs_upgrade(path)
+        self._con = _open(path, read_only, create)
+        try:
+            older = read_only and path != ":memory:" and _older(self._con, path)
+        except BaseException:
+            self._con.close()
+            raise
         if older:
+            self._con.close()       # migrate once, then read what the migration wrote
             try:
                 DuckDBBackend(path, read_only=False, create=False).close()   # migrate once
             except StoreError as e:
@@ -49,7 +57,7 @@ class DuckDBBackend(Backend):
                     f"数据库 {path} 由较早版本的 shumao 创建（结构版本 {older}），读取前需要升级一次，"
                     "升级要写入这个文件，而它在只读的位置（或没有写入权限）：请把它复制到可写入的文件夹，"
                     "或在有写入权限时运行一次 shumao status 完成升级") from e
-        self._con = _open(path, read_only, create)
+            self._con = _open(path, read_only, create)
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.RLock()
@@ -100,6 +108,8 @@ class DuckDBBackend(Backend):
 
     @contextmanager
     def values(self, values: pa.Array) -> Iterator[str]:
+        import pyarrow as pa
+
         name = f"_shumao_v_{next(_names)}"
         cur = self._cur()
         cur.register(name, pa.table({"v": values}))
@@ -240,18 +250,13 @@ def _check_file(p: Path, must_exist: bool) -> None:
         raise StoreError(f"{p} 不是 shumao 的数据库（不是 DuckDB 文件）")
 
 
-def _needs_upgrade(path: str) -> int | None:
-    """The store's schema version where it is older than this shumao's, else None."""
-    p = Path(path)
-    if not p.is_file():
-        return None
-    con = _open(path, read_only=True, create=False)
+def _older(con: duckdb.DuckDBPyConnection, path: str) -> int | None:
+    """The schema version of the store open on ``con`` where it is older than this shumao's,
+    else None (read on the connection the reader keeps: one open, not two)."""
     try:
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
     except duckdb.Error:
         return None
-    finally:
-        con.close()
     version = schema.version_of(rows[0][0], path) if rows else None
     return version if version is not None and version < SCHEMA_VERSION else None
 

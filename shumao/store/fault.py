@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from shumao import settings
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class KillSwitch:
@@ -23,6 +25,8 @@ class KillSwitch:
 
     def counted(self, reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
         """The same batches, each counted against the budget."""
+        import pyarrow as pa
+
         if self.left is None:
             return reader
 

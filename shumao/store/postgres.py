@@ -15,14 +15,14 @@ import itertools
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.csv as pacsv
+from typing import TYPE_CHECKING, Any
 
 from shumao.errors import StoreError, StoreNotFound, StoreVersionError
 from shumao.store import schema
 from shumao.store.backend import Backend
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 WRITE_LOCK = 0x5348554D   # "SHUM": the advisory lock every write of shumao takes
 _names = itertools.count()
@@ -87,6 +87,8 @@ class PostgresBackend(Backend):
             raise self._error(e) from e
 
     def arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
+        import pyarrow.csv as pacsv
+
         buf = io.BytesIO()
         try:
             with self._conn().cursor() as cur:
@@ -107,6 +109,8 @@ class PostgresBackend(Backend):
 
     def stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
         """COPY … TO STDOUT as CSV, parsed by pyarrow a block at a time as it arrives."""
+        import pyarrow.csv as pacsv
+
         try:
             with self._conn().cursor() as cur, \
                     cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
@@ -128,6 +132,8 @@ class PostgresBackend(Backend):
             raise self._error(e) from e
 
     def insert(self, table: str, reader: pa.RecordBatchReader) -> None:
+        import pyarrow.csv as pacsv
+
         cols = ", ".join(reader.schema.names)
         options = pacsv.WriteOptions(include_header=False)
         try:
@@ -143,6 +149,8 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def values(self, values: pa.Array) -> Iterator[str]:
+        import pyarrow as pa
+
         name = f"_shumao_v_{next(_names)}"
         self.execute(f"CREATE TEMP TABLE {name} (v TEXT)")
         try:

@@ -9,9 +9,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, cast
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Protocol, cast
 
 from shumao.errors import ConflictError
 from shumao.model.records import DATE_OF, EXPORTED
@@ -21,6 +19,9 @@ from shumao.store.backend import Backend
 from shumao.store.fault import KillSwitch
 from shumao.store.rows import Batch, BatchFile, Enterprise, OfEnterprise, Record, Summary
 from shumao.store.schema import KINDS, RECORDS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ class Records:
                        end: dt.date) -> pa.Table:
         """Per enterprise, the median amount (cents) and count of its stored records of a
         kind dated in [start, end] — the 'usual range' of model.rules."""
+        import pyarrow as pa
+
         out = pa.schema([("enterprise_id", pa.string()), ("median_cents", pa.float64()),
                          ("n", pa.int64())])
         if len(enterprise_ids) == 0:
@@ -261,6 +264,8 @@ def export_sql(kind: str) -> str:
 
 
 def _with_batch_id(reader: pa.RecordBatchReader, batch_id: int) -> pa.RecordBatchReader:
+    import pyarrow as pa
+
     column = pa.field("batch_id", pa.int32(), nullable=False)
     value = pa.scalar(batch_id, pa.int32())
 
