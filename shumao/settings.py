@@ -87,6 +87,9 @@ TABLE: tuple[Setting, ...] = (
             "默认数据库：DuckDB 文件路径，或 postgresql://用户@主机/库名"),
     Setting("SHUMAO_LOCK_WAIT", "30",
             "数据库文件正被另一个程序写入时，最多等待的秒数（0 到 86400）", int, 0, 86400),
+    Setting("SHUMAO_IDLE_RELEASE", "2",
+            "网页门户（shumao serve）闲置多少秒后释放 DuckDB 数据库文件，让命令行可以同时使用；"
+            "下一个请求再打开（0 为一直占用；0 到 3600）", int, 0, 3600),
     Setting("SHUMAO_STORE_MEMORY", memory_share(),
             "嵌入式数据库（DuckDB）可用的内存上限，如 2GB、8GB（默认为本机内存的四分之一，至少 1GB；不能小于 128MB）",
             Memory, "128MB"),

@@ -99,6 +99,27 @@ class Backend(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    # -- letting go of the database when idle (DuckDB's file: the portal and the CLI side by side)
+    def hold(self) -> None:  # noqa: B027 — a server database has nothing to hold
+        """Keep the connection open until ``let_go()`` (the portal holds it for each request),
+        opening it again first if it was let go.  Nothing to do on a server database."""
+
+    def let_go(self) -> None:  # noqa: B027 — nor to let go
+        """The end of one ``hold()``."""
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.hold()
+        try:
+            yield
+        finally:
+            self.let_go()
+
+    def release_idle(self, seconds: float) -> bool:
+        """Close the connection if no one has held or used it for ``seconds``, so that another
+        program may open the database; it opens again on the next use.  Whether it closed."""
+        return False
+
     def __enter__(self) -> Backend:
         return self
 

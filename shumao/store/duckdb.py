@@ -5,6 +5,13 @@ would be downloaded, which fails offline (stack.md §1).  One process may write 
 a time: another waits up to ``SHUMAO_LOCK_WAIT`` seconds for it.  Inside a process every
 thread uses its own cursor, and writes are serialised by a lock, so a web server's imports
 and reviews never interleave.
+
+The portal lets go of the file when idle (``release_idle``, called by shumao.web.app a few
+seconds after the last request), so that ``shumao status``, ``import`` or ``user add`` can
+open it meanwhile; the next use opens it again (waiting for such a command as any other
+program does) and every thread's cursor and Ibis backend are renewed.  A request, a write,
+a snapshot or a stream holds the connection (``hold``/``let_go``): it is never let go in the
+middle of one.
 """
 
 from __future__ import annotations
@@ -40,7 +47,8 @@ class DuckDBBackend(Backend):
     def __init__(self, path: str, read_only: bool = False, create: bool = True):
         self.url = path
         self.read_only = read_only
-        self._con = _open(path, read_only, create)
+        self._create = create
+        self._con: duckdb.DuckDBPyConnection | None = _open(path, read_only, create)
         try:
             older = read_only and path != ":memory:" and _older(self._con, path)
         except BaseException:
@@ -60,7 +68,13 @@ class DuckDBBackend(Backend):
             self._con = _open(path, read_only, create)
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()      # one write at a time
+        # the connection's life (let go when idle): opened how many times, held by how many
+        # users now, last used when; guarded by a lock of its own (not the writers')
+        self._opened = 1
+        self._holders = 0
+        self._used = time.monotonic()
+        self._life = threading.Lock()
         try:
             schema.ensure(self, create and not read_only)
         except BaseException:
@@ -69,28 +83,68 @@ class DuckDBBackend(Backend):
 
     # -- the connection --------------------------------------------------------------------
     def _cur(self) -> duckdb.DuckDBPyConnection:
-        cur = getattr(self._local, "cur", None)
-        if cur is None:
-            cur = self._local.cur = self._con.cursor()
-            with self._lock:
+        local = self._local
+        cur = getattr(local, "cur", None)
+        self._used = time.monotonic()
+        if cur is None or getattr(local, "opened", 0) != self._opened or self._con is None:
+            with self._life:
+                if self._con is None:               # let go when idle: open the file again
+                    self._con = _open(self.url, self.read_only, self._create)
+                    self._opened += 1
+                cur = local.cur = self._con.cursor()
+                local.opened, local.ibis = self._opened, None
                 self._cursors.append(cur)
         return cur
 
+    def ibis(self):
+        self._cur()         # a cursor of the connection open now (and its own Ibis backend)
+        return super().ibis()
+
+    def hold(self) -> None:
+        with self._life:
+            self._holders += 1
+        try:
+            self._cur()
+        except BaseException:
+            self.let_go()
+            raise
+
+    def let_go(self) -> None:
+        with self._life:
+            self._holders -= 1
+            self._used = time.monotonic()
+
+    def release_idle(self, seconds: float) -> bool:
+        with self._life:
+            if (self._con is None or self._holders or self.url == ":memory:"
+                    or time.monotonic() - self._used < seconds):
+                return False
+            self._close()
+            return True
+
     def close(self) -> None:
+        with self._life:
+            self._close()
+
+    def _close(self) -> None:
         for cur in self._cursors:
             cur.close()
         self._cursors.clear()
-        self._con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         try:
-            return self._cur().execute(sql, list(params)).fetchall()
+            with self.held():
+                return self._cur().execute(sql, list(params)).fetchall()
         except duckdb.Error as e:
             raise _store_error(e, self.url) from e
 
     def arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
         try:
-            return self._cur().sql(sql, params=list(params) or None).to_arrow_table().cast(schema_)
+            with self.held():
+                return self._cur().sql(sql, params=list(params) or None).to_arrow_table().cast(schema_)
         except duckdb.Error as e:
             raise _store_error(e, self.url) from e
 
@@ -111,12 +165,13 @@ class DuckDBBackend(Backend):
         import pyarrow as pa
 
         name = f"_shumao_v_{next(_names)}"
-        cur = self._cur()
-        cur.register(name, pa.table({"v": values}))
-        try:
-            yield name
-        finally:
-            cur.unregister(name)
+        with self.held():
+            cur = self._cur()
+            cur.register(name, pa.table({"v": values}))
+            try:
+                yield name
+            finally:
+                cur.unregister(name)
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -125,7 +180,7 @@ class DuckDBBackend(Backend):
         if getattr(self._local, "writing", False):      # already inside this thread's write
             yield
             return
-        with self._lock:
+        with self.held(), self._lock:
             cur = self._cur()
             cur.execute("BEGIN TRANSACTION")
             self._local.writing = True
@@ -147,18 +202,20 @@ class DuckDBBackend(Backend):
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        cur = self._cur()
-        cur.execute("BEGIN TRANSACTION")   # one MVCC snapshot
-        try:
-            yield
-        finally:
-            cur.execute("COMMIT")
+        with self.held():
+            cur = self._cur()
+            cur.execute("BEGIN TRANSACTION")   # one MVCC snapshot
+            try:
+                yield
+            finally:
+                cur.execute("COMMIT")
 
     def stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
         try:
-            reader = self._cur().sql(sql).to_arrow_reader(ROWS_PER_BATCH)
-            for batch in reader:
-                yield batch.cast(schema_)
+            with self.held():
+                reader = self._cur().sql(sql).to_arrow_reader(ROWS_PER_BATCH)
+                for batch in reader:
+                    yield batch.cast(schema_)
         except duckdb.Error as e:
             raise _store_error(e, self.url) from e
 
@@ -200,13 +257,14 @@ class DuckDBBackend(Backend):
 
     @contextmanager
     def reading(self) -> Iterator[Any]:
-        backend = self.ibis()
-        cur = self._cur()
-        cur.execute("BEGIN TRANSACTION")   # one MVCC snapshot for every query of a report
-        try:
-            yield backend
-        finally:
-            cur.execute("COMMIT")
+        with self.held():
+            backend = self.ibis()
+            cur = self._cur()
+            cur.execute("BEGIN TRANSACTION")   # one MVCC snapshot for every query of a report
+            try:
+                yield backend
+            finally:
+                cur.execute("COMMIT")
 
 
 def _open(path: str, read_only: bool, create: bool) -> duckdb.DuckDBPyConnection:

@@ -1,5 +1,6 @@
 """The portal's FastAPI app (web.md): ``create_app(db)`` opens the store once and serves
-every audience from it.
+every audience from it.  On a DuckDB file it lets go of the file when no request has used it
+for ``SHUMAO_IDLE_RELEASE`` seconds, so that the command line works beside the portal.
 
 Around the routes: a size limit on request bodies (413 before anything is parsed or
 written; small for JSON and for an enterprise's upload), security headers (a strict Content-Security-Policy: scripts only from the app
@@ -11,6 +12,7 @@ a rule in permissions.py.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
@@ -92,6 +95,13 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(ClientDisconnect, _gone)
     app.add_exception_handler(Exception, _crash)
+    idle = settings.get("SHUMAO_IDLE_RELEASE")
+    if idle and not isinstance(db, Store) and store.backend == "duckdb":
+        # the terminal beside the portal: the file let go when idle (a store handed in is the caller's)
+        app.add_middleware(_Holding, store=store)
+        releaser = _IdleRelease(store, idle)
+        app.router.add_event_handler("startup", releaser.start)
+        app.router.add_event_handler("shutdown", releaser.stop)
     app.add_middleware(_Headers)
     app.add_middleware(_BodyLimit, limit=limit)
     app.router.add_event_handler("shutdown", store.close)
@@ -174,6 +184,55 @@ async def _invalid(request: Request, exc: Exception) -> Response:
 
 
 # -- middleware ----------------------------------------------------------------------------------
+class _Holding:
+    """Each request but the app's own static files holds the store (DuckDB: its file is not
+    let go in the middle of a request), opened again first — in a worker thread, since that
+    may wait ``SHUMAO_LOCK_WAIT`` for a command that has the file — if it was let go."""
+
+    def __init__(self, app: ASGIApp, store: Store):
+        self.app, self.store = app, store
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        try:
+            await run_in_threadpool(self.store.db.hold)
+        except StoreError as e:           # a command kept the file all that time
+            answer = await _library_error(Request(scope), e)
+            await answer(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.store.db.let_go()
+
+
+class _IdleRelease:
+    """A thread that lets go of the store's file once no request has used it for ``seconds``
+    (SHUMAO_IDLE_RELEASE), so that the command line can open it while the portal runs."""
+
+    def __init__(self, store: Store, seconds: float):
+        self.store, self.seconds = store, seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="shumao-idle-release", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(min(0.5, self.seconds / 4)):
+            try:
+                self.store.db.release_idle(self.seconds)
+            except Exception:  # noqa: BLE001 — a failed close is the next use's to report
+                log.exception("letting go of the store failed")
+
+
 class _BodyLimit:
     """A request body over its limit is refused with 413 as soon as a route reads it — at
     once when its Content-Length says so, else when the streamed bytes pass the limit —

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from shumao.bench import harness
 from shumao.store import connect
 from tests.conftest import BACKENDS, copy_of
-from tests.support.portal import PASSWORD, add_accounts, load_portal  # noqa: F401  (tests import them from here)
+from tests.support.portal import CHEAP, PASSWORD, add_accounts, load_portal  # noqa: F401  (tests import them from here)
 
 
 def csrf_of(html: str) -> str:
@@ -62,6 +62,7 @@ class LiveServer:
     for as the benchmarks do (shumao.bench.harness), its output in ``log``."""
 
     def __init__(self, db: str, log: Path):
+        self.db = db
         self.port = harness.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
