@@ -14,6 +14,7 @@ its unified social credit code, check digit verified.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -39,8 +40,14 @@ NAME_RULE = f"用户名不能为空、不能含空格，且不超过 {MAX_NAME} 
 # still do not accept SMTPUTF8), no spaces, quotes or list separators
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _hasher = PasswordHasher()
-# checking against this when the name is unknown takes as long as a real check
-_DUMMY = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy() -> str:
+    """Checked against when the name is unknown, so that it takes as long as a real check;
+    hashed on the first such sign-in, not when the module is imported (every start of the
+    portal and of ``shumao user …`` paid a third of a second for it)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def typed_name(name: str) -> str:
@@ -126,7 +133,7 @@ def hash_password(password: str, hasher: PasswordHasher = _hasher) -> str:
 
 def check_password(stored: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return _hasher.verify(stored or _dummy(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -13,7 +13,7 @@ from shumao.access import accounts
 from shumao.filing import board, service, windows
 from shumao.store import connect
 from tests.conftest import BACKENDS, copy_of, load_portal
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import CHEAP, PASSWORD
 
 JUNE = dt.date(2024, 6, 1)
 # sample-city enterprises by what the import gave them in June 2024
@@ -42,7 +42,7 @@ def contract(store, enterprise: str, day: dt.date | str = "2024-06-05") -> int:
 
 
 def account(store, name: str, enterprise: str, email: str | None) -> None:
-    accounts.add(store, name, "enterprise", PASSWORD, enterprise=enterprise, email=email, actor="测试")
+    accounts.add(store, name, "enterprise", PASSWORD, enterprise=enterprise, email=email, actor="测试", hasher=CHEAP)
 
 
 def rows_by_id(store, month=JUNE, **kw) -> dict[str, board.Row]:

@@ -7,6 +7,9 @@ generation, which the import bumped)."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 
 import httpx
@@ -26,10 +29,6 @@ def shumao(live, *args: str, stdin: str | None = None):
     if stdin is None:
         p = run_process(*args, "--db", live.db, env=WAIT)
     else:
-        import os
-        import subprocess
-        import sys
-
         p = subprocess.run([sys.executable, "-m", "shumao", *args, "--db", live.db], input=stdin,
                            capture_output=True, text=True, env={**os.environ, **WAIT}, timeout=600)
     assert p.returncode == 0, f"shumao {' '.join(args)}：{p.stderr}\n{live.log.read_text()}"
@@ -49,7 +48,7 @@ def new_records(folder, first: str):
 
 
 @DUCKDB_ONLY
-def test_status_report_import_and_user_add_run_beside_the_portal(live, tmp_path):
+def test_status_report_import_and_user_add_run_beside_the_portal_and_it_waits_for_them(live, tmp_path):
     token = shumao(live, "user", "token", "staff").stdout.strip()
     api = httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
     before = api.get("/api/v1/status").json()
@@ -82,18 +81,9 @@ def test_status_report_import_and_user_add_run_beside_the_portal(live, tmp_path)
         assert r.status_code == 303
         home = browser.get("/", follow_redirects=True)
         assert home.status_code == 200 and "/login" not in str(home.url)
-    api.close()
 
-
-@DUCKDB_ONLY
-def test_a_command_that_keeps_the_file_delays_the_portal_which_then_answers(live, tmp_path):
-    """The other way round: while a command holds the file the portal's next request waits for
-    it (up to SHUMAO_LOCK_WAIT) and then answers with what the command wrote."""
-    import subprocess
-    import sys
-
-    token = shumao(live, "user", "token", "staff").stdout.strip()
-    api = httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    # the other way round: while a command holds the file, the portal's next request waits for
+    # it (up to SHUMAO_LOCK_WAIT) and then answers with what the command wrote
     before = api.get("/api/v1/status").json()
     time.sleep(3)                          # idle: the portal has let go
     hold = ("import sys, time, duckdb; con = duckdb.connect(sys.argv[1]); "

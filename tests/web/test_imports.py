@@ -20,7 +20,7 @@ from shumao.store import connect
 from shumao.web.access import COOKIE
 from shumao.web.app import create_app
 from tests.conftest import DATA, SAMPLE_FILES
-from tests.web.conftest import PASSWORD, csrf_of, sign_in
+from tests.web.conftest import CHEAP, PASSWORD, csrf_of, sign_in
 
 WEB = DATA / "web"
 ERRORS = [("企业名录.csv", 4, "enterprise_id", "bad-credit-code"),
@@ -42,7 +42,7 @@ class Portal:
         self.uploads.mkdir()
         self.store = connect(root / "empty.duckdb")
         for name, role in (("staff", "staff"), ("admin", "admin")):
-            accounts.add(self.store, name, role, PASSWORD, actor="测试")
+            accounts.add(self.store, name, role, PASSWORD, actor="测试", hasher=CHEAP)
         self.app = create_app(self.store, upload_limit=upload_limit, tmpdir=str(self.uploads))
         self.clients: list[TestClient] = []
 

@@ -73,9 +73,9 @@ def test_who_may_see_an_enterprises_records(client, portal_store):
 
 def test_a_reviewer_without_a_region_sees_every_enterprise(client, portal_store):
     from shumao.access import accounts
-    from tests.web.conftest import PASSWORD
+    from tests.web.conftest import CHEAP, PASSWORD
 
-    accounts.add(portal_store, "city-reviewer", "reviewer", PASSWORD, actor="测试")
+    accounts.add(portal_store, "city-reviewer", "reviewer", PASSWORD, actor="测试", hasher=CHEAP)
     c = client("city-reviewer")
     assert _records(c, portal_store.facts["second"]).status_code == 200
 

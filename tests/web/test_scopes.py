@@ -16,7 +16,7 @@ from shumao.access.rules import RULES
 from shumao.access.scopes import RESOURCES, SCOPES, scope
 from shumao.filing import board, windows
 from shumao.web.access import COOKIE
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import CHEAP, PASSWORD
 
 MONTH = dt.date(2024, 12, 1)
 BOTH = frozenset({"first", "second"})
@@ -38,7 +38,7 @@ def scoped(portal_store, client, app):
     """The store with a reviewer without a district and one submitted filing of each of the
     two enterprises; returns (store, signed-in client maker, {first/second: filing id})."""
     store = portal_store
-    accounts.add(store, "reviewer-all", "reviewer", PASSWORD, actor="测试")
+    accounts.add(store, "reviewer-all", "reviewer", PASSWORD, actor="测试", hasher=CHEAP)
     windows.set_window(store, MONTH, locked=False, actor="测试")
 
     def user(name):

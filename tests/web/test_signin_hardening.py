@@ -13,7 +13,7 @@ from shumao.access import accounts
 from shumao.errors import InputError
 from shumao.web.access import COOKIE
 from tests.conftest import BACKENDS, run_cli
-from tests.web.conftest import PASSWORD, csrf_of, sign_in
+from tests.web.conftest import CHEAP, PASSWORD, csrf_of, sign_in
 
 
 # -- §3.5 / §3.17 sessions --------------------------------------------------------------------
@@ -85,17 +85,17 @@ def test_private_api_answers_and_downloads_are_not_cached(client, portal_store):
     ("ａｄｍｉｎ", "已存在"),                   # full-width: NFKC makes it admin
 ])
 def test_look_alike_names_are_refused(portal_store, name, words):
-    accounts.add(portal_store, "ace", "staff", PASSWORD, actor="测试")
+    accounts.add(portal_store, "ace", "staff", PASSWORD, actor="测试", hasher=CHEAP)
     if words is None:
-        accounts.add(portal_store, name, "staff", PASSWORD, actor="测试")
+        accounts.add(portal_store, name, "staff", PASSWORD, actor="测试", hasher=CHEAP)
         return
     with pytest.raises(InputError, match=words):
-        accounts.add(portal_store, name, "staff", PASSWORD, actor="测试")
+        accounts.add(portal_store, name, "staff", PASSWORD, actor="测试", hasher=CHEAP)
 
 
 @pytest.mark.parametrize("name", ["王会计", "云桥填报", "wang会计", "审核员-2", "user_01", "やまだ太郎"])
 def test_chinese_and_plain_names_stay_valid(portal_store, name):
-    accounts.add(portal_store, name, "staff", PASSWORD, actor="测试")
+    accounts.add(portal_store, name, "staff", PASSWORD, actor="测试", hasher=CHEAP)
     assert portal_store.users.get(name).role == "staff"
 
 
@@ -180,7 +180,7 @@ def test_a_schema_4_store_gains_the_tokens_last_use(tmp_path):
 
     db = tmp_path / "old.duckdb"
     with connect(db) as s:
-        accounts.add(s, "ops", "staff", PASSWORD, actor="测试")
+        accounts.add(s, "ops", "staff", PASSWORD, actor="测试", hasher=CHEAP)
         token = accounts.issue_token(s, "ops", 3, actor="测试")
         sql(s, "ALTER TABLE tokens DROP COLUMN last_used_at")
         sql(s, "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
