@@ -104,6 +104,11 @@ class Backend(ABC):
         """Keep the connection open until ``let_go()`` (the portal holds it for each request),
         opening it again first if it was let go.  Nothing to do on a server database."""
 
+    def held_if_open(self) -> bool:
+        """``hold()`` at once when the connection is open (no waiting: an event loop may call
+        it); False, holding nothing, when ``hold()`` would have to open it first."""
+        return True
+
     def let_go(self) -> None:  # noqa: B027 — nor to let go
         """The end of one ``hold()``."""
 

@@ -109,6 +109,13 @@ class DuckDBBackend(Backend):
             self.let_go()
             raise
 
+    def held_if_open(self) -> bool:
+        with self._life:
+            if self._con is None:
+                return False
+            self._holders += 1
+            return True
+
     def let_go(self) -> None:
         with self._life:
             self._holders -= 1

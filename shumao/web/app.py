@@ -197,7 +197,8 @@ class _Holding:
             await self.app(scope, receive, send)
             return
         try:
-            await run_in_threadpool(self.store.db.hold)
+            if not self.store.db.held_if_open():    # let go: opened again off the event loop
+                await run_in_threadpool(self.store.db.hold)
         except StoreError as e:           # a command kept the file all that time
             answer = await _library_error(Request(scope), e)
             await answer(scope, receive, send)

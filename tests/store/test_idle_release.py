@@ -40,9 +40,14 @@ def test_not_while_held_nor_used_lately_nor_in_memory(tmp_path):
     with connect(tmp_path / "s.duckdb") as store:
         with store.db.held():
             assert not store.db.release_idle(0)
+        assert store.db.held_if_open()
+        assert not store.db.release_idle(0)
+        store.db.let_go()
         store.generation()
         assert not store.db.release_idle(60)               # used a moment ago
         assert store.db.release_idle(0)
+        assert not store.db.held_if_open()                 # let go: holds nothing, opens nothing
+        assert store.db.release_idle(0) is False and store.db._con is None
     with connect(":memory:") as memory:
         assert not memory.db.release_idle(0)               # its data would be lost
 
