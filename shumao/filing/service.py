@@ -121,9 +121,11 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     month = day.replace(day=1)
     last_year = _same_month_last_year(month)
     before = store.filings.month_total(eid, kind, last_year, windows.month_end(last_year), ("approved",))
-    now = store.filings.month_total(eid, kind, month, windows.month_end(month),
-                            ("approved", "submitted"), excluding=rid) + cents
-    g = growth(now, before) if before else None
+    now: int | None = store.filings.month_total(eid, kind, month, windows.month_end(month),
+                                                ("approved", "submitted"), excluding=rid) + cents
+    if pending:
+        now = None          # 待折算: this month with the record has no US-dollar total yet
+    g = growth(now, before) if before and now is not None else None
     change = None if g is None else str(round_half_up(g))
     given = explanations or {}
     return [replace(r, last_year_cents=before, this_month_cents=now, change=change,

@@ -230,3 +230,18 @@ def test_a_bad_or_locked_nil_month_is_refused(store, user, body, code):  # noqa:
 @pytest.mark.parametrize("role", ["staff", "reviewer", "admin"])
 def test_only_an_enterprise_declares_no_business(store, user, role):  # noqa: F811
     assert user(role).post("/api/v1/filings/nil", json={"period": "2024-12"}).status_code == 404
+
+
+def test_the_checks_of_us_dollars_run_once_a_pending_record_is_converted(store, user):  # noqa: F811
+    """Submitted 待折算 without the checks that compare US dollars; the review page shows them
+    once the rate has converted the record (5,000,000 元 × 0.1384 = 692,000 美元 > 500,000)."""
+    ent, rev, staff = user("enterprise"), user("reviewer"), user("staff")
+    contract(ent, amount="500000")
+    x = execution(ent, "W-CNY-BIG", "5,000,000", currency="CNY").json()
+    r = submit(ent, x["id"])
+    codes = {k["code"] for k in r.json()["checks"]}
+    assert r.status_code == 200 and "missing-rate" in codes and "exceeds-contract" not in codes
+    assert "exceeds-contract" not in rev.get(f"/review/{x['id']}").text
+    assert staff.put("/api/v1/rates/CNY/2024-12", json={"usd_per_unit": RATE}).status_code == 200
+    page = rev.get(f"/review/{x['id']}").text
+    assert "已超过合同金额" in page and "汇率尚未录入" not in page

@@ -156,14 +156,8 @@ def filing_view(request: Request, f: Filing, explanations: dict, error: str | No
     editable = (viewer.role == "enterprise" and f["status"] in ("draft", "returned")
                 and w.refusal() is None)
     if results is None:
-        if f["status"] == "draft":
-            results = service.evaluate(store, f["id"], explanations)
-        elif not f["pending"] and any(c["code"] == "missing-rate" for c in f["checks"]):
-            # submitted 待折算 and converted since: the checks of US-dollar amounts run now
-            results = service.evaluate(store, f["id"], f["explanations"])
-        else:
-            results = [checks.Result(**{k: v for k, v in c.items() if k != "level_zh"})
-                       for c in f["checks"]]
+        results = (service.evaluate(store, f["id"], explanations) if f["status"] == "draft"
+                   else submitted_checks(store, f))
     return render(request, "filing.html", {
         **detail(store, f), "results": results, "explanations": explanations, "error": error,
         "note": note, "editable": editable, "submittable": editable and f["status"] == "draft",
@@ -172,12 +166,25 @@ def filing_view(request: Request, f: Filing, explanations: dict, error: str | No
         "window": w, "levels": checks.LEVELS, "labels": labels()}, status=status)
 
 
+def submitted_checks(store, f: Filing) -> list[checks.Result]:
+    """The checks a submitted record passed with — or, when it was submitted 待折算 and has
+    been converted since, the checks run again now, so that those of US-dollar amounts are
+    seen (with the explanations given)."""
+    kept = [checks.Result(**{k: v for k, v in c.items() if k != "level_zh"}) for c in f["checks"]]
+    if not f["pending"] and any(c.code == "missing-rate" for c in kept):
+        # lateness is the submission's own: as it was flagged then, not as today's clock says
+        return ([r for r in service.evaluate(store, f["id"], f["explanations"]) if r.code != "late"]
+                + [r for r in kept if r.code == "late"])
+    return kept
+
+
 def detail(store, f: Filing) -> dict:
     kind = f["kind"]
     rec = store.filings.record(kind, f["record_id"]) or {}
     hist = store.filings.history(kind, f["record_id"])
     returned = [h for h in hist if h["to"] == "returned"]
     shown = fields.shown(kind, rec)
+    shown["currency"] = rates.currency_zh(shown["currency"])       # CNY → 人民币（CNY）
     if kind == "contracts":
         shown["client_country"] = f"{country_words(rec.get('client_country', ''))}（{rec.get('client_country')}）"
     return {"f": f, "kind_zh": fields.KIND_ZH[kind], "shown": shown, "form": fields.FORM[kind],
