@@ -32,8 +32,8 @@ from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import check as check_status
 from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
-from shumao.store.rates import WEB_BATCH, convert
 from shumao.store.backend import Backend
+from shumao.store.rates import WEB_BATCH, convert
 from shumao.store.rows import CountedExecution, Filing, FilingEvent, Ledger, MonthState, Record
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",

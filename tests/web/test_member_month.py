@@ -8,8 +8,7 @@ import datetime as dt
 
 from shumao.filing import board, windows
 from tests.web.conftest import csrf_of
-from tests.web.test_filings import MONTH, contract, submit
-from tests.web.test_filings import store, user  # noqa: F401  (fixtures)
+from tests.web.test_filings import MONTH, contract, store, submit, user  # noqa: F401  (fixtures)
 
 
 def test_the_home_page_is_the_months_task_list_with_returned_records_in_a_banner(store, user):  # noqa: F811

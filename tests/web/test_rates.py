@@ -13,8 +13,7 @@ import pytest
 from shumao.ingest.importer import import_files
 from shumao.model.money import usd_cents
 from tests.conftest import BACKENDS, sql
-from tests.web.test_filings import MONTH, contract, execution, figures, submit
-from tests.web.test_filings import store, user  # noqa: F401  (fixtures)
+from tests.web.test_filings import MONTH, contract, execution, figures, store, submit, user  # noqa: F401  (fixtures)
 
 AMOUNT = "1,234,567.89"          # 人民币
 RATE = "0.1384"
@@ -112,9 +111,9 @@ def test_the_most_urgent_missing_rate_comes_first(store, user):  # noqa: F811
     assert [(m["currency"], m["month"]) for m in missing][:2] == [("EUR", "2024-11"), ("EUR", "2024-12")]
 
 
-def windows_open(store, month):
+def windows_open(s, month):
     from shumao.filing import windows
-    windows.set_window(store, month, locked=False, actor="测试")
+    windows.set_window(s, month, locked=False, actor="测试")
 
 
 @pytest.mark.parametrize(("currency", "month", "body", "code", "words"), [

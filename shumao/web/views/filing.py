@@ -15,8 +15,7 @@ from fastapi.responses import Response
 
 from shumao.access.scopes import scope
 from shumao.filing import board, checks, fields, rates, service, windows
-from shumao.model.codes import (aliases, countries, country_name, currency_names, norm,
-                                 usual_currencies)
+from shumao.model.codes import aliases, countries, country_name, currency_names, norm, usual_currencies
 from shumao.model.periods import Period
 from shumao.model.records import DATE_OF, KEY_OF
 from shumao.model.status import FILING_ZH
