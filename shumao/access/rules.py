@@ -97,6 +97,13 @@ RULES: dict[str, Rule] = {
     "api_filing_submit": Rule(ENTERPRISE, hide=True),
     "api_review_queue": Rule(REVIEWERS, hide=True),
     "api_review": Rule(REVIEWERS, hide=True),
+    "filing_nil": Rule(ENTERPRISE, hide=True),
+    "api_filing_nil": Rule(ENTERPRISE, hide=True),
+    # -- 汇率 (issue 20): the rates held and missing, entering one (staff) ------------------
+    "rates_page": Rule(STAFF),
+    "rate_enter": Rule(STAFF),
+    "api_rates": Rule(STAFF),
+    "api_rate_set": Rule(STAFF),
     # -- admin: users and the audit log ------------------------------------------------------
     "admin_users": Rule(ADMIN),
     "admin_user_add": Rule(ADMIN),

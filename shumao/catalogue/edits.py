@@ -35,7 +35,7 @@ GLOSS = {  # code: English gloss
     "amount-not-positive": "the amount is not above zero",
     "amount-too-large": "the amount is 10^12 or more",
     "fraction-of-cent": "the amount is not a whole number of cents",
-    "missing-rate": "no exchange rate for that currency and month",
+    "missing-rate": "no exchange rate yet for that currency and month: pending conversion",
     "unknown-contract": "the contract is not one of the enterprise's filed contracts",
     "before-contract": "executed before the contract was signed",
     "exceeds-contract": "the contract's submitted and approved executions exceed its amount",
@@ -77,9 +77,7 @@ EDITS: tuple[Rule, ...] = (
       "金额小于10¹²", "amount-too-large"),
     C("fraction-of-cent", "hard", "amount", "金额“{value}”不足一分（小数位过多）",
       "金额须为整分", "fraction-of-cent"),
-    C("missing-rate", "hard", "currency",
-      "缺少币种{value}在{detail}的汇率，无法折算美元，请联系统计人员导入该月汇率",
-      "非美元金额须有该月汇率", "missing-rate"),
+
     C("unknown-contract", "hard", "contract_id",
       "合同“{value}”不是本企业已填报的合同，请先填报该合同",
       "执行记录须属于本企业的一份合同", "unknown-contract"),
@@ -105,6 +103,11 @@ EDITS: tuple[Rule, ...] = (
     C("onshore", "hint", "client_country",
       "发包方在境内（在岸业务），计入在岸额，不计入离岸额",
       "发包方为中国（CN）的记录为在岸业务"),
+    C("missing-rate", "hint", "currency",
+      "{detail}的{value}汇率尚未录入：本记录可以提交，显示为“待折算”，统计人员录入汇率后自动折算为美元"
+      "（与美元金额有关的检查届时进行）",
+      "非美元金额按该月汇率折算为美元；汇率未录入时记录为“待折算”，不计入任何数字，录入后自动折算"
+      "（导入时缺少汇率为错误）", "missing-rate"),
     C("late", "hint", "*", "本月填报已于{detail}截止，本次提交将标记为逾期",
       "每月记录在截止日（默认次月10日）前提交"),
 )

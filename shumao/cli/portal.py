@@ -196,8 +196,11 @@ def remind(
         out.print(f"  [red]被拒收[/]  {escape(t.name)}  {escape(a)}：{escape(e)}")
     for t in result.plan.unreachable:
         out.print(f"  [yellow]{reminders.NO_ADDRESS}[/]  {escape(t.name)}（{t.enterprise_id}）")
-    if not (result.sent or result.refused or result.plan.unreachable):
+    for t in result.plan.no_account:
+        out.print(f"  [yellow]{reminders.NO_ACCOUNT}[/]  {escape(t.name)}（{t.enterprise_id}）")
+    if not (result.sent or result.refused or result.plan.unreachable or result.plan.no_account):
         out.print("  该月所有企业都已提交，无需催报。")
     else:
         out.print(f"{verb} {len(result.sent)} 封，被拒收 {len(result.refused)} 封，"
-                  f"无法提醒 {len(result.plan.unreachable)} 家企业")
+                  f"无法提醒 {len(result.plan.unreachable)} 家企业（账号无邮箱），"
+                  f"{len(result.plan.no_account)} 家企业没有账号")

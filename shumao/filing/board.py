@@ -1,5 +1,5 @@
 """The status board (issue 10, web.md filings-web): for one month, each enterprise's one
-state — 未填报 / 已填报 / 待审核 / 已退回 / 已通过 — its records by status, when it first
+state — 未填报 / 无业务 (零申报) / 已填报 / 待审核 / 已退回 / 已通过 — its records by status, when it first
 submitted, whether it is late, and the reminders it was sent.
 
 ``state`` and ``rows`` are pure functions over ``store.filings.month_states(month)`` rows and the
@@ -22,15 +22,16 @@ from shumao.model.status import BOARD_ZH
 from shumao.store import Store
 
 # the states in the order the board lists and counts them
-STATE_ZH = {"unfiled": "未填报", "drafted": "已填报", "waiting": "待审核", "returned": "已退回",
-            "approved": "已通过"}
+STATE_ZH = {"unfiled": "未填报", "nil": "无业务", "drafted": "已填报", "waiting": "待审核",
+            "returned": "已退回", "approved": "已通过"}
 NOT_FILED = ("unfiled", "drafted")       # nothing submitted: the reminders go to these
 
 
-def state(counts: Mapping[str, int]) -> str:
+def state(counts: Mapping[str, int], nil: bool = False) -> str:
     """The one state of an enterprise's month, from its records dated in the month counted
     by status (web filings and imported records alike):
 
+    - no record, and it declared no business (零申报) → nil      (无业务: filed, as nothing)
     - no record at all                              → unfiled  (未填报)
     - only drafts                                   → drafted  (已填报: filled in, not submitted)
     - any returned                                  → returned (已退回)
@@ -40,7 +41,7 @@ def state(counts: Mapping[str, int]) -> str:
     """
     n = {k: v for k, v in counts.items() if v}
     if not n:
-        return "unfiled"
+        return "nil" if nil else "unfiled"
     if set(n) == {"draft"}:
         return "drafted"
     if n.get("returned"):
@@ -95,7 +96,7 @@ def rows(states: Iterable[Mapping], window: Window, reminders: Iterable[Mapping]
             sent.setdefault(r["enterprise_id"], []).append(r["sent_at"])
     out = []
     for s in states:
-        code = state(s["counts"])
+        code = state(s["counts"], s.get("nil_at") is not None)
         times = sent.get(s["enterprise_id"], [])
         out.append(Row(s["enterprise_id"], s["name"], s["region"], code, dict(s["counts"]),
                        s["first_submitted_at"], is_late(code, s["first_submitted_at"], window),

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from shumao.filing.checks import Result, result
 from shumao.indicators.catalog import CATEGORIES
@@ -154,14 +154,6 @@ def parse_amount(text: str) -> tuple[Decimal | None, Result | None]:
     if amount * 100 != (amount * 100).to_integral_value():
         return None, result("fraction-of-cent", text)
     return amount, None
-
-
-def usd_cents(amount: Decimal, usd_per_unit: Decimal | None) -> int:
-    """An amount in its own currency → US cents, as the import converts it."""
-    cents = amount * 100
-    if usd_per_unit is not None:
-        cents = cents * Decimal(usd_per_unit)
-    return int(cents.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def shown(kind: str, record: Mapping[str, object]) -> dict[str, str]:

@@ -30,7 +30,8 @@ from shumao.store import Store
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 TLS_MODES = {"none": 25, "starttls": 587, "ssl": 465}     # mode → its usual port
-NO_ADDRESS = "无法提醒：没有填写电子邮箱"
+NO_ADDRESS = "无法提醒：企业填报员账号没有填写电子邮箱"
+NO_ACCOUNT = "无法提醒：该企业还没有企业填报员账号"
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ class Plan:
     month: dt.date
     window: Window
     targets: list[Target]          # not filed, with at least one address
-    unreachable: list[Target]      # not filed, no address: 无法提醒
+    unreachable: list[Target]      # not filed, an account but no address: 无法提醒
+    no_account: list[Target] = field(default_factory=list)   # not filed, no live account
 
     @property
     def recipients(self) -> int:
@@ -121,22 +123,27 @@ class Outcome:
                 "refused": [{"enterprise_id": t.enterprise_id, "name": t.name, "recipient": a,
                              "error": e} for t, a, e in self.refused],
                 "unreachable": [{"enterprise_id": t.enterprise_id, "name": t.name,
-                                 "reason": NO_ADDRESS} for t in self.plan.unreachable]}
+                                 "reason": NO_ADDRESS} for t in self.plan.unreachable],
+                "no_account": [{"enterprise_id": t.enterprise_id, "name": t.name,
+                                "reason": NO_ACCOUNT} for t in self.plan.no_account]}
 
 
 def plan(store: Store, month: dt.date, today: dt.date | None = None,
          region: str | None = None) -> Plan:
-    """Who would be reminded for ``month``: the board's enterprises that have not filed."""
+    """Who would be reminded for ``month``: the board's enterprises that have not filed
+    (not 无业务 either), apart those that have an account without an e-mail address and
+    those with no account at all (AD-7: "not filed" is not "cannot file")."""
     b = board.build(store, month, today, region)
     emails = store.users.enterprise_emails()
     targets: list[Target] = []
     unreachable: list[Target] = []
+    no_account: list[Target] = []
     for r in board.select(b.rows, sort="code"):
         if r.state not in board.NOT_FILED:
             continue
         t = Target(r.enterprise_id, r.name, r.state, r.drafts, tuple(emails.get(r.enterprise_id, ())))
-        (targets if t.emails else unreachable).append(t)
-    return Plan(month, b.window, targets, unreachable)
+        (targets if t.emails else unreachable if r.enterprise_id in emails else no_account).append(t)
+    return Plan(month, b.window, targets, unreachable, no_account)
 
 
 def one_line(name: str) -> str:

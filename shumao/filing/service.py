@@ -20,8 +20,9 @@ from shumao.catalogue.edits import UPLOAD
 from shumao.errors import ConflictError, InputError
 from shumao.filing import fields, windows
 from shumao.filing.checks import Result, result
+from shumao.filing.rates import currency_zh
 from shumao.model import rules
-from shumao.model.money import growth, round_half_up
+from shumao.model.money import growth, round_half_up, usd_cents
 from shumao.model.periods import day_words
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import STATUS_ZH, TRANSITIONS
@@ -38,6 +39,10 @@ FOREIGN_SHOWN = 20     # rows not the enterprise's listed one by one; the rest c
 YIELDS = ("id-taken", "future-date", "missing-rate", "unknown-contract", "before-contract",
           "exceeds-contract", "possible-duplicate", "unusual-amount", "onshore", "late",
           "not-a-filing")
+
+
+PENDING_APPROVAL = ("该记录的金额为{currency}，{month}的汇率尚未录入（待折算），暂不能审核通过；"
+                    "请等统计人员在“汇率”页录入该月汇率、记录折算为美元后再审核")
 
 
 class ChecksFailed(InputError):
@@ -96,14 +101,19 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
         found.append(result("future-date", day.isoformat(), field=DATE_OF[kind]))
     found += fields.judge(kind, rec)
     known = not any(r.code == "unknown-currency" for r in found)
-    if known and rec["currency"] != "USD" and not store.filings.rate(rec["currency"], day.replace(day=1)):
-        found.append(result("missing-rate", rec["currency"], f"{day.year}年{day.month}月"))
+    # 待折算 (filing.rates): no rate yet — submitted as it is, converted when the rate comes;
+    # the checks that compare US dollars wait for the conversion (the review page runs them)
+    pending = (known and rec["currency"] != "USD"
+               and store.filings.rate(rec["currency"], day.replace(day=1)) is None)
+    if pending:
+        found.append(result("missing-rate", currency_zh(rec["currency"]), f"{day.year}年{day.month}月"))
     if kind == "contracts":
         if rec["client_country"] == "CN":
             found.append(result("onshore"))
     else:
-        found += _execution_checks(store, rec, eid)
-    found += _usual(store, kind, rec, eid, day)
+        found += _execution_checks(store, rec, eid, dollars=not pending)
+    if not pending:
+        found += _usual(store, kind, rec, eid, day)
     w = windows.window(store, day.replace(day=1), today)
     if w.overdue:
         found.append(result("late", detail=day_words(w.closes)))
@@ -111,9 +121,11 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     month = day.replace(day=1)
     last_year = _same_month_last_year(month)
     before = store.filings.month_total(eid, kind, last_year, windows.month_end(last_year), ("approved",))
-    now = store.filings.month_total(eid, kind, month, windows.month_end(month),
-                            ("approved", "submitted"), excluding=rid) + cents
-    g = growth(now, before) if before else None
+    now: int | None = store.filings.month_total(eid, kind, month, windows.month_end(month),
+                                                ("approved", "submitted"), excluding=rid) + cents
+    if pending:
+        now = None          # 待折算: this month with the record has no US-dollar total yet
+    g = growth(now, before) if before and now is not None else None
     change = None if g is None else str(round_half_up(g))
     given = explanations or {}
     return [replace(r, last_year_cents=before, this_month_cents=now, change=change,
@@ -169,8 +181,27 @@ def review(store: Store, filing_id: int, decision: str, comment: str | None, act
         raise InputError(f"审核意见含有控制字符或无法保存的字符（{ch}），请删去后重新填写")
     f = _filing(store, filing_id)
     _open(store, f["month"], today)
-    return store.filings.review(filing_id, decision, comment, actor, address,
-                               check=lambda: _open(store, f["month"], today))
+
+    def allowed() -> None:
+        _open(store, f["month"], today)
+        if decision == "approve" and _filing(store, filing_id)["pending"]:
+            raise ConflictError(PENDING_APPROVAL.format(
+                currency=currency_zh(f["currency"]), month=f"{f['month'].year}年{f['month'].month}月"))
+    allowed()
+    return store.filings.review(filing_id, decision, comment, actor, address, check=allowed)
+
+
+def declare_nil(store: Store, enterprise_id: str, period: object, actor: str,
+                address: str | None = None, today: dt.date | None = None) -> bool:
+    """零申报: the enterprise had no business in ``period`` ("2026-11"); False if it had
+    already said so.  Refused when the month is not open or has any of its records; undone
+    when a record of the month is filed (store.filings)."""
+    month = windows.parse_month(period if isinstance(period, str) else "")
+    if store.records.enterprise(enterprise_id) is None:
+        raise ConflictError("本企业尚未登记在统计数据中，请联系统计人员先导入企业信息后再填报")
+    _open(store, month, today)
+    return store.filings.declare_nil(enterprise_id, month, actor, address,
+                                     check=lambda: _open(store, month, today))
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -192,11 +223,11 @@ def _read(store: Store, kind: str, values: dict, enterprise_id: str, today: dt.d
             problems.append(result("unknown-contract", record["contract_id"]))
     day = record.get(DATE_OF[kind])
     if record.get("orig_amount") is not None and day:
-        # no rate yet (or a currency not known): 0 cents until it can be converted — the
-        # submission's checks say so (missing-rate, unknown-currency); a draft counts nowhere
+        # no rate yet (or a currency not known): 0 cents, 待折算, until the rate converts it
+        # (store.rates, also when it arrives while this is written); it counts nowhere
         rate = (None if record["currency"] == "USD"
                 else store.filings.rate(record["currency"], day.replace(day=1)))
-        record["amount_cents"] = (fields.usd_cents(record["orig_amount"], rate)
+        record["amount_cents"] = (usd_cents(record["orig_amount"], rate)
                                   if rate is not None or record["currency"] == "USD" else 0)
     if problems:
         raise ChecksFailed("填报内容有误，未保存：" + "；".join(r.message for r in problems),
@@ -229,7 +260,9 @@ def _filing(store: Store, filing_id: int) -> Filing:
     return f
 
 
-def _execution_checks(store: Store, rec: Record, eid: str) -> list[Result]:
+def _execution_checks(store: Store, rec: Record, eid: str, dollars: bool = True) -> list[Result]:
+    """An execution's checks against its contract; ``dollars`` False (待折算): only those that
+    need no US-dollar amount."""
     out = []
     contract = store.filings.record("contracts", rec["contract_id"])
     if contract is None or contract["enterprise_id"] != eid:
@@ -237,6 +270,8 @@ def _execution_checks(store: Store, rec: Record, eid: str) -> list[Result]:
     if rec["executed_on"] < contract["signed_on"]:
         out.append(result("before-contract", rec["executed_on"].isoformat(),
                           contract["signed_on"].isoformat()))
+    if not dollars:
+        return out
     # every execution of the contract already submitted or counted, whatever its date: a
     # later-dated one submitted first must not let an earlier one through unexplained
     others = store.filings.contract_executions(rec["contract_id"], excluding=rec["execution_id"])

@@ -40,6 +40,16 @@ def aliases(table: str) -> dict[str, str]:
 
 
 @cache
+def currency_names() -> dict[str, str]:
+    """Currency code → its Chinese name (currencies.csv's first Chinese alias: CNY → 人民币)."""
+    names: dict[str, str] = {}
+    for r in _rows(DATA / "currencies.csv"):
+        if not r["alias"].isascii():
+            names.setdefault(r["code"], r["alias"])
+    return names
+
+
+@cache
 def usual_currencies() -> tuple[str, ...]:
     """The currencies the filing form lists, in its order (currencies.csv's ``menu``)."""
     ranked = [(int(r["menu"]), r["code"]) for r in _rows(DATA / "currencies.csv") if r["menu"]]

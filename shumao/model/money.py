@@ -24,6 +24,16 @@ def wan(cents: int | None) -> Decimal | None:
     return None if cents is None else round_half_up(Decimal(cents) / CENTS_PER_WAN)
 
 
+def usd_cents(amount: Decimal, usd_per_unit: Decimal | None) -> int:
+    """An amount in its own currency → US cents, as the import converts it (× 100, × the
+    month's rate, rounded half-up to the cent once, at the end): the web filing's
+    conversion and the one a rate entered later applies (store.rates), one copy."""
+    cents = amount * 100
+    if usd_per_unit is not None:
+        cents = cents * Decimal(usd_per_unit)
+    return int(cents.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def percent(numerator: int, denominator: int) -> Decimal | None:
     """numerator / denominator × 100, unrounded; None when the denominator is zero."""
     if not denominator:

@@ -12,7 +12,8 @@ cluster's URL.  Only this package writes SQL against a user's store.
     rows        typed rows: User, BulletinFile
     records     the records: load a checked batch, lookups for the checks, counts, export
     filings     filed records: add, edit, submit, review (the status machine), history, ledger
-    windows     each month's filing window and the reminder log
+    windows     each month's filing window, the reminder log and 零申报 declarations
+    rates       exchange rates: held, missing, entered; pending web records converted
     bulletins   bulletin issues (editions): drafts, publication, their files
     vintages    frozen publications
     users       accounts and API tokens

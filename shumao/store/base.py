@@ -12,7 +12,8 @@ typed (rows.py: TypedDicts, so plain dicts at run time whose keys mypy checks):
                 changed since the batch was checked)
     filings     records filed on the web and their transitions (model.status), history,
                 ledger, what the checks read, the status board's month states
-    windows     filing windows and the reminder log
+    windows     filing windows, the reminder log and 零申报 (no business in a month)
+    rates       exchange rates entered in the portal, the months filings lack, conversions
     bulletins   bulletin issues (drafts, then published and immutable; corrections are revisions)
     vintages    published reports frozen with their records
     users       users and tokens
@@ -33,6 +34,7 @@ from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.bulletins import Bulletins
 from shumao.store.filings import Filings
+from shumao.store.rates import Rates
 from shumao.store.records import Records
 from shumao.store.users import Users
 from shumao.store.vintages import Vintages
@@ -51,6 +53,7 @@ class Store:
         self.bulletins = Bulletins(db, self.audit, self.vintages)
         self.windows = Windows(db, self.audit)
         self.filings = Filings(db, self.audit)
+        self.rates = Rates(db, self.audit)
         self.records = Records(db, self.audit)
 
     @property

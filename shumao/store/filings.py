@@ -33,6 +33,7 @@ from shumao.model.status import check as check_status
 from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
+from shumao.store.rates import WEB_BATCH, convert
 from shumao.store.rows import CountedExecution, Filing, FilingEvent, Ledger, MonthState, Record
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
@@ -42,7 +43,6 @@ HISTORY_COLUMNS = ("seq", "kind", "record_id", "old_status", "new_status", "chan
 # an id held by another enterprise's record: refused without saying so (web.md: an answer
 # must not reveal that a record exists), as any id the store could not take
 UNUSABLE = "编号“{id}”无法使用，请换一个编号后重新填报"
-WEB_BATCH = 0          # the batch_id of a record filed in the portal (imports count from 1)
 
 
 class Filings:
@@ -93,8 +93,61 @@ class Filings:
                 ("filing-create", {"id": fid, "kind": kind, "record": rec[KEY_OF[kind]],
                                    "enterprise_id": enterprise_id, "source": source})
                 for fid, (kind, rec) in zip(ids, items, strict=True)], address)
+            self._after_write(enterprise_id, [(k, rec) for k, rec in items], actor, address)
             schema.bump(self.db)
         return ids
+
+    def _after_write(self, enterprise_id: str, items: Sequence[tuple[str, dict]], actor: str,
+                     address: str | None) -> None:
+        """Inside a filing's write: convert what a rate that arrived meanwhile now covers
+        (store.rates), and undo the enterprise's 零申报 of the records' months."""
+        convert(self.db, self.audit, actor, address,
+                ids=[(kind, rec[KEY_OF[kind]]) for kind, rec in items])
+        months = sorted({_month(rec[DATE_OF[kind]]) for kind, rec in items})
+        marks = ", ".join("?" * len(months))
+        undone = self.db.execute(f"SELECT month FROM filing_nil WHERE enterprise_id = ? AND month "
+                                 f"IN ({marks}) ORDER BY month", [enterprise_id, *months])
+        if undone:
+            self.db.execute(f"DELETE FROM filing_nil WHERE enterprise_id = ? AND month IN ({marks})",
+                            [enterprise_id, *months])
+            self.audit.append(actor, "filing-nil-undo", {
+                "enterprise_id": enterprise_id,
+                "months": [m.strftime("%Y-%m") for (m,) in undone]}, address)
+
+    # -- 零申报: a month with no business ---------------------------------------------------
+    def declare_nil(self, enterprise_id: str, month: dt.date, actor: str,
+                    address: str | None = None, check: Callable[[], object] | None = None) -> bool:
+        """Say the enterprise had no business in ``month``; False if it already had said so.
+        Refused (ConflictError) when the month has any record of the enterprise, or when
+        ``check``, called inside the transaction, raises."""
+        with self.db.write():
+            if check is not None:
+                check()
+            if self.month_records(enterprise_id, month):
+                raise ConflictError(f"本企业{month.year}年{month.month}月已有记录，不能申报“本月无业务”"
+                                    "（零申报只用于当月没有任何合同和执行记录的情况）")
+            if self.nil_months(enterprise_id, [month]):
+                return False
+            self.db.execute("INSERT INTO filing_nil VALUES (?, ?, ?, ?)",
+                            [enterprise_id, month, actor, cells.now()])
+            self.audit.append(actor, "filing-nil", {"enterprise_id": enterprise_id,
+                                                    "month": month.strftime("%Y-%m")}, address)
+        return True
+
+    def nil_months(self, enterprise_id: str, months: Sequence[dt.date]) -> dict[dt.date, dict]:
+        """The months of ``months`` the enterprise declared as 无业务: month → who and when."""
+        if not months:
+            return {}
+        marks = ", ".join("?" * len(months))
+        rows = self.db.execute(f"SELECT month, declared_by, declared_at FROM filing_nil WHERE "
+                               f"enterprise_id = ? AND month IN ({marks})", [enterprise_id, *months])
+        return {m: {"by": by, "at": at} for m, by, at in rows}
+
+    def month_records(self, enterprise_id: str, month: dt.date) -> dict[str, int]:
+        """The enterprise's records dated in ``month`` (filed or imported), counted by status."""
+        for s in self.month_states(month, enterprise_id):
+            return s["counts"]
+        return {}
 
     def _free(self, items: Sequence[tuple[str, dict]], enterprise_id: str) -> None:
         """Refuse the first id of ``items`` that a stored record holds (ids are the
@@ -137,6 +190,7 @@ class Filings:
             self._transition(kind, rid, old, "draft", actor, now, None, {**record, key: rid})
             self.audit.append(actor, "filing-edit", {"id": filing_id, "kind": kind, "record": rid,
                                                "from": old}, address)
+            self._after_write(f["enterprise_id"], [(kind, {**record, key: rid})], actor, address)
             schema.bump(self.db)
 
     def submit(self, filing_id: int,
@@ -215,19 +269,23 @@ class Filings:
             key, date = KEY_OF[kind], DATE_OF[kind]
             parts.append(
                 f"SELECT {cols}, r.status, r.{date} AS day, r.amount_cents, r.currency, "
-                "r.orig_amount, r.contract_id, e.name AS enterprise_name, e.region "
+                "r.orig_amount, r.contract_id, e.name AS enterprise_name, e.region, "
+                # 待折算 (store.rates): another currency, and no rate for its month yet
+                "(r.currency <> 'USD' AND NOT EXISTS (SELECT 1 FROM rates t WHERE "
+                "t.currency = r.currency AND t.month = f.month)) AS pending "
                 f"FROM filings f JOIN {kind} r ON f.kind = '{kind}' AND r.{key} = f.record_id "
                 f"LEFT JOIN enterprises e ON e.enterprise_id = f.enterprise_id WHERE {where}")
         sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) u ORDER BY "
                f"{order.replace('f.', 'u.')}" + (" LIMIT ?" if limit else ""))
         rows = self.db.execute(sql, params * 2 + ([limit] if limit else []))
         names = (*FILING_COLUMNS, "status", "day", "amount_cents", "currency", "orig_amount",
-                 "contract_id", "enterprise_name", "region")
+                 "contract_id", "enterprise_name", "region", "pending")
         out = []
         for r in rows:
             d = dict(zip(names, r, strict=True))
             d["explanations"] = json.loads(d["explanations"])
             d["checks"] = json.loads(d["checks"])
+            d["pending"] = bool(d["pending"])
             out.append(cast(Filing, d))          # names: Filing's keys, in its order
         return out
 
@@ -329,25 +387,29 @@ class Filings:
         return rows[0][0] if rows else None
 
     # -- the status board ------------------------------------------------------------------
-    def month_states(self, month: dt.date) -> list[MonthState]:
-        """Per enterprise, its records dated in a month by status, and when the first of them
-        was submitted in the portal (the status board)."""
+    def month_states(self, month: dt.date, enterprise_id: str | None = None) -> list[MonthState]:
+        """Per enterprise (only ``enterprise_id`` when given), its records dated in a month by
+        status, when the first of them was submitted in the portal, and whether it declared
+        the month 无业务 (零申报) — the status board."""
         last = _month_end(month)
+        only = "" if enterprise_id is None else "WHERE e.enterprise_id = ? "
         rows = self.db.execute(
             "WITH r AS (SELECT enterprise_id, status FROM contracts WHERE signed_on BETWEEN ? AND ? "
             "UNION ALL SELECT c.enterprise_id, x.status FROM executions x JOIN contracts c "
             "USING (contract_id) WHERE x.executed_on BETWEEN ? AND ?), "
             "n AS (SELECT enterprise_id, status, count(*) AS n FROM r GROUP BY enterprise_id, status), "
             "s AS (SELECT enterprise_id, min(submitted_at) AS first, bool_or(late) AS late "
-            "FROM filings WHERE month = ? GROUP BY enterprise_id) "
-            "SELECT e.enterprise_id, e.name, e.region, n.status, n.n, s.first, s.late "
+            "FROM filings WHERE month = ? GROUP BY enterprise_id), "
+            "z AS (SELECT enterprise_id, declared_at FROM filing_nil WHERE month = ?) "
+            "SELECT e.enterprise_id, e.name, e.region, n.status, n.n, s.first, s.late, z.declared_at "
             "FROM enterprises e LEFT JOIN n USING (enterprise_id) LEFT JOIN s USING (enterprise_id) "
-            "ORDER BY e.enterprise_id", [month, last, month, last, month])
+            f"LEFT JOIN z USING (enterprise_id) {only}ORDER BY e.enterprise_id",
+            [month, last, month, last, month, month] + ([enterprise_id] if enterprise_id else []))
         out: dict[str, MonthState] = {}
-        for eid, name, region, status, n, first, late in rows:
+        for eid, name, region, status, n, first, late, nil in rows:
             e = out.setdefault(eid, {"enterprise_id": eid, "name": name, "region": region,
                                      "counts": {}, "first_submitted_at": first,
-                                     "late": bool(late)})
+                                     "late": bool(late), "nil_at": nil})
             if status is not None:
                 e["counts"][status] = int(n)
         return list(out.values())

@@ -17,6 +17,7 @@ from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.fault import KillSwitch
+from shumao.store.rates import convert
 from shumao.store.rows import Batch, BatchFile, Enterprise, OfEnterprise, Record, Summary
 from shumao.store.schema import KINDS, RECORDS
 
@@ -217,6 +218,8 @@ class Records:
             self.audit.append(actor, "import", {"batch_id": batch_id, "replace": batch.replace,
                                           "counts": batch.counts,
                                           "files": [f.path for f in batch.files]}, address)
+            # records filed on the web that waited for a rate this batch brings (store.rates)
+            convert(self.db, self.audit, actor, address)
             kill.before_commit()
         return batch_id
 

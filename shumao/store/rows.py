@@ -151,6 +151,7 @@ class Filing(TypedDict):
     contract_id: str
     enterprise_name: str | None
     region: str | None
+    pending: bool                 # 待折算: another currency, no rate for its month yet
 
 
 # ``filings.history``: one transition of a record ("from" is a keyword, hence this form);
@@ -178,6 +179,7 @@ class MonthState(TypedDict):
     counts: dict[str, int]
     first_submitted_at: dt.datetime | None
     late: bool
+    nil_at: dt.datetime | None          # when it declared the month 无业务 (零申报), if it did
 
 
 class Window(TypedDict):

@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -74,6 +74,11 @@ OTHER = [
     table("filing_windows", ("month",),
           ("month", "date"), ("opens", "date", "null"), ("closes", "date", "null"),
           ("locked", "bool", "null"), ("updated_by", "text"), ("updated_at", "time")),
+    # 零申报: an enterprise said it had no business in a month (filed as nothing); a record of
+    # that month filed later deletes the row (the declaration and its undoing are audited)
+    table("filing_nil", ("enterprise_id", "month"),
+          ("enterprise_id", "text"), ("month", "date"), ("declared_by", "text"),
+          ("declared_at", "time")),
     # reminder e-mails sent (or refused by the server) for a month
     table("reminders", ("seq",),
           ("seq", "bigint"), ("month", "date"), ("enterprise_id", "text"), ("recipient", "text"),
@@ -136,6 +141,8 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE users ADD COLUMN IF NOT EXISTS email TEXT"],
     # 4 → 5: when each API token was last used (shumao user tokens)
     4: ["ALTER TABLE tokens ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMPTZ"],
+    # 5 → 6: 零申报 (filing_nil) is a new table; rates entered in the portal use the rates table
+    5: [],
 }
 
 

@@ -104,10 +104,13 @@ class Users:
             self.audit.append(actor, "token-revoke", {"user": user_name}, None)
 
     def enterprise_emails(self) -> dict[str, list[str]]:
-        """Enterprise → the e-mail addresses of its live accounts."""
+        """Enterprise → the e-mail addresses of its live accounts; an enterprise whose live
+        accounts have none maps to [] (one with no live account is not a key)."""
         out: dict[str, list[str]] = {}
         for eid, email in self.db.execute(
                 "SELECT enterprise_id, email FROM users WHERE role = 'enterprise' AND NOT disabled "
-                "AND email IS NOT NULL AND email <> '' ORDER BY enterprise_id, name"):
-            out.setdefault(eid, []).append(email)
+                "ORDER BY enterprise_id, name"):
+            out.setdefault(eid, [])
+            if email:
+                out[eid].append(email)
         return out

@@ -43,6 +43,13 @@ def summary(portal) -> Summary:
     return _shared(portal, ("summary",), portal.store.records.summary)
 
 
+def pending(portal, period: Period) -> int:
+    """Submitted records of ``period`` waiting for a rate (待折算, filing.rates): what its
+    figures leave out, shared like them."""
+    return _shared(portal, ("pending", period.start, period.end),
+                   lambda: portal.store.rates.pending(period.start, period.end))
+
+
 def report(portal, period: Period, settings: ReportSettings, charts: bool = False) -> ReportDoc:
     """The 数据月报 of ``period`` with ``settings`` (NoData when it has no data)."""
     return produced(portal, ReportRequest(period, settings, charts=charts)).doc

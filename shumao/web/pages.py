@@ -13,6 +13,7 @@ from markupsafe import Markup
 from starlette.routing import NoMatchFound
 
 from shumao.access.rules import ROLE_ZH, allows
+from shumao.filing.rates import currency_zh, rate_text
 from shumao.model.periods import moment_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -20,6 +21,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # (route name, label, the route names' prefixes that belong to it): each shown to the roles
 # the permission table lets in (vintages: 数据版本 belongs to 数据月报)
 NAV = (("dashboard", "仪表盘", ("dashboard", "explain")), ("import_page", "导入", ("import",)),
+       ("rates_page", "汇率", ("rates", "rate_")),
        ("report_page", "数据月报", ("report", "vintage")), ("bulletin_list", "简报", ("bulletin",)),
        ("members", "会员企业", ("members",)), ("board", "填报进度", ("board",)),
        ("filings", "企业填报", ("filing",)), ("review_queue", "审核", ("review",)),
@@ -38,6 +40,8 @@ when = moment_words        # the templates' filter
 
 TEMPLATES.env.filters["json_script"] = _json_script
 TEMPLATES.env.filters["when"] = when
+TEMPLATES.env.filters["currency"] = currency_zh      # CNY → 人民币（CNY）
+TEMPLATES.env.filters["rate"] = rate_text            # 0.1384000000 → 0.1384
 
 
 def _path(request: Request, name: str) -> str | None:

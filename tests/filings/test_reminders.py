@@ -52,6 +52,11 @@ def test_reminders_reach_the_unfiled_in_chinese(city, month_with_everyone, smtp_
     assert all(len(r.rcpt_tos) == 1 for r in inbox.received)   # one message per recipient
     names = {e["enterprise_id"]: e["name"] for e in city.records.enterprises()}
     assert case["no_address"] in [t.enterprise_id for t in out.plan.unreachable]
+    # AD-7: an enterprise with no live account is not "no address" but "no account"
+    lone = NOTHING[3]
+    assert lone in [t.enterprise_id for t in out.plan.no_account]
+    assert lone not in [t.enterprise_id for t in out.plan.unreachable]
+    assert case["no_address"] not in [t.enterprise_id for t in out.plan.no_account]
     for r in inbox.received:
         msg = r.message
         to = r.rcpt_tos[0]
@@ -142,13 +147,13 @@ def test_shumao_remind(city, month_with_everyone, smtp_server, tmp_path):  # noq
     body = r.json()
     assert body["dry_run"] and sorted(x["recipient"] for x in body["sent"]) == month_with_everyone["to"]
     assert month_with_everyone["no_address"] in [x["enterprise_id"] for x in body["unreachable"]]
-    assert body["unreachable"][0]["reason"] == "无法提醒：没有填写电子邮箱"
+    assert body["unreachable"][0]["reason"] == "无法提醒：企业填报员账号没有填写电子邮箱"
     env = {**UNSET, "SHUMAO_SMTP_HOST": mail.host, "SHUMAO_SMTP_PORT": str(mail.port),
            "SHUMAO_SMTP_TLS": "none", "SHUMAO_SMTP_FROM": mail.sender,
            "SHUMAO_PORTAL_URL": mail.portal_url}
     r = shumao("remind", "--period", "2024-06", "--db", db, env=env)
     assert r.code == 0, r.stderr
-    assert "已发送 3 封" in r.stdout and "无法提醒：没有填写电子邮箱" in r.stdout
+    assert "已发送 3 封" in r.stdout and "无法提醒：企业填报员账号没有填写电子邮箱" in r.stdout and "家企业没有账号" in r.stdout
     assert inbox.recipients == month_with_everyone["to"]
     r = shumao("remind", "--period", "2024-13", "--db", db, "--json", env=env)
     assert r.code == 2 and "月份“2024-13”无效" in r.json()["error"]["message"]

@@ -75,7 +75,7 @@ def test_a_rate_keeps_its_ten_decimals_and_converts_half_up(tmp_path, sample_sto
     currency becomes cents with it, half-up — the same conversion as a web filing's."""
     from decimal import Decimal
 
-    from shumao.filing.fields import usd_cents
+    from shumao.model.money import usd_cents
     (tmp_path / "汇率.csv").write_text("currency,month,usd_per_unit\nJPY,2024-12,0.0067123456\n",
                                        encoding="utf-8")
     (tmp_path / "合同.csv").write_text(

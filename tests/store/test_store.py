@@ -60,6 +60,19 @@ def test_version_1_store_is_upgraded_in_place(tmp_path):
         assert s.records.batches()[0]["files"] == []
 
 
+def test_version_5_store_gains_the_nil_table_and_keeps_its_rates(store_url):
+    """A store of schema 5 (before 零申报) opens, keeps its rates and gains filing_nil."""
+    from decimal import Decimal
+    with connect(store_url) as s:
+        sql(s, "INSERT INTO rates VALUES ('CNY', DATE '2024-12-01', 0.1384, 1)")
+        sql(s, "DROP TABLE filing_nil")
+        sql(s, "UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    with connect(store_url) as s:
+        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+        assert SCHEMA_VERSION == 6 and s.rates.get("CNY", dt.date(2024, 12, 1)) == Decimal("0.1384")
+        assert sql(s, "SELECT count(*) FROM filing_nil") == [(0,)]
+
+
 def test_not_a_store_says_what_it_is(tmp_path):
     lite = tmp_path / "统计.db"
     sqlite3.connect(lite).execute("CREATE TABLE t (x)").connection.close()

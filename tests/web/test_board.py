@@ -106,7 +106,9 @@ def test_reminders_confirm_then_send(client, portal_store, smtp_server):  # noqa
     r = c.get("/board/remind?period=2024-06")
     assert r.status_code == 200
     assert "first@example.com" in r.text and "other@example.com" not in r.text
-    assert reminders.NO_ADDRESS in r.text and "确认发送 1 封催报邮件" in r.text
+    # AD-7: the enterprises with no account at all are apart from those not filed
+    assert "确认发送 1 封催报邮件" in r.text and "还没有企业填报员账号（无法在门户填报，也无法催报）" in r.text
+    assert reminders.NO_ADDRESS not in r.text          # both accounts have an address
     assert inbox.received == []                                   # the confirmation sends nothing
     assert c.post("/board/remind", data={"period": "2024-06"}).status_code == 403   # no CSRF token
     r = c.post("/board/remind", data={"period": "2024-06", "csrf_token": csrf_of(r.text)})

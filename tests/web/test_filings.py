@@ -222,7 +222,7 @@ def test_every_filing_and_review_route_with_an_id_is_in_the_isolation_walk():
     assert names == {n for n in RULES if n.startswith(("filing_", "review_", "api_filing", "api_review"))
                      and n not in ("filing_new", "filing_create", "filing_upload", "filing_checks",
                                    "review_queue", "api_filing_create", "api_review_queue",
-                                   "api_filings")}
+                                   "api_filings", "filing_nil", "api_filing_nil")}
 
 
 @pytest.mark.parametrize("route", FILING_ROUTES, ids=lambda r: r.name)
@@ -442,11 +442,13 @@ def test_a_foreign_currency_is_converted_as_the_import_converts_it_and_kept_on_e
     assert r.json()["amount_cents"] == 291235 and r.json()["currency"] == "THB"
     form = ent.get(f"/filings/{r.json()['id']}/edit").text
     assert '<option value="THB" selected>' in form and 'value="100000.05"' in form
-    r = contract(ent, cid="W-EUR", currency="EUR")       # no rate yet: a draft of 0 cents
-    assert r.status_code == 201 and r.json()["amount_cents"] == 0
-    r = submit(ent, r.json()["id"])
-    assert r.status_code == 422 and "missing-rate" in {k["code"] for k in r.json()["error"]["checks"]}
-    assert "2024年12月" in r.json()["error"]["message"]
+    r = contract(ent, cid="W-EUR", currency="EUR")       # no rate yet: 待折算, no US dollars
+    assert r.status_code == 201 and r.json()["amount_cents"] is None
+    assert r.json()["pending_conversion"] is True and r.json()["amount_wan_usd"] is None
+    r = submit(ent, r.json()["id"])                      # submitted all the same (E-1)
+    assert r.status_code == 200 and r.json()["status"] == "submitted"
+    hint = [k for k in r.json()["checks"] if k["code"] == "missing-rate"]
+    assert hint and hint[0]["level"] == "hint" and "2024年12月" in hint[0]["message"]
 
 
 def test_the_readmes_table_of_checks_is_the_catalogue():

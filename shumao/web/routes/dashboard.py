@@ -69,7 +69,8 @@ def dashboard(request: Request, period: str | None = None, region: str | None = 
                  "doc": None, "error": None, "p": None}
     page = figures.shown(portal, period, settings, summary)
     if page.period:
-        ctx.update(p=page.period, asked=page.period.short())
+        ctx.update(p=page.period, asked=page.period.short(),
+                   pending=figures.pending(portal, page.period))
     ctx["error"] = page.error
     if page.doc and page.period:
         doc = page.doc

@@ -6,15 +6,15 @@ operations as JSON are in ``routes/api/filings.py``, the reviewer's pages in ``r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from shumao.access.scopes import scope
 from shumao.errors import ConflictError, InputError
-from shumao.filing import checks, fields, service
+from shumao.filing import checks, fields, service, windows
 from shumao.filing.service import ChecksFailed
 from shumao.model.status import FILING_ZH
 from shumao.publication.beside import beside
@@ -29,9 +29,28 @@ router = APIRouter(dependencies=[Depends(guard)])
 
 
 @router.get("/filings", name="filings")
-def filings_page(request: Request, period: str = "", status: str = "", uploaded: str = "") -> Response:
+def filings_page(request: Request, period: str = "", status: str = "", uploaded: str = "",
+                 nil: str = "") -> Response:
     note = f"已上传 {uploaded} 条记录，均保存为草稿；请逐条查看检查结果后提交。" if uploaded.isascii() and uploaded.isdigit() else None
+    if nil:
+        try:
+            m = windows.parse_month(nil)
+            note = f"已申报{m.year}年{m.month}月无业务（零申报）。如该月后来有了业务，直接填报记录即可，零申报随之撤销。"
+        except InputError:
+            pass
     return _list(request, period, status, note=note)
+
+
+@router.post("/filings/nil", name="filing_nil")
+async def filing_nil(request: Request, period: Annotated[str, Form()] = "") -> Response:
+    """零申报 from the home page's task list: the month had no business."""
+    eid = view.own_enterprise(request)
+    try:
+        await view.threaded(service.declare_nil, deps.store(request), eid, period,
+                            request.state.viewer.name, address(request))
+    except (ConflictError, InputError) as e:
+        return _list(request, "", "", error=str(e), code=409 if isinstance(e, ConflictError) else 400)
+    return RedirectResponse(f"/filings?nil={period.strip()}", status_code=303)
 
 
 def _list(request: Request, period: str, state: str, error: str | None = None,
@@ -53,6 +72,8 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
     if viewer.role == "enterprise":
         eid = viewer.user.enterprise_id or ""
         ctx["enterprise"] = store.records.enterprise(eid)
+        if ctx["enterprise"] is not None:
+            ctx["task"] = view.task(store, eid)
         newest = [v["id"] for v in store.vintages.all()[:1]]     # a publication changes it too
         ctx["beside"] = deps.portal(request).shared.get(
             store.generation(), ("beside", eid, *newest), lambda: beside(store, eid))
@@ -121,6 +142,8 @@ def filing_page(request: Request, filing_id: int, saved: str = "", submitted: st
 @router.get("/filings/{filing_id}/edit", name="filing_edit")
 def filing_edit(request: Request, filing_id: int) -> Response:
     f = view.mine(request, filing_id)
+    if windows.window(deps.store(request), f["month"]).refusal():
+        return view.filing_view(request, f, {}, None, None, status=409)     # E-12: says why
     rec = deps.store(request).filings.record(f["kind"], f["record_id"])
     values = fields.shown(f["kind"], rec or {})
     values["client_country"] = view.country_words(values.get("client_country", ""))

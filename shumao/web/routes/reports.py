@@ -53,7 +53,8 @@ def report_page(request: Request, period: str | None = None, region: str | None 
                  "formats": RENDERERS}
     page = figures.shown(portal, period, settings, summary)
     if page.period:
-        ctx.update(p=page.period, asked=page.period.short())
+        ctx.update(p=page.period, asked=page.period.short(),
+                   pending=figures.pending(portal, page.period))
     ctx["error"] = page.error
     if page.doc and page.period:
         doc = page.doc

@@ -55,8 +55,7 @@ def _review_view(request: Request, f: Filing, error: str | None, comment: str,
     day = f["day"]
     start = day.replace(year=day.year - 1, day=1)
     history = store.records.of_enterprise(f["enterprise_id"], (start, windows.month_end(day)))
-    results = [checks.Result(**{k: v for k, v in c.items() if k != "level_zh"})
-               for c in f["checks"]]
+    results = view.submitted_checks(store, f)
     return render(request, "review.html", {
         **view.detail(store, f), "results": results, "error": error, "comment_text": comment,
         "levels": checks.LEVELS, "labels": view.labels(), "enterprise_history": history,

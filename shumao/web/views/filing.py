@@ -7,14 +7,15 @@ of the filing pages (the form, a filing with its checks, the words of its fields
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from shumao.access.scopes import scope
-from shumao.filing import checks, fields, service, windows
-from shumao.model.codes import aliases, countries, country_name, norm, usual_currencies
+from shumao.filing import board, checks, fields, rates, service, windows
+from shumao.model.codes import aliases, countries, country_name, currency_names, norm, usual_currencies
 from shumao.model.periods import Period
 from shumao.model.records import DATE_OF, KEY_OF
 from shumao.model.status import FILING_ZH
@@ -67,6 +68,37 @@ async def threaded(fn, *args):
 
 
 # -- view-models -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Task:
+    """The member's home (E-2, 联网直报's 报表目录): the month being filed now, its deadline
+    and state (filing.board, 无业务 for a 零申报), what it holds, and the records returned."""
+
+    month: dt.date
+    window: windows.Window
+    state: str
+    state_zh: str
+    counts: dict[str, int]
+    returned: int                # returned records of any month, waiting for a correction
+    pending: int                 # the month's records waiting for a rate (待折算)
+
+    @property
+    def name(self) -> str:
+        return f"{self.month.year}年{self.month.month}月"
+
+
+def task(store, eid: str, today: dt.date | None = None) -> Task:
+    month = board.default_month(store, today)
+    b = board.build(store, month, today, enterprise_id=eid)
+    row = b.rows[0] if b.rows else None
+    state = row.state if row else "unfiled"
+    returned = len(store.filings.find(enterprise_id=eid, status="returned", limit=None))
+    pending = sum(f["pending"] for f in store.filings.find(
+        enterprise_id=eid, months=(month, windows.month_end(month)), limit=None))
+    return Task(month, b.window, state, board.STATE_ZH[state], dict(row.counts) if row else {},
+                returned, pending)
+
+
+
 def labels() -> dict[str, str]:
     out = {"*": "整条记录", "orig_amount": "金额（原币）"}     # a record's history names its columns
     for form in fields.FORM.values():
@@ -111,28 +143,38 @@ def currencies(current: str | None = None) -> list[tuple[str, str]]:
     code = known.get(norm(current)) if current else None
     if code and code not in codes:
         codes.append(code)
-    names: dict[str, str] = {}
-    for alias, c in known.items():
-        if c in codes and not alias.isascii():
-            names.setdefault(c, alias)
+    names = currency_names()
     return [(c, f"{names.get(c, c)}（{c}）") for c in codes]
 
 
 def filing_view(request: Request, f: Filing, explanations: dict, error: str | None,
                 note: str | None, results: list | None = None, status: int = 200) -> Response:
     store, viewer = deps.store(request), request.state.viewer
-    editable = (viewer.role == "enterprise" and f["status"] in ("draft", "returned"))
-    if results is None:
-        if f["status"] == "draft":
-            results = service.evaluate(store, f["id"], explanations)
-        else:
-            results = [checks.Result(**{k: v for k, v in c.items() if k != "level_zh"})
-                       for c in f["checks"]]
     w = windows.window(store, f["month"])
+    # E-12: a locked month (or one not open yet) offers no edit and no submission
+    editable = (viewer.role == "enterprise" and f["status"] in ("draft", "returned")
+                and w.refusal() is None)
+    if results is None:
+        results = (service.evaluate(store, f["id"], explanations) if f["status"] == "draft"
+                   else submitted_checks(store, f))
     return render(request, "filing.html", {
         **detail(store, f), "results": results, "explanations": explanations, "error": error,
         "note": note, "editable": editable, "submittable": editable and f["status"] == "draft",
+        "locked": (w.refusal() if viewer.role == "enterprise" and f["status"] in ("draft", "returned")
+                   else None),
         "window": w, "levels": checks.LEVELS, "labels": labels()}, status=status)
+
+
+def submitted_checks(store, f: Filing) -> list[checks.Result]:
+    """The checks a submitted record passed with — or, when it was submitted 待折算 and has
+    been converted since, the checks run again now, so that those of US-dollar amounts are
+    seen (with the explanations given)."""
+    kept = [checks.Result(**{k: v for k, v in c.items() if k != "level_zh"}) for c in f["checks"]]
+    if not f["pending"] and any(c.code == "missing-rate" for c in kept):
+        # lateness is the submission's own: as it was flagged then, not as today's clock says
+        return ([r for r in service.evaluate(store, f["id"], f["explanations"]) if r.code != "late"]
+                + [r for r in kept if r.code == "late"])
+    return kept
 
 
 def detail(store, f: Filing) -> dict:
@@ -141,12 +183,22 @@ def detail(store, f: Filing) -> dict:
     hist = store.filings.history(kind, f["record_id"])
     returned = [h for h in hist if h["to"] == "returned"]
     shown = fields.shown(kind, rec)
+    shown["currency"] = rates.currency_zh(shown["currency"])       # CNY → 人民币（CNY）
     if kind == "contracts":
         shown["client_country"] = f"{country_words(rec.get('client_country', ''))}（{rec.get('client_country')}）"
     return {"f": f, "kind_zh": fields.KIND_ZH[kind], "shown": shown, "form": fields.FORM[kind],
             "history": hist, "states": FILING_ZH, "usd": usd(f["amount_cents"]),
+            "rate": _rate(store, f),
             "comment": returned[-1] if returned else None, "date_field": DATE_OF[kind],
             "key": KEY_OF[kind]}
+
+
+def _rate(store, f: Filing) -> str | None:
+    """The rate a converted record in another currency was converted with, as written."""
+    if f["currency"] == "USD" or f["pending"]:
+        return None
+    rate = store.rates.get(f["currency"], f["month"])
+    return None if rate is None else rates.rate_text(rate)
 
 
 def usd(cents: int) -> str:

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from shumao.access.scopes import scope
 from shumao.errors import ConflictError, InputError
-from shumao.filing import fields, service
+from shumao.filing import board, fields, service
 from shumao.filing.service import ChecksFailed, WindowClosed
 from shumao.model.money import wan
 from shumao.model.status import FILING_ZH
@@ -41,8 +41,12 @@ def as_json(store, f: Filing, history: bool = False) -> dict:
         "status_zh": FILING_ZH.get(f["status"], f["status"]),
         "enterprise_id": f["enterprise_id"], "enterprise_name": f["enterprise_name"],
         "region": f["region"], "month": f["month"].strftime("%Y-%m"),
-        **fields.shown(kind, rec), "amount_cents": f["amount_cents"],
-        "amount_wan_usd": str(wan(f["amount_cents"])), "late": bool(f["late"]),
+        **fields.shown(kind, rec),
+        # 待折算 (filing.rates): no US-dollar amount until the month's rate is entered — never 0
+        "pending_conversion": f["pending"],
+        "amount_cents": None if f["pending"] else f["amount_cents"],
+        "amount_wan_usd": None if f["pending"] else str(wan(f["amount_cents"])),
+        "late": bool(f["late"]),
         "source": f["source"], "created_by": f["created_by"], "created_at": _iso(f["created_at"]),
         "updated_at": _iso(f["updated_at"]), "submitted_at": _iso(f["submitted_at"]),
         "explanations": f["explanations"], "checks": f["checks"],
@@ -72,7 +76,7 @@ def _refusal(e: Exception) -> Refused:
     return Refused(400, "bad-input", str(e))
 
 
-async def _body(request: Request, optional: bool = False) -> dict:
+async def json_body(request: Request, optional: bool = False) -> dict:
     """The request's JSON object; with ``optional``, {} when no JSON was sent."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         if optional:
@@ -118,13 +122,32 @@ def api_filings(request: Request, period: str | None = None, status: str | None 
 
 @router.post("/api/v1/filings", name="api_filing_create")
 async def api_filing_create(request: Request) -> Response:
-    body = await _body(request)
+    body = await json_body(request)
     kind = fields.KINDS.get(str(body.get("kind")))
     if kind is None:
         raise Refused(400, "bad-input", "kind 只能是 contract（合同）或 execution（合同执行）")
     eid, viewer = view.own_enterprise(request), request.state.viewer
     return await _change(request, "invalid-filing", service.create, deps.store(request), kind,
                          body, eid, viewer.name, "api", address(request), created=True)
+
+
+@router.post("/api/v1/filings/nil", name="api_filing_nil")
+async def api_filing_nil(request: Request) -> Response:
+    """零申报: ``{"period": "YYYY-MM"}`` — the month had no business; 409 when it has records."""
+    body = await json_body(request)
+    period = body.get("period")
+    if not isinstance(period, str):
+        raise Refused(400, "bad-input", "请给出 period（月份，如 \"2026-11\"）")
+    eid, viewer = view.own_enterprise(request), request.state.viewer
+    try:
+        new = await view.threaded(service.declare_nil, deps.store(request), eid, period,
+                                  viewer.name, address(request))
+    except (ConflictError, InputError) as e:
+        raise _refusal(e) from None
+    month = period.strip()
+    return JSONResponse({"period": month, "enterprise_id": eid, "state": "nil",
+                         "state_zh": board.STATE_ZH["nil"], "new": new},
+                        status_code=201 if new else 200)
 
 
 @router.get("/api/v1/filings/{filing_id}", name="api_filing")
@@ -135,7 +158,7 @@ def api_filing(request: Request, filing_id: int) -> dict:
 @router.put("/api/v1/filings/{filing_id}", name="api_filing_edit")
 async def api_filing_edit(request: Request, filing_id: int) -> Response:
     f = view.mine(request, filing_id)
-    body = await _body(request)
+    body = await json_body(request)
     if body.get("kind") not in (None, fields.WORD[f["kind"]]):
         raise Refused(400, "bad-input", "不能更改记录的种类（合同或合同执行）")
     return await _change(request, "invalid-filing", service.edit, deps.store(request),
@@ -145,7 +168,7 @@ async def api_filing_edit(request: Request, filing_id: int) -> Response:
 @router.post("/api/v1/filings/{filing_id}/submit", name="api_filing_submit")
 async def api_filing_submit(request: Request, filing_id: int) -> Response:
     view.mine(request, filing_id)
-    body = await _body(request, optional=True)
+    body = await json_body(request, optional=True)
     explanations = body.get("explanations") or {}
     return await _change(request, "checks-failed", service.submit, deps.store(request),
                          filing_id, explanations, request.state.viewer.name, address(request),
@@ -161,7 +184,7 @@ def api_review_queue(request: Request) -> list:
 @router.post("/api/v1/review/{filing_id}", name="api_review")
 async def api_review(request: Request, filing_id: int) -> Response:
     view.visible_filing(request, filing_id)
-    body = await _body(request)
+    body = await json_body(request)
     decision, comment = body.get("decision"), body.get("comment")
     if decision not in ("approve", "return"):
         raise Refused(400, "bad-input", "decision 只能是 approve（通过）或 return（退回）")
