@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -58,7 +58,8 @@ OTHER = [
     table("users", ("name",),
           ("name", "text"), ("role", "text"), ("enterprise_id", "text", "null"),
           ("region", "text", "null"), ("password_hash", "text", "null"), ("disabled", "bool"),
-          ("created_at", "time"), ("email", "text", "null")),
+          ("created_at", "time"), ("email", "text", "null"), ("must_change", "bool"),
+          comment="must_change: a password an admin set, to be changed at the next sign-in"),
     # web.md filings-web: a record filed in the portal (the record itself is a row of
     # contracts/executions whose status is its state); explanations and the checks of its
     # last submission (JSON) are kept with it
@@ -136,6 +137,9 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE users ADD COLUMN IF NOT EXISTS email TEXT"],
     # 4 → 5: when each API token was last used (shumao user tokens)
     4: ["ALTER TABLE tokens ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMPTZ"],
+    # 5 → 6: a password an admin reset is to be changed at the next sign-in (issue 20 AD-1)
+    5: ["ALTER TABLE users ADD COLUMN IF NOT EXISTS must_change BOOLEAN DEFAULT FALSE",
+        "UPDATE users SET must_change = FALSE WHERE must_change IS NULL"],
 }
 
 
