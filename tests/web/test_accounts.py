@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from shumao.access import accounts
 from shumao.errors import InputError
+from shumao.model import credit
 from shumao.web import auth
 from tests.conftest import run_cli
 from tests.web.conftest import PASSWORD, csrf_of, sign_in
@@ -258,3 +259,48 @@ def test_a_schema_5_store_gains_the_must_change_flag(tmp_path):
         assert s.users.get("ops").must_change is False
         accounts.reset_password(s, "ops", None, actor="测试")
         assert s.users.get("ops").must_change is True
+
+
+# -- the accounts page (AD-2, AD-5, AD-6) -------------------------------------------------------
+def test_a_reviewers_district_is_chosen_from_the_known_ones(client, portal_store):
+    facts = portal_store.facts
+    admin = client("admin")
+    page = admin.get("/admin/users")
+    known = accounts.regions(portal_store)
+    assert facts["region"] in known
+    assert '<select name="region">' in page.text
+    assert all(f"<option>{r}</option>" in page.text for r in known)
+    token = csrf_of(page.text)
+    typo = facts["region"][:-1]                                  # "甘井子" for "甘井子区"
+    r = admin.post("/admin/users", data={"name": "rv", "role": "reviewer", "region": typo,
+                                         "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 400 and f"区县“{typo}”没有任何会员企业" in r.text
+    assert portal_store.users.get("rv") is None
+    r = admin.post("/admin/users", data={"name": "rv", "role": "reviewer", "region": facts["region"],
+                                         "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 303 and portal_store.users.get("rv").region == facts["region"]
+
+
+def test_the_new_account_form_asks_for_a_role_and_checks_the_enterprise(client, portal_store):
+    admin = client("admin")
+    page = admin.get("/admin/users")
+    form = page.text.split('<form method="post" action="/admin/users" class="form grid">')[1]
+    assert '<option value="" selected>请选择</option>' in form
+    assert 'value="admin" selected' not in form
+    token = csrf_of(page.text)
+    r = admin.post("/admin/users", data={"name": "nr", "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 400 and "角色只能是" in r.text
+    unknown = credit.complete("9111000071093012")                # valid check digits, no such member
+    r = admin.post("/admin/users", data={"name": "nr", "role": "enterprise", "enterprise": unknown,
+                                         "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 400 and f"“{unknown}”不在会员企业名录中" in r.text
+    assert portal_store.users.get("nr") is None
+
+
+def test_the_accounts_table_names_enterprises_not_codes(client, portal_store):
+    first = portal_store.facts["first"]
+    name = next(e["name"] for e in portal_store.records.enterprises() if e["enterprise_id"] == first)
+    text = client("admin").get("/admin/users").text
+    table = text.split("<table")[1].split("</table>")[0]
+    assert name in table and first not in table
+    assert 'data-label="所属企业"' in table                       # a phone shows each row as a card

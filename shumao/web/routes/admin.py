@@ -4,6 +4,7 @@ a disabling ends the account's sessions here (its tokens in accounts.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from shumao.access import accounts
 from shumao.access.rules import ROLE_ZH
 from shumao.errors import InputError
+from shumao.web import audit as audit_words
 from shumao.web import deps
 from shumao.web.access import Refused, Viewer, address, guard, not_found
 from shumao.web.pages import render
@@ -20,15 +22,6 @@ from shumao.web.routes.api.filings import _body
 from shumao.web.words import said
 
 router = APIRouter(dependencies=[Depends(guard)])
-AUDIT_ZH = {"import": "导入数据", "status": "更改记录状态", "user-add": "新增账号", "user-change": "修改账号",
-            "token-add": "签发 API 令牌", "token-revoke": "撤销 API 令牌", "login": "登录",
-            "login-failed": "登录失败", "bulletin-create": "新建简报", "bulletin-edit": "编辑简报",
-            "bulletin-publish": "发布简报", "bulletin-revise": "建立简报更正版"}
-AUDIT_ZH |= {"window-set": "设置填报时间", "reminder": "发送催报邮件"}   # issue 10: windows, reminders
-AUDIT_ZH |= {"password-reset": "重设密码", "password-change": "修改密码", "user-enable": "启用账号",
-             "user-disable": "停用账号"}                                     # issue 20: recovery
-
-
 def _users_page(request: Request, error: str | None = None, form: dict | None = None,
                 status: int = 200, reset: dict | None = None) -> Response:
     store = deps.store(request)
@@ -162,12 +155,42 @@ def user_email(request: Request, name: str, email: Annotated[str, Form()] = "") 
     return RedirectResponse("/admin/users", status_code=303)
 
 
+def _filters(request: Request) -> tuple[dict, dict]:
+    """The audit filters as asked (``actor``, ``action``, ``from``, ``to`` as YYYY-MM-DD) and
+    as the store takes them; a date that is not one is refused in words."""
+    q = request.query_params
+    asked = {k: (q.get(k) or "").strip() for k in ("actor", "action", "from", "to")}
+    days = {}
+    for key, label in (("from", "开始日期"), ("to", "结束日期")):
+        try:
+            days[key] = dt.date.fromisoformat(asked[key]) if asked[key] else None
+        except ValueError:
+            raise InputError(f"{label}“{asked[key]}”不是日期（应为 2026-12-10 这样的格式）") from None
+    since, before = audit_words.day_bounds(days["from"], days["to"])
+    return asked, {"actor": asked["actor"] or None, "action": asked["action"] or None,
+                   "since": since, "before": before}
+
+
 @router.get("/admin/audit", name="admin_audit")
 def audit_page(request: Request, limit: int = 200) -> Response:
-    log = deps.store(request).audit.latest(max(1, min(limit, 2000)))
-    return render(request, "admin_audit.html", {"log": log, "actions": AUDIT_ZH})
+    store = deps.store(request)
+    error = None
+    try:
+        asked, where = _filters(request)
+    except InputError as e:
+        asked, where, error = {}, {}, str(e)
+    log = store.audit.latest(max(1, min(limit, 2000)), **where)
+    names = {e["enterprise_id"]: e["name"] for e in store.records.enterprises()}
+    rows = [{**e, "action_zh": audit_words.action_words(e["action"]),
+             "said": audit_words.said(e["action"], e["detail"], names)} for e in log]
+    return render(request, "admin_audit.html", {
+        "log": rows, "actions": audit_words.ACTIONS, "asked": asked, "error": error,
+        "people": [u.name for u in store.users.all()], "filtered": any(asked.values())},
+        status=400 if error else 200)
 
 
 @router.get("/api/v1/audit", name="api_audit")
 def audit_api(request: Request, limit: int = 200) -> list[dict]:
-    return [dict(e) for e in deps.store(request).audit.latest(max(1, min(limit, 10_000)))]
+    """The newest entries first; ``actor``, ``action``, ``from`` and ``to`` (days) as on the page."""
+    _, where = _filters(request)
+    return [dict(e) for e in deps.store(request).audit.latest(max(1, min(limit, 10_000)), **where)]

@@ -61,3 +61,9 @@ document.addEventListener("input", (e) => {
     row.hidden = q !== "" && !row.textContent.toLowerCase().includes(q);
   });
 });
+
+// <form data-confirm="…">: asks before it is sent (locks, reopenings, disabling an account)
+document.addEventListener("submit", (e) => {
+  const form = e.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) e.preventDefault();
+});
