@@ -62,8 +62,9 @@ document.addEventListener("input", (e) => {
   });
 });
 
-// <form data-confirm="…">: asks before it is sent (locks, reopenings, disabling an account)
+// <form data-confirm="…"> or <button data-confirm="…">: asks before it is sent (locks,
+// reopenings, disabling an account)
 document.addEventListener("submit", (e) => {
-  const form = e.target.closest("form[data-confirm]");
-  if (form && !window.confirm(form.dataset.confirm)) e.preventDefault();
+  const ask = (e.submitter && e.submitter.dataset.confirm) || e.target.dataset.confirm;
+  if (ask && !window.confirm(ask)) e.preventDefault();
 });
