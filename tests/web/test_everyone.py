@@ -41,8 +41,14 @@ def test_the_error_summary_links_each_problem_to_its_field(store, user):
     assert any("日期“2024-02-30”无法识别" in words for _, words in links)
 
 
-def test_pages_write_days_in_chinese_not_iso(client):
-    text = client("admin").get("/admin/windows").text
-    cells = re.sub(r"<[^>]+>", " ", text.split("<tbody>")[1].split("</tbody>")[0])
-    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", cells)
-    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", cells)
+@pytest.mark.parametrize(("who", "path"), [("admin", "/admin/windows"), ("staff", "/members/{first}"),
+                                         ("enterprise", "/filings"), ("reviewer", "/review"),
+                                         ("staff", "/board")])
+def test_pages_write_days_in_chinese_not_iso(store, user, who, path):
+    from tests.web.test_filings import contract, submit
+    ent = user("enterprise")
+    submit(ent, contract(ent).json()["id"])                  # a record on the lists and queue
+    text = user(who).get(path.format(**store.facts)).text
+    main = re.sub(r"<[^>]+>", " ", re.sub(r'value="[^"]*"|<option[^>]*>', "", text.split('id="main"')[1]))
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", main), path
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", main), re.findall(r".{30}\d{4}-\d{2}-\d{2}.{10}", main)
