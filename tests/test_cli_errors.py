@@ -251,7 +251,7 @@ def test_bare_shumao_prints_the_command_list():
     (["user", "add", "qiye", "--role", "enterprise", "--password-stdin"],
      "错误：企业填报员账号须用 --enterprise 指定所属企业的统一社会信用代码"),
     (["user", "add", "kezhang", "--role", "staff", "--enterprise", "91110000MA01ABCD2X", "--password-stdin"],
-     "错误：只有企业填报员账号才属于某家企业（--enterprise）"),
+     "错误：只有企业填报员账号才属于某家企业，其他角色的 --enterprise 请留空"),
 ])
 def test_a_library_message_names_the_option_the_clerk_typed(empty_db, args, words):
     r = shumao(*args, "--db", empty_db)

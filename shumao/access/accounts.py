@@ -1,5 +1,11 @@
-"""Portal accounts (web.md): adding, disabling, API tokens — the one place the CLI
-(``shumao user …``) and the 管理 page both go through.
+"""Portal accounts (web.md): adding, disabling and enabling, passwords (an admin's reset, a
+user's own change), API tokens — the one place the CLI (``shumao user …``), the 管理 page and
+the API all go through.
+
+A password an admin sets (typed, or generated and shown once) is one-time: the account must
+change it at its next sign-in (``User.must_change``), and its API tokens end at the reset.
+A user changes their own password by giving the old one; the new one follows the same rule
+as a new account's.  The last enabled admin cannot be disabled.
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106); a new one must have
 at least 10 characters, must not be or contain the user name, nor be one character
@@ -158,6 +164,11 @@ def check_email(email: str | None) -> str | None:
     return email
 
 
+def regions(store: Store) -> list[str]:
+    """The known 区县: those of the member enterprises, in order (a reviewer's choice)."""
+    return sorted({e["region"] for e in store.records.enterprises() if e["region"]})
+
+
 def add(store: Store, name: str, role: str, password: str, *, enterprise: str | None = None,
         region: str | None = None, email: str | None = None, actor: str,
         address: str | None = None, hasher: PasswordHasher = _hasher) -> User:
@@ -173,9 +184,17 @@ def add(store: Store, name: str, role: str, password: str, *, enterprise: str | 
         if not credit.is_valid(enterprise):
             raise InputError(f"统一社会信用代码“{enterprise}”无效（长度、字符或校验码不对）")
     elif enterprise:
-        raise InputError("只有企业填报员账号才属于某家企业（{enterprise}）", field="enterprise")
+        raise InputError("只有企业填报员账号才属于某家企业，其他角色的{enterprise}请留空", field="enterprise")
+    region = (region or "").strip() or None
+    known = store.records.enterprises()
+    if enterprise and known and enterprise not in {e["enterprise_id"] for e in known}:
+        raise InputError(f"统一社会信用代码“{enterprise}”不在会员企业名录中，请检查代码，"
+                         "或先由统计人员导入该企业", field="enterprise")
+    if role == "reviewer" and region and known and region not in regions(store):
+        raise InputError(f"区县“{region}”没有任何会员企业，该审核员将无记录可审；"
+                         f"请从已有企业的区县中选择：{'、'.join(regions(store))}", field="region")
     check_new_password(password, name)
-    user = User(name, role, enterprise, (region or "").strip() or None,
+    user = User(name, role, enterprise, region,
                 password_hash=hash_password(password, hasher), email=check_email(email))
     store.users.add(user, actor, address)
     return user
@@ -188,9 +207,55 @@ def set_email(store: Store, name: str, email: str | None, *, actor: str,
 
 
 def disable(store: Store, name: str, *, actor: str, address: str | None = None) -> None:
-    """Disable an account and revoke its tokens (its sessions end at their next request)."""
-    store.users.update(name, actor, address, disabled=True)
-    store.users.revoke_tokens(name, actor)
+    """Disable an account and revoke its tokens (its sessions end at their next request).
+    The last enabled admin is refused: nobody could then manage the accounts."""
+    user = _user(store, name)
+    if user.role == "admin" and not user.disabled and not any(
+            u.role == "admin" and not u.disabled and u.name != name for u in store.users.all()):
+        raise InputError(f"“{name}”是唯一可用的管理员账号，停用后就没有人能管理账号了；"
+                         "请先新增或启用另一个管理员")
+    store.users.update(name, actor, address, action="user-disable", disabled=True)
+    store.users.revoke_tokens(name, actor, address)
+
+
+def enable(store: Store, name: str, *, actor: str, address: str | None = None) -> None:
+    """Enable a disabled account again (its old API tokens stay revoked)."""
+    if not _user(store, name).disabled:
+        raise InputError(f"账号“{name}”没有停用，无需启用")
+    store.users.update(name, actor, address, action="user-enable", disabled=False)
+
+
+def reset_password(store: Store, name: str, password: str | None = None, *, actor: str,
+                   address: str | None = None, hasher: PasswordHasher = _hasher) -> str:
+    """An admin sets ``name``'s password — the one given (the same rule as a new account's) or,
+    with None, a generated one — to be changed at the next sign-in; the account's API tokens
+    are revoked.  Returns the password, to be shown once."""
+    _user(store, name)
+    if password is None:
+        password = new_password()
+    else:
+        check_new_password(password, name)
+    store.users.update(name, actor, address, action="password-reset",
+                       password_hash=hash_password(password, hasher), must_change=True)
+    store.users.revoke_tokens(name, actor, address)
+    return password
+
+
+def change_password(store: Store, name: str, old: str, new: str, *,
+                    address: str | None = None, hasher: PasswordHasher = _hasher) -> bool:
+    """A user changes their own password: False (nothing changed) when ``old`` is not the
+    present one (a one-time password included) — the portal throttles those as it throttles
+    sign-ins —, else ``new``, which follows a new account's rule and differs from the old
+    one, is set (True)."""
+    user = _user(store, name)
+    if not check_password(user.password_hash, old):
+        return False
+    if new == old:
+        raise InputError("新密码不能与原密码相同")
+    check_new_password(new, name)
+    store.users.update(name, name, address, action="password-change",
+                       password_hash=hash_password(new, hasher), must_change=False)
+    return True
 
 
 def _user(store: Store, name: str) -> User:

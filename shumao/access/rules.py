@@ -122,7 +122,20 @@ RULES: dict[str, Rule] = {
     "api_windows": Rule(ADMIN),
     "api_window_set": Rule(ADMIN),
     "admin_user_email": Rule(ADMIN, hide=True),
+    # -- accounts' recovery (issue 20 AD-1): one's own password; an admin's reset, enabling
+    "account": Rule(SIGNED_IN),
+    "account_password": Rule(SIGNED_IN),
+    "api_me_password": Rule(SIGNED_IN),
+    "admin_user_password": Rule(ADMIN, hide=True),
+    "admin_user_enable": Rule(ADMIN, hide=True),
+    "api_user_password": Rule(ADMIN, hide=True),
+    "api_user_disable": Rule(ADMIN, hide=True),
+    "api_user_enable": Rule(ADMIN, hide=True),
 }
+
+# what a user whose password an admin reset may reach before changing it (access.guard)
+MUST_CHANGE = frozenset({"account", "account_password", "api_me_password", "logout",
+                         "login_form", "login", "home", "archive", "archive_issue", "archive_file"})
 
 
 def allows(name: str, role: str) -> bool:

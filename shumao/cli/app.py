@@ -31,7 +31,7 @@ app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, context
                        "\n\n每个命令的用法：shumao 命令 --help，如 shumao report --help。")
 bench_app = typer.Typer(cls=Group, no_args_is_help=True, help="性能基准：与 DuckDB 裸查询在同一次运行中对比。")
 app.add_typer(bench_app, name="bench")
-user_app = typer.Typer(cls=Group, no_args_is_help=True, help="网页门户的账号：新增、签发与撤销 API 令牌、列出、停用。")
+user_app = typer.Typer(cls=Group, no_args_is_help=True, help="网页门户的账号：新增、签发与撤销 API 令牌、列出、停用与启用、重设密码。")
 app.add_typer(user_app, name="user")
 
 
@@ -50,6 +50,7 @@ COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
     (user_app, "add", portal.user_add), (user_app, "token", portal.user_token),
     (user_app, "tokens", portal.user_tokens), (user_app, "revoke", portal.user_revoke),
     (user_app, "list", portal.user_list), (user_app, "disable", portal.user_disable),
+    (user_app, "enable", portal.user_enable), (user_app, "passwd", portal.user_passwd),
     (bench_app, "import", bench.bench_import), (bench_app, "report", bench.bench_report),
     (bench_app, "web", bench.bench_web), (bench_app, "curve", bench.bench_curve),
     (bench_app, "filings", bench.bench_filings), (bench_app, "startup", bench.bench_startup),

@@ -1,5 +1,5 @@
 """The web portal's commands: ``serve``, the accounts (``user add``/``token``/``tokens``/``revoke``/
-``list``/``disable``)
+``list``/``disable``/``enable``/``passwd``)
 and ``remind`` (the monthly reminder mail to enterprises that have not filed)."""
 
 import sys
@@ -51,6 +51,18 @@ RoleOption = Annotated[str, typer.Option(
     "--role", metavar="角色", help="、".join(_ROLE_WORDS[:-1]) + "或 " + _ROLE_WORDS[-1])]
 
 
+PasswordStdin = Annotated[bool, typer.Option(
+    "--password-stdin", help="从标准输入读取密码（第一行）；不写时交互输入两次")]
+
+
+def _read_password(from_stdin: bool) -> str:
+    """A password as ``user add`` and ``user passwd`` take it: stdin's first line, or typed
+    twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
+
+
 def user_add(
     name: Annotated[str, typer.Argument(metavar="用户名")],
     role: RoleOption,
@@ -60,18 +72,14 @@ def user_add(
         "--region", metavar="区县", help="审核员负责的区县（不写为全部）")] = None,
     email: Annotated[Optional[str], typer.Option(
         "--email", metavar="邮箱", help="电子邮箱；企业填报员的邮箱接收催报邮件")] = None,
-    password_stdin: Annotated[bool, typer.Option(
-        "--password-stdin", help="从标准输入读取密码（第一行）；不写时交互输入两次")] = False,
+    password_stdin: PasswordStdin = False,
     db: DbOption = None,
 ) -> None:
     """新增一个账号（密码至少 10 个字符，不能含用户名、不能太常见或太好猜，以 Argon2id 散列保存）。"""
     from shumao.access import accounts
     from shumao.store import connect
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
+    password = _read_password(password_stdin)
     with connect(db) as store:
         user = accounts.add(store, name, role, password, enterprise=enterprise, region=region,
                             email=email, actor=_cli_actor())
@@ -157,6 +165,29 @@ def user_disable(name: Annotated[str, typer.Argument(metavar="用户名")], db: 
     with connect(db) as store:
         accounts.disable(store, name, actor=_cli_actor())
     out.print(f"已停用账号 {escape(name)}，其 API 令牌均已撤销")
+
+
+def user_enable(name: Annotated[str, typer.Argument(metavar="用户名")], db: DbOption = None) -> None:
+    """重新启用一个已停用的账号（原有的 API 令牌仍然作废）。"""
+    from shumao.access import accounts
+    from shumao.store import connect
+
+    with connect(db) as store:
+        accounts.enable(store, name, actor=cli_actor())
+    out.print(f"已启用账号 {escape(name)}，可以重新登录")
+
+
+def user_passwd(name: Annotated[str, typer.Argument(metavar="用户名")],
+                password_stdin: PasswordStdin = False, db: DbOption = None) -> None:
+    """为账号重设密码（规则同新增账号）。这是一次性密码：该用户下次登录后必须先改成自己的密码；
+    该账号的 API 令牌全部作废，已登录的网页在下一次操作时要求改密码。"""
+    from shumao.access import accounts
+    from shumao.store import connect
+
+    password = _read_password(password_stdin)
+    with connect(db) as store:
+        accounts.reset_password(store, name, password, actor=cli_actor())
+    out.print(f"已重设账号 {escape(name)} 的密码；请告知本人，其下次登录后须立即修改密码")
 
 
 # --- reminders (issue 10: filing windows, the status board, reminders) ---------------------

@@ -120,6 +120,11 @@ def windows(store: Store, today: dt.date | None = None, around: int = 13) -> lis
     return [window(store, m, today) for m in sorted(months, reverse=True)]
 
 
+def check_dates(opens: dt.date, closes: dt.date) -> None:
+    if closes < opens:
+        raise InputError(f"截止日期{day_words(closes)}早于开始日期{day_words(opens)}")
+
+
 def set_window(store: Store, month: dt.date, *, opens: dt.date | None = None,
                closes: dt.date | None = None, locked: bool | None = None, actor: str,
                address: str | None = None) -> Window:
@@ -128,8 +133,7 @@ def set_window(store: Store, month: dt.date, *, opens: dt.date | None = None,
     d_opens, d_closes, _ = defaults(month)
     opens = opens or row.get("opens") or d_opens
     closes = closes or row.get("closes") or d_closes
-    if closes < opens:
-        raise InputError(f"截止日期{day_words(closes)}早于开始日期{day_words(opens)}")
+    check_dates(opens, closes)
     if locked is None:
         locked = row.get("locked")
     store.windows.set(month, opens if opens != d_opens else None,

@@ -15,6 +15,8 @@ is usual, so nothing is flagged then.  Two thresholds over the same median:
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from dataclasses import dataclass
 
 VERIFY_FACTOR = 10        # web.md: above ten times the enterprise's median
 UNUSUAL_FACTOR = 100      # filings.md: far outside the usual range (an import warning)
@@ -45,3 +47,36 @@ def above(amount_cents: int, median_cents: float | None, history: int, factor: i
     verify check (VERIFY_FACTOR), for one value."""
     return (median_cents is not None and history >= MIN_HISTORY and median_cents > 0
             and amount_cents > factor * median_cents)
+
+
+@dataclass(frozen=True)
+class Typical:
+    """An enterprise's typical size for a kind of record (issue 20 R-2), beside a record under
+    review: its records of the twelve months before (``basis`` "12m"), or its whole history
+    when those are fewer than ``MIN_HISTORY`` ("all"), or nothing to compare with ("none")."""
+
+    basis: str
+    n: int
+    median_cents: float | None = None
+    low_cents: int | None = None
+    high_cents: int | None = None
+
+    @classmethod
+    def of(cls, recent: list[int], whole: list[int]) -> Typical:
+        for basis, amounts in (("12m", recent), ("all", whole)):
+            if len(amounts) >= MIN_HISTORY or (basis == "all" and amounts):
+                return cls(basis, len(amounts), float(statistics.median(amounts)), min(amounts), max(amounts))
+        return cls("none", 0)
+
+    def said(self, amount_cents: int) -> str:
+        """In words, with the record's amount as a multiple of the median."""
+        if self.basis == "none" or self.median_cents is None:
+            return "本企业此前没有同类记录，无从比较"
+        usd = lambda c: f"{c / 100:,.2f}"          # noqa: E731
+        where = (f"近{HISTORY_MONTHS}个月同类记录 {self.n} 条" if self.basis == "12m" else
+                 f"近{HISTORY_MONTHS}个月同类记录不足 {MIN_HISTORY} 条，按全部历史 {self.n} 条")
+        out = (f"{where}：中位数 {usd(self.median_cents)} 美元，"
+               f"最小 {usd(self.low_cents or 0)}、最大 {usd(self.high_cents or 0)} 美元")
+        if self.median_cents > 0:
+            out += f"；本笔为中位数的 {amount_cents / self.median_cents:,.1f} 倍"
+        return out

@@ -40,10 +40,20 @@ class AuditLog:
                  json.dumps(detail, ensure_ascii=False, default=str), address)
                 for i, (action, detail) in enumerate(entries)])
 
-    def latest(self, limit: int = 200) -> list[AuditEntry]:
-        """The newest entries first."""
-        rows = self.db.execute("SELECT seq, logged_at, actor, action, detail, address "
-                               "FROM audit_log ORDER BY seq DESC LIMIT ?", [limit])
+    def latest(self, limit: int = 200, *, actor: str | None = None, action: str | None = None,
+               since: dt.datetime | None = None, before: dt.datetime | None = None
+               ) -> list[AuditEntry]:
+        """The newest entries first; only one person's, one action's, or those logged from
+        ``since`` up to (not including) ``before`` when given."""
+        where, params = [], []
+        for cond, value in (("actor = ?", actor), ("action = ?", action),
+                            ("logged_at >= ?", since), ("logged_at < ?", before)):
+            if value is not None:
+                where.append(cond)
+                params.append(value)
+        rows = self.db.execute("SELECT seq, logged_at, actor, action, detail, address FROM audit_log"
+                               + (" WHERE " + " AND ".join(where) if where else "")
+                               + " ORDER BY seq DESC LIMIT ?", [*params, limit])
         return [AuditEntry(seq=s, at=at.isoformat() if at is not None else None, actor=a,
                            action=act, detail=json.loads(d), address=addr)
                 for s, at, a, act, d, addr in rows]

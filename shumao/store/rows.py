@@ -27,6 +27,7 @@ class User:
     disabled: bool = False
     password_hash: str | None = field(default=None, repr=False)
     email: str | None = None
+    must_change: bool = False      # a password an admin set: changed at the next sign-in
 
 
 @dataclass(frozen=True)

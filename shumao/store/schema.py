@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -58,7 +58,8 @@ OTHER = [
     table("users", ("name",),
           ("name", "text"), ("role", "text"), ("enterprise_id", "text", "null"),
           ("region", "text", "null"), ("password_hash", "text", "null"), ("disabled", "bool"),
-          ("created_at", "time"), ("email", "text", "null")),
+          ("created_at", "time"), ("email", "text", "null"), ("must_change", "bool"),
+          comment="must_change: a password an admin set, to be changed at the next sign-in"),
     # web.md filings-web: a record filed in the portal (the record itself is a row of
     # contracts/executions whose status is its state); explanations and the checks of its
     # last submission (JSON) are kept with it
@@ -143,6 +144,9 @@ MIGRATIONS: dict[int, list[str]] = {
     4: ["ALTER TABLE tokens ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMPTZ"],
     # 5 → 6: 零申报 (filing_nil) is a new table; rates entered in the portal use the rates table
     5: [],
+    # 6 → 7: a password an admin reset is to be changed at the next sign-in (issue 20 AD-1)
+    6: ["ALTER TABLE users ADD COLUMN IF NOT EXISTS must_change BOOLEAN DEFAULT FALSE",
+        "UPDATE users SET must_change = FALSE WHERE must_change IS NULL"],
 }
 
 

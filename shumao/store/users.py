@@ -15,6 +15,7 @@ from shumao.store.backend import Backend
 from shumao.store.rows import User
 
 USED_EVERY = dt.timedelta(minutes=10)     # a token's last use is written at most this often
+_COLUMNS = "name, role, enterprise_id, region, disabled, password_hash, email, must_change"
 
 
 class Users:
@@ -29,26 +30,27 @@ class Users:
         with self.db.write():
             if self.db.execute("SELECT 1 FROM users WHERE name = ?", [user.name]):
                 raise InputError(f"用户“{user.name}”已存在")
-            self.db.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            self.db.execute("INSERT INTO users (name, role, enterprise_id, region, password_hash, "
+                            "disabled, created_at, email, must_change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           [user.name, user.role, user.enterprise_id, user.region,
-                           user.password_hash, user.disabled, cells.now(), user.email])
+                           user.password_hash, user.disabled, cells.now(), user.email,
+                           user.must_change])
             self.audit.append(actor, "user-add", {"name": user.name, "role": user.role,
                                             "enterprise_id": user.enterprise_id,
                                             "region": user.region, "email": user.email}, address)
 
     def get(self, name: str) -> User | None:
-        rows = self.db.execute("SELECT name, role, enterprise_id, region, disabled, password_hash, "
-                             "email FROM users WHERE name = ?", [name])
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM users WHERE name = ?", [name])
         return User(*rows[0]) if rows else None
 
     def all(self) -> list[User]:
-        return [User(*r) for r in self.db.execute(
-            "SELECT name, role, enterprise_id, region, disabled, password_hash, email FROM users "
-            "ORDER BY name")]
+        return [User(*r) for r in self.db.execute(f"SELECT {_COLUMNS} FROM users ORDER BY name")]
 
     def update(self, name: str, actor: str, address: str | None = None,
-                    **changes: Any) -> None:
-        allowed = {"role", "enterprise_id", "region", "password_hash", "disabled", "email"}
+               action: str = "user-change", **changes: Any) -> None:
+        """Change an account's columns, logged as ``action`` (a password's hash never is)."""
+        allowed = {"role", "enterprise_id", "region", "password_hash", "disabled", "email",
+                   "must_change"}
         if not changes or set(changes) - allowed:
             raise ValueError(changes)
         with self.db.write():
@@ -57,7 +59,7 @@ class Users:
             sets = ", ".join(f"{k} = ?" for k in changes)
             self.db.execute(f"UPDATE users SET {sets} WHERE name = ?", [*changes.values(), name])
             shown = {k: ("***" if k == "password_hash" else v) for k, v in changes.items()}
-            self.audit.append(actor, "user-change", {"name": name, **shown}, address)
+            self.audit.append(actor, action, {"name": name, **shown}, address)
 
     def add_token(self, token_hash: str, user_name: str, expires_at: dt.datetime | None,
                   actor: str) -> None:
@@ -98,10 +100,11 @@ class Users:
                             [user_name, token_hash])
             self.audit.append(actor, "token-revoke", {"user": user_name, "token": shown}, address)
 
-    def revoke_tokens(self, user_name: str, actor: str) -> None:
+    def revoke_tokens(self, user_name: str, actor: str, address: str | None = None) -> None:
         with self.db.write():
-            self.db.execute("UPDATE tokens SET revoked = TRUE WHERE user_name = ?", [user_name])
-            self.audit.append(actor, "token-revoke", {"user": user_name}, None)
+            self.db.execute("UPDATE tokens SET revoked = TRUE WHERE user_name = ? AND NOT revoked",
+                            [user_name])
+            self.audit.append(actor, "token-revoke", {"user": user_name}, address)
 
     def enterprise_emails(self) -> dict[str, list[str]]:
         """Enterprise → the e-mail addresses of its live accounts; an enterprise whose live

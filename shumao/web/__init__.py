@@ -10,6 +10,7 @@
     uploads        a web import's files on disk while it runs
     bulletin_form  the 简报 editor's form
     words          a library message in the portal's words (form labels, the publish checkbox)
+    audit          the audit log in words: each action's name, each entry's sentence
     assets         ECharts and htmx from the npm registry, checked against their sha512
     routes/        a module per part of the portal
     views/         view-models shared by the routes that show a thing

@@ -4,6 +4,8 @@ It finds the user — an ``Authorization: Bearer`` token, else the session cooki
 them from the store (so a disabled user is refused at once), applies the route's ``Rule``
 from permissions.py, and for a cookie-authenticated unsafe request checks the CSRF token
 (the ``X-CSRF-Token`` header or the form field ``csrf_token``; web.md: 403 without it).
+A user whose password an admin reset reaches only the routes of ``rules.MUST_CHANGE``
+until they change it: a page sends them to 我的账号, the API answers 403.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from shumao.access import accounts
-from shumao.access.rules import ANONYMOUS, RULES
+from shumao.access.rules import ANONYMOUS, MUST_CHANGE, RULES
 from shumao.store.rows import User
 from shumao.web import auth, deps
 
@@ -94,6 +96,11 @@ async def guard(request: Request) -> Viewer:
         if rule.hide:
             raise not_found()
         raise Refused(403, "forbidden", "您的账号没有使用此功能的权限")
+    if viewer.user is not None and viewer.user.must_change and route.name not in MUST_CHANGE:
+        if is_api(request):
+            raise Refused(403, "password-change-required",
+                          "管理员重设了该账号的密码，请先修改密码（PUT /api/v1/me/password）")
+        raise Refused(303, "password-change-required", "/account")
     if request.method not in SAFE and viewer.via != "token":
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(

@@ -121,6 +121,8 @@ def _answer(request: Request, status: int, code: str, message: str) -> Response:
         return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
     if status == 401:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if status == 303:                   # a refusal that sends the visitor to a page
+        return RedirectResponse(message, status_code=303)
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 

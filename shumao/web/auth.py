@@ -89,9 +89,10 @@ class Sessions:
         with self._lock:
             self._items.pop(sid or "", None)
 
-    def drop_user(self, user: str) -> None:
+    def drop_user(self, user: str, keep: str | None = None) -> None:
+        """End every session of ``user`` (but ``keep``: the one that changed its password)."""
         with self._lock:
-            for sid in [k for k, s in self._items.items() if s.user == user]:
+            for sid in [k for k, s in self._items.items() if s.user == user and k != keep]:
                 del self._items[sid]
 
 

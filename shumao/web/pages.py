@@ -3,6 +3,7 @@ unescaped), the navigation each role sees, and the values every page gets."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from starlette.routing import NoMatchFound
 
 from shumao.access.rules import ROLE_ZH, allows
 from shumao.filing.rates import currency_zh, rate_text
-from shumao.model.periods import moment_words
+from shumao.model.periods import day_words, moment_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -35,13 +36,26 @@ def _json_script(value: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-when = moment_words        # the templates' filter
+when = moment_words        # the templates' filters: a moment, and a day (X-1: 2026年12月10日)
+
+
+def day(value: dt.date | str | None) -> str:
+    """A day (a date, or ISO text from a record) as 2026年12月10日; — for none."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return day_words(value)
 
 
 TEMPLATES.env.filters["json_script"] = _json_script
 TEMPLATES.env.filters["when"] = when
 TEMPLATES.env.filters["currency"] = currency_zh      # CNY → 人民币（CNY）
 TEMPLATES.env.filters["rate"] = rate_text            # 0.1384000000 → 0.1384
+TEMPLATES.env.filters["day"] = day
 
 
 def _path(request: Request, name: str) -> str | None:

@@ -10,7 +10,7 @@ from shumao.bulletin.folder import TOML
 from shumao.errors import ContentError, FlaggedFigures, ShumaoError
 
 # the arguments the library's errors name, as the portal's forms label them
-FORM_ZH = {"enterprise": "所属企业"}           # 管理 → 账号: the new account's enterprise
+FORM_ZH = {"enterprise": "所属企业", "region": "区县"}   # 管理 → 账号: a new account's
 
 # the library's field names in its messages, with what the form calls them
 FIELD_ZH = {"bulletin.toml": {**editor.MASTHEAD, **editor.DATA},

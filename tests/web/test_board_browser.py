@@ -43,11 +43,11 @@ def test_board_and_windows_on_a_phone_without_javascript(live, chromium):
         form = page.locator("form.form.grid")
         form.get_by_label("月份").fill("2024-06")
         form.get_by_label("截止日期").fill("2024-07-20")
-        form.get_by_role("button", name="重新开放").click()
+        form.get_by_role("button", name="重新开放").click()       # no script: no confirmation
         page.wait_for_load_state()
-        assert "已保存2024年6月的填报时间" in page.content()
+        assert "2024年6月已重新开放" in page.content()
         row = page.locator("#w-2024-06")
-        assert row.get_by_label("2024-06 截止日期").input_value() == "2024-07-20"
+        assert row.get_by_label("2024年6月 截止日期").input_value() == "2024-07-20"
         assert "已逾期（仍可补报）" in row.inner_text()
         _fits(page)
         shot(page, f"windows-phone-{live.backend}")

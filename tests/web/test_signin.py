@@ -60,10 +60,10 @@ def test_logout_ends_the_session(client):
 
 
 def test_a_disabled_user_is_refused_at_the_next_request(client, portal_store):
-    c = client("admin")
-    assert c.get("/admin/users").status_code == 200
-    accounts.disable(portal_store, "admin", actor="测试")
-    assert c.get("/admin/users").status_code == 303       # back to 登录
+    c = client("staff")
+    assert c.get("/dashboard").status_code == 200
+    accounts.disable(portal_store, "staff", actor="测试")
+    assert c.get("/dashboard").status_code == 303       # back to 登录
 
 
 def test_bearer_tokens_carry_the_role_need_no_csrf_and_can_be_revoked(client, portal_store):
@@ -76,6 +76,7 @@ def test_bearer_tokens_carry_the_role_need_no_csrf_and_can_be_revoked(client, po
     assert r.status_code == 303 and portal_store.users.get("x2")
     assert portal_store.users.token_user(accounts.token_hash(token)).name == "admin"
     assert not any(token in str(row) for row in portal_store.db.execute("SELECT * FROM tokens"))
+    accounts.add(portal_store, "admin2", "admin", PASSWORD, actor="测试")   # not the last admin
     accounts.disable(portal_store, "admin", actor="测试")
     assert c.get("/api/v1/audit", headers=auth).status_code == 401
 
@@ -117,7 +118,7 @@ def test_the_admin_page_names_the_enterprise_by_its_own_label_not_the_cli_option
     token = csrf_of(c.get("/admin/users").text)
     for data, words in (({"role": "enterprise"}, "企业填报员账号须用“所属企业”指定所属企业的统一社会信用代码"),
                         ({"role": "staff", "enterprise": "91110000MA01ABCD2X"},
-                         "只有企业填报员账号才属于某家企业（“所属企业”）")):
+                         "只有企业填报员账号才属于某家企业，其他角色的“所属企业”请留空")):
         r = c.post("/admin/users", data={"name": "x3", "password": PASSWORD, "csrf_token": token, **data})
         assert r.status_code == 400 and words in r.text, r.text
         assert "--enterprise" not in r.text

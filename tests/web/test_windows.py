@@ -29,7 +29,11 @@ def test_the_page_lists_windows_and_links_from_the_admin_tabs(client):
     listed = windows.windows(c.app.state.portal.store)
     assert len(listed) == 13
     assert f"{today.year}年{today.month}月" in r.text and "填报中" in r.text and "默认" in r.text
-    assert r.text.count('name="action" value="save"') == 14        # each month, and any other
+    # AD-8: one form for the table's dates (one 保存日期), plus the other months' form
+    assert r.text.count('value="save-all"') == 1 and r.text.count('name="action" value="save"') == 1
+    assert f'aria-label="{today.year}年{today.month}月 截止日期"' in r.text      # no ISO names
+    # AD-4: each lock asks first, in words
+    assert r.text.count('data-confirm="锁定2') == len(listed) - sum(w.locked for w in listed)
 
 
 def test_set_the_deadline_lock_and_reopen_from_the_page(client, portal_store):
@@ -41,10 +45,14 @@ def test_set_the_deadline_lock_and_reopen_from_the_page(client, portal_store):
     assert w.state_zh == "已年度关闭"                                # 31 March 2025 has passed
     page = c.get(r.headers["location"]).text
     assert "已保存2024年6月的填报时间" in page and 'value="2024-07-20"' in page
-    assert _post(c, period="2024-06", action="reopen").status_code == 303
+    r = _post(c, period="2024-06", action="reopen")
+    assert r.status_code == 303
+    assert "2024年6月已重新开放：企业可以继续填报和修改" in c.get(r.headers["location"]).text
     w = windows.window(portal_store, JUNE)
     assert not w.locked and w.closes == dt.date(2024, 7, 20) and w.state_zh == "已逾期（仍可补报）"
-    assert _post(c, period="2024-06", opens="2024-06-01", closes="2024-07-20", action="lock").status_code == 303
+    r = _post(c, period="2024-06", opens="2024-06-01", closes="2024-07-20", action="lock")
+    assert r.status_code == 303
+    assert "2024年6月已锁定：该月的记录不能再新增、修改、提交或审核" in c.get(r.headers["location"]).text
     assert windows.window(portal_store, JUNE).state_zh == "已锁定"
     changes = [e for e in portal_store.audit.latest(20) if e["action"] == "window-set"]
     assert len(changes) == 3 and {e["actor"] for e in changes} == {"admin"}
@@ -68,6 +76,34 @@ def test_bad_input_is_named_in_chinese(client, portal_store, fields, words):
         assert w in r.text
     assert portal_store.windows.all() == []                           # nothing written
     assert f'value="{fields["period"]}"' in r.text                    # the typed values kept
+
+
+def test_the_tables_dates_are_one_form_that_saves_only_what_changed(client, portal_store):
+    c = client("admin")
+    listed = windows.windows(portal_store)
+    a, b = listed[1], listed[2]
+    ka, kb = f"{a.month:%Y-%m}", f"{b.month:%Y-%m}"
+    fields = {f"{k}-{w.month:%Y-%m}": getattr(w, k).isoformat() for w in listed for k in ("opens", "closes")}
+    new_a, new_b = a.closes + dt.timedelta(days=3), b.closes + dt.timedelta(days=1)
+    r = _post(c, action="save-all", **{**fields, f"closes-{ka}": new_a.isoformat(),
+                                       f"closes-{kb}": new_b.isoformat()})
+    assert r.status_code == 303
+    page = c.get(r.headers["location"]).text
+    assert f"已保存{b.month.year}年{b.month.month}月、{a.month.year}年{a.month.month}月的填报时间" in page \
+        or f"已保存{a.month.year}年{a.month.month}月、{b.month.year}年{b.month.month}月的填报时间" in page
+    assert windows.window(portal_store, a.month).closes == new_a
+    assert windows.window(portal_store, b.month).closes == new_b
+    assert len(portal_store.windows.all()) == 2                       # the others untouched
+    r = _post(c, action="save-all", **{**fields, f"closes-{ka}": new_a.isoformat(),
+                                       f"closes-{kb}": new_b.isoformat()})
+    assert "日期没有改动" in c.get(r.headers["location"]).text
+    # one bad month: nothing written, the month named, everything typed kept
+    before = portal_store.windows.all()
+    bad = {**fields, f"closes-{ka}": "2024-02-30", f"closes-{kb}": (new_b + dt.timedelta(days=5)).isoformat()}
+    r = _post(c, action="save-all", **bad)
+    assert r.status_code == 400 and f"{a.month.year}年{a.month.month}月：截止日期“2024-02-30”无效" in r.text
+    assert 'value="2024-02-30"' in r.text and f'value="{(new_b + dt.timedelta(days=5)).isoformat()}"' in r.text
+    assert portal_store.windows.all() == before
 
 
 def test_the_form_needs_its_csrf_token(client, portal_store):

@@ -11,9 +11,11 @@ access/rules.py, which ``guard`` (a dependency of every router) applies.
     windows     填报时间: deadlines, locks        vintages    数据版本 and their revisions
     admin       accounts and the audit log      api/        the JSON API of filing
     rates       汇率: rates held and missing, entering one, what it converted
+    account     我的账号: one's own password
 """
 
 from shumao.web.routes import (
+           account,
            admin,
            archive,
            board,
@@ -31,6 +33,6 @@ from shumao.web.routes import (
 from shumao.web.routes import vintages as vintage_pages
 from shumao.web.routes.api import filings as api_filings
 
-ROUTERS = [signin.router, admin.router, dashboard.router, reports.router, imports.router,
+ROUTERS = [signin.router, account.router, admin.router, dashboard.router, reports.router, imports.router,
            members.router, bulletins.router, archive.router, api_filings.router, filings.router,
            review.router, vintage_pages.router, windows.router, board.router, rates.router]

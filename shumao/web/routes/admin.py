@@ -1,33 +1,34 @@
-"""管理 (admin only): accounts and the audit log, as pages and as ``GET /api/v1/audit``."""
+"""管理 (admin only): accounts — adding, disabling and enabling, resetting a password — and the
+audit log, as pages and as the API (``/api/v1/users/…``, ``GET /api/v1/audit``).  A reset or
+a disabling ends the account's sessions here (its tokens in accounts.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from shumao.access import accounts
 from shumao.access.rules import ROLE_ZH
 from shumao.errors import InputError
+from shumao.web import audit as audit_words
 from shumao.web import deps
-from shumao.web.access import Viewer, address, guard, not_found
+from shumao.web.access import Refused, Viewer, address, guard, not_found
 from shumao.web.pages import render
+from shumao.web.routes.api.filings import _body
 from shumao.web.words import said
 
 router = APIRouter(dependencies=[Depends(guard)])
-AUDIT_ZH = {"import": "导入数据", "status": "更改记录状态", "user-add": "新增账号", "user-change": "修改账号",
-            "token-add": "签发 API 令牌", "token-revoke": "撤销 API 令牌", "login": "登录",
-            "login-failed": "登录失败", "bulletin-create": "新建简报", "bulletin-edit": "编辑简报",
-            "bulletin-publish": "发布简报", "bulletin-revise": "建立简报更正版"}
-AUDIT_ZH |= {"window-set": "设置填报时间", "reminder": "发送催报邮件"}   # issue 10: windows, reminders
-
-
 def _users_page(request: Request, error: str | None = None, form: dict | None = None,
-                status: int = 200) -> Response:
-    users = deps.store(request).users.all()
-    return render(request, "admin_users.html", {"users": users, "roles": ROLE_ZH, "error": error,
-                                                "form": form or {}}, status=status)
+                status: int = 200, reset: dict | None = None) -> Response:
+    store = deps.store(request)
+    names = {e["enterprise_id"]: e["name"] for e in store.records.enterprises()}
+    return render(request, "admin_users.html", {
+        "users": store.users.all(), "roles": ROLE_ZH, "error": error, "form": form or {},
+        "reset": reset, "names": names, "regions": accounts.regions(store)}, status=status)
 
 
 @router.get("/admin/users", name="admin_users")
@@ -50,17 +51,94 @@ def user_add(request: Request, name: Annotated[str, Form()] = "", role: Annotate
     return RedirectResponse(f"/admin/users?added={name}", status_code=303)
 
 
+SELF = {"disable": "不能停用自己正在使用的账号（请由另一位管理员操作）",
+        "password": "不能在这里重设自己的密码，请在“我的账号”中修改"}
+
+
+def _other(request: Request, name: str, what: str) -> None:
+    """``name`` is an account, and not the admin's own (refused in ``SELF``'s words)."""
+    if deps.store(request).users.get(name) is None:
+        raise not_found("账号")
+    if name == request.state.viewer.name:
+        raise InputError(SELF[what])
+
+
+def _disable(request: Request, name: str) -> None:
+    _other(request, name, "disable")
+    portal = deps.portal(request)
+    accounts.disable(portal.store, name, actor=request.state.viewer.name or "",
+                     address=address(request))
+    portal.sessions.drop_user(name)
+
+
+def _enable(request: Request, name: str) -> None:
+    if deps.store(request).users.get(name) is None:
+        raise not_found("账号")
+    accounts.enable(deps.store(request), name, actor=request.state.viewer.name or "",
+                    address=address(request))
+
+
+def _reset(request: Request, name: str, password: str | None) -> str:
+    _other(request, name, "password")
+    portal = deps.portal(request)
+    made = accounts.reset_password(portal.store, name, password,
+                                   actor=request.state.viewer.name or "", address=address(request))
+    portal.sessions.drop_user(name)
+    return made
+
+
+def _done(request: Request, name: str, act) -> Response:
+    """A page's action on an account: back to the table saying what was done, or the table
+    with the refusal."""
+    try:
+        act()
+    except InputError as e:
+        return _users_page(request, f"账号“{name}”：{said(e)}", status=400)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
 @router.post("/admin/users/{name}/disable", name="admin_user_disable")
 def user_disable(request: Request, name: str) -> Response:
-    portal = deps.portal(request)
-    viewer: Viewer = request.state.viewer
-    if portal.store.users.get(name) is None:
-        raise not_found("账号")
-    if name == viewer.name:
-        return _users_page(request, "不能停用自己正在使用的账号", status=400)
-    accounts.disable(portal.store, name, actor=viewer.name or "", address=address(request))
-    portal.sessions.drop_user(name)
-    return RedirectResponse("/admin/users", status_code=303)
+    return _done(request, name, lambda: _disable(request, name))
+
+
+@router.post("/admin/users/{name}/enable", name="admin_user_enable")
+def user_enable(request: Request, name: str) -> Response:
+    return _done(request, name, lambda: _enable(request, name))
+
+
+@router.post("/admin/users/{name}/password", name="admin_user_password")
+def user_password(request: Request, name: str, password: Annotated[str, Form()] = "") -> Response:
+    """Reset a password — the one typed, or a generated one when the box is left empty —
+    shown once on the answer (never in a redirect's address or the log)."""
+    try:
+        made = _reset(request, name, password or None)
+    except InputError as e:
+        return _users_page(request, f"账号“{name}”：{said(e)}", status=400)
+    return _users_page(request, reset={"name": name, "password": made if not password else None})
+
+
+@router.post("/api/v1/users/{name}/password", name="api_user_password")
+async def api_user_password(request: Request, name: str) -> dict:
+    """``{"password": "…"}`` or ``{}`` (a generated one-time password, in the answer once)."""
+    body = await _body(request, optional=True)
+    password = body.get("password")
+    if set(body) - {"password"} or (password is not None and not isinstance(password, str)):
+        raise Refused(400, "bad-input", '请求内容应为 {"password": "新密码"}，或 {} 由系统生成一次性密码')
+    made = await run_in_threadpool(_reset, request, name, password or None)
+    return {"name": name, "must_change": True, **({"password": made} if not password else {})}
+
+
+@router.post("/api/v1/users/{name}/disable", name="api_user_disable")
+def api_user_disable(request: Request, name: str) -> dict:
+    _disable(request, name)
+    return {"name": name, "disabled": True}
+
+
+@router.post("/api/v1/users/{name}/enable", name="api_user_enable")
+def api_user_enable(request: Request, name: str) -> dict:
+    _enable(request, name)
+    return {"name": name, "disabled": False}
 
 
 @router.post("/admin/users/{name}/email", name="admin_user_email")
@@ -77,12 +155,42 @@ def user_email(request: Request, name: str, email: Annotated[str, Form()] = "") 
     return RedirectResponse("/admin/users", status_code=303)
 
 
+def _filters(request: Request) -> tuple[dict, dict]:
+    """The audit filters as asked (``actor``, ``action``, ``from``, ``to`` as YYYY-MM-DD) and
+    as the store takes them; a date that is not one is refused in words."""
+    q = request.query_params
+    asked = {k: (q.get(k) or "").strip() for k in ("actor", "action", "from", "to")}
+    days = {}
+    for key, label in (("from", "开始日期"), ("to", "结束日期")):
+        try:
+            days[key] = dt.date.fromisoformat(asked[key]) if asked[key] else None
+        except ValueError:
+            raise InputError(f"{label}“{asked[key]}”不是日期（应为 2026-12-10 这样的格式）") from None
+    since, before = audit_words.day_bounds(days["from"], days["to"])
+    return asked, {"actor": asked["actor"] or None, "action": asked["action"] or None,
+                   "since": since, "before": before}
+
+
 @router.get("/admin/audit", name="admin_audit")
 def audit_page(request: Request, limit: int = 200) -> Response:
-    log = deps.store(request).audit.latest(max(1, min(limit, 2000)))
-    return render(request, "admin_audit.html", {"log": log, "actions": AUDIT_ZH})
+    store = deps.store(request)
+    error = None
+    try:
+        asked, where = _filters(request)
+    except InputError as e:
+        asked, where, error = {}, {}, str(e)
+    log = store.audit.latest(max(1, min(limit, 2000)), **where)
+    names = {e["enterprise_id"]: e["name"] for e in store.records.enterprises()}
+    rows = [{**e, "action_zh": audit_words.action_words(e["action"]),
+             "said": audit_words.said(e["action"], e["detail"], names)} for e in log]
+    return render(request, "admin_audit.html", {
+        "log": rows, "actions": audit_words.ACTIONS, "asked": asked, "error": error,
+        "people": [u.name for u in store.users.all()], "filtered": any(asked.values())},
+        status=400 if error else 200)
 
 
 @router.get("/api/v1/audit", name="api_audit")
 def audit_api(request: Request, limit: int = 200) -> list[dict]:
-    return [dict(e) for e in deps.store(request).audit.latest(max(1, min(limit, 10_000)))]
+    """The newest entries first; ``actor``, ``action``, ``from`` and ``to`` (days) as on the page."""
+    _, where = _filters(request)
+    return [dict(e) for e in deps.store(request).audit.latest(max(1, min(limit, 10_000)), **where)]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,12 +13,33 @@ from starlette.concurrency import run_in_threadpool
 from shumao.access import accounts
 from shumao.access.roles import STAFF
 from shumao.errors import InputError
-from shumao.web import deps
+from shumao.web import auth, deps
 from shumao.web.access import COOKIE, Refused, Viewer, address, guard
 from shumao.web.pages import render
 from shumao.web.words import said
 
 router = APIRouter(dependencies=[Depends(guard)])
+T = TypeVar("T")
+TOO_MANY = "登录失败次数过多，请一分钟后再试"
+
+
+async def throttled(request: Request, name: str, check: Callable[[], T],
+                    too_many: str = TOO_MANY) -> tuple[auth.Attempt, T]:
+    """Run a password ``check`` of ``name`` under the sign-in throttle (auth.Throttle): the
+    attempt counted first, slowed, refused with 429 past the limit or when every check is
+    busy.  The caller tells the throttle of a success (``succeeded``)."""
+    portal = deps.portal(request)
+    attempt = portal.throttle.begin(name, address(request))    # counted before the check
+    if attempt is None:
+        raise Refused(429, "too-many-attempts", too_many)
+    await asyncio.sleep(attempt.wait)
+    if not await portal.throttle.start_check():
+        portal.throttle.cancel(attempt)
+        raise Refused(429, "busy", "同时登录的人太多，服务器正忙，请稍等几秒后再试")
+    try:
+        return attempt, await run_in_threadpool(check)
+    finally:
+        portal.throttle.end_check()
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -28,6 +50,8 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _start(viewer: Viewer) -> str:
+    if viewer.user is not None and viewer.user.must_change:
+        return "/account"             # a one-time password: changed before anything else
     return {"enterprise": "/filings", "reviewer": "/review"}.get(
         viewer.role, "/dashboard" if viewer.role in STAFF else "/archive")
 
@@ -67,18 +91,12 @@ async def login(request: Request, username: Annotated[str, Form()] = "",
     except InputError as e:
         return render(request, "login.html", {"next": back, "error": said(e)}, status=400)
     where = address(request)
-    attempt = portal.throttle.begin(name, where)    # counted before the check (§ bursts)
-    if attempt is None:
-        raise Refused(429, "too-many-attempts", "登录失败次数过多，请一分钟后再试")
-    await asyncio.sleep(attempt.wait)
-    if not await portal.throttle.start_check():
-        portal.throttle.cancel(attempt)
-        raise Refused(429, "busy", "同时登录的人太多，服务器正忙，请稍等几秒后再试")
-    try:
-        user = await run_in_threadpool(portal.store.users.get, name) if name else None
-        ok = await run_in_threadpool(accounts.check_password, user.password_hash if user else None, password)
-    finally:
-        portal.throttle.end_check()
+
+    def check():
+        user = portal.store.users.get(name) if name else None
+        return user, accounts.check_password(user.password_hash if user else None, password)
+
+    attempt, (user, ok) = await throttled(request, name, check)
     if not ok or user is None or user.disabled:
         await run_in_threadpool(portal.store.audit.append, accounts.shown_name(name) or "（空）",
                                 "login-failed", {}, where)
@@ -88,7 +106,8 @@ async def login(request: Request, username: Annotated[str, Form()] = "",
     portal.sessions.drop(viewer.session.id if viewer.session else None)
     session = portal.sessions.new(user.name)        # a new session id at sign-in
     await run_in_threadpool(portal.store.audit.append, user.name, "login", {}, where)
-    response = RedirectResponse(back or _start(Viewer(user)), status_code=303)
+    start = _start(Viewer(user))
+    response = RedirectResponse(start if user.must_change else back or start, status_code=303)
     _set_cookie(request, response, session.id)
     return response
 

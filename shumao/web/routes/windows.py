@@ -6,9 +6,7 @@ store writes the audit entry of every change."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -27,46 +25,84 @@ def _name(month: dt.date) -> str:
     return f"{month.year}年{month.month}月"
 
 
+DONE = {"save": "已保存{months}的填报时间。",                # what the page answers, in words
+        "lock": "{months}已锁定：该月的记录不能再新增、修改、提交或审核，直到重新开放。",
+        "reopen": "{months}已重新开放：企业可以继续填报和修改，审核员可以继续审核。",
+        "none": "日期没有改动，未保存。"}
+
+
 def _page(request: Request, error: str | None = None, form: dict | None = None,
-          saved: str = "", status: int = 200) -> Response:
+          done: str = "", status: int = 200) -> Response:
     found = windows.windows(deps.store(request))
     return render(request, "admin_windows.html", {
-        "windows": found, "error": error, "form": form or {}, "saved": saved,
+        "windows": found, "error": error, "form": form or {}, "done": done,
         "listed": {w.month.strftime("%Y-%m") for w in found}}, status=status)
 
 
 @router.get("/admin/windows", name="admin_windows")
-def windows_page(request: Request, saved: str = "") -> Response:
-    shown = ""
-    if saved:
+def windows_page(request: Request, saved: str = "", did: str = "save") -> Response:
+    done = ""
+    try:
+        months = [windows.parse_month(m) for m in saved.split(",") if m]
+        if months or did == "none":
+            done = DONE.get(did, DONE["save"]).format(months="、".join(_name(m) for m in months))
+    except InputError:
+        done = ""
+    return _page(request, done=done)
+
+
+def _save_all(request: Request, fields: dict[str, str]) -> list[dt.date]:
+    """The table's one form (AD-8): every listed month whose dates were changed, checked
+    all first (nothing written if one is wrong), then saved; the months saved."""
+    store = deps.store(request)
+    changes = []
+    for w in windows.windows(store):
+        key = w.month.strftime("%Y-%m")
+        typed = {k: (fields.get(f"{k}-{key}") or "").strip() for k in ("opens", "closes")}
         try:
-            shown = _name(windows.parse_month(saved))
-        except InputError:
-            shown = ""
-    return _page(request, saved=shown)
+            opens = windows.parse_day(typed["opens"], "开始日期") if typed["opens"] else w.opens
+            closes = windows.parse_day(typed["closes"], "截止日期") if typed["closes"] else w.closes
+            windows.check_dates(opens, closes)
+        except InputError as e:
+            raise InputError(f"{_name(w.month)}：{e}") from None
+        if (opens, closes) != (w.opens, w.closes):
+            changes.append((w.month, opens, closes))
+    viewer: Viewer = request.state.viewer
+    for month, opens, closes in changes:
+        windows.set_window(store, month, opens=opens, closes=closes, actor=viewer.name or "",
+                           address=address(request))
+    return [m for m, _, _ in changes]
 
 
 @router.post("/admin/windows", name="admin_window_set")
-def window_set(request: Request, period: Annotated[str, Form()] = "",
-               opens: Annotated[str, Form()] = "", closes: Annotated[str, Form()] = "",
-               action: Annotated[str, Form()] = "save") -> Response:
+async def window_set(request: Request) -> Response:
     viewer: Viewer = request.state.viewer
-    form = {"period": period.strip(), "opens": opens.strip(), "closes": closes.strip()}
+    fields = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    action = fields.get("action", "save")
+    if action == "save-all":
+        try:
+            saved = await run_in_threadpool(_save_all, request, fields)
+        except InputError as e:
+            return _page(request, str(e), {k: v.strip() for k, v in fields.items()}, status=400)
+        where = f"saved={','.join(f'{m:%Y-%m}' for m in saved)}&did=save" if saved else "did=none"
+        return RedirectResponse(f"/admin/windows?{where}", status_code=303)
+    form = {k: fields.get(k, "").strip() for k in ("period", "opens", "closes")}
     try:
-        month = windows.parse_month(period)
+        month = windows.parse_month(form["period"])
         if action not in ACTIONS:
             raise InputError(f"不认识的操作“{action}”（只能是保存、锁定或重新开放）")
         try:
-            windows.set_window(
+            await run_in_threadpool(lambda: windows.set_window(
                 deps.store(request), month,
                 opens=windows.parse_day(form["opens"], "开始日期") if form["opens"] else None,
                 closes=windows.parse_day(form["closes"], "截止日期") if form["closes"] else None,
-                locked=ACTIONS[action], actor=viewer.name or "", address=address(request))
+                locked=ACTIONS[action], actor=viewer.name or "", address=address(request)))
         except InputError as e:
             raise InputError(f"{_name(month)}：{e}") from None
     except InputError as e:
         return _page(request, str(e), form, status=400)
-    return RedirectResponse(f"/admin/windows?saved={month:%Y-%m}#w-{month:%Y-%m}", status_code=303)
+    return RedirectResponse(f"/admin/windows?saved={month:%Y-%m}&did={action}#w-{month:%Y-%m}",
+                            status_code=303)
 
 
 @router.get("/api/v1/windows", name="api_windows")

@@ -61,3 +61,29 @@ document.addEventListener("input", (e) => {
     row.hidden = q !== "" && !row.textContent.toLowerCase().includes(q);
   });
 });
+
+// <form data-confirm="…"> or <button data-confirm="…">: asks before it is sent (locks,
+// reopenings, disabling an account)
+document.addEventListener("submit", (e) => {
+  const ask = (e.submitter && e.submitter.dataset.confirm) || e.target.dataset.confirm;
+  if (ask && !window.confirm(ask)) e.preventDefault();
+});
+
+// an error summary (or a page's one error) takes the focus when the page opens, so a screen
+// reader reads it and a keyboard user starts from it (GOV.UK's error summary); its links
+// move to their fields
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-focus], p.error[role=alert]");
+  if (!summary) return;
+  if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+  summary.focus();
+});
+document.addEventListener("click", (e) => {
+  const link = e.target.closest(".error-summary a[href^='#']");
+  if (!link) return;
+  const field = document.getElementById(link.getAttribute("href").slice(1));
+  if (!field) return;
+  e.preventDefault();
+  field.scrollIntoView({ block: "center" });
+  field.focus();
+});
