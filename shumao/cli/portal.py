@@ -173,7 +173,7 @@ def user_enable(name: Annotated[str, typer.Argument(metavar="用户名")], db: D
     from shumao.store import connect
 
     with connect(db) as store:
-        accounts.enable(store, name, actor=cli_actor())
+        accounts.enable(store, name, actor=_cli_actor())
     out.print(f"已启用账号 {escape(name)}，可以重新登录")
 
 
@@ -186,7 +186,7 @@ def user_passwd(name: Annotated[str, typer.Argument(metavar="用户名")],
 
     password = _read_password(password_stdin)
     with connect(db) as store:
-        accounts.reset_password(store, name, password, actor=cli_actor())
+        accounts.reset_password(store, name, password, actor=_cli_actor())
     out.print(f"已重设账号 {escape(name)} 的密码；请告知本人，其下次登录后须立即修改密码")
 
 

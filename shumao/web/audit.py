@@ -12,6 +12,7 @@ from typing import Any
 
 from shumao.access.roles import ROLE_ZH
 from shumao.filing.fields import KIND_ZH as FILING_KIND_ZH
+from shumao.filing.rates import currency_zh
 from shumao.ingest.headers import KIND_ZH
 from shumao.model.periods import Period, day_words, moment_words
 from shumao.model.status import FILING_ZH
@@ -27,6 +28,8 @@ ACTIONS = {
     "window-set": "设置填报时间", "reminder": "发送催报邮件",
     "bulletin-create": "新建简报", "bulletin-edit": "编辑简报", "bulletin-publish": "发布简报",
     "bulletin-revise": "建立简报更正版", "vintage": "保存数据版本",
+    "rate-set": "录入汇率", "rate-convert": "折算待折算记录",
+    "filing-nil": "申报本月无业务", "filing-nil-undo": "撤销本月无业务",
 }
 
 # a detail's keys, where no sentence of its own says them (``_plain``)
@@ -170,6 +173,23 @@ def _vintage(d: Mapping[str, Any], names: Mapping[str, str]) -> str:
             f"来自{SOURCES.get(d.get('source') or '', d.get('source'))}")
 
 
+def _rate(d: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    return f"{_month(d.get('month'))} 1 {currency_zh(str(d.get('currency')))} = {d.get('usd_per_unit')} 美元"
+
+
+def _converted(d: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    records = list(d.get("records") or [])
+    shown = "、".join(f"{FILING_KIND_ZH.get(r.get('kind') or '', '记录')} {r.get('record')}" for r in records[:5])
+    more = f"等 {len(records)} 条" if len(records) > 5 else f"共 {len(records)} 条"
+    return f"{shown}（{more}）已按新录入的汇率折算为美元"
+
+
+def _nil(d: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    months = d.get("months") or [d.get("month")]
+    who = names.get(d.get("enterprise_id") or "", d.get("enterprise_id") or "")
+    return f"{who}：" + "、".join(_month(m) for m in months)
+
+
 SENTENCES: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] = {
     "login": lambda d, n: "", "login-failed": lambda d, n: "用户名或密码不正确，或账号已停用",
     "user-add": _user_add, "user-change": _user_change, "user-disable": _account,
@@ -179,6 +199,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] = {
     "filing-approve": _filing, "filing-return": _filing, "window-set": _window,
     "reminder": _reminder, "bulletin-create": _bulletin, "bulletin-edit": _bulletin,
     "bulletin-publish": _bulletin, "bulletin-revise": _bulletin, "vintage": _vintage,
+    "rate-set": _rate, "rate-convert": _converted, "filing-nil": _nil, "filing-nil-undo": _nil,
 }
 
 

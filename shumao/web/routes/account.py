@@ -19,7 +19,7 @@ from shumao.errors import InputError
 from shumao.web import deps
 from shumao.web.access import Refused, Viewer, address, guard, is_api
 from shumao.web.pages import render
-from shumao.web.routes.api.filings import _body
+from shumao.web.routes.api.filings import json_body
 from shumao.web.routes.signin import throttled
 from shumao.web.words import said
 
@@ -76,7 +76,7 @@ async def account_password(request: Request, old: Annotated[str, Form()] = "",
 @router.put("/api/v1/me/password", name="api_me_password")
 async def api_me_password(request: Request) -> dict:
     """``{"old": "…", "new": "…"}``: the caller's own password changed."""
-    body = await _body(request)
+    body = await json_body(request)
     old, new = body.get("old"), body.get("new")
     if not isinstance(old, str) or not isinstance(new, str) or set(body) - {"old", "new"}:
         raise Refused(400, "bad-input", '请求内容应为 {"old": "原密码", "new": "新密码"}，两项都是文字')

@@ -18,7 +18,7 @@ from shumao.web import audit as audit_words
 from shumao.web import deps
 from shumao.web.access import Refused, Viewer, address, guard, not_found
 from shumao.web.pages import render
-from shumao.web.routes.api.filings import _body
+from shumao.web.routes.api.filings import json_body
 from shumao.web.words import said
 
 router = APIRouter(dependencies=[Depends(guard)])
@@ -121,7 +121,7 @@ def user_password(request: Request, name: str, password: Annotated[str, Form()] 
 @router.post("/api/v1/users/{name}/password", name="api_user_password")
 async def api_user_password(request: Request, name: str) -> dict:
     """``{"password": "…"}`` or ``{}`` (a generated one-time password, in the answer once)."""
-    body = await _body(request, optional=True)
+    body = await json_body(request, optional=True)
     password = body.get("password")
     if set(body) - {"password"} or (password is not None and not isinstance(password, str)):
         raise Refused(400, "bad-input", '请求内容应为 {"password": "新密码"}，或 {} 由系统生成一次性密码')
