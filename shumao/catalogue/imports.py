@@ -134,7 +134,7 @@ IMPORTS: tuple[Rule, ...] = (
       "no exchange rate for that currency and month",
       "非美元金额须有该月汇率"),
     R("exceeds-contract", "import", "warning",
-      "截至本笔执行，该合同累计执行额{detail}美元，已超过合同金额",
+      "截至本笔执行，该合同累计执行额{detail}",
       "the running total of executions exceeds the contract amount",
       "按执行日期累计的执行额不超过合同金额（警告）"),
     R("future-date", "import", "warning",
@@ -142,7 +142,8 @@ IMPORTS: tuple[Rule, ...] = (
       "the date is in the future",
       "日期不晚于今天（警告）"),
     R("unusual-amount", "import", "warning",
-      "金额“{value}”超过该企业通常金额（中位数{detail}美元）的100倍，请核实是否填错单位或多写了位数",
+      "金额“{value}”{detail}的100倍，请核实是否填错单位或多写了位数",
       "the amount is more than a hundred times the enterprise's usual (median) amount",
-      "金额不超过该企业此前十二个月同类记录中位数的100倍（警告）"),
+      "金额不超过该企业此前十二个月同类记录中位数的100倍；不足3笔时与其以往全部同类记录、"
+      "再不足时与本次导入中该企业的同类记录比较（警告）"),
 )

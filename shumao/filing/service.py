@@ -21,7 +21,7 @@ from shumao.errors import ConflictError, InputError
 from shumao.filing import fields, windows
 from shumao.filing.checks import Result, result
 from shumao.model import rules
-from shumao.model.money import growth, round_half_up
+from shumao.model.money import dollars, growth, round_half_up
 from shumao.model.periods import day_words
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import STATUS_ZH, TRANSITIONS
@@ -251,16 +251,36 @@ def _execution_checks(store: Store, rec: Record, eid: str) -> list[Result]:
 
 
 def _usual(store: Store, kind: str, rec: Record, eid: str, day: dt.date) -> list[Result]:
+    """The verify check (model.rules.usual): above ten times the enterprise's usual amount —
+    its last twelve months, else its whole history, else the city's for the category — and
+    the check says which of them it compared with."""
     import pyarrow as pa
 
+    from shumao.indicators.catalog import CATEGORIES
+
     start, end = rules.history_window(day.replace(day=1))
-    m = store.records.amount_medians(kind, pa.array([eid]), start, end).to_pylist()
-    if m and rules.above(rec["amount_cents"], m[0]["median_cents"], m[0]["n"],
-                         rules.VERIFY_FACTOR):
-        cents = rec["amount_cents"]
-        return [result("unusual-amount", f"{cents // 100}.{cents % 100:02d}美元",
-                       f"{m[0]['median_cents'] / 100:.2f}")]
-    return []
+
+    def median(first: dt.date) -> tuple[float | None, int]:
+        m = store.records.amount_medians(kind, pa.array([eid]), first, end).to_pylist()
+        return (m[0]["median_cents"], m[0]["n"]) if m else (None, 0)
+
+    recent = median(start)
+    candidates = [("recent", *recent)]
+    if recent[1] < rules.MIN_HISTORY:
+        candidates.append(("history", *median(dt.date(rules.FIRST_YEAR, 1, 1))))
+    category = rec.get("category")
+    if kind == "executions":
+        contract = store.filings.record("contracts", rec["contract_id"])
+        category = contract["category"] if contract else None
+    if category in CATEGORIES and all(n < rules.MIN_HISTORY for _, _, n in candidates):
+        candidates.append(("city", *store.records.category_median(kind, category, start, end)))
+    usual = rules.usual(*candidates)
+    if usual is None or not rules.above(rec["amount_cents"], usual.median_cents, usual.n,
+                                        rules.VERIFY_FACTOR):
+        return []
+    basis = usual.words(fields.FORM[kind]["amount"], CATEGORIES.get(category or "", ""))
+    return [result("unusual-amount", dollars(rec["amount_cents"]),
+                   f"{basis}（{dollars(round(usual.median_cents))}）")]
 
 
 def _same_month_last_year(month: dt.date) -> dt.date:

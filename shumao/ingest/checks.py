@@ -214,8 +214,9 @@ def running_totals(con: duckdb.DuckDBPyConnection) -> Found:
                        ORDER BY ex.executed_on, ex.execution_id) AS total
             FROM ex JOIN cap USING (contract_id) SEMI JOIN over USING (contract_id))
         SELECT _file, _sheet, _row, 'amount', amount_raw, 'exceeds-contract',
-               format('{}.{:02d}', total // 100, total % 100)
-        FROM run WHERE incoming AND total > cap_cents ORDER BY _file, _row""")
+               format('{} {}', total, cap_cents)
+        FROM run WHERE incoming AND amount_cents IS NOT NULL AND total > cap_cents
+        ORDER BY _file, _row""")
 
 
 def owned(kind: str) -> str:
@@ -286,10 +287,12 @@ def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str, plan: str | None 
             SELECT h.enterprise_id,
                    CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.median_cents
                         ELSE h.median_cents END AS median_cents,
-                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.n ELSE h.n END AS n
+                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.n ELSE h.n END AS n,
+                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.basis
+                        ELSE 'import' END AS basis
             FROM here h LEFT JOIN store_usual s USING (enterprise_id))
         SELECT _file, _sheet, _row, 'amount', amount_raw, 'unusual-amount',
-               format('{{:.2f}}', median_cents / 100)
+               format('{{}} {kind} {{}} {{}}', basis, median_cents, amount_cents)
         FROM mine JOIN usual USING (enterprise_id)
         WHERE n >= {rules.MIN_HISTORY} AND median_cents > 0
           AND amount_cents > {rules.UNUSUAL_FACTOR} * median_cents

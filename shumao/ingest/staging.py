@@ -351,9 +351,9 @@ class Staging:
         return out
 
     def _unusual(self, store: Store) -> checks.Found:
-        """model.rules: amounts above ten times the enterprise's usual amount, the usual
-        amount taken from the store's twelve months before the import, else from the
-        import itself."""
+        """model.rules: amounts far above the enterprise's usual amount, the usual amount
+        taken from the store as model.rules.usual chooses it (its twelve months before the
+        import, else its whole history), else from the import itself."""
         found: checks.Found = []
         for kind in ("contracts", "executions"):
             # (a date outside the years is an error already: date-out-of-range)
@@ -363,12 +363,7 @@ class Staging:
             if first is None:
                 continue
             ents = self._keys(f"SELECT DISTINCT enterprise_id FROM ({checks.owned(kind)})")
-            start, end = rules.history_window(first)
-            history = store.records.amount_medians(kind, ents, start, end) if len(ents) else None
-            self._register("store_usual", history if history is not None else
-                           pa.table({"enterprise_id": pa.array([], pa.string()),
-                                     "median_cents": pa.array([], pa.float64()),
-                                     "n": pa.array([], pa.int64())}))
+            self._register("store_usual", _store_usual(store, kind, ents, first))
             found += checks.unusual_amounts(self.con, kind)
         return found
 
@@ -383,6 +378,26 @@ class Staging:
                 out.append(SourceFile(shown, f, t.sheet, t.kind, sha, size,
                                       t.member_rows.get(f, 0) if t.members else t.rows))
         return out
+
+
+def _store_usual(store: Store, kind: str, ents: pa.Array, first: dt.date) -> pa.Table:
+    """Per enterprise, the usual amount the store knows (model.rules.usual over its twelve
+    months before ``first``, then its whole history before): enterprise_id, median_cents,
+    n, basis."""
+    start, end = rules.history_window(first)
+    recent = store.records.amount_medians(kind, ents, start, end).to_pylist() if len(ents) else []
+    by = {r["enterprise_id"]: [("recent", r["median_cents"], r["n"])] for r in recent}
+    few = [e for e in ents.to_pylist() if rules.usual(*by.get(e, [])) is None]
+    if few:
+        whole = store.records.amount_medians(kind, pa.array(few, pa.string()),
+                                             dt.date(rules.FIRST_YEAR, 1, 1), end)
+        for r in whole.to_pylist():
+            by.setdefault(r["enterprise_id"], []).append(("history", r["median_cents"], r["n"]))
+    chosen = [(e, u) for e, c in by.items() if (u := rules.usual(*c)) is not None]
+    return pa.table({"enterprise_id": pa.array([e for e, _ in chosen], pa.string()),
+                     "median_cents": pa.array([u.median_cents for _, u in chosen], pa.float64()),
+                     "n": pa.array([u.n for _, u in chosen], pa.int64()),
+                     "basis": pa.array([u.basis for _, u in chosen], pa.string())})
 
 
 def parquet_files(folder: Path) -> list[Path]:

@@ -59,6 +59,6 @@ def _review_view(request: Request, f: Filing, error: str | None, comment: str,
                for c in f["checks"]]
     return render(request, "review.html", {
         **view.detail(store, f), "results": results, "error": error, "comment_text": comment,
-        "levels": checks.LEVELS, "labels": view.labels(), "enterprise_history": history,
+        "levels": checks.LEVELS, "labels": view.labels(f["kind"]), "enterprise_history": history,
         "can_decide": f["status"] in ("submitted", "approved")
         and request.state.viewer.role in REVIEWERS, "country": view.country_words}, status=status)

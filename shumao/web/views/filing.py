@@ -67,10 +67,17 @@ async def threaded(fn, *args):
 
 
 # -- view-models -----------------------------------------------------------------------------
-def labels() -> dict[str, str]:
-    out = {"*": "整条记录", "orig_amount": "金额（原币）"}     # a record's history names its columns
-    for form in fields.FORM.values():
-        out.update(form)
+def labels(kind: str | None = None) -> dict[str, str]:
+    """The Chinese name of each field a check or a record's history names: a kind's own
+    (a contract's amount is 合同金额, an execution's 执行金额); without a kind, the words both
+    kinds share and a neutral word where they differ (金额, on the page of all checks)."""
+    out = {"*": "整条记录", "orig_amount": "金额（原币）", "currency": "币种"}
+    if kind is not None:
+        return {**out, **fields.FORM[kind], "orig_amount": f"{fields.FORM[kind]['amount']}（原币）"}
+    forms = list(fields.FORM.values())
+    for name in {n for form in forms for n in form}:
+        words = {form[name] for form in forms if name in form}
+        out[name] = words.pop() if len(words) == 1 else "金额" if name == "amount" else name
     return out
 
 
@@ -132,7 +139,7 @@ def filing_view(request: Request, f: Filing, explanations: dict, error: str | No
     return render(request, "filing.html", {
         **detail(store, f), "results": results, "explanations": explanations, "error": error,
         "note": note, "editable": editable, "submittable": editable and f["status"] == "draft",
-        "window": w, "levels": checks.LEVELS, "labels": labels()}, status=status)
+        "window": w, "levels": checks.LEVELS, "labels": labels(f["kind"])}, status=status)
 
 
 def detail(store, f: Filing) -> dict:

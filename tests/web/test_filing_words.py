@@ -1,0 +1,142 @@
+"""A member's filing in words (issue 20, E-4, E-6, E-7, E-11): each kind's checks name its own
+fields, the ×10 verify check compares a thin history with the enterprise's whole history or
+the city's category, and records show words, Chinese dates and separated amounts."""
+
+from __future__ import annotations
+
+import pytest
+
+from shumao.access import accounts
+from shumao.filing import windows
+from shumao.ingest.importer import import_files
+from shumao.model.credit import complete
+from tests.support.portal import CHEAP, PASSWORD
+from tests.web.conftest import sign_in
+from tests.web.test_filings import MONTH, contract, execution, submit
+
+NEW = complete("9199010299NEWENT")     # a new member: no records before
+
+
+@pytest.fixture
+def store(portal_store):
+    windows.set_window(portal_store, MONTH, locked=False, actor="测试")
+    return portal_store
+
+
+@pytest.fixture
+def user(client, app):
+    from shumao.web.access import COOKIE
+
+    def make(name):
+        c = client(name)
+        c.headers["X-CSRF-Token"] = app.state.portal.sessions.get(c.cookies.get(COOKIE)).csrf
+        return c
+    return make
+
+
+def newcomer(store, client, app, tmp_path, history: list[tuple[str, str]] = ()):
+    """A new member with ``history`` (date, USD amount) of ITO contracts, signed in."""
+    from shumao.web.access import COOKIE
+    (tmp_path / "企业.csv").write_text(f"统一社会信用代码,企业名称,企业性质,所在区县\n{NEW},新会员科技有限公司,内资,高新区\n",
+                                       encoding="utf-8")
+    files = [tmp_path / "企业.csv"]
+    if history:
+        (tmp_path / "合同.csv").write_text("合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额\n" + "".join(
+            f"OLD-{i},{NEW},{d},日本,ITO,{a}\n" for i, (d, a) in enumerate(history)), encoding="utf-8")
+        files.append(tmp_path / "合同.csv")
+    r = import_files(store, files)
+    assert r.ok, r.errors
+    accounts.add(store, "newcomer", "enterprise", PASSWORD, enterprise=NEW, actor="测试", hasher=CHEAP)
+    c = client()
+    sign_in(c, "newcomer")
+    c.headers["X-CSRF-Token"] = app.state.portal.sessions.get(c.cookies.get(COOKIE)).csrf
+    return c
+
+
+def unusual(c, fid) -> dict | None:
+    """The draft's verify check as its page runs it (service.evaluate), as the API gives it."""
+    from shumao.filing import service
+    store = c.app.state.portal.store
+    found = [r.as_dict() for r in service.evaluate(store, fid) if r.code == "unusual-amount"]
+    return found[0] if found else None
+
+
+# -- E-4 ------------------------------------------------------------------------------------
+def test_a_contracts_amount_check_is_labelled_contract_amount_and_an_executions_execution_amount(store, user):
+    ent = user("enterprise")
+    fid = contract(ent, cid="L-C1", amount="0").json()["id"]
+    page = ent.get(f"/filings/{fid}").text
+    assert "合同金额" in page and "执行金额" not in page
+    fid = contract(ent, cid="L-C2", amount="100").json()["id"]
+    assert submit(ent, fid).status_code == 200
+    xid = execution(ent, "L-X1", "0", cid="L-C2").json()["id"]
+    page = ent.get(f"/filings/{xid}").text
+    assert "执行金额" in page and "合同金额" not in page.split("检查结果")[1].split("记录历史")[0]
+
+
+def test_the_check_rules_page_shows_no_codes_or_import_column(store, user):
+    page = user("enterprise").get("/filings/checks").text
+    body = page.split("<table", 1)[1]
+    assert "数据导入中的同一规则" not in page and "unusual-amount</td>" not in body
+    assert ">missing-value<" not in body and "执行金额" not in body
+
+
+# -- E-6 ------------------------------------------------------------------------------------
+def test_a_thin_recent_history_compares_with_the_enterprises_whole_history(store, client, app, tmp_path):
+    c = newcomer(store, client, app, tmp_path,
+                 [("2021-03-01", "100000"), ("2021-07-01", "90000"), ("2022-01-05", "110000")])
+    fid = contract(c, cid="N-1", amount="8500000").json()["id"]
+    chk = unusual(c, fid)
+    assert chk is not None and chk["level"] == "verify"
+    assert "本企业以往全部合同金额的中位数（近12个月不足3笔）" in chk["message"]
+    assert "100,000.00美元" in chk["message"] and "8,500,000.00美元" in chk["message"]
+    assert submit(c, fid).status_code == 422
+    assert submit(c, fid, **{"unusual-amount": "新签大型合同，金额已核实"}).status_code == 200
+    ok = contract(c, cid="N-2", amount="900000").json()["id"]            # 9 × the median
+    assert unusual(c, ok) is None
+
+
+def test_no_history_at_all_compares_with_the_citys_median_for_the_category(store, client, app, tmp_path):
+    from shumao.model import rules
+    c = newcomer(store, client, app, tmp_path)
+    start, end = rules.history_window(MONTH)
+    median, n = store.records.category_median("contracts", "ITO", start, end)
+    assert n >= rules.MIN_HISTORY and median > 0
+    big = int(median * rules.VERIFY_FACTOR / 100) + 1000
+    fid = contract(c, cid="N-3", amount=str(big)).json()["id"]
+    chk = unusual(c, fid)
+    assert chk is not None and "全市信息技术外包合同金额近12个月的中位数（本企业以往不足3笔）" in chk["message"]
+    small = contract(c, cid="N-4", amount=str(int(median / 100))).json()["id"]
+    assert unusual(c, small) is None
+
+
+def test_a_recent_history_of_three_is_used_as_before_and_says_so(store, user):
+    ent = user("enterprise")
+    assert submit(ent, contract(ent, cid="R-1", amount="900000000").json()["id"]).status_code == 422
+    fid = execution(ent, "R-X1", "300000", cid="R-1").json()["id"]
+    chk = unusual(ent, fid)
+    assert chk is not None and "本企业近12个月执行金额的中位数（" in chk["message"]
+    assert "（近12个月不足" not in chk["message"]
+
+
+def test_the_import_uses_the_same_bases_for_its_warning(store, tmp_path):
+    """A member with three old contracts and none in the last year: a ×100 contract in an
+    import is warned of against its whole history (model.rules.usual, one rule)."""
+    (tmp_path / "企业.csv").write_text(f"统一社会信用代码,企业名称,企业性质\n{NEW},新会员科技有限公司,内资\n",
+                                       encoding="utf-8")
+    (tmp_path / "合同.csv").write_text("合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额\n" + "".join(
+        f"OLD-{i},{NEW},2021-0{i + 1}-01,日本,ITO,1000\n" for i in range(3)), encoding="utf-8")
+    assert import_files(store, [tmp_path / "企业.csv", tmp_path / "合同.csv"]).ok
+    (tmp_path / "新合同.csv").write_text(f"合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额\n"
+                                       f"NEW-1,{NEW},2024-06-01,日本,ITO,200000\n", encoding="utf-8")
+    r = import_files(store, [tmp_path / "新合同.csv"])
+    [w] = [w for w in r.warnings if w.code == "unusual-amount"]
+    assert "该企业以往全部合同金额的中位数（近12个月不足3笔）（1,000.00美元）" in w.message
+    assert "折合20.00万美元" in w.message
+
+
+def test_a_thin_history_is_still_silent_when_nothing_is_known(store, client, app, tmp_path):
+    """A member without records and an amount within the city's usual: no check."""
+    c = newcomer(store, client, app, tmp_path)
+    fid = contract(c, cid="N-5", amount="100", day="2024-12-02").json()["id"]
+    assert unusual(c, fid) is None
