@@ -89,7 +89,7 @@ EDITS: tuple[Rule, ...] = (
       "执行日期不早于其合同的签约日期"),
     # -- quasi-hard: allowed with an explanation --------------------------------------------
     C("exceeds-contract", "quasi-hard", "amount",
-      "连同本笔，该合同已提交和已通过的执行额合计{detail}美元，已超过合同金额，请说明原因",
+      "连同本笔，该合同已提交和已通过的执行额合计{detail}，请说明原因",
       "同一合同已提交和已通过的执行额合计不超过合同金额（导入时按执行日期累计检查）",
       "exceeds-contract"),
     C("possible-duplicate", "quasi-hard", "amount",

@@ -40,6 +40,10 @@ YIELDS = ("id-taken", "future-date", "missing-rate", "unknown-contract", "before
           "not-a-filing")
 
 
+# the checks that leave a record's amount without its US dollars
+UNCONVERTED = ("missing-rate", "unknown-currency")
+
+
 class ChecksFailed(InputError):
     """The values or the edit checks block the save or the submission (422)."""
 
@@ -116,8 +120,12 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     g = growth(now, before) if before else None
     change = None if g is None else str(round_half_up(g))
     given = explanations or {}
-    return [replace(r, last_year_cents=before, this_month_cents=now, change=change,
-                    explanation=(given.get(r.code) or "").strip() or None) for r in found]
+    # the month's totals are the context of a check of the amount, once it is in US dollars;
+    # beside a date, a country, the rate or the deadline they would only repeat (None: "—")
+    converted = not any(r.code in UNCONVERTED for r in found)
+    return [replace(r, explanation=(given.get(r.code) or "").strip() or None,
+                    **({"last_year_cents": before, "this_month_cents": now, "change": change}
+                       if converted and r.field == "amount" else {})) for r in found]
 
 
 def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: str,
@@ -242,7 +250,9 @@ def _execution_checks(store: Store, rec: Record, eid: str) -> list[Result]:
     others = store.filings.contract_executions(rec["contract_id"], excluding=rec["execution_id"])
     running = rec["amount_cents"] + sum(x["amount_cents"] for x in others)
     if running > contract["amount_cents"]:
-        out.append(result("exceeds-contract", detail=f"{running // 100}.{running % 100:02d}"))
+        cap = contract["amount_cents"]
+        out.append(result("exceeds-contract", detail=f"{dollars(running)}，已超过合同金额"
+                                                     f"{dollars(cap)}（超出{dollars(running - cap)}）"))
     twins = [x["execution_id"] for x in others if x["executed_on"] == rec["executed_on"]
              and x["amount_cents"] == rec["amount_cents"]]
     if twins:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from starlette.routing import NoMatchFound
 
 from shumao.access.rules import ROLE_ZH, allows
-from shumao.model.periods import moment_words
+from shumao.model.periods import day_words, moment_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -38,6 +38,7 @@ when = moment_words        # the templates' filter
 
 TEMPLATES.env.filters["json_script"] = _json_script
 TEMPLATES.env.filters["when"] = when
+TEMPLATES.env.filters["day"] = lambda d: day_words(d) if d else "—"     # 2026年12月10日
 
 
 def _path(request: Request, name: str) -> str | None:

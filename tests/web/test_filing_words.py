@@ -10,6 +10,7 @@ from shumao.access import accounts
 from shumao.filing import windows
 from shumao.ingest.importer import import_files
 from shumao.model.credit import complete
+from tests.html import Tags
 from tests.support.portal import CHEAP, PASSWORD
 from tests.web.conftest import sign_in
 from tests.web.test_filings import MONTH, contract, execution, submit
@@ -140,3 +141,69 @@ def test_a_thin_history_is_still_silent_when_nothing_is_known(store, client, app
     c = newcomer(store, client, app, tmp_path)
     fid = contract(c, cid="N-5", amount="100", day="2024-12-02").json()["id"]
     assert unusual(c, fid) is None
+
+
+# -- E-7, E-8, E-11 -------------------------------------------------------------------------
+def _text(html: str) -> str:
+    import re
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_record_shows_words_chinese_dates_and_separated_amounts_not_codes(store, user):
+    ent = user("enterprise")
+    fid = contract(ent, cid="W-1", amount="150000", currency="USD").json()["id"]
+    assert ent.put(f"/api/v1/filings/{fid}", json={"signed_on": "2024-12-03", "client_country": "JP",
+                                                   "category": "BPO", "amount": "160000"}).status_code == 200
+    record = _text(ent.get(f"/filings/{fid}").text)
+    head = record.split("检查结果")[0]
+    for words in ("2024年12月3日", "日本", "业务流程外包", "160,000.00美元"):
+        assert words in head, words
+    for code in (" ITO ", " BPO ", " USD", " JP ", "2024-12-03", "160000 "):
+        assert code not in head, code
+    history = record.split("记录历史")[1]
+    assert "合同金额：150,000.00美元" in history and "业务类别：信息技术外包" in history
+    assert "合同金额：160,000.00美元" in history and "业务类别：业务流程外包" in history
+    for code in ("=ITO", "ITO；", "JP", "USD", "2024-12-02", "orig_", "amount"):
+        assert code not in history, code
+    assert "截止日期 2025年1月10日" in record or "截止日期 2025年" in record
+
+
+def test_the_executions_contract_is_a_searchable_choice_newest_first(store, user):
+    ent = user("enterprise")
+    for cid, day in (("S-OLD", "2024-12-01"), ("S-NEW", "2024-12-04"), ("S-MID", "2024-12-02")):
+        assert contract(ent, cid=cid, day=day).status_code == 201
+    page = ent.get("/filings/new", params={"kind": "execution"}).text
+    tags = Tags(page).tags
+    [box] = [a for t, a in tags if t == "input" and a.get("id") == "f-contract_id"]
+    assert box["list"] == "contract-list" and "required" in box
+    ids = [a["value"] for t, a in tags if t == "option" and a.get("value", "").startswith("S-")]
+    assert ids == ["S-NEW", "S-MID", "S-OLD"]
+    assert "2024年12月4日 · 日本 · 500,000.00美元" in page and "<select id=\"f-contract_id\"" not in page
+    # without a script the typed id is what is posted; a foreign or unknown one is refused
+    pre = ent.get("/filings/new", params={"kind": "execution", "contract": "S-MID"}).text
+    assert [a["value"] for t, a in Tags(pre).tags if a.get("id") == "f-contract_id"] == ["S-MID"]
+
+
+def test_the_check_table_leaves_context_out_where_it_does_not_apply(store, user, tmp_path):
+    ent = user("enterprise")
+    fid = contract(ent, cid="E-EUR", currency="EUR").json()["id"]       # no EUR rate: 0 cents
+    html = ent.get(f"/filings/{fid}").text
+    rows = [r for r in html.split("<tr class=\"level-")[1:]]
+    assert rows and all("0.00</td>" not in r for r in rows)
+    from shumao.filing import service
+    results = {r.code: r for r in service.evaluate(store, fid)}
+    assert results["missing-rate"].this_month_cents is None and results["late"].last_year_cents is None
+    # an amount's own check keeps its context
+    ok = contract(ent, cid="E-USD", amount="900000000").json()["id"]
+    amounts = [r for r in service.evaluate(store, ok) if r.field == "amount"]
+    assert amounts and all(r.this_month_cents is not None for r in amounts)
+    assert all(r.this_month_cents is None for r in service.evaluate(store, ok) if r.code == "late")
+
+
+def test_exceeds_contract_names_the_contract_amount_and_the_excess(store, user):
+    ent = user("enterprise")
+    assert submit(ent, contract(ent, cid="X-C", amount="150000").json()["id"]).status_code == 200
+    xid = execution(ent, "X-1", "160000", cid="X-C").json()["id"]
+    r = submit(ent, xid)
+    [chk] = [k for k in r.json()["error"]["checks"] if k["code"] == "exceeds-contract"]
+    assert "合计160,000.00美元，已超过合同金额150,000.00美元（超出10,000.00美元）" in chk["message"]

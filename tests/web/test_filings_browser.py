@@ -59,7 +59,7 @@ def new_contract(page, base: str, cid: str, amount: str, country: str = "日本"
 
 def new_execution(page, base: str, cid: str, xid: str, amount: str) -> int:
     page.goto(f"{base}/filings/new?kind=execution")
-    page.get_by_label("合同编号").select_option(cid)
+    page.get_by_label("合同编号").fill(cid)
     page.get_by_label("执行编号").fill(xid)
     page.get_by_label("执行日期").fill("2024-12-05")
     page.get_by_label("执行金额").fill(amount)
