@@ -85,17 +85,30 @@ def append(ws, values: Iterable) -> None:
     ws.append(cells(ws, values))
 
 
-def write_table(path: Path, sheet: str, header: Iterable, rows: Iterable[Iterable]) -> None:
+def write_table(path: Path, sheet: str, header: Iterable, rows: Iterable[Iterable],
+                widths: Iterable[float] | None = None) -> None:
     """A table as XLSX (one sheet named ``sheet``) or CSV by the path's suffix, every text
-    cell inert."""
+    cell inert.  In XLSX the header row stays in view and filters its columns, and each
+    column is ``widths`` characters wide (else as wide as its header)."""
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
 
+        header = list(header)
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(sheet)
+        ws.freeze_panes = "A2"
+        chosen = list(widths) if widths is not None else []
+        for n, h in enumerate(header, 1):
+            w = chosen[n - 1] if n <= len(chosen) else 2 * len(str(h)) + 4    # CJK: two wide
+            ws.column_dimensions[get_column_letter(n)].width = w
         append(ws, header)
+        count = 1
         for r in rows:
             append(ws, r)
+            count += 1
+        if header:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
         wb.save(path)
         return
     write_csv(path, header, rows)

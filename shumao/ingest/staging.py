@@ -71,6 +71,7 @@ class Checked:
     counts: dict[str, dict[str, int]]
     ignored: dict[str, list[str]]
     batch: StagedBatch | None = None
+    span: tuple[dt.date, dt.date] | None = None     # the first and last day the records name
 
     @property
     def errors(self) -> list[Issue]:
@@ -212,7 +213,7 @@ class Staging:
         for kind in KINDS:
             self._classify(kind)
             if not replace:
-                rows += checks.changed(con, kind)
+                rows += checks.changed(con, kind, _compared(kind))
         rows += checks.running_totals(con)
         rows += self._unusual(store)
         found = list(self.reader.result.issues) + _issues(rows, self.tables)
@@ -225,7 +226,7 @@ class Staging:
                 where = ignored.setdefault(self.data_set.get(f, f) + (f"（{t.sheet}）" if t.sheet else ""), [])
                 where += [c for c in t.headers.ignored if c not in where]
         counts = self._counts(replace)
-        result = Checked(found, counts, ignored)
+        result = Checked(found, counts, ignored, span=self._span())
         if not result.errors:
             result.batch = StagedBatch(con, replace, generation, counts, self._sources())
         return result
@@ -337,6 +338,15 @@ class Staging:
             with contextlib.suppress(duckdb.CatalogException):
                 self.con.execute(f"DROP {kind} IF EXISTS {name}")
 
+    def _span(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last date of the import's contracts and executions (the months the
+        data covers), within the years a record may name; None without any."""
+        (first, last), = self.con.execute(f"""
+            SELECT min(d), max(d) FROM (SELECT signed_on AS d FROM f_contracts
+                                        UNION ALL SELECT executed_on FROM f_executions)
+            WHERE year(d) BETWEEN {rules.FIRST_YEAR} AND {rules.LAST_YEAR}""").fetchall()
+        return None if first is None else (first, last)
+
     def _counts(self, replace: bool) -> dict[str, dict[str, int]]:
         out = {}
         for kind in KINDS:
@@ -412,9 +422,20 @@ def parquet_files(folder: Path) -> list[Path]:
         part.startswith(("_", ".")) for part in p.relative_to(folder).parts)), key=natural)
 
 
+def _compared(kind: str) -> list[tuple[str, str]]:
+    """What makes two records of a kind with one id the same: (name, SQL over alias ``{a}``)
+    of each field but the key — the amount as the amount in its currency, so that 261.113965
+    万美元 and 2,611,139.65 美元 are the same amount (the unit is how it was written)."""
+    out = []
+    for c, _ in RECORD[kind]:
+        if c in RECORDS[kind].key or c == "orig_scale":
+            continue
+        out.append((c, "{a}.orig_amount * {a}.orig_scale" if c == "orig_amount" else "{a}." + c))
+    return out
+
+
 def _content(kind: str, alias: str) -> str:
-    cols = [c for c, _ in RECORD[kind] if c not in RECORDS[kind].key]
-    return "row(" + ", ".join(f"{alias}.{c}" for c in cols) + ")"
+    return "row(" + ", ".join(sql.format(a=alias) for _, sql in _compared(kind)) + ")"
 
 
 def _sha256(path: Path) -> str:
@@ -428,8 +449,10 @@ def _sha256(path: Path) -> str:
 def _issues(rows: checks.Found, tables: list[Staged]) -> list[issues.Issue]:
     headers = {(f, t.sheet, c): h for t in tables for f in t.files
                for c, h in t.headers.headers.items()}
+    kinds = {(f, t.sheet): t.kind for t in tables for f in t.files}
     out = [issues.make(f.code, f.file, f.row, f.column, f.value,
-                       headers.get((f.file, f.sheet, f.column), f.column), f.sheet, f.detail)
+                       headers.get((f.file, f.sheet, f.column), ""), f.sheet, f.detail,
+                       kinds.get((f.file, f.sheet)))
            for f in rows]
     out.sort(key=lambda i: (i.file, i.sheet or "", i.row or 0, i.column or "", i.code))
     return out

@@ -14,7 +14,14 @@ from fastapi.responses import Response
 
 from shumao.access.scopes import scope
 from shumao.filing import checks, fields, service, windows
-from shumao.model.codes import aliases, countries, country_name, norm, usual_currencies
+from shumao.model.codes import (
+    aliases,
+    countries,
+    country_name,
+    currency_name,
+    norm,
+    usual_currencies,
+)
 from shumao.model.periods import Period
 from shumao.model.records import DATE_OF, KEY_OF
 from shumao.model.status import FILING_ZH
@@ -204,9 +211,7 @@ def contract_words(c: dict) -> str:
         ("amount", amount)))
 
 
-def currency_words(code: str) -> str:
-    """美元 for USD; a code without a Chinese name stays as it is."""
-    return dict(currencies(code)).get(code, code).split("（")[0]
+currency_words = currency_name       # 美元 for USD (model.codes)
 
 
 def usd(cents: int) -> str:
