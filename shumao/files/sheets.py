@@ -87,15 +87,25 @@ def append(ws, values: Iterable) -> None:
 
 def write_table(path: Path, sheet: str, header: Iterable, rows: Iterable[Iterable],
                 widths: Iterable[float] | None = None) -> None:
-    """A table as XLSX (one sheet named ``sheet``) or CSV by the path's suffix, every text
-    cell inert.  In XLSX the header row stays in view and filters its columns, and each
-    column is ``widths`` characters wide (else as wide as its header)."""
+    """A table as XLSX (one sheet named ``sheet``: ``write_sheets``) or CSV by the path's
+    suffix, every text cell inert."""
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-        from openpyxl.utils import get_column_letter
+        write_sheets(path, {sheet: (header, rows, widths)})
+        return
+    write_csv(path, header, rows)
 
+
+def write_sheets(path: Path, tables: dict[str, tuple[Iterable, Iterable[Iterable],
+                                                      Iterable[float] | None]]) -> None:
+    """Sheets of an XLSX, each (header, rows, widths), every text cell inert: the header row
+    stays in view and filters its columns, and each column is ``widths`` characters wide
+    (else as wide as its header)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    for sheet, (header, rows, widths) in tables.items():
         header = list(header)
-        wb = Workbook(write_only=True)
         ws = wb.create_sheet(sheet)
         ws.freeze_panes = "A2"
         chosen = list(widths) if widths is not None else []
@@ -109,6 +119,4 @@ def write_table(path: Path, sheet: str, header: Iterable, rows: Iterable[Iterabl
             count += 1
         if header:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
-        wb.save(path)
-        return
-    write_csv(path, header, rows)
+    wb.save(path)

@@ -305,7 +305,9 @@ def _zh(status: str) -> str:
 def upload(store: Store, paths: list, names: list[str], enterprise_id: str, actor: str,
            address: str | None = None, today: dt.date | None = None) -> tuple[list[int], list]:
     """Contracts and executions in the import format (filings.md) as drafts of the user's
-    enterprise, all or none: (the new filing ids, the problems as import issues).
+    enterprise, all or none: (the new filing ids, the problems as import issues).  The
+    enterprise's credit code may be left out (the column, or a row's cell): it is the
+    user's own (``Staging.imply``); a row naming another is refused.
 
     At most ``MAX_UPLOAD_ROWS`` rows, counted as soon as the files are read.  Then, before
     the import's checks compare any row with the store, every row must be the
@@ -324,6 +326,7 @@ def upload(store: Store, paths: list, names: list[str], enterprise_id: str, acto
         if any(t.kind in ("enterprises", "rates") for t in staging.tables):
             return [], [_upload_issue(names, None, None,
                                       "企业填报只能上传合同和合同执行记录；企业信息和汇率由统计人员导入")]
+        staging.imply("contracts", "enterprise_id", enterprise_id.strip().upper())
         staging.normalise(store)
         problems = _not_mine(store, staging, enterprise_id)
         if problems:
@@ -339,7 +342,7 @@ def upload(store: Store, paths: list, names: list[str], enterprise_id: str, acto
         w = windows.window(store, rec[DATE_OF[kind]].replace(day=1), today)
         why = w.refusal()
         if why:
-            problems.append(_upload_issue(names, DATE_OF[kind], rec[DATE_OF[kind]].isoformat(), why))
+            problems.append(_upload_issue(names, DATE_OF[kind], day_words(rec[DATE_OF[kind]]), why))
     if problems:
         return [], problems
     if not items:
@@ -365,9 +368,10 @@ def _not_mine(store: Store, staging, enterprise_id: str) -> list:
                             "FROM n_contracts WHERE contract_id IS NOT NULL ORDER BY _file, _row").fetchall()
     executions = con.execute("SELECT _file, _row, execution_id, contract_id FROM n_executions "
                              "WHERE execution_id IS NOT NULL ORDER BY _file, _row").fetchall()
+    heads = {(f, c): h for t in staging.tables for f in t.files for c, h in t.headers.headers.items()}
     foreign = [(f, r, cid) for f, r, cid, e in contracts if e is not None and e != eid]
     problems = _listed(foreign, "enterprise_id", "合同“{}”不属于本企业，只能填报本企业的合同",
-                       "另有 {} 行合同也不属于本企业，未逐一列出")
+                       "另有 {} 行合同也不属于本企业，未逐一列出", heads)
     if problems:
         return problems
 
@@ -380,7 +384,7 @@ def _not_mine(store: Store, staging, enterprise_id: str) -> list:
     unknown = [(f, r, cid) for f, r, _, cid in executions
                if cid is not None and cid not in mine and owned.get(cid) != eid]
     problems += _listed(unknown, "contract_id", "合同“{}”不是本企业已填报的合同，请先填报该合同",
-                        "另有 {} 行执行记录的合同也不是本企业的，未逐一列出")
+                        "另有 {} 行执行记录的合同也不是本企业的，未逐一列出", heads)
     # ids the store holds for another enterprise: unusable, whoever holds them
     held = {c["contract_id"] for c in stored("contracts", "contract_id", mine) if c["enterprise_id"] != eid}
     theirs = stored("executions", "execution_id", [x[2] for x in executions])
@@ -393,20 +397,24 @@ def _not_mine(store: Store, staging, enterprise_id: str) -> list:
     return problems
 
 
-def _listed(rows: list[tuple], column: str, one: str, more: str) -> list:
+def _listed(rows: list[tuple], column: str, one: str, more: str,
+            heads: dict[tuple[str, str], str]) -> list:
     """A problem for each of the first FOREIGN_SHOWN (file, row, value) rows (``one`` names the
-    value), then one saying how many more (``more``)."""
-    out = [_issue(file, row, column, value, one.format(value)) for file, row, value in rows[:FOREIGN_SHOWN]]
+    value), then one saying how many more (``more``); the column as the file heads it."""
+    out = [_issue(file, row, column, value, one.format(value), heads.get((file, column)))
+           for file, row, value in rows[:FOREIGN_SHOWN]]
     if len(rows) > FOREIGN_SHOWN:
-        out.append(_issue(rows[0][0], None, column, None, more.format(len(rows) - FOREIGN_SHOWN)))
+        out.append(_issue(rows[0][0], None, column, None, more.format(len(rows) - FOREIGN_SHOWN),
+                          heads.get((rows[0][0], column))))
     return out
 
 
-def _issue(file: str, row: int | None, column: str | None, value: object, message: str):
+def _issue(file: str, row: int | None, column: str | None, value: object, message: str,
+           header: str | None = None):
     from shumao.ingest.issues import Issue
 
     return Issue(file, row, column, None if value is None else str(value), UPLOAD.code,
-                 UPLOAD.text(detail=message))
+                 UPLOAD.text(detail=message), header=header)
 
 
 def _upload_issue(names: list[str], column: str | None, value: object, message: str):

@@ -178,6 +178,25 @@ class Staging:
                 self.reader.read(p, name)
         self.reader.read_parquet(parquet)    # a data set's partitions in one scan
 
+    def imply(self, kind: str, column: str, value: str) -> None:
+        """Rows of ``kind`` that leave ``column`` out or empty hold ``value``, and a file
+        without the column is not missing it — an enterprise's upload: the signed-in
+        clerk's own credit code need not be repeated on each row (a row naming another
+        enterprise still names it).  After ``read``, before ``normalise``."""
+        files = set()
+        for t in self.tables:
+            if t.kind != kind:
+                continue
+            files.update(t.files)
+            if column not in t.headers.columns:
+                self.con.execute(f"ALTER TABLE {t.name} ADD COLUMN {column} VARCHAR")
+                t.headers.columns[column] = -1          # not in the file: no position
+            self.con.execute(f"UPDATE {t.name} SET {column} = ? WHERE {column} IS NULL "
+                             f"OR trim({column}) = ''", [value])
+        result = self.reader.result
+        result.issues = [i for i in result.issues if not (
+            i.code == "missing-column" and i.column == column and i.file in files)]
+
     def _expand_folders(self) -> None:
         """A folder given is a Parquet data set (``shumao export``'s, or any): its Parquet
         files stand in its place, each named by the folder's name and its path inside

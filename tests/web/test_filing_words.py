@@ -4,6 +4,8 @@ the city's category, and records show words, Chinese dates and separated amounts
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from shumao.access import accounts
@@ -207,3 +209,61 @@ def test_exceeds_contract_names_the_contract_amount_and_the_excess(store, user):
     r = submit(ent, xid)
     [chk] = [k for k in r.json()["error"]["checks"] if k["code"] == "exceeds-contract"]
     assert "合计160,000.00美元，已超过合同金额150,000.00美元（超出10,000.00美元）" in chk["message"]
+
+
+# -- E-5: the monthly upload ------------------------------------------------------------------
+def _upload(c, name: str, data: bytes, kind: str = "text/csv"):
+    from tests.web.conftest import csrf_of
+    token = csrf_of(c.get("/filings").text)
+    return c.post("/filings/upload", data={"csrf_token": token}, files={"file": (name, io.BytesIO(data), kind)})
+
+
+def test_the_monthly_upload_needs_no_credit_code_and_names_columns_as_the_file_does(store, user):
+    ent = user("enterprise")
+    r = _upload(ent, "合同.csv", "合同编号,签约日期,国别,业务类别,合同金额\n"
+                "M-1,2024-12-03,日本,ITO,1000\nM-2,2024-12-04,新加坡,BPO,\"2,000.50\"\n".encode())
+    assert r.status_code == 303, r.text
+    drafts = {f["record_id"]: f for f in store.filings.find()}
+    assert set(drafts) == {"M-1", "M-2"} and {f["enterprise_id"] for f in drafts.values()} == {store.facts["first"]}
+    # an empty cell of the column is the user's own too; another enterprise's code is still refused
+    r = _upload(ent, "合同2.csv", "合同编号,统一社会信用代码,签约日期,国别,业务类别,合同金额\n"
+                f"M-3,,2024-12-03,日本,ITO,1000\nM-4,{store.facts['second']},2024-12-03,日本,ITO,1000\n".encode())
+    assert r.status_code == 422 and "不属于本企业" in r.text and "M-3" not in {f["record_id"] for f in store.filings.find()}
+    # a bad cell: the column as the file heads it, never the field's name
+    r = _upload(ent, "合同3.csv", "合同编号,签约日期,发包国别,业务类别,合同金额（美元）\n"
+                "M-5,2024-12-03,火星,ITO,abc\n".encode())
+    assert r.status_code == 422
+    text = _text(r.text)
+    assert "合同金额（美元）" in text and "发包国别" in text
+    for raw in ("client_country", "amount", "enterprise_id", "缺少必填列", "请先导入该企业"):
+        assert raw not in text, raw
+
+
+def test_the_upload_template_has_the_right_chinese_headers_and_uploads_as_it_is_filled(store, user, client):
+    from openpyxl import load_workbook
+
+    from shumao.ingest.headers import match_header
+    ent = user("enterprise")
+    r = ent.get("/filings/template.xlsx")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=UTF-8''" in r.headers["content-disposition"]
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["合同", "合同执行"]
+    heads = {ws.title: [c.value for c in ws[1]] for ws in wb}
+    assert heads == {"合同": ["合同编号", "签约日期", "发包方国别（地区）", "业务类别", "合同金额", "币种"],
+                     "合同执行": ["合同编号", "执行编号", "执行日期", "执行金额", "币种"]}
+    kinds = {"合同": "contracts", "合同执行": "executions"}
+    for title, cells in heads.items():       # each header reads as its own column of filings.md
+        assert all(match_header(kinds[title], h)[0] for h in cells)
+    assert wb["合同"].freeze_panes == "A2"
+    wb["合同"].append(["T-1", "2024-12-03", "日本", "信息技术外包", 5000, "美元"])
+    wb["合同执行"].append(["T-1", "T-X1", "2024-12-05", 1000, "美元"])
+    out = io.BytesIO()
+    wb.save(out)
+    r = _upload(ent, "我的月报.xlsx", out.getvalue(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert r.status_code == 303, r.text
+    assert {f["record_id"] for f in store.filings.find()} == {"T-1", "T-X1"}
+    # only a member gets it
+    assert user("staff").get("/filings/template.xlsx").status_code == 404
+    assert client().get("/filings/template.xlsx").status_code in (303, 401, 404)
