@@ -46,7 +46,10 @@ class Problem:
             return f"{self.cause.message}；{_where([self.cause, *self.rows], '引用了它，均无法导入')}"
         if not self.rows:
             return self.cause.message
-        return f"{self.cause.message}；{_where(self.rows, '因此无法导入')}"
+        named = sorted({i.value for i in self.rows if i.value})
+        meant = (f"，这些行引用的“{named[0]}”疑即本行应填的编号" if len(named) == 1
+                 and named[0] != self.cause.value else "")
+        return f"{self.cause.message}；{_where(self.rows, '因此无法导入')}{meant}"
 
     def issues(self) -> list[Issue]:
         """The cause (its message saying how many rows it breaks), then those rows, each

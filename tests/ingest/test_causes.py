@@ -43,7 +43,7 @@ def test_one_mistyped_credit_code_is_one_problem_listed_first_with_the_rows_it_b
     first = problems[0]
     assert first.cause.code == "bad-credit-code" and first.cause.file == "企业名录.csv" and first.cause.row == 3
     assert "合同明细.csv 中 98 行因此无法导入（第2、3、4、5、6、7、8、9…行）" in first.message
-    assert first.count == 99
+    assert first.count == 99 and f"这些行引用的“{GOOD}”疑即本行应填的编号" in first.message
     assert problems[1].cause.code == "bad-number"
     # S-4: the column as the file heads it, never the field's name
     assert problems[1].cause.column_words == "合同金额（万美元）"
