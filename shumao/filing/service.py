@@ -123,9 +123,13 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     # the month's totals are the context of a check of the amount, once it is in US dollars;
     # beside a date, a country, the rate or the deadline they would only repeat (None: "—")
     converted = not any(r.code in UNCONVERTED for r in found)
-    return [replace(r, explanation=(given.get(r.code) or "").strip() or None,
-                    **({"last_year_cents": before, "this_month_cents": now, "change": change}
-                       if converted and r.field == "amount" else {})) for r in found]
+
+    def shown(r: Result) -> Result:
+        r = replace(r, explanation=(given.get(r.code) or "").strip() or None)
+        if converted and r.field == "amount":
+            r = replace(r, last_year_cents=before, this_month_cents=now, change=change)
+        return r
+    return [shown(r) for r in found]
 
 
 def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: str,
