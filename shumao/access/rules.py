@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
     "filing_new": Rule(ENTERPRISE, hide=True),
     "filing_create": Rule(ENTERPRISE, hide=True),
     "filing_upload": Rule(ENTERPRISE, hide=True),
+    "filing_template": Rule(ENTERPRISE, hide=True),
     "filing_page": Rule(SIGNED_IN, hide=True),
     "filing_edit": Rule(ENTERPRISE, hide=True),
     "filing_save": Rule(ENTERPRISE, hide=True),

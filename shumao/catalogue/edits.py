@@ -40,7 +40,8 @@ GLOSS = {  # code: English gloss
     "before-contract": "executed before the contract was signed",
     "exceeds-contract": "the contract's submitted and approved executions exceed its amount",
     "possible-duplicate": "an execution of the same contract, day and amount exists",
-    "unusual-amount": "the amount is far above the enterprise's median of the last twelve months",
+    "unusual-amount": "the amount is far above the enterprise's median of the last twelve months "
+                      "(else of its whole history, else the city's for the category)",
     "onshore": "the client is in China (onshore business)",
     "late": "submitted after the month's deadline",
 }
@@ -86,7 +87,7 @@ EDITS: tuple[Rule, ...] = (
       "执行日期不早于其合同的签约日期"),
     # -- quasi-hard: allowed with an explanation --------------------------------------------
     C("exceeds-contract", "quasi-hard", "amount",
-      "连同本笔，该合同已提交和已通过的执行额合计{detail}美元，已超过合同金额，请说明原因",
+      "连同本笔，该合同已提交和已通过的执行额合计{detail}，请说明原因",
       "同一合同已提交和已通过的执行额合计不超过合同金额（导入时按执行日期累计检查）",
       "exceeds-contract"),
     C("possible-duplicate", "quasi-hard", "amount",
@@ -94,10 +95,11 @@ EDITS: tuple[Rule, ...] = (
       "同一合同同一天不重复填报相同金额的执行"),
     # -- verify: an explanation of six characters or more -----------------------------------
     C("unusual-amount", "verify", "amount",
-      "金额“{value}”超过本企业近12个月同类记录中位数（{detail}美元）的"
+      "金额{value}超过{detail}的"
       f"{rules.VERIFY_FACTOR}倍，请核实并说明（不少于{VERIFY_MIN_CHARS}个字）",
-      f"金额不超过本企业近12个月同类记录中位数的{rules.VERIFY_FACTOR}倍"
-      f"（至少{rules.MIN_HISTORY}条记录时检查；导入时以{rules.UNUSUAL_FACTOR}倍为警告）",
+      f"金额不超过本企业近12个月同类记录中位数的{rules.VERIFY_FACTOR}倍；近12个月不足"
+      f"{rules.MIN_HISTORY}笔时，与本企业以往全部同类记录的中位数比较；仍不足{rules.MIN_HISTORY}笔时，"
+      f"与全市同一业务类别近12个月的中位数比较（导入时以{rules.UNUSUAL_FACTOR}倍为警告）",
       "unusual-amount"),
     # -- hint: shown only ---------------------------------------------------------------------
     C("onshore", "hint", "client_country",

@@ -77,6 +77,8 @@ def import_(
 
 
 def print_import(result, errors_out) -> None:
+    from shumao.ingest import causes
+
     t = Table(title="导入结果" if result.ok else "导入未执行：数据有错误，数据库未做任何修改")
     for col in ("类别", "新增", "未变", "替换", "重复（已合并）"):
         t.add_column(col, justify="right" if col != "类别" else "left")
@@ -90,6 +92,8 @@ def print_import(result, errors_out) -> None:
         where = names[0] if len(names) == 1 else f"{names[0]} 等 {len(names)} 个文件"
         out.print(f"[yellow]已忽略 {escape(where)} 中无法识别的列：{escape('、'.join(cols))}[/]")
     unchanged = result.ok and not any(c["new"] or c["replaced"] for c in result.counts.values())
+    if result.ok and not unchanged and result.covers():
+        out.print(f"数据覆盖{result.covers()}。")
     if unchanged:
         out.print("本次文件中的记录与数据库中已有的完全相同，数据库未做任何修改。")
     for label, items, style in (("错误", result.errors, "red"), ("警告", result.warnings, "yellow")):
@@ -99,15 +103,18 @@ def print_import(result, errors_out) -> None:
             out.print(f"[{style}]这些记录的 {len(items)} 条{label}在它们导入时已报告过，不再逐条列出"
                       "（要看全部：加 --errors-out 问题.xlsx 或 --json）。[/]")
             continue
-        it = Table(title=f"{label}（共 {len(items)} 条）", title_style=style)
+        problems = causes.group(items)      # by cause, causes first
+        grouped = f"，{len(problems)} 个问题" if len(problems) < len(items) else ""
+        it = Table(title=f"{label}（共 {len(items)} 条{grouped}）", title_style=style)
         for col in ("文件", "行", "列", "值", "代码", "说明"):
             it.add_column(col, overflow="fold")
-        for i in items[:SHOWN_ISSUES]:
+        for p in problems[:SHOWN_ISSUES]:
+            i = p.cause
             it.add_row(i.file + (f"（{i.sheet}）" if i.sheet else ""), str(i.row or ""),
-                       i.column or "", i.value or "", i.code, i.message)
+                       i.column_words, i.value or "", i.code, p.message)
         out.print(it)
-        if len(items) > SHOWN_ISSUES:
-            out.print(f"……其余 {len(items) - SHOWN_ISSUES} 条未显示，"
+        if len(problems) > SHOWN_ISSUES:
+            out.print(f"……其余 {len(problems) - SHOWN_ISSUES} 个问题未显示，"
                       "请用 --errors-out 问题.xlsx 导出完整清单。")
     if errors_out:
         out.print(f"问题清单已写入：{errors_out}")

@@ -85,17 +85,38 @@ def append(ws, values: Iterable) -> None:
     ws.append(cells(ws, values))
 
 
-def write_table(path: Path, sheet: str, header: Iterable, rows: Iterable[Iterable]) -> None:
-    """A table as XLSX (one sheet named ``sheet``) or CSV by the path's suffix, every text
-    cell inert."""
+def write_table(path: Path, sheet: str, header: Iterable, rows: Iterable[Iterable],
+                widths: Iterable[float] | None = None) -> None:
+    """A table as XLSX (one sheet named ``sheet``: ``write_sheets``) or CSV by the path's
+    suffix, every text cell inert."""
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(sheet)
-        append(ws, header)
-        for r in rows:
-            append(ws, r)
-        wb.save(path)
+        write_sheets(path, {sheet: (header, rows, widths)})
         return
     write_csv(path, header, rows)
+
+
+def write_sheets(path: Path, tables: dict[str, tuple[Iterable, Iterable[Iterable],
+                                                      Iterable[float] | None]]) -> None:
+    """Sheets of an XLSX, each (header, rows, widths), every text cell inert: the header row
+    stays in view and filters its columns, and each column is ``widths`` characters wide
+    (else as wide as its header)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    for sheet, (header, rows, widths) in tables.items():
+        header = list(header)
+        ws = wb.create_sheet(sheet)
+        ws.freeze_panes = "A2"
+        chosen = list(widths) if widths is not None else []
+        for n, h in enumerate(header, 1):
+            w = chosen[n - 1] if n <= len(chosen) else 2 * len(str(h)) + 4    # CJK: two wide
+            ws.column_dimensions[get_column_letter(n)].width = w
+        append(ws, header)
+        count = 1
+        for r in rows:
+            append(ws, r)
+            count += 1
+        if header:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
+    wb.save(path)

@@ -176,6 +176,7 @@ def select(found: Iterable[Row], state_code: str = "", region: str = "",
 # -- export ------------------------------------------------------------------------------
 COLUMNS = ("统一社会信用代码", "企业名称", "区县", "状态", "草稿", "已提交", "待审核", "退回", "通过",
            "首次提交时间", "逾期", "已催报次数")
+WIDTHS = (22, 36, 12, 12, 8, 8, 8, 8, 8, 20, 8, 12)     # characters (XLSX)
 
 
 def _table(found: Iterable[Row]):
@@ -187,7 +188,7 @@ def _table(found: Iterable[Row]):
 
 def write(path: Path, found: Iterable[Row]) -> None:
     """The board as CSV (UTF-8 with BOM) or XLSX, every text cell inert (shumao.files.sheets)."""
-    sheets.write_table(path, "填报进度", COLUMNS, _table(found))
+    sheets.write_table(path, "填报进度", COLUMNS, _table(found), WIDTHS)
 
 
 def _iso(t: dt.datetime | None) -> str | None:

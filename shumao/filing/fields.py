@@ -175,3 +175,23 @@ def _plain(d: Decimal) -> str:
 
 def _clean(v: object) -> str:
     return "" if v is None else str(v).strip()
+
+
+# -- the monthly upload's template ------------------------------------------------------------
+TEMPLATE_NAME = "月度填报模板.xlsx"      # no kind in the name: each sheet's name says its kind
+TEMPLATE_SHEETS = {"contracts": "合同", "executions": "合同执行"}
+
+
+def upload_template() -> bytes:
+    """An XLSX to fill in and upload (filing.service.upload): a sheet per kind named for it,
+    headed with this form's labels (filings.md's headers), the credit code left out."""
+    import tempfile
+    from pathlib import Path
+
+    from shumao.files import sheets
+
+    with tempfile.TemporaryDirectory(prefix="shumao-template-") as tmp:
+        path = Path(tmp) / "template.xlsx"
+        sheets.write_sheets(path, {name: (list(FORM[kind].values()), [], None)
+                                   for kind, name in TEMPLATE_SHEETS.items()})
+        return path.read_bytes()

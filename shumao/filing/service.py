@@ -22,7 +22,7 @@ from shumao.filing import fields, windows
 from shumao.filing.checks import Result, result
 from shumao.filing.rates import currency_zh
 from shumao.model import rules
-from shumao.model.money import growth, round_half_up, usd_cents
+from shumao.model.money import dollars, growth, round_half_up, usd_cents
 from shumao.model.periods import day_words
 from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import STATUS_ZH, TRANSITIONS
@@ -43,6 +43,8 @@ YIELDS = ("id-taken", "future-date", "missing-rate", "unknown-contract", "before
 
 PENDING_APPROVAL = ("该记录的金额为{currency}，{month}的汇率尚未录入（待折算），暂不能审核通过；"
                     "请等统计人员在“汇率”页录入该月汇率、记录折算为美元后再审核")
+# the checks that leave a record's amount without its US dollars
+UNCONVERTED = ("missing-rate", "unknown-currency")
 
 
 class ChecksFailed(InputError):
@@ -111,7 +113,7 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
         if rec["client_country"] == "CN":
             found.append(result("onshore"))
     else:
-        found += _execution_checks(store, rec, eid, dollars=not pending)
+        found += _execution_checks(store, rec, eid, in_usd=not pending)
     if not pending:
         found += _usual(store, kind, rec, eid, day)
     w = windows.window(store, day.replace(day=1), today)
@@ -128,8 +130,16 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
     g = growth(now, before) if before and now is not None else None
     change = None if g is None else str(round_half_up(g))
     given = explanations or {}
-    return [replace(r, last_year_cents=before, this_month_cents=now, change=change,
-                    explanation=(given.get(r.code) or "").strip() or None) for r in found]
+    # the month's totals are the context of a check of the amount, once it is in US dollars;
+    # beside a date, a country, the rate or the deadline they would only repeat (None: "—")
+    converted = not any(r.code in UNCONVERTED for r in found)
+
+    def shown(r: Result) -> Result:
+        r = replace(r, explanation=(given.get(r.code) or "").strip() or None)
+        if converted and r.field == "amount":
+            r = replace(r, last_year_cents=before, this_month_cents=now, change=change)
+        return r
+    return [shown(r) for r in found]
 
 
 def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: str,
@@ -260,8 +270,8 @@ def _filing(store: Store, filing_id: int) -> Filing:
     return f
 
 
-def _execution_checks(store: Store, rec: Record, eid: str, dollars: bool = True) -> list[Result]:
-    """An execution's checks against its contract; ``dollars`` False (待折算): only those that
+def _execution_checks(store: Store, rec: Record, eid: str, in_usd: bool = True) -> list[Result]:
+    """An execution's checks against its contract; ``in_usd`` False (待折算): only those that
     need no US-dollar amount."""
     out = []
     contract = store.filings.record("contracts", rec["contract_id"])
@@ -270,14 +280,16 @@ def _execution_checks(store: Store, rec: Record, eid: str, dollars: bool = True)
     if rec["executed_on"] < contract["signed_on"]:
         out.append(result("before-contract", rec["executed_on"].isoformat(),
                           contract["signed_on"].isoformat()))
-    if not dollars:
+    if not in_usd:
         return out
     # every execution of the contract already submitted or counted, whatever its date: a
     # later-dated one submitted first must not let an earlier one through unexplained
     others = store.filings.contract_executions(rec["contract_id"], excluding=rec["execution_id"])
     running = rec["amount_cents"] + sum(x["amount_cents"] for x in others)
     if running > contract["amount_cents"]:
-        out.append(result("exceeds-contract", detail=f"{running // 100}.{running % 100:02d}"))
+        cap = contract["amount_cents"]
+        out.append(result("exceeds-contract", detail=f"{dollars(running)}，已超过合同金额"
+                                                     f"{dollars(cap)}（超出{dollars(running - cap)}）"))
     twins = [x["execution_id"] for x in others if x["executed_on"] == rec["executed_on"]
              and x["amount_cents"] == rec["amount_cents"]]
     if twins:
@@ -286,16 +298,36 @@ def _execution_checks(store: Store, rec: Record, eid: str, dollars: bool = True)
 
 
 def _usual(store: Store, kind: str, rec: Record, eid: str, day: dt.date) -> list[Result]:
+    """The verify check (model.rules.usual): above ten times the enterprise's usual amount —
+    its last twelve months, else its whole history, else the city's for the category — and
+    the check says which of them it compared with."""
     import pyarrow as pa
 
+    from shumao.indicators.catalog import CATEGORIES
+
     start, end = rules.history_window(day.replace(day=1))
-    m = store.records.amount_medians(kind, pa.array([eid]), start, end).to_pylist()
-    if m and rules.above(rec["amount_cents"], m[0]["median_cents"], m[0]["n"],
-                         rules.VERIFY_FACTOR):
-        cents = rec["amount_cents"]
-        return [result("unusual-amount", f"{cents // 100}.{cents % 100:02d}美元",
-                       f"{m[0]['median_cents'] / 100:.2f}")]
-    return []
+
+    def median(first: dt.date) -> tuple[float | None, int]:
+        m = store.records.amount_medians(kind, pa.array([eid]), first, end).to_pylist()
+        return (m[0]["median_cents"], m[0]["n"]) if m else (None, 0)
+
+    recent = median(start)
+    candidates = [("recent", *recent)]
+    if recent[1] < rules.MIN_HISTORY:
+        candidates.append(("history", *median(dt.date(rules.FIRST_YEAR, 1, 1))))
+    category = rec.get("category")
+    if kind == "executions":
+        contract = store.filings.record("contracts", rec["contract_id"])
+        category = contract["category"] if contract else None
+    if category in CATEGORIES and all(n < rules.MIN_HISTORY for _, _, n in candidates):
+        candidates.append(("city", *store.records.category_median(kind, category, start, end)))
+    usual = rules.usual(*candidates)
+    if usual is None or not rules.above(rec["amount_cents"], usual.median_cents, usual.n,
+                                        rules.VERIFY_FACTOR):
+        return []
+    basis = usual.words(fields.FORM[kind]["amount"], CATEGORIES.get(category or "", ""))
+    return [result("unusual-amount", dollars(rec["amount_cents"]),
+                   f"{basis}（{dollars(round(usual.median_cents))}）")]
 
 
 def _same_month_last_year(month: dt.date) -> dt.date:
@@ -310,7 +342,9 @@ def _zh(status: str) -> str:
 def upload(store: Store, paths: list, names: list[str], enterprise_id: str, actor: str,
            address: str | None = None, today: dt.date | None = None) -> tuple[list[int], list]:
     """Contracts and executions in the import format (filings.md) as drafts of the user's
-    enterprise, all or none: (the new filing ids, the problems as import issues).
+    enterprise, all or none: (the new filing ids, the problems as import issues).  The
+    enterprise's credit code may be left out (the column, or a row's cell): it is the
+    user's own (``Staging.imply``); a row naming another is refused.
 
     At most ``MAX_UPLOAD_ROWS`` rows, counted as soon as the files are read.  Then, before
     the import's checks compare any row with the store, every row must be the
@@ -329,6 +363,7 @@ def upload(store: Store, paths: list, names: list[str], enterprise_id: str, acto
         if any(t.kind in ("enterprises", "rates") for t in staging.tables):
             return [], [_upload_issue(names, None, None,
                                       "企业填报只能上传合同和合同执行记录；企业信息和汇率由统计人员导入")]
+        staging.imply("contracts", "enterprise_id", enterprise_id.strip().upper())
         staging.normalise(store)
         problems = _not_mine(store, staging, enterprise_id)
         if problems:
@@ -344,7 +379,7 @@ def upload(store: Store, paths: list, names: list[str], enterprise_id: str, acto
         w = windows.window(store, rec[DATE_OF[kind]].replace(day=1), today)
         why = w.refusal()
         if why:
-            problems.append(_upload_issue(names, DATE_OF[kind], rec[DATE_OF[kind]].isoformat(), why))
+            problems.append(_upload_issue(names, DATE_OF[kind], day_words(rec[DATE_OF[kind]]), why))
     if problems:
         return [], problems
     if not items:
@@ -370,9 +405,10 @@ def _not_mine(store: Store, staging, enterprise_id: str) -> list:
                             "FROM n_contracts WHERE contract_id IS NOT NULL ORDER BY _file, _row").fetchall()
     executions = con.execute("SELECT _file, _row, execution_id, contract_id FROM n_executions "
                              "WHERE execution_id IS NOT NULL ORDER BY _file, _row").fetchall()
+    heads = {(f, c): h for t in staging.tables for f in t.files for c, h in t.headers.headers.items()}
     foreign = [(f, r, cid) for f, r, cid, e in contracts if e is not None and e != eid]
     problems = _listed(foreign, "enterprise_id", "合同“{}”不属于本企业，只能填报本企业的合同",
-                       "另有 {} 行合同也不属于本企业，未逐一列出")
+                       "另有 {} 行合同也不属于本企业，未逐一列出", heads)
     if problems:
         return problems
 
@@ -385,7 +421,7 @@ def _not_mine(store: Store, staging, enterprise_id: str) -> list:
     unknown = [(f, r, cid) for f, r, _, cid in executions
                if cid is not None and cid not in mine and owned.get(cid) != eid]
     problems += _listed(unknown, "contract_id", "合同“{}”不是本企业已填报的合同，请先填报该合同",
-                        "另有 {} 行执行记录的合同也不是本企业的，未逐一列出")
+                        "另有 {} 行执行记录的合同也不是本企业的，未逐一列出", heads)
     # ids the store holds for another enterprise: unusable, whoever holds them
     held = {c["contract_id"] for c in stored("contracts", "contract_id", mine) if c["enterprise_id"] != eid}
     theirs = stored("executions", "execution_id", [x[2] for x in executions])
@@ -398,20 +434,24 @@ def _not_mine(store: Store, staging, enterprise_id: str) -> list:
     return problems
 
 
-def _listed(rows: list[tuple], column: str, one: str, more: str) -> list:
+def _listed(rows: list[tuple], column: str, one: str, more: str,
+            heads: dict[tuple[str, str], str]) -> list:
     """A problem for each of the first FOREIGN_SHOWN (file, row, value) rows (``one`` names the
-    value), then one saying how many more (``more``)."""
-    out = [_issue(file, row, column, value, one.format(value)) for file, row, value in rows[:FOREIGN_SHOWN]]
+    value), then one saying how many more (``more``); the column as the file heads it."""
+    out = [_issue(file, row, column, value, one.format(value), heads.get((file, column)))
+           for file, row, value in rows[:FOREIGN_SHOWN]]
     if len(rows) > FOREIGN_SHOWN:
-        out.append(_issue(rows[0][0], None, column, None, more.format(len(rows) - FOREIGN_SHOWN)))
+        out.append(_issue(rows[0][0], None, column, None, more.format(len(rows) - FOREIGN_SHOWN),
+                          heads.get((rows[0][0], column))))
     return out
 
 
-def _issue(file: str, row: int | None, column: str | None, value: object, message: str):
+def _issue(file: str, row: int | None, column: str | None, value: object, message: str,
+           header: str | None = None):
     from shumao.ingest.issues import Issue
 
     return Issue(file, row, column, None if value is None else str(value), UPLOAD.code,
-                 UPLOAD.text(detail=message))
+                 UPLOAD.text(detail=message), header=header)
 
 
 def _upload_issue(names: list[str], column: str | None, value: object, message: str):

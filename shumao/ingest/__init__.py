@@ -9,5 +9,6 @@ touches the store until the whole import is clean.
     staging     the private DuckDB of one import and its tables
     importer    ``import_files``: read → normalise → check, then the store loads all or nothing
     cancel      stopping an import on Ctrl-C or SIGTERM before its load, never during
+    causes      the issues by cause, causes first (one mistyped id, the rows it breaks)
     issue_list  the issues written as CSV or XLSX for the clerk to fix
 """

@@ -178,11 +178,22 @@ def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
     return _found(con, " UNION ALL ".join(parts))
 
 
-def changed(con: duckdb.DuckDBPyConnection, kind: str) -> Found:
-    shown = "currency || ' ' || strftime(month, '%Y-%m')" if kind == "rates" else KEYS[kind][0]
+def changed(con: duckdb.DuckDBPyConnection, kind: str,
+            compared: list[tuple[str, str]]) -> Found:
+    """Records stored with other content; the detail lists each field that differs as JSON
+    [field, stored, incoming, stored currency, incoming currency] (issues.DETAILS words it).
+    ``compared``: (field, SQL over ``{a}``) of what makes two records the same."""
+    shown = "c.currency || ' ' || strftime(c.month, '%Y-%m')" if kind == "rates" else "c." + KEYS[kind][0]
     col = "month" if kind == "rates" else KEYS[kind][0]
-    return _found(con, f"SELECT _file, _sheet, _row, '{col}', {shown}, 'changed-record', NULL "
-                       f"FROM c_{kind} WHERE state = 'changed'")
+    on = " AND ".join(f"s.{k} = c.{k}" for k in KEYS[kind])
+    cur = "s.currency::VARCHAR, c.currency::VARCHAR" if kind in ("contracts", "executions") else "NULL, NULL"
+    diffs = ", ".join(
+        f"CASE WHEN {sql.format(a='c')} IS DISTINCT FROM {sql.format(a='s')} THEN "
+        f"['{name}', ({sql.format(a='s')})::VARCHAR, ({sql.format(a='c')})::VARCHAR, {cur}] END"
+        for name, sql in compared)
+    return _found(con, f"SELECT c._file, c._sheet, c._row, '{col}', {shown}, 'changed-record', "
+                       f"to_json(list_filter([{diffs}], lambda x: x IS NOT NULL))::VARCHAR "
+                       f"FROM c_{kind} c JOIN store_{kind} s ON {on} WHERE c.state = 'changed'")
 
 
 def running_totals(con: duckdb.DuckDBPyConnection) -> Found:
@@ -214,8 +225,9 @@ def running_totals(con: duckdb.DuckDBPyConnection) -> Found:
                        ORDER BY ex.executed_on, ex.execution_id) AS total
             FROM ex JOIN cap USING (contract_id) SEMI JOIN over USING (contract_id))
         SELECT _file, _sheet, _row, 'amount', amount_raw, 'exceeds-contract',
-               format('{}.{:02d}', total // 100, total % 100)
-        FROM run WHERE incoming AND total > cap_cents ORDER BY _file, _row""")
+               format('{} {}', total, cap_cents)
+        FROM run WHERE incoming AND amount_cents IS NOT NULL AND total > cap_cents
+        ORDER BY _file, _row""")
 
 
 def owned(kind: str) -> str:
@@ -286,10 +298,12 @@ def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str, plan: str | None 
             SELECT h.enterprise_id,
                    CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.median_cents
                         ELSE h.median_cents END AS median_cents,
-                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.n ELSE h.n END AS n
+                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.n ELSE h.n END AS n,
+                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.basis
+                        ELSE 'import' END AS basis
             FROM here h LEFT JOIN store_usual s USING (enterprise_id))
         SELECT _file, _sheet, _row, 'amount', amount_raw, 'unusual-amount',
-               format('{{:.2f}}', median_cents / 100)
+               format('{{}} {kind} {{}} {{}}', basis, median_cents, amount_cents)
         FROM mine JOIN usual USING (enterprise_id)
         WHERE n >= {rules.MIN_HISTORY} AND median_cents > 0
           AND amount_cents > {rules.UNUSUAL_FACTOR} * median_cents

@@ -43,6 +43,14 @@ class ImportResult:
     warnings: list[issues.Issue] = field(default_factory=list)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     batch_id: int | None = None
+    span: tuple[dt.date, dt.date] | None = None    # the records' first and last day (not in JSON)
+
+    def covers(self) -> str | None:
+        """The months the records cover, in words: 2021年1月至2023年6月 (2023年6月 for one)."""
+        if self.span is None:
+            return None
+        a, b = (f"{d.year}年{d.month}月" for d in self.span)
+        return a if a == b else f"{a}至{b}"
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "counts": self.counts,
@@ -99,4 +107,4 @@ def _check_and_load(staging: Staging, store: Store, replace: bool, actor, addres
 
 def _result(checked: Checked, ok: bool, batch_id: int | None = None) -> ImportResult:
     return ImportResult(ok, checked.counts if ok else zero_counts(), checked.errors,
-                        checked.warnings, checked.ignored, batch_id)
+                        checked.warnings, checked.ignored, batch_id, checked.span)

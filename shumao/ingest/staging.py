@@ -71,6 +71,7 @@ class Checked:
     counts: dict[str, dict[str, int]]
     ignored: dict[str, list[str]]
     batch: StagedBatch | None = None
+    span: tuple[dt.date, dt.date] | None = None     # the first and last day the records name
 
     @property
     def errors(self) -> list[Issue]:
@@ -177,6 +178,25 @@ class Staging:
                 self.reader.read(p, name)
         self.reader.read_parquet(parquet)    # a data set's partitions in one scan
 
+    def imply(self, kind: str, column: str, value: str) -> None:
+        """Rows of ``kind`` that leave ``column`` out or empty hold ``value``, and a file
+        without the column is not missing it — an enterprise's upload: the signed-in
+        clerk's own credit code need not be repeated on each row (a row naming another
+        enterprise still names it).  After ``read``, before ``normalise``."""
+        files = set()
+        for t in self.tables:
+            if t.kind != kind:
+                continue
+            files.update(t.files)
+            if column not in t.headers.columns:
+                self.con.execute(f"ALTER TABLE {t.name} ADD COLUMN {column} VARCHAR")
+                t.headers.columns[column] = -1          # not in the file: no position
+            self.con.execute(f"UPDATE {t.name} SET {column} = ? WHERE {column} IS NULL "
+                             f"OR trim({column}) = ''", [value])
+        result = self.reader.result
+        result.issues = [i for i in result.issues if not (
+            i.code == "missing-column" and i.column == column and i.file in files)]
+
     def _expand_folders(self) -> None:
         """A folder given is a Parquet data set (``shumao export``'s, or any): its Parquet
         files stand in its place, each named by the folder's name and its path inside
@@ -212,7 +232,7 @@ class Staging:
         for kind in KINDS:
             self._classify(kind)
             if not replace:
-                rows += checks.changed(con, kind)
+                rows += checks.changed(con, kind, _compared(kind))
         rows += checks.running_totals(con)
         rows += self._unusual(store)
         found = list(self.reader.result.issues) + _issues(rows, self.tables)
@@ -225,7 +245,7 @@ class Staging:
                 where = ignored.setdefault(self.data_set.get(f, f) + (f"（{t.sheet}）" if t.sheet else ""), [])
                 where += [c for c in t.headers.ignored if c not in where]
         counts = self._counts(replace)
-        result = Checked(found, counts, ignored)
+        result = Checked(found, counts, ignored, span=self._span())
         if not result.errors:
             result.batch = StagedBatch(con, replace, generation, counts, self._sources())
         return result
@@ -337,6 +357,15 @@ class Staging:
             with contextlib.suppress(duckdb.CatalogException):
                 self.con.execute(f"DROP {kind} IF EXISTS {name}")
 
+    def _span(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last date of the import's contracts and executions (the months the
+        data covers), within the years a record may name; None without any."""
+        (first, last), = self.con.execute(f"""
+            SELECT min(d), max(d) FROM (SELECT signed_on AS d FROM f_contracts
+                                        UNION ALL SELECT executed_on FROM f_executions)
+            WHERE year(d) BETWEEN {rules.FIRST_YEAR} AND {rules.LAST_YEAR}""").fetchall()
+        return None if first is None else (first, last)
+
     def _counts(self, replace: bool) -> dict[str, dict[str, int]]:
         out = {}
         for kind in KINDS:
@@ -351,9 +380,9 @@ class Staging:
         return out
 
     def _unusual(self, store: Store) -> checks.Found:
-        """model.rules: amounts above ten times the enterprise's usual amount, the usual
-        amount taken from the store's twelve months before the import, else from the
-        import itself."""
+        """model.rules: amounts far above the enterprise's usual amount, the usual amount
+        taken from the store as model.rules.usual chooses it (its twelve months before the
+        import, else its whole history), else from the import itself."""
         found: checks.Found = []
         for kind in ("contracts", "executions"):
             # (a date outside the years is an error already: date-out-of-range)
@@ -363,12 +392,7 @@ class Staging:
             if first is None:
                 continue
             ents = self._keys(f"SELECT DISTINCT enterprise_id FROM ({checks.owned(kind)})")
-            start, end = rules.history_window(first)
-            history = store.records.amount_medians(kind, ents, start, end) if len(ents) else None
-            self._register("store_usual", history if history is not None else
-                           pa.table({"enterprise_id": pa.array([], pa.string()),
-                                     "median_cents": pa.array([], pa.float64()),
-                                     "n": pa.array([], pa.int64())}))
+            self._register("store_usual", _store_usual(store, kind, ents, first))
             found += checks.unusual_amounts(self.con, kind)
         return found
 
@@ -385,6 +409,26 @@ class Staging:
         return out
 
 
+def _store_usual(store: Store, kind: str, ents: pa.Array, first: dt.date) -> pa.Table:
+    """Per enterprise, the usual amount the store knows (model.rules.usual over its twelve
+    months before ``first``, then its whole history before): enterprise_id, median_cents,
+    n, basis."""
+    start, end = rules.history_window(first)
+    recent = store.records.amount_medians(kind, ents, start, end).to_pylist() if len(ents) else []
+    by = {r["enterprise_id"]: [("recent", r["median_cents"], r["n"])] for r in recent}
+    few = [e for e in ents.to_pylist() if rules.usual(*by.get(e, [])) is None]
+    if few:
+        whole = store.records.amount_medians(kind, pa.array(few, pa.string()),
+                                             dt.date(rules.FIRST_YEAR, 1, 1), end)
+        for r in whole.to_pylist():
+            by.setdefault(r["enterprise_id"], []).append(("history", r["median_cents"], r["n"]))
+    chosen = [(e, u) for e, c in by.items() if (u := rules.usual(*c)) is not None]
+    return pa.table({"enterprise_id": pa.array([e for e, _ in chosen], pa.string()),
+                     "median_cents": pa.array([u.median_cents for _, u in chosen], pa.float64()),
+                     "n": pa.array([u.n for _, u in chosen], pa.int64()),
+                     "basis": pa.array([u.basis for _, u in chosen], pa.string())})
+
+
 def parquet_files(folder: Path) -> list[Path]:
     """The Parquet files in a folder and its sub-folders, months in calendar order
     (``month=2`` before ``month=10``), leaving out what Hive and Spark hide: any name that
@@ -397,9 +441,20 @@ def parquet_files(folder: Path) -> list[Path]:
         part.startswith(("_", ".")) for part in p.relative_to(folder).parts)), key=natural)
 
 
+def _compared(kind: str) -> list[tuple[str, str]]:
+    """What makes two records of a kind with one id the same: (name, SQL over alias ``{a}``)
+    of each field but the key — the amount as the amount in its currency, so that 261.113965
+    万美元 and 2,611,139.65 美元 are the same amount (the unit is how it was written)."""
+    out = []
+    for c, _ in RECORD[kind]:
+        if c in RECORDS[kind].key or c == "orig_scale":
+            continue
+        out.append((c, "{a}.orig_amount * {a}.orig_scale" if c == "orig_amount" else "{a}." + c))
+    return out
+
+
 def _content(kind: str, alias: str) -> str:
-    cols = [c for c, _ in RECORD[kind] if c not in RECORDS[kind].key]
-    return "row(" + ", ".join(f"{alias}.{c}" for c in cols) + ")"
+    return "row(" + ", ".join(sql.format(a=alias) for _, sql in _compared(kind)) + ")"
 
 
 def _sha256(path: Path) -> str:
@@ -413,8 +468,10 @@ def _sha256(path: Path) -> str:
 def _issues(rows: checks.Found, tables: list[Staged]) -> list[issues.Issue]:
     headers = {(f, t.sheet, c): h for t in tables for f in t.files
                for c, h in t.headers.headers.items()}
+    kinds = {(f, t.sheet): t.kind for t in tables for f in t.files}
     out = [issues.make(f.code, f.file, f.row, f.column, f.value,
-                       headers.get((f.file, f.sheet, f.column), f.column), f.sheet, f.detail)
+                       headers.get((f.file, f.sheet, f.column), ""), f.sheet, f.detail,
+                       kinds.get((f.file, f.sheet)))
            for f in rows]
     out.sort(key=lambda i: (i.file, i.sheet or "", i.row or 0, i.column or "", i.code))
     return out

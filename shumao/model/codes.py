@@ -56,6 +56,16 @@ def usual_currencies() -> tuple[str, ...]:
     return tuple(code for _, code in sorted(ranked))
 
 
+@cache
+def currency_name(code: str) -> str:
+    """A currency's Chinese name (美元 for USD: currencies.csv's first Chinese alias); the code
+    when it has none."""
+    for r in _rows(DATA / "currencies.csv"):
+        if r["code"] == code and not r["alias"].isascii():
+            return r["alias"]
+    return code
+
+
 @dataclass(frozen=True)
 class Country:
     iso2: str

@@ -47,3 +47,17 @@ def growth(current: int, previous: int | None) -> Decimal | None:
     if not previous:
         return None
     return (Decimal(current) / Decimal(previous) - 1) * 100
+
+
+def dollars(cents: int | float | Decimal, unit: str = "美元") -> str:
+    """An amount as a clerk reads it, with thousands separators and its unit: 8,500,000.00美元
+    (cents rounded half-up)."""
+    return f"{round_half_up(Decimal(cents) / 100):,.2f}{unit}"
+
+
+def sized(cents: int | float | Decimal, unit: str = "美元") -> str:
+    """An amount of one 万 or more in 万 (12,866,305.24 US dollars: 1,286.63万美元, as report.md
+    writes figures), a smaller one as ``dollars`` (9,800.00美元)."""
+    if abs(Decimal(cents)) < 1_000_000:
+        return dollars(cents, unit)
+    return f"{round_half_up(Decimal(cents) / CENTS_PER_WAN):,.2f}万{unit}"

@@ -1,8 +1,11 @@
 """Plausibility rules shared by ``shumao import`` and the web filing checks.
 
 An enterprise's usual amount for a kind of record is the median of its records of that
-kind in the twelve months before; fewer than ``MIN_HISTORY`` records say nothing about what
-is usual, so nothing is flagged then.  Two thresholds over the same median:
+kind in the twelve months before.  Fewer than ``MIN_HISTORY`` records say little about what
+is usual, so ``usual`` falls back, in order (``BASES``), to the median of all its records of
+that kind before the month, then to the city's median for the record's business category in
+the twelve months before — a new or seasonal member's 万元-for-元 typo is caught too, and
+the check says which median it compared with.  Two thresholds over the same median:
 
 - web.md's verify check: above ten times the median, one filing at a time, the filer
   explains it;
@@ -40,6 +43,40 @@ def history_window(first: dt.date) -> tuple[dt.date, dt.date]:
     except ValueError:        # 29 February
         start = first.replace(year=first.year - 1, day=28)
     return start, end
+
+
+# the bases of the usual amount, in the order tried: (key, the words a check says it with;
+# ``what``: 合同金额 or 执行金额, ``category``: the record's business category in words)
+BASES = {"recent": "{who}近12个月{what}的中位数",
+         "history": "{who}以往全部{what}的中位数（近12个月不足{n}笔）",
+         "city": "全市{category}{what}近12个月的中位数（{who}以往不足{n}笔）",
+         "import": "本次导入中{who}{what}的中位数（已存记录不足{n}笔）"}   # the import's own
+
+
+@dataclass(frozen=True)
+class Usual:
+    """The usual amount a record is compared with, and the basis it was taken from."""
+
+    median_cents: float
+    n: int
+    basis: str        # a key of BASES
+
+    def words(self, what: str, category: str = "", who: str = "本企业") -> str:
+        return basis_words(self.basis, what, category, who)
+
+
+def basis_words(basis: str, what: str, category: str = "", who: str = "本企业") -> str:
+    """The words of a basis of BASES: ``who`` is 本企业 to the filer, 该企业 to staff."""
+    return BASES[basis].format(n=MIN_HISTORY, what=what, category=category, who=who)
+
+
+def usual(*candidates: tuple[str, float | None, int]) -> Usual | None:
+    """The first (basis, median, count) with at least MIN_HISTORY records and a median above
+    zero, tried in the order given (BASES' order); None when none has."""
+    for basis, median_cents, n in candidates:
+        if median_cents is not None and n >= MIN_HISTORY and median_cents > 0:
+            return Usual(float(median_cents), n, basis)
+    return None
 
 
 def above(amount_cents: int, median_cents: float | None, history: int, factor: int) -> bool:

@@ -118,6 +118,21 @@ class Records:
                 f"AND enterprise_id IN (SELECT v FROM {v}) GROUP BY enterprise_id",
                 [start, end], out)
 
+    def category_median(self, kind: str, category: str, start: dt.date,
+                        end: dt.date) -> tuple[float | None, int]:
+        """The city's median amount (cents) and count of approved records of a kind in a
+        business category (an execution's: its contract's), dated in [start, end] — the
+        city-wide bound of model.rules for an enterprise with too little history."""
+        src = ("SELECT category, signed_on AS d, amount_cents, status FROM contracts"
+               if kind == "contracts" else
+               "SELECT c.category, x.executed_on AS d, x.amount_cents, x.status FROM executions x "
+               "JOIN contracts c ON c.contract_id = x.contract_id")
+        (median, n), = self.db.execute(
+            f"SELECT {self.db.median('amount_cents')}, count(*) FROM ({src}) r "
+            "WHERE category = ? AND status = 'approved' AND d BETWEEN ? AND ?",
+            [category, start, end])
+        return (None if median is None else float(median)), int(n)
+
     # -- exporting -------------------------------------------------------------------------
     def export_parquet(self, folder: Path) -> ParquetExport:
         """Write what the indicators count, from one snapshot, into the empty folder

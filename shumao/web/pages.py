@@ -45,7 +45,7 @@ def day(value: dt.date | str | None) -> str:
         return "—"
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            return day_words(dt.date.fromisoformat(value[:10]))
         except ValueError:
             return value
     return day_words(value)

@@ -14,6 +14,7 @@ from tests.web.test_filings import MONTH, contract, submit
 from tests.web.test_filings import store as store  # noqa: F401  (fixture)
 from tests.web.test_filings import user as user  # noqa: F401  (fixture)
 
+
 def _written() -> set[str]:
     """Every action as the package writes it: audit.append(actor, "x", …) (or through a
     thread pool), action="x", ("filing-x", {…}); "filing-" + a decision, a revision."""

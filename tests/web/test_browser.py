@@ -74,7 +74,7 @@ def test_staff_imports_looks_and_publishes(live, chromium, width, tmp_path):
     page.locator("input[type=file]").set_input_files([bad / "contracts.csv", bad / "executions.csv"])
     page.get_by_role("button", name="上传并导入").click()
     page.get_by_text("导入未执行").first.wait_for()
-    row = page.locator("table tr", has_text="unknown-country")
+    row = page.locator("table tr", has_text="“XX”无法识别")
     assert row.count() >= 1
     assert "contracts.csv" in row.first.inner_text() and "3" in row.first.inner_text()
     shot(page, f"{tag}-import-errors")

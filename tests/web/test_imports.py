@@ -29,6 +29,9 @@ ERRORS = [("企业名录.csv", 4, "enterprise_id", "bad-credit-code"),
           ("合同.csv", 4, "client_country", "unknown-country"),
           ("合同执行.csv", 3, "contract_id", "unknown-contract"),
           ("合同执行.csv", 4, "amount", "bad-number")]
+# the column as each file heads it (S-4: the page and the issue list show the user's header)
+HEADED = {"enterprise_id": "统一社会信用代码", "nature": "企业性质", "signed_on": "签约日期",
+          "client_country": "发包方国别", "contract_id": "合同编号", "amount": "执行金额（万美元）"}
 HYPERLINK = '=HYPERLINK("http://evil.example/","点我")'
 MB = 1024 * 1024
 
@@ -181,9 +184,11 @@ def test_the_page_without_javascript_shows_every_issue_and_offers_the_xlsx(porta
     assert r.status_code == 422
     assert "导入未执行：数据有错误，数据库未做任何修改" in r.text
     rows = re.findall(r"<tr><td class=\"nowrap\"><span class=\"tag (\w+)\">(.*?)</span></td>\s*"
-                      r"<td class=\"mono\">(.*?)</td>\s*<td class=\"num\" data-label=\"行\">(\d*)</td>\s*"
-                      r"<td class=\"mono\" data-label=\"列\">(.*?)</td>", r.text)
-    assert sorted((f, int(n), col) for _, _, f, n, col in rows) == sorted(e[:3] for e in ERRORS)
+                      r"<td class=\"file\">(.*?)</td>\s*<td class=\"num\" data-label=\"行\">(\d*)</td>\s*"
+                      r"<td class=\"column\" data-label=\"列\">(.*?)</td>", r.text)
+    assert sorted((f, int(n), col) for _, _, f, n, col in rows) == sorted(
+        (f, n, HEADED[col]) for f, n, col, _ in ERRORS)
+    assert [f for _, _, f, _, _ in rows][:2] == ["企业名录.csv"] * 2      # the enterprises first
     assert {sev for sev, _, _, _, _ in rows} == {"bad"}
     # user text is text: the script is escaped, the formula shown as written
     assert "<script>alert(1)</script>" not in r.text
@@ -197,7 +202,8 @@ def test_the_page_without_javascript_shows_every_issue_and_offers_the_xlsx(porta
     assert "attachment" in xlsx.headers["content-disposition"]
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     got = [[cell for cell in row] for row in ws.iter_rows(min_row=2)]
-    assert sorted((r_[0].value, r_[2].value, r_[3].value, r_[6].value) for r_ in got) == sorted(ERRORS)
+    assert sorted((r_[0].value, r_[2].value, r_[3].value, r_[6].value) for r_ in got) == sorted(
+        (f, n, HEADED[col], code) for f, n, col, code in ERRORS)
     values = {r_[4].value: r_[4] for r_ in got}
     for text in (HYPERLINK, "=1+1"):       # inert: a text cell with the exact text, no formula
         assert values[text].data_type == "s" and values[text].value == text
@@ -226,7 +232,7 @@ def test_corrected_files_load_then_unchanged_then_replaced_through_the_page(port
     assert r.status_code == 200 and "没有写入任何内容" in r.text
     changed = upload(WEB / "changed" / "合同.csv")
     r = c.post("/import", files=changed)
-    assert r.status_code == 422 and "changed-record" in r.text
+    assert r.status_code == 422 and "已存在且内容不同（" in r.text and "changed-record" not in r.text
     r = c.post("/import", files=changed, data={"replace": "true"})
     assert r.status_code == 200 and "导入成功" in r.text
     assert re.search(r"<tr><td>合同</td><td class=\"num\">0</td><td class=\"num\">0</td>"

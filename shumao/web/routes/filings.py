@@ -7,6 +7,7 @@ operations as JSON are in ``routes/api/filings.py``, the reviewer's pages in ``r
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,7 +16,9 @@ from starlette.datastructures import FormData, UploadFile
 from shumao.access.scopes import scope
 from shumao.errors import ConflictError, InputError
 from shumao.filing import checks, fields, service, windows
+from shumao.filing.fields import TEMPLATE_NAME, upload_template
 from shumao.filing.service import ChecksFailed
+from shumao.ingest import causes
 from shumao.model.status import FILING_ZH
 from shumao.publication.beside import beside
 from shumao.store.rows import Filing
@@ -26,6 +29,7 @@ from shumao.web.routes.imports import SHOWN
 from shumao.web.views import filing as view
 
 router = APIRouter(dependencies=[Depends(guard)])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/filings", name="filings")
@@ -65,10 +69,11 @@ def _list(request: Request, period: str, state: str, error: str | None = None,
             error, code = str(e), 400
     found = store.filings.find(months=months, status=state if state in FILING_ZH else None,
                           **scope(viewer.user).filter())
+    grouped = causes.group(problems or [])       # by cause, as the staff's import shows them
     ctx: dict[str, Any] = {"filings": found, "period": period, "status": state,
                            "states": FILING_ZH, "error": error, "kinds": fields.KIND_ZH,
-                           "note": note, "problems": (problems or [])[:SHOWN],
-                           "more": len(problems or []) > SHOWN, "shown": SHOWN}
+                           "note": note, "problems": grouped[:SHOWN],
+                           "more": len(grouped) > SHOWN, "shown": SHOWN}
     if viewer.role == "enterprise":
         eid = viewer.user.enterprise_id or ""
         ctx["enterprise"] = store.records.enterprise(eid)
@@ -129,6 +134,16 @@ async def filing_upload(request: Request) -> Response:
         return _list(request, "", "", error=f"上传未执行：有 {len(problems)} 处问题，没有保存任何记录",
                      problems=problems, code=422)
     return RedirectResponse(f"/filings?uploaded={len(created)}", status_code=303)
+
+
+@router.get("/filings/template.xlsx", name="filing_template")
+def filing_template(request: Request) -> Response:
+    """The upload's template: a 合同 and a 合同执行 sheet headed as the filing form labels its
+    fields, without the credit code (the upload implies the user's own)."""
+    view.own_enterprise(request)
+    return Response(upload_template(), media_type=XLSX, headers={
+        "Content-Disposition": "attachment; filename=\"filing-template.xlsx\"; "
+                               f"filename*=UTF-8''{quote(TEMPLATE_NAME)}"})
 
 
 @router.get("/filings/{filing_id}", name="filing_page")

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
+from shumao.ingest import causes
 from shumao.ingest.headers import KIND_ZH
 from shumao.ingest.importer import ImportResult, import_files
 from shumao.ingest.issue_list import write_issues
@@ -27,7 +28,7 @@ from shumao.web.pages import render
 
 router = APIRouter(dependencies=[Depends(guard)])
 HISTORY = 50            # the latest batches shown under the form
-SHOWN = 2000            # issues drawn on the page; the download has them all
+SHOWN = 2000            # problems drawn on the page; the download has every issue
 COUNT_ZH = {"new": "新增", "unchanged": "未变", "replaced": "替换", "duplicates": "重复（已合并）"}
 TRUE = ("true", "1", "on", "yes")
 
@@ -102,9 +103,13 @@ async def import_upload(request: Request) -> Response:
     viewer: Viewer = request.state.viewer
     issues = result.errors + result.warnings
     check_id = deps.portal(request).checks.put(viewer.name or "", issues) if issues else None
+    problems = causes.group(issues)          # by cause, causes first
+    last = result.span[1] if result.ok and result.span else None
     return await run_in_threadpool(
         _page, request, 200 if result.ok else 422, result=result, files=names,
-        check_id=check_id, issues=issues[:SHOWN])
+        check_id=check_id, problems=problems[:SHOWN], more=len(problems) > SHOWN,
+        covers=result.covers(), last_month=last and f"{last.year}-{last.month:02d}",
+        last_words=last and f"{last.year}年{last.month}月")
 
 
 @router.get("/import/{check_id}/issues.xlsx", name="import_issues")

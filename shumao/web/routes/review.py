@@ -55,7 +55,7 @@ def _query(asked: dict[str, str], **more: str) -> str:
 def review_queue(request: Request, done: str = "") -> Response:
     queue = view.queue(request)
     asked = _asked(request.query_params)
-    enterprises = sorted({(f["enterprise_id"], f["enterprise_name"]) for f in queue}, key=lambda e: e[1])
+    enterprises = sorted({(f["enterprise_id"], f["enterprise_name"]) for f in queue}, key=lambda e: e[1] or e[0])
     return render(request, "review_queue.html", {
         "queue": _filtered(queue, asked), "total": len(queue), "kinds": fields.KIND_ZH,
         "levels": checks.LEVELS, "done": done, "region": request.state.viewer.user.region,
@@ -111,7 +111,7 @@ def _review_view(request: Request, f: Filing, error: str | None, comment: str,
     results = view.submitted_checks(store, f)
     return render(request, "review.html", {
         **view.detail(store, f), "results": results, "error": error, "comment_text": comment,
-        "levels": checks.LEVELS, "labels": view.labels(), "enterprise_history": history,
+        "levels": checks.LEVELS, "labels": view.labels(f["kind"]), "enterprise_history": history,
         "can_decide": f["status"] in ("submitted", "approved")
         and request.state.viewer.role in REVIEWERS, "country": view.country_words,
         "typical": _typical(store, f).said(f["amount_cents"]), "done": done,

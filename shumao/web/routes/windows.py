@@ -6,6 +6,7 @@ store writes the audit entry of every change."""
 from __future__ import annotations
 
 import datetime as dt
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool

@@ -15,7 +15,15 @@ from fastapi.responses import Response
 
 from shumao.access.scopes import scope
 from shumao.filing import board, checks, fields, rates, service, windows
-from shumao.model.codes import aliases, countries, country_name, currency_names, norm, usual_currencies
+from shumao.model.codes import (
+    aliases,
+    countries,
+    country_name,
+    currency_name,
+    currency_names,
+    norm,
+    usual_currencies,
+)
 from shumao.model.periods import Period
 from shumao.model.records import DATE_OF, KEY_OF
 from shumao.model.status import FILING_ZH
@@ -99,10 +107,17 @@ def task(store, eid: str, today: dt.date | None = None) -> Task:
 
 
 
-def labels() -> dict[str, str]:
-    out = {"*": "整条记录", "orig_amount": "金额（原币）"}     # a record's history names its columns
-    for form in fields.FORM.values():
-        out.update(form)
+def labels(kind: str | None = None) -> dict[str, str]:
+    """The Chinese name of each field a check or a record's history names: a kind's own
+    (a contract's amount is 合同金额, an execution's 执行金额); without a kind, the words both
+    kinds share and a neutral word where they differ (金额, on the page of all checks)."""
+    out = {"*": "整条记录", "orig_amount": "金额（原币）", "currency": "币种"}
+    if kind is not None:
+        return {**out, **fields.FORM[kind], "orig_amount": f"{fields.FORM[kind]['amount']}（原币）"}
+    forms = list(fields.FORM.values())
+    for name in {n for form in forms for n in form}:
+        words = {form[name] for form in forms if name in form}
+        out[name] = words.pop() if len(words) == 1 else "金额" if name == "amount" else name
     return out
 
 
@@ -116,7 +131,8 @@ def country_words(iso: str) -> str:
 def form(request: Request, kind: str, eid: str, values: dict, results: list, error: str | None,
          filing: Filing | None = None, status: int = 200) -> Response:
     store = deps.store(request)
-    contracts = store.records.of_enterprise(eid)["contracts"] if kind == "executions" else []
+    contracts = sorted(store.records.of_enterprise(eid)["contracts"] if kind == "executions" else [],
+                       key=lambda c: (c["signed_on"], c["contract_id"]), reverse=True)   # newest first
     by_field: dict[str, list] = {}
     for r in results:
         by_field.setdefault(r.field, []).append(r)
@@ -126,7 +142,8 @@ def form(request: Request, kind: str, eid: str, values: dict, results: list, err
         "problems": by_field, "error": error, "filing": filing, "contracts": contracts,
         "countries": sorted(countries().values(), key=lambda c: c.iso2),
         "categories": categories(), "currencies": currencies(values.get("currency")),
-        "enterprise": store.records.enterprise(eid), "today": dt.date.today().isoformat()},
+        "enterprise": store.records.enterprise(eid), "today": dt.date.today().isoformat(),
+        "about": contract_words},
         status=status)
 
 
@@ -162,7 +179,7 @@ def filing_view(request: Request, f: Filing, explanations: dict, error: str | No
         "note": note, "editable": editable, "submittable": editable and f["status"] == "draft",
         "locked": (w.refusal() if viewer.role == "enterprise" and f["status"] in ("draft", "returned")
                    else None),
-        "window": w, "levels": checks.LEVELS, "labels": labels()}, status=status)
+        "window": w, "levels": checks.LEVELS, "labels": labels(f["kind"])}, status=status)
 
 
 def submitted_checks(store, f: Filing) -> list[checks.Result]:
@@ -182,11 +199,15 @@ def detail(store, f: Filing) -> dict:
     rec = store.filings.record(kind, f["record_id"]) or {}
     hist = store.filings.history(kind, f["record_id"])
     returned = [h for h in hist if h["to"] == "returned"]
-    shown = fields.shown(kind, rec)
-    shown["currency"] = rates.currency_zh(shown["currency"])       # CNY → 人民币（CNY）
-    if kind == "contracts":
-        shown["client_country"] = f"{country_words(rec.get('client_country', ''))}（{rec.get('client_country')}）"
-    return {"f": f, "kind_zh": fields.KIND_ZH[kind], "shown": shown, "form": fields.FORM[kind],
+    for h in hist:       # each version's fields in words, in the form's order
+        got = (h["content"] or {}).get("fields") or {}
+        h["words"] = [(label, value_words(name, got.get("orig_amount" if name == "amount" else name),
+                                          got.get("currency")))
+                      for name, label in labels(kind).items()
+                      if name in fields.FORM[kind] and name != "currency"
+                      and (name in got or name == "amount" and "orig_amount" in got)]
+    return {"f": f, "kind_zh": fields.KIND_ZH[kind], "shown": record_words(kind, rec),
+            "form": {n: w for n, w in fields.FORM[kind].items() if n != "currency"},
             "history": hist, "states": FILING_ZH, "usd": usd(f["amount_cents"]),
             "rate": _rate(store, f),
             "comment": returned[-1] if returned else None, "date_field": DATE_OF[kind],
@@ -199,6 +220,50 @@ def _rate(store, f: Filing) -> str | None:
         return None
     rate = store.rates.get(f["currency"], f["month"])
     return None if rate is None else rates.rate_text(rate)
+
+
+def record_words(kind: str, rec: dict) -> dict[str, str]:
+    """A stored record's fields as a clerk reads them: 信息技术外包 not ITO, 日本 not JP,
+    2026年11月20日, 150,000.00美元 (the amount as filed, in its currency's name)."""
+    return {name: value_words(name, rec.get("orig_amount" if name == "amount" else name),
+                              rec.get("currency"))
+            for name in fields.FORM[kind]}
+
+
+def value_words(name: str, value: object, currency: object = None) -> str:
+    """One field's value in words (— for none); a value not known is shown as it is."""
+    from shumao.indicators.catalog import CATEGORIES
+    from shumao.model.periods import day_words
+
+    if value is None or value == "":
+        return "—"
+    if name in ("signed_on", "executed_on"):
+        day = value if isinstance(value, dt.date) else fields.read_date(str(value))
+        return day_words(day) if day else str(value)
+    if name == "client_country":
+        return country_words(str(value))
+    if name == "category":
+        return CATEGORIES.get(str(value), str(value))
+    if name == "currency":
+        return currency_words(str(value))
+    if name == "amount":
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            return str(value)
+        return f"{amount:,.2f}{currency_words(str(currency or 'USD'))}"
+    return str(value)
+
+
+def contract_words(c: dict) -> str:
+    """A contract in the execution form's choice: 2024年12月2日 · 日本 · 500,000.00美元."""
+    amount = None if c.get("orig_amount") is None else c["orig_amount"] * (c.get("orig_scale") or 1)
+    return " · ".join(value_words(n, v, c.get("currency")) for n, v in (
+        ("signed_on", c.get("signed_on")), ("client_country", c.get("client_country")),
+        ("amount", amount)))
+
+
+currency_words = currency_name       # 美元 for USD (model.codes)
 
 
 def usd(cents: int) -> str:
