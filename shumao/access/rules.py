@@ -115,6 +115,11 @@ RULES: dict[str, Rule] = {
     "api_windows": Rule(ADMIN),
     "api_window_set": Rule(ADMIN),
     "admin_user_email": Rule(ADMIN, hide=True),
+    # -- 机构设置 (issue 20): the admin sets it; staff read it through the API ---------------
+    "admin_organisation": Rule(ADMIN),
+    "admin_organisation_set": Rule(ADMIN),
+    "api_organisation": Rule(STAFF),
+    "api_organisation_set": Rule(ADMIN),
 }
 
 

@@ -13,6 +13,7 @@ cluster's URL.  Only this package writes SQL against a user's store.
     records     the records: load a checked batch, lookups for the checks, counts, export
     filings     filed records: add, edit, submit, review (the status machine), history, ledger
     windows     each month's filing window and the reminder log
+    organisation the association's settings (机构设置)
     bulletins   bulletin issues (editions): drafts, publication, their files
     vintages    frozen publications
     users       accounts and API tokens

@@ -13,6 +13,7 @@ typed (rows.py: TypedDicts, so plain dicts at run time whose keys mypy checks):
     filings     records filed on the web and their transitions (model.status), history,
                 ledger, what the checks read, the status board's month states
     windows     filing windows and the reminder log
+    organisation the association's name, city and short self-reference (机构设置)
     bulletins   bulletin issues (drafts, then published and immutable; corrections are revisions)
     vintages    published reports frozen with their records
     users       users and tokens
@@ -33,6 +34,7 @@ from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.bulletins import Bulletins
 from shumao.store.filings import Filings
+from shumao.store.organisation import OrganisationSettings
 from shumao.store.records import Records
 from shumao.store.users import Users
 from shumao.store.vintages import Vintages
@@ -50,6 +52,7 @@ class Store:
         self.vintages = Vintages(db, self.audit)
         self.bulletins = Bulletins(db, self.audit, self.vintages)
         self.windows = Windows(db, self.audit)
+        self.organisation = OrganisationSettings(db, self.audit)
         self.filings = Filings(db, self.audit)
         self.records = Records(db, self.audit)
 

@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -85,6 +85,9 @@ OTHER = [
           ("period", "text"), ("settings", "text"), ("figures", "text"), ("text", "text"),
           ("generation", "bigint"), ("created_by", "text"), ("created_at", "time"),
           comment="source: report | bulletin"),
+    # the association's settings (管理 › 机构设置, model.organisation): name, region, short
+    table("organisation", ("key",),
+          ("key", "text"), ("value", "text"), ("updated_by", "text"), ("updated_at", "time")),
     table("tokens", ("token_hash",),
           ("token_hash", "text"), ("user_name", "text"), ("created_at", "time"),
           ("expires_at", "time", "null"), ("revoked", "bool"), ("last_used_at", "time", "null")),
@@ -136,6 +139,8 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE users ADD COLUMN IF NOT EXISTS email TEXT"],
     # 4 → 5: when each API token was last used (shumao user tokens)
     4: ["ALTER TABLE tokens ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMPTZ"],
+    # 5 → 6: the association's settings (管理 › 机构设置) are a new table
+    5: [],
 }
 
 

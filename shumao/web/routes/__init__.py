@@ -10,6 +10,7 @@ access/rules.py, which ``guard`` (a dependency of every router) applies.
     review      审核: the reviewer's queue        board       填报进度: each enterprise's state
     windows     填报时间: deadlines, locks        vintages    数据版本 and their revisions
     admin       accounts and the audit log      api/        the JSON API of filing
+    organisation  机构设置: the association's name, city and short self-reference
 """
 
 from shumao.web.routes import (
@@ -21,6 +22,7 @@ from shumao.web.routes import (
            filings,
            imports,
            members,
+           organisation,
            reports,
            review,
            signin,
@@ -31,4 +33,5 @@ from shumao.web.routes.api import filings as api_filings
 
 ROUTERS = [signin.router, admin.router, dashboard.router, reports.router, imports.router,
            members.router, bulletins.router, archive.router, api_filings.router, filings.router,
-           review.router, vintage_pages.router, windows.router, board.router]
+           review.router, vintage_pages.router, windows.router, board.router,
+           organisation.router]

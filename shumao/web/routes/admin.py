@@ -21,6 +21,7 @@ AUDIT_ZH = {"import": "导入数据", "status": "更改记录状态", "user-add"
             "login-failed": "登录失败", "bulletin-create": "新建简报", "bulletin-edit": "编辑简报",
             "bulletin-publish": "发布简报", "bulletin-revise": "建立简报更正版"}
 AUDIT_ZH |= {"window-set": "设置填报时间", "reminder": "发送催报邮件"}   # issue 10: windows, reminders
+AUDIT_ZH |= {"organisation-set": "修改机构设置"}
 
 
 def _users_page(request: Request, error: str | None = None, form: dict | None = None,
