@@ -34,7 +34,8 @@ from shumao.model.periods import moment_words
 def report(
     period: Annotated[Optional[str], typer.Option(
         "--period", metavar="时期",
-        help="要统计的时期。写法：2024-03、2024Q2、2024H1、2024、2024-01..2024-09"
+        help="要统计的时期。写法：2024-03、2024Q2、2024H1、2024、2024-01..2024-09，或照网页的写法 "
+             "2024年3月、2024年二季度、2024年上半年、2024年、2024年1-9月"
              "（一个月、一个季度、半年、全年、几个月）；用 --vintage 时可不写")] = None,
     db: DbOption = None,
     region: Annotated[Optional[str], typer.Option(

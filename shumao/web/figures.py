@@ -31,8 +31,8 @@ from shumao.web import deps
 from shumao.web.access import Refused
 
 MAX_NAME = 30                      # region / short name in a query: a name, not a document
-GRAMMAR = ("2024年3月、2024年二季度、2024年上半年、2024年1-9月、2024年（全年），"
-           "也可写 2024-03、2024Q2、2024H1、2024-01..2024-09、2024")
+GRAMMAR = "2024年3月、2024年二季度、2024年上半年、2024年1-9月、2024年（全年）"   # the pages' help
+CODES = "2024-03、2024Q2、2024H1、2024-01..2024-09、2024"                        # the API's too
 
 
 def _shared(portal, key: tuple, compute) -> Any:
@@ -128,7 +128,7 @@ def settings(portal, region: str | None, short: str | None) -> ReportSettings:
 def period_of(text: str | None) -> Period:
     """A period the API was given: missing → 422, outside the grammar → 400 (in Chinese)."""
     if text is None or not text.strip():
-        raise Refused(422, "missing-period", f"请用参数 period 指明时期，写法：{GRAMMAR}")
+        raise Refused(422, "missing-period", f"请用参数 period 指明时期，写法：{CODES}，或 {GRAMMAR}")
     try:
         return Period.parse(text)
     except PeriodError as e:
