@@ -84,3 +84,13 @@ def test_failure_through_main_keeps_json_on_stdout_and_words_on_stderr(tmp_path)
     p = run_cli("import", "--json")
     assert p.returncode == 2 and json.loads(p.stdout)["error"]["code"] == "usage"
     assert p.stderr.startswith("用法错误：缺少参数：文件…")
+
+
+def test_a_period_in_words_is_the_same_period(sample_db):
+    """portal-ux S-2: the CLI reads the words the pages print, as the portal does."""
+    for words, code in (("2024年上半年", "2024H1"), ("2024年1-9月", "2024-01..2024-09"), ("2024年3月", "2024-03")):
+        said = run_cli("report", "--period", words, "--db", str(sample_db), "--format", "json")
+        assert said.returncode == 0, said.stderr
+        assert said.stdout == run_cli("report", "--period", code, "--db", str(sample_db), "--format", "json").stdout
+    bad = run_cli("report", "--period", "2024年五季度", "--db", str(sample_db))
+    assert bad.returncode == 2 and "无法识别的时期“2024年五季度”" in bad.stderr

@@ -132,6 +132,11 @@ RULES: dict[str, Rule] = {
     "api_user_password": Rule(ADMIN, hide=True),
     "api_user_disable": Rule(ADMIN, hide=True),
     "api_user_enable": Rule(ADMIN, hide=True),
+    # -- 机构设置 (issue 20): the admin sets it; staff read it through the API ---------------
+    "admin_organisation": Rule(ADMIN),
+    "admin_organisation_set": Rule(ADMIN),
+    "api_organisation": Rule(STAFF),
+    "api_organisation_set": Rule(ADMIN),
 }
 
 # what a user whose password an admin reset may reach before changing it (access.guard)

@@ -32,11 +32,14 @@ from shumao.model.periods import moment_words
 def report(
     period: Annotated[Optional[str], typer.Option(
         "--period", metavar="时期",
-        help="要统计的时期。写法：2024-03、2024Q2、2024H1、2024、2024-01..2024-09"
+        help="要统计的时期。写法：2024-03、2024Q2、2024H1、2024、2024-01..2024-09，或照网页的写法 "
+             "2024年3月、2024年二季度、2024年上半年、2024年、2024年1-9月"
              "（一个月、一个季度、半年、全年、几个月）；用 --vintage 时可不写")] = None,
     db: DbOption = None,
-    region: Annotated[str, typer.Option(metavar="名称", help="地区名称，如 大连市")] = "本市",
-    short: Annotated[str, typer.Option(metavar="简称", help="文中的简称，如 我市")] = "我市",
+    region: Annotated[Optional[str], typer.Option(
+        metavar="名称", help="地区名称，如 大连市；不写时用网页“管理 › 机构设置”中的城市名称，未设置时为 本市")] = None,
+    short: Annotated[Optional[str], typer.Option(
+        metavar="简称", help="文中的简称，如 我市；不写时用网页“管理 › 机构设置”中的文中简称，未设置时为 我市")] = None,
     source: Annotated[str, typer.Option(metavar="文字", help="数据来源")] = "商务部服务外包统一平台",
     bri: BriOption = None,
     bri_file: BriFileOption = None,
@@ -76,8 +79,13 @@ def report(
     if out_file:
         output_file(out_file, "--out")
     given = tuple(name for name, v in (
-        ("region", region != "本市"), ("short", short != "我市"), ("source", source != "商务部服务外包统一平台"),
+        ("region", region is not None), ("short", short is not None), ("source", source != "商务部服务外包统一平台"),
         ("bri", bri), ("bri_file", bri_file), ("groups", group), ("relative", relative)) if v)
+    if period is not None and vintage is None and data is None and (region is None or short is None):
+        # the association's city and short name (机构设置), unless given here
+        with connect(db, read_only=True) as store:
+            org = store.organisation.get()
+        region, short = region or org.region or None, short or org.short or None
     # a vintage keeps the settings it was published with: none are read for it
     settings = (ReportSettings.from_options(region, short, source, bri, bri_file, tuple(group or ()), relative)
                 if vintage is None else ReportSettings())

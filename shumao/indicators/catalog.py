@@ -4,7 +4,8 @@ any backend; ``compute.py`` turns each filter into an Ibis predicate.
 
 The catalogue depends on two report settings only: whether 港澳台商投资 enterprises are
 reported apart (report.md: by default they count with 外商投资), and the user's own
-country groups (a figure ``exec_group_<name>`` each).
+country groups (a figure ``exec_group_<name>`` each) — and, for 指标溯源 of a row of the
+partner table, on the single partners asked (``exec_country_<ISO2>``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from shumao.model.codes import country_name
 from shumao.model.periods import day_words
 
 SIGNED, EXEC = "signed", "exec"
@@ -36,9 +38,10 @@ class Indicator:
 
 
 def catalog(hmt_separate: bool = False, groups: tuple[str, ...] = (),
-            bri: str = "partners") -> dict[str, Indicator]:
+            bri: str = "partners", countries: tuple[str, ...] = ()) -> dict[str, Indicator]:
     """Every figure, in report order; ``bri`` (route65 | partners) names the Belt and Road
-    figure as the text does."""
+    figure as the text does; ``countries`` adds the offshore executions from each of these
+    partners (``exec_country_<ISO2>``: a row of the partner table, traced in 指标溯源)."""
     bri_words = BRI_WORDS[bri]
     I = Indicator  # noqa: E741 — a table reads better with a short constructor
     out = [
@@ -71,6 +74,9 @@ def catalog(hmt_separate: bool = False, groups: tuple[str, ...] = (),
     for cat, zh in CATEGORIES.items():
         out.append(I(f"exec_offshore_{cat}", f"离岸{zh}（{cat}）执行额", EXEC, "exec_offshore",
                      True, category=cat, where=f"离岸，且合同业务类别为{cat}"))
+    for cc in countries:
+        out.append(I(f"exec_country_{cc}", f"承接{country_name(cc)}离岸服务外包执行额", EXEC, "exec_offshore",
+                     True, group=f"country:{cc}", where=f"离岸，且发包方为{country_name(cc)}"))
     for g in groups:
         out.append(I(f"exec_group_{g}", f"承接{g}离岸服务外包执行额", EXEC, "exec_offshore",
                      True, group=f"group:{g}", where=f"离岸，且发包方属于自定义国家组“{g}”"))

@@ -38,6 +38,7 @@ class Basis:
     bri_group: Group | None = None
     groups: tuple[Group, ...] = ()
     hmt_separate: bool = False
+    countries: tuple[str, ...] = ()   # single partners counted apart (exec_country_<ISO2>: 指标溯源)
 
     def bri_basis(self, period: Period) -> str:
         if self.bri:
@@ -140,11 +141,14 @@ def _groups(period: Period, basis: Basis) -> tuple[str, dict[str, list[str]]]:
               "rcep": [c for c in builtin_group("rcep").members_on(on) if c != ONSHORE]}
     for g in basis.groups:
         groups[f"group:{g.name}"] = g.members_on(on)
+    for cc in basis.countries:
+        groups[f"country:{cc}"] = [cc]
     return which, groups
 
 
 def figures_of(basis: Basis, period: Period) -> dict[str, Indicator]:
-    return catalog(basis.hmt_separate, tuple(g.name for g in basis.groups), basis.bri_basis(period))
+    return catalog(basis.hmt_separate, tuple(g.name for g in basis.groups), basis.bri_basis(period),
+                   basis.countries)
 
 
 def cube(con: RecordSource, period: Period):
@@ -238,7 +242,7 @@ def explain(con: RecordSource, period: Period, fid: str, basis: Basis = Basis(),
            .join(con.table("enterprises").select("enterprise_id", "name"), "enterprise_id")
            .order_by([ibis.desc("current"), "enterprise_id"]).limit(limit))
     rows = top.execute().to_dict("records")
-    members = len(groups[d.group]) if d.group else None
+    members = len(groups[d.group]) if d.group and not d.group.startswith("country:") else None
     return describe(d, period.start, period.end, members), [
         Contributor(r["enterprise_id"], r["name"], _int(r["current"]), _int(r["records"])) for r in rows]
 

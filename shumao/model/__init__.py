@@ -9,4 +9,5 @@
     status      a record's statuses, their words for each audience, the allowed transitions
     rules       the plausibility rules import and web filing share
     text        typed text every field may keep: no lone surrogate, NUL or control character
+    organisation the association: its name, city and short self-reference (机构设置)
 """

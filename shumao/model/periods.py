@@ -4,6 +4,10 @@ year earlier.
     2024-03 → 2024年3月          2024Q2 → 2024年二季度      2024H1 → 2024年上半年
     2024    → 2024年全年         2024-01..2024-09 → 2024年前三季度
     2024-01..2024-08 → 2024年1-8月   (any other range of months within one year)
+
+``Period.parse`` reads both: the codes, and the words the pages and the report print
+("2023年1-6月", "2023年上半年", "2023年三季度", "2023年", …) — the one parser of every
+period a user types (the portal's period boxes, the API, the CLI's --period).
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from shumao.errors import PeriodError
 
 QUARTER_ZH = "一二三四"
+HOW = ("可写 2024年3月、2024年二季度、2024年上半年、2024年1-9月、2024年，"
+       "或 2024-03、2024Q2、2024H1、2024-01..2024-09、2024")
 _FORMS: list[tuple[re.Pattern[str], Callable[..., tuple[int, int, int]]]] = [
     (re.compile(r"^(\d{4})-(\d{1,2})$"), lambda y, m: (y, int(m), int(m))),
     (re.compile(r"^(\d{4})[Qq]([1-4])$"), lambda y, q: (y, 3 * int(q) - 2, 3 * int(q))),
@@ -24,6 +31,30 @@ _FORMS: list[tuple[re.Pattern[str], Callable[..., tuple[int, int, int]]]] = [
     (re.compile(r"^(\d{4})$"), lambda y: (y, 1, 12)),
 ]
 _RANGE = re.compile(r"^(\d{4})-(\d{1,2})\.\.(\d{4})-(\d{1,2})$")
+
+# the words (``Period.words``, and the ways a clerk writes them): after the year, one of
+_Q = r"(?:第)?([一二三四1-4])季度?"
+_WORDS: list[tuple[re.Pattern[str], Callable[..., tuple[int, int]]]] = [
+    (re.compile(r"^(?:全年)?$"), lambda: (1, 12)),                          # 2023年、2023年全年
+    (re.compile(r"^上半年$"), lambda: (1, 6)),
+    (re.compile(r"^下半年$"), lambda: (7, 12)),
+    (re.compile(r"^前三季度$"), lambda: (1, 9)),
+    (re.compile(rf"^{_Q}$"), lambda q: (3 * _quarter(q) - 2, 3 * _quarter(q))),   # 三季度、第3季度
+    (re.compile(r"^(\d{1,2})月$"), lambda m: (int(m), int(m))),               # 3月
+    (re.compile(r"^(\d{1,2})月?(?:-|至|到)(\d{1,2})月$"), lambda a, b: (int(a), int(b))),  # 1-6月、1月至6月
+]
+_DASHES = str.maketrans({c: "-" for c in "—–－~～〜"})
+
+
+def _quarter(q: str) -> int:
+    return QUARTER_ZH.index(q) + 1 if q in QUARTER_ZH else int(q)
+
+
+def _plain(text: str) -> str:
+    """What a clerk typed, in one spelling: full-width digits and letters as ASCII, every
+    dash as "-", no spaces."""
+    t = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    return "".join(t.split())
 
 
 @dataclass(frozen=True)
@@ -36,7 +67,16 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        t = text.strip()
+        """A period from its code (2024-03, 2024Q2, 2024H1, 2024, 2024-01..2024-09) or its
+        words (2024年3月, 2024年二季度, 2024年上半年, 2024年, 2024年1-9月, …); for every
+        period ``parse(p.words()) == p``.  Anything else is a PeriodError in Chinese."""
+        t = _plain(text)
+        if m := re.match(r"^(\d{4})年(.*)$", t):
+            year, rest = int(m.group(1)), m.group(2)
+            for words, months in _WORDS:
+                if w := words.match(rest):
+                    return cls._checked(text, year, *months(*w.groups()))
+            raise PeriodError(f"无法识别的时期“{text}”（{HOW}）")
         if m := _RANGE.match(t):
             y1, m1, y2, m2 = (int(g) for g in m.groups())
             if y1 != y2:
@@ -47,7 +87,7 @@ class Period:
                 y, *rest = m.groups()
                 year, first, last = build(int(y), *rest)
                 return cls._checked(text, year, first, last)
-        raise PeriodError(f"无法识别的时期“{text}”（应为 2024-03、2024Q2、2024H1、2024 或 2024-01..2024-09）")
+        raise PeriodError(f"无法识别的时期“{text}”（{HOW}）")
 
     @classmethod
     def _checked(cls, text: str, year: int, first: int, last: int) -> Period:

@@ -1,5 +1,8 @@
 """Chinese wording of figures (report.md: Arithmetic): 万美元 with two decimals, growth
-rounded half-up from unrounded values, and the phrases for growth and for the top three."""
+rounded half-up from unrounded values, and the phrases for growth and for the top three —
+and how the portal's pages show the same figures to staff: thousands separators
+(``grouped``) and a growth of 100% or more in 倍, as official releases write it
+(``growth_times``).  The report's own text keeps report.md's form (no separators, %)."""
 
 from __future__ import annotations
 
@@ -46,6 +49,29 @@ def growths_phrase(gs: list[Decimal | None]) -> str:
     if len(known) == len(rounded) and all(r < 0 for r in known):
         return "同比分别下降" + "、".join(f"{-r}%" for r in known)
     return "同比分别" + "、".join(_item(g) for g in gs)
+
+
+TIMES_FROM = Decimal(100)        # a growth from here on reads in 倍: +28861.82% → 增长288.6倍
+
+
+def grouped(value: Decimal | str | int | None) -> str:
+    """A figure as a page shows it: thousands separators, its decimals as given
+    (200081.06 → 200,081.06); none is "—"."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(str(value)):,}"
+
+
+def growth_times(g: Decimal | str | None) -> str | None:
+    """A growth (in %) of 100% or more in words, as official releases write it: the times
+    of the previous value it grew by, one decimal, rounded half-up (28861.82 → 增长288.6倍);
+    None below 100% (written in %)."""
+    if g is None or g == "":
+        return None
+    x = Decimal(str(g))
+    if x < TIMES_FROM:
+        return None
+    return f"增长{round_half_up(x / 100, Decimal('0.1'))}倍"
 
 
 def money(cents: int) -> str:

@@ -14,6 +14,8 @@ cluster's URL.  Only this package writes SQL against a user's store.
     filings     filed records: add, edit, submit, review (the status machine), history, ledger
     windows     each month's filing window, the reminder log and 零申报 declarations
     rates       exchange rates: held, missing, entered; pending web records converted
+    windows     each month's filing window and the reminder log
+    organisation the association's settings (机构设置)
     bulletins   bulletin issues (editions): drafts, publication, their files
     vintages    frozen publications
     users       accounts and API tokens

@@ -14,6 +14,8 @@ typed (rows.py: TypedDicts, so plain dicts at run time whose keys mypy checks):
                 ledger, what the checks read, the status board's month states
     windows     filing windows, the reminder log and 零申报 (no business in a month)
     rates       exchange rates entered in the portal, the months filings lack, conversions
+    windows     filing windows and the reminder log
+    organisation the association's name, city and short self-reference (机构设置)
     bulletins   bulletin issues (drafts, then published and immutable; corrections are revisions)
     vintages    published reports frozen with their records
     users       users and tokens
@@ -34,6 +36,7 @@ from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.bulletins import Bulletins
 from shumao.store.filings import Filings
+from shumao.store.organisation import OrganisationSettings
 from shumao.store.rates import Rates
 from shumao.store.records import Records
 from shumao.store.users import Users
@@ -52,6 +55,7 @@ class Store:
         self.vintages = Vintages(db, self.audit)
         self.bulletins = Bulletins(db, self.audit, self.vintages)
         self.windows = Windows(db, self.audit)
+        self.organisation = OrganisationSettings(db, self.audit)
         self.filings = Filings(db, self.audit)
         self.rates = Rates(db, self.audit)
         self.records = Records(db, self.audit)

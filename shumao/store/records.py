@@ -1,5 +1,5 @@
-"""The records as imports keep them: reading (counts, summary, lookup, amount_medians,
-enterprises, an enterprise's records, batches), exporting one snapshot as Parquet, and
+"""The records as imports keep them: reading (counts, summary, the months with approved
+data, lookup, amount_medians, enterprises, an enterprise's records, batches), exporting one snapshot as Parquet, and
 loading a validated batch all or nothing — serialised, and refused with a ConflictError
 when the store changed since the batch was checked."""
 
@@ -78,6 +78,19 @@ class Records:
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return cast(Summary, {**self.counts(), "signed_on": [iso(s0), iso(s1)],   # counts: KINDS, batches
                               "executed_on": [iso(e0), iso(e1)]})
+
+    def approved_months(self) -> list[dt.date]:
+        """The months (their first days, oldest first) with an approved contract signed or an
+        approved execution of an approved contract: the months a 数据月报 has figures for
+        (indicators.compute counts exactly these records)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT y, m FROM ("
+            "SELECT EXTRACT(YEAR FROM signed_on) AS y, EXTRACT(MONTH FROM signed_on) AS m "
+            "FROM contracts WHERE status = 'approved' UNION "
+            "SELECT EXTRACT(YEAR FROM x.executed_on), EXTRACT(MONTH FROM x.executed_on) "
+            "FROM executions x JOIN contracts c ON c.contract_id = x.contract_id "
+            "WHERE x.status = 'approved' AND c.status = 'approved') AS months ORDER BY y, m")
+        return [dt.date(int(y), int(m), 1) for y, m in rows]
 
     def lookup(self, kind: str, column: str, values: pa.Array) -> pa.Table:
         """The stored records of a kind whose ``column`` is one of ``values`` (all columns

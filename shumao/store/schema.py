@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -91,6 +91,9 @@ OTHER = [
           ("period", "text"), ("settings", "text"), ("figures", "text"), ("text", "text"),
           ("generation", "bigint"), ("created_by", "text"), ("created_at", "time"),
           comment="source: report | bulletin"),
+    # the association's settings (管理 › 机构设置, model.organisation): name, region, short
+    table("organisation", ("key",),
+          ("key", "text"), ("value", "text"), ("updated_by", "text"), ("updated_at", "time")),
     table("tokens", ("token_hash",),
           ("token_hash", "text"), ("user_name", "text"), ("created_at", "time"),
           ("expires_at", "time", "null"), ("revoked", "bool"), ("last_used_at", "time", "null")),
@@ -147,6 +150,8 @@ MIGRATIONS: dict[int, list[str]] = {
     # 6 → 7: a password an admin reset is to be changed at the next sign-in (issue 20 AD-1)
     6: ["ALTER TABLE users ADD COLUMN IF NOT EXISTS must_change BOOLEAN DEFAULT FALSE",
         "UPDATE users SET must_change = FALSE WHERE must_change IS NULL"],
+    # 7 → 8: the association's settings (管理 › 机构设置) are a new table
+    7: [],
 }
 
 

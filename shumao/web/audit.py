@@ -30,6 +30,7 @@ ACTIONS = {
     "bulletin-revise": "建立简报更正版", "vintage": "保存数据版本",
     "rate-set": "录入汇率", "rate-convert": "折算待折算记录",
     "filing-nil": "申报本月无业务", "filing-nil-undo": "撤销本月无业务",
+    "organisation-set": "修改机构设置",
 }
 
 # a detail's keys, where no sentence of its own says them (``_plain``)

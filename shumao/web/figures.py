@@ -1,7 +1,7 @@
 """The figures the portal shows (仪表盘, 指标溯源, 数据月报): the period a page asks for (by
-default the latest complete month with data), the report settings a query may change
-(region, short), and the 数据月报 and explanations computed once per key and store
-generation in ``portal.shared`` — fifty people asking for the same period share one
+default the latest month with approved data), the report settings of a query (region,
+short: the association's unless given), and the 数据月报 and explanations computed once
+per key and store generation in ``portal.shared`` — fifty people asking for the same period share one
 computation, and an import or a status change is seen at the next request (web/cache.py).
 
 Every figure comes from the library's services (``report.request.produce``, ``explain_figure``);
@@ -10,14 +10,16 @@ nothing here computes a number.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 
 from shumao.errors import NoData, PeriodError, UnknownFigure, UnknownVintage
+from shumao.model.codes import countries
 from shumao.model.periods import Period
 from shumao.publication import vintages
 from shumao.report.doc import ReportDoc
@@ -29,7 +31,8 @@ from shumao.web import deps
 from shumao.web.access import Refused
 
 MAX_NAME = 30                      # region / short name in a query: a name, not a document
-GRAMMAR = "2024-03（月）、2024Q2（季度）、2024H1（半年）、2024（全年）、2024-01..2024-09（几个月）"
+GRAMMAR = "2024年3月、2024年二季度、2024年上半年、2024年1-9月、2024年（全年）"   # the pages' help
+CODES = "2024-03、2024Q2、2024H1、2024-01..2024-09、2024"                        # the API's too
 
 
 def _shared(portal, key: tuple, compute) -> Any:
@@ -78,10 +81,17 @@ def produced(portal, req: ReportRequest) -> Produced:
         raise Refused(400, e.rule, str(e)) from e
 
 
+COUNTRY_FIGURE = re.compile(r"^exec_country_([A-Z]{2})$")     # a partner table's row
+
+
 def explanation(portal, period: Period, figure: str, top: int = 10) -> Explanation:
     """指标溯源 of one figure (the basis of the default report settings, as ``shumao
-    explain`` without options); an unknown figure is refused with 404, naming it."""
+    explain`` without options) — or of one partner's offshore executions
+    (``exec_country_JP``, a row of the partner table); an unknown figure is refused with
+    404, naming it."""
     basis = ReportSettings().basis
+    if (m := COUNTRY_FIGURE.match(figure)) and m.group(1) in countries():
+        basis = replace(basis, countries=(m.group(1),))
     try:
         return _shared(portal, ("explain", str(period), figure, top),
                        lambda: explain_figure(portal.store, period, figure, basis, top))
@@ -89,19 +99,43 @@ def explanation(portal, period: Period, figure: str, top: int = 10) -> Explanati
         raise Refused(404, "unknown-figure", str(e)) from e
 
 
-def settings(region: str | None, short: str | None) -> ReportSettings:
-    """The report settings of a query: the defaults unless region / short are given."""
+def drills(doc: ReportDoc) -> dict[str, list[str | None]]:
+    """Per table of the 数据月报, the 指标溯源 page each row opens: a figure's row that figure,
+    a month that month's 接包合同执行额, a partner its offshore executions; None where a row
+    is no figure."""
+    p = doc.period
+
+    def href(fid: str, period: Period) -> str:
+        return f"/explain/{fid}?{urlencode({'period': period.short()})}"
+
+    out: dict[str, list[str | None]] = {}
+    for t in doc.tables:
+        if t.figures:
+            out[t.id] = [href(str(fid), p) for fid in t.figures]
+        elif t.id == "monthly":
+            out[t.id] = [href("exec_total", Period(p.year, m, m)) for m in range(1, len(t.rows) + 1)]
+        elif t.id == "partners":
+            out[t.id] = [href(f"exec_country_{x.country}", p) for x in doc.ind.partners[:len(t.rows)]]
+        else:
+            out[t.id] = [None] * len(t.rows)
+    return out
+
+
+def settings(portal, region: str | None, short: str | None) -> ReportSettings:
+    """The report settings of a query: region / short as given, else the association's
+    (管理 › 机构设置), else the report's defaults."""
     for value, words in ((region, "地区名称（region）"), (short, "简称（short）")):
         if value is not None and len(value.strip()) > MAX_NAME:
             raise Refused(400, "bad-setting", f"{words}不能超过 {MAX_NAME} 个字")
-    return ReportSettings.from_options(region=(region or "").strip() or None,
-                                       short=(short or "").strip() or None)
+    org = portal.store.organisation.get()
+    return ReportSettings.from_options(region=(region or "").strip() or org.region or None,
+                                       short=(short or "").strip() or org.short or None)
 
 
 def period_of(text: str | None) -> Period:
     """A period the API was given: missing → 422, outside the grammar → 400 (in Chinese)."""
     if text is None or not text.strip():
-        raise Refused(422, "missing-period", f"请用参数 period 指明时期，写法：{GRAMMAR}")
+        raise Refused(422, "missing-period", f"请用参数 period 指明时期，写法：{CODES}，或 {GRAMMAR}")
     try:
         return Period.parse(text)
     except PeriodError as e:
@@ -120,33 +154,67 @@ def known(request: Request, vid: str) -> Vintage:
 
 # -- the period a page shows, and the quick choices -----------------------------------------
 
-NO_DATA = "数据库中还没有合同或执行记录，请先导入数据。"
+NO_DATA = "还没有审核通过的合同或执行记录：导入数据，或审核通过企业的填报后，这里显示数据月报的数字。"
+
+
+def months(portal) -> list[Period]:
+    """The months with approved data, oldest first (``records.approved_months``), shared
+    like the figures: what a page opens on, and what it names when a period is empty."""
+    return _shared(portal, ("months",), lambda: [
+        Period(d.year, d.month, d.month) for d in portal.store.records.approved_months()])
+
+
+def spans(held: list[Period]) -> str:
+    """Months in words, consecutive ones as one span: 2021年1月—2023年6月、2024年3月."""
+    runs: list[list[Period]] = []
+    for m in held:
+        if runs and _next(runs[-1][-1]) == m:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(r[0].words() if len(r) == 1 else f"{r[0].words()}—{r[-1].words()}" for r in runs)
+
+
+def _next(m: Period) -> Period:
+    return Period(m.year + 1, 1, 1) if m.last == 12 else Period(m.year, m.last + 1, m.last + 1)
+
+
+def empty(p: Period, held: list[Period]) -> str:
+    """The neutral notice of a period without approved data, naming the months with data."""
+    return f"{p.words()}还没有审核通过的合同或执行数据。有数据的月份：{spans(held)}。"
 
 
 @dataclass
 class Shown:
     """What a page (仪表盘, 数据月报) shows for the period it was asked: the period and its
-    report, or the Chinese message and status that stand in their place."""
+    report, or in their place a Chinese message and status (``error``: the period cannot be
+    read) or a neutral notice (``notice``: no approved data in it)."""
 
     period: Period | None = None
     doc: ReportDoc | None = None
     error: str | None = None
+    notice: str | None = None
     status: int = 200
 
 
-def shown(portal, asked: str | None, settings_: ReportSettings, s: Summary) -> Shown:
-    """The report of the period a page asks for (the latest complete month by default);
-    a period outside the grammar is 400, a store or period without data 422."""
+def shown(portal, asked: str | None, settings_: ReportSettings) -> Shown:
+    """The report of the period a page asks for (by default the latest month with approved
+    data); a period outside the grammar is 400; a store or period without approved data is
+    a notice naming the months that have some — known from the shared list of months, so
+    an empty period costs no computation."""
+    held = months(portal)
     try:
-        p = Period.parse(asked) if asked and asked.strip() else latest_month(s)
+        p = Period.parse(asked) if asked and asked.strip() else latest_month(held)
     except PeriodError as e:
         return Shown(error=str(e), status=400)
     if p is None:
-        return Shown(error=NO_DATA)
+        return Shown(notice=NO_DATA)
+    if not any(p.first <= m.first <= p.last and m.year == p.year for m in held):
+        return Shown(p, notice=empty(p, held) if held else NO_DATA)
     try:
         return Shown(p, report(portal, p, settings_))
-    except NoData as e:
-        return Shown(p, error=str(e), status=e.http_status)
+    except NoData:                      # approved between the list of months and the report
+        return Shown(p, notice=empty(p, held))
 
 
 @dataclass(frozen=True)
@@ -159,31 +227,15 @@ class Choice:
         return self.period.words()
 
 
-def last_day(s: Summary) -> dt.date | None:
-    """The last date with any record (signing or execution) in ``store.records.summary()``."""
-    days = [dt.date.fromisoformat(d) for d in (s["signed_on"][1], s["executed_on"][1]) if d]
-    return max(days) if days else None
+def latest_month(held: list[Period]) -> Period | None:
+    """The latest month with approved data (a pending filing of today does not move it)."""
+    return held[-1] if held else None
 
 
-def latest_month(s: Summary) -> Period | None:
-    """The latest complete month with data: the month of the last record if that record is
-    on the month's last day, else the month before (filings for a month arrive until the
-    10th of the next; web.md) — unless that month has no data at all."""
-    last = last_day(s)
-    if last is None:
-        return None
-    month = Period(last.year, last.month, last.month)
-    if last == month.end:
-        return month
-    before = month.start - dt.timedelta(days=1)
-    first = min(dt.date.fromisoformat(d) for d in (s["signed_on"][0], s["executed_on"][0]) if d)
-    return Period(before.year, before.month, before.month) if before >= first else month
-
-
-def choices(s: Summary) -> list[Choice]:
-    """Quick choices from the store's date range: the latest complete month, its quarter,
+def choices(held: list[Period]) -> list[Choice]:
+    """Quick choices from the months with approved data: the latest month, its quarter,
     the year to date and the previous year."""
-    m = latest_month(s)
+    m = latest_month(held)
     if m is None:
         return []
     q = (m.last - 1) // 3

@@ -1,5 +1,6 @@
 """Rendering a page: the Jinja2 templates (autoescaped: no user text reaches a page
-unescaped), the navigation each role sees, and the values every page gets."""
+unescaped), the navigation each role sees, and the values every page gets (the viewer,
+the association's settings for the header)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from markupsafe import Markup
 from starlette.routing import NoMatchFound
 
 from shumao.access.rules import ROLE_ZH, allows
+from shumao.errors import StoreError
 from shumao.filing.rates import currency_zh, rate_text
+from shumao.model.organisation import Organisation
 from shumao.model.periods import day_words, moment_words
+from shumao.report.numbers import grouped, growth_times
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -56,6 +60,8 @@ TEMPLATES.env.filters["when"] = when
 TEMPLATES.env.filters["currency"] = currency_zh      # CNY → 人民币（CNY）
 TEMPLATES.env.filters["rate"] = rate_text            # 0.1384000000 → 0.1384
 TEMPLATES.env.filters["day"] = day
+TEMPLATES.env.filters["grouped"] = grouped          # 200,081.06 (staff read figures with separators)
+TEMPLATES.env.filters["times"] = growth_times       # 增长288.6倍 (None below 100%)
 
 
 def _path(request: Request, name: str) -> str | None:
@@ -65,6 +71,15 @@ def _path(request: Request, name: str) -> str | None:
         return None
 
 
+def organisation(request: Request) -> Organisation:
+    """The association's settings (机构设置); the unset ones when the store cannot be read
+    (the page that says so still has a header)."""
+    try:
+        return request.app.state.portal.store.organisation.get()
+    except StoreError:
+        return Organisation()
+
+
 def render(request: Request, template: str, context: dict | None = None, status: int = 200):
     viewer = request.state.viewer if hasattr(request.state, "viewer") else None
     role = viewer.role if viewer else "anonymous"
@@ -72,7 +87,7 @@ def render(request: Request, template: str, context: dict | None = None, status:
     nav = [(path, label, here.startswith(prefixes)) for name, label, prefixes in NAV
            if allows(name, role) and (path := _path(request, name))]
     ctx = {"viewer": viewer, "role_zh": ROLE_ZH.get(role, role), "nav": nav,
-           "csrf": viewer.csrf if viewer else "",
+           "csrf": viewer.csrf if viewer else "", "org": organisation(request),
            **(context or {})}
     response = TEMPLATES.TemplateResponse(request, template, ctx, status_code=status)
     if viewer and viewer.user:

@@ -12,6 +12,7 @@ access/rules.py, which ``guard`` (a dependency of every router) applies.
     admin       accounts and the audit log      api/        the JSON API of filing
     rates       汇率: rates held and missing, entering one, what it converted
     account     我的账号: one's own password
+    organisation  机构设置: the association's name, city and short self-reference
 """
 
 from shumao.web.routes import (
@@ -24,6 +25,7 @@ from shumao.web.routes import (
            filings,
            imports,
            members,
+           organisation,
            rates,
            reports,
            review,
@@ -35,4 +37,5 @@ from shumao.web.routes.api import filings as api_filings
 
 ROUTERS = [signin.router, account.router, admin.router, dashboard.router, reports.router, imports.router,
            members.router, bulletins.router, archive.router, api_filings.router, filings.router,
-           review.router, vintage_pages.router, windows.router, board.router, rates.router]
+           review.router, vintage_pages.router, windows.router, board.router, rates.router,
+           organisation.router]

@@ -86,12 +86,16 @@ def sample_files() -> dict[str, bytes]:
 
 
 def _new_defaults(request: Request) -> dict[str, str | bool]:
-    """A new edition's masthead: the latest edition's (or the sample's), dated today, its
+    """A new edition's masthead: the latest edition's (or the sample's), with the
+    association's name, city and short name where set (管理 › 机构设置), dated today, its
     issue number and period left for the clerk."""
     latest = deps.store(request).bulletins.all()
     toml = (deps.store(request).bulletins.content(latest[0]["id"]) if latest else sample_files()).get(TOML)
     fields = editor.masthead(toml)
-    return {**fields, "issue": "", "period": "", "date": dt.date.today().isoformat()}
+    org = deps.store(request).organisation.get()
+    ours = {"publisher": org.name, "region": org.region, "short": org.short}
+    return {**fields, **{k: v for k, v in ours.items() if v},
+            "issue": "", "period": "", "date": dt.date.today().isoformat()}
 
 
 def _new_page(request: Request, fields: dict | None = None, error: str | None = None,

@@ -3,9 +3,12 @@
 
 The dashboard shows the 数据月报's own figures for a period — the same ``ReportDoc`` the
 数据月报 page and ``shumao report`` render (names, values and growth as the report's JSON
-gives them), shared between users through ``portal.shared`` (web/figures.py). Each chart
-is drawn by static/dashboard.js from the page's JSON and also given as a table, so the
-page works without JavaScript and for screen readers; each figure links to 指标溯源.
+gives them, with thousands separators and a growth of 100% or more in 倍), shared between
+users through ``portal.shared`` (web/figures.py). It opens on the latest month with
+approved data; a period without any is a notice naming the months that have some. Each
+chart is drawn by static/dashboard.js from the page's JSON and also given as a table, so
+the page works without JavaScript and for screen readers; every figure, month and partner
+links to 指标溯源.
 """
 
 from __future__ import annotations
@@ -62,34 +65,36 @@ def _chart_data(doc: ReportDoc, figs: dict) -> dict:
 def dashboard(request: Request, period: str | None = None, region: str | None = None,
               short: str | None = None) -> Response:
     portal = deps.portal(request)
-    summary = figures.summary(portal)
-    settings = figures.settings(region, short)
-    ctx: dict = {"asked": period or "", "choices": figures.choices(summary), "grammar": figures.GRAMMAR,
+    settings = figures.settings(portal, region, short)
+    ctx: dict = {"asked": period or "", "choices": figures.choices(figures.months(portal)),
+                 "grammar": figures.GRAMMAR,
                  "keep": {k: v for k, v in (("region", region), ("short", short)) if v},
-                 "doc": None, "error": None, "p": None}
-    page = figures.shown(portal, period, settings, summary)
+                 "doc": None, "error": None, "notice": None, "p": None}
+    page = figures.shown(portal, period, settings)
     if page.period:
-        ctx.update(p=page.period, asked=page.period.short(),
+        ctx.update(p=page.period, asked=page.period.words(),
                    pending=figures.pending(portal, page.period))
-    ctx["error"] = page.error
+    ctx.update(error=page.error, notice=page.notice)
     if page.doc and page.period:
         doc = page.doc
         figs = as_dict(doc)["figures"]
         tables = {t.id: t for t in doc.tables}
         ctx.update(doc=doc, figs=figs, kpis=[(fid, figs[fid]) for fid in KPIS if fid in figs],
-                   tables=tables, charts=_chart_data(doc, figs))
+                   tables=tables, charts=_chart_data(doc, figs), drills=figures.drills(doc))
     return render(request, "dashboard.html", ctx, status=page.status)
 
 
 @router.get("/explain/{figure}", name="explain_page")
-def explain_page(request: Request, figure: str, period: str | None = None) -> Response:
+def explain_page(request: Request, figure: str, period: str | None = None,
+                 top: int = Query(10, ge=1, le=100)) -> Response:
     portal = deps.portal(request)
-    p = Period.parse(period) if period and period.strip() else figures.latest_month(figures.summary(portal))
+    p = Period.parse(period) if period and period.strip() else figures.latest_month(figures.months(portal))
     if p is None:
         raise ContentError(figures.NO_DATA)
-    e = figures.explanation(portal, p, figure)
+    e = figures.explanation(portal, p, figure, top)
     g = e.figure.growth
-    return render(request, "explain.html", {"e": e, "p": p, "x": e.as_dict(),
+    return render(request, "explain.html", {"e": e, "p": p, "x": e.as_dict(), "top": top, "most": 100,
+                                            "categories": CATEGORIES,
                                             "growth": None if g is None else str(round_half_up(g))})
 
 

@@ -44,18 +44,17 @@ def _format(fmt: str, allowed) -> str:
 def report_page(request: Request, period: str | None = None, region: str | None = None,
                 short: str | None = None) -> Response:
     portal = deps.portal(request)
-    settings = figures.settings(region, short)
-    summary = figures.summary(portal)
+    settings = figures.settings(portal, region, short)
     keep = {k: v for k, v in (("region", region), ("short", short)) if v}
     ctx: dict = {"asked": period or "", "region": region or "", "short": short or "",
-                 "defaults": type(settings)(), "choices": figures.choices(summary),
-                 "grammar": figures.GRAMMAR, "keep": keep, "doc": None, "error": None, "p": None,
-                 "formats": RENDERERS}
-    page = figures.shown(portal, period, settings, summary)
+                 "defaults": figures.settings(portal, None, None), "choices": figures.choices(figures.months(portal)),
+                 "grammar": figures.GRAMMAR, "keep": keep, "doc": None, "error": None, "notice": None,
+                 "p": None, "formats": RENDERERS}
+    page = figures.shown(portal, period, settings)
     if page.period:
-        ctx.update(p=page.period, asked=page.period.short(),
+        ctx.update(p=page.period, asked=page.period.words(),
                    pending=figures.pending(portal, page.period))
-    ctx["error"] = page.error
+    ctx.update(error=page.error, notice=page.notice)
     if page.doc and page.period:
         doc = page.doc
         shown = page.period
@@ -72,7 +71,7 @@ def report_download(request: Request, period: str | None = None, format: str = "
     fmt = _format(format, tuple(RENDERERS))
     p = figures.period_of(period)
     made = figures.produced(deps.portal(request), ReportRequest(
-        p, figures.settings(region, short), charts=RENDERERS[fmt].charts))
+        p, figures.settings(deps.portal(request), region, short), charts=RENDERERS[fmt].charts))
     body, ext = made.body(fmt), RENDERERS[fmt].ext
     fallback = f"shumao-report-{str(p).replace('..', '_')}.{ext}"
     return Response(body, media_type=RENDERERS[fmt].media_type,
@@ -87,7 +86,7 @@ def report_api(request: Request, period: str | None = None, region: str | None =
     have reproduced it (publication.vintages.report)."""
     fmt = _format(format, API_FORMATS)
     if vintage is None:
-        req = ReportRequest(figures.period_of(period), figures.settings(region, short))
+        req = ReportRequest(figures.period_of(period), figures.settings(deps.portal(request), region, short))
     else:   # a vintage keeps the settings it was published with: none are read for it
         req = ReportRequest(figures.period_of(period) if period is not None and period.strip() else None,
                             vintage=vintage, given=tuple(k for k, v in (("region", region), ("short", short)) if v))

@@ -68,7 +68,7 @@ def vintage_page(request: Request, id: str, done: str = "") -> Response:
 def report_freeze(request: Request, data: Annotated[dict[str, str], Depends(_posted)]) -> Response:
     """发布并冻结本期数据: the 数据月报 of the period and names the page shows, frozen."""
     p = figures.period_of(data.get("period"))
-    settings = figures.settings(data.get("region"), data.get("short"))
+    settings = figures.settings(deps.portal(request), data.get("region"), data.get("short"))
     viewer: Viewer = request.state.viewer
     vid = vintages.freeze(deps.store(request), p, settings, source="report", actor=viewer.name or "",
                           address=address(request))

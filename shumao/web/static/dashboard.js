@@ -9,6 +9,10 @@
   let drawn = [];
 
   function num(v) { return v === null || v === undefined ? null : Number(v); }
+  // a value as staff read it: thousands separators, two decimals as the tables (19,663.90)
+  const MONEY = new Intl.NumberFormat("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const AXIS = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
+  function money(v) { return v === null || v === undefined ? "—" : MONEY.format(v); }
 
   function option(spec) {
     // this period against last year: grey then blue (as the report's charts); parts of a
@@ -26,20 +30,21 @@
       // a value label on this period's bars only (parts side by side would collide; the
       // table below gives every value)
       label: spec.kind !== "line" && !spec.parts && i === spec.series.length - 1
-        ? { show: true, position: horizontal ? "right" : "top", fontSize: 11 } : { show: false },
+        ? { show: true, position: horizontal ? "right" : "top", fontSize: 11, formatter: (p) => money(p.value) }
+        : { show: false },
     }));
     const category = { type: "category", data: spec.labels, axisTick: { show: false },
       // every category of a bar chart; months thinned out when they do not fit (a phone)
       axisLabel: { fontSize: 12, interval: spec.kind === "line" ? "auto" : 0, lineHeight: 16, hideOverlap: true } };
     const value = { type: "value", name: "万美元", nameTextStyle: { fontSize: 12 },
-      axisLabel: { fontSize: 11, formatter: (v) => String(v) }, splitLine: { lineStyle: { color: "#e5e5e5" } } };
+      axisLabel: { fontSize: 11, formatter: (v) => AXIS.format(v) }, splitLine: { lineStyle: { color: "#e5e5e5" } } };
     if (horizontal) Object.assign(value, { nameLocation: "middle", nameGap: 26 });
     if (horizontal) category.inverse = true;
     return {
       textStyle: { fontFamily: FONT },
       color: colours,
       animation: false,
-      tooltip: { trigger: "axis", valueFormatter: (v) => (v === null ? "—" : v.toFixed(2) + " 万美元") },
+      tooltip: { trigger: "axis", valueFormatter: (v) => (v === null ? "—" : money(v) + " 万美元") },
       legend: { top: 0, right: 0, itemWidth: 16, textStyle: { fontSize: 12 } },
       grid: { left: 8, right: horizontal ? 48 : 12, top: 40, bottom: horizontal ? 24 : 4, containLabel: true },
       xAxis: horizontal ? value : category,
