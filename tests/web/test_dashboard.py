@@ -152,7 +152,9 @@ def test_an_empty_period_is_a_neutral_notice_naming_the_months_with_data(app, cl
         assert notice == f"2019年3月还没有审核通过的合同或执行数据。有数据的月份：{held}。"
         assert 'class="error' not in r.text and 'role="alert"' not in r.text
     assert "2021年" in held and "2024年12月" in held
-    assert counting.runs == ["months"]               # nothing computed for the empty month, once
+    # no figure computed for the empty month; the months held and the count of records waiting
+    # for a rate (待折算, shown beside any period) once each
+    assert counting.runs == ["months", "pending"]
 
 
 def test_a_store_without_approved_data_says_what_to_do(client, portal_store):
