@@ -8,6 +8,8 @@ on a 390 px phone the pages fit, with no inline script."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -57,15 +59,24 @@ def test_freeze_then_the_published_report_and_its_revisions(site):
     staff = make("staff")
     published = build_report(store, "2024Q2", ReportSettings(region="示例市", short="我市"))
     page = staff.get(f"/report?{QUERY}")
-    assert page.status_code == 200 and 'action="/report/freeze"' in page.text
+    assert page.status_code == 200 and re.search(r'href="/report/freeze\?[^"]*period=2024Q2', page.text)
+    assert "看到的全市数字就是这一版" in page.text
     _no_inline_script(page.text)
+    # S-10: a confirmation first, saying that members will see the frozen figures
+    confirm = staff.get("/report/freeze?period=2024Q2&region=示例市")
+    assert confirm.status_code == 200 and "发布并冻结示例市2024年二季度数据？" in confirm.text
+    assert "各会员企业会看到这一版" in confirm.text and 'name="confirm" value="true"' in confirm.text
+    _no_inline_script(confirm.text)
     form = {"period": "2024Q2", "region": "示例市"}
     assert staff.post("/report/freeze", data=form).status_code == 403          # no CSRF token
+    r = staff.post("/report/freeze", data={**form, "csrf_token": csrf_of(page.text)})   # not confirmed
+    assert r.status_code == 303 and r.headers["location"].startswith("/report/freeze?period=2024Q2")
     assert store.vintages.all() == []
-    r = staff.post("/report/freeze", data={**form, "csrf_token": csrf_of(page.text)})
+    r = staff.post("/report/freeze", data={**form, "confirm": "true", "csrf_token": csrf_of(page.text)})
     assert r.status_code == 303 and r.headers["location"] == "/vintages/1?done=frozen"
     frozen = staff.get(r.headers["location"])
     assert frozen.status_code == 200 and "已发布并冻结本期数据" in frozen.text
+    assert "看到的全市数字为这一版" in frozen.text
     assert "发布以来没有变动" in frozen.text and "2024年二季度示例市服务外包合同签约额" in frozen.text
     assert store.audit.latest(1)[0]["action"] == "vintage"
 
@@ -166,7 +177,12 @@ def test_the_pages_fit_a_phone(live, chromium):
     page = new_page(chromium, PHONE)
     browser_sign_in(page, live.url, "staff")
     page.goto(f"{live.url}/report?{QUERY}")
-    page.click("button:has-text('发布并冻结本期数据')")        # a plain form: no script needed
+    page.click("a:has-text('发布并冻结本期数据')")
+    page.wait_for_url("**/report/freeze?*")
+    assert "各会员企业会看到这一版" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    shot(page, "freeze-confirm-phone")
+    page.click("button:has-text('确认发布并冻结')")        # a plain form: no script needed
     page.wait_for_url("**/vintages/1?done=frozen")
     assert "发布以来没有变动" in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
