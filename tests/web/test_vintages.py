@@ -191,3 +191,38 @@ def test_the_pages_fit_a_phone(live, chromium):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
     shot(page, "vintages-phone")
     page.context.close()
+
+
+@pytest.mark.parametrize("site", ["duckdb"], indirect=True)
+def test_the_vintage_page_is_shared_and_lists_the_first_records(site, monkeypatch):
+    """S-11: the page's view of the revisions is computed once per store generation, however
+    often it is visited (it was converted and every moved record drawn on each visit: seconds
+    at 10⁶ executions); a figure moved by many records lists the first 20 and counts the rest,
+    all of them on asking."""
+    from shumao.publication import vintages
+    from shumao.store import schema
+    from tests.conftest import sql
+
+    store, make, _ = site
+    staff = make("staff")
+    token = csrf_of(staff.get(f"/report?{QUERY}").text)
+    r = staff.post("/report/freeze", data={"period": "2024Q2", "region": "示例市", "confirm": "true",
+                                           "csrf_token": token})
+    vid = int(r.headers["location"].split("/")[2].split("?")[0])
+    with store.db.write():          # 30 approved executions of the quarter returned at once
+        sql(store, "UPDATE executions SET status = 'returned' WHERE execution_id IN (SELECT execution_id "
+                   "FROM executions WHERE status = 'approved' AND executed_on BETWEEN '2024-04-01' AND "
+                   "'2024-06-30' ORDER BY execution_id LIMIT 30)")
+        schema.bump(store.db)
+    calls = []
+    real = vintages.Revisions.as_dict
+    monkeypatch.setattr(vintages.Revisions, "as_dict", lambda self: calls.append(1) or real(self))
+    pages = [staff.get(f"/vintages/{vid}") for _ in range(3)]
+    assert [p.status_code for p in pages] == [200, 200, 200] and len(calls) == 1
+    page = pages[0].text
+    assert "另有 10 条记录未列出" in page and f'href="/vintages/{vid}?all=1"' in page
+    listed = [block.split("</ul>")[0].count("<li>") for block in page.split('<ul class="moved">')[1:]]
+    assert max(listed) == 20 and len(listed) == page.count('<ul class="moved">')
+    everything = staff.get(f"/vintages/{vid}?all=1").text
+    assert "未列出" not in everything and everything.count("不再计入</span>") > page.count("不再计入</span>")
+    assert len(staff.get(f"/api/v1/vintages/{vid}/revisions").json()["figures"][0]["records"]) in (0, 30)

@@ -56,12 +56,30 @@ def vintage_list(request: Request) -> Response:
     return render(request, "vintages.html", {"rows": [_row(v) for v in deps.store(request).vintages.all()]})
 
 
+SHOWN = 20      # the records listed under a figure that moved, unless all are asked for
+
+
+def shown(request: Request, v: VintageListed, everything: bool = False) -> dict:
+    """The revisions as the page shows them (issue 20 S-11: shared per store generation like
+    the dashboard, the page's own view included): each figure's first ``SHOWN`` records
+    moved and how many more there are, unless ``everything``."""
+    portal = deps.portal(request)
+
+    def view() -> dict:
+        out = revisions(request, v).as_dict()
+        for f in out["figures"]:
+            f["more"] = 0 if everything else max(0, len(f["records"]) - SHOWN)
+            f["records"] = f["records"] if everything else f["records"][:SHOWN]
+        return out
+
+    return portal.shared.get(portal.store.generation(), ("revisions-shown", v["id"], everything), view)
+
+
 @router.get("/vintages/{id}", name="vintage_page")
-def vintage_page(request: Request, id: str, done: str = "") -> Response:
+def vintage_page(request: Request, id: str, done: str = "", all: str = "") -> Response:
     v = figures.known(request, id)
-    revs = revisions(request, v)
     return render(request, "vintage.html", {
-        "v": _row(v), "text": v["text"], "revs": revs.as_dict(), "notice": NOTICES.get(done),
+        "v": _row(v), "text": v["text"], "revs": shown(request, v, all == "1"), "notice": NOTICES.get(done),
         "bulletin": deps.store(request).bulletins.get(v["bulletin_id"]) if v["bulletin_id"] else None})
 
 
