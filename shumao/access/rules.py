@@ -59,6 +59,7 @@ RULES: dict[str, Rule] = {
     "bulletin_publish": Rule(STAFF, hide=True),
     "bulletin_check": Rule(STAFF, hide=True),
     "bulletin_publishing": Rule(STAFF, hide=True),
+    "bulletin_revised": Rule(STAFF, hide=True),
     "bulletin_revise": Rule(STAFF, hide=True),
     "bulletin_file": Rule(STAFF, hide=True),
     "members": Rule(STAFF),

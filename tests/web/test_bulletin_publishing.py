@@ -104,14 +104,18 @@ def test_one_number_is_published_once_and_script_stays_text_everywhere(client, p
     # S-19: the list in words; S-21: a figure revised after publication is said, linked
     listing = c.get("/bulletins").text
     assert "2024年前三季度" in listing and "2024-01..2024-09" not in listing and "内容 zip" not in listing
-    assert f'href="/bulletins/{loser}/check"' in listing and "个数字修订" not in listing
+    assert f'href="/bulletins/{loser}/check"' in listing
+    # the list and the edition's page load whether figures moved after they are drawn
+    assert f'hx-get="/bulletins/{w}/revised"' in listing and f'hx-get="/bulletins/{loser}/revised"' not in listing
+    assert f'hx-get="/bulletins/{w}/revised?say=none"' in c.get(f"/bulletins/{w}").text
+    assert c.get(f"/bulletins/{w}/revised").text == "" and c.get(f"/bulletins/{loser}/revised").text == ""
+    assert c.get(f"/bulletins/{w}/revised?say=none").text == "发布以来没有变动"
     set_status(store, "executions", RETURNED, "returned", "审核员", "合同已终止")
     vid = next(v["id"] for v in store.vintages.all() if v["bulletin_id"] == w)
-    listing = c.get("/bulletins").text
-    m = re.search(rf'<a class="tag bad" href="/vintages/{vid}"[^>]*>发布后有 (\d+) 个数字修订</a>', listing)
-    assert m and int(m.group(1)) >= 1
-    page = c.get(f"/bulletins/{w}").text
-    assert f'href="/vintages/{vid}"' in page and f"有 {m.group(1)} 个数字因后续审核或更正发生变化" in page
+    said = c.get(f"/bulletins/{w}/revised").text
+    m = re.fullmatch(rf'<a class="tag bad revised" href="/vintages/{vid}"[^>]*>发布后有 (\d+) 个数字修订</a>', said)
+    assert m and int(m.group(1)) == c.get(f"/api/v1/vintages/{vid}/revisions").json()["changed"] >= 1
+    assert client("enterprise").get(f"/bulletins/{w}/revised").status_code == 404
 
     # a correction of the published issue keeps its number and publishes
     r = c.post(f"/bulletins/{w}/revise", data={"csrf_token": token})
