@@ -28,14 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shumao.bulletin import content
-from shumao.bulletin.folder import TOML
 from shumao.bulletin.editor import item_template, preview_html
-from shumao.bulletin.folder import MAX_BYTES, MAX_ENTRIES, from_zip, materialised, outline
+from shumao.bulletin.folder import MAX_BYTES, MAX_ENTRIES, TOML, from_zip, materialised, outline
 from shumao.bulletin.publish import DEFAULT
 from shumao.bulletin.publish import publish as render
 from shumao.errors import ConflictError, ContentError, InputError, NoData
-from shumao.report.service import build_report
 from shumao.publication import vintages
+from shumao.report.service import build_report
 from shumao.store import BulletinFile, Store
 from shumao.store.rows import Bulletin
 

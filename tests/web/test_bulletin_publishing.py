@@ -84,7 +84,7 @@ def test_one_number_is_published_once_and_script_stays_text_everywhere(client, p
     assert store.bulletins.get(loser)["status"] == "draft"
 
     # every page and output of the published one: the typed script is text
-    for path in ("/bulletins", f"/bulletins/{w}", f"/bulletins/{w}/publishing", f"/vintages"):
+    for path in ("/bulletins", f"/bulletins/{w}", f"/bulletins/{w}/publishing", "/vintages"):
         page = c.get(path)
         assert page.status_code == 200, path
         assert_inert(page.text)

@@ -27,18 +27,18 @@ from shumao.access.roles import STAFF
 from shumao.bulletin import content, editions, editor
 from shumao.bulletin.folder import MAX_BYTES, TOML
 from shumao.errors import ConflictError, ContentError, FlaggedFigures, InputError, ShumaoError
+from shumao.model.periods import day_words
 from shumao.publication import vintages
 from shumao.report.service import BRI_BASES
 from shumao.store.bulletins import PUBLISHED
 from shumao.store.rows import Bulletin, Enterprise
-from shumao.model.periods import day_words
 from shumao.web import bulletin_form, deps, figures
-from shumao.web.jobs import DONE, FAILED
-from shumao.web.routes.vintages import revisions as vintage_revisions
 from shumao.web.access import Viewer, address, guard, not_found
+from shumao.web.bulletin_form import ENTERPRISE
+from shumao.web.jobs import DONE, FAILED
 from shumao.web.pages import render
 from shumao.web.routes.archive import FORMATS, download, links, period_words, refuse_unknown
-from shumao.web.bulletin_form import ENTERPRISE
+from shumao.web.routes.vintages import revisions as vintage_revisions
 from shumao.web.words import BODY, FIELD_ZH, field_said, said
 
 router = APIRouter(dependencies=[Depends(guard)])
@@ -205,20 +205,21 @@ def _editor(request: Request, meta: Bulletin, form: bulletin_form.Form, *, error
     known = {e["enterprise_id"] for e in _enterprises(request)}
     masthead_errors, item_errors = _errors(form, refused or {})
     labels = FIELD_ZH["item"]
-    groups = [(section, [{"i": i, "item": it, "n": n, "preview": _preview(it.text, section),
-                          "unknown": bool(it.enterprise) and it.enterprise.upper() not in known,
-                          "errors": item_errors.get(i, {}),
-                          "fields": [(k, labels[k], ITEM_HINTS.get((section, k), ITEM_HINTS.get(k, "")))
-                                     for k in bulletin_form.item_fields(section) if k != ENTERPRISE]}
-                         for n, (i, it) in enumerate(items, start=1)]) for section, items in form.groups()]
     summary = [(f"#{k}" if k != "period" else "#period_year", f"刊头与数据设置：{w}")
                for k, w in masthead_errors.items()]
-    for section, rows in groups:
-        for row in rows:
-            for k, w in row["errors"].items():
-                title = row["item"].fields.get("title") or "未填标题"
-                summary.append((f"#item-{row['i']}-{k if k != ENTERPRISE else 'enterprise_id'}",
-                                f"【{section}】第 {row['n']} 条（{title}）：{w}"))
+    groups: list[tuple[str, list[dict]]] = []
+    for section, items in form.groups():
+        rows = []
+        for n, (i, it) in enumerate(items, start=1):
+            errors = item_errors.get(i, {})
+            summary += [(f"#item-{i}-{k}", f"【{section}】第 {n} 条（{it.fields.get('title') or '未填标题'}）：{w}")
+                        for k, w in errors.items()]
+            rows.append({"i": i, "item": it, "n": n, "preview": _preview(it.text, section),
+                         "unknown": bool(it.enterprise) and it.enterprise.upper() not in known,
+                         "errors": errors,
+                         "fields": [(k, labels[k], ITEM_HINTS.get((section, k), ITEM_HINTS.get(k, "")))
+                                    for k in bulletin_form.item_fields(section) if k != ENTERPRISE]})
+        groups.append((section, rows))
     revision = deps.store(request).bulletins.get(meta["revision_of"]) if meta["revision_of"] else None
     year, span = bulletin_form.period_parts(str(form.fields.get("period") or ""))
     return render(request, "bulletin_edit.html", {
@@ -252,6 +253,9 @@ def bulletin_save(request: Request, id: int, data: Posted) -> Response:
     action = data.get("action", "save")
     try:
         form = bulletin_form.from_post(data, _names(request))
+    except InputError as e:             # a section name that cannot be a folder
+        return _editor(request, meta, bulletin_form.from_files(stored), error=said(e), status=400)
+    try:
         if action.startswith("add:") or action == "add-section":
             section = action[4:] if action.startswith("add:") else data.get("new_section", "")
             i = form.add(section)
@@ -270,7 +274,6 @@ def bulletin_save(request: Request, id: int, data: Posted) -> Response:
     except ContentError as e:
         return _editor(request, meta, form, error=said(e), status=422)
     except InputError as e:
-        form = locals().get("form") or bulletin_form.from_files(stored)
         return _editor(request, meta, form, error=said(e), status=400)
     except ConflictError as e:
         return _editor(request, refuse_unknown(request, id), bulletin_form.from_files(stored),
