@@ -12,9 +12,13 @@ import re
 import threading
 import zipfile
 
+import pytest
+
 from shumao.bulletin import editions, editor
 from shumao.bulletin.folder import TOML
 from shumao.errors import ConflictError
+from shumao.store import BulletinFile
+from tests.conftest import BACKENDS
 from tests.support.records import set_status
 from tests.web.conftest import csrf_of
 from tests.web.forms import assert_inert
@@ -144,3 +148,42 @@ def test_publishing_answers_in_words_while_nothing_runs(client, portal_store):
     assert "2031年1月没有已审核通过的数据" in check and "确认发布" not in check
     assert c.get("/api/v1/bulletins/999/publishing").status_code == 404
     assert client("enterprise").get(f"/bulletins/{bid}/check").status_code == 404
+
+
+@pytest.mark.parametrize("portal_url", BACKENDS, indirect=True)
+def test_the_store_publishes_one_number_once_under_a_race(portal_store):
+    """S-9 in the store's one write transaction, on each backend: twelve drafts of one number
+    published by twelve threads at once — one is published, eleven are refused naming it;
+    a correction of the published one (its revision) is published under the same number."""
+    store = portal_store
+    files = {TOML: editor.masthead_toml({"title": "刊", "issue": "第1期", "date": "2024-10-25",
+                                         "publisher": "秘书处", "period": "2024-01", "region": "示例市",
+                                         "short": "我市"}).encode()}
+    ids = [store.bulletins.create("刊", "第1期", "2024-01", files, "staff") for _ in range(12)]
+    out = [BulletinFile("pdf", b"%PDF", "x.pdf")]
+    start = threading.Barrier(len(ids))
+    outcome: dict[int, str] = {}
+
+    def run(bid: int) -> None:
+        start.wait()
+        try:
+            store.bulletins.publish(bid, out, files, "staff")
+            outcome[bid] = "published"
+        except ConflictError as e:
+            outcome[bid] = str(e)
+
+    threads = [threading.Thread(target=run, args=(bid,)) for bid in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    won = [b for b, o in outcome.items() if o == "published"]
+    assert len(outcome) == 12 and len(won) == 1, outcome
+    assert all(f"已于第 {won[0]} 号发布" in o for b, o in outcome.items() if b != won[0])
+    assert [b["id"] for b in store.bulletins.all(published_only=True)] == won
+    fix = store.bulletins.create("刊", "第1期", "2024-01", files, "staff", revision_of=won[0])
+    store.bulletins.publish(fix, out, files, "staff")
+    again = store.bulletins.create("刊", "第1期", "2024-01", files, "staff", revision_of=fix)
+    assert store.bulletins.same_issue(again) is None            # a correction of the correction
+    other = next(b for b in ids if b != won[0])
+    assert store.bulletins.same_issue(other)["id"] in (won[0], fix)
