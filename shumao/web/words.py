@@ -18,7 +18,7 @@ FIELD_ZH = {"bulletin.toml": {**editor.MASTHEAD, **editor.DATA},
                      "enterprise_id": "关联企业"}}
 
 # how flagged figures are let through: the publish page's checkbox, the API's parameter
-ALLOW_FLAGGED = {False: "请勾选“仍然发布（记录在文件中）”后再点“发布”",
+ALLOW_FLAGGED = {False: "请在发布前检查页中勾选“已核实，仍然发布”后再点“确认发布”",
                  True: "请在调用时加参数 allow_flagged=true"}
 
 
