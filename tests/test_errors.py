@@ -87,7 +87,7 @@ def test_the_cli_and_the_web_give_the_same_code(cls):
     (errors.ContentError("行业资讯/a.md：a.md 的{title}缺失或为空", field="title", file="a.md"),
      "的“title”缺失", "的“标题（title）”缺失", "的“标题（title）”缺失"),
     (CASES[errors.FlaggedFigures], "可以发布，请加 --allow-flagged。",
-     "可以发布，请勾选“仍然发布（记录在文件中）”后再点“发布”。", "可以发布，请在调用时加参数 allow_flagged=true。"),
+     "可以发布，请在发布前检查页中勾选“已核实，仍然发布”后再点“确认发布”。", "可以发布，请在调用时加参数 allow_flagged=true。"),
 ], ids=["argument", "toml-field", "item-field", "flagged"])
 def test_each_edge_words_the_field_its_own_way(exc, cli, page, api):
     assert cli in shumao(cli=failing_cli(exc)).stderr

@@ -13,6 +13,8 @@ names it.
     files  = from_zip(upload)                       # or {name: bytes} from the editor
     draft  = create(store, files, actor, address)   # validated first: nothing kept on error
     save(store, draft, files, actor, address)       # drafts only
+    refused = save_valid(store, draft, files, …)    # the parts that pass; the others named
+    facts  = check(store, draft)                    # what publishing would do, before it
     publish(store, draft, actor, address)           # PDF, DOCX, HTML kept, figures frozen
                                                     # (filings.vintages); then immutable
     fix    = revise(store, draft, actor)            # a new draft with the same content
@@ -21,21 +23,23 @@ names it.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shumao.bulletin import content
 from shumao.bulletin.editor import item_template, preview_html
-from shumao.bulletin.folder import MAX_BYTES, MAX_ENTRIES, from_zip, materialised, outline
+from shumao.bulletin.folder import MAX_BYTES, MAX_ENTRIES, TOML, from_zip, materialised, outline
 from shumao.bulletin.publish import DEFAULT
 from shumao.bulletin.publish import publish as render
-from shumao.errors import ConflictError, InputError
+from shumao.errors import ConflictError, ContentError, InputError, NoData
 from shumao.publication import vintages
+from shumao.report.service import build_report
 from shumao.store import BulletinFile, Store
 from shumao.store.rows import Bulletin
 
-__all__ = ["MAX_BYTES", "MAX_ENTRIES", "create", "from_zip", "item_template", "outline",
-           "preview_html", "publish", "revise", "save", "validate"]
+__all__ = ["MAX_BYTES", "MAX_ENTRIES", "Check", "check", "create", "from_zip", "item_template",
+           "outline", "preview_html", "publish", "revise", "save", "save_valid", "validate"]
 
 
 def validate(files: Mapping[str, bytes]) -> content.Content:
@@ -62,8 +66,69 @@ def save(store: Store, bulletin_id: int, files: Mapping[str, bytes], actor: str,
                            address)
 
 
+def refused_parts(files: Mapping[str, bytes]) -> dict[str, ContentError]:
+    """Each part of a content folder checked on its own, as ``content.load`` checks it —
+    ``bulletin.toml``'s settings, and every item — the refused ones by name."""
+    out: dict[str, ContentError] = {}
+    for name, data in files.items():
+        try:
+            with materialised({name: data}) as root:
+                if name == TOML:
+                    content.load_settings(root)
+                else:
+                    content.read_item(root / name, name.split("/", 1)[0])
+        except ContentError as e:
+            out[name] = e
+    return out
+
+
+def save_valid(store: Store, bulletin_id: int, files: Mapping[str, bytes], actor: str,
+               address: str | None = None) -> dict[str, ContentError]:
+    """Save the parts of a draft that pass their checks (issue 20 S-7: one empty field blocks
+    only its own item): a refused part keeps its stored version (a new one is left out
+    until it passes).  The refused parts by name; nothing is written when every part was
+    refused or nothing would change."""
+    stored = store.bulletins.content(bulletin_id)
+    _draft(store, bulletin_id)
+    refused = refused_parts(files)
+    keep = {n: (stored[n] if n in refused else d) for n, d in files.items()
+            if n not in refused or n in stored}
+    if keep != stored:
+        save(store, bulletin_id, keep, actor, address)
+    return refused
+
+
+@dataclass
+class Check:
+    """What publishing a draft would do (issue 20 S-8), read before it is done: the content
+    as it will print, the flagged figures a clerk must let through, the warnings, and what
+    stops it (a number already published, no data for the period)."""
+
+    content: content.Content
+    flagged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    same: Bulletin | None = None            # the published issue with this number
+    stop: str | None = None                 # why it cannot be published as it is
+
+
+def check(store: Store, bulletin_id: int) -> Check:
+    """The check page's facts (Check); a published edition is a ConflictError."""
+    _draft(store, bulletin_id)
+    files = store.bulletins.content(bulletin_id)
+    with materialised(files) as folder:
+        c = content.load(folder)
+        warned = content.dropped_images(c)
+    out = Check(c, warnings=warned, same=store.bulletins.same_issue(bulletin_id))
+    try:
+        report = build_report(store, c.data.period, c.data.report)
+        out.flagged = [ch.message for ch in report.flagged]
+    except NoData:
+        out.stop = f"数据库中{c.data.period.words()}没有已审核通过的数据，无法生成本期的数据月报"
+    return out
+
+
 def publish(store: Store, bulletin_id: int, actor: str, address: str | None = None,
-            allow_flagged: bool = False) -> dict:
+            allow_flagged: bool = False, progress: Callable[[str], None] | None = None) -> dict:
     """Render a draft (PDF, DOCX, HTML: ``shumao bulletin``'s ``publish()``, its data from
     this store) and keep the outputs, published, in one transaction with the vintage of its
     数据月报; the edition's metadata and ``vintage`` (that vintage's id).
@@ -74,13 +139,15 @@ def publish(store: Store, bulletin_id: int, actor: str, address: str | None = No
     generation = store.generation()    # read before the report: a change since refuses
     # materialised: the data section's messages (model.build) name the files as the clerk does
     with materialised(files) as folder, tempfile.TemporaryDirectory(prefix="shumao-out-") as out:
-        done = render(folder, store, out, DEFAULT, allow_flagged=allow_flagged)
+        done = render(folder, store, out, DEFAULT, allow_flagged=allow_flagged, progress=progress)
         outputs = [BulletinFile(fmt, Path(path).read_bytes(), Path(path).name)
                    for fmt, path in done.items()]
     # web.md filings-web: publishing freezes the figures the edition shows (its 数据月报),
     # in the same transaction
     shown = done.document.data.data
     assert shown is not None
+    if progress:
+        progress("save")
     vid = store.bulletins.publish(bulletin_id, outputs, files, actor, address,
                                  overrides=done.document.overrides,
                                  vintage=vintages.spec(shown, generation, "bulletin", bulletin_id))

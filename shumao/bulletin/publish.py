@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from shumao.bulletin import content, model
@@ -51,10 +52,14 @@ class Published(dict[str, Path]):
 
 def publish(folder: str | Path, store: Store, out: str | Path,
             formats: tuple[str, ...] | list[str] = DEFAULT,
-            allow_flagged: bool = False) -> Published:
-    """Every format or none.  A flagged figure in the data section (report.md's disclosure
+            allow_flagged: bool = False,
+            progress: Callable[[str], None] | None = None) -> Published:
+    """Every format or none (``progress``, if given, hears "data" and then each format
+    before it is drawn).  A flagged figure in the data section (report.md's disclosure
     and consistency checks) is a ``ContentError`` before anything is written, unless
     ``allow_flagged``: then the outputs carry the override in their metadata."""
+    if progress:
+        progress("data")
     doc = model.build(content.load(folder), store, allow_flagged=allow_flagged)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -62,6 +67,8 @@ def publish(folder: str | Path, store: Store, out: str | Path,
     with tempfile.TemporaryDirectory(prefix=".shumao-", dir=out) as tmp:
         staged = {}
         for fmt in formats:
+            if progress:
+                progress(fmt)
             staged[fmt] = Path(tmp) / (stem + SUFFIX.get(fmt, f".{fmt}"))
             FORMATS[fmt](doc, staged[fmt])
         done = {}

@@ -73,6 +73,8 @@ class Bulletins:
         with self.db.write():
             if self._status(bulletin_id) == PUBLISHED:
                 raise ConflictError(f"第 {bulletin_id} 号简报已发布，不能再次发布")
+            if (same := self.same_issue(bulletin_id)) is not None:
+                raise ConflictError(_same_words(bulletin_id, same))
             stored = dict(self.db.execute("SELECT name, sha256 FROM bulletin_files "
                                         "WHERE bulletin_id = ? AND role = ?",
                                         [bulletin_id, CONTENT]))
@@ -89,6 +91,30 @@ class Bulletins:
                                               "size": f.size} for f in outputs}}, address)
             if vintage is not None:
                 return self.vintages.add(**vintage, actor=actor, address=address)
+        return None
+
+    def same_issue(self, bulletin_id: int) -> Bulletin | None:
+        """A published issue with this draft's title and issue number that is not an
+        earlier version of it (issue 20 S-9: a number is published once; a correction is a
+        revision of that issue), or None."""
+        rows = self.db.execute("SELECT id, revision_of, title, issue FROM bulletins")
+        by_id = {r[0]: r for r in rows}
+        me = by_id.get(bulletin_id)
+        if me is None:
+            return None
+
+        def root(i: int) -> int:
+            seen = set()
+            while by_id[i][1] is not None and by_id[i][1] in by_id and i not in seen:
+                seen.add(i)
+                i = by_id[i][1]
+            return i
+
+        for other in self.db.execute("SELECT id FROM bulletins WHERE status = ? AND title = ? "
+                                     "AND issue = ? AND id <> ? ORDER BY id",
+                                     [PUBLISHED, me[2], me[3], bulletin_id]):
+            if root(other[0]) != root(bulletin_id):
+                return self.get(other[0])
         return None
 
     def all(self, published_only: bool = False) -> list[Bulletin]:
@@ -137,6 +163,12 @@ class Bulletins:
             self.db.execute("INSERT INTO bulletin_files VALUES (?, ?, ?, ?, ?, ?, ?)",
                           [bulletin_id, role, f.name, f.file_name, bytes(f.content), f.sha256,
                            f.size])
+
+
+def _same_words(bulletin_id: int, same: Bulletin) -> str:
+    return (f"第 {bulletin_id} 号简报未发布：{same['title']}{same['issue']}已于第 {same['id']} 号发布，"
+            f"同一期号不能发布两次。如需更正已发布的那一期，请打开第 {same['id']} 号简报，"
+            "点“发布更正版”，在更正版中修改后发布；如果这是新的一期，请修改期号")
 
 
 def _bulletin(row: Sequence[Any], outputs: dict[str, str]) -> Bulletin:

@@ -8,6 +8,7 @@
     figures        the figures a page shows, from the shared cache
     cache          computations shared between users, keyed by the store's generation
     uploads        a web import's files on disk while it runs
+    jobs           work that outlasts a request (publishing), its progress for the page
     bulletin_form  the 简报 editor's form
     words          a library message in the portal's words (form labels, the publish checkbox)
     audit          the audit log in words: each action's name, each entry's sentence

@@ -37,6 +37,7 @@ from shumao.store import Store, connect
 from shumao.web import auth, deps
 from shumao.web.access import COOKIE, Refused, is_api
 from shumao.web.cache import Kept, Shared
+from shumao.web.jobs import Jobs
 from shumao.web.pages import render
 from shumao.web.words import said
 
@@ -65,6 +66,7 @@ class Portal:
     shared: Shared = field(default_factory=Shared)
     tmpdir: str | None = None          # uploads' temporary folders (SHUMAO_TMPDIR)
     checks: Kept = field(default_factory=lambda: Kept(size=16))
+    jobs: Jobs = field(default_factory=Jobs)      # publishing in the background (简报)
     # reminder e-mails (issue 10): the SMTP settings; None reads SHUMAO_SMTP_* when sending
     mail: MailSettings | None = None
 

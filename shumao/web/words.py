@@ -18,8 +18,25 @@ FIELD_ZH = {"bulletin.toml": {**editor.MASTHEAD, **editor.DATA},
                      "enterprise_id": "关联企业"}}
 
 # how flagged figures are let through: the publish page's checkbox, the API's parameter
-ALLOW_FLAGGED = {False: "请勾选“仍然发布（记录在文件中）”后再点“发布”",
+ALLOW_FLAGGED = {False: "请在发布前检查页中勾选“已核实，仍然发布”后再点“确认发布”",
                  True: "请在调用时加参数 allow_flagged=true"}
+
+
+BODY = "body"          # the editor's field for an item's text (正文), and for what has no field
+
+
+def field_said(e: ContentError) -> tuple[str, str]:
+    """A content part's error as the editor's field and the words beside it (issue 20 S-7:
+    errors by field, no file names): ("date", "日期不是有效日期（应为 2024-10-20），现为…"),
+    ("body", "正文为空").  A field the editor has no input for is said on the body."""
+    table = FIELD_ZH[TOML if e.file == TOML else "item"]
+    mark = "\x00"
+    text = e.say({f: mark + label for f, label in table.items()})
+    if e.field in table and mark in text:
+        return e.field, text.split(mark, 1)[1]
+    if e.file and e.file in text:
+        text = text.rsplit(e.file, 1)[1].lstrip(" ：:的")
+    return BODY, text.replace(mark, "")
 
 
 def said(e: ShumaoError, api: bool = False) -> str:

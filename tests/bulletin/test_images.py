@@ -53,10 +53,13 @@ def test_the_portals_publish_shows_the_warnings(portal_store, client, tmp_path):
     files = {p.relative_to(content).as_posix(): p.read_bytes()
              for p in content.rglob("*") if p.is_file() and p.suffix in (".md", ".toml")}
     bid = editions.create(portal_store, files, "秘书处")
+    staff = client("staff")
+    check = staff.get(f"/bulletins/{bid}/check").text          # before publishing: the check page
+    assert "图片提醒" in check and check.count("未放入简报") == 3
     meta = editions.publish(portal_store, bid, "主编")
     # the portal keeps no image files: each is named as not in the content
     assert len(meta["warnings"]) == 3 and all(ITEM in w for w in meta["warnings"])
     assert "不会下载" in meta["warnings"][1]
-    page = client("staff").get(f"/bulletins?done=published&id={bid}").text
+    page = staff.get(f"/bulletins/{bid}/publishing").text        # the result page
     assert "未放入简报" in page and "https://example.org/x.png" in page
     assert page.count("未放入简报") == 3

@@ -8,6 +8,8 @@ on a 390 px phone the pages fit, with no inline script."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -57,15 +59,24 @@ def test_freeze_then_the_published_report_and_its_revisions(site):
     staff = make("staff")
     published = build_report(store, "2024Q2", ReportSettings(region="示例市", short="我市"))
     page = staff.get(f"/report?{QUERY}")
-    assert page.status_code == 200 and 'action="/report/freeze"' in page.text
+    assert page.status_code == 200 and re.search(r'href="/report/freeze\?[^"]*period=2024Q2', page.text)
+    assert "看到的全市数字就是这一版" in page.text
     _no_inline_script(page.text)
+    # S-10: a confirmation first, saying that members will see the frozen figures
+    confirm = staff.get("/report/freeze?period=2024Q2&region=示例市")
+    assert confirm.status_code == 200 and "发布并冻结示例市2024年二季度数据？" in confirm.text
+    assert "各会员企业会看到这一版" in confirm.text and 'name="confirm" value="true"' in confirm.text
+    _no_inline_script(confirm.text)
     form = {"period": "2024Q2", "region": "示例市"}
     assert staff.post("/report/freeze", data=form).status_code == 403          # no CSRF token
+    r = staff.post("/report/freeze", data={**form, "csrf_token": csrf_of(page.text)})   # not confirmed
+    assert r.status_code == 303 and r.headers["location"].startswith("/report/freeze?period=2024Q2")
     assert store.vintages.all() == []
-    r = staff.post("/report/freeze", data={**form, "csrf_token": csrf_of(page.text)})
+    r = staff.post("/report/freeze", data={**form, "confirm": "true", "csrf_token": csrf_of(page.text)})
     assert r.status_code == 303 and r.headers["location"] == "/vintages/1?done=frozen"
     frozen = staff.get(r.headers["location"])
     assert frozen.status_code == 200 and "已发布并冻结本期数据" in frozen.text
+    assert "看到的全市数字为这一版" in frozen.text
     assert "发布以来没有变动" in frozen.text and "2024年二季度示例市服务外包合同签约额" in frozen.text
     assert store.audit.latest(1)[0]["action"] == "vintage"
 
@@ -166,7 +177,12 @@ def test_the_pages_fit_a_phone(live, chromium):
     page = new_page(chromium, PHONE)
     browser_sign_in(page, live.url, "staff")
     page.goto(f"{live.url}/report?{QUERY}")
-    page.click("button:has-text('发布并冻结本期数据')")        # a plain form: no script needed
+    page.click("a:has-text('发布并冻结本期数据')")
+    page.wait_for_url("**/report/freeze?*")
+    assert "各会员企业会看到这一版" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    shot(page, "freeze-confirm-phone")
+    page.click("button:has-text('确认发布并冻结')")        # a plain form: no script needed
     page.wait_for_url("**/vintages/1?done=frozen")
     assert "发布以来没有变动" in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
@@ -175,3 +191,38 @@ def test_the_pages_fit_a_phone(live, chromium):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
     shot(page, "vintages-phone")
     page.context.close()
+
+
+@pytest.mark.parametrize("site", ["duckdb"], indirect=True)
+def test_the_vintage_page_is_shared_and_lists_the_first_records(site, monkeypatch):
+    """S-11: the page's view of the revisions is computed once per store generation, however
+    often it is visited (it was converted and every moved record drawn on each visit: seconds
+    at 10⁶ executions); a figure moved by many records lists the first 20 and counts the rest,
+    all of them on asking."""
+    from shumao.publication import vintages
+    from shumao.store import schema
+    from tests.conftest import sql
+
+    store, make, _ = site
+    staff = make("staff")
+    token = csrf_of(staff.get(f"/report?{QUERY}").text)
+    r = staff.post("/report/freeze", data={"period": "2024Q2", "region": "示例市", "confirm": "true",
+                                           "csrf_token": token})
+    vid = int(r.headers["location"].split("/")[2].split("?")[0])
+    with store.db.write():          # 30 approved executions of the quarter returned at once
+        sql(store, "UPDATE executions SET status = 'returned' WHERE execution_id IN (SELECT execution_id "
+                   "FROM executions WHERE status = 'approved' AND executed_on BETWEEN '2024-04-01' AND "
+                   "'2024-06-30' ORDER BY execution_id LIMIT 30)")
+        schema.bump(store.db)
+    calls = []
+    real = vintages.Revisions.as_dict
+    monkeypatch.setattr(vintages.Revisions, "as_dict", lambda self: calls.append(1) or real(self))
+    pages = [staff.get(f"/vintages/{vid}") for _ in range(3)]
+    assert [p.status_code for p in pages] == [200, 200, 200] and len(calls) == 1
+    page = pages[0].text
+    assert "另有 10 条记录未列出" in page and f'href="/vintages/{vid}?all=1"' in page
+    listed = [block.split("</ul>")[0].count("<li>") for block in page.split('<ul class="moved">')[1:]]
+    assert max(listed) == 20 and len(listed) == page.count('<ul class="moved">')
+    everything = staff.get(f"/vintages/{vid}?all=1").text
+    assert "未列出" not in everything and everything.count("不再计入</span>") > page.count("不再计入</span>")
+    assert len(staff.get(f"/api/v1/vintages/{vid}/revisions").json()["figures"][0]["records"]) in (0, 30)

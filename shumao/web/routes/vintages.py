@@ -11,6 +11,7 @@ Every figure comes from shumao.publication.vintages; revisions are shared per st
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,7 +26,7 @@ from shumao.web.pages import render
 router = APIRouter(dependencies=[Depends(guard)])
 
 NOTICES = {"frozen": "已发布并冻结本期数据：以后的审核、退回和更正不会改变这一版的数字，"
-                     "下面列出此后的修订。"}
+                     "各会员企业在首页“本企业与全市”中看到的全市数字为这一版；下面列出此后的修订。"}
 
 
 async def _posted(request: Request) -> dict[str, str]:
@@ -55,20 +56,54 @@ def vintage_list(request: Request) -> Response:
     return render(request, "vintages.html", {"rows": [_row(v) for v in deps.store(request).vintages.all()]})
 
 
+SHOWN = 20      # the records listed under a figure that moved, unless all are asked for
+
+
+def shown(request: Request, v: VintageListed, everything: bool = False) -> dict:
+    """The revisions as the page shows them (issue 20 S-11: shared per store generation like
+    the dashboard, the page's own view included): each figure's first ``SHOWN`` records
+    moved and how many more there are, unless ``everything``."""
+    portal = deps.portal(request)
+
+    def view() -> dict:
+        out = revisions(request, v).as_dict()
+        for f in out["figures"]:
+            f["more"] = 0 if everything else max(0, len(f["records"]) - SHOWN)
+            f["records"] = f["records"] if everything else f["records"][:SHOWN]
+        return out
+
+    return portal.shared.get(portal.store.generation(), ("revisions-shown", v["id"], everything), view)
+
+
 @router.get("/vintages/{id}", name="vintage_page")
-def vintage_page(request: Request, id: str, done: str = "") -> Response:
+def vintage_page(request: Request, id: str, done: str = "", all: str = "") -> Response:
     v = figures.known(request, id)
-    revs = revisions(request, v)
     return render(request, "vintage.html", {
-        "v": _row(v), "text": v["text"], "revs": revs.as_dict(), "notice": NOTICES.get(done),
+        "v": _row(v), "text": v["text"], "revs": shown(request, v, all == "1"), "notice": NOTICES.get(done),
         "bulletin": deps.store(request).bulletins.get(v["bulletin_id"]) if v["bulletin_id"] else None})
+
+
+@router.get("/report/freeze", name="report_freeze_confirm")
+def report_freeze_confirm(request: Request, period: str | None = None, region: str | None = None,
+                          short: str | None = None) -> Response:
+    """发布并冻结本期数据, asked first (issue 20 S-10): what is frozen, and that every member
+    then sees these figures as the city's."""
+    p = figures.period_of(period)
+    s = figures.settings(deps.portal(request), region, short)
+    query = {k: v for k, v in (("period", p.short()), ("region", region), ("short", short)) if v}
+    return render(request, "freeze_confirm.html", {"p": p, "region": s.region, "query": query,
+                                                   "period_words": p.words()})
 
 
 @router.post("/report/freeze", name="report_freeze")
 def report_freeze(request: Request, data: Annotated[dict[str, str], Depends(_posted)]) -> Response:
-    """发布并冻结本期数据: the 数据月报 of the period and names the page shows, frozen."""
+    """发布并冻结本期数据: the 数据月报 of the period and names the page shows, frozen —
+    once confirmed (``confirm=true``); otherwise the confirmation page."""
     p = figures.period_of(data.get("period"))
     settings = figures.settings(deps.portal(request), data.get("region"), data.get("short"))
+    if data.get("confirm") != "true":
+        query = {k: data[k] for k in ("period", "region", "short") if data.get(k)}
+        return RedirectResponse(f"/report/freeze?{urlencode(query)}", status_code=303)
     viewer: Viewer = request.state.viewer
     vid = vintages.freeze(deps.store(request), p, settings, source="report", actor=viewer.name or "",
                           address=address(request))

@@ -1,0 +1,74 @@
+"""Work that outlasts a request (issue 20 S-8: publishing an issue takes seconds to half a
+minute): run on a thread of its own under a key, its progress and its end kept for the page
+that polls it.  One job per key at a time — asking again while it runs joins it — and the
+last ``size`` jobs are kept, so that a result page can still be read after the work ended.
+
+    job = jobs.start(key, owner, work)     # work(step) → result; step("pdf") says where it is
+    job = jobs.get(key)                    # None, or its state, step, seconds, result or error
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+RUNNING, DONE, FAILED = "running", "done", "failed"
+
+
+@dataclass
+class Job:
+    key: Hashable
+    owner: str
+    state: str = RUNNING
+    step: str = ""
+    steps: list[str] = field(default_factory=list)      # every step heard, in order
+    started: float = field(default_factory=time.monotonic)
+    ended: float | None = None
+    result: Any = None
+    error: BaseException | None = None
+
+    @property
+    def seconds(self) -> int:
+        return int((self.ended or time.monotonic()) - self.started)
+
+
+class Jobs:
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._items: OrderedDict[Hashable, Job] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def start(self, key: Hashable, owner: str, work: Callable[[Callable[[str], None]], Any]) -> Job:
+        """The job under ``key``: the running one if there is one, else a new one running
+        ``work`` on a thread of its own."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None and found.state == RUNNING:
+                return found
+            job = self._items[key] = Job(key, owner)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+        def step(name: str) -> None:
+            job.step = name
+            job.steps.append(name)
+
+        def run() -> None:
+            try:
+                job.result = work(step)
+                job.ended, job.state = time.monotonic(), DONE
+            except Exception as e:           # kept for the page, which says it in words
+                job.error = e
+                job.ended, job.state = time.monotonic(), FAILED
+
+        threading.Thread(target=run, name=f"job-{key}", daemon=True).start()
+        return job
+
+    def get(self, key: Hashable) -> Job | None:
+        with self._lock:
+            return self._items.get(key)
