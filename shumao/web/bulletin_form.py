@@ -255,10 +255,11 @@ def period_parts(period: str) -> tuple[str, str]:
 
 def period_of(year: str, span: str) -> str:
     """The period the form's year and span name, as the stored format writes it; what
-    cannot be one is passed on as typed for the loader to name."""
+    cannot be one is passed on for the loader to refuse (a year alone is not a choice of
+    months: the loader would read 2024年 as the whole year, which has its own choice)."""
     year, span = year.strip(), span.strip()
     if not re.fullmatch(r"\d{4}", year) or span not in spans():
-        return f"{year}年{spans().get(span, '')}" if year or span else ""
+        return f"{year}年{spans().get(span, '（未选月份）')}" if year or span else ""
     first, last = (int(x) for x in span.split(".."))
     return str(Period(int(year), first, last))
 

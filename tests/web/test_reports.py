@@ -104,7 +104,7 @@ def test_flagged_checks_are_notices_for_staff(client):
 def test_the_default_period_is_the_latest_complete_month(client):
     page = client("staff").get("/report").text
     assert "<title>本市2024年12月服务外包数据月报 · 数贸</title>" in page
-    assert 'name="period" value="2024-12"' in page
+    assert 'name="period" value="2024年12月"' in page
 
 
 @pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
