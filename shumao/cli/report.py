@@ -81,7 +81,9 @@ def report(
     given = tuple(name for name, v in (
         ("region", region is not None), ("short", short is not None), ("source", source != "商务部服务外包统一平台"),
         ("bri", bri), ("bri_file", bri_file), ("groups", group), ("relative", relative)) if v)
-    if period is not None and vintage is None and data is None and (region is None or short is None):
+    # (not when the options already conflict: the request's own rules say that first)
+    if (period is not None and vintage is None and data is None and engine == "duckdb"
+            and spark_master is None and (region is None or short is None)):
         # the association's city and short name (机构设置), unless given here
         with connect(db, read_only=True) as store:
             org = store.organisation.get()

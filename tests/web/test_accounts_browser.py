@@ -28,7 +28,7 @@ def live_setup():
             try:
                 service.submit(store, fid, {}, "enterprise")
             except Exception:       # a check asks for an explanation: give one
-                service.submit(store, fid, {"amount": "本月签订的大额合同，已核对合同原件"}, "enterprise")
+                service.submit(store, fid, {"unusual-amount": "本月签订的大额合同，已核对合同原件"}, "enterprise")
     return setup
 
 

@@ -115,8 +115,11 @@ def test_staff_imports_looks_and_publishes(live, chromium, width, tmp_path):
     shot(page, f"{tag}-editor")
     page.get_by_role("button", name="保存").click()
     page.get_by_text("已保存").first.wait_for()
-    page.get_by_role("button", name="发布").click()
-    page.get_by_text("已发布").first.wait_for(timeout=120_000)
+    page.click("#publish a.button")                 # 检查并发布…: the check page, then confirm
+    page.wait_for_url("**/check")
+    shot(page, f"{tag}-publish-check")
+    page.click("button:has-text('确认发布')")
+    page.locator("h2", has_text="已发布").wait_for(timeout=120_000)
 
     public = new_page(chromium, width)
     public.goto(f"{base}/archive")

@@ -185,7 +185,7 @@ def test_file_check_return_correct_approve_moves_the_dashboard_by_exactly_the_ap
     # the reviewer approves all three
     for fid in (c, x1, x2):
         rev.goto(f"{base}/review/{fid}")
-        rev.get_by_role("button", name="通过").click()
+        rev.get_by_role("button", name="通过", exact=True).click()
         rev.wait_for_url(re.compile(r"/review\?done="))
     assert rev.get_by_text("没有等待审核的记录").is_visible()
 
@@ -263,7 +263,7 @@ def test_filing_and_review_work_without_javascript(live, chromium):
     reviewer = chromium.new_context(java_script_enabled=False, locale="zh-CN").new_page()
     sign_in(reviewer, base, "reviewer")
     reviewer.goto(f"{base}/review/{c}")
-    reviewer.get_by_role("button", name="通过").click()
+    reviewer.get_by_role("button", name="通过", exact=True).click()
     reviewer.wait_for_url(re.compile(r"/review\?done="))
     ent.goto(f"{base}/filings/{c}")
     assert status_shown(ent) == "已通过"
