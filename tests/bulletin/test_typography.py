@@ -138,7 +138,8 @@ def test_colwidths():
 
 
 def test_runs_keep_tail_and_keys():
-    assert str(keep_tail("同比下降4.74%。")) == '同比下降4.7<span class="tail">4%。</span>'
+    # the tail takes a figure whole (issue 21: "4.7" and "4%。" were split apart)
+    assert str(keep_tail("同比下降4.74%。")) == '同比下降<span class="tail"><span class="fig">4.74%</span>。</span>'
     assert str(keep_tail("短句")) == "短句"
     assert is_key("类　　型：") and is_key("企业性质：") and not is_key("建立跨境数据流动白名单制度：")
     html = str(runs_html([Run("简　　介：", bold=True), Run("一家公司。")]))
