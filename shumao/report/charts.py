@@ -34,7 +34,8 @@ WIDTH_IN = 4.6
 FONT_PT = 10.5
 PHONE_PX, MIN_PX = 390, 11
 PAGE_IN = 6.0            # the print shape: the 156 mm type area less what bbox "tight" adds
-PAGE_HEIGHT_IN = 2.2     # with caption and source about 75 mm, a third of the 225 mm type area
+HALF_IN, HALF_HEIGHT_IN = 2.9, 1.45   # two charts side by side in print (``Chart.half``)
+PAGE_HEIGHT_IN = 1.4     # with legend, caption and source under 30 % of the 225 mm type area
 DPI = 300
 
 
@@ -52,6 +53,7 @@ class Chart:
     page_svg: str = ""
     page_png: bytes = b""
     labels: tuple[str, ...] = ()
+    half: bool = False        # in print, half the type area wide, beside the next half chart
 
 
 def _wan(cents: int) -> float:  # for drawing only; every figure shown as text is exact
@@ -76,24 +78,26 @@ def _save(fig) -> tuple[str, bytes]:
     return text[text.index("<svg"):], png.getvalue()
 
 
-def _chart(id_: str, title: str, draw: Callable[[bool], object]) -> Chart:
-    """Both shapes of one chart: ``draw(page)`` returns its figure, page-wide when ``page``."""
-    fig = draw(False)
+def _chart(id_: str, title: str, draw: Callable[[str], object], half: bool = False) -> Chart:
+    """Both shapes of one chart: ``draw(shape)`` returns its figure, "column" for screens,
+    "page" (page-wide, low) or "half" (half of it) for print."""
+    fig = draw("column")
     labels = tuple(t.get_text().strip() for t in fig.axes[0].texts if t.get_text().strip() != UNIT)
     svg, png = _save(fig)
-    page_svg, page_png = _save(draw(True))
-    return Chart(id_, title, svg, png, page_svg, page_png, labels)
+    page_svg, page_png = _save(draw("half" if half else "page"))
+    return Chart(id_, title, svg, png, page_svg, page_png, labels, half)
 
 
-def _axes(height: float, page: bool = False):
+def _axes(height: float, shape: str = "column"):
     """A figure without a drawn title (the caption is the renderer's), light grid, no box;
-    column-wide (``height`` inches high) or page-wide and low (``page``)."""
+    column-wide (``height`` inches high), or for print page-wide and low, or half of that."""
     matplotlib_ready()
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"font.size": FONT_PT, "axes.labelsize": FONT_PT, "xtick.labelsize": FONT_PT,
                          "ytick.labelsize": FONT_PT, "legend.fontsize": FONT_PT})
-    size = (PAGE_IN, PAGE_HEIGHT_IN) if page else (WIDTH_IN, height)
+    size = {"page": (PAGE_IN, PAGE_HEIGHT_IN), "half": (HALF_IN, HALF_HEIGHT_IN)}.get(
+        shape, (WIDTH_IN, height))
     fig, ax = plt.subplots(figsize=size)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_axisbelow(True)
@@ -120,8 +124,8 @@ def partners(ind: Indicators, when: str, top: int) -> Chart:
     rows = ind.partners[:top][::-1]
     title = f"{when}{partners_title(len(rows))}"
 
-    def draw(page: bool):
-        fig, ax = _axes(0.5 * max(len(rows), 3) + 1.0, page)
+    def draw(shape: str):
+        fig, ax = _axes(0.5 * max(len(rows), 3) + 1.0, shape)
         names = [country_name(p.country) for p in rows]
         y = range(len(rows))
         ax.barh([i + 0.2 for i in y], [_wan(p.previous or 0) for p in rows], 0.4, color=GREY,
@@ -155,33 +159,33 @@ def _paired_bars(ax, names: list[str], figs) -> None:
 def categories(ind: Indicators, when: str) -> Chart:
     title = f"{when}离岸执行额业务结构"
 
-    def draw(page: bool):
-        fig, ax = _axes(3.2, page)
-        sep = "" if page else "\n"
-        _paired_bars(ax, [f"信息技术外包{sep}（ITO）", f"业务流程外包{sep}（BPO）", f"知识流程外包{sep}（KPO）"],
+    def draw(shape: str):
+        fig, ax = _axes(3.2, shape)
+        sep = "\n" if shape == "half" else ""       # a third of a half chart is 4 characters wide
+        _paired_bars(ax, [f"信息技术{sep}外包\n（ITO）", f"业务流程{sep}外包\n（BPO）", f"知识流程{sep}外包\n（KPO）"],
                      [ind.figures[f"exec_offshore_{c}"] for c in ("ITO", "BPO", "KPO")])
         return fig
-    return _chart("categories", title, draw)
+    return _chart("categories", title, draw, half=True)
 
 
 def shore(ind: Indicators, when: str) -> Chart:
     """Onshore and offshore executions, this period against last year (bulletin.md)."""
     title = f"{when}在岸和离岸服务外包执行额"
 
-    def draw(page: bool):
-        fig, ax = _axes(3.0, page)
+    def draw(shape: str):
+        fig, ax = _axes(3.0, shape)
         _paired_bars(ax, ["在岸执行额", "离岸执行额"],
                      [ind.figures["exec_onshore"], ind.figures["exec_offshore"]])
         ax.set_xlim(-0.7, 1.7)
         return fig
-    return _chart("shore", title, draw)
+    return _chart("shore", title, draw, half=True)
 
 
 def monthly(ind: Indicators, series: list[tuple[int, int, int]], relative: bool = False) -> Chart:
     title = monthly_title(ind, relative)
 
-    def draw(page: bool):
-        fig, ax = _axes(3.2, page)
+    def draw(shape: str):
+        fig, ax = _axes(3.2, shape)
         months = [m for m, _, _ in series]
         ax.plot(months, [_wan(p) for _, _, p in series], marker="o", color=GREY, linestyle="--",
                 label="上年同期")

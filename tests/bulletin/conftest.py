@@ -72,6 +72,10 @@ def make_long_content(folder: Path) -> Path:
     (folder / "会员风采" / "03-长名.md").write_text(
         "---\ntitle: 示例东北亚国际数字贸易与跨境供应链综合服务股份有限公司\ntype: 协会理事单位\n---\n"
         f"{long_text(4, 3)}\n", encoding="utf-8")
+    for i in range(1, 8):        # a long table of contents: the data section starts lower
+        (folder / "协会动态" / f"1{i}-走访.md").write_text(
+            f"---\ntitle: 协会走访第{i}家会员企业\ndate: 2024-10-2{i}\n---\n"
+            "协会秘书处走访会员企业，了解企业经营情况和统计填报中遇到的问题。\n", encoding="utf-8")
     (folder / "协会动态" / "03-专题培训.md").write_text(
         f"---\ntitle: 协会举办数字贸易统计专题培训（第二期）\ndate: 2024-10-20\n---\n{long_text(5, 4)}\n",
         encoding="utf-8")

@@ -97,7 +97,8 @@ def test_justification_hook_on_a_small_page(tmp_path):
 def test_chart_captions_and_sources(issue):
     text = subprocess.run(["pdftotext", issue["pdf"], "-"], capture_output=True, text=True,
                           check=True).stdout
-    found = re.findall(r"图(\d)\s+(\S.*)\n数据来源：(\S+)", text)
+    # a caption beside another (half width) may take two lines
+    found = re.findall(r"图(\d)\s+(\S.*(?:\n[^\n数]+)?)\n数据来源：(\S+)", text)
     assert [n for n, _, _ in found] == ["1", "2", "3", "4"]
     assert all(src == "商务部服务外包统一平台" for _, _, src in found)
     html = issue["html"].read_text(encoding="utf-8")
