@@ -31,7 +31,7 @@ def test_four_charts_captioned_as_the_text_words_the_period(city):
     ]
     assert doc.title == "示例市2023年上半年服务外包数据月报"
     absolute = build_report(city, "2023H1", ReportSettings(region="示例市"), with_charts=True)
-    assert [c.title.startswith(("2023年上半年离", "2023年1-6月")) for c in absolute.charts] == [True] * 4
+    assert [c.title.startswith(("2023年上半年", "2023年1-6月")) for c in absolute.charts] == [True] * 4
 
 
 def test_one_top_n_for_the_partner_table_and_chart(city):
