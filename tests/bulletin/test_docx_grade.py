@@ -88,7 +88,11 @@ def test_notes_have_their_own_single_spaced_style(d):
 
 
 def test_chart_captions_under_each_chart(d):
-    paras = d.paragraphs
+    # the two half-width charts (图2, 图3) stand side by side in a borderless table
+    pair = [c.paragraphs for c in d.tables[0].rows[0].cells]
+    paras = d.paragraphs[:]
+    at = next(i for i, p in enumerate(paras) if p._p.xpath(".//pic:pic")) + 3
+    paras[at:at] = pair[0] + pair[1]
     pictures = [i for i, p in enumerate(paras) if p._p.xpath(".//pic:pic")]
     assert len(pictures) == 4           # partners, ITO/BPO/KPO, onshore/offshore, monthly
     for n, i in enumerate(pictures, start=1):
@@ -101,10 +105,11 @@ def test_chart_captions_under_each_chart(d):
 
 
 def test_tables_header_repeated_shaded_and_figures_right(d):
-    assert len(d.tables) == 3
-    width = sum(c.width for c in d.tables[0].rows[0].cells)
+    assert len(d.tables) == 4 and d.tables[0].style.name != "Table Grid"   # the chart pair
+    tables = d.tables[1:]
+    width = sum(c.width for c in tables[0].rows[0].cells)
     assert abs(width - Mm(156)) < Mm(1)                            # the text block's width
-    for t in d.tables:
+    for t in tables:
         header = t.rows[0]
         assert header._tr.trPr.find(qn("w:tblHeader")) is not None
         for c in header.cells:
@@ -115,11 +120,11 @@ def test_tables_header_repeated_shaded_and_figures_right(d):
         for r in t.rows[1:]:
             assert all(c.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT for c in r.cells[1:])
             assert r.cells[0].paragraphs[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT
-        # the label column holds its longest label on one line — or, for a label as long as
-        # 承接“一带一路”共建国家服务外包执行金额, takes over a third of the width and wraps
+        # the label column holds its longest label on one line — or, once the figure columns
+        # have their 1600 twips (issue 21 B9), at least ten characters a line and wraps
         labels = [r.cells[0].text for r in t.rows[1:]]
         need = max(render.text_width(x, render.TABLE_PT) for x in labels) + 10.8
-        assert t.rows[0].cells[0].width.pt >= min(need, 0.35 * render.TEXT_WIDTH_PT)
+        assert t.rows[0].cells[0].width.pt >= min(need, 9 * render.TABLE_PT + 10.8)
 
 
 def test_column_widths_fit_the_content():
@@ -141,9 +146,9 @@ def test_small_tables_stay_whole_and_long_ones_break():
         render._table(d, t)
         return [r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in d.tables[0].rows]
 
-    assert kept(5) == [True] * 5 + [False]
+    assert kept(5) == [True] * 6                   # whole, and its last row with its notes
     long = kept(40)
-    assert long[0] and not any(long[1:])          # only the header holds to the first row
+    assert long[0] and not any(long[1:-1]) and long[-1]   # the header with the first row, the last with the notes
 
 
 def test_running_head_and_page_numbers(d):
