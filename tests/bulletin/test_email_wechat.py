@@ -221,3 +221,12 @@ def test_wechat_republished_and_all_or_nothing(tmp_path, sample_db):
             pub.publish(content, store, empty, ["wechat", "no-such-format"])
     assert list(empty.iterdir()) == []                         # … leaves no folder behind
     assert sorted(p.suffix for p in out.iterdir()) == [".eml", ".wechat"]
+
+
+def test_member_labels_indented_alike_in_mail_and_wechat():
+    """Issue 21 B3: 类　　型：and 简　　介：both indented two characters, as the PDF sets them."""
+    from shumao.bulletin.inline import STYLES
+
+    for layout in ("email", "wechat"):
+        assert "text-indent:2em" in STYLES[layout]["label"]
+        assert "text-indent:2em" in STYLES[layout]["para"]
