@@ -88,6 +88,21 @@ def heading(col: str) -> Markup:
     return Markup('{}<br><span class="unit">（{}</span>').format(name, unit)
 
 
+# a long heading breaks before these words (占离岸执行额 / 比重 / （%）), never inside one
+HEADING_BREAKS = ("比重",)
+
+
+def heading_lines(col: str) -> list[str]:
+    """A column heading as a narrow column sets it: the name (broken before 比重 when
+    long), then its unit (（万美元）) — each line a word that is never broken inside."""
+    name, sep, unit = col.partition("（")
+    lines = [name]
+    for w in HEADING_BREAKS:
+        if name.endswith(w) and len(name) > len(w) + 2:
+            lines = [name[:-len(w)], w]
+    return lines + ([sep + unit] if sep else [])
+
+
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("shumao.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)

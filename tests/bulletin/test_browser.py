@@ -33,8 +33,63 @@ def test_no_table_header_clipped_and_wechat_tables_at_390(issue, long_issue, chr
                 "th", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)")
             assert clipped == [], (width, clipped)
             page.screenshot(path=str(shots / f"bulletin-{width}.png"), full_page=True)
+
+
+# the lines a cell's text sets in: the distinct tops of its text's line boxes (5 px apart)
+LINES = """el => {
+  const tops = [];
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const r = document.createRange(); r.selectNodeContents(n);
+    for (const b of r.getClientRects()) if (b.width > 0) tops.push(b.top);
+  }
+  tops.sort((a, b) => a - b);
+  return tops.filter((t, i) => i === 0 || t - tops[i - 1] > 5).length;
+}"""
+
+
+def _wechat_tables(page):
+    """Every cell of the article's data tables (those with a header) as (kind, text, lines),
+    and how far each table runs past its column (content box) in px."""
+    cells, overflow = [], []
+    for table in page.locator("table:has(thead)").all():
+        overflow.append(table.evaluate("t => t.getBoundingClientRect().right - t.parentElement.getBoundingClientRect().right + parseFloat(getComputedStyle(t.parentElement).paddingRight)"))
+        for el in table.locator("th span, td").all():
+            kind = "unit" if el.evaluate("e => e.tagName") == "SPAN" else (
+                "label" if el.get_attribute("colspan") else "figure")
+            cells.append((kind, el.inner_text(), el.evaluate(LINES)))
+    return cells, overflow
+
+
+def test_wechat_tables_readable_at_390(long_issue, chromium):
+    """Issue 21 B6: in the 公众号 article at 390 px (and at 360, a phone's article column) no
+    label of a data table wraps beyond two lines, a short one (a country, 指标) never, no
+    heading word or unit (（万美元）) and no figure is broken, and no table runs past the
+    column — also with wide figures written into
+    every figure cell (1931850.39 万美元, -1234.56 %)."""
+    from pathlib import Path
+
+    shots = Path("build/screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
     article = next(long_issue["wechat"].glob("*.html"))
-    with chromium.new_context(viewport={"width": 390, "height": 900}) as context:
-        page = context.new_page()
-        page.goto(article.as_uri())
-        page.screenshot(path=str(shots / "wechat-390.png"), full_page=True)
+    for width in (390, 360):
+        with chromium.new_context(viewport={"width": width, "height": 900}) as context:
+            page = context.new_page()
+            page.goto(article.as_uri())
+            for n, table in enumerate(page.locator("table:has(thead)").all(), start=1):
+                table.screenshot(path=str(shots / f"wechat-{width}-table{n}.png"))
+            if width == 390:
+                page.screenshot(path=str(shots / "wechat-390.png"), full_page=True)
+            for wide in (False, True):
+                if wide:
+                    page.eval_on_selector_all(
+                        "table:has(thead) td:not([colspan])",
+                        "els => els.forEach(e => e.textContent = e.cellIndex < 2 ? '1931850.39' : '-1234.56')")
+                cells, overflow = _wechat_tables(page)
+                assert len(overflow) == 3 and max(overflow) <= 0, (width, wide, overflow)
+                labels = [c for c in cells if c[0] == "label"]
+                assert {"中国香港", "服务外包合同签约额（包含在岸）"} <= {t for _, t, _ in labels}
+                assert [c for c in labels if c[2] > (1 if len(c[1]) <= 16 else 2)] == [], (width, wide)
+                units = [c for c in cells if c[0] == "unit"]
+                assert "（万美元）" in {t for _, t, _ in units}
+                assert [c for c in cells if c[0] != "label" and c[2] != 1] == [], (width, wide)
