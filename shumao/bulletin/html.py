@@ -4,7 +4,6 @@ SVG, no request anywhere) and, with paged media, the A4 PDF through WeasyPrint."
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from markupsafe import Markup, escape
 from shumao.bulletin.markdown import safe_href
 from shumao.bulletin.model import Document, Entry
 from shumao.report.fonts import cjk_files
-from shumao.report.formats import cell, note_lines
+from shumao.report.formats import cell, ems, note_lines
 
 # GB/T 9704: the type area of A4 less 28 mm left and 26 mm right, in points
 TYPE_WIDTH_PT = (210 - 28 - 26) / 25.4 * 72
@@ -105,14 +104,10 @@ def is_key(text: str) -> bool:
     return text.endswith("：") and len(text.strip()) <= 8
 
 
-def _ems(text: str) -> float:
-    return sum(1 if unicodedata.east_asian_width(ch) in "WF" else .55 for ch in text)
-
-
 def colwidths(columns: list[str]) -> list[str]:
     """One column scheme for every data table: each number column as wide as its header on
     one line (at the table's type size, plus cell padding); the first column takes the rest."""
-    nums = [(_ems(c) * TABLE_PT + 14) / TYPE_WIDTH_PT * 100 for c in columns[1:]]
+    nums = [(ems(c) * TABLE_PT + 14) / TYPE_WIDTH_PT * 100 for c in columns[1:]]
     nums = [max(w, 12.0) for w in nums]
     if sum(nums) > 75:                      # too many columns: headers wrap, widths shrink
         nums = [w * 75 / sum(nums) for w in nums]
@@ -129,7 +124,7 @@ def scheme(tables) -> list[str]:
         heads = [t.columns[i] for t in tables if i < len(t.columns)]
         # a header longer than 9.5 ems ("占离岸执行额比重（%）") wraps in its column rather than
         # squeezing every other header of every table onto two lines
-        widest.append(max([h for h in heads if _ems(h) <= 9.5] or [heads[0][:9]], key=_ems))
+        widest.append(max([h for h in heads if ems(h) <= 9.5] or [heads[0][:9]], key=ems))
     return colwidths(widest)
 
 
