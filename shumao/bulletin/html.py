@@ -36,9 +36,23 @@ def _env() -> Environment:
     env = templates()
     env.filters["runs"] = runs_html
     env.filters["tail"] = keep_tail
+    env.filters["note"] = note_html
     env.globals["colwidths"] = colwidths
     env.globals["scheme"] = scheme
     return env
+
+
+# a note line of formats.note_lines: its key (注：, 注：1. or the 　　2. under it), then the text
+NOTE_KEY = re.compile(r"(注：(?:\d+\. )?|\u3000\u3000\d+\. )(.*)", re.S)
+
+
+def note_html(line: str) -> Markup:
+    """A note with its key in a box the text hangs from: a note's continuation lines align
+    under its text, not under 注： (as the DOCX's 注释 style hangs them)."""
+    m = NOTE_KEY.fullmatch(line)
+    if not m:
+        return escape(line)
+    return Markup('<span class="nk">{}</span>{}').format(m.group(1).rstrip(), m.group(2))
 
 
 def _split_tail(text: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ decimals (37427.00, 8000.10), never a mix.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Callable
@@ -78,6 +79,20 @@ def _save(fig) -> tuple[str, bytes]:
     return text[text.index("<svg"):], png.getvalue()
 
 
+_SVG_ID = re.compile(r'(\sid="|url\(#|href="#)([^"()]+)')
+
+
+def _named(svg: str, scope: str, title: str) -> str:
+    """The SVG as one image of a page among others: its ids (figure_1, axes_1, the glyphs'
+    defs …) and their references prefixed with ``scope`` so no id repeats on the page, and
+    an accessible name (role="img", aria-label and <title>) — its text is drawn as outlines."""
+    svg = _SVG_ID.sub(lambda m: f"{m.group(1)}{scope}-{m.group(2)}", svg)
+    name = html.escape(title, quote=True)
+    head = svg.index(">", svg.index("<svg")) + 1
+    return (svg[:head - 1] + f' role="img" aria-label="{name}">' + f"<title>{name}</title>"
+            + svg[head:])
+
+
 def _chart(id_: str, title: str, draw: Callable[[str], object], half: bool = False) -> Chart:
     """Both shapes of one chart: ``draw(shape)`` returns its figure, "column" for screens,
     "page" (page-wide, low) or "half" (half of it) for print."""
@@ -85,7 +100,8 @@ def _chart(id_: str, title: str, draw: Callable[[str], object], half: bool = Fal
     labels = tuple(t.get_text().strip() for t in fig.axes[0].texts if t.get_text().strip() != UNIT)
     svg, png = _save(fig)
     page_svg, page_png = _save(draw("half" if half else "page"))
-    return Chart(id_, title, svg, png, page_svg, page_png, labels, half)
+    return Chart(id_, title, _named(svg, f"{id_}-c", title), png, _named(page_svg, f"{id_}-p", title),
+                 page_png, labels, half)
 
 
 def _axes(height: float, shape: str = "column"):

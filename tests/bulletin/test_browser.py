@@ -93,3 +93,48 @@ def test_wechat_tables_readable_at_390(long_issue, chromium):
                 units = [c for c in cells if c[0] == "unit"]
                 assert "（万美元）" in {t for _, t, _ in units}
                 assert [c for c in cells if c[0] != "label" and c[2] != 1] == [], (width, wide)
+
+
+# each line's first glyph's left edge in a note: [the text's start on line 1, line 2's, …]
+NOTE_LINES = """p => {
+  const key = p.querySelector('.nk');
+  const text = [...p.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+  const lefts = [];
+  let top = null;
+  for (let i = 0; i < text.length; i++) {
+    const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
+    const b = r.getBoundingClientRect();
+    if (top === null || b.top > top + 5) { lefts.push(b.left); top = b.top; }
+  }
+  return {key: key ? key.textContent : null, start: lefts[0], lines: lefts,
+          margin: p.getBoundingClientRect().left};
+}"""
+
+
+def test_notes_hang_charts_named_and_a_column_wide(issue, chromium):
+    """Review C5, C13, C15 (issue 21 polish): in the web page at 1280 and 390 px a note's
+    continuation lines start under its text, not under 注：; each chart is an image with an
+    accessible name, no id repeats on the page, and a chart is no wider than 560 px."""
+    for width in (1280, 390):
+        with chromium.new_context(viewport={"width": width, "height": 900}) as context:
+            page = context.new_page()
+            page.goto(issue["html"].as_uri())
+            notes = [p.evaluate(NOTE_LINES) for p in page.locator(".notes p").all()]
+            assert notes and all(n["key"] for n in notes)
+            assert notes[0]["key"].startswith("注：1.")
+            wrapped = [n for n in notes if len(n["lines"]) > 1]
+            assert wrapped, width                        # some note runs over a line
+            for n in wrapped:
+                assert all(abs(x - n["start"]) < 1.5 for x in n["lines"][1:]), (width, n)
+                assert n["start"] - n["margin"] > 1.8 * 12, (width, n)    # hung past 注：
+            svgs = page.locator("figure svg").all()
+            assert len(svgs) == 4
+            titles = page.locator("figcaption").all_inner_texts()
+            for svg, caption in zip(svgs, titles):
+                assert svg.get_attribute("role") == "img"
+                name = svg.get_attribute("aria-label")
+                assert name and name in caption
+                assert svg.locator("title").first.text_content() == name
+                assert svg.bounding_box()["width"] <= 560.5
+            ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+            assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})[:5]
