@@ -235,9 +235,21 @@ def _page(d, doc: Document) -> None:
     head.text = f"{doc.title}　{doc.issue}"
     _border(head._p.get_or_add_pPr(), "bottom", 4, "B00000", 2)
     sec.first_page_header.paragraphs[0].text = ""
-    for footer in (sec.footer, sec.first_page_footer):
+    # GB/T 9704 §7.5 as the PDF: page numbers outside, odd pages right and even pages left,
+    # one character in from the type area's edge (Word's 奇偶页不同, the even page's own head)
+    d.settings.odd_and_even_pages_header_footer = True
+    even = sec.even_page_header.paragraphs[0]
+    even.style, even.text = head.style, head.text
+    _border(even._p.get_or_add_pPr(), "bottom", 4, "B00000", 2)
+    for footer, odd in ((sec.footer, True), (sec.first_page_footer, True), (sec.even_page_footer, False)):
         p = footer.paragraphs[0]
         p.style = d.styles["页码"]
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+        p.paragraph_format.first_line_indent = Pt(0)
+        if odd:
+            p.paragraph_format.right_indent = Pt(14)
+        else:
+            p.paragraph_format.left_indent = Pt(14)
         p.add_run("— ")
         _page_field(p.add_run())
         p.add_run(" —")

@@ -159,11 +159,19 @@ def test_running_head_and_page_numbers(d):
     assert head.text == "示例市数字贸易协会简报　2024年第10期（总第58期）"
     assert head._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None   # the rule
     assert head.style.font.size < Pt(12)
-    for footer in (sec.footer, sec.first_page_footer):
+    # page numbers outside as in the PDF (GB/T 9704 §7.5, review C8): odd pages right, even
+    # pages left, one character (14 pt) in; the even pages carry the same running head
+    assert d.settings.odd_and_even_pages_header_footer
+    even = sec.even_page_header.paragraphs[0]
+    assert even.text == head.text and even._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None
+    for footer, side in ((sec.footer, "right"), (sec.first_page_footer, "right"), (sec.even_page_footer, "left")):
         xml = footer._element.xml
         assert "fldChar" in xml and re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", xml)
-        assert footer.paragraphs[0].text.replace("1", "n") == "— n —"
-        assert footer.paragraphs[0].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+        p = footer.paragraphs[0]
+        assert p.text.replace("1", "n") == "— n —"
+        assert p.alignment == (WD_ALIGN_PARAGRAPH.RIGHT if side == "right" else WD_ALIGN_PARAGRAPH.LEFT)
+        assert getattr(p.paragraph_format, f"{side}_indent") == Pt(14)
+        assert not p.paragraph_format.first_line_indent
 
 
 def test_record_at_the_end(d):
