@@ -21,7 +21,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from shumao.bulletin.markdown import Heading, ListBlock, Paragraph, Run
 from shumao.bulletin.markdown import Table as MdTable
@@ -334,7 +334,7 @@ def column_widths(columns: list[str], rows: list[list[str]], total: float = TEXT
     elif spare < 0:                      # too wide even at the least: shrink proportionally
         widths = [w * total / sum(widths) for w in widths]
     labels = [c for c in cols[0][1:] if isinstance(c, str)]
-    for step in range(4):                # a label never ends in a one-character line
+    for _ in range(4):                   # a label never ends in a one-character line
         if _runt_free(labels, widths[0], size, pad):
             break                        # (the label column gives a character to the figures)
         widths = [widths[0] - size] + [w + size / (len(widths) - 1) for w in widths[1:]]

@@ -5,7 +5,8 @@ One template (``inline.html.j2``) draws the same model as the web page — masth
 数据月报 paragraphs, charts as PNG with "图n　title" and the data source, the tables with
 their notes, then each section's entries — in one of two layouts: ``email`` (nested
 tables, 640 px at most, for Outlook's Word engine) or ``wechat`` (``section`` and ``p``
-blocks, 15–17 px, line-height 1.75).  Every user text goes through Jinja's autoescape.
+blocks, 15–17 px, line-height 1.75; a data table for a phone: each label on a row of its own
+across the table, its figures under it).  Every user text goes through Jinja's autoescape.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from shumao.web.app import create_app
 from shumao.web.routes.archive import with_bar
 from shumao.web.routes.bulletins import sample_files
 from tests.conftest import copy_of, load_portal
-from tests.web.conftest import sign_in
 from tests.html import shown
+from tests.web.conftest import sign_in
 from tests.web.forms import assert_inert
 
 HOSTILE = ("---\ntitle: 公告<script>alert(1)</script>\ndate: 2024-10-21\n---\n"

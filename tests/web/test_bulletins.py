@@ -16,8 +16,8 @@ from shumao.access import accounts
 from shumao.bulletin import editions, editor
 from shumao.bulletin.folder import TOML
 from shumao.web.routes.bulletins import sample_files
-from tests.web.conftest import csrf_of
 from tests.html import shown
+from tests.web.conftest import csrf_of
 from tests.web.forms import assert_inert, form_fields
 
 HOSTILE = """---
