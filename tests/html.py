@@ -1,7 +1,9 @@
-"""Reading the HTML a test got: every start tag with its attributes, and each script's text."""
+"""Reading the HTML a test got: every start tag with its attributes, each script's text, and a
+bulletin page's markup as typed (shown)."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 
@@ -30,3 +32,9 @@ class Tags(HTMLParser):
         if self._in_script is not None:
             a, text = self.scripts[-1]
             self.scripts[-1] = (a, text + data)
+
+
+def shown(html: str) -> str:
+    """A bulletin page's markup as typed: without the spans that keep a figure or a line's
+    last characters unbroken (span.fig, span.tail; issue 21 B1)."""
+    return re.sub(r'<span class="(?:fig|tail)">|</span>', "", html)

@@ -21,7 +21,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from shumao.bulletin.markdown import Heading, ListBlock, Paragraph, Run
 from shumao.bulletin.markdown import Table as MdTable
@@ -235,9 +235,21 @@ def _page(d, doc: Document) -> None:
     head.text = f"{doc.title}　{doc.issue}"
     _border(head._p.get_or_add_pPr(), "bottom", 4, "B00000", 2)
     sec.first_page_header.paragraphs[0].text = ""
-    for footer in (sec.footer, sec.first_page_footer):
+    # GB/T 9704 §7.5 as the PDF: page numbers outside, odd pages right and even pages left,
+    # one character in from the type area's edge (Word's 奇偶页不同, the even page's own head)
+    d.settings.odd_and_even_pages_header_footer = True
+    even = sec.even_page_header.paragraphs[0]
+    even.style, even.text = head.style, head.text
+    _border(even._p.get_or_add_pPr(), "bottom", 4, "B00000", 2)
+    for footer, odd in ((sec.footer, True), (sec.first_page_footer, True), (sec.even_page_footer, False)):
         p = footer.paragraphs[0]
         p.style = d.styles["页码"]
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+        p.paragraph_format.first_line_indent = Pt(0)
+        if odd:
+            p.paragraph_format.right_indent = Pt(14)
+        else:
+            p.paragraph_format.left_indent = Pt(14)
         p.add_run("— ")
         _page_field(p.add_run())
         p.add_run(" —")
@@ -282,8 +294,17 @@ def text_width(text: str, size: float) -> float:
     return size * sum(em(ch) for ch in text)
 
 
+FIGURE_MIN_PT = 80.0     # 1600 twips: 193185.39 in a wider face than Times still fits one line
+
+
+def _runt_free(labels: list[str], width: float, size: float, pad: float) -> bool:
+    """No label of the column ends in a line of one character at this width."""
+    per_line = max(1, int((width - pad) // size))
+    return all(len(t) <= per_line or len(t) % per_line != 1 for t in labels)
+
+
 def column_widths(columns: list[str], rows: list[list[str]], total: float = TEXT_WIDTH_PT,
-                  size: float = TABLE_PT) -> list[float]:
+                  size: float = TABLE_PT, figure_min: float = 0.0) -> list[float]:
     """Column widths in points fitted to the content. Every column gets its least: its widest
     figure and its header's longest piece (a header may wrap before 「（」); then the label
     column widens towards one line per label, then the figure columns towards one-line
@@ -298,6 +319,9 @@ def column_widths(columns: list[str], rows: list[list[str]], total: float = TEXT
              for c in cols]
     full = [max(text_width(v, size) for v in c) + pad for c in cols]
     least[0] = max(least[0], min(full[0], 10 * size + pad))     # the label column: 10 characters
+    if figure_min:                       # figures first: labels wrap at 10, headers anywhere
+        least[0] = min(least[0], 10 * size + pad)
+        least[1:] = [max([figure_min] + [text_width(v, size) + pad for v in c[1:]]) for c in cols[1:]]
     widths = least[:]
     spare = total - sum(widths)
     for order in ([0], range(1, len(cols))):
@@ -309,6 +333,11 @@ def column_widths(columns: list[str], rows: list[list[str]], total: float = TEXT
         widths = [w + spare / len(widths) for w in widths]
     elif spare < 0:                      # too wide even at the least: shrink proportionally
         widths = [w * total / sum(widths) for w in widths]
+    labels = [c for c in cols[0][1:] if isinstance(c, str)]
+    for _ in range(4):                   # a label never ends in a one-character line
+        if _runt_free(labels, widths[0], size, pad):
+            break                        # (the label column gives a character to the figures)
+        widths = [widths[0] - size] + [w + size / (len(widths) - 1) for w in widths[1:]]
     return widths
 
 
@@ -325,7 +354,7 @@ def _table(d, t) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = [Pt(w) for w in column_widths(t.columns, texts)]
+    widths = [Pt(w) for w in column_widths(t.columns, texts, figure_min=FIGURE_MIN_PT)]
     for c, name, w in zip(table.rows[0].cells, t.columns, widths):
         # a header too long for its column wraps before its unit, not inside it
         c.text = name.replace("（", "\n（", 1) if text_width(name, TABLE_PT) + 10.8 > w.pt else name
@@ -348,13 +377,16 @@ def _table(d, t) -> None:
             for p in c.paragraphs:
                 p.style = d.styles["表格文字"]
                 # a small table stays whole; a long one keeps only its header with a first row
-                p.paragraph_format.keep_with_next = (n < last) if small else (n == 0)
+                # … and its last row with the notes under it
+                p.paragraph_format.keep_with_next = small or n in (0, last)
                 if n == 0:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     for run in p.runs:
                         set_fonts(run, HEI)
                 elif i:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT     # figures right-aligned
+            if n and i:
+                _put(c._tc.get_or_add_tcPr(), "noWrap", TCPR_ORDER)   # a figure never wraps
     cap.paragraph_format.keep_with_next = True
 
 
@@ -387,10 +419,26 @@ def _content_table(d, t: MdTable) -> None:
 
 
 def _chart(d, n: int, chart, source: str) -> None:
-    d.add_picture(io.BytesIO(chart.png), width=Cm(12.5))   # two figures with captions fit a page
+    """A chart in its print shape (charts.py: page-wide and low, as in the PDF), 300 dpi."""
+    d.add_picture(io.BytesIO(chart.page_png or chart.png), width=Pt(TEXT_WIDTH_PT))
     d.paragraphs[-1].style = d.styles["图片"]     # single spacing: an exact line would cut it
     d.add_paragraph(f"图{n}　{chart.title}", style="Caption").paragraph_format.space_before = Pt(3)
     d.add_paragraph(f"数据来源：{source}", style="图表来源")
+
+
+def _chart_pair(d, pair, source: str) -> None:
+    """Two half-width charts side by side in a borderless table, each with its caption."""
+    table = d.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell_, (n, chart) in zip(table.rows[0].cells, pair):
+        cell_.width = Pt(TEXT_WIDTH_PT / 2)
+        pic = cell_.paragraphs[0]
+        pic.style = d.styles["图片"]
+        pic.paragraph_format.keep_with_next = True
+        pic.add_run().add_picture(io.BytesIO(chart.page_png), width=Pt(TEXT_WIDTH_PT / 2 - 12))
+        cell_.add_paragraph(f"图{n}　{chart.title}", style="Caption")
+        cell_.add_paragraph(f"数据来源：{source}", style="图表来源")
+    _put(table.rows[0]._tr.get_or_add_trPr(), "cantSplit", TRPR_ORDER)
 
 
 def _record(d, doc: Document) -> None:
@@ -431,17 +479,25 @@ def write_docx(doc: Document, path: Path) -> None:
         if s.data:
             for text in s.data.paragraphs:
                 _para(d, [_plain(text)])
-            for n, c in enumerate(s.data.charts, start=1):
-                _chart(d, n, c, s.data.settings.source)
+            charts = list(enumerate(s.data.charts, start=1))
+            while charts:                # the PDF's print shapes: a half chart beside the next
+                n, c = charts.pop(0)
+                if c.half and charts and charts[0][1].half:
+                    _chart_pair(d, [(n, c), charts.pop(0)], s.data.settings.source)
+                else:
+                    _chart(d, n, c, s.data.settings.source)
             for t in s.data.tables:     # each table with its own notes under it
                 _table(d, t)
-                for line in note_lines(t.notes):
-                    _para(d, [_plain(line)], indent=False, style="注释")
+                notes = note_lines(t.notes)
+                for n, line in enumerate(notes, start=1):     # the notes kept together
+                    note = _para(d, [_plain(line)], indent=False, style="注释")
+                    note.paragraph_format.keep_with_next = n < len(notes)
         for e in s.entries:
             if e.has_heading:
                 d.add_paragraph(e.title, style="Heading 2")
             for lbl in e.labels:
-                _para(d, lbl.runs, indent=False, style="日期" if lbl.kind == "date" else "标签")
+                # 类　　型：/ 简　　介： indented two characters like the body, as in the PDF
+                _para(d, lbl.runs, indent=lbl.kind != "date", style="日期" if lbl.kind == "date" else "标签")
             for b in e.blocks:
                 if isinstance(b, Heading):
                     d.add_paragraph(b.text, style="Heading 3")
@@ -452,8 +508,10 @@ def write_docx(doc: Document, path: Path) -> None:
                         _para(d, it, indent=False, style="List Number" if b.ordered else "List Bullet")
                 elif isinstance(b, Paragraph):
                     _para(d, b.runs)
-            if e.source:
+            if e.source:             # the source line never stranded from its article
+                d.paragraphs[-1].paragraph_format.keep_with_next = True
                 _para(d, [_plain(e.source)], indent=False, style="来源")
+    d.paragraphs[-1].paragraph_format.keep_with_next = True    # the 版记 with the last lines
     _record(d, doc)
     d.save(str(path))
 

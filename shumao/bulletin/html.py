@@ -4,7 +4,6 @@ SVG, no request anywhere) and, with paged media, the A4 PDF through WeasyPrint."
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from markupsafe import Markup, escape
 from shumao.bulletin.markdown import safe_href
 from shumao.bulletin.model import Document, Entry
 from shumao.report.fonts import cjk_files
-from shumao.report.formats import cell, note_lines
+from shumao.report.formats import cell, ems, note_lines
 
 # GB/T 9704: the type area of A4 less 28 mm left and 26 mm right, in points
 TYPE_WIDTH_PT = (210 - 28 - 26) / 25.4 * 72
@@ -37,9 +36,23 @@ def _env() -> Environment:
     env = templates()
     env.filters["runs"] = runs_html
     env.filters["tail"] = keep_tail
+    env.filters["note"] = note_html
     env.globals["colwidths"] = colwidths
     env.globals["scheme"] = scheme
     return env
+
+
+# a note line of formats.note_lines: its key (注：, 注：1. or the 　　2. under it), then the text
+NOTE_KEY = re.compile(r"(注：(?:\d+\. )?|\u3000\u3000\d+\. )(.*)", re.S)
+
+
+def note_html(line: str) -> Markup:
+    """A note with its key in a box the text hangs from: a note's continuation lines align
+    under its text, not under 注： (as the DOCX's 注释 style hangs them)."""
+    m = NOTE_KEY.fullmatch(line)
+    if not m:
+        return escape(line)
+    return Markup('<span class="nk">{}</span>{}').format(m.group(1).rstrip(), m.group(2))
 
 
 def _split_tail(text: str) -> tuple[str, str]:
@@ -50,13 +63,35 @@ def _split_tail(text: str) -> tuple[str, str]:
     return stripped[:-TAIL], stripped[-TAIL:]
 
 
+# A figure with its % or unit, a year with 年, a month range with 月, a Latin word (ITO, RCEP):
+# one unbreakable run that justification never spreads (the hook below skips class "fig")
+# "万美元" may break after 万 (as the seed does), never inside 美元 or a number
+FIGURE = re.compile(r"[A-Za-z]+|美元|[-+]?\d[\d,.]*(?:[-–~]\d[\d,.]*)?"
+                    r"(?:%|‰|万|亿|元|年|月|日|个|家|人|项|次|倍)?")
+
+
+def figures(text: str) -> Markup:
+    """Escaped text with each figure (FIGURE) in a ``<span class="fig">``."""
+    out, at = [], 0
+    for m in FIGURE.finditer(text):
+        out.append(escape(text[at:m.start()]))
+        out.append(Markup('<span class="fig">%s</span>') % m.group())
+        at = m.end()
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
 def keep_tail(text: str) -> Markup:
     """Escaped text whose last characters never break apart, so a paragraph's last line is
-    never a single character (a runt)."""
+    never a single character (a runt); figures are single runs (``figures``), and the tail
+    never cuts one."""
     head, tail = _split_tail(text)
     if not tail:
-        return escape(text)
-    return escape(head) + Markup('<span class="tail">%s</span>') % tail
+        return figures(text)
+    for m in FIGURE.finditer(head):
+        if m.end() == len(head):            # a figure across the cut: the tail takes it whole
+            head, tail = head[:m.start()], head[m.start():] + tail
+    return figures(head) + Markup('<span class="tail">%s</span>') % figures(tail)
 
 
 def runs_html(runs, links: bool = True) -> Markup:
@@ -64,7 +99,7 @@ def runs_html(runs, links: bool = True) -> Markup:
     out = []
     for n, r in enumerate(runs):
         last = n == len(runs) - 1
-        t = (keep_tail(r.text) if last else escape(r.text)).replace("\n", Markup("<br>"))
+        t = (keep_tail(r.text) if last else figures(r.text)).replace("\n", Markup("<br>"))
         if r.bold:
             t = Markup("<strong>%s</strong>") % t
             if n == 0 and is_key(r.text):
@@ -83,14 +118,10 @@ def is_key(text: str) -> bool:
     return text.endswith("：") and len(text.strip()) <= 8
 
 
-def _ems(text: str) -> float:
-    return sum(1 if unicodedata.east_asian_width(ch) in "WF" else .55 for ch in text)
-
-
 def colwidths(columns: list[str]) -> list[str]:
     """One column scheme for every data table: each number column as wide as its header on
     one line (at the table's type size, plus cell padding); the first column takes the rest."""
-    nums = [(_ems(c) * TABLE_PT + 14) / TYPE_WIDTH_PT * 100 for c in columns[1:]]
+    nums = [(ems(c) * TABLE_PT + 14) / TYPE_WIDTH_PT * 100 for c in columns[1:]]
     nums = [max(w, 12.0) for w in nums]
     if sum(nums) > 75:                      # too many columns: headers wrap, widths shrink
         nums = [w * 75 / sum(nums) for w in nums]
@@ -107,7 +138,7 @@ def scheme(tables) -> list[str]:
         heads = [t.columns[i] for t in tables if i < len(t.columns)]
         # a header longer than 9.5 ems ("占离岸执行额比重（%）") wraps in its column rather than
         # squeezing every other header of every table onto two lines
-        widest.append(max([h for h in heads if _ems(h) <= 9.5] or [heads[0][:9]], key=_ems))
+        widest.append(max([h for h in heads if ems(h) <= 9.5] or [heads[0][:9]], key=ems))
     return colwidths(widest)
 
 
@@ -132,23 +163,33 @@ def write_html(doc: Document, path: Path) -> None:
 # paragraph is never justified (text-align-last: start), and a line that would need more
 # than MAX_SPREAD em between letters stays ragged rather than spread letter by letter.
 CJK = re.compile("[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-MAX_SPREAD = .2
+MAX_SPREAD = .3
 
 
-def _text_boxes(box, boxes):
+def _is_figure(box) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and "fig" in (element.get("class") or "").split()
+
+
+def _text_boxes(box, boxes, figures: bool = True):
+    """The line's text boxes; without those inside a figure when ``figures`` is false."""
     if isinstance(box, boxes.TextBox):
         yield box
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        if not figures and _is_figure(box):
+            return
         for child in box.children:
             if child.is_in_normal_flow():
-                yield from _text_boxes(child, boxes)
+                yield from _text_boxes(child, boxes, figures)
 
 
-def _letter_space(context, box, spacing, x_advance, boxes, create_layout, line_size):
-    """Add `spacing` after every character of the line's text boxes, moving what follows."""
+def _letter_space(context, box, spacing, x_advance, boxes, create_layout, line_size,
+                  spread=True):
+    """Add `spacing` after every character of the line's text boxes, moving what follows;
+    never inside a figure (a number with its unit stays one tight run)."""
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
-        if box.text:
+        if box.text and spread:
             style = box.style.copy()
             base = style["letter_spacing"]
             style["letter_spacing"] = (0 if base == "normal" else base) + spacing
@@ -161,10 +202,11 @@ def _letter_space(context, box, spacing, x_advance, boxes, create_layout, line_s
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         box.position_x += x_advance
         before = x_advance
+        spread = spread and not _is_figure(box)
         for child in box.children:
             if child.is_in_normal_flow():
                 x_advance = _letter_space(context, child, spacing, x_advance, boxes,
-                                          create_layout, line_size)
+                                          create_layout, line_size, spread)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)
@@ -181,7 +223,7 @@ def cjk_justification() -> None:
     spaces_only = inline.justify_line
 
     def justify_line(context, line, extra_width):
-        texts = list(_text_boxes(line, boxes))
+        texts = list(_text_boxes(line, boxes, figures=False))
         chars = sum(len(t.text) for t in texts)
         if chars < 2 or extra_width <= 0 or not any(CJK.search(t.text) for t in texts):
             return spaces_only(context, line, extra_width)

@@ -5,7 +5,8 @@ One template (``inline.html.j2``) draws the same model as the web page — masth
 数据月报 paragraphs, charts as PNG with "图n　title" and the data source, the tables with
 their notes, then each section's entries — in one of two layouts: ``email`` (nested
 tables, 640 px at most, for Outlook's Word engine) or ``wechat`` (``section`` and ``p``
-blocks, 15–17 px, line-height 1.75).  Every user text goes through Jinja's autoescape.
+blocks, 15–17 px, line-height 1.75; a data table for a phone: each label on a row of its own
+across the table, its figures under it).  Every user text goes through Jinja's autoescape.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from markupsafe import Markup, escape
 from shumao.bulletin.html import templates
 from shumao.bulletin.markdown import safe_href
 from shumao.bulletin.model import Document
+from shumao.report.formats import heading_lines
 
 SANS = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif"
 RED, GREY, RULE = "#b00000", "#555555", "#999999"
@@ -49,11 +51,14 @@ STYLES = {
                  f"border:1px solid {RULE};",
         "th": f"border:1px solid {RULE};padding:4px 6px;background:#f3e6e6;font-weight:bold;"
               "text-align:center;",
+        # a data table's heading, set in lines (heading_lines) that never break inside
+        "thdata": f"border:1px solid {RULE};padding:4px 6px;background:#f3e6e6;font-weight:bold;"
+                  "text-align:center;white-space:nowrap;",
         "td": f"border:1px solid {RULE};padding:4px 6px;text-align:left;",
         "num": f"border:1px solid {RULE};padding:4px 6px;text-align:right;white-space:nowrap;",
         "note": f"margin:2px 0;font-size:13px;color:{GREY};",
         "entry": "margin:22px 0 6px;font-size:17px;line-height:1.5;font-weight:bold;",
-        "label": "margin:0 0 4px;white-space:pre-wrap;",
+        "label": "margin:0 0 4px;white-space:pre-wrap;text-indent:2em;",
         "date": f"margin:0 0 6px;font-size:14px;color:{GREY};",
         "h4": "margin:14px 0 6px;font-size:15px;font-weight:bold;",
         "list": "margin:0 0 10px;padding-left:2em;",
@@ -85,13 +90,22 @@ STYLES = {
         "ttitle": "margin:18px 0 6px;font-size:15px;font-weight:bold;text-align:center;",
         "table": f"border-collapse:collapse;width:100%;font-size:15px;line-height:1.5;"
                  f"border:1px solid {RULE};",
-        "th": f"border:1px solid {RULE};padding:4px;background:#f3e6e6;font-weight:bold;"
+        "th": f"border:1px solid {RULE};padding:4px 3px;letter-spacing:0;background:#f3e6e6;font-weight:bold;"
               "text-align:center;",
         "td": f"border:1px solid {RULE};padding:4px;text-align:left;",
-        "num": f"border:1px solid {RULE};padding:4px;text-align:right;",
+        "num": f"border:1px solid {RULE};padding:4px 3px;text-align:right;white-space:nowrap;"
+               "letter-spacing:0;",
+        # a data table on a phone: its label (指标, a country) on a row of its own across
+        # the table, the figures under it; so no label wraps in a narrow column
+        "thlabel": f"border:1px solid {RULE};padding:4px 6px;background:#f3e6e6;font-weight:bold;"
+                   "text-align:left;",
+        "rowlabel": f"border:1px solid {RULE};border-bottom:0;padding:6px 6px 0;background:#fbf8f8;"
+                    "text-align:left;",
+        "numrow": f"border:1px solid {RULE};border-top:0;padding:0 3px 4px;background:#fbf8f8;"
+                  "text-align:right;white-space:nowrap;letter-spacing:0;",
         "note": f"margin:2px 0;font-size:15px;color:{GREY};line-height:1.6;",
         "entry": "margin:26px 0 6px;font-size:17px;line-height:1.5;font-weight:bold;",
-        "label": "margin:0 0 6px;font-size:16px;white-space:pre-wrap;",
+        "label": "margin:0 0 6px;font-size:16px;white-space:pre-wrap;text-indent:2em;",
         "date": f"margin:0 0 8px;font-size:15px;color:{GREY};",
         "h4": "margin:16px 0 8px;font-size:16px;font-weight:bold;",
         "list": "margin:0 0 14px;padding-left:2em;font-size:16px;",
@@ -145,7 +159,15 @@ def _env(layout: str) -> Environment:
             out.append(t)
         return Markup("").join(out)
 
+    def head(col: str) -> Markup:
+        """A column heading in lines that never break inside a word (名称 / （万美元）)."""
+        if layout == "email":        # no span for Outlook: the e-mail's thdata is nowrap
+            return Markup("<br>").join(heading_lines(col))
+        return Markup("<br>").join(Markup('<span style="white-space:nowrap;">%s</span>') % line
+                                   for line in heading_lines(col))
+
     env.filters["runs"] = runs
+    env.filters["head"] = head
     env.filters["kind"] = block_kind
     env.globals["st"] = st
     return env

@@ -10,6 +10,8 @@ with "数据来源：{source}" under them (``figure_caption``, ``source_line``),
 from __future__ import annotations
 
 import datetime as dt
+import math
+import unicodedata
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -22,6 +24,11 @@ from shumao.report import narrative
 from shumao.report.doc import ReportDoc
 
 FIGURE_SPACE = "\u3000"          # 图1　标题: a full-width space, as Chinese captions write it
+
+
+def ems(text: str) -> float:
+    """A text's width in ems: a CJK character one, a digit or Latin letter about half."""
+    return sum(1 if unicodedata.east_asian_width(ch) in "WF" else .55 for ch in text)
 
 
 def cell(v) -> str:
@@ -88,6 +95,21 @@ def heading(col: str) -> Markup:
     return Markup('{}<br><span class="unit">（{}</span>').format(name, unit)
 
 
+# a long heading breaks before these words (占离岸执行额 / 比重 / （%）), never inside one
+HEADING_BREAKS = ("比重",)
+
+
+def heading_lines(col: str) -> list[str]:
+    """A column heading as a narrow column sets it: the name (broken before 比重 when
+    long), then its unit (（万美元）) — each line a word that is never broken inside."""
+    name, sep, unit = col.partition("（")
+    lines = [name]
+    for w in HEADING_BREAKS:
+        if name.endswith(w) and len(name) > len(w) + 2:
+            lines = [name[:-len(w)], w]
+    return lines + ([sep + unit] if sep else [])
+
+
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("shumao.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
@@ -102,12 +124,37 @@ def html(doc: ReportDoc, today: dt.date | None = None) -> str:
         caption=figure_caption, source=source_line(doc), note_lines=note_lines)
 
 
-# XLSX: an official table — CJK font, thin borders, bold shaded header, frozen header rows,
-# A4 print setup fitting the width with the header repeated on every page
+# XLSX: an official table — 宋体 throughout, thin borders, bold shaded header, frozen header
+# rows, A4 printed at 100 %: every sheet's columns fit the page between its margins, text and
+# notes wrap within them (merged over the table's columns) on rows tall enough for their lines
 XLSX_FONT = "宋体"               # Excel/WPS on Chinese Windows; LibreOffice substitutes Noto Serif CJK
 HEADER_FILL = "DDE7F0"
 SHEET_NAMES = {"overview": "主要指标", "partners": "国别（地区）", "structure": "业务结构",
                "nature": "企业性质", "monthly": "月度执行"}
+BODY_PT, NOTE_PT, TITLE_PT = 11, 10, 14
+# A column's width in points differs by program: Excel sets width w in 宋体 11 as 8w + 5 px
+# (6w + 4 pt), LibreOffice as about 7w pt.  Rows are made tall enough for the narrower,
+# the page fitted to the wider: so no program clips a line or shrinks the print.
+MARGIN_IN = 0.6                  # left and right: A4 less 1.2 in is 509 pt
+TEXT_WIDTH, LABEL_WIDTH, FIGURE_WIDTH = 72, 25, 11.5   # 504 pt at most; 25 + 4 × 11.5 → 497 pt
+LINE = 1.5                       # a line's height in its type size (Noto CJK's 1.45, with room)
+
+
+def column_pt(width: float) -> float:
+    """The narrower reading of a column's width in points (Excel's), for line counts."""
+    return (width * 8 + 5) * 0.75
+
+
+def page_pt(widths: list[float]) -> float:
+    """The wider reading of columns' width in points (LibreOffice's), for the page."""
+    return sum(w * 7 for w in widths)
+
+
+def xlsx_lines(text: str, width_pt: float, size: float) -> int:
+    """The lines a wrapped cell sets ``text`` in, in a column ``width_pt`` wide (less its
+    padding, 10 pt with room): a CJK character one em, a digit or Latin letter half of one."""
+    per = (width_pt - 10) / size
+    return sum(max(1, math.ceil(ems(part) / per)) for part in text.split("\n"))
 
 
 def xlsx(doc: ReportDoc, path: Path) -> None:
@@ -119,63 +166,80 @@ def xlsx(doc: ReportDoc, path: Path) -> None:
 
     thin = Side(style="thin", color="808080")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body = Font(name=XLSX_FONT, size=11)
+    body = Font(name=XLSX_FONT, size=BODY_PT)
+    wrap = Alignment(wrap_text=True, vertical="top")
 
     def a4(ws, header_row: int | None = None) -> None:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "portrait"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.page_margins.left = ws.page_margins.right = MARGIN_IN
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
         if header_row:
             ws.print_title_rows = f"1:{header_row}"
 
+    def fit(ws, row: int, text: str, width_pt: float, size: float) -> None:
+        """The row tall enough for ``text`` wrapped in ``width_pt`` (never lower than set)."""
+        height = xlsx_lines(text, width_pt, size) * size * LINE + 4
+        ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, height)
+
+    def across(ws, row: int, ncols: int, text: str, font: Font, width_pt: float) -> None:
+        """``text`` wrapped over the table's columns (merged), on a row tall enough."""
+        c = put(ws.cell(row, 1), text)
+        c.font, c.alignment = font, wrap
+        if ncols > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        fit(ws, row, text, width_pt, font.size)
+
     wb = Workbook()
     wb.remove(wb.active)
     text = wb.create_sheet("数据月报")
-    text.column_dimensions["A"].width = 100
+    text.column_dimensions["A"].width = TEXT_WIDTH
     wb.properties.title = doc.title
     # the title heads every printed page ("&" is a control character in Excel headers)
     text.oddHeader.center.text = doc.title.replace("&", "&&")
     for i, p in enumerate([narrative.TITLE, *doc.paragraphs], start=1):
-        c = put(text.cell(i, 1), p)
-        c.font = body
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+        across(text, i, 1, p, Font(name=XLSX_FONT, size=BODY_PT, bold=i == 1), column_pt(TEXT_WIDTH))
     a4(text)
     period = f"时期：{doc.period.words()}；上年同期：{doc.period.previous_year().words()}"
     for t in doc.tables:
         ws = wb.create_sheet(SHEET_NAMES.get(t.id, t.id))
-        append(ws, [t.title])
-        ws["A1"].font = Font(name=XLSX_FONT, size=14, bold=True)
-        append(ws, [period])
-        append(ws, [f"单位：{t.unit}"])
-        for r in (2, 3):
-            ws.cell(r, 1).font = body
-        append(ws, t.columns)
+        n = len(t.columns)
+        widths = [LABEL_WIDTH] + [FIGURE_WIDTH] * (n - 1)
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = w
+        table_pt = sum(column_pt(w) for w in widths)
+        across(ws, 1, n, t.title, Font(name=XLSX_FONT, size=TITLE_PT, bold=True), table_pt)
+        ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        across(ws, 2, n, period, body, table_pt)
+        across(ws, 3, n, f"单位：{t.unit}", body, table_pt)
+        # each figure's heading in its lines (本期 / （万美元）): a unit never broken inside
+        append(ws, [t.columns[0], *("\n".join(heading_lines(col)) for col in t.columns[1:])])
         head = 4
-        for c in ws[head]:
-            c.font = Font(name=XLSX_FONT, size=11, bold=True)
+        for j, c in enumerate(ws[head]):
+            c.font = Font(name=XLSX_FONT, size=BODY_PT, bold=True)
             c.fill = PatternFill("solid", fgColor=HEADER_FILL)
             c.border = box
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.row_dimensions[head].height = 32
+            fit(ws, head, c.value, column_pt(widths[j]), BODY_PT)
         for row in t.rows:
             append(ws, row)
-            for j, c in enumerate(ws[ws.max_row]):
+            r = ws.max_row
+            for j, c in enumerate(ws[r]):
                 c.font, c.border = body, box
                 if j:
                     c.number_format = "0.00"
-                    c.alignment = Alignment(horizontal="right")
+                    c.alignment = Alignment(horizontal="right", vertical="center")
                     if c.value is None:
                         put(c, "—")
-                        c.alignment = Alignment(horizontal="center")
+                else:
+                    c.alignment = Alignment(wrap_text=True, vertical="center")
+                    fit(ws, r, str(c.value), column_pt(widths[0]), BODY_PT)
         first_note = ws.max_row + 2
         for k, line in enumerate(note_lines(t.notes)):
-            c = put(ws.cell(first_note + k, 1), line)
-            c.font = Font(name=XLSX_FONT, size=10)
+            across(ws, first_note + k, n, line, Font(name=XLSX_FONT, size=NOTE_PT), table_pt)
         ws.freeze_panes = ws.cell(head + 1, 1)
-        ws.column_dimensions["A"].width = 40
-        for j in range(2, len(t.columns) + 1):
-            ws.column_dimensions[get_column_letter(j)].width = 18
         a4(ws, head)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -116,9 +116,11 @@ def monthly(ind: Indicators, series: list[tuple[int, int, int]]) -> Table:
                  notes=["按执行日期所在月份统计，仅含审核通过的执行记录。"])
 
 
-def monthly_title(ind: Indicators) -> str:
+def monthly_title(ind: Indicators, relative: bool = False) -> str:
+    """With ``relative`` the year is 今年, as the text says (a chart's caption)."""
     last = ind.period.last    # the series runs from January (indicators.monthly)
-    return f"{ind.period.year}年{'1月' if last == 1 else f'1-{last}月'}各月接包合同执行额"
+    year = "今年" if relative else f"{ind.period.year}年"
+    return f"{year}{'1月' if last == 1 else f'1-{last}月'}各月接包合同执行额"
 
 
 def all_tables(ind: Indicators, series, settings: ReportSettings) -> list[Table]:

@@ -88,7 +88,11 @@ def test_notes_have_their_own_single_spaced_style(d):
 
 
 def test_chart_captions_under_each_chart(d):
-    paras = d.paragraphs
+    # the two half-width charts (图2, 图3) stand side by side in a borderless table
+    pair = [c.paragraphs for c in d.tables[0].rows[0].cells]
+    paras = d.paragraphs[:]
+    at = next(i for i, p in enumerate(paras) if p._p.xpath(".//pic:pic")) + 3
+    paras[at:at] = pair[0] + pair[1]
     pictures = [i for i, p in enumerate(paras) if p._p.xpath(".//pic:pic")]
     assert len(pictures) == 4           # partners, ITO/BPO/KPO, onshore/offshore, monthly
     for n, i in enumerate(pictures, start=1):
@@ -101,10 +105,11 @@ def test_chart_captions_under_each_chart(d):
 
 
 def test_tables_header_repeated_shaded_and_figures_right(d):
-    assert len(d.tables) == 3
-    width = sum(c.width for c in d.tables[0].rows[0].cells)
+    assert len(d.tables) == 4 and d.tables[0].style.name != "Table Grid"   # the chart pair
+    tables = d.tables[1:]
+    width = sum(c.width for c in tables[0].rows[0].cells)
     assert abs(width - Mm(156)) < Mm(1)                            # the text block's width
-    for t in d.tables:
+    for t in tables:
         header = t.rows[0]
         assert header._tr.trPr.find(qn("w:tblHeader")) is not None
         for c in header.cells:
@@ -115,11 +120,11 @@ def test_tables_header_repeated_shaded_and_figures_right(d):
         for r in t.rows[1:]:
             assert all(c.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT for c in r.cells[1:])
             assert r.cells[0].paragraphs[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT
-        # the label column holds its longest label on one line — or, for a label as long as
-        # 承接“一带一路”共建国家服务外包执行金额, takes over a third of the width and wraps
+        # the label column holds its longest label on one line — or, once the figure columns
+        # have their 1600 twips (issue 21 B9), at least ten characters a line and wraps
         labels = [r.cells[0].text for r in t.rows[1:]]
         need = max(render.text_width(x, render.TABLE_PT) for x in labels) + 10.8
-        assert t.rows[0].cells[0].width.pt >= min(need, 0.35 * render.TEXT_WIDTH_PT)
+        assert t.rows[0].cells[0].width.pt >= min(need, 9 * render.TABLE_PT + 10.8)
 
 
 def test_column_widths_fit_the_content():
@@ -141,9 +146,9 @@ def test_small_tables_stay_whole_and_long_ones_break():
         render._table(d, t)
         return [r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in d.tables[0].rows]
 
-    assert kept(5) == [True] * 5 + [False]
+    assert kept(5) == [True] * 6                   # whole, and its last row with its notes
     long = kept(40)
-    assert long[0] and not any(long[1:])          # only the header holds to the first row
+    assert long[0] and not any(long[1:-1]) and long[-1]   # the header with the first row, the last with the notes
 
 
 def test_running_head_and_page_numbers(d):
@@ -154,11 +159,19 @@ def test_running_head_and_page_numbers(d):
     assert head.text == "示例市数字贸易协会简报　2024年第10期（总第58期）"
     assert head._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None   # the rule
     assert head.style.font.size < Pt(12)
-    for footer in (sec.footer, sec.first_page_footer):
+    # page numbers outside as in the PDF (GB/T 9704 §7.5, review C8): odd pages right, even
+    # pages left, one character (14 pt) in; the even pages carry the same running head
+    assert d.settings.odd_and_even_pages_header_footer
+    even = sec.even_page_header.paragraphs[0]
+    assert even.text == head.text and even._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None
+    for footer, side in ((sec.footer, "right"), (sec.first_page_footer, "right"), (sec.even_page_footer, "left")):
         xml = footer._element.xml
         assert "fldChar" in xml and re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", xml)
-        assert footer.paragraphs[0].text.replace("1", "n") == "— n —"
-        assert footer.paragraphs[0].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+        p = footer.paragraphs[0]
+        assert p.text.replace("1", "n") == "— n —"
+        assert p.alignment == (WD_ALIGN_PARAGRAPH.RIGHT if side == "right" else WD_ALIGN_PARAGRAPH.LEFT)
+        assert getattr(p.paragraph_format, f"{side}_indent") == Pt(14)
+        assert not p.paragraph_format.first_line_indent
 
 
 def test_record_at_the_end(d):

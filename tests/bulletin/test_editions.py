@@ -20,7 +20,7 @@ from shumao.errors import ConflictError, ContentError, InputError
 from shumao.store import Store
 from tests.bulletin.conftest import make_content
 from tests.conftest import sql
-from tests.html import Tags
+from tests.html import Tags, shown
 
 NEWS = "行业资讯/01-跨境数据流动便利化.md"
 PROFILE = "会员风采/01-云桥信息技术.md"
@@ -65,7 +65,8 @@ def assert_inert(html: str) -> None:
     assert not [k for _, a in tags for k in a if k.lower().startswith("on")]
     assert {a["href"] for t, a in tags if t == "a" and not a["href"].startswith("#")} <= {
         "https://example.org/a"}
-    # what was typed shows, as text
+    # what was typed shows, as text (read without the spans that keep a figure unbroken)
+    html = shown(html)
     for typed in ["&lt;script&gt;alert(1)&lt;/scri", "&lt;img src=x onerror=alert(1)&gt;",
                   "&lt;a href=&#34;javascript:alert(2)&#34;&gt;链接&lt;/",
                   "[点我](javascript:alert(1))", "[数据](data:text/html,x)", "测试&lt;script&gt;"]:
@@ -247,11 +248,14 @@ def test_preview_is_the_bulletins_own_drawing_and_inert():
     assert_inert(html)
     assert '<a href="https://example.org/a">网站</a>' in html
     assert "<h3>测试&lt;script&gt;alert(1)&lt;/script&gt;标题</h3>" in html
-    assert '<p class="date">2024年10月<span class="tail">20日</span></p>' in html
+    # a year, a month, a day each one unbroken run (span.fig), the last characters kept together
+    assert ('<p class="date"><span class="fig">2024年</span><span class="tail"><span class="fig">10月</span>'
+            '<span class="fig">20日</span></span></p>') in html
     body = editions.preview_html("共 **30** 家企业参加。")                  # no front matter
-    assert '<p class="para">共<strong>30</strong>家企业<span class="tail">参加。</span></p>' in body
+    assert ('<p class="para">共<strong><span class="fig">30</span></strong>家企业<span class="tail">参加。</span></p>'
+            in body)
     half = editions.preview_html("---\ntitle: 还没写完")                    # shown, not refused
-    assert "title: 还" in half
+    assert "title: 还" in shown(half)
 
 
 @pytest.mark.parametrize("section", [content.NEWS, content.MEMBERS, content.EVENTS, "专题"])

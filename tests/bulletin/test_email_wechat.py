@@ -221,3 +221,22 @@ def test_wechat_republished_and_all_or_nothing(tmp_path, sample_db):
             pub.publish(content, store, empty, ["wechat", "no-such-format"])
     assert list(empty.iterdir()) == []                         # … leaves no folder behind
     assert sorted(p.suffix for p in out.iterdir()) == [".eml", ".wechat"]
+
+
+def test_member_labels_indented_alike_in_mail_and_wechat():
+    """Issue 21 B3: 类　　型：and 简　　介：both indented two characters, as the PDF sets them."""
+    from shumao.bulletin.inline import STYLES
+
+    for layout in ("email", "wechat"):
+        assert "text-indent:2em" in STYLES[layout]["label"]
+        assert "text-indent:2em" in STYLES[layout]["para"]
+
+
+def test_mail_table_headings_never_break_inside_a_unit(mail_html, wechat_html):
+    """Review C16 / issue 21 B6: 本期（万美/元） no more — the unit is a line of its own that
+    never breaks (nowrap heading in the e-mail, a nowrap span in the 公众号 article)."""
+    heads = re.findall(r"<th style=\"([^\"]*)\">([^<]*(?:<br>[^<]*)*)</th>", mail_html)
+    assert ("本期<br>（万美元）" in {h for _, h in heads}
+            and all("white-space:nowrap" in s for s, h in heads if "<br>" in h))
+    assert "占离岸执行额<br>比重<br>（%）" in {h for _, h in heads}
+    assert '<span style="white-space:nowrap;">（万美元）</span>' in wechat_html

@@ -97,7 +97,8 @@ def test_justification_hook_on_a_small_page(tmp_path):
 def test_chart_captions_and_sources(issue):
     text = subprocess.run(["pdftotext", issue["pdf"], "-"], capture_output=True, text=True,
                           check=True).stdout
-    found = re.findall(r"图(\d)\s+(\S.*)\n数据来源：(\S+)", text)
+    # a caption beside another (half width) may take two lines
+    found = re.findall(r"图(\d)\s+(\S.*(?:\n[^\n数]+)?)\n数据来源：(\S+)", text)
     assert [n for n, _, _ in found] == ["1", "2", "3", "4"]
     assert all(src == "商务部服务外包统一平台" for _, _, src in found)
     html = issue["html"].read_text(encoding="utf-8")
@@ -138,7 +139,8 @@ def test_colwidths():
 
 
 def test_runs_keep_tail_and_keys():
-    assert str(keep_tail("同比下降4.74%。")) == '同比下降4.7<span class="tail">4%。</span>'
+    # the tail takes a figure whole (issue 21: "4.7" and "4%。" were split apart)
+    assert str(keep_tail("同比下降4.74%。")) == '同比下降<span class="tail"><span class="fig">4.74%</span>。</span>'
     assert str(keep_tail("短句")) == "短句"
     assert is_key("类　　型：") and is_key("企业性质：") and not is_key("建立跨境数据流动白名单制度：")
     html = str(runs_html([Run("简　　介：", bold=True), Run("一家公司。")]))

@@ -19,16 +19,19 @@ def city(sample_db):
         yield s
 
 
-def test_four_charts_titled_with_the_absolute_period(city):
+def test_four_charts_captioned_as_the_text_words_the_period(city):
+    """Issue 21 C2: one period wording per issue — captions say 今年上半年 when the text does."""
     doc = build_report(city, "2023H1", ReportSettings(region="示例市", relative=True), with_charts=True)
-    assert "今年上半年" in doc.text                              # the text is relative …
-    assert [(c.id, c.title) for c in doc.charts] == [            # … the captions are not
-        ("partners", "2023年上半年离岸执行额前5位的国家（地区）"),
-        ("categories", "2023年上半年离岸执行额业务结构"),
-        ("shore", "2023年上半年在岸和离岸服务外包执行额"),
-        ("monthly", "2023年1-6月各月接包合同执行额"),
+    assert "今年上半年" in doc.text
+    assert [(c.id, c.title) for c in doc.charts] == [
+        ("partners", "今年上半年离岸执行额前5位的国家（地区）"),
+        ("categories", "今年上半年离岸执行额业务结构"),
+        ("shore", "今年上半年在岸和离岸服务外包执行额"),
+        ("monthly", "今年1-6月各月接包合同执行额"),
     ]
     assert doc.title == "示例市2023年上半年服务外包数据月报"
+    absolute = build_report(city, "2023H1", ReportSettings(region="示例市"), with_charts=True)
+    assert [c.title.startswith(("2023年上半年", "2023年1-6月")) for c in absolute.charts] == [True] * 4
 
 
 def test_one_top_n_for_the_partner_table_and_chart(city):
@@ -49,10 +52,22 @@ def test_bri_row_agrees_with_the_text(city):
         assert any(n.startswith(words) for n in overview.notes)
 
 
-@pytest.mark.parametrize("cents, text", [(1_234_560_000, "1234.56"), (1_234_500_000, "1234.5"),
-                                         (1_234_000_000, "1234"), (4_999, "0"), (5_000, "0.01")])
-def test_value_labels_without_meaningless_zeros(cents, text):
+@pytest.mark.parametrize("cents, text", [(1_234_560_000, "1234.56"), (1_234_500_000, "1234.50"),
+                                         (1_234_000_000, "1234.00"), (4_999, "0.00"), (5_000, "0.01"),
+                                         (-4_999, "0.00")])
+def test_value_labels_in_the_tables_format(cents, text):
     assert charts.label(cents) == text
+
+
+def test_one_label_format_in_every_chart(city):
+    """Issue 21 B7: every value label drawn on a chart has the tables' two decimals (no
+    37427 beside 8000.1), in the column and the print shapes alike; legends name one pair."""
+    doc = build_report(city, "2024-01..2024-09", with_charts=True)
+    for c in doc.charts:
+        if c.id != "monthly":
+            assert c.labels and all(re.fullmatch(r"\d+\.\d\d", t) for t in c.labels), (c.id, c.labels)
+        assert c.page_svg.startswith("<svg") and c.page_png.startswith(b"\x89PNG")
+    assert [c.half for c in doc.charts] == [False, True, True, False]
 
 
 def test_text_legible_on_a_phone(city):

@@ -75,7 +75,8 @@ def test_xlsx_has_a_sheet_per_breakdown(db, tmp_path):
     assert partners[0][0] == "离岸执行额前5位的国家（地区）"
     assert partners[1][0] == "时期：2024年前三季度；上年同期：2023年前三季度"   # no 2024-01..2024-09
     assert partners[2][0] == "单位：万美元"
-    assert partners[3] == ["国家（地区）", "本期（万美元）", "上年同期（万美元）", "同比（%）", "占离岸执行额比重（%）"]
+    assert partners[3] == ["国家（地区）", "本期\n（万美元）", "上年同期\n（万美元）", "同比\n（%）",
+                           "占离岸执行额\n比重\n（%）"]
     assert partners[4][:4] == ["美国", 171.41, 157.17, 9.06]
     overview = [r[0] for r in wb.get_sheet_by_name("主要指标").to_python()]
     assert "注：1. 数据来源：商务部服务外包统一平台。仅统计审核通过的合同和执行记录，金额单位为万美元。" in overview
@@ -123,5 +124,68 @@ def test_xlsx_reads_as_an_official_table(db, tmp_path):
         assert ws.freeze_panes == "A5" and ws.print_title_rows == "$1:$4"
         assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        widths = {k for k, d in ws.column_dimensions.items() if d.width and d.width > 13}
+        widths = {k for k, d in ws.column_dimensions.items() if d.width and d.customWidth}
         assert len(widths) == len(head)          # no width set for a column that does not exist
+
+
+def test_xlsx_prints_on_a4_at_full_size(db, tmp_path):
+    """Issue 21 B8: every sheet prints on A4 at 100 % — its columns fit between the margins
+    (so fitToWidth never shrinks the type below 10 pt); the text sheet's paragraphs and the
+    notes wrap within the table's width (merged over its columns) on rows tall enough for
+    their lines; 宋体 in every cell; "—" aligned with the figures."""
+    import math
+
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    def column_pt(width):                # Excel: a column of width w is 8w + 5 px in 宋体 11
+        return (width * 8 + 5) * 0.75
+
+    def page_pt(widths):                 # LibreOffice reads it wider: about 7w pt
+        return sum(7 * w for w in widths)
+
+    def ems(text):                       # a CJK character 1 em, any other .6 em
+        return sum(1 if ord(ch) >= 0x2E80 else .6 for ch in text)
+
+    out = tmp_path / "r.xlsx"
+    report(db, "xlsx", out)
+    wb = load_workbook(out)
+
+    def width_pt(ws, ncols):
+        return sum(column_pt(ws.column_dimensions[get_column_letter(j)].width) for j in range(1, ncols + 1))
+
+    def lines_fit(ws, cell, width):      # 8 pt of padding
+        per = (width - 8) / cell.font.size
+        lines = sum(max(1, math.ceil(ems(part) / per))
+                    for part in str(cell.value).split("\n"))
+        return ws.row_dimensions[cell.row].height >= lines * cell.font.size * 1.2
+
+    for ws in wb.worksheets:
+        m = ws.page_margins
+        printable = (210 / 25.4 - m.left - m.right) * 72
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "portrait"
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        ncols = ws.max_column
+        table = page_pt([ws.column_dimensions[get_column_letter(j)].width for j in range(1, ncols + 1)])
+        assert table <= printable, (ws.title, table, printable)          # printed at 100 %
+        cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+        assert {c.font.name for c in cells} == {"宋体"}, ws.title
+        assert min(c.font.size for c in cells) >= 10, ws.title
+        merged = {str(r) for r in ws.merged_cells.ranges}
+        for c in cells:
+            long = ems(str(c.value)) * c.font.size > column_pt(ws.column_dimensions[c.column_letter].width) - 8
+            if c.column == 1 and (long or "\n" in str(c.value)):
+                assert c.alignment.wrap_text, (ws.title, c.value)
+                spans = ncols if f"A{c.row}:{get_column_letter(ncols)}{c.row}" in merged else 1
+                assert lines_fit(ws, c, width_pt(ws, spans)), (ws.title, c.value)
+    text = wb["数据月报"]
+    assert all(text.cell(r, 1).alignment.wrap_text for r in range(1, text.max_row + 1))
+    assert text.cell(1, 1).font.b                                        # 【数据月报】
+    overview = wb["主要指标"]
+    notes = [c for c in overview["A"] if str(c.value or "").startswith(("注：", "　　"))]
+    assert len(notes) == 5
+    assert all(f"A{c.row}:E{c.row}" in {str(r) for r in overview.merged_cells.ranges} for c in notes)
+    assert all(c.alignment.wrap_text and c.font.size == 10 for c in notes)
+    dashes = [c for row in overview.iter_rows(min_row=5) for c in row if c.value == "—"]
+    assert dashes and all(c.alignment.horizontal == "right" for c in dashes)
+    assert overview.cell(4, 2).value == "本期\n（万美元）" and overview.row_dimensions[4].height >= 2 * 11 * 1.2
