@@ -53,7 +53,7 @@ def test_one_top_n_and_notes_under_every_table(tmp_path, sample_db):
     for fmt, text in texts(files).items():
         assert set(re.findall(r"前(\d+)位", text)) == {"5"}, fmt
     html = files["html"].read_text(encoding="utf-8")
-    tables = re.findall(r"<table id=\"table-.*?</table>\s*</div>\s*(<div class=\"notes\">.*?</div>)", html, re.S)
+    tables = re.findall(r"<table id=\"table-.*?</table>\s*</div>\s*(<div class=\"notes[^\"]*\">.*?</div>)", html, re.S)
     assert len(tables) == 3 and all("注：" in notes for notes in tables)
     d = docx.Document(str(files["docx"]))
     body = [el for el in d.element.body.iterchildren()]
