@@ -205,3 +205,12 @@ class SeriesBreak:
 def series_breaks() -> tuple[SeriesBreak, ...]:
     return tuple(SeriesBreak(r["from"], r["scope"], r["note"])
                  for r in _rows(FOLDER / "series_breaks.csv"))
+
+
+@cache
+def words(table: str) -> dict[str, str]:
+    """alias (norm'd) → code for ``delivery_modes``, ``yesno``, ``ordered``, ``flows``,
+    ``bases``, ``platform_roles`` (data/digital/words.csv)."""
+    from shumao.model.codes import norm
+    return {norm(r["alias"]): r["code"] for r in _rows(FOLDER / "words.csv")
+            if r["table"] == table}

@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -136,6 +136,13 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE users ADD COLUMN IF NOT EXISTS email TEXT"],
     # 4 → 5: when each API token was last used (shumao user tokens)
     4: ["ALTER TABLE tokens ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMPTZ"],
+    # 5 → 6: digital trade (spec/digital-trade.md §6.1): platforms and ecommerce are new
+    # tables; contracts (and their superseded and frozen copies) gain four optional columns
+    5: [f"ALTER TABLE {t}contracts ADD COLUMN IF NOT EXISTS {c} {ty}"
+        for t in ("", "superseded_", "vintage_")
+        for c, ty in (("subcategory", "TEXT"), ("delivery_mode", "TEXT"),
+                      ("remote_share", "INTEGER"), ("ordered_online", "TEXT"),
+                      ("platform_id", "TEXT"))],
 }
 
 
