@@ -156,7 +156,7 @@ ROW_CHECKS["ecommerce"] = [
     ("unknown-regime", "regime",
      f"regime IS NOT NULL AND NOT EXISTS {_REGIME}"),
     ("regime-not-ecommerce", "regime",
-     f"EXISTS (SELECT * FROM ref_regimes r WHERE r.code = regime AND NOT r.ecommerce)"),
+     "EXISTS (SELECT * FROM ref_regimes r WHERE r.code = regime AND NOT r.ecommerce)"),
     ("regime-flow-mismatch", "flow",
      "flow_code IS NOT NULL AND EXISTS (SELECT * FROM ref_regimes r WHERE r.code = regime "
      "AND NOT list_contains(string_split(r.flows, '|'), flow_code))"),

@@ -14,8 +14,7 @@ import pyarrow as pa
 
 from shumao.ingest.headers import KINDS
 from shumao.ingest.read import Staged
-from shumao.model import credit
-from shumao.model import digital_codes
+from shumao.model import credit, digital_codes
 from shumao.model.codes import aliases, country_aliases, header_columns, norm, registration_type_nature
 
 _SEP = r"\s*[-/.年]\s*"
