@@ -22,7 +22,7 @@ import typer
 from rich.markup import escape
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
-from shumao.cli import bench, data, portal, publish, report
+from shumao.cli import bench, data, digital, portal, publish, report
 from shumao.cli.help import Command, Group, usage_message
 from shumao.cli.options import FLAGS, STATE, err, print_json
 from shumao.errors import ContentError, FlaggedFigures, Interrupted, ShumaoError
@@ -47,6 +47,7 @@ COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
     (app, "import", data.import_), (app, "status", data.status), (app, "codes", data.codes),
     (app, "export", data.export_),
     (app, "report", report.report), (app, "explain", report.explain), (app, "vintages", report.vintages),
+    (app, "digital", digital.digital),
     (app, "bulletin", publish.bulletin), (app, "generate", publish.generate), (app, "demo", publish.demo),
     (app, "serve", portal.serve), (app, "remind", portal.remind),
     (user_app, "add", portal.user_add), (user_app, "token", portal.user_token),

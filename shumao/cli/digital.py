@@ -1,0 +1,64 @@
+"""``shumao digital``: the 【数字贸易】 section (spec/digital-trade.md §8.1, §8.4) as text or
+JSON; the checks (identities, disclosure, full-scope totals) go to stderr."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from shumao.cli.options import STATE, DbOption, PeriodOption, err, print_json
+from shumao.errors import FlaggedFigures, InputError
+
+FORMATS = ("text", "json")
+
+
+def digital(
+    period: PeriodOption,
+    db: DbOption = None,
+    region: Annotated[str, typer.Option(metavar="名称", help="地区名称，如 大连市")] = "本市",
+    short: Annotated[str, typer.Option(metavar="简称", help="文中的简称，如 我市")] = "我市",
+    source: Annotated[str, typer.Option(metavar="文字", help="服务数据的来源")] = "商务部服务外包统一平台",
+    relative: Annotated[bool, typer.Option("--relative", help="用“今年”代替年份")] = False,
+    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="text（纯文本）或 json")] = "text",
+    deliverable_set: Annotated[str, typer.Option(
+        "--deliverable-set", metavar="口径",
+        help="可数字化交付的服务类别：MOFCOM6（商务部六类，默认）或 UNCTAD")] = "MOFCOM6",
+    impute_delivery: Annotated[str, typer.Option(
+        "--impute-delivery", metavar="方式",
+        help="交付方式不明时：off（不估算，默认）或 survey（按业务子类的典型交付方式估算，标为估算值）")] = "off",
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="有数字因涉及单一企业而不予公布时不输出，退出码 1")] = False,
+) -> None:
+    """数字贸易：按《数字贸易测度手册》口径，由海关跨境电商数据和服务外包执行数据测算数字订购、数字交付贸易（重叠部分只计一次）。"""
+    from shumao.indicators.digital import DigitalSettings
+    from shumao.indicators.digital import digital as compute_digital
+    from shumao.model.periods import Period
+    from shumao.report import digital as words
+    from shumao.report.settings import ReportSettings
+    from shumao.store import connect
+
+    if fmt not in FORMATS:
+        raise InputError(f"--format 只能是 {'、'.join(FORMATS)}（收到“{fmt}”）")
+    if deliverable_set not in ("MOFCOM6", "UNCTAD"):
+        raise InputError(f"--deliverable-set 只能是 MOFCOM6 或 UNCTAD（收到“{deliverable_set}”）")
+    if impute_delivery not in ("off", "survey"):
+        raise InputError(f"--impute-delivery 只能是 off 或 survey（收到“{impute_delivery}”）")
+    p = Period.parse(period)
+    settings = ReportSettings.from_options(region, short, source, relative=relative)
+    with connect(db, read_only=True) as store, store.reading() as con:
+        d = compute_digital(con, p, DigitalSettings(deliverable_set, impute_delivery))
+    made = words.as_json(d, settings, source, period)
+    if strict and made["disclosure"]:
+        raise FlaggedFigures(f"数字贸易有 {len(made['disclosure'])} 个数字因涉及单一企业或企业过少而不予公布"
+                             "（--strict：不输出）", checks=[])
+    if fmt == "json":
+        print_json(made)
+        STATE["json_printed"] = True
+    else:
+        sys.stdout.write(made["text"])
+        for c in made["disclosure"]:
+            err.print(f"[yellow]提示：{c['group']} 中的 {c['member']} 不予公布（{c['conf']}）[/]")
+        for m in made["full_scope_below_regime"]:
+            err.print(f"[yellow]提示：{m} 的全业态总额小于按监管方式的合计（full-scope-below-regime）[/]")

@@ -1,0 +1,281 @@
+"""The 【数字贸易】 section (spec/digital-trade.md §8.1): each sentence appears only when its
+sources and coverage allow; figures never suppressed by the disclosure pass (§7.6) are the
+only ones named.  Also the section's JSON (§8.4) and ``observations``: the figures as the
+SDMX structure of §8.3 keys them (dimension codes → value, with their status), for the
+SDMX writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from shumao.indicators.digital import COVERAGE_MIN, Digital
+from shumao.model import digital as dm
+from shumao.model.codes import countries, country_name
+from shumao.model.digital_codes import (
+    CROSSWALK_LABEL,
+    ecommerce_regimes,
+    main_component,
+    regimes,
+    series_breaks,
+)
+from shumao.model.money import percent, round_half_up, wan
+from shumao.report.numbers import growth_phrase, growths_phrase, pct
+from shumao.report.settings import ReportSettings
+
+TITLE = "【数字贸易】"
+WITHHELD = "（数据涉及单一企业，不予公布）"
+S3_REGIMES = ("9610", "9710", "9810", "1210")        # export regimes, in the order prose lists
+
+
+@dataclass
+class Published:
+    """The disclosure pass over the figures the section and the SDMX slices break down."""
+
+    cells: list[dm.Cell]
+
+    def conf(self, group: str, member: str) -> str:
+        for c in self.cells:
+            if c.group == group and c.member == member:
+                return c.conf
+        return "F"
+
+
+def disclosure(d: Digital) -> Published:
+    """Cells of the additive groups (partners of DT, export regimes, EBOPS components of
+    DDL, control), primary then secondary suppression."""
+    acc = d.cur
+    dt_x = lambda a: a.flow == "X" and a.block in dm.TOTALS["DT"]  # noqa: E731
+    groups = {
+        "partners_X": (lambda a: a.partner, dt_x),
+        "regimes_X": (lambda a: a.regime, lambda a: a.flow == "X" and a.product == "G"),
+        "regimes_M": (lambda a: a.regime, lambda a: a.flow == "M" and a.product == "G"),
+        "ebops_DDL": (lambda a: main_component(a.ebops),
+                      lambda a: a.product == "S" and a.deliverable),
+        "control_X": (lambda a: a.control, dt_x),
+    }
+    cells = []
+    for g, (key, where) in groups.items():
+        members: dict[str, list[dm.Atom]] = {}
+        for a in acc.atoms:
+            if where(a):
+                members.setdefault(key(a), []).append(a)
+        for m, atoms in sorted(members.items()):
+            cells.append(dm.Cell(g, m, sum(a.value for a in atoms), atoms))
+    return Published(dm.suppress(cells))
+
+
+def _money(cents: int | None) -> str:
+    return f"{wan(cents or 0)}万美元"
+
+
+def _g(d: Digital, fid: str) -> str:
+    return growth_phrase(d[fid].growth)
+
+
+def _join(items: list[str]) -> str:
+    """A、B和C (spec §8.1: the last two joined by 和)."""
+    return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1]
+
+
+def sentences(d: Digital, s: ReportSettings, source: str, pub: Published) -> list[str]:
+    when = d.period.words(s.relative)
+    me = s.short
+    cov = d.coverage
+    covered = cov is not None and cov >= COVERAGE_MIN
+    out = []
+    if d.has_customs and d.has_services and covered:                        # S1
+        out.append(
+            f"据海关统计和{source}数据测算，{when}{s.region}数字贸易出口{_money(d['dt_x'].current)}，"
+            f"{_g(d, 'dt_x')}。其中，数字订购贸易出口{_money(d['do_x'].current)}，{_g(d, 'do_x')}；"
+            f"数字交付贸易出口{_money(d['dd_x'].current)}，{_g(d, 'dd_x')}；既数字订购又数字交付的"
+            f"{_money(d['overlap_x'].current)}已在合计中扣除，不重复计算。")
+    if d.has_customs:                                                       # S2, S3
+        text = (f"从跨境电商看，{when}{me}跨境电商进出口{_money(d['cbec_t'].current)}，"
+                f"{_g(d, 'cbec_t')}。其中，出口{_money(d['cbec_x'].current)}，{_g(d, 'cbec_x')}；"
+                f"进口{_money(d['cbec_m'].current)}，{_g(d, 'cbec_m')}。")
+        rows = [r for r in d.regimes("X") if r[0] in S3_REGIMES]
+        shown = [r for r in rows if pub.conf("regimes_X", r[0]) == "F"]
+        if shown:
+            names = [f"{regimes()[c].name_report}（{c}）" for c, _, _ in shown]
+            gs = [None if p is None else _growth(v, p) for _, v, p in shown]
+            if len(shown) == 1:
+                text += (f"分监管方式看，出口中{names[0]}{_money(shown[0][1])}，"
+                         f"{growth_phrase(gs[0])}")
+            else:
+                text += (f"分监管方式看，出口中{_join(names)}分别为"
+                         f"{'、'.join(_money(v) for _, v, _ in shown)}，{growths_phrase(gs)}")
+            text += (WITHHELD if len(shown) < len(rows) else "") + "。"
+        out.append(text)
+    if d.has_services:                                                      # S4
+        text = (f"从数字服务看，{when}{me}企业承接离岸服务外包执行额中，可数字化交付的服务出口"
+                f"{_money(d['so_ddl_x'].current)}，占离岸执行额的{pct(d['so_ddl_share'].current)}，"
+                f"{_g(d, 'so_ddl_x')}")
+        if covered:                                                         # S4b
+            text += (f"；其中以数字方式交付的{_money(d['so_dd_x'].current)}，"
+                     f"占{pct(d['so_dd_share'].current)}（交付方式已填报的执行额占{pct(cov)}）")
+        out.append(text + "。")
+    known, dip, cbec = (d[k].current for k in ("cbec_platform_known_x", "cbec_dip_x", "cbec_x"))
+    if d.has_customs and cbec and known * 2 >= cbec:                        # S5
+        out.append(f"经数字中介平台成交的跨境电商出口{_money(dip)}，"
+                   f"占跨境电商出口的{pct(percent(dip, cbec))}。")
+    if out and out[0].startswith("据海关统计"):                              # S6
+        top = [p for p in d.partners("X", 3) if pub.conf("partners_X", p[0]) == "F"]
+        if top:
+            rank = {1: "第一位的是", 2: "前两位的是", 3: "前三的是"}[len(top)]
+            lead = "分别是" if len(top) > 1 else "为"
+            out.append(f"从国际市场看，{when}{me}数字贸易出口{rank}"
+                       f"{'、'.join(country_name(c) for c, _, _ in top)}，{lead}"
+                       f"{'、'.join(_money(v) for _, v, _ in top)}，"
+                       f"{growths_phrase([None if p is None else _growth(v, p) for _, v, p in top])}。")
+    if out:
+        out.append(note(d, covered))
+    return out
+
+
+def _growth(cur: int, prev: int) -> Decimal | None:
+    from shumao.model.money import growth
+    return growth(cur, prev)
+
+
+def breaks(d: Digital) -> list[str]:
+    """The series breaks between the same months a year earlier and the period (§7.5)."""
+    first = f"{d.period.previous_year().start:%Y-%m}"
+    last = f"{d.period.end:%Y-%m}"
+    return [b.note for b in series_breaks() if first < b.start <= last]
+
+
+def note(d: Digital, covered: bool) -> str:
+    extra = "，部分交付方式为估算" if d.settings.impute_delivery == "survey" else ""
+    extra += "".join(f"；{b}" for b in breaks(d))
+    if not covered and d.has_services:
+        extra += "；交付方式填报率不足，暂不测算数字交付贸易"
+    return ("注：数字贸易按《数字贸易测度手册》（第二版）口径试算。数字订购贸易包括海关跨境电商监管方式"
+            "（9610、9710、9810、1210、1239）进出口和线上订购的服务；数字交付贸易为以数字方式远程交付的"
+            f"服务；服务外包业务与EBOPS 2010服务分类的对照采用{d.settings.crosswalk}版对照表{extra}。")
+
+
+def text(d: Digital, s: ReportSettings, source: str) -> str:
+    lines = sentences(d, s, source, disclosure(d))
+    return "".join(p + "\n\n" for p in [TITLE, *lines]) if lines else ""
+
+
+def _shown(v) -> str | None:
+    return None if v is None else str(round_half_up(Decimal(v)))
+
+
+def as_json(d: Digital, s: ReportSettings, source: str, label: str | None = None) -> dict:
+    """spec §8.4: amounts in integer US cents, shares and growth as 2-decimal strings."""
+    pub = disclosure(d)
+    blocks = {"X": {k: dm.cents(d.cur.block("X", b, p)) for k, b, p in (
+                   ("A_G", "A", "G"), ("A_S", "A", "S"), ("B", "B", None), ("U1", "U1", None),
+                   ("C", "C", None), ("N", "N", None), ("U2", "U2", None))},
+              "M": {"A_G": dm.cents(d.cur.block("M", "A", "G"))}}
+    inds = []
+    for f in d.figures.values():
+        money = f.unit == "cents"
+        inds.append({"id": f.id, "name": f.name, "unit": "cents_usd" if money else "percent",
+                     "current": f.current if money else _shown(f.current),
+                     "previous": f.previous if money else _shown(f.previous),
+                     "growth": _shown(f.growth), "status": _status(d, f.status), "conf": "F",
+                     "sources": list(f.sources)})
+    return {"period": label or str(d.period),
+            "region": s.region, "unit": "cents_usd",
+            "settings": {"crosswalk": d.settings.crosswalk, "crosswalk_label": CROSSWALK_LABEL,
+                         "deliverable_set": d.settings.deliverable_set,
+                         "ordered_unknown": "NDO", "impute_delivery": d.settings.impute_delivery,
+                         "goods_basis": "regime", "services_source": "outsourcing"},
+            "blocks": blocks, "indicators": inds,
+            "coverage": {"delivery": _shown(d.coverage)},
+            "partners": [{"partner": _iso3(c), "current": v, "previous": p,
+                          "conf": pub.conf("partners_X", c)} for c, v, p in d.partners("X", None)],
+            "checks": d.checks,
+            "disclosure": [{"group": c.group, "member": c.member, "conf": c.conf}
+                           for c in pub.cells if c.suppressed],
+            "full_scope_below_regime": d.full_scope_below,
+            "breaks": breaks(d), "text": text(d, s, source)}
+
+
+def _status(d: Digital, status: str) -> str:
+    return "E" if status == "E" or d.settings.impute_delivery == "survey" else "A"
+
+
+def _iso3(iso2: str) -> str:
+    return countries()[iso2].iso3 if iso2 in countries() else "_U"
+
+
+def observations(d: Digital, ref_area: str = "CN_999901") -> list[dict]:
+    """The figures as SDMX observations of ``DSD_DIGITAL_TRADE`` (spec §8.3): each a dict of
+    the 14 dimension codes and TIME_PERIOD, ``value`` (Decimal 万美元, None when suppressed),
+    ``cents`` (exact), UNIT_MULT, OBS_STATUS, CONF_STATUS, SOURCE_DETAIL, METHOD — the
+    slices T1 (blocks and totals × product × flow), T2 (partner × DT/DO/DD), T3 (goods ×
+    regime × flow) and T5 (services × EBOPS main component × DDL/DD/DO).  The SDMX writer
+    (written later) only serialises these."""
+    freq, period, basis = _sdmx_period(d)
+    pub = disclosure(d)
+    method = d.settings.method()
+    out: list[dict] = []
+
+    def obs(flow, nature, product, units, *, partner="W", service=None, commodity=None,
+            regime=None, status="E", conf="F", source="MIXED"):
+        service = service or ("_Z" if product == "G" else "S" if product == "S" else "_T")
+        commodity = commodity or ("_T" if product == "G" else "_Z" if product == "S" else "_T")
+        regime = regime or ("_T" if product == "G" else "_Z" if product == "S" else "_T")
+        cents = dm.cents(units)
+        out.append({"FREQ": freq, "REF_AREA": ref_area, "COUNTERPART_AREA": partner,
+                    "TRADE_FLOW": flow, "DIGITAL_NATURE": nature, "DIP": "_T",
+                    "PRODUCT_TYPE": product, "SERVICE": service, "COMMODITY": commodity,
+                    "CUSTOMS_REGIME": regime, "CONTROL": "_T", "ENTERPRISE_SIZE": "_T",
+                    "PERIOD_BASIS": basis, "UNIT_MEASURE": "USD", "TIME_PERIOD": period,
+                    "cents": cents, "value": None if conf != "F" else wan(cents),
+                    "UNIT_MULT": 4, "DECIMALS": 2,
+                    "OBS_STATUS": "Q" if conf != "F" else status, "CONF_STATUS": conf,
+                    "SOURCE_DETAIL": source, "METHOD": method if status == "E" else ""})
+
+    acc = d.cur
+    for flow in ("X", "M"):                                                  # T1
+        for block in ("A", "B", "U1", "C"):
+            for product, source in (("G", "GACC_CBEC"), ("S", "MOFCOM_SO")):
+                v = acc.block(flow, block, product)
+                if v or (product == "S" and flow == "X" and d.has_services):
+                    obs(flow, dm.NATURE_CODE[block], product, v,
+                        status="A" if product == "G" else "E", source=source)
+        for total in ("DO", "DD", "DT"):
+            obs(flow, total, "_T", acc.block(flow, total))
+    if d.has_services:
+        obs("X", "DDL", "S", acc.ddl(), source="MOFCOM_SO")
+    for c, units in sorted(acc.by(lambda a: a.partner, lambda a: a.flow == "X"               # T2
+                                  and a.block in dm.TOTALS["DT"]).items()):
+        if c != "_U":
+            obs("X", "DT", "_T", units, partner=_iso3(c), conf=pub.conf("partners_X", c))
+    for flow in ("X", "M"):                                                  # T3
+        for r, units in sorted(acc.by(lambda a: a.regime, lambda a, f=flow: a.flow == f
+                                      and a.product == "G").items()):
+            if r in ecommerce_regimes():
+                obs(flow, "DO_NDD", "G", units, regime=r, status="A", source="GACC_CBEC",
+                    conf=pub.conf(f"regimes_{flow}", r))
+    for comp, units in sorted(acc.by(lambda a: main_component(a.ebops),              # T5
+                                     lambda a: a.product == "S" and a.deliverable).items()):
+        obs("X", "DDL", "S", units, service=comp, source="MOFCOM_SO",
+            conf=pub.conf("ebops_DDL", comp))
+    return out
+
+
+def _sdmx_period(d: Digital) -> tuple[str, str, str]:
+    """(FREQ, TIME_PERIOD, PERIOD_BASIS) of spec §8.3's period mapping; a range not starting
+    in January cannot be expressed (InputError)."""
+    from shumao.errors import InputError
+    p = d.period
+    first, last, year = p.start.month, p.end.month, p.start.year
+    if (first, last) == (1, 12):
+        return "A", f"{year}", "PER"
+    if (first, last) in ((1, 6), (7, 12)):
+        return "S", f"{year}-S{1 if first == 1 else 2}", "PER"
+    if last - first == 2 and first % 3 == 1:
+        return "Q", f"{year}-Q{(first + 2) // 3}", "PER"
+    if first == last:
+        return "M", f"{year}-{first:02d}", "PER"
+    if first == 1:
+        return "M", f"{year}-{last:02d}", "YTD"
+    raise InputError(f"时期“{p}”不从1月开始，无法用SDMX的时期表示（可改用JSON或XLSX）")
