@@ -59,6 +59,6 @@ def digital(
     else:
         sys.stdout.write(made["text"])
         for c in made["disclosure"]:
-            err.print(f"[yellow]提示：{c['group']} 中的 {c['member']} 不予公布（{c['conf']}）[/]")
+            err.print(f"[yellow]提示：{words.withheld_words(c['group'], c['member'], c['conf'])}[/]")
         for m in made["full_scope_below_regime"]:
             err.print(f"[yellow]提示：{m} 的全业态总额小于按监管方式的合计（full-scope-below-regime）[/]")

@@ -279,3 +279,24 @@ def _sdmx_period(d: Digital) -> tuple[str, str, str]:
     if first == 1:
         return "M", f"{year}-{last:02d}", "YTD"
     raise InputError(f"时期“{p}”不从1月开始，无法用SDMX的时期表示（可改用JSON或XLSX）")
+
+
+GROUP_WORDS = {"partners_X": "数字贸易出口分市场", "regimes_X": "跨境电商出口分监管方式",
+               "regimes_M": "跨境电商进口分监管方式", "ebops_DDL": "可数字化交付服务分类别",
+               "control_X": "数字贸易出口分企业性质"}
+CONF_WORDS = {"A": "涉及企业少于3家", "O": "单一企业占比超过85%", "D": "为防止由合计推算出另一个不予公布的数字"}
+
+
+def withheld_words(group: str, member: str, conf: str) -> str:
+    """A suppressed breakdown in a clerk's words: 数字贸易出口分市场中“加拿大”不予公布（涉及企业少于3家）."""
+    from shumao.model.codes import NATURE_ZH
+    from shumao.model.digital_codes import ebops
+    if group.startswith("partners"):
+        name = country_name(member) if member in countries() else "不明"
+    elif group.startswith("regimes"):
+        name = f"{regimes()[member].name_report}（{member}）"
+    elif group.startswith("ebops"):
+        name = ebops()[member].name_zh
+    else:
+        name = NATURE_ZH.get(member, "性质不明的企业")
+    return f"{GROUP_WORDS[group]}中“{name}”的数字不予公布（{CONF_WORDS[conf]}）"

@@ -1,0 +1,150 @@
+"""The sample city's 【数字贸易】 (spec/digital-trade.md §9.1): tests/data/city/digital holds
+the synthetic customs, platform and delivery data (shumao.samples.digital, seed 2024) and the
+expected texts and JSON; ``shumao digital`` gives them character for character, and every
+block and headline figure is recomputed here independently — plain Python and Decimal over
+the CSV files, no shumao code — to the cent."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from shumao.indicators.digital import digital
+from shumao.ingest.importer import import_files
+from shumao.model.periods import Period
+from shumao.report import digital as words
+from shumao.report.settings import ReportSettings
+from shumao.store import connect
+from tests.conftest import DATA, run_cli
+from tests.support.paths import REPO
+
+CITY = DATA / "city"
+DIGITAL = CITY / "digital"
+TODAY = dt.date(2026, 11, 27)
+PERIODS = {"2024H1": ((2024, 1), (2024, 6)), "2024-01..2024-09": ((2024, 1), (2024, 9))}
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("digital") / "city.duckdb"
+    with connect(str(db), create=True) as s:
+        assert import_files(s, [CITY / n for n in ("enterprises.csv", "contracts.csv",
+                                                   "executions.csv")], today=TODAY).ok
+        done = import_files(s, sorted(DIGITAL.glob("*.csv")), replace=True, today=TODAY)
+        assert done.ok and not done.warnings, [i.as_dict() for i in done.errors + done.warnings]
+    return db
+
+
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _in(month: str, when) -> bool:
+    y, m = int(month[:4]), int(month[5:7])
+    return when[0] <= (y, m) <= when[1]
+
+
+def reference(period: str) -> dict[str, int]:
+    """The blocks from the CSVs alone: Decimal, rounded half-up to the cent once per figure."""
+    first, last = PERIODS[period]
+    years = {"cur": (first, last), "prev": ((first[0] - 1, first[1]), (last[0] - 1, last[1]))}
+    share = {"远程": 100, "现场": 0, "不明": None}
+    contracts = {r["contract_id"]: r for r in _rows(DIGITAL / "contracts.csv")}
+    deliverable: dict[str, Decimal] = {}
+    with (REPO / "shumao/data/digital/so_ebops.csv").open(encoding="utf-8") as f:
+        lines = [ln for ln in f if not ln.startswith("#")]
+    for r in csv.DictReader(lines):
+        if r["ebops"][:2] in ("SF", "SG", "SH", "SI", "SJ", "SK"):
+            deliverable[r["subcategory"]] = deliverable.get(r["subcategory"], Decimal(0)) \
+                + Decimal(r["weight_bp"]) / 10000
+    out = {}
+    for p, when in years.items():
+        b = {k: Decimal(0) for k in ("A_S", "B", "U1", "C", "N", "U2", "DDL", "EXEC", "A_GX",
+                                     "A_GM")}
+        for x in _rows(CITY / "executions.csv"):
+            c = contracts[x["contract_id"]]
+            if not (x["status"] == "approved" and c["status"] == "approved"
+                    and c["client_country"] != "CN" and _in(x["executed_on"], when)):
+                continue
+            a = Decimal(x["amount"]) * 100
+            r = share.get(c["交付方式"], None) if c["交付方式"] != "混合" else int(c["远程交付比例（%）"])
+            online = c["线上订购"] == "是"
+            b["EXEC"] += a
+            b["DDL"] += a * deliverable.get(c["业务子类"], Decimal(0))
+            if r is None:
+                b["U1" if online else "U2"] += a
+            else:
+                b["B" if online else "C"] += a * r / 100
+                b["A_S" if online else "N"] += a * (100 - r) / 100
+        rate = {r["月份"]: Decimal(r["美元汇率"]) for r in _rows(DIGITAL / "rates.csv")}
+        for name, money in (("ecommerce.csv", "货值（美元）"), ("跨境电商-人民币.csv", "货值（万元）")):
+            for g in _rows(DIGITAL / name):
+                if not _in(g["统计月份"], when):
+                    continue
+                cents = Decimal(g[money]) * 100
+                if "万元" in money:
+                    cents = (cents * 10000 * rate[g["统计月份"]]).quantize(1, ROUND_HALF_UP)
+                b["A_GX" if g["进出口"] == "X" else "A_GM"] += cents
+        exact = {"dt_x": b["A_GX"] + b["A_S"] + b["B"] + b["U1"] + b["C"],
+                 "do_x": b["A_GX"] + b["A_S"] + b["B"] + b["U1"], "dd_x": b["B"] + b["C"],
+                 "overlap_x": b["B"], "cbec_x": b["A_GX"], "cbec_m": b["A_GM"],
+                 "so_ddl_x": b["DDL"], "exec_offshore": b["EXEC"], "A_S": b["A_S"],
+                 "U1": b["U1"], "N": b["N"], "U2": b["U2"], "C": b["C"]}
+        out[p] = {k: int(v.quantize(1, ROUND_HALF_UP)) for k, v in exact.items()}
+    return out
+
+
+@pytest.mark.parametrize("period", sorted(PERIODS))
+def test_the_figures_agree_with_an_independent_computation(city, period):
+    ref = reference(period)
+    with connect(str(city), read_only=True) as s, s.reading() as con:
+        d = digital(con, Period.parse(period))
+    for fid in ("dt_x", "do_x", "dd_x", "overlap_x", "cbec_x", "cbec_m", "so_ddl_x",
+                "exec_offshore"):
+        assert (d[fid].current, d[fid].previous) == (ref["cur"][fid], ref["prev"][fid]), fid
+    made = words.as_json(d, ReportSettings(region="示例市"), "商务部服务外包统一平台", period)
+    for k in ("A_S", "U1", "C", "N", "U2"):
+        assert made["blocks"]["X"][k] == ref["cur"][k], k
+    assert all(c["ok"] for c in made["checks"])
+
+
+@pytest.mark.parametrize("period", sorted(PERIODS))
+def test_shumao_digital_gives_the_expected_text(city, period):
+    r = run_cli("digital", "--period", period, "--region", "示例市", "--db", str(city))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == (DIGITAL / f"expected_digital_{period}.txt").read_text(encoding="utf-8")
+    assert "不予公布" in r.stderr and "partners_X" not in r.stderr     # said in words
+
+
+def test_shumao_digital_json_is_the_expected_json(city):
+    r = run_cli("digital", "--period", "2024H1", "--region", "示例市", "--db", str(city),
+                "--format", "json")
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    assert got == json.loads((DIGITAL / "expected_digital_2024H1.json").read_text(encoding="utf-8"))
+    assert got["text"] == (DIGITAL / "expected_digital_2024H1.txt").read_text(encoding="utf-8")
+    assert "HS9610" not in got["text"]
+
+
+def test_strict_refuses_when_a_figure_is_withheld(city):
+    r = run_cli("digital", "--period", "2024H1", "--db", str(city), "--strict")
+    assert r.returncode == 1 and r.stdout == "" and "不予公布" in r.stderr
+
+
+def test_without_customs_data_only_the_services_sentences_remain(tmp_path):
+    db = tmp_path / "s.duckdb"
+    with connect(str(db), create=True) as s:
+        assert import_files(s, [CITY / n for n in ("enterprises.csv", "contracts.csv",
+                                                   "executions.csv")], today=TODAY).ok
+        with s.reading() as con:
+            d = digital(con, Period.parse("2024H1"))
+    t = words.text(d, ReportSettings(region="示例市"), "商务部服务外包统一平台")
+    assert "从跨境电商看" not in t and "据海关统计" not in t and "从数字服务看" in t
+    assert "交付方式填报率不足，暂不测算数字交付贸易" in t and "其中以数字方式交付" not in t
+    assert d["dt_x"].current == d["do_x"].current == 0           # 9A.6: still in the JSON
