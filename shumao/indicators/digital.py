@@ -145,6 +145,15 @@ class Digital:
     def __getitem__(self, key: str) -> DigitalFigure:
         return self.figures[key]
 
+    def cents(self, key: str) -> int:
+        """An amount figure's current value in cents."""
+        return int(self.figures[key].current or 0)
+
+    def share(self, key: str) -> Decimal | None:
+        """A share figure's current value, unrounded %."""
+        v = self.figures[key].current
+        return None if v is None else Decimal(v)
+
     @property
     def coverage(self) -> Decimal | None:
         return percent(self.cur.known_delivery, self.cur.exec_offshore)

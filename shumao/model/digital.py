@@ -170,14 +170,17 @@ def check(acc: Accounts) -> list[dict]:
         dt_, do, dd, b, a = (acc.block(flow, n) for n in ("DT", "DO", "DD", "B", "A"))
         holds(f"dt_identity_{flow}", dt_ == do + dd - b, f"{dt_} ≠ {do} + {dd} − {b}")
         holds(f"dt_order_{flow}", dt_ >= do >= a and dt_ >= dd, f"{dt_}, {do}, {a}, {dd}")
-        total = acc.total(lambda x, f=flow: x.flow == f and x.block in TOTALS["DT"])
-        for name, key in (("partners", lambda x: x.partner), ("ebops", lambda x: x.ebops),
-                          ("control", lambda x: x.control), ("regimes", lambda x: x.regime),
-                          ("hs", lambda x: x.hs), ("dip", lambda x: x.dip)):
-            parts = acc.by(key, lambda x, f=flow: x.flow == f and x.block in TOTALS["DT"])
+        in_dt = _where(flow, None)
+        total = acc.total(in_dt)
+        keys: tuple[tuple[str, Callable[[Atom], str]], ...] = (
+            ("partners", lambda x: x.partner), ("ebops", lambda x: x.ebops),
+            ("control", lambda x: x.control), ("regimes", lambda x: x.regime),
+            ("hs", lambda x: x.hs), ("dip", lambda x: x.dip))
+        for name, key in keys:
+            parts = acc.by(key, in_dt)
             holds(f"sum_{name}_{flow}", sum(parts.values()) == total, f"{parts} ≠ {total}")
         goods = acc.block(flow, "A", "G")
-        by_regime = acc.by(lambda x: x.regime, lambda x, f=flow: x.flow == f and x.product == "G")
+        by_regime = acc.by(lambda x: x.regime, _where(flow, "G"))
         holds(f"sum_regimes_goods_{flow}", sum(by_regime.values()) == goods,
               f"{by_regime} ≠ {goods}")
     services = sum(acc.block("X", n, "S") for n in SERVICE_BLOCKS)
@@ -185,6 +188,15 @@ def check(acc: Accounts) -> list[dict]:
           f"{services} ≠ {acc.exec_offshore} × 10⁶")
     holds("ddl_within_services", acc.ddl() <= services, f"{acc.ddl()} > {services}")
     return done
+
+
+def _where(flow: str, product: str | None) -> Callable[[Atom], bool]:
+    """The atoms of a flow inside DT (product None), or of one product."""
+    def where(a: Atom) -> bool:
+        if product is None:
+            return a.flow == flow and a.block in TOTALS["DT"]
+        return a.flow == flow and a.product == product
+    return where
 
 
 # -- disclosure (spec §7.6) -------------------------------------------------------------------

@@ -87,14 +87,14 @@ def sentences(d: Digital, s: ReportSettings, source: str, pub: Published) -> lis
     out = []
     if d.has_customs and d.has_services and covered:                        # S1
         out.append(
-            f"据海关统计和{source}数据测算，{when}{s.region}数字贸易出口{_money(d['dt_x'].current)}，"
-            f"{_g(d, 'dt_x')}。其中，数字订购贸易出口{_money(d['do_x'].current)}，{_g(d, 'do_x')}；"
-            f"数字交付贸易出口{_money(d['dd_x'].current)}，{_g(d, 'dd_x')}；既数字订购又数字交付的"
-            f"{_money(d['overlap_x'].current)}已在合计中扣除，不重复计算。")
+            f"据海关统计和{source}数据测算，{when}{s.region}数字贸易出口{_money(d.cents('dt_x'))}，"
+            f"{_g(d, 'dt_x')}。其中，数字订购贸易出口{_money(d.cents('do_x'))}，{_g(d, 'do_x')}；"
+            f"数字交付贸易出口{_money(d.cents('dd_x'))}，{_g(d, 'dd_x')}；既数字订购又数字交付的"
+            f"{_money(d.cents('overlap_x'))}已在合计中扣除，不重复计算。")
     if d.has_customs:                                                       # S2, S3
-        text = (f"从跨境电商看，{when}{me}跨境电商进出口{_money(d['cbec_t'].current)}，"
-                f"{_g(d, 'cbec_t')}。其中，出口{_money(d['cbec_x'].current)}，{_g(d, 'cbec_x')}；"
-                f"进口{_money(d['cbec_m'].current)}，{_g(d, 'cbec_m')}。")
+        text = (f"从跨境电商看，{when}{me}跨境电商进出口{_money(d.cents('cbec_t'))}，"
+                f"{_g(d, 'cbec_t')}。其中，出口{_money(d.cents('cbec_x'))}，{_g(d, 'cbec_x')}；"
+                f"进口{_money(d.cents('cbec_m'))}，{_g(d, 'cbec_m')}。")
         rows = [r for r in d.regimes("X") if r[0] in S3_REGIMES]
         shown = [r for r in rows if pub.conf("regimes_X", r[0]) == "F"]
         if shown:
@@ -110,13 +110,13 @@ def sentences(d: Digital, s: ReportSettings, source: str, pub: Published) -> lis
         out.append(text)
     if d.has_services:                                                      # S4
         text = (f"从数字服务看，{when}{me}企业承接离岸服务外包执行额中，可数字化交付的服务出口"
-                f"{_money(d['so_ddl_x'].current)}，占离岸执行额的{pct(d['so_ddl_share'].current)}，"
+                f"{_money(d.cents('so_ddl_x'))}，占离岸执行额的{pct(d.share('so_ddl_share'))}，"
                 f"{_g(d, 'so_ddl_x')}")
         if covered:                                                         # S4b
-            text += (f"；其中以数字方式交付的{_money(d['so_dd_x'].current)}，"
-                     f"占{pct(d['so_dd_share'].current)}（交付方式已填报的执行额占{pct(cov)}）")
+            text += (f"；其中以数字方式交付的{_money(d.cents('so_dd_x'))}，"
+                     f"占{pct(d.share('so_dd_share'))}（交付方式已填报的执行额占{pct(cov)}）")
         out.append(text + "。")
-    known, dip, cbec = (d[k].current for k in ("cbec_platform_known_x", "cbec_dip_x", "cbec_x"))
+    known, dip, cbec = (d.cents(k) for k in ("cbec_platform_known_x", "cbec_dip_x", "cbec_x"))
     if d.has_customs and cbec and known * 2 >= cbec:                        # S5
         out.append(f"经数字中介平台成交的跨境电商出口{_money(dip)}，"
                    f"占跨境电商出口的{pct(percent(dip, cbec))}。")
@@ -250,8 +250,8 @@ def observations(d: Digital, ref_area: str = "CN_999901") -> list[dict]:
         if c != "_U":
             obs("X", "DT", "_T", units, partner=_iso3(c), conf=pub.conf("partners_X", c))
     for flow in ("X", "M"):                                                  # T3
-        for r, units in sorted(acc.by(lambda a: a.regime, lambda a, f=flow: a.flow == f
-                                      and a.product == "G").items()):
+        goods = _goods_of(flow)
+        for r, units in sorted(acc.by(lambda a: a.regime, goods).items()):
             if r in ecommerce_regimes():
                 obs(flow, "DO_NDD", "G", units, regime=r, status="A", source="GACC_CBEC",
                     conf=pub.conf(f"regimes_{flow}", r))
@@ -260,6 +260,12 @@ def observations(d: Digital, ref_area: str = "CN_999901") -> list[dict]:
         obs("X", "DDL", "S", units, service=comp, source="MOFCOM_SO",
             conf=pub.conf("ebops_DDL", comp))
     return out
+
+
+def _goods_of(flow: str):
+    def where(a: dm.Atom) -> bool:
+        return a.flow == flow and a.product == "G"
+    return where
 
 
 def _sdmx_period(d: Digital) -> tuple[str, str, str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from shumao.errors import InputError
 from shumao.indicators.digital import digital
 from shumao.ingest.importer import import_files
 from shumao.model.periods import Period
@@ -73,7 +74,7 @@ def reference(period: str) -> dict[str, int]:
                     and c["client_country"] != "CN" and _in(x["executed_on"], when)):
                 continue
             a = Decimal(x["amount"]) * 100
-            r = share.get(c["交付方式"], None) if c["交付方式"] != "混合" else int(c["远程交付比例（%）"])
+            r = share.get(c["交付方式"]) if c["交付方式"] != "混合" else int(c["远程交付比例（%）"])
             online = c["线上订购"] == "是"
             b["EXEC"] += a
             b["DDL"] += a * deliverable.get(c["业务子类"], Decimal(0))
@@ -148,3 +149,45 @@ def test_without_customs_data_only_the_services_sentences_remain(tmp_path):
     assert "从跨境电商看" not in t and "据海关统计" not in t and "从数字服务看" in t
     assert "交付方式填报率不足，暂不测算数字交付贸易" in t and "其中以数字方式交付" not in t
     assert d["dt_x"].current == d["do_x"].current == 0           # 9A.6: still in the JSON
+
+
+@pytest.mark.parametrize("period", ["2024H1"])
+def test_every_backend_gives_the_same_figures(city, store_url, period):
+    """The same Ibis aggregates on DuckDB and PostgreSQL: the same cents and text."""
+    with connect(store_url) as s:
+        assert import_files(s, [CITY / n for n in ("enterprises.csv", "contracts.csv",
+                                                   "executions.csv")], today=TODAY).ok
+        assert import_files(s, sorted(DIGITAL.glob("*.csv")), replace=True, today=TODAY).ok
+        with s.reading() as con:
+            got = words.as_json(digital(con, Period.parse(period)), ReportSettings(region="示例市"),
+                                "商务部服务外包统一平台", period)
+    want = json.loads((DIGITAL / f"expected_digital_{period}.json").read_text(encoding="utf-8"))
+    assert got == want
+
+
+def test_observations_for_sdmx_key_every_figure_and_withhold_the_suppressed(city):
+    """report.digital.observations: the §8.3 dimensions on every observation, keys unique,
+    T1's disjoint blocks add up to DT to the cent, suppressed ones carry no value."""
+    with connect(str(city), read_only=True) as s, s.reading() as con:
+        d = digital(con, Period.parse("2024H1"))
+    obs = words.observations(d)
+    dims = ("FREQ", "REF_AREA", "COUNTERPART_AREA", "TRADE_FLOW", "DIGITAL_NATURE", "DIP",
+            "PRODUCT_TYPE", "SERVICE", "COMMODITY", "CUSTOMS_REGIME", "CONTROL",
+            "ENTERPRISE_SIZE", "PERIOD_BASIS", "UNIT_MEASURE", "TIME_PERIOD")
+    keys = [tuple(o[k] for k in dims) for o in obs]
+    assert len(keys) == len(set(keys)) and all(k[0] == "S" and k[14] == "2024-S1" for k in keys)
+    t1 = {(o["DIGITAL_NATURE"], o["PRODUCT_TYPE"]): o["cents"] for o in obs
+          if o["TRADE_FLOW"] == "X" and o["COUNTERPART_AREA"] == "W"
+          and o["CUSTOMS_REGIME"] in ("_T", "_Z") and o["SERVICE"] in ("S", "_Z", "_T")}
+    blocks = sum(v for (n, p), v in t1.items() if n in ("DO_NDD", "DO_DD", "DO_UDD", "DD_NDO"))
+    assert abs(blocks - d["dt_x"].current) <= 4            # each block rounded once (9A.1)
+    assert t1[("DT", "_T")] == d["dt_x"].current
+    hidden = [o for o in obs if o["CONF_STATUS"] != "F"]
+    assert hidden and all(o["value"] is None and o["OBS_STATUS"] == "Q" for o in hidden)
+    assert all(o["value"] is not None for o in obs if o["CONF_STATUS"] == "F")
+    with connect(str(city), read_only=True) as s, s.reading() as con:
+        ytd = words.observations(digital(con, Period.parse("2024-01..2024-09")))
+        late = digital(con, Period.parse("2024-03..2024-05"))
+    assert {(o["FREQ"], o["TIME_PERIOD"], o["PERIOD_BASIS"]) for o in ytd} == {("M", "2024-09", "YTD")}
+    with pytest.raises(InputError, match="不从1月开始"):
+        words.observations(late)
