@@ -191,3 +191,23 @@ def test_observations_for_sdmx_key_every_figure_and_withhold_the_suppressed(city
     assert {(o["FREQ"], o["TIME_PERIOD"], o["PERIOD_BASIS"]) for o in ytd} == {("M", "2024-09", "YTD")}
     with pytest.raises(InputError, match="不从1月开始"):
         words.observations(late)
+
+
+def test_generate_digital_writes_data_that_import_and_compute(tmp_path):
+    """shumao generate --digital: a generated city's digital folder imports with no error
+    (contracts replaced with their delivery fields) and gives a 【数字贸易】; the same seed
+    writes the same bytes."""
+    for name in ("a", "b"):
+        r = run_cli("generate", "--out", str(tmp_path / name), "--enterprises", "8",
+                    "--executions", "300", "--seed", "7", "--digital")
+        assert r.returncode == 0, r.stderr
+    for f in (tmp_path / "a" / "digital").glob("*.csv"):
+        assert f.read_bytes() == (tmp_path / "b" / "digital" / f.name).read_bytes()
+    db = tmp_path / "g.duckdb"
+    with connect(str(db), create=True) as s:
+        assert import_files(s, sorted((tmp_path / "a").glob("*.csv")), today=TODAY).ok
+        done = import_files(s, sorted((tmp_path / "a" / "digital").glob("*.csv")), replace=True,
+                            today=TODAY)
+        assert done.ok, [i.as_dict() for i in done.errors]
+    r = run_cli("digital", "--period", "2024", "--db", str(db))
+    assert r.returncode == 0 and r.stdout.startswith("【数字贸易】\n\n据海关统计和商务部服务外包统一平台数据测算，2024年全年本市数字贸易出口")
