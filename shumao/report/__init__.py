@@ -15,4 +15,6 @@
     data        the report as JSON
     formats     Markdown, HTML and XLSX
     fonts       the CJK fonts charts and documents are set in
+    digital     the 【数字贸易】 section (spec/digital-trade.md §8.1), its JSON, disclosure and
+                the SDMX observations (``observations``)
 """
