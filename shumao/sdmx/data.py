@@ -8,16 +8,18 @@ against FREQ, a suppressed value exactly when CONF_STATUS says so), then written
     说明.txt             what the files hold, in Chinese: sources, versions, the suppression codes
 
 beside the structures (structure.py).  Amounts arrive as exact US cents and leave as 万美元
-(UNIT_MULT 4, DECIMALS 2); every value written is read back and compared with its cents, so a
-file never says a figure the JSON does not.  Nothing is written unless every file passed.
+(UNIT_MULT 4, DECIMALS 2, rounded half up as the text rounds them; exact cents stay in JSON and
+XLSX); every value written is read back and compared with its cents so rounded, so a file never
+says a figure the JSON does not.  Nothing is written unless every file passed.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from shumao.errors import InputError, ShumaoError
@@ -52,7 +54,6 @@ class Observation:
     source: str | None = None           # SOURCE_DETAIL
     coverage: str | None = None         # COVERAGE, a percentage as text ("87.83")
     method: str | None = None           # METHOD
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def time_key(period: Period) -> tuple[str, str, str]:
@@ -74,9 +75,15 @@ def time_key(period: Period) -> tuple[str, str, str]:
                      "或选从1月开始的期间")
 
 
+def wan(cents: int) -> Decimal:
+    """Cents as 万美元 to two decimals, half up — as the text and the tables round them."""
+    return (Decimal(cents) / CENTS_PER_UNIT).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 def value(cents: int) -> float:
-    """Cents as 万美元, the float pysdmx writes (its shortest form is the exact decimal)."""
-    return float(Decimal(cents) / CENTS_PER_UNIT)
+    """The float pysdmx writes for ``wan(cents)``: below 10¹³ 万美元 its shortest form is that
+    decimal exactly."""
+    return float(wan(cents))
 
 
 def rows(observations: Iterable[Observation], period: Period, area: str) -> list[dict[str, Any]]:
@@ -102,8 +109,6 @@ def problems(table: list[dict[str, Any]], lists: Mapping[str, Mapping[str, Any]]
     keys = structure.key_order()
     seen: dict[tuple[str, ...], int] = {}
     patterns = {"A": r"\d{4}", "S": r"\d{4}-S[12]", "Q": r"\d{4}-Q[1-4]", "M": r"\d{4}-(0[1-9]|1[0-2])"}
-    import re
-
     for n, row in enumerate(table, 1):
         for p in parts:
             v = row.get(p.id, "")
@@ -134,15 +139,10 @@ def batis(table: list[dict[str, Any]]) -> str:
         if (row["DIGITAL_NATURE"] in ("DD", "DDL") and row["PRODUCT_TYPE"] == "S"
                 and all(row[k] == "_T" for k in ("DIP", "CONTROL", "ENTERPRISE_SIZE"))):
             v = row["OBS_VALUE"]
-            millions = "NaN" if math.isnan(v) else _plain(Decimal(str(v)) / 100)
+            millions = "NaN" if math.isnan(v) else format((Decimal(repr(v)) / 100).normalize(), "f")
             cells = {**row, "OBS_VALUE": millions, "UNIT_MEASURE": "USD_EXC", "UNIT_MULT": "6"}
             lines.append(",".join(str(cells[c]) for c in BATIS))
     return "\n".join(lines) + "\n"
-
-
-def _plain(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return text
 
 
 def readme(period: Period, area: str, area_name: str, methods: Iterable[str]) -> str:
@@ -179,15 +179,15 @@ def readme(period: Period, area: str, area_name: str, methods: Iterable[str]) ->
     ])
 
 
-def texts(observations: list[Observation], period: Period, area_name: str = "示例市") -> dict[str, str]:
+def texts(observations: list[Observation], period: Period, area_name: str) -> dict[str, str]:
     """Every data file's text, checked: the rows against the structure, the XML against the
     SDMX XSDs, the CSV read back by pysdmx and each value compared with its cents."""
+    import pandas as pd
     from pysdmx.io import write_sdmx
     from pysdmx.io.format import Format
     from pysdmx.io.pd import PandasDataset
     from pysdmx.io.xml.doc_validation import validate_doc
     from pysdmx.model.dataflow import Schema
-    import pandas as pd
 
     area = structure.ref_area()
     table = rows(observations, period, area)
@@ -201,9 +201,9 @@ def texts(observations: list[Observation], period: Period, area_name: str = "示
     dataset = PandasDataset(structure=Schema(context="dataflow", agency=structure.agency(),
                                              id=structure.DATAFLOW, version=structure.VERSION,
                                              components=comps), data=frame)
-    csv_text = write_sdmx([dataset], Format.DATA_SDMX_CSV_2_0_0)
-    xml_text = write_sdmx([dataset], Format.DATA_SDMX_ML_3_0,
-                          dimension_at_observation={dataset.short_urn: "TIME_PERIOD"})
+    csv_text = structure.written(write_sdmx([dataset], Format.DATA_SDMX_CSV_2_0_0))
+    xml_text = structure.written(write_sdmx([dataset], Format.DATA_SDMX_ML_3_0,
+                                            dimension_at_observation={dataset.short_urn: "TIME_PERIOD"}))
     validate_doc(xml_text)
     _same_cents(csv_text, observations)
     return {"data.csv": csv_text, "data-3.0.xml": xml_text, "batis-extract.csv": batis(table),
@@ -218,6 +218,6 @@ def _same_cents(csv_text: str, observations: list[Observation]) -> None:
     if len(read) != len(observations):
         raise OutputCheckError(f"SDMX-CSV 写出 {len(read)} 条观测值，应为 {len(observations)} 条")
     for n, (text, o) in enumerate(zip(read, observations, strict=True), 1):
-        back = None if text == "NaN" else Decimal(text) * CENTS_PER_UNIT
-        if back != (None if o.cents is None else Decimal(o.cents)):
+        back = None if text == "NaN" else Decimal(text)
+        if back != (None if o.cents is None else wan(o.cents)):
             raise OutputCheckError(f"SDMX-CSV 第{n}条观测值写成“{text}”，与 {o.cents} 分不符")

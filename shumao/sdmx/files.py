@@ -15,12 +15,12 @@ from shumao.model.periods import Period
 from shumao.sdmx import data, structure
 
 
-def write_structure(out: Path, area_name: str = "示例市") -> list[Path]:
+def write_structure(out: Path, area_name: str) -> list[Path]:
     return _put(out, structure.texts(area_name))
 
 
 def write_period(out: Path, observations: list[data.Observation], period: Period,
-                 area_name: str = "示例市") -> list[Path]:
+                 area_name: str) -> list[Path]:
     figures = data.texts(observations, period, area_name)
     return _put(out, {**structure.texts(area_name), **figures})
 

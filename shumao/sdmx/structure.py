@@ -6,8 +6,9 @@ is written here by hand:
                                attributes), their codelists and Chinese and English names
     data/sdmx/codes.csv        the codelists of the spec, and the special codes (W, _T, _Z, _U…)
                                that lists drawn from other reference files add
-    DERIVED (below)            codelists drawn from the reference files the figures use:
-                               partners from countries.csv, EBOPS, HS chapters, customs regimes
+    derived()                  codelists drawn from the reference data the figures use:
+                               partners (countries.csv), EBOPS 2010, HS chapters, e-commerce
+                               regimes (model.digital_codes)
 
 The agency and the reporting area are settings (``SHUMAO_SDMX_AGENCY``,
 ``SHUMAO_SDMX_REF_AREA``): a registry or .Stat Suite needs its own agency registered first.
@@ -21,6 +22,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from shumao import settings
+from shumao.model import codes
+from shumao.model import digital_codes as dc
 from shumao.model.codes import DATA, _rows
 
 if TYPE_CHECKING:
@@ -29,15 +32,6 @@ if TYPE_CHECKING:
 VERSION = "1.0"
 DSD, DATAFLOW, SCHEME = "DSD_DIGITAL_TRADE", "DF_DIGITAL_TRADE", "CS_DIGITAL_TRADE"
 SAMPLE_AREA = "CN_999901"       # the sample city's made-up GB/T 2260-style code (spec §8.3)
-
-# codelist → (reference file, code column, Chinese name column, English name column, row filter)
-DERIVED: dict[str, tuple[str, str, str, str | None, tuple[str, str] | None]] = {
-    "CL_AREA": ("countries.csv", "iso3", "name_zh", "name_en", None),
-    "CL_SERVICE": ("digital/ebops2010.csv", "code", "name_zh", "name_en", None),
-    "CL_COMMODITY": ("digital/hs_chapters.csv", "chapter", "name_zh", "name_en", None),
-    "CL_CUSTOMS_REGIME": ("digital/customs_regimes.csv", "code", "name_report", None, ("ecommerce", "yes")),
-}
-
 
 @dataclass(frozen=True)
 class Part:
@@ -70,20 +64,27 @@ def ref_area() -> str:
     return settings.get("SHUMAO_SDMX_REF_AREA")
 
 
+def derived() -> dict[str, dict[str, tuple[str, str]]]:
+    """The codelists drawn from reference data: code → (Chinese name, English name)."""
+    regimes = dc.regimes()
+    return {
+        "CL_AREA": {c.iso3: (c.name_zh, c.name_en) for c in codes.countries().values()},
+        "CL_SERVICE": {e.code: (e.name_zh, e.name_en) for e in dc.ebops().values()},
+        "CL_COMMODITY": {ch: (zh, zh) for ch, zh in dc.hs_chapters().items()},
+        "CL_CUSTOMS_REGIME": {c: (regimes[c].name_full, regimes[c].name_full) for c in dc.ecommerce_regimes()},
+    }
+
+
 @cache
 def _codelists(area: str, area_name: str) -> dict[str, dict[str, tuple[str, str]]]:
-    lists: dict[str, dict[str, tuple[str, str]]] = {}
-    for name, (file, code, zh, en, only) in DERIVED.items():
-        rows = _rows(DATA / file)
-        lists[name] = {r[code]: (r[zh], r[en] if en else r[zh]) for r in rows
-                       if only is None or r[only[0]] == only[1]}
+    lists = derived()
     lists["CL_REF_AREA"] = {area: (area_name, area_name)}
     for r in _rows(DATA / "sdmx" / "codes.csv"):
         lists.setdefault(r["codelist"], {})[r["code"]] = (r["name_zh"], r["name_en"])
     return lists
 
 
-def codelists(area_name: str = "示例市") -> dict[str, dict[str, tuple[str, str]]]:
+def codelists(area_name: str) -> dict[str, dict[str, tuple[str, str]]]:
     """codelist id → code → (Chinese name, English name), the reporting area's name given."""
     return _codelists(ref_area(), area_name)
 
@@ -92,11 +93,20 @@ def _urn(kind: str, ag: str, ident: str) -> str:
     return f"urn:sdmx:org.sdmx.infomodel.{kind}={ag}:{ident}({VERSION})"
 
 
-def build(area_name: str = "示例市") -> list[Any]:
+def build(area_name: str) -> list[Any]:
     """The pysdmx objects of the structure: codelists, concept scheme, DSD, dataflow."""
     from pysdmx.model import (
-        Annotation, Code, Codelist, Component, Components, Concept, ConceptScheme, Dataflow,
-        DataStructureDefinition, DataType, Role,
+        Annotation,
+        Code,
+        Codelist,
+        Component,
+        Components,
+        Concept,
+        ConceptScheme,
+        Dataflow,
+        DataStructureDefinition,
+        DataType,
+        Role,
     )
 
     ag, lists = agency(), codelists(area_name)
@@ -128,14 +138,14 @@ def build(area_name: str = "示例市") -> list[Any]:
     return [*made.values(), scheme, dsd, flow]
 
 
-def components(area_name: str = "示例市") -> Components:
+def components(area_name: str) -> Components:
     return next(o for o in build(area_name) if type(o).__name__ == "DataStructureDefinition").components
 
 
 FILES = {"structure-2.1.xml": "STRUCTURE_SDMX_ML_2_1", "structure-3.0.xml": "STRUCTURE_SDMX_ML_3_0"}
 
 
-def texts(area_name: str = "示例市") -> dict[str, str]:
+def texts(area_name: str) -> dict[str, str]:
     """The structure in SDMX-ML 2.1 and 3.0, each validated against the SDMX XSDs (bundled
     with pysdmx, offline)."""
     from pysdmx.io import write_sdmx
@@ -143,7 +153,13 @@ def texts(area_name: str = "示例市") -> dict[str, str]:
     from pysdmx.io.xml.doc_validation import validate_doc
 
     objects = build(area_name)
-    made = {name: write_sdmx(objects, getattr(Format, fmt)) for name, fmt in FILES.items()}
+    made = {name: written(write_sdmx(objects, getattr(Format, fmt))) for name, fmt in FILES.items()}
     for text in made.values():
         validate_doc(text)
     return made
+
+
+def written(text: str | None) -> str:
+    """What pysdmx's ``write_sdmx`` returns when given no path: the text."""
+    assert text is not None
+    return text
