@@ -35,6 +35,8 @@ bench_app = typer.Typer(cls=Group, no_args_is_help=True, help="性能基准：�
 app.add_typer(bench_app, name="bench")
 user_app = typer.Typer(cls=Group, no_args_is_help=True, help="网页门户的账号：新增、签发与撤销 API 令牌、列出、停用。")
 app.add_typer(user_app, name="user")
+sdmx_app = typer.Typer(cls=Group, no_args_is_help=True, help="SDMX：数字贸易统计的国际交换格式。")
+app.add_typer(sdmx_app, name="sdmx")
 
 
 @app.callback()
@@ -52,6 +54,7 @@ COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
     (app, "serve", portal.serve), (app, "remind", portal.remind),
     (user_app, "add", portal.user_add), (user_app, "token", portal.user_token),
     (user_app, "tokens", portal.user_tokens), (user_app, "revoke", portal.user_revoke),
+    (sdmx_app, "structure", data.sdmx_structure),
     (user_app, "list", portal.user_list), (user_app, "disable", portal.user_disable),
     (bench_app, "import", bench.bench_import), (bench_app, "report", bench.bench_report),
     (bench_app, "web", bench.bench_web), (bench_app, "curve", bench.bench_curve),
