@@ -1,17 +1,20 @@
 """``shumao digital``: the 【数字贸易】 section (spec/digital-trade.md §8.1, §8.4) as text or
-JSON; the checks (identities, disclosure, full-scope totals) go to stderr."""
+JSON, or its figures as SDMX files in a folder (§8.3: structures, SDMX-CSV, SDMX-ML, BaTIS
+extract, 说明.txt; all checked before any is written); the checks (identities, disclosure,
+full-scope totals) go to stderr."""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
-from shumao.cli.options import STATE, DbOption, PeriodOption, err, print_json
+from shumao.cli.options import STATE, DbOption, PeriodOption, err, out, output_folder, print_json
 from shumao.errors import FlaggedFigures, InputError
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sdmx")
 
 
 def digital(
@@ -21,7 +24,9 @@ def digital(
     short: Annotated[str, typer.Option(metavar="简称", help="文中的简称，如 我市")] = "我市",
     source: Annotated[str, typer.Option(metavar="文字", help="服务数据的来源")] = "商务部服务外包统一平台",
     relative: Annotated[bool, typer.Option("--relative", help="用“今年”代替年份")] = False,
-    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="text（纯文本）或 json")] = "text",
+    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="text（纯文本）、json 或 sdmx（SDMX 文件，写入 --out 指定的文件夹）")] = "text",
+    out_dir: Annotated[Optional[Path], typer.Option(
+        "--out", metavar="文件夹", help="--format sdmx 时的输出文件夹（没有就新建，但它的上级文件夹须已存在）；其中同名文件被替换")] = None,
     deliverable_set: Annotated[str, typer.Option(
         "--deliverable-set", metavar="口径",
         help="可数字化交付的服务类别：MOFCOM6（商务部六类，默认）或 UNCTAD")] = "MOFCOM6",
@@ -46,6 +51,13 @@ def digital(
     if impute_delivery not in ("off", "survey"):
         raise InputError(f"--impute-delivery 只能是 off 或 survey（收到“{impute_delivery}”）")
     p = Period.parse(period)
+    if fmt == "sdmx":
+        from shumao.sdmx.data import time_key
+
+        if out_dir is None:
+            raise InputError("--format sdmx 须用 --out 指定输出文件夹，如 --out SDMX文件")
+        output_folder(out_dir, "--out")
+        time_key(p)                       # a range not from January has no SDMX form: before computing
     settings = ReportSettings.from_options(region, short, source, relative=relative)
     with connect(db, read_only=True) as store, store.reading() as con:
         d = compute_digital(con, p, DigitalSettings(deliverable_set, impute_delivery))
@@ -53,11 +65,20 @@ def digital(
     if strict and made["disclosure"]:
         raise FlaggedFigures(f"数字贸易有 {len(made['disclosure'])} 个数字因涉及单一企业或企业过少而不予公布"
                              "（--strict：不输出）", checks=[])
-    if fmt == "json":
+    if fmt == "sdmx":
+        from rich.markup import escape
+
+        from shumao.sdmx import files
+
+        assert out_dir is not None
+        for path in files.write_period(out_dir, words.observations(d), p, region):
+            out.print(f"已写出：{escape(str(path))}", soft_wrap=True)
+    elif fmt == "json":
         print_json(made)
         STATE["json_printed"] = True
     else:
         sys.stdout.write(made["text"])
+    if fmt != "json":
         for c in made["disclosure"]:
             err.print(f"[yellow]提示：{words.withheld_words(c['group'], c['member'], c['conf'])}[/]")
         for m in made["full_scope_below_regime"]:

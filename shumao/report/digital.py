@@ -1,8 +1,8 @@
 """The 【数字贸易】 section (spec/digital-trade.md §8.1): each sentence appears only when its
 sources and coverage allow; figures never suppressed by the disclosure pass (§7.6) are the
 only ones named.  Also the section's JSON (§8.4) and ``observations``: the figures as the
-SDMX structure of §8.3 keys them (dimension codes → value, with their status), for the
-SDMX writer.
+SDMX structure of §8.3 keys them (sdmx.data.Observation: dimension codes, exact cents, status),
+which sdmx.files.write_period writes.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from shumao.model.codes import countries, country_name
 from shumao.model.digital_codes import (
     CROSSWALK_LABEL,
     ecommerce_regimes,
+    hs_chapters,
     main_component,
     regimes,
     series_breaks,
@@ -23,6 +24,7 @@ from shumao.model.digital_codes import (
 from shumao.model.money import percent, round_half_up, wan
 from shumao.report.numbers import growth_phrase, growths_phrase, pct
 from shumao.report.settings import ReportSettings
+from shumao.sdmx.data import Observation, time_key
 
 TITLE = "【数字贸易】"
 WITHHELD = "（数据涉及单一企业，不予公布）"
@@ -51,6 +53,8 @@ def disclosure(d: Digital) -> Published:
         "partners_X": (lambda a: a.partner, dt_x),
         "regimes_X": (lambda a: a.regime, lambda a: a.flow == "X" and a.product == "G"),
         "regimes_M": (lambda a: a.regime, lambda a: a.flow == "M" and a.product == "G"),
+        "hs_X": (lambda a: a.hs, lambda a: a.flow == "X" and a.product == "G"),
+        "hs_M": (lambda a: a.hs, lambda a: a.flow == "M" and a.product == "G"),
         "ebops_DDL": (lambda a: main_component(a.ebops),
                       lambda a: a.product == "S" and a.deliverable),
         "control_X": (lambda a: a.control, dt_x),
@@ -205,60 +209,77 @@ def _iso3(iso2: str) -> str:
     return countries()[iso2].iso3 if iso2 in countries() else "_U"
 
 
-def observations(d: Digital, ref_area: str = "CN_999901") -> list[dict]:
-    """The figures as SDMX observations of ``DSD_DIGITAL_TRADE`` (spec §8.3): each a dict of
-    the 14 dimension codes and TIME_PERIOD, ``value`` (Decimal 万美元, None when suppressed),
-    ``cents`` (exact), UNIT_MULT, OBS_STATUS, CONF_STATUS, SOURCE_DETAIL, METHOD — the
-    slices T1 (blocks and totals × product × flow), T2 (partner × DT/DO/DD), T3 (goods ×
-    regime × flow) and T5 (services × EBOPS main component × DDL/DD/DO).  The SDMX writer
-    (written later) only serialises these."""
-    freq, period, basis = _sdmx_period(d)
+CONTROL_CODE = {"domestic": "DOM", "hmt": "HMT", "foreign": "FOR"}     # CL_CONTROL; else _U
+
+
+def observations(d: Digital) -> list[Observation]:
+    """The figures as SDMX observations of ``DSD_DIGITAL_TRADE`` (spec §8.3), in the slices
+    T1 (blocks and totals × product × flow), T2 (partner × DT), T3 (goods × regime × flow),
+    T4 (goods × HS chapter × flow), T5 (services × EBOPS main component × DDL) and T6
+    (control × DT); a figure the disclosure pass suppressed carries no value, OBS_STATUS Q
+    and its CONF_STATUS.  FREQ, TIME_PERIOD and REF_AREA are the SDMX writer's
+    (sdmx.data.time_key, the setting SHUMAO_SDMX_REF_AREA); a range of months not starting in
+    January is refused here already (InputError), before anything is computed for a file."""
+    time_key(d.period)
     pub = disclosure(d)
     method = d.settings.method()
-    out: list[dict] = []
+    out: list[Observation] = []
 
     def obs(flow, nature, product, units, *, partner="W", service=None, commodity=None,
-            regime=None, status="E", conf="F", source="MIXED"):
-        service = service or ("_Z" if product == "G" else "S" if product == "S" else "_T")
-        commodity = commodity or ("_T" if product == "G" else "_Z" if product == "S" else "_T")
-        regime = regime or ("_T" if product == "G" else "_Z" if product == "S" else "_T")
-        cents = dm.cents(units)
-        out.append({"FREQ": freq, "REF_AREA": ref_area, "COUNTERPART_AREA": partner,
-                    "TRADE_FLOW": flow, "DIGITAL_NATURE": nature, "DIP": "_T",
-                    "PRODUCT_TYPE": product, "SERVICE": service, "COMMODITY": commodity,
-                    "CUSTOMS_REGIME": regime, "CONTROL": "_T", "ENTERPRISE_SIZE": "_T",
-                    "PERIOD_BASIS": basis, "UNIT_MEASURE": "USD", "TIME_PERIOD": period,
-                    "cents": cents, "value": None if conf != "F" else wan(cents),
-                    "UNIT_MULT": 4, "DECIMALS": 2,
-                    "OBS_STATUS": "Q" if conf != "F" else status, "CONF_STATUS": conf,
-                    "SOURCE_DETAIL": source, "METHOD": method if status == "E" else ""})
+            regime=None, control="_T", status="E", conf="F", source="MIXED", coverage=None):
+        goods, services = product == "G", product == "S"
+        key = {"COUNTERPART_AREA": partner, "TRADE_FLOW": flow, "DIGITAL_NATURE": nature,
+               "DIP": "_T", "PRODUCT_TYPE": product,
+               "SERVICE": service or ("_Z" if goods else "S" if services else "_T"),
+               "COMMODITY": commodity or ("_Z" if services else "_T"),
+               "CUSTOMS_REGIME": regime or ("_Z" if services else "_T"),
+               "CONTROL": control, "ENTERPRISE_SIZE": "_T"}
+        status = _status(d, status)
+        hidden = conf != "F"
+        out.append(Observation(key, None if hidden else dm.cents(units),
+                               "Q" if hidden else status, conf, source, coverage,
+                               method if status == "E" else None))
 
     acc = d.cur
+    both = "MIXED" if d.has_customs and d.has_services else "GACC_CBEC" if d.has_customs else "MOFCOM_SO"
+    mixed = "E" if d.has_services else "A"
+    cov = _shown(d.coverage) if d.has_services else None
     for flow in ("X", "M"):                                                  # T1
-        for block in ("A", "B", "U1", "C"):
-            for product, source in (("G", "GACC_CBEC"), ("S", "MOFCOM_SO")):
-                v = acc.block(flow, block, product)
-                if v or (product == "S" and flow == "X" and d.has_services):
-                    obs(flow, dm.NATURE_CODE[block], product, v,
-                        status="A" if product == "G" else "E", source=source)
-        for total in ("DO", "DD", "DT"):
-            obs(flow, total, "_T", acc.block(flow, total))
+        if d.has_customs:
+            obs(flow, "DO_NDD", "G", acc.block(flow, "A", "G"), status="A", source="GACC_CBEC")
+        if d.has_services and flow == "X":
+            for block in ("A", "B", "U1", "C"):
+                obs(flow, dm.NATURE_CODE[block], "S", acc.block(flow, block, "S"), source="MOFCOM_SO")
+    if d.has_customs or d.has_services:
+        obs("X", "DT", "_T", acc.block("X", "DT"), status=mixed, source=both, coverage=cov)
+        obs("X", "DO", "_T", acc.block("X", "DO"), status=mixed, source=both)
     if d.has_services:
+        obs("X", "DD", "S", acc.block("X", "DD"), source="MOFCOM_SO", coverage=cov)
         obs("X", "DDL", "S", acc.ddl(), source="MOFCOM_SO")
-    for c, units in sorted(acc.by(lambda a: a.partner, lambda a: a.flow == "X"               # T2
-                                  and a.block in dm.TOTALS["DT"]).items()):
+    if d.has_customs:                                 # imports: goods only (services: not held)
+        for total in ("DT", "DO"):
+            obs("M", total, "_T", acc.block("M", total), status="A", source="GACC_CBEC")
+    dt_x = lambda a: a.flow == "X" and a.block in dm.TOTALS["DT"]  # noqa: E731
+    for c, units in sorted(acc.by(lambda a: a.partner, dt_x).items()):     # T2
         if c != "_U":
-            obs("X", "DT", "_T", units, partner=_iso3(c), conf=pub.conf("partners_X", c))
-    for flow in ("X", "M"):                                                  # T3
+            obs("X", "DT", "_T", units, partner=_iso3(c), status=mixed, source=both,
+                conf=pub.conf("partners_X", c))
+    for flow in ("X", "M"):                                                  # T3, T4
         goods = _goods_of(flow)
         for r, units in sorted(acc.by(lambda a: a.regime, goods).items()):
             if r in ecommerce_regimes():
                 obs(flow, "DO_NDD", "G", units, regime=r, status="A", source="GACC_CBEC",
                     conf=pub.conf(f"regimes_{flow}", r))
+        for h, units in sorted(acc.by(lambda a: a.hs, goods).items()):
+            obs(flow, "DO_NDD", "G", units, commodity=h, status="A", source="GACC_CBEC",
+                conf=pub.conf(f"hs_{flow}", h))
     for comp, units in sorted(acc.by(lambda a: main_component(a.ebops),              # T5
                                      lambda a: a.product == "S" and a.deliverable).items()):
         obs("X", "DDL", "S", units, service=comp, source="MOFCOM_SO",
             conf=pub.conf("ebops_DDL", comp))
+    for k, units in sorted(acc.by(lambda a: a.control, dt_x).items()):      # T6
+        obs("X", "DT", "_T", units, control=CONTROL_CODE.get(k, "_U"), status=mixed,
+            source=both, conf=pub.conf("control_X", k))
     return out
 
 
@@ -268,27 +289,9 @@ def _goods_of(flow: str):
     return where
 
 
-def _sdmx_period(d: Digital) -> tuple[str, str, str]:
-    """(FREQ, TIME_PERIOD, PERIOD_BASIS) of spec §8.3's period mapping; a range not starting
-    in January cannot be expressed (InputError)."""
-    from shumao.errors import InputError
-    p = d.period
-    first, last, year = p.start.month, p.end.month, p.start.year
-    if (first, last) == (1, 12):
-        return "A", f"{year}", "PER"
-    if (first, last) in ((1, 6), (7, 12)):
-        return "S", f"{year}-S{1 if first == 1 else 2}", "PER"
-    if last - first == 2 and first % 3 == 1:
-        return "Q", f"{year}-Q{(first + 2) // 3}", "PER"
-    if first == last:
-        return "M", f"{year}-{first:02d}", "PER"
-    if first == 1:
-        return "M", f"{year}-{last:02d}", "YTD"
-    raise InputError(f"时期“{p}”不从1月开始，无法用SDMX的时期表示（可改用JSON或XLSX）")
-
-
 GROUP_WORDS = {"partners_X": "数字贸易出口分市场", "regimes_X": "跨境电商出口分监管方式",
-               "regimes_M": "跨境电商进口分监管方式", "ebops_DDL": "可数字化交付服务分类别",
+               "regimes_M": "跨境电商进口分监管方式",
+               "hs_X": "跨境电商出口分商品", "hs_M": "跨境电商进口分商品", "ebops_DDL": "可数字化交付服务分类别",
                "control_X": "数字贸易出口分企业性质"}
 CONF_WORDS = {"A": "涉及企业少于3家", "O": "单一企业占比超过85%", "D": "为防止由合计推算出另一个不予公布的数字"}
 
@@ -301,6 +304,8 @@ def withheld_words(group: str, member: str, conf: str) -> str:
         name = country_name(member) if member in countries() else "不明"
     elif group.startswith("regimes"):
         name = f"{regimes()[member].name_report}（{member}）"
+    elif group.startswith("hs"):
+        name = f"第{member}章 {hs_chapters()[member]}" if member in hs_chapters() else "商品不明"
     elif group.startswith("ebops"):
         name = ebops()[member].name_zh
     else:

@@ -27,6 +27,7 @@ from tests.support.paths import REPO
 CITY = DATA / "city"
 DIGITAL = CITY / "digital"
 TODAY = dt.date(2026, 11, 27)
+INPUTS = sorted(p for p in DIGITAL.glob("*.csv") if not p.name.startswith("expected_"))
 PERIODS = {"2024H1": ((2024, 1), (2024, 6)), "2024-01..2024-09": ((2024, 1), (2024, 9))}
 
 
@@ -36,7 +37,7 @@ def city(tmp_path_factory) -> Path:
     with connect(str(db), create=True) as s:
         assert import_files(s, [CITY / n for n in ("enterprises.csv", "contracts.csv",
                                                    "executions.csv")], today=TODAY).ok
-        done = import_files(s, sorted(DIGITAL.glob("*.csv")), replace=True, today=TODAY)
+        done = import_files(s, INPUTS, replace=True, today=TODAY)
         assert done.ok and not done.warnings, [i.as_dict() for i in done.errors + done.warnings]
     return db
 
@@ -157,7 +158,7 @@ def test_every_backend_gives_the_same_figures(city, store_url, period):
     with connect(store_url) as s:
         assert import_files(s, [CITY / n for n in ("enterprises.csv", "contracts.csv",
                                                    "executions.csv")], today=TODAY).ok
-        assert import_files(s, sorted(DIGITAL.glob("*.csv")), replace=True, today=TODAY).ok
+        assert import_files(s, INPUTS, replace=True, today=TODAY).ok
         with s.reading() as con:
             got = words.as_json(digital(con, Period.parse(period)), ReportSettings(region="示例市"),
                                 "商务部服务外包统一平台", period)
@@ -166,31 +167,107 @@ def test_every_backend_gives_the_same_figures(city, store_url, period):
 
 
 def test_observations_for_sdmx_key_every_figure_and_withhold_the_suppressed(city):
-    """report.digital.observations: the §8.3 dimensions on every observation, keys unique,
-    T1's disjoint blocks add up to DT to the cent, suppressed ones carry no value."""
+    """report.digital.observations gives sdmx.data.Observation: keys unique, T1's disjoint
+    blocks add up to DT to the cent, suppressed ones carry no value; the period's SDMX form is
+    sdmx.data.time_key's (a range not from January refused before a file is made)."""
     with connect(str(city), read_only=True) as s, s.reading() as con:
         d = digital(con, Period.parse("2024H1"))
+        late = digital(con, Period.parse("2024-03..2024-05"))
     obs = words.observations(d)
-    dims = ("FREQ", "REF_AREA", "COUNTERPART_AREA", "TRADE_FLOW", "DIGITAL_NATURE", "DIP",
-            "PRODUCT_TYPE", "SERVICE", "COMMODITY", "CUSTOMS_REGIME", "CONTROL",
-            "ENTERPRISE_SIZE", "PERIOD_BASIS", "UNIT_MEASURE", "TIME_PERIOD")
-    keys = [tuple(o[k] for k in dims) for o in obs]
-    assert len(keys) == len(set(keys)) and all(k[0] == "S" and k[14] == "2024-S1" for k in keys)
-    t1 = {(o["DIGITAL_NATURE"], o["PRODUCT_TYPE"]): o["cents"] for o in obs
-          if o["TRADE_FLOW"] == "X" and o["COUNTERPART_AREA"] == "W"
-          and o["CUSTOMS_REGIME"] in ("_T", "_Z") and o["SERVICE"] in ("S", "_Z", "_T")}
+    keys = [tuple(sorted(o.key.items())) for o in obs]
+    assert len(keys) == len(set(keys))
+    t1 = {(o.key["DIGITAL_NATURE"], o.key["PRODUCT_TYPE"]): o.cents for o in obs
+          if o.key["TRADE_FLOW"] == "X" and o.key["COUNTERPART_AREA"] == "W"
+          and o.key["CUSTOMS_REGIME"] in ("_T", "_Z") and o.key["COMMODITY"] in ("_T", "_Z")
+          and o.key["SERVICE"] in ("S", "_Z", "_T") and o.key["CONTROL"] == "_T"}
     blocks = sum(v for (n, p), v in t1.items() if n in ("DO_NDD", "DO_DD", "DO_UDD", "DD_NDO"))
     assert abs(blocks - d["dt_x"].current) <= 4            # each block rounded once (9A.1)
-    assert t1[("DT", "_T")] == d["dt_x"].current
-    hidden = [o for o in obs if o["CONF_STATUS"] != "F"]
-    assert hidden and all(o["value"] is None and o["OBS_STATUS"] == "Q" for o in hidden)
-    assert all(o["value"] is not None for o in obs if o["CONF_STATUS"] == "F")
-    with connect(str(city), read_only=True) as s, s.reading() as con:
-        ytd = words.observations(digital(con, Period.parse("2024-01..2024-09")))
-        late = digital(con, Period.parse("2024-03..2024-05"))
-    assert {(o["FREQ"], o["TIME_PERIOD"], o["PERIOD_BASIS"]) for o in ytd} == {("M", "2024-09", "YTD")}
+    assert t1[("DT", "_T")] == d["dt_x"].current and t1[("DD", "S")] == d["dd_x"].current
+    hidden = [o for o in obs if o.conf != "F"]
+    assert hidden and all(o.cents is None and o.status == "Q" for o in hidden)
+    assert all(o.cents is not None for o in obs if o.conf == "F")
     with pytest.raises(InputError, match="不从1月开始"):
         words.observations(late)
+
+
+def _wan(cents: int) -> Decimal:
+    return (Decimal(cents) / 10**6).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def test_shumao_digital_sdmx_is_the_expected_sdmx_csv(city, tmp_path):
+    """--format sdmx: data.csv is tests/data/city/digital/expected_digital_2024H1.csv byte for
+    byte; its headline rows are the independent computation's figures in 万美元; a suppressed
+    row is NaN with OBS_STATUS Q and CONF_STATUS A, O or D; and (§8.6.5) every row with a JSON
+    figure equals it rounded to 0.01 万美元, and the additive groups recomputed from data.csv
+    add up to their JSON total within the rounding of their members."""
+    out = tmp_path / "sdmx"
+    r = run_cli("digital", "--period", "2024H1", "--region", "示例市", "--db", str(city),
+                "--format", "sdmx", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "不予公布" in r.stderr
+    text = (out / "data.csv").read_text(encoding="utf-8").replace("\r\n", "\n")
+    assert text == (DIGITAL / "expected_digital_2024H1.csv").read_text(encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["structure-2.1.xml", "structure-3.0.xml", "data.csv", "data-3.0.xml", "batis-extract.csv", "说明.txt"])
+    rows = list(csv.DictReader(text.splitlines()))
+
+    def world(flow, nature, product, **more):
+        dims = {"COUNTERPART_AREA": "W", "TRADE_FLOW": flow, "DIGITAL_NATURE": nature,
+                "PRODUCT_TYPE": product, "CUSTOMS_REGIME": "_T" if product != "S" else "_Z",
+                "COMMODITY": "_T" if product != "S" else "_Z", "CONTROL": "_T",
+                "SERVICE": {"G": "_Z", "S": "S", "_T": "_T"}[product], **more}
+        (row,) = [x for x in rows if all(x[k] == v for k, v in dims.items())]
+        return row
+
+    ref = reference("2024H1")["cur"]
+    headline = {("X", "DT", "_T"): "dt_x", ("X", "DO", "_T"): "do_x", ("X", "DD", "S"): "dd_x",
+                ("X", "DO_DD", "S"): "overlap_x", ("X", "DDL", "S"): "so_ddl_x",
+                ("X", "DO_NDD", "G"): "cbec_x", ("M", "DO_NDD", "G"): "cbec_m",
+                ("X", "DO_NDD", "S"): "A_S", ("X", "DO_UDD", "S"): "U1", ("X", "DD_NDO", "S"): "C"}
+    for key, fid in headline.items():
+        row = world(*key)
+        assert Decimal(row["OBS_VALUE"]) == _wan(ref[fid]), fid
+        assert row["UNIT_MULT"] == "4" and row["CONF_STATUS"] == "F"
+    assert world("X", "DT", "_T")["COVERAGE"] == "66.25"
+    hidden = [x for x in rows if x["OBS_VALUE"] == "NaN"]
+    assert hidden and all(x["OBS_STATUS"] == "Q" and x["CONF_STATUS"] in "AOD" for x in hidden)
+    assert {x["CONF_STATUS"] for x in hidden} >= {"A", "D"}
+    assert all(x["CONF_STATUS"] == "F" for x in rows if x["OBS_VALUE"] != "NaN")
+    # §8.6.5 against the JSON of the same run
+    made = json.loads(run_cli("digital", "--period", "2024H1", "--region", "示例市", "--db",
+                              str(city), "--format", "json").stdout)
+    fig = {i["id"]: i["current"] for i in made["indicators"]}
+    blocks = made["blocks"]["X"]
+    for key, cents in {("X", "DT", "_T"): fig["dt_x"], ("X", "DO", "_T"): fig["do_x"],
+                       ("X", "DD", "S"): fig["dd_x"], ("X", "DDL", "S"): fig["so_ddl_x"],
+                       ("X", "DO_NDD", "G"): blocks["A_G"], ("X", "DO_DD", "S"): blocks["B"],
+                       ("M", "DO_NDD", "G"): made["blocks"]["M"]["A_G"]}.items():
+        assert Decimal(world(*key)["OBS_VALUE"]) == _wan(cents), key
+
+    def adds_up(members, total_cents):
+        values = [Decimal(x["OBS_VALUE"]) for x in members]
+        assert values and "NaN" not in [x["OBS_VALUE"] for x in members]
+        assert abs(sum(values) - _wan(total_cents)) <= Decimal("0.005") * (len(values) + 1)
+
+    goods_x = [x for x in rows if x["TRADE_FLOW"] == "X" and x["PRODUCT_TYPE"] == "G"]
+    adds_up([x for x in goods_x if x["CUSTOMS_REGIME"] not in ("_T",)], fig["cbec_x"])
+    adds_up([x for x in goods_x if x["COMMODITY"] not in ("_T",)], fig["cbec_x"])
+    adds_up([world("X", n, p) for n, p in (("DO_NDD", "G"), ("DO_NDD", "S"), ("DO_DD", "S"),
+                                           ("DO_UDD", "S"), ("DD_NDO", "S"))], fig["dt_x"])
+
+
+def test_sdmx_refusals_write_nothing(city, tmp_path):
+    """No --out, a range not from January (exit 2, nothing computed or written) and --strict
+    with a withheld figure (exit 1, nothing written)."""
+    out = tmp_path / "sdmx"
+    r = run_cli("digital", "--period", "2024H1", "--db", str(city), "--format", "sdmx")
+    assert r.returncode == 2 and "--out" in r.stderr
+    r = run_cli("digital", "--period", "2024-03..2024-05", "--db", str(city), "--format", "sdmx",
+                "--out", str(out))
+    assert r.returncode == 2 and "不从1月开始" in r.stderr and not out.exists()
+    r = run_cli("digital", "--period", "2024H1", "--db", str(city), "--format", "sdmx",
+                "--out", str(out), "--strict")
+    assert r.returncode == 1 and "不予公布" in r.stderr and not out.exists()
 
 
 def test_generate_digital_writes_data_that_import_and_compute(tmp_path):
