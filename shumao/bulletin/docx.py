@@ -454,6 +454,8 @@ def write_docx(doc: Document, path: Path) -> None:
                     _para(d, b.runs)
             if e.source:
                 _para(d, [_plain(e.source)], indent=False, style="来源")
+        for line in s.notes:
+            _para(d, [_plain(line)], indent=False, style="注释")
     _record(d, doc)
     d.save(str(path))
 

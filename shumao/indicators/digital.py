@@ -155,6 +155,14 @@ class Digital:
         return None if v is None else Decimal(v)
 
     @property
+    def has_digital_inputs(self) -> bool:
+        """The period has digital-trade data: customs e-commerce rows, or offshore executions
+        whose contracts say how they were delivered or that they were ordered online (a city
+        that imported none has outsourcing records only, and no 【数字贸易】 in its bulletin)."""
+        return (self.has_customs or self.cur.known_delivery > 0
+                or self.cur.block("X", "U1", "S") > 0)
+
+    @property
     def coverage(self) -> Decimal | None:
         return percent(self.cur.known_delivery, self.cur.exec_offshore)
 
