@@ -1,5 +1,5 @@
 """``shumao digital``: the 【数字贸易】 section (spec/digital-trade.md §8.1, §8.4) as text or
-JSON, or its figures as SDMX files in a folder (§8.3: structures, SDMX-CSV, SDMX-ML, BaTIS
+JSON, its tables (§8.2) as XLSX or HTML, or its figures as SDMX files in a folder (§8.3: structures, SDMX-CSV, SDMX-ML, BaTIS
 extract, 说明.txt; all checked before any is written); the checks (identities, disclosure,
 full-scope totals) go to stderr."""
 
@@ -10,11 +10,21 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
-from shumao.cli.options import STATE, DbOption, PeriodOption, err, out, output_folder, print_json
+from shumao.cli.options import (
+    STATE,
+    DbOption,
+    PeriodOption,
+    err,
+    out,
+    output_file,
+    output_folder,
+    print_json,
+)
 from shumao.errors import FlaggedFigures, InputError
 
-FORMATS = ("text", "json", "sdmx")
+FORMATS = ("text", "json", "xlsx", "html", "sdmx")
 
 
 def digital(
@@ -24,9 +34,10 @@ def digital(
     short: Annotated[str, typer.Option(metavar="简称", help="文中的简称，如 我市")] = "我市",
     source: Annotated[str, typer.Option(metavar="文字", help="服务数据的来源")] = "商务部服务外包统一平台",
     relative: Annotated[bool, typer.Option("--relative", help="用“今年”代替年份")] = False,
-    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="text（纯文本）、json 或 sdmx（SDMX 文件，写入 --out 指定的文件夹）")] = "text",
+    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="text（纯文本）、json、xlsx（表格）、html（网页）或 sdmx（SDMX 文件，写入 --out 指定的文件夹）")] = "text",
     out_dir: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="文件夹", help="--format sdmx 时的输出文件夹（没有就新建，但它的上级文件夹须已存在）；其中同名文件被替换")] = None,
+        "--out", metavar="文件或文件夹",
+        help="xlsx、html 的输出文件（html 不指定时显示在屏幕上）；sdmx 的输出文件夹（没有就新建，但它的上级文件夹须已存在），其中同名文件被替换")] = None,
     deliverable_set: Annotated[str, typer.Option(
         "--deliverable-set", metavar="口径",
         help="可数字化交付的服务类别：MOFCOM6（商务部六类，默认）或 UNCTAD")] = "MOFCOM6",
@@ -58,6 +69,10 @@ def digital(
             raise InputError("--format sdmx 须用 --out 指定输出文件夹，如 --out SDMX文件")
         output_folder(out_dir, "--out")
         time_key(p)                       # a range not from January has no SDMX form: before computing
+    elif fmt in ("xlsx", "html") and out_dir is not None:
+        output_file(out_dir, "--out")
+    elif fmt == "xlsx":
+        raise InputError("--format xlsx 须用 --out 指定输出文件，如 --out 数字贸易.xlsx")
     settings = ReportSettings.from_options(region, short, source, relative=relative)
     with connect(db, read_only=True) as store, store.reading() as con:
         d = compute_digital(con, p, DigitalSettings(deliverable_set, impute_delivery))
@@ -66,13 +81,25 @@ def digital(
         raise FlaggedFigures(f"数字贸易有 {len(made['disclosure'])} 个数字因涉及单一企业或企业过少而不予公布"
                              "（--strict：不输出）", checks=[])
     if fmt == "sdmx":
-        from rich.markup import escape
-
         from shumao.sdmx import files
 
         assert out_dir is not None
         for path in files.write_period(out_dir, words.observations(d), p, region):
             out.print(f"已写出：{escape(str(path))}", soft_wrap=True)
+    elif fmt in ("xlsx", "html"):
+        from shumao.report import digital_tables
+
+        if fmt == "xlsx":
+            assert out_dir is not None
+            digital_tables.xlsx(d, region, made["text"], source, out_dir)
+        else:
+            page = digital_tables.html(d, region, made["text"], source)
+            if out_dir is None:
+                sys.stdout.write(page)
+            else:
+                out_dir.write_text(page, encoding="utf-8")
+        if out_dir is not None:
+            out.print(f"已写出：{escape(str(out_dir))}", soft_wrap=True)
     elif fmt == "json":
         print_json(made)
         STATE["json_printed"] = True

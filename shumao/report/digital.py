@@ -212,21 +212,30 @@ def _iso3(iso2: str) -> str:
 CONTROL_CODE = {"domestic": "DOM", "hmt": "HMT", "foreign": "FOR"}     # CL_CONTROL; else _U
 
 
-def observations(d: Digital) -> list[Observation]:
-    """The figures as SDMX observations of ``DSD_DIGITAL_TRADE`` (spec §8.3), in the slices
-    T1 (blocks and totals × product × flow), T2 (partner × DT), T3 (goods × regime × flow),
-    T4 (goods × HS chapter × flow), T5 (services × EBOPS main component × DDL) and T6
-    (control × DT); a figure the disclosure pass suppressed carries no value, OBS_STATUS Q
-    and its CONF_STATUS.  FREQ, TIME_PERIOD and REF_AREA are the SDMX writer's
-    (sdmx.data.time_key, the setting SHUMAO_SDMX_REF_AREA); a range of months not starting in
-    January is refused here already (InputError), before anything is computed for a file."""
-    time_key(d.period)
-    pub = disclosure(d)
-    method = d.settings.method()
-    out: list[Observation] = []
+@dataclass(frozen=True)
+class Slot:
+    """One published figure of a slice (§8.3), before disclosure: its slice (T1…T6), the
+    dimensions it gives, its value (UNIT) on one period's accounts, and what it is."""
 
-    def obs(flow, nature, product, units, *, partner="W", service=None, commodity=None,
-            regime=None, control="_T", status="E", conf="F", source="MIXED", coverage=None):
+    slice: str
+    key: dict[str, str]
+    units: int
+    status: str = "E"
+    source: str = "MIXED"
+    coverage: str | None = None
+    group: str | None = None            # the disclosure group it belongs to (None: a total)
+    member: str = ""
+
+
+def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
+    """The slices of §8.3 on one period's accounts (``d.cur`` or ``d.prev``): T1 (blocks and
+    totals × product × flow), T2 (partner × DT), T3 (goods × regime × flow), T4 (goods × HS
+    chapter × flow), T5 (services × EBOPS main component × DDL) and T6 (control × DT).  The
+    SDMX observations and the tables (digital_tables) are both read off these."""
+    out: list[Slot] = []
+
+    def put(slice_, flow, nature, product, units, *, partner="W", service=None, commodity=None,
+            regime=None, control="_T", **more):
         goods, services = product == "G", product == "S"
         key = {"COUNTERPART_AREA": partner, "TRADE_FLOW": flow, "DIGITAL_NATURE": nature,
                "DIP": "_T", "PRODUCT_TYPE": product,
@@ -234,52 +243,68 @@ def observations(d: Digital) -> list[Observation]:
                "COMMODITY": commodity or ("_Z" if services else "_T"),
                "CUSTOMS_REGIME": regime or ("_Z" if services else "_T"),
                "CONTROL": control, "ENTERPRISE_SIZE": "_T"}
-        status = _status(d, status)
-        hidden = conf != "F"
-        out.append(Observation(key, None if hidden else dm.cents(units),
-                               "Q" if hidden else status, conf, source, coverage,
-                               method if status == "E" else None))
+        out.append(Slot(slice_, key, units, **more))
 
-    acc = d.cur
     both = "MIXED" if d.has_customs and d.has_services else "GACC_CBEC" if d.has_customs else "MOFCOM_SO"
     mixed = "E" if d.has_services else "A"
-    cov = _shown(d.coverage) if d.has_services else None
+    cov = _shown(d.coverage) if d.has_services and acc is d.cur else None
     for flow in ("X", "M"):                                                  # T1
         if d.has_customs:
-            obs(flow, "DO_NDD", "G", acc.block(flow, "A", "G"), status="A", source="GACC_CBEC")
+            put("T1", flow, "DO_NDD", "G", acc.block(flow, "A", "G"), status="A", source="GACC_CBEC")
         if d.has_services and flow == "X":
             for block in ("A", "B", "U1", "C"):
-                obs(flow, dm.NATURE_CODE[block], "S", acc.block(flow, block, "S"), source="MOFCOM_SO")
+                put("T1", flow, dm.NATURE_CODE[block], "S", acc.block(flow, block, "S"),
+                    source="MOFCOM_SO")
     if d.has_customs or d.has_services:
-        obs("X", "DT", "_T", acc.block("X", "DT"), status=mixed, source=both, coverage=cov)
-        obs("X", "DO", "_T", acc.block("X", "DO"), status=mixed, source=both)
+        put("T1", "X", "DT", "_T", acc.block("X", "DT"), status=mixed, source=both, coverage=cov)
+        put("T1", "X", "DO", "_T", acc.block("X", "DO"), status=mixed, source=both)
     if d.has_services:
-        obs("X", "DD", "S", acc.block("X", "DD"), source="MOFCOM_SO", coverage=cov)
-        obs("X", "DDL", "S", acc.ddl(), source="MOFCOM_SO")
+        put("T1", "X", "DD", "S", acc.block("X", "DD"), source="MOFCOM_SO", coverage=cov)
+        put("T1", "X", "DDL", "S", acc.ddl(), source="MOFCOM_SO")
     if d.has_customs:                                 # imports: goods only (services: not held)
         for total in ("DT", "DO"):
-            obs("M", total, "_T", acc.block("M", total), status="A", source="GACC_CBEC")
+            put("T1", "M", total, "_T", acc.block("M", total), status="A", source="GACC_CBEC")
     dt_x = lambda a: a.flow == "X" and a.block in dm.TOTALS["DT"]  # noqa: E731
     for c, units in sorted(acc.by(lambda a: a.partner, dt_x).items()):     # T2
         if c != "_U":
-            obs("X", "DT", "_T", units, partner=_iso3(c), status=mixed, source=both,
-                conf=pub.conf("partners_X", c))
+            put("T2", "X", "DT", "_T", units, partner=_iso3(c), status=mixed, source=both,
+                group="partners_X", member=c)
     for flow in ("X", "M"):                                                  # T3, T4
         goods = _goods_of(flow)
         for r, units in sorted(acc.by(lambda a: a.regime, goods).items()):
             if r in ecommerce_regimes():
-                obs(flow, "DO_NDD", "G", units, regime=r, status="A", source="GACC_CBEC",
-                    conf=pub.conf(f"regimes_{flow}", r))
+                put("T3", flow, "DO_NDD", "G", units, regime=r, status="A", source="GACC_CBEC",
+                    group=f"regimes_{flow}", member=r)
         for h, units in sorted(acc.by(lambda a: a.hs, goods).items()):
-            obs(flow, "DO_NDD", "G", units, commodity=h, status="A", source="GACC_CBEC",
-                conf=pub.conf(f"hs_{flow}", h))
+            put("T4", flow, "DO_NDD", "G", units, commodity=h, status="A", source="GACC_CBEC",
+                group=f"hs_{flow}", member=h)
     for comp, units in sorted(acc.by(lambda a: main_component(a.ebops),              # T5
                                      lambda a: a.product == "S" and a.deliverable).items()):
-        obs("X", "DDL", "S", units, service=comp, source="MOFCOM_SO",
-            conf=pub.conf("ebops_DDL", comp))
+        put("T5", "X", "DDL", "S", units, service=comp, source="MOFCOM_SO", group="ebops_DDL",
+            member=comp)
     for k, units in sorted(acc.by(lambda a: a.control, dt_x).items()):      # T6
-        obs("X", "DT", "_T", units, control=CONTROL_CODE.get(k, "_U"), status=mixed,
-            source=both, conf=pub.conf("control_X", k))
+        put("T6", "X", "DT", "_T", units, control=CONTROL_CODE.get(k, "_U"), status=mixed,
+            source=both, group="control_X", member=k)
+    return out
+
+
+def observations(d: Digital) -> list[Observation]:
+    """The figures as SDMX observations of ``DSD_DIGITAL_TRADE`` (spec §8.3): the slices of
+    ``slots`` on the period; a figure the disclosure pass suppressed carries no value,
+    OBS_STATUS Q and its CONF_STATUS.  FREQ, TIME_PERIOD and REF_AREA are the SDMX writer's
+    (sdmx.data.time_key, the setting SHUMAO_SDMX_REF_AREA); a range of months not starting in
+    January is refused here already (InputError), before anything is computed for a file."""
+    time_key(d.period)
+    pub = disclosure(d)
+    method = d.settings.method()
+    out = []
+    for o in slots(d, d.cur):
+        conf = pub.conf(o.group, o.member) if o.group else "F"
+        status = _status(d, o.status)
+        hidden = conf != "F"
+        out.append(Observation(o.key, None if hidden else dm.cents(o.units),
+                               "Q" if hidden else status, conf, o.source, o.coverage,
+                               method if status == "E" else None))
     return out
 
 

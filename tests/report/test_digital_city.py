@@ -288,3 +288,46 @@ def test_generate_digital_writes_data_that_import_and_compute(tmp_path):
         assert done.ok, [i.as_dict() for i in done.errors]
     r = run_cli("digital", "--period", "2024", "--db", str(db))
     assert r.returncode == 0 and r.stdout.startswith("【数字贸易】\n\n据海关统计和商务部服务外包统一平台数据测算，2024年全年本市数字贸易出口")
+
+
+def test_tables_as_xlsx_and_html(city, tmp_path):
+    """§8.2: the section's text, 表1–表6 with code and name side by side (the SDMX codelists'
+    names) and 说明; the headline rows are the independent computation's figures; a withheld
+    figure reads 不予公布 with no previous year or growth beside it; xlsx needs --out."""
+    import openpyxl
+
+    from tests.wording import html_text
+
+    xlsx = tmp_path / "数字贸易.xlsx"
+    r = run_cli("digital", "--period", "2024H1", "--region", "示例市", "--db", str(city),
+                "--format", "xlsx", "--out", str(xlsx))
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames == ["数字贸易", "表1 数字贸易总表", "表2 数字贸易出口分市场", "表3 跨境电商分监管方式",
+                             "表4 跨境电商分商品（HS章）", "表5 可数字化交付的服务出口分类别（EBOPS 2010）",
+                             "表6 数字贸易出口分企业性质", "说明"]
+    text = (DIGITAL / "expected_digital_2024H1.txt").read_text(encoding="utf-8")
+    assert [c.value for c in wb["数字贸易"]["A"]] == [ln for ln in text.split("\n") if ln]
+    ref, prev = reference("2024H1")["cur"], reference("2024H1")["prev"]
+    t1 = {(row[1], row[2], row[3]): row for row in wb["表1 数字贸易总表"].iter_rows(min_row=5, values_only=True)
+          if row[1]}
+    for key, fid in {("DT", "合计", "出口"): "dt_x", ("DO", "合计", "出口"): "do_x",
+                     ("DD", "服务", "出口"): "dd_x", ("DO_DD", "服务", "出口"): "overlap_x",
+                     ("DDL", "服务", "出口"): "so_ddl_x", ("DO_NDD", "货物", "出口"): "cbec_x",
+                     ("DO_NDD", "货物", "进口"): "cbec_m"}.items():
+        assert (Decimal(str(t1[key][4])), Decimal(str(t1[key][5]))) == (_wan(ref[fid]), _wan(prev[fid])), fid
+    assert t1[("DT", "合计", "出口")][0] == "数字贸易"
+    partners = list(wb["表2 数字贸易出口分市场"].iter_rows(min_row=5, values_only=True))
+    withheld = [row for row in partners if row[2] == "不予公布"]
+    assert withheld and all(row[3:] == ("—", "—") for row in withheld)
+    assert ("日本", "JPN") in {row[:2] for row in partners}
+    assert any("不予公布" in (c.value or "") for c in wb["说明"]["A"])
+    r = run_cli("digital", "--period", "2024H1", "--region", "示例市", "--db", str(city),
+                "--format", "html")
+    assert r.returncode == 0, r.stderr
+    page = html_text(r.stdout)
+    for line in [ln for ln in text.split("\n") if ln]:
+        assert line in page
+    assert "表6 数字贸易出口分企业性质" in page and "不予公布" in page and "<script" not in r.stdout
+    r = run_cli("digital", "--period", "2024H1", "--db", str(city), "--format", "xlsx")
+    assert r.returncode == 2 and "--out" in r.stderr
