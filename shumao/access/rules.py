@@ -50,6 +50,7 @@ RULES: dict[str, Rule] = {
     "import_issues": Rule(STAFF, hide=True),
     "report_page": Rule(STAFF),
     "report_download": Rule(STAFF),
+    "digital_page": Rule(STAFF),
     "bulletin_list": Rule(STAFF),
     "bulletin_new": Rule(STAFF),
     "bulletin_create": Rule(STAFF),

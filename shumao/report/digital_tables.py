@@ -25,7 +25,7 @@ MONEY = ["本期（万美元）", "上年同期（万美元）", "同比（%）"
 # slice → (table id, title, the dimensions that name a row, the first columns' headings)
 SLICES = {
     "T1": ("dt_total", "表1 数字贸易总表", ("DIGITAL_NATURE", "PRODUCT_TYPE", "TRADE_FLOW"),
-           ["指标", "代码", "货物或服务", "流向"]),
+           ["指标", "代码", "类型", "流向"]),
     "T2": ("dt_partners", "表2 数字贸易出口分市场", ("COUNTERPART_AREA",), ["国家（地区）", "代码"]),
     "T3": ("cbec_regimes", "表3 跨境电商分监管方式", ("CUSTOMS_REGIME", "TRADE_FLOW"),
            ["监管方式", "代码", "流向"]),
@@ -34,7 +34,7 @@ SLICES = {
     "T6": ("dt_control", "表6 数字贸易出口分企业性质", ("CONTROL",), ["企业性质", "代码"]),
 }
 CONF_LEGEND = ("“不予公布”：涉及企业少于3家，或单一企业占比超过85%，或为防止由合计推算出另一个不予公布的"
-               "数字而不公布（SDMX 文件中记为 NaN，保密状态 A、O 或 D）")
+               "数字而不公布")
 
 
 def _names(area_name: str) -> dict[str, dict[str, str]]:
