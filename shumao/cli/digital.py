@@ -1,7 +1,8 @@
 """``shumao digital``: the 【数字贸易】 section (spec/digital-trade.md §8.1, §8.4) as text or
 JSON, its tables (§8.2) as XLSX or HTML, or its figures as SDMX files in a folder (§8.3: structures, SDMX-CSV, SDMX-ML, BaTIS
 extract, 说明.txt; all checked before any is written); the checks (identities, disclosure,
-full-scope totals) go to stderr."""
+full-scope totals) go to stderr.  ``--vintage N`` gives a published vintage's section as it
+was published (publication.vintages.digital), in any of these formats."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from rich.markup import escape
 from shumao.cli.options import (
     STATE,
     DbOption,
-    PeriodOption,
     err,
     out,
     output_file,
@@ -28,7 +28,10 @@ FORMATS = ("text", "json", "xlsx", "html", "sdmx")
 
 
 def digital(
-    period: PeriodOption,
+    period: Annotated[Optional[str], typer.Option(
+        "--period", metavar="时期",
+        help="要统计的时期。写法：2024-03、2024Q2、2024H1、2024、2024-01..2024-09"
+             "（一个月、一个季度、半年、全年、几个月）；用 --vintage 时可不写")] = None,
     db: DbOption = None,
     region: Annotated[str, typer.Option(metavar="名称", help="地区名称，如 大连市")] = "本市",
     short: Annotated[str, typer.Option(metavar="简称", help="文中的简称，如 我市")] = "我市",
@@ -46,6 +49,10 @@ def digital(
         help="交付方式不明时：off（不估算，默认）或 survey（按业务子类的典型交付方式估算，标为估算值）")] = "off",
     strict: Annotated[bool, typer.Option(
         "--strict", help="有数字因涉及单一企业而不予公布时不输出，退出码 1")] = False,
+    vintage: Annotated[Optional[str], typer.Option(
+        "--vintage", metavar="编号",
+        help="原样重现一个已发布数据版本的数字贸易部分（编号用 shumao vintages 查看）：数字与文字"
+             "同发布时一字不差，不受之后导入的海关数据或新版对照表影响；地区名称、口径等设置也按发布时的")] = None,
 ) -> None:
     """数字贸易：按《数字贸易测度手册》口径，由海关跨境电商数据和服务外包执行数据测算数字订购、数字交付贸易（重叠部分只计一次）。"""
     from shumao.indicators.digital import DigitalSettings
@@ -61,22 +68,41 @@ def digital(
         raise InputError(f"--deliverable-set 只能是 MOFCOM6 或 UNCTAD（收到“{deliverable_set}”）")
     if impute_delivery not in ("off", "survey"):
         raise InputError(f"--impute-delivery 只能是 off 或 survey（收到“{impute_delivery}”）")
-    p = Period.parse(period)
+    if period is None and vintage is None:
+        raise InputError("请用 --period 指定时期，如 --period 2024H1"
+                         "（或用 --vintage 编号 原样重现一个已发布的版本）")
+    p = Period.parse(period) if period is not None else None
     if fmt == "sdmx":
         from shumao.sdmx.data import time_key
 
         if out_dir is None:
             raise InputError("--format sdmx 须用 --out 指定输出文件夹，如 --out SDMX文件")
         output_folder(out_dir, "--out")
-        time_key(p)                       # a range not from January has no SDMX form: before computing
+        if p is not None:
+            time_key(p)                   # a range not from January has no SDMX form: before computing
     elif fmt in ("xlsx", "html") and out_dir is not None:
         output_file(out_dir, "--out")
     elif fmt == "xlsx":
         raise InputError("--format xlsx 须用 --out 指定输出文件，如 --out 数字贸易.xlsx")
     settings = ReportSettings.from_options(region, short, source, relative=relative)
-    with connect(db, read_only=True) as store, store.reading() as con:
-        d = compute_digital(con, p, DigitalSettings(deliverable_set, impute_delivery))
-    made = words.as_json(d, settings, source, period)
+    with connect(db, read_only=True) as store:
+        if vintage is not None:
+            from shumao.publication import vintages
+
+            frozen = vintages.digital(store, vintage)
+            d, made = frozen.digital, frozen.made
+            region, source = frozen.settings.region, frozen.settings.source
+            if p is not None and p != d.period:
+                raise InputError(f"第 {frozen.vintage['id']} 号数据版本的时期是{d.period.words()}，"
+                                 f"与 --period {period} 不符（用 --vintage 时可不写 --period）")
+            p = d.period
+            if fmt == "sdmx":
+                time_key(p)
+        else:
+            assert p is not None
+            with store.reading() as con:
+                d = compute_digital(con, p, DigitalSettings(deliverable_set, impute_delivery))
+            made = words.as_json(d, settings, source, period)
     if strict and made["disclosure"]:
         raise FlaggedFigures(f"数字贸易有 {len(made['disclosure'])} 个数字因涉及单一企业或企业过少而不予公布"
                              "（--strict：不输出）", checks=[])

@@ -12,7 +12,7 @@ version, deliverable set and settings, and each contract's delivery fields (9A.1
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import ibis
@@ -22,7 +22,8 @@ from shumao.indicators.catalog import DIGITAL
 from shumao.indicators.compute import ONSHORE, compute
 from shumao.indicators.source import RecordSource
 from shumao.model import digital as dm
-from shumao.model.digital_codes import CROSSWALK, DEFAULT_SHARE, crosswalk, ecommerce_regimes, regimes
+from shumao.model import digital_codes
+from shumao.model.digital_codes import DEFAULT_SHARE, crosswalk, ecommerce_regimes, regimes
 from shumao.model.money import growth, percent
 from shumao.model.periods import Period
 
@@ -31,15 +32,34 @@ COVERAGE_MIN = 50                 # % of offshore executions with a known delive
 
 @dataclass(frozen=True)
 class DigitalSettings:
-    """The settings of spec §8.4 that change figures (each goes into METHOD)."""
+    """The settings of spec §8.4 that change figures (each goes into METHOD); a vintage
+    keeps them (``to_json``) with the figures."""
 
     deliverable_set: str = "MOFCOM6"
     impute_delivery: str = "off"          # off | survey (spec.: estimates, status E)
-    crosswalk: str = CROSSWALK
+    # the version in force when the figures are computed (a vintage keeps its own)
+    crosswalk: str = field(default_factory=lambda: digital_codes.CROSSWALK)
+
+    ORDERED_UNKNOWN = "NDO"               # an order of unknown channel: not digitally ordered
 
     def method(self) -> str:
-        return (f"{self.crosswalk};ORD-UNK=NDO;IMPUTE={self.impute_delivery.upper()};"
-                f"SET={self.deliverable_set}")
+        return (f"{self.crosswalk};ORD-UNK={self.ORDERED_UNKNOWN};"
+                f"IMPUTE={self.impute_delivery.upper()};SET={self.deliverable_set}")
+
+    def to_json(self) -> dict[str, str]:
+        return {"crosswalk": self.crosswalk, "deliverable_set": self.deliverable_set,
+                "impute_delivery": self.impute_delivery, "ordered_unknown": self.ORDERED_UNKNOWN}
+
+    @classmethod
+    def from_json(cls, d: dict) -> DigitalSettings:
+        """``to_json``'s settings back; a ValueError for settings this version cannot
+        compute with (another ``ordered_unknown``, an unknown set or imputation)."""
+        if (d["ordered_unknown"] != cls.ORDERED_UNKNOWN
+                or d["deliverable_set"] not in digital_codes.DELIVERABLE_SETS
+                or d["impute_delivery"] not in ("off", "survey")
+                or not isinstance(d["crosswalk"], str)):
+            raise ValueError(d)
+        return cls(d["deliverable_set"], d["impute_delivery"], d["crosswalk"])
 
 
 def _which(period: Period, date):

@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -84,7 +84,9 @@ OTHER = [
           ("id", "int"), ("source", "text"), ("bulletin_id", "int", "null"),
           ("period", "text"), ("settings", "text"), ("figures", "text"), ("text", "text"),
           ("generation", "bigint"), ("created_by", "text"), ("created_at", "time"),
-          comment="source: report | bulletin"),
+          ("digital", "text", "null"),
+          comment="source: report | bulletin; digital: the 【数字贸易】 frozen with it (JSON: "
+                  "settings, customs and platform batch ids, figures), NULL without"),
     table("tokens", ("token_hash",),
           ("token_hash", "text"), ("user_name", "text"), ("created_at", "time"),
           ("expires_at", "time", "null"), ("revoked", "bool"), ("last_used_at", "time", "null")),
@@ -117,9 +119,9 @@ def _copy(kind: str, prefix: str, *extra) -> Table:
 # records are never deleted, only superseded: a replaced or edited record's previous row
 SUPERSEDED = [_copy(k, "superseded", ("superseded_at", "time"), ("superseded_by", "text"))
               for k in ("enterprises", "contracts", "executions")]
-# the records a vintage was computed from (filings.vintages)
+# the records a vintage was computed from (publication.vintages), digital trade's inputs too
 VINTAGE = [_copy(k, "vintage", ("vintage_id", "int"))
-           for k in ("enterprises", "contracts", "executions")]
+           for k in ("enterprises", "contracts", "executions", "platforms", "ecommerce")]
 TABLES = {t.name: t for t in [*RECORDS.values(), *OTHER, *SUPERSEDED, *VINTAGE]}
 
 # version → statements that bring a store of that version to the next (DuckDB and PostgreSQL)
@@ -143,6 +145,9 @@ MIGRATIONS: dict[int, list[str]] = {
         for c, ty in (("subcategory", "TEXT"), ("delivery_mode", "TEXT"),
                       ("remote_share", "INTEGER"), ("ordered_online", "TEXT"),
                       ("platform_id", "TEXT"))],
+    # 6 → 7: a vintage freezes digital trade's inputs too (spec/digital-trade.md §8.4):
+    # vintage_platforms and vintage_ecommerce are new tables, the vintage's section a column
+    6: ["ALTER TABLE vintages ADD COLUMN IF NOT EXISTS digital TEXT"],
 }
 
 
