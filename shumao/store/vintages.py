@@ -80,6 +80,10 @@ class Vintages:
                              [vintage_id])
         return cast(Vintage, _vintage(rows[0], self.db.url)) if rows else None
 
+    def with_digital(self) -> set[int]:
+        """The vintages that froze a 【数字贸易】."""
+        return {int(i) for i, in self.db.execute("SELECT id FROM vintages WHERE digital IS NOT NULL")}
+
     def all(self) -> list[VintageListed]:
         """Every vintage, newest first, without its frozen figures and text (``get(id)``
         has them)."""
