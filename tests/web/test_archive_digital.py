@@ -110,6 +110,7 @@ def test_the_archive_offers_digital_files_only_where_the_vintage_has_them(site):
         found.setdefault(int(i), []).append(f)
     assert found == {2: ["xlsx", "sdmx"], 3: ["xlsx"]}
     assert "数字贸易统计表" in page.text and "数字贸易数据包（SDMX）" in page.text
+    assert "另可下载数字贸易统计表和数据包" in page.text
     assert store.vintages.get(1)["digital"] is None
     c = _client(app)
     unknown = c.get("/archive/999")                 # the archive's one 404
