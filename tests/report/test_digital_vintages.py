@@ -196,3 +196,22 @@ def test_a_schema_6_store_gains_the_frozen_digital_tables(store_url):
         assert sql(s, "SELECT id, digital FROM vintages") == [(1, None)]
         assert sql(s, "SELECT count(*) FROM vintage_ecommerce") == [(0,)]
         assert sql(s, "SELECT count(*) FROM vintage_platforms") == [(0,)]
+
+
+def test_freezing_and_reproducing_on_every_backend(store_url, tmp_path):
+    with connect(store_url, create=True) as s:
+        assert import_files(s, [CITY / n for n in ("enterprises.csv", "contracts.csv",
+                                                   "executions.csv")], today=TODAY).ok
+        assert import_files(s, INPUTS, replace=True, today=TODAY).ok
+        vid = vintages.freeze(s, PERIOD, SETTINGS, actor="统计员")
+        published = s.vintages.get(vid)["digital"]["figures"]
+        assert published["text"] == (DIGITAL / f"expected_digital_{PERIOD}.txt").read_text(
+            encoding="utf-8")
+        platforms = _customs(tmp_path, [])
+        platforms.write_text("平台代码,平台名称,平台类型,境内平台\nP1,示例跨境撮合平台,自营,是\n",
+                             encoding="utf-8")
+        done = import_files(s, [platforms.rename(tmp_path / "platforms.csv")], replace=True,
+                            today=TODAY)
+        assert done.ok, [i.as_dict() for i in done.errors]
+        assert live(s) != published                     # P1 no longer a DIP today
+        assert vintages.digital(s, vid).made == published
