@@ -19,6 +19,7 @@ failures a caller must stop on.
     │   └── FlaggedFigures      its data report has figures that failed the vetting (exit 1)
     ├── Interrupted             an import stopped by Ctrl-C or SIGTERM before its load (exit 130, 143)
     ├── EngineError             Spark is not installed, cannot start or fails (report --engine spark)
+    ├── IdentityBroken          a digital-trade identity (DT = DO + DD − B …) fails: a bug, never data
     └── MailError               the SMTP server is not configured or cannot be reached (exit 3)
 
 Every message is Chinese first: the CLI prints it as the one line a clerk sees.  A message
@@ -45,6 +46,7 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
     FlaggedFigures      flagged       1    422   unless let through (``checks``: what failed)
     Interrupted         interrupted 130    503   143 for SIGTERM: 128 + the signal's number
     EngineError         engine        3    500
+    IdentityBroken      identity      3    500
     MailError           mail          3    500
 """
 
@@ -238,6 +240,13 @@ class Interrupted(ShumaoError):
         e = cls(cls.MESSAGE)
         e.exit_code = 128 + signum
         return e
+
+
+class IdentityBroken(ShumaoError):
+    """An identity of spec/digital-trade.md §7.4 does not hold on the exact integers: the
+    program is wrong (no input can cause it).  Nothing is written or published."""
+
+    code = "identity"
 
 
 class EngineError(ShumaoError):

@@ -68,6 +68,13 @@ class SparkMemory(str):
         return float(m[1]) * UNITS[m[2].lower()] if m else None
 
 
+class SdmxId(str):
+    """An SDMX identifier: a letter, then letters, digits, ``_`` or ``-`` (an agency or a code)."""
+
+    FORM = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,49}")
+    SAID = "SDMX 标识（字母开头，只含字母、数字、下划线和连字符），如 SHUMAO"
+
+
 class Folder(str):
     """A folder that exists and this process may write in (checked with a file made and removed)."""
 
@@ -117,6 +124,9 @@ TABLE: tuple[Setting, ...] = (
     Setting("SHUMAO_SMTP_TIMEOUT", "30", "连接发信服务器和发送每封邮件最多等待的秒数（1 到 3600）", int, 1, 3600),
     Setting("SHUMAO_FAULT_KILL_AFTER_BATCHES", "", "仅供测试：导入在写入第 N 个数据块之后（或提交之前）立即终止进程，"
             "以验证数据库要么保持原样、要么完整导入（留空表示不启用）", int, 0),
+    Setting("SHUMAO_SDMX_AGENCY", "SHUMAO", "SDMX 文件的维护机构标识；报送 .Stat Suite 等数据库前须在那里登记，如 CN_DLDTA", SdmxId),
+    Setting("SHUMAO_SDMX_REF_AREA", "CN_999901", "SDMX 文件的报告地区代码：CN_ 加本市的 GB/T 2260 行政区划代码，如大连市 CN_210200；"
+            "默认值 CN_999901 是示例市的虚构代码", SdmxId),
     Setting("SHUMAO_PORTAL_URL", "", "催报邮件中给出的门户网址，如 https://tongji.example.org/（企业据此登录填报）"),
 )
 BY_NAME = {s.name: s for s in TABLE}
@@ -149,6 +159,8 @@ def get(name: str):
             raise InputError(wrong(s.kind.SAID))
         if s.low is not None and size < (s.kind.size(str(s.low)) or 0):
             raise InputError(f"环境变量 {name} 应不小于 {s.low}（收到“{raw}”）")
+    if s.kind is SdmxId and not SdmxId.FORM.fullmatch(raw):
+        raise InputError(wrong(SdmxId.SAID))
     if s.kind is Folder and raw:
         _folder(raw, wrong)
     return raw

@@ -43,6 +43,7 @@ CASES: dict[type[errors.ShumaoError], errors.ShumaoError] = {
         checks=[Check("few-enterprises", False, "少于3家企业")]),
     errors.EngineError: errors.EngineError("未安装 Spark 支持（或加{no_spark}不计时 Spark）",
                                            field="no_spark"),
+    errors.IdentityBroken: errors.IdentityBroken("数字贸易恒等式不成立：dt_identity_X"),
     errors.MailError: errors.MailError("没有配置发信服务器"),
     errors.Interrupted: errors.Interrupted(errors.Interrupted.MESSAGE),
 }

@@ -119,7 +119,9 @@ def test_round_trip_gives_the_same_report_to_the_cent(store_url, tmp_path):
     again = tmp_path / "again.duckdb"
     code, imported = run_json("import", tmp_path / "湖", "--db", again)
     assert code == 0 and imported["ok"], imported["errors"]
-    assert {k: c["new"] for k, c in imported["counts"].items()} == done["counts"]
+    # the data set holds the four filing kinds (the digital-trade kinds are not exported yet)
+    assert {k: c["new"] for k, c in imported["counts"].items() if k in done["counts"]} == done["counts"]
+    assert all(c["new"] == 0 for k, c in imported["counts"].items() if k not in done["counts"])
     assert _reports(str(again)) == reports
     with connect(again, read_only=True) as back:
         assert _approved(back) == before

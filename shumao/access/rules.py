@@ -41,6 +41,7 @@ RULES: dict[str, Rule] = {
     "archive": Rule(EVERYONE),
     "archive_issue": Rule(EVERYONE, hide=True),
     "archive_file": Rule(EVERYONE, hide=True),
+    "archive_digital": Rule(EVERYONE, hide=True),
     "api_bulletins": Rule(EVERYONE),
     # -- staff: data, figures, the 数据月报 and the bulletin editor ---------------------------
     "dashboard": Rule(STAFF),
@@ -50,6 +51,7 @@ RULES: dict[str, Rule] = {
     "import_issues": Rule(STAFF, hide=True),
     "report_page": Rule(STAFF),
     "report_download": Rule(STAFF),
+    "digital_page": Rule(STAFF),
     "bulletin_list": Rule(STAFF),
     "bulletin_new": Rule(STAFF),
     "bulletin_create": Rule(STAFF),

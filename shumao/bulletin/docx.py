@@ -511,6 +511,8 @@ def write_docx(doc: Document, path: Path) -> None:
             if e.source:             # the source line never stranded from its article
                 d.paragraphs[-1].paragraph_format.keep_with_next = True
                 _para(d, [_plain(e.source)], indent=False, style="来源")
+        for line in s.notes:
+            _para(d, [_plain(line)], indent=False, style="注释")
     d.paragraphs[-1].paragraph_format.keep_with_next = True    # the 版记 with the last lines
     _record(d, doc)
     d.save(str(path))

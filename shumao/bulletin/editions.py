@@ -142,15 +142,17 @@ def publish(store: Store, bulletin_id: int, actor: str, address: str | None = No
         done = render(folder, store, out, DEFAULT, allow_flagged=allow_flagged, progress=progress)
         outputs = [BulletinFile(fmt, Path(path).read_bytes(), Path(path).name)
                    for fmt, path in done.items()]
-    # web.md filings-web: publishing freezes the figures the edition shows (its 数据月报),
-    # in the same transaction
+    # web.md filings-web: publishing freezes the figures the edition shows (its 数据月报
+    # and 【数字贸易】), in the same transaction
     shown = done.document.data.data
     assert shown is not None
     if progress:
         progress("save")
+    more = vintages.digital_spec(store, shown.period, shown.settings)
     vid = store.bulletins.publish(bulletin_id, outputs, files, actor, address,
                                  overrides=done.document.overrides,
-                                 vintage=vintages.spec(shown, generation, "bulletin", bulletin_id))
+                                 vintage=vintages.spec(shown, generation, "bulletin", bulletin_id,
+                                                       more))
     return {**(store.bulletins.get(bulletin_id) or {}), "vintage": vid,
             "warnings": done.document.warnings}
 

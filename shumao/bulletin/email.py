@@ -98,6 +98,8 @@ def plain_text(doc: Document) -> str:
                     out += [("> " if kind == "quote" else "") + _runs_text(b.runs), ""]
             if e.source:
                 out += [e.source, ""]
+        for line in s.notes:
+            out += [line, ""]
     out += ["-" * 40, f"{doc.publisher}　　{doc.date_words}印发"]
     return "\n".join(out) + "\n"
 

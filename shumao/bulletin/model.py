@@ -2,7 +2,9 @@
 store; the HTML, PDF and DOCX renderers all draw this same model (bulletin.md).
 
     Document ─ masthead (title, issue, date, publisher), metadata (overrides recorded)
-             └ sections: 【数据月报】 (paragraphs, charts, tables, footnotes) then
+             └ sections: 【数据月报】 (paragraphs, charts, tables, footnotes), then
+                         【数字贸易】 when the period has digital-trade data (its sentences
+                         as one untitled entry, its 注 in ``notes``), then
                          【行业资讯】【会员风采】【协会动态】 and further folders, each a
                          list of entries: kind "item" (title, label lines, blocks, source
                          line) or kind "dated" (no title: the date opens the first paragraph)
@@ -22,7 +24,9 @@ from shumao.bulletin import content as c
 from shumao.bulletin.markdown import Paragraph, Run, blocks, tidy_spacing
 from shumao.errors import ContentError, FlaggedFigures, NoData
 from shumao.model.codes import NATURE_ZH
+from shumao.model.periods import Period
 from shumao.report.service import ReportDoc, build_report, with_charts
+from shumao.report.settings import ReportSettings
 from shumao.store import Store
 
 ITEM, DATED = "item", "dated"
@@ -49,6 +53,7 @@ class Section:
     name: str
     entries: list[Entry] = field(default_factory=list)
     data: ReportDoc | None = None
+    notes: list[str] = field(default_factory=list)     # 注 lines under the section (small type)
 
     @property
     def heading(self) -> str:
@@ -179,6 +184,26 @@ def vet(report: ReportDoc, where: str, allow_flagged: bool = False) -> list[str]
     return flagged
 
 
+def digital(store: Store, period: Period, settings: ReportSettings) -> Section | None:
+    """【数字贸易】 (digital-trade.md §8.1) for the issue's period, worded with the 数据月报's
+    region, short name, source and relative year; None when the period has no digital-trade
+    data (no customs e-commerce rows, no contract with a delivery mode or ordered online).
+    A suppressed figure is never named: the text withholds it (report.digital)."""
+    from shumao.indicators.digital import digital as compute_digital
+    from shumao.report import digital as words
+
+    with store.reading() as con:
+        d = compute_digital(con, period)
+    if not d.has_digital_inputs:
+        return None
+    lines = words.sentences(d, settings, settings.source, words.disclosure(d))
+    if not lines:
+        return None
+    *said, note = lines
+    return Section(words.TITLE.strip("【】"), [Entry(blocks=[Paragraph([Run(t)]) for t in said])],
+                   notes=[note])
+
+
 def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Document:
     """The issue's document: the data report for its period from the store (vetted), then
     the content folder's sections."""
@@ -196,6 +221,9 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Docu
     report = replace(full, tables=[t for t in full.tables
                                    if t.id in ("overview", "partners", "structure")])
     sections = [Section("数据月报", data=report)]
+    more = digital(store, d.period, d.report)
+    if more is not None:
+        sections.append(more)
     for s in content.sections:
         sections.append(Section(s.name, [entry(s.name, item, store, content.date.year)
                                          for item in s.items]))

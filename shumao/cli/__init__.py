@@ -4,6 +4,7 @@
     options     the shared options, consoles, JSON output and path rules
     data        import, status, codes, export
     report      report, explain, vintages
+    digital     digital (the 【数字贸易】 section)
     publish     bulletin, generate, demo
     portal      serve, user add/token/list/disable, remind
     bench       the bench commands

@@ -20,7 +20,7 @@ import typer
 from rich.markup import escape
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
-from shumao.cli import bench, data, portal, publish, report
+from shumao.cli import bench, data, digital, portal, publish, report
 from shumao.cli.help import Command, Group, usage_message
 from shumao.cli.options import FLAGS, STATE, err, print_json
 from shumao.errors import ContentError, FlaggedFigures, Interrupted, ShumaoError
@@ -33,6 +33,8 @@ bench_app = typer.Typer(cls=Group, no_args_is_help=True, help="性能基准：�
 app.add_typer(bench_app, name="bench")
 user_app = typer.Typer(cls=Group, no_args_is_help=True, help="网页门户的账号：新增、签发与撤销 API 令牌、列出、停用与启用、重设密码。")
 app.add_typer(user_app, name="user")
+sdmx_app = typer.Typer(cls=Group, no_args_is_help=True, help="SDMX：数字贸易统计的国际交换格式。")
+app.add_typer(sdmx_app, name="sdmx")
 
 
 @app.callback()
@@ -45,10 +47,12 @@ COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
     (app, "import", data.import_), (app, "status", data.status), (app, "codes", data.codes),
     (app, "export", data.export_),
     (app, "report", report.report), (app, "explain", report.explain), (app, "vintages", report.vintages),
+    (app, "digital", digital.digital),
     (app, "bulletin", publish.bulletin), (app, "generate", publish.generate), (app, "demo", publish.demo),
     (app, "serve", portal.serve), (app, "remind", portal.remind),
     (user_app, "add", portal.user_add), (user_app, "token", portal.user_token),
     (user_app, "tokens", portal.user_tokens), (user_app, "revoke", portal.user_revoke),
+    (sdmx_app, "structure", data.sdmx_structure),
     (user_app, "list", portal.user_list), (user_app, "disable", portal.user_disable),
     (user_app, "enable", portal.user_enable), (user_app, "passwd", portal.user_passwd),
     (bench_app, "import", bench.bench_import), (bench_app, "report", bench.bench_report),

@@ -1,5 +1,6 @@
 """The data commands: ``import`` (check, then write all or nothing), ``status``, ``codes`` (the
-catalogue of every check's code) and ``export`` (the Parquet data set)."""
+catalogue of every check's code), ``export`` (the Parquet data set) and ``sdmx structure``
+(the SDMX structure of digital trade)."""
 
 import contextlib
 from pathlib import Path
@@ -10,7 +11,17 @@ from rich.markup import escape
 from rich.table import Table
 from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click (pinned)
 
-from shumao.cli.options import KIND_ZH, DbOption, JsonOption, err, out, output_file, print_json, why
+from shumao.cli.options import (
+    KIND_ZH,
+    DbOption,
+    JsonOption,
+    err,
+    out,
+    output_file,
+    output_folder,
+    print_json,
+    why,
+)
 from shumao.errors import InputError, StoreError
 
 SHOWN_ISSUES = 50
@@ -18,7 +29,7 @@ SHOWN_ISSUES = 50
 
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        metavar="文件…", help="CSV、XLSX、XLS 或 Parquet 文件（企业、合同、合同执行、汇率），可以一次给多个；"
+        metavar="文件…", help="CSV、XLSX、XLS 或 Parquet 文件（企业、合同、合同执行、汇率、平台、跨境电商），可以一次给多个；"
                              "也可以是 Parquet 数据集的文件夹（如 shumao export 导出的），读入其中全部 Parquet 文件；"
                              "ZIP 压缩包按网页导入的规则解压，读入其中的 CSV、XLSX 文件")],
     db: DbOption = None,
@@ -213,6 +224,28 @@ def export_(
     out.print(t)
     out.print(f"共 {done.files} 个文件，{done.bytes / 1e6:.1f} MB。合同、执行只含审核通过的记录，按年、月分区。")
     out.print(f"数据集说明：{escape(str(out_dir / export_lib.MANIFEST))}", soft_wrap=True)
+
+
+def sdmx_structure(
+    out_dir: Annotated[Path, typer.Option(
+        "--out", metavar="文件夹", help="输出文件夹（没有就新建，但它的上级文件夹须已存在）；其中同名文件被替换")],
+    region: Annotated[str, typer.Option(metavar="名称", help="报告地区的名称，写入地区代码表，如 大连市")] = "本市",
+    as_json: JsonOption = False,
+) -> None:
+    """写出数字贸易的 SDMX 数据结构（代码表、概念、数据结构定义、数据流），SDMX-ML 2.1 与 3.0 各一份，供先在 .Stat Suite 等数据库登记。维护机构与地区代码取自环境变量 SHUMAO_SDMX_AGENCY、SHUMAO_SDMX_REF_AREA。"""
+    from shumao.sdmx import files, structure
+
+    output_folder(out_dir, "--out")
+    written = files.write_structure(out_dir, region)
+    if as_json:
+        print_json({"ok": True, "files": [str(p) for p in written], "agency": structure.agency(),
+                    "ref_area": structure.ref_area()})
+        return
+    for p in written:
+        out.print(f"已写出：{escape(str(p))}", soft_wrap=True)
+    if structure.ref_area() == structure.SAMPLE_AREA:
+        err.print(f"提示：地区代码用的是示例市的 {structure.SAMPLE_AREA}；请把环境变量 SHUMAO_SDMX_REF_AREA "
+                  "设为 CN_ 加本市的行政区划代码（如大连市 CN_210200）")
 
 
 def span(iso: list[str | None]) -> str:

@@ -23,6 +23,7 @@ from rich.console import Console, ConsoleDimensions
 
 from shumao.errors import InputError
 from shumao.files.scratch import probe, why
+from shumao.ingest.headers import KIND_ZH  # noqa: F401  (the commands name a kind by it)
 
 
 class _Out(Console):
@@ -55,7 +56,6 @@ DbOption = Annotated[Optional[str], typer.Option(
     help="DuckDB 数据库文件，或 postgresql://用户@主机/库名；不写时用环境变量 SHUMAO_DB，"
          "再不然用当前文件夹的 shumao.duckdb")]
 JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本读取），出错时也是")]
-KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率"}
 
 
 def print_json(obj) -> None:

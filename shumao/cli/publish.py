@@ -49,13 +49,21 @@ def generate(
     executions: Annotated[int, typer.Option(
         min=1, metavar="数量", help="合同执行记录数（合同数约为其四分之一）")] = 5000,
     seed: Annotated[int, typer.Option(metavar="整数", help="随机种子（相同种子生成相同数据）")] = 1,
+    digital: Annotated[bool, typer.Option(
+        "--digital", help="另在 输出文件夹/digital 中生成数字贸易的模拟数据：海关跨境电商、平台名录、"
+                          "带交付方式的合同（用 --replace 导入）")] = False,
 ) -> None:
     """生成逼真的模拟填报数据（任意规模，流式写出，内存占用有上限）。"""
     from shumao.samples.synth import Plan
 
     output_folder(out_dir, "--out")
-    files = _generate(out_dir, Plan(enterprises=enterprises, executions=executions, seed=seed))
-    for f in files.values():
+    files = list(_generate(out_dir, Plan(enterprises=enterprises, executions=executions,
+                                         seed=seed)).values())
+    if digital:
+        from shumao.samples.digital import write
+
+        files += write(out_dir, out_dir / "digital", seed)
+    for f in files:
         out.print(f"已写出 {f}")
 
 

@@ -90,3 +90,58 @@ def describe(ind: Indicator, start: dt.date, end: dt.date, members: int | None =
     return f"{date}在{day_words(start)}至{day_words(end)}之间；{approved}；{where}"
 
 
+
+
+# -- digital trade (spec/digital-trade.md §7.5) ------------------------------------------------
+@dataclass(frozen=True)
+class DigitalIndicator:
+    """One figure of the 【数字贸易】: ``kind`` says how it is read off the atoms
+    (indicators.digital): ``block`` (a block or total of DT/DO/DD, per ``flow``, X, M or T
+    both, and ``product``), ``regime``, ``ddl``, ``exec``, ``known``, ``dip``,
+    ``platform_known``, or ``share`` (``of``: numerator and denominator ids, unrounded %).
+    Status A: an aggregate of records; E: it involves a crosswalk weight or an estimate."""
+
+    id: str
+    name: str
+    kind: str
+    status: str
+    sources: tuple[str, ...]
+    flow: str = "X"
+    block: str = ""
+    product: str | None = None
+    regime: str = ""
+    of: tuple[str, str] = ("", "")
+
+
+_SO, _CB = ("MOFCOM_SO",), ("GACC_CBEC",)
+_D = DigitalIndicator
+DIGITAL: tuple[DigitalIndicator, ...] = (
+    _D("dt_x", "数字贸易出口额", "block", "E", _CB + _SO, "X", "DT"),
+    _D("do_x", "数字订购贸易出口额", "block", "E", _CB + _SO, "X", "DO"),
+    _D("dd_x", "数字交付贸易出口额", "block", "E", _SO, "X", "DD"),
+    _D("overlap_x", "数字订购且数字交付（重叠）", "block", "E", _SO, "X", "B"),
+    _D("dt_m", "数字贸易进口额", "block", "A", _CB, "M", "DT"),
+    _D("do_m", "数字订购贸易进口额", "block", "A", _CB, "M", "DO"),
+    _D("cbec_x", "跨境电商出口额", "block", "A", _CB, "X", "A", "G"),
+    _D("cbec_m", "跨境电商进口额", "block", "A", _CB, "M", "A", "G"),
+    _D("cbec_t", "跨境电商进出口额", "block", "A", _CB, "T", "A", "G"),
+    *(_D(f"cbec_{f.lower()}_{r}", f"{r}{w}额", "regime", "A", _CB, f, regime=r)
+      for f, w, rs in (("X", "出口", ("9610", "9710", "9810", "1210")),
+                       ("M", "进口", ("9610", "1210", "1239"))) for r in rs),
+    *(_D(f"cbec_x_share_{r}", f"{r}占跨境电商出口比重", "share", "A", _CB,
+         of=(f"cbec_x_{r}", "cbec_x")) for r in ("9610", "9710", "9810", "1210")),
+    _D("cbec_dip_x", "经数字中介平台的跨境电商出口额", "dip", "A", _CB + ("PLATFORMS",)),
+    _D("cbec_platform_known_x", "平台已知的跨境电商出口额", "platform_known", "A", _CB),
+    _D("cbec_dip_share_x", "经数字中介平台的跨境电商出口占比", "share", "A", _CB,
+       of=("cbec_dip_x", "cbec_platform_known_x")),
+    _D("exec_offshore", "离岸服务外包执行额", "exec", "A", _SO),
+    _D("delivery_known", "交付方式已知的离岸执行额", "known", "A", _SO),
+    _D("so_ddl_x", "可数字化交付的服务出口额（离岸服务外包）", "ddl", "E", _SO),
+    _D("so_ddl_share", "可数字化交付占离岸执行额比重", "share", "E", _SO,
+       of=("so_ddl_x", "exec_offshore")),
+    _D("so_dd_x", "以数字方式交付的服务出口额", "block", "E", _SO, "X", "DD", "S"),
+    _D("so_dd_share", "数字交付占离岸执行额比重", "share", "E", _SO,
+       of=("so_dd_x", "exec_offshore")),
+    _D("delivery_coverage", "交付方式已知的执行额占比", "share", "A", _SO,
+       of=("delivery_known", "exec_offshore")),
+)

@@ -107,6 +107,76 @@ MONEY_CHECKS = [
 ROW_CHECKS["contracts"] += MONEY_CHECKS
 ROW_CHECKS["executions"] += MONEY_CHECKS
 
+# digital trade (spec/digital-trade.md §6.2); ref_regimes and ref_subcategories are the
+# reference files staged by ``Staging.normalise``
+_REGIME = "(SELECT * FROM ref_regimes r WHERE r.code = regime)"
+_SHARE_GIVEN = "remote_share IS NOT NULL AND share_int IS NOT NULL AND share_int <= 100"
+ROW_CHECKS["contracts"] += [
+    ("unknown-subcategory", "subcategory", "subcategory IS NOT NULL AND subcategory_code IS NULL"),
+    ("subcategory-parent-mismatch", "subcategory",
+     "subcategory_code IS NOT NULL AND category_code IS NOT NULL AND category_code <> "
+     "(SELECT parent FROM ref_subcategories s WHERE s.code = subcategory_code)"),
+    ("bad-delivery-mode", "delivery_mode",
+     "delivery_mode IS NOT NULL AND delivery_mode_code IS NULL"),
+    ("remote-share-out-of-range", "remote_share",
+     "remote_share IS NOT NULL AND (share_int IS NULL OR share_int > 100)"),
+    ("delivery-share-inconsistent", "remote_share",
+     f"CASE coalesce(delivery_mode_code, '') "
+     f"WHEN 'remote' THEN {_SHARE_GIVEN} AND share_int <> 100 "
+     f"WHEN 'onsite' THEN {_SHARE_GIVEN} AND share_int <> 0 "
+     f"WHEN 'mixed' THEN remote_share IS NULL OR ({_SHARE_GIVEN} AND share_int NOT BETWEEN 1 AND 99) "
+     f"WHEN 'unknown' THEN {_SHARE_GIVEN} "
+     f"ELSE delivery_mode IS NULL AND {_SHARE_GIVEN} END"),
+    ("bad-ordered-online", "ordered_online",
+     "ordered_online IS NOT NULL AND ordered_online_code IS NULL"),
+]
+ROW_CHECKS["platforms"] = [
+    ("missing-value", "platform_id", "platform_id IS NULL"),
+    ("missing-value", "name", "name IS NULL"),
+    ("missing-value", "role", "role IS NULL"),
+    ("missing-value", "resident", "resident IS NULL"),
+    ("bad-platform-role", "role", "role IS NOT NULL AND role_code IS NULL"),
+    ("bad-yes-no", "resident", "resident IS NOT NULL AND resident_code IS NULL"),
+]
+ROW_CHECKS["ecommerce"] = [
+    ("missing-value", "line_id", "line_id IS NULL"),
+    ("missing-value", "flow", "flow IS NULL"),
+    ("missing-value", "amount", "amount IS NULL"),
+    ("missing-value", "month", "month IS NULL AND cleared_on IS NULL AND declared_on IS NULL"),
+    ("missing-value", "regime",
+     "regime IS NULL AND (basis IS NULL OR basis_code = 'regime')"),
+    ("bad-month", "month", "month IS NOT NULL AND month_given IS NULL"),
+    ("bad-date", "cleared_on", "cleared_on IS NOT NULL AND cleared_date IS NULL"),
+    ("bad-date", "declared_on", "declared_on IS NOT NULL AND declared_date IS NULL"),
+    ("date-out-of-range", "month", _out_of_range("month")),
+    ("date-is-declaration-date", "declared_on",
+     "month IS NULL AND cleared_on IS NULL AND declared_date IS NOT NULL"),
+    ("unknown-basis", "basis", "basis IS NOT NULL AND basis_code IS NULL"),
+    ("bad-flow", "flow", "flow IS NOT NULL AND flow_code IS NULL"),
+    ("unknown-regime", "regime",
+     f"regime IS NOT NULL AND NOT EXISTS {_REGIME}"),
+    ("regime-not-ecommerce", "regime",
+     "EXISTS (SELECT * FROM ref_regimes r WHERE r.code = regime AND NOT r.ecommerce)"),
+    ("regime-flow-mismatch", "flow",
+     "flow_code IS NOT NULL AND EXISTS (SELECT * FROM ref_regimes r WHERE r.code = regime "
+     "AND NOT list_contains(string_split(r.flows, '|'), flow_code))"),
+    ("regime-not-in-force", "regime",
+     "month_date IS NOT NULL AND EXISTS (SELECT * FROM ref_regimes r WHERE r.code = regime "
+     "AND r.valid_month IS NOT NULL AND month_date < r.valid_month)"),
+    ("full-scope-has-detail", "basis",
+     "basis_code = 'full_scope' AND (regime IS NOT NULL OR enterprise_id IS NOT NULL)"),
+    ("bad-hs-chapter", "hs_chapter",
+     "hs_code IS NULL OR (hs_code <> '_U' AND (hs_code NOT BETWEEN '01' AND '97' "
+     "OR hs_code = '77'))"),
+    ("unknown-country", "partner", "partner IS NOT NULL AND partner_code IS NULL"),
+    ("partner-is-china", "partner", "partner_code = 'CN'"),
+    ("bad-credit-code", "enterprise_id",
+     "enterprise_id IS NOT NULL AND NOT sm_credit_ok(upper(enterprise_id))"),
+    ("bad-number", "enterprises", "enterprises IS NOT NULL AND enterprises_int IS NULL"),
+    ("bad-yes-no", "public", "public IS NOT NULL AND public_code IS NULL"),
+    *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
+]
+
 KEYS = {k: list(RECORDS[k].key) for k in KINDS}
 
 Found = list[Finding]
@@ -141,14 +211,16 @@ def row_checks(con: duckdb.DuckDBPyConnection, today: dt.date) -> Found:
 
 
 def duplicate_ids(con: duckdb.DuckDBPyConnection, kind: str, content: str) -> Found:
-    """The same id twice in this import with different content: every such row."""
+    """The same id twice in this import with different content: every such row (a customs
+    line: ``duplicate-line``)."""
+    code = "duplicate-line" if kind == "ecommerce" else "duplicate-id"
     keys = ", ".join(KEYS[kind])
     shown = "currency || ' ' || month" if kind == "rates" else KEYS[kind][0]
     return _found(con, f"""
         WITH k AS (SELECT {keys} FROM f_{kind}_all GROUP BY {keys}
                    HAVING count(DISTINCT {content}) > 1)
         SELECT _file, _sheet, _row, '{KEYS[kind][-1] if kind != "rates" else "month"}',
-               {shown}, 'duplicate-id', NULL
+               {shown}, '{code}', NULL
         FROM f_{kind}_all JOIN k USING ({keys}) ORDER BY _file, _row""")
 
 
@@ -166,7 +238,15 @@ def references(con: duckdb.DuckDBPyConnection) -> Found:
         FROM f_executions_all
         WHERE contract_id NOT IN (SELECT contract_id FROM f_contracts_all
                                   WHERE contract_id IS NOT NULL)
-          AND contract_id NOT IN (SELECT contract_id FROM store_contracts)""")
+          AND contract_id NOT IN (SELECT contract_id FROM store_contracts)
+        UNION ALL
+        SELECT _file, _sheet, _row, 'platform_id', platform_id, 'unknown-platform', NULL
+        FROM (SELECT _file, _sheet, _row, platform_id FROM f_contracts_all UNION ALL
+              SELECT _file, _sheet, _row, platform_id FROM f_ecommerce_all)
+        WHERE platform_id IS NOT NULL
+          AND platform_id NOT IN (SELECT platform_id FROM f_platforms_all
+                                  WHERE platform_id IS NOT NULL)
+          AND platform_id NOT IN (SELECT platform_id FROM store_platforms)""")
 
 
 def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
@@ -174,7 +254,8 @@ def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
                         strftime({d}, '%Y年%-m月')
                  FROM n_{k} WHERE cur IS NOT NULL AND cur <> 'USD' AND {d} IS NOT NULL
                    AND rate_usd IS NULL"""
-             for k, d in (("contracts", "signed_date"), ("executions", "executed_date"))]
+             for k, d in (("contracts", "signed_date"), ("executions", "executed_date"),
+                          ("ecommerce", "month_date"))]
     return _found(con, " UNION ALL ".join(parts))
 
 

@@ -8,15 +8,20 @@ import re
 from dataclasses import dataclass, field
 
 from shumao.model.codes import Column, aliases, header_columns, norm
+from shumao.model.records import DIGITAL_COLUMNS
 
-KINDS = ("enterprises", "contracts", "executions", "rates")
+KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce")
 KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this order
     "executions": ("execution", "执行", "收款"),
     "rates": ("rate", "汇率"),
     "contracts": ("contract", "合同"),
     "enterprises": ("enterprise", "企业"),
+    # spec/digital-trade.md §6.1.1, §6.1.3
+    "ecommerce": ("ecommerce", "跨境电商", "电商"),
+    "platforms": ("platform", "平台"),
 }
-KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率"}
+KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率",
+           "platforms": "平台", "ecommerce": "跨境电商"}
 SCALE = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百万": 1_000_000, "十万": 100_000}
 _UNIT = re.compile(r"^(?P<head>.*?)[(\[【](?P<unit>[^()\[\]【】]*)[)\]】]$")
 
@@ -54,6 +59,8 @@ def kind_from_name(name: str) -> str | None:
                 break
     if "executions" in said and "contracts" in said:
         said.remove("contracts")
+    if "ecommerce" in said and "platforms" in said:     # 电商平台 data are customs rows
+        said.remove("platforms")
     return said[0] if len(said) == 1 else None
 
 
@@ -104,10 +111,17 @@ def find_header(rows: list[list[str]], kind_hint: str | None) -> tuple[int, str]
         best = max(kinds, key=lambda k: (score(k, cells), -KINDS.index(k)))
         if score(best, cells) >= 2:
             if kind_hint is None:  # the headers decide: the kind with the most of its own
-                best = max(KINDS, key=lambda k: (score(k, cells) / len(header_columns()[k]),
-                                                 score(k, cells)))
+                best = max(KINDS, key=lambda k: (score(k, cells) / _size(k), score(k, cells)))
             return i, best
     return None
+
+
+def _size(kind: str) -> int:
+    """A kind's columns as the headers' share counts them: contracts' optional digital-trade
+    columns (spec/digital-trade.md §6.1.2) do not make a filing's contracts file look less
+    like one."""
+    return sum(1 for c in header_columns()[kind] if not (kind == "contracts"
+                                                         and c.name in DIGITAL_COLUMNS))
 
 
 def map_headers(kind: str, cells: list[str]) -> HeaderMap:

@@ -32,6 +32,13 @@ YIELDS = (
     "bad-rate", "bad-date", "impossible-date", "date-out-of-range", "bad-month", "unknown-enterprise",
     "unknown-contract", "duplicate-id", "changed-record", "missing-rate", "exceeds-contract",
     "future-date", "unusual-amount",
+    # digital trade (spec/digital-trade.md §6.2)
+    "unknown-regime", "regime-not-ecommerce", "regime-flow-mismatch", "regime-not-in-force",
+    "bad-hs-chapter", "partner-is-china", "full-scope-has-detail", "duplicate-line",
+    "unknown-platform", "bad-platform-role", "bad-yes-no", "unknown-subcategory",
+    "subcategory-parent-mismatch", "bad-delivery-mode", "remote-share-out-of-range",
+    "delivery-share-inconsistent", "bad-ordered-online", "date-is-declaration-date",
+    "unknown-basis", "bad-flow",
 )
 
 

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from shumao.ingest.headers import KINDS
 from shumao.ingest.read import Staged
-from shumao.model import credit
+from shumao.model import credit, digital_codes
 from shumao.model.codes import aliases, country_aliases, header_columns, norm, registration_type_nature
 
 _SEP = r"\s*[-/.年]\s*"
@@ -85,7 +85,23 @@ MACROS = [
 TEXT_COLUMNS = {k: [c.name for c in header_columns()[k]] for k in KINDS}
 # column → the alias table its words are mapped through
 MAPPED = {"nature": "natures", "client_country": "countries", "category": "categories",
-          "currency": "currencies", "status": "statuses"}
+          "currency": "currencies", "status": "statuses",
+          # digital trade (spec/digital-trade.md §6.1; data/digital/)
+          "subcategory": "subcategories", "delivery_mode": "delivery_modes",
+          "ordered_online": "ordered", "role": "platform_roles", "resident": "yesno",
+          "public": "yesno", "flow": "flows", "basis": "bases", "partner": "countries"}
+# the kinds with money, and the date whose month gives the rate
+MONEY_DATE = {"contracts": "signed_date", "executions": "executed_date", "ecommerce": "month_date"}
+
+
+def _words(table: str) -> dict[str, str]:
+    if table == "countries":
+        return country_aliases()
+    if table == "subcategories":
+        return digital_codes.subcategory_aliases()
+    if table in ("natures", "categories", "currencies", "statuses"):
+        return aliases(table)
+    return digital_codes.words(table)
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -129,8 +145,7 @@ def map_words(con: duckdb.DuckDBPyConnection, kind: str) -> None:
                         ).fetchall()
     for i, col in enumerate(cols):
         words = sorted({r[i] for r in found if r[i] is not None})
-        table = MAPPED[col]
-        lookup = country_aliases() if table == "countries" else aliases(table)
+        lookup = _words(MAPPED[col])
         codes = []
         for w in words:
             code = lookup.get(norm(w))
@@ -156,12 +171,27 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
         "contracts": ", sm_date(u.signed_on) AS signed_date",
         "executions": ", sm_date(u.executed_on) AS executed_date",
         "rates": ", sm_month(u.month) AS month_date, sm_rate(u.usd_per_unit) AS rate",
+        "platforms": "",
+        # the statistical month: 统计月份, else the clearance date's, else the declaration
+        # date's (a warning: date-is-declaration-date); HS: the first two digits of the code
+        "ecommerce": r""", sm_month(u.month) AS month_given, sm_date(u.cleared_on) AS cleared_date,
+            sm_date(u.declared_on) AS declared_date,
+            coalesce(month_given, date_trunc('month', cleared_date)::DATE,
+                     date_trunc('month', declared_date)::DATE) AS month_date,
+            CASE WHEN u.hs_chapter IS NULL THEN '_U'
+                 WHEN regexp_full_match(regexp_replace(u.hs_chapter, '[.\s]', '', 'g'), '\d{2,10}')
+                 THEN left(u.hs_chapter, 2) END AS hs_code,
+            CASE WHEN regexp_full_match(u.enterprises, '\d{1,9}')
+                 THEN CAST(u.enterprises AS INTEGER) END AS enterprises_int""",
     }[kind]
+    if kind == "contracts":   # 远程交付比例: a whole percent, '%' allowed
+        extra += r""", CASE WHEN regexp_full_match(u.remote_share, '\d{1,3}\s*[%％]?')
+            THEN CAST(regexp_extract(u.remote_share, '\d+') AS INTEGER) END AS share_int"""
     inner = f"SELECT u.*{codes}{extra} FROM u_{kind} u {joins}"
-    if kind not in ("contracts", "executions"):
+    if kind not in MONEY_DATE:
         con.execute(f"CREATE OR REPLACE TABLE n_{kind} AS {inner}")
         return
-    date = "signed_date" if kind == "contracts" else "executed_date"
+    date = MONEY_DATE[kind]
     # an amount of 10^12 or more once the unit is applied has no cents (amount-too-large),
     # nor has one whose cents overflow BIGINT after the rate: never a crash
     con.execute(f"""CREATE OR REPLACE TABLE n_{kind} AS

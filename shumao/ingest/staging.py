@@ -36,7 +36,7 @@ from shumao.files import scratch
 from shumao.ingest import checks, issues, normalise
 from shumao.ingest.issues import Issue
 from shumao.ingest.read import Reader, Staged
-from shumao.model import rules
+from shumao.model import digital_codes, rules
 from shumao.model.records import DATE_OF, KINDS, RECORDS
 from shumao.store import SourceFile, Store
 
@@ -50,7 +50,12 @@ RECORD = {
         ("signed_on", "signed_date"), ("client_country", "client_country_code"),
         ("category", "category_code"), ("amount_cents", "amount_cents"),
         ("orig_amount", "amount_dec"), ("orig_scale", "_scale"), ("currency", "cur"),
-        ("status", "coalesce(status_code, 'approved')")],
+        ("status", "coalesce(status_code, 'approved')"),
+        # digital trade (spec §6.1.2): the effective share — remote 100, onsite 0
+        ("subcategory", "subcategory_code"), ("delivery_mode", "delivery_mode_code"),
+        ("remote_share", "CASE delivery_mode_code WHEN 'remote' THEN 100 WHEN 'onsite' THEN 0 "
+                         "WHEN 'mixed' THEN share_int END"),
+        ("ordered_online", "ordered_online_code"), ("platform_id", "platform_id")],
     "executions": [
         ("execution_id", "execution_id"), ("contract_id", "contract_id"),
         ("executed_on", "executed_date"), ("amount_cents", "amount_cents"),
@@ -58,6 +63,16 @@ RECORD = {
         ("status", "coalesce(status_code, 'approved')")],
     "rates": [("currency", "currency_code"), ("month", "month_date"),
               ("usd_per_unit", "CAST(rate AS DECIMAL(20, 10))")],
+    "platforms": [("platform_id", "platform_id"), ("name", "name"), ("role", "role_code"),
+                  ("resident", "resident_code = 'yes'"), ("source", "source")],
+    "ecommerce": [
+        ("line_id", "line_id"), ("basis", "coalesce(basis_code, 'regime')"),
+        ("regime", "regime"), ("flow", "flow_code"), ("month", "month_date"),
+        ("partner", "partner_code"), ("hs_chapter", "hs_code"),
+        ("amount_cents", "amount_cents"), ("orig_amount", "amount_dec"),
+        ("orig_scale", "_scale"), ("currency", "cur"),
+        ("enterprise_id", "upper(enterprise_id)"), ("enterprises", "enterprises_int"),
+        ("platform_id", "platform_id"), ("public", "public_code = 'yes'")],
 }
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
@@ -256,13 +271,27 @@ class Staging:
         at the typed rows before any is compared with the store (an enterprise's upload)."""
         con = self.con
         self._register("store_rates", store.records.rates())
+        self._reference()
         normalise.install_macros(con)
-        for kind in ("rates", "enterprises", "contracts", "executions"):
+        for kind in ("rates", "enterprises", "contracts", "executions", "platforms", "ecommerce"):
             normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
             normalise.map_words(con, kind)
             if kind != "rates":
                 self._rates()
             normalise.typed(con, kind)
+
+    def _reference(self) -> None:
+        """ref_regimes, ref_subcategories: the reference files the digital-trade checks
+        compare with (spec/digital-trade.md §6.2)."""
+        regimes = digital_codes.regimes().values()
+        self._register("ref_regimes", pa.table({
+            "code": [r.code for r in regimes], "ecommerce": [r.ecommerce for r in regimes],
+            "flows": ["|".join(r.flows) for r in regimes],
+            "valid_month": pa.array([r.valid_from.replace(day=1) if r.valid_from else None
+                                     for r in regimes], pa.date32())}))
+        subs = digital_codes.subcategories().values()
+        self._register("ref_subcategories", pa.table({
+            "code": [s.code for s in subs], "parent": [s.parent for s in subs]}))
 
     # -- snapshots of the store ------------------------------------------------------------
     def _register(self, name: str, table: pa.Table) -> None:
@@ -283,6 +312,10 @@ class Staging:
             "contracts": ("contract_id", "SELECT contract_id FROM n_contracts "
                           "UNION SELECT contract_id FROM n_executions"),
             "executions": ("execution_id", "SELECT execution_id FROM n_executions"),
+            "platforms": ("platform_id", "SELECT platform_id FROM n_platforms UNION "
+                          "SELECT platform_id FROM n_contracts UNION "
+                          "SELECT platform_id FROM n_ecommerce"),
+            "ecommerce": ("line_id", "SELECT line_id FROM n_ecommerce"),
         }
         self.stored = {}
         for kind, (column, sql) in look.items():

@@ -4,6 +4,9 @@
     periods     the report periods' grammar, Chinese words (of periods, days, moments) and the
                 same months a year before
     codes       reference data: countries, groups with dates, categories, natures, currencies
+    digital     digital trade's disjoint blocks, identities and disclosure (pure, exact integers)
+    digital_codes  digital trade's reference data: customs regimes, EBOPS 2010, deliverable sets,
+                the sub-category → EBOPS crosswalk (versioned, modelled), HS chapters, breaks
     credit      unified social credit codes and their check characters
     records     the four kinds of record, their columns, dates and keys
     status      a record's statuses, their words for each audience, the allowed transitions

@@ -1,5 +1,7 @@
-"""The four kinds of record a filing holds (filings.md) as the store keeps them: columns,
-logical types, keys and Arrow schemas.  Ingest produces batches of exactly these columns;
+"""The kinds of record an import holds as the store keeps them: columns, logical types, keys
+and Arrow schemas — the four of a filing (filings.md) and the two of digital trade
+(spec/digital-trade.md §6.1: ``platforms``, customs ``ecommerce``; contracts carry its four
+optional columns after ``batch_id``, where the schema-6 migration added them).  Ingest produces batches of exactly these columns;
 the store renders them as tables (store/schema.py).
 
 Money is integer US cents (``amount_cents``) beside the amount as filed (``orig_amount`` in
@@ -69,7 +71,13 @@ RECORDS = {
                     ("client_country", "text"), ("category", "text"), ("amount_cents", "bigint"),
                     ("orig_amount", "amount"), ("orig_scale", "bigint"), ("currency", "text"),
                     ("status", "text"), ("batch_id", "int"),
-                    comment="client_country: ISO 3166-1 alpha-2, CN = onshore"),
+                    # digital trade (spec §6.1.2), all optional: NULL is absent (9A.2)
+                    ("subcategory", "text", "null"), ("delivery_mode", "text", "null"),
+                    ("remote_share", "int", "null"), ("ordered_online", "text", "null"),
+                    ("platform_id", "text", "null"),
+                    comment="client_country: ISO 3166-1 alpha-2, CN = onshore; delivery_mode: "
+                            "remote | onsite | mixed | unknown, remote_share the effective "
+                            "percent (remote 100, onsite 0); ordered_online: yes | no | unknown"),
     "executions": table("executions", ("execution_id",),
                      ("execution_id", "text"), ("contract_id", "text"), ("executed_on", "date"),
                      ("amount_cents", "bigint"), ("orig_amount", "amount"),
@@ -78,8 +86,25 @@ RECORDS = {
     "rates": table("rates", ("currency", "month"),
                 ("currency", "text"), ("month", "date"), ("usd_per_unit", "rate"),
                 ("batch_id", "int")),
+    "platforms": table("platforms", ("platform_id",),
+                    ("platform_id", "text"), ("name", "text"), ("role", "text"),
+                    ("resident", "bool"), ("source", "text", "null"), ("batch_id", "int"),
+                    comment="role: dip | reseller | own_site | b2b_marketplace"),
+    # one customs declaration/list line or one aggregated cell (spec §6.1.1)
+    "ecommerce": table("ecommerce", ("line_id",),
+                    ("line_id", "text"), ("basis", "text"), ("regime", "text", "null"),
+                    ("flow", "text"), ("month", "date"), ("partner", "text", "null"),
+                    ("hs_chapter", "text"), ("amount_cents", "bigint"),
+                    ("orig_amount", "amount"), ("orig_scale", "bigint"), ("currency", "text"),
+                    ("enterprise_id", "text", "null"), ("enterprises", "int", "null"),
+                    ("platform_id", "text", "null"), ("public", "bool", "null"),
+                    ("batch_id", "int"),
+                    comment="basis: regime | full_scope; flow: X | M; partner: ISO alpha-2, "
+                            "NULL unknown; hs_chapter: 01–97 or _U"),
 }
 KINDS = tuple(RECORDS)
+# contracts' digital-trade columns (the filing form does not show them yet)
+DIGITAL_COLUMNS = ("subcategory", "delivery_mode", "remote_share", "ordered_online", "platform_id")
 # the kinds whose rows carry a review status (filings.md: approved | pending | returned)
 STATUS_KINDS = ("contracts", "executions")
 
@@ -87,8 +112,8 @@ STATUS_KINDS = ("contracts", "executions")
 DATE_OF = {"contracts": "signed_on", "executions": "executed_on"}
 KEY_OF = {"contracts": "contract_id", "executions": "execution_id"}
 # the record columns a filing shows and edits, per kind (batch_id and status are the store's)
-FIELDS = {k: tuple(c for c in RECORDS[k].names if c not in ("batch_id", "status"))
-          for k in STATUS_KINDS}
+FIELDS = {k: tuple(c for c in RECORDS[k].names
+                   if c not in ("batch_id", "status", *DIGITAL_COLUMNS)) for k in STATUS_KINDS}
 
 # shumao export (shumao/lake/export.py): kinds in the order written
 PARTITION = (("year", "int", False), ("month", "int", False))

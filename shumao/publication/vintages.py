@@ -15,6 +15,11 @@ today's records with the same expressions (indicators.compute ``stacked``) and a
 the catalogue's own filters (``predicate``) to both, so a record is named under a figure
 exactly when its part of that figure changed — the catalogue's figures and the partners the
 published text names (``partner_JP``: a figure of one country's offshore executions).
+
+When its period has digital-trade data, a vintage also freezes the 【数字贸易】 (spec/
+digital-trade.md §8.4): its settings (crosswalk version, deliverable set, imputation,
+ordered_unknown), its JSON and text, and copies of the customs e-commerce rows and platforms
+with their batch ids; ``digital`` computes it again from those, verified the same way.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import ibis
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
-from shumao.errors import ContentError, InputError, StoreError, UnknownVintage
+from shumao.errors import ContentError, InputError, NoData, StoreError, UnknownVintage
 from shumao.indicators.catalog import Indicator
 from shumao.indicators.compute import (
     ONSHORE,
@@ -38,21 +43,25 @@ from shumao.indicators.compute import (
     stacked,
     with_nature,
 )
+from shumao.indicators.digital import Digital, DigitalSettings
+from shumao.indicators.digital import digital as compute_digital
 from shumao.indicators.source import RecordSource
 from shumao.model.codes import country_name
 from shumao.model.money import wan
 from shumao.model.periods import Period, day_words
 from shumao.model.status import STATUS_ZH
+from shumao.report import digital as words
 from shumao.report.data import as_json
 from shumao.report.doc import ReportDoc
 from shumao.report.service import build_report, report_of
 from shumao.report.settings import ReportSettings
-from shumao.store import Store
+from shumao.store import Store, cells
 from shumao.store.rows import Vintage
 from shumao.store.vintages import bad_settings
 
 SOURCES = {"report": "数据月报", "bulletin": "简报"}
-FROZEN = ("enterprises", "contracts", "executions")    # the tables the indicators read
+# the tables the indicators read (the 数据月报's, then digital trade's own)
+FROZEN = ("enterprises", "contracts", "executions", "platforms", "ecommerce")
 CHANGES = {"added": "新计入", "removed": "不再计入", "changed": "已修改"}
 # what a record's row in the stacked table says about it, and the words for a change of it
 FIELDS_ZH = {"amount": "金额", "day": "日期", "client_country": "发包方国别（地区）",
@@ -71,22 +80,38 @@ def dates(period: Period) -> tuple[dt.date, dt.date]:
 
 # -- freezing -----------------------------------------------------------------------------------
 def spec(doc: ReportDoc, generation: int, source: str = "report",
-         bulletin_id: int | None = None) -> dict[str, Any]:
-    """The arguments of ``store.vintages.add`` (but actor and address) that freeze ``doc``,
-    computed when the store's generation was ``generation`` (read before computing it: a
-    change since makes the store refuse)."""
+         bulletin_id: int | None = None, digital: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The arguments of ``store.vintages.add`` (but actor and address) that freeze ``doc``
+    (and ``digital``, its period's 【数字贸易】: ``digital_spec``), computed when the store's
+    generation was ``generation`` (read before computing them: a change since makes the
+    store refuse)."""
     if source not in SOURCES:
         raise InputError(f"数据版本的来源只能是 {'、'.join(SOURCES)}（收到“{source}”）")
     return {"source": source, "bulletin_id": bulletin_id, "period": str(doc.period),
             "settings": doc.settings.to_json(), "figures": as_json(doc), "text": doc.text,
-            "dates": dates(doc.period), "generation": generation}
+            "dates": dates(doc.period), "generation": generation, "digital": digital}
+
+
+def digital_spec(store: Store, period: Period, settings: ReportSettings,
+                 ds: DigitalSettings | None = None) -> dict[str, Any] | None:
+    """The 【数字贸易】 a vintage of ``period`` freezes — its settings and its JSON (text
+    included) worded with the report's ``settings`` — or None when the period has no
+    digital-trade data (the bulletin shows no such section then)."""
+    ds = ds or DigitalSettings()
+    with store.reading() as con:
+        d = compute_digital(con, period, ds)
+    if not d.has_digital_inputs:
+        return None
+    return {"settings": ds.to_json(), "figures": words.as_json(d, settings, settings.source)}
 
 
 def freeze(store: Store, what: Period | str | ReportDoc, settings: ReportSettings | None = None,
            *, source: str = "report", bulletin_id: int | None = None, actor: str,
-           address: str | None = None, generation: int | None = None) -> int:
+           address: str | None = None, generation: int | None = None,
+           digital: DigitalSettings | None = None) -> int:
     """Freeze the report of a period (computed here) or a ``ReportDoc`` already computed
-    (then ``generation`` is the store's generation read before computing it); the vintage's
+    (then ``generation`` is the store's generation read before computing it), with the
+    period's 【数字贸易】 under ``digital`` (default settings if None); the vintage's
     id.  A change of the store in between is a ConflictError: nothing is frozen."""
     if isinstance(what, ReportDoc):
         if generation is None:
@@ -95,7 +120,8 @@ def freeze(store: Store, what: Period | str | ReportDoc, settings: ReportSetting
     else:
         generation = store.generation()      # read first: a change while computing refuses
         doc = build_report(store, what, settings or ReportSettings())
-    return store.vintages.add(**spec(doc, generation, source, bulletin_id), actor=actor,
+    more = digital_spec(store, doc.period, doc.settings, digital)
+    return store.vintages.add(**spec(doc, generation, source, bulletin_id, more), actor=actor,
                              address=address)
 
 
@@ -156,6 +182,48 @@ def report(store: Store, vid: str | int) -> ReportDoc:
                          "重新计算的数字或文字与当时发布的不一致（可能是升级后的参考数据或口径变化），"
                          "已停止输出，请联系维护人员")
     return doc
+
+
+@dataclass
+class FrozenDigital:
+    """A vintage's 【数字贸易】 computed again from its frozen records: the figures, the
+    report settings that worded it and its JSON (text included) as published."""
+
+    vintage: Vintage
+    digital: Digital
+    settings: ReportSettings
+    made: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.made["text"])
+
+
+def digital(store: Store, vid: str | int) -> FrozenDigital:
+    """The 【数字贸易】 of a vintage as it was published, computed again from the records,
+    customs rows and platforms it froze with its own settings (crosswalk version included);
+    NoData if it froze none, a StoreError if the result differs in any character."""
+    v = vintage(store, vid)
+    kept = v["digital"]
+    if kept is None:
+        raise NoData(f"第 {v['id']} 号数据版本（{Period.parse(v['period']).words()}）没有数字贸易部分："
+                     "发布时该时期没有跨境电商或服务交付方式数据，或该版本发布于本功能之前")
+    settings = ReportSettings.from_json(v["settings"])
+    try:
+        ds = DigitalSettings.from_json(kept["settings"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise bad_settings(store.url, v["id"]) from e
+    try:
+        with store.reading() as con:
+            d = compute_digital(Frozen(con, v["id"]), Period.parse(v["period"]), ds)
+        made = words.as_json(d, settings, settings.source)
+    except (ContentError, InputError):           # e.g. a crosswalk version no longer shipped
+        made = None
+    if made is None or cells.to_json(made) != cells.to_json(kept["figures"]):
+        raise StoreError(f"第 {v['id']} 号数据版本（{v['period']}）的数字贸易部分无法按发布时的原样重现："
+                         "由冻结的记录重新计算的数字或文字与当时发布的不一致（可能是升级后的参考数据"
+                         "或口径变化），已停止输出，请联系维护人员")
+    return FrozenDigital(v, d, settings, made)
 
 
 def _canonical(figures: str) -> str:
@@ -287,7 +355,7 @@ def revisions(store: Store, vid: str | int) -> Revisions:
                     rev.records.append(_moved(r, PERIODS[side], was, now, notes, names))
         _check(v["id"], rev)
         out.append(rev)
-    meta = {k: val for k, val in v.items() if k not in ("figures", "text")}
+    meta = {k: val for k, val in v.items() if k not in ("figures", "text", "digital")}
     return Revisions(meta, out)
 
 

@@ -15,4 +15,7 @@
     data        the report as JSON
     formats     Markdown, HTML and XLSX
     fonts       the CJK fonts charts and documents are set in
+    digital     the 【数字贸易】 section (spec/digital-trade.md §8.1), its JSON, disclosure and
+                the SDMX observations (``observations``)
+    digital_tables  its tables (表1–表6 and 说明) as XLSX and HTML, and for the portal page
 """

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from shumao.indicators import Indicators
 from shumao.model.codes import country_name
@@ -93,7 +94,7 @@ def _named(svg: str, scope: str, title: str) -> str:
             + svg[head:])
 
 
-def _chart(id_: str, title: str, draw: Callable[[str], object], half: bool = False) -> Chart:
+def _chart(id_: str, title: str, draw: Callable[[str], Any], half: bool = False) -> Chart:
     """Both shapes of one chart: ``draw(shape)`` returns its figure, "column" for screens,
     "page" (page-wide, low) or "half" (half of it) for print."""
     fig = draw("column")

@@ -243,3 +243,76 @@ def xlsx(doc: ReportDoc, path: Path) -> None:
         a4(ws, head)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+
+
+def xlsx_font(size: int = 11, bold: bool = False):
+    from openpyxl.styles import Font
+
+    return Font(name=XLSX_FONT, size=size, bold=bold)
+
+
+def workbook(title: str):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.title = title
+    return wb
+
+
+def a4(ws, header_row: int | None = None) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    if header_row:
+        ws.print_title_rows = f"1:{header_row}"
+
+
+def table_sheet(wb, name: str, t, period: str) -> None:
+    """One table on a sheet of its own: title, period, unit, the bold shaded header (frozen,
+    repeated on every printed page), its label columns (``t.labels``), figures right-aligned
+    to two places ("—" where empty, a word such as 不予公布 as it is), then its notes."""
+    from openpyxl.styles import Alignment, Border, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    from shumao.files.sheets import append, put
+
+    thin = Side(style="thin", color="808080")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body = xlsx_font()
+    ws = wb.create_sheet(name)
+    append(ws, [t.title])
+    ws["A1"].font = xlsx_font(14, bold=True)
+    append(ws, [period])
+    append(ws, [f"单位：{t.unit}"])
+    for r in (2, 3):
+        ws.cell(r, 1).font = body
+    append(ws, t.columns)
+    head = 4
+    for c in ws[head]:
+        c.font = xlsx_font(bold=True)
+        c.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        c.border = box
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[head].height = 32
+    for row in t.rows:
+        append(ws, row)
+        for j, c in enumerate(ws[ws.max_row]):
+            c.font, c.border = body, box
+            if j >= t.labels:
+                c.number_format = "0.00"
+                c.alignment = Alignment(horizontal="right")
+                if c.value is None:
+                    put(c, "—")
+                    c.alignment = Alignment(horizontal="center")
+    first_note = ws.max_row + 2
+    for k, line in enumerate(note_lines(t.notes)):
+        c = put(ws.cell(first_note + k, 1), line)
+        c.font = xlsx_font(10)
+    ws.freeze_panes = ws.cell(head + 1, 1)
+    ws.column_dimensions["A"].width = 40
+    for j in range(2, len(t.columns) + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 18
+    a4(ws, head)
+

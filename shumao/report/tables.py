@@ -25,6 +25,7 @@ class Table:
     unit: str = UNIT
     notes: list[str] = field(default_factory=list)
     figures: list[str | None] = field(default_factory=list)  # each row's figure id, where it is one
+    labels: int = 1                  # leading columns of words (name, code…); figures after them
 
 
 def rnd(x: Decimal | None) -> Decimal | None:

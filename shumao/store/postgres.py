@@ -23,6 +23,7 @@ from shumao.store.backend import Backend
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
 WRITE_LOCK = 0x5348554D   # "SHUM": the advisory lock every write of shumao takes
 _names = itertools.count()
@@ -103,9 +104,7 @@ class PostgresBackend(Backend):
         buf.seek(0)
         return pacsv.read_csv(
             buf, read_options=pacsv.ReadOptions(column_names=schema_.names),
-            convert_options=pacsv.ConvertOptions(
-                column_types=schema_, strings_can_be_null=True,
-                quoted_strings_can_be_null=False)).cast(schema_)
+            convert_options=_convert(schema_)).cast(schema_)
 
     def stream(self, sql: str, schema_: pa.Schema) -> Iterator[pa.RecordBatch]:
         """COPY … TO STDOUT as CSV, parsed by pyarrow a block at a time as it arrives."""
@@ -123,9 +122,7 @@ class PostgresBackend(Backend):
                     read_options=pacsv.ReadOptions(column_names=schema_.names,
                                                    block_size=1 << 22, use_threads=False),
                     parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                    convert_options=pacsv.ConvertOptions(
-                        column_types=schema_, strings_can_be_null=True,
-                        quoted_strings_can_be_null=False))
+                    convert_options=_convert(schema_))
                 for batch in reader:
                     yield batch.cast(schema_)
         except self._psycopg.Error as e:
@@ -262,3 +259,13 @@ def _shown(url: str) -> str:
     port = f":{d['port']}" if d.get("port") else ""
     user = f"{d['user']}@" if d.get("user") else ""
     return f"postgresql://{user}{host}{port}/{d.get('dbname', '')}"
+
+
+def _convert(schema_: pa.Schema) -> pacsv.ConvertOptions:
+    """How COPY's CSV reads back: NULL is an unquoted empty field, a boolean t or f
+    (PostgreSQL's text form: platforms.resident, ecommerce.public)."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.ConvertOptions(column_types=schema_, strings_can_be_null=True,
+                                quoted_strings_can_be_null=False,
+                                true_values=["t", "true"], false_values=["f", "false"])

@@ -100,6 +100,8 @@ class Summary(TypedDict):
     contracts: int
     executions: int
     rates: int
+    platforms: int
+    ecommerce: int
     batches: int
     signed_on: list[str | None]
     executed_on: list[str | None]
@@ -238,10 +240,12 @@ class VintageListed(TypedDict):
 
 
 class Vintage(VintageListed):
-    """``vintages.get``: a vintage with its figures (JSON text) and text."""
+    """``vintages.get``: a vintage with its figures (JSON text) and text, and its
+    【数字贸易】 (settings, customs_batches, platform_batches, figures) or None."""
 
     figures: str
     text: str
+    digital: dict[str, Any] | None
 
 
 class AuditEntry(TypedDict):

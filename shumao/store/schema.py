@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -90,7 +90,9 @@ OTHER = [
           ("id", "int"), ("source", "text"), ("bulletin_id", "int", "null"),
           ("period", "text"), ("settings", "text"), ("figures", "text"), ("text", "text"),
           ("generation", "bigint"), ("created_by", "text"), ("created_at", "time"),
-          comment="source: report | bulletin"),
+          ("digital", "text", "null"),
+          comment="source: report | bulletin; digital: the 【数字贸易】 frozen with it (JSON: "
+                  "settings, customs and platform batch ids, figures), NULL without"),
     # the association's settings (管理 › 机构设置, model.organisation): name, region, short
     table("organisation", ("key",),
           ("key", "text"), ("value", "text"), ("updated_by", "text"), ("updated_at", "time")),
@@ -126,9 +128,9 @@ def _copy(kind: str, prefix: str, *extra) -> Table:
 # records are never deleted, only superseded: a replaced or edited record's previous row
 SUPERSEDED = [_copy(k, "superseded", ("superseded_at", "time"), ("superseded_by", "text"))
               for k in ("enterprises", "contracts", "executions")]
-# the records a vintage was computed from (filings.vintages)
+# the records a vintage was computed from (publication.vintages), digital trade's inputs too
 VINTAGE = [_copy(k, "vintage", ("vintage_id", "int"))
-           for k in ("enterprises", "contracts", "executions")]
+           for k in ("enterprises", "contracts", "executions", "platforms", "ecommerce")]
 TABLES = {t.name: t for t in [*RECORDS.values(), *OTHER, *SUPERSEDED, *VINTAGE]}
 
 # version → statements that bring a store of that version to the next (DuckDB and PostgreSQL)
@@ -152,6 +154,16 @@ MIGRATIONS: dict[int, list[str]] = {
         "UPDATE users SET must_change = FALSE WHERE must_change IS NULL"],
     # 7 → 8: the association's settings (管理 › 机构设置) are a new table
     7: [],
+    # 8 → 9: digital trade (spec/digital-trade.md §6.1): platforms and ecommerce are new
+    # tables; contracts (and their superseded and frozen copies) gain four optional columns
+    8: [f"ALTER TABLE {t}contracts ADD COLUMN IF NOT EXISTS {c} {ty}"
+        for t in ("", "superseded_", "vintage_")
+        for c, ty in (("subcategory", "TEXT"), ("delivery_mode", "TEXT"),
+                      ("remote_share", "INTEGER"), ("ordered_online", "TEXT"),
+                      ("platform_id", "TEXT"))],
+    # 9 → 10: a vintage freezes digital trade's inputs too (spec/digital-trade.md §8.4):
+    # vintage_platforms and vintage_ecommerce are new tables, the vintage's section a column
+    9: ["ALTER TABLE vintages ADD COLUMN IF NOT EXISTS digital TEXT"],
 }
 
 

@@ -27,7 +27,8 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # the permission table lets in (vintages: 数据版本 belongs to 数据月报)
 NAV = (("dashboard", "仪表盘", ("dashboard", "explain")), ("import_page", "导入", ("import",)),
        ("rates_page", "汇率", ("rates", "rate_")),
-       ("report_page", "数据月报", ("report", "vintage")), ("bulletin_list", "简报", ("bulletin",)),
+       ("report_page", "数据月报", ("report", "vintage")), ("digital_page", "数字贸易", ("digital",)),
+       ("bulletin_list", "简报", ("bulletin",)),
        ("members", "会员企业", ("members",)), ("board", "填报进度", ("board",)),
        ("filings", "企业填报", ("filing",)), ("review_queue", "审核", ("review",)),
        ("admin_users", "管理", ("admin",)),

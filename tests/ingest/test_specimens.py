@@ -56,6 +56,28 @@ EXPECTED = {
     # issue 19: one cell at XFD1048576 (tests/support/workbooks.py far), 1.6 KB whose
     # rectangle python-calamine would allocate whole (549 GB), aborting the process
     "contracts-workbook-too-large.xlsx": [(None, None, "workbook-too-large")],
+    # issue 22: digital trade (spec/digital-trade.md §6.2)
+    "contracts-unknown-subcategory.csv": [(2, "subcategory", "unknown-subcategory")],
+    "contracts-subcategory-parent-mismatch.csv": [(2, "subcategory", "subcategory-parent-mismatch")],
+    "contracts-bad-delivery-mode.csv": [(2, "delivery_mode", "bad-delivery-mode")],
+    "contracts-remote-share-out-of-range.csv": [(2, "remote_share", "remote-share-out-of-range")],
+    "contracts-delivery-share-inconsistent.csv": [(2, "remote_share", "delivery-share-inconsistent")],
+    "contracts-bad-ordered-online.csv": [(2, "ordered_online", "bad-ordered-online")],
+    "contracts-unknown-platform.csv": [(2, "platform_id", "unknown-platform")],
+    "platforms-bad-platform-role.csv": [(2, "role", "bad-platform-role")],
+    "platforms-bad-yes-no.csv": [(2, "resident", "bad-yes-no")],
+    "ecommerce-unknown-regime.csv": [(3, "regime", "unknown-regime")],
+    "ecommerce-regime-not-ecommerce.csv": [(2, "regime", "regime-not-ecommerce")],
+    "ecommerce-regime-flow-mismatch.csv": [(2, "flow", "regime-flow-mismatch")],
+    "ecommerce-regime-not-in-force.csv": [(2, "regime", "regime-not-in-force")],
+    "ecommerce-bad-hs-chapter.csv": [(2, "hs_chapter", "bad-hs-chapter")],
+    "ecommerce-partner-is-china.csv": [(2, "partner", "partner-is-china")],
+    "ecommerce-full-scope-has-detail.csv": [(2, "basis", "full-scope-has-detail")],
+    "ecommerce-duplicate-line.csv": [(2, "line_id", "duplicate-line"), (3, "line_id", "duplicate-line")],
+    "ecommerce-unknown-platform.csv": [(2, "platform_id", "unknown-platform")],
+    "ecommerce-date-is-declaration-date.csv": [(2, "declared_on", "date-is-declaration-date")],
+    "ecommerce-unknown-basis.csv": [(2, "basis", "unknown-basis")],
+    "ecommerce-bad-flow.csv": [(2, "flow", "bad-flow")],
 }
 SPECIMENS = sorted(p for p in DATA.glob("*-*.*") if p.suffix in (".csv", ".xlsx"))
 
@@ -68,7 +90,8 @@ def test_every_code_has_a_specimen():
 
 # the codes whose rule reads the store: their specimens run on PostgreSQL too; the others'
 # subject is the private staging database, the same whatever the store
-STORE_CODES = {"changed-record", "unknown-enterprise", "unknown-contract", "exceeds-contract", "unusual-amount"}
+STORE_CODES = {"changed-record", "unknown-enterprise", "unknown-contract", "exceeds-contract", "unusual-amount",
+               "unknown-platform"}
 CASES = [pytest.param(name, "duckdb", marks=pytest.mark.duckdb) for name in sorted(EXPECTED)] + \
         [pytest.param(name, "postgres", marks=pytest.mark.postgres) for name in sorted(EXPECTED)
          if STORE_CODES & {code for _, _, code in EXPECTED[name]}]

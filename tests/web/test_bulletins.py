@@ -251,9 +251,9 @@ def test_the_editor_shows_fields_not_the_file_format(client, portal_store):
     bid, _ = _new_from_sample(c)
     page = c.get(f"/bulletins/{bid}").text
     editor_html = html_lib.unescape(re.sub(r"<[^>]*>", " ", page[page.index('id="editor"'):]))  # what is read
-    for shown in ("bulletin.toml", ".md", "---", "title:", "（title）", "（period）", "relative_year",
+    for hidden in ("bulletin.toml", ".md", "---", "title:", "（title）", "（period）", "relative_year",
                   "文件名", "front matter", "Markdown 原文", "2024-01..2024-09"):
-        assert shown not in editor_html, shown
+        assert hidden not in editor_html, hidden
     for label in ("标题", "日期", "来源", "关联企业", "正文", "类型", "刊名", "期号", "数据时期"):
         assert label in editor_html, label
     fields = form_fields(page, "editor")

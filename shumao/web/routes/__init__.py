@@ -5,6 +5,7 @@ access/rules.py, which ``guard`` (a dependency of every router) applies.
 
     signin      sign-in and sign-out            dashboard   仪表盘, 指标溯源, status
     reports     数据月报 in every format          imports     导入 of the secretariat
+    digital     数字贸易: the section and tables
     bulletins   简报: editor, preview, publish    archive     the public archive of issues
     members     the member directory            filings     企业填报: an enterprise's records
     review      审核: the reviewer's queue        board       填报进度: each enterprise's state
@@ -22,6 +23,7 @@ from shumao.web.routes import (
            board,
            bulletins,
            dashboard,
+           digital,
            filings,
            imports,
            members,
@@ -35,7 +37,8 @@ from shumao.web.routes import (
 from shumao.web.routes import vintages as vintage_pages
 from shumao.web.routes.api import filings as api_filings
 
-ROUTERS = [signin.router, account.router, admin.router, dashboard.router, reports.router, imports.router,
+ROUTERS = [signin.router, account.router, admin.router, dashboard.router, reports.router, digital.router,
+           imports.router,
            members.router, bulletins.router, archive.router, api_filings.router, filings.router,
            review.router, vintage_pages.router, windows.router, board.router, rates.router,
            organisation.router]

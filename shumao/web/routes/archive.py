@@ -5,6 +5,8 @@ A draft, an unknown id and an unknown format all answer the same 404, whoever as
 archive never tells that an unpublished edition exists.  What is served is the stored file;
 the reading view only puts a bar with the way back to the archive and the downloads above
 the page's own content (the stored file stays as it was: the download is byte for byte).
+An edition whose period has digital trade also offers its 【数字贸易】 tables (XLSX) and SDMX
+files (zip), made from its vintage as published (publication.downloads).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from shumao.bulletin import editor
 from shumao.bulletin.folder import TOML
 from shumao.errors import PeriodError
 from shumao.model.periods import Period
+from shumao.publication import downloads, vintages
 from shumao.store import Store
 from shumao.store.bulletins import PUBLISHED
 from shumao.store.rows import Bulletin
@@ -88,8 +91,11 @@ def archive(request: Request) -> Response:
     for b in published:
         if b["revision_of"]:
             corrected[b["revision_of"]] = max(b["id"], corrected.get(b["revision_of"], 0))
+    digital = downloads.offered(store)
     rows = [{**b, "date": edition_date(store, b["id"]), "period_words": period_words(b["period"]),
-             "corrected_by": corrected.get(b["id"]), "links": links(b)} for b in published]
+             "corrected_by": corrected.get(b["id"]), "links": links(b),
+             "digital": [(f"/archive/{b['id']}/digital/{f}", downloads.FORMATS[f][1])
+                         for f in digital.get(b["id"], ())]} for b in published]
     # newest first: by the date printed on the edition, then the later publication
     rows.sort(key=lambda b: (b["date"] or dt.date.min, b["id"]), reverse=True)
     return render(request, "archive.html", {"issues": rows, "formats": FORMATS})
@@ -111,6 +117,19 @@ def archive_file(request: Request, id: str, fmt: str) -> Response:
     if out is None:
         raise not_found("简报")
     return download(out.content, out.file_name or f"简报{meta['id']}.{fmt}", FORMATS[fmt][0])
+
+
+@router.get("/archive/{id}/digital/{fmt}", name="archive_digital")
+def archive_digital(request: Request, id: str, fmt: str) -> Response:
+    """A published edition's 【数字贸易】 as XLSX tables or a zip of SDMX files, from its
+    vintage; an edition without digital trade (or an unknown format) is the archive's 404."""
+    meta = _published(request, id)
+    store = deps.store(request)
+    vid = vintages.of_bulletins(store).get(meta["id"])
+    if vid is None or fmt not in downloads.offered(store).get(meta["id"], ()):
+        raise not_found("简报")
+    data, name, media = downloads.made(store, vid, fmt)
+    return download(data, name, media)
 
 
 # The bar over the published page: inline styles only (the portal's CSP allows inline

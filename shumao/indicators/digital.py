@@ -1,0 +1,283 @@
+"""Digital trade's figures (spec/digital-trade.md §7) for a period and the same months a
+year earlier, from any Ibis backend holding the store's tables (DuckDB, PostgreSQL).
+
+Two Ibis aggregates read the records: the approved offshore executions of approved
+contracts grouped by every attribute the blocks need (remote share, ordering, sub-category,
+partner, enterprise, platform role), and the customs e-commerce rows grouped alike.  The
+small groups are then classified into disjoint atoms in exact integers (model.digital),
+the identities are checked, and the catalogue's indicators (``DIGITAL`` in catalog.py) are
+read off the atoms.  Like for like (spec §7.5): the previous year uses the same crosswalk
+version, deliverable set and settings, and each contract's delivery fields (9A.10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import ibis
+from ibis import _
+
+from shumao.indicators.catalog import DIGITAL
+from shumao.indicators.compute import ONSHORE, compute
+from shumao.indicators.source import RecordSource
+from shumao.model import digital as dm
+from shumao.model import digital_codes
+from shumao.model.digital_codes import DEFAULT_SHARE, crosswalk, ecommerce_regimes, regimes
+from shumao.model.money import growth, percent
+from shumao.model.periods import Period
+
+COVERAGE_MIN = 50                 # % of offshore executions with a known delivery (spec §8.1)
+
+
+@dataclass(frozen=True)
+class DigitalSettings:
+    """The settings of spec §8.4 that change figures (each goes into METHOD); a vintage
+    keeps them (``to_json``) with the figures."""
+
+    deliverable_set: str = "MOFCOM6"
+    impute_delivery: str = "off"          # off | survey (spec.: estimates, status E)
+    # the version in force when the figures are computed (a vintage keeps its own)
+    crosswalk: str = field(default_factory=lambda: digital_codes.CROSSWALK)
+
+    ORDERED_UNKNOWN = "NDO"               # an order of unknown channel: not digitally ordered
+
+    def method(self) -> str:
+        return (f"{self.crosswalk};ORD-UNK={self.ORDERED_UNKNOWN};"
+                f"IMPUTE={self.impute_delivery.upper()};SET={self.deliverable_set}")
+
+    def to_json(self) -> dict[str, str]:
+        return {"crosswalk": self.crosswalk, "deliverable_set": self.deliverable_set,
+                "impute_delivery": self.impute_delivery, "ordered_unknown": self.ORDERED_UNKNOWN}
+
+    @classmethod
+    def from_json(cls, d: dict) -> DigitalSettings:
+        """``to_json``'s settings back; a ValueError for settings this version cannot
+        compute with (another ``ordered_unknown``, an unknown set or imputation)."""
+        if (d["ordered_unknown"] != cls.ORDERED_UNKNOWN
+                or d["deliverable_set"] not in digital_codes.DELIVERABLE_SETS
+                or d["impute_delivery"] not in ("off", "survey")
+                or not isinstance(d["crosswalk"], str)):
+            raise ValueError(d)
+        return cls(d["deliverable_set"], d["impute_delivery"], d["crosswalk"])
+
+
+def _which(period: Period, date):
+    prev = period.previous_year()
+    return ibis.cases((date.between(period.start, period.end), "cur"),
+                      (date.between(prev.start, prev.end), "prev"), else_=ibis.null("string"))
+
+
+def service_groups(con: RecordSource, period: Period):
+    """Approved executions of approved offshore contracts in P and P−1y, summed by what
+    classification reads (one query)."""
+    c = con.table("contracts").filter((_.status == "approved") & (_.client_country != ONSHORE))
+    x = con.table("executions").filter(_.status == "approved")
+    e = con.table("enterprises").select("enterprise_id", "nature")
+    pl = con.table("platforms").select("platform_id", "role")
+    t = x.join(c, "contract_id").select(
+        p=_which(period, x.executed_on), amount=x.amount_cents, share=c.remote_share,
+        ordered=c.ordered_online, category=c.category, subcategory=c.subcategory,
+        partner=c.client_country, enterprise_id=c.enterprise_id, platform_id=c.platform_id)
+    t = t.filter(t.p.notnull())
+    t = t.left_join(e, "enterprise_id").select(t, nature=e.nature)
+    t = t.left_join(pl, "platform_id").select(t, role=pl.role)
+    keys = ["p", "share", "ordered", "category", "subcategory", "partner", "enterprise_id",
+            "nature", "platform_id", "role"]
+    return t.group_by(keys).aggregate(amount=t.amount.sum()).to_pyarrow().to_pylist()
+
+
+def goods_groups(con: RecordSource, period: Period):
+    """Customs e-commerce rows of P and P−1y in e-commerce regimes (regime basis), summed by
+    what the blocks and the disclosure read; full-scope totals by month and flow apart."""
+    g = con.table("ecommerce")
+    pl = con.table("platforms").select("platform_id", "role")
+    t = g.select(p=_which(period, g.month), month=g.month, basis=g.basis, regime=g.regime,
+                 flow=g.flow, partner=g.partner, hs=g.hs_chapter, enterprise_id=g.enterprise_id,
+                 enterprises=g.enterprises, public=g.public, platform_id=g.platform_id,
+                 amount=g.amount_cents)
+    t = t.filter(t.p.notnull())
+    t = t.left_join(pl, "platform_id").select(t, role=pl.role)
+    keys = ["p", "month", "basis", "regime", "flow", "partner", "hs", "enterprise_id",
+            "public", "platform_id", "role"]
+    return t.group_by(keys).aggregate(amount=t.amount.sum(),
+                                      enterprises=t.enterprises.sum()).to_pyarrow().to_pylist()
+
+
+def _dip(role, platform_id) -> bool | None:
+    return None if platform_id is None else role in dm.DIP_ROLES
+
+
+def accounts(services: list[dict], goods: list[dict], p: str,
+             s: DigitalSettings) -> dm.Accounts:
+    cw = crosswalk(s.crosswalk)
+    ecom = set(ecommerce_regimes())
+    svc = []
+    for r in services:
+        if r["p"] != p:
+            continue
+        share, estimated = r["share"], False
+        if share is None and s.impute_delivery == "survey":     # spec §7.3 (spec.)
+            default = cw.delivery_default.get(r["subcategory"] or "")
+            if default in DEFAULT_SHARE:
+                share, estimated = DEFAULT_SHARE[default], True
+        svc.append(dm.Service(int(r["amount"]), share, r["ordered"], r["category"],
+                              r["subcategory"], r["partner"], r["nature"] or "_U",
+                              r["enterprise_id"], _dip(r["role"], r["platform_id"]), estimated))
+    gds = [dm.Goods(int(r["amount"]), r["flow"], r["regime"], r["partner"], r["hs"],
+                    r["enterprise_id"], r["enterprises"], bool(r["public"]),
+                    _dip(r["role"], r["platform_id"]))
+           for r in goods if r["p"] == p and r["basis"] == "regime" and r["regime"] in ecom]
+    acc = dm.classify(svc, gds, cw, s.deliverable_set)
+    control = {r["enterprise_id"]: r["nature"] or "_U" for r in services if r["nature"]}
+    return dm.with_control(acc, control)
+
+
+@dataclass
+class DigitalFigure:
+    id: str
+    name: str
+    unit: str                     # cents | pct
+    status: str                   # A | E
+    current: int | Decimal | None
+    previous: int | Decimal | None
+    sources: tuple[str, ...]
+
+    @property
+    def growth(self) -> Decimal | None:
+        if self.unit != "cents" or self.current is None:
+            return None
+        return growth(int(self.current), None if self.previous is None else int(self.previous))
+
+
+@dataclass
+class Digital:
+    period: Period
+    settings: DigitalSettings
+    cur: dm.Accounts
+    prev: dm.Accounts
+    figures: dict[str, DigitalFigure]
+    checks: list[dict]
+    has_customs: bool
+    has_services: bool
+    full_scope_below: list[str]
+
+    def __getitem__(self, key: str) -> DigitalFigure:
+        return self.figures[key]
+
+    def cents(self, key: str) -> int:
+        """An amount figure's current value in cents."""
+        return int(self.figures[key].current or 0)
+
+    def share(self, key: str) -> Decimal | None:
+        """A share figure's current value, unrounded %."""
+        v = self.figures[key].current
+        return None if v is None else Decimal(v)
+
+    @property
+    def has_digital_inputs(self) -> bool:
+        """The period has digital-trade data: customs e-commerce rows, or offshore executions
+        whose contracts say how they were delivered or that they were ordered online (a city
+        that imported none has outsourcing records only, and no 【数字贸易】 in its bulletin)."""
+        return (self.has_customs or self.cur.known_delivery > 0
+                or self.cur.block("X", "U1", "S") > 0)
+
+    @property
+    def coverage(self) -> Decimal | None:
+        return percent(self.cur.known_delivery, self.cur.exec_offshore)
+
+    def partners(self, flow: str = "X", n: int | None = 3) -> list[tuple[str, int, int | None]]:
+        """DT by partner (cents), largest first, ties by code; with the previous year's."""
+        def by(acc):
+            return acc.by(lambda a: a.partner, lambda a: a.flow == flow
+                          and a.block in dm.TOTALS["DT"] and a.partner != "_U")
+        cur, prev = by(self.cur), by(self.prev)
+        ranked = sorted(cur.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+        return [(k, dm.cents(v), dm.cents(prev[k]) if k in prev else None) for k, v in ranked]
+
+    def regimes(self, flow: str = "X") -> list[tuple[str, int, int | None]]:
+        def by(acc):
+            return acc.by(lambda a: a.regime, lambda a: a.flow == flow and a.product == "G")
+        cur, prev = by(self.cur), by(self.prev)
+        return [(r, dm.cents(cur[r]), dm.cents(prev[r]) if r in prev else None)
+                for r in ecommerce_regimes() if cur.get(r)]
+
+
+def _value(ind, acc: dm.Accounts, base: dict[str, int]) -> int | Decimal | None:
+    """One catalogue entry's value (UNIT for amounts, % for shares) on one period."""
+    if ind.kind == "share":
+        num, den = base.get(ind.of[0]), base.get(ind.of[1])
+        return None if num is None or den is None else percent(num, den)
+    if ind.kind == "ddl":
+        return acc.ddl(ind.flow)
+    if ind.kind == "dip":
+        return acc.total(lambda a: a.flow == ind.flow and a.product == "G" and a.dip == "DIP")
+    if ind.kind == "platform_known":
+        return acc.total(lambda a: a.flow == ind.flow and a.product == "G" and a.dip != "_U")
+    if ind.kind == "regime":
+        return acc.total(lambda a: a.flow == ind.flow and a.product == "G"
+                         and a.regime == ind.regime)
+    if ind.kind == "exec":
+        return acc.exec_offshore * dm.UNIT
+    if ind.kind == "known":
+        return acc.known_delivery * dm.UNIT
+    flows = ("X", "M") if ind.flow == "T" else (ind.flow,)
+    return sum(acc.block(f, ind.block, ind.product) for f in flows)
+
+
+def figures(cur: dm.Accounts, prev: dm.Accounts) -> dict[str, DigitalFigure]:
+    out = {}
+    units: dict[str, dict[str, int]] = {"cur": {}, "prev": {}}
+    for ind in DIGITAL:
+        vals = {}
+        for p, acc in (("cur", cur), ("prev", prev)):
+            v = _value(ind, acc, units[p])
+            if ind.kind != "share":
+                units[p][ind.id] = int(v)          # type: ignore[arg-type]
+                v = dm.cents(int(v))               # type: ignore[arg-type]
+            vals[p] = v
+        out[ind.id] = DigitalFigure(ind.id, ind.name, "pct" if ind.kind == "share" else "cents",
+                                    ind.status, vals["cur"], vals["prev"] if prev.atoms or
+                                    prev.exec_offshore else None, ind.sources)
+    return out
+
+
+def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSettings()) -> Digital:
+    """Every figure of spec §7.5 for ``period``; the identities checked on both periods,
+    and the services' total against the 数据月报's own exec_offshore (the same figure)."""
+    services, goods = service_groups(con, period), goods_groups(con, period)
+    cur, prev = accounts(services, goods, "cur", s), accounts(services, goods, "prev", s)
+    checks = dm.check(cur)
+    dm.check(prev)
+    monthly = compute(con, period)["exec_offshore"]
+    if monthly.current != cur.exec_offshore:
+        from shumao.errors import IdentityBroken
+        raise IdentityBroken(f"数字贸易的离岸执行额（{cur.exec_offshore}分）与数据月报的"
+                             f"（{monthly.current}分）不一致")
+    checks.append({"id": "exec_offshore_as_monthly", "ok": True})
+    below = _full_scope_below(goods)
+    figs = figures(cur, prev)
+    return Digital(period, s, cur, prev, figs, checks,
+                   has_customs=any(g["p"] == "cur" for g in goods),
+                   has_services=cur.exec_offshore > 0, full_scope_below=below)
+
+
+def _full_scope_below(goods: list[dict]) -> list[str]:
+    """``full-scope-below-regime`` (spec §7.4.6): months × flows whose full-scope total is
+    below the regime-basis sum."""
+    ecom = set(ecommerce_regimes())
+    sums: dict[tuple, list[int]] = {}
+    for g in goods:
+        if g["p"] != "cur":
+            continue
+        k = (g["month"], g["flow"])
+        pair = sums.setdefault(k, [0, 0])
+        if g["basis"] == "full_scope":
+            pair[0] += int(g["amount"])
+        elif g["regime"] in ecom:
+            pair[1] += int(g["amount"])
+    return [f"{m:%Y-%m} {f}" for (m, f), (full, reg) in sorted(sums.items())
+            if full and full < reg]
+
+
+__all__ = ["Digital", "DigitalSettings", "digital", "regimes"]

@@ -1,0 +1,256 @@
+"""Digital trade's blocks (spec/digital-trade.md §2.3, §7.2–§7.4, §7.6), pure: every amount
+goes into exactly one disjoint *atom* — flow × block × product × EBOPS × HS chapter ×
+regime × partner × control × DIP × enterprise — and every total is a sum of atoms, so the
+overlap (block B) is never counted twice.
+
+Amounts are exact integers in ``UNIT`` = cent × 10⁶: a service execution's cents × its remote
+share (percent) × its crosswalk weight (basis points) is whole; a customs row's cents × 10⁶.
+They are rounded half-up to cents once per shown figure (``cents``), never before.
+
+Blocks (per flow): A (ordered digitally, not delivered digitally: goods A_G and services
+A_S), B (ordered and delivered digitally), U1 (ordered digitally, delivery unknown), C
+(delivered digitally, not ordered digitally), N (not digital), U2 (delivery unknown, not
+ordered digitally).  DO = A + B + U1, DD = B + C, DT = A + B + U1 + C.  An unknown
+``ordered_online`` counts as not ordered (ORD-UNK=NDO, spec §7.2); unknown delivery is never
+counted as delivered.  ``check`` proves the identities of §7.4 on every run and raises
+``IdentityBroken`` (a bug, never a warning) when one fails.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from shumao.errors import IdentityBroken
+from shumao.model.digital_codes import BP, Crosswalk, deliverable
+
+UNIT = 1_000_000                         # cent × 10⁶
+SERVICE_BLOCKS = ("A", "B", "U1", "C", "N", "U2")
+TOTALS = {"DO": ("A", "B", "U1"), "DD": ("B", "C"), "DT": ("A", "B", "U1", "C")}
+# the SDMX DIGITAL_NATURE code of each block (spec §8.3)
+NATURE_CODE = {"A": "DO_NDD", "B": "DO_DD", "C": "DD_NDO", "U1": "DO_UDD"}
+DIP_ROLES = ("dip", "b2b_marketplace")
+MIN_ENTERPRISES, DOMINANCE_PCT = 3, 85    # the 数据月报's disclosure rule (spec §7.6)
+
+
+def cents(units: int) -> int:
+    """UNIT → cents, half-up (amounts are never negative)."""
+    return (units + UNIT // 2) // UNIT
+
+
+@dataclass(frozen=True)
+class Service:
+    """The approved offshore executions of one period with the same attributes: amount in
+    cents; the contract's effective remote share (None: unknown) and ordered_online."""
+
+    amount: int
+    share: int | None
+    ordered: str | None                  # yes | no | unknown | None
+    category: str
+    subcategory: str | None
+    partner: str                         # ISO alpha-2
+    control: str                         # domestic | hmt | foreign | _U
+    enterprise: str
+    dip: bool | None = None              # the contract's platform is a DIP (None: none given)
+    default_share: bool = False          # the share is an estimate (impute_delivery)
+
+
+@dataclass(frozen=True)
+class Goods:
+    """Customs e-commerce rows of one period with the same attributes (basis=regime, an
+    e-commerce regime): amount in cents."""
+
+    amount: int
+    flow: str                            # X | M
+    regime: str
+    partner: str | None
+    hs: str                              # 01–97 or _U
+    enterprise: str | None               # a credit code, or None for an aggregated cell
+    enterprises: int | None              # the cell's enterprise count, if customs gave one
+    public: bool = False
+    dip: bool | None = None
+
+
+@dataclass(frozen=True)
+class Atom:
+    flow: str
+    block: str
+    product: str                         # G | S
+    ebops: str                           # the crosswalk's EBOPS code; _Z for goods
+    hs: str                              # _Z for services
+    regime: str                          # _Z for services
+    partner: str                         # ISO alpha-2, _U unknown
+    control: str
+    dip: str                             # DIP | NDIP | _U
+    deliverable: bool                    # in the deliverable set (services)
+    enterprise: str | None
+    enterprises: int | None
+    public: bool
+    estimated: bool
+    value: int                           # UNIT
+
+
+@dataclass
+class Accounts:
+    """The atoms of one period, and what the identities are checked against."""
+
+    atoms: list[Atom] = field(default_factory=list)
+    exec_offshore: int = 0               # cents: Σ of the services given
+    known_delivery: int = 0              # cents with a known remote share
+
+    def total(self, where: Callable[[Atom], bool] = lambda a: True) -> int:
+        return sum(a.value for a in self.atoms if where(a))
+
+    def block(self, flow: str, name: str, product: str | None = None) -> int:
+        blocks = TOTALS.get(name, (name,))
+        return self.total(lambda a: a.flow == flow and a.block in blocks
+                          and (product is None or a.product == product))
+
+    def ddl(self, flow: str = "X") -> int:
+        return self.total(lambda a: a.flow == flow and a.product == "S" and a.deliverable)
+
+    def by(self, key: Callable[[Atom], str], where: Callable[[Atom], bool]) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for a in self.atoms:
+            if where(a):
+                out[key(a)] += a.value
+        return dict(out)
+
+
+def classify(services: Iterable[Service], goods: Iterable[Goods], crosswalk: Crosswalk,
+             deliverable_set: str = "MOFCOM6") -> Accounts:
+    """Every amount into exactly one atom per crosswalk weight (spec §7.2)."""
+    dl = deliverable(deliverable_set)
+    acc = Accounts()
+    for s in services:
+        acc.exec_offshore += s.amount
+        if s.share is not None and not s.default_share:
+            acc.known_delivery += s.amount
+        ordered = s.ordered == "yes"
+        if s.share is None:
+            parts = [("U1" if ordered else "U2", 100)]
+        else:
+            parts = [("B" if ordered else "C", s.share), ("A" if ordered else "N", 100 - s.share)]
+        dip = "_U" if s.dip is None else "DIP" if s.dip else "NDIP"
+        for w in crosswalk.of(s.subcategory, s.category):
+            for block, pct in parts:
+                value = s.amount * pct * w.bp
+                if value:
+                    acc.atoms.append(Atom("X", block, "S", w.ebops, "_Z", "_Z", s.partner,
+                                          s.control, dip, w.ebops in dl, s.enterprise, None,
+                                          False, s.default_share, value))
+    for g in goods:
+        if g.amount:
+            dip = "_U" if g.dip is None else "DIP" if g.dip else "NDIP"
+            acc.atoms.append(Atom(g.flow, "A", "G", "_Z", g.hs, g.regime, g.partner or "_U",
+                                  "_U" if g.enterprise is None else "", dip, False,
+                                  g.enterprise, g.enterprises, g.public, False, g.amount * UNIT))
+    return acc
+
+
+def with_control(acc: Accounts, control: dict[str, str]) -> Accounts:
+    """Goods atoms with an enterprise take its control (nature) where known."""
+    acc.atoms = [a if a.control else Atom(**{**a.__dict__, "control": control.get(
+        a.enterprise or "", "_U")}) for a in acc.atoms]
+    return acc
+
+
+def check(acc: Accounts) -> list[dict]:
+    """The identities of spec §7.4, on the unrounded integers; raises IdentityBroken on the
+    first that fails (a bug), else returns them all as passed."""
+    done = []
+
+    def holds(name: str, ok: bool, detail: str) -> None:
+        if not ok:
+            raise IdentityBroken(f"数字贸易恒等式不成立：{name}（{detail}）")
+        done.append({"id": name, "ok": True})
+
+    for flow in ("X", "M"):
+        dt_, do, dd, b, a = (acc.block(flow, n) for n in ("DT", "DO", "DD", "B", "A"))
+        holds(f"dt_identity_{flow}", dt_ == do + dd - b, f"{dt_} ≠ {do} + {dd} − {b}")
+        holds(f"dt_order_{flow}", dt_ >= do >= a and dt_ >= dd, f"{dt_}, {do}, {a}, {dd}")
+        in_dt = _where(flow, None)
+        total = acc.total(in_dt)
+        keys: tuple[tuple[str, Callable[[Atom], str]], ...] = (
+            ("partners", lambda x: x.partner), ("ebops", lambda x: x.ebops),
+            ("control", lambda x: x.control), ("regimes", lambda x: x.regime),
+            ("hs", lambda x: x.hs), ("dip", lambda x: x.dip))
+        for name, key in keys:
+            parts = acc.by(key, in_dt)
+            holds(f"sum_{name}_{flow}", sum(parts.values()) == total, f"{parts} ≠ {total}")
+        goods = acc.block(flow, "A", "G")
+        by_regime = acc.by(lambda x: x.regime, _where(flow, "G"))
+        holds(f"sum_regimes_goods_{flow}", sum(by_regime.values()) == goods,
+              f"{by_regime} ≠ {goods}")
+    services = sum(acc.block("X", n, "S") for n in SERVICE_BLOCKS)
+    holds("services_blocks", services == acc.exec_offshore * 100 * BP,
+          f"{services} ≠ {acc.exec_offshore} × 10⁶")
+    holds("ddl_within_services", acc.ddl() <= services, f"{acc.ddl()} > {services}")
+    return done
+
+
+def _where(flow: str, product: str | None) -> Callable[[Atom], bool]:
+    """The atoms of a flow inside DT (product None), or of one product."""
+    def where(a: Atom) -> bool:
+        if product is None:
+            return a.flow == flow and a.block in TOTALS["DT"]
+        return a.flow == flow and a.product == product
+    return where
+
+
+# -- disclosure (spec §7.6) -------------------------------------------------------------------
+@dataclass
+class Cell:
+    """A figure to publish: its additive group (None: a total, never secondary-suppressed
+    alone), its member code, value, and the atoms behind it."""
+
+    group: str | None
+    member: str
+    value: int
+    atoms: list[Atom]
+    total: bool = False                  # the city total: published as customs publish it
+    conf: str = "F"                      # F free, A small count, O dominance, D secondary
+
+    @property
+    def suppressed(self) -> bool:
+        return self.conf != "F"
+
+
+def primary(cell: Cell) -> str:
+    """F, A (fewer than 3 enterprises, or cells without enterprise information and not
+    public at that grain) or O (one enterprise above 85 %)."""
+    if cell.total or not cell.value:
+        return "F"
+    named: dict[str, int] = defaultdict(int)
+    anonymous = 0
+    for a in cell.atoms:
+        if a.enterprise:
+            named[a.enterprise] += a.value
+        elif a.enterprises:
+            anonymous += a.enterprises
+        elif not a.public:
+            return "A"                   # disclosure-unchecked: suppressed below the total
+    if len(named) + anonymous < MIN_ENTERPRISES:
+        return "A"
+    if named and max(named.values()) * 100 > DOMINANCE_PCT * cell.value:
+        return "O"
+    return "F"
+
+
+def suppress(cells: list[Cell]) -> list[Cell]:
+    """Primary suppression, then secondary (D): in every additive group, while exactly one
+    member is suppressed, the smallest other member is suppressed too."""
+    for c in cells:
+        c.conf = primary(c)
+    groups: dict[str, list[Cell]] = defaultdict(list)
+    for c in cells:
+        if c.group is not None:
+            groups[c.group].append(c)
+    for members in groups.values():
+        hidden = [c for c in members if c.suppressed]
+        if len(hidden) == 1:
+            rest = [c for c in members if not c.suppressed]
+            if rest:
+                min(rest, key=lambda c: (c.value, c.member)).conf = "D"
+    return cells
