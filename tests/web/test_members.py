@@ -106,7 +106,7 @@ def test_the_records_page_for_staff(client, portal_store):
     r = c.get(f"/members/{first}", params={"period": "2024"})
     assert r.status_code == 200
     body = _records(c, first, period="2024").json()
-    assert r.text.count('<tr><td class="mono">') == len(body["contracts"]) + len(body["executions"])
+    assert r.text.count('<tr><td class="mono nowrap">') == len(body["contracts"]) + len(body["executions"])
     assert "审核通过" in r.text and portal_store.records.enterprise(first)["name"] in r.text
     bad = c.get(f"/members/{first}", params={"period": "2024Q9"})
     assert bad.status_code == 400 and "无法识别的时期" in bad.text

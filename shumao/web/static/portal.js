@@ -87,3 +87,26 @@ document.addEventListener("click", (e) => {
   field.scrollIntoView({ block: "center" });
   field.focus();
 });
+
+// a table wider than its box (a phone): say that it scrolls sideways, and how many columns it
+// has, above it; the hint follows the box when the window is turned or resized (portal-ux AN-2, S-20)
+function markWideTables() {
+  for (const box of document.querySelectorAll(".scroll")) {
+    const wide = box.scrollWidth > box.clientWidth + 1;
+    let hint = box.previousElementSibling;
+    if (!(hint && hint.classList.contains("scroll-hint"))) hint = null;
+    if (wide && !hint) {
+      hint = document.createElement("p");
+      hint.className = "scroll-hint";
+      const table = box.querySelector("table");
+      const cols = table && table.rows.length ? table.rows[0].cells.length : 0;
+      hint.textContent = cols ? `表格较宽（共 ${cols} 列），可左右滑动查看` : "内容较宽，可左右滑动查看";
+      box.before(hint);
+    } else if (!wide && hint) {
+      hint.remove();
+    }
+    box.classList.toggle("overflows", wide);
+  }
+}
+window.addEventListener("load", markWideTables);
+window.addEventListener("resize", markWideTables);
