@@ -56,10 +56,13 @@ TIMES_FROM = Decimal(100)        # a growth from here on reads in 倍: +28861.82
 
 def grouped(value: Decimal | str | int | None) -> str:
     """A figure as a page shows it: thousands separators, its decimals as given
-    (200081.06 → 200,081.06); none is "—"."""
+    (200081.06 → 200,081.06); none is "—", a word in a figure's place (不予公布) itself."""
     if value is None or value == "":
         return "—"
-    return f"{Decimal(str(value)):,}"
+    try:
+        return f"{Decimal(str(value)):,}"
+    except ArithmeticError:
+        return str(value)
 
 
 def growth_times(g: Decimal | str | None) -> str | None:

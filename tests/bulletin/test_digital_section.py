@@ -53,7 +53,7 @@ def test_every_channel_has_the_section_after_the_data_report(published):
         assert 0 <= data_at < digital_at < flat.find("【行业资讯】", digital_at), fmt
         for line in lines:                  # every sentence and the note, whole
             assert squash(line) in flat, (fmt, line[:30])
-        assert "HS9610" not in text and "（9610）" in text, fmt
+        assert "HS9610" not in flat and "（9610）" in flat, fmt
 
 
 def test_the_note_is_a_note_in_html_and_word(published):

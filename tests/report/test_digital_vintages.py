@@ -191,8 +191,8 @@ def test_a_schema_6_store_gains_the_frozen_digital_tables(store_url):
                "'统计员', now())")
         sql(s, "UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     with connect(store_url) as s:
-        assert SCHEMA_VERSION == 7
-        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [("7",)]
+        assert SCHEMA_VERSION >= 7
+        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
         assert sql(s, "SELECT id, digital FROM vintages") == [(1, None)]
         assert sql(s, "SELECT count(*) FROM vintage_ecommerce") == [(0,)]
         assert sql(s, "SELECT count(*) FROM vintage_platforms") == [(0,)]

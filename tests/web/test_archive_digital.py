@@ -48,6 +48,8 @@ def _stand_in(store, files: dict, period: str, actor: str = "秘书处", vintage
     """An edition published through the store (stand-in outputs), its vintage frozen as
     editions.publish freezes one (None: without a vintage)."""
     toml = re.sub(rb'period = "[^"]*"', f'period = "{period}"'.encode(), files[TOML])
+    # an issue number of its own: one number is published once (issue 20 S-9)
+    toml = re.sub(rb'issue = "([^"]*)"', lambda m: m[0][:-1] + f"（{period}）\"".encode(), toml)
     bid = editions.create(store, {**files, TOML: toml}, actor)
     gen = store.generation()
     spec = None

@@ -217,6 +217,7 @@ def test_growth_of_100_percent_or_more_reads_in_times(g, words):
 @pytest.mark.parametrize(("value", "words"), [
     ("200081.06", "200,081.06"), ("450329.16", "450,329.16"), ("0.00", "0.00"), ("999.99", "999.99"),
     ("-1234.50", "-1,234.50"), (None, "—"), ("", "—"), (1234567, "1,234,567"),
+    ("不予公布", "不予公布"),
 ])
 def test_grouped(value, words):
     from shumao.report.numbers import grouped

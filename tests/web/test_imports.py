@@ -106,9 +106,10 @@ def test_the_sample_city_loads_into_an_empty_store_through_the_api(portal):
     body = r.json()
     assert body["ok"] is True and body["errors"] == [] and body["batch_id"] == 1
     assert {k: v["new"] for k, v in body["counts"].items()} == {
-        "enterprises": 25, "contracts": 375, "executions": 1500, "rates": 0}
+        "enterprises": 25, "contracts": 375, "executions": 1500, "rates": 0,
+        "platforms": 0, "ecommerce": 0}
     assert portal.counts() == {"enterprises": 25, "contracts": 375, "executions": 1500,
-                               "rates": 0, "batches": 1}
+                               "rates": 0, "batches": 1, "platforms": 0, "ecommerce": 0}
     # the history and the audit log name the files as uploaded, never a temporary path
     batch, = portal.store.records.batches()
     assert [(f["path"], f["file"]) for f in batch["files"]] == [
