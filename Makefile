@@ -19,9 +19,10 @@ setup-tests:
 	@{ command -v soffice && $(VENV)/bin/python -c 'import pyspark'; } >/dev/null 2>&1 || rm -f $(STAMP)
 	@SHUMAO_SETUP_TESTS=1 $(MAKE) --no-print-directory setup
 
-# the main run, a test process per core (a module's tests stay together: its fixtures are built
-# once); the slowest 25 tests are listed at the end
-PYTEST := $(VENV)/bin/python -m pytest -n 2 --dist loadscope
+# the main run, three test processes on two cores (a module's tests stay together: its fixtures
+# are built once): browser, Spark and server tests spend much of their time waiting on another
+# process, so a third worker fills the cores; the slowest 25 tests are listed at the end
+PYTEST := $(VENV)/bin/python -m pytest -n 3 --dist loadscope
 test: setup-tests lint
 	$(PYTEST) -m "not load and not scale" --durations=25
 
