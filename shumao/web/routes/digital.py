@@ -71,7 +71,7 @@ def digital_page(request: Request, period: str | None = None, region: str | None
     if p is None and ctx["error"] is None:
         ctx["error"] = figures.NO_DATA
     if p is not None:
-        ctx.update(p=p, asked=p.short())
+        ctx.update(p=p, asked=p.words())
         shown = _page(portal, p, settings)
         if shown["empty"]:
             ctx["error"] = NO_DIGITAL.format(p=p.words())
