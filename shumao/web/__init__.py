@@ -3,6 +3,7 @@
     app            ``create_app(db)``: the store opened once, every router, the error pages
     access         the one guard every route runs: who is asking, may they (access.rules), CSRF
     deps           the portal's shared object and its store as a route reaches them, typed
+    bodies         a JSON request body read once, checked, a Chinese 400 otherwise
     auth           server-side sessions, the sign-in throttle
     pages          Jinja2 rendering, autoescaped
     figures        the figures a page shows, from the shared cache

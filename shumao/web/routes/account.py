@@ -18,8 +18,8 @@ from shumao.access import accounts
 from shumao.errors import InputError
 from shumao.web import deps
 from shumao.web.access import Refused, Viewer, address, guard, is_api
+from shumao.web.bodies import json_body
 from shumao.web.pages import render
-from shumao.web.routes.api.filings import json_body
 from shumao.web.routes.signin import throttled
 from shumao.web.words import said
 

@@ -17,8 +17,8 @@ from shumao.errors import InputError
 from shumao.web import audit as audit_words
 from shumao.web import deps
 from shumao.web.access import Refused, Viewer, address, guard, not_found
+from shumao.web.bodies import json_body
 from shumao.web.pages import render
-from shumao.web.routes.api.filings import json_body
 from shumao.web.words import said
 
 router = APIRouter(dependencies=[Depends(guard)])

@@ -15,8 +15,8 @@ from shumao.model.organisation import FIELDS, Organisation
 from shumao.report.settings import ReportSettings
 from shumao.web import deps
 from shumao.web.access import Viewer, address, guard
+from shumao.web.bodies import json_body
 from shumao.web.pages import render
-from shumao.web.routes.api.filings import json_body
 
 router = APIRouter(dependencies=[Depends(guard)])
 

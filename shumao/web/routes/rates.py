@@ -17,8 +17,8 @@ from shumao.errors import ConflictError, InputError
 from shumao.filing import rates
 from shumao.web import deps
 from shumao.web.access import Refused, address, guard
+from shumao.web.bodies import json_body
 from shumao.web.pages import render
-from shumao.web.routes.api.filings import json_body
 from shumao.web.views.filing import currencies, threaded, usd
 
 router = APIRouter(dependencies=[Depends(guard)])

@@ -5,7 +5,6 @@ pages, the same visibility (``web.views.filing``), answers and errors as JSON.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -17,10 +16,10 @@ from shumao.filing import board, fields, service
 from shumao.filing.service import ChecksFailed, WindowClosed
 from shumao.model.money import wan
 from shumao.model.status import FILING_ZH
-from shumao.model.text import unencodable
 from shumao.store.rows import Filing
 from shumao.web import deps
 from shumao.web.access import Refused, address, guard
+from shumao.web.bodies import json_body
 from shumao.web.views import filing as view
 
 router = APIRouter(dependencies=[Depends(guard)])
@@ -74,39 +73,6 @@ def _refusal(e: Exception) -> Refused:
     if isinstance(e, ConflictError):
         return Refused(409, "conflict", str(e))
     return Refused(400, "bad-input", str(e))
-
-
-async def json_body(request: Request, optional: bool = False) -> dict:
-    """The request's JSON object; with ``optional``, {} when no JSON was sent."""
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        if optional:
-            return {}
-        raise Refused(400, "bad-json", "请求内容应为 JSON（Content-Type: application/json）")
-    try:
-        body = await request.json()
-    except (ValueError, RecursionError):         # RecursionError: nested past Python's depth
-        raise Refused(400, "bad-json", "请求内容不是有效的 JSON") from None
-    if not isinstance(body, dict):
-        raise Refused(400, "bad-json", "请求内容应为 JSON 对象")
-    for text in _strings(body):
-        if ch := unencodable(text):
-            raise Refused(400, "bad-json", f"请求内容含有无法保存的字符（{ch}，不成对的代理码位），"
-                          "请检查编码后重新发送")
-    return body
-
-
-def _strings(value) -> Iterator[str]:
-    """Every key and text in a parsed JSON value, without recursion (its depth is the
-    client's)."""
-    todo = [value]
-    while todo:
-        v = todo.pop()
-        if isinstance(v, str):
-            yield v
-        elif isinstance(v, dict):
-            todo += [*v.keys(), *v.values()]
-        elif isinstance(v, list):
-            todo += v
 
 
 # -- API -----------------------------------------------------------------------------------
