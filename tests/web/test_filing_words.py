@@ -6,35 +6,19 @@ from __future__ import annotations
 
 import io
 
-import pytest
-
 from shumao.access import accounts
-from shumao.filing import windows
 from shumao.ingest.importer import import_files
 from shumao.model.credit import complete
 from tests.html import Tags
 from tests.support.portal import CHEAP, PASSWORD
+from tests.web import test_filings as filings
 from tests.web.conftest import sign_in
-from tests.web.test_filings import MONTH, contract, execution, submit
+from tests.web.test_filings import contract, execution, submit
 
 NEW = complete("9199010299NEWENT")     # a new member: no records before
 
 
-@pytest.fixture
-def store(portal_store):
-    windows.set_window(portal_store, MONTH, locked=False, actor="测试")
-    return portal_store
-
-
-@pytest.fixture
-def user(client, app):
-    from shumao.web.access import COOKIE
-
-    def make(name):
-        c = client(name)
-        c.headers["X-CSRF-Token"] = app.state.portal.sessions.get(c.cookies.get(COOKIE)).csrf
-        return c
-    return make
+store, user = filings.store, filings.user     # the fixtures of the filing tests
 
 
 def newcomer(store, client, app, tmp_path, history: list[tuple[str, str]] = ()):
@@ -102,7 +86,7 @@ def test_a_thin_recent_history_compares_with_the_enterprises_whole_history(store
 def test_no_history_at_all_compares_with_the_citys_median_for_the_category(store, client, app, tmp_path):
     from shumao.model import rules
     c = newcomer(store, client, app, tmp_path)
-    start, end = rules.history_window(MONTH)
+    start, end = rules.history_window(filings.MONTH)
     median, n = store.records.category_median("contracts", "ITO", start, end)
     assert n >= rules.MIN_HISTORY and median > 0
     big = int(median * rules.VERIFY_FACTOR / 100) + 1000
