@@ -16,7 +16,8 @@ failures a caller must stop on.
     │   └── ConflictError       the store changed between checking a batch and loading it, or
     │                           the change is one the stored state forbids (a published bulletin)
     ├── ContentError            a bulletin content folder is malformed (exit 1)
-    │   └── FlaggedFigures      its data report has figures that failed the vetting (exit 1)
+    │   ├── FlaggedFigures      its data report has figures that failed the vetting (exit 1)
+    │   └── IncompleteMonths    a month of its period holds far fewer records than usual (exit 1)
     ├── Interrupted             an import stopped by Ctrl-C or SIGTERM before its load (exit 130, 143)
     ├── EngineError             Spark is not installed, cannot start or fails (report --engine spark)
     ├── IdentityBroken          a digital-trade identity (DT = DO + DD − B …) fails: a bug, never data
@@ -44,6 +45,7 @@ Each class carries its stable ``code``, the CLI's ``exit_code`` and the web's ``
     ConflictError       conflict      3    409
     ContentError        content       1    422
     FlaggedFigures      flagged       1    422   unless let through (``checks``: what failed)
+    IncompleteMonths    incomplete    1    422   unless let through (``months``: which, how far)
     Interrupted         interrupted 130    503   143 for SIGTERM: 128 + the signal's number
     EngineError         engine        3    500
     IdentityBroken      identity      3    500
@@ -58,6 +60,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
+    from shumao.model.rules import ShortMonth
     from shumao.report.vetting import Check
 
 
@@ -209,6 +212,22 @@ class FlaggedFigures(ContentError):
 
     def unnamed(self, name: str) -> str:
         return "请明确放行" if name == "allow_flagged" else super().unnamed(name)
+
+
+class IncompleteMonths(ContentError):
+    """A month of the period to be published holds far fewer records than the same
+    enterprises' usual month (model.rules.short_months), so nothing is published until a
+    clerk confirms it: ``months`` are the short months; the message asks to confirm as
+    ``{allow_incomplete}``, which each edge words as its own way of doing it."""
+
+    code = "incomplete"
+
+    def __init__(self, message: str = "", *, months: Sequence[ShortMonth] = ()) -> None:
+        super().__init__(message, field="allow_incomplete")
+        self.months = list(months)
+
+    def unnamed(self, name: str) -> str:
+        return "请明确确认" if name == "allow_incomplete" else super().unnamed(name)
 
 
 class StoreNotFound(StoreError, InputError):

@@ -11,7 +11,10 @@ store; the HTML, PDF and DOCX renderers all draw this same model (bulletin.md).
 
 The data section is vetted as the report is (report/vetting.py, through ``build_report``):
 a flagged figure stops the issue unless the caller allows it, and an allowed flag is kept in
-``Document.overrides`` for every output's metadata.
+``Document.overrides`` for every output's metadata.  A month of the period with far fewer
+records than usual (indicators.completeness) stops it too unless allowed; then the months
+are kept in ``Document.incomplete`` and, when the latest month is one, the data section's
+notes say that its figures are preliminary (every channel draws ``Section.notes``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from dataclasses import dataclass, field, replace
 
 from shumao.bulletin import content as c
 from shumao.bulletin.markdown import Paragraph, Run, blocks, tidy_spacing
-from shumao.errors import ContentError, FlaggedFigures, NoData
+from shumao.errors import ContentError, FlaggedFigures, IncompleteMonths, NoData
+from shumao.indicators import completeness
 from shumao.model.codes import NATURE_ZH
 from shumao.model.periods import Period
 from shumao.report.service import ReportDoc, build_report, with_charts
@@ -31,6 +35,7 @@ from shumao.store import Store
 
 ITEM, DATED = "item", "dated"
 ALLOWED_FLAGS = "shumao:allowed-flags"      # the metadata name renderers write the overrides under
+INCOMPLETE = "shumao:incomplete-months"     # … and the short months published by confirmation
 
 
 @dataclass
@@ -69,6 +74,7 @@ class Document:
     sections: list[Section]
     overrides: list[str] = field(default_factory=list)   # flagged figures published by override
     warnings: list[str] = field(default_factory=list)    # content.dropped_images
+    incomplete: list[str] = field(default_factory=list)  # short months published by confirmation
 
     @property
     def date_words(self) -> str:
@@ -85,6 +91,8 @@ class Document:
         meta = {}
         if self.overrides:
             meta[ALLOWED_FLAGS] = "；".join(self.overrides)
+        if self.incomplete:
+            meta[INCOMPLETE] = "；".join(self.incomplete)
         return meta
 
 
@@ -184,6 +192,24 @@ def vet(report: ReportDoc, where: str, allow_flagged: bool = False) -> list[str]
     return flagged
 
 
+def complete(store: Store, period: Period, where: str, allow_incomplete: bool = False
+             ) -> tuple[list[str], list[str]]:
+    """The months of ``period`` with far fewer records than usual (indicators.completeness):
+    an IncompleteMonths naming each unless ``allow_incomplete`` — then their words and the
+    data section's notes (the latest month preliminary, if it is one of them)."""
+    with store.reading() as con:
+        found = completeness.short(con, period)
+    said = [s.words() for s in found]
+    if found and not allow_incomplete:
+        lines = "\n".join(f"  {i}. {m}" for i, m in enumerate(said, start=1))
+        raise IncompleteMonths(
+            f"{where}：数据月报（{period.words()}）有 {len(found)} 个月的记录远少于往常"
+            f"（不到通常的三分之一），可能还有企业未报送或记录未审核，简报未生成：\n{lines}\n"
+            "请核实是否还有企业未报送；如确需现在发布，{allow_incomplete}"
+            "（最近一个月的数字将在说明中注明为初步数据）。", months=found)
+    return said, completeness.preliminary(found, period)
+
+
 def digital(store: Store, period: Period, settings: ReportSettings) -> Section | None:
     """【数字贸易】 (digital-trade.md §8.1) for the issue's period, worded with the 数据月报's
     region, short name, source and relative year; None when the period has no digital-trade
@@ -204,9 +230,11 @@ def digital(store: Store, period: Period, settings: ReportSettings) -> Section |
                    notes=[note])
 
 
-def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Document:
-    """The issue's document: the data report for its period from the store (vetted), then
-    the content folder's sections."""
+def build(content: c.Content, store: Store, allow_flagged: bool = False,
+          allow_incomplete: bool = False) -> Document:
+    """The issue's document: the data report for its period from the store (vetted, and
+    checked for months with far fewer records than usual), then the content folder's
+    sections."""
     d = content.data
     toml = content.folder / "bulletin.toml"
     try:
@@ -215,12 +243,15 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Docu
         raise ContentError(f"{toml}：bulletin.toml 的{{period}}"
                            f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据",
                            field="period", file=toml.name) from None
-    overrides = vet(full, str(toml), allow_flagged)    # before the charts: a stop is quick
+    # first whether the period's records are all in (a short month's flags may be its gaps),
+    # then the figures' checks; both before the charts: a stop is quick
+    incomplete, notes = complete(store, d.period, str(toml), allow_incomplete)
+    overrides = vet(full, str(toml), allow_flagged)
     full = with_charts(full)
     # the bulletin shows the overview, partner and structure tables of the same report
     report = replace(full, tables=[t for t in full.tables
                                    if t.id in ("overview", "partners", "structure")])
-    sections = [Section("数据月报", data=report)]
+    sections = [Section("数据月报", data=report, notes=notes)]
     more = digital(store, d.period, d.report)
     if more is not None:
         sections.append(more)
@@ -228,4 +259,4 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Docu
         sections.append(Section(s.name, [entry(s.name, item, store, content.date.year)
                                          for item in s.items]))
     return Document(content.title, content.issue, content.date, content.publisher, sections,
-                    overrides, c.dropped_images(content))
+                    overrides, c.dropped_images(content), incomplete)

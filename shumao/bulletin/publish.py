@@ -52,15 +52,18 @@ class Published(dict[str, Path]):
 
 def publish(folder: str | Path, store: Store, out: str | Path,
             formats: tuple[str, ...] | list[str] = DEFAULT,
-            allow_flagged: bool = False,
+            allow_flagged: bool = False, allow_incomplete: bool = False,
             progress: Callable[[str], None] | None = None) -> Published:
     """Every format or none (``progress``, if given, hears "data" and then each format
     before it is drawn).  A flagged figure in the data section (report.md's disclosure
     and consistency checks) is a ``ContentError`` before anything is written, unless
-    ``allow_flagged``: then the outputs carry the override in their metadata."""
+    ``allow_flagged``: then the outputs carry the override in their metadata.  Months with
+    far fewer records than usual are an ``IncompleteMonths`` unless ``allow_incomplete``
+    (then the notes say the latest month is preliminary, model.complete)."""
     if progress:
         progress("data")
-    doc = model.build(content.load(folder), store, allow_flagged=allow_flagged)
+    doc = model.build(content.load(folder), store, allow_flagged=allow_flagged,
+                      allow_incomplete=allow_incomplete)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(doc)

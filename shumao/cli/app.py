@@ -23,7 +23,7 @@ from typer._click import exceptions as click_errors  # Typer 0.29 vendors Click 
 from shumao.cli import bench, data, digital, portal, publish, report
 from shumao.cli.help import Command, Group, usage_message
 from shumao.cli.options import FLAGS, STATE, err, print_json
-from shumao.errors import ContentError, FlaggedFigures, Interrupted, ShumaoError
+from shumao.errors import ContentError, FlaggedFigures, IncompleteMonths, Interrupted, ShumaoError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, context_settings=CONTEXT,
@@ -68,9 +68,10 @@ for group, name, command in COMMANDS:
 def said(e: ShumaoError) -> str:
     """A library error in the command line's words: an argument by its option (``--enterprise``).
     A ContentError's fields are the content folder's, named as the file writes them; flagged
-    figures are let through with ``bulletin --allow-flagged``."""
-    if isinstance(e, FlaggedFigures):
-        return e.say({"allow_flagged": "请加 --allow-flagged"})
+    figures are let through with ``bulletin --allow-flagged``, short months with
+    ``--allow-incomplete``."""
+    if isinstance(e, FlaggedFigures | IncompleteMonths):
+        return e.say({"allow_flagged": "请加 --allow-flagged", "allow_incomplete": "请加 --allow-incomplete"})
     return str(e) if isinstance(e, ContentError) else e.say(FLAGS)
 
 

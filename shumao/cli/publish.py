@@ -24,6 +24,9 @@ def bulletin(
     allow_flagged: Annotated[bool, typer.Option(
         "--allow-flagged", help="数据月报中有未通过发布前核对的数字（如少于3家企业、单一企业超过85%）"
                                 "时仍然发布，并在各输出文件的元数据中记录")] = False,
+    allow_incomplete: Annotated[bool, typer.Option(
+        "--allow-incomplete", help="时期中有月份的记录远少于往常（不到这些企业通常月份的三分之一，"
+                                   "可能还有企业未报送）时仍然发布；最近一个月如在其中，简报的说明注明其为初步数据")] = False,
 ) -> None:
     """生成一期简报：数据月报（含图表）、行业资讯、会员风采、协会动态 → PDF、Word、HTML。"""
     from shumao.bulletin.publish import parse_formats, publish
@@ -33,9 +36,12 @@ def bulletin(
     input_folder(content_dir)
     output_folder(out_dir, "--out")
     with connect(db, read_only=True) as store:
-        done = publish(content_dir, store, out_dir, formats_, allow_flagged=allow_flagged)
+        done = publish(content_dir, store, out_dir, formats_, allow_flagged=allow_flagged,
+                       allow_incomplete=allow_incomplete)
     for m in done.document.overrides:
         err.print(f"[yellow]已按 --allow-flagged 放行（已记录在输出文件中）：{escape(m)}[/]")
+    for m in done.document.incomplete:
+        err.print(f"[yellow]已按 --allow-incomplete 发布（记录偏少的月份）：{escape(m)}[/]")
     for m in done.document.warnings:
         err.print(f"[yellow]注意：{escape(m)}[/]")
     for fmt, path in done.items():

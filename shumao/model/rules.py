@@ -117,3 +117,77 @@ class Typical:
         if self.median_cents > 0:
             out += f"；本笔为中位数的 {amount_cents / self.median_cents:,.1f} 倍"
         return out
+
+
+# -- completeness before publication (issue 21) ------------------------------------------------
+# A month of the period being published holds far fewer records than usual when its count is
+# below INCOMPLETE_SHARE of the usual count.  "Usual" is measured on the same enterprises: those
+# with at least one approved record (contract signed or execution made) in the COMPARE_MONTHS
+# months before the month; their records per month in those months (months before the store's
+# first record are no history and are left out; a month in between without any record counts
+# as 0), and the usual count is the median of these monthly totals.  The month's own count is
+# the records of these enterprises only: a new member's first records have nothing to be
+# compared with.  Fewer than MIN_COMPARE_MONTHS months of history (a store's first months), or a
+# median of 0, say nothing.  An enterprise that stopped reporting weighs on the usual count
+# for as long as it is in the history — a clerk is told, which is the point: its records are
+# missing until it is known to have left.
+INCOMPLETE_SHARE = (1, 3)      # below one third of the usual count (numerator, denominator)
+COMPARE_MONTHS = 12            # the history: the twelve months before the month
+MIN_COMPARE_MONTHS = 3         # fewer months of history say nothing about what is usual
+
+
+@dataclass(frozen=True)
+class ShortMonth:
+    """A month of a period with far fewer records than usual (``short_months``)."""
+
+    year: int
+    month: int
+    records: int              # the month's records of the enterprises compared
+    usual: float              # their median records per month in the history
+    enterprises: int          # the enterprises compared (records in the history)
+    months: int               # the months of history the median was taken over
+
+    @property
+    def percent(self) -> int:
+        """The month's records as a whole percentage of the usual count (half up)."""
+        return int(200 * self.records / self.usual + 1) // 2
+
+    def words(self) -> str:
+        """2024年6月：312 条记录，仅为这些企业通常月份（中位数 1,050 条）的 30%……"""
+        usual = f"{self.usual:,.0f}" if self.usual == int(self.usual) else f"{self.usual:,.1f}"
+        return (f"{self.year}年{self.month}月：{self.records:,} 条记录，仅为这些企业通常月份"
+                f"（中位数 {usual} 条）的 {self.percent}%（按此前{self.months}个月内有记录的 "
+                f"{self.enterprises:,} 家企业每月已审核通过的合同与执行记录数计）")
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def short_months(counts: dict[tuple[str, int, int], int], months: list[tuple[int, int]],
+                 first: tuple[int, int] | None) -> list[ShortMonth]:
+    """The months of ``months`` [(year, month)] whose records fall below INCOMPLETE_SHARE of
+    the same enterprises' usual month.  ``counts``: {(enterprise, year, month): records} for
+    the months and the COMPARE_MONTHS before the first of them; ``first``: the (year, month)
+    of the store's first record (None: no record at all)."""
+    if first is None:
+        return []
+    by_month: dict[int, dict[str, int]] = {}
+    for (who, y, m), n in counts.items():
+        by_month.setdefault(_month_index(y, m), {})[who] = by_month.get(_month_index(y, m), {}).get(who, 0) + n
+    start = _month_index(*first)
+    num, den = INCOMPLETE_SHARE
+    out = []
+    for y, m in months:
+        at = _month_index(y, m)
+        history = [i for i in range(at - COMPARE_MONTHS, at) if i >= start]
+        if len(history) < MIN_COMPARE_MONTHS:
+            continue
+        who = {e for i in history for e in by_month.get(i, {})}
+        if not who:
+            continue
+        usual = float(statistics.median(sum(by_month.get(i, {}).values()) for i in history))
+        records = sum(n for e, n in by_month.get(at, {}).items() if e in who)
+        if usual > 0 and records * den < num * usual:
+            out.append(ShortMonth(y, m, records, usual, len(who), len(history)))
+    return out
