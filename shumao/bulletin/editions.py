@@ -30,6 +30,7 @@ from pathlib import Path
 from shumao.bulletin import content
 from shumao.bulletin.editor import item_template, preview_html
 from shumao.bulletin.folder import MAX_BYTES, MAX_ENTRIES, TOML, from_zip, materialised, outline
+from shumao.bulletin.model import complete
 from shumao.bulletin.publish import DEFAULT
 from shumao.bulletin.publish import publish as render
 from shumao.errors import ConflictError, ContentError, InputError, NoData
@@ -101,11 +102,15 @@ def save_valid(store: Store, bulletin_id: int, files: Mapping[str, bytes], actor
 @dataclass
 class Check:
     """What publishing a draft would do (issue 20 S-8), read before it is done: the content
-    as it will print, the flagged figures a clerk must let through, the warnings, and what
-    stops it (a number already published, no data for the period)."""
+    as it will print, the flagged figures a clerk must let through, the months with far fewer
+    records than usual a clerk must confirm (and whether the latest month will be noted as
+    preliminary), the warnings, and what stops it (a number already published, no data for
+    the period)."""
 
     content: content.Content
     flagged: list[str] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)
+    preliminary: list[str] = field(default_factory=list)    # the notes the issue will carry
     warnings: list[str] = field(default_factory=list)
     same: Bulletin | None = None            # the published issue with this number
     stop: str | None = None                 # why it cannot be published as it is
@@ -122,24 +127,28 @@ def check(store: Store, bulletin_id: int) -> Check:
     try:
         report = build_report(store, c.data.period, c.data.report)
         out.flagged = [ch.message for ch in report.flagged]
+        out.incomplete, out.preliminary = complete(store, c.data.period, TOML, allow_incomplete=True)
     except NoData:
         out.stop = f"数据库中{c.data.period.words()}没有已审核通过的数据，无法生成本期的数据月报"
     return out
 
 
 def publish(store: Store, bulletin_id: int, actor: str, address: str | None = None,
-            allow_flagged: bool = False, progress: Callable[[str], None] | None = None) -> dict:
+            allow_flagged: bool = False, progress: Callable[[str], None] | None = None,
+            allow_incomplete: bool = False) -> dict:
     """Render a draft (PDF, DOCX, HTML: ``shumao bulletin``'s ``publish()``, its data from
     this store) and keep the outputs, published, in one transaction with the vintage of its
     数据月报; the edition's metadata and ``vintage`` (that vintage's id).
     A flagged figure is a ContentError unless ``allow_flagged`` (then recorded in the outputs
-    and the audit log)."""
+    and the audit log); months with far fewer records than usual are an IncompleteMonths
+    unless ``allow_incomplete`` (then the latest month is noted as preliminary)."""
     _draft(store, bulletin_id)
     files = store.bulletins.content(bulletin_id)
     generation = store.generation()    # read before the report: a change since refuses
     # materialised: the data section's messages (model.build) name the files as the clerk does
     with materialised(files) as folder, tempfile.TemporaryDirectory(prefix="shumao-out-") as out:
-        done = render(folder, store, out, DEFAULT, allow_flagged=allow_flagged, progress=progress)
+        done = render(folder, store, out, DEFAULT, allow_flagged=allow_flagged,
+                      allow_incomplete=allow_incomplete, progress=progress)
         outputs = [BulletinFile(fmt, Path(path).read_bytes(), Path(path).name)
                    for fmt, path in done.items()]
     # web.md filings-web: publishing freezes the figures the edition shows (its 数据月报

@@ -351,10 +351,12 @@ def bulletin_check(request: Request, id: int) -> Response:
                                else (it.title or "（无标题）") for it in s.items]) for s in c.sections]})
 
 
-def _publish_work(store, id: int, actor: str, where: str | None, allow_flagged: bool):
+def _publish_work(store, id: int, actor: str, where: str | None, allow_flagged: bool,
+                  allow_incomplete: bool):
     def work(step):
         step("start")
-        return editions.publish(store, id, actor, where, allow_flagged=allow_flagged, progress=step)
+        return editions.publish(store, id, actor, where, allow_flagged=allow_flagged, progress=step,
+                                allow_incomplete=allow_incomplete)
     return work
 
 
@@ -369,7 +371,8 @@ def bulletin_publish(request: Request, id: int, data: Posted) -> Response:
     if data.get("confirm") != "true":
         return RedirectResponse(f"/bulletins/{id}/check", status_code=303)
     deps.portal(request).jobs.start(("publish", id), _actor(request), _publish_work(
-        store, id, _actor(request), address(request), data.get("allow_flagged") == "true"))
+        store, id, _actor(request), address(request), data.get("allow_flagged") == "true",
+        data.get("allow_incomplete") == "true"))
     return RedirectResponse(f"/bulletins/{id}/publishing", status_code=303)
 
 
@@ -470,8 +473,9 @@ def api_bulletin_create(request: Request, file: Annotated[UploadFile, File()],
 
 
 @router.post("/api/v1/bulletins/{id:int}/publish", name="api_bulletin_publish")
-def api_bulletin_publish(request: Request, id: int, allow_flagged: bool = False) -> dict:
+def api_bulletin_publish(request: Request, id: int, allow_flagged: bool = False,
+                         allow_incomplete: bool = False) -> dict:
     refuse_unknown(request, id)
     meta = editions.publish(deps.store(request), id, _actor(request), address(request),
-                                allow_flagged=allow_flagged)
+                            allow_flagged=allow_flagged, allow_incomplete=allow_incomplete)
     return {**meta, "links": links(meta)}
