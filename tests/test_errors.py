@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from shumao import errors
 from shumao.cli.app import FLAGS
+from shumao.model.rules import ShortMonth
 from shumao.report.vetting import Check
 from shumao.web.app import _library_error
 from shumao.web.words import said
@@ -41,6 +42,9 @@ CASES: dict[type[errors.ShumaoError], errors.ShumaoError] = {
     errors.FlaggedFigures: errors.FlaggedFigures(
         "数据月报有 1 个数字未通过发布前核对：\n  1. 少于3家企业\n如已审核确认可以发布，{allow_flagged}。",
         checks=[Check("few-enterprises", False, "少于3家企业")]),
+    errors.IncompleteMonths: errors.IncompleteMonths(
+        "数据月报有 1 个月的记录远少于往常：\n  1. 2024年9月：8 条记录\n如确需现在发布，{allow_incomplete}。",
+        months=[ShortMonth(2024, 9, 8, 37, 24, 12)]),
     errors.EngineError: errors.EngineError("未安装 Spark 支持（或加{no_spark}不计时 Spark）",
                                            field="no_spark"),
     errors.IdentityBroken: errors.IdentityBroken("数字贸易恒等式不成立：dt_identity_X"),
@@ -89,7 +93,10 @@ def test_the_cli_and_the_web_give_the_same_code(cls):
      "的“title”缺失", "的“标题（title）”缺失", "的“标题（title）”缺失"),
     (CASES[errors.FlaggedFigures], "可以发布，请加 --allow-flagged。",
      "可以发布，请在发布前检查页中勾选“已核实，仍然发布”后再点“确认发布”。", "可以发布，请在调用时加参数 allow_flagged=true。"),
-], ids=["argument", "toml-field", "item-field", "flagged"])
+    (CASES[errors.IncompleteMonths], "现在发布，请加 --allow-incomplete。",
+     "现在发布，请在发布前检查页中勾选“已知悉，仍然发布”后再点“确认发布”。",
+     "现在发布，请在调用时加参数 allow_incomplete=true。"),
+], ids=["argument", "toml-field", "item-field", "flagged", "incomplete"])
 def test_each_edge_words_the_field_its_own_way(exc, cli, page, api):
     assert cli in shumao(cli=failing_cli(exc)).stderr
     assert page in said(exc) and api in said(exc, api=True) and api in on_the_web(exc)[1]["message"]

@@ -197,8 +197,7 @@ def complete(store: Store, period: Period, where: str, allow_incomplete: bool = 
     """The months of ``period`` with far fewer records than usual (indicators.completeness):
     an IncompleteMonths naming each unless ``allow_incomplete`` — then their words and the
     data section's notes (the latest month preliminary, if it is one of them)."""
-    with store.reading() as con:
-        found = completeness.short(con, period)
+    found = completeness.in_store(store, period)
     said = [s.words() for s in found]
     if found and not allow_incomplete:
         lines = "\n".join(f"  {i}. {m}" for i, m in enumerate(said, start=1))

@@ -6,6 +6,7 @@ and figures (spec/digital-trade.md §7) from the same sources' tables.
 
     catalog   the figures as data (the 数据月报's and ``DIGITAL``, digital trade's)
     compute   the 数据月报's Ibis expressions
+    completeness  the months of a period with far fewer records than usual, before publishing
     digital   digital trade: Ibis aggregates → exact blocks (model.digital) → figures
     source    the RecordSource protocol"""
 

@@ -54,6 +54,12 @@ def short(con: RecordSource, period: Period) -> list[ShortMonth]:
     return short_months(counts, months, first)
 
 
+def in_store(store, period: Period) -> list[ShortMonth]:
+    """``short`` on one snapshot of a store (shumao.store.Store)."""
+    with store.reading() as con:
+        return short(con, period)
+
+
 def preliminary(found: list[ShortMonth], period: Period) -> list[str]:
     """The bulletin's note lines: one when the period's latest month is among ``found``."""
     if any((s.year, s.month) == (period.year, period.last) for s in found):

@@ -121,3 +121,49 @@ def test_the_check_page_in_a_browser_asks_before_publishing(live, chromium, widt
     page.wait_for_url("**/publishing")
     page.locator("h2", has_text="已发布").wait_for(timeout=120_000)
     shot(page, f"bulletin-published-incomplete-{width}")
+
+
+# -- the 数据月报's 发布并冻结 ----------------------------------------------------------------
+
+@pytest.mark.parametrize("portal_url", BACKENDS, indirect=True)
+def test_freezing_a_short_month_asks_again_and_freezes_nothing_unconfirmed(client, portal_store):
+    store, c = portal_store, client("staff")
+    hold_back(store, 9)
+    confirm = c.get("/report/freeze?period=2024-09&region=示例市")
+    assert confirm.status_code == 200 and "记录偏少的月份（1 个）" in confirm.text and MONTH in confirm.text
+    assert 'name="allow_incomplete" value="true" required' in confirm.text
+    token = csrf_of(confirm.text)
+    form = {"period": "2024-09", "region": "示例市", "confirm": "true", "csrf_token": token}
+    r = c.post("/report/freeze", data=form)                  # confirmed, but not the short month
+    assert r.status_code == 422 and "未冻结：2024年9月的记录远少于往常" in r.text
+    assert "已知悉，仍然发布并冻结" in r.text and MONTH in r.text
+    assert store.vintages.all() == []
+    r = c.post("/report/freeze", data={**form, "allow_incomplete": "true"})
+    assert r.status_code == 303 and r.headers["location"].startswith("/vintages/")
+    assert len(store.vintages.all()) == 1
+
+
+def test_freezing_a_complete_period_asks_once(client, portal_store):
+    c = client("staff")
+    confirm = c.get("/report/freeze?period=2024-09&region=示例市")
+    assert confirm.status_code == 200 and "记录偏少" not in confirm.text and "allow_incomplete" not in confirm.text
+    r = c.post("/report/freeze", data={"period": "2024-09", "region": "示例市", "confirm": "true",
+                                       "csrf_token": csrf_of(confirm.text)})
+    assert r.status_code == 303 and len(portal_store.vintages.all()) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("live", ["duckdb"], indirect=True)
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_the_freeze_confirmation_in_a_browser(live, chromium, width):
+    page = new_page(chromium, width)
+    sign_in(page, live.url, "staff")
+    page.goto(f"{live.url}/report/freeze?period=2024-09&region=示例市")
+    assert MONTH in page.locator("section.incomplete").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, f"freeze-incomplete-{width}")
+    page.click("button:has-text('确认发布并冻结')")       # the box unticked: the browser asks, stays
+    assert "/vintages/" not in page.url
+    page.check("input[name=allow_incomplete]")
+    page.click("button:has-text('确认发布并冻结')")
+    page.wait_for_url("**/vintages/*?done=frozen")

@@ -1,7 +1,8 @@
 """数据版本 (staff, admin; web.md filings-web): the figures a bulletin or a 数据月报 published,
 frozen with the records behind them — the list, one vintage's published text beside its
 revisions (per figure: published, today, the records that moved it), freezing the 数据月报
-a page shows, and the API (``GET /api/v1/vintages``, ``…/{id}/revisions``;
+a page shows (asked first, and confirmed again when a month of the period holds far fewer
+records than usual: indicators.completeness), and the API (``GET /api/v1/vintages``, ``…/{id}/revisions``;
 ``GET /api/v1/report?vintage=ID`` is reports.py's).
 
 Every figure comes from shumao.publication.vintages; revisions are shared per store generation
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from shumao.indicators import completeness
 from shumao.model.periods import Period
 from shumao.publication import vintages
 from shumao.store.rows import VintageListed
@@ -87,12 +89,20 @@ def vintage_page(request: Request, id: str, done: str = "", all: str = "") -> Re
 def report_freeze_confirm(request: Request, period: str | None = None, region: str | None = None,
                           short: str | None = None) -> Response:
     """发布并冻结本期数据, asked first (issue 20 S-10): what is frozen, and that every member
-    then sees these figures as the city's."""
+    then sees these figures as the city's; the months with far fewer records than usual
+    (issue 21), which need their own confirmation."""
     p = figures.period_of(period)
+    return _confirm(request, p, region, short)
+
+
+def _confirm(request: Request, p: Period, region: str | None, short: str | None,
+             error: str | None = None, status: int = 200) -> Response:
     s = figures.settings(deps.portal(request), region, short)
     query = {k: v for k, v in (("period", p.short()), ("region", region), ("short", short)) if v}
-    return render(request, "freeze_confirm.html", {"p": p, "region": s.region, "query": query,
-                                                   "period_words": p.words()})
+    found = completeness.in_store(deps.store(request), p)
+    return render(request, "freeze_confirm.html", {
+        "p": p, "region": s.region, "query": query, "period_words": p.words(), "error": error,
+        "incomplete": [m.words() for m in found]}, status=status)
 
 
 @router.post("/report/freeze", name="report_freeze")
@@ -104,6 +114,10 @@ def report_freeze(request: Request, data: Annotated[dict[str, str], Depends(_pos
     if data.get("confirm") != "true":
         query = {k: data[k] for k in ("period", "region", "short") if data.get(k)}
         return RedirectResponse(f"/report/freeze?{urlencode(query)}", status_code=303)
+    if data.get("allow_incomplete") != "true" and (found := completeness.in_store(deps.store(request), p)):
+        return _confirm(request, p, data.get("region"), data.get("short"), status=422, error=(
+            f"未冻结：{'、'.join(f'{m.year}年{m.month}月' for m in found)}的记录远少于往常，"
+            "请核实；确需现在发布并冻结，请勾选“已知悉，仍然发布并冻结”后再点“确认发布并冻结”。"))
     viewer: Viewer = request.state.viewer
     vid = vintages.freeze(deps.store(request), p, settings, source="report", actor=viewer.name or "",
                           address=address(request))
