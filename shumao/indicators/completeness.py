@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import ibis
 from ibis import _
 
 from shumao.indicators.source import RecordSource

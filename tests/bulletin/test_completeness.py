@@ -57,6 +57,16 @@ def test_the_month_held_back_is_short_with_its_ratio_and_basis(sample_store):
     assert "此前12个月内有记录的" in s.words()
 
 
+def test_an_empty_store_and_a_stores_first_months_say_nothing(store, sample_store):
+    """No record at all, and the sample city's first months (no history before them)."""
+    with store.reading() as con:
+        assert short(con, Period.parse("2024")) == []
+    first = sql(sample_store, "SELECT MIN(signed_on) FROM contracts")[0][0]
+    with sample_store.reading() as con:
+        assert short(con, Period(first.year, first.month, min(12, first.month + 2))) == []
+        assert short(con, Period(first.year - 1, 1, 12)) == []       # before any record: all zero
+
+
 # -- shumao bulletin -------------------------------------------------------------------------
 
 @pytest.fixture
