@@ -97,6 +97,12 @@ def live_setup():
     return None
 
 
+ON_DUCKDB = pytest.mark.parametrize("live", [BACKENDS[0]], indirect=True)
+"""For tests of what a page shows and does in a browser, and of limits that do not touch the
+store: the API tests run every route on both backends, so these run on DuckDB (the demo's
+store) alone, and one staff walk (test_browser) on PostgreSQL too."""
+
+
 @pytest.fixture(params=BACKENDS)
 def live(request, tmp_path, templates, live_setup):
     """A live portal over a copy of the portal store on each backend; ``.facts`` as in

@@ -11,6 +11,7 @@ import pytest
 
 from shumao.filing import service, windows
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 
 pytestmark = pytest.mark.browser
 MONTH = dt.date(2024, 12, 1)
@@ -37,6 +38,7 @@ def _fits(page, width: int) -> None:
     assert wide <= width, f"{page.url}: {wide}px wide"
 
 
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_the_reviewers_month(live, chromium, width):
     page = new_page(chromium, width)
@@ -65,6 +67,7 @@ def test_the_reviewers_month(live, chromium, width):
         page.context.close()
 
 
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_the_admins_month(live, chromium, width):
     page = new_page(chromium, width)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browser import PHONE, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +24,7 @@ def _fits(page) -> None:
     assert width <= PHONE, f"{page.url}: {width}px wide"
 
 
+@ON_DUCKDB
 def test_board_and_windows_on_a_phone_without_javascript(live, chromium):
     page = _phone(chromium)
     try:

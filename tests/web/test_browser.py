@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 
 pytestmark = pytest.mark.browser
 PERIODS = ("2024-03", "2024Q2", "2024-01..2024-09")
@@ -38,7 +39,10 @@ def _dashboard_figures(page) -> dict[str, str]:
             for i in range(cards.count())}
 
 
-@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+@pytest.mark.parametrize(("live", "width"), [      # the one browser walk on PostgreSQL too
+    pytest.param("duckdb", DESKTOP, marks=pytest.mark.duckdb, id="duckdb-1280"),
+    pytest.param("duckdb", PHONE, marks=pytest.mark.duckdb, id="duckdb-390"),
+    pytest.param("postgres", DESKTOP, marks=pytest.mark.postgres, id="postgres-1280")], indirect=["live"])
 def test_staff_imports_looks_and_publishes(live, chromium, width, tmp_path):
     base, tag = live.url, f"{live.backend}-{width}"
     page = new_page(chromium, width)
@@ -136,6 +140,7 @@ def test_staff_imports_looks_and_publishes(live, chromium, width, tmp_path):
     assert Decimal(after["exec_total"]["current"]) > 0
 
 
+@ON_DUCKDB
 def test_pages_work_without_javascript(live, chromium):
     context = chromium.new_context(java_script_enabled=False, viewport={"width": PHONE, "height": 900})
     page = context.new_page()

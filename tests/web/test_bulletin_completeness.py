@@ -13,7 +13,7 @@ from shumao.bulletin import editions
 from tests.bulletin.test_completeness import NOTE, hold_back
 from tests.conftest import BACKENDS
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
-from tests.web.conftest import csrf_of
+from tests.web.conftest import ON_DUCKDB, csrf_of
 from tests.web.test_bulletins import _sample, publish
 
 MONTH = "2024年9月："
@@ -100,7 +100,7 @@ def _sample_with(store, facts) -> dict[str, bytes]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("live", ["duckdb"], indirect=True)
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_the_check_page_in_a_browser_asks_before_publishing(live, chromium, width):
     page = new_page(chromium, width)
@@ -153,7 +153,7 @@ def test_freezing_a_complete_period_asks_once(client, portal_store):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("live", ["duckdb"], indirect=True)
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_the_freeze_confirmation_in_a_browser(live, chromium, width):
     page = new_page(chromium, width)

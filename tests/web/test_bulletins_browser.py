@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>[点我](javascript:alert(3))"
 
@@ -20,7 +21,7 @@ def _fits(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
-@pytest.mark.parametrize("live", ["duckdb"], indirect=True)     # the pages are the same on each backend
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_edit_check_publish_in_the_background_and_read(live, chromium, width):
     console: list[str] = []

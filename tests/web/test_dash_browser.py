@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from shumao.store import schema
 from tests.conftest import sql
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +35,7 @@ def fits(page) -> None:
     assert width[0] <= width[1], f"{page.url}: {width[0]} px wide on a {width[1]} px screen"
 
 
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_the_staffs_first_screen_and_the_period_box(live, chromium, width):
     base, tag = live.url, f"dash-{live.backend}-{width}"
@@ -74,6 +76,7 @@ def test_the_staffs_first_screen_and_the_period_box(live, chromium, width):
     shot(page, f"{tag}-empty")
 
 
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_the_admin_sets_the_association_and_everyone_sees_it(live, chromium, width):
     base, tag = live.url, f"dash-{live.backend}-{width}"

@@ -10,6 +10,7 @@ import pytest
 from shumao.ingest.importer import import_files
 from tests.report.test_digital_city import DIGITAL, INPUTS, TODAY
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 from tests.wording import html_text
 
 CITY = {"region": "示例市", "short": "我市"}
@@ -64,6 +65,7 @@ def live_setup():
     return load
 
 
+@ON_DUCKDB
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_the_page_in_chromium(live, chromium, width):

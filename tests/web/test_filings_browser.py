@@ -17,6 +17,7 @@ import pytest
 
 from shumao.filing import windows
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 
 pytestmark = pytest.mark.browser
 MONTH = dt.date(2024, 12, 1)     # the sample city's last month: history for the usual amount
@@ -112,6 +113,7 @@ def fits(page) -> None:
 
 
 # -- the walk -------------------------------------------------------------------------------------
+@ON_DUCKDB
 def test_file_check_return_correct_approve_moves_the_dashboard_by_exactly_the_approved(
         live, chromium):
     base, tag = live.url, f"{live.backend}-filing"
@@ -206,6 +208,7 @@ def test_file_check_return_correct_approve_moves_the_dashboard_by_exactly_the_ap
 
 
 # -- on a phone -------------------------------------------------------------------------------------
+@ON_DUCKDB
 def test_the_filing_form_a_filing_with_checks_and_the_review_fit_a_phone(live, chromium):
     base, tag = live.url, f"{live.backend}-{PHONE}"
     ent = new_page(chromium, PHONE)
@@ -249,6 +252,7 @@ def test_the_filing_form_a_filing_with_checks_and_the_review_fit_a_phone(live, c
 
 
 # -- without JavaScript ---------------------------------------------------------------------------
+@ON_DUCKDB
 def test_filing_and_review_work_without_javascript(live, chromium):
     base = live.url
     context = chromium.new_context(java_script_enabled=False, locale="zh-CN",

@@ -19,6 +19,7 @@ from shumao.filing import windows
 from shumao.ingest.importer import import_files
 from shumao.model.credit import complete
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 
 pytestmark = pytest.mark.browser
 MONTH = dt.date(2024, 12, 1)
@@ -60,6 +61,7 @@ def defect_set(folder, first: str, fixed: bool = False):
     return [folder / "合同明细.csv", folder / "企业名录.csv"]
 
 
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_staff_read_one_problem_per_cause_in_their_own_column_names(live, chromium, width, tmp_path):
     base, tag = live.url, f"{live.backend}-{width}"
@@ -98,6 +100,7 @@ def test_staff_read_one_problem_per_cause_in_their_own_column_names(live, chromi
         fits(page)
 
 
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_a_member_uploads_its_month_from_the_template_and_files_an_execution(live, chromium, width):
     from openpyxl import load_workbook

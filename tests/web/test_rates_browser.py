@@ -16,6 +16,7 @@ import pytest
 from shumao.filing import windows
 from shumao.model.money import usd_cents
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 from tests.web.test_filings_browser import fits
 
 pytestmark = pytest.mark.browser
@@ -29,6 +30,7 @@ def filing_month(today: dt.date) -> dt.date:
     return last if today <= windows.defaults(last)[1] else this
 
 
+@ON_DUCKDB
 def test_a_members_month_in_any_currency_and_a_month_with_no_business(live, chromium):
     base, tag = live.url, f"{live.backend}-rates"
     month = filing_month(dt.date.today())

@@ -19,7 +19,7 @@ from shumao.store import connect
 from tests.conftest import BACKENDS, copy_of, load_portal
 from tests.html import Tags
 from tests.support.records import set_status
-from tests.web.conftest import csrf_of, sign_in
+from tests.web.conftest import ON_DUCKDB, csrf_of, sign_in
 
 RETURNED = "ZX0000000337"          # an approved execution of 2024-04, returned after publication
 QUERY = "period=2024Q2&region=示例市"
@@ -169,7 +169,7 @@ def test_a_published_bulletin_links_its_vintage(portal_store, client, tmp_path):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("live", ["duckdb"], indirect=True)   # the pages are the same on each backend
+@ON_DUCKDB
 def test_the_pages_fit_a_phone(live, chromium):
     from tests.web.browser import PHONE, new_page, shot
     from tests.web.browser import sign_in as browser_sign_in

@@ -8,10 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.conftest import ON_DUCKDB
 
 pytestmark = pytest.mark.browser
 
 
+@ON_DUCKDB
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_a_member_pages_wide_tables_say_that_they_scroll(live, chromium, width):
     base, tag = live.url, f"wide-{live.backend}-{width}"

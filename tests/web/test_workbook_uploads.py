@@ -10,6 +10,7 @@ import pytest
 
 from shumao.access import accounts
 from tests.support import workbooks
+from tests.web.conftest import ON_DUCKDB
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,6 +25,7 @@ def live_setup():
     return setup
 
 
+@ON_DUCKDB
 def test_a_far_cell_is_answered_and_the_portal_lives(live, live_setup, tmp_path):
     far = workbooks.far(tmp_path / "far.xlsx").read_bytes()
     ent = {"Authorization": f"Bearer {live_setup.tokens['enterprise']}"}
@@ -41,6 +43,7 @@ def test_a_far_cell_is_answered_and_the_portal_lives(live, live_setup, tmp_path)
     assert live.proc.poll() is None
 
 
+@ON_DUCKDB
 def test_blanks_deflated_1000_to_1_do_not_raise_the_servers_peak(live, live_setup, tmp_path):
     """300 MB of blanks in a 0.3 MB workbook: read (by the child, within the budget) and
     answered with the problems of its one row; the server's VmHWM grows by far less than
