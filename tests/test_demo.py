@@ -27,6 +27,9 @@ def test_demo(demo):
     assert (tmp_path / "demo" / "数据月报.xlsx").stat().st_size > 0
     issue = sorted(f.suffix for f in (tmp_path / "demo" / "简报").iterdir())
     assert issue == [".docx", ".html", ".pdf"]
+    # the digital-trade inputs are in: the bulletin has its 【数字贸易】 with customs figures
+    bulletin = next((tmp_path / "demo" / "简报").glob("*.html")).read_text(encoding="utf-8")
+    assert "【数字贸易】" in bulletin and "跨境电商进出口" in bulletin
     assert "简报 PDF" in p.stdout
     assert (tmp_path / "demo" / "demo.duckdb").exists()
     with connect(tmp_path / "demo" / "demo.duckdb", read_only=True) as store:

@@ -1,6 +1,7 @@
-"""The demo: the whole product on generated data in a fresh store — generate, check and
-import, then the 数据月报 as text, HTML (with charts) and XLSX, one account per role with two
-filings waiting for review, and a published bulletin edition."""
+"""The demo: the whole product on generated data in a fresh store — generate (with the
+digital-trade inputs: customs e-commerce, platforms and the contracts' digital columns), check
+and import, then the 数据月报 as text, HTML (with charts) and XLSX, one account per role with
+two filings waiting for review, and a published bulletin edition (with its 【数字贸易】)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from shumao.bulletin.folder import from_folder
 from shumao.ingest.importer import ImportResult, import_files
 from shumao.report import formats
 from shumao.report.service import ReportDoc, ReportSettings, build_report
+from shumao.samples import digital
 from shumao.samples.synth import Plan, generate
 from shumao.store import connect
 from shumao.store.rows import Summary
@@ -46,9 +48,12 @@ def run(folder: Path, log: Callable[[str], None] = lambda m: None,
         old.unlink()
     log(f"1. 生成模拟填报数据 → {folder / 'data'}")
     files = generate(folder / "data", PLAN, progress=progress)
+    # the contracts again with the digital columns, in place of the plain ones
+    inputs = [path for kind, path in files.items() if kind != "contracts"]
+    inputs += digital.write(folder / "data", folder / "data" / "digital", PLAN.seed)
     log(f"2. 检查并导入 → {demo.db}")
     with connect(demo.db) as store:
-        demo.imported = import_files(store, list(files.values()))
+        demo.imported = import_files(store, inputs)
         imported(demo.imported)
         if not demo.imported.ok:
             return demo
