@@ -39,6 +39,7 @@ from shumao.web.access import COOKIE, Refused, is_api
 from shumao.web.cache import Kept, Shared
 from shumao.web.jobs import Jobs
 from shumao.web.pages import render
+from shumao.web.refresh import Refresher
 from shumao.web.words import said
 
 log = logging.getLogger("shumao.web")
@@ -69,6 +70,8 @@ class Portal:
     jobs: Jobs = field(default_factory=Jobs)      # publishing in the background (简报)
     # reminder e-mails (issue 10): the SMTP settings; None reads SHUMAO_SMTP_* when sending
     mail: MailSettings | None = None
+    # the figures the pages open on, recomputed in the background after each change (issue 23)
+    refresher: Refresher | None = None
 
 
 def create_app(db: str | Store | None = None, upload_limit: int | None = None,
@@ -83,8 +86,11 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     idle = 60 * (session_minutes or settings.get("SHUMAO_SESSION_MINUTES"))
     lifetime = 3600 * settings.get("SHUMAO_SESSION_HOURS")
     app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.portal = Portal(store, limit, auth.Sessions(idle, lifetime=lifetime),
-                              tmpdir=tmpdir, mail=mail)
+    portal = app.state.portal = Portal(store, limit, auth.Sessions(idle, lifetime=lifetime),
+                                       tmpdir=tmpdir, mail=mail)
+    portal.refresher = _refresher(portal)
+    app.router.add_event_handler("startup", portal.refresher.start)
+    app.router.add_event_handler("shutdown", portal.refresher.stop)     # before the store closes
     for router in ROUTERS:
         app.include_router(router)
     undeclared = [r.name for r in routes() if r.name not in RULES]
@@ -108,6 +114,12 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     app.add_middleware(_BodyLimit, limit=limit)
     app.router.add_event_handler("shutdown", store.close)
     return app
+
+
+def _refresher(portal: Portal) -> Refresher:
+    from shumao.web import figures
+
+    return Refresher(portal.store, lambda interrupted: figures.warm(portal, interrupted))
 
 
 def routes() -> list[APIRoute]:

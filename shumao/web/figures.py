@@ -5,7 +5,8 @@ per key and store generation in ``portal.shared`` — fifty people asking for th
 computation, and an import or a status change is seen at the next request (web/cache.py).
 
 Every figure comes from the library's services (``report.request.produce``, ``explain_figure``);
-nothing here computes a number.
+nothing here computes a number.  ``warm`` computes what the pages open on ahead of the first
+view after a change (web/refresh.py runs it in the background).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -246,3 +248,23 @@ def choices(held: list[Period]) -> list[Choice]:
         if all(c.period != o.period for o in out):
             out.append(c)
     return out
+
+
+def warm(portal, interrupted: Callable[[], bool] = lambda: False) -> bool:
+    """What the staff pages open on, computed into the shared cache at the store's newest
+    generation, exactly as a page computes it (the same calls, so the same keys): the months
+    with approved data, then — for the latest month (where 仪表盘 and 数据月报 open), the
+    periods of their quick choices and the newest published period — the report with the
+    association's settings and the records waiting for a rate.  ``interrupted()`` is asked
+    between steps: True stops (False returned), a newer change having made this run moot."""
+    s = settings(portal, None, None)
+    held = months(portal)
+    newest = portal.store.vintages.all()[:1]
+    periods = [c.period for c in choices(held)] + [Period.parse(v["period"]) for v in newest]
+    for p in dict.fromkeys(periods):
+        if interrupted():
+            return False
+        page = shown(portal, p.short(), s)
+        if page.period is not None:
+            pending(portal, page.period)
+    return not interrupted()

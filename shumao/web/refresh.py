@@ -1,0 +1,114 @@
+"""The figures the staff pages open on, computed again in the background after each change
+(issue 23): when a write that changed the store's generation commits — an import, an
+approval, a filing, a conversion at a new rate — one thread computes ``work`` (the portal's:
+``figures.warm``) into the shared cache under the new generation, so the first view after
+the change is as fast as a warm one.
+
+It never blocks the request that made the change (that request only sets a flag).  It
+coalesces: the changes that arrive while it works make one more run, not one each, and the
+run in progress stops at its next step to start over on the newest generation.  It never
+serves anything itself: a request reads the shared cache as always (web/cache.py), so a
+view that arrives before the run reaches its period waits for the computation in flight
+(same key, same generation) or computes itself — never an older generation's figures.  It
+holds the store only while it works (a DuckDB file is let go when idle as before), rests
+between runs at least as long as the last one took (at most half of one core under a
+stream of changes), and stops with the app.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from shumao.store import Store
+
+log = logging.getLogger("shumao.web")
+
+# work(interrupted) → whether it went to the end; it asks interrupted() between its steps
+Work = Callable[[Callable[[], bool]], bool]
+
+
+class Refresher:
+    def __init__(self, store: Store, work: Work):
+        self.store, self.work = store, work
+        self._wake = threading.Condition()
+        self._wanted = False              # a change since the current run began
+        self._busy = False
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self._unlisten: Callable[[], None] | None = None
+        self.runs = 0                     # runs begun (a burst of changes: one or two, not one each)
+        self.finished = 0                 # runs that went to the end
+
+    def start(self) -> None:
+        """Listen to the store and start the thread (again after ``stop``; once however
+        often it is called)."""
+        with self._wake:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stopping = False
+            self._thread = threading.Thread(target=self._run, name="shumao-refresh", daemon=True)
+            self._thread.start()
+            if self._unlisten is None:
+                self._unlisten = self.store.db.on_change(self.changed)
+
+    def stop(self) -> None:
+        """Stop listening, and the thread after the step it is in."""
+        with self._wake:
+            if self._unlisten is not None:
+                self._unlisten()
+                self._unlisten = None
+            self._stopping = True
+            self._wake.notify_all()
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+
+    def changed(self) -> None:
+        """A change committed (the store's listener, in the writer's thread): wake the worker."""
+        with self._wake:
+            self._wanted = True
+            self._wake.notify_all()
+
+    def settled(self, timeout: float | None = None) -> bool:
+        """Wait until no change waits for a run and none is in progress (tests, the bench);
+        False when ``timeout`` passed first."""
+        with self._wake:
+            return self._wake.wait_for(
+                lambda: self._stopping or not (self._wanted or self._busy), timeout)
+
+    @property
+    def running(self) -> bool:
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
+    def _interrupted(self) -> bool:
+        return self._wanted or self._stopping
+
+    def _run(self) -> None:
+        until = 0.0                          # the end of the rest after the last run
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._wanted or self._stopping)
+                if (rest := until - time.monotonic()) > 0:     # at most half of one core
+                    self._wake.wait_for(lambda: self._stopping, rest)
+                if self._stopping:
+                    self._wake.notify_all()
+                    return
+                self._wanted, self._busy = False, True
+                self.runs += 1
+            t0 = time.monotonic()
+            done = False
+            try:
+                with self.store.db.held():
+                    done = self.work(self._interrupted)
+            except Exception:  # noqa: BLE001 — the next request computes what this did not
+                log.exception("recomputing the pages' figures after a change failed")
+            now = time.monotonic()
+            until = now + (now - t0)
+            with self._wake:
+                self._busy = False
+                self.finished += bool(done)
+                self._wake.notify_all()
