@@ -5,14 +5,14 @@ approval, a filing, a conversion at a new rate — one thread computes ``work`` 
 the change is as fast as a warm one.
 
 It never blocks the request that made the change (that request only sets a flag).  It
-coalesces: the changes that arrive while it works make one more run, not one each, and the
-run in progress stops at its next step to start over on the newest generation.  It never
-serves anything itself: a request reads the shared cache as always (web/cache.py), so a
-view that arrives before the run reaches its period waits for the computation in flight
-(same key, same generation) or computes itself — never an older generation's figures.  It
-holds the store only while it works (a DuckDB file is let go when idle as before), rests
-between runs at least as long as the last one took (at most half of one core under a
-stream of changes), and stops with the app.
+coalesces: a run starts once the store has been quiet for ``QUIET`` seconds (at most ``MOST``
+after the first change waiting: a stream of filings does not put it off for ever), the
+changes that arrive while it works make one more run, not one each, and the run in progress
+stops at its next step to start over on the newest generation.  It never serves anything
+itself: a request reads the shared cache as always (web/cache.py), so a view that arrives
+before the run reaches its period waits for the computation in flight (same key, same
+generation) or computes itself — never an older generation's figures.  It holds the store
+only while it works (a DuckDB file is let go when idle as before) and stops with the app.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from collections.abc import Callable
 from shumao.store import Store
 
 log = logging.getLogger("shumao.web")
+QUIET = 0.2          # seconds without a change before a run starts (ten approvals in a row: one run)
+MOST = 2.0           # ... but no longer than this after the first change waiting
 
 # work(interrupted) → whether it went to the end; it asks interrupted() between its steps
 Work = Callable[[Callable[[], bool]], bool]
@@ -35,6 +37,7 @@ class Refresher:
         self.store, self.work = store, work
         self._wake = threading.Condition()
         self._wanted = False              # a change since the current run began
+        self._last = 0.0                  # when the latest change committed (time.monotonic)
         self._busy = False
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -69,7 +72,7 @@ class Refresher:
     def changed(self) -> None:
         """A change committed (the store's listener, in the writer's thread): wake the worker."""
         with self._wake:
-            self._wanted = True
+            self._wanted, self._last = True, time.monotonic()
             self._wake.notify_all()
 
     def settled(self, timeout: float | None = None) -> bool:
@@ -87,27 +90,31 @@ class Refresher:
     def _interrupted(self) -> bool:
         return self._wanted or self._stopping
 
+    def _quiet(self) -> None:
+        """Wait (holding ``_wake``) until no change came for ``QUIET`` seconds, at most ``MOST``."""
+        deadline = time.monotonic() + MOST
+        while not self._stopping:
+            wait = min(self._last + QUIET, deadline) - time.monotonic()
+            if wait <= 0:
+                return
+            self._wake.wait_for(lambda: self._stopping, wait)
+
     def _run(self) -> None:
-        until = 0.0                          # the end of the rest after the last run
         while True:
             with self._wake:
                 self._wake.wait_for(lambda: self._wanted or self._stopping)
-                if (rest := until - time.monotonic()) > 0:     # at most half of one core
-                    self._wake.wait_for(lambda: self._stopping, rest)
+                self._quiet()
                 if self._stopping:
                     self._wake.notify_all()
                     return
                 self._wanted, self._busy = False, True
                 self.runs += 1
-            t0 = time.monotonic()
             done = False
             try:
                 with self.store.db.held():
                     done = self.work(self._interrupted)
             except Exception:  # noqa: BLE001 — the next request computes what this did not
                 log.exception("recomputing the pages' figures after a change failed")
-            now = time.monotonic()
-            until = now + (now - t0)
             with self._wake:
                 self._busy = False
                 self.finished += bool(done)
