@@ -118,8 +118,9 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
 
 def _refresher(portal: Portal) -> Refresher:
     from shumao.web import figures
+    from shumao.web.refresh import LATER
 
-    return Refresher(portal.store, lambda interrupted: figures.warm(portal, interrupted))
+    return Refresher(portal.store, lambda calm: figures.warm(portal, calm, LATER))
 
 
 def routes() -> list[APIRoute]:

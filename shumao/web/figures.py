@@ -250,21 +250,22 @@ def choices(held: list[Period]) -> list[Choice]:
     return out
 
 
-def warm(portal, interrupted: Callable[[], bool] = lambda: False) -> bool:
+def warm(portal, calm: Callable[[float], bool] = lambda seconds: True, later: float = 0) -> bool:
     """What the staff pages open on, computed into the shared cache at the store's newest
     generation, exactly as a page computes it (the same calls, so the same keys): the months
-    with approved data, then — for the latest month (where 仪表盘 and 数据月报 open), the
-    periods of their quick choices and the newest published period — the report with the
-    association's settings and the records waiting for a rate.  ``interrupted()`` is asked
-    between steps: True stops (False returned), a newer change having made this run moot."""
+    with approved data and the latest month (where 仪表盘 and 数据月报 open) first, then —
+    after ``later`` seconds without a change — the periods of the quick choices and the newest
+    published period; for each the report with the association's settings and the records
+    waiting for a rate.  ``calm(seconds)`` is asked between steps (web/refresh.py): False
+    stops (False returned), a newer change having made this run moot."""
     s = settings(portal, None, None)
     held = months(portal)
-    newest = portal.store.vintages.all()[:1]
-    periods = [c.period for c in choices(held)] + [Period.parse(v["period"]) for v in newest]
-    for p in dict.fromkeys(periods):
-        if interrupted():
+    periods = [c.period for c in choices(held)]           # the latest month first
+    periods += [Period.parse(v["period"]) for v in portal.store.vintages.all()[:1]]
+    for i, p in enumerate(dict.fromkeys(periods)):
+        if not calm(later if i == 1 else 0):
             return False
         page = shown(portal, p.short(), s)
         if page.period is not None:
             pending(portal, page.period)
-    return not interrupted()
+    return calm(0)

@@ -8,7 +8,9 @@ It never blocks the request that made the change (that request only sets a flag)
 coalesces: a run starts once the store has been quiet for ``QUIET`` seconds (at most ``MOST``
 after the first change waiting: a stream of filings does not put it off for ever), the
 changes that arrive while it works make one more run, not one each, and the run in progress
-stops at its next step to start over on the newest generation.  It never serves anything
+stops at its next step to start over on the newest generation.  ``work`` computes what the
+pages open on first and the rest only after ``LATER`` seconds without a change (in review
+season the next approval comes before a year's report would be done).  It never serves anything
 itself: a request reads the shared cache as always (web/cache.py), so a view that arrives
 before the run reaches its period waits for the computation in flight (same key, same
 generation) or computes itself — never an older generation's figures.  It holds the store
@@ -28,8 +30,11 @@ log = logging.getLogger("shumao.web")
 QUIET = 0.2          # seconds without a change before a run starts (ten approvals in a row: one run)
 MOST = 2.0           # ... but no longer than this after the first change waiting
 
-# work(interrupted) → whether it went to the end; it asks interrupted() between its steps
-Work = Callable[[Callable[[], bool]], bool]
+LATER = 2.0          # what the pages open on first, the rest after this long without a change
+
+# work(calm) → whether it went to the end; between its steps it asks calm(seconds): whether
+# no change came (waiting up to ``seconds`` for one) — False, it stops: the next run starts over
+Work = Callable[[Callable[[float], bool]], bool]
 
 
 class Refresher:
@@ -87,8 +92,9 @@ class Refresher:
         thread = self._thread
         return thread is not None and thread.is_alive()
 
-    def _interrupted(self) -> bool:
-        return self._wanted or self._stopping
+    def _calm(self, seconds: float = 0) -> bool:
+        with self._wake:
+            return not self._wake.wait_for(lambda: self._wanted or self._stopping, seconds)
 
     def _quiet(self) -> None:
         """Wait (holding ``_wake``) until no change came for ``QUIET`` seconds, at most ``MOST``."""
@@ -112,7 +118,7 @@ class Refresher:
             done = False
             try:
                 with self.store.db.held():
-                    done = self.work(self._interrupted)
+                    done = self.work(self._calm)
             except Exception:  # noqa: BLE001 — the next request computes what this did not
                 log.exception("recomputing the pages' figures after a change failed")
             with self._wake:

@@ -18,8 +18,10 @@ from fastapi.testclient import TestClient
 from shumao.bench.filing_load import EXPLAIN
 from shumao.filing import service, windows
 from shumao.model.periods import Period
+from shumao.publication import vintages
 from shumao.report import service as report_service
 from shumao.report.data import as_dict
+from shumao.report.settings import ReportSettings
 from shumao.web import figures
 from shumao.web.access import COOKIE
 from tests.conftest import BACKENDS
@@ -103,8 +105,17 @@ def shown_now(portal):
 
 @pytest.mark.parametrize("portal_url", BACKENDS, indirect=True)
 def test_after_an_approval_the_dashboard_is_served_from_the_figures_computed_in_the_background(
-        store, portal_app, monkeypatch):
+        store, monkeypatch):
+    from shumao.web.app import create_app
+
     fid, = submitted(store, 1)
+    vintages.freeze(store, "2024-06", ReportSettings(), actor="staff")   # the newest published period
+    portal_app = create_app(store)
+    with TestClient(portal_app):                     # its lifespan: the worker runs
+        _served_from_the_background(store, portal_app, fid, monkeypatch)
+
+
+def _served_from_the_background(store, portal_app, fid, monkeypatch):
     portal = portal_app.state.portal
     reviewer, staff = signed(portal_app, "reviewer"), signed(portal_app, "staff")
     before = staff.get("/api/v1/report", params={"period": "2024-12"}).json()["figures"]
@@ -121,6 +132,13 @@ def test_after_an_approval_the_dashboard_is_served_from_the_figures_computed_in_
     assert page.status_code == 200 and "2024年12月" in page.text
     r = staff.get("/api/v1/report", params={"period": "2024-12", "format": "json"})
     assert builds.requests() == 0                   # neither computed anything: both from the cache
+    # the quick choices (本季度, 今年以来, 上年全年) and the newest published period too
+    asked = [c.period.short() for c in figures.choices(figures.months(portal))] + ["2024-06"]
+    assert len(set(asked)) == 5
+    for period in asked:
+        assert staff.get("/dashboard", params={"period": period}).status_code == 200
+        assert staff.get("/report", params={"period": period}).status_code == 200
+    assert builds.requests() == 0
     after = r.json()["figures"]
     assert after["signed_total"]["current_cents"] - before["signed_total"]["current_cents"] == 20_000_000
     cached, fresh = shown_now(portal)
