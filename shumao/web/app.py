@@ -1,6 +1,7 @@
 """The portal's FastAPI app (web.md): ``create_app(db)`` opens the store once and serves
 every audience from it.  On a DuckDB file it lets go of the file when no request has used it
-for ``SHUMAO_IDLE_RELEASE`` seconds, so that the command line works beside the portal.
+for ``SHUMAO_IDLE_RELEASE`` seconds, so that the command line works beside the portal.  After
+each change it recomputes, in the background, what the pages open on (web/refresh.py).
 
 Around the routes: a size limit on request bodies (413 before anything is parsed or
 written; small for JSON and for an enterprise's upload), security headers (a strict Content-Security-Policy: scripts only from the app
