@@ -12,9 +12,9 @@ view after a change (web/refresh.py runs it in the background).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 

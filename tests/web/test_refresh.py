@@ -80,7 +80,7 @@ def portal_app(store):
     from shumao.web.app import create_app
 
     app = create_app(store)
-    with TestClient(app, follow_redirects=False) as lifespan:   # startup: the worker runs
+    with TestClient(app, follow_redirects=False):   # startup: the worker runs
         yield app
 
 
