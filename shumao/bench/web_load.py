@@ -1,6 +1,8 @@
 """``shumao bench web``: the portal under load — signed-in people browse the dashboard
 against a live ``shumao serve`` while one more uploads a data set (replacing); no report
-served may be torn between the two.
+served may be torn between the two.  First, on the quiet portal, a reviewer approves
+filings one by one and a staff member opens the dashboard after each (issue 23: the first
+view after a change beside a warm one).
 """
 
 from __future__ import annotations
@@ -18,13 +20,19 @@ PERIODS = ("2024-03", "2024Q2", "2024H1", "2024", "2024-01..2024-09", "2023H2")
 
 
 def bench_web(executions: int, users: int = 50, seconds: float = 20.0,
-              log: Callable[[str], None] = lambda m: None, db: str | None = None) -> dict:
+              log: Callable[[str], None] = lambda m: None, db: str | None = None,
+              approvals: int = 10, pause: float = 1.0) -> dict:
     """``users`` signed-in people browse the 仪表盘 of random periods against a live
     ``shumao serve`` on loopback: first for ``seconds`` on a store of ``executions``
     executions, then while one more person uploads a second data set of that size through
     the API (replacing).  Every report a user receives must equal the figures before the
     import or after it, never something between.  The baseline is the sign-in page (no
-    store work) under the same load, in the same run."""
+    store work) under the same load, in the same run.
+
+    Before that, on the quiet portal: ``approvals`` filings are approved one at a time through
+    the API, and ``pause`` seconds after each (a clerk going from 审核 to the 仪表盘) a staff
+    member opens the dashboard on its default period — the first view after the change —
+    and at once again (a warm view)."""
     import asyncio
     import shutil
 
@@ -45,12 +53,14 @@ def bench_web(executions: int, users: int = 50, seconds: float = 20.0,
             for i in range(users):
                 accounts.add(store, f"bench{i}", "staff", password, actor="基准测试")
             token = accounts.issue_token(store, "bench0", 1, actor="基准测试")
+            review = _submitted(store, approvals, password)
         port = free_port()
         server = start_server(store_url, port, subprocess.DEVNULL, subprocess.PIPE)
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base, server)
-            result = asyncio.run(_load(base, users, password, token, second, seconds, log))
+            result = asyncio.run(_load(base, users, password, token, second, seconds, log,
+                                       review, pause))
         finally:
             server.terminate()
             server.wait(30)
@@ -61,8 +71,59 @@ def bench_web(executions: int, users: int = 50, seconds: float = 20.0,
             "baseline": "同样负载下的登录页（不读数据库）"}
 
 
+def _submitted(store, n: int, password: str) -> tuple[str, list[int]]:
+    """``n`` contracts filed and submitted by an enterprise of the store in its newest month
+    (its window opened again), waiting for review; a reviewer's API token."""
+    import datetime as dt
+
+    from shumao.access import accounts
+    from shumao.bench.filing_load import EXPLAIN
+    from shumao.filing import service, windows
+
+    newest = store.records.summary()["executed_on"][1]
+    assert newest is not None                       # the data set has executions
+    month = dt.date.fromisoformat(newest).replace(day=1)
+    windows.set_window(store, month, locked=False, actor="基准测试")
+    eid = store.records.enterprises(1)[0]["enterprise_id"]
+    accounts.add(store, "bench-filer", "enterprise", password, enterprise=eid, actor="基准测试")
+    accounts.add(store, "bench-reviewer", "reviewer", password, actor="基准测试")
+    ids = []
+    for i in range(n):
+        fid = service.create(store, "contracts", {
+            "contract_id": f"BENCH-APPROVE-{i:04d}", "signed_on": month.isoformat(),
+            "client_country": "日本", "category": "ITO", "amount": f"{100_000 + i}.00"},
+            eid, "bench-filer", "api")
+        service.submit(store, fid, EXPLAIN, "bench-filer")
+        ids.append(fid)
+    return accounts.issue_token(store, "bench-reviewer", 1, actor="基准测试"), ids
+
+
+async def _approvals(c, reviewer, ids: list[int], pause: float, log: Callable[[str], None]) -> dict:
+    """Each filing approved, then after ``pause`` the dashboard twice: the first view after
+    the change and a warm one; their p95 and the ratio."""
+    import asyncio
+
+    first: list[float] = []
+    warm: list[float] = []
+    log(f"逐条审核通过 {len(ids)} 条填报，每条之后 {pause:g} 秒打开仪表盘…")
+    for fid in ids:
+        r = await reviewer.post(f"/api/v1/review/{fid}", json={"decision": "approve"})
+        if r.status_code != 200:
+            raise RuntimeError(f"审核第 {fid} 条失败：{r.status_code} {r.text[:300]}")
+        await asyncio.sleep(pause)
+        for times in (first, warm):
+            t0 = time.perf_counter()
+            (await c.get("/dashboard")).raise_for_status()
+            times.append(time.perf_counter() - t0)
+    p_first, p_warm = pct(first, 0.95), pct(warm, 0.95)
+    return {"approvals": len(ids), "approval_pause_seconds": pause,
+            "first_view_p95_ms": p_first, "warm_view_p95_ms": p_warm,
+            "first_view_ratio": round(p_first / p_warm, 2) if p_first and p_warm else None}
+
+
 async def _load(base: str, users: int, password: str, token: str, files: dict[str, Path],
-                seconds: float, log: Callable[[str], None]) -> dict:
+                seconds: float, log: Callable[[str], None],
+                review: tuple[str, list[int]] = ("", []), pause: float = 1.0) -> dict:
     import asyncio
     import json
     import random
@@ -85,6 +146,11 @@ async def _load(base: str, users: int, password: str, token: str, files: dict[st
         r.raise_for_status()
         return json.dumps(r.json()["figures"], sort_keys=True)
 
+    approved: dict = {}
+    if review[1]:
+        async with httpx.AsyncClient(base_url=base, timeout=600,
+                                     headers={"Authorization": f"Bearer {review[0]}"}) as reviewer:
+            approved = await _approvals(clients[0], reviewer, review[1], pause, log)
     before = {p: await figures(clients[0], p) for p in PERIODS}
     for p in PERIODS:                       # warm: each period computed once
         (await clients[0].get("/dashboard", params={"period": p})).raise_for_status()
@@ -150,4 +216,4 @@ async def _load(base: str, users: int, password: str, token: str, files: dict[st
             "figures_changed": sum(before[p] != after[p] for p in PERIODS),
             "dashboard_p50_ms": pct(stats["steady"], 0.5), "dashboard_p95_ms": steady,
             "during_import_p95_ms": pct(stats["during"], 0.95), "baseline_p95_ms": baseline,
-            "ratio": round(steady / baseline, 2) if steady and baseline else None}
+            "ratio": round(steady / baseline, 2) if steady and baseline else None, **approved}

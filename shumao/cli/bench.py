@@ -38,13 +38,18 @@ def bench_web(
     executions: ExecutionsOption = 1_000_000,
     users: Annotated[int, typer.Option(min=1, max=500, metavar="人数", help="同时浏览的用户数")] = 50,
     seconds: Annotated[float, typer.Option(min=1, max=600, metavar="秒", help="导入前的浏览时长")] = 20.0,
+    approvals: Annotated[int, typer.Option(min=1, max=200, metavar="条数",
+                                           help="先逐条审核通过的填报数，每条之后打开仪表盘")] = 10,
+    pause: Annotated[float, typer.Option(min=0, max=60, metavar="秒",
+                                         help="审核通过后到打开仪表盘的间隔")] = 1.0,
     db: BenchDbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """网页门户负载：多人浏览仪表盘，其间一人导入同样规模的数据（仅本机回环地址）。"""
+    """网页门户负载：先逐条审核通过填报、每条之后打开仪表盘；再多人浏览仪表盘，其间一人导入同样规模的数据（仅本机回环地址）。"""
     from shumao.bench import web_load
 
-    result = web_load.bench_web(executions, users, seconds, log=lambda m: err.print(m), db=db)
+    result = web_load.bench_web(executions, users, seconds, log=lambda m: err.print(m), db=db,
+                                approvals=approvals, pause=pause)
     if as_json:
         print_json(result)
         return
@@ -53,7 +58,10 @@ def bench_web(
               f"{result['reports_checked']} 份，导入中途的数字 {result['torn_reports']} 份\n"
               f"  仪表盘 p50 {result['dashboard_p50_ms']} 毫秒，p95 {result['dashboard_p95_ms']} 毫秒；"
               f"导入期间 p95 {result['during_import_p95_ms']} 毫秒（导入 {result['import_seconds']} 秒）\n"
-              f"  基线（登录页）p95 {result['baseline_p95_ms']} 毫秒，比值 {result['ratio']}×")
+              f"  基线（登录页）p95 {result['baseline_p95_ms']} 毫秒，比值 {result['ratio']}×\n"
+              f"  审核通过后的第一次仪表盘（{result['approvals']} 次，间隔 {result['approval_pause_seconds']:g} 秒）"
+              f"p95 {result['first_view_p95_ms']} 毫秒；随后再看 p95 {result['warm_view_p95_ms']} 毫秒；"
+              f"比值 {result['first_view_ratio']}×")
 
 
 # -- issue 23: start-up ----------------------------------------------------------------------------

@@ -3,15 +3,16 @@
 
 A backend (``duckdb.py``, ``postgres.py``) holds the connections (one per thread), runs a
 statement with ``?`` parameters, moves Arrow data in and out in bulk, serialises writes,
-gives one consistent snapshot and an Ibis backend for the indicators.  It knows nothing
-of what shumao keeps.
+gives one consistent snapshot and an Ibis backend for the indicators, and tells its
+listeners when a write that changed the generation has committed.  It knows nothing of
+what shumao keeps.
 """
 
 from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 # parameters of one multi-row INSERT (insert_rows): about a hundred rows — on DuckDB faster
 # than more (1,000 drafts: 0.35 s, 0.5 s at 10,000), far under PostgreSQL's 65,535
 PARAMS_PER_INSERT = 1_000
+_LISTENING = threading.Lock()    # adding and removing listeners
 
 
 class Backend(ABC):
@@ -34,6 +36,32 @@ class Backend(ABC):
     url: str
     read_only: bool
     _local: threading.local      # per thread: connection or cursor, Ibis backend, write depth
+    _listeners: tuple[Callable[[], None], ...] = ()
+
+    # -- told when a change commits (the portal's figures recomputed in the background) --------
+    def on_change(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener()`` after each write transaction that changed the generation
+        (``changed()``) has committed, in the writer's thread: it must be quick and never
+        raise.  Returns what stops it."""
+        with _LISTENING:
+            self._listeners = (*self._listeners, listener)
+
+        def stop() -> None:
+            with _LISTENING:
+                self._listeners = tuple(x for x in self._listeners if x is not listener)
+        return stop
+
+    def changed(self) -> None:
+        """The write transaction of this thread changes the generation (``schema.bump``):
+        the listeners are told when it commits, not if it rolls back."""
+        self._local.changed = True
+
+    def _ended(self, committed: bool) -> None:
+        """The end of this thread's outermost write transaction (committed or not)."""
+        changed, self._local.changed = getattr(self._local, "changed", False), False
+        if committed and changed:
+            for listener in self._listeners:
+                listener()
 
     @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:

@@ -191,9 +191,11 @@ class DuckDBBackend(Backend):
             cur = self._cur()
             cur.execute("BEGIN TRANSACTION")
             self._local.writing = True
+            committed = False
             try:
                 yield
                 cur.execute("COMMIT")
+                committed = True
             except BaseException as e:
                 with contextlib.suppress(duckdb.Error):   # a failed COMMIT ended it already
                     cur.execute("ROLLBACK")
@@ -202,6 +204,7 @@ class DuckDBBackend(Backend):
                 raise
             finally:
                 self._local.writing = False
+                self._ended(committed)
 
     def has_tables(self) -> bool:
         return bool(self.execute("SELECT count(*) FROM information_schema.tables "

@@ -168,15 +168,18 @@ class PostgresBackend(Backend):
             yield
             return
         conn = self._conn()
+        committed = False
         try:
             with conn.transaction():
                 self._local.writing = True
                 self.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])
                 yield
+            committed = True
         except self._psycopg.Error as e:
             raise self._error(e) from e
         finally:
             self._local.writing = False
+            self._ended(committed)
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -249,7 +249,9 @@ def generation(db: Backend) -> int:
 
 
 def bump(db: Backend) -> None:
-    """The generation after a change of records or status (inside its write transaction)."""
+    """The generation after a change of records or status (inside its write transaction;
+    the backend's listeners are told when it commits)."""
+    db.changed()
     db.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
                "WHERE key = 'generation'")
 

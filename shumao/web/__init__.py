@@ -8,6 +8,7 @@
     pages          Jinja2 rendering, autoescaped
     figures        the figures a page shows, from the shared cache
     cache          computations shared between users, keyed by the store's generation
+    refresh        the figures the pages open on, recomputed in the background after a change
     uploads        a web import's files on disk while it runs
     jobs           work that outlasts a request (publishing), its progress for the page
     bulletin_form  the 简报 editor's form

@@ -1,6 +1,7 @@
 """The portal's FastAPI app (web.md): ``create_app(db)`` opens the store once and serves
 every audience from it.  On a DuckDB file it lets go of the file when no request has used it
-for ``SHUMAO_IDLE_RELEASE`` seconds, so that the command line works beside the portal.
+for ``SHUMAO_IDLE_RELEASE`` seconds, so that the command line works beside the portal.  After
+each change it recomputes, in the background, what the pages open on (web/refresh.py).
 
 Around the routes: a size limit on request bodies (413 before anything is parsed or
 written; small for JSON and for an enterprise's upload), security headers (a strict Content-Security-Policy: scripts only from the app
@@ -39,6 +40,7 @@ from shumao.web.access import COOKIE, Refused, is_api
 from shumao.web.cache import Kept, Shared
 from shumao.web.jobs import Jobs
 from shumao.web.pages import render
+from shumao.web.refresh import Refresher
 from shumao.web.words import said
 
 log = logging.getLogger("shumao.web")
@@ -69,6 +71,8 @@ class Portal:
     jobs: Jobs = field(default_factory=Jobs)      # publishing in the background (简报)
     # reminder e-mails (issue 10): the SMTP settings; None reads SHUMAO_SMTP_* when sending
     mail: MailSettings | None = None
+    # the figures the pages open on, recomputed in the background after each change (issue 23)
+    refresher: Refresher | None = None
 
 
 def create_app(db: str | Store | None = None, upload_limit: int | None = None,
@@ -83,8 +87,11 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     idle = 60 * (session_minutes or settings.get("SHUMAO_SESSION_MINUTES"))
     lifetime = 3600 * settings.get("SHUMAO_SESSION_HOURS")
     app = FastAPI(title="shumao 数贸", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.portal = Portal(store, limit, auth.Sessions(idle, lifetime=lifetime),
-                              tmpdir=tmpdir, mail=mail)
+    portal = app.state.portal = Portal(store, limit, auth.Sessions(idle, lifetime=lifetime),
+                                       tmpdir=tmpdir, mail=mail)
+    portal.refresher = _refresher(portal)
+    app.router.add_event_handler("startup", portal.refresher.start)
+    app.router.add_event_handler("shutdown", portal.refresher.stop)     # before the store closes
     for router in ROUTERS:
         app.include_router(router)
     undeclared = [r.name for r in routes() if r.name not in RULES]
@@ -108,6 +115,13 @@ def create_app(db: str | Store | None = None, upload_limit: int | None = None,
     app.add_middleware(_BodyLimit, limit=limit)
     app.router.add_event_handler("shutdown", store.close)
     return app
+
+
+def _refresher(portal: Portal) -> Refresher:
+    from shumao.web import figures
+    from shumao.web.refresh import LATER
+
+    return Refresher(portal.store, lambda calm: figures.warm(portal, calm, LATER))
 
 
 def routes() -> list[APIRoute]:

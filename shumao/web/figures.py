@@ -5,12 +5,14 @@ per key and store generation in ``portal.shared`` — fifty people asking for th
 computation, and an import or a status change is seen at the next request (web/cache.py).
 
 Every figure comes from the library's services (``report.request.produce``, ``explain_figure``);
-nothing here computes a number.
+nothing here computes a number.  ``warm`` computes what the pages open on ahead of the first
+view after a change (web/refresh.py runs it in the background).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
@@ -246,3 +248,24 @@ def choices(held: list[Period]) -> list[Choice]:
         if all(c.period != o.period for o in out):
             out.append(c)
     return out
+
+
+def warm(portal, calm: Callable[[float], bool] = lambda seconds: True, later: float = 0) -> bool:
+    """What the staff pages open on, computed into the shared cache at the store's newest
+    generation, exactly as a page computes it (the same calls, so the same keys): the months
+    with approved data and the latest month (where 仪表盘 and 数据月报 open) first, then —
+    after ``later`` seconds without a change — the periods of the quick choices and the newest
+    published period; for each the report with the association's settings and the records
+    waiting for a rate.  ``calm(seconds)`` is asked between steps (web/refresh.py): False
+    stops (False returned), a newer change having made this run moot."""
+    s = settings(portal, None, None)
+    held = months(portal)
+    periods = [c.period for c in choices(held)]           # the latest month first
+    periods += [Period.parse(v["period"]) for v in portal.store.vintages.all()[:1]]
+    for i, p in enumerate(dict.fromkeys(periods)):
+        if not calm(later if i == 1 else 0):
+            return False
+        page = shown(portal, p.short(), s)
+        if page.period is not None:
+            pending(portal, page.period)
+    return calm(0)
