@@ -5,24 +5,32 @@ kind in the twelve months before.  Fewer than ``MIN_HISTORY`` records say little
 is usual, so ``usual`` falls back, in order (``BASES``), to the median of all its records of
 that kind before the month, then to the city's median for the record's business category in
 the twelve months before — a new or seasonal member's 万元-for-元 typo is caught too, and
-the check says which median it compared with.  Two thresholds over the same median:
+the check says which median it compared with.
 
-- web.md's verify check: above ten times the median, one filing at a time, the filer
-  explains it;
-- filings.md's import warning, "amounts far outside an enterprise's usual range": above a
-  hundred times the median.  Real contract sizes are heavy-tailed, so ten times the median
-  flags about 3 % of a city's rows (seen on generated data), which buries the one mistyped
-  unit a clerk must find among hundreds of warnings.
+One threshold for the import's warning (filings.md: "amounts far outside an enterprise's
+usual range") and the web verify check (web.md): above ``multiple`` times the median, the
+multiple taken from the spread of the same records (issue 21).  Real contract sizes are
+heavy-tailed and some members' far more than others', so a fixed multiple either buries the
+one mistyped unit among hundreds of ordinary large contracts (10×: about 1 % of contracts
+and 3 % of executions of a generated city) or lets most typos through (100×: a ×100 typo of
+an amount below the median).  The spread is the ratio of the 90th percentile (nearest rank)
+to the median — a robust scale: in log terms 1.28 standard deviations — and the multiple is
+that ratio to the power ``SPREAD[kind]`` (about 3.2 robust standard deviations above the
+median for contracts, 3.8 for executions, whose typos exceeds-contract mostly catches too),
+rounded up and kept between ``MIN_MULTIPLE`` (a member whose amounts hardly vary: ×10 of its
+usual is flagged) and ``MAX_MULTIPLE`` (never more lenient than the old ×100).  Python
+(``Usual.multiple``) and SQL (``multiple_sql``) compute it with the same double arithmetic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from dataclasses import dataclass
 
-VERIFY_FACTOR = 10        # web.md: above ten times the enterprise's median
-UNUSUAL_FACTOR = 100      # filings.md: far outside the usual range (an import warning)
+MIN_MULTIPLE, MAX_MULTIPLE = 5, 100   # the bounds of the multiple of the median
+SPREAD = {"contracts": 2.5, "executions": 3.0}   # kind → the power of the p90/median ratio
 # the years a record's date, a filing window or a board may name: one range for the import
 # (date-out-of-range) and the web filing.  Excel's day 0 (1899-12-31), a two-digit year read
 # as 0024 or a 9999-12-31 "no end" placeholder is a mistake, never a record of a period
@@ -53,13 +61,59 @@ BASES = {"recent": "{who}近12个月{what}的中位数",
          "import": "本次导入中{who}{what}的中位数（已存记录不足{n}笔）"}   # the import's own
 
 
+def rule_words(who: str, last: str) -> str:
+    """The rule in words for the check-rules lists: ``who`` 本企业 or 该企业, ``last`` the
+    last basis tried, "city" (the web) or "import" (the import)."""
+    return (f"金额不超过{who}近12个月同类记录中位数的若干倍：倍数按这些记录的分散程度定（金额越集中，"
+            f"倍数越小），最少{MIN_MULTIPLE}倍、最多{MAX_MULTIPLE}倍；近12个月不足{MIN_HISTORY}笔时，"
+            f"与{who}以往全部同类记录比较；" + (
+                f"仍不足{MIN_HISTORY}笔时，与全市同一业务类别近12个月的记录比较" if last == "city" else
+                f"再不足时，与本次导入中{who}的同类记录比较"))
+
+
+SPREAD_WORDS = "倍数按这些记录的分散程度定：其中金额最大的一成在{high}及以上，倍数在{lo}至{hi}倍之间"
+
+
+def high_rank(n: int) -> int:
+    """The rank (1-based, ascending) of the 90th percentile of ``n`` values: the nearest
+    rank ⌈0.9 n⌉, as DuckDB's quantile_disc and PostgreSQL's percentile_disc take it."""
+    return (9 * n + 9) // 10
+
+
+def high(amounts: list[int]) -> int:
+    """The 90th percentile (nearest rank) of some amounts."""
+    return sorted(amounts)[high_rank(len(amounts)) - 1]
+
+
+def multiple(kind: str, median_cents: float, high_cents: float) -> int:
+    """How many times the median is unusual for records of ``kind`` with this spread."""
+    spread = max(1.0, float(high_cents) / float(median_cents)) ** SPREAD[kind]
+    return min(MAX_MULTIPLE, max(MIN_MULTIPLE, math.ceil(spread)))
+
+
+def multiple_sql(kind: str, median: str, high: str) -> str:
+    """``multiple`` as an SQL expression over the columns ``median`` and ``high`` (DuckDB's
+    pow and ceil on doubles: the same numbers as Python's)."""
+    return (f"least({MAX_MULTIPLE}, greatest({MIN_MULTIPLE}, ceil(pow(greatest(1.0, "
+            f"{high}::DOUBLE / {median}::DOUBLE), {SPREAD[kind]!r}::DOUBLE))))::BIGINT")
+
+
 @dataclass(frozen=True)
 class Usual:
-    """The usual amount a record is compared with, and the basis it was taken from."""
+    """The usual amount a record is compared with — the median and 90th percentile of the
+    records of the basis (a key of BASES) — and how many times the median is unusual."""
 
     median_cents: float
+    high_cents: float
     n: int
-    basis: str        # a key of BASES
+    basis: str
+
+    def multiple(self, kind: str) -> int:
+        return multiple(kind, self.median_cents, self.high_cents)
+
+    def above(self, kind: str, amount_cents: int) -> bool:
+        """The one test of the import's warning and the web's verify check."""
+        return amount_cents > self.multiple(kind) * self.median_cents
 
     def words(self, what: str, category: str = "", who: str = "本企业") -> str:
         return basis_words(self.basis, what, category, who)
@@ -70,20 +124,21 @@ def basis_words(basis: str, what: str, category: str = "", who: str = "本企业
     return BASES[basis].format(n=MIN_HISTORY, what=what, category=category, who=who)
 
 
-def usual(*candidates: tuple[str, float | None, int]) -> Usual | None:
-    """The first (basis, median, count) with at least MIN_HISTORY records and a median above
-    zero, tried in the order given (BASES' order); None when none has."""
-    for basis, median_cents, n in candidates:
+def exceeded(basis: str, what: str, median: str, high: str, times: int, category: str = "",
+             who: str = "本企业") -> str:
+    """What an unusual amount exceeded, in words, the amounts already written out: 本企业近12个月
+    合同金额的中位数（1,000.00美元）的8倍（倍数按…确定…）."""
+    return (f"{basis_words(basis, what, category, who)}（{median}）的{times}倍（"
+            + SPREAD_WORDS.format(high=high, lo=MIN_MULTIPLE, hi=MAX_MULTIPLE) + "）")
+
+
+def usual(*candidates: tuple[str, float | None, float | None, int]) -> Usual | None:
+    """The first (basis, median, 90th percentile, count) with at least MIN_HISTORY records
+    and a median above zero, tried in the order given (BASES' order); None when none has."""
+    for basis, median_cents, high_cents, n in candidates:
         if median_cents is not None and n >= MIN_HISTORY and median_cents > 0:
-            return Usual(float(median_cents), n, basis)
+            return Usual(float(median_cents), float(high_cents or median_cents), n, basis)
     return None
-
-
-def above(amount_cents: int, median_cents: float | None, history: int, factor: int) -> bool:
-    """The test of ingest.checks.unusual_amounts (factor UNUSUAL_FACTOR) and of the web
-    verify check (VERIFY_FACTOR), for one value."""
-    return (median_cents is not None and history >= MIN_HISTORY and median_cents > 0
-            and amount_cents > factor * median_cents)
 
 
 @dataclass(frozen=True)

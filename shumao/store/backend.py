@@ -138,6 +138,10 @@ class Backend(ABC):
     def median(self, column: str) -> str:
         return f"median({column})"
 
+    def high(self, column: str) -> str:
+        """The 90th percentile, nearest rank (model.rules.high)."""
+        return f"quantile_disc({column}, 0.9)"
+
 
     def write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,
                        partitioned: bool) -> int:

@@ -195,6 +195,9 @@ class PostgresBackend(Backend):
     def median(self, column: str) -> str:
         return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {column})"
 
+    def high(self, column: str) -> str:
+        return f"percentile_disc(0.9) WITHIN GROUP (ORDER BY {column})"
+
     def _error(self, e: Exception) -> StoreError:
         errors = self._psycopg.errors
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
