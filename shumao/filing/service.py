@@ -309,7 +309,7 @@ def _usual(store: Store, kind: str, rec: Record, eid: str, day: dt.date) -> list
 
     def median(first: dt.date) -> tuple[float | None, float | None, int]:
         m = store.records.amount_medians(kind, pa.array([eid]), first, end).to_pylist()
-        return (m[0]["median_cents"], m[0]["high_cents"], m[0]["n"]) if m else (None, None, 0)
+        return (m[0]["median_cents"], m[0]["low_cents"], m[0]["n"]) if m else (None, None, 0)
 
     recent = median(start)
     candidates = [("recent", *recent)]
@@ -322,11 +322,11 @@ def _usual(store: Store, kind: str, rec: Record, eid: str, day: dt.date) -> list
     if category in CATEGORIES and all(c[-1] < rules.MIN_HISTORY for c in candidates):
         candidates.append(("city", *store.records.category_median(kind, category, start, end)))
     usual = rules.usual(*candidates)
-    if usual is None or not usual.above(kind, rec["amount_cents"]):
+    if usual is None or not usual.above(rec["amount_cents"]):
         return []
     return [result("unusual-amount", dollars(rec["amount_cents"]), rules.exceeded(
         usual.basis, fields.FORM[kind]["amount"], dollars(round(usual.median_cents)),
-        dollars(round(usual.high_cents)), usual.multiple(kind), CATEGORIES.get(category or "", "")))]
+        dollars(round(usual.low_cents)), usual.multiple, CATEGORIES.get(category or "", "")))]
 
 
 def _same_month_last_year(month: dt.date) -> dt.date:

@@ -324,19 +324,21 @@ def owned(kind: str) -> str:
             " WHERE contract_id NOT IN (SELECT contract_id FROM f_contracts)) c USING (contract_id)")
 
 
-# each enterprise's median amount, 90th percentile (nearest rank, model.rules.high) and count
-# (here), from its incoming records (mine): median() and quantile_disc() are the fast plan but holds every amount of a group in memory and cannot spill
-# (10⁸ executions ran out of the staging's memory); ranking the amounts in a window sorts
-# out of core and gives the same median (avg of the middle one or two, NULLs left out) —
-# with ``mine`` computed again where it is used, as a materialised CTE does not spill either
+# each enterprise's median amount, 10th percentile (nearest rank, model.rules.low) and count
+# (here), from its incoming records (mine): median() and quantile_disc() are the fast plan
+# but hold every amount of a group in memory and cannot spill (10⁸ executions ran out of the
+# staging's memory); ranking the amounts in a window sorts out of core and gives the same
+# median (avg of the middle one or two, NULLs left out) and 10th percentile — with ``mine``
+# computed again where it is used, as a materialised CTE does not spill either
 MEDIANS = {
-    "in memory": """SELECT enterprise_id, median(amount_cents) AS median_cents,
-                           quantile_disc(amount_cents, 0.9) AS high_cents, count(*) AS n
-                    FROM mine GROUP BY enterprise_id""",
+    "in memory": f"""SELECT enterprise_id, median(amount_cents) AS median_cents,
+                            quantile_disc(amount_cents, {rules.LOW_FRACTION!r}) AS low_cents,
+                            count(*) AS n
+                     FROM mine GROUP BY enterprise_id""",
     "sorted": """
         SELECT enterprise_id, any_value(n) AS n,
                avg(amount_cents) FILTER (k IN ((m + 1) // 2, (m + 2) // 2)) AS median_cents,
-               any_value(amount_cents) FILTER (k = (9 * m + 9) // 10) AS high_cents
+               any_value(amount_cents) FILTER (k = (m + 9) // 10) AS low_cents
         FROM (SELECT enterprise_id, amount_cents, row_number() OVER (
                   PARTITION BY enterprise_id ORDER BY amount_cents NULLS LAST) AS k FROM mine)
         JOIN (SELECT enterprise_id, count(*) AS n, count(amount_cents) AS m
@@ -369,7 +371,7 @@ def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str, plan: str | None 
     records of the twelve months before (``store_usual``), or, where the store has too few,
     of its records in this import.  The medians by the ``MEDIANS`` plan given, else in
     memory when they fit and sorted when they do not.  The detail: "basis kind median
-    amount high multiple" (cents)."""
+    amount low multiple" (cents)."""
     if plan is None:
         if median_plan(con, kind) == "sorted":
             return unusual_amounts(con, kind, "sorted")
@@ -384,18 +386,18 @@ def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str, plan: str | None 
             SELECT h.enterprise_id,
                    CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.median_cents
                         ELSE h.median_cents END AS median_cents,
-                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.high_cents
-                        ELSE h.high_cents END AS high_cents,
+                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.low_cents
+                        ELSE h.low_cents END AS low_cents,
                    CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.n ELSE h.n END AS n,
                    CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.basis
                         ELSE 'import' END AS basis
             FROM here h LEFT JOIN store_usual s USING (enterprise_id)),
         usual AS (
-            SELECT *, {rules.multiple_sql(kind, "median_cents", "high_cents")} AS times
+            SELECT *, {rules.multiple_sql("median_cents", "low_cents")} AS times
             FROM chosen WHERE n >= {rules.MIN_HISTORY} AND median_cents > 0)
         SELECT _file, _sheet, _row, 'amount', amount_raw, 'unusual-amount',
                format('{{}} {kind} {{}} {{}} {{}} {{}}', basis, median_cents, amount_cents,
-                      high_cents, times)
+                      low_cents, times)
         FROM mine JOIN usual USING (enterprise_id)
         WHERE amount_cents > times * median_cents
         ORDER BY _file, _row""")

@@ -448,7 +448,7 @@ def _store_usual(store: Store, kind: str, ents: pa.Array, first: dt.date) -> pa.
     n, basis, and the multiple of the median that is unusual (model.rules.multiple)."""
     start, end = rules.history_window(first)
     recent = store.records.amount_medians(kind, ents, start, end).to_pylist() if len(ents) else []
-    by = {r["enterprise_id"]: [("recent", r["median_cents"], r["high_cents"], r["n"])]
+    by = {r["enterprise_id"]: [("recent", r["median_cents"], r["low_cents"], r["n"])]
           for r in recent}
     few = [e for e in ents.to_pylist() if rules.usual(*by.get(e, [])) is None]
     if few:
@@ -456,11 +456,11 @@ def _store_usual(store: Store, kind: str, ents: pa.Array, first: dt.date) -> pa.
                                              dt.date(rules.FIRST_YEAR, 1, 1), end)
         for r in whole.to_pylist():
             by.setdefault(r["enterprise_id"], []).append(
-                ("history", r["median_cents"], r["high_cents"], r["n"]))
+                ("history", r["median_cents"], r["low_cents"], r["n"]))
     chosen = [(e, u) for e, c in by.items() if (u := rules.usual(*c)) is not None]
     return pa.table({"enterprise_id": pa.array([e for e, _ in chosen], pa.string()),
                      "median_cents": pa.array([u.median_cents for _, u in chosen], pa.float64()),
-                     "high_cents": pa.array([u.high_cents for _, u in chosen], pa.float64()),
+                     "low_cents": pa.array([u.low_cents for _, u in chosen], pa.float64()),
                      "n": pa.array([u.n for _, u in chosen], pa.int64()),
                      "basis": pa.array([u.basis for _, u in chosen], pa.string())})
 

@@ -13,13 +13,15 @@ multiple taken from the spread of the same records (issue 21).  Real contract si
 heavy-tailed and some members' far more than others', so a fixed multiple either buries the
 one mistyped unit among hundreds of ordinary large contracts (10×: about 1 % of contracts
 and 3 % of executions of a generated city) or lets most typos through (100×: a ×100 typo of
-an amount below the median).  The spread is the ratio of the 90th percentile (nearest rank)
-to the median — a robust scale: in log terms 1.28 standard deviations — and the multiple is
-that ratio to the power ``SPREAD[kind]`` (about 3.2 robust standard deviations above the
-median for contracts, 3.8 for executions, whose typos exceeds-contract mostly catches too),
-rounded up and kept between ``MIN_MULTIPLE`` (a member whose amounts hardly vary: ×10 of its
-usual is flagged) and ``MAX_MULTIPLE`` (never more lenient than the old ×100).  Python
-(``Usual.multiple``) and SQL (``multiple_sql``) compute it with the same double arithmetic.
+an amount below the median, any ×10 typo).  The spread is the ratio of the median to the
+10th percentile (nearest rank, ``low``) — a robust scale, 1.28 standard deviations in log
+terms, taken from the lower side so that the mistyped amount itself, when it is among the
+records (an import's own, or an earlier typo in the store), cannot widen it.  The multiple
+is that ratio cubed (about 3.8 robust standard deviations above the median), rounded up and
+kept between ``MIN_MULTIPLE`` (a member whose amounts hardly vary: ×10 of its usual is
+flagged) and ``MAX_MULTIPLE`` (never more lenient than the old ×100).  Each kind's spread is
+its own records' (executions, parts of contracts, spread wider).  Python (``multiple``) and
+SQL (``multiple_sql``) compute it with the same double arithmetic.
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ import statistics
 from dataclasses import dataclass
 
 MIN_MULTIPLE, MAX_MULTIPLE = 5, 100   # the bounds of the multiple of the median
-SPREAD = {"contracts": 2.5, "executions": 3.0}   # kind → the power of the p90/median ratio
+SPREAD_POWER = 3          # the multiple: (median / 10th percentile) ** SPREAD_POWER
+# the fraction of quantile_disc/percentile_disc for the 10th percentile: a hair below 0.1, as
+# PostgreSQL takes the rank ceil(0.1 * n) in doubles and 0.1 * 30 is 3.0000000000000004 there
+LOW_FRACTION = 0.0999999999
 # the years a record's date, a filing window or a board may name: one range for the import
 # (date-out-of-range) and the web filing.  Excel's day 0 (1899-12-31), a two-digit year read
 # as 0024 or a 9999-12-31 "no end" placeholder is a mistake, never a record of a period
@@ -71,49 +76,52 @@ def rule_words(who: str, last: str) -> str:
                 f"再不足时，与本次导入中{who}的同类记录比较"))
 
 
-SPREAD_WORDS = "倍数按这些记录的分散程度定：其中金额最大的一成在{high}及以上，倍数在{lo}至{hi}倍之间"
+SPREAD_WORDS = "倍数按这些记录的分散程度定：其中金额最小的一成在{low}及以下，倍数在{lo}至{hi}倍之间"
 
 
-def high_rank(n: int) -> int:
-    """The rank (1-based, ascending) of the 90th percentile of ``n`` values: the nearest
-    rank ⌈0.9 n⌉, as DuckDB's quantile_disc and PostgreSQL's percentile_disc take it."""
-    return (9 * n + 9) // 10
+def low_rank(n: int) -> int:
+    """The rank (1-based, ascending) of the 10th percentile of ``n`` values: the nearest
+    rank ⌈n / 10⌉, as quantile_disc and percentile_disc take it at ``LOW_FRACTION``."""
+    return (n + 9) // 10
 
 
-def high(amounts: list[int]) -> int:
-    """The 90th percentile (nearest rank) of some amounts."""
-    return sorted(amounts)[high_rank(len(amounts)) - 1]
+def low(amounts: list[int]) -> int:
+    """The 10th percentile (nearest rank) of some amounts."""
+    return sorted(amounts)[low_rank(len(amounts)) - 1]
 
 
-def multiple(kind: str, median_cents: float, high_cents: float) -> int:
-    """How many times the median is unusual for records of ``kind`` with this spread."""
-    spread = max(1.0, float(high_cents) / float(median_cents)) ** SPREAD[kind]
-    return min(MAX_MULTIPLE, max(MIN_MULTIPLE, math.ceil(spread)))
+def multiple(median_cents: float, low_cents: float) -> int:
+    """How many times the median is unusual for records with this spread."""
+    spread = max(1.0, float(median_cents) / float(low_cents)) if low_cents > 0 else float("inf")
+    return MAX_MULTIPLE if spread ** SPREAD_POWER >= MAX_MULTIPLE else \
+        max(MIN_MULTIPLE, math.ceil(spread ** SPREAD_POWER))
 
 
-def multiple_sql(kind: str, median: str, high: str) -> str:
-    """``multiple`` as an SQL expression over the columns ``median`` and ``high`` (DuckDB's
-    pow and ceil on doubles: the same numbers as Python's)."""
-    return (f"least({MAX_MULTIPLE}, greatest({MIN_MULTIPLE}, ceil(pow(greatest(1.0, "
-            f"{high}::DOUBLE / {median}::DOUBLE), {SPREAD[kind]!r}::DOUBLE))))::BIGINT")
+def multiple_sql(median: str, low: str) -> str:
+    """``multiple`` as an SQL expression over the columns ``median`` and ``low`` (pow and
+    ceil on doubles: the same numbers as Python's)."""
+    return (f"CASE WHEN {low} <= 0 THEN {MAX_MULTIPLE} ELSE least({MAX_MULTIPLE}, greatest("
+            f"{MIN_MULTIPLE}, ceil(pow(greatest(1.0, {median}::DOUBLE / {low}::DOUBLE), "
+            f"{SPREAD_POWER}::DOUBLE)))) END::BIGINT")
 
 
 @dataclass(frozen=True)
 class Usual:
-    """The usual amount a record is compared with — the median and 90th percentile of the
+    """The usual amount a record is compared with — the median and 10th percentile of the
     records of the basis (a key of BASES) — and how many times the median is unusual."""
 
     median_cents: float
-    high_cents: float
+    low_cents: float
     n: int
     basis: str
 
-    def multiple(self, kind: str) -> int:
-        return multiple(kind, self.median_cents, self.high_cents)
+    @property
+    def multiple(self) -> int:
+        return multiple(self.median_cents, self.low_cents)
 
-    def above(self, kind: str, amount_cents: int) -> bool:
+    def above(self, amount_cents: int) -> bool:
         """The one test of the import's warning and the web's verify check."""
-        return amount_cents > self.multiple(kind) * self.median_cents
+        return amount_cents > self.multiple * self.median_cents
 
     def words(self, what: str, category: str = "", who: str = "本企业") -> str:
         return basis_words(self.basis, what, category, who)
@@ -124,20 +132,20 @@ def basis_words(basis: str, what: str, category: str = "", who: str = "本企业
     return BASES[basis].format(n=MIN_HISTORY, what=what, category=category, who=who)
 
 
-def exceeded(basis: str, what: str, median: str, high: str, times: int, category: str = "",
+def exceeded(basis: str, what: str, median: str, low: str, times: int, category: str = "",
              who: str = "本企业") -> str:
     """What an unusual amount exceeded, in words, the amounts already written out: 本企业近12个月
     合同金额的中位数（1,000.00美元）的8倍（倍数按…确定…）."""
     return (f"{basis_words(basis, what, category, who)}（{median}）的{times}倍（"
-            + SPREAD_WORDS.format(high=high, lo=MIN_MULTIPLE, hi=MAX_MULTIPLE) + "）")
+            + SPREAD_WORDS.format(low=low, lo=MIN_MULTIPLE, hi=MAX_MULTIPLE) + "）")
 
 
 def usual(*candidates: tuple[str, float | None, float | None, int]) -> Usual | None:
-    """The first (basis, median, 90th percentile, count) with at least MIN_HISTORY records
+    """The first (basis, median, 10th percentile, count) with at least MIN_HISTORY records
     and a median above zero, tried in the order given (BASES' order); None when none has."""
-    for basis, median_cents, high_cents, n in candidates:
+    for basis, median_cents, low_cents, n in candidates:
         if median_cents is not None and n >= MIN_HISTORY and median_cents > 0:
-            return Usual(float(median_cents), float(high_cents or median_cents), n, basis)
+            return Usual(float(median_cents), float(low_cents or 0), n, basis)
     return None
 
 

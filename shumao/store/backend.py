@@ -138,9 +138,10 @@ class Backend(ABC):
     def median(self, column: str) -> str:
         return f"median({column})"
 
-    def high(self, column: str) -> str:
-        """The 90th percentile, nearest rank (model.rules.high)."""
-        return f"quantile_disc({column}, 0.9)"
+    def low(self, column: str) -> str:
+        """The 10th percentile, nearest rank (model.rules.low)."""
+        from shumao.model.rules import LOW_FRACTION
+        return f"quantile_disc({column}, {LOW_FRACTION!r})"
 
 
     def write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,

@@ -195,8 +195,9 @@ class PostgresBackend(Backend):
     def median(self, column: str) -> str:
         return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {column})"
 
-    def high(self, column: str) -> str:
-        return f"percentile_disc(0.9) WITHIN GROUP (ORDER BY {column})"
+    def low(self, column: str) -> str:
+        from shumao.model.rules import LOW_FRACTION
+        return f"percentile_disc({LOW_FRACTION!r}) WITHIN GROUP (ORDER BY {column})"
 
     def _error(self, e: Exception) -> StoreError:
         errors = self._psycopg.errors
