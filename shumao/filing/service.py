@@ -326,7 +326,7 @@ def _usual(store: Store, kind: str, rec: Record, eid: str, day: dt.date) -> list
         return []
     return [result("unusual-amount", dollars(rec["amount_cents"]), rules.exceeded(
         usual.basis, fields.FORM[kind]["amount"], dollars(round(usual.median_cents)),
-        dollars(round(usual.low_cents)), usual.multiple, CATEGORIES.get(category or "", "")))]
+        dollars(round(usual.low_cents)), usual.multiple, usual.n, CATEGORIES.get(category or "", "")))]
 
 
 def _same_month_last_year(month: dt.date) -> dt.date:

@@ -371,7 +371,7 @@ def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str, plan: str | None 
     records of the twelve months before (``store_usual``), or, where the store has too few,
     of its records in this import.  The medians by the ``MEDIANS`` plan given, else in
     memory when they fit and sorted when they do not.  The detail: "basis kind median
-    amount low multiple" (cents)."""
+    amount low multiple n" (cents)."""
     if plan is None:
         if median_plan(con, kind) == "sorted":
             return unusual_amounts(con, kind, "sorted")
@@ -393,11 +393,11 @@ def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str, plan: str | None 
                         ELSE 'import' END AS basis
             FROM here h LEFT JOIN store_usual s USING (enterprise_id)),
         usual AS (
-            SELECT *, {rules.multiple_sql("median_cents", "low_cents")} AS times
+            SELECT *, {rules.multiple_sql("median_cents", "low_cents", "n")} AS times
             FROM chosen WHERE n >= {rules.MIN_HISTORY} AND median_cents > 0)
         SELECT _file, _sheet, _row, 'amount', amount_raw, 'unusual-amount',
-               format('{{}} {kind} {{}} {{}} {{}} {{}}', basis, median_cents, amount_cents,
-                      low_cents, times)
+               format('{{}} {kind} {{}} {{}} {{}} {{}} {{}}', basis, median_cents, amount_cents,
+                      low_cents, times, n)
         FROM mine JOIN usual USING (enterprise_id)
         WHERE amount_cents > times * median_cents
         ORDER BY _file, _row""")

@@ -59,12 +59,12 @@ def _exceeds(detail: str) -> str:
 
 
 def _unusual(detail: str) -> str:
-    """"basis kind median amount low multiple" (cents) of unusual-amount in words
+    """"basis kind median amount low multiple n" (cents) of unusual-amount in words
     (model.rules.exceeded)."""
-    basis, kind, median, amount, low, times = detail.split()
+    basis, kind, median, amount, low, times, n = detail.split()
     what = "合同金额" if kind == "contracts" else "执行金额"
     return (f"（折合{sized(Decimal(amount))}）超过" + rules.exceeded(
-        basis, what, sized(Decimal(median)), sized(Decimal(low)), int(times), who="该企业"))
+        basis, what, sized(Decimal(median)), sized(Decimal(low)), int(times), int(n), who="该企业"))
 
 
 def _changed(detail: str) -> str:

@@ -20,8 +20,10 @@ records (an import's own, or an earlier typo in the store), cannot widen it.  Th
 is that ratio cubed (about 3.8 robust standard deviations above the median), rounded up and
 kept between ``MIN_MULTIPLE`` (a member whose amounts hardly vary: ×10 of its usual is
 flagged) and ``MAX_MULTIPLE`` (never more lenient than the old ×100).  Each kind's spread is
-its own records' (executions, parts of contracts, spread wider).  Python (``multiple``) and
-SQL (``multiple_sql``) compute it with the same double arithmetic.
+its own records' (executions, parts of contracts, spread wider).  Below ``SPREAD_HISTORY``
+records the 10th percentile is merely the smallest, too unsteady a scale (on a generated
+city it made most false warnings): such a thin basis takes ``THIN_MULTIPLE``.  Python
+(``multiple``) and SQL (``multiple_sql``) compute it with the same double arithmetic.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 
 MIN_MULTIPLE, MAX_MULTIPLE = 5, 100   # the bounds of the multiple of the median
 SPREAD_POWER = 3          # the multiple: (median / 10th percentile) ** SPREAD_POWER
+SPREAD_HISTORY, THIN_MULTIPLE = 10, 20   # fewer records than that: this multiple
 # the fraction of quantile_disc/percentile_disc for the 10th percentile: a hair below 0.1, as
 # PostgreSQL takes the rank ceil(0.1 * n) in doubles and 0.1 * 30 is 3.0000000000000004 there
 LOW_FRACTION = 0.0999999999
@@ -70,13 +73,15 @@ def rule_words(who: str, last: str) -> str:
     """The rule in words for the check-rules lists: ``who`` 本企业 or 该企业, ``last`` the
     last basis tried, "city" (the web) or "import" (the import)."""
     return (f"金额不超过{who}近12个月同类记录中位数的若干倍：倍数按这些记录的分散程度定（金额越集中，"
-            f"倍数越小），最少{MIN_MULTIPLE}倍、最多{MAX_MULTIPLE}倍；近12个月不足{MIN_HISTORY}笔时，"
+            f"倍数越小），最少{MIN_MULTIPLE}倍、最多{MAX_MULTIPLE}倍，记录不足{SPREAD_HISTORY}笔时取"
+            f"{THIN_MULTIPLE}倍；近12个月不足{MIN_HISTORY}笔时，"
             f"与{who}以往全部同类记录比较；" + (
                 f"仍不足{MIN_HISTORY}笔时，与全市同一业务类别近12个月的记录比较" if last == "city" else
                 f"再不足时，与本次导入中{who}的同类记录比较"))
 
 
 SPREAD_WORDS = "倍数按这些记录的分散程度定：其中金额最小的一成在{low}及以下，倍数在{lo}至{hi}倍之间"
+THIN_WORDS = "这些记录不足{n}笔，倍数取{times}倍"
 
 
 def low_rank(n: int) -> int:
@@ -90,17 +95,24 @@ def low(amounts: list[int]) -> int:
     return sorted(amounts)[low_rank(len(amounts)) - 1]
 
 
-def multiple(median_cents: float, low_cents: float) -> int:
-    """How many times the median is unusual for records with this spread."""
-    spread = max(1.0, float(median_cents) / float(low_cents)) if low_cents > 0 else float("inf")
-    return MAX_MULTIPLE if spread ** SPREAD_POWER >= MAX_MULTIPLE else \
-        max(MIN_MULTIPLE, math.ceil(spread ** SPREAD_POWER))
+def multiple(median_cents: float, low_cents: float, n: int) -> int:
+    """How many times the median is unusual for ``n`` records with this spread."""
+    if n < SPREAD_HISTORY:
+        return THIN_MULTIPLE
+    if low_cents <= 0:
+        return MAX_MULTIPLE
+    try:
+        power = max(1.0, float(median_cents) / float(low_cents)) ** SPREAD_POWER
+    except OverflowError:
+        return MAX_MULTIPLE
+    return min(MAX_MULTIPLE, max(MIN_MULTIPLE, math.ceil(power)))
 
 
-def multiple_sql(median: str, low: str) -> str:
-    """``multiple`` as an SQL expression over the columns ``median`` and ``low`` (pow and
-    ceil on doubles: the same numbers as Python's)."""
-    return (f"CASE WHEN {low} <= 0 THEN {MAX_MULTIPLE} ELSE least({MAX_MULTIPLE}, greatest("
+def multiple_sql(median: str, low: str, n: str) -> str:
+    """``multiple`` as an SQL expression over the columns ``median``, ``low`` and ``n`` (pow
+    and ceil on doubles: the same numbers as Python's)."""
+    return (f"CASE WHEN {n} < {SPREAD_HISTORY} THEN {THIN_MULTIPLE} "
+            f"WHEN {low} <= 0 THEN {MAX_MULTIPLE} ELSE least({MAX_MULTIPLE}, greatest("
             f"{MIN_MULTIPLE}, ceil(pow(greatest(1.0, {median}::DOUBLE / {low}::DOUBLE), "
             f"{SPREAD_POWER}::DOUBLE)))) END::BIGINT")
 
@@ -117,7 +129,7 @@ class Usual:
 
     @property
     def multiple(self) -> int:
-        return multiple(self.median_cents, self.low_cents)
+        return multiple(self.median_cents, self.low_cents, self.n)
 
     def above(self, amount_cents: int) -> bool:
         """The one test of the import's warning and the web's verify check."""
@@ -132,12 +144,13 @@ def basis_words(basis: str, what: str, category: str = "", who: str = "本企业
     return BASES[basis].format(n=MIN_HISTORY, what=what, category=category, who=who)
 
 
-def exceeded(basis: str, what: str, median: str, low: str, times: int, category: str = "",
-             who: str = "本企业") -> str:
+def exceeded(basis: str, what: str, median: str, low: str, times: int, n: int,
+             category: str = "", who: str = "本企业") -> str:
     """What an unusual amount exceeded, in words, the amounts already written out: 本企业近12个月
-    合同金额的中位数（1,000.00美元）的8倍（倍数按…确定…）."""
-    return (f"{basis_words(basis, what, category, who)}（{median}）的{times}倍（"
-            + SPREAD_WORDS.format(low=low, lo=MIN_MULTIPLE, hi=MAX_MULTIPLE) + "）")
+    合同金额的中位数（1,000.00美元）的8倍（倍数按这些记录的分散程度定：…）."""
+    why = (THIN_WORDS.format(n=SPREAD_HISTORY, times=times) if n < SPREAD_HISTORY else
+           SPREAD_WORDS.format(low=low, lo=MIN_MULTIPLE, hi=MAX_MULTIPLE))
+    return f"{basis_words(basis, what, category, who)}（{median}）的{times}倍（{why}）"
 
 
 def usual(*candidates: tuple[str, float | None, float | None, int]) -> Usual | None:

@@ -89,7 +89,7 @@ def test_no_history_at_all_compares_with_the_citys_median_for_the_category(store
     start, end = rules.history_window(filings.MONTH)
     median, low, n = store.records.category_median("contracts", "ITO", start, end)
     assert n >= rules.MIN_HISTORY and median > 0
-    big = int(median * rules.multiple(median, low) / 100) + 1000
+    big = int(median * rules.multiple(median, low, n) / 100) + 1000
     fid = contract(c, cid="N-3", amount=str(big)).json()["id"]
     chk = unusual(c, fid)
     assert chk is not None and "全市信息技术外包合同金额近12个月的中位数（本企业以往不足3笔）" in chk["message"]
