@@ -41,7 +41,8 @@ GLOSS = {  # code: English gloss
     "exceeds-contract": "the contract's submitted and approved executions exceed its amount",
     "possible-duplicate": "an execution of the same contract, day and amount exists",
     "unusual-amount": "the amount is far above the enterprise's median of the last twelve months "
-                      "(else of its whole history, else the city's for the category)",
+                      "(else of its whole history, else the city's for the category): more "
+                      "times the median as those amounts spread wider (model.rules.multiple)",
     "onshore": "the client is in China (onshore business)",
     "late": "submitted after the month's deadline",
 }
@@ -95,11 +96,8 @@ EDITS: tuple[Rule, ...] = (
       "同一合同同一天不重复填报相同金额的执行"),
     # -- verify: an explanation of six characters or more -----------------------------------
     C("unusual-amount", "verify", "amount",
-      "金额{value}超过{detail}的"
-      f"{rules.VERIFY_FACTOR}倍，请核实并说明（不少于{VERIFY_MIN_CHARS}个字）",
-      f"金额不超过本企业近12个月同类记录中位数的{rules.VERIFY_FACTOR}倍；近12个月不足"
-      f"{rules.MIN_HISTORY}笔时，与本企业以往全部同类记录的中位数比较；仍不足{rules.MIN_HISTORY}笔时，"
-      f"与全市同一业务类别近12个月的中位数比较（导入时以{rules.UNUSUAL_FACTOR}倍为警告）",
+      f"金额{{value}}超过{{detail}}，请核实并说明（不少于{VERIFY_MIN_CHARS}个字）",
+      rules.rule_words("本企业", "city") + "（导入时按同一规则给出警告）",
       "unusual-amount"),
     # -- hint: shown only ---------------------------------------------------------------------
     C("onshore", "hint", "client_country",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from shumao.catalogue.base import Rule
-from shumao.model.rules import FIRST_YEAR, LAST_YEAR
+from shumao.model.rules import FIRST_YEAR, LAST_YEAR, rule_words
 
 Severity = Literal["error", "warning"]
 
@@ -142,10 +142,10 @@ IMPORTS: tuple[Rule, ...] = (
       "the date is in the future",
       "日期不晚于今天（警告）"),
     R("unusual-amount", "import", "warning",
-      "金额“{value}”{detail}的100倍，请核实是否填错单位或多写了位数",
-      "the amount is more than a hundred times the enterprise's usual (median) amount",
-      "金额不超过该企业此前十二个月同类记录中位数的100倍；不足3笔时与其以往全部同类记录、"
-      "再不足时与本次导入中该企业的同类记录比较（警告）"),
+      "金额“{value}”{detail}，请核实是否填错单位或多写了位数",
+      "the amount is far above the enterprise's usual (median) amount: more times the median "
+      "as its amounts spread wider (model.rules.multiple)",
+      rule_words("该企业", "import") + "（警告）"),
     # digital trade (spec/digital-trade.md §6.2)
     R("unknown-regime", "import", "error",
       "监管方式“{value}”无法识别（应为海关监管方式代码，如9610、9710、9810、1210、1239）",

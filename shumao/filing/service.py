@@ -298,36 +298,35 @@ def _execution_checks(store: Store, rec: Record, eid: str, in_usd: bool = True) 
 
 
 def _usual(store: Store, kind: str, rec: Record, eid: str, day: dt.date) -> list[Result]:
-    """The verify check (model.rules.usual): above ten times the enterprise's usual amount —
-    its last twelve months, else its whole history, else the city's for the category — and
-    the check says which of them it compared with."""
+    """The verify check (model.rules.usual): above the enterprise's usual amount times the
+    multiple its spread allows — its last twelve months, else its whole history, else the
+    city's for the category — and the check says which of them it compared with."""
     import pyarrow as pa
 
     from shumao.indicators.catalog import CATEGORIES
 
     start, end = rules.history_window(day.replace(day=1))
 
-    def median(first: dt.date) -> tuple[float | None, int]:
+    def median(first: dt.date) -> tuple[float | None, float | None, int]:
         m = store.records.amount_medians(kind, pa.array([eid]), first, end).to_pylist()
-        return (m[0]["median_cents"], m[0]["n"]) if m else (None, 0)
+        return (m[0]["median_cents"], m[0]["low_cents"], m[0]["n"]) if m else (None, None, 0)
 
     recent = median(start)
     candidates = [("recent", *recent)]
-    if recent[1] < rules.MIN_HISTORY:
+    if recent[-1] < rules.MIN_HISTORY:
         candidates.append(("history", *median(dt.date(rules.FIRST_YEAR, 1, 1))))
     category = rec.get("category")
     if kind == "executions":
         contract = store.filings.record("contracts", rec["contract_id"])
         category = contract["category"] if contract else None
-    if category in CATEGORIES and all(n < rules.MIN_HISTORY for _, _, n in candidates):
+    if category in CATEGORIES and all(c[-1] < rules.MIN_HISTORY for c in candidates):
         candidates.append(("city", *store.records.category_median(kind, category, start, end)))
     usual = rules.usual(*candidates)
-    if usual is None or not rules.above(rec["amount_cents"], usual.median_cents, usual.n,
-                                        rules.VERIFY_FACTOR):
+    if usual is None or not usual.above(rec["amount_cents"]):
         return []
-    basis = usual.words(fields.FORM[kind]["amount"], CATEGORIES.get(category or "", ""))
-    return [result("unusual-amount", dollars(rec["amount_cents"]),
-                   f"{basis}（{dollars(round(usual.median_cents))}）")]
+    return [result("unusual-amount", dollars(rec["amount_cents"]), rules.exceeded(
+        usual.basis, fields.FORM[kind]["amount"], dollars(round(usual.median_cents)),
+        dollars(round(usual.low_cents)), usual.multiple, usual.n, CATEGORIES.get(category or "", "")))]
 
 
 def _same_month_last_year(month: dt.date) -> dt.date:

@@ -324,17 +324,21 @@ def owned(kind: str) -> str:
             " WHERE contract_id NOT IN (SELECT contract_id FROM f_contracts)) c USING (contract_id)")
 
 
-# each enterprise's median amount and count (here), from its incoming records (mine):
-# median() is the fast plan but holds every amount of a group in memory and cannot spill
-# (10⁸ executions ran out of the staging's memory); ranking the amounts in a window sorts
-# out of core and gives the same median (avg of the middle one or two, NULLs left out) —
-# with ``mine`` computed again where it is used, as a materialised CTE does not spill either
+# each enterprise's median amount, 10th percentile (nearest rank, model.rules.low) and count
+# (here), from its incoming records (mine): median() and quantile_disc() are the fast plan
+# but hold every amount of a group in memory and cannot spill (10⁸ executions ran out of the
+# staging's memory); ranking the amounts in a window sorts out of core and gives the same
+# median (avg of the middle one or two, NULLs left out) and 10th percentile — with ``mine``
+# computed again where it is used, as a materialised CTE does not spill either
 MEDIANS = {
-    "in memory": """SELECT enterprise_id, median(amount_cents) AS median_cents, count(*) AS n
-                    FROM mine GROUP BY enterprise_id""",
+    "in memory": f"""SELECT enterprise_id, median(amount_cents) AS median_cents,
+                            quantile_disc(amount_cents, {rules.LOW_FRACTION!r}) AS low_cents,
+                            count(*) AS n
+                     FROM mine GROUP BY enterprise_id""",
     "sorted": """
         SELECT enterprise_id, any_value(n) AS n,
-               avg(amount_cents) FILTER (k IN ((m + 1) // 2, (m + 2) // 2)) AS median_cents
+               avg(amount_cents) FILTER (k IN ((m + 1) // 2, (m + 2) // 2)) AS median_cents,
+               any_value(amount_cents) FILTER (k = (m + 9) // 10) AS low_cents
         FROM (SELECT enterprise_id, amount_cents, row_number() OVER (
                   PARTITION BY enterprise_id ORDER BY amount_cents NULLS LAST) AS k FROM mine)
         JOIN (SELECT enterprise_id, count(*) AS n, count(amount_cents) AS m
@@ -343,7 +347,8 @@ MEDIANS = {
 }
 
 
-BYTES_PER_AMOUNT = 64     # median() keeps each amount (8 bytes) and its bookkeeping: a wide margin
+BYTES_PER_AMOUNT = 128    # median() and quantile_disc() each keep each amount (8 bytes) and
+                          # its bookkeeping: a wide margin
 _UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
           "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
 
@@ -361,10 +366,12 @@ def median_plan(con: duckdb.DuckDBPyConnection, kind: str) -> str:
 
 
 def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str, plan: str | None = None) -> Found:
-    """Warning (filings.md, model.rules): an amount above ten times the enterprise's usual
-    amount — the median of its stored records of the twelve months before (``store_usual``),
-    or, where the store has too few, of its records in this import.  The medians by the
-    ``MEDIANS`` plan given, else in memory when they fit and sorted when they do not."""
+    """Warning (filings.md, model.rules): an amount above the enterprise's usual amount
+    times the multiple its spread allows (model.rules.multiple) — the median of its stored
+    records of the twelve months before (``store_usual``), or, where the store has too few,
+    of its records in this import.  The medians by the ``MEDIANS`` plan given, else in
+    memory when they fit and sorted when they do not.  The detail: "basis kind median
+    amount low multiple n" (cents)."""
     if plan is None:
         if median_plan(con, kind) == "sorted":
             return unusual_amounts(con, kind, "sorted")
@@ -375,17 +382,22 @@ def unusual_amounts(con: duckdb.DuckDBPyConnection, kind: str, plan: str | None 
     return _found(con, f"""
         WITH mine AS {"NOT MATERIALIZED" if plan == "sorted" else ""} ({owned(kind)}),
         here AS ({MEDIANS[plan]}),
-        usual AS (
+        chosen AS (
             SELECT h.enterprise_id,
                    CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.median_cents
                         ELSE h.median_cents END AS median_cents,
+                   CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.low_cents
+                        ELSE h.low_cents END AS low_cents,
                    CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.n ELSE h.n END AS n,
                    CASE WHEN coalesce(s.n, 0) >= {rules.MIN_HISTORY} THEN s.basis
                         ELSE 'import' END AS basis
-            FROM here h LEFT JOIN store_usual s USING (enterprise_id))
+            FROM here h LEFT JOIN store_usual s USING (enterprise_id)),
+        usual AS (
+            SELECT *, {rules.multiple_sql("median_cents", "low_cents", "n")} AS times
+            FROM chosen WHERE n >= {rules.MIN_HISTORY} AND median_cents > 0)
         SELECT _file, _sheet, _row, 'amount', amount_raw, 'unusual-amount',
-               format('{{}} {kind} {{}} {{}}', basis, median_cents, amount_cents)
+               format('{{}} {kind} {{}} {{}} {{}} {{}} {{}}', basis, median_cents, amount_cents,
+                      low_cents, times, n)
         FROM mine JOIN usual USING (enterprise_id)
-        WHERE n >= {rules.MIN_HISTORY} AND median_cents > 0
-          AND amount_cents > {rules.UNUSUAL_FACTOR} * median_cents
+        WHERE amount_cents > times * median_cents
         ORDER BY _file, _row""")

@@ -10,7 +10,7 @@ from typing import cast
 from shumao.catalogue import Rule, of_stage
 from shumao.catalogue.imports import Severity
 from shumao.model.money import dollars, sized
-from shumao.model.rules import basis_words
+from shumao.model import rules
 
 CATALOGUE: dict[str, Rule] = of_stage("import")
 
@@ -59,11 +59,12 @@ def _exceeds(detail: str) -> str:
 
 
 def _unusual(detail: str) -> str:
-    """"basis kind median amount" (cents) of unusual-amount in words (model.rules.BASES)."""
-    basis, kind, median, amount = detail.split()
+    """"basis kind median amount low multiple n" (cents) of unusual-amount in words
+    (model.rules.exceeded)."""
+    basis, kind, median, amount, low, times, n = detail.split()
     what = "合同金额" if kind == "contracts" else "执行金额"
-    return (f"（折合{sized(Decimal(amount))}）超过"
-            f"{basis_words(basis, what, who='该企业')}（{sized(Decimal(median))}）")
+    return (f"（折合{sized(Decimal(amount))}）超过" + rules.exceeded(
+        basis, what, sized(Decimal(median)), sized(Decimal(low)), int(times), int(n), who="该企业"))
 
 
 def _changed(detail: str) -> str:

@@ -445,19 +445,22 @@ class Staging:
 def _store_usual(store: Store, kind: str, ents: pa.Array, first: dt.date) -> pa.Table:
     """Per enterprise, the usual amount the store knows (model.rules.usual over its twelve
     months before ``first``, then its whole history before): enterprise_id, median_cents,
-    n, basis."""
+    n, basis, and the multiple of the median that is unusual (model.rules.multiple)."""
     start, end = rules.history_window(first)
     recent = store.records.amount_medians(kind, ents, start, end).to_pylist() if len(ents) else []
-    by = {r["enterprise_id"]: [("recent", r["median_cents"], r["n"])] for r in recent}
+    by = {r["enterprise_id"]: [("recent", r["median_cents"], r["low_cents"], r["n"])]
+          for r in recent}
     few = [e for e in ents.to_pylist() if rules.usual(*by.get(e, [])) is None]
     if few:
         whole = store.records.amount_medians(kind, pa.array(few, pa.string()),
                                              dt.date(rules.FIRST_YEAR, 1, 1), end)
         for r in whole.to_pylist():
-            by.setdefault(r["enterprise_id"], []).append(("history", r["median_cents"], r["n"]))
+            by.setdefault(r["enterprise_id"], []).append(
+                ("history", r["median_cents"], r["low_cents"], r["n"]))
     chosen = [(e, u) for e, c in by.items() if (u := rules.usual(*c)) is not None]
     return pa.table({"enterprise_id": pa.array([e for e, _ in chosen], pa.string()),
                      "median_cents": pa.array([u.median_cents for _, u in chosen], pa.float64()),
+                     "low_cents": pa.array([u.low_cents for _, u in chosen], pa.float64()),
                      "n": pa.array([u.n for _, u in chosen], pa.int64()),
                      "basis": pa.array([u.basis for _, u in chosen], pa.string())})
 

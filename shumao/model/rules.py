@@ -5,24 +5,40 @@ kind in the twelve months before.  Fewer than ``MIN_HISTORY`` records say little
 is usual, so ``usual`` falls back, in order (``BASES``), to the median of all its records of
 that kind before the month, then to the city's median for the record's business category in
 the twelve months before — a new or seasonal member's 万元-for-元 typo is caught too, and
-the check says which median it compared with.  Two thresholds over the same median:
+the check says which median it compared with.
 
-- web.md's verify check: above ten times the median, one filing at a time, the filer
-  explains it;
-- filings.md's import warning, "amounts far outside an enterprise's usual range": above a
-  hundred times the median.  Real contract sizes are heavy-tailed, so ten times the median
-  flags about 3 % of a city's rows (seen on generated data), which buries the one mistyped
-  unit a clerk must find among hundreds of warnings.
+One threshold for the import's warning (filings.md: "amounts far outside an enterprise's
+usual range") and the web verify check (web.md): above ``multiple`` times the median, the
+multiple taken from the spread of the same records (issue 21).  Real contract sizes are
+heavy-tailed and some members' far more than others', so a fixed multiple either buries the
+one mistyped unit among hundreds of ordinary large contracts (10×: about 1 % of contracts
+and 3 % of executions of a generated city) or lets most typos through (100×: a ×100 typo of
+an amount below the median, any ×10 typo).  The spread is the ratio of the median to the
+10th percentile (nearest rank, ``low``) — a robust scale, 1.28 standard deviations in log
+terms, taken from the lower side so that the mistyped amount itself, when it is among the
+records (an import's own, or an earlier typo in the store), cannot widen it.  The multiple
+is that ratio cubed (about 3.8 robust standard deviations above the median), rounded up and
+kept between ``MIN_MULTIPLE`` (a member whose amounts hardly vary: ×10 of its usual is
+flagged) and ``MAX_MULTIPLE`` (never more lenient than the old ×100).  Each kind's spread is
+its own records' (executions, parts of contracts, spread wider).  Below ``SPREAD_HISTORY``
+records the 10th percentile is merely the smallest, too unsteady a scale (on a generated
+city it made most false warnings): such a thin basis takes ``THIN_MULTIPLE``.  Python
+(``multiple``) and SQL (``multiple_sql``) compute it with the same double arithmetic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from dataclasses import dataclass
 
-VERIFY_FACTOR = 10        # web.md: above ten times the enterprise's median
-UNUSUAL_FACTOR = 100      # filings.md: far outside the usual range (an import warning)
+MIN_MULTIPLE, MAX_MULTIPLE = 5, 100   # the bounds of the multiple of the median
+SPREAD_POWER = 3          # the multiple: (median / 10th percentile) ** SPREAD_POWER
+SPREAD_HISTORY, THIN_MULTIPLE = 10, 20   # fewer records than that: this multiple
+# the fraction of quantile_disc/percentile_disc for the 10th percentile: a hair below 0.1, as
+# PostgreSQL takes the rank ceil(0.1 * n) in doubles and 0.1 * 30 is 3.0000000000000004 there
+LOW_FRACTION = 0.0999999999
 # the years a record's date, a filing window or a board may name: one range for the import
 # (date-out-of-range) and the web filing.  Excel's day 0 (1899-12-31), a two-digit year read
 # as 0024 or a 9999-12-31 "no end" placeholder is a mistake, never a record of a period
@@ -53,13 +69,71 @@ BASES = {"recent": "{who}近12个月{what}的中位数",
          "import": "本次导入中{who}{what}的中位数（已存记录不足{n}笔）"}   # the import's own
 
 
+def rule_words(who: str, last: str) -> str:
+    """The rule in words for the check-rules lists: ``who`` 本企业 or 该企业, ``last`` the
+    last basis tried, "city" (the web) or "import" (the import)."""
+    return (f"金额不超过{who}近12个月同类记录中位数的若干倍：倍数按这些记录的分散程度定（金额越集中，"
+            f"倍数越小），最少{MIN_MULTIPLE}倍、最多{MAX_MULTIPLE}倍，记录不足{SPREAD_HISTORY}笔时取"
+            f"{THIN_MULTIPLE}倍；近12个月不足{MIN_HISTORY}笔时，"
+            f"与{who}以往全部同类记录比较；" + (
+                f"仍不足{MIN_HISTORY}笔时，与全市同一业务类别近12个月的记录比较" if last == "city" else
+                f"再不足时，与本次导入中{who}的同类记录比较"))
+
+
+SPREAD_WORDS = "倍数按这些记录的分散程度定：其中金额最小的一成在{low}及以下，倍数在{lo}至{hi}倍之间"
+THIN_WORDS = "这些记录不足{n}笔，倍数取{times}倍"
+
+
+def low_rank(n: int) -> int:
+    """The rank (1-based, ascending) of the 10th percentile of ``n`` values: the nearest
+    rank ⌈n / 10⌉, as quantile_disc and percentile_disc take it at ``LOW_FRACTION``."""
+    return (n + 9) // 10
+
+
+def low(amounts: list[int]) -> int:
+    """The 10th percentile (nearest rank) of some amounts."""
+    return sorted(amounts)[low_rank(len(amounts)) - 1]
+
+
+def multiple(median_cents: float, low_cents: float, n: int) -> int:
+    """How many times the median is unusual for ``n`` records with this spread."""
+    if n < SPREAD_HISTORY:
+        return THIN_MULTIPLE
+    if low_cents <= 0:
+        return MAX_MULTIPLE
+    try:
+        power = max(1.0, float(median_cents) / float(low_cents)) ** SPREAD_POWER
+    except OverflowError:
+        return MAX_MULTIPLE
+    return min(MAX_MULTIPLE, max(MIN_MULTIPLE, math.ceil(power)))
+
+
+def multiple_sql(median: str, low: str, n: str) -> str:
+    """``multiple`` as an SQL expression over the columns ``median``, ``low`` and ``n`` (pow
+    and ceil on doubles: the same numbers as Python's)."""
+    return (f"CASE WHEN {n} < {SPREAD_HISTORY} THEN {THIN_MULTIPLE} "
+            f"WHEN {low} <= 0 THEN {MAX_MULTIPLE} ELSE least({MAX_MULTIPLE}, greatest("
+            f"{MIN_MULTIPLE}, ceil(pow(greatest(1.0, {median}::DOUBLE / {low}::DOUBLE), "
+            f"{SPREAD_POWER}::DOUBLE)))) END::BIGINT")
+
+
 @dataclass(frozen=True)
 class Usual:
-    """The usual amount a record is compared with, and the basis it was taken from."""
+    """The usual amount a record is compared with — the median and 10th percentile of the
+    records of the basis (a key of BASES) — and how many times the median is unusual."""
 
     median_cents: float
+    low_cents: float
     n: int
-    basis: str        # a key of BASES
+    basis: str
+
+    @property
+    def multiple(self) -> int:
+        return multiple(self.median_cents, self.low_cents, self.n)
+
+    def above(self, amount_cents: int) -> bool:
+        """The one test of the import's warning and the web's verify check."""
+        return amount_cents > self.multiple * self.median_cents
 
     def words(self, what: str, category: str = "", who: str = "本企业") -> str:
         return basis_words(self.basis, what, category, who)
@@ -70,20 +144,22 @@ def basis_words(basis: str, what: str, category: str = "", who: str = "本企业
     return BASES[basis].format(n=MIN_HISTORY, what=what, category=category, who=who)
 
 
-def usual(*candidates: tuple[str, float | None, int]) -> Usual | None:
-    """The first (basis, median, count) with at least MIN_HISTORY records and a median above
-    zero, tried in the order given (BASES' order); None when none has."""
-    for basis, median_cents, n in candidates:
+def exceeded(basis: str, what: str, median: str, low: str, times: int, n: int,
+             category: str = "", who: str = "本企业") -> str:
+    """What an unusual amount exceeded, in words, the amounts already written out: 本企业近12个月
+    合同金额的中位数（1,000.00美元）的8倍（倍数按这些记录的分散程度定：…）."""
+    why = (THIN_WORDS.format(n=SPREAD_HISTORY, times=times) if n < SPREAD_HISTORY else
+           SPREAD_WORDS.format(low=low, lo=MIN_MULTIPLE, hi=MAX_MULTIPLE))
+    return f"{basis_words(basis, what, category, who)}（{median}）的{times}倍（{why}）"
+
+
+def usual(*candidates: tuple[str, float | None, float | None, int]) -> Usual | None:
+    """The first (basis, median, 10th percentile, count) with at least MIN_HISTORY records
+    and a median above zero, tried in the order given (BASES' order); None when none has."""
+    for basis, median_cents, low_cents, n in candidates:
         if median_cents is not None and n >= MIN_HISTORY and median_cents > 0:
-            return Usual(float(median_cents), n, basis)
+            return Usual(float(median_cents), float(low_cents or 0), n, basis)
     return None
-
-
-def above(amount_cents: int, median_cents: float | None, history: int, factor: int) -> bool:
-    """The test of ingest.checks.unusual_amounts (factor UNUSUAL_FACTOR) and of the web
-    verify check (VERIFY_FACTOR), for one value."""
-    return (median_cents is not None and history >= MIN_HISTORY and median_cents > 0
-            and amount_cents > factor * median_cents)
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,11 @@ class Backend(ABC):
     def median(self, column: str) -> str:
         return f"median({column})"
 
+    def low(self, column: str) -> str:
+        """The 10th percentile, nearest rank (model.rules.low)."""
+        from shumao.model.rules import LOW_FRACTION
+        return f"quantile_disc({column}, {LOW_FRACTION!r})"
+
 
     def write_parquet(self, sql: str, schema_: pa.Schema, folder: Path,
                        partitioned: bool) -> int:

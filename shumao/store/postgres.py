@@ -198,6 +198,10 @@ class PostgresBackend(Backend):
     def median(self, column: str) -> str:
         return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {column})"
 
+    def low(self, column: str) -> str:
+        from shumao.model.rules import LOW_FRACTION
+        return f"percentile_disc({LOW_FRACTION!r}) WITHIN GROUP (ORDER BY {column})"
+
     def _error(self, e: Exception) -> StoreError:
         errors = self._psycopg.errors
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__

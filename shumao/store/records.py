@@ -112,12 +112,12 @@ class Records:
 
     def amount_medians(self, kind: str, enterprise_ids: pa.Array, start: dt.date,
                        end: dt.date) -> pa.Table:
-        """Per enterprise, the median amount (cents) and count of its stored records of a
-        kind dated in [start, end] — the 'usual range' of model.rules."""
+        """Per enterprise, the median and 10th percentile amount (cents) and count of its
+        stored records of a kind dated in [start, end] — the 'usual range' of model.rules."""
         import pyarrow as pa
 
         out = pa.schema([("enterprise_id", pa.string()), ("median_cents", pa.float64()),
-                         ("n", pa.int64())])
+                         ("low_cents", pa.float64()), ("n", pa.int64())])
         if len(enterprise_ids) == 0:
             return out.empty_table()
         src = ("SELECT enterprise_id, signed_on AS d, amount_cents FROM contracts"
@@ -127,24 +127,26 @@ class Records:
         with self.db.values(enterprise_ids) as v:
             return self.db.arrow(
                 f"SELECT enterprise_id, {self.db.median('amount_cents')} AS median_cents, "
-                f"count(*) AS n FROM ({src}) r WHERE d BETWEEN ? AND ? "
+                f"{self.db.low('amount_cents')} AS low_cents, count(*) AS n FROM ({src}) r WHERE d BETWEEN ? AND ? "
                 f"AND enterprise_id IN (SELECT v FROM {v}) GROUP BY enterprise_id",
                 [start, end], out)
 
     def category_median(self, kind: str, category: str, start: dt.date,
-                        end: dt.date) -> tuple[float | None, int]:
-        """The city's median amount (cents) and count of approved records of a kind in a
-        business category (an execution's: its contract's), dated in [start, end] — the
-        city-wide bound of model.rules for an enterprise with too little history."""
+                        end: dt.date) -> tuple[float | None, float | None, int]:
+        """The city's median and 10th percentile amount (cents) and count of approved
+        records of a kind in a business category (an execution's: its contract's), dated in
+        [start, end] — the city-wide bound of model.rules for an enterprise with too little
+        history."""
         src = ("SELECT category, signed_on AS d, amount_cents, status FROM contracts"
                if kind == "contracts" else
                "SELECT c.category, x.executed_on AS d, x.amount_cents, x.status FROM executions x "
                "JOIN contracts c ON c.contract_id = x.contract_id")
-        (median, n), = self.db.execute(
-            f"SELECT {self.db.median('amount_cents')}, count(*) FROM ({src}) r "
-            "WHERE category = ? AND status = 'approved' AND d BETWEEN ? AND ?",
+        (median, low, n), = self.db.execute(
+            f"SELECT {self.db.median('amount_cents')}, {self.db.low('amount_cents')}, count(*) "
+            f"FROM ({src}) r WHERE category = ? AND status = 'approved' AND d BETWEEN ? AND ?",
             [category, start, end])
-        return (None if median is None else float(median)), int(n)
+        return (None if median is None else float(median)), \
+            (None if low is None else float(low)), int(n)
 
     # -- exporting -------------------------------------------------------------------------
     def export_parquet(self, folder: Path) -> ParquetExport:

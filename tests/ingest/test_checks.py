@@ -25,7 +25,8 @@ def staged(rows: list[tuple[str, int | None]], config: dict | None = None):
     if rows:
         con.executemany("INSERT INTO f_contracts VALUES ('合同.csv', NULL, ?, ?, ?, "
                         "DATE '2024-03-01', ?)", [(i + 2, str(a), a, e) for i, (e, a) in enumerate(rows)])
-    con.execute("CREATE TABLE store_usual (enterprise_id VARCHAR, median_cents DOUBLE, n BIGINT, basis VARCHAR)")
+    con.execute("CREATE TABLE store_usual (enterprise_id VARCHAR, median_cents DOUBLE, low_cents DOUBLE, "
+                "n BIGINT, basis VARCHAR)")
     return con
 
 
@@ -35,8 +36,9 @@ def expected(rows: list[tuple[str, int | None]]) -> list[int]:
     for i, (e, a) in enumerate(rows):
         mine = [x for f, x in rows if f == e]
         known = [x for x in mine if x is not None]
-        median = statistics.median(known) if known else None
-        if a is not None and rules.above(a, median, len(mine), rules.UNUSUAL_FACTOR):
+        u = rules.usual(("import", statistics.median(known) if known else None,
+                         rules.low(known) if known else None, len(mine)))
+        if a is not None and u is not None and u.above(a):
             out.append(i + 2)
     return out
 
@@ -62,7 +64,8 @@ def big(tmp_path, request):
                        ELSE 1 + hash(i) % 1000 END::BIGINT AS amount_cents,
                        DATE '2024-03-01' AS signed_on, 'E' || (i % {request.param}) AS enterprise_id
                    FROM range(12000000) t(i)""")
-    con.execute("CREATE TABLE store_usual (enterprise_id VARCHAR, median_cents DOUBLE, n BIGINT, basis VARCHAR)")
+    con.execute("CREATE TABLE store_usual (enterprise_id VARCHAR, median_cents DOUBLE, low_cents DOUBLE, "
+                "n BIGINT, basis VARCHAR)")
     return con
 
 

@@ -79,7 +79,7 @@ def test_a_thin_recent_history_compares_with_the_enterprises_whole_history(store
     assert "100,000.00美元" in chk["message"] and "8,500,000.00美元" in chk["message"]
     assert submit(c, fid).status_code == 422
     assert submit(c, fid, **{"unusual-amount": "新签大型合同，金额已核实"}).status_code == 200
-    ok = contract(c, cid="N-2", amount="900000").json()["id"]            # 9 × the median
+    ok = contract(c, cid="N-2", amount="400000").json()["id"]    # 4 × a narrow history's median
     assert unusual(c, ok) is None
 
 
@@ -87,9 +87,9 @@ def test_no_history_at_all_compares_with_the_citys_median_for_the_category(store
     from shumao.model import rules
     c = newcomer(store, client, app, tmp_path)
     start, end = rules.history_window(filings.MONTH)
-    median, n = store.records.category_median("contracts", "ITO", start, end)
+    median, low, n = store.records.category_median("contracts", "ITO", start, end)
     assert n >= rules.MIN_HISTORY and median > 0
-    big = int(median * rules.VERIFY_FACTOR / 100) + 1000
+    big = int(median * rules.multiple(median, low, n) / 100) + 1000
     fid = contract(c, cid="N-3", amount=str(big)).json()["id"]
     chk = unusual(c, fid)
     assert chk is not None and "全市信息技术外包合同金额近12个月的中位数（本企业以往不足3笔）" in chk["message"]
@@ -100,7 +100,7 @@ def test_no_history_at_all_compares_with_the_citys_median_for_the_category(store
 def test_a_recent_history_of_three_is_used_as_before_and_says_so(store, user):
     ent = user("enterprise")
     assert submit(ent, contract(ent, cid="R-1", amount="900000000").json()["id"]).status_code == 422
-    fid = execution(ent, "R-X1", "300000", cid="R-1").json()["id"]
+    fid = execution(ent, "R-X1", "2500000", cid="R-1").json()["id"]    # 126 × its median
     chk = unusual(ent, fid)
     assert chk is not None and "本企业近12个月执行金额的中位数（" in chk["message"]
     assert "（近12个月不足" not in chk["message"]

@@ -63,25 +63,26 @@ def figures(staff) -> dict:
 def test_file_check_return_resubmit_approve_moves_figures_by_exactly_the_approved(store, user):
     ent, rev, staff = user("enterprise"), user("reviewer"), user("staff")
     before = figures(staff)
-    r = contract(ent, amount="350000")
+    r = contract(ent, amount="2600000")
     assert r.status_code == 201, r.text
     c = r.json()
     assert c["status"] == "draft" and c["kind"] == "contract" and c["client_country"] == "JP"
-    assert submit(ent, c["id"]).status_code == 200
+    assert submit(ent, c["id"]).status_code == 200    # within 26 × its contracts' median
 
-    # verify: above ten times the enterprise's median of the last twelve months
-    x1 = execution(ent, "W-X1", "300000").json()
+    # verify: far above the enterprise's median of the last twelve months (model.rules: its
+    # executions spread so widely, their top tenth above 250,000 USD, that 100 × the median)
+    x1 = execution(ent, "W-X1", "2500000").json()
     r = submit(ent, x1["id"], **{"unusual-amount": "一二三四五"})      # five characters
     assert r.status_code == 422
     err = r.json()["error"]
     assert err["code"] == "checks-failed" and "不少于6个字" in err["message"]
     [chk] = [k for k in err["checks"] if k["level"] != "hint"]
     assert chk["code"] == "unusual-amount" and chk["level"] == "verify"
-    assert chk["last_year_cents"] is not None and chk["this_month_cents"] >= 30_000_000
+    assert chk["last_year_cents"] is not None and chk["this_month_cents"] >= 250_000_000
     assert submit(ent, x1["id"], **{"unusual-amount": "年度大额结算款项"}).status_code == 200
 
     # quasi-hard: the running total exceeds the contract
-    x2 = execution(ent, "W-X2", "100000").json()
+    x2 = execution(ent, "W-X2", "200000").json()
     r = submit(ent, x2["id"])
     assert r.status_code == 422
     assert [k["code"] for k in r.json()["error"]["checks"]] == ["exceeds-contract", "late"]
@@ -110,9 +111,9 @@ def test_file_check_return_resubmit_approve_moves_figures_by_exactly_the_approve
     for f in (c, x1, x2):
         assert rev.post(f"/api/v1/review/{f['id']}", json={"decision": "approve"}).status_code == 200
     after = figures(staff)
-    assert after["exec_total"] - before["exec_total"] == 35_000_000        # 300,000 + 50,000 USD
-    assert after["exec_offshore"] - before["exec_offshore"] == 35_000_000
-    assert after["signed_total"] - before["signed_total"] == 35_000_000
+    assert after["exec_total"] - before["exec_total"] == 255_000_000     # 2,500,000 + 50,000 USD
+    assert after["exec_offshore"] - before["exec_offshore"] == 255_000_000
+    assert after["signed_total"] - before["signed_total"] == 260_000_000
     assert after["exec_onshore"] == before["exec_onshore"]
 
     history = ent.get(f"/api/v1/filings/{x2['id']}").json()["history"]

@@ -123,13 +123,14 @@ def test_file_check_return_correct_approve_moves_the_dashboard_by_exactly_the_ap
 
     ent = new_page(chromium, DESKTOP)
     sign_in(ent, base, "enterprise")
-    c = new_contract(ent, base, "BW-C1", "350000")
+    c = new_contract(ent, base, "BW-C1", "2600000")
     facts = ent.locator("dl.facts").inner_text()
     assert "\n日本\n" in facts and "JP" not in facts       # words, not codes (E-7)
     assert submit(ent) and status_shown(ent) == "待审核"
 
-    # verify: an amount above ten times the enterprise's usual; five characters are too few
-    x1 = new_execution(ent, base, "BW-C1", "BW-X1", "300000")
+    # verify: an amount far above the enterprise's usual (100 × its executions' median, as
+    # they spread widely: model.rules); five characters are too few
+    x1 = new_execution(ent, base, "BW-C1", "BW-X1", "2500000")
     assert "核实性" in check_rows(ent)
     shot(ent, f"{tag}-checks")
     assert not submit(ent, **{"unusual-amount": "一二三四五"})
@@ -140,7 +141,7 @@ def test_file_check_return_correct_approve_moves_the_dashboard_by_exactly_the_ap
     assert status_shown(ent) == "待审核"
 
     # quasi-hard: the executions now exceed the contract; refused until explained
-    x2 = new_execution(ent, base, "BW-C1", "BW-X2", "100000")
+    x2 = new_execution(ent, base, "BW-C1", "BW-X2", "200000")
     rows = check_rows(ent)
     assert "准强制性" in rows and "核实性" not in rows
     assert not submit(ent)
@@ -177,7 +178,7 @@ def test_file_check_return_correct_approve_moves_the_dashboard_by_exactly_the_ap
     shot(ent, f"{tag}-returned")
     ent.get_by_role("link", name="修改", exact=True).click()
     ent.wait_for_load_state()
-    assert ent.get_by_label("执行金额").input_value() == "100000"
+    assert ent.get_by_label("执行金额").input_value() == "200000"
     ent.get_by_label("执行金额").fill("50000")
     assert _save(ent) == x2
     assert "准强制性" not in check_rows(ent)
@@ -191,13 +192,14 @@ def test_file_check_return_correct_approve_moves_the_dashboard_by_exactly_the_ap
         rev.wait_for_url(re.compile(r"/review\?done="))
     assert rev.get_by_text("没有等待审核的记录").is_visible()
 
-    # the month's figures move by exactly the approved amounts: 350,000 signed, 300,000 + 50,000 received
+    # the month's figures move by exactly the approved amounts: 2,600,000 signed, 2,500,000 +
+    # 50,000 received
     after = report_cents(staff, base)
     moved = {k: after[k] - cents_before[k] for k in after if after[k] != cents_before[k]}
-    assert moved["signed_total"] == 35_000_000 and moved["exec_total"] == 35_000_000
-    assert moved["exec_offshore"] == 35_000_000 and "exec_onshore" not in moved
+    assert moved["signed_total"] == 260_000_000 and moved["exec_total"] == 255_000_000
+    assert moved["exec_offshore"] == 255_000_000 and "exec_onshore" not in moved
     shown_after = dashboard(staff, base)
-    for fid, value in shown_after.items():           # 35,000,000 cents = 35 万美元 exactly
+    for fid, value in shown_after.items():           # 255,000,000 cents = 255 万美元 exactly
         assert value - shown_before[fid] == Decimal(moved.get(fid, 0)) / 1_000_000, fid
     shot(staff, f"{tag}-dashboard")
 
@@ -216,12 +218,12 @@ def test_the_filing_form_a_filing_with_checks_and_the_review_fit_a_phone(live, c
     ent.goto(f"{base}/filings/new?kind=contract")
     fits(ent)
     shot(ent, f"{tag}-filing-new")
-    c = new_contract(ent, base, "PH-C1", "350000")
+    c = new_contract(ent, base, "PH-C1", "2000000")
     assert submit(ent)
     ent.goto(f"{base}/filings/new?kind=execution")
     fits(ent)
     shot(ent, f"{tag}-filing-new-execution")
-    x = new_execution(ent, base, "PH-C1", "PH-X1", "400000")       # above the contract, unusual
+    x = new_execution(ent, base, "PH-C1", "PH-X1", "2100000")      # above the contract, unusual
     assert {"准强制性", "核实性"} <= set(check_rows(ent))
     assert not submit(ent, **{"unusual-amount": "太少"})
     fits(ent)
