@@ -244,9 +244,15 @@ def cjk_justification() -> None:
 
 
 def write_pdf(doc: Document, path: Path) -> None:
+    pdf_of(render_html(doc, print_=True), path)
+
+
+def pdf_of(html: str, path: Path) -> None:
+    """The PDF of the print page ``render_html(doc, print_=True)`` (side.py runs this in a
+    process of its own)."""
     import weasyprint
 
     cjk_files()   # a PDF without the CJK font would silently show boxes: fail instead
     cjk_justification()
-    html = weasyprint.HTML(string=render_html(doc, print_=True), base_url=str(path.parent))
-    html.write_pdf(path, pdf_variant=None, metadata=True)
+    weasyprint.HTML(string=html, base_url=str(path.parent)).write_pdf(path, pdf_variant=None,
+                                                                      metadata=True)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from shumao.bulletin import content as c
 from shumao.bulletin.markdown import Paragraph, Run, blocks, tidy_spacing
 from shumao.errors import ContentError, FlaggedFigures, NoData
+from shumao.indicators import Basis
 from shumao.model.codes import NATURE_ZH
 from shumao.model.periods import Period
 from shumao.report.service import ReportDoc, build_report, with_charts
@@ -69,6 +70,9 @@ class Document:
     sections: list[Section]
     overrides: list[str] = field(default_factory=list)   # flagged figures published by override
     warnings: list[str] = field(default_factory=list)    # content.dropped_images
+    # the period's digital-trade figures as computed for 【数字贸易】 (None: no such data),
+    # kept so that the vintage freezing them does not compute them again
+    digital: object = None
 
     @property
     def date_words(self) -> str:
@@ -189,11 +193,22 @@ def digital(store: Store, period: Period, settings: ReportSettings) -> Section |
     region, short name, source and relative year; None when the period has no digital-trade
     data (no customs e-commerce rows, no contract with a delivery mode or ordered online).
     A suppressed figure is never named: the text withholds it (report.digital)."""
+    return digital_section(digital_figures(store, period), settings)
+
+
+def digital_figures(store: Store, period: Period, report=None):
+    """The period's digital-trade figures (indicators.digital, default settings; ``report``
+    the 数据月报's figures when already computed)."""
     from shumao.indicators.digital import digital as compute_digital
-    from shumao.report import digital as words
 
     with store.reading() as con:
-        d = compute_digital(con, period)
+        return compute_digital(con, period, report=report)
+
+
+def digital_section(d, settings: ReportSettings) -> Section | None:
+    """【数字贸易】 worded from figures already computed (``digital_figures``)."""
+    from shumao.report import digital as words
+
     if not d.has_digital_inputs:
         return None
     lines = words.sentences(d, settings, settings.source, words.disclosure(d))
@@ -204,9 +219,11 @@ def digital(store: Store, period: Period, settings: ReportSettings) -> Section |
                    notes=[note])
 
 
-def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Document:
+def build(content: c.Content, store: Store, allow_flagged: bool = False,
+          charts: bool = True) -> Document:
     """The issue's document: the data report for its period from the store (vetted), then
-    the content folder's sections."""
+    the content folder's sections.  Without ``charts`` the data section's charts are left
+    to draw (``with_charts``: publish.py draws them in two processes)."""
     d = content.data
     toml = content.folder / "bulletin.toml"
     try:
@@ -216,16 +233,27 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False) -> Docu
                            f"为 {d.period}，但数据库中{d.period.words()}没有已审核通过的数据",
                            field="period", file=toml.name) from None
     overrides = vet(full, str(toml), allow_flagged)    # before the charts: a stop is quick
-    full = with_charts(full)
+    if charts:
+        full = with_charts(full)
     # the bulletin shows the overview, partner and structure tables of the same report
     report = replace(full, tables=[t for t in full.tables
                                    if t.id in ("overview", "partners", "structure")])
     sections = [Section("数据月报", data=report)]
-    more = digital(store, d.period, d.report)
+    # the 数据月报's figures checked against, not computed again (same basis only)
+    figures = digital_figures(store, d.period, full.ind if d.report.basis == Basis() else None)
+    more = digital_section(figures, d.report)
     if more is not None:
         sections.append(more)
     for s in content.sections:
         sections.append(Section(s.name, [entry(s.name, item, store, content.date.year)
                                          for item in s.items]))
     return Document(content.title, content.issue, content.date, content.publisher, sections,
-                    overrides, c.dropped_images(content))
+                    overrides, c.dropped_images(content), figures)
+
+
+def with_drawn(doc: Document, charts: list) -> Document:
+    """The document with its data section's charts drawn (``charts``: report.charts.Chart)."""
+    data = doc.data
+    assert data.data is not None
+    drawn = Section(data.name, data.entries, replace(data.data, charts=charts), data.notes)
+    return replace(doc, sections=[drawn, *doc.sections[1:]])

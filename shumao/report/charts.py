@@ -94,15 +94,35 @@ def _named(svg: str, scope: str, title: str) -> str:
             + svg[head:])
 
 
-def _chart(id_: str, title: str, draw: Callable[[str], Any], half: bool = False) -> Chart:
-    """Both shapes of one chart: ``draw(shape)`` returns its figure, "column" for screens,
+@dataclass(frozen=True)
+class Drawing:
+    """A chart before it is drawn: ``draw(shape)`` returns its figure, "column" for screens,
     "page" (page-wide, low) or "half" (half of it) for print."""
-    fig = draw("column")
-    labels = tuple(t.get_text().strip() for t in fig.axes[0].texts if t.get_text().strip() != UNIT)
-    svg, png = _save(fig)
-    page_svg, page_png = _save(draw("half" if half else "page"))
-    return Chart(id_, title, _named(svg, f"{id_}-c", title), png, _named(page_svg, f"{id_}-p", title),
-                 page_png, labels, half)
+
+    id: str
+    title: str
+    draw: Callable[[str], Any]
+    half: bool = False
+
+    def screen(self) -> tuple[str, bytes, tuple[str, ...]]:
+        """The column shape: SVG, PNG and the value labels drawn on it."""
+        fig = self.draw("column")
+        labels = tuple(t.get_text().strip() for t in fig.axes[0].texts if t.get_text().strip() != UNIT)
+        svg, png = _save(fig)
+        return _named(svg, f"{self.id}-c", self.title), png, labels
+
+    def print(self) -> tuple[str, bytes]:
+        """The print shape: SVG and PNG."""
+        page_svg, page_png = _save(self.draw("half" if self.half else "page"))
+        return _named(page_svg, f"{self.id}-p", self.title), page_png
+
+    def chart(self, screen: tuple[str, bytes, tuple[str, ...]], print_: tuple[str, bytes]) -> Chart:
+        (svg, png, labels), (page_svg, page_png) = screen, print_
+        return Chart(self.id, self.title, svg, png, page_svg, page_png, labels, self.half)
+
+
+def _chart(id_: str, title: str, draw: Callable[[str], Any], half: bool = False) -> Drawing:
+    return Drawing(id_, title, draw, half)
 
 
 def _axes(height: float, shape: str = "column"):
@@ -136,7 +156,7 @@ def _legend(ax) -> None:
               handlelength=1.2, columnspacing=1.0, borderaxespad=0.2)
 
 
-def partners(ind: Indicators, when: str, top: int) -> Chart:
+def partners(ind: Indicators, when: str, top: int) -> Drawing:
     """The first ``top`` partner markets (ReportSettings.top_table, as the partner table)."""
     rows = ind.partners[:top][::-1]
     title = f"{when}{partners_title(len(rows))}"
@@ -173,7 +193,7 @@ def _paired_bars(ax, names: list[str], figs) -> None:
     _legend(ax)
 
 
-def categories(ind: Indicators, when: str) -> Chart:
+def categories(ind: Indicators, when: str) -> Drawing:
     title = f"{when}离岸执行额业务结构"
 
     def draw(shape: str):
@@ -185,7 +205,7 @@ def categories(ind: Indicators, when: str) -> Chart:
     return _chart("categories", title, draw, half=True)
 
 
-def shore(ind: Indicators, when: str) -> Chart:
+def shore(ind: Indicators, when: str) -> Drawing:
     """Onshore and offshore executions, this period against last year (bulletin.md)."""
     title = f"{when}在岸和离岸服务外包执行额"
 
@@ -198,7 +218,7 @@ def shore(ind: Indicators, when: str) -> Chart:
     return _chart("shore", title, draw, half=True)
 
 
-def monthly(ind: Indicators, series: list[tuple[int, int, int]], relative: bool = False) -> Chart:
+def monthly(ind: Indicators, series: list[tuple[int, int, int]], relative: bool = False) -> Drawing:
     title = monthly_title(ind, relative)
 
     def draw(shape: str):
@@ -215,9 +235,23 @@ def monthly(ind: Indicators, series: list[tuple[int, int, int]], relative: bool 
     return _chart("monthly", title, draw)
 
 
-def all_charts(ind: Indicators, series: list[tuple[int, int, int]],
-               settings: ReportSettings) -> list[Chart]:
-    """Captions name the period as the text does: 今年上半年 with ``relative``, else 2023年上半年."""
+def drawings(ind: Indicators, series: list[tuple[int, int, int]],
+             settings: ReportSettings) -> list[Drawing]:
+    """The report's charts, not yet drawn.  Captions name the period as the text does:
+    今年上半年 with ``relative``, else 2023年上半年."""
     when = ind.period.words(settings.relative)
     return [partners(ind, when, settings.top_table), categories(ind, when), shore(ind, when),
             monthly(ind, series, settings.relative)]
+
+
+def print_shapes(ind: Indicators, series: list[tuple[int, int, int]],
+                 settings: ReportSettings) -> list[tuple[str, bytes]]:
+    """Every chart's print shape (SVG, PNG) only: what the PDF needs, drawn by a process of
+    its own while the screen shapes are drawn beside it (bulletin/side.py)."""
+    return [d.print() for d in drawings(ind, series, settings)]
+
+
+def all_charts(ind: Indicators, series: list[tuple[int, int, int]],
+               settings: ReportSettings) -> list[Chart]:
+    """Both shapes of every chart, each drawn once."""
+    return [d.chart(d.screen(), d.print()) for d in drawings(ind, series, settings)]

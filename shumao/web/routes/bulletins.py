@@ -326,8 +326,8 @@ def bulletin_revised(request: Request, id: int, say: str = "") -> Response:
 
 
 # -- publishing: a check page, then in the background, then its result (issue 20 S-8, S-9) -----
-STEPS = {"start": "准备", "data": "计算数据月报", "pdf": "生成 PDF", "docx": "生成 Word",
-         "html": "生成网页版", "save": "保存并冻结本期数据"}
+STEPS = {"start": "准备", "data": "计算数据月报", "charts": "绘制图表",
+         "files": "同时生成 PDF、Word 和网页版", "save": "保存并冻结本期数据"}
 
 
 @router.get("/bulletins/{id:int}/check", name="bulletin_check")
