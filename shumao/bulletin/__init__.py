@@ -11,6 +11,7 @@ document model, published as PDF, DOCX and HTML (bulletin.md).
     email       the issue as an e-mail
     wechat      the issue as a 公众号 article
     publish     ``shumao bulletin``: all outputs or none
+    side        the second process: the charts' print shapes and the PDF beside the rest
     editions    the editions kept in the store: drafts, publication, corrections
     editor      what the portal's 简报 editor needs beside the store
 """

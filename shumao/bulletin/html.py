@@ -243,6 +243,30 @@ def cjk_justification() -> None:
     inline.justify_line = justify_line
 
 
+# a chart's place in the print page before it is drawn (a clerk's text is escaped: never this)
+CHART_MARK = "<!--shumao-chart-{}-->"
+
+
+def print_skeleton(doc: Document, drawings) -> str:
+    """The print page with each chart's place marked (CHART_MARK) instead of its SVG: the
+    page draws only a chart's id, title, half and print SVG, so ``filled`` with the print
+    SVGs is exactly ``render_html(doc, print_=True)`` of the drawn charts (side.py draws them
+    and the PDF in its own process meanwhile)."""
+    from shumao.bulletin.model import with_drawn
+    from shumao.report.charts import Chart
+
+    marked = [Chart(d.id, d.title, "", b"", CHART_MARK.format(n), b"", (), d.half)
+              for n, d in enumerate(drawings)]
+    return render_html(with_drawn(doc, marked), print_=True)
+
+
+def filled(skeleton: str, svgs: list[str]) -> str:
+    """The print page ``print_skeleton`` marked, with the charts' print SVGs in place."""
+    for n, svg in enumerate(svgs):
+        skeleton = skeleton.replace(CHART_MARK.format(n), svg, 1)
+    return skeleton
+
+
 def write_pdf(doc: Document, path: Path) -> None:
     pdf_of(render_html(doc, print_=True), path)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from shumao.bulletin import content, model, side
 from shumao.bulletin.docx import write_docx
 from shumao.bulletin.email import write_email
-from shumao.bulletin.html import render_html, write_html, write_pdf
+from shumao.bulletin.html import print_skeleton, write_html, write_pdf
 from shumao.bulletin.wechat import write_wechat
 from shumao.errors import InputError
 from shumao.report.charts import all_charts, drawings
@@ -75,17 +75,31 @@ def publish(folder: str | Path, store: Store, out: str | Path,
     pool = side.worker() if side_by_side else None      # warms up while the figures compute
     say("data")
     doc = model.build(content.load(folder), store, allow_flagged=allow_flagged, charts=False)
-    say("charts")
-    doc = _drawn(doc, pool)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(doc)
     with tempfile.TemporaryDirectory(prefix=".shumao-", dir=out) as tmp:
-        say("files")
         staged = {fmt: Path(tmp) / (stem + SUFFIX.get(fmt, f".{fmt}")) for fmt in formats}
-        pdf = (side.pdf(pool, render_html(doc, print_=True), staged["pdf"])
-               if pool is not None and "pdf" in staged else None)
+        pdf = None
+        say("charts")
         try:
+            report = doc.data.data
+            if report is None:
+                pass
+            elif pool is None:
+                doc = model.with_drawn(doc, all_charts(report.ind, report.series, report.settings))
+            else:       # the print shapes and the PDF there, the screen shapes here, at once
+                ds = drawings(report.ind, report.series, report.settings)
+                printed, pdf = side.issue(
+                    pool, report.ind, report.series, report.settings,
+                    print_skeleton(doc, ds) if "pdf" in staged else None, staged.get("pdf"))
+                try:
+                    screens = [d.screen() for d in ds]
+                finally:
+                    cf.wait([printed])
+                doc = model.with_drawn(doc, [d.chart(sc, pr) for d, sc, pr in
+                                             zip(ds, screens, side.outcome(pool, printed, "图表"))])
+            say("files")
             for fmt, path in staged.items():
                 if not (fmt == "pdf" and pdf is not None):
                     FORMATS[fmt](doc, path)
@@ -101,21 +115,3 @@ def publish(folder: str | Path, store: Store, out: str | Path,
                 shutil.move(done[fmt], Path(tmp) / f"old-{fmt}")
             shutil.move(path, done[fmt])
     return Published(done, doc)
-
-
-def _drawn(doc: model.Document, pool) -> model.Document:
-    """The document with its charts drawn, each once: with a side process, the print shapes
-    there and the screen shapes here at the same time."""
-    report = doc.data.data
-    if report is None:
-        return doc
-    if pool is None:
-        return model.with_drawn(doc, all_charts(report.ind, report.series, report.settings))
-    printed = side.charts(pool, report.ind, report.series, report.settings)
-    try:
-        screens = [d.screen() for d in drawings(report.ind, report.series, report.settings)]
-    finally:
-        cf.wait([printed])
-    ds = drawings(report.ind, report.series, report.settings)
-    return model.with_drawn(doc, [d.chart(sc, pr) for d, sc, pr in
-                                  zip(ds, screens, side.outcome(pool, printed, "图表"))])

@@ -13,15 +13,18 @@ is sent one after another (pickles over its stdin and stdout, each with its leng
 Whatever fails in it comes back as a ``ShumaoError`` naming the output; a worker that died
 is replaced on the next use.
 
-    side = worker()                                   # started, warming up
-    printed = charts(side, ind, series, settings)     # → Future of [(page_svg, page_png)]
-    done = pdf(side, html, path)                      # → Future
-    outcome(side, done, "PDF")                        # its value, or the ShumaoError
+    side = worker()                                          # started, warming up
+    printed, done = issue(side, ind, series, settings, skeleton, path)
+        # the print shapes [(page_svg, page_png)], then the PDF of the print page
+        # (html.print_skeleton) with them in place — started as soon as they are drawn
+    outcome(side, printed, "图表")                            # its value, or the ShumaoError
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
+import itertools
 import os
 import pickle
 import struct
@@ -34,6 +37,7 @@ from pathlib import Path
 from shumao.errors import ShumaoError
 
 _lock = threading.Lock()
+_tokens = itertools.count()
 _worker: Side | None = None
 _LEN = struct.Struct(">Q")
 
@@ -116,12 +120,14 @@ def _forget(side: Side) -> None:
     side.proc.kill()
 
 
-def charts(side: Side, ind, series, settings) -> cf.Future:
-    return _submit(side, "charts", ind, series, settings)
-
-
-def pdf(side: Side, html: str, path: Path) -> cf.Future:
-    return _submit(side, "pdf", html, str(path))
+def issue(side: Side, ind, series, settings, skeleton: str | None,
+          path: Path | None) -> tuple[cf.Future, cf.Future | None]:
+    """The print shapes of the charts, and (``skeleton`` given) the PDF drawn with them."""
+    token = next(_tokens)
+    printed = _submit(side, "charts", token, skeleton is not None, ind, series, settings)
+    if skeleton is None or path is None:
+        return printed, None
+    return printed, _submit(side, "pdf", token, skeleton, str(path))
 
 
 def _submit(side: Side, task: str, *args) -> cf.Future:
@@ -159,16 +165,25 @@ def _warm() -> None:
     matplotlib_ready()
 
 
-def _charts(ind, series, settings):
+_kept: dict[int, list[str]] = {}       # token → the print SVGs its PDF task fills in
+
+
+def _charts(token: int, keep: bool, ind, series, settings):
     from shumao.report.charts import print_shapes
 
-    return print_shapes(ind, series, settings)
+    shapes = print_shapes(ind, series, settings)
+    if keep:
+        _kept[token] = [svg for svg, _ in shapes]
+    return shapes
 
 
-def _pdf(html: str, path: str) -> None:
-    from shumao.bulletin.html import pdf_of
+def _pdf(token: int, skeleton: str, path: str) -> None:
+    from shumao.bulletin.html import filled, pdf_of
 
-    pdf_of(html, Path(path))
+    svgs = _kept.pop(token, None)
+    if svgs is None:
+        raise RuntimeError("图表没有画成")
+    pdf_of(filled(skeleton, svgs), Path(path))
 
 
 TASKS = {"charts": _charts, "pdf": _pdf}
@@ -180,10 +195,8 @@ def main() -> None:
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)                   # a library's print must not corrupt the answers
     requests = sys.stdin.buffer
-    try:
+    with contextlib.suppress(Exception):        # each task says it again, in words
         _warm()
-    except Exception:               # noqa: BLE001  (each task says it again, in words)
-        pass
     while True:
         try:
             task, args = _receive(requests)
