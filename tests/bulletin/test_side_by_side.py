@@ -12,7 +12,8 @@ import shutil
 import pytest
 
 from shumao.bench.publishing import fingerprint, identical
-from shumao.bulletin import model, publish as pub, side
+from shumao.bulletin import model, side
+from shumao.bulletin import publish as pub
 from shumao.errors import ShumaoError
 from shumao.ingest.importer import import_files
 from shumao.publication import vintages

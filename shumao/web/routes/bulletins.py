@@ -346,6 +346,7 @@ def bulletin_check(request: Request, id: int) -> Response:
     c = facts.content
     return render(request, "bulletin_check.html", {
         "meta": meta, "facts": facts, "c": c, "revision": revision, "steps": STEPS,
+        "took": deps.portal(request).jobs.took("publish"),
         "date_words": day_words(c.date), "period_words": c.data.period.words(),
         "sections": [(s.name, [it.title or day_words(it.get("date")) if not it.title and it.get("date")
                                else (it.title or "（无标题）") for it in s.items]) for s in c.sections]})
