@@ -68,7 +68,7 @@ def publish(folder: str | Path, store: Store, out: str | Path,
     anything is written, unless ``allow_flagged``: then the outputs carry the override in
     their metadata.
 
-    ``side_by_side`` (the default): the print shapes of the charts and then the PDF are drawn
+    ``side_by_side`` (the default): the print SVGs of the charts and then the PDF are drawn
     by a second process (side.py) while this one draws the rest; False draws everything here,
     one after another (the same bytes: tests and ``shumao bench publish`` compare them)."""
     say = progress or (lambda step: None)
@@ -88,17 +88,19 @@ def publish(folder: str | Path, store: Store, out: str | Path,
                 pass
             elif pool is None:
                 doc = model.with_drawn(doc, all_charts(report.ind, report.series, report.settings))
-            else:       # the print shapes and the PDF there, the screen shapes here, at once
+            else:       # the print SVGs and the PDF there, the other shapes here, at once
                 ds = drawings(report.ind, report.series, report.settings)
                 printed, pdf = side.issue(
                     pool, report.ind, report.series, report.settings,
                     print_skeleton(doc, ds) if "pdf" in staged else None, staged.get("pdf"))
                 try:
                     screens = [d.screen() for d in ds]
+                    pngs = [d.print_png() for d in ds]
                 finally:
                     cf.wait([printed])
-                doc = model.with_drawn(doc, [d.chart(sc, pr) for d, sc, pr in
-                                             zip(ds, screens, side.outcome(pool, printed, "图表"))])
+                svgs = side.outcome(pool, printed, "图表")
+                doc = model.with_drawn(doc, [d.chart(sc, (svg, png)) for d, sc, svg, png in
+                                             zip(ds, screens, svgs, pngs)])
             say("files")
             for fmt, path in staged.items():
                 if not (fmt == "pdf" and pdf is not None):

@@ -1,5 +1,5 @@
-"""The second core: the charts' print shapes and the PDF drawn in a process of its own while
-the main process draws the screen shapes, the Word file, the web page, the e-mail and the
+"""The second core: the charts' print SVGs and the PDF drawn in a process of its own while
+the main process draws the other shapes, the Word file, the web page, the e-mail and the
 公众号 article (issue 23: WeasyPrint and matplotlib are CPU-bound Python, one GIL per
 process, so threads would take turns).
 
@@ -15,8 +15,8 @@ is replaced on the next use.
 
     side = worker()                                          # started, warming up
     printed, done = issue(side, ind, series, settings, skeleton, path)
-        # the print shapes [(page_svg, page_png)], then the PDF of the print page
-        # (html.print_skeleton) with them in place — started as soon as they are drawn
+        # the print SVGs, then the PDF of the print page (html.print_skeleton) with them in
+        # place — started as soon as they are drawn
     outcome(side, printed, "图表")                            # its value, or the ShumaoError
 """
 
@@ -122,7 +122,7 @@ def _forget(side: Side) -> None:
 
 def issue(side: Side, ind, series, settings, skeleton: str | None,
           path: Path | None) -> tuple[cf.Future, cf.Future | None]:
-    """The print shapes of the charts, and (``skeleton`` given) the PDF drawn with them."""
+    """The print SVGs of the charts, and (``skeleton`` given) the PDF drawn with them."""
     token = next(_tokens)
     printed = _submit(side, "charts", token, skeleton is not None, ind, series, settings)
     if skeleton is None or path is None:
@@ -169,12 +169,12 @@ _kept: dict[int, list[str]] = {}       # token → the print SVGs its PDF task f
 
 
 def _charts(token: int, keep: bool, ind, series, settings):
-    from shumao.report.charts import print_shapes
+    from shumao.report.charts import print_svgs
 
-    shapes = print_shapes(ind, series, settings)
+    svgs = print_svgs(ind, series, settings)
     if keep:
-        _kept[token] = [svg for svg, _ in shapes]
-    return shapes
+        _kept[token] = svgs
+    return svgs
 
 
 def _pdf(token: int, skeleton: str, path: str) -> None:

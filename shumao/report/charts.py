@@ -69,15 +69,18 @@ def label(cents: int) -> str:
     return text if text != "-0.00" else "0.00"
 
 
-def _save(fig) -> tuple[str, bytes]:
+def _save(fig, svg: bool = True, png: bool = True) -> tuple[str, bytes]:
+    """The figure as SVG and PNG (either left out: "", b"")."""
     import matplotlib.pyplot as plt
 
-    svg, png = io.StringIO(), io.BytesIO()
-    fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
-    fig.savefig(png, format="png", dpi=DPI, bbox_inches="tight")
+    svg_out, png_out = io.StringIO(), io.BytesIO()
+    if svg:
+        fig.savefig(svg_out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    if png:
+        fig.savefig(png_out, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)
-    text = re.sub(r"<metadata>.*?</metadata>", "", svg.getvalue(), flags=re.S)
-    return text[text.index("<svg"):], png.getvalue()
+    text = re.sub(r"<metadata>.*?</metadata>", "", svg_out.getvalue(), flags=re.S)
+    return text[text.index("<svg"):] if svg else "", png_out.getvalue()
 
 
 _SVG_ID = re.compile(r'(\sid="|url\(#|href="#)([^"()]+)')
@@ -113,8 +116,20 @@ class Drawing:
 
     def print(self) -> tuple[str, bytes]:
         """The print shape: SVG and PNG."""
-        page_svg, page_png = _save(self.draw("half" if self.half else "page"))
+        page_svg, page_png = _save(self.draw(self.shape))
         return _named(page_svg, f"{self.id}-p", self.title), page_png
+
+    def print_svg(self) -> str:
+        """The print shape's SVG alone (the PDF's), the same bytes as ``print``'s."""
+        return _named(_save(self.draw(self.shape), png=False)[0], f"{self.id}-p", self.title)
+
+    def print_png(self) -> bytes:
+        """The print shape's PNG alone (the Word file's), the same bytes as ``print``'s."""
+        return _save(self.draw(self.shape), svg=False)[1]
+
+    @property
+    def shape(self) -> str:
+        return "half" if self.half else "page"
 
     def chart(self, screen: tuple[str, bytes, tuple[str, ...]], print_: tuple[str, bytes]) -> Chart:
         (svg, png, labels), (page_svg, page_png) = screen, print_
@@ -244,11 +259,11 @@ def drawings(ind: Indicators, series: list[tuple[int, int, int]],
             monthly(ind, series, settings.relative)]
 
 
-def print_shapes(ind: Indicators, series: list[tuple[int, int, int]],
-                 settings: ReportSettings) -> list[tuple[str, bytes]]:
-    """Every chart's print shape (SVG, PNG) only: what the PDF needs, drawn by a process of
-    its own while the screen shapes are drawn beside it (bulletin/side.py)."""
-    return [d.print() for d in drawings(ind, series, settings)]
+def print_svgs(ind: Indicators, series: list[tuple[int, int, int]],
+               settings: ReportSettings) -> list[str]:
+    """Every chart's print SVG only: what the PDF needs, drawn by a process of its own while
+    the other shapes are drawn beside it (bulletin/side.py)."""
+    return [d.print_svg() for d in drawings(ind, series, settings)]
 
 
 def all_charts(ind: Indicators, series: list[tuple[int, int, int]],
