@@ -70,7 +70,7 @@ class Document:
     sections: list[Section]
     overrides: list[str] = field(default_factory=list)   # flagged figures published by override
     warnings: list[str] = field(default_factory=list)    # content.dropped_images
-    # the period's digital-trade figures as computed for 【数字贸易】 (None: no such data),
+    # the period's digital-trade figures 【数字贸易】 was worded from (indicators.digital),
     # kept so that the vintage freezing them does not compute them again
     digital: object = None
 
@@ -188,14 +188,6 @@ def vet(report: ReportDoc, where: str, allow_flagged: bool = False) -> list[str]
     return flagged
 
 
-def digital(store: Store, period: Period, settings: ReportSettings) -> Section | None:
-    """【数字贸易】 (digital-trade.md §8.1) for the issue's period, worded with the 数据月报's
-    region, short name, source and relative year; None when the period has no digital-trade
-    data (no customs e-commerce rows, no contract with a delivery mode or ordered online).
-    A suppressed figure is never named: the text withholds it (report.digital)."""
-    return digital_section(digital_figures(store, period), settings)
-
-
 def digital_figures(store: Store, period: Period, report=None):
     """The period's digital-trade figures (indicators.digital, default settings; ``report``
     the 数据月报's figures when already computed)."""
@@ -206,7 +198,11 @@ def digital_figures(store: Store, period: Period, report=None):
 
 
 def digital_section(d, settings: ReportSettings) -> Section | None:
-    """【数字贸易】 worded from figures already computed (``digital_figures``)."""
+    """【数字贸易】 (digital-trade.md §8.1) for the issue's period from its figures
+    (``digital_figures``), worded with the 数据月报's region, short name, source and relative
+    year; None when the period has no digital-trade data (no customs e-commerce rows, no
+    contract with a delivery mode or ordered online).  A suppressed figure is never named:
+    the text withholds it (report.digital)."""
     from shumao.report import digital as words
 
     if not d.has_digital_inputs:
@@ -223,7 +219,7 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False,
           charts: bool = True) -> Document:
     """The issue's document: the data report for its period from the store (vetted), then
     the content folder's sections.  Without ``charts`` the data section's charts are left
-    to draw (``with_charts``: publish.py draws them in two processes)."""
+    to draw (``with_drawn``: publish.py draws them in two processes)."""
     d = content.data
     toml = content.folder / "bulletin.toml"
     try:
