@@ -1,4 +1,4 @@
 from shumao.cli.app import main
 
-if __name__ == "__main__":     # not when a spawned worker (bulletin/side.py) re-imports it
+if __name__ == "__main__":     # imported (by a tool, a worker), it runs nothing
     main()

@@ -128,7 +128,8 @@ def fingerprint(folder: Path, fmt: str):
 def main(argv: list[str]) -> None:
     db, content, out, mode, runs = argv[0], Path(argv[1]), Path(argv[2]), argv[3], int(argv[4])
     t0 = time.perf_counter()
-    from shumao.bulletin.html import pdf_of, render_html
+    from shumao.bulletin.html import render_html
+    from shumao.bulletin.pdf import pdf_of
     from shumao.bulletin.publish import publish
     from shumao.store import connect
 

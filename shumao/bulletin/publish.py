@@ -17,10 +17,10 @@ from pathlib import Path
 from shumao.bulletin import content, model, side
 from shumao.bulletin.docx import write_docx
 from shumao.bulletin.email import write_email
-from shumao.bulletin.html import print_skeleton, write_html, write_pdf
+from shumao.bulletin.html import render_html, write_html, write_pdf
 from shumao.bulletin.wechat import write_wechat
 from shumao.errors import InputError
-from shumao.report.charts import all_charts, drawings
+from shumao.report.charts import Chart, all_charts, drawings
 from shumao.store import Store
 
 FORMATS = {"pdf": write_pdf, "docx": write_docx, "html": write_html,
@@ -68,8 +68,8 @@ def publish(folder: str | Path, store: Store, out: str | Path,
     anything is written, unless ``allow_flagged``: then the outputs carry the override in
     their metadata.
 
-    ``side_by_side`` (the default): the print SVGs of the charts and then the PDF are drawn
-    by a second process (side.py) while this one draws the rest; False draws everything here,
+    ``side_by_side`` (the default): the charts' print SVGs are drawn first, and the PDF of
+    the print page by a second process (side.py) while this one draws the rest; False draws everything here,
     one after another (the same bytes: tests and ``shumao bench publish`` compare them)."""
     say = progress or (lambda step: None)
     pool = side.worker() if side_by_side else None      # warms up while the figures compute
@@ -88,19 +88,16 @@ def publish(folder: str | Path, store: Store, out: str | Path,
                 pass
             elif pool is None:
                 doc = model.with_drawn(doc, all_charts(report.ind, report.series, report.settings))
-            else:       # the print SVGs and the PDF there, the other shapes here, at once
+            else:       # the print SVGs first: the PDF is drawn there while the rest is drawn here
                 ds = drawings(report.ind, report.series, report.settings)
-                printed, pdf = side.issue(
-                    pool, report.ind, report.series, report.settings,
-                    print_skeleton(doc, ds) if "pdf" in staged else None, staged.get("pdf"))
-                try:
-                    screens = [d.screen() for d in ds]
-                    pngs = [d.print_png() for d in ds]
-                finally:
-                    cf.wait([printed])
-                svgs = side.outcome(pool, printed, "图表")
-                doc = model.with_drawn(doc, [d.chart(sc, (svg, png)) for d, sc, svg, png in
-                                             zip(ds, screens, svgs, pngs)])
+                svgs = [d.print_svg() for d in ds]
+                if "pdf" in staged:
+                    printed = [Chart(d.id, d.title, "", b"", svg, b"", (), d.half)   # what print shows
+                               for d, svg in zip(ds, svgs)]
+                    pdf = side.pdf(pool, render_html(model.with_drawn(doc, printed), print_=True),
+                                   staged["pdf"])
+                doc = model.with_drawn(doc, [d.chart(d.screen(), (svg, d.print_png()))
+                                             for d, svg in zip(ds, svgs)])
             say("files")
             for fmt, path in staged.items():
                 if not (fmt == "pdf" and pdf is not None):

@@ -1,5 +1,5 @@
-"""The second core: the charts' print SVGs and the PDF drawn in a process of its own while
-the main process draws the other shapes, the Word file, the web page, the e-mail and the
+"""The second core: the PDF drawn by WeasyPrint in a process of its own while the main
+process draws the rest of the charts, the Word file, the web page, the e-mail and the
 公众号 article (issue 23: WeasyPrint and matplotlib are CPU-bound Python, one GIL per
 process, so threads would take turns).
 
@@ -7,24 +7,21 @@ One worker process (``python -m shumao.bulletin.side``), started on first use an
 the life of the process (the portal publishes many issues; a command publishes one and the
 worker ends with it).  It is a fresh interpreter, never a fork — the portal publishes from a
 thread, and a fork copies locks other threads hold — and not ``multiprocessing``'s spawn,
-which would run the caller's own script again.  It imports WeasyPrint and matplotlib, and
-reads the CJK fonts, while the main process computes the figures; then it runs the tasks it
-is sent one after another (pickles over its stdin and stdout, each with its length).
+which would run the caller's own script again.  It imports WeasyPrint (pdf.py, nothing of
+the store) while the main process computes the figures; then it runs the tasks it is sent
+one after another (pickles over its stdin and stdout, each with its length).
 Whatever fails in it comes back as a ``ShumaoError`` naming the output; a worker that died
 is replaced on the next use.
 
-    side = worker()                                          # started, warming up
-    printed, done = issue(side, ind, series, settings, skeleton, path)
-        # the print SVGs, then the PDF of the print page (html.print_skeleton) with them in
-        # place — started as soon as they are drawn
-    outcome(side, printed, "图表")                            # its value, or the ShumaoError
+    side = worker()                         # started, warming up
+    done = pdf(side, html, path)            # → Future: the print page to the PDF
+    outcome(side, done, " PDF ")            # None, or the ShumaoError naming the PDF
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import itertools
 import os
 import pickle
 import struct
@@ -37,7 +34,6 @@ from pathlib import Path
 from shumao.errors import ShumaoError
 
 _lock = threading.Lock()
-_tokens = itertools.count()
 _worker: Side | None = None
 _LEN = struct.Struct(">Q")
 
@@ -120,14 +116,9 @@ def _forget(side: Side) -> None:
     side.proc.kill()
 
 
-def issue(side: Side, ind, series, settings, skeleton: str | None,
-          path: Path | None) -> tuple[cf.Future, cf.Future | None]:
-    """The print SVGs of the charts, and (``skeleton`` given) the PDF drawn with them."""
-    token = next(_tokens)
-    printed = _submit(side, "charts", token, skeleton is not None, ind, series, settings)
-    if skeleton is None or path is None:
-        return printed, None
-    return printed, _submit(side, "pdf", token, skeleton, str(path))
+def pdf(side: Side, html: str, path: Path) -> cf.Future:
+    """The PDF of the print page ``html`` written to ``path``."""
+    return _submit(side, "pdf", html, str(path))
 
 
 def _submit(side: Side, task: str, *args) -> cf.Future:
@@ -153,40 +144,23 @@ def outcome(side: Side, future: cf.Future, what: str):
 
 # -- in the worker -------------------------------------------------------------------------------
 def _warm() -> None:
-    """Once: the imports and fonts every task needs."""
+    """Once: WeasyPrint, the fonts and the justification every PDF needs."""
     import weasyprint  # noqa: F401
 
-    from shumao.bulletin.html import cjk_justification
-    from shumao.report import charts as _charts  # noqa: F401
-    from shumao.report.fonts import cjk_files, matplotlib_ready
+    from shumao.bulletin.pdf import cjk_justification
+    from shumao.report.fonts import cjk_files
 
     cjk_files()
     cjk_justification()
-    matplotlib_ready()
 
 
-_kept: dict[int, list[str]] = {}       # token → the print SVGs its PDF task fills in
+def _pdf(html: str, path: str) -> None:
+    from shumao.bulletin.pdf import pdf_of
+
+    pdf_of(html, Path(path))
 
 
-def _charts(token: int, keep: bool, ind, series, settings):
-    from shumao.report.charts import print_svgs
-
-    svgs = print_svgs(ind, series, settings)
-    if keep:
-        _kept[token] = svgs
-    return svgs
-
-
-def _pdf(token: int, skeleton: str, path: str) -> None:
-    from shumao.bulletin.html import filled, pdf_of
-
-    svgs = _kept.pop(token, None)
-    if svgs is None:
-        raise RuntimeError("图表没有画成")
-    pdf_of(filled(skeleton, svgs), Path(path))
-
-
-TASKS = {"charts": _charts, "pdf": _pdf}
+TASKS = {"pdf": _pdf}
 
 
 def main() -> None:

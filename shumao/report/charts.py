@@ -259,13 +259,6 @@ def drawings(ind: Indicators, series: list[tuple[int, int, int]],
             monthly(ind, series, settings.relative)]
 
 
-def print_svgs(ind: Indicators, series: list[tuple[int, int, int]],
-               settings: ReportSettings) -> list[str]:
-    """Every chart's print SVG only: what the PDF needs, drawn by a process of its own while
-    the other shapes are drawn beside it (bulletin/side.py)."""
-    return [d.print_svg() for d in drawings(ind, series, settings)]
-
-
 def all_charts(ind: Indicators, series: list[tuple[int, int, int]],
                settings: ReportSettings) -> list[Chart]:
     """Both shapes of every chart, each drawn once."""

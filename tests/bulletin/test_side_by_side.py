@@ -1,5 +1,5 @@
-"""Publishing side by side (issue 23, target 4: bulletin/side.py): the charts' print shapes
-and the PDF drawn in a second process change no output — the HTML, the WeChat article and
+"""Publishing side by side (issue 23, target 4: bulletin/side.py): the PDF drawn in a
+second process while the rest is drawn here changes no output — the HTML, the WeChat article and
 its images byte for byte, the e-mail part by part, the PDF's text and pages, the Word file's
 XML are those of the old one-after-another way, on the sample issue with its 【数字贸易】;
 the steps are heard in order; a failure on either side leaves no file and says so in
@@ -96,12 +96,12 @@ def _nothing_written(out) -> bool:
 
 def test_a_pdf_that_fails_in_the_side_process_leaves_no_file(city, tmp_path, monkeypatch):
     db, content = city
-    issue = side.issue
+    real = side.pdf
 
-    def failing(pool, ind, series, settings, skeleton, path):      # a folder that is not there
-        return issue(pool, ind, series, settings, skeleton, path.parent / "无此文件夹" / path.name)
+    def failing(pool, html, path):          # a folder that is not there
+        return real(pool, html, path.parent / "无此文件夹" / path.name)
 
-    monkeypatch.setattr(side, "issue", failing)
+    monkeypatch.setattr(side, "pdf", failing)
     out = tmp_path / "out"
     with connect(str(db), read_only=True) as store, pytest.raises(ShumaoError) as e:
         pub.publish(content, store, out, ALL)
@@ -124,42 +124,22 @@ def test_a_failure_here_waits_for_the_pdf_and_leaves_no_file(city, tmp_path, mon
 
 def test_a_side_process_that_dies_is_said_and_replaced(city, tmp_path, monkeypatch):
     db, content = city
-    issue = side.issue
+    real = side.pdf
 
     def killed(pool, *args):
-        futures = issue(pool, *args)
+        future = real(pool, *args)
         pool.proc.kill()
-        return futures
+        return future
 
-    monkeypatch.setattr(side, "issue", killed)
+    monkeypatch.setattr(side, "pdf", killed)
     with connect(str(db), read_only=True) as store:
         with pytest.raises(ShumaoError) as e:
             pub.publish(content, store, tmp_path / "out", ALL)
         assert "后台进程意外退出" in str(e.value) and "没有写出任何文件" in str(e.value)
         assert _nothing_written(tmp_path / "out")
-        monkeypatch.setattr(side, "issue", issue)
+        monkeypatch.setattr(side, "pdf", real)
         done = pub.publish(content, store, tmp_path / "again", ("pdf", "docx"))
     assert sorted(done) == ["docx", "pdf"] and done["pdf"].read_bytes()[:5] == b"%PDF-"
-
-
-def test_hostile_text_cannot_fake_a_chart_place(city, tmp_path):
-    """A clerk's title holding the chart mark stays text: the page is escaped, the mark never
-    matches (html.CHART_MARK), and the PDF is the old one."""
-    db, content = city
-    news = content / "行业资讯" / "01-跨境数据流动便利化.md"
-    hostile = tmp_path / "content"
-    shutil.copytree(content, hostile)
-    target = hostile / news.relative_to(content)
-    text = target.read_text(encoding="utf-8")
-    assert "title: " in text
-    target.write_text(text.replace("title: ", "title: <!--shumao-chart-0--> ", 1), encoding="utf-8")
-    with connect(str(db), read_only=True) as store:
-        pub.publish(hostile, store, tmp_path / "a", ("pdf", "html"))
-        pub.publish(hostile, store, tmp_path / "b", ("pdf", "html"), side_by_side=False)
-    for fmt in ("pdf", "html"):
-        assert fingerprint(tmp_path / "a", fmt) == fingerprint(tmp_path / "b", fmt)
-    (html,) = (tmp_path / "a").glob("*.html")
-    assert "&lt;!--shumao-chart-0--&gt;" in html.read_text(encoding="utf-8")
 
 
 def test_the_document_is_drawn_once(city, monkeypatch):
