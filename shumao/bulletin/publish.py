@@ -72,7 +72,7 @@ def publish(folder: str | Path, store: Store, out: str | Path,
     the print page by a second process (side.py) while this one draws the rest; False draws everything here,
     one after another (the same bytes: tests and ``shumao bench publish`` compare them)."""
     say = progress or (lambda step: None)
-    pool = side.worker() if side_by_side else None      # warms up while the figures compute
+    pool = side.worker() if side_by_side and "pdf" in formats else None   # warms up meanwhile
     say("data")
     doc = model.build(content.load(folder), store, allow_flagged=allow_flagged, charts=False)
     out = Path(out)
