@@ -1,3 +1,4 @@
 from shumao.cli.app import main
 
-main()
+if __name__ == "__main__":     # imported (by a tool, a worker), it runs nothing
+    main()

@@ -136,3 +136,31 @@ def test_a_failing_step_is_recorded_and_the_curve_goes_on(tmp_path, monkeypatch)
     table = bench_curve.markdown({"date": "d", "machine": "m", "repeat": 1, "period": "2024",
                                   "rows": [row]})
     assert "2. 2,000 条：Spark 未完成（Spark 计算失败：boom）。" in table
+
+
+# -- issue 23: ``shumao bench publish`` (the outputs themselves: tests/bulletin/test_side_by_side.py) --
+def test_bench_publish_json_on_a_small_city(tmp_path):
+    p = run_cli("bench", "publish", "--executions", "1000", "--repeat", "1", "--json",
+                env={"XDG_CACHE_HOME": str(tmp_path)})
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    assert r["step"] == "publish" and r["executions"] == 1000 and r["same_output"] == []
+    assert r["formats"] == ["pdf", "docx", "html", "email", "wechat"] and r["target"] == 0.333
+    for mode in ("side", "sequential"):
+        for when in ("first", "next"):
+            run = r[mode][when]
+            assert set(run) == {"total", "data", "charts", "files"}
+            assert run["total"] >= run["data"] + run["charts"] + run["files"] - 0.01 > 0
+    for when in ("first", "next"):
+        assert r[f"{when}_ratio"] == pytest.approx(r["side"][when]["total"] / r["sequential"][when]["total"],
+                                                   abs=0.01)
+    assert r["ratio"] == pytest.approx(r["side"]["next"]["total"] / r["baseline_seconds"], abs=0.01)
+
+
+def test_bench_publish_prints_each_figure_in_words(tmp_path):
+    p = run_cli("bench", "publish", "--executions", "1000", "--repeat", "1",
+                env={"XDG_CACHE_HOME": str(tmp_path)})
+    assert p.returncode == 0, p.stderr
+    for words in ("进程中第一次发布", "此后每次发布", "并行（本版）", "依次（原做法）", "计算数字", "绘制图表",
+                  "生成文件", "比值", "基线", "WeasyPrint", "两种做法的输出：完全一致"):
+        assert words in p.stdout, words

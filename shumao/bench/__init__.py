@@ -6,4 +6,5 @@
     web_load     the portal under load while a data set is imported (``shumao bench web``)
     filing_load  enterprises filing at once, the store checked after (``shumao bench filings``)
     curve        import and report from 10⁵ to 10⁸ (``shumao bench curve``)
+    publishing   the sample issue in every channel, side by side and as before (``shumao bench publish``)
 """

@@ -157,7 +157,10 @@ def publish(store: Store, bulletin_id: int, actor: str, address: str | None = No
     assert shown is not None
     if progress:
         progress("save")
-    more = vintages.digital_spec(store, shown.period, shown.settings)
+    # the 【数字贸易】 frozen from the figures it was worded from, not computed again
+    more = (vintages.digital_frozen(done.document.digital, shown.settings)
+            if done.document.digital is not None
+            else vintages.digital_spec(store, shown.period, shown.settings))
     vid = store.bulletins.publish(bulletin_id, outputs, files, actor, address,
                                  overrides=done.document.overrides,
                                  vintage=vintages.spec(shown, generation, "bulletin", bulletin_id,

@@ -22,16 +22,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from shumao.bulletin import content as c
 from shumao.bulletin.markdown import Paragraph, Run, blocks, tidy_spacing
 from shumao.errors import ContentError, FlaggedFigures, IncompleteMonths, NoData
-from shumao.indicators import completeness
+from shumao.indicators import Basis, completeness
 from shumao.model.codes import NATURE_ZH
 from shumao.model.periods import Period
 from shumao.report.service import ReportDoc, build_report, with_charts
 from shumao.report.settings import ReportSettings
 from shumao.store import Store
+
+if TYPE_CHECKING:
+    from shumao.indicators.digital import Digital
 
 ITEM, DATED = "item", "dated"
 ALLOWED_FLAGS = "shumao:allowed-flags"      # the metadata name renderers write the overrides under
@@ -75,6 +79,9 @@ class Document:
     overrides: list[str] = field(default_factory=list)   # flagged figures published by override
     warnings: list[str] = field(default_factory=list)    # content.dropped_images
     incomplete: list[str] = field(default_factory=list)  # short months published by confirmation
+    # the period's digital-trade figures 【数字贸易】 was worded from (indicators.digital),
+    # kept so that the vintage freezing them does not compute them again
+    digital: Digital | None = None
 
     @property
     def date_words(self) -> str:
@@ -209,16 +216,24 @@ def complete(store: Store, period: Period, where: str, allow_incomplete: bool = 
     return said, completeness.preliminary(found, period)
 
 
-def digital(store: Store, period: Period, settings: ReportSettings) -> Section | None:
-    """【数字贸易】 (digital-trade.md §8.1) for the issue's period, worded with the 数据月报's
-    region, short name, source and relative year; None when the period has no digital-trade
-    data (no customs e-commerce rows, no contract with a delivery mode or ordered online).
-    A suppressed figure is never named: the text withholds it (report.digital)."""
+
+def digital_figures(store: Store, period: Period, report=None):
+    """The period's digital-trade figures (indicators.digital, default settings; ``report``
+    the 数据月报's figures when already computed)."""
     from shumao.indicators.digital import digital as compute_digital
-    from shumao.report import digital as words
 
     with store.reading() as con:
-        d = compute_digital(con, period)
+        return compute_digital(con, period, report=report)
+
+
+def digital_section(d, settings: ReportSettings) -> Section | None:
+    """【数字贸易】 (digital-trade.md §8.1) for the issue's period from its figures
+    (``digital_figures``), worded with the 数据月报's region, short name, source and relative
+    year; None when the period has no digital-trade data (no customs e-commerce rows, no
+    contract with a delivery mode or ordered online).  A suppressed figure is never named:
+    the text withholds it (report.digital)."""
+    from shumao.report import digital as words
+
     if not d.has_digital_inputs:
         return None
     lines = words.sentences(d, settings, settings.source, words.disclosure(d))
@@ -230,10 +245,11 @@ def digital(store: Store, period: Period, settings: ReportSettings) -> Section |
 
 
 def build(content: c.Content, store: Store, allow_flagged: bool = False,
-          allow_incomplete: bool = False) -> Document:
+          allow_incomplete: bool = False, charts: bool = True) -> Document:
     """The issue's document: the data report for its period from the store (vetted, and
     checked for months with far fewer records than usual), then the content folder's
-    sections."""
+    sections.  Without ``charts`` the data section's charts are left to draw
+    (``with_drawn``: publish.py draws them in two processes)."""
     d = content.data
     toml = content.folder / "bulletin.toml"
     try:
@@ -246,16 +262,27 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False,
     # then the figures' checks; both before the charts: a stop is quick
     incomplete, notes = complete(store, d.period, str(toml), allow_incomplete)
     overrides = vet(full, str(toml), allow_flagged)
-    full = with_charts(full)
+    if charts:
+        full = with_charts(full)
     # the bulletin shows the overview, partner and structure tables of the same report
     report = replace(full, tables=[t for t in full.tables
                                    if t.id in ("overview", "partners", "structure")])
     sections = [Section("数据月报", data=report, notes=notes)]
-    more = digital(store, d.period, d.report)
+    # the 数据月报's figures checked against, not computed again (same basis only)
+    figures = digital_figures(store, d.period, full.ind if d.report.basis == Basis() else None)
+    more = digital_section(figures, d.report)
     if more is not None:
         sections.append(more)
     for s in content.sections:
         sections.append(Section(s.name, [entry(s.name, item, store, content.date.year)
                                          for item in s.items]))
     return Document(content.title, content.issue, content.date, content.publisher, sections,
-                    overrides, c.dropped_images(content), incomplete)
+                    overrides, c.dropped_images(content), incomplete, figures)
+
+
+def with_drawn(doc: Document, charts: list) -> Document:
+    """The document with its data section's charts drawn (``charts``: report.charts.Chart)."""
+    data = doc.data
+    assert data.data is not None
+    drawn = Section(data.name, data.entries, replace(data.data, charts=charts), data.notes)
+    return replace(doc, sections=[drawn, *doc.sections[1:]])

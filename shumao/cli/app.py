@@ -58,6 +58,7 @@ COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
     (bench_app, "import", bench.bench_import), (bench_app, "report", bench.bench_report),
     (bench_app, "web", bench.bench_web), (bench_app, "curve", bench.bench_curve),
     (bench_app, "filings", bench.bench_filings), (bench_app, "startup", bench.bench_startup),
+    (bench_app, "publish", bench.bench_publish),
 )
 for group, name, command in COMMANDS:
     group.command(name, cls=Command)(command)

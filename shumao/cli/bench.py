@@ -154,3 +154,34 @@ def _bench(step: str, executions: int, as_json: bool, db: str | None = None) -> 
               f"  shumao   {result['seconds']:.2f} 秒（峰值内存 {result['peak_rss_mb']:.0f} MB）\n"
               f"  基线     {result['baseline_seconds']:.2f} 秒（{result['baseline']}）\n"
               f"  比值     {result['ratio']:.2f}×")
+
+
+# -- issue 23: publishing a bulletin -------------------------------------------------------------
+def bench_publish(
+    executions: Annotated[int, typer.Option(
+        min=1000, metavar="数量", help="示例市数据的执行记录数（默认与 shumao demo 相同）")] = 8000,
+    repeat: Annotated[int, typer.Option(min=1, max=10, metavar="轮数", help="两种做法交替计时几轮，取最快")] = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """发布一期简报（示例内容，PDF、Word、网页版、邮件、公众号）：并行做法 vs. 原来依次生成，各阶段耗时，附 WeasyPrint 单独生成 PDF 的基线（均为独立进程）。"""
+    from shumao.bench import publishing
+
+    r = publishing.bench_publish(executions, repeat, log=lambda m: err.print(m))
+    if as_json:
+        print_json(r)
+        return
+    out.print(f"发布简报：示例内容，{r['executions']:,} 条执行记录，五种格式（取 {r['repeat']} 轮中最快）")
+    for when, words in (("first", "进程中第一次发布（含载入程序库和字体，如 shumao bulletin）"),
+                        ("next", "此后每次发布（如网页门户）")):
+        out.print(f"  {words}")
+        for mode, name in publishing.MODES.items():
+            run = r[mode][when]
+            stages = "，".join(f"{zh} {run[k]:.2f}" for k, zh in publishing.STAGES.items() if k in run)
+            out.print(f"    {name}  共 {run['total']:.2f} 秒（{stages}）")
+        out.print(f"    比值 {r[when + '_ratio']:.2f}×（并行 ÷ 依次；目标 < {r['target']:.2f}×）")
+    out.print(f"  基线     {r['baseline_seconds']:.2f} 秒（{r['baseline']}）\n"
+              f"  比值     {r['ratio']:.2f}×（此后每次发布 ÷ 基线）\n"
+              "  两种做法的输出：" + ("完全一致" if not r["same_output"]
+                                 else "不一致：" + "、".join(r["same_output"])))
+    if r["same_output"]:
+        raise typer.Exit(1)

@@ -19,7 +19,7 @@ import ibis
 from ibis import _
 
 from shumao.indicators.catalog import DIGITAL
-from shumao.indicators.compute import ONSHORE, compute
+from shumao.indicators.compute import ONSHORE, Indicators, compute
 from shumao.indicators.source import RecordSource
 from shumao.model import digital as dm
 from shumao.model import digital_codes
@@ -242,14 +242,17 @@ def figures(cur: dm.Accounts, prev: dm.Accounts) -> dict[str, DigitalFigure]:
     return out
 
 
-def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSettings()) -> Digital:
+def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSettings(),
+            report: Indicators | None = None) -> Digital:
     """Every figure of spec §7.5 for ``period``; the identities checked on both periods,
-    and the services' total against the 数据月报's own exec_offshore (the same figure)."""
+    and the services' total against the 数据月报's own exec_offshore (the same figure;
+    ``report``: the 数据月报's figures of ``period`` from the same snapshot, when already
+    computed — else computed here)."""
     services, goods = service_groups(con, period), goods_groups(con, period)
     cur, prev = accounts(services, goods, "cur", s), accounts(services, goods, "prev", s)
     checks = dm.check(cur)
     dm.check(prev)
-    monthly = compute(con, period)["exec_offshore"]
+    monthly = (report or compute(con, period))["exec_offshore"]
     if monthly.current != cur.exec_offshore:
         from shumao.errors import IdentityBroken
         raise IdentityBroken(f"数字贸易的离岸执行额（{cur.exec_offshore}分）与数据月报的"

@@ -9,8 +9,8 @@ from typing import cast
 
 from shumao.catalogue import Rule, of_stage
 from shumao.catalogue.imports import Severity
-from shumao.model.money import dollars, sized
 from shumao.model import rules
+from shumao.model.money import dollars, sized
 
 CATALOGUE: dict[str, Rule] = of_stage("import")
 

@@ -249,8 +249,9 @@ def short_months(counts: dict[tuple[str, int, int], int], months: list[tuple[int
     if first is None:
         return []
     by_month: dict[int, dict[str, int]] = {}
-    for (who, y, m), n in counts.items():
-        by_month.setdefault(_month_index(y, m), {})[who] = by_month.get(_month_index(y, m), {}).get(who, 0) + n
+    for (ent, y, m), n in counts.items():
+        month = by_month.setdefault(_month_index(y, m), {})
+        month[ent] = month.get(ent, 0) + n
     start = _month_index(*first)
     num, den = INCOMPLETE_SHARE
     out = []

@@ -100,8 +100,16 @@ def digital_spec(store: Store, period: Period, settings: ReportSettings,
     ds = ds or DigitalSettings()
     with store.reading() as con:
         d = compute_digital(con, period, ds)
+    return digital_frozen(d, settings, ds)
+
+
+def digital_frozen(d: Digital, settings: ReportSettings,
+                   ds: DigitalSettings | None = None) -> dict[str, Any] | None:
+    """``digital_spec`` of figures already computed with ``ds`` (default settings if None):
+    a bulletin freezes the very figures its 【数字贸易】 was worded from."""
     if not d.has_digital_inputs:
         return None
+    ds = ds or DigitalSettings()
     return {"settings": ds.to_json(), "figures": words.as_json(d, settings, settings.source)}
 
 

@@ -69,15 +69,18 @@ def label(cents: int) -> str:
     return text if text != "-0.00" else "0.00"
 
 
-def _save(fig) -> tuple[str, bytes]:
+def _save(fig, svg: bool = True, png: bool = True) -> tuple[str, bytes]:
+    """The figure as SVG and PNG (either left out: "", b"")."""
     import matplotlib.pyplot as plt
 
-    svg, png = io.StringIO(), io.BytesIO()
-    fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
-    fig.savefig(png, format="png", dpi=DPI, bbox_inches="tight")
+    svg_out, png_out = io.StringIO(), io.BytesIO()
+    if svg:
+        fig.savefig(svg_out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    if png:
+        fig.savefig(png_out, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)
-    text = re.sub(r"<metadata>.*?</metadata>", "", svg.getvalue(), flags=re.S)
-    return text[text.index("<svg"):], png.getvalue()
+    text = re.sub(r"<metadata>.*?</metadata>", "", svg_out.getvalue(), flags=re.S)
+    return text[text.index("<svg"):] if svg else "", png_out.getvalue()
 
 
 _SVG_ID = re.compile(r'(\sid="|url\(#|href="#)([^"()]+)')
@@ -94,15 +97,47 @@ def _named(svg: str, scope: str, title: str) -> str:
             + svg[head:])
 
 
-def _chart(id_: str, title: str, draw: Callable[[str], Any], half: bool = False) -> Chart:
-    """Both shapes of one chart: ``draw(shape)`` returns its figure, "column" for screens,
+@dataclass(frozen=True)
+class Drawing:
+    """A chart before it is drawn: ``draw(shape)`` returns its figure, "column" for screens,
     "page" (page-wide, low) or "half" (half of it) for print."""
-    fig = draw("column")
-    labels = tuple(t.get_text().strip() for t in fig.axes[0].texts if t.get_text().strip() != UNIT)
-    svg, png = _save(fig)
-    page_svg, page_png = _save(draw("half" if half else "page"))
-    return Chart(id_, title, _named(svg, f"{id_}-c", title), png, _named(page_svg, f"{id_}-p", title),
-                 page_png, labels, half)
+
+    id: str
+    title: str
+    draw: Callable[[str], Any]
+    half: bool = False
+
+    def screen(self) -> tuple[str, bytes, tuple[str, ...]]:
+        """The column shape: SVG, PNG and the value labels drawn on it."""
+        fig = self.draw("column")
+        labels = tuple(t.get_text().strip() for t in fig.axes[0].texts if t.get_text().strip() != UNIT)
+        svg, png = _save(fig)
+        return _named(svg, f"{self.id}-c", self.title), png, labels
+
+    def print(self) -> tuple[str, bytes]:
+        """The print shape: SVG and PNG."""
+        page_svg, page_png = _save(self.draw(self.shape))
+        return _named(page_svg, f"{self.id}-p", self.title), page_png
+
+    def print_svg(self) -> str:
+        """The print shape's SVG alone (the PDF's), the same bytes as ``print``'s."""
+        return _named(_save(self.draw(self.shape), png=False)[0], f"{self.id}-p", self.title)
+
+    def print_png(self) -> bytes:
+        """The print shape's PNG alone (the Word file's), the same bytes as ``print``'s."""
+        return _save(self.draw(self.shape), svg=False)[1]
+
+    @property
+    def shape(self) -> str:
+        return "half" if self.half else "page"
+
+    def chart(self, screen: tuple[str, bytes, tuple[str, ...]], print_: tuple[str, bytes]) -> Chart:
+        (svg, png, labels), (page_svg, page_png) = screen, print_
+        return Chart(self.id, self.title, svg, png, page_svg, page_png, labels, self.half)
+
+
+def _chart(id_: str, title: str, draw: Callable[[str], Any], half: bool = False) -> Drawing:
+    return Drawing(id_, title, draw, half)
 
 
 def _axes(height: float, shape: str = "column"):
@@ -136,7 +171,7 @@ def _legend(ax) -> None:
               handlelength=1.2, columnspacing=1.0, borderaxespad=0.2)
 
 
-def partners(ind: Indicators, when: str, top: int) -> Chart:
+def partners(ind: Indicators, when: str, top: int) -> Drawing:
     """The first ``top`` partner markets (ReportSettings.top_table, as the partner table)."""
     rows = ind.partners[:top][::-1]
     title = f"{when}{partners_title(len(rows))}"
@@ -173,7 +208,7 @@ def _paired_bars(ax, names: list[str], figs) -> None:
     _legend(ax)
 
 
-def categories(ind: Indicators, when: str) -> Chart:
+def categories(ind: Indicators, when: str) -> Drawing:
     title = f"{when}离岸执行额业务结构"
 
     def draw(shape: str):
@@ -185,7 +220,7 @@ def categories(ind: Indicators, when: str) -> Chart:
     return _chart("categories", title, draw, half=True)
 
 
-def shore(ind: Indicators, when: str) -> Chart:
+def shore(ind: Indicators, when: str) -> Drawing:
     """Onshore and offshore executions, this period against last year (bulletin.md)."""
     title = f"{when}在岸和离岸服务外包执行额"
 
@@ -198,7 +233,7 @@ def shore(ind: Indicators, when: str) -> Chart:
     return _chart("shore", title, draw, half=True)
 
 
-def monthly(ind: Indicators, series: list[tuple[int, int, int]], relative: bool = False) -> Chart:
+def monthly(ind: Indicators, series: list[tuple[int, int, int]], relative: bool = False) -> Drawing:
     title = monthly_title(ind, relative)
 
     def draw(shape: str):
@@ -215,9 +250,16 @@ def monthly(ind: Indicators, series: list[tuple[int, int, int]], relative: bool 
     return _chart("monthly", title, draw)
 
 
-def all_charts(ind: Indicators, series: list[tuple[int, int, int]],
-               settings: ReportSettings) -> list[Chart]:
-    """Captions name the period as the text does: 今年上半年 with ``relative``, else 2023年上半年."""
+def drawings(ind: Indicators, series: list[tuple[int, int, int]],
+             settings: ReportSettings) -> list[Drawing]:
+    """The report's charts, not yet drawn.  Captions name the period as the text does:
+    今年上半年 with ``relative``, else 2023年上半年."""
     when = ind.period.words(settings.relative)
     return [partners(ind, when, settings.top_table), categories(ind, when), shore(ind, when),
             monthly(ind, series, settings.relative)]
+
+
+def all_charts(ind: Indicators, series: list[tuple[int, int, int]],
+               settings: ReportSettings) -> list[Chart]:
+    """Both shapes of every chart, each drawn once."""
+    return [d.chart(d.screen(), d.print()) for d in drawings(ind, series, settings)]

@@ -5,6 +5,7 @@ last ``size`` jobs are kept, so that a result page can still be read after the w
 
     job = jobs.start(key, owner, work)     # work(step) → result; step("pdf") says where it is
     job = jobs.get(key)                    # None, or its state, step, seconds, result or error
+    jobs.took("publish")                   # the seconds the latest finished one took
 """
 
 from __future__ import annotations
@@ -72,3 +73,14 @@ class Jobs:
     def get(self, key: Hashable) -> Job | None:
         with self._lock:
             return self._items.get(key)
+
+    def took(self, kind: str) -> int | None:
+        """The seconds the latest finished job of ``kind`` (its key's first part) took: what
+        a page can truthfully say the next one will take; None before the first."""
+        with self._lock:
+            done = [j for j in self._items.values()
+                    if j.state == DONE and isinstance(j.key, tuple) and j.key[:1] == (kind,)]
+        if not done:
+            return None
+        latest = max(done, key=lambda j: j.ended or 0)
+        return max(1, round((latest.ended or latest.started) - latest.started))

@@ -13,7 +13,6 @@ import pytest
 
 from shumao.filing import service, windows
 from shumao.ingest.importer import import_files
-from shumao.model import rules
 from shumao.model.credit import complete
 
 THIN, NARROW, WIDE = (complete(f"919901027RULE{c}00") for c in "TNW")

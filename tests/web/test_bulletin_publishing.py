@@ -187,3 +187,36 @@ def test_the_store_publishes_one_number_once_under_a_race(portal_store):
     assert store.bulletins.same_issue(again) is None            # a correction of the correction
     other = next(b for b in ids if b != won[0])
     assert store.bulletins.same_issue(other)["id"] in (won[0], fix)
+
+
+# -- issue 23: the check page's estimate is the portal's own last publication ----------------------
+def test_jobs_took_is_the_latest_finished_publication():
+    import time
+
+    from shumao.web.jobs import Jobs
+
+    jobs = Jobs()
+    assert jobs.took("publish") is None
+    jobs.start(("publish", 1), "staff", lambda step: time.sleep(1.2))
+    jobs.start(("publish", 2), "staff", lambda step: 1 / 0)             # failed: not an estimate
+    jobs.start(("other", 3), "staff", lambda step: time.sleep(2.5))     # another kind: not counted
+    deadline = time.monotonic() + 30
+    while any(jobs.get(k).state == "running" for k in (("publish", 1), ("publish", 2), ("other", 3))):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert jobs.took("publish") == 1 and jobs.took("other") in (2, 3)
+
+
+def test_the_check_page_says_what_the_last_publication_took(client, portal_store, app):
+    import time
+
+    c = client("staff")
+    bid = editions.create(portal_store, _sample(portal_store), "staff")
+    page = c.get(f"/bulletins/{bid}/check").text
+    assert "第一次发布还要载入字体和排版程序" in page and "通常半分钟以内" not in page
+    jobs = app.state.portal.jobs
+    jobs.start(("publish", 9999), "staff", lambda step: time.sleep(2.2))
+    while jobs.get(("publish", 9999)).state == "running":
+        time.sleep(0.05)
+    page = c.get(f"/bulletins/{bid}/check").text
+    assert "本站上一次发布用了 2 秒" in page and "第一次发布" not in page

@@ -176,7 +176,7 @@ def test_an_issue_from_the_sample_through_the_editor_to_the_archive(client, port
     assert "未发布" in failed and f'href="/bulletins/{bid}/check"' in failed
     p = publish(c, bid, token, allow_flagged=True)
     assert p["state"] == "done" and p["error"] is None, p
-    assert p["steps_done"] == ["准备", "计算数据月报", "生成 PDF", "生成 Word", "生成网页版", "保存并冻结本期数据"]
+    assert p["steps_done"] == ["准备", "计算数据月报", "绘制图表", "同时生成 PDF、Word 和网页版", "保存并冻结本期数据"]
     meta = store.bulletins.get(bid)
     assert meta["status"] == "published" and meta["published_by"] == "staff"
     entry = next(e for e in store.audit.latest() if e["action"] == "bulletin-publish")

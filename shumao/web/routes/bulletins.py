@@ -326,8 +326,8 @@ def bulletin_revised(request: Request, id: int, say: str = "") -> Response:
 
 
 # -- publishing: a check page, then in the background, then its result (issue 20 S-8, S-9) -----
-STEPS = {"start": "准备", "data": "计算数据月报", "pdf": "生成 PDF", "docx": "生成 Word",
-         "html": "生成网页版", "save": "保存并冻结本期数据"}
+STEPS = {"start": "准备", "data": "计算数据月报", "charts": "绘制图表",
+         "files": "同时生成 PDF、Word 和网页版", "save": "保存并冻结本期数据"}
 
 
 @router.get("/bulletins/{id:int}/check", name="bulletin_check")
@@ -346,6 +346,7 @@ def bulletin_check(request: Request, id: int) -> Response:
     c = facts.content
     return render(request, "bulletin_check.html", {
         "meta": meta, "facts": facts, "c": c, "revision": revision, "steps": STEPS,
+        "took": deps.portal(request).jobs.took("publish"),
         "date_words": day_words(c.date), "period_words": c.data.period.words(),
         "sections": [(s.name, [it.title or day_words(it.get("date")) if not it.title and it.get("date")
                                else (it.title or "（无标题）") for it in s.items]) for s in c.sections]})
