@@ -97,6 +97,7 @@ class Service:
     enterprise: str
     dip: bool | None = None              # the contract's platform is a DIP (None: none given)
     default_share: bool = False          # the share is an estimate (impute_delivery)
+    record: str | None = None            # the execution, when classified record by record
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Goods:
     enterprises: int | None              # the cell's enterprise count, if customs gave one
     public: bool = False
     dip: bool | None = None
+    record: str | None = None            # the customs line, when classified record by record
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class Atom:
     public: bool
     estimated: bool
     value: int                           # UNIT
+    record: str | None = None            # the execution or customs line (drill-down)
 
 
 @dataclass
@@ -146,12 +149,10 @@ class Accounts:
         return sum(a.value for a in self.atoms if where(a))
 
     def block(self, flow: str, name: str, product: str | None = None) -> int:
-        blocks = TOTALS.get(name, (name,))
-        return self.total(lambda a: a.flow == flow and a.block in blocks
-                          and (product is None or a.product == product))
+        return self.total(in_block(flow, name, product))
 
     def ddl(self, flow: str = "X") -> int:
-        return self.total(lambda a: a.flow == flow and a.product == "S" and a.deliverable)
+        return self.total(in_ddl(flow))
 
     def by(self, key: Callable[[Atom], str], where: Callable[[Atom], bool]) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
@@ -159,6 +160,17 @@ class Accounts:
             if where(a):
                 out[key(a)] += a.value
         return dict(out)
+
+
+def in_block(flow: str, name: str, product: str | None = None) -> Callable[[Atom], bool]:
+    """The atoms of a block or a total (DO, DD, DT) of a flow, of one product or both."""
+    blocks = TOTALS.get(name, (name,))
+    return lambda a: a.flow == flow and a.block in blocks and (product is None or a.product == product)
+
+
+def in_ddl(flow: str = "X") -> Callable[[Atom], bool]:
+    """The atoms of 可数字化交付 (DDL): services in the deliverable set, whatever the block."""
+    return lambda a: a.flow == flow and a.product == "S" and a.deliverable
 
 
 def classify(services: Iterable[Service], goods: Iterable[Goods], crosswalk: Crosswalk,
@@ -182,13 +194,14 @@ def classify(services: Iterable[Service], goods: Iterable[Goods], crosswalk: Cro
                 if value:
                     acc.atoms.append(Atom("X", block, "S", w.ebops, "_Z", "_Z", s.partner,
                                           s.control, dip, w.ebops in dl, s.enterprise, None,
-                                          False, s.default_share, value))
+                                          False, s.default_share, value, s.record))
     for g in goods:
         if g.amount:
             dip = "_U" if g.dip is None else "DIP" if g.dip else "NDIP"
             acc.atoms.append(Atom(g.flow, "A", "G", "_Z", g.hs, g.regime, g.partner or "_U",
                                   "_U" if g.enterprise is None else "", dip, False,
-                                  g.enterprise, g.enterprises, g.public, False, g.amount * UNIT))
+                                  g.enterprise, g.enterprises, g.public, False, g.amount * UNIT,
+                                  g.record))
     return acc
 
 
