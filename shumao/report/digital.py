@@ -232,8 +232,11 @@ class Slot:
 
     @property
     def id(self) -> str:
-        """The figure's id on the portal (its slice and key): T2.X.DT._T.JPN…"""
-        return ".".join((self.slice, *(self.key[k] for k in SLOT_KEY)))
+        """The figure's id on the portal: its slice and a digest of its key (t2-1a2b3c4d5e),
+        stable while the key is, and no code a clerk would read in a link."""
+        import hashlib
+        key = ".".join(self.key[k] for k in SLOT_KEY)
+        return f"{self.slice.lower()}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
 SLOT_KEY = ("TRADE_FLOW", "DIGITAL_NATURE", "PRODUCT_TYPE", "COUNTERPART_AREA", "SERVICE",
