@@ -15,8 +15,8 @@ import pyarrow as pa
 from shumao.ingest.headers import KINDS
 from shumao.ingest.read import Staged
 from shumao.model import credit, digital_codes
-from shumao.model.digital import SHARE_PATTERN
 from shumao.model.codes import aliases, country_aliases, header_columns, norm, registration_type_nature
+from shumao.model.digital import SHARE_PATTERN
 
 _SEP = r"\s*[-/.年]\s*"
 DATE_RE = rf"(\d{{4}}){_SEP}(\d{{1,2}}){_SEP.replace('年', '月')}(\d{{1,2}})\s*日?(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?"

@@ -14,6 +14,7 @@ import pytest
 
 from shumao.ingest.importer import import_files
 from shumao.model.digital import UNIT
+from tests.conftest import BACKENDS
 from tests.report.test_digital_city import INPUTS, TODAY
 from tests.wording import html_text
 
@@ -68,6 +69,7 @@ def test_every_table_row_drills_to_records_that_add_up_to_its_cell(client, store
     assert checked >= 30
 
 
+@pytest.mark.parametrize("portal_url", BACKENDS, indirect=True)
 def test_a_mixed_execution_counts_its_share_and_the_page_says_so_in_words(client, store):
     staff = client("staff")
     page = staff.get("/digital", params={"period": "2024H1", **CITY}).text

@@ -7,6 +7,7 @@ the import's rule (model.digital) and codes; the form's words and choices."""
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 
 from shumao.filing import windows

@@ -10,7 +10,6 @@ period, settings and store generation (web/figures.py's sharing).
 from __future__ import annotations
 
 from dataclasses import replace
-
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -48,7 +47,7 @@ def _page(portal, p: Period, settings: ReportSettings) -> dict:
             if t.id not in CODES_SHOWN:       # no codes shown to clerks (DO_NDD, JPN, SI …)
                 t = replace(t, columns=[t.columns[0], *t.columns[2:]],
                             rows=[[r[0], *r[2:]] for r in t.rows], labels=t.labels - 1)
-            links = [_href(p, fid, settings) for fid in t.figures]
+            links = [_href(p, fid, settings) if fid else None for fid in t.figures]
             tables.append((t, note_lines(t.notes), links))
         return {"empty": False, "text": made["text"], "tables": tables,
                 "withheld": [words.withheld_words(c["group"], c["member"], c["conf"])
