@@ -52,6 +52,8 @@ RULES: dict[str, Rule] = {
     "report_page": Rule(STAFF),
     "report_download": Rule(STAFF),
     "digital_page": Rule(STAFF),
+    "digital_records": Rule(STAFF),        # 数字贸易's 指标溯源: the records behind a table's figure
+    "api_digital_records": Rule(STAFF),
     "bulletin_list": Rule(STAFF),
     "bulletin_new": Rule(STAFF),
     "bulletin_create": Rule(STAFF),

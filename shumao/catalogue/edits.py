@@ -45,6 +45,15 @@ GLOSS = {  # code: English gloss
                       "times the median as those amounts spread wider (model.rules.multiple)",
     "onshore": "the client is in China (onshore business)",
     "late": "submitted after the month's deadline",
+    # a contract's digital-trade fields (spec/digital-trade.md §6.1.2): the import's rules
+    "unknown-subcategory": "the sub-category is not in the sub-categories file",
+    "subcategory-parent-mismatch": "the sub-category's ITO/BPO/KPO differs from the contract's category",
+    "bad-delivery-mode": "not remote, onsite, mixed or unknown",
+    "remote-share-out-of-range": "the remote share is not a whole number from 0 to 100",
+    "delivery-share-inconsistent": "remote with a share other than 100, onsite other than 0, "
+                                   "mixed without 1-99, or a share without a delivery mode",
+    "bad-ordered-online": "not yes, no or unknown",
+    "unknown-platform": "the platform is not in the platforms register",
 }
 EDITS: tuple[Rule, ...] = (
     # -- hard: the value cannot be stored or cannot be right --------------------------------
@@ -79,6 +88,30 @@ EDITS: tuple[Rule, ...] = (
       "金额小于10¹²", "amount-too-large"),
     C("fraction-of-cent", "hard", "amount", "金额“{value}”不足一分（小数位过多）",
       "金额须为整分", "fraction-of-cent"),
+    # a contract's digital-trade fields (spec/digital-trade.md §6.1.2, model.digital's rule)
+    C("unknown-subcategory", "hard", "subcategory",
+      "业务子类“{value}”无法识别，请从列表中选择（如 软件研发服务）",
+      "业务子类为服务外包业务子类表中的名称或代码", "unknown-subcategory"),
+    C("subcategory-parent-mismatch", "hard", "subcategory",
+      "业务子类“{value}”属于{detail}，与本合同的业务类别不符，请重选业务子类或业务类别",
+      "业务子类属于合同的业务类别", "subcategory-parent-mismatch"),
+    C("bad-delivery-mode", "hard", "delivery_mode",
+      "交付方式“{value}”无法识别（应为远程交付、现场交付、混合交付或不明）",
+      "交付方式为远程交付、现场交付、混合交付或不明", "bad-delivery-mode"),
+    C("remote-share-out-of-range", "hard", "remote_share",
+      "远程交付比例（%）“{value}”无效，应为0到100的整数（如 60）",
+      "远程交付比例为0到100的整数", "remote-share-out-of-range"),
+    C("delivery-share-inconsistent", "hard", "remote_share",
+      "远程交付比例（%）{detail}（远程交付为100，现场交付为0，混合交付须填1到99）",
+      "远程交付比例与交付方式相符：远程交付为100，现场交付为0，混合交付填1到99，"
+      "交付方式不明时不填", "delivery-share-inconsistent"),
+    C("bad-ordered-online", "hard", "ordered_online",
+      "线上订购“{value}”无法识别（应为是、否或不明）",
+      "线上订购为是、否或不明（通过网站、应用、EDI或平台下单为是；电子邮件或会谈洽谈为否）",
+      "bad-ordered-online"),
+    C("unknown-platform", "hard", "platform_id",
+      "接单平台“{value}”不在平台名录中，请从列表中选择（名录由统计人员导入）",
+      "接单平台在平台名录中", "unknown-platform"),
 
     C("unknown-contract", "hard", "contract_id",
       "合同“{value}”不是本企业已填报的合同，请先填报该合同",

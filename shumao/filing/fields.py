@@ -17,8 +17,10 @@ from decimal import Decimal, InvalidOperation
 
 from shumao.filing.checks import Result, result
 from shumao.indicators.catalog import CATEGORIES
-from shumao.model import rules
+from shumao.model import digital_codes, rules
 from shumao.model.codes import aliases, countries, country_aliases, norm
+from shumao.model.digital import effective_share, read_share, share_fits, subcategory_fits
+from shumao.model.records import DIGITAL_COLUMNS
 from shumao.model.text import stray
 from shumao.store.rows import Record
 
@@ -29,7 +31,11 @@ KIND_ZH = {"contracts": "合同（签约）", "executions": "合同执行（收�
 FORM: dict[str, dict[str, str]] = {
     "contracts": {"contract_id": "合同编号", "signed_on": "签约日期",
                   "client_country": "发包方国别（地区）", "category": "业务类别",
-                  "amount": "合同金额", "currency": "币种"},
+                  "amount": "合同金额", "currency": "币种",
+                  # digital trade (spec/digital-trade.md §6.1.2), optional: the import's headers
+                  "subcategory": "业务子类", "delivery_mode": "交付方式",
+                  "remote_share": "远程交付比例（%）", "ordered_online": "线上订购",
+                  "platform_id": "接单平台"},
     "executions": {"contract_id": "合同编号", "execution_id": "执行编号",
                    "executed_on": "执行日期", "amount": "执行金额", "currency": "币种"},
 }
@@ -51,7 +57,9 @@ def label(kind: str, name: str) -> str:
 # the codes this module yields (the catalogue's test holds every producer to its list)
 YIELDS = ("missing-value", "bad-value", "bad-id", "bad-date", "date-out-of-range", "unknown-country",
           "unknown-category", "unknown-currency", "bad-number", "amount-not-positive",
-          "amount-too-large", "fraction-of-cent")
+          "amount-too-large", "fraction-of-cent", "unknown-subcategory",
+          "subcategory-parent-mismatch", "bad-delivery-mode", "remote-share-out-of-range",
+          "delivery-share-inconsistent", "bad-ordered-online")
 LATER = ("unknown-country", "unknown-category", "unknown-currency", "amount-not-positive")
 
 
@@ -98,6 +106,7 @@ def read(kind: str, values: dict, enterprise_id: str) -> tuple[dict, list[Result
         if text["category"]:
             record["category"] = aliases("categories").get(norm(text["category"]),
                                                            text["category"][:MAX_WORD])
+        record.update(digital(text, record.get("category"), problems))
     record["currency"] = (aliases("currencies").get(norm(text["currency"]), text["currency"][:MAX_WORD])
                           if text["currency"] else "USD")
     if text["amount"]:
@@ -107,6 +116,49 @@ def read(kind: str, values: dict, enterprise_id: str) -> tuple[dict, list[Result
         record["orig_amount"] = amount
         record["orig_scale"] = 1
     return record, problems
+
+
+def digital(text: dict[str, str], category: str | None, problems: list[Result]) -> dict:
+    """A contract's four digital fields (spec/digital-trade.md §6.1.2) as the store keeps
+    them — codes, the effective remote share — by model.digital's rule, the import's; each
+    value that breaks it is a problem (the import's code).  Blank is absent (9A.2); the
+    platform is checked against the register by the service (it needs the store)."""
+    out: dict = {c: None for c in DIGITAL_COLUMNS}
+    if sub := text["subcategory"]:
+        code = digital_codes.subcategory_aliases().get(norm(sub))
+        if code is None:
+            problems.append(result("unknown-subcategory", sub[:MAX_WORD]))
+        else:
+            parent = digital_codes.subcategories()[code].parent
+            if not subcategory_fits(parent, category if category in CATEGORIES else None):
+                problems.append(result("subcategory-parent-mismatch",
+                                       digital_codes.subcategories()[code].name, CATEGORIES[parent]))
+            out["subcategory"] = code
+    mode, mode_ok = None, True
+    if text["delivery_mode"]:
+        mode = digital_codes.words("delivery_modes").get(norm(text["delivery_mode"]))
+        if mode is None:
+            mode_ok = False
+            problems.append(result("bad-delivery-mode", text["delivery_mode"][:MAX_WORD]))
+    share, share_ok = None, True
+    if text["remote_share"]:
+        share = read_share(unicodedata.normalize("NFKC", text["remote_share"]))
+        if share is None:
+            share_ok = False
+            problems.append(result("remote-share-out-of-range", text["remote_share"][:MAX_WORD]))
+    if mode_ok and share_ok and not share_fits(mode, share):
+        said = digital_codes.shown_words("delivery_modes").get(mode or "", "未填写")
+        problems.append(result("delivery-share-inconsistent", share, (
+            f"未填写，交付方式为“{said}”时须填写" if share is None
+            else f"“{share}”与交付方式“{said}”不符")))
+    out["delivery_mode"], out["remote_share"] = mode, effective_share(mode, share)
+    if text["ordered_online"]:
+        out["ordered_online"] = digital_codes.words("ordered").get(norm(text["ordered_online"]))
+        if out["ordered_online"] is None:
+            problems.append(result("bad-ordered-online", text["ordered_online"][:MAX_WORD]))
+    if text["platform_id"]:
+        out["platform_id"] = text["platform_id"][:MAX_ID]
+    return out
 
 
 def judge(kind: str, record: Record) -> list[Result]:

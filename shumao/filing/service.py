@@ -38,7 +38,7 @@ FOREIGN_SHOWN = 20     # rows not the enterprise's listed one by one; the rest c
 # the codes this module yields (the catalogue's test holds every producer to its list)
 YIELDS = ("id-taken", "future-date", "missing-rate", "unknown-contract", "before-contract",
           "exceeds-contract", "possible-duplicate", "unusual-amount", "onshore", "late",
-          "not-a-filing")
+          "not-a-filing", "unknown-platform")
 
 
 PENDING_APPROVAL = ("该记录的金额为{currency}，{month}的汇率尚未录入（待折算），暂不能审核通过；"
@@ -227,6 +227,8 @@ def _read(store: Store, kind: str, values: dict, enterprise_id: str, today: dt.d
         # another enterprise's id is refused as it is written, without saying why (UNUSABLE):
         # until then the answer is the one a never-used id gets
         problems.append(result("id-taken", record[key], field=key))
+    if record.get("platform_id") and record["platform_id"] not in store.records.platforms():
+        problems.append(result("unknown-platform", record["platform_id"]))
     if kind == "executions" and record.get("contract_id"):
         contract = store.filings.record("contracts", record["contract_id"])
         if contract is None or contract["enterprise_id"] != enterprise_id:

@@ -68,9 +68,9 @@ def _which(period: Period, date):
                       (date.between(prev.start, prev.end), "prev"), else_=ibis.null("string"))
 
 
-def service_groups(con: RecordSource, period: Period):
+def service_groups(con: RecordSource, period: Period, by_record: bool = False):
     """Approved executions of approved offshore contracts in P and P−1y, summed by what
-    classification reads (one query)."""
+    classification reads (one query); ``by_record``: one row per execution (the drill-down)."""
     c = con.table("contracts").filter((_.status == "approved") & (_.client_country != ONSHORE))
     x = con.table("executions").filter(_.status == "approved")
     e = con.table("enterprises").select("enterprise_id", "nature")
@@ -78,28 +78,30 @@ def service_groups(con: RecordSource, period: Period):
     t = x.join(c, "contract_id").select(
         p=_which(period, x.executed_on), amount=x.amount_cents, share=c.remote_share,
         ordered=c.ordered_online, category=c.category, subcategory=c.subcategory,
-        partner=c.client_country, enterprise_id=c.enterprise_id, platform_id=c.platform_id)
+        partner=c.client_country, enterprise_id=c.enterprise_id, platform_id=c.platform_id,
+        record=x.execution_id)
     t = t.filter(t.p.notnull())
     t = t.left_join(e, "enterprise_id").select(t, nature=e.nature)
     t = t.left_join(pl, "platform_id").select(t, role=pl.role)
     keys = ["p", "share", "ordered", "category", "subcategory", "partner", "enterprise_id",
-            "nature", "platform_id", "role"]
+            "nature", "platform_id", "role", *(["record"] if by_record else [])]
     return t.group_by(keys).aggregate(amount=t.amount.sum()).to_pyarrow().to_pylist()
 
 
-def goods_groups(con: RecordSource, period: Period):
+def goods_groups(con: RecordSource, period: Period, by_record: bool = False):
     """Customs e-commerce rows of P and P−1y in e-commerce regimes (regime basis), summed by
-    what the blocks and the disclosure read; full-scope totals by month and flow apart."""
+    what the blocks and the disclosure read; full-scope totals by month and flow apart;
+    ``by_record``: one row per customs line (the drill-down)."""
     g = con.table("ecommerce")
     pl = con.table("platforms").select("platform_id", "role")
     t = g.select(p=_which(period, g.month), month=g.month, basis=g.basis, regime=g.regime,
                  flow=g.flow, partner=g.partner, hs=g.hs_chapter, enterprise_id=g.enterprise_id,
                  enterprises=g.enterprises, public=g.public, platform_id=g.platform_id,
-                 amount=g.amount_cents)
+                 amount=g.amount_cents, record=g.line_id)
     t = t.filter(t.p.notnull())
     t = t.left_join(pl, "platform_id").select(t, role=pl.role)
     keys = ["p", "month", "basis", "regime", "flow", "partner", "hs", "enterprise_id",
-            "public", "platform_id", "role"]
+            "public", "platform_id", "role", *(["record"] if by_record else [])]
     return t.group_by(keys).aggregate(amount=t.amount.sum(),
                                       enterprises=t.enterprises.sum()).to_pyarrow().to_pylist()
 
@@ -123,10 +125,11 @@ def accounts(services: list[dict], goods: list[dict], p: str,
                 share, estimated = DEFAULT_SHARE[default], True
         svc.append(dm.Service(int(r["amount"]), share, r["ordered"], r["category"],
                               r["subcategory"], r["partner"], r["nature"] or "_U",
-                              r["enterprise_id"], _dip(r["role"], r["platform_id"]), estimated))
+                              r["enterprise_id"], _dip(r["role"], r["platform_id"]), estimated,
+                              r.get("record")))
     gds = [dm.Goods(int(r["amount"]), r["flow"], r["regime"], r["partner"], r["hs"],
                     r["enterprise_id"], r["enterprises"], bool(r["public"]),
-                    _dip(r["role"], r["platform_id"]))
+                    _dip(r["role"], r["platform_id"]), r.get("record"))
            for r in goods if r["p"] == p and r["basis"] == "regime" and r["regime"] in ecom]
     acc = dm.classify(svc, gds, cw, s.deliverable_set)
     control = {r["enterprise_id"]: r["nature"] or "_U" for r in services if r["nature"]}

@@ -14,6 +14,7 @@ import duckdb
 
 from shumao.ingest.headers import KINDS
 from shumao.model import rules
+from shumao.model.digital import SHARE_RANGE
 from shumao.model.records import RECORDS
 
 
@@ -111,6 +112,20 @@ ROW_CHECKS["executions"] += MONEY_CHECKS
 # reference files staged by ``Staging.normalise``
 _REGIME = "(SELECT * FROM ref_regimes r WHERE r.code = regime)"
 _SHARE_GIVEN = "remote_share IS NOT NULL AND share_int IS NOT NULL AND share_int <= 100"
+
+
+def _share_fits() -> str:
+    """``delivery-share-inconsistent`` from model.digital.SHARE_RANGE (the web filing's rule
+    too, ``share_fits``); a share that is no whole 0–100 is only ``remote-share-out-of-range``,
+    an unknown word only ``bad-delivery-mode``."""
+    whens = " ".join(
+        f"WHEN '{mode}' THEN " + ("" if lo == hi else "remote_share IS NULL OR ")
+        + f"({_SHARE_GIVEN} AND share_int NOT BETWEEN {lo} AND {hi})"
+        for mode, (lo, hi) in SHARE_RANGE.items())
+    return (f"CASE coalesce(delivery_mode_code, '') {whens} "
+            f"WHEN 'unknown' THEN {_SHARE_GIVEN} ELSE delivery_mode IS NULL AND {_SHARE_GIVEN} END")
+
+
 ROW_CHECKS["contracts"] += [
     ("unknown-subcategory", "subcategory", "subcategory IS NOT NULL AND subcategory_code IS NULL"),
     ("subcategory-parent-mismatch", "subcategory",
@@ -120,13 +135,7 @@ ROW_CHECKS["contracts"] += [
      "delivery_mode IS NOT NULL AND delivery_mode_code IS NULL"),
     ("remote-share-out-of-range", "remote_share",
      "remote_share IS NOT NULL AND (share_int IS NULL OR share_int > 100)"),
-    ("delivery-share-inconsistent", "remote_share",
-     f"CASE coalesce(delivery_mode_code, '') "
-     f"WHEN 'remote' THEN {_SHARE_GIVEN} AND share_int <> 100 "
-     f"WHEN 'onsite' THEN {_SHARE_GIVEN} AND share_int <> 0 "
-     f"WHEN 'mixed' THEN remote_share IS NULL OR ({_SHARE_GIVEN} AND share_int NOT BETWEEN 1 AND 99) "
-     f"WHEN 'unknown' THEN {_SHARE_GIVEN} "
-     f"ELSE delivery_mode IS NULL AND {_SHARE_GIVEN} END"),
+    ("delivery-share-inconsistent", "remote_share", _share_fits()),
     ("bad-ordered-online", "ordered_online",
      "ordered_online IS NOT NULL AND ordered_online_code IS NULL"),
 ]

@@ -16,6 +16,7 @@ from shumao.ingest.headers import KINDS
 from shumao.ingest.read import Staged
 from shumao.model import credit, digital_codes
 from shumao.model.codes import aliases, country_aliases, header_columns, norm, registration_type_nature
+from shumao.model.digital import SHARE_PATTERN
 
 _SEP = r"\s*[-/.年]\s*"
 DATE_RE = rf"(\d{{4}}){_SEP}(\d{{1,2}}){_SEP.replace('年', '月')}(\d{{1,2}})\s*日?(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?"
@@ -185,8 +186,8 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
                  THEN CAST(u.enterprises AS INTEGER) END AS enterprises_int""",
     }[kind]
     if kind == "contracts":   # 远程交付比例: a whole percent, '%' allowed
-        extra += r""", CASE WHEN regexp_full_match(u.remote_share, '\d{1,3}\s*[%％]?')
-            THEN CAST(regexp_extract(u.remote_share, '\d+') AS INTEGER) END AS share_int"""
+        extra += rf""", CASE WHEN regexp_full_match(u.remote_share, '{SHARE_PATTERN}')
+            THEN CAST(regexp_extract(u.remote_share, '[0-9]+') AS INTEGER) END AS share_int"""
     inner = f"SELECT u.*{codes}{extra} FROM u_{kind} u {joins}"
     if kind not in MONEY_DATE:
         con.execute(f"CREATE OR REPLACE TABLE n_{kind} AS {inner}")

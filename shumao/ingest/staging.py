@@ -37,6 +37,7 @@ from shumao.ingest import checks, issues, normalise
 from shumao.ingest.issues import Issue
 from shumao.ingest.read import Reader, Staged
 from shumao.model import digital_codes, rules
+from shumao.model.digital import SHARE_RANGE
 from shumao.model.records import DATE_OF, KINDS, RECORDS
 from shumao.store import SourceFile, Store
 
@@ -53,8 +54,9 @@ RECORD = {
         ("status", "coalesce(status_code, 'approved')"),
         # digital trade (spec §6.1.2): the effective share — remote 100, onsite 0
         ("subcategory", "subcategory_code"), ("delivery_mode", "delivery_mode_code"),
-        ("remote_share", "CASE delivery_mode_code WHEN 'remote' THEN 100 WHEN 'onsite' THEN 0 "
-                         "WHEN 'mixed' THEN share_int END"),
+        ("remote_share", "CASE delivery_mode_code " + " ".join(   # model.digital.effective_share
+            f"WHEN '{m}' THEN {lo if lo == hi else 'share_int'}" for m, (lo, hi) in SHARE_RANGE.items())
+         + " END"),
         ("ordered_online", "ordered_online_code"), ("platform_id", "platform_id")],
     "executions": [
         ("execution_id", "execution_id"), ("contract_id", "contract_id"),

@@ -18,6 +18,7 @@ counted as delivered.  ``check`` proves the identities of §7.4 on every run and
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,48 @@ TOTALS = {"DO": ("A", "B", "U1"), "DD": ("B", "C"), "DT": ("A", "B", "U1", "C")}
 NATURE_CODE = {"A": "DO_NDD", "B": "DO_DD", "C": "DD_NDO", "U1": "DO_UDD"}
 DIP_ROLES = ("dip", "b2b_marketplace")
 MIN_ENTERPRISES, DOMINANCE_PCT = 3, 85    # the 数据月报's disclosure rule (spec §7.6)
+
+
+# -- a contract's four digital fields (spec §6.1.2, 9A.2–9A.3): one rule for the import's
+# SQL (ingest.checks, ingest.staging) and the web filing (filing.fields) --------------------
+# the remote share each delivery mode allows (whole percent, inclusive); a mode whose range is
+# one value fixes the share (remote 100, onsite 0), a wider range needs one (mixed 1–99);
+# ``unknown`` or no mode takes no share
+SHARE_RANGE = {"remote": (100, 100), "onsite": (0, 0), "mixed": (1, 99)}
+SHARE_PATTERN = r"[0-9]{1,3}\s*[%％]?"       # 远程交付比例: a whole percent, '%' allowed
+
+
+def read_share(text: str) -> int | None:
+    """远程交付比例 as a whole percent 0–100, None if the text writes none
+    (``remote-share-out-of-range``)."""
+    t = text.strip()
+    if not re.fullmatch(SHARE_PATTERN, t):
+        return None
+    n = int(re.match(r"[0-9]+", t).group())      # type: ignore[union-attr]
+    return n if n <= 100 else None
+
+
+def share_fits(mode: str | None, share: int | None) -> bool:
+    """The share given (None: blank) agrees with the delivery mode (else
+    ``delivery-share-inconsistent``)."""
+    allowed = SHARE_RANGE.get(mode or "")
+    if share is None:
+        return allowed is None or allowed[0] == allowed[1]
+    return allowed is not None and allowed[0] <= share <= allowed[1]
+
+
+def effective_share(mode: str | None, share: int | None) -> int | None:
+    """The share the store keeps: a mode's fixed share, else the share given (mixed), else
+    None (unknown delivery)."""
+    allowed = SHARE_RANGE.get(mode or "")
+    if allowed is None:
+        return None
+    return allowed[0] if allowed[0] == allowed[1] else share
+
+
+def subcategory_fits(parent: str | None, category: str | None) -> bool:
+    """A sub-category belongs to the contract's category (else ``subcategory-parent-mismatch``)."""
+    return parent is None or category is None or parent == category
 
 
 def cents(units: int) -> int:
@@ -54,6 +97,7 @@ class Service:
     enterprise: str
     dip: bool | None = None              # the contract's platform is a DIP (None: none given)
     default_share: bool = False          # the share is an estimate (impute_delivery)
+    record: str | None = None            # the execution, when classified record by record
 
 
 @dataclass(frozen=True)
@@ -70,6 +114,7 @@ class Goods:
     enterprises: int | None              # the cell's enterprise count, if customs gave one
     public: bool = False
     dip: bool | None = None
+    record: str | None = None            # the customs line, when classified record by record
 
 
 @dataclass(frozen=True)
@@ -89,6 +134,7 @@ class Atom:
     public: bool
     estimated: bool
     value: int                           # UNIT
+    record: str | None = None            # the execution or customs line (drill-down)
 
 
 @dataclass
@@ -103,12 +149,10 @@ class Accounts:
         return sum(a.value for a in self.atoms if where(a))
 
     def block(self, flow: str, name: str, product: str | None = None) -> int:
-        blocks = TOTALS.get(name, (name,))
-        return self.total(lambda a: a.flow == flow and a.block in blocks
-                          and (product is None or a.product == product))
+        return self.total(in_block(flow, name, product))
 
     def ddl(self, flow: str = "X") -> int:
-        return self.total(lambda a: a.flow == flow and a.product == "S" and a.deliverable)
+        return self.total(in_ddl(flow))
 
     def by(self, key: Callable[[Atom], str], where: Callable[[Atom], bool]) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
@@ -116,6 +160,17 @@ class Accounts:
             if where(a):
                 out[key(a)] += a.value
         return dict(out)
+
+
+def in_block(flow: str, name: str, product: str | None = None) -> Callable[[Atom], bool]:
+    """The atoms of a block or a total (DO, DD, DT) of a flow, of one product or both."""
+    blocks = TOTALS.get(name, (name,))
+    return lambda a: a.flow == flow and a.block in blocks and (product is None or a.product == product)
+
+
+def in_ddl(flow: str = "X") -> Callable[[Atom], bool]:
+    """The atoms of 可数字化交付 (DDL): services in the deliverable set, whatever the block."""
+    return lambda a: a.flow == flow and a.product == "S" and a.deliverable
 
 
 def classify(services: Iterable[Service], goods: Iterable[Goods], crosswalk: Crosswalk,
@@ -139,13 +194,14 @@ def classify(services: Iterable[Service], goods: Iterable[Goods], crosswalk: Cro
                 if value:
                     acc.atoms.append(Atom("X", block, "S", w.ebops, "_Z", "_Z", s.partner,
                                           s.control, dip, w.ebops in dl, s.enterprise, None,
-                                          False, s.default_share, value))
+                                          False, s.default_share, value, s.record))
     for g in goods:
         if g.amount:
             dip = "_U" if g.dip is None else "DIP" if g.dip else "NDIP"
             acc.atoms.append(Atom(g.flow, "A", "G", "_Z", g.hs, g.regime, g.partner or "_U",
                                   "_U" if g.enterprise is None else "", dip, False,
-                                  g.enterprise, g.enterprises, g.public, False, g.amount * UNIT))
+                                  g.enterprise, g.enterprises, g.public, False, g.amount * UNIT,
+                                  g.record))
     return acc
 
 

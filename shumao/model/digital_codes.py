@@ -214,3 +214,11 @@ def words(table: str) -> dict[str, str]:
     from shumao.model.codes import norm
     return {norm(r["alias"]): r["code"] for r in _rows(FOLDER / "words.csv")
             if r["table"] == table}
+
+
+@cache
+def shown_words(table: str) -> dict[str, str]:
+    """code → the word a form shows for it (``shown`` in data/digital/words.csv): 交付方式
+    remote → 远程交付, 线上订购 no → 否."""
+    return {r["code"]: r["alias"] for r in _rows(FOLDER / "words.csv")
+            if r["table"] == table and r.get("shown") == "1"}

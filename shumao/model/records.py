@@ -103,7 +103,7 @@ RECORDS = {
                             "NULL unknown; hs_chapter: 01–97 or _U"),
 }
 KINDS = tuple(RECORDS)
-# contracts' digital-trade columns (the filing form does not show them yet)
+# contracts' digital-trade columns (spec/digital-trade.md §6.1.2; optional, filed on the web too)
 DIGITAL_COLUMNS = ("subcategory", "delivery_mode", "remote_share", "ordered_online", "platform_id")
 # the kinds whose rows carry a review status (filings.md: approved | pending | returned)
 STATUS_KINDS = ("contracts", "executions")
@@ -113,7 +113,7 @@ DATE_OF = {"contracts": "signed_on", "executions": "executed_on"}
 KEY_OF = {"contracts": "contract_id", "executions": "execution_id"}
 # the record columns a filing shows and edits, per kind (batch_id and status are the store's)
 FIELDS = {k: tuple(c for c in RECORDS[k].names
-                   if c not in ("batch_id", "status", *DIGITAL_COLUMNS)) for k in STATUS_KINDS}
+                   if c not in ("batch_id", "status")) for k in STATUS_KINDS}
 
 # shumao export (shumao/lake/export.py): kinds in the order written
 PARTITION = (("year", "int", False), ("month", "int", False))

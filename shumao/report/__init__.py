@@ -18,4 +18,6 @@
     digital     the 【数字贸易】 section (spec/digital-trade.md §8.1), its JSON, disclosure and
                 the SDMX observations (``observations``)
     digital_tables  its tables (表1–表6 and 说明) as XLSX and HTML, and for the portal page
+    digital_explain one figure of those tables traced to the executions and customs lines behind
+                it, each with the part it counts (指标溯源 of 数字贸易)
 """

@@ -7,7 +7,8 @@ which sdmx.files.write_period writes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from shumao.indicators.digital import COVERAGE_MIN, Digital
@@ -216,7 +217,8 @@ CONTROL_CODE = {"domestic": "DOM", "hmt": "HMT", "foreign": "FOR"}     # CL_CONT
 @dataclass(frozen=True)
 class Slot:
     """One published figure of a slice (§8.3), before disclosure: its slice (T1…T6), the
-    dimensions it gives, its value (UNIT) on one period's accounts, and what it is."""
+    dimensions it gives, its value (UNIT) on one period's accounts, the atoms it sums
+    (``where``: the drill-down lists the records behind exactly these), and what it is."""
 
     slice: str
     key: dict[str, str]
@@ -226,16 +228,30 @@ class Slot:
     coverage: str | None = None
     group: str | None = None            # the disclosure group it belongs to (None: a total)
     member: str = ""
+    where: Callable[[dm.Atom], bool] = field(default=lambda a: False, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        """The figure's id on the portal: its slice and a digest of its key (t2-1a2b3c4d5e),
+        stable while the key is, and no code a clerk would read in a link."""
+        import hashlib
+        key = ".".join(self.key[k] for k in SLOT_KEY)
+        return f"{self.slice.lower()}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
+SLOT_KEY = ("TRADE_FLOW", "DIGITAL_NATURE", "PRODUCT_TYPE", "COUNTERPART_AREA", "SERVICE",
+            "COMMODITY", "CUSTOMS_REGIME", "CONTROL")
 
 
 def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
     """The slices of §8.3 on one period's accounts (``d.cur`` or ``d.prev``): T1 (blocks and
     totals × product × flow), T2 (partner × DT), T3 (goods × regime × flow), T4 (goods × HS
     chapter × flow), T5 (services × EBOPS main component × DDL) and T6 (control × DT).  The
-    SDMX observations and the tables (digital_tables) are both read off these."""
+    SDMX observations and the tables (digital_tables) are both read off these; each figure is
+    the sum of the atoms its ``where`` admits."""
     out: list[Slot] = []
 
-    def put(slice_, flow, nature, product, units, *, partner="W", service=None, commodity=None,
+    def put(slice_, flow, nature, product, where, *, partner="W", service=None, commodity=None,
             regime=None, control="_T", **more):
         goods, services = product == "G", product == "S"
         key = {"COUNTERPART_AREA": partner, "TRADE_FLOW": flow, "DIGITAL_NATURE": nature,
@@ -244,48 +260,52 @@ def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
                "COMMODITY": commodity or ("_Z" if services else "_T"),
                "CUSTOMS_REGIME": regime or ("_Z" if services else "_T"),
                "CONTROL": control, "ENTERPRISE_SIZE": "_T"}
-        out.append(Slot(slice_, key, units, **more))
+        out.append(Slot(slice_, key, acc.total(where), where=where, **more))
 
-    both = "MIXED" if d.has_customs and d.has_services else "GACC_CBEC" if d.has_customs else "MOFCOM_SO"
+    def both(f1, f2):
+        return lambda a: f1(a) and f2(a)
+
+    mixed_src = "MIXED" if d.has_customs and d.has_services else "GACC_CBEC" if d.has_customs else "MOFCOM_SO"
     mixed = "E" if d.has_services else "A"
     cov = _shown(d.coverage) if d.has_services and acc is d.cur else None
     for flow in ("X", "M"):                                                  # T1
         if d.has_customs:
-            put("T1", flow, "DO_NDD", "G", acc.block(flow, "A", "G"), status="A", source="GACC_CBEC")
+            put("T1", flow, "DO_NDD", "G", dm.in_block(flow, "A", "G"), status="A", source="GACC_CBEC")
         if d.has_services and flow == "X":
             for block in ("A", "B", "U1", "C"):
-                put("T1", flow, dm.NATURE_CODE[block], "S", acc.block(flow, block, "S"),
+                put("T1", flow, dm.NATURE_CODE[block], "S", dm.in_block(flow, block, "S"),
                     source="MOFCOM_SO")
     if d.has_customs or d.has_services:
-        put("T1", "X", "DT", "_T", acc.block("X", "DT"), status=mixed, source=both, coverage=cov)
-        put("T1", "X", "DO", "_T", acc.block("X", "DO"), status=mixed, source=both)
+        put("T1", "X", "DT", "_T", dm.in_block("X", "DT"), status=mixed, source=mixed_src, coverage=cov)
+        put("T1", "X", "DO", "_T", dm.in_block("X", "DO"), status=mixed, source=mixed_src)
     if d.has_services:
-        put("T1", "X", "DD", "S", acc.block("X", "DD"), source="MOFCOM_SO", coverage=cov)
-        put("T1", "X", "DDL", "S", acc.ddl(), source="MOFCOM_SO")
+        put("T1", "X", "DD", "S", dm.in_block("X", "DD"), source="MOFCOM_SO", coverage=cov)
+        put("T1", "X", "DDL", "S", dm.in_ddl("X"), source="MOFCOM_SO")
     if d.has_customs:                                 # imports: goods only (services: not held)
         for total in ("DT", "DO"):
-            put("T1", "M", total, "_T", acc.block("M", total), status="A", source="GACC_CBEC")
-    dt_x = lambda a: a.flow == "X" and a.block in dm.TOTALS["DT"]  # noqa: E731
-    for c, units in sorted(acc.by(lambda a: a.partner, dt_x).items()):     # T2
+            put("T1", "M", total, "_T", dm.in_block("M", total), status="A", source="GACC_CBEC")
+    dt_x = dm.in_block("X", "DT")
+    for c in sorted(acc.by(lambda a: a.partner, dt_x)):                      # T2
         if c != "_U":
-            put("T2", "X", "DT", "_T", units, partner=_iso3(c), status=mixed, source=both,
-                group="partners_X", member=c)
+            put("T2", "X", "DT", "_T", both(dt_x, lambda a, c=c: a.partner == c), partner=_iso3(c),
+                status=mixed, source=mixed_src, group="partners_X", member=c)
     for flow in ("X", "M"):                                                  # T3, T4
         goods = _goods_of(flow)
-        for r, units in sorted(acc.by(lambda a: a.regime, goods).items()):
+        for r in sorted(acc.by(lambda a: a.regime, goods)):
             if r in ecommerce_regimes():
-                put("T3", flow, "DO_NDD", "G", units, regime=r, status="A", source="GACC_CBEC",
-                    group=f"regimes_{flow}", member=r)
-        for h, units in sorted(acc.by(lambda a: a.hs, goods).items()):
-            put("T4", flow, "DO_NDD", "G", units, commodity=h, status="A", source="GACC_CBEC",
-                group=f"hs_{flow}", member=h)
-    for comp, units in sorted(acc.by(lambda a: main_component(a.ebops),              # T5
-                                     lambda a: a.product == "S" and a.deliverable).items()):
-        put("T5", "X", "DDL", "S", units, service=comp, source="MOFCOM_SO", group="ebops_DDL",
-            member=comp)
-    for k, units in sorted(acc.by(lambda a: a.control, dt_x).items()):      # T6
-        put("T6", "X", "DT", "_T", units, control=CONTROL_CODE.get(k, "_U"), status=mixed,
-            source=both, group="control_X", member=k)
+                put("T3", flow, "DO_NDD", "G", both(goods, lambda a, r=r: a.regime == r), regime=r,
+                    status="A", source="GACC_CBEC", group=f"regimes_{flow}", member=r)
+        for h in sorted(acc.by(lambda a: a.hs, goods)):
+            put("T4", flow, "DO_NDD", "G", both(goods, lambda a, h=h: a.hs == h), commodity=h,
+                status="A", source="GACC_CBEC", group=f"hs_{flow}", member=h)
+    ddl = dm.in_ddl("X")
+    for comp in sorted(acc.by(lambda a: main_component(a.ebops), ddl)):          # T5
+        put("T5", "X", "DDL", "S", both(ddl, lambda a, comp=comp: main_component(a.ebops) == comp),
+            service=comp, source="MOFCOM_SO", group="ebops_DDL", member=comp)
+    for k in sorted(acc.by(lambda a: a.control, dt_x)):                      # T6
+        put("T6", "X", "DT", "_T", both(dt_x, lambda a, k=k: a.control == k),
+            control=CONTROL_CODE.get(k, "_U"), status=mixed, source=mixed_src, group="control_X",
+            member=k)
     return out
 
 

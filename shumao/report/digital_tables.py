@@ -52,7 +52,9 @@ def tables(d: Digital, area_name: str = "本市") -> list[Table]:
     names = _names(area_name)
     before = {(o.slice, tuple(sorted(o.key.items()))): o.units for o in words.slots(d, d.prev)}
     rows: dict[str, list[list]] = {t: [] for t in SLICES}
+    ids: dict[str, list[str]] = {t: [] for t in SLICES}      # each row's figure (Slot.id)
     for o in words.slots(d, d.cur):
+        ids[o.slice].append(o.id)
         _, _, dims, _ = SLICES[o.slice]
         first, *rest = dims
         label = [names[first].get(o.key[first], o.key[first]), o.key[first],
@@ -66,7 +68,8 @@ def tables(d: Digital, area_name: str = "本市") -> list[Table]:
                               rnd(growth(cur_c, prev_c))])
     crosswalk = (f"服务外包业务与 EBOPS 2010 服务分类的对照采用 {d.settings.crosswalk} 版对照表"
                  f"（{CROSSWALK_LABEL}）")
-    rows["T1"].sort(key=lambda r: r[3] != "出口")                 # exports first, then imports
+    order = sorted(range(len(rows["T1"])), key=lambda i: rows["T1"][i][3] != "出口")  # exports first
+    rows["T1"], ids["T1"] = [rows["T1"][i] for i in order], [ids["T1"][i] for i in order]
     out = []
     for sl, (tid, title, _, heads) in SLICES.items():
         if not rows[sl]:
@@ -78,7 +81,8 @@ def tables(d: Digital, area_name: str = "本市") -> list[Table]:
             notes.append(CONF_LEGEND)
         if sl == "T6":
             notes.append("海关跨境电商汇总数据不含企业信息，计入“未知”")
-        out.append(Table(tid, title, heads + MONEY, rows[sl], notes=notes, labels=len(heads)))
+        out.append(Table(tid, title, heads + MONEY, rows[sl], notes=notes, labels=len(heads),
+                         figures=list(ids[sl])))
     return out
 
 

@@ -178,6 +178,11 @@ class Records:
                              [limit] if limit else [])
         return [Enterprise(enterprise_id=e, name=n, nature=nat, region=reg) for e, n, nat, reg in rows]
 
+    def platforms(self) -> dict[str, str]:
+        """The platforms register (spec/digital-trade.md §6.1.3): id → name, by name — the
+        filing form's 接单平台 choices and the check that a contract names one of them."""
+        return dict(self.db.execute("SELECT platform_id, name FROM platforms ORDER BY name, platform_id"))
+
     def of_enterprise(self, enterprise_id: str,
                            dates: tuple[dt.date, dt.date] | None = None) -> OfEnterprise:
         """An enterprise's contracts (by ``signed_on``) and executions (by ``executed_on``),

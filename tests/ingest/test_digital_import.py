@@ -113,3 +113,37 @@ def test_a_schema_5_store_gains_the_digital_tables_and_columns(store_url):
         assert SCHEMA_VERSION >= 6
         assert sql(s, "SELECT count(*) FROM ecommerce") == [(0,)]
         assert sql(s, "SELECT count(platform_id) FROM vintage_contracts") == [(0,)]
+
+
+def test_the_import_and_the_web_filing_apply_one_delivery_rule(tmp_path, store):
+    """Every delivery mode × share text through the import's SQL and through filing.fields
+    (model.digital's rule for both): the same codes, the same stored share."""
+    from shumao.filing import fields
+
+    modes = ["", "远程", "onsite", "混合", "不明", "邮寄"]
+    shares = ["", "0", "1", "50", "99", "100", "101", "五十", "50%", "-1", "5.5"]
+    rows, want = [], {}
+    for i, (m, s) in enumerate((m, s) for m in modes for s in shares):
+        rows.append(f"R{i},{ENT},2024-02-01,JP,ITO,1,{m},{s}")
+        values = {"contract_id": f"R{i}", "signed_on": "2024-02-01", "client_country": "JP",
+                  "category": "ITO", "amount": "1", "delivery_mode": m, "remote_share": s}
+        rec, problems = fields.read("contracts", values, ENT)
+        want[f"R{i}"] = (sorted(p.code for p in problems), rec["remote_share"])
+    f = tmp_path / "contracts.csv"
+    f.write_text("contract_id,enterprise_id,signed_on,client_country,category,amount,"
+                 "delivery_mode,remote_share\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    e = tmp_path / "enterprises.csv"
+    e.write_text(ENTERPRISES, encoding="utf-8")
+    done = import_files(store, [e, f], today=TODAY)
+    got: dict[str, list[str]] = {k: [] for k in want}
+    for i in done.errors:
+        got[f"R{i.row - 2}"].append(i.code)
+    assert {k: sorted(v) for k, v in got.items()} == {k: w[0] for k, w in want.items()}
+    assert sum(1 for w in want.values() if not w[0]) == 10     # blank; 远程 ""|100; onsite ""|0; 混合 1|50|99|50%; 不明
+    ok = [f"R{i}" for i, _ in enumerate(rows) if not want[f"R{i}"][0]]
+    f.write_text("contract_id,enterprise_id,signed_on,client_country,category,amount,"
+                 "delivery_mode,remote_share\n"
+                 + "\n".join(r for r in rows if r.split(",")[0] in ok) + "\n", encoding="utf-8")
+    assert import_files(store, [e, f], today=TODAY).ok
+    stored = dict(sql(store, "SELECT contract_id, remote_share FROM contracts"))
+    assert stored == {k: want[k][1] for k in ok}

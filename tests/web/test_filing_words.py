@@ -234,13 +234,15 @@ def test_the_upload_template_has_the_right_chinese_headers_and_uploads_as_it_is_
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["合同", "合同执行"]
     heads = {ws.title: [c.value for c in ws[1]] for ws in wb}
-    assert heads == {"合同": ["合同编号", "签约日期", "发包方国别（地区）", "业务类别", "合同金额", "币种"],
+    assert heads == {"合同": ["合同编号", "签约日期", "发包方国别（地区）", "业务类别", "合同金额", "币种",
+                            "业务子类", "交付方式", "远程交付比例（%）", "线上订购", "接单平台"],
                      "合同执行": ["合同编号", "执行编号", "执行日期", "执行金额", "币种"]}
     kinds = {"合同": "contracts", "合同执行": "executions"}
     for title, cells in heads.items():       # each header reads as its own column of filings.md
         assert all(match_header(kinds[title], h)[0] for h in cells)
     assert wb["合同"].freeze_panes == "A2"
-    wb["合同"].append(["T-1", "2024-12-03", "日本", "信息技术外包", 5000, "美元"])
+    wb["合同"].append(["T-1", "2024-12-03", "日本", "信息技术外包", 5000, "美元",
+                       "软件研发服务", "混合", 60, "否", None])      # the digital fields too
     wb["合同执行"].append(["T-1", "T-X1", "2024-12-05", 1000, "美元"])
     out = io.BytesIO()
     wb.save(out)
@@ -248,6 +250,9 @@ def test_the_upload_template_has_the_right_chinese_headers_and_uploads_as_it_is_
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert r.status_code == 303, r.text
     assert {f["record_id"] for f in store.filings.find()} == {"T-1", "T-X1"}
+    got = store.filings.record("contracts", "T-1")
+    assert [got[k] for k in ("subcategory", "delivery_mode", "remote_share", "ordered_online",
+                             "platform_id")] == ["ITO01", "mixed", 60, "no", None]
     # only a member gets it
     assert user("staff").get("/filings/template.xlsx").status_code == 404
     assert client().get("/filings/template.xlsx").status_code in (303, 401, 404)

@@ -143,8 +143,23 @@ def form(request: Request, kind: str, eid: str, values: dict, results: list, err
         "countries": sorted(countries().values(), key=lambda c: c.iso2),
         "categories": categories(), "currencies": currencies(values.get("currency")),
         "enterprise": store.records.enterprise(eid), "today": dt.date.today().isoformat(),
-        "about": contract_words},
+        "about": contract_words, **(digital_choices(store) if kind == "contracts" else {})},
         status=status)
+
+
+def digital_choices(store) -> dict:
+    """The choices of a contract's digital fields (spec/digital-trade.md §6.1.2), in words:
+    sub-categories by their category (the name leads), delivery modes, 是/否/不明, the
+    platforms register by name."""
+    from shumao.indicators.catalog import CATEGORIES
+    from shumao.model import digital_codes
+
+    subs = digital_codes.subcategories().values()
+    return {"subcategories": [(CATEGORIES[c], [(s.code, s.name) for s in subs if s.parent == c])
+                              for c in CATEGORIES],
+            "delivery_modes": list(digital_codes.shown_words("delivery_modes").items()),
+            "ordered_words": list(digital_codes.shown_words("ordered").items()),
+            "platforms": list(store.records.platforms().items())}
 
 
 def categories() -> list[tuple[str, str]]:
@@ -206,7 +221,14 @@ def detail(store, f: Filing) -> dict:
                       for name, label in labels(kind).items()
                       if name in fields.FORM[kind] and name != "currency"
                       and (name in got or name == "amount" and "orig_amount" in got)]
-    return {"f": f, "kind_zh": fields.KIND_ZH[kind], "shown": record_words(kind, rec),
+    platforms = store.records.platforms() if kind == "contracts" else {}
+    for h in hist:
+        h["words"] = [(label, platforms.get(v, v) if label == fields.label(kind, "platform_id") else v)
+                      for label, v in h["words"]]
+    shown = record_words(kind, rec)
+    if rec.get("platform_id"):
+        shown["platform_id"] = platforms.get(rec["platform_id"], rec["platform_id"])
+    return {"f": f, "kind_zh": fields.KIND_ZH[kind], "shown": shown,
             "form": {n: w for n, w in fields.FORM[kind].items() if n != "currency"},
             "history": hist, "states": FILING_ZH, "usd": usd(f["amount_cents"]),
             "rate": _rate(store, f),
@@ -246,6 +268,8 @@ def value_words(name: str, value: object, currency: object = None) -> str:
         return CATEGORIES.get(str(value), str(value))
     if name == "currency":
         return currency_words(str(value))
+    if name in ("subcategory", "delivery_mode", "ordered_online", "remote_share"):
+        return digital_words(name, value)
     if name == "amount":
         try:
             amount = Decimal(str(value))
@@ -253,6 +277,20 @@ def value_words(name: str, value: object, currency: object = None) -> str:
             return str(value)
         return f"{amount:,.2f}{currency_words(str(currency or 'USD'))}"
     return str(value)
+
+
+def digital_words(name: str, value: object) -> str:
+    """A contract's digital field in words: 软件研发服务, 混合交付, 60%, 否."""
+    from shumao.model import digital_codes
+
+    v = str(value)
+    if name == "subcategory":
+        sub = digital_codes.subcategories().get(v)
+        return sub.name if sub else v
+    if name == "remote_share":
+        return f"{v}%"
+    table = "delivery_modes" if name == "delivery_mode" else "ordered"
+    return digital_codes.shown_words(table).get(v, v)
 
 
 def contract_words(c: dict) -> str:
