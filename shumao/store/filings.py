@@ -34,7 +34,8 @@ from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend
 from shumao.store.rates import WEB_BATCH, convert
-from shumao.store.rows import CountedExecution, Filing, FilingEvent, Ledger, MonthState, Record
+from shumao.store.rows import (CountedExecution, Filing, FilingEvent, FilingState, Ledger, MonthState,
+                               Record)
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
                   "created_at", "updated_at", "submitted_at", "late", "explanations", "checks")
@@ -72,8 +73,8 @@ class Filings:
             if check is not None:
                 check()
             self._free(items, enterprise_id)
-            (first,), = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM filings")
-            (seq,), = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM status_history")
+            (first, seq), = self.db.execute("SELECT (SELECT coalesce(max(id), 0) + 1 FROM filings), "
+                                            "(SELECT coalesce(max(seq), 0) + 1 FROM status_history)")
             now = cells.now()
             ids = [int(first) + i for i in range(len(items))]
             for kind in KEY_OF:
@@ -101,18 +102,18 @@ class Filings:
                      address: str | None) -> None:
         """Inside a filing's write: convert what a rate that arrived meanwhile now covers
         (store.rates), and undo the enterprise's 零申报 of the records' months."""
+        # a record in US dollars has nothing to convert: no statement for it
         convert(self.db, self.audit, actor, address,
-                ids=[(kind, rec[KEY_OF[kind]]) for kind, rec in items])
+                ids=[(kind, rec[KEY_OF[kind]]) for kind, rec in items if rec["currency"] != "USD"])
         months = sorted({_month(rec[DATE_OF[kind]]) for kind, rec in items})
         marks = ", ".join("?" * len(months))
-        undone = self.db.execute(f"SELECT month FROM filing_nil WHERE enterprise_id = ? AND month "
-                                 f"IN ({marks}) ORDER BY month", [enterprise_id, *months])
+        undone = sorted(m for (m,) in self.db.execute(
+            f"DELETE FROM filing_nil WHERE enterprise_id = ? AND month IN ({marks}) RETURNING month",
+            [enterprise_id, *months]))
         if undone:
-            self.db.execute(f"DELETE FROM filing_nil WHERE enterprise_id = ? AND month IN ({marks})",
-                            [enterprise_id, *months])
             self.audit.append(actor, "filing-nil-undo", {
-                "enterprise_id": enterprise_id,
-                "months": [m.strftime("%Y-%m") for (m,) in undone]}, address)
+                "enterprise_id": enterprise_id, "months": [m.strftime("%Y-%m") for m in undone]},
+                address)
 
     # -- 零申报: a month with no business ---------------------------------------------------
     def declare_nil(self, enterprise_id: str, month: dt.date, actor: str,
@@ -172,9 +173,8 @@ class Filings:
         """Replace a draft or returned record's fields (its id stays); it becomes a draft
         again.  The previous row is kept in superseded_<kind>."""
         with self.db.write():
-            f = self._filing_row(filing_id)
-            kind, rid = f["kind"], f["record_id"]
-            old = self._status(kind, rid)
+            f = self.state(filing_id)
+            kind, rid, old = f["kind"], f["record_id"], f["status"]
             check_status(old, "draft")
             if check is not None:
                 check()
@@ -194,16 +194,17 @@ class Filings:
             schema.bump(self.db)
 
     def submit(self, filing_id: int,
-                      decide: Callable[[], tuple[dict[str, str], list[dict], bool]],
+                      decide: Callable[[FilingState], tuple[dict[str, str], list[dict], bool]],
                       actor: str, address: str | None = None) -> None:
         """draft → submitted, keeping the explanations and the checks it passed with:
-        ``decide()`` runs the checks inside the transaction, on the store as this submission
-        finds it, and returns (explanations, checks, late) or raises to refuse it."""
+        ``decide(state)`` runs the checks inside the transaction, on the store as this
+        submission finds it (``state``: the filing as it is now), and returns (explanations,
+        checks, late) or raises to refuse it."""
         with self.db.write():
-            f = self._filing_row(filing_id)
-            old = self._status(f["kind"], f["record_id"])
+            f = self.state(filing_id)
+            old = f["status"]
             check_status(old, "submitted")
-            explanations, checks, late = decide()
+            explanations, checks, late = decide(f)
             now = cells.now()
             self._set_status(f["kind"], f["record_id"], "submitted")
             self.db.execute("UPDATE filings SET submitted_at = ?, late = ?, explanations = ?, "
@@ -217,18 +218,20 @@ class Filings:
             schema.bump(self.db)
 
     def review(self, filing_id: int, decision: str, comment: str | None, actor: str,
-                      address: str | None = None, check: Callable[[], object] | None = None) -> str:
+                      address: str | None = None,
+                      check: Callable[[FilingState], object] | None = None) -> str:
         """submitted → approved | returned; an approved record may be returned for
-        correction (it stops counting).  The new status."""
+        correction (it stops counting).  ``check(state)`` is called inside the transaction
+        with the filing as it is now.  The new status."""
         new = {"approve": "approved", "return": "returned"}.get(decision)
         if new is None:
             raise InputError("审核结论只能是“通过”（approve）或“退回”（return）")
         with self.db.write():
-            f = self._filing_row(filing_id)
-            old = self._status(f["kind"], f["record_id"])
+            f = self.state(filing_id)
+            old = f["status"]
             check_status(old, new)
             if check is not None:
-                check()
+                check(f)
             now = cells.now()
             self._set_status(f["kind"], f["record_id"], new)
             self.db.execute("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id])
@@ -264,20 +267,15 @@ class Filings:
     def _filings(self, where: str, params: list, order: str = "f.id", limit: int | None = None
                  ) -> list[Filing]:
         cols = ", ".join(f"f.{c}" for c in FILING_COLUMNS)
-        parts = []
-        for kind in ("contracts", "executions"):
-            key, date = KEY_OF[kind], DATE_OF[kind]
-            parts.append(
-                f"SELECT {cols}, r.status, r.{date} AS day, r.amount_cents, r.currency, "
-                "r.orig_amount, r.contract_id, e.name AS enterprise_name, e.region, "
-                # 待折算 (store.rates): another currency, and no rate for its month yet
-                "(r.currency <> 'USD' AND NOT EXISTS (SELECT 1 FROM rates t WHERE "
-                "t.currency = r.currency AND t.month = f.month)) AS pending "
-                f"FROM filings f JOIN {kind} r ON f.kind = '{kind}' AND r.{key} = f.record_id "
-                f"LEFT JOIN enterprises e ON e.enterprise_id = f.enterprise_id WHERE {where}")
-        sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) u ORDER BY "
-               f"{order.replace('f.', 'u.')}" + (" LIMIT ?" if limit else ""))
-        rows = self.db.execute(sql, params * 2 + ([limit] if limit else []))
+        sql = (f"SELECT {cols}, r.status, r.day, r.amount_cents, r.currency, r.orig_amount, "
+               "r.contract_id, e.name AS enterprise_name, e.region, "
+               # 待折算 (store.rates): another currency, and no rate for its month yet
+               f"(r.currency <> 'USD' AND t.usd_per_unit IS NULL) AS pending FROM filings f "
+               f"JOIN ({_RECORDS}) r ON r.kind = f.kind AND r.record_id = f.record_id "
+               "LEFT JOIN enterprises e ON e.enterprise_id = f.enterprise_id "
+               "LEFT JOIN rates t ON t.currency = r.currency AND t.month = f.month "
+               f"WHERE {where} ORDER BY {order}" + (" LIMIT ?" if limit else ""))
+        rows = self.db.execute(sql, params + ([limit] if limit else []))
         names = (*FILING_COLUMNS, "status", "day", "amount_cents", "currency", "orig_amount",
                  "contract_id", "enterprise_name", "region", "pending")
         out = []
@@ -288,6 +286,23 @@ class Filings:
             d["pending"] = bool(d["pending"])
             out.append(cast(Filing, d))          # names: Filing's keys, in its order
         return out
+
+    def state(self, filing_id: int) -> FilingState:
+        """What a transition needs of a filing, in one statement: its kind, record, enterprise,
+        month, the record's status and currency, and whether it waits for a rate (待折算)."""
+        rows = self.db.execute(
+            "SELECT f.kind, f.record_id, f.enterprise_id, f.month, r.status, r.currency, "
+            "(r.currency <> 'USD' AND t.usd_per_unit IS NULL) FROM filings f "
+            f"LEFT JOIN ({_RECORDS}) r ON r.kind = f.kind AND r.record_id = f.record_id "
+            "LEFT JOIN rates t ON t.currency = r.currency AND t.month = f.month WHERE f.id = ?",
+            [filing_id])
+        if not rows:
+            raise InputError(f"没有编号为 {filing_id} 的填报记录")
+        kind, rid, eid, month, status, currency, pending = rows[0]
+        if status is None:
+            raise InputError(f"没有编号为“{rid}”的记录")
+        return FilingState(kind=kind, record_id=rid, enterprise_id=eid, month=month,
+                           status=status, currency=currency, pending=bool(pending))
 
     def record(self, kind: str, record_id: str) -> Record | None:
         """A record's current fields and status (any record, filed on the web or imported)."""
@@ -324,13 +339,6 @@ class Filings:
                                    "WHERE action LIKE 'filing-%' ORDER BY seq"),
         }
 
-    def _filing_row(self, filing_id: int) -> dict:
-        rows = self.db.execute("SELECT kind, record_id, enterprise_id FROM filings WHERE id = ?",
-                             [filing_id])
-        if not rows:
-            raise InputError(f"没有编号为 {filing_id} 的填报记录")
-        return dict(zip(("kind", "record_id", "enterprise_id"), rows[0], strict=True))
-
     def _status(self, kind: str, record_id: str) -> str:
         rows = self.db.execute(f"SELECT status FROM {kind} WHERE {KEY_OF[kind]} = ?", [record_id])
         if not rows:
@@ -353,21 +361,32 @@ class Filings:
                       [kind, record_id, old, new, actor, at, comment, content])
 
     # -- what the checks read --------------------------------------------------------------
+    def month_totals(self, enterprise_id: str, kind: str,
+                     spans: Sequence[tuple[dt.date, dt.date, Sequence[str], str | None]]
+                     ) -> list[int]:
+        """For each span (first, last, statuses, excluding): the cents of an enterprise's
+        records of a kind dated in [first, last] with one of ``statuses``, leaving out the
+        record ``excluding`` — every span in one statement."""
+        date, key = DATE_OF[kind], KEY_OF[kind]
+        src = (f"SELECT r.{date} AS d, r.{key} AS k, r.status, r.amount_cents FROM {kind} r "
+               "WHERE r.enterprise_id = ?" if kind == "contracts" else
+               f"SELECT r.{date} AS d, r.{key} AS k, r.status, r.amount_cents FROM executions r "
+               "JOIN contracts c USING (contract_id) WHERE c.enterprise_id = ?")
+        sums, params = [], []
+        for first, last, statuses, excluding in spans:
+            marks = ", ".join("?" * len(statuses))
+            sums.append(f"coalesce(sum(amount_cents) FILTER (WHERE d BETWEEN ? AND ? AND status IN "
+                        f"({marks}) AND k <> ?), 0)")
+            params += [first, last, *statuses, excluding or ""]
+        totals, = self.db.execute(f"SELECT {', '.join(sums)} FROM ({src}) t",
+                                  [*params, enterprise_id])
+        return [int(t) for t in totals]
+
     def month_total(self, enterprise_id: str, kind: str, first: dt.date, last: dt.date,
                     statuses: Sequence[str], excluding: str | None = None) -> int:
         """The cents of an enterprise's records of a kind dated in [first, last] with one of
         ``statuses``, leaving out the record ``excluding``."""
-        date, key = DATE_OF[kind], KEY_OF[kind]
-        src = (f"SELECT r.amount_cents FROM {kind} r WHERE r.enterprise_id = ?"
-               if kind == "contracts" else
-               "SELECT r.amount_cents FROM executions r JOIN contracts c USING (contract_id) "
-               "WHERE c.enterprise_id = ?")
-        marks = ", ".join("?" * len(statuses))
-        (total,), = self.db.execute(
-            f"SELECT coalesce(sum(amount_cents), 0) FROM ({src} AND r.{date} BETWEEN ? AND ? "
-            f"AND r.status IN ({marks}) AND r.{key} <> ?) t",
-            [enterprise_id, first, last, *statuses, excluding or ""])
-        return int(total)
+        return self.month_totals(enterprise_id, kind, [(first, last, statuses, excluding)])[0]
 
     def contract_executions(self, contract_id: str, excluding: str | None = None
                             ) -> list[CountedExecution]:
@@ -413,6 +432,12 @@ class Filings:
             if status is not None:
                 e["counts"][status] = int(n)
         return list(out.values())
+
+
+# every filed or imported record of either kind, as the filings' joins read it
+_RECORDS = " UNION ALL ".join(
+    f"SELECT '{kind}' AS kind, {KEY_OF[kind]} AS record_id, status, {DATE_OF[kind]} AS day, "
+    f"amount_cents, currency, orig_amount, contract_id FROM {kind}" for kind in ("contracts", "executions"))
 
 
 def _month(day: dt.date) -> dt.date:

@@ -129,6 +129,18 @@ class Batch(TypedDict):
 
 
 # -- filings ------------------------------------------------------------------------------
+class FilingState(TypedDict):
+    """``filings.state``: what a transition reads of a filing, in one statement."""
+
+    kind: str
+    record_id: str
+    enterprise_id: str
+    month: dt.date
+    status: str
+    currency: str
+    pending: bool                 # 待折算: another currency, no rate for its month yet
+
+
 class Filing(TypedDict):
     """``filings.get`` / ``find``: a filing (the columns of ``filings``, ``explanations`` and
     ``checks`` decoded) with its record's status, date, amount and enterprise."""
