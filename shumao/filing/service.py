@@ -29,7 +29,7 @@ from shumao.model.status import STATUS_ZH, TRANSITIONS
 from shumao.model.text import LINES, stray
 from shumao.store import Store
 from shumao.store.filings import UNUSABLE
-from shumao.store.rows import Filing, FilingState, Record
+from shumao.store.rows import CountedExecution, Filing, FilingState, Record
 
 MAX_EXPLANATION = 500
 # an enterprise's upload is a month's records: a handful, a few hundred for the largest
@@ -120,20 +120,23 @@ def _evaluate(store: Store, f: FilingState, explanations: dict[str, str] | None,
         if rec["client_country"] == "CN":
             found.append(result("onshore"))
     else:
-        contract = store.filings.record("contracts", rec["contract_id"])
-        found += _execution_checks(store, rec, eid, contract, in_usd=not pending)
-    if not pending:
-        found += _usual(store, kind, rec, eid, day, contract)
+        contract, counted = store.filings.contract_with_executions(rec["contract_id"], excluding=rid)
+        found += _execution_checks(rec, eid, contract, counted, in_usd=not pending)
+    # the enterprise's usual amount and the month totals beside each check: one statement
     month = day.replace(day=1)
+    last_year = _same_month_last_year(month)
+    start, end = rules.history_window(month)
+    (recent, whole), (before, others) = store.filings.amounts(
+        kind, eid, [(start, end), (dt.date(rules.FIRST_YEAR, 1, 1), end)],
+        [(last_year, windows.month_end(last_year), ("approved",), None),
+         (month, windows.month_end(month), ("approved", "submitted"), rid)])
+    if not pending:
+        found += _usual(store, kind, rec, day, contract, recent, whole)
     if w is None or w.month != month or w.today != today:
         w = windows.window(store, month, today)
     if w.overdue:
         found.append(result("late", detail=day_words(w.closes)))
     # the context every check shows: the enterprise's same month last year and the change
-    last_year = _same_month_last_year(month)
-    before, others = store.filings.month_totals(eid, kind, [
-        (last_year, windows.month_end(last_year), ("approved",), None),
-        (month, windows.month_end(month), ("approved", "submitted"), rid)])
     now: int | None = others + cents
     if pending:
         now = None          # 待折算: this month with the record has no US-dollar total yet
@@ -157,7 +160,7 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
     """Run the checks and submit; ``ChecksFailed`` with every check when one blocks."""
     today = today or dt.date.today()
     f = store.filings.state(filing_id)
-    _open(store, f["month"], today)          # refused at once; checked again as it is written
+    _open(store, f["month"], today, f)       # refused at once; checked again as it is written
     if not isinstance(explanations, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in explanations.items()):
         raise InputError("说明（explanations）应为“检查代码: 说明文字”的对应表")
@@ -176,7 +179,7 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
     def decide(now: FilingState) -> tuple[dict[str, str], list[dict], bool]:
         # inside the store's transaction: the checks see every submission made before this
         # one and none can land while they run (two executions of one contract at once)
-        w = _open(store, now["month"], today)
+        w = _open(store, now["month"], today, now)
         results[:] = _evaluate(store, now, explanations, today, w)
         blocking = [r for r in results if r.blocks]
         if blocking:
@@ -200,7 +203,7 @@ def review(store: Store, filing_id: int, decision: str, comment: str | None, act
     if comment and (ch := stray(comment, keep=LINES)):
         raise InputError(f"审核意见含有控制字符或无法保存的字符（{ch}），请删去后重新填写")
     def allowed(f: FilingState) -> None:
-        _open(store, f["month"], today)
+        _open(store, f["month"], today, f)
         if decision == "approve" and f["pending"]:
             raise ConflictError(PENDING_APPROVAL.format(
                 currency=currency_zh(f["currency"]), month=f"{f['month'].year}年{f['month'].month}月"))
@@ -262,8 +265,12 @@ def _owner(store: Store, kind: str, record_id: str) -> str | None:
     return None if rec is None else rec["enterprise_id"]
 
 
-def _open(store: Store, month: dt.date, today: dt.date | None) -> windows.Window:
-    w = windows.window(store, month, today)
+def _open(store: Store, month: dt.date, today: dt.date | None,
+          state: FilingState | None = None) -> windows.Window:
+    """The month's window, refusing the change when it is not open (``state``: a filing's
+    state read with its month's window, so that it is not read again)."""
+    w = (windows.of_stored(month, state["window"], today) if state is not None
+         and state["month"] == month else windows.window(store, month, today))
     why = w.refusal()
     if why:
         raise WindowClosed(why)
@@ -277,9 +284,10 @@ def _filing(store: Store, filing_id: int) -> Filing:
     return f
 
 
-def _execution_checks(store: Store, rec: Record, eid: str, contract: Record | None,
-                      in_usd: bool = True) -> list[Result]:
-    """An execution's checks against its contract (as stored, None if none); ``in_usd``
+def _execution_checks(rec: Record, eid: str, contract: Record | None,
+                      others: list[CountedExecution], in_usd: bool = True) -> list[Result]:
+    """An execution's checks against its contract (as stored, None if none) and the other
+    executions counting toward it (store.filings.contract_with_executions); ``in_usd``
     False (待折算): only those that need no US-dollar amount."""
     out = []
     if contract is None or contract["enterprise_id"] != eid:
@@ -291,7 +299,6 @@ def _execution_checks(store: Store, rec: Record, eid: str, contract: Record | No
         return out
     # every execution of the contract already submitted or counted, whatever its date: a
     # later-dated one submitted first must not let an earlier one through unexplained
-    others = store.filings.contract_executions(rec["contract_id"], excluding=rec["execution_id"])
     running = rec["amount_cents"] + sum(x["amount_cents"] for x in others)
     if running > contract["amount_cents"]:
         cap = contract["amount_cents"]
@@ -304,17 +311,15 @@ def _execution_checks(store: Store, rec: Record, eid: str, contract: Record | No
     return out
 
 
-def _usual(store: Store, kind: str, rec: Record, eid: str, day: dt.date,
-           contract: Record | None = None) -> list[Result]:
+def _usual(store: Store, kind: str, rec: Record, day: dt.date, contract: Record | None,
+           recent: tuple[float | None, int], whole: tuple[float | None, int]) -> list[Result]:
     """The verify check (model.rules.usual): above ten times the enterprise's usual amount —
-    its last twelve months, else its whole history, else the city's for the category — and
-    the check says which of them it compared with (an execution's category: its
-    ``contract``'s)."""
+    its last twelve months (``recent``: median and count), else its whole history
+    (``whole``), else the city's for the category — and the check says which of them it
+    compared with (an execution's category: its ``contract``'s)."""
     from shumao.indicators.catalog import CATEGORIES
 
     start, end = rules.history_window(day.replace(day=1))
-    recent, whole = store.records.enterprise_medians(
-        kind, eid, [(start, end), (dt.date(rules.FIRST_YEAR, 1, 1), end)])
     candidates = [("recent", *recent)]
     if recent[1] < rules.MIN_HISTORY:
         candidates.append(("history", *whole))

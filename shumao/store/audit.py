@@ -32,6 +32,9 @@ class AuditLog:
         one statement for them all (an upload's drafts)."""
         if not entries:
             return
+        if len(entries) == 1:           # one entry: one statement, its seq found as it is written
+            self.append(actor, *entries[0], address)
+            return
         with self.db.write():
             (first,), = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM audit_log")
             now = dt.datetime.now(dt.UTC)

@@ -36,6 +36,8 @@ from shumao.store.backend import Backend
 from shumao.store.rates import WEB_BATCH, convert
 from shumao.store.rows import (CountedExecution, Filing, FilingEvent, FilingState, Ledger, MonthState,
                                Record)
+from shumao.store.rows import Window as StoredWindow
+from shumao.store.windows import WINDOW_COLUMNS
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
                   "created_at", "updated_at", "submitted_at", "late", "explanations", "checks")
@@ -289,20 +291,25 @@ class Filings:
 
     def state(self, filing_id: int) -> FilingState:
         """What a transition needs of a filing, in one statement: its kind, record, enterprise,
-        month, the record's status and currency, and whether it waits for a rate (待折算)."""
+        month, the record's status and currency, whether it waits for a rate (待折算), and its
+        month's window as the admin set it (None: nothing set)."""
+        wcols = [c for c in WINDOW_COLUMNS if c != "month"]
         rows = self.db.execute(
             "SELECT f.kind, f.record_id, f.enterprise_id, f.month, r.status, r.currency, "
-            "(r.currency <> 'USD' AND t.usd_per_unit IS NULL) FROM filings f "
+            "(r.currency <> 'USD' AND t.usd_per_unit IS NULL), w.month, "
+            + ", ".join(f"w.{c}" for c in wcols) + " FROM filings f "
             f"LEFT JOIN ({_RECORDS}) r ON r.kind = f.kind AND r.record_id = f.record_id "
-            "LEFT JOIN rates t ON t.currency = r.currency AND t.month = f.month WHERE f.id = ?",
-            [filing_id])
+            "LEFT JOIN rates t ON t.currency = r.currency AND t.month = f.month "
+            "LEFT JOIN filing_windows w ON w.month = f.month WHERE f.id = ?", [filing_id])
         if not rows:
             raise InputError(f"没有编号为 {filing_id} 的填报记录")
-        kind, rid, eid, month, status, currency, pending = rows[0]
+        kind, rid, eid, month, status, currency, pending, set_month, *window = rows[0]
         if status is None:
             raise InputError(f"没有编号为“{rid}”的记录")
+        stored = (None if set_month is None else
+                  cast(StoredWindow, {"month": set_month, **dict(zip(wcols, window, strict=True))}))
         return FilingState(kind=kind, record_id=rid, enterprise_id=eid, month=month,
-                           status=status, currency=currency, pending=bool(pending))
+                           status=status, currency=currency, pending=bool(pending), window=stored)
 
     def record(self, kind: str, record_id: str) -> Record | None:
         """A record's current fields and status (any record, filed on the web or imported)."""
@@ -361,44 +368,58 @@ class Filings:
                       [kind, record_id, old, new, actor, at, comment, content])
 
     # -- what the checks read --------------------------------------------------------------
-    def month_totals(self, enterprise_id: str, kind: str,
-                     spans: Sequence[tuple[dt.date, dt.date, Sequence[str], str | None]]
-                     ) -> list[int]:
-        """For each span (first, last, statuses, excluding): the cents of an enterprise's
-        records of a kind dated in [first, last] with one of ``statuses``, leaving out the
-        record ``excluding`` — every span in one statement."""
+    def amounts(self, kind: str, enterprise_id: str,
+                medians: Sequence[tuple[dt.date, dt.date]],
+                totals: Sequence[tuple[dt.date, dt.date, Sequence[str], str | None]]
+                ) -> tuple[list[tuple[float | None, int]], list[int]]:
+        """What a filing's checks read of an enterprise's records of a kind, in one
+        statement: for each span (start, end) of ``medians``, the median amount (cents; None
+        when none) and count of its stored records dated in it — the 'usual range' of
+        model.rules, as records.amount_medians; for each span (first, last, statuses,
+        excluding) of ``totals``, the cents of its records dated in [first, last] with one
+        of ``statuses``, leaving out the record ``excluding``."""
         date, key = DATE_OF[kind], KEY_OF[kind]
         src = (f"SELECT r.{date} AS d, r.{key} AS k, r.status, r.amount_cents FROM {kind} r "
                "WHERE r.enterprise_id = ?" if kind == "contracts" else
                f"SELECT r.{date} AS d, r.{key} AS k, r.status, r.amount_cents FROM executions r "
                "JOIN contracts c USING (contract_id) WHERE c.enterprise_id = ?")
-        sums, params = [], []
-        for first, last, statuses, excluding in spans:
+        parts, params = [], []
+        for start, end in medians:
+            parts += [f"{self.db.median('amount_cents')} FILTER (WHERE d BETWEEN ? AND ?)",
+                      "count(*) FILTER (WHERE d BETWEEN ? AND ?)"]
+            params += [start, end, start, end]
+        for first, last, statuses, excluding in totals:
             marks = ", ".join("?" * len(statuses))
-            sums.append(f"coalesce(sum(amount_cents) FILTER (WHERE d BETWEEN ? AND ? AND status IN "
-                        f"({marks}) AND k <> ?), 0)")
+            parts.append(f"coalesce(sum(amount_cents) FILTER (WHERE d BETWEEN ? AND ? AND status "
+                         f"IN ({marks}) AND k <> ?), 0)")
             params += [first, last, *statuses, excluding or ""]
-        totals, = self.db.execute(f"SELECT {', '.join(sums)} FROM ({src}) t",
-                                  [*params, enterprise_id])
-        return [int(t) for t in totals]
-
-    def month_total(self, enterprise_id: str, kind: str, first: dt.date, last: dt.date,
-                    statuses: Sequence[str], excluding: str | None = None) -> int:
-        """The cents of an enterprise's records of a kind dated in [first, last] with one of
-        ``statuses``, leaving out the record ``excluding``."""
-        return self.month_totals(enterprise_id, kind, [(first, last, statuses, excluding)])[0]
+        row, = self.db.execute(f"SELECT {', '.join(parts)} FROM ({src}) t", [*params, enterprise_id])
+        n = 2 * len(medians)
+        return ([(None if row[i] is None else float(row[i]), int(row[i + 1])) for i in range(0, n, 2)],
+                [int(t) for t in row[n:]])
 
     def contract_executions(self, contract_id: str, excluding: str | None = None
                             ) -> list[CountedExecution]:
         """The executions of a contract other than ``excluding`` that are not returned or
         drafts elsewhere: what counts toward its running total."""
+        return self.contract_with_executions(contract_id, excluding)[1]
+
+    def contract_with_executions(self, contract_id: str, excluding: str | None = None
+                                 ) -> tuple[Record | None, list[CountedExecution]]:
+        """A contract (``record``; None if there is none) and its ``contract_executions``, in
+        one statement."""
+        cols = (*FIELDS["contracts"], "status", "batch_id")
         rows = self.db.execute(
-            "SELECT execution_id, executed_on, amount_cents, status FROM executions "
-            "WHERE contract_id = ? AND execution_id <> ? AND status IN "
-            "('approved', 'submitted', 'pending') ORDER BY executed_on, execution_id",
-            [contract_id, excluding or ""])
-        return [CountedExecution(execution_id=x, executed_on=on, amount_cents=cents, status=s)
-                for x, on, cents, s in rows]
+            f"SELECT {', '.join(f'c.{c}' for c in cols)}, x.execution_id, x.executed_on, "
+            "x.amount_cents, x.status FROM contracts c LEFT JOIN executions x ON "
+            "x.contract_id = c.contract_id AND x.execution_id <> ? AND x.status IN "
+            "('approved', 'submitted', 'pending') WHERE c.contract_id = ? "
+            "ORDER BY x.executed_on, x.execution_id", [excluding or "", contract_id])
+        if not rows:
+            return None, []
+        contract = cast(Record, dict(zip(cols, rows[0][:len(cols)], strict=True)))
+        return contract, [CountedExecution(execution_id=x, executed_on=on, amount_cents=cents, status=st)
+                          for *_, x, on, cents, st in rows if x is not None]
 
     def rate(self, currency: str, month: dt.date) -> Any:
         rows = self.db.execute("SELECT usd_per_unit FROM rates WHERE currency = ? AND month = ?",

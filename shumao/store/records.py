@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -21,11 +20,6 @@ from shumao.store.fault import KillSwitch
 from shumao.store.rates import convert
 from shumao.store.rows import Batch, BatchFile, Enterprise, OfEnterprise, Record, Summary
 from shumao.store.schema import KINDS, RECORDS
-
-# the amounts of an enterprise's stored records of a kind, dated (d): the usual amount's rows
-_AMOUNTS = {"contracts": "SELECT enterprise_id, signed_on AS d, amount_cents FROM contracts",
-            "executions": "SELECT c.enterprise_id, x.executed_on AS d, x.amount_cents FROM executions x "
-                          "JOIN contracts c ON c.contract_id = x.contract_id"}
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -126,27 +120,16 @@ class Records:
                          ("n", pa.int64())])
         if len(enterprise_ids) == 0:
             return out.empty_table()
+        src = ("SELECT enterprise_id, signed_on AS d, amount_cents FROM contracts"
+               if kind == "contracts" else
+               "SELECT c.enterprise_id, x.executed_on AS d, x.amount_cents FROM executions x "
+               "JOIN contracts c ON c.contract_id = x.contract_id")
         with self.db.values(enterprise_ids) as v:
             return self.db.arrow(
                 f"SELECT enterprise_id, {self.db.median('amount_cents')} AS median_cents, "
-                f"count(*) AS n FROM ({_AMOUNTS[kind]}) r WHERE d BETWEEN ? AND ? "
+                f"count(*) AS n FROM ({src}) r WHERE d BETWEEN ? AND ? "
                 f"AND enterprise_id IN (SELECT v FROM {v}) GROUP BY enterprise_id",
                 [start, end], out)
-
-    def enterprise_medians(self, kind: str, enterprise_id: str,
-                           spans: Sequence[tuple[dt.date, dt.date]]
-                           ) -> list[tuple[float | None, int]]:
-        """``amount_medians`` of one enterprise for each span (start, end) at once, in one
-        statement (a filing's check): (median cents or None, count) each."""
-        parts, params = [], []
-        for start, end in spans:
-            parts += [f"{self.db.median('amount_cents')} FILTER (WHERE d BETWEEN ? AND ?)",
-                      "count(*) FILTER (WHERE d BETWEEN ? AND ?)"]
-            params += [start, end, start, end]
-        row, = self.db.execute(f"SELECT {', '.join(parts)} FROM ({_AMOUNTS[kind]}) r "
-                               "WHERE enterprise_id = ?", [*params, enterprise_id])
-        return [(None if row[i] is None else float(row[i]), int(row[i + 1]))
-                for i in range(0, len(row), 2)]
 
     def category_median(self, kind: str, category: str, start: dt.date,
                         end: dt.date) -> tuple[float | None, int]:

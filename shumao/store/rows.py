@@ -129,18 +129,6 @@ class Batch(TypedDict):
 
 
 # -- filings ------------------------------------------------------------------------------
-class FilingState(TypedDict):
-    """``filings.state``: what a transition reads of a filing, in one statement."""
-
-    kind: str
-    record_id: str
-    enterprise_id: str
-    month: dt.date
-    status: str
-    currency: str
-    pending: bool                 # 待折算: another currency, no rate for its month yet
-
-
 class Filing(TypedDict):
     """``filings.get`` / ``find``: a filing (the columns of ``filings``, ``explanations`` and
     ``checks`` decoded) with its record's status, date, amount and enterprise."""
@@ -206,6 +194,19 @@ class Window(TypedDict):
     locked: bool | None
     updated_by: str
     updated_at: dt.datetime
+
+
+class FilingState(TypedDict):
+    """``filings.state``: what a transition reads of a filing, in one statement."""
+
+    kind: str
+    record_id: str
+    enterprise_id: str
+    month: dt.date
+    status: str
+    currency: str
+    pending: bool                 # 待折算: another currency, no rate for its month yet
+    window: Window | None         # the month's window as the admin set it; None: nothing set
 
 
 class Reminder(TypedDict):
