@@ -32,7 +32,7 @@ from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import check as check_status
 from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
-from shumao.store.backend import Backend
+from shumao.store.backend import Backend, Statement, insert_statements
 from shumao.store.rates import WEB_BATCH, convert
 from shumao.store.rows import (CountedExecution, Filing, FilingEvent, FilingState, Ledger, MonthState,
                                Record)
@@ -79,25 +79,30 @@ class Filings:
                                             "(SELECT coalesce(max(seq), 0) + 1 FROM status_history)")
             now = cells.now()
             ids = [int(first) + i for i in range(len(items))]
+            writes: list[Statement] = []
             for kind in KEY_OF:
                 rows = [[rec[c] for c in FIELDS[kind]] + ["draft", WEB_BATCH]
                         for k, rec in items if k == kind]
                 if rows:
-                    self.db.insert_rows(kind, (*FIELDS[kind], "status", "batch_id"), rows)
-            self.db.insert_rows("filings", FILING_COLUMNS, [
+                    writes += insert_statements(kind, (*FIELDS[kind], "status", "batch_id"), rows)
+            writes += insert_statements("filings", FILING_COLUMNS, [
                 (fid, kind, rec[KEY_OF[kind]], enterprise_id, _month(rec[DATE_OF[kind]]), source,
                  actor, now, now, None, False, "{}", "[]")
                 for fid, (kind, rec) in zip(ids, items, strict=True)])
-            self.db.insert_rows("status_history", HISTORY_COLUMNS, [
+            writes += insert_statements("status_history", HISTORY_COLUMNS, [
                 (int(seq) + i, kind, rec[KEY_OF[kind]], None, "draft", actor, now, None,
                  cells.to_json({"fields": rec}))
                 for i, (kind, rec) in enumerate(items)])
-            self.audit.append_many(actor, [
-                ("filing-create", {"id": fid, "kind": kind, "record": rec[KEY_OF[kind]],
-                                   "enterprise_id": enterprise_id, "source": source})
-                for fid, (kind, rec) in zip(ids, items, strict=True)], address)
+            entries = [("filing-create", {"id": fid, "kind": kind, "record": rec[KEY_OF[kind]],
+                                          "enterprise_id": enterprise_id, "source": source})
+                       for fid, (kind, rec) in zip(ids, items, strict=True)]
+            if len(entries) == 1:         # the record, its filing, history and audit: one round trip
+                self.db.run_all([*writes, AuditLog.entry(actor, *entries[0], address), schema.BUMP])
+            else:
+                self.db.run_all(writes)
+                self.audit.append_many(actor, entries, address)
+                schema.bump(self.db)
             self._after_write(enterprise_id, [(k, rec) for k, rec in items], actor, address)
-            schema.bump(self.db)
         return ids
 
     def _after_write(self, enterprise_id: str, items: Sequence[tuple[str, dict]], actor: str,
@@ -208,16 +213,17 @@ class Filings:
             check_status(old, "submitted")
             explanations, checks, late = decide(f)
             now = cells.now()
-            self._set_status(f["kind"], f["record_id"], "submitted")
-            self.db.execute("UPDATE filings SET submitted_at = ?, late = ?, explanations = ?, "
-                          "checks = ?, updated_at = ? WHERE id = ?",
-                          [now, late, cells.to_json(explanations), cells.to_json(checks), now, filing_id])
-            self._transition(f["kind"], f["record_id"], old, "submitted", actor, now,
-                             None, None, explanations)
-            self.audit.append(actor, "filing-submit", {"id": filing_id, "kind": f["kind"],
-                                                 "record": f["record_id"], "late": late},
-                        address)
-            schema.bump(self.db)
+            self.db.run_all([       # one round trip
+                _status_set(f["kind"], f["record_id"], "submitted"),
+                ("UPDATE filings SET submitted_at = ?, late = ?, explanations = ?, checks = ?, "
+                 "updated_at = ? WHERE id = ?",
+                 [now, late, cells.to_json(explanations), cells.to_json(checks), now, filing_id]),
+                _history_row(f["kind"], f["record_id"], old, "submitted", actor, now, None, None,
+                            explanations),
+                AuditLog.entry(actor, "filing-submit", {"id": filing_id, "kind": f["kind"],
+                                                        "record": f["record_id"], "late": late},
+                               address),
+                schema.BUMP])
 
     def review(self, filing_id: int, decision: str, comment: str | None, actor: str,
                       address: str | None = None,
@@ -235,13 +241,14 @@ class Filings:
             if check is not None:
                 check(f)
             now = cells.now()
-            self._set_status(f["kind"], f["record_id"], new)
-            self.db.execute("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id])
-            self._transition(f["kind"], f["record_id"], old, new, actor, now, comment)
-            self.audit.append(actor, "filing-" + decision, {"id": filing_id, "kind": f["kind"],
-                                                      "record": f["record_id"], "from": old,
-                                                      "comment": comment}, address)
-            schema.bump(self.db)
+            self.db.run_all([       # one round trip
+                _status_set(f["kind"], f["record_id"], new),
+                ("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id]),
+                _history_row(f["kind"], f["record_id"], old, new, actor, now, comment),
+                AuditLog.entry(actor, "filing-" + decision, {"id": filing_id, "kind": f["kind"],
+                                                             "record": f["record_id"], "from": old,
+                                                             "comment": comment}, address),
+                schema.BUMP])
         return new
 
     def get(self, filing_id: int) -> Filing | None:
@@ -353,19 +360,13 @@ class Filings:
         return rows[0][0]
 
     def _set_status(self, kind: str, record_id: str, status: str) -> None:
-        self.db.execute(f"UPDATE {kind} SET status = ? WHERE {KEY_OF[kind]} = ?", [status, record_id])
+        self.db.execute(*_status_set(kind, record_id, status))
 
     def _transition(self, kind: str, record_id: str, old: str | None, new: str, actor: str,
                     at: dt.datetime, comment: str | None, record: dict | None = None,
                     explanations: dict | None = None) -> None:
-        content = None
-        if record is not None:
-            content = cells.to_json({"fields": record})
-        elif explanations:
-            content = cells.to_json({"explanations": explanations})
-        self.db.execute("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, "
-                      "?, ?, ?, ?, ? FROM status_history",
-                      [kind, record_id, old, new, actor, at, comment, content])
+        self.db.execute(*_history_row(kind, record_id, old, new, actor, at, comment, record,
+                                      explanations))
 
     # -- what the checks read --------------------------------------------------------------
     def amounts(self, kind: str, enterprise_id: str,
@@ -453,6 +454,24 @@ class Filings:
             if status is not None:
                 e["counts"][status] = int(n)
         return list(out.values())
+
+
+def _status_set(kind: str, record_id: str, status: str) -> Statement:
+    return f"UPDATE {kind} SET status = ? WHERE {KEY_OF[kind]} = ?", [status, record_id]
+
+
+def _history_row(kind: str, record_id: str, old: str | None, new: str, actor: str,
+                 at: dt.datetime, comment: str | None, record: dict | None = None,
+                 explanations: dict | None = None) -> Statement:
+    """The status_history row of a transition (the content after it: the fields, or the
+    explanations given on submission), its seq the next as it is written."""
+    content = None
+    if record is not None:
+        content = cells.to_json({"fields": record})
+    elif explanations:
+        content = cells.to_json({"explanations": explanations})
+    return ("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? "
+            "FROM status_history", [kind, record_id, old, new, actor, at, comment, content])
 
 
 # every filed or imported record of either kind, as the filings' joins read it

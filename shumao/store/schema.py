@@ -248,11 +248,14 @@ def generation(db: Backend) -> int:
     return int(db.execute("SELECT value FROM meta WHERE key = 'generation'")[0][0])
 
 
+BUMP = ("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+        "WHERE key = 'generation'", ())        # bump's statement, for Backend.run_all
+
+
 def bump(db: Backend) -> None:
     """The generation after a change of records or status (inside its write transaction)."""
-    db.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-               "WHERE key = 'generation'")
+    db.execute(*BUMP)
 
 
-__all__ = ["KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "bump", "damaged", "ddl", "ensure", "generation",
+__all__ = ["BUMP", "KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "bump", "damaged", "ddl", "ensure", "generation",
            "version_of"]
