@@ -34,8 +34,7 @@ from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
 from shumao.store.backend import Backend, Statement, insert_statements
 from shumao.store.rates import WEB_BATCH, convert
-from shumao.store.rows import (CountedExecution, Filing, FilingEvent, FilingState, Ledger, MonthState,
-                               Record)
+from shumao.store.rows import CountedExecution, Filing, FilingEvent, FilingState, Ledger, MonthState, Record
 from shumao.store.rows import Window as StoredWindow
 from shumao.store.windows import WINDOW_COLUMNS
 
@@ -384,7 +383,8 @@ class Filings:
                "WHERE r.enterprise_id = ?" if kind == "contracts" else
                f"SELECT r.{date} AS d, r.{key} AS k, r.status, r.amount_cents FROM executions r "
                "JOIN contracts c USING (contract_id) WHERE c.enterprise_id = ?")
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[Any] = []
         for start, end in medians:
             parts += [f"{self.db.median('amount_cents')} FILTER (WHERE d BETWEEN ? AND ?)",
                       "count(*) FILTER (WHERE d BETWEEN ? AND ?)"]
