@@ -2,8 +2,9 @@
 (store/*.py) write their SQL.
 
 A backend (``duckdb.py``, ``postgres.py``) holds the connections (one per thread), runs a
-statement with ``?`` parameters, moves Arrow data in and out in bulk, serialises writes,
-gives one consistent snapshot and an Ibis backend for the indicators.  It knows nothing
+statement with ``?`` parameters (a transition's writes together: ``run_all``, one round
+trip on a server), moves Arrow data in and out in bulk, serialises writes, gives one
+consistent snapshot and an Ibis backend for the indicators.  It knows nothing
 of what shumao keeps.
 """
 
