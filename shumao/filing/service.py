@@ -29,7 +29,7 @@ from shumao.model.status import STATUS_ZH, TRANSITIONS
 from shumao.model.text import LINES, stray
 from shumao.store import Store
 from shumao.store.filings import UNUSABLE
-from shumao.store.rows import Filing, Record
+from shumao.store.rows import CountedExecution, Filing, FilingState, Record
 
 MAX_EXPLANATION = 500
 # an enterprise's upload is a month's records: a handful, a few hundred for the largest
@@ -91,8 +91,14 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
              today: dt.date | None = None) -> list[Result]:
     """The edit checks on a filing as it is stored, each with the enterprise's same month
     last year, this month with the record, the change, and the explanation given."""
+    return _evaluate(store, store.filings.state(filing_id), explanations, today)
+
+
+def _evaluate(store: Store, f: FilingState, explanations: dict[str, str] | None,
+              today: dt.date | None, w: windows.Window | None = None) -> list[Result]:
+    """``evaluate`` on the filing's state as a transition read it (``w``: its month's window,
+    when the caller has it): each check's history in as few statements as it can be read."""
     today = today or dt.date.today()
-    f = _filing(store, filing_id)
     kind, rid = f["kind"], f["record_id"]
     rec = store.filings.record(kind, rid)
     assert rec is not None
@@ -109,22 +115,29 @@ def evaluate(store: Store, filing_id: int, explanations: dict[str, str] | None =
                and store.filings.rate(rec["currency"], day.replace(day=1)) is None)
     if pending:
         found.append(result("missing-rate", currency_zh(rec["currency"]), f"{day.year}年{day.month}月"))
+    contract = None
     if kind == "contracts":
         if rec["client_country"] == "CN":
             found.append(result("onshore"))
     else:
-        found += _execution_checks(store, rec, eid, in_usd=not pending)
+        contract, counted = store.filings.contract_with_executions(rec["contract_id"], excluding=rid)
+        found += _execution_checks(rec, eid, contract, counted, in_usd=not pending)
+    # the enterprise's usual amount and the month totals beside each check: one statement
+    month = day.replace(day=1)
+    last_year = _same_month_last_year(month)
+    start, end = rules.history_window(month)
+    (recent, whole), (before, others) = store.filings.amounts(
+        kind, eid, [(start, end), (dt.date(rules.FIRST_YEAR, 1, 1), end)],
+        [(last_year, windows.month_end(last_year), ("approved",), None),
+         (month, windows.month_end(month), ("approved", "submitted"), rid)])
     if not pending:
-        found += _usual(store, kind, rec, eid, day)
-    w = windows.window(store, day.replace(day=1), today)
+        found += _usual(store, kind, rec, day, contract, recent, whole)
+    if w is None or w.month != month or w.today != today:
+        w = windows.window(store, month, today)
     if w.overdue:
         found.append(result("late", detail=day_words(w.closes)))
     # the context every check shows: the enterprise's same month last year and the change
-    month = day.replace(day=1)
-    last_year = _same_month_last_year(month)
-    before = store.filings.month_total(eid, kind, last_year, windows.month_end(last_year), ("approved",))
-    now: int | None = store.filings.month_total(eid, kind, month, windows.month_end(month),
-                                                ("approved", "submitted"), excluding=rid) + cents
+    now: int | None = others + cents
     if pending:
         now = None          # 待折算: this month with the record has no US-dollar total yet
     g = growth(now, before) if before and now is not None else None
@@ -146,8 +159,8 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
            address: str | None = None, today: dt.date | None = None) -> list[Result]:
     """Run the checks and submit; ``ChecksFailed`` with every check when one blocks."""
     today = today or dt.date.today()
-    f = _filing(store, filing_id)
-    _open(store, f["month"], today)          # refused at once; checked again as it is written
+    f = store.filings.state(filing_id)
+    _open(store, f["month"], today, f)       # refused at once; checked again as it is written
     if not isinstance(explanations, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in explanations.items()):
         raise InputError("说明（explanations）应为“检查代码: 说明文字”的对应表")
@@ -163,11 +176,11 @@ def submit(store: Store, filing_id: int, explanations: dict[str, str], actor: st
                             else f"该记录当前状态为“{_zh(f['status'])}”，只有草稿可以提交")
     results: list[Result] = []
 
-    def decide() -> tuple[dict[str, str], list[dict], bool]:
+    def decide(now: FilingState) -> tuple[dict[str, str], list[dict], bool]:
         # inside the store's transaction: the checks see every submission made before this
         # one and none can land while they run (two executions of one contract at once)
-        w = _open(store, _filing(store, filing_id)["month"], today)
-        results[:] = evaluate(store, filing_id, explanations, today)
+        w = _open(store, now["month"], today, now)
+        results[:] = _evaluate(store, now, explanations, today, w)
         blocking = [r for r in results if r.blocks]
         if blocking:
             raise ChecksFailed(f"有{len(blocking)}项检查未通过，未提交：" + "；".join(
@@ -189,15 +202,12 @@ def review(store: Store, filing_id: int, decision: str, comment: str | None, act
         raise InputError("审核意见不能超过2000个字")
     if comment and (ch := stray(comment, keep=LINES)):
         raise InputError(f"审核意见含有控制字符或无法保存的字符（{ch}），请删去后重新填写")
-    f = _filing(store, filing_id)
-    _open(store, f["month"], today)
-
-    def allowed() -> None:
-        _open(store, f["month"], today)
-        if decision == "approve" and _filing(store, filing_id)["pending"]:
+    def allowed(f: FilingState) -> None:
+        _open(store, f["month"], today, f)
+        if decision == "approve" and f["pending"]:
             raise ConflictError(PENDING_APPROVAL.format(
                 currency=currency_zh(f["currency"]), month=f"{f['month'].year}年{f['month'].month}月"))
-    allowed()
+    allowed(store.filings.state(filing_id))     # refused at once; checked again as it is written
     return store.filings.review(filing_id, decision, comment, actor, address, check=allowed)
 
 
@@ -257,8 +267,12 @@ def _owner(store: Store, kind: str, record_id: str) -> str | None:
     return None if rec is None else rec["enterprise_id"]
 
 
-def _open(store: Store, month: dt.date, today: dt.date | None) -> windows.Window:
-    w = windows.window(store, month, today)
+def _open(store: Store, month: dt.date, today: dt.date | None,
+          state: FilingState | None = None) -> windows.Window:
+    """The month's window, refusing the change when it is not open (``state``: a filing's
+    state read with its month's window, so that it is not read again)."""
+    w = (windows.of_stored(month, state["window"], today) if state is not None
+         and state["month"] == month else windows.window(store, month, today))
     why = w.refusal()
     if why:
         raise WindowClosed(why)
@@ -272,11 +286,12 @@ def _filing(store: Store, filing_id: int) -> Filing:
     return f
 
 
-def _execution_checks(store: Store, rec: Record, eid: str, in_usd: bool = True) -> list[Result]:
-    """An execution's checks against its contract; ``in_usd`` False (待折算): only those that
-    need no US-dollar amount."""
+def _execution_checks(rec: Record, eid: str, contract: Record | None,
+                      others: list[CountedExecution], in_usd: bool = True) -> list[Result]:
+    """An execution's checks against its contract (as stored, None if none) and the other
+    executions counting toward it (store.filings.contract_with_executions); ``in_usd``
+    False (待折算): only those that need no US-dollar amount."""
     out = []
-    contract = store.filings.record("contracts", rec["contract_id"])
     if contract is None or contract["enterprise_id"] != eid:
         return [result("unknown-contract", rec["contract_id"])]
     if rec["executed_on"] < contract["signed_on"]:
@@ -286,7 +301,6 @@ def _execution_checks(store: Store, rec: Record, eid: str, in_usd: bool = True) 
         return out
     # every execution of the contract already submitted or counted, whatever its date: a
     # later-dated one submitted first must not let an earlier one through unexplained
-    others = store.filings.contract_executions(rec["contract_id"], excluding=rec["execution_id"])
     running = rec["amount_cents"] + sum(x["amount_cents"] for x in others)
     if running > contract["amount_cents"]:
         cap = contract["amount_cents"]
@@ -299,27 +313,22 @@ def _execution_checks(store: Store, rec: Record, eid: str, in_usd: bool = True) 
     return out
 
 
-def _usual(store: Store, kind: str, rec: Record, eid: str, day: dt.date) -> list[Result]:
+def _usual(store: Store, kind: str, rec: Record, day: dt.date, contract: Record | None,
+           recent: tuple[float | None, float | None, int],
+           whole: tuple[float | None, float | None, int]) -> list[Result]:
     """The verify check (model.rules.usual): above the enterprise's usual amount times the
-    multiple its spread allows — its last twelve months, else its whole history, else the
-    city's for the category — and the check says which of them it compared with."""
-    import pyarrow as pa
-
+    multiple its spread allows — its last twelve months (``recent``: median, 10th percentile
+    and count), else its whole history (``whole``), else the city's for the category — and
+    the check says which of them it compared with (an execution's category: its
+    ``contract``'s)."""
     from shumao.indicators.catalog import CATEGORIES
 
     start, end = rules.history_window(day.replace(day=1))
-
-    def median(first: dt.date) -> tuple[float | None, float | None, int]:
-        m = store.records.amount_medians(kind, pa.array([eid]), first, end).to_pylist()
-        return (m[0]["median_cents"], m[0]["low_cents"], m[0]["n"]) if m else (None, None, 0)
-
-    recent = median(start)
     candidates = [("recent", *recent)]
     if recent[-1] < rules.MIN_HISTORY:
-        candidates.append(("history", *median(dt.date(rules.FIRST_YEAR, 1, 1))))
+        candidates.append(("history", *whole))
     category = rec.get("category")
     if kind == "executions":
-        contract = store.filings.record("contracts", rec["contract_id"])
         category = contract["category"] if contract else None
     if category in CATEGORIES and all(c[-1] < rules.MIN_HISTORY for c in candidates):
         candidates.append(("city", *store.records.category_median(kind, category, start, end)))

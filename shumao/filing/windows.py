@@ -103,8 +103,14 @@ def defaults(month: dt.date) -> tuple[dt.date, dt.date, dt.date]:
 
 
 def window(store: Store, month: dt.date, today: dt.date | None = None) -> Window:
+    return of_stored(month, store.windows.get(month), today)
+
+
+def of_stored(month: dt.date, stored: StoredWindow | None, today: dt.date | None = None) -> Window:
+    """The window of ``month`` from what the admin set (``stored``, as store.windows gives
+    it; None: nothing set) — for a caller that read it with something else."""
     opens, closes, year_closes = defaults(month)
-    row: StoredWindow | dict[str, None] = store.windows.get(month) or {}   # none set: each None
+    row: StoredWindow | dict[str, None] = stored or {}   # none set: each None
     return Window(month, row.get("opens") or opens, row.get("closes") or closes, year_closes,
                   row.get("locked"), today or dt.date.today(), row.get("updated_by"))
 

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from shumao.store.backend import Backend
+from shumao.store.backend import Backend, Statement
 from shumao.store.rows import AuditEntry
 
 AUDIT_COLUMNS = ("seq", "logged_at", "actor", "action", "detail", "address")
@@ -21,16 +21,24 @@ class AuditLog:
     def append(self, actor: str, action: str, detail: dict, address: str | None = None) -> None:
         """Record one change: inside the caller's write transaction, or in one of its own."""
         with self.db.write():
-            self.db.execute("INSERT INTO audit_log SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ? "
-                            "FROM audit_log",
-                            [dt.datetime.now(dt.UTC), actor, action,
-                             json.dumps(detail, ensure_ascii=False, default=str), address])
+            self.db.execute(*self.entry(actor, action, detail, address))
+
+    @staticmethod
+    def entry(actor: str, action: str, detail: dict, address: str | None = None) -> Statement:
+        """``append``'s statement, for a write that runs it with its own (Backend.run_all);
+        its seq is the next as it is written."""
+        return ("INSERT INTO audit_log SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ? FROM audit_log",
+                [dt.datetime.now(dt.UTC), actor, action,
+                 json.dumps(detail, ensure_ascii=False, default=str), address])
 
     def append_many(self, actor: str, entries: Sequence[tuple[str, dict]],
                     address: str | None = None) -> None:
         """Record several changes of one actor at once, (action, detail) each, in order —
         one statement for them all (an upload's drafts)."""
         if not entries:
+            return
+        if len(entries) == 1:           # one entry: one statement, its seq found as it is written
+            self.append(actor, *entries[0], address)
             return
         with self.db.write():
             (first,), = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM audit_log")

@@ -2,10 +2,10 @@
 (store/*.py) write their SQL.
 
 A backend (``duckdb.py``, ``postgres.py``) holds the connections (one per thread), runs a
-statement with ``?`` parameters, moves Arrow data in and out in bulk, serialises writes,
-gives one consistent snapshot and an Ibis backend for the indicators, and tells its
-listeners when a write that changed the generation has committed.  It knows nothing of
-what shumao keeps.
+statement with ``?`` parameters (a transition's writes together: ``run_all``, one round
+trip on a server), moves Arrow data in and out in bulk, serialises writes, gives one
+consistent snapshot and an Ibis backend for the indicators, and tells its listeners when a
+write that changed the generation has committed.  It knows nothing of what shumao keeps.
 """
 
 from __future__ import annotations
@@ -26,6 +26,20 @@ if TYPE_CHECKING:
 # than more (1,000 drafts: 0.35 s, 0.5 s at 10,000), far under PostgreSQL's 65,535
 PARAMS_PER_INSERT = 1_000
 _LISTENING = threading.Lock()    # adding and removing listeners
+
+
+Statement = tuple[str, Sequence[Any]]     # SQL with ``?`` parameters, and the parameters
+
+
+def insert_statements(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+                      ) -> list[Statement]:
+    """``Backend.insert_rows``'s statements: multi-row ``INSERT … VALUES``, at most
+    ``PARAMS_PER_INSERT`` parameters each (for a caller that runs them with others)."""
+    per = max(1, PARAMS_PER_INSERT // max(1, len(columns)))
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    return [(f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([one] * len(chunk)),
+             [v for row in chunk for v in row])
+            for chunk in (rows[i:i + per] for i in range(0, len(rows), per))]
 
 
 class Backend(ABC):
@@ -67,17 +81,19 @@ class Backend(ABC):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Run one statement with ``?`` parameters; the rows it returns."""
 
+    def run_all(self, statements: Sequence[Statement]) -> None:
+        """Run statements that return no rows, in order, inside the current write: a
+        transition's writes.  An engine with round trips sends them in one (PostgreSQL's
+        pipeline); the first that fails raises, as ``execute`` would."""
+        for sql, params in statements:
+            self.execute(sql, params)
+
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
                     ) -> None:
         """Rows of values into ``columns`` of a table, many to a statement (one multi-row
         ``INSERT … VALUES``, at most ``PARAMS_PER_INSERT`` parameters each) instead of one
         statement a row: an upload's thousand drafts in a few round trips."""
-        per = max(1, PARAMS_PER_INSERT // max(1, len(columns)))
-        one = "(" + ", ".join("?" * len(columns)) + ")"
-        for i in range(0, len(rows), per):
-            chunk = rows[i:i + per]
-            self.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                         + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+        self.run_all(insert_statements(table, columns, rows))
 
     @abstractmethod
     def arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:

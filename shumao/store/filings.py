@@ -32,9 +32,11 @@ from shumao.model.records import DATE_OF, FIELDS, KEY_OF
 from shumao.model.status import check as check_status
 from shumao.store import cells, schema
 from shumao.store.audit import AuditLog
-from shumao.store.backend import Backend
+from shumao.store.backend import Backend, Statement, insert_statements
 from shumao.store.rates import WEB_BATCH, convert
-from shumao.store.rows import CountedExecution, Filing, FilingEvent, Ledger, MonthState, Record
+from shumao.store.rows import CountedExecution, Filing, FilingEvent, FilingState, Ledger, MonthState, Record
+from shumao.store.rows import Window as StoredWindow
+from shumao.store.windows import WINDOW_COLUMNS
 
 FILING_COLUMNS = ("id", "kind", "record_id", "enterprise_id", "month", "source", "created_by",
                   "created_at", "updated_at", "submitted_at", "late", "explanations", "checks")
@@ -72,47 +74,52 @@ class Filings:
             if check is not None:
                 check()
             self._free(items, enterprise_id)
-            (first,), = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM filings")
-            (seq,), = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM status_history")
+            (first, seq), = self.db.execute("SELECT (SELECT coalesce(max(id), 0) + 1 FROM filings), "
+                                            "(SELECT coalesce(max(seq), 0) + 1 FROM status_history)")
             now = cells.now()
             ids = [int(first) + i for i in range(len(items))]
+            writes: list[Statement] = []
             for kind in KEY_OF:
                 rows = [[rec[c] for c in FIELDS[kind]] + ["draft", WEB_BATCH]
                         for k, rec in items if k == kind]
                 if rows:
-                    self.db.insert_rows(kind, (*FIELDS[kind], "status", "batch_id"), rows)
-            self.db.insert_rows("filings", FILING_COLUMNS, [
+                    writes += insert_statements(kind, (*FIELDS[kind], "status", "batch_id"), rows)
+            writes += insert_statements("filings", FILING_COLUMNS, [
                 (fid, kind, rec[KEY_OF[kind]], enterprise_id, _month(rec[DATE_OF[kind]]), source,
                  actor, now, now, None, False, "{}", "[]")
                 for fid, (kind, rec) in zip(ids, items, strict=True)])
-            self.db.insert_rows("status_history", HISTORY_COLUMNS, [
+            writes += insert_statements("status_history", HISTORY_COLUMNS, [
                 (int(seq) + i, kind, rec[KEY_OF[kind]], None, "draft", actor, now, None,
                  cells.to_json({"fields": rec}))
                 for i, (kind, rec) in enumerate(items)])
-            self.audit.append_many(actor, [
-                ("filing-create", {"id": fid, "kind": kind, "record": rec[KEY_OF[kind]],
-                                   "enterprise_id": enterprise_id, "source": source})
-                for fid, (kind, rec) in zip(ids, items, strict=True)], address)
+            entries = [("filing-create", {"id": fid, "kind": kind, "record": rec[KEY_OF[kind]],
+                                          "enterprise_id": enterprise_id, "source": source})
+                       for fid, (kind, rec) in zip(ids, items, strict=True)]
+            if len(entries) == 1:         # the record, its filing, history and audit: one round trip
+                self.db.run_all([*writes, AuditLog.entry(actor, *entries[0], address), schema.bumped(self.db)])
+            else:
+                self.db.run_all(writes)
+                self.audit.append_many(actor, entries, address)
+                schema.bump(self.db)
             self._after_write(enterprise_id, [(k, rec) for k, rec in items], actor, address)
-            schema.bump(self.db)
         return ids
 
     def _after_write(self, enterprise_id: str, items: Sequence[tuple[str, dict]], actor: str,
                      address: str | None) -> None:
         """Inside a filing's write: convert what a rate that arrived meanwhile now covers
         (store.rates), and undo the enterprise's 零申报 of the records' months."""
+        # a record in US dollars has nothing to convert: no statement for it
         convert(self.db, self.audit, actor, address,
-                ids=[(kind, rec[KEY_OF[kind]]) for kind, rec in items])
+                ids=[(kind, rec[KEY_OF[kind]]) for kind, rec in items if rec["currency"] != "USD"])
         months = sorted({_month(rec[DATE_OF[kind]]) for kind, rec in items})
         marks = ", ".join("?" * len(months))
-        undone = self.db.execute(f"SELECT month FROM filing_nil WHERE enterprise_id = ? AND month "
-                                 f"IN ({marks}) ORDER BY month", [enterprise_id, *months])
+        undone = sorted(m for (m,) in self.db.execute(
+            f"DELETE FROM filing_nil WHERE enterprise_id = ? AND month IN ({marks}) RETURNING month",
+            [enterprise_id, *months]))
         if undone:
-            self.db.execute(f"DELETE FROM filing_nil WHERE enterprise_id = ? AND month IN ({marks})",
-                            [enterprise_id, *months])
             self.audit.append(actor, "filing-nil-undo", {
-                "enterprise_id": enterprise_id,
-                "months": [m.strftime("%Y-%m") for (m,) in undone]}, address)
+                "enterprise_id": enterprise_id, "months": [m.strftime("%Y-%m") for m in undone]},
+                address)
 
     # -- 零申报: a month with no business ---------------------------------------------------
     def declare_nil(self, enterprise_id: str, month: dt.date, actor: str,
@@ -172,9 +179,8 @@ class Filings:
         """Replace a draft or returned record's fields (its id stays); it becomes a draft
         again.  The previous row is kept in superseded_<kind>."""
         with self.db.write():
-            f = self._filing_row(filing_id)
-            kind, rid = f["kind"], f["record_id"]
-            old = self._status(kind, rid)
+            f = self.state(filing_id)
+            kind, rid, old = f["kind"], f["record_id"], f["status"]
             check_status(old, "draft")
             if check is not None:
                 check()
@@ -194,49 +200,54 @@ class Filings:
             schema.bump(self.db)
 
     def submit(self, filing_id: int,
-                      decide: Callable[[], tuple[dict[str, str], list[dict], bool]],
+                      decide: Callable[[FilingState], tuple[dict[str, str], list[dict], bool]],
                       actor: str, address: str | None = None) -> None:
         """draft → submitted, keeping the explanations and the checks it passed with:
-        ``decide()`` runs the checks inside the transaction, on the store as this submission
-        finds it, and returns (explanations, checks, late) or raises to refuse it."""
+        ``decide(state)`` runs the checks inside the transaction, on the store as this
+        submission finds it (``state``: the filing as it is now), and returns (explanations,
+        checks, late) or raises to refuse it."""
         with self.db.write():
-            f = self._filing_row(filing_id)
-            old = self._status(f["kind"], f["record_id"])
+            f = self.state(filing_id)
+            old = f["status"]
             check_status(old, "submitted")
-            explanations, checks, late = decide()
+            explanations, checks, late = decide(f)
             now = cells.now()
-            self._set_status(f["kind"], f["record_id"], "submitted")
-            self.db.execute("UPDATE filings SET submitted_at = ?, late = ?, explanations = ?, "
-                          "checks = ?, updated_at = ? WHERE id = ?",
-                          [now, late, cells.to_json(explanations), cells.to_json(checks), now, filing_id])
-            self._transition(f["kind"], f["record_id"], old, "submitted", actor, now,
-                             None, None, explanations)
-            self.audit.append(actor, "filing-submit", {"id": filing_id, "kind": f["kind"],
-                                                 "record": f["record_id"], "late": late},
-                        address)
-            schema.bump(self.db)
+            self.db.run_all([       # one round trip
+                _status_set(f["kind"], f["record_id"], "submitted"),
+                ("UPDATE filings SET submitted_at = ?, late = ?, explanations = ?, checks = ?, "
+                 "updated_at = ? WHERE id = ?",
+                 [now, late, cells.to_json(explanations), cells.to_json(checks), now, filing_id]),
+                _history_row(f["kind"], f["record_id"], old, "submitted", actor, now, None, None,
+                            explanations),
+                AuditLog.entry(actor, "filing-submit", {"id": filing_id, "kind": f["kind"],
+                                                        "record": f["record_id"], "late": late},
+                               address),
+                schema.bumped(self.db)])
 
     def review(self, filing_id: int, decision: str, comment: str | None, actor: str,
-                      address: str | None = None, check: Callable[[], object] | None = None) -> str:
+                      address: str | None = None,
+                      check: Callable[[FilingState], object] | None = None) -> str:
         """submitted → approved | returned; an approved record may be returned for
-        correction (it stops counting).  The new status."""
+        correction (it stops counting).  ``check(state)`` is called inside the transaction
+        with the filing as it is now.  The new status."""
         new = {"approve": "approved", "return": "returned"}.get(decision)
         if new is None:
             raise InputError("审核结论只能是“通过”（approve）或“退回”（return）")
         with self.db.write():
-            f = self._filing_row(filing_id)
-            old = self._status(f["kind"], f["record_id"])
+            f = self.state(filing_id)
+            old = f["status"]
             check_status(old, new)
             if check is not None:
-                check()
+                check(f)
             now = cells.now()
-            self._set_status(f["kind"], f["record_id"], new)
-            self.db.execute("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id])
-            self._transition(f["kind"], f["record_id"], old, new, actor, now, comment)
-            self.audit.append(actor, "filing-" + decision, {"id": filing_id, "kind": f["kind"],
-                                                      "record": f["record_id"], "from": old,
-                                                      "comment": comment}, address)
-            schema.bump(self.db)
+            self.db.run_all([       # one round trip
+                _status_set(f["kind"], f["record_id"], new),
+                ("UPDATE filings SET updated_at = ? WHERE id = ?", [now, filing_id]),
+                _history_row(f["kind"], f["record_id"], old, new, actor, now, comment),
+                AuditLog.entry(actor, "filing-" + decision, {"id": filing_id, "kind": f["kind"],
+                                                             "record": f["record_id"], "from": old,
+                                                             "comment": comment}, address),
+                schema.bumped(self.db)])
         return new
 
     def get(self, filing_id: int) -> Filing | None:
@@ -264,20 +275,15 @@ class Filings:
     def _filings(self, where: str, params: list, order: str = "f.id", limit: int | None = None
                  ) -> list[Filing]:
         cols = ", ".join(f"f.{c}" for c in FILING_COLUMNS)
-        parts = []
-        for kind in ("contracts", "executions"):
-            key, date = KEY_OF[kind], DATE_OF[kind]
-            parts.append(
-                f"SELECT {cols}, r.status, r.{date} AS day, r.amount_cents, r.currency, "
-                "r.orig_amount, r.contract_id, e.name AS enterprise_name, e.region, "
-                # 待折算 (store.rates): another currency, and no rate for its month yet
-                "(r.currency <> 'USD' AND NOT EXISTS (SELECT 1 FROM rates t WHERE "
-                "t.currency = r.currency AND t.month = f.month)) AS pending "
-                f"FROM filings f JOIN {kind} r ON f.kind = '{kind}' AND r.{key} = f.record_id "
-                f"LEFT JOIN enterprises e ON e.enterprise_id = f.enterprise_id WHERE {where}")
-        sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) u ORDER BY "
-               f"{order.replace('f.', 'u.')}" + (" LIMIT ?" if limit else ""))
-        rows = self.db.execute(sql, params * 2 + ([limit] if limit else []))
+        sql = (f"SELECT {cols}, r.status, r.day, r.amount_cents, r.currency, r.orig_amount, "
+               "r.contract_id, e.name AS enterprise_name, e.region, "
+               # 待折算 (store.rates): another currency, and no rate for its month yet
+               f"(r.currency <> 'USD' AND t.usd_per_unit IS NULL) AS pending FROM filings f "
+               f"JOIN ({_RECORDS}) r ON r.kind = f.kind AND r.record_id = f.record_id "
+               "LEFT JOIN enterprises e ON e.enterprise_id = f.enterprise_id "
+               "LEFT JOIN rates t ON t.currency = r.currency AND t.month = f.month "
+               f"WHERE {where} ORDER BY {order}" + (" LIMIT ?" if limit else ""))
+        rows = self.db.execute(sql, params + ([limit] if limit else []))
         names = (*FILING_COLUMNS, "status", "day", "amount_cents", "currency", "orig_amount",
                  "contract_id", "enterprise_name", "region", "pending")
         out = []
@@ -288,6 +294,28 @@ class Filings:
             d["pending"] = bool(d["pending"])
             out.append(cast(Filing, d))          # names: Filing's keys, in its order
         return out
+
+    def state(self, filing_id: int) -> FilingState:
+        """What a transition needs of a filing, in one statement: its kind, record, enterprise,
+        month, the record's status and currency, whether it waits for a rate (待折算), and its
+        month's window as the admin set it (None: nothing set)."""
+        wcols = [c for c in WINDOW_COLUMNS if c != "month"]
+        rows = self.db.execute(
+            "SELECT f.kind, f.record_id, f.enterprise_id, f.month, r.status, r.currency, "
+            "(r.currency <> 'USD' AND t.usd_per_unit IS NULL), w.month, "
+            + ", ".join(f"w.{c}" for c in wcols) + " FROM filings f "
+            f"LEFT JOIN ({_RECORDS}) r ON r.kind = f.kind AND r.record_id = f.record_id "
+            "LEFT JOIN rates t ON t.currency = r.currency AND t.month = f.month "
+            "LEFT JOIN filing_windows w ON w.month = f.month WHERE f.id = ?", [filing_id])
+        if not rows:
+            raise InputError(f"没有编号为 {filing_id} 的填报记录")
+        kind, rid, eid, month, status, currency, pending, set_month, *window = rows[0]
+        if status is None:
+            raise InputError(f"没有编号为“{rid}”的记录")
+        stored = (None if set_month is None else
+                  cast(StoredWindow, {"month": set_month, **dict(zip(wcols, window, strict=True))}))
+        return FilingState(kind=kind, record_id=rid, enterprise_id=eid, month=month,
+                           status=status, currency=currency, pending=bool(pending), window=stored)
 
     def record(self, kind: str, record_id: str) -> Record | None:
         """A record's current fields and status (any record, filed on the web or imported)."""
@@ -324,13 +352,6 @@ class Filings:
                                    "WHERE action LIKE 'filing-%' ORDER BY seq"),
         }
 
-    def _filing_row(self, filing_id: int) -> dict:
-        rows = self.db.execute("SELECT kind, record_id, enterprise_id FROM filings WHERE id = ?",
-                             [filing_id])
-        if not rows:
-            raise InputError(f"没有编号为 {filing_id} 的填报记录")
-        return dict(zip(("kind", "record_id", "enterprise_id"), rows[0], strict=True))
-
     def _status(self, kind: str, record_id: str) -> str:
         rows = self.db.execute(f"SELECT status FROM {kind} WHERE {KEY_OF[kind]} = ?", [record_id])
         if not rows:
@@ -338,48 +359,72 @@ class Filings:
         return rows[0][0]
 
     def _set_status(self, kind: str, record_id: str, status: str) -> None:
-        self.db.execute(f"UPDATE {kind} SET status = ? WHERE {KEY_OF[kind]} = ?", [status, record_id])
+        self.db.execute(*_status_set(kind, record_id, status))
 
     def _transition(self, kind: str, record_id: str, old: str | None, new: str, actor: str,
                     at: dt.datetime, comment: str | None, record: dict | None = None,
                     explanations: dict | None = None) -> None:
-        content = None
-        if record is not None:
-            content = cells.to_json({"fields": record})
-        elif explanations:
-            content = cells.to_json({"explanations": explanations})
-        self.db.execute("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, "
-                      "?, ?, ?, ?, ? FROM status_history",
-                      [kind, record_id, old, new, actor, at, comment, content])
+        self.db.execute(*_history_row(kind, record_id, old, new, actor, at, comment, record,
+                                      explanations))
 
     # -- what the checks read --------------------------------------------------------------
-    def month_total(self, enterprise_id: str, kind: str, first: dt.date, last: dt.date,
-                    statuses: Sequence[str], excluding: str | None = None) -> int:
-        """The cents of an enterprise's records of a kind dated in [first, last] with one of
-        ``statuses``, leaving out the record ``excluding``."""
+    def amounts(self, kind: str, enterprise_id: str,
+                medians: Sequence[tuple[dt.date, dt.date]],
+                totals: Sequence[tuple[dt.date, dt.date, Sequence[str], str | None]]
+                ) -> tuple[list[tuple[float | None, float | None, int]], list[int]]:
+        """What a filing's checks read of an enterprise's records of a kind, in one
+        statement: for each span (start, end) of ``medians``, the median and 10th percentile
+        amount (cents; None when none) and count of its stored records dated in it — the
+        'usual range' of model.rules, as records.amount_medians; for each span (first, last, statuses,
+        excluding) of ``totals``, the cents of its records dated in [first, last] with one
+        of ``statuses``, leaving out the record ``excluding``."""
         date, key = DATE_OF[kind], KEY_OF[kind]
-        src = (f"SELECT r.amount_cents FROM {kind} r WHERE r.enterprise_id = ?"
-               if kind == "contracts" else
-               "SELECT r.amount_cents FROM executions r JOIN contracts c USING (contract_id) "
-               "WHERE c.enterprise_id = ?")
-        marks = ", ".join("?" * len(statuses))
-        (total,), = self.db.execute(
-            f"SELECT coalesce(sum(amount_cents), 0) FROM ({src} AND r.{date} BETWEEN ? AND ? "
-            f"AND r.status IN ({marks}) AND r.{key} <> ?) t",
-            [enterprise_id, first, last, *statuses, excluding or ""])
-        return int(total)
+        src = (f"SELECT r.{date} AS d, r.{key} AS k, r.status, r.amount_cents FROM {kind} r "
+               "WHERE r.enterprise_id = ?" if kind == "contracts" else
+               f"SELECT r.{date} AS d, r.{key} AS k, r.status, r.amount_cents FROM executions r "
+               "JOIN contracts c USING (contract_id) WHERE c.enterprise_id = ?")
+        parts: list[str] = []
+        params: list[Any] = []
+        for start, end in medians:
+            parts += [f"{self.db.median('amount_cents')} FILTER (WHERE d BETWEEN ? AND ?)",
+                      f"{self.db.low('amount_cents')} FILTER (WHERE d BETWEEN ? AND ?)",
+                      "count(*) FILTER (WHERE d BETWEEN ? AND ?)"]
+            params += [start, end, start, end, start, end]
+        for first, last, statuses, excluding in totals:
+            marks = ", ".join("?" * len(statuses))
+            parts.append(f"coalesce(sum(amount_cents) FILTER (WHERE d BETWEEN ? AND ? AND status "
+                         f"IN ({marks}) AND k <> ?), 0)")
+            params += [first, last, *statuses, excluding or ""]
+        row, = self.db.execute(f"SELECT {', '.join(parts)} FROM ({src}) t", [*params, enterprise_id])
+        def cents(v: Any) -> float | None:
+            return None if v is None else float(v)
+
+        n = 3 * len(medians)
+        return ([(cents(row[i]), cents(row[i + 1]), int(row[i + 2])) for i in range(0, n, 3)],
+                [int(t) for t in row[n:]])
 
     def contract_executions(self, contract_id: str, excluding: str | None = None
                             ) -> list[CountedExecution]:
         """The executions of a contract other than ``excluding`` that are not returned or
         drafts elsewhere: what counts toward its running total."""
+        return self.contract_with_executions(contract_id, excluding)[1]
+
+    def contract_with_executions(self, contract_id: str, excluding: str | None = None
+                                 ) -> tuple[Record | None, list[CountedExecution]]:
+        """A contract (``record``; None if there is none) and its ``contract_executions``, in
+        one statement."""
+        cols = (*FIELDS["contracts"], "status", "batch_id")
         rows = self.db.execute(
-            "SELECT execution_id, executed_on, amount_cents, status FROM executions "
-            "WHERE contract_id = ? AND execution_id <> ? AND status IN "
-            "('approved', 'submitted', 'pending') ORDER BY executed_on, execution_id",
-            [contract_id, excluding or ""])
-        return [CountedExecution(execution_id=x, executed_on=on, amount_cents=cents, status=s)
-                for x, on, cents, s in rows]
+            f"SELECT {', '.join(f'c.{c}' for c in cols)}, x.execution_id, x.executed_on, "
+            "x.amount_cents, x.status FROM contracts c LEFT JOIN executions x ON "
+            "x.contract_id = c.contract_id AND x.execution_id <> ? AND x.status IN "
+            "('approved', 'submitted', 'pending') WHERE c.contract_id = ? "
+            "ORDER BY x.executed_on, x.execution_id", [excluding or "", contract_id])
+        if not rows:
+            return None, []
+        contract = cast(Record, dict(zip(cols, rows[0][:len(cols)], strict=True)))
+        return contract, [CountedExecution(execution_id=x, executed_on=on, amount_cents=cents, status=st)
+                          for *_, x, on, cents, st in rows if x is not None]
 
     def rate(self, currency: str, month: dt.date) -> Any:
         rows = self.db.execute("SELECT usd_per_unit FROM rates WHERE currency = ? AND month = ?",
@@ -413,6 +458,30 @@ class Filings:
             if status is not None:
                 e["counts"][status] = int(n)
         return list(out.values())
+
+
+def _status_set(kind: str, record_id: str, status: str) -> Statement:
+    return f"UPDATE {kind} SET status = ? WHERE {KEY_OF[kind]} = ?", [status, record_id]
+
+
+def _history_row(kind: str, record_id: str, old: str | None, new: str, actor: str,
+                 at: dt.datetime, comment: str | None, record: dict | None = None,
+                 explanations: dict | None = None) -> Statement:
+    """The status_history row of a transition (the content after it: the fields, or the
+    explanations given on submission), its seq the next as it is written."""
+    content = None
+    if record is not None:
+        content = cells.to_json({"fields": record})
+    elif explanations:
+        content = cells.to_json({"explanations": explanations})
+    return ("INSERT INTO status_history SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? "
+            "FROM status_history", [kind, record_id, old, new, actor, at, comment, content])
+
+
+# every filed or imported record of either kind, as the filings' joins read it
+_RECORDS = " UNION ALL ".join(
+    f"SELECT '{kind}' AS kind, {KEY_OF[kind]} AS record_id, status, {DATE_OF[kind]} AS day, "
+    f"amount_cents, currency, orig_amount, contract_id FROM {kind}" for kind in ("contracts", "executions"))
 
 
 def _month(day: dt.date) -> dt.date:

@@ -87,6 +87,19 @@ class PostgresBackend(Backend):
         except self._psycopg.Error as e:
             raise self._error(e) from e
 
+    def run_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """In one round trip: the statements pipelined, their results read once at the end."""
+        if len(statements) < 2:
+            super().run_all(statements)
+            return
+        conn = self._conn()
+        try:
+            with conn.pipeline(), conn.cursor() as cur:
+                for sql, params in statements:
+                    cur.execute(*_bind(sql, params))
+        except self._psycopg.Error as e:
+            raise self._error(e) from e
+
     def arrow(self, sql: str, params: Sequence[Any], schema_: pa.Schema) -> pa.Table:
         import pyarrow.csv as pacsv
 

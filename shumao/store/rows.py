@@ -196,6 +196,19 @@ class Window(TypedDict):
     updated_at: dt.datetime
 
 
+class FilingState(TypedDict):
+    """``filings.state``: what a transition reads of a filing, in one statement."""
+
+    kind: str
+    record_id: str
+    enterprise_id: str
+    month: dt.date
+    status: str
+    currency: str
+    pending: bool                 # 待折算: another currency, no rate for its month yet
+    window: Window | None         # the month's window as the admin set it; None: nothing set
+
+
 class Reminder(TypedDict):
     """``windows.reminders``: one reminder sent about a month."""
 

@@ -248,13 +248,23 @@ def generation(db: Backend) -> int:
     return int(db.execute("SELECT value FROM meta WHERE key = 'generation'")[0][0])
 
 
+BUMP = ("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+        "WHERE key = 'generation'", ())        # bump's statement, for Backend.run_all
+
+
+def bumped(db: Backend) -> tuple[str, tuple]:
+    """``bump``'s statement for a caller that sends it with its other writes
+    (``Backend.run_all``); the listeners are told when the transaction commits, as with bump."""
+    db.changed()
+    return BUMP
+
+
 def bump(db: Backend) -> None:
     """The generation after a change of records or status (inside its write transaction;
     the backend's listeners are told when it commits)."""
     db.changed()
-    db.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-               "WHERE key = 'generation'")
+    db.execute(*BUMP)
 
 
-__all__ = ["KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "bump", "damaged", "ddl", "ensure", "generation",
+__all__ = ["BUMP", "KINDS", "RECORDS", "STATUS_KINDS", "SCHEMA_VERSION", "TABLES", "bump", "bumped", "damaged", "ddl", "ensure", "generation",
            "version_of"]

@@ -176,7 +176,13 @@ async def _change(request: Request, failed: str, fn, *args, filing_id: int | Non
         raise _refusal(e) from None
     store = deps.store(request)
     fid = out if created else filing_id
-    f = store.filings.get(fid) if fid is not None else None
-    assert f is not None                 # the filing this change named, or the one it made
-    return JSONResponse(as_json(store, f, history=history),
+    assert fid is not None               # the filing this change named, or the one it made
+    # read off the event loop, as the change was: a statement here would stall every request
+    return JSONResponse(await view.threaded(_answer, store, fid, history),
                         status_code=201 if created else 200)
+
+
+def _answer(store, filing_id: int, history: bool) -> dict:
+    f = store.filings.get(filing_id)
+    assert f is not None
+    return as_json(store, f, history=history)
