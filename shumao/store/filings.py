@@ -80,7 +80,7 @@ class Filings:
             ids = [int(first) + i for i in range(len(items))]
             writes: list[Statement] = []
             for kind in KEY_OF:
-                rows = [[rec[c] for c in FIELDS[kind]] + ["draft", WEB_BATCH]
+                rows = [[rec.get(c) for c in FIELDS[kind]] + ["draft", WEB_BATCH]
                         for k, rec in items if k == kind]
                 if rows:
                     writes += insert_statements(kind, (*FIELDS[kind], "status", "batch_id"), rows)
@@ -190,7 +190,7 @@ class Filings:
                           f"WHERE {key} = ?", [now, actor, rid])
             cols = [c for c in FIELDS[kind] if c != key]
             self.db.execute(f"UPDATE {kind} SET {', '.join(f'{c} = ?' for c in cols)}, "
-                          f"status = 'draft' WHERE {key} = ?", [record[c] for c in cols] + [rid])
+                          f"status = 'draft' WHERE {key} = ?", [record.get(c) for c in cols] + [rid])
             self.db.execute("UPDATE filings SET month = ?, updated_at = ?, checks = '[]', explanations = '{}' WHERE id = ?",
                           [_month(record[DATE_OF[kind]]), now, filing_id])
             self._transition(kind, rid, old, "draft", actor, now, None, {**record, key: rid})

@@ -61,6 +61,11 @@ class Record(TypedDict):
     executed_on: NotRequired[dt.date]                 # executions
     client_country: NotRequired[str]                  # contracts
     category: NotRequired[str]                        # contracts
+    subcategory: NotRequired[str | None]              # contracts: digital trade (optional)
+    delivery_mode: NotRequired[str | None]
+    remote_share: NotRequired[int | None]
+    ordered_online: NotRequired[str | None]
+    platform_id: NotRequired[str | None]
     amount_cents: int
     orig_amount: Decimal
     orig_scale: int
