@@ -139,11 +139,17 @@ def test_a_failing_step_is_recorded_and_the_curve_goes_on(tmp_path, monkeypatch)
 
 
 # -- issue 23: ``shumao bench publish`` (the outputs themselves: tests/bulletin/test_side_by_side.py) --
-def test_bench_publish_json_on_a_small_city(tmp_path):
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """One ``shumao bench publish`` run (a real process, both ways, one round): its JSON."""
     p = run_cli("bench", "publish", "--executions", "1000", "--repeat", "1", "--json",
-                env={"XDG_CACHE_HOME": str(tmp_path)})
+                env={"XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache"))})
     assert p.returncode == 0, p.stderr
-    r = json.loads(p.stdout)
+    return json.loads(p.stdout)
+
+
+def test_bench_publish_json_on_a_small_city(published):
+    r = published
     assert r["step"] == "publish" and r["executions"] == 1000 and r["same_output"] == []
     assert r["formats"] == ["pdf", "docx", "html", "email", "wechat"] and r["target"] == 0.333
     for mode in ("side", "sequential"):
@@ -157,10 +163,17 @@ def test_bench_publish_json_on_a_small_city(tmp_path):
     assert r["ratio"] == pytest.approx(r["side"]["next"]["total"] / r["baseline_seconds"], abs=0.01)
 
 
-def test_bench_publish_prints_each_figure_in_words(tmp_path):
-    p = run_cli("bench", "publish", "--executions", "1000", "--repeat", "1",
-                env={"XDG_CACHE_HOME": str(tmp_path)})
-    assert p.returncode == 0, p.stderr
+def test_bench_publish_prints_each_figure_in_words(published, monkeypatch):
+    """The same run's figures in words (the command in this process, the bench not run again)."""
+    from shumao.bench import publishing
+    from tests.test_cli_errors import shumao
+
+    monkeypatch.setattr(publishing, "bench_publish", lambda *a, **k: published)
+    p = shumao("bench", "publish", "--executions", "1000", "--repeat", "1")
+    assert p.code == 0, p.stderr
     for words in ("进程中第一次发布", "此后每次发布", "并行（本版）", "依次（原做法）", "计算数字", "绘制图表",
                   "生成文件", "比值", "基线", "WeasyPrint", "两种做法的输出：完全一致"):
         assert words in p.stdout, words
+    monkeypatch.setattr(publishing, "bench_publish", lambda *a, **k: {**published, "same_output": ["pdf"]})
+    differs = shumao("bench", "publish", "--executions", "1000", "--repeat", "1")
+    assert differs.code == 1 and "不一致：pdf" in differs.stdout

@@ -226,7 +226,7 @@ def test_an_issue_list_that_fails_after_the_commit_does_not_report_failure(tmp_p
     (["bench", "import", "--executions", "5"], "--executions 应不小于 1,000（收到“5”）"),
     (["explain", "exec_bri", "--period", "2024", "--top", "0"], "--top 应不小于 1"),
     (["improt"], "没有命令“improt”，是否想用 import？"),
-    (["bench", "x"], "没有命令“x”（可用的命令：import、report、web、curve、filings、startup）"),
+    (["bench", "x"], "没有命令“x”（可用的命令：import、report、web、curve、filings、startup、publish）"),
     (["status", "extra"], "多余的参数：extra"),
 ])
 def test_usage_errors_are_chinese(args, words):

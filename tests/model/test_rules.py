@@ -11,6 +11,7 @@ import statistics
 from statistics import NormalDist
 
 import duckdb
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,11 +87,17 @@ def test_the_bounds_and_a_thin_history():
     assert ten.multiple == 5 and ten.above(100_000_000) and not ten.above(40_000_000)
 
 
+@pytest.fixture(scope="module")
+def con():
+    """One connection for every example (a new one costs more than the expression)."""
+    with duckdb.connect() as c:
+        yield c
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.floats(1.0, 1e14), st.one_of(st.just(0.0), st.floats(1.0, 1e14), st.integers(1, 10**6).map(float)),
        st.integers(3, 30))
-def test_sql_computes_the_multiple_python_does(median, low, n):
-    con = duckdb.connect()
+def test_sql_computes_the_multiple_python_does(con, median, low, n):
     (got,), = con.execute(f"SELECT {rules.multiple_sql('m', 'l', 'n')} FROM (SELECT ?::DOUBLE AS m, "
                           "?::DOUBLE AS l, ?::BIGINT AS n)", [median, low, n]).fetchall()
     assert got == rules.multiple(median, low, n)
