@@ -12,6 +12,7 @@ version, deliverable set and settings, and each contract's delivery fields (9A.1
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,16 +40,26 @@ class DigitalSettings:
     impute_delivery: str = "off"          # off | survey (spec.: estimates, status E)
     # the version in force when the figures are computed (a vintage keeps its own)
     crosswalk: str = field(default_factory=lambda: digital_codes.CROSSWALK)
+    # what feeds the services blocks (spec §6.1.4): the outsourcing executions, or the
+    # bureau's services-trade direct reports (never both, never added together)
+    services_source: str = "outsourcing"
 
     ORDERED_UNKNOWN = "NDO"               # an order of unknown channel: not digitally ordered
+    SERVICES_SOURCES = ("outsourcing", "direct_reports")
+
+    @property
+    def direct(self) -> bool:
+        return self.services_source == "direct_reports"
 
     def method(self) -> str:
         return (f"{self.crosswalk};ORD-UNK={self.ORDERED_UNKNOWN};"
-                f"IMPUTE={self.impute_delivery.upper()};SET={self.deliverable_set}")
+                f"IMPUTE={self.impute_delivery.upper()};SET={self.deliverable_set}"
+                + (";SVC=DIRECT" if self.direct else ""))
 
     def to_json(self) -> dict[str, str]:
         return {"crosswalk": self.crosswalk, "deliverable_set": self.deliverable_set,
-                "impute_delivery": self.impute_delivery, "ordered_unknown": self.ORDERED_UNKNOWN}
+                "impute_delivery": self.impute_delivery, "ordered_unknown": self.ORDERED_UNKNOWN,
+                "services_source": self.services_source}
 
     @classmethod
     def from_json(cls, d: dict) -> DigitalSettings:
@@ -57,9 +68,12 @@ class DigitalSettings:
         if (d["ordered_unknown"] != cls.ORDERED_UNKNOWN
                 or d["deliverable_set"] not in digital_codes.DELIVERABLE_SETS
                 or d["impute_delivery"] not in ("off", "survey")
+                or d.get("services_source", "outsourcing") not in cls.SERVICES_SOURCES
                 or not isinstance(d["crosswalk"], str)):
             raise ValueError(d)
-        return cls(d["deliverable_set"], d["impute_delivery"], d["crosswalk"])
+        # a vintage frozen before services_source existed was computed from outsourcing
+        return cls(d["deliverable_set"], d["impute_delivery"], d["crosswalk"],
+                   d.get("services_source", "outsourcing"))
 
 
 def _which(period: Period, date):
@@ -104,17 +118,31 @@ def goods_groups(con: RecordSource, period: Period):
                                       enterprises=t.enterprises.sum()).to_pyarrow().to_pylist()
 
 
+def direct_groups(con: RecordSource, period: Period):
+    """Services-trade direct reports (spec §6.1.4) of P and P−1y, summed by what
+    classification reads (one query)."""
+    r = con.table("services")
+    e = con.table("enterprises").select("enterprise_id", "nature")
+    t = r.select(p=_which(period, r.month), flow=r.flow, partner=r.partner, ebops=r.ebops,
+                 enterprise_id=r.enterprise_id, share=r.remote_share,
+                 ordered_share=r.ordered_online_share, amount=r.amount_cents)
+    t = t.filter(t.p.notnull())
+    t = t.left_join(e, "enterprise_id").select(t, nature=e.nature)
+    keys = ["p", "flow", "partner", "ebops", "enterprise_id", "share", "ordered_share", "nature"]
+    return t.group_by(keys).aggregate(amount=t.amount.sum()).to_pyarrow().to_pylist()
+
+
 def _dip(role, platform_id) -> bool | None:
     return None if platform_id is None else role in dm.DIP_ROLES
 
 
 def accounts(services: list[dict], goods: list[dict], p: str,
-             s: DigitalSettings) -> dm.Accounts:
+             s: DigitalSettings, direct: Sequence[dict] = ()) -> dm.Accounts:
     cw = crosswalk(s.crosswalk)
     ecom = set(ecommerce_regimes())
     svc = []
     for r in services:
-        if r["p"] != p:
+        if r["p"] != p or s.direct:
             continue
         share, estimated = r["share"], False
         if share is None and s.impute_delivery == "survey":     # spec §7.3 (spec.)
@@ -128,8 +156,12 @@ def accounts(services: list[dict], goods: list[dict], p: str,
                     r["enterprise_id"], r["enterprises"], bool(r["public"]),
                     _dip(r["role"], r["platform_id"]))
            for r in goods if r["p"] == p and r["basis"] == "regime" and r["regime"] in ecom]
-    acc = dm.classify(svc, gds, cw, s.deliverable_set)
-    control = {r["enterprise_id"]: r["nature"] or "_U" for r in services if r["nature"]}
+    drs = [dm.Direct(int(r["amount"]), r["flow"], r["ebops"], r["share"], r["ordered_share"],
+                     r["partner"] or "_U", r["nature"] or "_U", r["enterprise_id"])
+           for r in direct if r["p"] == p] if s.direct else []
+    acc = dm.classify(svc, gds, cw, s.deliverable_set, drs)
+    control = {r["enterprise_id"]: r["nature"] or "_U" for r in [*services, *direct]
+               if r["nature"]}
     return dm.with_control(acc, control)
 
 
@@ -246,15 +278,25 @@ def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSetti
     """Every figure of spec §7.5 for ``period``; the identities checked on both periods,
     and the services' total against the 数据月报's own exec_offshore (the same figure)."""
     services, goods = service_groups(con, period), goods_groups(con, period)
-    cur, prev = accounts(services, goods, "cur", s), accounts(services, goods, "prev", s)
+    direct = direct_groups(con, period) if s.direct else []
+    cur = accounts(services, goods, "cur", s, direct)
+    prev = accounts(services, goods, "prev", s, direct)
     checks = dm.check(cur)
     dm.check(prev)
-    monthly = compute(con, period)["exec_offshore"]
-    if monthly.current != cur.exec_offshore:
+    if s.direct:          # the services blocks are the direct reports' exports, whole
+        r = con.table("services")
+        whole = r.filter(r.flow == "X", r.month.between(period.start, period.end)
+                         ).amount_cents.sum().to_pyarrow().as_py() or 0
+        mine, theirs = cur.exec_offshore, int(whole)
+        name = "services_as_direct_reports"
+    else:
+        mine, theirs = cur.exec_offshore, compute(con, period)["exec_offshore"].current
+        name = "exec_offshore_as_monthly"
+    if mine != theirs:
         from shumao.errors import IdentityBroken
-        raise IdentityBroken(f"数字贸易的离岸执行额（{cur.exec_offshore}分）与数据月报的"
-                             f"（{monthly.current}分）不一致")
-    checks.append({"id": "exec_offshore_as_monthly", "ok": True})
+        raise IdentityBroken(f"数字贸易的{'服务出口额' if s.direct else '离岸执行额'}（{mine}分）与"
+                             f"{'服务贸易直报' if s.direct else '数据月报'}的（{theirs}分）不一致")
+    checks.append({"id": name, "ok": True})
     below = _full_scope_below(goods)
     figs = figures(cur, prev)
     return Digital(period, s, cur, prev, figs, checks,

@@ -177,6 +177,25 @@ ROW_CHECKS["ecommerce"] = [
     *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
 ]
 
+# the bureau's services-trade direct reports (spec §6.1.4): an enterprise outside the
+# association is allowed (the bureau's tier), its credit code is still checked
+ROW_CHECKS["services"] = [
+    *[("missing-value", c, f"{c} IS NULL")
+      for c in ("record_id", "enterprise_id", "month", "flow", "ebops", "amount")],
+    ("bad-month", "month", "month IS NOT NULL AND month_date IS NULL"),
+    ("date-out-of-range", "month", _out_of_range("month")),
+    ("bad-flow", "flow", "flow IS NOT NULL AND flow_code IS NULL"),
+    ("unknown-ebops", "ebops", "ebops IS NOT NULL AND ebops_code IS NULL"),
+    ("unknown-country", "partner", "partner IS NOT NULL AND partner_code IS NULL"),
+    ("bad-credit-code", "enterprise_id",
+     "enterprise_id IS NOT NULL AND NOT sm_credit_ok(upper(enterprise_id))"),
+    ("remote-share-out-of-range", "remote_share",
+     "remote_share IS NOT NULL AND (remote_int IS NULL OR remote_int > 100)"),
+    ("share-out-of-range", "ordered_online_share",
+     "ordered_online_share IS NOT NULL AND (ordered_int IS NULL OR ordered_int > 100)"),
+    *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
+]
+
 KEYS = {k: list(RECORDS[k].key) for k in KINDS}
 
 Found = list[Finding]
@@ -255,7 +274,7 @@ def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
                  FROM n_{k} WHERE cur IS NOT NULL AND cur <> 'USD' AND {d} IS NOT NULL
                    AND rate_usd IS NULL"""
              for k, d in (("contracts", "signed_date"), ("executions", "executed_date"),
-                          ("ecommerce", "month_date"))]
+                          ("ecommerce", "month_date"), ("services", "month_date"))]
     return _found(con, " UNION ALL ".join(parts))
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from shumao.model.codes import Column, aliases, header_columns, norm
 from shumao.model.records import DIGITAL_COLUMNS
 
-KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce")
+KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce", "services")
 KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this order
     "executions": ("execution", "执行", "收款"),
     "rates": ("rate", "汇率"),
@@ -19,9 +19,10 @@ KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this 
     # spec/digital-trade.md §6.1.1, §6.1.3
     "ecommerce": ("ecommerce", "跨境电商", "电商"),
     "platforms": ("platform", "平台"),
+    "services": ("services", "服务贸易", "直报"),                    # §6.1.4
 }
 KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率",
-           "platforms": "平台", "ecommerce": "跨境电商"}
+           "platforms": "平台", "ecommerce": "跨境电商", "services": "服务贸易直报"}
 SCALE = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百万": 1_000_000, "十万": 100_000}
 _UNIT = re.compile(r"^(?P<head>.*?)[(\[【](?P<unit>[^()\[\]【】]*)[)\]】]$")
 

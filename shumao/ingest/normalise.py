@@ -89,9 +89,11 @@ MAPPED = {"nature": "natures", "client_country": "countries", "category": "categ
           # digital trade (spec/digital-trade.md §6.1; data/digital/)
           "subcategory": "subcategories", "delivery_mode": "delivery_modes",
           "ordered_online": "ordered", "role": "platform_roles", "resident": "yesno",
-          "public": "yesno", "flow": "flows", "basis": "bases", "partner": "countries"}
+          "public": "yesno", "flow": "flows", "basis": "bases", "partner": "countries",
+          "ebops": "ebops"}
 # the kinds with money, and the date whose month gives the rate
-MONEY_DATE = {"contracts": "signed_date", "executions": "executed_date", "ecommerce": "month_date"}
+MONEY_DATE = {"contracts": "signed_date", "executions": "executed_date", "ecommerce": "month_date",
+              "services": "month_date"}
 
 
 def _words(table: str) -> dict[str, str]:
@@ -99,9 +101,18 @@ def _words(table: str) -> dict[str, str]:
         return country_aliases()
     if table == "subcategories":
         return digital_codes.subcategory_aliases()
+    if table == "ebops":
+        return digital_codes.ebops_aliases()
     if table in ("natures", "categories", "currencies", "statuses"):
         return aliases(table)
     return digital_codes.words(table)
+
+
+def sm_pct(cell: str) -> str:
+    """A whole percent as written (``85``, ``85%``), NULL when the cell is not one; a value
+    above 100 comes out as itself, for the check to name."""
+    return (rf"CASE WHEN regexp_full_match({cell}, '\d{{1,3}}\s*[%％]?') "
+            rf"THEN CAST(regexp_extract({cell}, '\d+') AS INTEGER) END")
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -183,10 +194,13 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
                  THEN left(u.hs_chapter, 2) END AS hs_code,
             CASE WHEN regexp_full_match(u.enterprises, '\d{1,9}')
                  THEN CAST(u.enterprises AS INTEGER) END AS enterprises_int""",
+        "services": ", sm_month(u.month) AS month_date",
     }[kind]
     if kind == "contracts":   # 远程交付比例: a whole percent, '%' allowed
-        extra += r""", CASE WHEN regexp_full_match(u.remote_share, '\d{1,3}\s*[%％]?')
-            THEN CAST(regexp_extract(u.remote_share, '\d+') AS INTEGER) END AS share_int"""
+        extra += f", {sm_pct('u.remote_share')} AS share_int"
+    if kind == "services":
+        extra += (f", {sm_pct('u.remote_share')} AS remote_int, "
+                  f"{sm_pct('u.ordered_online_share')} AS ordered_int")
     inner = f"SELECT u.*{codes}{extra} FROM u_{kind} u {joins}"
     if kind not in MONEY_DATE:
         con.execute(f"CREATE OR REPLACE TABLE n_{kind} AS {inner}")

@@ -73,6 +73,12 @@ RECORD = {
         ("orig_scale", "_scale"), ("currency", "cur"),
         ("enterprise_id", "upper(enterprise_id)"), ("enterprises", "enterprises_int"),
         ("platform_id", "platform_id"), ("public", "public_code = 'yes'")],
+    "services": [
+        ("record_id", "record_id"), ("enterprise_id", "upper(enterprise_id)"),
+        ("month", "month_date"), ("flow", "flow_code"), ("partner", "partner_code"),
+        ("ebops", "ebops_code"), ("amount_cents", "amount_cents"), ("orig_amount", "amount_dec"),
+        ("orig_scale", "_scale"), ("currency", "cur"), ("remote_share", "remote_int"),
+        ("ordered_online_share", "ordered_int")],
 }
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
@@ -273,7 +279,7 @@ class Staging:
         self._register("store_rates", store.records.rates())
         self._reference()
         normalise.install_macros(con)
-        for kind in ("rates", "enterprises", "contracts", "executions", "platforms", "ecommerce"):
+        for kind in ("rates", *(k for k in KINDS if k != "rates")):
             normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
             normalise.map_words(con, kind)
             if kind != "rates":
@@ -316,6 +322,7 @@ class Staging:
                           "SELECT platform_id FROM n_contracts UNION "
                           "SELECT platform_id FROM n_ecommerce"),
             "ecommerce": ("line_id", "SELECT line_id FROM n_ecommerce"),
+            "services": ("record_id", "SELECT record_id FROM n_services"),
         }
         self.stored = {}
         for kind, (column, sql) in look.items():

@@ -1,6 +1,7 @@
 """The kinds of record an import holds as the store keeps them: columns, logical types, keys
 and Arrow schemas — the four of a filing (filings.md) and the two of digital trade
-(spec/digital-trade.md §6.1: ``platforms``, customs ``ecommerce``; contracts carry its four
+(spec/digital-trade.md §6.1: ``platforms``, customs ``ecommerce``, the optional ``services``
+direct reports; contracts carry its four
 optional columns after ``batch_id``, where the schema-6 migration added them).  Ingest produces batches of exactly these columns;
 the store renders them as tables (store/schema.py).
 
@@ -101,6 +102,17 @@ RECORDS = {
                     ("batch_id", "int"),
                     comment="basis: regime | full_scope; flow: X | M; partner: ISO alpha-2, "
                             "NULL unknown; hs_chapter: 01–97 or _U"),
+    # the bureau's services-trade direct reports (服务贸易直报, spec §6.1.4): never added to
+    # service-outsourcing figures; they feed the services blocks only by setting
+    "services": table("services", ("record_id",),
+                   ("record_id", "text"), ("enterprise_id", "text"), ("month", "date"),
+                   ("flow", "text"), ("partner", "text", "null"), ("ebops", "text"),
+                   ("amount_cents", "bigint"), ("orig_amount", "amount"),
+                   ("orig_scale", "bigint"), ("currency", "text"),
+                   ("remote_share", "int", "null"), ("ordered_online_share", "int", "null"),
+                   ("batch_id", "int"),
+                   comment="flow: X | M; partner: ISO alpha-2, NULL unknown; ebops: EBOPS 2010 "
+                           "code; shares: whole percent 0–100, NULL not reported"),
 }
 KINDS = tuple(RECORDS)
 # contracts' digital-trade columns (the filing form does not show them yet)

@@ -102,6 +102,7 @@ class Summary(TypedDict):
     rates: int
     platforms: int
     ecommerce: int
+    services: int
     batches: int
     signed_on: list[str | None]
     executed_on: list[str | None]

@@ -113,3 +113,17 @@ def test_a_schema_5_store_gains_the_digital_tables_and_columns(store_url):
         assert SCHEMA_VERSION >= 6
         assert sql(s, "SELECT count(*) FROM ecommerce") == [(0,)]
         assert sql(s, "SELECT count(platform_id) FROM vintage_contracts") == [(0,)]
+
+
+def test_a_schema_10_store_gains_the_optional_digital_inputs(store_url):
+    """10 → 11 (issue 22): the services direct reports and the vintages' copies of them."""
+    with connect(store_url, create=True) as s:
+        for t in ("services", "vintage_services"):
+            sql(s, f"DROP TABLE {t}")
+        sql(s, "UPDATE meta SET value = '10' WHERE key = 'schema_version'")
+    with connect(store_url) as s:
+        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+            (str(SCHEMA_VERSION),)]
+        assert sql(s, "SELECT count(*) FROM services") == [(0,)]
+        assert sql(s, "SELECT count(*) FROM vintage_services") == [(0,)]
+        assert s.records.counts()["services"] == 0

@@ -1,0 +1,236 @@
+"""Digital trade's optional inputs (spec/digital-trade.md §6.1.4–§6.1.7, issue 22): the
+bureau's services-trade direct reports (服务贸易直报) in the real shape (GBK, a title row,
+金额（万美元）, a 合计 row) land as the canonical file does; ``--services-source
+direct_reports`` feeds the services blocks from them — exactly as an independent Decimal
+computation over the file says — and never touches the 数据月报 or the outsourcing figures;
+bad rows are named in Chinese with their file, row and value; DuckDB and PostgreSQL agree;
+a vintage computed from them reproduces after they change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from shumao.indicators.digital import DigitalSettings, digital
+from shumao.ingest.importer import import_files
+from shumao.model.periods import Period
+from shumao.publication import vintages
+from shumao.report import digital as words
+from shumao.report.service import build_report
+from shumao.report.settings import ReportSettings
+from shumao.store import connect
+from tests.conftest import run_cli, sql
+from tests.report.test_digital_city import CITY, DIGITAL, INPUTS, TODAY
+
+SETTINGS = ReportSettings(region="示例市", short="我市")
+DIRECT = DigitalSettings(services_source="direct_reports")
+ENT, ENT2 = "91990102B8QRD82822", "9199010242QEY8BUXP"
+# (record, enterprise, month, flow, partner, EBOPS, 万美元, remote %, ordered %)
+SERVICES = [
+    ("D01", ENT, "2024-01", "收入", "日本", "SI2", "12.3456", "100", "20"),
+    ("D02", ENT, "2024-02", "收入", "美国", "SJ1", "7.0001", "35", ""),
+    ("D03", ENT2, "2024-03", "收入", "韩国", "SJ2", "3.3333", "", "15"),
+    ("D04", ENT2, "2024-04", "收入", "日本", "SB", "5.5", "0", "0"),
+    ("D05", ENT, "2024-05", "收入", "新加坡", "其他商业服务", "1.01", "", ""),
+    ("D06", ENT2, "2024-06", "支出", "德国", "SH", "4.4444", "100", "100"),
+    ("D07", ENT, "2024-06", "支出", "日本", "SI2", "2", "", "50"),
+    ("D08", ENT, "2023-03", "收入", "日本", "SI2", "10", "100", "10"),
+    ("D09", ENT2, "2023-05", "支出", "美国", "SJ1", "1.2345", "60", ""),
+    ("D10", ENT, "2024-07", "收入", "日本", "SI2", "99", "100", "100"),     # outside 2024H1
+]
+HEAD = ["记录编号", "统一社会信用代码", "统计月份", "收支方向", "国别（地区）", "服务类别",
+        "金额（万美元）", "远程交付比例（%）", "线上订购比例（%）"]
+CODE = {"日本": "JP", "美国": "US", "韩国": "KR", "新加坡": "SG", "德国": "DE"}
+
+
+def real_file(folder: Path) -> Path:
+    """服务贸易直报 as a bureau exports it: GBK, a title row, 万美元, a 合计 row."""
+    total = sum(Decimal(r[6]) for r in SERVICES)
+    lines = ["2024年示例市服务贸易直报数据,,,,,,,,", ",".join(HEAD),
+             *(",".join(r) for r in SERVICES), f"合计,,,,,,{total},,"]
+    path = folder / "2024年服务贸易直报.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    return path
+
+
+def canonical_file(folder: Path) -> Path:
+    path = folder / "services.csv"
+    rows = ["record_id,enterprise_id,month,flow,partner,ebops,value,currency,remote_share,"
+            "ordered_online_share"]
+    for r in SERVICES:
+        cents = Decimal(r[6]) * 1_000_000
+        rows.append(",".join([r[0], r[1], r[2], "X" if r[3] == "收入" else "M", CODE[r[4]],
+                              "SJ" if r[5] == "其他商业服务" else r[5], f"{cents / 100:.2f}",
+                              "USD", r[7], r[8]]))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def city_with_services(url: str, folder: Path) -> str:
+    with connect(url, create=True) as s:
+        assert import_files(s, [CITY / n for n in ("enterprises.csv", "contracts.csv",
+                                                   "executions.csv")], today=TODAY).ok
+        assert import_files(s, INPUTS, replace=True, today=TODAY).ok
+        done = import_files(s, [real_file(folder)], today=TODAY)
+        assert done.ok and not done.warnings, [i.as_dict() for i in done.errors + done.warnings]
+        assert done.counts["services"]["new"] == len(SERVICES)     # 合计 is not a record
+    return url
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("inputs")
+    return city_with_services(str(folder / "city.duckdb"), folder)
+
+
+def reference(flow: str, year: int) -> dict[str, int]:
+    """The services blocks of 2024H1 (or 2023H1) from SERVICES alone, Decimal, rounded
+    half-up to the cent once per block (9A.1)."""
+    b = {k: Decimal(0) for k in ("A_S", "B", "U1", "C", "N", "U2", "DDL", "ALL")}
+    for r in SERVICES:
+        y, m = int(r[2][:4]), int(r[2][5:])
+        if (y, r[3]) != (year, "收入" if flow == "X" else "支出") or m > 6:
+            continue
+        a = Decimal(r[6]) * 1_000_000
+        o = Decimal(r[8] or 0) / 100
+        b["ALL"] += a
+        if r[5] in ("SI2", "SJ1", "SJ2", "SH", "其他商业服务"):       # MOFCOM6: SF–SK
+            b["DDL"] += a
+        if r[7] == "":
+            b["U1"] += a * o
+            b["U2"] += a * (1 - o)
+        else:
+            rr = Decimal(r[7]) / 100
+            b["B"] += a * o * rr
+            b["A_S"] += a * o * (1 - rr)
+            b["C"] += a * (1 - o) * rr
+            b["N"] += a * (1 - o) * (1 - rr)
+    return {k: int(v.quantize(1, ROUND_HALF_UP)) for k, v in b.items()}
+
+
+def _json(con, ds: DigitalSettings, period: str = "2024H1") -> dict:
+    d = digital(con, Period.parse(period), ds)
+    return words.as_json(d, SETTINGS, SETTINGS.source, period)
+
+
+def test_a_real_direct_report_export_gives_the_canonical_rows(tmp_path):
+    cols = ("SELECT record_id, enterprise_id, month, flow, partner, ebops, amount_cents, "
+            "remote_share, ordered_online_share FROM services ORDER BY record_id")
+    got = []
+    for f in (real_file(tmp_path), canonical_file(tmp_path)):
+        with connect(str(tmp_path / f"{f.stem}.duckdb"), create=True) as s:
+            done = import_files(s, [f], today=TODAY)
+            assert done.ok and not done.warnings, [i.as_dict() for i in done.errors]
+            got.append(sql(s, cols))
+    assert got[0] == got[1]
+    assert got[0][0] == ("D01", ENT, dt.date(2024, 1, 1), "X", "JP", "SI2", 12345600, 100, 20)
+    assert got[0][4][5] == "SJ" and got[0][5][3] == "M" and got[0][2][7] is None
+
+
+def test_direct_reports_feed_the_services_blocks_exactly(city):
+    with connect(city) as s, s.reading() as con:
+        made = _json(con, DIRECT)
+        outsourcing = _json(con, DigitalSettings())
+    want, before = reference("X", 2024), reference("X", 2023)
+    x = made["blocks"]["X"]
+    assert {k: x[k] for k in ("A_S", "B", "U1", "C", "N", "U2")} == {
+        k: want[k] for k in ("A_S", "B", "U1", "C", "N", "U2")}
+    m, want_m = made["blocks"]["M"], reference("M", 2024)
+    assert {k: m[k] for k in ("A_S", "B", "U1", "C", "N", "U2")} == {
+        k: want_m[k] for k in ("A_S", "B", "U1", "C", "N", "U2")}
+    assert m["A_G"] == outsourcing["blocks"]["M"]["A_G"]        # the goods are the goods
+    ind = {i["id"]: i for i in made["indicators"]}
+    assert ind["so_ddl_x"]["current"] == want["DDL"] and ind["so_ddl_x"]["previous"] == before["DDL"]
+    assert ind["dd_x"]["current"] == want["B"] + want["C"]
+    assert ind["overlap_x"]["current"] == want["B"]
+    goods = outsourcing["blocks"]["X"]["A_G"]
+    assert x["A_G"] == goods
+    # the sum of the rounded blocks may differ from the rounded sum by rounding only
+    assert abs(ind["dt_x"]["current"] - (goods + want["A_S"] + want["B"] + want["U1"]
+                                         + want["C"])) <= 2
+    assert made["settings"]["services_source"] == "direct_reports"
+    assert {"id": "services_as_direct_reports", "ok": True} in made["checks"]
+    # the report names the source it used, and never the outsourcing platform for them
+    assert "据海关统计和服务贸易直报数据测算" in made["text"]
+    assert "企业直报的服务出口额中" in made["text"] and "商务部服务外包统一平台" not in made["text"]
+    assert "服务数据来自服务贸易直报" in made["text"] and "离岸" not in made["text"]
+
+
+def test_direct_reports_never_touch_the_monthly_report_or_the_outsourcing_figures(city, tmp_path):
+    bare = str(tmp_path / "bare.duckdb")
+    with connect(bare, create=True) as s:
+        assert import_files(s, [CITY / n for n in ("enterprises.csv", "contracts.csv",
+                                                   "executions.csv")], today=TODAY).ok
+        assert import_files(s, INPUTS, replace=True, today=TODAY).ok
+        monthly = build_report(s, "2024H1", SETTINGS).text
+    with connect(city) as s:
+        assert build_report(s, "2024H1", SETTINGS).text == monthly       # 数据月报 untouched
+        with s.reading() as con:
+            assert _json(con, DigitalSettings()) == json.loads(
+                (DIGITAL / "expected_digital_2024H1.json").read_text(encoding="utf-8"))
+
+
+def test_bad_direct_reports_are_named_in_chinese(tmp_path, store):
+    f = tmp_path / "服务贸易直报.csv"
+    f.write_text(",".join(HEAD) + "\n"
+                 f"D1,{ENT},2024-01,转口,日本,SI2,1,100,0\n"
+                 f"D2,{ENT},2024-01,收入,日本,SZ9,1,100,0\n"
+                 f"D3,{ENT},2024-01,收入,日本,SI2,1,120,0\n"
+                 f"D4,{ENT},2024-01,收入,日本,SI2,1,100,五十\n"
+                 f"D5,{ENT},2024年第一月,收入,日本,SI2,1,100,0\n", encoding="utf-8")
+    done = import_files(store, [f], today=TODAY)
+    assert not done.ok
+    got = [(i.row, i.column, i.code) for i in done.errors]
+    assert got == [(2, "flow", "bad-flow"), (3, "ebops", "unknown-ebops"),
+                   (4, "remote_share", "remote-share-out-of-range"),
+                   (5, "ordered_online_share", "share-out-of-range"), (6, "month", "bad-month")]
+    msgs = {i.code: i.message for i in done.errors}
+    assert "“转口”" in msgs["bad-flow"] and "出口或进口" in msgs["bad-flow"]
+    assert "服务类别“SZ9”无法识别" in msgs["unknown-ebops"]
+    assert "“线上订购比例（%）”的值“五十”" in msgs["share-out-of-range"]
+    assert all(i.file == "服务贸易直报.csv" for i in done.errors)
+    assert sql(store, "SELECT count(*) FROM services") == [(0,)]      # all or nothing
+
+
+@pytest.mark.parametrize("store_url", ["duckdb", "postgres"], indirect=True)
+def test_every_backend_gives_the_same_direct_report_figures(city, store_url, tmp_path):
+    city_with_services(store_url, tmp_path)
+    with connect(store_url) as s, s.reading() as con:
+        got = _json(con, DIRECT)
+    with connect(city) as s, s.reading() as con:
+        assert got == _json(con, DIRECT)
+
+
+def test_cli_services_source(city, tmp_path):
+    r = run_cli("digital", "--period", "2024H1", "--db", city, "--services-source", "direct_reports",
+                "--region", "示例市")
+    assert r.returncode == 0, r.stderr
+    assert "服务贸易直报" in r.stdout
+    r = run_cli("digital", "--period", "2024H1", "--db", city, "--services-source", "直报")
+    assert r.returncode == 2 and "--services-source 只能是 outsourcing 或 direct_reports" in r.stderr
+    out = tmp_path / "sdmx"
+    r = run_cli("digital", "--period", "2024H1", "--db", city, "--services-source", "direct_reports",
+                "--format", "sdmx", "--out", out)
+    assert r.returncode == 0, r.stderr
+    data = (out / "data.csv").read_text(encoding="utf-8")
+    assert "SVC_DIRECT" in data and "MOFCOM_SO" not in data and "SVC=DIRECT" in data
+
+
+def test_a_vintage_from_direct_reports_reproduces_after_they_change(tmp_path):
+    url = city_with_services(str(tmp_path / "v.duckdb"), tmp_path)
+    with connect(url) as s:
+        vid = vintages.freeze(s, "2024H1", SETTINGS, actor="admin", digital=DIRECT)
+        published = vintages.digital(s, vid).made
+        assert "服务贸易直报" in published["text"]
+        later = tmp_path / "later" / "服务贸易直报.csv"
+        later.parent.mkdir()
+        later.write_text(",".join(HEAD) + f"\nD01,{ENT},2024-01,收入,日本,SI2,500,100,100\n"
+                         f"D99,{ENT},2024-02,收入,日本,SI2,77,100,0\n", encoding="utf-8")
+        assert import_files(s, [later], replace=True, today=TODAY).ok
+        with s.reading() as con:
+            assert _json(con, DIRECT) != published                   # the live one moved
+        assert vintages.digital(s, vid).made == published          # the vintage did not
