@@ -132,12 +132,42 @@ def direct_groups(con: RecordSource, period: Period):
     return t.group_by(keys).aggregate(amount=t.amount.sum()).to_pyarrow().to_pylist()
 
 
+Survey = dict[str, dict[int, dict[str, int]]]      # enterprise → year → sub-category → %
+
+
+def survey_shares(con: RecordSource, period: Period) -> Survey:
+    """The enterprise survey's remote shares by sub-category (spec §6.1.5, §7.3), of the
+    years up to the period's."""
+    import json
+
+    t = con.table("dt_survey")
+    t = t.filter(t.remote_pct.notnull() & (t.year <= period.end.year))
+    out: Survey = {}
+    for r in t.select("enterprise_id", "year", "remote_pct").to_pyarrow().to_pylist():
+        out.setdefault(r["enterprise_id"], {})[int(r["year"])] = json.loads(r["remote_pct"])
+    return out
+
+
+def surveyed(survey: Survey, enterprise: str, subcategory: str | None, year: int) -> int | None:
+    """The enterprise's own answer for that sub-category: from its survey of ``year``, else
+    its latest earlier survey that answered it [A: an annual survey lags the year it
+    reports]; None without one."""
+    for y in sorted((y for y in survey.get(enterprise, {}) if y <= year), reverse=True):
+        if subcategory in survey[enterprise][y]:
+            return int(survey[enterprise][y][subcategory])
+    return None
+
+
 def _dip(role, platform_id) -> bool | None:
     return None if platform_id is None else role in dm.DIP_ROLES
 
 
 def accounts(services: list[dict], goods: list[dict], p: str,
-             s: DigitalSettings, direct: Sequence[dict] = ()) -> dm.Accounts:
+             s: DigitalSettings, direct: Sequence[dict] = (), survey: Survey | None = None,
+             year: int = 0) -> dm.Accounts:
+    """One period's (``p``: cur or prev, of calendar ``year``) atoms.  With
+    ``impute_delivery = survey`` an unknown delivery takes the enterprise's surveyed remote
+    share for the sub-category, else the sub-category's default (spec §7.3): an estimate."""
     cw = crosswalk(s.crosswalk)
     ecom = set(ecommerce_regimes())
     svc = []
@@ -146,9 +176,11 @@ def accounts(services: list[dict], goods: list[dict], p: str,
             continue
         share, estimated = r["share"], False
         if share is None and s.impute_delivery == "survey":     # spec §7.3 (spec.)
+            share = surveyed(survey or {}, r["enterprise_id"], r["subcategory"], year)
             default = cw.delivery_default.get(r["subcategory"] or "")
-            if default in DEFAULT_SHARE:
-                share, estimated = DEFAULT_SHARE[default], True
+            if share is None and default in DEFAULT_SHARE:
+                share = DEFAULT_SHARE[default]
+            estimated = share is not None
         svc.append(dm.Service(int(r["amount"]), share, r["ordered"], r["category"],
                               r["subcategory"], r["partner"], r["nature"] or "_U",
                               r["enterprise_id"], _dip(r["role"], r["platform_id"]), estimated))
@@ -279,8 +311,9 @@ def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSetti
     and the services' total against the 数据月报's own exec_offshore (the same figure)."""
     services, goods = service_groups(con, period), goods_groups(con, period)
     direct = direct_groups(con, period) if s.direct else []
-    cur = accounts(services, goods, "cur", s, direct)
-    prev = accounts(services, goods, "prev", s, direct)
+    survey = survey_shares(con, period) if s.impute_delivery == "survey" else {}
+    cur = accounts(services, goods, "cur", s, direct, survey, period.end.year)
+    prev = accounts(services, goods, "prev", s, direct, survey, period.end.year - 1)
     checks = dm.check(cur)
     dm.check(prev)
     if s.direct:          # the services blocks are the direct reports' exports, whole

@@ -20,7 +20,7 @@ import ibis
 # no figure reads ``rates`` today (amounts are kept in US cents): a vintage and a data set
 # keep only the other three
 TableName = Literal["enterprises", "contracts", "executions", "rates", "platforms", "ecommerce",
-                    "services"]
+                    "services", "dt_survey"]
 
 
 @runtime_checkable

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import duckdb
 
 from shumao.ingest.headers import KINDS
+from shumao.ingest.normalise import SURVEY_PCT
 from shumao.model import rules
 from shumao.model.records import RECORDS
 
@@ -196,6 +197,19 @@ ROW_CHECKS["services"] = [
     *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
 ]
 
+# the enterprise survey (spec §6.1.5): estimates only; every percentage a whole 0–100
+ROW_CHECKS["dt_survey"] = [
+    ("missing-value", "enterprise_id", "enterprise_id IS NULL"),
+    ("missing-value", "year", "year IS NULL"),
+    ("bad-credit-code", "enterprise_id",
+     "enterprise_id IS NOT NULL AND NOT sm_credit_ok(upper(enterprise_id))"),
+    ("bad-year", "year", f"year IS NOT NULL AND (year_int IS NULL OR year_int NOT BETWEEN "
+                         f"{rules.FIRST_YEAR} AND {rules.LAST_YEAR})"),
+    *[("share-out-of-range", c, f"{c} IS NOT NULL AND ({c}_int IS NULL OR {c}_int > 100)")
+      for c in SURVEY_PCT],
+    *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
+]
+
 KEYS = {k: list(RECORDS[k].key) for k in KINDS}
 
 Found = list[Finding]
@@ -234,7 +248,8 @@ def duplicate_ids(con: duckdb.DuckDBPyConnection, kind: str, content: str) -> Fo
     line: ``duplicate-line``)."""
     code = "duplicate-line" if kind == "ecommerce" else "duplicate-id"
     keys = ", ".join(KEYS[kind])
-    shown = "currency || ' ' || month" if kind == "rates" else KEYS[kind][0]
+    shown = ("currency || ' ' || month" if kind == "rates" else
+             "enterprise_id || ' ' || year" if kind == "dt_survey" else KEYS[kind][0])
     return _found(con, f"""
         WITH k AS (SELECT {keys} FROM f_{kind}_all GROUP BY {keys}
                    HAVING count(DISTINCT {content}) > 1)
@@ -274,7 +289,8 @@ def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
                  FROM n_{k} WHERE cur IS NOT NULL AND cur <> 'USD' AND {d} IS NOT NULL
                    AND rate_usd IS NULL"""
              for k, d in (("contracts", "signed_date"), ("executions", "executed_date"),
-                          ("ecommerce", "month_date"), ("services", "month_date"))]
+                          ("ecommerce", "month_date"), ("services", "month_date"),
+                          ("dt_survey", "year_date"))]
     return _found(con, " UNION ALL ".join(parts))
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from shumao.model.codes import Column, aliases, header_columns, norm
 from shumao.model.records import DIGITAL_COLUMNS
 
-KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce", "services")
+KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce", "services",
+         "dt_survey")
 KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this order
     "executions": ("execution", "执行", "收款"),
     "rates": ("rate", "汇率"),
@@ -20,9 +21,10 @@ KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this 
     "ecommerce": ("ecommerce", "跨境电商", "电商"),
     "platforms": ("platform", "平台"),
     "services": ("services", "服务贸易", "直报"),                    # §6.1.4
+    "dt_survey": ("dt_survey", "survey", "调查"),                      # §6.1.5
 }
 KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率",
-           "platforms": "平台", "ecommerce": "跨境电商", "services": "服务贸易直报"}
+           "platforms": "平台", "ecommerce": "跨境电商", "services": "服务贸易直报", "dt_survey": "数字贸易企业调查"}
 SCALE = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百万": 1_000_000, "十万": 100_000}
 _UNIT = re.compile(r"^(?P<head>.*?)[(\[【](?P<unit>[^()\[\]【】]*)[)\]】]$")
 
@@ -120,9 +122,10 @@ def find_header(rows: list[list[str]], kind_hint: str | None) -> tuple[int, str]
 def _size(kind: str) -> int:
     """A kind's columns as the headers' share counts them: contracts' optional digital-trade
     columns (spec/digital-trade.md §6.1.2) do not make a filing's contracts file look less
-    like one."""
+    like one; nor do the survey's one column per sub-category."""
     return sum(1 for c in header_columns()[kind] if not (kind == "contracts"
-                                                         and c.name in DIGITAL_COLUMNS))
+                                                         and c.name in DIGITAL_COLUMNS)
+               and not c.name.startswith("remote_pct_"))
 
 
 def map_headers(kind: str, cells: list[str]) -> HeaderMap:

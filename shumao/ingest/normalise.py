@@ -83,6 +83,8 @@ MACROS = [
 ]
 
 TEXT_COLUMNS = {k: [c.name for c in header_columns()[k]] for k in KINDS}
+# the survey's percentages (spec §6.1.5): its two shares and one remote share per sub-category
+SURVEY_PCT = [c for c in TEXT_COLUMNS["dt_survey"] if c.endswith("_pct") or "_pct_" in c]
 # column → the alias table its words are mapped through
 MAPPED = {"nature": "natures", "client_country": "countries", "category": "categories",
           "currency": "currencies", "status": "statuses",
@@ -93,7 +95,7 @@ MAPPED = {"nature": "natures", "client_country": "countries", "category": "categ
           "ebops": "ebops"}
 # the kinds with money, and the date whose month gives the rate
 MONEY_DATE = {"contracts": "signed_date", "executions": "executed_date", "ecommerce": "month_date",
-              "services": "month_date"}
+              "services": "month_date", "dt_survey": "year_date"}
 
 
 def _words(table: str) -> dict[str, str]:
@@ -195,6 +197,11 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
             CASE WHEN regexp_full_match(u.enterprises, '\d{1,9}')
                  THEN CAST(u.enterprises AS INTEGER) END AS enterprises_int""",
         "services": ", sm_month(u.month) AS month_date",
+        # an annual survey: its amount takes December's rate
+        "dt_survey": r""", CASE WHEN regexp_full_match(u.year, '\d{4}\s*年?')
+                 THEN CAST(left(u.year, 4) AS INTEGER) END AS year_int,
+            CASE WHEN year_int BETWEEN 1 AND 9999 THEN make_date(year_int, 12, 1) END AS year_date,
+            """ + ", ".join(f"{sm_pct('u.' + c)} AS {c}_int" for c in SURVEY_PCT),
     }[kind]
     if kind == "contracts":   # 远程交付比例: a whole percent, '%' allowed
         extra += f", {sm_pct('u.remote_share')} AS share_int"

@@ -79,6 +79,16 @@ RECORD = {
         ("ebops", "ebops_code"), ("amount_cents", "amount_cents"), ("orig_amount", "amount_dec"),
         ("orig_scale", "_scale"), ("currency", "cur"), ("remote_share", "remote_int"),
         ("ordered_online_share", "ordered_int")],
+    "dt_survey": [
+        ("enterprise_id", "upper(enterprise_id)"), ("year", "year_int"),
+        ("online_ordered_pct", "exports_online_ordered_pct_int"),
+        ("via_dip_pct", "exports_via_dip_pct_int"),
+        # the remote shares answered, as JSON {sub-category: percent}; NULL without any
+        ("remote_pct", "nullif('{' || concat_ws(',', " + ", ".join(
+            f"""CASE WHEN remote_pct_{s}_int IS NOT NULL THEN '"{s}":' || remote_pct_{s}_int END"""
+            for s in digital_codes.subcategories()) + ") || '}', '{}')"),
+        ("amount_cents", "amount_cents"), ("orig_amount", "amount_dec"), ("orig_scale", "_scale"),
+        ("currency", "CASE WHEN amount_dec IS NOT NULL THEN cur END")],
 }
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
@@ -323,6 +333,7 @@ class Staging:
                           "SELECT platform_id FROM n_ecommerce"),
             "ecommerce": ("line_id", "SELECT line_id FROM n_ecommerce"),
             "services": ("record_id", "SELECT record_id FROM n_services"),
+            "dt_survey": ("enterprise_id", "SELECT upper(enterprise_id) FROM n_dt_survey"),
         }
         self.stored = {}
         for kind, (column, sql) in look.items():

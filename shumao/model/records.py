@@ -1,7 +1,7 @@
 """The kinds of record an import holds as the store keeps them: columns, logical types, keys
 and Arrow schemas — the four of a filing (filings.md) and the two of digital trade
 (spec/digital-trade.md §6.1: ``platforms``, customs ``ecommerce``, the optional ``services``
-direct reports; contracts carry its four
+direct reports and ``dt_survey`` enterprise survey; contracts carry its four
 optional columns after ``batch_id``, where the schema-6 migration added them).  Ingest produces batches of exactly these columns;
 the store renders them as tables (store/schema.py).
 
@@ -113,6 +113,15 @@ RECORDS = {
                    ("batch_id", "int"),
                    comment="flow: X | M; partner: ISO alpha-2, NULL unknown; ebops: EBOPS 2010 "
                            "code; shares: whole percent 0–100, NULL not reported"),
+    # the enterprise survey (数字贸易企业调查, spec §6.1.5): estimates only, never reported figures
+    "dt_survey": table("dt_survey", ("enterprise_id", "year"),
+                    ("enterprise_id", "text"), ("year", "int"),
+                    ("online_ordered_pct", "int", "null"), ("via_dip_pct", "int", "null"),
+                    ("remote_pct", "text", "null"), ("amount_cents", "bigint", "null"),
+                    ("orig_amount", "amount", "null"), ("orig_scale", "bigint"),
+                    ("currency", "text", "null"), ("batch_id", "int"),
+                    comment="remote_pct: JSON {sub-category: whole percent} of the answers given; "
+                            "amount: exports declared as ordinary trade but ordered online"),
 }
 KINDS = tuple(RECORDS)
 # contracts' digital-trade columns (the filing form does not show them yet)

@@ -103,6 +103,7 @@ class Summary(TypedDict):
     platforms: int
     ecommerce: int
     services: int
+    dt_survey: int
     batches: int
     signed_on: list[str | None]
     executed_on: list[str | None]

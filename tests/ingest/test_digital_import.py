@@ -116,9 +116,10 @@ def test_a_schema_5_store_gains_the_digital_tables_and_columns(store_url):
 
 
 def test_a_schema_10_store_gains_the_optional_digital_inputs(store_url):
-    """10 → 11 (issue 22): the services direct reports and the vintages' copies of them."""
+    """10 → 11 (issue 22): the services direct reports, the enterprise survey and the
+    vintages' copies of them."""
     with connect(store_url, create=True) as s:
-        for t in ("services", "vintage_services"):
+        for t in ("services", "vintage_services", "dt_survey", "vintage_dt_survey"):
             sql(s, f"DROP TABLE {t}")
         sql(s, "UPDATE meta SET value = '10' WHERE key = 'schema_version'")
     with connect(store_url) as s:
@@ -126,4 +127,5 @@ def test_a_schema_10_store_gains_the_optional_digital_inputs(store_url):
             (str(SCHEMA_VERSION),)]
         assert sql(s, "SELECT count(*) FROM services") == [(0,)]
         assert sql(s, "SELECT count(*) FROM vintage_services") == [(0,)]
-        assert s.records.counts()["services"] == 0
+        assert s.records.counts()["services"] == s.records.counts()["dt_survey"] == 0
+        assert sql(s, "SELECT count(*) FROM vintage_dt_survey") == [(0,)]

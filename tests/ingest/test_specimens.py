@@ -81,6 +81,7 @@ EXPECTED = {
     # issue 22: digital trade's optional inputs (spec §6.1.4–§6.1.7)
     "services-unknown-ebops.csv": [(3, "ebops", "unknown-ebops")],
     "services-share-out-of-range.csv": [(2, "ordered_online_share", "share-out-of-range")],
+    "dt_survey-bad-year.csv": [(3, "year", "bad-year")],
 }
 SPECIMENS = sorted(p for p in DATA.glob("*-*.*") if p.suffix in (".csv", ".xlsx"))
 

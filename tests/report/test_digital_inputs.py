@@ -196,13 +196,20 @@ def test_bad_direct_reports_are_named_in_chinese(tmp_path, store):
     assert sql(store, "SELECT count(*) FROM services") == [(0,)]      # all or nothing
 
 
-@pytest.mark.parametrize("store_url", ["duckdb", "postgres"], indirect=True)
-def test_every_backend_gives_the_same_direct_report_figures(city, store_url, tmp_path):
-    city_with_services(store_url, tmp_path)
-    with connect(store_url) as s, s.reading() as con:
-        got = _json(con, DIRECT)
-    with connect(city) as s, s.reading() as con:
-        assert got == _json(con, DIRECT)
+@pytest.mark.postgres
+def test_every_backend_gives_the_same_direct_report_and_survey_figures(pg_cluster, tmp_path):
+    both = DigitalSettings(impute_delivery="survey", services_source="direct_reports")
+    got = []
+    for url in (str(tmp_path / "d.duckdb"), pg_cluster.create_database("t_inputs")):
+        city_with_services(url, tmp_path)
+        with connect(url) as s:
+            assert import_files(s, [survey_file(tmp_path)], today=TODAY).ok
+            with s.reading() as con:
+                got.append([_json(con, ds) for ds in (DIRECT, both,
+                                                      DigitalSettings(impute_delivery="survey"))])
+    pg_cluster.drop_database("t_inputs")
+    assert got[0] == got[1]
+    assert got[0][0] != got[0][2]
 
 
 def test_cli_services_source(city, tmp_path):
@@ -234,3 +241,109 @@ def test_a_vintage_from_direct_reports_reproduces_after_they_change(tmp_path):
         with s.reading() as con:
             assert _json(con, DIRECT) != published                   # the live one moved
         assert vintages.digital(s, vid).made == published          # the vintage did not
+
+
+def test_a_vintage_imputed_from_the_survey_reproduces_after_it_changes(tmp_path):
+    url = city_with_services(str(tmp_path / "v.duckdb"), tmp_path)
+    survey = DigitalSettings(impute_delivery="survey")
+    with connect(url) as s:
+        assert import_files(s, [survey_file(tmp_path)], today=TODAY).ok
+        vid = vintages.freeze(s, "2024H1", SETTINGS, actor="admin", digital=survey)
+        published = vintages.digital(s, vid).made
+        later = tmp_path / "later" / "dt_survey.csv"
+        later.parent.mkdir()
+        later.write_text(f"enterprise_id,year,remote_pct_ITO04\n{ENT},2024,90\n", encoding="utf-8")
+        assert import_files(s, [later], replace=True, today=TODAY).ok
+        with s.reading() as con:
+            assert _json(con, survey) != published
+        assert vintages.digital(s, vid).made == published
+
+
+# -- the enterprise survey (spec §6.1.5) and its use in --impute-delivery survey (§7.3) ---------
+SURVEY_HEAD = ["统一社会信用代码", "年度", "出口中线上订购占比（%）", "经中介平台占比（%）",
+               "信息技术运维服务远程交付比例（%）", "KPO06远程交付比例（%）",
+               "以一般贸易方式申报但线上成交的出口额（万美元）"]
+ENT3 = "919901025C1TE00N3E"
+SURVEY = [(ENT, "2024年", "10", "5", "30", "", "1.5"),
+          (ENT3, "2023", "", "", "", "40", ""),
+          (ENT2, "2024", "", "", "", "", "")]
+
+
+def survey_file(folder: Path) -> Path:
+    """数字贸易企业调查 as a bureau keeps it: GBK, a title row, a 合计 row."""
+    lines = ["示例市数字贸易企业调查汇总表（2023—2024年）,,,,,,", ",".join(SURVEY_HEAD),
+             *(",".join(r) for r in SURVEY), "合计,,,,,,1.5"]
+    path = folder / "数字贸易企业调查.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    return path
+
+
+def test_a_real_survey_file_imports(tmp_path, store):
+    done = import_files(store, [survey_file(tmp_path)], today=TODAY)
+    assert done.ok and not done.warnings, [i.as_dict() for i in done.errors + done.warnings]
+    assert done.counts["dt_survey"]["new"] == 3
+    assert sql(store, "SELECT enterprise_id, year, online_ordered_pct, via_dip_pct, remote_pct, "
+                      "amount_cents FROM dt_survey ORDER BY enterprise_id, year") == [
+        (ENT2, 2024, None, None, None, None),
+        (ENT3, 2023, None, None, '{"KPO06":40}', None),
+        (ENT, 2024, 10, 5, '{"ITO04":30}', 1_500_000)]
+
+
+def test_bad_survey_rows_are_named_in_chinese(tmp_path, store):
+    f = tmp_path / "dt_survey.csv"
+    f.write_text(",".join(SURVEY_HEAD) + "\n"
+                 f"{ENT},2O24,10,5,30,,\n"
+                 f"{ENT},2024,101,5,30,,\n"
+                 f"{ENT2},2024,,,-5,,\n", encoding="utf-8")
+    done = import_files(store, [f], today=TODAY)
+    assert [(i.row, i.column, i.code) for i in done.errors] == [
+        (2, "year", "bad-year"), (3, "exports_online_ordered_pct", "share-out-of-range"),
+        (4, "remote_pct_ITO04", "share-out-of-range")]
+    msgs = [i.message for i in done.errors]
+    assert "年度“2O24”无效" in msgs[0] and "四位数字的年份" in msgs[0]
+    assert "“出口中线上订购占比（%）”的值“101”" in msgs[1]
+    assert "“信息技术运维服务远程交付比例（%）”的值“-5”" in msgs[2]
+    assert sql(store, "SELECT count(*) FROM dt_survey") == [(0,)]
+
+
+def _unknown_delivery_cents(enterprise: str, sub: str) -> int:
+    """Σ cents of the 2024H1 approved offshore executions of ``enterprise``'s approved
+    contracts of sub-category ``sub`` whose delivery is unknown, from the CSVs alone."""
+    from tests.report.test_digital_city import _in, _rows
+
+    contracts = {r["contract_id"]: r for r in _rows(DIGITAL / "contracts.csv")}
+    total = Decimal(0)
+    for x in _rows(CITY / "executions.csv"):
+        c = contracts[x["contract_id"]]
+        if (x["status"] == c["status"] == "approved" and c["client_country"] != "CN"
+                and c["enterprise_id"] == enterprise and c["业务子类"] == sub
+                and c["交付方式"] == "不明" and _in(x["executed_on"], ((2024, 1), (2024, 6)))):
+            total += Decimal(x["amount"]) * 100
+    return int(total)
+
+
+def test_survey_imputation_takes_the_enterprises_own_share_first(tmp_path):
+    url = city_with_services(str(tmp_path / "s.duckdb"), tmp_path)
+    survey = DigitalSettings(impute_delivery="survey")
+    with connect(url) as s:
+        with s.reading() as con:
+            before = digital(con, Period.parse("2024H1"), survey)
+        assert import_files(s, [survey_file(tmp_path)], today=TODAY).ok
+        with s.reading() as con:
+            after = digital(con, Period.parse("2024H1"), survey)
+            made = _json(con, survey)
+    ito, kpo = _unknown_delivery_cents(ENT, "ITO04"), _unknown_delivery_cents(ENT3, "KPO06")
+    assert ito and kpo                               # the city has such executions
+    # ITO04 (not ordered online) defaults to mixed, 50 %: its survey of 2024 says 30 %;
+    # KPO06 (ordered online) to remote, 100 %: ENT3's latest survey (2023) says 40 %
+    assert before.cur.block("X", "C") - after.cur.block("X", "C") == ito * (50 - 30) * 10_000
+    assert after.cur.block("X", "N") - before.cur.block("X", "N") == ito * (50 - 30) * 10_000
+    assert before.cur.block("X", "B") - after.cur.block("X", "B") == kpo * (100 - 40) * 10_000
+    assert after.cur.block("X", "A", "S") - before.cur.block("X", "A", "S") == \
+        kpo * (100 - 40) * 10_000
+    assert after.cur.exec_offshore == before.cur.exec_offshore
+    ind = {i["id"]: i for i in made["indicators"]}
+    assert ind["dd_x"]["status"] == "E" and "部分交付方式为估算" in made["text"]
+    with connect(url) as s, s.reading() as con:     # impute off: the survey changes nothing
+        assert _json(con, DigitalSettings()) == json.loads(
+            (DIGITAL / "expected_digital_2024H1.json").read_text(encoding="utf-8"))
