@@ -193,9 +193,8 @@ def header_columns() -> dict[str, list[Column]]:
     for r in _rows(DATA / "headers.csv"):
         subs = subcategories().values() if "{sub}" in r["column"] else [None]
         for sub in subs:
-            def fill(t: str) -> str:
-                return t if sub is None else t.format(sub=sub.code, name=sub.name)
-            col = Column(r["kind"], fill(r["column"]), r["required"] == "yes",
-                         tuple(fill(a) for a in r["aliases"].split("|")))
+            words = {} if sub is None else {"sub": sub.code, "name": sub.name}
+            col = Column(r["kind"], r["column"].format(**words), r["required"] == "yes",
+                         tuple(a.format(**words) for a in r["aliases"].split("|")))
             out.setdefault(r["kind"], []).append(col)
     return out
