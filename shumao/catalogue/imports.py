@@ -235,8 +235,17 @@ IMPORTS: tuple[Rule, ...] = (
       f"年度“{{value}}”无效（应为四位数字的年份，如2024，在{FIRST_YEAR}年到{LAST_YEAR}年之间）",
       "the survey year is not a four-digit year within the years a record may name",
       f"年度为{FIRST_YEAR}年到{LAST_YEAR}年之间的四位数字年份"),
+    R("unknown-total-name", "import", "error",
+      "指标“{value}”无法识别（应为货物进出口或服务进出口）",
+      "the benchmark's name is not goods_trade or services_trade",
+      "进出口总值文件的指标为货物进出口或服务进出口"),
+    R("bad-period", "import", "error",
+      "时期“{value}”无法识别（应写作 2024-03、2024Q2、2024H1、2024 或 2024-01..2024-09，"
+      "或 2024年上半年 等）",
+      "not a period shumao can read",
+      "时期写作月份、季度、半年、全年或同一年内的几个月"),
     R("bad-flow", "import", "error",
-      "进出口“{value}”无法识别（应为出口或进口）",
+      "进出口“{value}”无法识别（应为出口或进口；进出口总值文件还可为进出口）",
       "the flow is not exports or imports",
       "进出口填出口或进口"),
 )

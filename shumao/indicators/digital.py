@@ -267,8 +267,32 @@ class Digital:
                 for r in ecommerce_regimes() if cur.get(r)]
 
 
-def _value(ind, acc: dm.Accounts, base: dict[str, int]) -> int | Decimal | None:
+Totals = dict[tuple[str, str], int]                 # (name, flow) → cents
+
+
+def totals_of(con: RecordSource, period: Period) -> dict[str, Totals]:
+    """The benchmarks (spec §6.1.7) of the period and of the same months a year earlier,
+    by name and flow; both flows (T) from X and M where no T row is given."""
+    t = con.table("totals")
+    codes = {str(period): "cur", str(period.previous_year()): "prev"}
+    rows = t.filter(t.period.isin(list(codes))).select(
+        "name", "period", "flow", "amount_cents").to_pyarrow().to_pylist()
+    out: dict[str, Totals] = {"cur": {}, "prev": {}}
+    for r in rows:
+        out[codes[r["period"]]][(r["name"], r["flow"])] = int(r["amount_cents"])
+    for got in out.values():
+        for name in {key[0] for key in got}:
+            if (name, "T") not in got and (name, "X") in got and (name, "M") in got:
+                got[(name, "T")] = got[(name, "X")] + got[(name, "M")]
+    return out
+
+
+def _value(ind, acc: dm.Accounts, base: dict[str, int],
+           totals: Totals | None = None) -> int | Decimal | None:
     """One catalogue entry's value (UNIT for amounts, % for shares) on one period."""
+    if ind.kind == "total":
+        cents = (totals or {}).get((ind.total, ind.flow))
+        return None if cents is None else cents * dm.UNIT
     if ind.kind == "share":
         num, den = base.get(ind.of[0]), base.get(ind.of[1])
         return None if num is None or den is None else percent(num, den)
@@ -289,17 +313,20 @@ def _value(ind, acc: dm.Accounts, base: dict[str, int]) -> int | Decimal | None:
     return sum(acc.block(f, ind.block, ind.product) for f in flows)
 
 
-def figures(cur: dm.Accounts, prev: dm.Accounts) -> dict[str, DigitalFigure]:
+def figures(cur: dm.Accounts, prev: dm.Accounts,
+            totals: dict[str, Totals] | None = None) -> dict[str, DigitalFigure]:
     out = {}
     units: dict[str, dict[str, int]] = {"cur": {}, "prev": {}}
     for ind in DIGITAL:
         vals = {}
         for p, acc in (("cur", cur), ("prev", prev)):
-            v = _value(ind, acc, units[p])
-            if ind.kind != "share":
-                units[p][ind.id] = int(v)          # type: ignore[arg-type]
-                v = dm.cents(int(v))               # type: ignore[arg-type]
+            v = _value(ind, acc, units[p], (totals or {}).get(p))
+            if ind.kind != "share" and v is not None:
+                units[p][ind.id] = int(v)
+                v = dm.cents(int(v))
             vals[p] = v
+        if ind.optional and vals["cur"] is None and vals["prev"] is None:
+            continue                              # its input is not there: no such figure
         out[ind.id] = DigitalFigure(ind.id, ind.name, "pct" if ind.kind == "share" else "cents",
                                     ind.status, vals["cur"], vals["prev"] if prev.atoms or
                                     prev.exec_offshore else None, ind.sources)
@@ -331,7 +358,7 @@ def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSetti
                              f"{'服务贸易直报' if s.direct else '数据月报'}的（{theirs}分）不一致")
     checks.append({"id": name, "ok": True})
     below = _full_scope_below(goods)
-    figs = figures(cur, prev)
+    figs = figures(cur, prev, totals_of(con, period))
     return Digital(period, s, cur, prev, figs, checks,
                    has_customs=any(g["p"] == "cur" for g in goods),
                    has_services=cur.exec_offshore > 0, full_scope_below=below)

@@ -20,7 +20,7 @@ import ibis
 # no figure reads ``rates`` today (amounts are kept in US cents): a vintage and a data set
 # keep only the other three
 TableName = Literal["enterprises", "contracts", "executions", "rates", "platforms", "ecommerce",
-                    "services", "dt_survey"]
+                    "services", "dt_survey", "totals"]
 
 
 @runtime_checkable

@@ -210,6 +210,15 @@ ROW_CHECKS["dt_survey"] = [
     *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
 ]
 
+# benchmarks (spec §6.1.7): a named total of one period and flow
+ROW_CHECKS["totals"] = [
+    *[("missing-value", c, f"{c} IS NULL") for c in ("name", "period", "flow", "amount")],
+    ("unknown-total-name", "name", "name IS NOT NULL AND name_code IS NULL"),
+    ("bad-period", "period", "period IS NOT NULL AND period_code IS NULL"),
+    ("bad-flow", "flow", "flow IS NOT NULL AND flow_code IS NULL"),
+    *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
+]
+
 KEYS = {k: list(RECORDS[k].key) for k in KINDS}
 
 Found = list[Finding]
@@ -249,7 +258,8 @@ def duplicate_ids(con: duckdb.DuckDBPyConnection, kind: str, content: str) -> Fo
     code = "duplicate-line" if kind == "ecommerce" else "duplicate-id"
     keys = ", ".join(KEYS[kind])
     shown = ("currency || ' ' || month" if kind == "rates" else
-             "enterprise_id || ' ' || year" if kind == "dt_survey" else KEYS[kind][0])
+             "enterprise_id || ' ' || year" if kind == "dt_survey" else
+             "name || ' ' || period || ' ' || flow" if kind == "totals" else KEYS[kind][0])
     return _found(con, f"""
         WITH k AS (SELECT {keys} FROM f_{kind}_all GROUP BY {keys}
                    HAVING count(DISTINCT {content}) > 1)
@@ -290,7 +300,7 @@ def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
                    AND rate_usd IS NULL"""
              for k, d in (("contracts", "signed_date"), ("executions", "executed_date"),
                           ("ecommerce", "month_date"), ("services", "month_date"),
-                          ("dt_survey", "year_date"))]
+                          ("dt_survey", "year_date"), ("totals", "period_end"))]
     return _found(con, " UNION ALL ".join(parts))
 
 

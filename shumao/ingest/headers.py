@@ -11,7 +11,7 @@ from shumao.model.codes import Column, aliases, header_columns, norm
 from shumao.model.records import DIGITAL_COLUMNS
 
 KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce", "services",
-         "dt_survey")
+         "dt_survey", "totals")
 KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this order
     "executions": ("execution", "执行", "收款"),
     "rates": ("rate", "汇率"),
@@ -22,9 +22,11 @@ KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this 
     "platforms": ("platform", "平台"),
     "services": ("services", "服务贸易", "直报"),                    # §6.1.4
     "dt_survey": ("dt_survey", "survey", "调查"),                      # §6.1.5
+    "totals": ("totals", "总值", "基准"),                               # §6.1.7
 }
 KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率",
-           "platforms": "平台", "ecommerce": "跨境电商", "services": "服务贸易直报", "dt_survey": "数字贸易企业调查"}
+           "platforms": "平台", "ecommerce": "跨境电商", "services": "服务贸易直报", "dt_survey": "数字贸易企业调查",
+           "totals": "进出口总值"}
 SCALE = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百万": 1_000_000, "十万": 100_000}
 _UNIT = re.compile(r"^(?P<head>.*?)[(\[【](?P<unit>[^()\[\]【】]*)[)\]】]$")
 

@@ -93,9 +93,12 @@ MAPPED = {"nature": "natures", "client_country": "countries", "category": "categ
           "ordered_online": "ordered", "role": "platform_roles", "resident": "yesno",
           "public": "yesno", "flow": "flows", "basis": "bases", "partner": "countries",
           "ebops": "ebops"}
+# a kind's own words for a column the other kinds map otherwise (``periods``: a period's code)
+KIND_MAPPED = {"totals": {"name": "total_names", "flow": "total_flows", "period": "periods"}}
 # the kinds with money, and the date whose month gives the rate
 MONEY_DATE = {"contracts": "signed_date", "executions": "executed_date", "ecommerce": "month_date",
-              "services": "month_date", "dt_survey": "year_date"}
+              "services": "month_date", "dt_survey": "year_date",
+              "totals": "period_end"}        # a period's total: its last month's rate [A]
 
 
 def _words(table: str) -> dict[str, str]:
@@ -115,6 +118,12 @@ def sm_pct(cell: str) -> str:
     above 100 comes out as itself, for the check to name."""
     return (rf"CASE WHEN regexp_full_match({cell}, '\d{{1,3}}\s*[%％]?') "
             rf"THEN CAST(regexp_extract({cell}, '\d+') AS INTEGER) END")
+
+
+def mapped(kind: str) -> dict[str, str]:
+    """A kind's coded columns and the alias table each is mapped through."""
+    return {**{c: t for c, t in MAPPED.items() if c in TEXT_COLUMNS[kind]},
+            **KIND_MAPPED.get(kind, {})}
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -150,7 +159,8 @@ def stack(con: duckdb.DuckDBPyConnection, kind: str, tables: list[Staged]) -> No
 def map_words(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     """m_<kind>_<column>(raw, code): each distinct word of a coded column and the code it
     means (few distinct words even in millions of rows, so the mapping runs in Python)."""
-    cols = [c for c in MAPPED if c in TEXT_COLUMNS[kind]]
+    table = mapped(kind)
+    cols = list(table)
     if not cols:
         return
     sets = ", ".join(f"({c})" for c in cols)
@@ -158,7 +168,17 @@ def map_words(con: duckdb.DuckDBPyConnection, kind: str) -> None:
                         ).fetchall()
     for i, col in enumerate(cols):
         words = sorted({r[i] for r in found if r[i] is not None})
-        lookup = _words(MAPPED[col])
+        if table[col] == "periods":       # a period's code, and its last month (the rate's)
+            periods = [_period(w) for w in words]
+            arrow = pa.table({"raw": pa.array(words, pa.string()),
+                              "code": pa.array([p and str(p) for p in periods], pa.string()),
+                              "end_month": pa.array([p and p.end.replace(day=1) for p in periods],
+                                                    pa.date32())})
+            con.register("_words", arrow)
+            con.execute(f"CREATE OR REPLACE TABLE m_{kind}_{col} AS SELECT * FROM _words")
+            con.unregister("_words")
+            continue
+        lookup = _words(table[col])
         codes = []
         for w in words:
             code = lookup.get(norm(w))
@@ -176,9 +196,9 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     cents: the amount × the header's unit × 100 in its own currency, then × the month's
     rate from ``r_all`` (filings.md), rounded half-up to the cent only there and for
     spreadsheet numbers ("the decimal it shows, to the cent")."""
-    mapped = [c for c in MAPPED if c in TEXT_COLUMNS[kind]]
-    joins = " ".join(f"LEFT JOIN m_{kind}_{c} AS m_{c} ON m_{c}.raw = u.{c}" for c in mapped)
-    codes = "".join(f", m_{c}.code AS {c}_code" for c in mapped)
+    cols = list(mapped(kind))
+    joins = " ".join(f"LEFT JOIN m_{kind}_{c} AS m_{c} ON m_{c}.raw = u.{c}" for c in cols)
+    codes = "".join(f", m_{c}.code AS {c}_code" for c in cols)
     extra = {
         "enterprises": "",
         "contracts": ", sm_date(u.signed_on) AS signed_date",
@@ -202,6 +222,7 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
                  THEN CAST(left(u.year, 4) AS INTEGER) END AS year_int,
             CASE WHEN year_int BETWEEN 1 AND 9999 THEN make_date(year_int, 12, 1) END AS year_date,
             """ + ", ".join(f"{sm_pct('u.' + c)} AS {c}_int" for c in SURVEY_PCT),
+        "totals": ", m_period.end_month AS period_end",
     }[kind]
     if kind == "contracts":   # 远程交付比例: a whole percent, '%' allowed
         extra += f", {sm_pct('u.remote_share')} AS share_int"
@@ -229,6 +250,16 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
               FROM ({inner})) t
         LEFT JOIN r_all r ON t.cur <> 'USD' AND r.currency = t.cur
                          AND r.month = date_trunc('month', t.{date})""")
+
+
+def _period(text: str):
+    """A period written in a totals file (2024H1, 2024年上半年 …), None when it is not one."""
+    from shumao.errors import PeriodError
+    from shumao.model.periods import Period
+    try:
+        return Period.parse(text)
+    except PeriodError:
+        return None
 
 
 def _lit(v) -> str:

@@ -89,6 +89,10 @@ RECORD = {
             for s in digital_codes.subcategories()) + ") || '}', '{}')"),
         ("amount_cents", "amount_cents"), ("orig_amount", "amount_dec"), ("orig_scale", "_scale"),
         ("currency", "CASE WHEN amount_dec IS NOT NULL THEN cur END")],
+    "totals": [
+        ("name", "name_code"), ("period", "period_code"), ("flow", "flow_code"),
+        ("amount_cents", "amount_cents"), ("orig_amount", "amount_dec"), ("orig_scale", "_scale"),
+        ("currency", "cur"), ("source", "source")],
 }
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
@@ -334,6 +338,7 @@ class Staging:
             "ecommerce": ("line_id", "SELECT line_id FROM n_ecommerce"),
             "services": ("record_id", "SELECT record_id FROM n_services"),
             "dt_survey": ("enterprise_id", "SELECT upper(enterprise_id) FROM n_dt_survey"),
+            "totals": ("period", "SELECT period_code FROM n_totals"),
         }
         self.stored = {}
         for kind, (column, sql) in look.items():

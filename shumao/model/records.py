@@ -1,7 +1,7 @@
 """The kinds of record an import holds as the store keeps them: columns, logical types, keys
 and Arrow schemas — the four of a filing (filings.md) and the two of digital trade
 (spec/digital-trade.md §6.1: ``platforms``, customs ``ecommerce``, the optional ``services``
-direct reports and ``dt_survey`` enterprise survey; contracts carry its four
+direct reports, ``dt_survey`` enterprise survey and ``totals`` benchmarks; contracts carry its four
 optional columns after ``batch_id``, where the schema-6 migration added them).  Ingest produces batches of exactly these columns;
 the store renders them as tables (store/schema.py).
 
@@ -122,6 +122,13 @@ RECORDS = {
                     ("currency", "text", "null"), ("batch_id", "int"),
                     comment="remote_pct: JSON {sub-category: whole percent} of the answers given; "
                             "amount: exports declared as ordinary trade but ordered online"),
+    # benchmarks (spec §6.1.7): only for "share of total trade" ratios
+    "totals": table("totals", ("name", "period", "flow"),
+                 ("name", "text"), ("period", "text"), ("flow", "text"),
+                 ("amount_cents", "bigint"), ("orig_amount", "amount"), ("orig_scale", "bigint"),
+                 ("currency", "text"), ("source", "text", "null"), ("batch_id", "int"),
+                 comment="name: goods_trade | services_trade; period: a period's code "
+                         "(2024H1); flow: X | M | T"),
 }
 KINDS = tuple(RECORDS)
 # contracts' digital-trade columns (the filing form does not show them yet)

@@ -104,6 +104,7 @@ class Summary(TypedDict):
     ecommerce: int
     services: int
     dt_survey: int
+    totals: int
     batches: int
     signed_on: list[str | None]
     executed_on: list[str | None]

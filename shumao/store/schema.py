@@ -131,7 +131,7 @@ SUPERSEDED = [_copy(k, "superseded", ("superseded_at", "time"), ("superseded_by"
 # the records a vintage was computed from (publication.vintages), digital trade's inputs too
 VINTAGE = [_copy(k, "vintage", ("vintage_id", "int"))
            for k in ("enterprises", "contracts", "executions", "platforms", "ecommerce",
-                     "services", "dt_survey")]
+                     "services", "dt_survey", "totals")]
 TABLES = {t.name: t for t in [*RECORDS.values(), *OTHER, *SUPERSEDED, *VINTAGE]}
 
 # version → statements that bring a store of that version to the next (DuckDB and PostgreSQL)
@@ -165,8 +165,8 @@ MIGRATIONS: dict[int, list[str]] = {
     # 9 → 10: a vintage freezes digital trade's inputs too (spec/digital-trade.md §8.4):
     # vintage_platforms and vintage_ecommerce are new tables, the vintage's section a column
     9: ["ALTER TABLE vintages ADD COLUMN IF NOT EXISTS digital TEXT"],
-    # 10 → 11: digital trade's optional inputs (spec/digital-trade.md §6.1.4–§6.1.5): services
-    # and dt_survey (and the vintages' copies of them) are new tables
+    # 10 → 11: digital trade's optional inputs (spec/digital-trade.md §6.1.4–§6.1.7): services,
+    # dt_survey and totals (and the vintages' copies of them) are new tables
     10: [],
 }
 

@@ -116,10 +116,11 @@ def test_a_schema_5_store_gains_the_digital_tables_and_columns(store_url):
 
 
 def test_a_schema_10_store_gains_the_optional_digital_inputs(store_url):
-    """10 → 11 (issue 22): the services direct reports, the enterprise survey and the
-    vintages' copies of them."""
+    """10 → 11 (issue 22): the services direct reports, the enterprise survey, the
+    benchmarks and the vintages' copies of them."""
     with connect(store_url, create=True) as s:
-        for t in ("services", "vintage_services", "dt_survey", "vintage_dt_survey"):
+        for t in ("services", "vintage_services", "dt_survey", "vintage_dt_survey", "totals",
+                  "vintage_totals"):
             sql(s, f"DROP TABLE {t}")
         sql(s, "UPDATE meta SET value = '10' WHERE key = 'schema_version'")
     with connect(store_url) as s:
@@ -129,3 +130,4 @@ def test_a_schema_10_store_gains_the_optional_digital_inputs(store_url):
         assert sql(s, "SELECT count(*) FROM vintage_services") == [(0,)]
         assert s.records.counts()["services"] == s.records.counts()["dt_survey"] == 0
         assert sql(s, "SELECT count(*) FROM vintage_dt_survey") == [(0,)]
+        assert sql(s, "SELECT count(*) FROM vintage_totals") == [(0,)]

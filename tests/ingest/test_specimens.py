@@ -82,6 +82,8 @@ EXPECTED = {
     "services-unknown-ebops.csv": [(3, "ebops", "unknown-ebops")],
     "services-share-out-of-range.csv": [(2, "ordered_online_share", "share-out-of-range")],
     "dt_survey-bad-year.csv": [(3, "year", "bad-year")],
+    "totals-unknown-total-name.csv": [(3, "name", "unknown-total-name")],
+    "totals-bad-period.csv": [(2, "period", "bad-period")],
 }
 SPECIMENS = sorted(p for p in DATA.glob("*-*.*") if p.suffix in (".csv", ".xlsx"))
 

@@ -197,19 +197,22 @@ def test_bad_direct_reports_are_named_in_chinese(tmp_path, store):
 
 
 @pytest.mark.postgres
-def test_every_backend_gives_the_same_direct_report_and_survey_figures(pg_cluster, tmp_path):
+def test_every_backend_gives_the_same_direct_report_survey_and_totals_figures(pg_cluster,
+                                                                             tmp_path):
     both = DigitalSettings(impute_delivery="survey", services_source="direct_reports")
     got = []
     for url in (str(tmp_path / "d.duckdb"), pg_cluster.create_database("t_inputs")):
         city_with_services(url, tmp_path)
         with connect(url) as s:
-            assert import_files(s, [survey_file(tmp_path)], today=TODAY).ok
+            assert import_files(s, [survey_file(tmp_path), totals_file(tmp_path)],
+                                today=TODAY).ok
             with s.reading() as con:
                 got.append([_json(con, ds) for ds in (DIRECT, both,
                                                       DigitalSettings(impute_delivery="survey"))])
     pg_cluster.drop_database("t_inputs")
     assert got[0] == got[1]
     assert got[0][0] != got[0][2]
+    assert "dt_share_goods_trade" in {i["id"] for i in got[1][0]["indicators"]}
 
 
 def test_cli_services_source(city, tmp_path):
@@ -347,3 +350,72 @@ def test_survey_imputation_takes_the_enterprises_own_share_first(tmp_path):
     with connect(url) as s, s.reading() as con:     # impute off: the survey changes nothing
         assert _json(con, DigitalSettings()) == json.loads(
             (DIGITAL / "expected_digital_2024H1.json").read_text(encoding="utf-8"))
+
+
+# -- the benchmarks (spec §6.1.7), only for "share of total trade" (§7.5) -----------------------
+def totals_file(folder: Path, goods_yi: str = "3.2") -> Path:
+    """全市进出口总值 as a customs release gives it: GBK, a title row, 亿元 in CNY."""
+    lines = ["示例市海关进出口总值（2023—2024年）,,,,", "指标,时期,进出口,总值（亿元）,数据来源",
+             f"货物进出口,2024年上半年,进出口,{goods_yi},示例海关",
+             "货物进出口,2023H1,出口,1.5,示例海关", "货物进出口,2023H1,进口,1.25,示例海关",
+             "服务进出口,2024H1,进出口,0.8,示例市商务局"]
+    path = folder / "进出口总值.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    return path
+
+
+def test_totals_give_the_share_of_total_goods_trade_and_nothing_else(tmp_path):
+    from tests.report.test_digital_city import _rows
+
+    url = city_with_services(str(tmp_path / "t.duckdb"), tmp_path)
+    with connect(url) as s:
+        with s.reading() as con:
+            without = _json(con, DigitalSettings())
+        done = import_files(s, [totals_file(tmp_path)], today=TODAY)
+        assert done.ok and not done.warnings, [i.as_dict() for i in done.errors + done.warnings]
+        assert done.counts["totals"]["new"] == 4
+        with s.reading() as con:
+            made = _json(con, DigitalSettings())
+    rate = {r["月份"]: Decimal(r["美元汇率"]) for r in _rows(DIGITAL / "rates.csv")}
+    ind = {i["id"]: i for i in made["indicators"]}
+    # 亿元 → cents at the rate of the period's last month; 2023H1 from its two flows
+    goods = (Decimal("3.2") * 10 ** 10 * rate["2024-06"]).quantize(1, ROUND_HALF_UP)
+    before = sum((Decimal(v) * 10 ** 10 * rate["2023-06"]).quantize(1, ROUND_HALF_UP)
+                 for v in ("1.5", "1.25"))
+    assert ind["goods_trade_t"]["current"] == goods and ind["goods_trade_t"]["previous"] == before
+    cbec = ind["cbec_t"]
+    share = Decimal(cbec["current"]) * 100 / goods
+    assert ind["dt_share_goods_trade"]["current"] == str(share.quantize(Decimal("0.01"),
+                                                                       ROUND_HALF_UP))
+    # nothing else moved: the same JSON but for the two figures
+    rest = {**made, "indicators": [i for i in made["indicators"]
+                                   if i["id"] not in ("goods_trade_t", "dt_share_goods_trade")]}
+    assert rest == without and "goods_trade_t" not in {i["id"] for i in without["indicators"]}
+
+
+def test_bad_totals_are_named_in_chinese(tmp_path, store):
+    f = tmp_path / "totals.csv"
+    f.write_text("name,period,flow,value,currency\n"
+                 "货物进出口,2024H3,进出口,1,USD\n"
+                 "货物进出口,2024H1,转口,1,USD\n"
+                 "全市GDP,2024H1,进出口,1,USD\n", encoding="utf-8")
+    done = import_files(store, [f], today=TODAY)
+    assert [(i.row, i.column, i.code) for i in done.errors] == [
+        (2, "period", "bad-period"), (3, "flow", "bad-flow"), (4, "name", "unknown-total-name")]
+    msgs = [i.message for i in done.errors]
+    assert "时期“2024H3”无法识别" in msgs[0] and "“转口”" in msgs[1] and "“全市GDP”" in msgs[2]
+
+
+def test_a_vintage_with_totals_reproduces_after_they_change(tmp_path):
+    url = city_with_services(str(tmp_path / "v.duckdb"), tmp_path)
+    with connect(url) as s:
+        assert import_files(s, [totals_file(tmp_path)], today=TODAY).ok
+        vid = vintages.freeze(s, "2024H1", SETTINGS, actor="admin")
+        published = vintages.digital(s, vid).made
+        assert "dt_share_goods_trade" in {i["id"] for i in published["indicators"]}
+        later = tmp_path / "later"
+        later.mkdir()
+        assert import_files(s, [totals_file(later, "4.1")], replace=True, today=TODAY).ok
+        with s.reading() as con:
+            assert _json(con, DigitalSettings()) != published
+        assert vintages.digital(s, vid).made == published
