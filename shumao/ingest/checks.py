@@ -54,6 +54,9 @@ ROW_CHECKS: dict[str, list[tuple[str, str, str]]] = {
         ("missing-value", "nature", "nature IS NULL"),
         ("bad-credit-code", "enterprise_id", "NOT sm_credit_ok(upper(enterprise_id))"),
         ("unknown-nature", "nature", "nature IS NOT NULL AND nature_code IS NULL"),
+        # optional (spec/digital-trade.md §6.1.6)
+        ("bad-size-class", "size_class", "size_class IS NOT NULL AND size_class_code IS NULL"),
+        ("bad-industry", "industry", "industry IS NOT NULL AND industry_code IS NULL"),
     ],
     "contracts": [
         ("missing-value", "contract_id", "contract_id IS NULL"),

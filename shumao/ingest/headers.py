@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from shumao.model.codes import Column, aliases, header_columns, norm
-from shumao.model.records import DIGITAL_COLUMNS
+from shumao.model.records import DIGITAL_COLUMNS, ENTERPRISE_COLUMNS
 
 KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce", "services",
          "dt_survey", "totals")
@@ -124,10 +124,10 @@ def find_header(rows: list[list[str]], kind_hint: str | None) -> tuple[int, str]
 def _size(kind: str) -> int:
     """A kind's columns as the headers' share counts them: contracts' optional digital-trade
     columns (spec/digital-trade.md §6.1.2) do not make a filing's contracts file look less
-    like one; nor do the survey's one column per sub-category."""
-    return sum(1 for c in header_columns()[kind] if not (kind == "contracts"
-                                                         and c.name in DIGITAL_COLUMNS)
-               and not c.name.startswith("remote_pct_"))
+    like one, nor enterprises' two (§6.1.6), nor the survey's one column per sub-category."""
+    optional = {"contracts": DIGITAL_COLUMNS, "enterprises": ENTERPRISE_COLUMNS}.get(kind, ())
+    return sum(1 for c in header_columns()[kind]
+               if c.name not in optional and not c.name.startswith("remote_pct_"))
 
 
 def map_headers(kind: str, cells: list[str]) -> HeaderMap:

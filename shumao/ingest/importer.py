@@ -39,7 +39,7 @@ YIELDS = (
     "subcategory-parent-mismatch", "bad-delivery-mode", "remote-share-out-of-range",
     "delivery-share-inconsistent", "bad-ordered-online", "date-is-declaration-date",
     "unknown-basis", "bad-flow", "unknown-ebops", "share-out-of-range",
-    "bad-year", "unknown-total-name", "bad-period",
+    "bad-year", "unknown-total-name", "bad-period", "bad-size-class", "bad-industry",
 )
 
 

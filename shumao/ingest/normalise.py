@@ -92,7 +92,7 @@ MAPPED = {"nature": "natures", "client_country": "countries", "category": "categ
           "subcategory": "subcategories", "delivery_mode": "delivery_modes",
           "ordered_online": "ordered", "role": "platform_roles", "resident": "yesno",
           "public": "yesno", "flow": "flows", "basis": "bases", "partner": "countries",
-          "ebops": "ebops"}
+          "ebops": "ebops", "size_class": "size_classes"}
 # a kind's own words for a column the other kinds map otherwise (``periods``: a period's code)
 KIND_MAPPED = {"totals": {"name": "total_names", "flow": "total_flows", "period": "periods"}}
 # the kinds with money, and the date whose month gives the rate
@@ -200,7 +200,12 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     joins = " ".join(f"LEFT JOIN m_{kind}_{c} AS m_{c} ON m_{c}.raw = u.{c}" for c in cols)
     codes = "".join(f", m_{c}.code AS {c}_code" for c in cols)
     extra = {
-        "enterprises": "",
+        # GB/T 4754-2017: a 门类 letter (A–T), or a 大类 (01–97) — its first two digits when a
+        # 中类 or 小类 is written
+        "enterprises": r""", CASE
+            WHEN regexp_full_match(u.industry, '[A-Ta-t]') THEN upper(u.industry)
+            WHEN regexp_full_match(u.industry, '\d{2,4}') AND left(u.industry, 2) BETWEEN '01' AND '97'
+            THEN left(u.industry, 2) END AS industry_code""",
         "contracts": ", sm_date(u.signed_on) AS signed_date",
         "executions": ", sm_date(u.executed_on) AS executed_date",
         "rates": ", sm_month(u.month) AS month_date, sm_rate(u.usd_per_unit) AS rate",

@@ -44,7 +44,8 @@ from shumao.store import SourceFile, Store
 RECORD = {
     "enterprises": [
         ("enterprise_id", "upper(enterprise_id)"), ("name", "name"),
-        ("nature", "nature_code"), ("region", "region")],
+        ("nature", "nature_code"), ("region", "region"),
+        ("size_class", "size_class_code"), ("industry", "industry_code")],
     "contracts": [
         ("contract_id", "contract_id"), ("enterprise_id", "upper(enterprise_id)"),
         ("signed_on", "signed_date"), ("client_country", "client_country_code"),

@@ -66,7 +66,11 @@ RECORDS = {
     "enterprises": table("enterprises", ("enterprise_id",),
                       ("enterprise_id", "text"), ("name", "text"), ("nature", "text"),
                       ("region", "text", "null"), ("batch_id", "int"),
-                      comment="nature: domestic | hmt | foreign"),
+                      # optional (spec/digital-trade.md §6.1.6), after batch_id where the
+                      # schema-11 migration added them
+                      ("size_class", "text", "null"), ("industry", "text", "null"),
+                      comment="nature: domestic | hmt | foreign; size_class: L | M | S | XS "
+                              "(NBS 大中小微); industry: GB/T 4754-2017 门类 letter or 2-digit 大类"),
     "contracts": table("contracts", ("contract_id",),
                     ("contract_id", "text"), ("enterprise_id", "text"), ("signed_on", "date"),
                     ("client_country", "text"), ("category", "text"), ("amount_cents", "bigint"),
@@ -133,6 +137,8 @@ RECORDS = {
 KINDS = tuple(RECORDS)
 # contracts' digital-trade columns (the filing form does not show them yet)
 DIGITAL_COLUMNS = ("subcategory", "delivery_mode", "remote_share", "ordered_online", "platform_id")
+# enterprises' optional columns for digital trade's breakdowns (spec §6.1.6)
+ENTERPRISE_COLUMNS = ("size_class", "industry")
 # the kinds whose rows carry a review status (filings.md: approved | pending | returned)
 STATUS_KINDS = ("contracts", "executions")
 

@@ -166,8 +166,10 @@ MIGRATIONS: dict[int, list[str]] = {
     # vintage_platforms and vintage_ecommerce are new tables, the vintage's section a column
     9: ["ALTER TABLE vintages ADD COLUMN IF NOT EXISTS digital TEXT"],
     # 10 → 11: digital trade's optional inputs (spec/digital-trade.md §6.1.4–§6.1.7): services,
-    # dt_survey and totals (and the vintages' copies of them) are new tables
-    10: [],
+    # dt_survey and totals (and the vintages' copies of them) are new tables; enterprises (and
+    # their superseded and frozen copies) gain two optional columns
+    10: [f"ALTER TABLE {t}enterprises ADD COLUMN IF NOT EXISTS {c} TEXT"
+         for t in ("", "superseded_", "vintage_") for c in ("size_class", "industry")],
 }
 
 

@@ -84,6 +84,8 @@ EXPECTED = {
     "dt_survey-bad-year.csv": [(3, "year", "bad-year")],
     "totals-unknown-total-name.csv": [(3, "name", "unknown-total-name")],
     "totals-bad-period.csv": [(2, "period", "bad-period")],
+    "enterprises-bad-size-class.csv": [(3, "size_class", "bad-size-class")],
+    "enterprises-bad-industry.csv": [(2, "industry", "bad-industry"), (3, "industry", "bad-industry")],
 }
 SPECIMENS = sorted(p for p in DATA.glob("*-*.*") if p.suffix in (".csv", ".xlsx"))
 
