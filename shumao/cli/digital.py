@@ -51,6 +51,13 @@ def digital(
         "--services-source", metavar="来源",
         help="服务部分的数据来源：outsourcing（服务外包执行数据，默认）或 direct_reports"
              "（服务贸易直报；不与服务外包数据相加）")] = "outsourcing",
+    goods_basis: Annotated[str, typer.Option(
+        "--goods-basis", metavar="口径",
+        help="跨境电商货物的口径：regime（按监管方式，默认）或 full（海关全业态总额，"
+             "监管方式以外的部分单列为 OTH_FULL）")] = "regime",
+    sdmx_agency: Annotated[Optional[str], typer.Option(
+        "--sdmx-agency", metavar="标识",
+        help="本次 SDMX 文件的维护机构标识（代替环境变量 SHUMAO_SDMX_AGENCY），如 CN_DLDTA")] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="有数字因涉及单一企业而不予公布时不输出，退出码 1")] = False,
     vintage: Annotated[Optional[str], typer.Option(
@@ -75,6 +82,12 @@ def digital(
     if services_source not in DigitalSettings.SERVICES_SOURCES:
         raise InputError("--services-source 只能是 outsourcing 或 direct_reports"
                          f"（收到“{services_source}”）")
+    if goods_basis not in DigitalSettings.GOODS_BASES:
+        raise InputError(f"--goods-basis 只能是 regime 或 full（收到“{goods_basis}”）")
+    if sdmx_agency is not None:
+        from shumao.sdmx.structure import checked_agency
+
+        checked_agency(sdmx_agency)               # before anything is computed
     if period is None and vintage is None:
         raise InputError("请用 --period 指定时期，如 --period 2024H1"
                          "（或用 --vintage 编号 原样重现一个已发布的版本）")
@@ -109,16 +122,19 @@ def digital(
             assert p is not None
             with store.reading() as con:
                 d = compute_digital(con, p, DigitalSettings(
-                    deliverable_set, impute_delivery, services_source=services_source))
+                    deliverable_set, impute_delivery, services_source=services_source,
+                    goods_basis=goods_basis))
             made = words.as_json(d, settings, source, period)
     if strict and made["disclosure"]:
         raise FlaggedFigures(f"数字贸易有 {len(made['disclosure'])} 个数字因涉及单一企业或企业过少而不予公布"
                              "（--strict：不输出）", checks=[])
     if fmt == "sdmx":
-        from shumao.sdmx import files
+        from shumao.sdmx import files, structure
 
         assert out_dir is not None
-        for path in files.write_period(out_dir, words.observations(d), p, region):
+        with structure.agency_as(sdmx_agency):
+            written = files.write_period(out_dir, words.observations(d), p, region)
+        for path in written:
             out.print(f"已写出：{escape(str(path))}", soft_wrap=True)
     elif fmt in ("xlsx", "html"):
         from shumao.report import digital_tables

@@ -43,9 +43,13 @@ class DigitalSettings:
     # what feeds the services blocks (spec §6.1.4): the outsourcing executions, or the
     # bureau's services-trade direct reports (never both, never added together)
     services_source: str = "outsourcing"
+    # goods (spec §7.4.6): the e-commerce regimes, or customs' full-scope total where given,
+    # its residual over the regimes as CUSTOMS_REGIME OTH_FULL
+    goods_basis: str = "regime"
 
     ORDERED_UNKNOWN = "NDO"               # an order of unknown channel: not digitally ordered
     SERVICES_SOURCES = ("outsourcing", "direct_reports")
+    GOODS_BASES = ("regime", "full")
 
     @property
     def direct(self) -> bool:
@@ -54,12 +58,13 @@ class DigitalSettings:
     def method(self) -> str:
         return (f"{self.crosswalk};ORD-UNK={self.ORDERED_UNKNOWN};"
                 f"IMPUTE={self.impute_delivery.upper()};SET={self.deliverable_set}"
-                + (";SVC=DIRECT" if self.direct else ""))
+                + (";SVC=DIRECT" if self.direct else "")
+                + (";GOODS=FULL" if self.goods_basis == "full" else ""))
 
     def to_json(self) -> dict[str, str]:
         return {"crosswalk": self.crosswalk, "deliverable_set": self.deliverable_set,
                 "impute_delivery": self.impute_delivery, "ordered_unknown": self.ORDERED_UNKNOWN,
-                "services_source": self.services_source}
+                "services_source": self.services_source, "goods_basis": self.goods_basis}
 
     @classmethod
     def from_json(cls, d: dict) -> DigitalSettings:
@@ -69,11 +74,12 @@ class DigitalSettings:
                 or d["deliverable_set"] not in digital_codes.DELIVERABLE_SETS
                 or d["impute_delivery"] not in ("off", "survey")
                 or d.get("services_source", "outsourcing") not in cls.SERVICES_SOURCES
+                or d.get("goods_basis", "regime") not in cls.GOODS_BASES
                 or not isinstance(d["crosswalk"], str)):
             raise ValueError(d)
         # a vintage frozen before services_source existed was computed from outsourcing
         return cls(d["deliverable_set"], d["impute_delivery"], d["crosswalk"],
-                   d.get("services_source", "outsourcing"))
+                   d.get("services_source", "outsourcing"), d.get("goods_basis", "regime"))
 
 
 def _which(period: Period, date):
@@ -188,6 +194,8 @@ def accounts(services: list[dict], goods: list[dict], p: str,
                     r["enterprise_id"], r["enterprises"], bool(r["public"]),
                     _dip(r["role"], r["platform_id"]))
            for r in goods if r["p"] == p and r["basis"] == "regime" and r["regime"] in ecom]
+    if s.goods_basis == "full":
+        gds += full_scope_residuals(goods, p)
     drs = [dm.Direct(int(r["amount"]), r["flow"], r["ebops"], r["share"], r["ordered_share"],
                      r["partner"] or "_U", r["nature"] or "_U", r["enterprise_id"])
            for r in direct if r["p"] == p] if s.direct else []
@@ -364,21 +372,36 @@ def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSetti
                    has_services=cur.exec_offshore > 0, full_scope_below=below)
 
 
-def _full_scope_below(goods: list[dict]) -> list[str]:
-    """``full-scope-below-regime`` (spec §7.4.6): months × flows whose full-scope total is
-    below the regime-basis sum."""
+def _by_month(goods: list[dict], p: str) -> dict[tuple, list[int]]:
+    """(month, flow) → [full-scope total, regime-basis sum] of one period's customs rows."""
     ecom = set(ecommerce_regimes())
     sums: dict[tuple, list[int]] = {}
     for g in goods:
-        if g["p"] != "cur":
+        if g["p"] != p:
             continue
-        k = (g["month"], g["flow"])
-        pair = sums.setdefault(k, [0, 0])
+        pair = sums.setdefault((g["month"], g["flow"]), [0, 0])
         if g["basis"] == "full_scope":
             pair[0] += int(g["amount"])
         elif g["regime"] in ecom:
             pair[1] += int(g["amount"])
-    return [f"{m:%Y-%m} {f}" for (m, f), (full, reg) in sorted(sums.items())
+    return sums
+
+
+def full_scope_residuals(goods: list[dict], p: str) -> list[dm.Goods]:
+    """``goods_basis = full`` (spec §7.4.6): in each month × flow with a full-scope total F
+    not below the regime-basis sum A_G, the residual F − A_G as goods of CUSTOMS_REGIME
+    OTH_FULL (partner and HS chapter unknown, no enterprise; public, as the city total
+    customs published is [A]).  A month whose F is below A_G keeps the regime basis
+    (``full-scope-below-regime`` names it)."""
+    return [dm.Goods(full - reg, flow, "OTH_FULL", None, "_U", None, None, True)
+            for (month, flow), (full, reg) in sorted(_by_month(goods, p).items())
+            if full > reg]
+
+
+def _full_scope_below(goods: list[dict]) -> list[str]:
+    """``full-scope-below-regime`` (spec §7.4.6): months × flows whose full-scope total is
+    below the regime-basis sum."""
+    return [f"{m:%Y-%m} {f}" for (m, f), (full, reg) in sorted(_by_month(goods, "cur").items())
             if full and full < reg]
 
 

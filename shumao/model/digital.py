@@ -263,7 +263,8 @@ class Cell:
 
 def primary(cell: Cell) -> str:
     """F, A (fewer than 3 enterprises, or cells without enterprise information and not
-    public at that grain) or O (one enterprise above 85 %)."""
+    public at that grain) or O (one enterprise above 85 %).  A cell only of figures customs
+    published at that grain (public, spec §7.6) is F."""
     if cell.total or not cell.value:
         return "F"
     named: dict[str, int] = defaultdict(int)
@@ -275,6 +276,8 @@ def primary(cell: Cell) -> str:
             anonymous += a.enterprises
         elif not a.public:
             return "A"                   # disclosure-unchecked: suppressed below the total
+    if not named and not anonymous:
+        return "F"                       # only what customs published at this grain
     if len(named) + anonymous < MIN_ENTERPRISES:
         return "A"
     if named and max(named.values()) * 100 > DOMINANCE_PCT * cell.value:

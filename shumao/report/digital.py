@@ -185,6 +185,8 @@ def breaks(d: Digital) -> list[str]:
 
 def note(d: Digital, covered: bool) -> str:
     extra = "，部分交付方式为估算" if d.settings.impute_delivery == "survey" else ""
+    if d.settings.goods_basis == "full":
+        extra += "；跨境电商按海关全业态口径统计，含上述监管方式以外的部分"
     extra += "".join(f"；{b}" for b in breaks(d))
     if not covered and d.has_services:
         extra += "；交付方式填报率不足，暂不测算数字交付贸易"
@@ -230,7 +232,8 @@ def as_json(d: Digital, s: ReportSettings, source: str, label: str | None = None
                          "deliverable_set": d.settings.deliverable_set,
                          "ordered_unknown": d.settings.ORDERED_UNKNOWN,
                          "impute_delivery": d.settings.impute_delivery,
-                         "goods_basis": "regime", "services_source": d.settings.services_source},
+                         "goods_basis": d.settings.goods_basis,
+                         "services_source": d.settings.services_source},
             "blocks": blocks, "indicators": inds,
             "coverage": {"delivery": _shown(d.coverage)},
             "partners": [{"partner": _iso3(c), "current": v, "previous": p,
@@ -317,8 +320,9 @@ def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
     for flow in ("X", "M"):                                                  # T3, T4
         goods = _goods_of(flow)
         for r, units in sorted(acc.by(lambda a: a.regime, goods).items()):
-            if r in ecommerce_regimes():
-                put("T3", flow, "DO_NDD", "G", units, regime=r, status="A", source="GACC_CBEC",
+            if r in ecommerce_regimes() or r == "OTH_FULL":
+                put("T3", flow, "DO_NDD", "G", units, regime=r, status="A",
+                    source="GACC_FULL" if r == "OTH_FULL" else "GACC_CBEC",
                     group=f"regimes_{flow}", member=r)
         for h, units in sorted(acc.by(lambda a: a.hs, goods).items()):
             put("T4", flow, "DO_NDD", "G", units, commodity=h, status="A", source="GACC_CBEC",
@@ -374,7 +378,8 @@ def withheld_words(group: str, member: str, conf: str) -> str:
     if group.startswith("partners"):
         name = country_name(member) if member in countries() else "不明"
     elif group.startswith("regimes"):
-        name = f"{regimes()[member].name_report}（{member}）"
+        name = ("监管方式以外的部分（全业态）" if member == "OTH_FULL"
+                else f"{regimes()[member].name_report}（{member}）")
     elif group.startswith("hs"):
         name = f"第{member}章 {hs_chapters()[member]}" if member in hs_chapters() else "商品不明"
     elif group.startswith("ebops"):

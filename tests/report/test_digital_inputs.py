@@ -419,3 +419,85 @@ def test_a_vintage_with_totals_reproduces_after_they_change(tmp_path):
         with s.reading() as con:
             assert _json(con, DigitalSettings()) != published
         assert vintages.digital(s, vid).made == published
+
+
+# -- --goods-basis full (spec §7.4.6) and --sdmx-agency (§8.3, §8.4) ----------------------------
+def regime_cents_by_month() -> dict[tuple[str, str], int]:
+    """A_G per (month, flow) from the sample city's customs CSVs alone (as
+    test_digital_city.reference reads them)."""
+    from tests.report.test_digital_city import _rows
+
+    rate = {r["月份"]: Decimal(r["美元汇率"]) for r in _rows(DIGITAL / "rates.csv")}
+    out: dict[tuple[str, str], int] = {}
+    for name, money in (("ecommerce.csv", "货值（美元）"), ("跨境电商-人民币.csv", "货值（万元）")):
+        for g in _rows(DIGITAL / name):
+            cents = Decimal(g[money]) * 100
+            if "万元" in money:
+                cents = (cents * 10000 * rate[g["统计月份"]]).quantize(1, ROUND_HALF_UP)
+            key = (g["统计月份"], g["进出口"])
+            out[key] = out.get(key, 0) + int(cents)
+    return out
+
+
+def full_scope_file(folder: Path) -> tuple[Path, dict[str, int]]:
+    """Customs' full-scope totals for 2024H1: above the regime sum by a known residual in
+    five months of exports and one of imports, below it in June's exports."""
+    a_g = regime_cents_by_month()
+    extra = {("2024-01", "X"): 123_456, ("2024-02", "X"): 1, ("2024-03", "X"): 99_999_999,
+             ("2024-04", "X"): 50, ("2024-05", "X"): 7_000_000, ("2024-02", "M"): 500_000,
+             ("2024-06", "X"): -100}
+    lines = ["line_id,basis,flow,month,value,currency"]
+    for (month, flow), more in extra.items():
+        cents = a_g[(month, flow)] + more
+        lines.append(f"FULL/{month}/{flow},全业态,{flow},{month},{Decimal(cents) / 100:.2f},USD")
+    path = folder / "跨境电商全业态.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    residual = {f: sum(v for (_, fl), v in extra.items() if fl == f and v > 0) for f in "XM"}
+    return path, residual
+
+
+def test_goods_basis_full_adds_the_residual_as_oth_full(tmp_path):
+    url = city_with_services(str(tmp_path / "f.duckdb"), tmp_path)
+    full = DigitalSettings(goods_basis="full")
+    path, residual = full_scope_file(tmp_path)
+    with connect(url) as s:
+        assert import_files(s, [path], today=TODAY).ok
+        with s.reading() as con:
+            regime = _json(con, DigitalSettings())
+            made = _json(con, full)
+            d = digital(con, Period.parse("2024H1"), full)
+    want = json.loads((DIGITAL / "expected_digital_2024H1.json").read_text(encoding="utf-8"))
+    assert {**regime, "full_scope_below_regime": []} == want     # the regime basis: as it was
+    assert regime["full_scope_below_regime"] == made["full_scope_below_regime"] == ["2024-06 X"]
+    ind = {i["id"]: i for i in made["indicators"]}
+    before = {i["id"]: i for i in regime["indicators"]}
+    assert ind["cbec_x"]["current"] == before["cbec_x"]["current"] + residual["X"]
+    assert ind["cbec_m"]["current"] == before["cbec_m"]["current"] + residual["M"]
+    assert ind["dt_x"]["current"] == before["dt_x"]["current"] + residual["X"]
+    assert ind["cbec_x_9610"] == before["cbec_x_9610"]                # the regimes unchanged
+    assert made["blocks"]["X"]["A_G"] == regime["blocks"]["X"]["A_G"] + residual["X"]
+    assert made["settings"]["goods_basis"] == "full"
+    assert "跨境电商按海关全业态口径统计" in made["text"]
+    oth = [o for o in words.observations(d) if o.key["CUSTOMS_REGIME"] == "OTH_FULL"]
+    assert [(o.key["TRADE_FLOW"], o.cents, o.source) for o in oth] == [
+        ("X", residual["X"], "GACC_FULL"), ("M", residual["M"], "GACC_FULL")]
+
+
+def test_cli_goods_basis_and_sdmx_agency(city, tmp_path):
+    out = tmp_path / "sdmx"
+    r = run_cli("digital", "--period", "2024H1", "--db", city, "--format", "sdmx", "--out", out,
+                "--sdmx-agency", "CN_DLDTA", "--goods-basis", "full")
+    assert r.returncode == 0, r.stderr
+    data = (out / "data.csv").read_text(encoding="utf-8")
+    assert "CN_DLDTA:DF_DIGITAL_TRADE(1.0)" in data and "SHUMAO:" not in data
+    assert 'agencyID="CN_DLDTA"' in (out / "structure-3.0.xml").read_text(encoding="utf-8")
+    assert "CN_DLDTA" in (out / "说明.txt").read_text(encoding="utf-8")
+    again = tmp_path / "again"                        # one run only: the setting after it
+    assert run_cli("digital", "--period", "2024H1", "--db", city, "--format", "sdmx",
+                   "--out", again).returncode == 0
+    assert "SHUMAO:DF_DIGITAL_TRADE" in (again / "data.csv").read_text(encoding="utf-8")
+    for bad, said in ((("--sdmx-agency", "数贸"), "--sdmx-agency 应为 SDMX 标识"),
+                      (("--goods-basis", "全部"), "--goods-basis 只能是 regime 或 full")):
+        r = run_cli("digital", "--period", "2024H1", "--db", city, "--format", "sdmx",
+                    "--out", tmp_path / "bad", *bad)
+        assert r.returncode == 2 and said in r.stderr and not (tmp_path / "bad").exists()

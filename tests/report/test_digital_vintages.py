@@ -89,7 +89,7 @@ def test_more_customs_rows_change_the_live_section_not_the_vintage(city, tmp_pat
         again = vintages.digital(s, vid)
     assert kept["settings"] == {"crosswalk": "SO-EBOPS-2026.1", "deliverable_set": "MOFCOM6",
                                 "impute_delivery": "off", "ordered_unknown": "NDO",
-                                "services_source": "outsourcing"}
+                                "services_source": "outsourcing", "goods_basis": "regime"}
     assert kept["customs_batches"] == [first] and kept["platform_batches"] == [first]
     assert kept["services_batches"] == []
     assert kept["figures"] == json.loads(json.dumps(published))
