@@ -12,6 +12,7 @@ from shumao.model.records import DIGITAL_COLUMNS, ENTERPRISE_COLUMNS
 
 KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce", "services",
          "dt_survey", "totals")
+FILING_KINDS = KINDS[:4]    # filings.md's; the rest are digital trade's, each optional
 KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this order
     "executions": ("execution", "执行", "收款"),
     "rates": ("rate", "汇率"),
