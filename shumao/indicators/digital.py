@@ -8,6 +8,12 @@ small groups are then classified into disjoint atoms in exact integers (model.di
 the identities are checked, and the catalogue's indicators (``DIGITAL`` in catalog.py) are
 read off the atoms.  Like for like (spec §7.5): the previous year uses the same crosswalk
 version, deliverable set and settings, and each contract's delivery fields (9A.10).
+
+The optional inputs enter only by setting or where the catalogue names them: the services
+direct reports feed the services blocks in place of the outsourcing executions
+(``services_source = direct_reports``), the enterprise survey gives imputed remote shares
+(``impute_delivery = survey``), customs' full-scope totals the goods (``goods_basis =
+full``), and the benchmarks (``totals``) only the share of total goods trade.
 """
 
 from __future__ import annotations
