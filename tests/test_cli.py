@@ -19,7 +19,7 @@ def test_import_status_and_reimport(tmp_path):
     assert code == 0 and result["ok"] and result["errors"] == []
     assert {k: v["new"] for k, v in result["counts"].items()} == {
         "enterprises": 25, "contracts": 375, "executions": 1500, "rates": 0,
-        "platforms": 0, "ecommerce": 0}
+        "platforms": 0, "ecommerce": 0, "services": 0, "dt_survey": 0, "totals": 0}
     code, status = run_json("status", "--db", db)
     assert code == 0
     assert (status["enterprises"], status["contracts"], status["executions"]) == COUNTS
@@ -32,7 +32,7 @@ def test_import_status_and_reimport(tmp_path):
     assert code == 0
     assert {k: v["unchanged"] for k, v in again["counts"].items()} == {
         "enterprises": 25, "contracts": 375, "executions": 1500, "rates": 0,
-        "platforms": 0, "ecommerce": 0}
+        "platforms": 0, "ecommerce": 0, "services": 0, "dt_survey": 0, "totals": 0}
     assert run_json("status", "--db", db)[1] == status
 
 
@@ -46,7 +46,7 @@ def test_rejected_batch_json_and_errors_out(tmp_path):
         assert code == 1 and result["ok"] is False
         assert set(result) >= {"ok", "counts", "errors", "warnings"}
         assert set(result["counts"]) == {"enterprises", "contracts", "executions", "rates",
-                                         "platforms", "ecommerce"}
+                                         "platforms", "ecommerce", "services", "dt_survey", "totals"}
         for issue in result["errors"] + result["warnings"]:
             assert set(issue) >= {"file", "row", "column", "value", "code", "message"}
         first = next(i for i in result["errors"] if i["code"] == "unknown-country")

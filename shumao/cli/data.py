@@ -29,7 +29,7 @@ SHOWN_ISSUES = 50
 
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        metavar="文件…", help="CSV、XLSX、XLS 或 Parquet 文件（企业、合同、合同执行、汇率、平台、跨境电商），可以一次给多个；"
+        metavar="文件…", help="CSV、XLSX、XLS 或 Parquet 文件（企业、合同、合同执行、汇率、平台、跨境电商、服务贸易直报），可以一次给多个；"
                              "也可以是 Parquet 数据集的文件夹（如 shumao export 导出的），读入其中全部 Parquet 文件；"
                              "ZIP 压缩包按网页导入的规则解压，读入其中的 CSV、XLSX 文件")],
     db: DbOption = None,

@@ -35,7 +35,7 @@ def digital(
     db: DbOption = None,
     region: Annotated[str, typer.Option(metavar="名称", help="地区名称，如 大连市")] = "本市",
     short: Annotated[str, typer.Option(metavar="简称", help="文中的简称，如 我市")] = "我市",
-    source: Annotated[str, typer.Option(metavar="文字", help="服务数据的来源")] = "商务部服务外包统一平台",
+    source: Annotated[str, typer.Option(metavar="文字", help="服务数据的来源（默认按 --services-source：商务部服务外包统一平台或服务贸易直报）")] = "商务部服务外包统一平台",
     relative: Annotated[bool, typer.Option("--relative", help="用“今年”代替年份")] = False,
     fmt: Annotated[str, typer.Option("--format", metavar="格式", help="text（纯文本）、json、xlsx（表格）、html（网页）或 sdmx（SDMX 文件，写入 --out 指定的文件夹）")] = "text",
     out_dir: Annotated[Optional[Path], typer.Option(
@@ -47,6 +47,17 @@ def digital(
     impute_delivery: Annotated[str, typer.Option(
         "--impute-delivery", metavar="方式",
         help="交付方式不明时：off（不估算，默认）或 survey（按业务子类的典型交付方式估算，标为估算值）")] = "off",
+    services_source: Annotated[str, typer.Option(
+        "--services-source", metavar="来源",
+        help="服务部分的数据来源：outsourcing（服务外包执行数据，默认）或 direct_reports"
+             "（服务贸易直报；不与服务外包数据相加）")] = "outsourcing",
+    goods_basis: Annotated[str, typer.Option(
+        "--goods-basis", metavar="口径",
+        help="跨境电商货物的口径：regime（按监管方式，默认）或 full（海关全业态总额，"
+             "监管方式以外的部分单列为 OTH_FULL）")] = "regime",
+    sdmx_agency: Annotated[Optional[str], typer.Option(
+        "--sdmx-agency", metavar="标识",
+        help="本次 SDMX 文件的维护机构标识（代替环境变量 SHUMAO_SDMX_AGENCY），如 CN_DLDTA")] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="有数字因涉及单一企业而不予公布时不输出，退出码 1")] = False,
     vintage: Annotated[Optional[str], typer.Option(
@@ -68,6 +79,15 @@ def digital(
         raise InputError(f"--deliverable-set 只能是 MOFCOM6 或 UNCTAD（收到“{deliverable_set}”）")
     if impute_delivery not in ("off", "survey"):
         raise InputError(f"--impute-delivery 只能是 off 或 survey（收到“{impute_delivery}”）")
+    if services_source not in DigitalSettings.SERVICES_SOURCES:
+        raise InputError("--services-source 只能是 outsourcing 或 direct_reports"
+                         f"（收到“{services_source}”）")
+    if goods_basis not in DigitalSettings.GOODS_BASES:
+        raise InputError(f"--goods-basis 只能是 regime 或 full（收到“{goods_basis}”）")
+    if sdmx_agency is not None:
+        from shumao.sdmx.structure import checked_agency
+
+        checked_agency(sdmx_agency)               # before anything is computed
     if period is None and vintage is None:
         raise InputError("请用 --period 指定时期，如 --period 2024H1"
                          "（或用 --vintage 编号 原样重现一个已发布的版本）")
@@ -101,16 +121,20 @@ def digital(
         else:
             assert p is not None
             with store.reading() as con:
-                d = compute_digital(con, p, DigitalSettings(deliverable_set, impute_delivery))
+                d = compute_digital(con, p, DigitalSettings(
+                    deliverable_set, impute_delivery, services_source=services_source,
+                    goods_basis=goods_basis))
             made = words.as_json(d, settings, source, period)
     if strict and made["disclosure"]:
         raise FlaggedFigures(f"数字贸易有 {len(made['disclosure'])} 个数字因涉及单一企业或企业过少而不予公布"
                              "（--strict：不输出）", checks=[])
     if fmt == "sdmx":
-        from shumao.sdmx import files
+        from shumao.sdmx import files, structure
 
         assert out_dir is not None
-        for path in files.write_period(out_dir, words.observations(d), p, region):
+        with structure.agency_as(sdmx_agency):
+            written = files.write_period(out_dir, words.observations(d), p, region)
+        for path in written:
             out.print(f"已写出：{escape(str(path))}", soft_wrap=True)
     elif fmt in ("xlsx", "html"):
         from shumao.report import digital_tables

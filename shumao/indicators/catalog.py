@@ -98,8 +98,10 @@ class DigitalIndicator:
     """One figure of the 【数字贸易】: ``kind`` says how it is read off the atoms
     (indicators.digital): ``block`` (a block or total of DT/DO/DD, per ``flow``, X, M or T
     both, and ``product``), ``regime``, ``ddl``, ``exec``, ``known``, ``dip``,
-    ``platform_known``, or ``share`` (``of``: numerator and denominator ids, unrounded %).
-    Status A: an aggregate of records; E: it involves a crosswalk weight or an estimate."""
+    ``platform_known``, ``total`` (a benchmark of the ``totals`` input, spec §6.1.7: its
+    ``total`` name and ``flow``), or ``share`` (``of``: numerator and denominator ids,
+    unrounded %).  Status A: an aggregate of records; E: it involves a crosswalk weight or an
+    estimate.  An ``optional`` figure is given only where its input is (the benchmarks)."""
 
     id: str
     name: str
@@ -111,6 +113,8 @@ class DigitalIndicator:
     product: str | None = None
     regime: str = ""
     of: tuple[str, str] = ("", "")
+    total: str = ""
+    optional: bool = False
 
 
 _SO, _CB = ("MOFCOM_SO",), ("GACC_CBEC",)
@@ -144,4 +148,9 @@ DIGITAL: tuple[DigitalIndicator, ...] = (
        of=("so_dd_x", "exec_offshore")),
     _D("delivery_coverage", "交付方式已知的执行额占比", "share", "A", _SO,
        of=("delivery_known", "exec_offshore")),
+    # "share of total trade" (spec §7.5), only with the totals input (§6.1.7)
+    _D("goods_trade_t", "全市货物进出口额", "total", "A", ("TOTALS",), "T", total="goods_trade",
+       optional=True),
+    _D("dt_share_goods_trade", "跨境电商占全市货物进出口比重", "share", "A", _CB + ("TOTALS",),
+       of=("cbec_t", "goods_trade_t"), optional=True),
 )

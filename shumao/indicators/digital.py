@@ -8,10 +8,17 @@ small groups are then classified into disjoint atoms in exact integers (model.di
 the identities are checked, and the catalogue's indicators (``DIGITAL`` in catalog.py) are
 read off the atoms.  Like for like (spec §7.5): the previous year uses the same crosswalk
 version, deliverable set and settings, and each contract's delivery fields (9A.10).
+
+The optional inputs enter only by setting or where the catalogue names them: the services
+direct reports feed the services blocks in place of the outsourcing executions
+(``services_source = direct_reports``), the enterprise survey gives imputed remote shares
+(``impute_delivery = survey``), customs' full-scope totals the goods (``goods_basis =
+full``), and the benchmarks (``totals``) only the share of total goods trade.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,16 +46,31 @@ class DigitalSettings:
     impute_delivery: str = "off"          # off | survey (spec.: estimates, status E)
     # the version in force when the figures are computed (a vintage keeps its own)
     crosswalk: str = field(default_factory=lambda: digital_codes.CROSSWALK)
+    # what feeds the services blocks (spec §6.1.4): the outsourcing executions, or the
+    # bureau's services-trade direct reports (never both, never added together)
+    services_source: str = "outsourcing"
+    # goods (spec §7.4.6): the e-commerce regimes, or customs' full-scope total where given,
+    # its residual over the regimes as CUSTOMS_REGIME OTH_FULL
+    goods_basis: str = "regime"
 
     ORDERED_UNKNOWN = "NDO"               # an order of unknown channel: not digitally ordered
+    SERVICES_SOURCES = ("outsourcing", "direct_reports")
+    GOODS_BASES = ("regime", "full")
+
+    @property
+    def direct(self) -> bool:
+        return self.services_source == "direct_reports"
 
     def method(self) -> str:
         return (f"{self.crosswalk};ORD-UNK={self.ORDERED_UNKNOWN};"
-                f"IMPUTE={self.impute_delivery.upper()};SET={self.deliverable_set}")
+                f"IMPUTE={self.impute_delivery.upper()};SET={self.deliverable_set}"
+                + (";SVC=DIRECT" if self.direct else "")
+                + (";GOODS=FULL" if self.goods_basis == "full" else ""))
 
     def to_json(self) -> dict[str, str]:
         return {"crosswalk": self.crosswalk, "deliverable_set": self.deliverable_set,
-                "impute_delivery": self.impute_delivery, "ordered_unknown": self.ORDERED_UNKNOWN}
+                "impute_delivery": self.impute_delivery, "ordered_unknown": self.ORDERED_UNKNOWN,
+                "services_source": self.services_source, "goods_basis": self.goods_basis}
 
     @classmethod
     def from_json(cls, d: dict) -> DigitalSettings:
@@ -57,9 +79,13 @@ class DigitalSettings:
         if (d["ordered_unknown"] != cls.ORDERED_UNKNOWN
                 or d["deliverable_set"] not in digital_codes.DELIVERABLE_SETS
                 or d["impute_delivery"] not in ("off", "survey")
+                or d.get("services_source", "outsourcing") not in cls.SERVICES_SOURCES
+                or d.get("goods_basis", "regime") not in cls.GOODS_BASES
                 or not isinstance(d["crosswalk"], str)):
             raise ValueError(d)
-        return cls(d["deliverable_set"], d["impute_delivery"], d["crosswalk"])
+        # a vintage frozen before services_source existed was computed from outsourcing
+        return cls(d["deliverable_set"], d["impute_delivery"], d["crosswalk"],
+                   d.get("services_source", "outsourcing"), d.get("goods_basis", "regime"))
 
 
 def _which(period: Period, date):
@@ -106,23 +132,69 @@ def goods_groups(con: RecordSource, period: Period, by_record: bool = False):
                                       enterprises=t.enterprises.sum()).to_pyarrow().to_pylist()
 
 
+def direct_groups(con: RecordSource, period: Period):
+    """Services-trade direct reports (spec §6.1.4) of P and P−1y, summed by what
+    classification reads (one query)."""
+    r = con.table("services")
+    e = con.table("enterprises").select("enterprise_id", "nature")
+    t = r.select(p=_which(period, r.month), flow=r.flow, partner=r.partner, ebops=r.ebops,
+                 enterprise_id=r.enterprise_id, share=r.remote_share,
+                 ordered_share=r.ordered_online_share, amount=r.amount_cents)
+    t = t.filter(t.p.notnull())
+    t = t.left_join(e, "enterprise_id").select(t, nature=e.nature)
+    keys = ["p", "flow", "partner", "ebops", "enterprise_id", "share", "ordered_share", "nature"]
+    return t.group_by(keys).aggregate(amount=t.amount.sum()).to_pyarrow().to_pylist()
+
+
+Survey = dict[str, dict[int, dict[str, int]]]      # enterprise → year → sub-category → %
+
+
+def survey_shares(con: RecordSource, period: Period) -> Survey:
+    """The enterprise survey's remote shares by sub-category (spec §6.1.5, §7.3), of the
+    years up to the period's."""
+    import json
+
+    t = con.table("dt_survey")
+    t = t.filter(t.remote_pct.notnull() & (t.year <= period.end.year))
+    out: Survey = {}
+    for r in t.select("enterprise_id", "year", "remote_pct").to_pyarrow().to_pylist():
+        out.setdefault(r["enterprise_id"], {})[int(r["year"])] = json.loads(r["remote_pct"])
+    return out
+
+
+def surveyed(survey: Survey, enterprise: str, subcategory: str | None, year: int) -> int | None:
+    """The enterprise's own answer for that sub-category: from its survey of ``year``, else
+    its latest earlier survey that answered it [A: an annual survey lags the year it
+    reports]; None without one."""
+    for y in sorted((y for y in survey.get(enterprise, {}) if y <= year), reverse=True):
+        if subcategory in survey[enterprise][y]:
+            return int(survey[enterprise][y][subcategory])
+    return None
+
+
 def _dip(role, platform_id) -> bool | None:
     return None if platform_id is None else role in dm.DIP_ROLES
 
 
 def accounts(services: list[dict], goods: list[dict], p: str,
-             s: DigitalSettings) -> dm.Accounts:
+             s: DigitalSettings, direct: Sequence[dict] = (), survey: Survey | None = None,
+             year: int = 0) -> dm.Accounts:
+    """One period's (``p``: cur or prev, of calendar ``year``) atoms.  With
+    ``impute_delivery = survey`` an unknown delivery takes the enterprise's surveyed remote
+    share for the sub-category, else the sub-category's default (spec §7.3): an estimate."""
     cw = crosswalk(s.crosswalk)
     ecom = set(ecommerce_regimes())
     svc = []
     for r in services:
-        if r["p"] != p:
+        if r["p"] != p or s.direct:
             continue
         share, estimated = r["share"], False
         if share is None and s.impute_delivery == "survey":     # spec §7.3 (spec.)
+            share = surveyed(survey or {}, r["enterprise_id"], r["subcategory"], year)
             default = cw.delivery_default.get(r["subcategory"] or "")
-            if default in DEFAULT_SHARE:
-                share, estimated = DEFAULT_SHARE[default], True
+            if share is None and default in DEFAULT_SHARE:
+                share = DEFAULT_SHARE[default]
+            estimated = share is not None
         svc.append(dm.Service(int(r["amount"]), share, r["ordered"], r["category"],
                               r["subcategory"], r["partner"], r["nature"] or "_U",
                               r["enterprise_id"], _dip(r["role"], r["platform_id"]), estimated,
@@ -131,8 +203,14 @@ def accounts(services: list[dict], goods: list[dict], p: str,
                     r["enterprise_id"], r["enterprises"], bool(r["public"]),
                     _dip(r["role"], r["platform_id"]), r.get("record"))
            for r in goods if r["p"] == p and r["basis"] == "regime" and r["regime"] in ecom]
-    acc = dm.classify(svc, gds, cw, s.deliverable_set)
-    control = {r["enterprise_id"]: r["nature"] or "_U" for r in services if r["nature"]}
+    if s.goods_basis == "full":
+        gds += full_scope_residuals(goods, p)
+    drs = [dm.Direct(int(r["amount"]), r["flow"], r["ebops"], r["share"], r["ordered_share"],
+                     r["partner"] or "_U", r["nature"] or "_U", r["enterprise_id"])
+           for r in direct if r["p"] == p] if s.direct else []
+    acc = dm.classify(svc, gds, cw, s.deliverable_set, drs)
+    control = {r["enterprise_id"]: r["nature"] or "_U" for r in [*services, *direct]
+               if r["nature"]}
     return dm.with_control(acc, control)
 
 
@@ -206,8 +284,32 @@ class Digital:
                 for r in ecommerce_regimes() if cur.get(r)]
 
 
-def _value(ind, acc: dm.Accounts, base: dict[str, int]) -> int | Decimal | None:
+Totals = dict[tuple[str, str], int]                 # (name, flow) → cents
+
+
+def totals_of(con: RecordSource, period: Period) -> dict[str, Totals]:
+    """The benchmarks (spec §6.1.7) of the period and of the same months a year earlier,
+    by name and flow; both flows (T) from X and M where no T row is given."""
+    t = con.table("totals")
+    codes = {str(period): "cur", str(period.previous_year()): "prev"}
+    rows = t.filter(t.period.isin(list(codes))).select(
+        "name", "period", "flow", "amount_cents").to_pyarrow().to_pylist()
+    out: dict[str, Totals] = {"cur": {}, "prev": {}}
+    for r in rows:
+        out[codes[r["period"]]][(r["name"], r["flow"])] = int(r["amount_cents"])
+    for got in out.values():
+        for name in {key[0] for key in got}:
+            if (name, "T") not in got and (name, "X") in got and (name, "M") in got:
+                got[(name, "T")] = got[(name, "X")] + got[(name, "M")]
+    return out
+
+
+def _value(ind, acc: dm.Accounts, base: dict[str, int],
+           totals: Totals | None = None) -> int | Decimal | None:
     """One catalogue entry's value (UNIT for amounts, % for shares) on one period."""
+    if ind.kind == "total":
+        cents = (totals or {}).get((ind.total, ind.flow))
+        return None if cents is None else cents * dm.UNIT
     if ind.kind == "share":
         num, den = base.get(ind.of[0]), base.get(ind.of[1])
         return None if num is None or den is None else percent(num, den)
@@ -228,17 +330,20 @@ def _value(ind, acc: dm.Accounts, base: dict[str, int]) -> int | Decimal | None:
     return sum(acc.block(f, ind.block, ind.product) for f in flows)
 
 
-def figures(cur: dm.Accounts, prev: dm.Accounts) -> dict[str, DigitalFigure]:
+def figures(cur: dm.Accounts, prev: dm.Accounts,
+            totals: dict[str, Totals] | None = None) -> dict[str, DigitalFigure]:
     out = {}
     units: dict[str, dict[str, int]] = {"cur": {}, "prev": {}}
     for ind in DIGITAL:
         vals = {}
         for p, acc in (("cur", cur), ("prev", prev)):
-            v = _value(ind, acc, units[p])
-            if ind.kind != "share":
-                units[p][ind.id] = int(v)          # type: ignore[arg-type]
-                v = dm.cents(int(v))               # type: ignore[arg-type]
+            v = _value(ind, acc, units[p], (totals or {}).get(p))
+            if ind.kind != "share" and v is not None:
+                units[p][ind.id] = int(v)
+                v = dm.cents(int(v))
             vals[p] = v
+        if ind.optional and vals["cur"] is None and vals["prev"] is None:
+            continue                              # its input is not there: no such figure
         out[ind.id] = DigitalFigure(ind.id, ind.name, "pct" if ind.kind == "share" else "cents",
                                     ind.status, vals["cur"], vals["prev"] if prev.atoms or
                                     prev.exec_offshore else None, ind.sources)
@@ -252,37 +357,64 @@ def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSetti
     ``report``: the 数据月报's figures of ``period`` from the same snapshot, when already
     computed — else computed here)."""
     services, goods = service_groups(con, period), goods_groups(con, period)
-    cur, prev = accounts(services, goods, "cur", s), accounts(services, goods, "prev", s)
+    direct = direct_groups(con, period) if s.direct else []
+    survey = survey_shares(con, period) if s.impute_delivery == "survey" else {}
+    cur = accounts(services, goods, "cur", s, direct, survey, period.end.year)
+    prev = accounts(services, goods, "prev", s, direct, survey, period.end.year - 1)
     checks = dm.check(cur)
     dm.check(prev)
-    monthly = (report or compute(con, period))["exec_offshore"]
-    if monthly.current != cur.exec_offshore:
+    if s.direct:          # the services blocks are the direct reports' exports, whole
+        r = con.table("services")
+        whole = r.filter(r.flow == "X", r.month.between(period.start, period.end)
+                         ).amount_cents.sum().to_pyarrow().as_py() or 0
+        mine, theirs = cur.exec_offshore, int(whole)
+        name = "services_as_direct_reports"
+    else:
+        mine = cur.exec_offshore
+        theirs = (report or compute(con, period))["exec_offshore"].current
+        name = "exec_offshore_as_monthly"
+    if mine != theirs:
         from shumao.errors import IdentityBroken
-        raise IdentityBroken(f"数字贸易的离岸执行额（{cur.exec_offshore}分）与数据月报的"
-                             f"（{monthly.current}分）不一致")
-    checks.append({"id": "exec_offshore_as_monthly", "ok": True})
+        raise IdentityBroken(f"数字贸易的{'服务出口额' if s.direct else '离岸执行额'}（{mine}分）与"
+                             f"{'服务贸易直报' if s.direct else '数据月报'}的（{theirs}分）不一致")
+    checks.append({"id": name, "ok": True})
     below = _full_scope_below(goods)
-    figs = figures(cur, prev)
+    figs = figures(cur, prev, totals_of(con, period))
     return Digital(period, s, cur, prev, figs, checks,
                    has_customs=any(g["p"] == "cur" for g in goods),
                    has_services=cur.exec_offshore > 0, full_scope_below=below)
 
 
-def _full_scope_below(goods: list[dict]) -> list[str]:
-    """``full-scope-below-regime`` (spec §7.4.6): months × flows whose full-scope total is
-    below the regime-basis sum."""
+def _by_month(goods: list[dict], p: str) -> dict[tuple, list[int]]:
+    """(month, flow) → [full-scope total, regime-basis sum] of one period's customs rows."""
     ecom = set(ecommerce_regimes())
     sums: dict[tuple, list[int]] = {}
     for g in goods:
-        if g["p"] != "cur":
+        if g["p"] != p:
             continue
-        k = (g["month"], g["flow"])
-        pair = sums.setdefault(k, [0, 0])
+        pair = sums.setdefault((g["month"], g["flow"]), [0, 0])
         if g["basis"] == "full_scope":
             pair[0] += int(g["amount"])
         elif g["regime"] in ecom:
             pair[1] += int(g["amount"])
-    return [f"{m:%Y-%m} {f}" for (m, f), (full, reg) in sorted(sums.items())
+    return sums
+
+
+def full_scope_residuals(goods: list[dict], p: str) -> list[dm.Goods]:
+    """``goods_basis = full`` (spec §7.4.6): in each month × flow with a full-scope total F
+    not below the regime-basis sum A_G, the residual F − A_G as goods of CUSTOMS_REGIME
+    OTH_FULL (partner and HS chapter unknown, no enterprise; public, as the city total
+    customs published is [A]).  A month whose F is below A_G keeps the regime basis
+    (``full-scope-below-regime`` names it)."""
+    return [dm.Goods(full - reg, flow, "OTH_FULL", None, "_U", None, None, True)
+            for (month, flow), (full, reg) in sorted(_by_month(goods, p).items())
+            if full > reg]
+
+
+def _full_scope_below(goods: list[dict]) -> list[str]:
+    """``full-scope-below-regime`` (spec §7.4.6): months × flows whose full-scope total is
+    below the regime-basis sum."""
+    return [f"{m:%Y-%m} {f}" for (m, f), (full, reg) in sorted(_by_month(goods, "cur").items())
             if full and full < reg]
 
 

@@ -19,7 +19,8 @@ import ibis
 
 # no figure reads ``rates`` today (amounts are kept in US cents): a vintage and a data set
 # keep only the other three
-TableName = Literal["enterprises", "contracts", "executions", "rates", "platforms", "ecommerce"]
+TableName = Literal["enterprises", "contracts", "executions", "rates", "platforms", "ecommerce",
+                    "services", "dt_survey", "totals"]
 
 
 @runtime_checkable

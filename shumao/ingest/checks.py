@@ -13,6 +13,7 @@ from typing import NamedTuple
 import duckdb
 
 from shumao.ingest.headers import KINDS
+from shumao.ingest.normalise import SURVEY_PCT
 from shumao.model import rules
 from shumao.model.digital import SHARE_RANGE
 from shumao.model.records import RECORDS
@@ -54,6 +55,9 @@ ROW_CHECKS: dict[str, list[tuple[str, str, str]]] = {
         ("missing-value", "nature", "nature IS NULL"),
         ("bad-credit-code", "enterprise_id", "NOT sm_credit_ok(upper(enterprise_id))"),
         ("unknown-nature", "nature", "nature IS NOT NULL AND nature_code IS NULL"),
+        # optional (spec/digital-trade.md §6.1.6)
+        ("bad-size-class", "size_class", "size_class IS NOT NULL AND size_class_code IS NULL"),
+        ("bad-industry", "industry", "industry IS NOT NULL AND industry_code IS NULL"),
     ],
     "contracts": [
         ("missing-value", "contract_id", "contract_id IS NULL"),
@@ -186,6 +190,47 @@ ROW_CHECKS["ecommerce"] = [
     *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
 ]
 
+# the bureau's services-trade direct reports (spec §6.1.4): an enterprise outside the
+# association is allowed (the bureau's tier), its credit code is still checked
+ROW_CHECKS["services"] = [
+    *[("missing-value", c, f"{c} IS NULL")
+      for c in ("record_id", "enterprise_id", "month", "flow", "ebops", "amount")],
+    ("bad-month", "month", "month IS NOT NULL AND month_date IS NULL"),
+    ("date-out-of-range", "month", _out_of_range("month")),
+    ("bad-flow", "flow", "flow IS NOT NULL AND flow_code IS NULL"),
+    ("unknown-ebops", "ebops", "ebops IS NOT NULL AND ebops_code IS NULL"),
+    ("unknown-country", "partner", "partner IS NOT NULL AND partner_code IS NULL"),
+    ("bad-credit-code", "enterprise_id",
+     "enterprise_id IS NOT NULL AND NOT sm_credit_ok(upper(enterprise_id))"),
+    ("remote-share-out-of-range", "remote_share",
+     "remote_share IS NOT NULL AND (remote_int IS NULL OR remote_int > 100)"),
+    ("share-out-of-range", "ordered_online_share",
+     "ordered_online_share IS NOT NULL AND (ordered_int IS NULL OR ordered_int > 100)"),
+    *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
+]
+
+# the enterprise survey (spec §6.1.5): estimates only; every percentage a whole 0–100
+ROW_CHECKS["dt_survey"] = [
+    ("missing-value", "enterprise_id", "enterprise_id IS NULL"),
+    ("missing-value", "year", "year IS NULL"),
+    ("bad-credit-code", "enterprise_id",
+     "enterprise_id IS NOT NULL AND NOT sm_credit_ok(upper(enterprise_id))"),
+    ("bad-year", "year", f"year IS NOT NULL AND (year_int IS NULL OR year_int NOT BETWEEN "
+                         f"{rules.FIRST_YEAR} AND {rules.LAST_YEAR})"),
+    *[("share-out-of-range", c, f"{c} IS NOT NULL AND ({c}_int IS NULL OR {c}_int > 100)")
+      for c in SURVEY_PCT],
+    *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
+]
+
+# benchmarks (spec §6.1.7): a named total of one period and flow
+ROW_CHECKS["totals"] = [
+    *[("missing-value", c, f"{c} IS NULL") for c in ("name", "period", "flow", "amount")],
+    ("unknown-total-name", "name", "name IS NOT NULL AND name_code IS NULL"),
+    ("bad-period", "period", "period IS NOT NULL AND period_code IS NULL"),
+    ("bad-flow", "flow", "flow IS NOT NULL AND flow_code IS NULL"),
+    *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
+]
+
 KEYS = {k: list(RECORDS[k].key) for k in KINDS}
 
 Found = list[Finding]
@@ -224,7 +269,9 @@ def duplicate_ids(con: duckdb.DuckDBPyConnection, kind: str, content: str) -> Fo
     line: ``duplicate-line``)."""
     code = "duplicate-line" if kind == "ecommerce" else "duplicate-id"
     keys = ", ".join(KEYS[kind])
-    shown = "currency || ' ' || month" if kind == "rates" else KEYS[kind][0]
+    shown = ("currency || ' ' || month" if kind == "rates" else
+             "enterprise_id || ' ' || year" if kind == "dt_survey" else
+             "name || ' ' || period || ' ' || flow" if kind == "totals" else KEYS[kind][0])
     return _found(con, f"""
         WITH k AS (SELECT {keys} FROM f_{kind}_all GROUP BY {keys}
                    HAVING count(DISTINCT {content}) > 1)
@@ -264,7 +311,8 @@ def missing_rates(con: duckdb.DuckDBPyConnection) -> Found:
                  FROM n_{k} WHERE cur IS NOT NULL AND cur <> 'USD' AND {d} IS NOT NULL
                    AND rate_usd IS NULL"""
              for k, d in (("contracts", "signed_date"), ("executions", "executed_date"),
-                          ("ecommerce", "month_date"))]
+                          ("ecommerce", "month_date"), ("services", "month_date"),
+                          ("dt_survey", "year_date"), ("totals", "period_end"))]
     return _found(con, " UNION ALL ".join(parts))
 
 

@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass, field
 
 from shumao.model.codes import Column, aliases, header_columns, norm
-from shumao.model.records import DIGITAL_COLUMNS
+from shumao.model.records import DIGITAL_COLUMNS, ENTERPRISE_COLUMNS
 
-KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce")
+KINDS = ("enterprises", "contracts", "executions", "rates", "platforms", "ecommerce", "services",
+         "dt_survey", "totals")
+FILING_KINDS = KINDS[:4]    # filings.md's; the rest are digital trade's, each optional
 KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this order
     "executions": ("execution", "执行", "收款"),
     "rates": ("rate", "汇率"),
@@ -19,9 +21,13 @@ KIND_WORDS = {  # filings.md: the file name says what it holds; checked in this 
     # spec/digital-trade.md §6.1.1, §6.1.3
     "ecommerce": ("ecommerce", "跨境电商", "电商"),
     "platforms": ("platform", "平台"),
+    "services": ("services", "服务贸易", "直报"),                    # §6.1.4
+    "dt_survey": ("dt_survey", "survey", "调查"),                      # §6.1.5
+    "totals": ("totals", "总值", "基准"),                               # §6.1.7
 }
 KIND_ZH = {"enterprises": "企业", "contracts": "合同", "executions": "合同执行", "rates": "汇率",
-           "platforms": "平台", "ecommerce": "跨境电商"}
+           "platforms": "平台", "ecommerce": "跨境电商", "services": "服务贸易直报", "dt_survey": "数字贸易企业调查",
+           "totals": "进出口总值"}
 SCALE = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百万": 1_000_000, "十万": 100_000}
 _UNIT = re.compile(r"^(?P<head>.*?)[(\[【](?P<unit>[^()\[\]【】]*)[)\]】]$")
 
@@ -119,9 +125,10 @@ def find_header(rows: list[list[str]], kind_hint: str | None) -> tuple[int, str]
 def _size(kind: str) -> int:
     """A kind's columns as the headers' share counts them: contracts' optional digital-trade
     columns (spec/digital-trade.md §6.1.2) do not make a filing's contracts file look less
-    like one."""
-    return sum(1 for c in header_columns()[kind] if not (kind == "contracts"
-                                                         and c.name in DIGITAL_COLUMNS))
+    like one, nor enterprises' two (§6.1.6), nor the survey's one column per sub-category."""
+    optional = {"contracts": DIGITAL_COLUMNS, "enterprises": ENTERPRISE_COLUMNS}.get(kind, ())
+    return sum(1 for c in header_columns()[kind]
+               if c.name not in optional and not c.name.startswith("remote_pct_"))
 
 
 def map_headers(kind: str, cells: list[str]) -> HeaderMap:

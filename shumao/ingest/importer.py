@@ -38,7 +38,8 @@ YIELDS = (
     "unknown-platform", "bad-platform-role", "bad-yes-no", "unknown-subcategory",
     "subcategory-parent-mismatch", "bad-delivery-mode", "remote-share-out-of-range",
     "delivery-share-inconsistent", "bad-ordered-online", "date-is-declaration-date",
-    "unknown-basis", "bad-flow",
+    "unknown-basis", "bad-flow", "unknown-ebops", "share-out-of-range",
+    "bad-year", "unknown-total-name", "bad-period", "bad-size-class", "bad-industry",
 )
 
 

@@ -84,15 +84,22 @@ MACROS = [
 ]
 
 TEXT_COLUMNS = {k: [c.name for c in header_columns()[k]] for k in KINDS}
+# the survey's percentages (spec §6.1.5): its two shares and one remote share per sub-category
+SURVEY_PCT = [c for c in TEXT_COLUMNS["dt_survey"] if c.endswith("_pct") or "_pct_" in c]
 # column → the alias table its words are mapped through
 MAPPED = {"nature": "natures", "client_country": "countries", "category": "categories",
           "currency": "currencies", "status": "statuses",
           # digital trade (spec/digital-trade.md §6.1; data/digital/)
           "subcategory": "subcategories", "delivery_mode": "delivery_modes",
           "ordered_online": "ordered", "role": "platform_roles", "resident": "yesno",
-          "public": "yesno", "flow": "flows", "basis": "bases", "partner": "countries"}
+          "public": "yesno", "flow": "flows", "basis": "bases", "partner": "countries",
+          "ebops": "ebops", "size_class": "size_classes"}
+# a kind's own words for a column the other kinds map otherwise (``periods``: a period's code)
+KIND_MAPPED = {"totals": {"name": "total_names", "flow": "total_flows", "period": "periods"}}
 # the kinds with money, and the date whose month gives the rate
-MONEY_DATE = {"contracts": "signed_date", "executions": "executed_date", "ecommerce": "month_date"}
+MONEY_DATE = {"contracts": "signed_date", "executions": "executed_date", "ecommerce": "month_date",
+              "services": "month_date", "dt_survey": "year_date",
+              "totals": "period_end"}        # a period's total: its last month's rate [A]
 
 
 def _words(table: str) -> dict[str, str]:
@@ -100,9 +107,24 @@ def _words(table: str) -> dict[str, str]:
         return country_aliases()
     if table == "subcategories":
         return digital_codes.subcategory_aliases()
+    if table == "ebops":
+        return digital_codes.ebops_aliases()
     if table in ("natures", "categories", "currencies", "statuses"):
         return aliases(table)
     return digital_codes.words(table)
+
+
+def sm_pct(cell: str) -> str:
+    """A whole percent as written (``85``, ``85%``), NULL when the cell is not one; a value
+    above 100 comes out as itself, for the check to name."""
+    return (f"CASE WHEN regexp_full_match({cell}, '{SHARE_PATTERN}') "
+            f"THEN CAST(regexp_extract({cell}, '[0-9]+') AS INTEGER) END")
+
+
+def mapped(kind: str) -> dict[str, str]:
+    """A kind's coded columns and the alias table each is mapped through."""
+    return {**{c: t for c, t in MAPPED.items() if c in TEXT_COLUMNS[kind]},
+            **KIND_MAPPED.get(kind, {})}
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -138,7 +160,8 @@ def stack(con: duckdb.DuckDBPyConnection, kind: str, tables: list[Staged]) -> No
 def map_words(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     """m_<kind>_<column>(raw, code): each distinct word of a coded column and the code it
     means (few distinct words even in millions of rows, so the mapping runs in Python)."""
-    cols = [c for c in MAPPED if c in TEXT_COLUMNS[kind]]
+    table = mapped(kind)
+    cols = list(table)
     if not cols:
         return
     sets = ", ".join(f"({c})" for c in cols)
@@ -146,7 +169,17 @@ def map_words(con: duckdb.DuckDBPyConnection, kind: str) -> None:
                         ).fetchall()
     for i, col in enumerate(cols):
         words = sorted({r[i] for r in found if r[i] is not None})
-        lookup = _words(MAPPED[col])
+        if table[col] == "periods":       # a period's code, and its last month (the rate's)
+            periods = [_period(w) for w in words]
+            arrow = pa.table({"raw": pa.array(words, pa.string()),
+                              "code": pa.array([p and str(p) for p in periods], pa.string()),
+                              "end_month": pa.array([p and p.end.replace(day=1) for p in periods],
+                                                    pa.date32())})
+            con.register("_words", arrow)
+            con.execute(f"CREATE OR REPLACE TABLE m_{kind}_{col} AS SELECT * FROM _words")
+            con.unregister("_words")
+            continue
+        lookup = _words(table[col])
         codes = []
         for w in words:
             code = lookup.get(norm(w))
@@ -164,11 +197,16 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     cents: the amount × the header's unit × 100 in its own currency, then × the month's
     rate from ``r_all`` (filings.md), rounded half-up to the cent only there and for
     spreadsheet numbers ("the decimal it shows, to the cent")."""
-    mapped = [c for c in MAPPED if c in TEXT_COLUMNS[kind]]
-    joins = " ".join(f"LEFT JOIN m_{kind}_{c} AS m_{c} ON m_{c}.raw = u.{c}" for c in mapped)
-    codes = "".join(f", m_{c}.code AS {c}_code" for c in mapped)
+    cols = list(mapped(kind))
+    joins = " ".join(f"LEFT JOIN m_{kind}_{c} AS m_{c} ON m_{c}.raw = u.{c}" for c in cols)
+    codes = "".join(f", m_{c}.code AS {c}_code" for c in cols)
     extra = {
-        "enterprises": "",
+        # GB/T 4754-2017: a 门类 letter (A–T), or a 大类 (01–97) — its first two digits when a
+        # 中类 or 小类 is written
+        "enterprises": r""", CASE
+            WHEN regexp_full_match(u.industry, '[A-Ta-t]') THEN upper(u.industry)
+            WHEN regexp_full_match(u.industry, '\d{2,4}') AND left(u.industry, 2) BETWEEN '01' AND '97'
+            THEN left(u.industry, 2) END AS industry_code""",
         "contracts": ", sm_date(u.signed_on) AS signed_date",
         "executions": ", sm_date(u.executed_on) AS executed_date",
         "rates": ", sm_month(u.month) AS month_date, sm_rate(u.usd_per_unit) AS rate",
@@ -184,10 +222,19 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
                  THEN left(u.hs_chapter, 2) END AS hs_code,
             CASE WHEN regexp_full_match(u.enterprises, '\d{1,9}')
                  THEN CAST(u.enterprises AS INTEGER) END AS enterprises_int""",
+        "services": ", sm_month(u.month) AS month_date",
+        # an annual survey: its amount takes December's rate
+        "dt_survey": r""", CASE WHEN regexp_full_match(u.year, '\d{4}\s*年?')
+                 THEN CAST(left(u.year, 4) AS INTEGER) END AS year_int,
+            CASE WHEN year_int BETWEEN 1 AND 9999 THEN make_date(year_int, 12, 1) END AS year_date,
+            """ + ", ".join(f"{sm_pct('u.' + c)} AS {c}_int" for c in SURVEY_PCT),
+        "totals": ", m_period.end_month AS period_end",
     }[kind]
     if kind == "contracts":   # 远程交付比例: a whole percent, '%' allowed
-        extra += rf""", CASE WHEN regexp_full_match(u.remote_share, '{SHARE_PATTERN}')
-            THEN CAST(regexp_extract(u.remote_share, '[0-9]+') AS INTEGER) END AS share_int"""
+        extra += f", {sm_pct('u.remote_share')} AS share_int"
+    if kind == "services":
+        extra += (f", {sm_pct('u.remote_share')} AS remote_int, "
+                  f"{sm_pct('u.ordered_online_share')} AS ordered_int")
     inner = f"SELECT u.*{codes}{extra} FROM u_{kind} u {joins}"
     if kind not in MONEY_DATE:
         con.execute(f"CREATE OR REPLACE TABLE n_{kind} AS {inner}")
@@ -209,6 +256,16 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
               FROM ({inner})) t
         LEFT JOIN r_all r ON t.cur <> 'USD' AND r.currency = t.cur
                          AND r.month = date_trunc('month', t.{date})""")
+
+
+def _period(text: str):
+    """A period written in a totals file (2024H1, 2024年上半年 …), None when it is not one."""
+    from shumao.errors import PeriodError
+    from shumao.model.periods import Period
+    try:
+        return Period.parse(text)
+    except PeriodError:
+        return None
 
 
 def _lit(v) -> str:

@@ -45,7 +45,8 @@ from shumao.store import SourceFile, Store
 RECORD = {
     "enterprises": [
         ("enterprise_id", "upper(enterprise_id)"), ("name", "name"),
-        ("nature", "nature_code"), ("region", "region")],
+        ("nature", "nature_code"), ("region", "region"),
+        ("size_class", "size_class_code"), ("industry", "industry_code")],
     "contracts": [
         ("contract_id", "contract_id"), ("enterprise_id", "upper(enterprise_id)"),
         ("signed_on", "signed_date"), ("client_country", "client_country_code"),
@@ -75,6 +76,26 @@ RECORD = {
         ("orig_scale", "_scale"), ("currency", "cur"),
         ("enterprise_id", "upper(enterprise_id)"), ("enterprises", "enterprises_int"),
         ("platform_id", "platform_id"), ("public", "public_code = 'yes'")],
+    "services": [
+        ("record_id", "record_id"), ("enterprise_id", "upper(enterprise_id)"),
+        ("month", "month_date"), ("flow", "flow_code"), ("partner", "partner_code"),
+        ("ebops", "ebops_code"), ("amount_cents", "amount_cents"), ("orig_amount", "amount_dec"),
+        ("orig_scale", "_scale"), ("currency", "cur"), ("remote_share", "remote_int"),
+        ("ordered_online_share", "ordered_int")],
+    "dt_survey": [
+        ("enterprise_id", "upper(enterprise_id)"), ("year", "year_int"),
+        ("online_ordered_pct", "exports_online_ordered_pct_int"),
+        ("via_dip_pct", "exports_via_dip_pct_int"),
+        # the remote shares answered, as JSON {sub-category: percent}; NULL without any
+        ("remote_pct", "nullif('{' || concat_ws(',', " + ", ".join(
+            f"""CASE WHEN remote_pct_{s}_int IS NOT NULL THEN '"{s}":' || remote_pct_{s}_int END"""
+            for s in digital_codes.subcategories()) + ") || '}', '{}')"),
+        ("amount_cents", "amount_cents"), ("orig_amount", "amount_dec"), ("orig_scale", "_scale"),
+        ("currency", "CASE WHEN amount_dec IS NOT NULL THEN cur END")],
+    "totals": [
+        ("name", "name_code"), ("period", "period_code"), ("flow", "flow_code"),
+        ("amount_cents", "amount_cents"), ("orig_amount", "amount_dec"), ("orig_scale", "_scale"),
+        ("currency", "cur"), ("source", "source")],
 }
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 ROWS_PER_BATCH = 122_880          # DuckDB's vector size × 60: batches of a few MB
@@ -275,7 +296,7 @@ class Staging:
         self._register("store_rates", store.records.rates())
         self._reference()
         normalise.install_macros(con)
-        for kind in ("rates", "enterprises", "contracts", "executions", "platforms", "ecommerce"):
+        for kind in ("rates", *(k for k in KINDS if k != "rates")):
             normalise.stack(con, kind, [t for t in self.tables if t.kind == kind])
             normalise.map_words(con, kind)
             if kind != "rates":
@@ -318,6 +339,9 @@ class Staging:
                           "SELECT platform_id FROM n_contracts UNION "
                           "SELECT platform_id FROM n_ecommerce"),
             "ecommerce": ("line_id", "SELECT line_id FROM n_ecommerce"),
+            "services": ("record_id", "SELECT record_id FROM n_services"),
+            "dt_survey": ("enterprise_id", "SELECT upper(enterprise_id) FROM n_dt_survey"),
+            "totals": ("period", "SELECT period_code FROM n_totals"),
         }
         self.stored = {}
         for kind, (column, sql) in look.items():

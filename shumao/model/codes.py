@@ -183,9 +183,18 @@ class Column:
 
 @cache
 def header_columns() -> dict[str, list[Column]]:
-    """kind → its canonical columns with the header words each may be given as."""
+    """kind → its canonical columns with the header words each may be given as.  A row whose
+    column has ``{sub}`` stands for one column per service-outsourcing sub-category (the
+    survey's ``remote_pct_<code>``), its aliases written with ``{sub}`` (the code) and
+    ``{name}`` (its Chinese name)."""
+    from shumao.model.digital_codes import subcategories
+
     out: dict[str, list[Column]] = {}
     for r in _rows(DATA / "headers.csv"):
-        col = Column(r["kind"], r["column"], r["required"] == "yes", tuple(r["aliases"].split("|")))
-        out.setdefault(r["kind"], []).append(col)
+        subs = subcategories().values() if "{sub}" in r["column"] else [None]
+        for sub in subs:
+            words = {} if sub is None else {"sub": sub.code, "name": sub.name}
+            col = Column(r["kind"], r["column"].format(**words), r["required"] == "yes",
+                         tuple(a.format(**words) for a in r["aliases"].split("|")))
+            out.setdefault(r["kind"], []).append(col)
     return out

@@ -101,6 +101,26 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Direct:
+    """Services-trade direct reports (服务贸易直报, spec §6.1.4) of one period with the same
+    attributes, when the setting ``services_source = direct_reports`` feeds the services
+    blocks from them: amount in cents, the EBOPS code as reported, the reported remote share
+    and share ordered online (percent; None: not reported).  An unreported ordered share
+    counts as not ordered (ORD-UNK=NDO); the two shares are taken as independent within a
+    row [A]: B = a·o·r, A_S = a·o·(100−r), C = a·(100−o)·r, N = the rest; without r the
+    row's ordered part is U1 and the rest U2."""
+
+    amount: int
+    flow: str                            # X | M
+    ebops: str
+    share: int | None
+    ordered_share: int | None
+    partner: str
+    control: str
+    enterprise: str
+
+
+@dataclass(frozen=True)
 class Goods:
     """Customs e-commerce rows of one period with the same attributes (basis=regime, an
     e-commerce regime): amount in cents."""
@@ -142,7 +162,8 @@ class Accounts:
     """The atoms of one period, and what the identities are checked against."""
 
     atoms: list[Atom] = field(default_factory=list)
-    exec_offshore: int = 0               # cents: Σ of the services given
+    exec_offshore: int = 0               # cents: Σ of the services given (exports)
+    services_m: int = 0                  # cents: Σ of the services imports (direct reports)
     known_delivery: int = 0              # cents with a known remote share
 
     def total(self, where: Callable[[Atom], bool] = lambda a: True) -> int:
@@ -174,10 +195,29 @@ def in_ddl(flow: str = "X") -> Callable[[Atom], bool]:
 
 
 def classify(services: Iterable[Service], goods: Iterable[Goods], crosswalk: Crosswalk,
-             deliverable_set: str = "MOFCOM6") -> Accounts:
-    """Every amount into exactly one atom per crosswalk weight (spec §7.2)."""
+             deliverable_set: str = "MOFCOM6", direct: Iterable[Direct] = ()) -> Accounts:
+    """Every amount into exactly one atom per crosswalk weight (spec §7.2); direct reports
+    (``direct``) by their own EBOPS code, in place of the outsourcing services."""
     dl = deliverable(deliverable_set)
     acc = Accounts()
+    for r in direct:
+        if r.flow == "X":
+            acc.exec_offshore += r.amount
+        else:
+            acc.services_m += r.amount
+        o = r.ordered_share or 0
+        if r.share is None:
+            cells = [("U1", o * 100), ("U2", (100 - o) * 100)]
+        else:
+            cells = [("B", o * r.share), ("A", o * (100 - r.share)),
+                     ("C", (100 - o) * r.share), ("N", (100 - o) * (100 - r.share))]
+            if r.flow == "X":
+                acc.known_delivery += r.amount
+        for block, pp in cells:               # pp: percent × percent, Σ = 10⁴
+            if value := r.amount * pp * (UNIT // 10_000):
+                acc.atoms.append(Atom(r.flow, block, "S", r.ebops, "_Z", "_Z", r.partner,
+                                      r.control, "_U", r.ebops in dl, r.enterprise, None,
+                                      False, False, value))
     for s in services:
         acc.exec_offshore += s.amount
         if s.share is not None and not s.default_share:
@@ -242,6 +282,10 @@ def check(acc: Accounts) -> list[dict]:
     services = sum(acc.block("X", n, "S") for n in SERVICE_BLOCKS)
     holds("services_blocks", services == acc.exec_offshore * 100 * BP,
           f"{services} ≠ {acc.exec_offshore} × 10⁶")
+    if acc.services_m:
+        imported = sum(acc.block("M", n, "S") for n in SERVICE_BLOCKS)
+        holds("services_blocks_M", imported == acc.services_m * UNIT,
+              f"{imported} ≠ {acc.services_m} × 10⁶")
     holds("ddl_within_services", acc.ddl() <= services, f"{acc.ddl()} > {services}")
     return done
 
@@ -275,7 +319,8 @@ class Cell:
 
 def primary(cell: Cell) -> str:
     """F, A (fewer than 3 enterprises, or cells without enterprise information and not
-    public at that grain) or O (one enterprise above 85 %)."""
+    public at that grain) or O (one enterprise above 85 %).  A cell only of figures customs
+    published at that grain (public, spec §7.6) is F."""
     if cell.total or not cell.value:
         return "F"
     named: dict[str, int] = defaultdict(int)
@@ -287,6 +332,8 @@ def primary(cell: Cell) -> str:
             anonymous += a.enterprises
         elif not a.public:
             return "A"                   # disclosure-unchecked: suppressed below the total
+    if not named and not anonymous:
+        return "F"                       # only what customs published at this grain
     if len(named) + anonymous < MIN_ENTERPRISES:
         return "A"
     if named and max(named.values()) * 100 > DOMINANCE_PCT * cell.value:

@@ -71,6 +71,17 @@ def ebops() -> dict[str, Ebops]:
             for r in _rows(FOLDER / "ebops2010.csv")}
 
 
+@cache
+def ebops_aliases() -> dict[str, str]:
+    """An EBOPS code or its Chinese name (norm'd) → the code (a direct report's 服务类别)."""
+    from shumao.model.codes import norm
+    out = {}
+    for e in ebops().values():
+        out[norm(e.code)] = e.code
+        out.setdefault(norm(e.name_zh), e.code)
+    return out
+
+
 def main_component(code: str) -> str:
     """The EBOPS main component (SA … SL) a code belongs to: SJ312 → SJ."""
     table = ebops()

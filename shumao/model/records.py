@@ -1,6 +1,7 @@
 """The kinds of record an import holds as the store keeps them: columns, logical types, keys
 and Arrow schemas — the four of a filing (filings.md) and the two of digital trade
-(spec/digital-trade.md §6.1: ``platforms``, customs ``ecommerce``; contracts carry its four
+(spec/digital-trade.md §6.1: ``platforms``, customs ``ecommerce``, the optional ``services``
+direct reports, ``dt_survey`` enterprise survey and ``totals`` benchmarks; contracts carry its four
 optional columns after ``batch_id``, where the schema-6 migration added them).  Ingest produces batches of exactly these columns;
 the store renders them as tables (store/schema.py).
 
@@ -65,7 +66,11 @@ RECORDS = {
     "enterprises": table("enterprises", ("enterprise_id",),
                       ("enterprise_id", "text"), ("name", "text"), ("nature", "text"),
                       ("region", "text", "null"), ("batch_id", "int"),
-                      comment="nature: domestic | hmt | foreign"),
+                      # optional (spec/digital-trade.md §6.1.6), after batch_id where the
+                      # schema-11 migration added them
+                      ("size_class", "text", "null"), ("industry", "text", "null"),
+                      comment="nature: domestic | hmt | foreign; size_class: L | M | S | XS "
+                              "(NBS 大中小微); industry: GB/T 4754-2017 门类 letter or 2-digit 大类"),
     "contracts": table("contracts", ("contract_id",),
                     ("contract_id", "text"), ("enterprise_id", "text"), ("signed_on", "date"),
                     ("client_country", "text"), ("category", "text"), ("amount_cents", "bigint"),
@@ -101,10 +106,39 @@ RECORDS = {
                     ("batch_id", "int"),
                     comment="basis: regime | full_scope; flow: X | M; partner: ISO alpha-2, "
                             "NULL unknown; hs_chapter: 01–97 or _U"),
+    # the bureau's services-trade direct reports (服务贸易直报, spec §6.1.4): never added to
+    # service-outsourcing figures; they feed the services blocks only by setting
+    "services": table("services", ("record_id",),
+                   ("record_id", "text"), ("enterprise_id", "text"), ("month", "date"),
+                   ("flow", "text"), ("partner", "text", "null"), ("ebops", "text"),
+                   ("amount_cents", "bigint"), ("orig_amount", "amount"),
+                   ("orig_scale", "bigint"), ("currency", "text"),
+                   ("remote_share", "int", "null"), ("ordered_online_share", "int", "null"),
+                   ("batch_id", "int"),
+                   comment="flow: X | M; partner: ISO alpha-2, NULL unknown; ebops: EBOPS 2010 "
+                           "code; shares: whole percent 0–100, NULL not reported"),
+    # the enterprise survey (数字贸易企业调查, spec §6.1.5): estimates only, never reported figures
+    "dt_survey": table("dt_survey", ("enterprise_id", "year"),
+                    ("enterprise_id", "text"), ("year", "int"),
+                    ("online_ordered_pct", "int", "null"), ("via_dip_pct", "int", "null"),
+                    ("remote_pct", "text", "null"), ("amount_cents", "bigint", "null"),
+                    ("orig_amount", "amount", "null"), ("orig_scale", "bigint"),
+                    ("currency", "text", "null"), ("batch_id", "int"),
+                    comment="remote_pct: JSON {sub-category: whole percent} of the answers given; "
+                            "amount: exports declared as ordinary trade but ordered online"),
+    # benchmarks (spec §6.1.7): only for "share of total trade" ratios
+    "totals": table("totals", ("name", "period", "flow"),
+                 ("name", "text"), ("period", "text"), ("flow", "text"),
+                 ("amount_cents", "bigint"), ("orig_amount", "amount"), ("orig_scale", "bigint"),
+                 ("currency", "text"), ("source", "text", "null"), ("batch_id", "int"),
+                 comment="name: goods_trade | services_trade; period: a period's code "
+                         "(2024H1); flow: X | M | T"),
 }
 KINDS = tuple(RECORDS)
 # contracts' digital-trade columns (spec/digital-trade.md §6.1.2; optional, filed on the web too)
 DIGITAL_COLUMNS = ("subcategory", "delivery_mode", "remote_share", "ordered_online", "platform_id")
+# enterprises' optional columns for digital trade's breakdowns (spec §6.1.6)
+ENTERPRISE_COLUMNS = ("size_class", "industry")
 # the kinds whose rows carry a review status (filings.md: approved | pending | returned)
 STATUS_KINDS = ("contracts", "executions")
 

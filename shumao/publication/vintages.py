@@ -18,8 +18,9 @@ published text names (``partner_JP``: a figure of one country's offshore executi
 
 When its period has digital-trade data, a vintage also freezes the 【数字贸易】 (spec/
 digital-trade.md §8.4): its settings (crosswalk version, deliverable set, imputation,
-ordered_unknown), its JSON and text, and copies of the customs e-commerce rows and platforms
-with their batch ids; ``digital`` computes it again from those, verified the same way.
+ordered_unknown, services source), its JSON and text, and copies of the customs e-commerce
+rows, the services direct reports, the enterprise survey, the benchmarks and platforms with
+their batch ids; ``digital`` computes it again from those, verified the same way.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ from shumao.store.vintages import bad_settings
 
 SOURCES = {"report": "数据月报", "bulletin": "简报"}
 # the tables the indicators read (the 数据月报's, then digital trade's own)
-FROZEN = ("enterprises", "contracts", "executions", "platforms", "ecommerce")
+FROZEN = ("enterprises", "contracts", "executions", "platforms", "ecommerce", "services",
+          "dt_survey", "totals")
 CHANGES = {"added": "新计入", "removed": "不再计入", "changed": "已修改"}
 # what a record's row in the stacked table says about it, and the words for a change of it
 FIELDS_ZH = {"amount": "金额", "day": "日期", "client_country": "发包方国别（地区）",

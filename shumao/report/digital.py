@@ -32,6 +32,37 @@ WITHHELD = "（数据涉及单一企业，不予公布）"
 S3_REGIMES = ("9610", "9710", "9810", "1210")        # export regimes, in the order prose lists
 
 
+@dataclass(frozen=True)
+class ServicesWords:
+    """How the section names the source of its services blocks (spec §6.1.4: "the report
+    names the source it used"; §8.1's S1 {source}, S4 and the note)."""
+
+    source: str          # S1's {source}, unless --source says otherwise
+    base: str            # S4: the services whose deliverable part is given
+    total: str           # S4: what the shares are of
+    filled: str          # S4b: the amount whose delivery is known
+    sdmx: str            # SOURCE_DETAIL (spec §8.3)
+
+
+SERVICES_WORDS = {
+    "outsourcing": ServicesWords("商务部服务外包统一平台", "企业承接离岸服务外包执行额中",
+                                 "离岸执行额", "执行额", "MOFCOM_SO"),
+    "direct_reports": ServicesWords("服务贸易直报", "企业直报的服务出口额中", "服务出口额",
+                                    "出口额", "SVC_DIRECT"),
+}
+
+
+def services_words(d: Digital) -> ServicesWords:
+    return SERVICES_WORDS[d.settings.services_source]
+
+
+def source_named(d: Digital, source: str) -> str:
+    """S1's source: the one given, except that the outsourcing platform (the default) is
+    never named for figures the direct reports gave."""
+    outsourcing = SERVICES_WORDS["outsourcing"].source
+    return services_words(d).source if source == outsourcing else source
+
+
 @dataclass
 class Published:
     """The disclosure pass over the figures the section and the SDMX slices break down."""
@@ -57,7 +88,7 @@ def disclosure(d: Digital) -> Published:
         "hs_X": (lambda a: a.hs, lambda a: a.flow == "X" and a.product == "G"),
         "hs_M": (lambda a: a.hs, lambda a: a.flow == "M" and a.product == "G"),
         "ebops_DDL": (lambda a: main_component(a.ebops),
-                      lambda a: a.product == "S" and a.deliverable),
+                      lambda a: a.flow == "X" and a.product == "S" and a.deliverable),
         "control_X": (lambda a: a.control, dt_x),
     }
     cells = []
@@ -85,6 +116,7 @@ def _join(items: list[str]) -> str:
 
 
 def sentences(d: Digital, s: ReportSettings, source: str, pub: Published) -> list[str]:
+    source = source_named(d, source)
     when = d.period.words(s.relative)
     me = s.short
     cov = d.coverage
@@ -113,13 +145,14 @@ def sentences(d: Digital, s: ReportSettings, source: str, pub: Published) -> lis
                          f"{'、'.join(_money(v) for _, v, _ in shown)}，{growths_phrase(gs)}")
             text += (WITHHELD if len(shown) < len(rows) else "") + "。"
         out.append(text)
+    sw = services_words(d)
     if d.has_services:                                                      # S4
-        text = (f"从数字服务看，{when}{me}企业承接离岸服务外包执行额中，可数字化交付的服务出口"
-                f"{_money(d.cents('so_ddl_x'))}，占离岸执行额的{pct(d.share('so_ddl_share'))}，"
+        text = (f"从数字服务看，{when}{me}{sw.base}，可数字化交付的服务出口"
+                f"{_money(d.cents('so_ddl_x'))}，占{sw.total}的{pct(d.share('so_ddl_share'))}，"
                 f"{_g(d, 'so_ddl_x')}")
         if covered:                                                         # S4b
             text += (f"；其中以数字方式交付的{_money(d.cents('so_dd_x'))}，"
-                     f"占{pct(d.share('so_dd_share'))}（交付方式已填报的执行额占{pct(cov)}）")
+                     f"占{pct(d.share('so_dd_share'))}（交付方式已填报的{sw.filled}占{pct(cov)}）")
         out.append(text + "。")
     known, dip, cbec = (d.cents(k) for k in ("cbec_platform_known_x", "cbec_dip_x", "cbec_x"))
     if d.has_customs and cbec and known * 2 >= cbec:                        # S5
@@ -153,12 +186,18 @@ def breaks(d: Digital) -> list[str]:
 
 def note(d: Digital, covered: bool) -> str:
     extra = "，部分交付方式为估算" if d.settings.impute_delivery == "survey" else ""
+    if d.settings.goods_basis == "full":
+        extra += "；跨境电商按海关全业态口径统计，含上述监管方式以外的部分"
     extra += "".join(f"；{b}" for b in breaks(d))
     if not covered and d.has_services:
         extra += "；交付方式填报率不足，暂不测算数字交付贸易"
+    if d.settings.direct:
+        basis = "服务数据来自服务贸易直报，按EBOPS 2010服务分类填报"
+    else:
+        basis = f"服务外包业务与EBOPS 2010服务分类的对照采用{d.settings.crosswalk}版对照表"
     return ("注：数字贸易按《数字贸易测度手册》（第二版）口径试算。数字订购贸易包括海关跨境电商监管方式"
             "（9610、9710、9810、1210、1239）进出口和线上订购的服务；数字交付贸易为以数字方式远程交付的"
-            f"服务；服务外包业务与EBOPS 2010服务分类的对照采用{d.settings.crosswalk}版对照表{extra}。")
+            f"服务；{basis}{extra}。")
 
 
 def text(d: Digital, s: ReportSettings, source: str) -> str:
@@ -177,6 +216,9 @@ def as_json(d: Digital, s: ReportSettings, source: str, label: str | None = None
                    ("A_G", "A", "G"), ("A_S", "A", "S"), ("B", "B", None), ("U1", "U1", None),
                    ("C", "C", None), ("N", "N", None), ("U2", "U2", None))},
               "M": {"A_G": dm.cents(d.cur.block("M", "A", "G"))}}
+    if d.cur.services_m or d.prev.services_m:       # services imports: direct reports only
+        blocks["M"].update({k: dm.cents(d.cur.block("M", b, "S")) for k, b in (
+            ("A_S", "A"), ("B", "B"), ("U1", "U1"), ("C", "C"), ("N", "N"), ("U2", "U2"))})
     inds = []
     for f in d.figures.values():
         money = f.unit == "cents"
@@ -191,7 +233,8 @@ def as_json(d: Digital, s: ReportSettings, source: str, label: str | None = None
                          "deliverable_set": d.settings.deliverable_set,
                          "ordered_unknown": d.settings.ORDERED_UNKNOWN,
                          "impute_delivery": d.settings.impute_delivery,
-                         "goods_basis": "regime", "services_source": "outsourcing"},
+                         "goods_basis": d.settings.goods_basis,
+                         "services_source": d.settings.services_source},
             "blocks": blocks, "indicators": inds,
             "coverage": {"delivery": _shown(d.coverage)},
             "partners": [{"partner": _iso3(c), "current": v, "previous": p,
@@ -265,25 +308,29 @@ def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
     def both(f1, f2):
         return lambda a: f1(a) and f2(a)
 
-    mixed_src = "MIXED" if d.has_customs and d.has_services else "GACC_CBEC" if d.has_customs else "MOFCOM_SO"
+    svc = services_words(d).sdmx
+    mixed_src = "MIXED" if d.has_customs and d.has_services else "GACC_CBEC" if d.has_customs else svc
     mixed = "E" if d.has_services else "A"
     cov = _shown(d.coverage) if d.has_services and acc is d.cur else None
     for flow in ("X", "M"):                                                  # T1
         if d.has_customs:
             put("T1", flow, "DO_NDD", "G", dm.in_block(flow, "A", "G"), status="A", source="GACC_CBEC")
-        if d.has_services and flow == "X":
+        if d.has_services and (flow == "X" or d.cur.services_m or d.prev.services_m):
             for block in ("A", "B", "U1", "C"):
                 put("T1", flow, dm.NATURE_CODE[block], "S", dm.in_block(flow, block, "S"),
-                    source="MOFCOM_SO")
+                    source=svc)
     if d.has_customs or d.has_services:
         put("T1", "X", "DT", "_T", dm.in_block("X", "DT"), status=mixed, source=mixed_src, coverage=cov)
         put("T1", "X", "DO", "_T", dm.in_block("X", "DO"), status=mixed, source=mixed_src)
     if d.has_services:
-        put("T1", "X", "DD", "S", dm.in_block("X", "DD"), source="MOFCOM_SO", coverage=cov)
-        put("T1", "X", "DDL", "S", dm.in_ddl("X"), source="MOFCOM_SO")
-    if d.has_customs:                                 # imports: goods only (services: not held)
+        put("T1", "X", "DD", "S", dm.in_block("X", "DD"), source=svc, coverage=cov)
+        put("T1", "X", "DDL", "S", dm.in_ddl("X"), source=svc)
+    imports = d.cur.services_m or d.prev.services_m     # services imports: direct reports only
+    if d.has_customs or imports:
         for total in ("DT", "DO"):
-            put("T1", "M", total, "_T", dm.in_block("M", total), status="A", source="GACC_CBEC")
+            put("T1", "M", total, "_T", dm.in_block("M", total),
+                status=mixed if imports else "A",
+                source=("MIXED" if d.has_customs else svc) if imports else "GACC_CBEC")
     dt_x = dm.in_block("X", "DT")
     for c in sorted(acc.by(lambda a: a.partner, dt_x)):                      # T2
         if c != "_U":
@@ -292,16 +339,17 @@ def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
     for flow in ("X", "M"):                                                  # T3, T4
         goods = _goods_of(flow)
         for r in sorted(acc.by(lambda a: a.regime, goods)):
-            if r in ecommerce_regimes():
+            if r in ecommerce_regimes() or r == "OTH_FULL":
                 put("T3", flow, "DO_NDD", "G", both(goods, lambda a, r=r: a.regime == r), regime=r,
-                    status="A", source="GACC_CBEC", group=f"regimes_{flow}", member=r)
+                    status="A", source="GACC_FULL" if r == "OTH_FULL" else "GACC_CBEC",
+                    group=f"regimes_{flow}", member=r)
         for h in sorted(acc.by(lambda a: a.hs, goods)):
             put("T4", flow, "DO_NDD", "G", both(goods, lambda a, h=h: a.hs == h), commodity=h,
                 status="A", source="GACC_CBEC", group=f"hs_{flow}", member=h)
     ddl = dm.in_ddl("X")
     for comp in sorted(acc.by(lambda a: main_component(a.ebops), ddl)):          # T5
         put("T5", "X", "DDL", "S", both(ddl, lambda a, comp=comp: main_component(a.ebops) == comp),
-            service=comp, source="MOFCOM_SO", group="ebops_DDL", member=comp)
+            service=comp, source=svc, group="ebops_DDL", member=comp)
     for k in sorted(acc.by(lambda a: a.control, dt_x)):                      # T6
         put("T6", "X", "DT", "_T", both(dt_x, lambda a, k=k: a.control == k),
             control=CONTROL_CODE.get(k, "_U"), status=mixed, source=mixed_src, group="control_X",
@@ -349,7 +397,8 @@ def withheld_words(group: str, member: str, conf: str) -> str:
     if group.startswith("partners"):
         name = country_name(member) if member in countries() else "不明"
     elif group.startswith("regimes"):
-        name = f"{regimes()[member].name_report}（{member}）"
+        name = ("监管方式以外的部分（全业态）" if member == "OTH_FULL"
+                else f"{regimes()[member].name_report}（{member}）")
     elif group.startswith("hs"):
         name = f"第{member}章 {hs_chapters()[member]}" if member in hs_chapters() else "商品不明"
     elif group.startswith("ebops"):

@@ -21,7 +21,15 @@ from decimal import Decimal
 import pyarrow as pa
 
 from shumao.errors import IdentityBroken, UnknownFigure
-from shumao.indicators.digital import DigitalSettings, accounts, digital, goods_groups, service_groups
+from shumao.indicators.digital import (
+    DigitalSettings,
+    accounts,
+    digital,
+    direct_groups,
+    goods_groups,
+    service_groups,
+    survey_shares,
+)
 from shumao.model import digital as dm
 from shumao.model.money import wan
 from shumao.model.periods import Period
@@ -92,10 +100,12 @@ def explain_cell(store: Store, period: Period | str, cell: str, region: str = "�
     with store.reading() as con:
         d = digital(con, p, s)
         services, goods = service_groups(con, p, by_record=True), goods_groups(con, p, by_record=True)
+        direct = direct_groups(con, p) if s.direct else []      # the same inputs as the figures'
+        survey = survey_shares(con, p) if s.impute_delivery == "survey" else {}
     slot = next((o for o in words.slots(d, d.cur) if o.id == cell), None)
     if slot is None:
         raise UnknownFigure(f"没有“{cell[:80]}”这一项数字贸易数字（{p.words()}）：请从数字贸易页面的表格进入")
-    acc = accounts(services, goods, "cur", s)
+    acc = accounts(services, goods, "cur", s, direct, survey, p.end.year)
     counted = acc.by(lambda a: f"{a.product}|{a.record}", slot.where)   # S executions, G customs
     if sum(counted.values()) != slot.units:
         raise IdentityBroken(f"数字贸易溯源的记录合计（{sum(counted.values())}）与数字（{slot.units}）不一致")

@@ -66,7 +66,8 @@ def tables(d: Digital, area_name: str = "本市") -> list[Table]:
         cur_c, prev_c = dm.cents(o.units), None if prev is None else dm.cents(prev)
         rows[o.slice].append([*label, wan(cur_c), None if prev_c is None else wan(prev_c),
                               rnd(growth(cur_c, prev_c))])
-    crosswalk = (f"服务外包业务与 EBOPS 2010 服务分类的对照采用 {d.settings.crosswalk} 版对照表"
+    crosswalk = ("服务数据来自服务贸易直报，按 EBOPS 2010 服务分类填报" if d.settings.direct else
+                 f"服务外包业务与 EBOPS 2010 服务分类的对照采用 {d.settings.crosswalk} 版对照表"
                  f"（{CROSSWALK_LABEL}）")
     order = sorted(range(len(rows["T1"])), key=lambda i: rows["T1"][i][3] != "出口")  # exports first
     rows["T1"], ids["T1"] = [rows["T1"][i] for i in order], [ids["T1"][i] for i in order]
@@ -89,15 +90,17 @@ def tables(d: Digital, area_name: str = "本市") -> list[Table]:
 def explanation(d: Digital, source: str) -> list[str]:
     """说明: what the tables rest on, in a clerk's words."""
     cov = d.coverage
+    sw = words.services_words(d)
     lines = [f"时期：{d.period.words()}；上年同期：{d.period.previous_year().words()}",
              "单位：万美元（保留两位小数，四舍五入）；同比、占比为百分比",
-             f"数据来源：海关跨境电商统计（监管方式口径）；{source}（离岸服务外包执行额）",
+             f"数据来源：海关跨境电商统计（监管方式口径）；{words.source_named(d, source)}"
+             f"（{'服务进出口额' if d.settings.direct else '离岸服务外包执行额'}）",
              f"服务外包业务与 EBOPS 2010 服务分类的对照表：{d.settings.crosswalk}（{CROSSWALK_LABEL}）",
              "可数字化交付的服务范围：" + ("商务部六类" if d.settings.deliverable_set == "MOFCOM6" else "联合国贸发会议口径"),
              "订购方式未填报的执行额按非数字订购计；交付方式未填报的不计入数字交付贸易"
              + ("；部分交付方式按企业调查或业务子类的典型交付方式估算，为估算值" if d.settings.impute_delivery == "survey" else ""),
-             "交付方式已填报的执行额占离岸执行额："
-             + ("无离岸执行额" if cov is None else f"{rnd(Decimal(cov))}%"),
+             f"交付方式已填报的{sw.filled}占{sw.total}："
+             + (f"无{sw.total}" if cov is None else f"{rnd(Decimal(cov))}%"),
              CONF_LEGEND]
     lines += [f"序列变化：{b}" for b in words.breaks(d)]
     return lines

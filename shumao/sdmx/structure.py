@@ -11,12 +11,16 @@ is written here by hand:
                                regimes (model.digital_codes)
 
 The agency and the reporting area are settings (``SHUMAO_SDMX_AGENCY``,
-``SHUMAO_SDMX_REF_AREA``): a registry or .Stat Suite needs its own agency registered first.
+``SHUMAO_SDMX_REF_AREA``): a registry or .Stat Suite needs its own agency registered first;
+``agency_as`` gives one run another agency (``shumao digital --sdmx-agency``).
 pysdmx is imported only when a structure is built (it is heavy to import).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -56,8 +60,30 @@ def key_order() -> tuple[str, ...]:
     return tuple(p.id for p in parts() if p.role in ("dimension", "time"))
 
 
+_AGENCY: ContextVar[str | None] = ContextVar("sdmx_agency", default=None)
+
+
 def agency() -> str:
-    return settings.get("SHUMAO_SDMX_AGENCY")
+    return _AGENCY.get() or settings.get("SHUMAO_SDMX_AGENCY")
+
+
+def checked_agency(value: str, option: str = "--sdmx-agency") -> str:
+    """An agency given for one run, checked as the setting is (InputError in Chinese)."""
+    if not settings.SdmxId.FORM.fullmatch(value):
+        from shumao.errors import InputError
+        raise InputError(f"{option} 应为 {settings.SdmxId.SAID}（收到“{value}”）")
+    return value
+
+
+@contextmanager
+def agency_as(value: str | None, option: str = "--sdmx-agency") -> Iterator[None]:
+    """This run's agency in place of the setting SHUMAO_SDMX_AGENCY (None: the setting's),
+    checked as the setting is."""
+    token = _AGENCY.set(None if value is None else checked_agency(value, option))
+    try:
+        yield
+    finally:
+        _AGENCY.reset(token)
 
 
 def ref_area() -> str:

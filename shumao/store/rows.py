@@ -107,6 +107,9 @@ class Summary(TypedDict):
     rates: int
     platforms: int
     ecommerce: int
+    services: int
+    dt_survey: int
+    totals: int
     batches: int
     signed_on: list[str | None]
     executed_on: list[str | None]

@@ -14,7 +14,7 @@ from shumao.model.records import KINDS, RECORDS, STATUS_KINDS, Table, table
 if TYPE_CHECKING:
     from shumao.store.backend import Backend
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # logical type → (DuckDB, PostgreSQL)
 SQL_TYPES = {
@@ -130,7 +130,8 @@ SUPERSEDED = [_copy(k, "superseded", ("superseded_at", "time"), ("superseded_by"
               for k in ("enterprises", "contracts", "executions")]
 # the records a vintage was computed from (publication.vintages), digital trade's inputs too
 VINTAGE = [_copy(k, "vintage", ("vintage_id", "int"))
-           for k in ("enterprises", "contracts", "executions", "platforms", "ecommerce")]
+           for k in ("enterprises", "contracts", "executions", "platforms", "ecommerce",
+                     "services", "dt_survey", "totals")]
 TABLES = {t.name: t for t in [*RECORDS.values(), *OTHER, *SUPERSEDED, *VINTAGE]}
 
 # version → statements that bring a store of that version to the next (DuckDB and PostgreSQL)
@@ -164,6 +165,11 @@ MIGRATIONS: dict[int, list[str]] = {
     # 9 → 10: a vintage freezes digital trade's inputs too (spec/digital-trade.md §8.4):
     # vintage_platforms and vintage_ecommerce are new tables, the vintage's section a column
     9: ["ALTER TABLE vintages ADD COLUMN IF NOT EXISTS digital TEXT"],
+    # 10 → 11: digital trade's optional inputs (spec/digital-trade.md §6.1.4–§6.1.7): services,
+    # dt_survey and totals (and the vintages' copies of them) are new tables; enterprises (and
+    # their superseded and frozen copies) gain two optional columns
+    10: [f"ALTER TABLE {t}enterprises ADD COLUMN IF NOT EXISTS {c} TEXT"
+         for t in ("", "superseded_", "vintage_") for c in ("size_class", "industry")],
 }
 
 

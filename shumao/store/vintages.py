@@ -1,8 +1,8 @@
 """Vintages (web.md publication): a published report frozen — its figures and text, the
 settings that shaped it, and copies of the approved records it read (``vintage_<kind>``) —
 so that ``report --vintage`` computes it again exactly as published.  With its 【数字贸易】
-(``digital``: the section's settings and figures), the customs e-commerce rows and platforms
-it read are copied too and their batch ids kept, so that ``digital --vintage`` does the same."""
+(``digital``: the section's settings and figures), the customs e-commerce rows, services
+direct reports and platforms it read are copied too and their batch ids kept, so that ``digital --vintage`` does the same."""
 
 from __future__ import annotations
 
@@ -65,15 +65,23 @@ class Vintages:
         return int(vid)
 
     def _digital_inputs(self, vid: int, first: dt.date, last: dt.date) -> dict[str, list[int]]:
-        """Copy the customs rows and platforms a 【数字贸易】 of these dates reads; their
-        batch ids (inside add's transaction: the vintage row comes after)."""
+        """Copy the customs rows, services direct reports, survey answers, benchmarks and
+        platforms a 【数字贸易】 of these dates reads; their batch ids (inside add's transaction: the
+        vintage row comes after)."""
         self.db.execute("INSERT INTO vintage_ecommerce SELECT ?, * FROM ecommerce "
                         "WHERE month BETWEEN ? AND ?", [vid, first, last])
+        self.db.execute("INSERT INTO vintage_services SELECT ?, * FROM services "
+                        "WHERE month BETWEEN ? AND ?", [vid, first, last])
+        self.db.execute("INSERT INTO vintage_dt_survey SELECT ?, * FROM dt_survey "
+                        "WHERE year <= ?", [vid, last.year])
+        self.db.execute("INSERT INTO vintage_totals SELECT ?, * FROM totals", [vid])
         self.db.execute("INSERT INTO vintage_platforms SELECT ?, * FROM platforms", [vid])
         return {f"{name}_batches": [int(b) for b, in self.db.execute(
                     f"SELECT DISTINCT batch_id FROM vintage_{kind} WHERE vintage_id = ? "
                     "ORDER BY batch_id", [vid])]
-                for name, kind in (("customs", "ecommerce"), ("platform", "platforms"))}
+                for name, kind in (("customs", "ecommerce"), ("platform", "platforms"),
+                                   ("services", "services"), ("survey", "dt_survey"),
+                                   ("totals", "totals"))}
 
     def get(self, vintage_id: int) -> Vintage | None:
         rows = self.db.execute(f"SELECT {', '.join(VINTAGE_COLUMNS)} FROM vintages WHERE id = ?",

@@ -147,3 +147,57 @@ def test_the_import_and_the_web_filing_apply_one_delivery_rule(tmp_path, store):
     assert import_files(store, [e, f], today=TODAY).ok
     stored = dict(sql(store, "SELECT contract_id, remote_share FROM contracts"))
     assert stored == {k: want[k][1] for k in ok}
+
+
+def test_a_schema_10_store_gains_the_optional_digital_inputs(store_url, tmp_path):
+    """10 → 11 (issue 22): the services direct reports, the enterprise survey, the
+    benchmarks and the vintages' copies of them; enterprises' size and industry."""
+    with connect(store_url, create=True) as s:
+        for t in ("services", "vintage_services", "dt_survey", "vintage_dt_survey", "totals",
+                  "vintage_totals"):
+            sql(s, f"DROP TABLE {t}")
+        for t in ("enterprises", "superseded_enterprises", "vintage_enterprises"):
+            for c in ("size_class", "industry"):
+                sql(s, f"ALTER TABLE {t} DROP COLUMN {c}")
+        sql(s, "UPDATE meta SET value = '10' WHERE key = 'schema_version'")
+    with connect(store_url) as s:
+        assert sql(s, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+            (str(SCHEMA_VERSION),)]
+        assert sql(s, "SELECT count(*) FROM services") == [(0,)]
+        assert sql(s, "SELECT count(*) FROM vintage_services") == [(0,)]
+        assert s.records.counts()["services"] == s.records.counts()["dt_survey"] == 0
+        assert sql(s, "SELECT count(*) FROM vintage_dt_survey") == [(0,)]
+        assert sql(s, "SELECT count(*) FROM vintage_totals") == [(0,)]
+        assert sql(s, "SELECT count(size_class), count(industry) FROM vintage_enterprises") == [
+            (0, 0)]
+    f = tmp_path / "企业.csv"           # the migrated store takes them
+    f.write_text(ENTERPRISES.replace("nature\n", "nature,企业规模\n").replace("foreign\n", "foreign,小型\n"),
+                 encoding="utf-8")
+    with connect(store_url) as s:
+        assert import_files(s, [f], today=TODAY).ok
+        assert sql(s, "SELECT size_class FROM enterprises") == [("S",)]
+
+
+def test_enterprises_size_and_industry_land_as_codes(tmp_path, store):
+    """spec §6.1.6: 企业规模 大型/中型/小型/微型 → L/M/S/XS; 行业代码 a GB/T 4754-2017 门类
+    letter or 大类 (a 中类 or 小类 kept to its 大类); both optional."""
+    f = tmp_path / "企业.csv"
+    f.write_text("统一社会信用代码,企业名称,企业性质,企业规模,行业代码\n"
+                 f"{ENT},示例云桥信息技术有限公司,foreign,中型,i\n"
+                 "9199010242QEY8BUXP,示例海岸信息技术有限公司,domestic,微型企业,6513\n"
+                 "919901025C1TE00N3E,示例三,domestic,,\n", encoding="utf-8")
+    done = import_files(store, [f], today=TODAY)
+    assert done.ok, [i.as_dict() for i in done.errors]
+    assert sql(store, "SELECT enterprise_id, size_class, industry FROM enterprises "
+                      "ORDER BY enterprise_id") == [
+        ("9199010242QEY8BUXP", "XS", "65"), ("919901025C1TE00N3E", None, None),
+        (ENT, "M", "I")]
+    bad = tmp_path / "bad" / "企业.csv"
+    bad.parent.mkdir()
+    bad.write_text("统一社会信用代码,企业名称,企业性质,企业规模,行业代码\n"
+                   f"{ENT},示例云桥信息技术有限公司,foreign,巨型,Z\n", encoding="utf-8")
+    done = import_files(store, [bad], today=TODAY, replace=True)
+    assert [(i.row, i.column, i.code) for i in done.errors] == [
+        (2, "industry", "bad-industry"), (2, "size_class", "bad-size-class")]
+    assert "企业规模“巨型”无法识别" in done.errors[1].message
+    assert "行业代码“Z”无效" in done.errors[0].message

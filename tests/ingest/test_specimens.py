@@ -78,6 +78,14 @@ EXPECTED = {
     "ecommerce-date-is-declaration-date.csv": [(2, "declared_on", "date-is-declaration-date")],
     "ecommerce-unknown-basis.csv": [(2, "basis", "unknown-basis")],
     "ecommerce-bad-flow.csv": [(2, "flow", "bad-flow")],
+    # issue 22: digital trade's optional inputs (spec §6.1.4–§6.1.7)
+    "services-unknown-ebops.csv": [(3, "ebops", "unknown-ebops")],
+    "services-share-out-of-range.csv": [(2, "ordered_online_share", "share-out-of-range")],
+    "dt_survey-bad-year.csv": [(3, "year", "bad-year")],
+    "totals-unknown-total-name.csv": [(3, "name", "unknown-total-name")],
+    "totals-bad-period.csv": [(2, "period", "bad-period")],
+    "enterprises-bad-size-class.csv": [(3, "size_class", "bad-size-class")],
+    "enterprises-bad-industry.csv": [(2, "industry", "bad-industry"), (3, "industry", "bad-industry")],
 }
 SPECIMENS = sorted(p for p in DATA.glob("*-*.*") if p.suffix in (".csv", ".xlsx"))
 

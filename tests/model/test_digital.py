@@ -128,3 +128,32 @@ def test_disclosure_never_leaves_one_suppressed_member_alone(spec):
     for c in out:   # a primary suppression keeps its reason
         if c.conf in ("A", "O"):
             assert dm.primary(c) == c.conf
+
+
+# the services direct reports (spec §6.1.4): either flow, reported shares or none
+direct = st.builds(
+    lambda a, flow, ebops, share, ordered, partner, ent: dm.Direct(
+        a, flow, ebops, share, ordered, partner, "domestic", ent),
+    st.integers(0, 10**10), st.sampled_from(["X", "M"]),
+    st.sampled_from(["SI2", "SJ1", "SB", "SC", "SH"]), st.one_of(st.none(), st.integers(0, 100)),
+    st.one_of(st.none(), st.integers(0, 100)), st.sampled_from(["JP", "US", "_U"]),
+    st.sampled_from(["E1", "E2"]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(direct, max_size=10), st.lists(goods, max_size=6), st.data())
+def test_direct_reports_keep_every_identity_and_split_exactly(drs, gds, data):
+    acc = dm.classify([], gds, CW, direct=drs)
+    assert all(c["ok"] for c in dm.check(acc))
+    for f in ("X", "M"):
+        rows = [r for r in drs if r.flow == f]
+        assert sum(acc.block(f, n, "S") for n in dm.SERVICE_BLOCKS) == \
+            sum(r.amount for r in rows) * dm.UNIT
+        # ordered (o %) and remote (r %) split as independent shares; no share: U1/U2
+        assert acc.block(f, "B") == sum(r.amount * (r.ordered_share or 0) * r.share * 100
+                                        for r in rows if r.share is not None)
+        assert acc.block(f, "U1") + acc.block(f, "U2") == \
+            sum(r.amount for r in rows if r.share is None) * dm.UNIT
+    # permuting the rows changes nothing
+    shuffled = data.draw(st.permutations(drs))
+    assert totals(dm.classify([], gds, CW, direct=shuffled)) == totals(acc)

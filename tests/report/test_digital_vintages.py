@@ -88,8 +88,10 @@ def test_more_customs_rows_change_the_live_section_not_the_vintage(city, tmp_pat
         now = live(s)
         again = vintages.digital(s, vid)
     assert kept["settings"] == {"crosswalk": "SO-EBOPS-2026.1", "deliverable_set": "MOFCOM6",
-                                "impute_delivery": "off", "ordered_unknown": "NDO"}
+                                "impute_delivery": "off", "ordered_unknown": "NDO",
+                                "services_source": "outsourcing", "goods_basis": "regime"}
     assert kept["customs_batches"] == [first] and kept["platform_batches"] == [first]
+    assert kept["services_batches"] == []
     assert kept["figures"] == json.loads(json.dumps(published))
     assert kept["figures"]["text"] == expected
     # the live section moved by both changes: 1 000.00 + 8 377.95 US dollars

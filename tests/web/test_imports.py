@@ -107,9 +107,10 @@ def test_the_sample_city_loads_into_an_empty_store_through_the_api(portal):
     assert body["ok"] is True and body["errors"] == [] and body["batch_id"] == 1
     assert {k: v["new"] for k, v in body["counts"].items()} == {
         "enterprises": 25, "contracts": 375, "executions": 1500, "rates": 0,
-        "platforms": 0, "ecommerce": 0}
+        "platforms": 0, "ecommerce": 0, "services": 0, "dt_survey": 0, "totals": 0}
     assert portal.counts() == {"enterprises": 25, "contracts": 375, "executions": 1500,
-                               "rates": 0, "batches": 1, "platforms": 0, "ecommerce": 0}
+                               "rates": 0, "batches": 1, "platforms": 0, "ecommerce": 0,
+                               "services": 0, "dt_survey": 0, "totals": 0}
     # the history and the audit log name the files as uploaded, never a temporary path
     batch, = portal.store.records.batches()
     assert [(f["path"], f["file"]) for f in batch["files"]] == [
@@ -218,6 +219,20 @@ def test_the_page_without_javascript_shows_every_issue_and_offers_the_xlsx(porta
     unknown = c.get("/import/no-such-check/issues.xlsx")
     assert unknown.status_code == 404 and other.get(link).text == other.get(
         "/import/no-such-check/issues.xlsx").text
+
+
+def test_a_direct_report_file_is_counted_on_the_page_under_its_chinese_name(portal, tmp_path):
+    """Digital trade's optional kinds (issue 22) appear in the counts only when a file
+    brought them: 服务贸易直报, never its code."""
+    f = tmp_path / "服务贸易直报.csv"
+    f.write_text("记录编号,统一社会信用代码,统计月份,收支方向,服务类别,金额（万美元）\n"
+                 "D1,91990102B8QRD82822,2024-01,收入,SI2,1.5\n", encoding="utf-8")
+    r = portal.client().post("/import", files=upload(f))
+    assert r.status_code == 200 and "导入成功" in r.text
+    counts = re.findall(r"<tr><td>(.*?)</td><td class=\"num\">(\d+)</td>", r.text)
+    assert counts == [("企业", "0"), ("合同", "0"), ("合同执行", "0"), ("汇率", "0"),
+                      ("服务贸易直报", "1")]
+    assert "services" not in r.text and "dt_survey" not in r.text
 
 
 def test_corrected_files_load_then_unchanged_then_replaced_through_the_page(portal):

@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from shumao.ingest import causes
-from shumao.ingest.headers import KIND_ZH
+from shumao.ingest.headers import FILING_KINDS, KIND_ZH
 from shumao.ingest.importer import ImportResult, import_files
 from shumao.ingest.issue_list import write_issues
 from shumao.web import deps, uploads
@@ -79,7 +79,8 @@ def _page(request: Request, status: int = 200, **context) -> Response:
     return render(request, "import.html", {
         "limit": portal.upload_limit, "limit_mb": portal.upload_limit // (1024 * 1024),
         "batches": batches,
-        "history": HISTORY, "kinds": KIND_ZH, "count_zh": COUNT_ZH, "shown": SHOWN, **context},
+        "history": HISTORY, "kinds": KIND_ZH, "filing_kinds": FILING_KINDS, "count_zh": COUNT_ZH,
+        "shown": SHOWN, **context},
         status=status)
 
 
