@@ -116,7 +116,13 @@ def report_store(executions: int, log: Callable[[str], None], db: str | None = N
                      *(str(files[k]) for k in ("enterprises", "contracts", "executions")),
                      "--db", url])
         return url
-    path = cache_dir() / f"report-{executions}.duckdb"
+    return str(cached_store(f"report-{executions}", files, log))
+
+
+def cached_store(name: str, files: dict[str, Path], log: Callable[[str], None]) -> Path:
+    """The DuckDB file ``name``.duckdb in the cache, imported from ``files`` with ``shumao
+    import`` the first time (under another name until the import is whole)."""
+    path = cache_dir() / f"{name}.duckdb"
     if not path.exists():
         log(f"建立基准数据库：shumao import → {path}")
         tmp = path.with_suffix(".partial.duckdb")
@@ -125,7 +131,7 @@ def report_store(executions: int, log: Callable[[str], None], db: str | None = N
                      *(str(files[k]) for k in ("enterprises", "contracts", "executions")),
                      "--db", str(tmp)])
         tmp.rename(path)
-    return str(path)
+    return path
 
 
 def pct(xs: list[float], q: float) -> float | None:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from shumao.bench.harness import cache_dir, generated, run_process
+from shumao.bench.harness import cached_store, generated
 
 FORMATS = ("pdf", "docx", "html", "email", "wechat")
 MODES = {"side": "并行（本版）", "sequential": "依次（原做法）"}
@@ -41,16 +41,7 @@ def store(executions: int, log: Callable[[str], None]) -> Path:
 
     plan = replace(PLAN, executions=executions)
     files = generated(f"publish-{executions}", plan, f"生成示例市数据：{executions:,} 条执行记录", log)
-    path = cache_dir() / f"publish-{executions}.duckdb"
-    if not path.exists():
-        log(f"建立基准数据库：shumao import → {path}")
-        tmp = path.with_suffix(".partial.duckdb")
-        tmp.unlink(missing_ok=True)
-        run_process([sys.executable, "-m", "shumao", "import",
-                     *(str(files[k]) for k in ("enterprises", "contracts", "executions")),
-                     "--db", str(tmp)])
-        tmp.rename(path)
-    return path
+    return cached_store(f"publish-{executions}", files, log)
 
 
 def _timed(db: Path, content: Path, out: Path, mode: str, runs: int) -> dict:

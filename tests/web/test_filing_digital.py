@@ -14,9 +14,9 @@ from shumao.filing import windows
 from shumao.indicators.digital import digital
 from shumao.ingest.importer import import_files
 from shumao.model.periods import Period
-from shumao.web.access import COOKIE
 from tests.conftest import BACKENDS
 from tests.report.test_digital_city import DIGITAL, TODAY
+from tests.web.test_filings import user as user  # noqa: F401  (fixture)
 from tests.wording import html_text
 
 MONTH = dt.date(2024, 12, 1)
@@ -30,13 +30,6 @@ def store(portal_store):
     return portal_store
 
 
-@pytest.fixture
-def user(client, app):
-    def make(name):
-        c = client(name)
-        c.headers["X-CSRF-Token"] = app.state.portal.sessions.get(c.cookies.get(COOKIE)).csrf
-        return c
-    return make
 
 
 def contract(c, cid="D-C1", **kw):
