@@ -90,10 +90,22 @@ def _wan_units(units: int) -> Decimal:
     return (Decimal(units) / (dm.UNIT * 100 * 10_000)).quantize(Decimal("0.00000001"))
 
 
-def explain_cell(store: Store, period: Period | str, cell: str, region: str = "本市",
-                 s: DigitalSettings = DigitalSettings(), most: int = MOST) -> CellExplanation:
-    """The records behind one figure of the 数字贸易 tables; an id no table row has is
-    ``UnknownFigure``."""
+@dataclass(frozen=True)
+class Behind:
+    """What every figure of a period's tables is explained from, classified record by record
+    once (``behind``): the figures, the per-record rows and their accounts, the slots by id."""
+
+    period: Period
+    d: object                    # indicators.digital.Digital
+    services: list[dict]
+    goods: list[dict]
+    acc: dm.Accounts
+    slots: dict
+
+
+def behind(store: Store, period: Period | str, s: DigitalSettings = DigitalSettings()) -> Behind:
+    """The period's figures and its records classified one by one (the portal keeps this per
+    store generation, so each figure's records are a filter, not a new computation)."""
     from shumao.report import digital as words
 
     p = Period.parse(period) if isinstance(period, str) else period
@@ -102,17 +114,27 @@ def explain_cell(store: Store, period: Period | str, cell: str, region: str = "�
         services, goods = service_groups(con, p, by_record=True), goods_groups(con, p, by_record=True)
         direct = direct_groups(con, p) if s.direct else []      # the same inputs as the figures'
         survey = survey_shares(con, p) if s.impute_delivery == "survey" else {}
-    slot = next((o for o in words.slots(d, d.cur) if o.id == cell), None)
+    acc = accounts(services, goods, "cur", s, direct, survey, p.end.year)
+    return Behind(p, d, services, goods, acc, {o.id: o for o in words.slots(d, d.cur)})
+
+
+def explain_cell(store: Store, period: Period | str, cell: str, region: str = "本市",
+                 s: DigitalSettings = DigitalSettings(), most: int = MOST,
+                 basis: Behind | None = None) -> CellExplanation:
+    """The records behind one figure of the 数字贸易 tables (``basis``: the period's
+    ``behind``, when already at hand); an id no table row has is ``UnknownFigure``."""
+    b = basis or behind(store, period, s)
+    p = b.period
+    slot = b.slots.get(cell)
     if slot is None:
         raise UnknownFigure(f"没有“{cell[:80]}”这一项数字贸易数字（{p.words()}）：请从数字贸易页面的表格进入")
-    acc = accounts(services, goods, "cur", s, direct, survey, p.end.year)
-    counted = acc.by(lambda a: f"{a.product}|{a.record}", slot.where)   # S executions, G customs
+    counted = b.acc.by(lambda a: f"{a.product}|{a.record}", slot.where)   # S executions, G customs
     if sum(counted.values()) != slot.units:
         raise IdentityBroken(f"数字贸易溯源的记录合计（{sum(counted.values())}）与数字（{slot.units}）不一致")
-    table, row = _row_words(d, region, cell)
+    table, row = _row_words(b.d, region, cell)
     ranked = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
     shown = [k for k, v in ranked[:most] if v]
-    parts = _parts(store, shown, counted, services, goods)
+    parts = _parts(store, shown, counted, b.services, b.goods)
     listed = sum(counted[k] for k in shown)
     return CellExplanation(p, cell, table, row, slot.units, parts,
                            sum(1 for v in counted.values() if v), slot.units - listed)

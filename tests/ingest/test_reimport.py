@@ -28,7 +28,7 @@ contract = st.tuples(
 EXAMPLES = itertools.count()
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(contract, min_size=1, max_size=30), dup=st.booleans())
 def test_reimport_changes_nothing(store, tmp_path_factory, rows, dup):
     """On each backend: any valid batch imported twice is unchanged the second time (each

@@ -40,7 +40,7 @@ def write(folder, rows):
     return [folder / n for n in ("enterprises.csv", "contracts.csv", "executions.csv")]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(record, min_size=1, max_size=40),
        period=st.sampled_from(["2024", "2024H1", "2024Q3", "2024-05", "2024-02..2024-11"]),
        hmt=st.booleans())

@@ -63,11 +63,14 @@ def _href(p: Period, cell: str, settings: ReportSettings) -> str:
 
 
 def _explained(portal, p: Period, cell: str, region: str, most: int):
-    from shumao.report.digital_explain import explain_cell
+    from shumao.report.digital_explain import behind, explain_cell
+
+    def explained():
+        basis = figures._shared(portal, ("digital-behind", str(p)), lambda: behind(portal.store, p))
+        return explain_cell(portal.store, p, cell, region, most=most, basis=basis)
 
     try:
-        return figures._shared(portal, ("digital-records", str(p), cell, region, most),
-                               lambda: explain_cell(portal.store, p, cell, region, most=most))
+        return figures._shared(portal, ("digital-records", str(p), cell, region, most), explained)
     except UnknownFigure as e:
         raise Refused(404, "unknown-figure", str(e)) from e
 
