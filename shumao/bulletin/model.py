@@ -190,7 +190,7 @@ def vet(report: ReportDoc, where: str, allow_flagged: bool = False) -> list[str]
     messages are returned, to be recorded in every output."""
     flagged = [ch.message for ch in report.flagged]
     if flagged and not allow_flagged:
-        lines = "\n".join(f"  {i}. {m}" for i, m in enumerate(flagged, start=1))
+        lines = _numbered(flagged)
         raise FlaggedFigures(
             f"{where}：数据月报（{report.period.words()}）有 {len(flagged)} 个数字未通过发布前核对，"
             f"简报未生成：\n{lines}\n"
@@ -207,7 +207,7 @@ def complete(store: Store, period: Period, where: str, allow_incomplete: bool = 
     found = completeness.in_store(store, period)
     said = [s.words() for s in found]
     if found and not allow_incomplete:
-        lines = "\n".join(f"  {i}. {m}" for i, m in enumerate(said, start=1))
+        lines = _numbered(said)
         raise IncompleteMonths(
             f"{where}：数据月报（{period.words()}）有 {len(found)} 个月的记录远少于往常"
             f"（不到通常的三分之一），可能还有企业未报送或记录未审核，简报未生成：\n{lines}\n"
@@ -215,6 +215,10 @@ def complete(store: Store, period: Period, where: str, allow_incomplete: bool = 
             "（最近一个月的数字将在说明中注明为初步数据）。", months=found)
     return said, completeness.preliminary(found, period)
 
+
+def _numbered(messages: list[str]) -> str:
+    """The messages of a refusal, one per line: "  1. …"."""
+    return "\n".join(f"  {i}. {m}" for i, m in enumerate(messages, start=1))
 
 
 def digital_figures(store: Store, period: Period, report=None):

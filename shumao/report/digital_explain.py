@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from shumao.errors import IdentityBroken, UnknownFigure
 from shumao.indicators.digital import (
+    Digital,
     DigitalSettings,
     accounts,
     digital,
@@ -96,7 +97,7 @@ class Behind:
     once (``behind``): the figures, the per-record rows and their accounts, the slots by id."""
 
     period: Period
-    d: object                    # indicators.digital.Digital
+    d: Digital
     services: list[dict]
     goods: list[dict]
     acc: dm.Accounts
