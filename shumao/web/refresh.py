@@ -27,6 +27,7 @@ from collections.abc import Callable
 from shumao.store import Store
 
 log = logging.getLogger("shumao.web")
+THREAD_NAME = "shumao-refresh"
 QUIET = 0.2          # seconds without a change before a run starts (ten approvals in a row: one run)
 MOST = 2.0           # ... but no longer than this after the first change waiting
 
@@ -57,7 +58,7 @@ class Refresher:
             if self._thread is not None and self._thread.is_alive():
                 return
             self._stopping = False
-            self._thread = threading.Thread(target=self._run, name="shumao-refresh", daemon=True)
+            self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
             self._thread.start()
             if self._unlisten is None:
                 self._unlisten = self.store.db.on_change(self.changed)

@@ -12,12 +12,14 @@ submission, the checks' history one query at a time, the token and its user apar
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from fastapi.testclient import TestClient
 
 from shumao.access import accounts
 from shumao.filing import windows
+from shumao.web.refresh import THREAD_NAME as REFRESH_THREAD
 from tests.conftest import BACKENDS
 
 MONTH = dt.date(2024, 12, 1)
@@ -31,9 +33,14 @@ WRITES_PIPELINED = {"create contract": 5, "submit contract": 5, "create executio
                     "submit execution": 5, "approve": 5, "return": 5}
 
 
+def background() -> bool:
+    return threading.current_thread().name == REFRESH_THREAD
+
+
 class Counted:
-    """Every statement the store's backend is asked to run, one by one (a pipelined batch
-    counts its statements), and the round trips they took."""
+    """Every statement the store's backend is asked to run for the requests, one by one (a
+    pipelined batch counts its statements), and the round trips they took — not the portal's
+    background recompute after a change (web/refresh.py), which runs beside them when it will."""
 
     def __init__(self, store):
         self.db, self.statements, self.trips = store.db, [], 0
@@ -41,17 +48,19 @@ class Counted:
         piped = store.backend == "postgres"
 
         def counted_execute(sql, params=()):
-            self.statements.append(sql)
-            self.trips += 1
+            if not background():
+                self.statements.append(sql)
+                self.trips += 1
             return execute(sql, params)
 
         def counted_arrow(sql, params, schema_):
-            self.statements.append(sql)
-            self.trips += 1
+            if not background():
+                self.statements.append(sql)
+                self.trips += 1
             return arrow(sql, params, schema_)
 
         def counted_run_all(statements):
-            if piped and len(statements) > 1:      # one round trip; execute is not called
+            if piped and len(statements) > 1 and not background():   # one round trip; execute is not called
                 self.statements += [sql for sql, _ in statements]
                 self.trips += 1
             return run_all(statements)

@@ -24,12 +24,13 @@ from shumao.report.data import as_dict
 from shumao.report.settings import ReportSettings
 from shumao.web import figures
 from shumao.web.access import COOKIE
+from shumao.web.refresh import THREAD_NAME
 from tests.conftest import BACKENDS
 from tests.web.conftest import sign_in
 from tests.web.test_cli_beside_portal import shumao
 
 MONTH = dt.date(2024, 12, 1)         # the sample city's last month: where the dashboard opens
-WORKER = "shumao-refresh"
+WORKER = THREAD_NAME
 
 
 @pytest.fixture
