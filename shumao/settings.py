@@ -87,6 +87,7 @@ class Setting:
     kind: type = str
     low: int | str | None = None     # the least value: a number, or a size in the kind's words
     high: int | None = None
+    choices: tuple[str, ...] = ()    # the only values allowed, if any
 
 
 TABLE: tuple[Setting, ...] = (
@@ -127,6 +128,10 @@ TABLE: tuple[Setting, ...] = (
     Setting("SHUMAO_SDMX_AGENCY", "SHUMAO", "SDMX 文件的维护机构标识；报送 .Stat Suite 等数据库前须在那里登记，如 CN_DLDTA", SdmxId),
     Setting("SHUMAO_SDMX_REF_AREA", "CN_999901", "SDMX 文件的报告地区代码：CN_ 加本市的 GB/T 2260 行政区划代码，如大连市 CN_210200；"
             "默认值 CN_999901 是示例市的虚构代码", SdmxId),
+    Setting("SHUMAO_DIGITAL_ORDERED_UNKNOWN", "NDO", "数字贸易中“是否线上订购”未填报的服务：NDO（按非数字订购计，默认）"
+            "或 separate（单列，计入数字交付贸易而不计入数字订购贸易）", choices=("NDO", "separate")),
+    Setting("SHUMAO_DIGITAL_BY_SIZE", "no", "数字贸易是否按企业规模（大型、中型、小型、微型）分列（试验性）：no（默认）或 yes",
+            choices=("no", "yes")),
     Setting("SHUMAO_PORTAL_URL", "", "催报邮件中给出的门户网址，如 https://tongji.example.org/（企业据此登录填报）"),
 )
 BY_NAME = {s.name: s for s in TABLE}
@@ -159,6 +164,8 @@ def get(name: str):
             raise InputError(wrong(s.kind.SAID))
         if s.low is not None and size < (s.kind.size(str(s.low)) or 0):
             raise InputError(f"环境变量 {name} 应不小于 {s.low}（收到“{raw}”）")
+    if s.choices and raw not in s.choices:
+        raise InputError(wrong(" 或 ".join(s.choices)))
     if s.kind is SdmxId and not SdmxId.FORM.fullmatch(raw):
         raise InputError(wrong(SdmxId.SAID))
     if s.kind is Folder and raw:

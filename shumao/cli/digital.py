@@ -125,8 +125,9 @@ def digital(
                     deliverable_set, impute_delivery, services_source=services_source,
                     goods_basis=goods_basis))
             made = words.as_json(d, settings, source, period)
-    if strict and made["disclosure"]:
-        raise FlaggedFigures(f"数字贸易有 {len(made['disclosure'])} 个数字因涉及单一企业或企业过少而不予公布"
+    held = words.withheld(d)        # of every slice (the JSON lists those of its first ones)
+    if strict and held:
+        raise FlaggedFigures(f"数字贸易有 {len(held)} 个数字因涉及单一企业或企业过少而不予公布"
                              "（--strict：不输出）", checks=[])
     if fmt == "sdmx":
         from shumao.sdmx import files, structure
@@ -156,7 +157,7 @@ def digital(
     else:
         sys.stdout.write(made["text"])
     if fmt != "json":
-        for c in made["disclosure"]:
+        for c in held:
             err.print(f"[yellow]提示：{words.withheld_words(c['group'], c['member'], c['conf'])}[/]")
         for m in made["full_scope_below_regime"]:
             err.print(f"[yellow]提示：{m} 的全业态总额小于按监管方式的合计（full-scope-below-regime）[/]")

@@ -25,6 +25,7 @@ from decimal import Decimal
 import ibis
 from ibis import _
 
+from shumao import settings
 from shumao.indicators.catalog import DIGITAL
 from shumao.indicators.compute import ONSHORE, Indicators, compute
 from shumao.indicators.source import RecordSource
@@ -52,31 +53,48 @@ class DigitalSettings:
     # goods (spec §7.4.6): the e-commerce regimes, or customs' full-scope total where given,
     # its residual over the regimes as CUSTOMS_REGIME OTH_FULL
     goods_basis: str = "regime"
+    # an order of unknown channel (spec §7.2): not digitally ordered (NDO, ORD-UNK=NDO), or
+    # cells of its own (separate); the setting SHUMAO_DIGITAL_ORDERED_UNKNOWN
+    ordered_unknown: str = field(default_factory=lambda: settings.get(
+        "SHUMAO_DIGITAL_ORDERED_UNKNOWN"))
+    # the slice T7, ENTERPRISE_SIZE × NATURE (spec §8.3, speculative): the setting
+    # SHUMAO_DIGITAL_BY_SIZE; it adds figures, it changes none
+    by_size: bool = field(default_factory=lambda: settings.get("SHUMAO_DIGITAL_BY_SIZE") == "yes")
 
-    ORDERED_UNKNOWN = "NDO"               # an order of unknown channel: not digitally ordered
     SERVICES_SOURCES = ("outsourcing", "direct_reports")
     GOODS_BASES = ("regime", "full")
+    ORDERED_UNKNOWN = dm.ORDERED_UNKNOWN
 
     @property
     def direct(self) -> bool:
         return self.services_source == "direct_reports"
 
+    @property
+    def separate(self) -> bool:
+        """An unknown ordering is a cell of its own (``ordered_unknown = separate``)."""
+        return self.ordered_unknown == "separate"
+
     def method(self) -> str:
-        return (f"{self.crosswalk};ORD-UNK={self.ORDERED_UNKNOWN};"
+        return (f"{self.crosswalk};ORD-UNK={'SEP' if self.separate else 'NDO'};"
                 f"IMPUTE={self.impute_delivery.upper()};SET={self.deliverable_set}"
                 + (";SVC=DIRECT" if self.direct else "")
                 + (";GOODS=FULL" if self.goods_basis == "full" else ""))
 
     def to_json(self) -> dict[str, str]:
+        """The settings a vintage keeps (``by_size`` only when on: a vintage frozen without
+        it reproduces as it was)."""
         return {"crosswalk": self.crosswalk, "deliverable_set": self.deliverable_set,
-                "impute_delivery": self.impute_delivery, "ordered_unknown": self.ORDERED_UNKNOWN,
-                "services_source": self.services_source, "goods_basis": self.goods_basis}
+                "impute_delivery": self.impute_delivery, "ordered_unknown": self.ordered_unknown,
+                "services_source": self.services_source, "goods_basis": self.goods_basis,
+                **({"by_size": "yes"} if self.by_size else {})}
 
     @classmethod
     def from_json(cls, d: dict) -> DigitalSettings:
-        """``to_json``'s settings back; a ValueError for settings this version cannot
-        compute with (another ``ordered_unknown``, an unknown set or imputation)."""
-        if (d["ordered_unknown"] != cls.ORDERED_UNKNOWN
+        """``to_json``'s settings back (whatever the environment's settings now say); a
+        ValueError for settings this version cannot compute with (an unknown
+        ``ordered_unknown``, set or imputation)."""
+        if (d["ordered_unknown"] not in cls.ORDERED_UNKNOWN
+                or d.get("by_size", "no") not in ("yes", "no")
                 or d["deliverable_set"] not in digital_codes.DELIVERABLE_SETS
                 or d["impute_delivery"] not in ("off", "survey")
                 or d.get("services_source", "outsourcing") not in cls.SERVICES_SOURCES
@@ -85,7 +103,8 @@ class DigitalSettings:
             raise ValueError(d)
         # a vintage frozen before services_source existed was computed from outsourcing
         return cls(d["deliverable_set"], d["impute_delivery"], d["crosswalk"],
-                   d.get("services_source", "outsourcing"), d.get("goods_basis", "regime"))
+                   d.get("services_source", "outsourcing"), d.get("goods_basis", "regime"),
+                   d["ordered_unknown"], d.get("by_size") == "yes")
 
 
 def _which(period: Period, date):
@@ -99,7 +118,7 @@ def service_groups(con: RecordSource, period: Period, by_record: bool = False):
     classification reads (one query); ``by_record``: one row per execution (the drill-down)."""
     c = con.table("contracts").filter((_.status == "approved") & (_.client_country != ONSHORE))
     x = con.table("executions").filter(_.status == "approved")
-    e = con.table("enterprises").select("enterprise_id", "nature")
+    e = con.table("enterprises").select("enterprise_id", "nature", size="size_class")
     pl = con.table("platforms").select("platform_id", "role")
     t = x.join(c, "contract_id").select(
         p=_which(period, x.executed_on), amount=x.amount_cents, share=c.remote_share,
@@ -107,10 +126,10 @@ def service_groups(con: RecordSource, period: Period, by_record: bool = False):
         partner=c.client_country, enterprise_id=c.enterprise_id, platform_id=c.platform_id,
         record=x.execution_id)
     t = t.filter(t.p.notnull())
-    t = t.left_join(e, "enterprise_id").select(t, nature=e.nature)
+    t = t.left_join(e, "enterprise_id").select(t, nature=e.nature, size=e.size)
     t = t.left_join(pl, "platform_id").select(t, role=pl.role)
     keys = ["p", "share", "ordered", "category", "subcategory", "partner", "enterprise_id",
-            "nature", "platform_id", "role", *(["record"] if by_record else [])]
+            "nature", "size", "platform_id", "role", *(["record"] if by_record else [])]
     return t.group_by(keys).aggregate(amount=t.amount.sum()).to_pyarrow().to_pylist()
 
 
@@ -132,17 +151,19 @@ def goods_groups(con: RecordSource, period: Period, by_record: bool = False):
                                       enterprises=t.enterprises.sum()).to_pyarrow().to_pylist()
 
 
-def direct_groups(con: RecordSource, period: Period):
+def direct_groups(con: RecordSource, period: Period, by_record: bool = False):
     """Services-trade direct reports (spec §6.1.4) of P and P−1y, summed by what
-    classification reads (one query)."""
+    classification reads (one query); ``by_record``: one row per report (the drill-down)."""
     r = con.table("services")
-    e = con.table("enterprises").select("enterprise_id", "nature")
+    e = con.table("enterprises").select("enterprise_id", "nature", size="size_class")
     t = r.select(p=_which(period, r.month), flow=r.flow, partner=r.partner, ebops=r.ebops,
                  enterprise_id=r.enterprise_id, share=r.remote_share,
-                 ordered_share=r.ordered_online_share, amount=r.amount_cents)
+                 ordered_share=r.ordered_online_share, amount=r.amount_cents,
+                 record=r.record_id)
     t = t.filter(t.p.notnull())
-    t = t.left_join(e, "enterprise_id").select(t, nature=e.nature)
-    keys = ["p", "flow", "partner", "ebops", "enterprise_id", "share", "ordered_share", "nature"]
+    t = t.left_join(e, "enterprise_id").select(t, nature=e.nature, size=e.size)
+    keys = ["p", "flow", "partner", "ebops", "enterprise_id", "share", "ordered_share", "nature",
+            "size", *(["record"] if by_record else [])]
     return t.group_by(keys).aggregate(amount=t.amount.sum()).to_pyarrow().to_pylist()
 
 
@@ -198,7 +219,7 @@ def accounts(services: list[dict], goods: list[dict], p: str,
         svc.append(dm.Service(int(r["amount"]), share, r["ordered"], r["category"],
                               r["subcategory"], r["partner"], r["nature"] or "_U",
                               r["enterprise_id"], _dip(r["role"], r["platform_id"]), estimated,
-                              r.get("record")))
+                              r.get("record"), r.get("size") or "_U"))
     gds = [dm.Goods(int(r["amount"]), r["flow"], r["regime"], r["partner"], r["hs"],
                     r["enterprise_id"], r["enterprises"], bool(r["public"]),
                     _dip(r["role"], r["platform_id"]), r.get("record"))
@@ -206,12 +227,14 @@ def accounts(services: list[dict], goods: list[dict], p: str,
     if s.goods_basis == "full":
         gds += full_scope_residuals(goods, p)
     drs = [dm.Direct(int(r["amount"]), r["flow"], r["ebops"], r["share"], r["ordered_share"],
-                     r["partner"] or "_U", r["nature"] or "_U", r["enterprise_id"])
+                     r["partner"] or "_U", r["nature"] or "_U", r["enterprise_id"],
+                     r.get("record"), r.get("size") or "_U")
            for r in direct if r["p"] == p] if s.direct else []
-    acc = dm.classify(svc, gds, cw, s.deliverable_set, drs)
-    control = {r["enterprise_id"]: r["nature"] or "_U" for r in [*services, *direct]
-               if r["nature"]}
-    return dm.with_control(acc, control)
+    acc = dm.classify(svc, gds, cw, s.deliverable_set, drs, s.ordered_unknown)
+    rows = [*services, *direct]
+    control = {r["enterprise_id"]: r["nature"] or "_U" for r in rows if r["nature"]}
+    size = {r["enterprise_id"]: r["size"] for r in rows if r.get("size")}
+    return dm.with_control(acc, control, size)
 
 
 @dataclass
@@ -405,10 +428,28 @@ def full_scope_residuals(goods: list[dict], p: str) -> list[dm.Goods]:
     not below the regime-basis sum A_G, the residual F − A_G as goods of CUSTOMS_REGIME
     OTH_FULL (partner and HS chapter unknown, no enterprise; public, as the city total
     customs published is [A]).  A month whose F is below A_G keeps the regime basis
-    (``full-scope-below-regime`` names it)."""
-    return [dm.Goods(full - reg, flow, "OTH_FULL", None, "_U", None, None, True)
-            for (month, flow), (full, reg) in sorted(_by_month(goods, p).items())
-            if full > reg]
+    (``full-scope-below-regime`` names it).  Rows read record by record (the drill-down)
+    give the residual by its records: each full-scope line its amount, each regime line of
+    that month and flow its amount taken off — the same sum, exactly."""
+    ecom = set(ecommerce_regimes())
+    over = {key for key, (full, reg) in _by_month(goods, p).items() if full > reg}
+    if not any("record" in g for g in goods):
+        return [dm.Goods(full - reg, flow, "OTH_FULL", None, "_U", None, None, True)
+                for (month, flow), (full, reg) in sorted(_by_month(goods, p).items())
+                if (month, flow) in over]
+    out = []
+    for g in goods:
+        if g["p"] != p or (g["month"], g["flow"]) not in over:
+            continue
+        if g["basis"] == "full_scope":
+            sign = 1
+        elif g["regime"] in ecom:
+            sign = -1
+        else:
+            continue
+        out.append(dm.Goods(sign * int(g["amount"]), g["flow"], "OTH_FULL", None, "_U", None,
+                            None, True, record=g["record"]))
+    return out
 
 
 def _full_scope_below(goods: list[dict]) -> list[str]:

@@ -11,8 +11,11 @@ Blocks (per flow): A (ordered digitally, not delivered digitally: goods A_G and 
 A_S), B (ordered and delivered digitally), U1 (ordered digitally, delivery unknown), C
 (delivered digitally, not ordered digitally), N (not digital), U2 (delivery unknown, not
 ordered digitally).  DO = A + B + U1, DD = B + C, DT = A + B + U1 + C.  An unknown
-``ordered_online`` counts as not ordered (ORD-UNK=NDO, spec §7.2); unknown delivery is never
-counted as delivered.  ``check`` proves the identities of §7.4 on every run and raises
+``ordered_online`` counts as not ordered (ORD-UNK=NDO, spec §7.2); with the setting
+``ordered_unknown = separate`` it goes to cells of its own instead — UO_DD (delivered
+digitally, ordering unknown: in DD and DT, never in DO), UO_NDD and UO_UDD (not digital, or
+delivery unknown) — so C, N and U2 hold only what was reported as not ordered online.
+Unknown delivery is never counted as delivered.  ``check`` proves the identities of §7.4 on every run and raises
 ``IdentityBroken`` (a bug, never a warning) when one fails.
 """
 
@@ -27,10 +30,14 @@ from shumao.errors import IdentityBroken
 from shumao.model.digital_codes import BP, Crosswalk, deliverable
 
 UNIT = 1_000_000                         # cent × 10⁶
-SERVICE_BLOCKS = ("A", "B", "U1", "C", "N", "U2")
-TOTALS = {"DO": ("A", "B", "U1"), "DD": ("B", "C"), "DT": ("A", "B", "U1", "C")}
-# the SDMX DIGITAL_NATURE code of each block (spec §8.3)
-NATURE_CODE = {"A": "DO_NDD", "B": "DO_DD", "C": "DD_NDO", "U1": "DO_UDD"}
+# the ordering-unknown cells (``ordered_unknown = separate``): delivered digitally, not
+# delivered digitally, delivery unknown
+UNKNOWN_ORDER = ("UO_DD", "UO_NDD", "UO_UDD")
+SERVICE_BLOCKS = ("A", "B", "U1", "C", "N", "U2", *UNKNOWN_ORDER)
+TOTALS = {"DO": ("A", "B", "U1"), "DD": ("B", "C", "UO_DD"), "DT": ("A", "B", "U1", "C", "UO_DD")}
+# the SDMX DIGITAL_NATURE code of each block (spec §8.3; DD_UDO is ours, for the setting)
+NATURE_CODE = {"A": "DO_NDD", "B": "DO_DD", "C": "DD_NDO", "U1": "DO_UDD", "UO_DD": "DD_UDO"}
+ORDERED_UNKNOWN = ("NDO", "separate")     # the setting's values: not ordered, or cells apart
 DIP_ROLES = ("dip", "b2b_marketplace")
 MIN_ENTERPRISES, DOMINANCE_PCT = 3, 85    # the 数据月报's disclosure rule (spec §7.6)
 
@@ -98,6 +105,7 @@ class Service:
     dip: bool | None = None              # the contract's platform is a DIP (None: none given)
     default_share: bool = False          # the share is an estimate (impute_delivery)
     record: str | None = None            # the execution, when classified record by record
+    size: str = "_U"                     # the enterprise's size class: L | M | S | XS | _U
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,8 @@ class Direct:
     partner: str
     control: str
     enterprise: str
+    record: str | None = None            # the report, when classified record by record
+    size: str = "_U"
 
 
 @dataclass(frozen=True)
@@ -154,7 +164,8 @@ class Atom:
     public: bool
     estimated: bool
     value: int                           # UNIT
-    record: str | None = None            # the execution or customs line (drill-down)
+    record: str | None = None            # the execution, report or customs line (drill-down)
+    size: str = "_U"                     # the enterprise's size class (L, M, S, XS), _U
 
 
 @dataclass
@@ -194,39 +205,52 @@ def in_ddl(flow: str = "X") -> Callable[[Atom], bool]:
     return lambda a: a.flow == flow and a.product == "S" and a.deliverable
 
 
+def cells_of(share: int | None, ordered: str) -> list[tuple[str, int]]:
+    """spec §7.2's table: the blocks of an amount and the percent of it each takes, given
+    its remote share (None: unknown) and its ordering — ``yes``, ``no`` or ``unknown``
+    (``unknown`` only under ``ordered_unknown = separate``; else it was read as ``no``)."""
+    if ordered == "unknown":
+        return ([("UO_UDD", 100)] if share is None
+                else [("UO_DD", share), ("UO_NDD", 100 - share)])
+    yes = ordered == "yes"
+    if share is None:
+        return [("U1" if yes else "U2", 100)]
+    return [("B" if yes else "C", share), ("A" if yes else "N", 100 - share)]
+
+
 def classify(services: Iterable[Service], goods: Iterable[Goods], crosswalk: Crosswalk,
-             deliverable_set: str = "MOFCOM6", direct: Iterable[Direct] = ()) -> Accounts:
+             deliverable_set: str = "MOFCOM6", direct: Iterable[Direct] = (),
+             ordered_unknown: str = "NDO") -> Accounts:
     """Every amount into exactly one atom per crosswalk weight (spec §7.2); direct reports
-    (``direct``) by their own EBOPS code, in place of the outsourcing services."""
+    (``direct``) by their own EBOPS code, in place of the outsourcing services.  An unknown
+    ordering is not ordered (``NDO``), or a cell of its own (``separate``)."""
     dl = deliverable(deliverable_set)
+    apart = ordered_unknown == "separate"
     acc = Accounts()
     for r in direct:
         if r.flow == "X":
             acc.exec_offshore += r.amount
+            acc.known_delivery += r.amount if r.share is not None else 0
         else:
             acc.services_m += r.amount
-        o = r.ordered_share or 0
-        if r.share is None:
-            cells = [("U1", o * 100), ("U2", (100 - o) * 100)]
-        else:
-            cells = [("B", o * r.share), ("A", o * (100 - r.share)),
-                     ("C", (100 - o) * r.share), ("N", (100 - o) * (100 - r.share))]
-            if r.flow == "X":
-                acc.known_delivery += r.amount
+        if apart and r.ordered_share is None:
+            cells = [(b, pct * 100) for b, pct in cells_of(r.share, "unknown")]
+        else:                                 # the two shares independent within a row [A]
+            o = r.ordered_share or 0
+            cells = [(b, pct * o) for b, pct in cells_of(r.share, "yes")] + \
+                    [(b, pct * (100 - o)) for b, pct in cells_of(r.share, "no")]
         for block, pp in cells:               # pp: percent × percent, Σ = 10⁴
             if value := r.amount * pp * (UNIT // 10_000):
                 acc.atoms.append(Atom(r.flow, block, "S", r.ebops, "_Z", "_Z", r.partner,
                                       r.control, "_U", r.ebops in dl, r.enterprise, None,
-                                      False, False, value))
+                                      False, False, value, r.record, r.size))
     for s in services:
         acc.exec_offshore += s.amount
         if s.share is not None and not s.default_share:
             acc.known_delivery += s.amount
-        ordered = s.ordered == "yes"
-        if s.share is None:
-            parts = [("U1" if ordered else "U2", 100)]
-        else:
-            parts = [("B" if ordered else "C", s.share), ("A" if ordered else "N", 100 - s.share)]
+        ordered = ("yes" if s.ordered == "yes" else "no" if s.ordered == "no" or not apart
+                   else "unknown")
+        parts = cells_of(s.share, ordered)
         dip = "_U" if s.dip is None else "DIP" if s.dip else "NDIP"
         for w in crosswalk.of(s.subcategory, s.category):
             for block, pct in parts:
@@ -234,7 +258,7 @@ def classify(services: Iterable[Service], goods: Iterable[Goods], crosswalk: Cro
                 if value:
                     acc.atoms.append(Atom("X", block, "S", w.ebops, "_Z", "_Z", s.partner,
                                           s.control, dip, w.ebops in dl, s.enterprise, None,
-                                          False, s.default_share, value, s.record))
+                                          False, s.default_share, value, s.record, s.size))
     for g in goods:
         if g.amount:
             dip = "_U" if g.dip is None else "DIP" if g.dip else "NDIP"
@@ -245,10 +269,13 @@ def classify(services: Iterable[Service], goods: Iterable[Goods], crosswalk: Cro
     return acc
 
 
-def with_control(acc: Accounts, control: dict[str, str]) -> Accounts:
-    """Goods atoms with an enterprise take its control (nature) where known."""
+def with_control(acc: Accounts, control: dict[str, str],
+                 size: dict[str, str] | None = None) -> Accounts:
+    """Goods atoms with an enterprise take its control (nature) and size class where known."""
+    size = size or {}
     acc.atoms = [a if a.control else Atom(**{**a.__dict__, "control": control.get(
-        a.enterprise or "", "_U")}) for a in acc.atoms]
+        a.enterprise or "", "_U"), "size": size.get(a.enterprise or "", "_U")})
+        for a in acc.atoms]
     return acc
 
 
@@ -275,6 +302,17 @@ def check(acc: Accounts) -> list[dict]:
         for name, key in keys:
             parts = acc.by(key, in_dt)
             holds(f"sum_{name}_{flow}", sum(parts.values()) == total, f"{parts} ≠ {total}")
+        # the breakdowns of DO and DD (slices T2, T6), by size (T7) and DO's DIP split by
+        # product (T8): checked alike, not listed (the list is what a vintage's JSON froze)
+        for total, product in (("DT", None), ("DO", None), ("DD", None), ("DO", "G"),
+                               ("DO", "S")):
+            where = in_block(flow, total, product)
+            whole = acc.total(where)
+            for name, key in (*keys, ("size", lambda x: x.size)):
+                parts = acc.by(key, where)
+                if sum(parts.values()) != whole:
+                    raise IdentityBroken(f"数字贸易恒等式不成立：sum_{name}_{total}_{flow}"
+                                         f"（{parts} ≠ {whole}）")
         goods = acc.block(flow, "A", "G")
         by_regime = acc.by(lambda x: x.regime, _where(flow, "G"))
         holds(f"sum_regimes_goods_{flow}", sum(by_regime.values()) == goods,

@@ -76,21 +76,49 @@ class Published:
         return "F"
 
 
+# the groups whose withheld figures the JSON's "disclosure" lists: those of its first
+# version, fixed, so that a vintage frozen then reproduces its JSON character for character
+# (the groups of the slices added since are withheld alike, and ``withheld`` names them all)
+JSON_GROUPS = ("partners_X", "regimes_X", "regimes_M", "hs_X", "hs_M", "ebops_DDL", "control_X")
+# the totals a partner, control or size breakdown is published for (T2, T6, T7): the
+# DIGITAL_NATURE code, the block or total, the product
+BROKEN_DOWN = (("DT", "DT", None), ("DO", "DO", None), ("DD", "DD", "S"))
+
+
+def _suffix(nature: str) -> str:
+    """A breakdown's group name: partners_X for DT (its first name), partners_X_DO …"""
+    return "" if nature == "DT" else f"_{nature}"
+
+
 def disclosure(d: Digital) -> Published:
-    """Cells of the additive groups (partners of DT, export regimes, EBOPS components of
-    DDL, control), primary then secondary suppression."""
+    """Cells of the additive groups (partners of DT, DO and DD, export regimes, HS chapters,
+    EBOPS components of DDL, control and — with ``by_size`` — size of DT, DO and DD, the DIP
+    split of DO by flow and product), primary then secondary suppression."""
     acc = d.cur
-    dt_x = lambda a: a.flow == "X" and a.block in dm.TOTALS["DT"]  # noqa: E731
-    groups = {
+
+    def goods(flow):
+        return lambda a: a.flow == flow and a.product == "G"
+    dt_x = dm.in_block("X", "DT")
+    groups: dict[str, tuple] = {          # in JSON_GROUPS's order first (the JSON's list)
         "partners_X": (lambda a: a.partner, dt_x),
-        "regimes_X": (lambda a: a.regime, lambda a: a.flow == "X" and a.product == "G"),
-        "regimes_M": (lambda a: a.regime, lambda a: a.flow == "M" and a.product == "G"),
-        "hs_X": (lambda a: a.hs, lambda a: a.flow == "X" and a.product == "G"),
-        "hs_M": (lambda a: a.hs, lambda a: a.flow == "M" and a.product == "G"),
+        "regimes_X": (lambda a: a.regime, goods("X")),
+        "regimes_M": (lambda a: a.regime, goods("M")),
+        "hs_X": (lambda a: a.hs, goods("X")),
+        "hs_M": (lambda a: a.hs, goods("M")),
         "ebops_DDL": (lambda a: main_component(a.ebops),
                       lambda a: a.flow == "X" and a.product == "S" and a.deliverable),
         "control_X": (lambda a: a.control, dt_x),
     }
+    for nature, total, product in BROKEN_DOWN:
+        where = dm.in_block("X", total, product)
+        if nature != "DT":
+            groups[f"partners_X_{nature}"] = (lambda a: a.partner, where)
+            groups[f"control_X_{nature}"] = (lambda a: a.control, where)
+        if d.settings.by_size:
+            groups[f"size_X{_suffix(nature)}"] = (lambda a: a.size, where)
+    for flow in ("X", "M"):
+        for product in ("G", "S"):
+            groups[f"dip_{flow}_{product}"] = (lambda a: a.dip, dm.in_block(flow, "DO", product))
     cells = []
     for g, (key, where) in groups.items():
         members: dict[str, list[dm.Atom]] = {}
@@ -100,6 +128,12 @@ def disclosure(d: Digital) -> Published:
         for m, atoms in sorted(members.items()):
             cells.append(dm.Cell(g, m, sum(a.value for a in atoms), atoms))
     return Published(dm.suppress(cells))
+
+
+def withheld(d: Digital, pub: Published | None = None) -> list[dict]:
+    """Every figure the disclosure pass withholds, of every slice: group, member, conf."""
+    return [{"group": c.group, "member": c.member, "conf": c.conf}
+            for c in (pub or disclosure(d)).cells if c.suppressed]
 
 
 def _money(cents: int | None) -> str:
@@ -188,6 +222,8 @@ def note(d: Digital, covered: bool) -> str:
     extra = "，部分交付方式为估算" if d.settings.impute_delivery == "survey" else ""
     if d.settings.goods_basis == "full":
         extra += "；跨境电商按海关全业态口径统计，含上述监管方式以外的部分"
+    if d.settings.separate:
+        extra += "；是否线上订购未填报的服务单列，计入数字交付贸易，不计入数字订购贸易"
     extra += "".join(f"；{b}" for b in breaks(d))
     if not covered and d.has_services:
         extra += "；交付方式填报率不足，暂不测算数字交付贸易"
@@ -216,9 +252,12 @@ def as_json(d: Digital, s: ReportSettings, source: str, label: str | None = None
                    ("A_G", "A", "G"), ("A_S", "A", "S"), ("B", "B", None), ("U1", "U1", None),
                    ("C", "C", None), ("N", "N", None), ("U2", "U2", None))},
               "M": {"A_G": dm.cents(d.cur.block("M", "A", "G"))}}
+    if d.settings.separate:         # the ordering-unknown cells, only when kept apart
+        blocks["X"].update({b: dm.cents(d.cur.block("X", b)) for b in dm.UNKNOWN_ORDER})
     if d.cur.services_m or d.prev.services_m:       # services imports: direct reports only
         blocks["M"].update({k: dm.cents(d.cur.block("M", b, "S")) for k, b in (
-            ("A_S", "A"), ("B", "B"), ("U1", "U1"), ("C", "C"), ("N", "N"), ("U2", "U2"))})
+            ("A_S", "A"), ("B", "B"), ("U1", "U1"), ("C", "C"), ("N", "N"), ("U2", "U2"),
+            *((u, u) for u in (dm.UNKNOWN_ORDER if d.settings.separate else ())))})
     inds = []
     for f in d.figures.values():
         money = f.unit == "cents"
@@ -231,7 +270,7 @@ def as_json(d: Digital, s: ReportSettings, source: str, label: str | None = None
             "region": s.region, "unit": "cents_usd",
             "settings": {"crosswalk": d.settings.crosswalk, "crosswalk_label": CROSSWALK_LABEL,
                          "deliverable_set": d.settings.deliverable_set,
-                         "ordered_unknown": d.settings.ORDERED_UNKNOWN,
+                         "ordered_unknown": d.settings.ordered_unknown,
                          "impute_delivery": d.settings.impute_delivery,
                          "goods_basis": d.settings.goods_basis,
                          "services_source": d.settings.services_source},
@@ -240,8 +279,7 @@ def as_json(d: Digital, s: ReportSettings, source: str, label: str | None = None
             "partners": [{"partner": _iso3(c), "current": v, "previous": p,
                           "conf": pub.conf("partners_X", c)} for c, v, p in d.partners("X", None)],
             "checks": d.checks,
-            "disclosure": [{"group": c.group, "member": c.member, "conf": c.conf}
-                           for c in pub.cells if c.suppressed],
+            "disclosure": [c for c in withheld(d, pub) if c["group"] in JSON_GROUPS],
             "full_scope_below_regime": d.full_scope_below,
             "breaks": breaks(d), "text": text(d, s, source)}
 
@@ -276,33 +314,37 @@ class Slot:
     @property
     def id(self) -> str:
         """The figure's id on the portal: its slice and a digest of its key (t2-1a2b3c4d5e),
-        stable while the key is, and no code a clerk would read in a link."""
+        stable while the key is, and no code a clerk would read in a link (DIP and
+        ENTERPRISE_SIZE enter only when not totals, so the first slices' ids stay)."""
         import hashlib
-        key = ".".join(self.key[k] for k in SLOT_KEY)
+        key = ".".join(self.key[k] for k in SLOT_KEY) + "".join(
+            f".{k}={self.key[k]}" for k in SLOT_KEY_MORE if self.key.get(k, "_T") != "_T")
         return f"{self.slice.lower()}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
 SLOT_KEY = ("TRADE_FLOW", "DIGITAL_NATURE", "PRODUCT_TYPE", "COUNTERPART_AREA", "SERVICE",
             "COMMODITY", "CUSTOMS_REGIME", "CONTROL")
+SLOT_KEY_MORE = ("DIP", "ENTERPRISE_SIZE")
 
 
 def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
     """The slices of §8.3 on one period's accounts (``d.cur`` or ``d.prev``): T1 (blocks and
-    totals × product × flow), T2 (partner × DT), T3 (goods × regime × flow), T4 (goods × HS
-    chapter × flow), T5 (services × EBOPS main component × DDL) and T6 (control × DT).  The
-    SDMX observations and the tables (digital_tables) are both read off these; each figure is
-    the sum of the atoms its ``where`` admits."""
+    totals × product × flow), T2 (partner × DT, DO, DD), T3 (goods × regime × flow), T4
+    (goods × HS chapter × flow), T5 (services × EBOPS main component × DDL), T6 (control ×
+    DT, DO, DD), T7 (size × DT, DO, DD; only with the setting ``by_size``) and T8 (DIP × DO ×
+    product × flow).  The SDMX observations and the tables (digital_tables) are both read off
+    these; each figure is the sum of the atoms its ``where`` admits."""
     out: list[Slot] = []
 
     def put(slice_, flow, nature, product, where, *, partner="W", service=None, commodity=None,
-            regime=None, control="_T", **more):
+            regime=None, control="_T", dip="_T", size="_T", **more):
         goods, services = product == "G", product == "S"
         key = {"COUNTERPART_AREA": partner, "TRADE_FLOW": flow, "DIGITAL_NATURE": nature,
-               "DIP": "_T", "PRODUCT_TYPE": product,
+               "DIP": dip, "PRODUCT_TYPE": product,
                "SERVICE": service or ("_Z" if goods else "S" if services else "_T"),
                "COMMODITY": commodity or ("_Z" if services else "_T"),
                "CUSTOMS_REGIME": regime or ("_Z" if services else "_T"),
-               "CONTROL": control, "ENTERPRISE_SIZE": "_T"}
+               "CONTROL": control, "ENTERPRISE_SIZE": size}
         out.append(Slot(slice_, key, acc.total(where), where=where, **more))
 
     def both(f1, f2):
@@ -316,7 +358,7 @@ def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
         if d.has_customs:
             put("T1", flow, "DO_NDD", "G", dm.in_block(flow, "A", "G"), status="A", source="GACC_CBEC")
         if d.has_services and (flow == "X" or d.cur.services_m or d.prev.services_m):
-            for block in ("A", "B", "U1", "C"):
+            for block in ("A", "B", "U1", "C", *(("UO_DD",) if d.settings.separate else ())):
                 put("T1", flow, dm.NATURE_CODE[block], "S", dm.in_block(flow, block, "S"),
                     source=svc)
     if d.has_customs or d.has_services:
@@ -331,11 +373,16 @@ def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
             put("T1", "M", total, "_T", dm.in_block("M", total),
                 status=mixed if imports else "A",
                 source=("MIXED" if d.has_customs else svc) if imports else "GACC_CBEC")
-    dt_x = dm.in_block("X", "DT")
-    for c in sorted(acc.by(lambda a: a.partner, dt_x)):                      # T2
-        if c != "_U":
-            put("T2", "X", "DT", "_T", both(dt_x, lambda a, c=c: a.partner == c), partner=_iso3(c),
-                status=mixed, source=mixed_src, group="partners_X", member=c)
+    # T2 (partner), T6 (control), T7 (size) of DT, DO and DD: DT, DO as T1's totals, DD services
+    kinds = {"DT": (mixed, mixed_src), "DO": (mixed, mixed_src), "DD": ("E", svc)}
+    natures = [n for n in BROKEN_DOWN if n[0] != "DD" or d.has_services]
+    for nature, total, product in natures:
+        where, (status, src) = dm.in_block("X", total, product), kinds[nature]
+        for c in sorted(acc.by(lambda a: a.partner, where)):
+            if c != "_U":
+                put("T2", "X", nature, product or "_T", both(where, lambda a, c=c: a.partner == c),
+                    partner=_iso3(c), status=status, source=src,
+                    group=f"partners_X{_suffix(nature)}", member=c)
     for flow in ("X", "M"):                                                  # T3, T4
         goods = _goods_of(flow)
         for r in sorted(acc.by(lambda a: a.regime, goods)):
@@ -350,11 +397,27 @@ def slots(d: Digital, acc: dm.Accounts) -> list[Slot]:
     for comp in sorted(acc.by(lambda a: main_component(a.ebops), ddl)):          # T5
         put("T5", "X", "DDL", "S", both(ddl, lambda a, comp=comp: main_component(a.ebops) == comp),
             service=comp, source=svc, group="ebops_DDL", member=comp)
-    for k in sorted(acc.by(lambda a: a.control, dt_x)):                      # T6
-        put("T6", "X", "DT", "_T", both(dt_x, lambda a, k=k: a.control == k),
-            control=CONTROL_CODE.get(k, "_U"), status=mixed, source=mixed_src, group="control_X",
-            member=k)
+    for slice_, dim, attr, code, on in (
+            ("T6", "control", lambda a: a.control, lambda k: CONTROL_CODE.get(k, "_U"), True),
+            ("T7", "size", lambda a: a.size, lambda k: k if k in SIZE_CODES else "_U",
+             d.settings.by_size)):
+        for nature, total, product in natures if on else ():
+            where, (status, src) = dm.in_block("X", total, product), kinds[nature]
+            for k in sorted(acc.by(attr, where)):
+                put(slice_, "X", nature, product or "_T",
+                    both(where, lambda a, k=k, attr=attr: attr(a) == k),
+                    **{dim: code(k)}, status=status, source=src,
+                    group=f"{dim}_X{_suffix(nature)}", member=k)
+    for flow in ("X", "M"):                                                  # T8
+        for product, status, src in (("G", "A", "GACC_CBEC"), ("S", "E", svc)):
+            where = dm.in_block(flow, "DO", product)
+            for k in sorted(acc.by(lambda a: a.dip, where)):
+                put("T8", flow, "DO", product, both(where, lambda a, k=k: a.dip == k), dip=k,
+                    status=status, source=src, group=f"dip_{flow}_{product}", member=k)
     return out
+
+
+SIZE_CODES = ("L", "M", "S", "XS")          # CL_ENTERPRISE_SIZE (enterprises' size_class)
 
 
 def observations(d: Digital) -> list[Observation]:
@@ -386,7 +449,15 @@ def _goods_of(flow: str):
 GROUP_WORDS = {"partners_X": "数字贸易出口分市场", "regimes_X": "跨境电商出口分监管方式",
                "regimes_M": "跨境电商进口分监管方式",
                "hs_X": "跨境电商出口分商品", "hs_M": "跨境电商进口分商品", "ebops_DDL": "可数字化交付服务分类别",
-               "control_X": "数字贸易出口分企业性质"}
+               "control_X": "数字贸易出口分企业性质",
+               "partners_X_DO": "数字订购贸易出口分市场", "partners_X_DD": "数字交付贸易出口分市场",
+               "control_X_DO": "数字订购贸易出口分企业性质", "control_X_DD": "数字交付贸易出口分企业性质",
+               "size_X": "数字贸易出口分企业规模", "size_X_DO": "数字订购贸易出口分企业规模",
+               "size_X_DD": "数字交付贸易出口分企业规模",
+               "dip_X_G": "数字订购的货物出口分是否经数字中介平台",
+               "dip_X_S": "数字订购的服务出口分是否经数字中介平台",
+               "dip_M_G": "数字订购的货物进口分是否经数字中介平台",
+               "dip_M_S": "数字订购的服务进口分是否经数字中介平台"}
 CONF_WORDS = {"A": "涉及企业少于3家", "O": "单一企业占比超过85%", "D": "为防止由合计推算出另一个不予公布的数字"}
 
 
@@ -394,6 +465,7 @@ def withheld_words(group: str, member: str, conf: str) -> str:
     """A suppressed breakdown in a clerk's words: 数字贸易出口分市场中“加拿大”不予公布（涉及企业少于3家）."""
     from shumao.model.codes import NATURE_ZH
     from shumao.model.digital_codes import ebops
+    from shumao.sdmx.structure import codelists
     if group.startswith("partners"):
         name = country_name(member) if member in countries() else "不明"
     elif group.startswith("regimes"):
@@ -403,6 +475,9 @@ def withheld_words(group: str, member: str, conf: str) -> str:
         name = f"第{member}章 {hs_chapters()[member]}" if member in hs_chapters() else "商品不明"
     elif group.startswith("ebops"):
         name = ebops()[member].name_zh
+    elif group.startswith(("size", "dip")):
+        named = codelists("")["CL_ENTERPRISE_SIZE" if group.startswith("size") else "CL_DIP"]
+        name = named[member][0] if member in named else "未知"
     else:
         name = NATURE_ZH.get(member, "性质不明的企业")
     return f"{GROUP_WORDS[group]}中“{name}”的数字不予公布（{CONF_WORDS[conf]}）"

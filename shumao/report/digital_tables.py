@@ -1,4 +1,5 @@
-"""The tables of 【数字贸易】 (spec/digital-trade.md §8.2): 表1 数字贸易总表 … 表6 分企业性质,
+"""The tables of 【数字贸易】 (spec/digital-trade.md §8.2): 表1 数字贸易总表 … 表6 分企业性质
+(and 分企业规模 with the setting SHUMAO_DIGITAL_BY_SIZE), 表7 数字中介平台,
 each row a published figure of the SDMX slices (report.digital.slots) with its code and name
 side by side — the names of the SDMX codelists — this period, the same months a year earlier
 and the growth; a figure the disclosure pass suppressed reads 不予公布 and nothing else.
@@ -26,12 +27,18 @@ MONEY = ["本期（万美元）", "上年同期（万美元）", "同比（%）"
 SLICES = {
     "T1": ("dt_total", "表1 数字贸易总表", ("DIGITAL_NATURE", "PRODUCT_TYPE", "TRADE_FLOW"),
            ["指标", "代码", "类型", "流向"]),
-    "T2": ("dt_partners", "表2 数字贸易出口分市场", ("COUNTERPART_AREA",), ["国家（地区）", "代码"]),
+    "T2": ("dt_partners", "表2 数字贸易出口分市场", ("COUNTERPART_AREA", "DIGITAL_NATURE"),
+           ["国家（地区）", "代码", "指标"]),
     "T3": ("cbec_regimes", "表3 跨境电商分监管方式", ("CUSTOMS_REGIME", "TRADE_FLOW"),
            ["监管方式", "代码", "流向"]),
     "T4": ("cbec_hs", "表4 跨境电商分商品（HS章）", ("COMMODITY", "TRADE_FLOW"), ["商品（HS章）", "代码", "流向"]),
     "T5": ("ddl_ebops", "表5 可数字化交付的服务出口分类别（EBOPS 2010）", ("SERVICE",), ["服务类别", "代码"]),
-    "T6": ("dt_control", "表6 数字贸易出口分企业性质", ("CONTROL",), ["企业性质", "代码"]),
+    "T6": ("dt_control", "表6 数字贸易出口分企业性质", ("CONTROL", "DIGITAL_NATURE"),
+           ["企业性质", "代码", "指标"]),
+    "T7": ("dt_size", "表6续 数字贸易出口分企业规模", ("ENTERPRISE_SIZE", "DIGITAL_NATURE"),
+           ["企业规模", "代码", "指标"]),
+    "T8": ("do_dip", "表7 数字中介平台", ("DIP", "PRODUCT_TYPE", "TRADE_FLOW"),
+           ["是否经数字中介平台", "代码", "类型", "流向"]),
 }
 CONF_LEGEND = ("“不予公布”：涉及企业少于3家，或单一企业占比超过85%，或为防止由合计推算出另一个不予公布的"
                "数字而不公布")
@@ -47,7 +54,7 @@ def _names(area_name: str) -> dict[str, dict[str, str]]:
 
 
 def tables(d: Digital, area_name: str = "本市") -> list[Table]:
-    """The six tables of the period (those with rows), notes under each."""
+    """The tables of the period (those with rows), notes under each."""
     pub = words.disclosure(d)
     names = _names(area_name)
     before = {(o.slice, tuple(sorted(o.key.items()))): o.units for o in words.slots(d, d.prev)}
@@ -80,8 +87,11 @@ def tables(d: Digital, area_name: str = "本市") -> list[Table]:
             notes.append(crosswalk)
         if any(WITHHELD in r for r in rows[sl]):
             notes.append(CONF_LEGEND)
-        if sl == "T6":
+        if sl in ("T6", "T7"):
             notes.append("海关跨境电商汇总数据不含企业信息，计入“未知”")
+        if sl == "T8":
+            notes.append("数字订购贸易中订单经数字中介平台（撮合买卖双方、收取费用、不拥有所售商品）成交的部分；"
+                         "未填报平台的计入“未知”")
         out.append(Table(tid, title, heads + MONEY, rows[sl], notes=notes, labels=len(heads),
                          figures=list(ids[sl])))
     return out
@@ -97,7 +107,9 @@ def explanation(d: Digital, source: str) -> list[str]:
              f"（{'服务进出口额' if d.settings.direct else '离岸服务外包执行额'}）",
              f"服务外包业务与 EBOPS 2010 服务分类的对照表：{d.settings.crosswalk}（{CROSSWALK_LABEL}）",
              "可数字化交付的服务范围：" + ("商务部六类" if d.settings.deliverable_set == "MOFCOM6" else "联合国贸发会议口径"),
-             "订购方式未填报的执行额按非数字订购计；交付方式未填报的不计入数字交付贸易"
+             ("订购方式未填报的单列，计入数字交付贸易，不计入数字订购贸易" if d.settings.separate
+              else "订购方式未填报的执行额按非数字订购计")
+             + "；交付方式未填报的不计入数字交付贸易"
              + ("；部分交付方式按企业调查或业务子类的典型交付方式估算，为估算值" if d.settings.impute_delivery == "survey" else ""),
              f"交付方式已填报的{sw.filled}占{sw.total}："
              + (f"无{sw.total}" if cov is None else f"{rnd(Decimal(cov))}%"),

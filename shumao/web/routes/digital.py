@@ -51,7 +51,7 @@ def _page(portal, p: Period, settings: ReportSettings) -> dict:
             tables.append((t, note_lines(t.notes), links))
         return {"empty": False, "text": made["text"], "tables": tables,
                 "withheld": [words.withheld_words(c["group"], c["member"], c["conf"])
-                             for c in made["disclosure"]],
+                             for c in words.withheld(d)],
                 "explanation": digital_tables.explanation(d, settings.source)}
 
     return figures._shared(portal, ("digital", str(p), settings.region, settings.short), compute)
