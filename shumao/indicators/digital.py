@@ -135,7 +135,8 @@ def service_groups(con: RecordSource, period: Period, by_record: bool = False):
 
 def goods_groups(con: RecordSource, period: Period, by_record: bool = False):
     """Customs e-commerce rows of P and P−1y in e-commerce regimes (regime basis), summed by
-    what the blocks and the disclosure read; full-scope totals by month and flow apart;
+    what the blocks and the disclosure read (a row's enterprise, when customs named one, with
+    its nature and size class from the register); full-scope totals by month and flow apart;
     ``by_record``: one row per customs line (the drill-down)."""
     g = con.table("ecommerce")
     pl = con.table("platforms").select("platform_id", "role")
@@ -144,9 +145,11 @@ def goods_groups(con: RecordSource, period: Period, by_record: bool = False):
                  enterprises=g.enterprises, public=g.public, platform_id=g.platform_id,
                  amount=g.amount_cents, record=g.line_id)
     t = t.filter(t.p.notnull())
+    e = con.table("enterprises").select("enterprise_id", "nature", size="size_class")
+    t = t.left_join(e, "enterprise_id").select(t, nature=e.nature, size=e.size)
     t = t.left_join(pl, "platform_id").select(t, role=pl.role)
     keys = ["p", "month", "basis", "regime", "flow", "partner", "hs", "enterprise_id",
-            "public", "platform_id", "role", *(["record"] if by_record else [])]
+            "nature", "size", "public", "platform_id", "role", *(["record"] if by_record else [])]
     return t.group_by(keys).aggregate(amount=t.amount.sum(),
                                       enterprises=t.enterprises.sum()).to_pyarrow().to_pylist()
 
@@ -231,8 +234,8 @@ def accounts(services: list[dict], goods: list[dict], p: str,
                      r.get("record"), r.get("size") or "_U")
            for r in direct if r["p"] == p] if s.direct else []
     acc = dm.classify(svc, gds, cw, s.deliverable_set, drs, s.ordered_unknown)
-    rows = [*services, *direct]
-    control = {r["enterprise_id"]: r["nature"] or "_U" for r in rows if r["nature"]}
+    rows = [*services, *direct, *goods]
+    control = {r["enterprise_id"]: r["nature"] or "_U" for r in rows if r.get("nature")}
     size = {r["enterprise_id"]: r["size"] for r in rows if r.get("size")}
     return dm.with_control(acc, control, size)
 

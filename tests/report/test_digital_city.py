@@ -102,6 +102,70 @@ def reference(period: str) -> dict[str, int]:
     return out
 
 
+def slices_reference(period: str = "2024H1", exact: bool = False) -> dict[tuple, int | Decimal]:
+    """The slices T2 (partner × DT, DO, DD), T6 (control × DT, DO, DD) and T8 (DIP × DO ×
+    product × flow) of the period from the CSVs alone, keyed as data.csv keys them
+    (COUNTERPART_AREA, TRADE_FLOW, DIGITAL_NATURE, DIP, PRODUCT_TYPE, CONTROL): Decimal,
+    rounded half-up to the cent once per figure (``exact``: unrounded).  (An unknown ordering, kept apart or not,
+    is never digitally ordered and is digitally delivered by its remote share: the same
+    slices either way.)"""
+    when = PERIODS[period]
+    iso3 = {r["iso2"]: r["iso3"] for r in _rows(REPO / "shumao/data/countries.csv")}
+    nature = {"domestic": "DOM", "hmt": "HMT", "foreign": "FOR"}
+    control = {r["enterprise_id"]: nature.get(r["nature"], "_U")
+               for r in _rows(CITY / "enterprises.csv")}
+    dip = {r["平台代码"]: "DIP" if r["平台类型"] == "中介平台" else "NDIP"
+           for r in _rows(DIGITAL / "platforms.csv")}
+    contracts = {r["contract_id"]: r for r in _rows(DIGITAL / "contracts.csv")}
+    share = {"远程": 100, "现场": 0, "不明": None}
+    out: dict[tuple, Decimal] = {}
+
+    def add(partner, flow, nat, dip_, product, ctrl, cents):
+        key = (partner, flow, nat, dip_, product, ctrl)
+        out[key] = out.get(key, Decimal(0)) + cents
+
+    def put(partner, ctrl, dip_, product, do, dd, flow="X"):
+        """One amount's digitally ordered (do) and delivered (dd) parts, DT their union."""
+        dt_ = do + dd - (min(do, dd) if product == "S" and do else 0)
+        for nat, v, prod in (("DT", dt_, "_T"), ("DO", do, "_T"), ("DD", dd, "S")):
+            if v and flow == "X":
+                add(iso3.get(partner, "_U"), "X", nat, "_T", prod, "_T", v)
+                add("W", "X", nat, "_T", prod, ctrl, v)
+        if do:
+            add("W", flow, "DO", dip_, product, "_T", do)
+
+    for x in _rows(CITY / "executions.csv"):
+        c = contracts[x["contract_id"]]
+        if not (x["status"] == "approved" and c["status"] == "approved"
+                and c["client_country"] != "CN" and _in(x["executed_on"], when)):
+            continue
+        a = Decimal(x["amount"]) * 100
+        r = share.get(c["交付方式"]) if c["交付方式"] != "混合" else int(c["远程交付比例（%）"])
+        put(c["client_country"], control.get(c["enterprise_id"], "_U"),
+            dip[c["接单平台"]] if c["接单平台"] else "_U", "S",
+            a if c["线上订购"] == "是" else Decimal(0), Decimal(0) if r is None else a * r / 100)
+    rate = {r["月份"]: Decimal(r["美元汇率"]) for r in _rows(DIGITAL / "rates.csv")}
+    for name, money in (("ecommerce.csv", "货值（美元）"), ("跨境电商-人民币.csv", "货值（万元）")):
+        for g in _rows(DIGITAL / name):
+            if not _in(g["统计月份"], when):
+                continue
+            cents = Decimal(g[money]) * 100
+            if "万元" in money:
+                cents = (cents * 10000 * rate[g["统计月份"]]).quantize(1, ROUND_HALF_UP)
+            put(g["贸易国别（地区）"], control.get(g["统一社会信用代码"], "_U"),
+                dip[g["电商平台代码"]] if g["电商平台代码"] else "_U", "G", cents, Decimal(0),
+                g["进出口"])
+    return out if exact else {k: int(v.quantize(1, ROUND_HALF_UP)) for k, v in out.items()}
+
+
+def added_slice(row: dict) -> bool:
+    """A row of the slices published since the first expected data.csv: T2 and T6 of DO
+    and DD, T7, T8."""
+    return (row["DIP"] != "_T" or row["ENTERPRISE_SIZE"] != "_T"
+            or (row["DIGITAL_NATURE"] in ("DO", "DD")
+                and (row["COUNTERPART_AREA"] != "W" or row["CONTROL"] != "_T")))
+
+
 @pytest.mark.parametrize("period", sorted(PERIODS))
 def test_the_figures_agree_with_an_independent_computation(city, period):
     ref = reference(period)
@@ -206,7 +270,14 @@ def test_shumao_digital_sdmx_is_the_expected_sdmx_csv(city, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "不予公布" in r.stderr
     text = (out / "data.csv").read_text(encoding="utf-8").replace("\r\n", "\n")
-    assert text == (DIGITAL / "expected_digital_2024H1.csv").read_text(encoding="utf-8")
+    # the first slices byte for byte as expected; the slices added since (T2 and T6 of DO
+    # and DD, T8) are checked against the independent computation below
+    lines = text.split("\n")
+    head = lines[0].split(",")
+    kept = [ln for ln in lines if not ln or ln == lines[0]
+            or not added_slice(dict(zip(head, ln.split(",")[:len(head)], strict=False)))]
+    assert "\n".join(kept) == (DIGITAL / "expected_digital_2024H1.csv").read_text(encoding="utf-8")
+    assert len(kept) < len(lines)
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["structure-2.1.xml", "structure-3.0.xml", "data.csv", "data-3.0.xml", "batis-extract.csv", "说明.txt"])
     rows = list(csv.DictReader(text.splitlines()))
@@ -249,6 +320,29 @@ def test_shumao_digital_sdmx_is_the_expected_sdmx_csv(city, tmp_path):
         assert values and "NaN" not in [x["OBS_VALUE"] for x in members]
         assert abs(sum(values) - _wan(total_cents)) <= Decimal("0.005") * (len(values) + 1)
 
+    # T2, T6, T8: each published figure is the independent computation's, and each group's
+    # members (withheld ones included) add up exactly to its total
+    sl = slices_reference("2024H1")
+    added = [x for x in rows if added_slice(x)]
+    dims = ("COUNTERPART_AREA", "TRADE_FLOW", "DIGITAL_NATURE", "DIP", "PRODUCT_TYPE", "CONTROL")
+    assert {tuple(x[k] for k in dims) for x in added} == {
+        k for k in sl if k[2] in ("DO", "DD") and (k[0] != "W" or k[5] != "_T") or k[3] != "_T"}
+    for x in added:
+        key = tuple(x[k] for k in dims)
+        if x["CONF_STATUS"] == "F":
+            assert Decimal(x["OBS_VALUE"]) == _wan(sl[key]), key
+    assert {x["CONF_STATUS"] for x in added} >= {"F", "A", "D"}
+    ex = slices_reference("2024H1", exact=True)
+
+    def whole(keys) -> int:              # Σ of the unrounded members, rounded once
+        return int(sum((ex[k] for k in keys), Decimal(0)).quantize(1, ROUND_HALF_UP))
+    for nat, total in {"DT": fig["dt_x"], "DO": fig["do_x"], "DD": fig["dd_x"]}.items():
+        assert whole(k for k in ex if k[0] != "W" and k[2] == nat) == total, nat
+        assert whole(k for k in ex if k[0] == "W" and k[5] != "_T" and k[2] == nat) == total, nat
+    for flow, product, total in (("X", "G", fig["cbec_x"]), ("M", "G", made["blocks"]["M"]["A_G"]),
+                                 ("X", "S", fig["do_x"] - fig["cbec_x"])):
+        got = whole(k for k in ex if k[1] == flow and k[3] != "_T" and k[4] == product)
+        assert abs(got - total) <= 1, (flow, product)      # do_x − cbec_x: two roundings
     goods_x = [x for x in rows if x["TRADE_FLOW"] == "X" and x["PRODUCT_TYPE"] == "G"]
     adds_up([x for x in goods_x if x["CUSTOMS_REGIME"] not in ("_T",)], fig["cbec_x"])
     adds_up([x for x in goods_x if x["COMMODITY"] not in ("_T",)], fig["cbec_x"])
@@ -291,9 +385,10 @@ def test_generate_digital_writes_data_that_import_and_compute(tmp_path):
 
 
 def test_tables_as_xlsx_and_html(city, tmp_path):
-    """§8.2: the section's text, 表1–表6 with code and name side by side (the SDMX codelists'
-    names) and 说明; the headline rows are the independent computation's figures; a withheld
-    figure reads 不予公布 with no previous year or growth beside it; xlsx needs --out."""
+    """§8.2: the section's text, 表1–表7 with code and name side by side (the SDMX codelists'
+    names) and 说明; the headline rows are the independent computation's figures, and those of
+    表2 (DT, DO, DD by market), 表6 (by control) and 表7 (DIP); a withheld figure reads 不予公布
+    with no previous year or growth beside it; xlsx needs --out."""
     import openpyxl
 
     from tests.wording import html_text
@@ -305,7 +400,7 @@ def test_tables_as_xlsx_and_html(city, tmp_path):
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["数字贸易", "表1 数字贸易总表", "表2 数字贸易出口分市场", "表3 跨境电商分监管方式",
                              "表4 跨境电商分商品（HS章）", "表5 可数字化交付的服务出口分类别（EBOPS 2010）",
-                             "表6 数字贸易出口分企业性质", "说明"]
+                             "表6 数字贸易出口分企业性质", "表7 数字中介平台", "说明"]
     text = (DIGITAL / "expected_digital_2024H1.txt").read_text(encoding="utf-8")
     assert [c.value for c in wb["数字贸易"]["A"]] == [ln for ln in text.split("\n") if ln]
     ref, prev = reference("2024H1")["cur"], reference("2024H1")["prev"]
@@ -318,9 +413,28 @@ def test_tables_as_xlsx_and_html(city, tmp_path):
         assert (Decimal(str(t1[key][4])), Decimal(str(t1[key][5]))) == (_wan(ref[fid]), _wan(prev[fid])), fid
     assert t1[("DT", "合计", "出口")][0] == "数字贸易"
     partners = list(wb["表2 数字贸易出口分市场"].iter_rows(min_row=5, values_only=True))
-    withheld = [row for row in partners if row[2] == "不予公布"]
-    assert withheld and all(row[3:] == ("—", "—") for row in withheld)
+    withheld = [row for row in partners if row[3] == "不予公布"]
+    assert withheld and all(row[4:] == ("—", "—") for row in withheld)
     assert ("日本", "JPN") in {row[:2] for row in partners}
+    sl = slices_reference("2024H1")
+    nature = {"数字贸易": ("DT", "_T"), "数字订购贸易": ("DO", "_T"), "数字交付贸易": ("DD", "S")}
+    shown = [row for row in partners if row[1] and row[3] != "不予公布"]
+    assert {nature[row[2]][0] for row in shown} == {"DT", "DO", "DD"}
+    for row in shown:
+        n, product = nature[row[2]]
+        assert Decimal(str(row[3])) == _wan(sl[(row[1], "X", n, "_T", product, "_T")]), row
+    control = [row for row in wb["表6 数字贸易出口分企业性质"].iter_rows(min_row=5, values_only=True)
+               if row[1] and row[3] != "不予公布"]
+    assert {nature[row[2]][0] for row in control} == {"DT", "DO", "DD"}
+    for row in control:
+        n, product = nature[row[2]]
+        assert Decimal(str(row[3])) == _wan(sl[("W", "X", n, "_T", product, row[1])]), row
+    dips = [row for row in wb["表7 数字中介平台"].iter_rows(min_row=5, values_only=True)
+            if row[1] and row[4] != "不予公布"]
+    assert {row[1] for row in dips} == {"DIP", "NDIP", "_U"}
+    for row in dips:
+        flow, product = {"出口": "X", "进口": "M"}[row[3]], {"货物": "G", "服务": "S"}[row[2]]
+        assert Decimal(str(row[4])) == _wan(sl[("W", flow, "DO", row[1], product, "_T")]), row
     assert any("不予公布" in (c.value or "") for c in wb["说明"]["A"])
     r = run_cli("digital", "--period", "2024H1", "--region", "示例市", "--db", str(city),
                 "--format", "html")
@@ -328,6 +442,7 @@ def test_tables_as_xlsx_and_html(city, tmp_path):
     page = html_text(r.stdout)
     for line in [ln for ln in text.split("\n") if ln]:
         assert line in page
-    assert "表6 数字贸易出口分企业性质" in page and "不予公布" in page and "<script" not in r.stdout
+    assert "表6 数字贸易出口分企业性质" in page and "表7 数字中介平台" in page
+    assert "不予公布" in page and "<script" not in r.stdout
     r = run_cli("digital", "--period", "2024H1", "--db", str(city), "--format", "xlsx")
     assert r.returncode == 2 and "--out" in r.stderr
