@@ -1,7 +1,11 @@
 """数字贸易's 指标溯源 (spec/digital-trade.md §8.4: the staff page 数字贸易 drills down to the
 records, the same explain mechanism as the 数据月报's): one figure of the tables — a ``Slot``
 of report.digital, named by its id — with the records behind it: the approved executions
-and the customs e-commerce lines, each with the part of its amount the figure counts.
+(or, with ``services_source = direct_reports``, the services direct reports) and the customs
+e-commerce lines, each with the part of its amount the figure counts.  With ``goods_basis =
+full`` the part beyond the regimes (OTH_FULL) is listed by its records too: each full-scope
+line of a month and flow with its amount, each regime line of that month and flow with its
+amount taken off.
 
 The records are classified one by one by the same code as the figures (indicators.digital
 ``accounts`` over per-record rows, model.digital ``classify``), and the figure's own
@@ -43,9 +47,9 @@ MOST = 200          # records listed; the rest summed in one line
 class Part:
     """One record behind a figure: what it is, and the part of it the figure counts."""
 
-    kind: str                    # executions | ecommerce
-    record: str                  # execution_id | line_id
-    day: dt.date | None          # executed_on | the customs month
+    kind: str                    # executions | services | ecommerce
+    record: str                  # execution_id | record_id | line_id
+    day: dt.date | None          # executed_on | the month
     enterprise_id: str | None
     name: str                    # the enterprise's name, or 海关汇总数据
     partner: str | None
@@ -102,6 +106,7 @@ class Behind:
     goods: list[dict]
     acc: dm.Accounts
     slots: dict
+    direct: list[dict]
 
 
 def behind(store: Store, period: Period | str, s: DigitalSettings = DigitalSettings()) -> Behind:
@@ -113,10 +118,10 @@ def behind(store: Store, period: Period | str, s: DigitalSettings = DigitalSetti
     with store.reading() as con:
         d = digital(con, p, s)
         services, goods = service_groups(con, p, by_record=True), goods_groups(con, p, by_record=True)
-        direct = direct_groups(con, p) if s.direct else []      # the same inputs as the figures'
+        direct = direct_groups(con, p, by_record=True) if s.direct else []
         survey = survey_shares(con, p) if s.impute_delivery == "survey" else {}
     acc = accounts(services, goods, "cur", s, direct, survey, p.end.year)
-    return Behind(p, d, services, goods, acc, {o.id: o for o in words.slots(d, d.cur)})
+    return Behind(p, d, services, goods, acc, {o.id: o for o in words.slots(d, d.cur)}, direct)
 
 
 def explain_cell(store: Store, period: Period | str, cell: str, region: str = "本市",
@@ -135,7 +140,7 @@ def explain_cell(store: Store, period: Period | str, cell: str, region: str = "�
     table, row = _row_words(b.d, region, cell)
     ranked = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
     shown = [k for k, v in ranked[:most] if v]
-    parts = _parts(store, shown, counted, b.services, b.goods)
+    parts = _parts(store, shown, counted, b.services, b.goods, b.direct)
     listed = sum(counted[k] for k in shown)
     return CellExplanation(p, cell, table, row, slot.units, parts,
                            sum(1 for v in counted.values() if v), slot.units - listed)
@@ -153,10 +158,12 @@ def _row_words(d, region: str, cell: str) -> tuple[str, str]:
 
 
 def _parts(store: Store, ids: list[str], counted: dict[str, int], services: list[dict],
-           goods: list[dict]) -> list[Part]:
+           goods: list[dict], direct: list[dict] = ()) -> list[Part]:
     from shumao.model import digital_codes
 
     svc = {f"S|{r['record']}": r for r in services if r["p"] == "cur"}
+    reports = {f"S|{r['record']}": r for r in direct if r["p"] == "cur"}   # in place of svc
+    svc = {} if reports else svc
     gds = {f"G|{r['record']}": r for r in goods if r["p"] == "cur"}
 
     def lookup(kind: str, column: str, keys: list[str]) -> dict[str, dict]:
@@ -166,9 +173,11 @@ def _parts(store: Store, ids: list[str], counted: dict[str, int], services: list
         return {r[column]: r for r in rows}
     xs = lookup("executions", "execution_id", [k[2:] for k in ids if k in svc])
     lines = lookup("ecommerce", "line_id", [k[2:] for k in ids if k in gds])
+    said = lookup("services", "record_id", [k[2:] for k in ids if k in reports])
     names = {e: r["name"] for e, r in lookup("enterprises", "enterprise_id", sorted(
         {r["enterprise_id"] for r in lines.values() if r.get("enterprise_id")}
-        | {svc[k]["enterprise_id"] for k in ids if k in svc})).items()}
+        | {svc[k]["enterprise_id"] for k in ids if k in svc}
+        | {reports[k]["enterprise_id"] for k in ids if k in reports})).items()}
     ordered = digital_codes.shown_words("ordered")
     out = []
     for k in ids:
@@ -182,12 +191,24 @@ def _parts(store: Store, ids: list[str], counted: dict[str, int], services: list
             out.append(Part("executions", k[2:], x["executed_on"], r["enterprise_id"],
                             names.get(r["enterprise_id"], r["enterprise_id"]), r["partner"],
                             int(x["amount_cents"]), counted[k], about))
+        elif k in reports:
+            r, x = reports[k], said[k[2:]]
+            about = {"ebops": x["ebops"], "ebops_name": digital_codes.ebops()[x["ebops"]].name_zh
+                     if x["ebops"] in digital_codes.ebops() else None, "flow": x["flow"],
+                     "remote_share": x["remote_share"],
+                     "ordered_online_share": x["ordered_online_share"]}
+            out.append(Part("services", k[2:], x["month"], r["enterprise_id"],
+                            names.get(r["enterprise_id"], r["enterprise_id"]), r["partner"],
+                            int(x["amount_cents"]), counted[k], about))
         elif k in gds:
             line = lines[k[2:]]
             eid = line.get("enterprise_id")
             regime = digital_codes.regimes().get(line["regime"] or "")
+            # a full-scope total, or (counted below zero) a regime line taken off the part
+            # beyond the regimes (goods_basis = full)
             about = {"regime": line["regime"], "regime_name": regime.name_short if regime else None,
-                     "flow": line["flow"], "hs_chapter": line["hs_chapter"]}
+                     "flow": line["flow"], "hs_chapter": line["hs_chapter"],
+                     "basis": line["basis"], "deducted": counted[k] < 0}
             out.append(Part("ecommerce", k[2:], line["month"], eid,
                             names.get(eid, eid) if eid else "海关汇总数据", line["partner"],
                             int(line["amount_cents"]), counted[k], about))

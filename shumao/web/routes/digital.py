@@ -99,9 +99,10 @@ def _cents(units: int) -> int:
 
 
 def _usd(units: int) -> str:
-    """cent × 10⁶ → 美元 with thousands separators, to the cent (half-up)."""
+    """cent × 10⁶ → 美元 with thousands separators, to the cent (half-up); a part taken off
+    (goods_basis = full) with its minus sign."""
     c = _cents(units)
-    return f"{c // 100:,}.{c % 100:02d}"
+    return f"{'-' if c < 0 else ''}{abs(c) // 100:,}.{abs(c) % 100:02d}"
 
 
 def _words(part) -> dict:
@@ -123,11 +124,21 @@ def _words(part) -> dict:
                 "交付方式不明" if a["remote_share"] is None else f"远程交付{a['remote_share']}%",
                 f"线上订购：{a['ordered_online']}"]
         day = day_words(part.day) if part.day else "—"
+    elif part.kind == "services":
+        kind = "服务贸易直报"
+        what = [a["ebops_name"] or "服务类别不明", "出口" if a["flow"] == "X" else "进口",
+                "交付方式不明" if a["remote_share"] is None else f"远程交付{a['remote_share']}%",
+                "线上订购比例不明" if a["ordered_online_share"] is None
+                else f"线上订购{a['ordered_online_share']}%"]
+        day = f"{part.day.year}年{part.day.month}月" if part.day else "—"
     else:
         kind = "跨境电商"
-        what = [f"{a['regime_name'] or a['regime']}（{a['regime']}）",
+        what = ["海关全业态总额" if a.get("basis") == "full_scope"
+                else f"{a['regime_name'] or a['regime']}（{a['regime']}）",
                 "出口" if a["flow"] == "X" else "进口",
                 "商品未分章" if a["hs_chapter"] == "_U" else f"HS第{a['hs_chapter']}章"]
+        if a.get("deducted"):
+            what.append("已按监管方式统计，从全业态总额中扣除")
         day = f"{part.day.year}年{part.day.month}月" if part.day else "—"
     return {"kind": kind, "id": part.record, "day": day, "name": part.name,
             "enterprise_id": part.enterprise_id, "partner": country(part.partner), "what": what,
