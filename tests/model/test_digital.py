@@ -157,3 +157,40 @@ def test_direct_reports_keep_every_identity_and_split_exactly(drs, gds, data):
     # permuting the rows changes nothing
     shuffled = data.draw(st.permutations(drs))
     assert totals(dm.classify([], gds, CW, direct=shuffled)) == totals(acc)
+
+
+# -- ordered_unknown = separate and the breakdowns of DO and DD (slices T2, T6, T7, T8) ---------
+sized = st.builds(
+    lambda s, control, size: dm.Service(**{**s.__dict__, "control": control, "size": size}),
+    services, st.sampled_from(["domestic", "foreign", "hmt", "_U"]),
+    st.sampled_from(["L", "M", "S", "XS", "_U"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(sized, max_size=10), st.lists(goods, max_size=5), st.lists(direct, max_size=4))
+def test_unknown_ordering_apart_moves_no_total_and_every_breakdown_adds_up(svc, gds, drs):
+    """separate vs NDO: DO, DD and DT the same; C, N and U2 split exactly into what was
+    reported as not ordered and the cells of unknown ordering; under both, each of DT, DO
+    and DD (and DO by product) is exactly the sum of its partners, controls, sizes and DIP
+    cells — ``check`` proves it on every run, raising otherwise."""
+    for direct_rows in ((), drs):
+        ndo = dm.classify(svc, gds, CW, direct=direct_rows)
+        apart = dm.classify(svc, gds, CW, direct=direct_rows, ordered_unknown="separate")
+        for acc in (ndo, apart):
+            dm.check(acc)
+            for f in ("X", "M"):
+                for total, product in (("DT", None), ("DO", None), ("DD", None), ("DO", "G"),
+                                       ("DO", "S")):
+                    where = dm.in_block(f, total, product)
+                    for key in (lambda a: a.partner, lambda a: a.control, lambda a: a.size,
+                                lambda a: a.dip):
+                        assert sum(acc.by(key, where).values()) == acc.total(where)
+        for f in ("X", "M"):
+            for n in ("DO", "DD", "DT", "A", "B", "U1"):
+                assert ndo.block(f, n) == apart.block(f, n), (f, n)
+            for was, unknown in (("C", "UO_DD"), ("N", "UO_NDD"), ("U2", "UO_UDD")):
+                assert ndo.block(f, was) == apart.block(f, was) + apart.block(f, unknown)
+                assert ndo.block(f, unknown) == 0
+        reported_no = sum(s.amount for s in svc if s.ordered in ("yes", "no"))
+        assert sum(apart.block("X", b, "S") for b in dm.UNKNOWN_ORDER) <= \
+            (sum(s.amount for s in svc) - reported_no + sum(r.amount for r in direct_rows)) * dm.UNIT

@@ -47,7 +47,9 @@ def test_every_table_row_drills_to_records_that_add_up_to_its_cell(client, store
     assert r.status_code == 200
     cells = _cells(r.text)
     tables = {t for t, _, _ in cells}
-    assert tables == {"dt_total", "dt_partners", "cbec_regimes", "cbec_hs", "ddl_ebops", "dt_control"}
+    seen_dip: set[str] = set()
+    assert tables == {"dt_total", "dt_partners", "cbec_regimes", "cbec_hs", "ddl_ebops", "dt_control",
+                      "do_dip"}
     checked = 0
     for tid, link, shown in cells:
         q = parse_qs(urlparse(link).query)
@@ -66,7 +68,10 @@ def test_every_table_row_drills_to_records_that_add_up_to_its_cell(client, store
             assert kinds == {"ecommerce"}
         if tid == "ddl_ebops":
             assert kinds == {"executions"}
+        if tid == "do_dip":
+            seen_dip.add(x["row"])
     assert checked >= 30
+    assert len(seen_dip) == 8       # 表7: DIP / NDIP / 未知 × goods exports, imports; services
 
 
 @pytest.mark.parametrize("portal_url", BACKENDS, indirect=True)
