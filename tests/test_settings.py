@@ -69,6 +69,9 @@ def test_the_environment_wins_and_a_wrong_number_is_chinese(monkeypatch):
     ("SHUMAO_SMTP_PORT", "99999", "应为 0 到 65535 之间的整数"),
     ("SHUMAO_SMTP_TIMEOUT", "-1", "应为 1 到 3600 之间的整数"),
     ("SHUMAO_SMTP_TIMEOUT", "0", "应为 1 到 3600 之间的整数"),
+    # issue 22: settings with a few values
+    ("SHUMAO_DIGITAL_ORDERED_UNKNOWN", "ndo", "应为 NDO 或 separate"),
+    ("SHUMAO_DIGITAL_BY_SIZE", "1", "应为 no 或 yes"),
 ])
 def test_a_value_that_would_fail_later_is_refused_when_read(monkeypatch, name, wrong, words):
     monkeypatch.setenv(name, wrong)

@@ -75,11 +75,33 @@ def test_the_form_and_the_drill_down_in_chromium(live, chromium, width):
         name = row.locator("th a").inner_text()
         row.locator("th a").click()
         page.wait_for_url("**/digital/records?**")
-        assert page.locator("#cell-name").inner_text() == name
+        said = page.locator("#cell-name").inner_text()      # 德国 · 数字贸易 (表2: market × 指标)
+        assert said.split(" · ")[0] == name and said.split(" · ")[1] in ("数字贸易", "数字订购贸易", "数字交付贸易")
         total = Decimal(page.locator("#records-total").inner_text().replace(",", ""))
         assert (total / 10000).quantize(Decimal("0.01"), ROUND_HALF_UP) == Decimal(cell.replace(",", ""))
         assert page.locator("#records tbody tr").count() > 0
         _fits(page, width)
         shot(page, f"digital-records-{width}")
+        # 表2 by 数字贸易 / 数字订购贸易 / 数字交付贸易, 表7 数字中介平台: in words, on the screen
+        page.goto(live.url + "/digital?period=2024H1&region=示例市")
+        partners = page.locator("#table-dt_partners").inner_text()
+        assert "数字订购贸易" in partners and "数字交付贸易" in partners
+        dip = page.locator("#table-do_dip")
+        assert "表7 数字中介平台" in page.locator("main").inner_text()
+        text = dip.inner_text()
+        for words in ("经数字中介平台", "不经数字中介平台", "货物", "服务", "出口", "进口"):
+            assert words in text, words
+        for raw in ("NDIP", "DIP", "_U", "DO"):
+            assert raw not in text.replace("数字中介平台", ""), raw
+        _fits(page, width)
+        dip.scroll_into_view_if_needed()
+        shot(page, f"digital-dip-{width}")
+        row = dip.locator("tbody tr").filter(has_text="经数字中介平台").first
+        cell = row.locator("td.num").first.inner_text()
+        row.locator("th a").click()
+        page.wait_for_url("**/digital/records?**")
+        total = Decimal(page.locator("#records-total").inner_text().replace(",", ""))
+        assert (total / 10000).quantize(Decimal("0.01"), ROUND_HALF_UP) == Decimal(cell.replace(",", ""))
+        _fits(page, width)
     finally:
         page.context.close()
