@@ -13,7 +13,10 @@ The optional inputs enter only by setting or where the catalogue names them: the
 direct reports feed the services blocks in place of the outsourcing executions
 (``services_source = direct_reports``), the enterprise survey gives imputed remote shares
 (``impute_delivery = survey``), customs' full-scope totals the goods (``goods_basis =
-full``), and the benchmarks (``totals``) only the share of total goods trade.
+full``), and the benchmarks (``totals``) only the share of total goods trade.  An order of
+unknown channel is not digitally ordered, or cells of its own (``ordered_unknown``, the
+setting SHUMAO_DIGITAL_ORDERED_UNKNOWN); enterprise size (SHUMAO_DIGITAL_BY_SIZE) only adds
+the slice T7.
 """
 
 from __future__ import annotations

@@ -114,9 +114,10 @@ class Direct:
     attributes, when the setting ``services_source = direct_reports`` feeds the services
     blocks from them: amount in cents, the EBOPS code as reported, the reported remote share
     and share ordered online (percent; None: not reported).  An unreported ordered share
-    counts as not ordered (ORD-UNK=NDO); the two shares are taken as independent within a
-    row [A]: B = a·o·r, A_S = a·o·(100−r), C = a·(100−o)·r, N = the rest; without r the
-    row's ordered part is U1 and the rest U2."""
+    counts as not ordered (ORD-UNK=NDO) — or, with ``ordered_unknown = separate``, goes to
+    the unknown-ordering cells; the two shares are taken as independent within a row [A]:
+    B = a·o·r, A_S = a·o·(100−r), C = a·(100−o)·r, N = the rest; without r the row's
+    ordered part is U1 and the rest U2."""
 
     amount: int
     flow: str                            # X | M
@@ -133,7 +134,8 @@ class Direct:
 @dataclass(frozen=True)
 class Goods:
     """Customs e-commerce rows of one period with the same attributes (basis=regime, an
-    e-commerce regime): amount in cents."""
+    e-commerce regime): amount in cents — below zero only in the drill-down, for a regime
+    line taken off the part beyond the regimes (OTH_FULL, goods_basis = full)."""
 
     amount: int
     flow: str                            # X | M
@@ -304,14 +306,13 @@ def check(acc: Accounts) -> list[dict]:
             holds(f"sum_{name}_{flow}", sum(parts.values()) == total, f"{parts} ≠ {total}")
         # the breakdowns of DO and DD (slices T2, T6), by size (T7) and DO's DIP split by
         # product (T8): checked alike, not listed (the list is what a vintage's JSON froze)
-        for total, product in (("DT", None), ("DO", None), ("DD", None), ("DO", "G"),
-                               ("DO", "S")):
-            where = in_block(flow, total, product)
+        for of, product in (("DT", None), ("DO", None), ("DD", None), ("DO", "G"), ("DO", "S")):
+            where = in_block(flow, of, product)
             whole = acc.total(where)
             for name, key in (*keys, ("size", lambda x: x.size)):
                 parts = acc.by(key, where)
                 if sum(parts.values()) != whole:
-                    raise IdentityBroken(f"数字贸易恒等式不成立：sum_{name}_{total}_{flow}"
+                    raise IdentityBroken(f"数字贸易恒等式不成立：sum_{name}_{of}_{flow}"
                                          f"（{parts} ≠ {whole}）")
         goods = acc.block(flow, "A", "G")
         by_regime = acc.by(lambda x: x.regime, _where(flow, "G"))

@@ -1,7 +1,7 @@
 """The 【数字贸易】 section (spec/digital-trade.md §8.1): each sentence appears only when its
 sources and coverage allow; figures never suppressed by the disclosure pass (§7.6) are the
-only ones named.  Also the section's JSON (§8.4) and ``observations``: the figures as the
-SDMX structure of §8.3 keys them (sdmx.data.Observation: dimension codes, exact cents, status),
+only ones named.  Also the section's JSON (§8.4) and ``observations``: the figures of the
+published slices (T1–T6, T8; T7 by setting) as the SDMX structure of §8.3 keys them (sdmx.data.Observation: dimension codes, exact cents, status),
 which sdmx.files.write_period writes.
 """
 

@@ -19,6 +19,7 @@ Internal only (it names enterprises and records), like 指标溯源.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -158,7 +159,7 @@ def _row_words(d, region: str, cell: str) -> tuple[str, str]:
 
 
 def _parts(store: Store, ids: list[str], counted: dict[str, int], services: list[dict],
-           goods: list[dict], direct: list[dict] = ()) -> list[Part]:
+           goods: list[dict], direct: Sequence[dict] = ()) -> list[Part]:
     from shumao.model import digital_codes
 
     svc = {f"S|{r['record']}": r for r in services if r["p"] == "cur"}
