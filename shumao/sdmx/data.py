@@ -174,6 +174,9 @@ def readme(period: Period, area: str, area_name: str, methods: Iterable[str]) ->
         "",
         "方法（METHOD）：" + ("；".join(methods) if methods else "无"),
         "  SO-EBOPS-…：服务外包子类与 EBOPS 2010 的对照表版本（模型估算）；ORD-UNK=NDO：订购方式未知的按非数字订购计；"
+        + ("ORD-UNK=SEP：订购方式未知的单列（数字交付部分为 DD_UDO，计入数字交付贸易，不计入数字订购贸易）；"
+           if any("ORD-UNK=SEP" in m for m in methods) else "")
+        +
         "IMPUTE=…：交付方式推算设置；SET=…：可数字化交付服务的范围（MOFCOM6 商务部六类，UNCTAD 联合国贸发会议）。",
         "",
     ])

@@ -143,6 +143,7 @@ def test_the_setting_comes_from_the_environment_and_a_wrong_value_is_chinese(bla
     assert r.returncode == 0, r.stderr
     data = (out / "data.csv").read_text(encoding="utf-8")
     assert "ORD-UNK=SEP" in data and ",DD_UDO," in data and "ORD-UNK=NDO" not in data
+    assert "ORD-UNK=SEP：订购方式未知的单列" in (out / "说明.txt").read_text(encoding="utf-8")
     r = run_cli("digital", "--period", "2024H1", "--db", blank,
                 env={"SHUMAO_DIGITAL_ORDERED_UNKNOWN": "unknown"})
     assert r.returncode == 2
