@@ -103,6 +103,105 @@ def test_the_shared_sample_city_on_spark(city, spark, tmp_path):
             spark.read_parquet(f"{city[1]}/{kind}", table_name=kind)
 
 
+@pytest.fixture(scope="module")
+def digital_city(tmp_path_factory):
+    """The sample city with every digital-trade input (customs e-commerce rows in USD and in
+    万元 CNY, full-scope totals, platforms, contracts' delivery fields, services direct reports,
+    the enterprise survey, benchmark totals) in a DuckDB store, exported beside it."""
+    from tests.report.test_digital_inputs import (
+        TODAY,
+        city_with_services,
+        full_scope_file,
+        survey_file,
+        totals_file,
+    )
+
+    folder = tmp_path_factory.mktemp("digital")
+    db = city_with_services(str(folder / "city.duckdb"), folder)
+    with connect(db) as store:
+        done = import_files(store, [survey_file(folder), totals_file(folder),
+                                    full_scope_file(folder)[0]], today=TODAY)
+        assert done.ok, done.errors
+        export.export(store, folder / "湖")
+    return db, folder / "湖"
+
+
+def _sorted(stdout: str) -> str:
+    return json.dumps(json.loads(stdout), ensure_ascii=False, sort_keys=True)
+
+
+def test_digital_trade_on_spark_is_the_stores_byte_for_byte(city, spark, digital_city):
+    """Issue 22: `shumao digital --data DIR --engine spark` — every kind digital trade reads in
+    the data set, the same Ibis expressions — gives the store's JSON byte for byte (sorted
+    keys) for a half year, a year to date and a range not from January, and its text
+    with every optional input in use (direct reports, survey imputation, full-scope goods,
+    benchmark totals).  Before: the data set held no customs rows, no command took --data."""
+    db, lake = digital_city
+    try:
+        for p in ("2024H1", "2024-01..2024-09", "2024-03..2024-08"):
+            args = ("digital", "--period", p, "--region", "示例市", "--format", "json")
+            want = run_cli(*args, "--db", db)
+            assert want.returncode == 0, want.stderr
+            got = run_cli(*args, "--data", lake, "--engine", "spark")
+            assert got.returncode == 0, got.stderr
+            assert _sorted(got.stdout) == _sorted(want.stdout), p
+            made = json.loads(got.stdout)
+            assert made["blocks"]["X"]["A_G"] > 0 and made["blocks"]["X"]["B"] > 0, p
+            ids = {i["id"] for i in made["indicators"]}
+            assert "cbec_dip_x" in ids and ("dt_share_goods_trade" in ids) == (p == "2024H1"), p
+        every = ("digital", "--period", "2024H1", "--region", "示例市", "--services-source",
+                 "direct_reports", "--impute-delivery", "survey", "--goods-basis", "full")
+        want = run_cli(*every, "--db", db)
+        got = run_cli(*every, "--data", lake, "--engine", "spark")
+        assert got.returncode == 0 and want.returncode == 0, got.stderr
+        assert got.stdout == want.stdout and got.stderr == want.stderr
+        assert got.stdout.startswith("【数字贸易】") and "部分交付方式为估算" in got.stdout
+        assert "跨境电商按海关全业态口径统计" in got.stdout
+    finally:       # the module's own views back for the tests after this one
+        for kind in TABLES:
+            spark.read_parquet(f"{city[1]}/{kind}", table_name=kind)
+
+
+@pytest.mark.parametrize("args, words", [
+    (("--engine", "spark"), "请用 --data 指定"),
+    (("--engine", "polars", "--data", "{lake}"), "--engine 只能是 duckdb、spark"),
+    (("--data", "{lake}", "--spark-master", "spark://h:7077"), "--spark-master 只用于 --engine spark"),
+    (("--data", "{lake}", "--db", "{db}"), "不能同时使用 --db"),
+    (("--data", "{lake}", "--vintage", "1"), "不能同时使用 --vintage"),
+    (("--data", "{tmp}/没有"), "找不到文件夹"),
+])
+def test_digital_from_a_data_set_wrong_usage_exits_2_in_chinese(digital_city, tmp_path, args, words):
+    db, lake = digital_city
+    args = tuple(a.format(lake=lake, db=db, tmp=tmp_path) for a in args)
+    p = run_cli("digital", "--period", "2024H1", *args)
+    assert p.returncode == 2, p.stderr
+    assert words in p.stderr and "Traceback" not in p.stderr and p.stdout == ""
+
+
+def test_an_export_of_schema_version_1_gives_the_report_and_refuses_digital_trade(digital_city, tmp_path):
+    """A data set exported before the digital-trade kinds were (schema version 1: the four
+    kinds of a filing) is still read for the 数据月报, and refused for 数字贸易 in one Chinese
+    line asking for a new export — before any engine starts, on DuckDB as on Spark."""
+    import shutil
+
+    from shumao.model.records import EXPORTED_V1
+
+    lake = tmp_path / "湖"
+    shutil.copytree(digital_city[1], lake)
+    manifest = json.loads((lake / export.MANIFEST).read_text(encoding="utf-8"))
+    for kind in set(manifest["counts"]) - set(EXPORTED_V1):
+        shutil.rmtree(lake / kind)
+        del manifest["counts"][kind], manifest["tables"][kind]
+    manifest["files"] = {f: e for f, e in manifest["files"].items() if f.split("/")[0] in EXPORTED_V1}
+    (lake / export.MANIFEST).write_text(json.dumps({**manifest, "schema_version": 1}), encoding="utf-8")
+    assert run_cli("report", "--period", "2024H1", "--data", lake).returncode == 0
+    for engine in ("duckdb", "spark"):
+        p = run_cli("digital", "--period", "2024H1", "--data", lake, "--engine", engine)
+        assert p.returncode == 2 and p.stdout == "", p.stderr
+        assert "较早版本的 shumao 导出，不含数字贸易所需的记录" in p.stderr and "shumao export 重新导出" in p.stderr
+        assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+
+
 def test_a_file_url_is_the_local_folder(city):
     """file:///…/湖 (as Spark users write paths) reads the same data set as the path."""
     db, lake = city

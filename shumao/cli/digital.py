@@ -2,20 +2,25 @@
 JSON, its tables (§8.2) as XLSX or HTML, or its figures as SDMX files in a folder (§8.3: structures, SDMX-CSV, SDMX-ML, BaTIS
 extract, 说明.txt; all checked before any is written); the checks (identities, disclosure,
 full-scope totals) go to stderr.  ``--vintage N`` gives a published vintage's section as it
-was published (publication.vintages.digital), in any of these formats."""
+was published (publication.vintages.digital), in any of these formats; ``--data DIR
+[--engine duckdb|spark] [--spark-master URL]`` computes it from a Parquet data set of
+``shumao export`` as ``report`` does (lake.read: the same Ibis expressions, no store)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.markup import escape
 
 from shumao.cli.options import (
     STATE,
+    DataOption,
     DbOption,
+    EngineOption,
+    SparkMasterOption,
     err,
     out,
     output_file,
@@ -23,6 +28,11 @@ from shumao.cli.options import (
     print_json,
 )
 from shumao.errors import FlaggedFigures, InputError
+
+if TYPE_CHECKING:
+    from shumao.indicators.digital import Digital, DigitalSettings
+    from shumao.model.periods import Period
+    from shumao.report.settings import ReportSettings
 
 FORMATS = ("text", "json", "xlsx", "html", "sdmx")
 
@@ -64,14 +74,17 @@ def digital(
         "--vintage", metavar="编号",
         help="原样重现一个已发布数据版本的数字贸易部分（编号用 shumao vintages 查看）：数字与文字"
              "同发布时一字不差，不受之后导入的海关数据或新版对照表影响；地区名称、口径等设置也按发布时的")] = None,
+    data: DataOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """数字贸易：按《数字贸易测度手册》口径，由海关跨境电商数据和服务外包执行数据测算数字订购、数字交付贸易（重叠部分只计一次）。"""
     from shumao.indicators.digital import DigitalSettings
     from shumao.indicators.digital import digital as compute_digital
     from shumao.model.periods import Period
     from shumao.report import digital as words
+    from shumao.report.request import check_source
     from shumao.report.settings import ReportSettings
-    from shumao.store import connect
 
     if fmt not in FORMATS:
         raise InputError(f"--format 只能是 {'、'.join(FORMATS)}（收到“{fmt}”）")
@@ -88,9 +101,10 @@ def digital(
         from shumao.sdmx.structure import checked_agency
 
         checked_agency(sdmx_agency)               # before anything is computed
+    check_source(data, engine, spark_master, db, vintage)
     if period is None and vintage is None:
         raise InputError("请用 --period 指定时期，如 --period 2024H1"
-                         "（或用 --vintage 编号 原样重现一个已发布的版本）")
+                         + ("" if data is not None else "（或用 --vintage 编号 原样重现一个已发布的版本）"))
     p = Period.parse(period) if period is not None else None
     if fmt == "sdmx":
         from shumao.sdmx.data import time_key
@@ -105,6 +119,30 @@ def digital(
     elif fmt == "xlsx":
         raise InputError("--format xlsx 须用 --out 指定输出文件，如 --out 数字贸易.xlsx")
     settings = ReportSettings.from_options(region, short, source, relative=relative)
+    chosen = DigitalSettings(deliverable_set, impute_delivery, services_source=services_source,
+                             goods_basis=goods_basis)
+    if data is not None:
+        from shumao.lake.read import DIGITAL, open_lake
+
+        assert p is not None                      # check_source: no vintage beside --data
+        with open_lake(data, engine, spark_master, tables=DIGITAL) as con:
+            d = compute_digital(con, p, chosen)
+        made = words.as_json(d, settings, source, period)
+    else:
+        d, made, p, region, source = _from_store(db, vintage, p, period, fmt, chosen, settings,
+                                                 region, source)
+    _write(d, made, p, fmt, out_dir, region, source, strict, sdmx_agency)
+
+
+def _from_store(db: str | None, vintage: str | None, p: Period | None, period: str | None,
+                fmt: str, chosen: DigitalSettings, settings: ReportSettings, region: str,
+                source: str) -> tuple[Digital, dict, Period, str, str]:
+    """The figures and their JSON from the store: computed, or a vintage's as published (its
+    period, region and source with them)."""
+    from shumao.indicators.digital import digital as compute_digital
+    from shumao.report import digital as words
+    from shumao.store import connect
+
     with connect(db, read_only=True) as store:
         if vintage is not None:
             from shumao.publication import vintages
@@ -117,14 +155,22 @@ def digital(
                                  f"与 --period {period} 不符（用 --vintage 时可不写 --period）")
             p = d.period
             if fmt == "sdmx":
+                from shumao.sdmx.data import time_key
+
                 time_key(p)
         else:
             assert p is not None
             with store.reading() as con:
-                d = compute_digital(con, p, DigitalSettings(
-                    deliverable_set, impute_delivery, services_source=services_source,
-                    goods_basis=goods_basis))
+                d = compute_digital(con, p, chosen)
             made = words.as_json(d, settings, source, period)
+    return d, made, p, region, source
+
+
+def _write(d: Digital, made: dict, p: Period, fmt: str, out_dir: Path | None, region: str,
+           source: str, strict: bool, sdmx_agency: str | None) -> None:
+    """The section in ``fmt`` to stdout or ``out_dir``; the checks to stderr."""
+    from shumao.report import digital as words
+
     held = words.withheld(d)        # of every slice (the JSON lists those of its first ones)
     if strict and held:
         raise FlaggedFigures(f"数字贸易有 {len(held)} 个数字因涉及单一企业或企业过少而不予公布"

@@ -115,6 +115,19 @@ BriFileOption = Annotated[Optional[Path], typer.Option(
     "--bri-file", metavar="文件", help="自定义“一带一路”国家名单（CSV：country 列，可选 joined_on/left_on）")]
 
 
+# a Parquet data set instead of the store (report, digital: report.request.check_source)
+DataOption = Annotated[Optional[str], typer.Option(
+    "--data", metavar="文件夹",
+    help="不读数据库，而从 shumao export 导出的 Parquet 数据集计算（同一套指标代码）；"
+         "计算引擎见 --engine")]
+EngineOption = Annotated[str, typer.Option(
+    "--engine", metavar="引擎",
+    help="用 --data 时的计算引擎：duckdb（默认，本机）或 spark（需安装 shumao[spark] 和 Java 17+）")]
+SparkMasterOption = Annotated[Optional[str], typer.Option(
+    "--spark-master", metavar="地址",
+    help="Spark 集群地址，如 spark://主机:7077；不写时在本机以 local 模式运行")]
+
+
 HostOption = Annotated[str, typer.Option("--host", metavar="地址", help="监听地址（默认只允许本机访问）")]
 PortOption = Annotated[int, typer.Option("--port", min=1, max=65535, metavar="端口", help="监听端口")]
 

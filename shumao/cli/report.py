@@ -15,10 +15,13 @@ from shumao.cli.options import (
     STATE,
     BriFileOption,
     BriOption,
+    DataOption,
     DbOption,
+    EngineOption,
     GroupOption,
     JsonOption,
     PeriodOption,
+    SparkMasterOption,
     err,
     out,
     output_file,
@@ -54,16 +57,9 @@ def report(
         help="原样重现一个已发布的数据版本（发布简报或在网页上冻结数据月报时生成，编号用 "
              "shumao vintages 查看）：数字与文字同发布时一字不差，不受之后的审核、退回和更正影响；"
              "地区名称等设置也按发布时的")] = None,
-    data: Annotated[Optional[str], typer.Option(
-        "--data", metavar="文件夹",
-        help="不读数据库，而从 shumao export 导出的 Parquet 数据集计算（同一套指标代码）；"
-             "计算引擎见 --engine")] = None,
-    engine: Annotated[str, typer.Option(
-        "--engine", metavar="引擎",
-        help="用 --data 时的计算引擎：duckdb（默认，本机）或 spark（需安装 shumao[spark] 和 Java 17+）")] = "duckdb",
-    spark_master: Annotated[Optional[str], typer.Option(
-        "--spark-master", metavar="地址",
-        help="Spark 集群地址，如 spark://主机:7077；不写时在本机以 local 模式运行")] = None,
+    data: DataOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """数据月报：按统计口径与规范措辞生成（文本、Markdown、带图表的 HTML、XLSX、JSON）；加 --vintage 则原样重现已发布的一版；加 --data 则从 Parquet 数据集计算（可用 Spark）。"""
     from shumao.model.periods import Period

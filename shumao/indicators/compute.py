@@ -234,6 +234,13 @@ def _behind(con: RecordSource, period: Period, fid: str, basis: Basis, detail: b
     return t.filter(predicate(t, defs[fid], groups) & (t.p == "cur")), defs[fid], groups
 
 
+def current(con: RecordSource, period: Period, fid: str, basis: Basis = Basis()) -> int:
+    """One figure's current value (cents) alone — the records and filter ``compute`` sums
+    for it, in one query: for a check that needs only that figure (indicators.digital)."""
+    mine, _, _ = _behind(con, period, fid, basis)
+    return _int(mine.amount.sum().to_pyarrow().as_py())
+
+
 def explain(con: RecordSource, period: Period, fid: str, basis: Basis = Basis(),
             limit: int = 10) -> tuple[str, list[Contributor]]:
     """The filter of one figure in words and its largest contributing enterprises."""

@@ -30,7 +30,7 @@ from ibis import _
 
 from shumao import settings
 from shumao.indicators.catalog import DIGITAL
-from shumao.indicators.compute import ONSHORE, Indicators, compute
+from shumao.indicators.compute import ONSHORE, Indicators, current
 from shumao.indicators.source import RecordSource
 from shumao.model import digital as dm
 from shumao.model import digital_codes
@@ -384,7 +384,7 @@ def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSetti
     """Every figure of spec §7.5 for ``period``; the identities checked on both periods,
     and the services' total against the 数据月报's own exec_offshore (the same figure;
     ``report``: the 数据月报's figures of ``period`` from the same snapshot, when already
-    computed — else computed here)."""
+    computed — else that one figure is, by the 数据月报's own filter)."""
     services, goods = service_groups(con, period), goods_groups(con, period)
     direct = direct_groups(con, period) if s.direct else []
     survey = survey_shares(con, period) if s.impute_delivery == "survey" else {}
@@ -400,7 +400,8 @@ def digital(con: RecordSource, period: Period, s: DigitalSettings = DigitalSetti
         name = "services_as_direct_reports"
     else:
         mine = cur.exec_offshore
-        theirs = (report or compute(con, period))["exec_offshore"].current
+        theirs = (report["exec_offshore"].current if report is not None
+                  else current(con, period, "exec_offshore"))
         name = "exec_offshore_as_monthly"
     if mine != theirs:
         from shumao.errors import IdentityBroken

@@ -17,8 +17,8 @@ from typing import Literal, Protocol, runtime_checkable
 
 import ibis
 
-# no figure reads ``rates`` today (amounts are kept in US cents): a vintage and a data set
-# keep only the other three
+# no figure reads ``rates`` today (amounts are kept in US cents): a vintage keeps only the
+# kinds its figures read, and a data set opened by lake.read.open_lake only those asked for
 TableName = Literal["enterprises", "contracts", "executions", "rates", "platforms", "ecommerce",
                     "services", "dt_survey", "totals"]
 

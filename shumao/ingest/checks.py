@@ -13,9 +13,10 @@ from typing import NamedTuple
 import duckdb
 
 from shumao.ingest.headers import KINDS
-from shumao.ingest.normalise import SURVEY_PCT
+from shumao.ingest.normalise import SURVEY_PCT, sm_pct
 from shumao.model import rules
 from shumao.model.digital import SHARE_RANGE
+from shumao.model.digital_codes import subcategories
 from shumao.model.records import RECORDS
 
 
@@ -210,6 +211,8 @@ ROW_CHECKS["services"] = [
 ]
 
 # the enterprise survey (spec §6.1.5): estimates only; every percentage a whole 0–100
+_OBJECT = "coalesce(try(json_type(remote_pct)) = 'OBJECT', false)"
+_ANSWER = """try(json_extract_string(remote_pct, '$."' || k || '"'))"""
 ROW_CHECKS["dt_survey"] = [
     ("missing-value", "enterprise_id", "enterprise_id IS NULL"),
     ("missing-value", "year", "year IS NULL"),
@@ -219,6 +222,15 @@ ROW_CHECKS["dt_survey"] = [
                          f"{rules.FIRST_YEAR} AND {rules.LAST_YEAR})"),
     *[("share-out-of-range", c, f"{c} IS NOT NULL AND ({c}_int IS NULL OR {c}_int > 100)")
       for c in SURVEY_PCT],
+    # the remote shares as the store keeps them (a data set of shumao export): a JSON object
+    # of known sub-categories, each a whole percent 0–100
+    ("share-out-of-range", "remote_pct",
+     f"remote_pct IS NOT NULL AND NOT coalesce({_OBJECT} AND coalesce(list_bool_and("
+     f"list_transform(try(json_keys(remote_pct)), lambda k: coalesce({sm_pct(_ANSWER)} <= 100, "
+     "false))), true), false)"),
+    ("unknown-subcategory", "remote_pct",
+     f"{_OBJECT} AND NOT coalesce(list_bool_and(list_transform(try(json_keys(remote_pct)), "
+     f"lambda k: list_contains([{', '.join(repr(c) for c in subcategories())}], k))), true)"),
     *[c for c in MONEY_CHECKS if c[0] != "unknown-status"],
 ]
 

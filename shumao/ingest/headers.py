@@ -128,7 +128,7 @@ def _size(kind: str) -> int:
     like one, nor enterprises' two (§6.1.6), nor the survey's one column per sub-category."""
     optional = {"contracts": DIGITAL_COLUMNS, "enterprises": ENTERPRISE_COLUMNS}.get(kind, ())
     return sum(1 for c in header_columns()[kind]
-               if c.name not in optional and not c.name.startswith("remote_pct_"))
+               if c.name not in optional and not c.name.startswith("remote_pct"))
 
 
 def map_headers(kind: str, cells: list[str]) -> HeaderMap:

@@ -84,8 +84,11 @@ MACROS = [
 ]
 
 TEXT_COLUMNS = {k: [c.name for c in header_columns()[k]] for k in KINDS}
-# the survey's percentages (spec §6.1.5): its two shares and one remote share per sub-category
-SURVEY_PCT = [c for c in TEXT_COLUMNS["dt_survey"] if c.endswith("_pct") or "_pct_" in c]
+# the survey's percentages (spec §6.1.5): its two shares and one remote share per sub-category;
+# ``remote_pct`` is the remote shares as the store keeps them, JSON {sub-category: percent}
+# (a data set of shumao export): each answer read from there where its own column is empty
+SURVEY_PCT = [c for c in TEXT_COLUMNS["dt_survey"] if (c.endswith("_pct") or "_pct_" in c)
+              and c != "remote_pct"]
 # column → the alias table its words are mapped through
 MAPPED = {"nature": "natures", "client_country": "countries", "category": "categories",
           "currency": "currencies", "status": "statuses",
@@ -119,6 +122,17 @@ def sm_pct(cell: str) -> str:
     above 100 comes out as itself, for the check to name."""
     return (f"CASE WHEN regexp_full_match({cell}, '{SHARE_PATTERN}') "
             f"THEN CAST(regexp_extract({cell}, '[0-9]+') AS INTEGER) END")
+
+
+def _stored(cell: str) -> str:
+    """A survey's remote share for one sub-category (``u.remote_pct_ITO04``): the cell, else
+    that sub-category's answer in the stored JSON ``remote_pct`` (checks.py refuses a JSON that
+    is not such an object)."""
+    if not cell.startswith("u.remote_pct_"):
+        return cell
+    sub = cell.removeprefix("u.remote_pct_")
+    return (f"coalesce({cell}, CASE WHEN try(json_type(u.remote_pct)) = 'OBJECT' "
+            f"""THEN try(json_extract_string(u.remote_pct, '$."{sub}"')) END)""")
 
 
 def mapped(kind: str) -> dict[str, str]:
@@ -217,7 +231,7 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
             sm_date(u.declared_on) AS declared_date,
             coalesce(month_given, date_trunc('month', cleared_date)::DATE,
                      date_trunc('month', declared_date)::DATE) AS month_date,
-            CASE WHEN u.hs_chapter IS NULL THEN '_U'
+            CASE WHEN u.hs_chapter IS NULL OR upper(u.hs_chapter) = '_U' THEN '_U'
                  WHEN regexp_full_match(regexp_replace(u.hs_chapter, '[.\s]', '', 'g'), '\d{2,10}')
                  THEN left(u.hs_chapter, 2) END AS hs_code,
             CASE WHEN regexp_full_match(u.enterprises, '\d{1,9}')
@@ -227,7 +241,7 @@ def typed(con: duckdb.DuckDBPyConnection, kind: str) -> None:
         "dt_survey": r""", CASE WHEN regexp_full_match(u.year, '\d{4}\s*年?')
                  THEN CAST(left(u.year, 4) AS INTEGER) END AS year_int,
             CASE WHEN year_int BETWEEN 1 AND 9999 THEN make_date(year_int, 12, 1) END AS year_date,
-            """ + ", ".join(f"{sm_pct('u.' + c)} AS {c}_int" for c in SURVEY_PCT),
+            """ + ", ".join(f"{sm_pct(_stored('u.' + c))} AS {c}_int" for c in SURVEY_PCT),
         "totals": ", m_period.end_month AS period_end",
     }[kind]
     if kind == "contracts":   # 远程交付比例: a whole percent, '%' allowed

@@ -2,7 +2,7 @@
 Parquet data set — how a city's store feeds a provincial or national lake, and what
 ``shumao report --engine spark --data DIR`` reads.
 
-The data set (schema version 1)::
+The data set (schema version 2)::
 
     DIR/_shumao.json                               the manifest (below)
     DIR/enterprises/part-0.parquet                 every enterprise
@@ -10,20 +10,27 @@ The data set (schema version 1)::
     DIR/contracts/year=2024/month=6/part-0.parquet approved contracts, by year and month of signed_on
     DIR/executions/year=2024/month=6/part-0.parquet approved executions of approved contracts,
                                                    by year and month of executed_on
+    DIR/platforms/part-0.parquet                   digital trade's inputs (spec/digital-trade.md
+    DIR/ecommerce/part-0.parquet                   §6.1), every row: platforms, customs
+    DIR/services/part-0.parquet                    e-commerce rows, services direct reports,
+    DIR/dt_survey/part-0.parquet                   the enterprise survey and the benchmark
+    DIR/totals/part-0.parquet                      totals
 
-Read as tables named ``contracts``, ``executions``, ``enterprises`` and ``rates`` (each folder
-with Hive partitioning: ``year`` and ``month`` come from the folder names, integers), every
-table has the SAME column names and types as the store's table of model/records.py —
-``amount_cents`` BIGINT (US cents, exact), ``orig_amount`` DECIMAL(18,6), ``signed_on`` DATE,
-``batch_id`` INT (the exporting store's batch) … — so the indicator expressions
-(indicators.compute: ``con.table("contracts")`` …) run on it unchanged.  After them come
+Read as tables of those names (contracts and executions with Hive partitioning: ``year`` and
+``month`` come from the folder names, integers), every table has the SAME column names and
+types as the store's table of model/records.py — ``amount_cents`` BIGINT (US cents, exact),
+``orig_amount`` DECIMAL(18,6), ``signed_on`` DATE, ``batch_id`` INT (the exporting store's
+batch), the contracts' digital-trade fields, the enterprises' size class and industry … — so
+the indicator expressions (indicators.compute and indicators.digital: ``con.table("contracts")``
+…) run on it unchanged: ``shumao digital --data DIR`` as ``report`` does.  After them come
 (model.records.EXPORTED):
 
 - contracts: ``nature``, ``region`` (the enterprise's), ``amount`` DECIMAL(18,2), ``year``, ``month``;
 - executions: ``enterprise_id``, ``client_country``, ``category`` (the contract's), ``nature``,
-  ``region`` (its enterprise's), ``amount``, ``year``, ``month``.
+  ``region`` (its enterprise's), ``amount``, ``year``, ``month``;
+- ecommerce, services, dt_survey, totals: ``amount``.
 
-Every record exported is approved (``status`` is ``approved``): the same records
+Every contract and execution exported is approved (``status`` is ``approved``): the same records
 ``indicators.compute.stacked`` counts.  ``amount`` is the amount in ``currency`` to the cent
 (``orig_amount`` × ``orig_scale``, rounded half-up as the import did): with ``currency`` and
 the exported rates it is filings.md's import format, so ``shumao import DIR`` reads the data
@@ -64,7 +71,7 @@ from shumao.store import Store
 from shumao.store.schema import SCHEMA_VERSION
 
 FORMAT = "shumao-parquet"
-VERSION = 1
+VERSION = 2                # 2: the digital-trade kinds too (1: the four of a filing)
 MANIFEST = "_shumao.json"
 
 

@@ -4,7 +4,9 @@
 ``open_lake(folder, engine)`` yields an Ibis backend on which the data set's ``contracts``,
 ``executions`` and ``enterprises`` are tables of the store's names and types (export.py), so
 ``report.service.report_of`` — the same indicator expressions as on a DuckDB or PostgreSQL
-store — computes the whole 数据月报 on it.  There is no second implementation of any figure.
+store — computes the whole 数据月报 on it; with ``tables=DIGITAL`` the digital-trade kinds too
+(platforms, ecommerce, services, dt_survey, totals), for ``indicators.digital`` and
+``shumao digital --data DIR``.  There is no second implementation of any figure.
 
 - ``duckdb``: in-process, the data set read where it lies (Hive partitions from folder names).
 - ``spark``: PySpark through Ibis's pyspark backend — the optional extra ``shumao[spark]`` and
@@ -37,7 +39,9 @@ from shumao.lake import verify
 from shumao.lake.export import MANIFEST, check_manifest, parse_manifest, read_manifest
 
 ENGINES = ("duckdb", "spark")
-TABLES = ("enterprises", "contracts", "executions")
+TABLES = ("enterprises", "contracts", "executions")           # what the 数据月报 reads
+# ... and what digital trade reads besides (indicators.digital)
+DIGITAL = (*TABLES, "platforms", "ecommerce", "services", "dt_survey", "totals")
 REACH_SECONDS = 5         # a Spark master's port must answer within this
 
 
@@ -55,11 +59,20 @@ def check_engine(engine: str, master: str | None) -> None:
         raise InputError("{spark_master}只用于{engine} spark", field="spark_master", also=("engine",))
 
 
+def holds(folder: str | Path, manifest: dict, tables: tuple[str, ...]) -> None:
+    """Refuse (InputError) a data set without one of ``tables``: an export of an earlier
+    shumao (schema version 1) holds no digital-trade kinds."""
+    missing = [t for t in tables if t not in verify.kinds(manifest)]
+    if missing:
+        raise InputError(f"{folder} 由较早版本的 shumao 导出，不含数字贸易所需的记录"
+                         f"（{'、'.join(missing)}）：请用 shumao export 重新导出后再计算")
+
+
 @contextmanager
-def open_lake(folder: str | Path, engine: str = "duckdb",
-              master: str | None = None) -> Iterator[RecordSource]:
-    """An Ibis backend holding the data set's record tables (a ``RecordSource``), closed on
-    leaving."""
+def open_lake(folder: str | Path, engine: str = "duckdb", master: str | None = None,
+              tables: tuple[str, ...] = TABLES) -> Iterator[RecordSource]:
+    """An Ibis backend holding the data set's record ``tables`` (a ``RecordSource``), closed
+    on leaving."""
     folder = str(folder)
     check_engine(engine, master)
     if folder.startswith("file://"):                  # file:///数据/湖 is the local folder
@@ -70,17 +83,19 @@ def open_lake(folder: str | Path, engine: str = "duckdb",
     if not is_remote(folder):
         if not Path(folder).is_dir():
             raise InputError(f"找不到文件夹：{folder}")
-        verify.check(folder, read_manifest(folder))       # before any engine starts
+        manifest = read_manifest(folder)
+        verify.check(folder, manifest)                    # before any engine starts
+        holds(folder, manifest, tables)
     if engine == "duckdb":
-        with _duckdb(folder) as con:
+        with _duckdb(folder, tables) as con:
             yield con
     else:
-        with _spark(folder, master) as con:
+        with _spark(folder, master, tables) as con:
             yield con
 
 
 @contextmanager
-def _duckdb(folder: str):
+def _duckdb(folder: str, tables: tuple[str, ...]):
     import duckdb
     import ibis
 
@@ -89,7 +104,7 @@ def _duckdb(folder: str):
     con = ibis.duckdb.from_connection(duckdb.connect(config={
         **CONFIG, "memory_limit": settings.get("SHUMAO_STORE_MEMORY")}))
     try:
-        for kind in TABLES:
+        for kind in tables:
             con.read_parquet(f"{folder}/{kind}/**/*.parquet", table_name=kind)
         yield con
     except duckdb.Error as e:
@@ -102,7 +117,7 @@ def _duckdb(folder: str):
 
 
 @contextmanager
-def _spark(folder: str, master: str | None):
+def _spark(folder: str, master: str | None, tables: tuple[str, ...]):
     try:
         import ibis.backends.pyspark  # noqa: F401 — Ibis's Spark backend, part of the extra
         from pyspark import SparkConf, SparkContext
@@ -120,13 +135,13 @@ def _spark(folder: str, master: str | None):
     if active is not None:     # a session this process already runs (a notebook, a test): used, left open
         if master and master != active.master:
             raise InputError(f"本进程已在运行 Spark（{active.master}），不能再连接 {master}")
-        with _tables(SparkSession(active), folder, None) as con:
+        with _tables(SparkSession(active), folder, None, tables) as con:
             yield con
         return
     fd, log = tempfile.mkstemp(prefix="shumao-spark-", suffix=".log")
     try:
         with os.fdopen(fd, "wb") as logs, _session(_conf(SparkConf(), master), logs, log) as session, \
-                _tables(session, folder, log) as con:
+                _tables(session, folder, log, tables) as con:
             yield con
     except EngineError:
         raise                   # its message names the log file: kept for the user
@@ -184,7 +199,7 @@ def _stop(session, gateway) -> None:
 
 
 @contextmanager
-def _tables(session, folder: str, log: str | None):
+def _tables(session, folder: str, log: str | None, tables: tuple[str, ...]):
     """An Ibis backend on the Spark session with the data set's tables (as temporary views
     of those names); a failing Spark job is an EngineError with the first line of Spark's
     error and, when this process owns the JVM, the end of Java's log."""
@@ -198,14 +213,15 @@ def _tables(session, folder: str, log: str | None):
             except Exception as e:
                 raise InputError(f"{folder} 不是 shumao 导出的 Parquet 数据集（无法读取 {MANIFEST}："
                                  f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}）") from e
-            verify.check_listing(folder, check_manifest(parse_manifest(text, folder), folder),
-                                 _listing(session, folder))
-        for kind in TABLES:
+            manifest = check_manifest(parse_manifest(text, folder), folder)
+            verify.check_listing(folder, manifest, _listing(session, folder))
+            holds(folder, manifest, tables)
+        for kind in tables:
             con.read_parquet(f"{folder}/{kind}", table_name=kind)
         try:
             yield con
         finally:            # a session that outlives this (a borrowed one) keeps nothing of it
-            for kind in TABLES:
+            for kind in tables:
                 with contextlib.suppress(Exception):
                     session.catalog.dropTempView(kind)
     except Exception as e:

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from shumao.errors import InputError
-from shumao.model.records import DATE_OF, EXPORTED
+from shumao.model.records import DATE_OF, EXPORTED, EXPORTED_V1
 
 FILES = "files"
 SHOWN = 3                 # files named in one message
@@ -50,6 +50,12 @@ def describe(folder: Path) -> dict[str, dict]:
                     "rows": pq.read_metadata(f).num_rows, "bytes": f.stat().st_size,
                     "sha256": _sha256(f)}
     return out
+
+
+def kinds(manifest: dict) -> tuple[str, ...]:
+    """The kinds a data set holds: every kind of ``EXPORTED`` since schema version 2, the
+    four of a filing before (an export of an earlier shumao: no digital-trade kinds)."""
+    return tuple(EXPORTED) if int(manifest.get("schema_version", 1)) >= 2 else EXPORTED_V1
 
 
 def read(rel: str) -> bool:
@@ -84,7 +90,7 @@ def check_listing(folder: str | Path, manifest: dict, present: dict[str, int],
                          "无法确认数据集完整无损：请用 shumao export 重新导出后再计算")
     given = manifest.get("counts")
     counts: dict = given if isinstance(given, dict) else {}
-    for kind in EXPORTED:
+    for kind in kinds(manifest):
         rows = sum(e["rows"] for rel, e in files.items() if rel.split("/")[0] == kind)
         if counts.get(kind) != rows:
             raise _damaged(folder, f"数据集说明 _shumao.json 自相矛盾：{kind} 记为 {counts.get(kind)} 行，"

@@ -149,10 +149,10 @@ KEY_OF = {"contracts": "contract_id", "executions": "execution_id"}
 FIELDS = {k: tuple(c for c in RECORDS[k].names
                    if c not in ("batch_id", "status")) for k in STATUS_KINDS}
 
-# shumao export (shumao/lake/export.py): kinds in the order written
+# shumao export (shumao/lake/export.py): kinds in the order written — the four of a filing,
+# then every kind digital trade reads (indicators.digital), whole: they carry no review status
 PARTITION = (("year", "int", False), ("month", "int", False))
 _JOINED = {  # the enterprise's attributes, and an execution's from its contract
-    "enterprises": (), "rates": (),
     "contracts": (("nature", "text", True), ("region", "text", True)),
     "executions": (("enterprise_id", "text", False), ("client_country", "text", False),
                    ("category", "text", False), ("nature", "text", True),
@@ -160,10 +160,15 @@ _JOINED = {  # the enterprise's attributes, and an execution's from its contract
 }
 # ``amount``: the amount in ``currency`` to the cent — orig_amount × orig_scale, rounded
 # half-up to the cent as the import did ("the decimal it shows, to the cent") — so that the
-# data set is also an import file whose cents come out the same (filings.md's ``amount``)
-_AMOUNT = (("amount", "money", False),)
+# data set is also an import file whose cents come out the same (filings.md's ``amount``);
+# for every kind with an amount as filed (NULL where that is: dt_survey's is optional)
+_AMOUNT = ("amount", "money")
 EXPORTED = {
-    kind: Table(kind, RECORDS[kind].columns + _JOINED[kind]
-                + (_AMOUNT + PARTITION if kind in DATE_OF else ()), RECORDS[kind].key)
-    for kind in ("enterprises", "rates", "contracts", "executions")
+    kind: Table(kind, RECORDS[kind].columns + _JOINED.get(kind, ())
+                + tuple((*_AMOUNT, n) for c, _, n in RECORDS[kind].columns if c == "orig_amount")
+                + (PARTITION if kind in DATE_OF else ()), RECORDS[kind].key)
+    for kind in ("enterprises", "rates", "contracts", "executions",
+                 "platforms", "ecommerce", "services", "dt_survey", "totals")
 }
+# the kinds of a data set of schema version 1 (before the digital-trade kinds were exported)
+EXPORTED_V1 = ("enterprises", "rates", "contracts", "executions")

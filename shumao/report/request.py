@@ -51,6 +51,27 @@ class VintagePeriod(OptionError):
         self.vintage_id, self.own, self.asked = vintage_id, own, asked
 
 
+def check_source(data: str | None, engine: str, spark_master: str | None, db: str | None,
+                 vintage: str | None) -> None:
+    """What the figures are computed from — a store (``db``, a ``vintage`` of it) or a Parquet
+    data set (``data``, on ``engine``) — as the 数据月报 and 【数字贸易】 (cli.digital) both
+    take it: the first broken rule an ``OptionError``."""
+    if engine not in ENGINES:
+        raise OptionError("engine", ("engine",),
+                          f"{{engine}}只能是 {'、'.join(ENGINES)}（收到“{engine}”）")
+    if spark_master and engine != "spark":
+        raise OptionError("spark-master", ("spark_master", "engine"), "{spark_master}只用于{engine} spark")
+    if data is None and engine != "duckdb":
+        raise OptionError("engine-without-data", ("engine", "data"),
+                          f"{{engine}} {engine} 用于从 Parquet 数据集计算：请用{{data}}指定 shumao export "
+                          "导出的文件夹")
+    if data is not None:
+        for other, given in (("vintage", vintage), ("db", db)):
+            if given is not None:
+                raise OptionError("data-with-store", ("data", other),
+                                  f"{{data}}从 Parquet 数据集计算，不能同时使用{{{other}}}")
+
+
 @dataclass(frozen=True)
 class ReportRequest:
     period: Period | None = None               # a vintage's own when not given
@@ -65,20 +86,8 @@ class ReportRequest:
 
     def check(self) -> None:
         """The option rules, the first broken one an ``OptionError``."""
-        if self.engine not in ENGINES:
-            raise OptionError("engine", ("engine",),
-                              f"{{engine}}只能是 {'、'.join(ENGINES)}（收到“{self.engine}”）")
-        if self.spark_master and self.engine != "spark":
-            raise OptionError("spark-master", ("spark_master", "engine"), "{spark_master}只用于{engine} spark")
-        if self.data is None and self.engine != "duckdb":
-            raise OptionError("engine-without-data", ("engine", "data"),
-                              f"{{engine}} {self.engine} 用于从 Parquet 数据集计算：请用{{data}}指定 shumao export "
-                              "导出的文件夹")
+        check_source(self.data, self.engine, self.spark_master, self.db, self.vintage)
         if self.data is not None:
-            for other in ("vintage", "db"):
-                if getattr(self, other) is not None:
-                    raise OptionError("data-with-store", ("data", other),
-                                      f"{{data}}从 Parquet 数据集计算，不能同时使用{{{other}}}")
             if self.period is None:
                 raise OptionError("period-missing", ("period",), "缺少报告的时期")
         elif self.vintage is None and self.period is None:

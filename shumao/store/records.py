@@ -280,16 +280,22 @@ def export_sql(kind: str) -> str:
     """The SELECT of ``EXPORTED[kind]``: what ``indicators.compute.stacked`` counts — approved
     contracts; approved executions of approved contracts — with the enterprise's nature and
     region, an execution's contract's enterprise, country and category, the amount in its
-    currency to the cent, and the year and month of the record's date."""
-    if kind not in DATE_OF:
-        return f"SELECT {', '.join(RECORDS[kind].names)} FROM {kind}"
-    r = "c" if kind == "contracts" else "x"
-    date = f"{r}.{DATE_OF[kind]}"
+    currency to the cent, and the year and month of the record's date; every record of the
+    other kinds (they carry no review status), with the amount in its currency where filed."""
     # the import's rounding of an amount to the cent is half-up: round() on DECIMAL/NUMERIC
     # rounds half away from zero, and amounts are never negative
+    def amount(r: str) -> str:
+        return f"CAST(round({r}.orig_amount * {r}.orig_scale, 2) AS DECIMAL(18, 2))"
+
+    if kind not in DATE_OF:
+        own = RECORDS[kind].names
+        cols = [f"k.{c}" if c in own else f"{amount('k')} AS {c}" for c in EXPORTED[kind].names]
+        return f"SELECT {', '.join(cols)} FROM {kind} k"
+    r = "c" if kind == "contracts" else "x"
+    date = f"{r}.{DATE_OF[kind]}"
     joined = {"enterprise_id": "c.enterprise_id", "client_country": "c.client_country",
               "category": "c.category", "nature": "e.nature", "region": "e.region",
-              "amount": f"CAST(round({r}.orig_amount * {r}.orig_scale, 2) AS DECIMAL(18, 2))",
+              "amount": amount(r),
               "year": f"CAST(EXTRACT(YEAR FROM {date}) AS INTEGER)",
               "month": f"CAST(EXTRACT(MONTH FROM {date}) AS INTEGER)"}
     own = RECORDS[kind].names

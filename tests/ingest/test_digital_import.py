@@ -201,3 +201,53 @@ def test_enterprises_size_and_industry_land_as_codes(tmp_path, store):
         (2, "industry", "bad-industry"), (2, "size_class", "bad-size-class")]
     assert "企业规模“巨型”无法识别" in done.errors[1].message
     assert "行业代码“Z”无效" in done.errors[0].message
+
+
+def test_the_stored_shapes_of_a_data_set_import_and_hostile_ones_are_named(tmp_path, store):
+    """What ``shumao export`` writes back through the import (issue 22): a customs cell whose
+    HS chapter the store keeps as ``_U``, and the survey's remote shares as the store keeps
+    them — JSON {sub-category: percent} — beside its own columns (a cell of its own wins).
+    A JSON that is not such an object, an unknown sub-category, a share that is not a whole
+    0–100 are errors naming the column and value; nothing is stored."""
+    e = tmp_path / "enterprises.csv"
+    e.write_text(ENTERPRISES, encoding="utf-8")
+    g = tmp_path / "ecommerce.csv"
+    g.write_text("line_id,basis,flow,month,hs_chapter,value,currency\n"
+                 "F1,full_scope,X,2024-03,_U,10.00,USD\nF2,full_scope,M,2024-03,_u,1.00,USD\n",
+                 encoding="utf-8")
+    s = tmp_path / "dt_survey.csv"
+    s.write_text("enterprise_id,year,online_ordered_pct,via_dip_pct,remote_pct,remote_pct_KPO06\n"
+                 f'{ENT},2024,10,5,"{{""ITO04"":30,""KPO06"":""45%""}}",\n'
+                 f'{ENT},2023,,,"{{""ITO04"":30,""KPO06"":45}}",60\n', encoding="utf-8")
+    done = import_files(store, [e, g, s], today=TODAY)
+    assert done.ok and not done.warnings, [i.as_dict() for i in done.errors + done.warnings]
+    assert sql(store, "SELECT line_id, hs_chapter FROM ecommerce ORDER BY 1") == [
+        ("F1", "_U"), ("F2", "_U")]
+    assert sql(store, "SELECT year, online_ordered_pct, via_dip_pct, remote_pct FROM dt_survey "
+                      "ORDER BY year") == [(2023, None, None, '{"ITO04":30,"KPO06":60}'),
+                                           (2024, 10, 5, '{"ITO04":30,"KPO06":45}')]
+
+    bad = tmp_path / "bad" / "dt_survey.csv"
+    bad.parent.mkdir()
+    rows = ['{bad', '[30]', '{""ITO04"":150}', '{""ITO04"":30.5}', '{""ITO04"":""三十""}',
+            '{""XX99"":30}', '{""ITO04"":-1}', '""', '{""ITO04"":null}']
+    bad.write_text("enterprise_id,year,remote_pct\n" + "".join(
+        f'{ENT},{2000 + i},"{r}"\n' for i, r in enumerate(rows)), encoding="utf-8")
+    with connect(str(tmp_path / "fresh.duckdb"), create=True) as fresh:
+        done = import_files(fresh, [e, bad], today=TODAY)
+        assert not done.ok
+        got = sorted((i.row, i.code, i.column) for i in done.errors)
+        assert got == [(2, "share-out-of-range", "remote_pct"), (3, "share-out-of-range", "remote_pct"),
+                       (4, "share-out-of-range", "remote_pct"), (5, "share-out-of-range", "remote_pct"),
+                       (6, "share-out-of-range", "remote_pct"), (7, "unknown-subcategory", "remote_pct"),
+                       (8, "share-out-of-range", "remote_pct"), (9, "share-out-of-range", "remote_pct"),
+                       (10, "share-out-of-range", "remote_pct")]
+        assert all("remote_pct" in i.message for i in done.errors if i.code == "share-out-of-range")
+        assert sql(fresh, "SELECT count(*) FROM dt_survey") == [(0,)]
+    bad_hs = tmp_path / "bad" / "ecommerce.csv"
+    bad_hs.write_text("line_id,basis,flow,month,hs_chapter,value,currency\n"
+                      "F1,full_scope,X,2024-03,_X,10.00,USD\nF2,full_scope,X,2024-03,U,1,USD\n",
+                      encoding="utf-8")
+    with connect(str(tmp_path / "fresh2.duckdb"), create=True) as fresh:
+        done = import_files(fresh, [bad_hs], today=TODAY)
+        assert [(i.row, i.code) for i in done.errors] == [(2, "bad-hs-chapter"), (3, "bad-hs-chapter")]
