@@ -41,7 +41,10 @@ TEXT_WIDTH_PT = (PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 *
 SMALL_PT = 12                                            # 小四: captions, notes, table titles
 TABLE_PT = 10.5                                          # 五号: table cells
 HEADER_FILL = "E7E6E6"                                   # light grey header row
-KEEP_ROWS = 12             # a table of at most this many rows is kept whole; longer ones break
+# a table of at most this many rows (header included) is kept whole; a longer one breaks
+# between rows as the PDF's do (its header repeated): its header with two rows, its last row
+# with the notes; a whole 12-row table with its notes would push a half page of white before it
+KEEP_ROWS = 4
 
 
 def set_fonts(target, east_asia: str, latin: str = LATIN) -> None:
@@ -188,9 +191,11 @@ def _styles(d) -> None:
     _pf(st["Caption"], SMALL_PT, HEI, before=6, after=3, align=C, color=BLACK, grid=False, keep=True)
     _pf(_style(st, "图表来源"), SMALL_PT - 1.5, BODY, after=6, align=C, grid=False)
     notes = _style(st, "注释")
-    _pf(notes, SMALL_PT, BODY, after=2, align=J, grid=False)
-    notes.paragraph_format.left_indent = Pt(SMALL_PT * 2.5)              # 注1： hangs
-    notes.paragraph_format.first_line_indent = Pt(-SMALL_PT * 2.5)
+    # 五号 as the table they explain: a table's notes stay together with its last row, and a
+    # smaller block leaves less white where it cannot follow on the page
+    _pf(notes, TABLE_PT, BODY, after=1, align=J, grid=False)
+    notes.paragraph_format.left_indent = Pt(TABLE_PT * 2.5)              # 注：1. hangs
+    notes.paragraph_format.first_line_indent = Pt(-TABLE_PT * 2.5)
     _pf(_style(st, "目录"), 14, BODY, exact=24, align=L)
     _pf(_style(st, "日期"), 14, KAI, exact=LINE_PT, align=L, keep=True)
     _pf(_style(st, "标签"), BODY_PT, BODY, exact=LINE_PT, align=L, keep=True)
@@ -376,9 +381,9 @@ def _table(d, t) -> None:
                 _cell_shade(c, HEADER_FILL)
             for p in c.paragraphs:
                 p.style = d.styles["表格文字"]
-                # a small table stays whole; a long one keeps only its header with a first row
-                # … and its last row with the notes under it
-                p.paragraph_format.keep_with_next = small or n in (0, last)
+                # a small table stays whole; a longer one keeps its header with two rows
+                # and its last row with the notes under it
+                p.paragraph_format.keep_with_next = small or n in (0, 1, last)
                 if n == 0:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     for run in p.runs:
