@@ -178,10 +178,14 @@ def test_running_head_and_page_numbers(d):
 def test_record_at_the_end(d):
     last = d.paragraphs[-1]
     assert last.style.name == "版记"
-    assert re.fullmatch(r"示例市数字贸易协会\S*\t2024年10月25日印发", last.text), last.text
+    assert re.fullmatch(r"\u3000示例市数字贸易协会\S*\t2024年10月25日印发", last.text), last.text
     borders = last._p.pPr.find(qn("w:pBdr"))
     for side in ("top", "bottom"):
         assert borders.find(qn(f"w:{side}")).get(qn("w:val")) == "single"
+    # a frame at the foot of the type area (GB/T 9704 §7.4), as wide as the type area
+    frame = last._p.pPr.find(qn("w:framePr"))
+    assert (frame.get(qn("w:vAnchor")), frame.get(qn("w:yAlign"))) == ("margin", "bottom")
+    assert int(frame.get(qn("w:w"))) == round(render.TEXT_WIDTH_PT * 20)
 
 
 def pages(pdf) -> int:
