@@ -486,6 +486,8 @@ def _content_table(d, t: MdTable) -> None:
             c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = c.paragraphs[0]
             p.style = d.styles["表格文字"]
+            # a small table whole, a longer one its header with two rows (as _table)
+            p.paragraph_format.keep_with_next = n < (len(t.rows) if len(t.rows) < KEEP_ROWS else 2)
             _runs(p, runs)
             a = t.align[i] if i < len(t.align) else None
             if n == 0:
