@@ -18,7 +18,7 @@ from pathlib import Path
 from docx import Document as new_document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -41,7 +41,10 @@ TEXT_WIDTH_PT = (PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 *
 SMALL_PT = 12                                            # 小四: captions, notes, table titles
 TABLE_PT = 10.5                                          # 五号: table cells
 HEADER_FILL = "E7E6E6"                                   # light grey header row
-KEEP_ROWS = 12             # a table of at most this many rows is kept whole; longer ones break
+# a table of at most this many rows (header included) is kept whole; a longer one breaks
+# between rows as the PDF's do (its header repeated): its header with two rows, its last row
+# with the notes; a whole 12-row table with its notes would push a half page of white before it
+KEEP_ROWS = 4
 
 
 def set_fonts(target, east_asia: str, latin: str = LATIN) -> None:
@@ -188,10 +191,20 @@ def _styles(d) -> None:
     _pf(st["Caption"], SMALL_PT, HEI, before=6, after=3, align=C, color=BLACK, grid=False, keep=True)
     _pf(_style(st, "图表来源"), SMALL_PT - 1.5, BODY, after=6, align=C, grid=False)
     notes = _style(st, "注释")
-    _pf(notes, SMALL_PT, BODY, after=2, align=J, grid=False)
-    notes.paragraph_format.left_indent = Pt(SMALL_PT * 2.5)              # 注1： hangs
-    notes.paragraph_format.first_line_indent = Pt(-SMALL_PT * 2.5)
-    _pf(_style(st, "目录"), 14, BODY, exact=24, align=L)
+    # 五号 as the table they explain: a table's notes stay together with its last row, and a
+    # smaller block leaves less white where it cannot follow on the page
+    _pf(notes, TABLE_PT, BODY, after=1, align=J, grid=False)
+    notes.paragraph_format.left_indent = Pt(TABLE_PT * 2.5)              # 注：1. hangs
+    notes.paragraph_format.first_line_indent = Pt(-TABLE_PT * 2.5)
+    _pf(_style(st, "目录标题"), BODY_PT, HEI, exact=LINE_PT, before=half, align=C, keep=True)
+    for level in (1, 2):      # Word's own names: Word and LibreOffice fill the contents in them
+        toc = _style(st, f"toc {level}")
+        _pf(toc, 14, BODY, exact=24, align=L)
+        toc.paragraph_format.left_indent = Pt(28 * level)           # a wrapped title hangs
+        toc.paragraph_format.first_line_indent = Pt(-28)
+        toc.paragraph_format.right_indent = Pt(28)                  # clear of the page numbers
+        toc.paragraph_format.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT), WD_TAB_ALIGNMENT.RIGHT,
+                                                    WD_TAB_LEADER.MIDDLE_DOT)
     _pf(_style(st, "日期"), 14, KAI, exact=LINE_PT, align=L, keep=True)
     _pf(_style(st, "标签"), BODY_PT, BODY, exact=LINE_PT, align=L, keep=True)
     _pf(_style(st, "来源"), 14, KAI, exact=LINE_PT, align=R)
@@ -257,15 +270,81 @@ def _page(d, doc: Document) -> None:
 
 def _page_field(run) -> None:
     """A PAGE field, so Word and WPS number the pages themselves."""
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        else:
-            el = OxmlElement("w:instrText" if (text or "").strip() == "PAGE" else "w:t")
-            el.set(qn("xml:space"), "preserve")
-            el.text = text
+    for el in _field(" PAGE ", "1"):
         run._element.append(el)
+
+
+def _field(instruction: str, result: str | None = None) -> list:
+    """The elements of a complex field (begin, instruction, separate, result, end), for one
+    run; ``result`` None: the field is opened only (its result and end follow)."""
+    def el(tag: str, **attrs):
+        e = OxmlElement(tag)
+        for k, v in attrs.items():
+            e.set(qn(k), v)
+        return e
+    code = el("w:instrText", **{"xml:space": "preserve"})
+    code.text = instruction
+    out = [el("w:fldChar", **{"w:fldCharType": "begin"}), code, el("w:fldChar", **{"w:fldCharType": "separate"})]
+    if result is not None:
+        text = el("w:t", **{"xml:space": "preserve"})
+        text.text = result
+        out += [text, el("w:fldChar", **{"w:fldCharType": "end"})]
+    return out
+
+
+def _run(*children):
+    r = OxmlElement("w:r")
+    for c in children:
+        r.append(c)
+    return r
+
+
+TOC_FIELD = ' TOC \\o "1-2" \\h \\z \\u '     # headings of levels 1–2, linked, page numbers
+
+
+def _bookmark(paragraph, name: str, n: int) -> None:
+    """A bookmark round the paragraph's text, as Word names those its contents point to."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(n))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(n))
+    ppr = paragraph._p.pPr
+    (ppr.addnext(start) if ppr is not None else paragraph._p.insert(0, start))
+    paragraph._p.append(end)
+
+
+def _contents(d, entries: list[tuple[int, str]]) -> None:
+    """目录 as a TOC field (review C9): Word updates it on opening (settings ``updateFields``)
+    and LibreOffice with 工具 > 更新 > 全部更新, both with the page numbers of the headings
+    the entries point to (bookmarks ``_Toc1`` …). Its first text, until then, is the list of
+    entries, each a link with a PAGEREF field that is filled when fields are updated."""
+    d.add_paragraph("目　录", style="目录标题")
+    for n, (level, title) in enumerate(entries, start=1):
+        p = d.add_paragraph(style=f"toc {level}")
+        if n == 1:
+            p._p.append(_run(*_field(TOC_FIELD)))
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), f"_Toc{n}")
+        link.set(qn("w:history"), "1")
+        text = OxmlElement("w:t")
+        text.text = title
+        link.append(_run(text))
+        link.append(_run(OxmlElement("w:tab")))
+        link.append(_run(*_field(f" PAGEREF _Toc{n} \\h ", "")))
+        p._p.append(link)
+        if n == len(entries):
+            end = OxmlElement("w:fldChar")
+            end.set(qn("w:fldCharType"), "end")
+            p._p.append(_run(end))
+    # Word: update the fields (the contents) on opening
+    _put(d.settings.element, "updateFields", SETTINGS_ORDER, "true")
+
+
+# the tail of w:settings' schema order from updateFields on (only those a template may hold)
+SETTINGS_ORDER = ("updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids "
+                  "mathPr attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats "
+                  "doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType "
+                  "schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator")
 
 
 def _runs(par, runs) -> None:
@@ -376,9 +455,9 @@ def _table(d, t) -> None:
                 _cell_shade(c, HEADER_FILL)
             for p in c.paragraphs:
                 p.style = d.styles["表格文字"]
-                # a small table stays whole; a long one keeps only its header with a first row
-                # … and its last row with the notes under it
-                p.paragraph_format.keep_with_next = small or n in (0, last)
+                # a small table stays whole; a longer one keeps its header with two rows
+                # and its last row with the notes under it
+                p.paragraph_format.keep_with_next = small or n in (0, 1, last)
                 if n == 0:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     for run in p.runs:
@@ -407,6 +486,8 @@ def _content_table(d, t: MdTable) -> None:
             c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = c.paragraphs[0]
             p.style = d.styles["表格文字"]
+            # a small table whole, a longer one its header with two rows (as _table)
+            p.paragraph_format.keep_with_next = n < (len(t.rows) if len(t.rows) < KEEP_ROWS else 2)
             _runs(p, runs)
             a = t.align[i] if i < len(t.align) else None
             if n == 0:
@@ -444,12 +525,19 @@ def _chart_pair(d, pair, source: str) -> None:
 def _record(d, doc: Document) -> None:
     """版记 (GB/T 9704 §7.4): the publisher and the date 印发 between two rules."""
     p = d.add_paragraph(style="版记")
-    p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)     # one character
-    p.paragraph_format.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT - 28), alignment=2)  # right tab
-    p.add_run(f"{doc.publisher}\t{doc.date_words}印发")
+    # the rules as wide as the type area, the text one character in from either end
+    p.paragraph_format.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT - 14), alignment=2)  # right tab
+    p.add_run(f"\u3000{doc.publisher}\t{doc.date_words}印发")
     ppr = p._p.get_or_add_pPr()
     _border(ppr, "top", 8, space=4)               # 0.35 mm rules, as the standard's 版记 lines
     _border(ppr, "bottom", 8, space=4)
+    # at the foot of the type area of the page the text ends on (GB/T 9704 §7.4), wherever
+    # that is: a frame aligned to the bottom margin, the text flowing above it
+    frame = _put(ppr, "framePr", PPR_ORDER)
+    for k, v in (("w:w", str(round(TEXT_WIDTH_PT * 20))), ("w:wrap", "notBeside"), ("w:vAnchor", "margin"),
+                 ("w:hAnchor", "margin"), ("w:xAlign", "center"), ("w:yAlign", "bottom")):
+        frame.set(qn(k), v)
+    p.paragraph_format.space_before = Pt(0)
 
 
 def write_docx(doc: Document, path: Path) -> None:
@@ -467,15 +555,17 @@ def write_docx(doc: Document, path: Path) -> None:
     meta.paragraph_format.keep_with_next = False
     meta.paragraph_format.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT), alignment=2)  # right tab
     _rule(meta)
-    d.add_paragraph("目　录", style="Heading 2").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    entries = [(level, title) for s in doc.sections
+               for level, title in [(1, s.heading)] + [(2, e.title) for e in s.entries if e.has_heading]]
+    _contents(d, entries)        # a dated event paragraph has no title to list
+    marks = iter(range(1, len(entries) + 1))
+
+    def heading(text: str, style: str) -> None:
+        n = next(marks)
+        _bookmark(d.add_paragraph(text, style=style), f"_Toc{n}", n)
+
     for s in doc.sections:
-        _para(d, [_plain(s.heading)], indent=False, style="目录")
-        for e in s.entries:
-            if e.has_heading:            # a dated event paragraph has no title to list
-                p = _para(d, [_plain(e.title)], indent=False, style="目录")
-                p.paragraph_format.left_indent = Pt(28)
-    for s in doc.sections:
-        d.add_paragraph(s.heading, style="Heading 1")
+        heading(s.heading, "Heading 1")
         if s.data:
             for text in s.data.paragraphs:
                 _para(d, [_plain(text)])
@@ -494,7 +584,7 @@ def write_docx(doc: Document, path: Path) -> None:
                     note.paragraph_format.keep_with_next = n < len(notes)
         for e in s.entries:
             if e.has_heading:
-                d.add_paragraph(e.title, style="Heading 2")
+                heading(e.title, "Heading 2")
             for lbl in e.labels:
                 # 类　　型：/ 简　　介： indented two characters like the body, as in the PDF
                 _para(d, lbl.runs, indent=lbl.kind != "date", style="日期" if lbl.kind == "date" else "标签")

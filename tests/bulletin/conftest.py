@@ -92,3 +92,20 @@ def long_issue(tmp_path_factory, sample_db):
                 "--formats", "pdf,docx,html,email,wechat")
     assert p.returncode == 0, p.stderr
     return {f.suffix.lstrip("."): f for f in out.iterdir()}
+
+
+@pytest.fixture(scope="session")
+def word_pdf(tmp_path_factory):
+    """The Word file's pages as LibreOffice lays them out (tests/support/office.py), converted
+    once a session for each file: ``word_pdf(docx)`` → the PDF."""
+    from tests.support import office
+
+    if not office.AVAILABLE:
+        pytest.skip("LibreOffice is not part of the project's setup")
+    done: dict[Path, Path] = {}
+
+    def convert(docx: Path) -> Path:
+        if docx not in done:
+            done[docx] = office.docx_to_pdf(docx, tmp_path_factory.mktemp("word"))
+        return done[docx]
+    return convert

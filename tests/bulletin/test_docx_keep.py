@@ -65,3 +65,12 @@ def test_no_label_cell_ends_in_one_character():
     pad = 10.8 + render.TABLE_PT / 2
     per_line = int((widths[0] - pad) // render.TABLE_PT)
     assert all(len(lb) <= per_line or len(lb) % per_line != 1 for lb in labels), (per_line, widths)
+
+
+def test_a_clerks_small_table_stays_whole(d):
+    """A Markdown table of a news item (the long issue's 监管方式, 3 rows) is never split with
+    one row left over: each row but the last is kept with the next."""
+    small = [t for t in d.tables if t.rows[0].cells[0].text == "监管方式代码"]
+    for t in small:
+        keeps = [all(_keep(p) for c in r.cells for p in c.paragraphs) for r in t.rows]
+        assert keeps == [True] * (len(t.rows) - 1) + [False], keeps

@@ -116,7 +116,7 @@ def test_edge_outputs(edge_issue):
     assert "8 月" not in html and "None" not in html
     # a dated event has no heading, in the text or the contents; the clerk's table is a table
     assert not re.search(r"<h3[^>]*>\s*</h3>", html) and "<li class=\"item\"><a href=\"#sec-" in html
-    assert not [p for p in d.paragraphs if p.style.name in ("Heading 2", "目录") and not p.text.strip()]
+    assert not [p for p in d.paragraphs if (p.style.name == "Heading 2" or p.style.name.startswith("toc ")) and not p.text.strip()]
     table = TABLE_CELLS
     assert all(cell in html_text for cell in table) and all(squash(c) in pdf for c in table)
     assert any(all(c in [x.text for x in t._cells] for c in table) for t in d.tables)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import email
 import re
 from email import policy
-from urllib.parse import unquote
+from pathlib import Path
+from urllib.parse import quote, unquote
 
+import docx
 import pytest
 
 from shumao.bulletin import publish as pub
@@ -38,7 +40,8 @@ title: 测试<script>alert(1)</script>标题
 FORBIDDEN = re.compile(r"<svg|<style|<link|<script|<iframe|display\s*:\s*(flex|grid)|grid-template",
                        re.I)
 EMAIL_TAGS = {"html", "head", "meta", "title", "body", "table", "thead", "tbody", "tr", "th", "td",
-              "h1", "h2", "h3", "p", "div", "img", "strong", "em", "a", "br", "ul", "ol", "li"}
+              "h1", "h2", "h3", "p", "div", "img", "strong", "em", "a", "br", "ul", "ol", "li",
+              "span"}     # span: a note's key, the box its text hangs from
 WECHAT_TAGS = {"html", "head", "meta", "title", "body", "section", "p", "table", "thead", "tbody",
                "tr", "th", "td", "img", "strong", "em", "span", "br", "ul", "ol", "li"}
 
@@ -240,3 +243,115 @@ def test_mail_table_headings_never_break_inside_a_unit(mail_html, wechat_html):
             and all("white-space:nowrap" in s for s, h in heads if "<br>" in h))
     assert "占离岸执行额<br>比重<br>（%）" in {h for _, h in heads}
     assert '<span style="white-space:nowrap;">（万美元）</span>' in wechat_html
+
+
+# ---- rendered: Chromium at 1280 and 390 px (issue 21) --------------------------------
+
+def mail_page(eml, folder):
+    """The e-mail's HTML part as a mail client shows it: its cid: images written beside it."""
+    msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    html = msg.get_body(("html",)).get_content()
+    for part in msg.walk():
+        if part["Content-ID"]:
+            (folder / part.get_filename()).write_bytes(part.get_content())
+            html = html.replace(f"cid:{part['Content-ID'].strip('<>')}", quote(part.get_filename()))
+    page = folder / "mail.html"
+    page.write_text(html, encoding="utf-8")
+    return page
+
+
+# a note's lines: where its text starts on the first line and on each further line, and the
+# key (the span before the text); the chart images: shown width, natural width
+NOTE_LINES = """p => {
+  const key = p.querySelector('span');
+  const text = [...p.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+  const lefts = [];
+  let top = null;
+  for (let i = 0; i < text.length; i++) {
+    const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
+    const b = r.getBoundingClientRect();
+    if (top === null || b.top > top + 5) { lefts.push(b.left); top = b.top; }
+  }
+  return {key: key ? key.textContent : null, lines: lefts, margin: p.parentElement.getBoundingClientRect().left};
+}"""
+
+
+@pytest.fixture(scope="module", params=["sample", "long"])
+def rendered(request, tmp_path_factory, chromium):
+    """The e-mail and the 公众号 article of the sample issue and of the long one, measured in
+    Chromium at 1280 and 390 px: {(kind, px): measures}; screenshots in build/screenshots/."""
+    which = request.param
+    folder = request.getfixturevalue("out") if which == "sample" else request.getfixturevalue("long_issue")["eml"].parent
+    pages = {"mail": mail_page(next(folder.glob("*.eml")), tmp_path_factory.mktemp("mail")),
+             "wechat": next(folder.glob("*.wechat")) / "文章.html"}
+    shots = Path("build/screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for kind, page_file in pages.items():
+        for px in (1280, 390):
+            with chromium.new_context(viewport={"width": px, "height": 900}) as context:
+                page = context.new_page()
+                page.goto(page_file.as_uri())
+                page.screenshot(path=str(shots / f"{kind}-{which}-{px}.png"), full_page=True)
+                notes = [p.evaluate(NOTE_LINES) for p in page.locator("p:has(> span)").all()]
+                out[kind, px] = {
+                    "scroll": page.evaluate("document.documentElement.scrollWidth"),
+                    # a body paragraph's text, in px; each chart: shown width, natural width
+                    "body": float(page.eval_on_selector_all(
+                        "p", "ps => getComputedStyle(ps.find(p => p.style.textIndent === '2em')).fontSize")[:-2]),
+                    "charts": page.eval_on_selector_all(
+                        "img", "els => els.map(e => [e.getBoundingClientRect().width, e.naturalWidth])"),
+                    "notes": [n for n in notes if n["key"] and n["key"].strip()[:1] in "注23456789"],
+                    "record": page.eval_on_selector_all(
+                        "table", "ts => [...ts.at(-1).querySelectorAll('td')].map(td => td.innerText.trim())"),
+                    "labels": page.eval_on_selector_all(
+                        "p:has(> strong)", "ps => ps.filter(p => /^(类|简|企业性质|所在区域)/.test(p.innerText))"
+                                           ".map(p => [p.innerText.slice(0, 2), p.getBoundingClientRect().left,"
+                                           " p.firstChild.nodeType === 1 ? p.firstElementChild.getBoundingClientRect().left : null])"),
+                }
+    return out
+
+
+def test_no_sideways_scroll_at_390(rendered):
+    """Issue 21: the e-mail was 11 px wider than a 390 px phone."""
+    assert {k: m["scroll"] for k, m in rendered.items() if m["scroll"] > k[1]} == {}
+
+
+def test_chart_text_never_larger_than_the_body(rendered):
+    """Issue 21: at 1280 px a chart scaled up to the column set its text larger than the body
+    text; its text is FONT_PT at DPI in the PNG, shown at (shown / natural width) of that."""
+    from shumao.report.charts import DPI, FONT_PT
+
+    for key, m in rendered.items():
+        assert len(m["charts"]) == 4 and all(n for _, n in m["charts"])
+        text = [FONT_PT / 72 * DPI * shown / natural for shown, natural in m["charts"]]
+        assert max(text) <= m["body"] + .01, (key, m["body"], text)
+
+
+def test_notes_hang_under_their_text(rendered):
+    """Issue 21 (review C5): 注：1. … with its continuation lines under its text, as the web
+    page and Word set them, not back under 注：."""
+    for key, m in rendered.items():
+        notes = m["notes"]
+        assert notes and notes[0]["key"].startswith("注：1."), key
+        wrapped = [n for n in notes if len(n["lines"]) > 1]
+        assert wrapped, key
+        for n in wrapped:
+            assert all(abs(x - n["lines"][0]) < 1.5 for x in n["lines"][1:]), (key, n)
+            assert n["lines"][0] - n["margin"] > 1.8 * 13, (key, n)
+
+
+def test_record_as_the_other_channels_set_it(rendered, issue):
+    """Issue 21: the 版记 is the publisher, then the date 印发, between two rules, as the web
+    page (footer.banji) and Word set it."""
+    web = re.search(r'<footer class="banji"><span>([^<]*)</span><span>([^<]*)</span>', issue["html"].read_text(encoding="utf-8"))
+    word = docx.Document(str(issue["docx"])).paragraphs[-1].text.strip().split("\t")
+    for key, m in rendered.items():
+        assert m["record"] == list(web.groups()) == word, (key, m["record"])
+
+
+def test_member_labels_aligned_alike(rendered):
+    """Issue 21 B3, still: every label line of a member profile starts at the same indent."""
+    for key, m in rendered.items():
+        starts = {round(lbl[2] - lbl[1]) for lbl in m["labels"]}
+        assert len(m["labels"]) >= 6 and len(starts) == 1, (key, m["labels"])
