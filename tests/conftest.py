@@ -164,3 +164,10 @@ def run_process(*args: str, env: dict | None = None) -> subprocess.CompletedProc
 def run_json(*args: str, **kw) -> tuple[int, dict]:
     p = run_cli(*args, "--json", **kw)
     return p.returncode, json.loads(p.stdout)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slowest work first (tests/support/order.py): the workers finish together."""
+    from tests.support.order import slowest_first
+
+    slowest_first(items, by_module=config.getoption("dist", "no") != "load")
