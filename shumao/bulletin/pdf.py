@@ -1,5 +1,5 @@
 """The print page (html.render_html(doc, print_=True)) to an A4 PDF through WeasyPrint, with
-inter-character justification for Chinese lines.  Only WeasyPrint and the fonts: the side
+inter-character justification for Chinese lines and no page left mostly empty (pages.py).  Only WeasyPrint and the fonts: the side
 process (side.py) imports this and nothing of the store."""
 
 from __future__ import annotations
@@ -100,9 +100,8 @@ def cjk_justification() -> None:
 
 def pdf_of(html: str, path: Path) -> None:
     """The PDF of the print page ``html`` (side.py runs this in a process of its own)."""
-    import weasyprint
+    from shumao.bulletin.pages import laid_out
 
     cjk_files()   # a PDF without the CJK font would silently show boxes: fail instead
     cjk_justification()
-    weasyprint.HTML(string=html, base_url=str(path.parent)).write_pdf(path, pdf_variant=None,
-                                                                      metadata=True)
+    laid_out(html, base_url=str(path.parent)).write_pdf(path)
