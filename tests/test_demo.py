@@ -61,6 +61,13 @@ def test_demo_bulletin_digital_lines_not_gappy(demo):
     assert not UNIT_SPLIT.search(body_text(pdf))
 
 
+def test_demo_bulletin_has_no_one_character_line(demo):
+    """Issue 21: the contents of the demo's issue had a line "长 ·········· 8"."""
+    from tests.bulletin.test_typography import runts
+
+    assert runts(next((demo[0] / "demo" / "简报").glob("*.pdf"))) == []
+
+
 def test_demo_output_follows_the_steps(demo):
     """Step 2's import table under step 2's heading, before step 3 (issue 7)."""
     _, r = demo

@@ -66,7 +66,7 @@ def _split_tail(text: str) -> tuple[str, str]:
 # one unbreakable run that justification never spreads (the hook below skips class "fig");
 # a number keeps its whole unit ("1405.31万美元"): never "1405.31万" at a line's or a page's
 # end and "美元" on the next
-FIGURE = re.compile(r"[A-Za-z]+|[万亿]?美元|[-+]?\d[\d,.]*(?:[-–~]\d[\d,.]*)?"
+FIGURE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[万亿]?美元|[-+]?\d[\d,.]*(?:[-–~]\d[\d,.]*)?"
                     r"(?:[万亿]?美元|[万亿]元|%|‰|万|亿|元|年|月|日|个|家|人|项|次|倍)?")
 
 

@@ -96,10 +96,10 @@ def _plan(leaves, spaced: float, em: float, extra: float,
     for (a, fa), (b, fb) in zip(leaves, leaves[1:]):
         if not a.text or not b.text:
             continue
-        if fa or fb:                                      # a figure meets the text
+        if fa != fb:                                      # a figure meets the text
             if not PUNCT.match(a.text[-1]) and not PUNCT.match(b.text[0]):
                 edges.append(id(b))
-        else:
+        elif not fa:
             letter_joins.append(id(b))                    # two runs of text (bold and not)
     letters = spaced + len(letter_joins)
     units = letters + EDGE * len(edges)

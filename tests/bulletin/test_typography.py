@@ -83,6 +83,28 @@ def test_body_lines_justified_on_both_edges(issue):
     assert all(len(ln[4]) >= 3 for ln in ends)                              # no one-character last line
 
 
+RUNT = re.compile(r"[\u3400-\u9fff][”’」）》。，、；：！？]?")
+
+
+def runts(pdf) -> list[str]:
+    """Lines of a single Chinese character (with its closing mark), the contents' leaders and
+    page number aside: a heading's, caption's or contents entry's last line cut too short."""
+    out = []
+    for n, page in enumerate(words(pdf), start=1):
+        for ln in lines(page):
+            text = re.sub(r"[·.\s]+\d*$", "", ln[4]).strip()
+            if RUNT.fullmatch(text):
+                out.append(f"p{n}: {ln[4]}")
+    return out
+
+
+def test_no_one_character_last_line(issue, long_issue):
+    """Issue 21: no heading, caption, contents entry or paragraph ends in a line of one
+    character (the contents had "长 ·········· 8" under a two-line title)."""
+    for files in (issue, long_issue):
+        assert runts(files["pdf"]) == []
+
+
 def test_justification_hook_on_a_small_page(tmp_path):
     import weasyprint
 
