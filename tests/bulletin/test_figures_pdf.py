@@ -78,7 +78,6 @@ def letter_gaps(pdf, start: str, end: str) -> list[tuple[float, str]]:
     from the heading ``start`` to the heading ``end`` — not where a figure meets the text
     (a quarter em there is the usual gap), largest first.  pdftotext splits a line into words
     where letters stand apart, so each gap between words is one the justification opened."""
-    from tests.bulletin.test_typography import body_lines
 
     gaps, inside = [], False
     for page in words(pdf):
