@@ -37,6 +37,37 @@ def test_demo(demo):
         assert len(waiting) == 2 and {f["created_by"] for f in waiting} == {"enterprise"}
 
 
+def test_demo_bulletin_pages_full(demo):
+    """Issue 21: the demo's issue (with its 【数字贸易】) leaves no page but the last below
+    70 %, and none short because a chart or a table did not fit (it was: page 2 ended under
+    the text with the charts on page 3)."""
+    from tests.bulletin.test_pagination import short_before_a_block
+    from tests.support.pagefill import page_fill
+
+    pdf = next((demo[0] / "demo" / "简报").glob("*.pdf"))
+    assert all(f >= .70 for f in page_fill(pdf)[:-1]), page_fill(pdf)
+    assert short_before_a_block(pdf) == []
+
+
+def test_demo_bulletin_digital_lines_not_gappy(demo):
+    """Issue 21: the 【数字贸易】 paragraphs (many figures a line) were justified with
+    0.2–0.3 em between characters; never more than 0.15 em now, and no figure parted from
+    its unit."""
+    from tests.bulletin.test_figures_pdf import UNIT_SPLIT, body_text, letter_gaps
+
+    pdf = next((demo[0] / "demo" / "简报").glob("*.pdf"))
+    gaps = letter_gaps(pdf, "【数字贸易】", "【行业资讯】")
+    assert len(gaps) > 5 and gaps[0][0] <= .15, gaps[:5]
+    assert not UNIT_SPLIT.search(body_text(pdf))
+
+
+def test_demo_bulletin_has_no_one_character_line(demo):
+    """Issue 21: the contents of the demo's issue had a line "长 ·········· 8"."""
+    from tests.bulletin.test_typography import runts
+
+    assert runts(next((demo[0] / "demo" / "简报").glob("*.pdf"))) == []
+
+
 def test_demo_output_follows_the_steps(demo):
     """Step 2's import table under step 2's heading, before step 3 (issue 7)."""
     _, r = demo

@@ -7,6 +7,7 @@ document model, published as PDF, DOCX and HTML (bulletin.md).
     model       one document model for an issue, content plus the data report
     html        HTML and PDF from one template
     pdf         the print page to the PDF (WeasyPrint, CJK justification)
+    pages       no page left mostly empty: the layout looked at and remedied
     docx        Word a clerk can keep editing
     inline      HTML with inline styles only (e-mail, WeChat)
     email       the issue as an e-mail

@@ -63,10 +63,11 @@ def _split_tail(text: str) -> tuple[str, str]:
 
 
 # A figure with its % or unit, a year with 年, a month range with 月, a Latin word (ITO, RCEP):
-# one unbreakable run that justification never spreads (the hook below skips class "fig")
-# "万美元" may break after 万 (as the seed does), never inside 美元 or a number
-FIGURE = re.compile(r"[A-Za-z]+|美元|[-+]?\d[\d,.]*(?:[-–~]\d[\d,.]*)?"
-                    r"(?:%|‰|万|亿|元|年|月|日|个|家|人|项|次|倍)?")
+# one unbreakable run that justification never spreads (the hook below skips class "fig");
+# a number keeps its whole unit ("1405.31万美元"): never "1405.31万" at a line's or a page's
+# end and "美元" on the next
+FIGURE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[万亿]?美元|[-+]?\d[\d,.]*(?:[-–~]\d[\d,.]*)?"
+                    r"(?:[万亿]?美元|[万亿]元|%|‰|万|亿|元|年|月|日|个|家|人|项|次|倍)?")
 
 
 def figures(text: str) -> Markup:

@@ -109,3 +109,46 @@ def word_pdf(tmp_path_factory):
             done[docx] = office.docx_to_pdf(docx, tmp_path_factory.mktemp("word"))
         return done[docx]
     return convert
+
+
+def make_short_content(folder: Path) -> Path:
+    """The sample issue with every item cut to its first sentence (short items: each item's
+    head is a large share of it, so whole items move on to the next page)."""
+    make_content(folder)
+    for f in sorted(folder.glob("*/*.md")):
+        head, _, body = f.read_text(encoding="utf-8").partition("\n---\n")
+        first = body.strip().split("\n\n")[0].split("。")[0]
+        f.write_text(f"{head}\n---\n{first}。\n", encoding="utf-8")
+    return folder
+
+
+def make_many_content(folder: Path) -> Path:
+    """The sample issue with twelve more news items of one to three paragraphs."""
+    make_content(folder)
+    for i in range(12):
+        (folder / "行业资讯" / f"2{i:02d}-动态.md").write_text(
+            f"---\ntitle: 服务外包企业动态第{i + 1}则\ndate: 2024-10-{i + 1:02d}\nsource: 协会秘书处\n---\n"
+            f"{long_text(1 + i % 3, 10 + i)}\n", encoding="utf-8")
+    return folder
+
+
+def _pdf_alone(tmp_path_factory, sample_db, make) -> Path:
+    from shumao.bulletin.publish import publish
+    from shumao.store import connect
+
+    root = tmp_path_factory.mktemp(make.__name__)
+    with connect(str(sample_db), read_only=True) as store:
+        return publish(make(root / "2024-10"), store, root / "out", ("pdf",))["pdf"]
+
+
+@pytest.fixture(scope="session")
+def short_issue(tmp_path_factory, sample_db) -> Path:
+    """The PDF alone of an issue of short items (make_short_content; no 【数字贸易】: the
+    sample city has no digital-trade data)."""
+    return _pdf_alone(tmp_path_factory, sample_db, make_short_content)
+
+
+@pytest.fixture(scope="session")
+def many_issue(tmp_path_factory, sample_db) -> Path:
+    """The PDF alone of an issue of many items (make_many_content)."""
+    return _pdf_alone(tmp_path_factory, sample_db, make_many_content)

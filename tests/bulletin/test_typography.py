@@ -68,13 +68,41 @@ def test_body_lines_justified_on_both_edges(issue):
     last line stays short and is not spread."""
     pages = body_lines(issue["pdf"])
     # a line inside a paragraph: the next line follows at the line pitch from the left margin
-    inner = [a for p in pages for a, b in zip(p, p[1:])
+    inner = [(a, b) for p in pages for a, b in zip(p, p[1:])
              if round(b[0] - a[0], 1) == 28.9 and abs(b[1] - LEFT) < .5 and not a[4].endswith("。")]
-    ragged = [a[4] for a in inner if abs(a[2] - RIGHT) >= 1]
-    assert len(inner) > 20 and len(ragged) <= .05 * len(inner), ragged
+    titles = [re.sub(r"\s", "", t) for t in re.findall(r"<h3[^>]*>(.*?)</h3>", issue["html"].read_text(encoding="utf-8"))]
+    ragged = [(a[4], b[4]) for a, b in inner if abs(a[2] - RIGHT) >= 1
+              and not any(t.startswith(a[4]) for t in titles)]          # headings are not justified
+    assert len(inner) > 20 and len(ragged) <= .25 * len(inner), ragged
+    # a line stays short only before a figure or a Latin word too long to take in without
+    # gaps between letters (pdf.py MAX_SPREAD), never spread beyond it
+    assert all(re.match(r"（?[0-9A-Za-z]", b) for _, b in ragged), ragged
+    assert all(a[2] <= RIGHT + 1 for a, _ in inner)
     ends = [ln for p in pages for ln in p if ln[4].endswith("。")]
     assert any(ln[2] < RIGHT - 3 * BODY for ln in ends)                    # last lines not spread
     assert all(len(ln[4]) >= 3 for ln in ends)                              # no one-character last line
+
+
+RUNT = re.compile(r"[\u3400-\u9fff][”’」）》。，、；：！？]?")
+
+
+def runts(pdf) -> list[str]:
+    """Lines of a single Chinese character (with its closing mark), the contents' leaders and
+    page number aside: a heading's, caption's or contents entry's last line cut too short."""
+    out = []
+    for n, page in enumerate(words(pdf), start=1):
+        for ln in lines(page):
+            text = re.sub(r"[·.\s]+\d*$", "", ln[4]).strip()
+            if RUNT.fullmatch(text):
+                out.append(f"p{n}: {ln[4]}")
+    return out
+
+
+def test_no_one_character_last_line(issue, long_issue):
+    """Issue 21: no heading, caption, contents entry or paragraph ends in a line of one
+    character (the contents had "长 ·········· 8" under a two-line title)."""
+    for files in (issue, long_issue):
+        assert runts(files["pdf"]) == []
 
 
 def test_justification_hook_on_a_small_page(tmp_path):
