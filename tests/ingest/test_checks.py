@@ -43,7 +43,7 @@ def expected(rows: list[tuple[str, int | None]]) -> list[int]:
     return out
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(row, max_size=40))
 def test_both_plans_flag_what_the_rule_flags(rows):
     con = staged(rows)
@@ -53,12 +53,11 @@ def test_both_plans_flag_what_the_rule_flags(rows):
     assert all(f.code == "unusual-amount" and f.column == "amount" for f in flagged["sorted"])
 
 
-@pytest.fixture(params=[1000, 1], ids=["1000 enterprises", "one enterprise"])
-def big(tmp_path, request):
-    """1.2·10⁷ amounts in 64 MB: median() cannot hold them, sorting spills to disk — also
-    when they all belong to one enterprise (a single window partition of 1.2·10⁷ rows)."""
+@pytest.fixture(scope="module", params=[1000, 1], ids=["1000 enterprises", "one enterprise"])
+def big_table(tmp_path_factory, request):
+    """1.2·10⁷ amounts: built once for the module's tests (each sets the limit again)."""
     con = duckdb.connect(config={"memory_limit": "64MB", "threads": 2,
-                                 "temp_directory": str(tmp_path)})
+                                 "temp_directory": str(tmp_path_factory.mktemp("spill"))})
     con.execute(f"""CREATE TABLE f_contracts AS SELECT '合同.csv' AS _file, NULL::VARCHAR AS _sheet,
                        i + 2 AS _row, '1' AS amount_raw, CASE WHEN i = 7 THEN 10000000
                        ELSE 1 + hash(i) % 1000 END::BIGINT AS amount_cents,
@@ -66,7 +65,16 @@ def big(tmp_path, request):
                    FROM range(12000000) t(i)""")
     con.execute("CREATE TABLE store_usual (enterprise_id VARCHAR, median_cents DOUBLE, low_cents DOUBLE, "
                 "n BIGINT, basis VARCHAR)")
-    return con
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def big(big_table):
+    """1.2·10⁷ amounts in 64 MB: median() cannot hold them, sorting spills to disk — also
+    when they all belong to one enterprise (a single window partition of 1.2·10⁷ rows)."""
+    big_table.execute("SET memory_limit = '64MB'")
+    return big_table
 
 
 def flagged_row_9(con, found):
