@@ -295,4 +295,5 @@ def laid_out(html: str, base_url: str | None = None):
         if remedied == html:
             break
         html = remedied
+    assert best is not None           # PASSES ≥ 1
     return best[1]
