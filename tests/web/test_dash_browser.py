@@ -1,5 +1,6 @@
 """The staff's first screen, the period box and 机构设置 in a real browser (portal-ux S-1,
-S-2, S-6, S-12–S-14, AN-1) at desktop and phone width, on each backend; screenshots in
+S-2, S-6, S-12–S-14, AN-1): the staff's walk at phone width, the admin's at desktop width,
+every page looked at at both (tests/web/browser.look); screenshots in
 build/screenshots/dash-*.png (looked at)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from playwright.sync_api import expect
 
 from shumao.store import schema
 from tests.conftest import sql
-from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.browser import DESKTOP, PHONE, look, new_page, sign_in
 from tests.web.conftest import ON_DUCKDB
 
 pytestmark = pytest.mark.browser
@@ -29,17 +30,10 @@ def live_setup():
     return pend
 
 
-def fits(page) -> None:
-    """Nothing on the page is wider than the screen (wide tables scroll in their box)."""
-    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{page.url}: {width[0]} px wide on a {width[1]} px screen"
-
-
 @ON_DUCKDB
-@pytest.mark.parametrize("width", [DESKTOP, PHONE])
-def test_the_staffs_first_screen_and_the_period_box(live, chromium, width):
-    base, tag = live.url, f"dash-{live.backend}-{width}"
-    page = new_page(chromium, width)
+def test_the_staffs_first_screen_and_the_period_box(live, chromium):
+    base, tag = live.url, f"dash-{live.backend}-{{width}}"
+    page = new_page(chromium, PHONE)
     sign_in(page, base, "staff")
     page.goto(base + "/dashboard")
     page.wait_for_load_state("networkidle")
@@ -48,16 +42,14 @@ def test_the_staffs_first_screen_and_the_period_box(live, chromium, width):
     assert page.get_by_role("combobox", name="时期").input_value() == "2024年11月"
     value = page.locator('.kpi[data-figure="signed_total"] .value').inner_text()
     assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d\d万美元", value.replace("\n", ""))
-    fits(page)
-    shot(page, f"{tag}-first")
+    look(page, f"{tag}-first")
     # S-2: the words the page prints are what the box takes
     page.get_by_role("combobox", name="时期").fill("2024年1-6月")
     page.get_by_role("button", name="查看").click()
     expect(page).to_have_title(re.compile("^2024年上半年仪表盘"))
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("combobox", name="时期").input_value() == "2024年上半年"
-    fits(page)
-    shot(page, f"{tag}-words")
+    look(page, f"{tag}-words")
     # S-14: a partner's row opens its 指标溯源
     row = page.locator("#table-partners tbody th a").first
     country = row.inner_text()
@@ -65,22 +57,19 @@ def test_the_staffs_first_screen_and_the_period_box(live, chromium, width):
     page.wait_for_load_state()
     assert page.locator("#fig-name").inner_text() == f"承接{country}离岸服务外包执行额"
     assert "shumao" not in page.content().split("<main", 1)[1]
-    fits(page)
-    shot(page, f"{tag}-partner")
+    look(page, f"{tag}-partner")
     # an empty period: a calm notice naming the months with data
     page.goto(base + "/dashboard?period=2019年3月")
     notice = page.locator("#period-notice")
     assert "有数据的月份：" in notice.inner_text() and "2024年11月" in notice.inner_text()
     assert page.locator("[role=alert]").count() == 0
-    fits(page)
-    shot(page, f"{tag}-empty")
+    look(page, f"{tag}-empty")
 
 
 @ON_DUCKDB
-@pytest.mark.parametrize("width", [DESKTOP, PHONE])
-def test_the_admin_sets_the_association_and_everyone_sees_it(live, chromium, width):
-    base, tag = live.url, f"dash-{live.backend}-{width}"
-    page = new_page(chromium, width)
+def test_the_admin_sets_the_association_and_everyone_sees_it(live, chromium):
+    base, tag = live.url, f"dash-{live.backend}-{{width}}"
+    page = new_page(chromium, DESKTOP)
     sign_in(page, base, "admin")
     page.goto(base + "/admin/organisation")
     page.get_by_label("协会名称").fill("大连市服务外包协会")
@@ -89,16 +78,13 @@ def test_the_admin_sets_the_association_and_everyone_sees_it(live, chromium, wid
     page.get_by_role("button", name="保存").click()
     page.wait_for_load_state()
     assert page.get_by_role("status").inner_text() == "已保存机构设置。"
-    fits(page)
-    shot(page, f"{tag}-organisation")
+    look(page, f"{tag}-organisation")
     page.goto(base + "/report")
     assert page.title() == "大连市2024年11月服务外包数据月报 · 大连市服务外包协会"
     assert "2024年11月大连市服务外包" in page.locator("#report-text").inner_text()
-    fits(page)
-    shot(page, f"{tag}-report")
-    public = new_page(chromium, width)
+    look(page, f"{tag}-report")
+    public = new_page(chromium, DESKTOP)
     public.goto(base + "/archive")
     assert public.locator(".brand").inner_text().startswith("大连市服务外包协会")
     assert "数贸" not in public.locator("header").inner_text() + public.locator("footer").inner_text()
-    fits(public)
-    shot(public, f"{tag}-archive")
+    look(public, f"{tag}-archive")

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 
 from shumao.filing import windows
-from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.browser import DESKTOP, PHONE, fits, new_page, shot, sign_in
 from tests.web.conftest import ON_DUCKDB
 
 pytestmark = pytest.mark.browser
@@ -104,12 +104,6 @@ def dashboard(page, base: str) -> dict[str, Decimal]:
     r = page.request.get(f"{base}/api/v1/report?period={PERIOD}&format=json").json()["figures"]
     assert all(v == r[k]["current"] for k, v in shown.items())
     return {k: Decimal(v) for k, v in shown.items()}
-
-
-def fits(page) -> None:
-    """Nothing on the page is wider than the screen."""
-    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{page.url}: {width[0]} px wide on a {width[1]} px screen"
 
 
 # -- the walk -------------------------------------------------------------------------------------

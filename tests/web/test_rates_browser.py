@@ -15,9 +15,8 @@ import pytest
 
 from shumao.filing import windows
 from shumao.model.money import usd_cents
-from tests.web.browser import DESKTOP, PHONE, new_page, shot, sign_in
+from tests.web.browser import DESKTOP, PHONE, look, new_page, shot, sign_in
 from tests.web.conftest import ON_DUCKDB
-from tests.web.test_filings_browser import fits
 
 pytestmark = pytest.mark.browser
 AMOUNT, RATE = "86,500.50", "0.1384"
@@ -115,11 +114,7 @@ def test_a_members_month_in_any_currency_and_a_month_with_no_business(live, chro
     shot(staff, f"{tag}-board")
 
     # the same pages on a phone: nothing wider than the screen
-    for name, who, path in (("home", "enterprise", "/filings"), ("record", "enterprise", f"/filings/{fid}"),
-                            ("rates", "staff", "/rates"), ("nil", "other", "/filings")):
-        phone = new_page(chromium, PHONE)
-        sign_in(phone, base, who)
-        phone.goto(base + path)
-        fits(phone)
-        shot(phone, f"{tag}-{name}-phone")
-        phone.context.close()
+    for name, page, path in (("home", ent, "/filings"), ("record", ent, f"/filings/{fid}"),
+                             ("rates", staff, "/rates"), ("nil", other, "/filings")):
+        page.goto(base + path)
+        look(page, f"{tag}-{name}-phone", widths=(PHONE,))
