@@ -3,7 +3,9 @@ per item with a front-matter block, sections named by their folders.  Anything m
 malformed is a ``ContentError`` naming the file and the field, before anything is written.
 
     2023-08/
-      bulletin.toml                 title, issue, date, publisher; [data] period, region, …
+      bulletin.toml                 title, issue, date, publisher; optional for the 版记
+                                    report_to / copy_to / distribute_to (报：… 送：… 发：…)
+                                    and copies (印数); [data] period, region, …
       行业资讯/01-外商投资环境.md     ---  title / date / source  ---  then the body
       会员风采/01-某某公司.md         ---  title / type / enterprise_id  ---
       协会动态/01-产品创新培训.md     ---  date (and title)  ---; without a title the item is a
@@ -31,6 +33,11 @@ KNOWN_ORDER = (NEWS, MEMBERS, EVENTS)
 REQUIRED = {NEWS: ("title", "date", "source"), MEMBERS: ("title", "type")}
 DEFAULT_REQUIRED = ("title",)
 UNTITLED_OK = (EVENTS,)     # bulletin.md: 协会动态 are dated paragraphs, a title is optional
+# the 版记's 报送 line (GB/T 9704 §7.4), in its order: bulletin.toml's key, the word it prints
+RECIPIENTS = (("report_to", "报"), ("copy_to", "送"), ("distribute_to", "发"))
+RECIPIENTS_MAX = 100        # characters of one of them
+COPIES_MAX = 99999          # 印数: （共印50份）
+ENDS = "。.；;，,、 \u3000"   # what a clerk may end a list of recipients with
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ class Content:
     publisher: str
     data: DataSettings
     sections: list[SectionContent] = field(default_factory=list)
+    recipients: list[tuple[str, str]] = field(default_factory=list)   # (报, 市商务局) … as given
+    copies: int | None = None
 
 
 def _err(path: Path, field_: str | None, what: str) -> ContentError:
@@ -151,7 +160,39 @@ def load_settings(folder: Path) -> Content:
     if "date" not in raw:
         raise _err(path, "date", "缺失或为空")
     return Content(folder, _text(raw, "title", path), _text(raw, "issue", path),
-                   _date(raw["date"], path, "date"), _text(raw, "publisher", path), settings)
+                   _date(raw["date"], path, "date"), _text(raw, "publisher", path), settings,
+                   recipients=_recipients(raw, path), copies=_copies(raw, path))
+
+
+def _recipients(raw: dict, path: Path) -> list[tuple[str, str]]:
+    """The 版记's 报送 line: (报, 市商务局) … for each of report_to / copy_to / distribute_to
+    given, in that order; one line of text each, at most RECIPIENTS_MAX characters."""
+    out = []
+    for key, word in RECIPIENTS:
+        value = _text(raw, key, path, required=False)
+        if value is None:
+            continue
+        if len(value) > RECIPIENTS_MAX:
+            raise _err(path, key, f"过长：最多 {RECIPIENTS_MAX} 个字，现为 {len(value)} 个字")
+        names = tidy_spacing(value).rstrip(ENDS)      # the line puts its own 。 after each
+        if not names:
+            raise _err(path, key, f"只有标点，没有单位名称：“{value}”")
+        out.append((word, names))
+    return out
+
+
+def _copies(raw: dict, path: Path) -> int | None:
+    """印数: a whole number of copies (50, or "50"), None when not given."""
+    value = raw.get("copies")
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not text.isascii() \
+            or not text.isdigit() or not 1 <= int(text) <= COPIES_MAX:
+        shown = ("一个表或列表" if isinstance(value, (dict, list)) else "含有控制字符的文字"
+                 if stray(text) else f"“{text[:20]}”")
+        raise _err(path, "copies", f"应为印刷份数，1 至 {COPIES_MAX} 之间的整数（如 50），现为{shown}")
+    return int(text)
 
 
 def front_matter(text: str, path: Path) -> tuple[dict, str]:

@@ -96,6 +96,14 @@ def _defaults(d) -> None:
     fonts.set(qn("w:hAnsi"), LATIN)
     fonts.set(qn("w:eastAsia"), BODY)
     rpr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
+    no_autospace(d.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")))
+
+
+def no_autospace(ppr) -> None:
+    """No quarter-em gap between Chinese and Latin letters or figures (review C10: Word's
+    default spaces "2023 年 9 月 5 日", "第 8 期"; the PDF and the web page have none)."""
+    for tag in ("autoSpaceDE", "autoSpaceDN"):
+        _put(ppr, tag, PPR_ORDER, "0")
 
 
 def _style(st, name: str, base: str = "Normal", kind=WD_STYLE_TYPE.PARAGRAPH):
@@ -181,6 +189,7 @@ def _styles(d) -> None:
     J, C, L, R = (WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER,
                   WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT)
     _pf(st["Normal"], BODY_PT, BODY, exact=LINE_PT, align=J)        # 中文两端对齐
+    no_autospace(st["Normal"].element.get_or_add_pPr())            # every style inherits it
     half = LINE_PT / 2
     # the masthead (红头): the issuer in red 宋体, as GB/T 9704 §7.2.3
     _pf(st["Title"], 26, SONG, exact=44, before=12, align=C, bold=True, color=RED)
@@ -522,22 +531,50 @@ def _chart_pair(d, pair, source: str) -> None:
     _put(table.rows[0]._tr.get_or_add_trPr(), "cantSplit", TRPR_ORDER)
 
 
+# the 版记's rules (GB/T 9704 §7.4): black, the first and the last 0.35 mm (w:sz in eighths
+# of a point), the one between thinner: an underlined tab across the type area (RULE_PT)
+RULE_HEAVY, RULE_PT = 8, 8
+
+
 def _record(d, doc: Document) -> None:
-    """版记 (GB/T 9704 §7.4): the publisher and the date 印发 between two rules."""
+    """版记 (GB/T 9704 §7.4), the other channels' lines: the 报送 line (报：…。　送：…。, a
+    wrapped line under its first name), a thin rule, the publisher and the date 印发, then
+    印数 at the right.  Its paragraphs share one frame at the foot of the type area of the
+    page the text ends on, wherever that is (the text flowing above it), as wide as the type
+    area, the text one character in.  Word and LibreOffice keep paragraphs in one frame only
+    while their borders are the same: each has the heavy rules above and below (drawn once,
+    round the group), and the thin rule is a paragraph of one underlined tab."""
+    right = Pt(TEXT_WIDTH_PT - 14)
+    lines = []
+    if doc.distribution:
+        p = d.add_paragraph(doc.distribution, style="版记")
+        p.paragraph_format.left_indent = Pt(14 * 3)          # one character in, then 报：
+        p.paragraph_format.first_line_indent = Pt(-14 * 2)
+        p.paragraph_format.right_indent = Pt(14)
+        rule = d.add_paragraph(style="版记")
+        rule.paragraph_format.line_spacing = Pt(RULE_PT)
+        rule.paragraph_format.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT), alignment=2)
+        tab = rule.add_run("\t")
+        tab.font.underline, tab.font.size = True, Pt(RULE_PT)
+        rule.add_run("\u200b").font.size = Pt(RULE_PT)      # a tab last in its line is not underlined
+        lines += [p, rule]
     p = d.add_paragraph(style="版记")
-    # the rules as wide as the type area, the text one character in from either end
-    p.paragraph_format.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT - 14), alignment=2)  # right tab
+    p.paragraph_format.tab_stops.add_tab_stop(right, alignment=2)  # right tab
     p.add_run(f"\u3000{doc.publisher}\t{doc.date_words}印发")
-    ppr = p._p.get_or_add_pPr()
-    _border(ppr, "top", 8, space=4)               # 0.35 mm rules, as the standard's 版记 lines
-    _border(ppr, "bottom", 8, space=4)
-    # at the foot of the type area of the page the text ends on (GB/T 9704 §7.4), wherever
-    # that is: a frame aligned to the bottom margin, the text flowing above it
-    frame = _put(ppr, "framePr", PPR_ORDER)
-    for k, v in (("w:w", str(round(TEXT_WIDTH_PT * 20))), ("w:wrap", "notBeside"), ("w:vAnchor", "margin"),
-                 ("w:hAnchor", "margin"), ("w:xAlign", "center"), ("w:yAlign", "bottom")):
-        frame.set(qn(k), v)
-    p.paragraph_format.space_before = Pt(0)
+    if doc.copies:
+        p.add_run().add_break()
+        p.add_run(f"\t{doc.copies_words}")
+    lines.append(p)
+    for n, p in enumerate(lines):
+        ppr = p._p.get_or_add_pPr()
+        _border(ppr, "top", RULE_HEAVY, space=4)
+        _border(ppr, "bottom", RULE_HEAVY, space=4)
+        p.paragraph_format.keep_with_next = n < len(lines) - 1
+        frame = _put(ppr, "framePr", PPR_ORDER)
+        for k, v in (("w:w", str(round(TEXT_WIDTH_PT * 20))), ("w:wrap", "notBeside"), ("w:vAnchor", "margin"),
+                     ("w:hAnchor", "margin"), ("w:xAlign", "center"), ("w:yAlign", "bottom")):
+            frame.set(qn(k), v)
+        p.paragraph_format.space_before = Pt(0)
 
 
 def write_docx(doc: Document, path: Path) -> None:

@@ -83,11 +83,14 @@ def _date(value) -> dt.date | None:
 
 # -- the masthead as form fields (bulletin.toml) ------------------------------------------------
 # bulletin.md: bulletin.toml's fields, each with its Chinese label; ``data`` the [data] table
-MASTHEAD = {"title": "刊名", "issue": "期号", "date": "日期", "publisher": "出版单位"}
+# (the top level: the masthead, then the 版记's 报送 line and 印数, content.RECIPIENTS)
+MASTHEAD = {"title": "刊名", "issue": "期号", "date": "日期", "publisher": "出版单位",
+            "report_to": "报送单位", "copy_to": "抄送单位", "distribute_to": "分发范围",
+            "copies": "印数"}
 DATA = {"period": "数据时期", "region": "地区", "short": "简称", "source": "数据来源",
         "bri": "“一带一路”口径", "relative_year": "称本年为“今年”"}
-OPTIONAL = ("source", "bri")          # left out of the file when empty
-TOML_HEADER = "# 简报设置：刊名、期号、日期、出版单位，以及数据月报的时期与地区（网页编辑器生成）。\n"
+OPTIONAL = ("source", "bri", *(k for k, _ in content.RECIPIENTS), "copies")   # left out when empty
+TOML_HEADER = "# 简报设置：刊名、期号、日期、出版单位、版记，以及数据月报的时期与地区（网页编辑器生成）。\n"
 
 
 def masthead(toml_bytes: bytes | None) -> dict[str, str | bool]:
@@ -115,7 +118,14 @@ def masthead_toml(fields: Mapping[str, str | bool]) -> str:
     lines = [TOML_HEADER.rstrip("\n")]
     for key in MASTHEAD:
         value = str(fields.get(key) or "").strip()
-        lines.append(f"{key} = {_toml_date(value) if key == 'date' else toml_string(value)}")
+        if key in OPTIONAL and not value:
+            continue
+        if key == "date":
+            lines.append(f"date = {_toml_date(value)}")
+        elif key == "copies" and value.isascii() and value.isdigit():
+            lines.append(f"copies = {int(value)}")     # a number; anything else as text, refused
+        else:
+            lines.append(f"{key} = {toml_string(value)}")
     lines += ["", "[data]"]
     for key in DATA:
         if key == "relative_year":

@@ -100,7 +100,9 @@ def plain_text(doc: Document) -> str:
                 out += [e.source, ""]
         for line in s.notes:
             out += [line, ""]
-    out += ["-" * 40, f"{doc.publisher}　　{doc.date_words}印发"]
+    # the 版记 in the other channels' order, between rules
+    out += ["-" * 40, *([doc.distribution] if doc.distribution else []),
+            f"{doc.publisher}　　{doc.date_words}印发", *([doc.copies_words] if doc.copies else []), "-" * 40]
     return "\n".join(out) + "\n"
 
 

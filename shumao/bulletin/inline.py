@@ -5,10 +5,10 @@ One template (``inline.html.j2``) draws the same model as the web page — masth
 数据月报 paragraphs, charts as PNG with "图n　title" and the data source, the tables with
 their notes, then each section's entries — in one of two layouts: ``email`` (nested
 tables, 640 px at most, for Outlook's Word engine) or ``wechat`` (``section`` and ``p``
-blocks, 15–17 px, line-height 1.75; a data table for a phone: each label on a row of its own
-across the table, its figures under it).  A chart is never shown so wide that its text comes
+blocks, 15–17 px, line-height 1.75); in both a data table is set for a phone's column: each
+label on a row of its own across the table, its figures under it.  A chart is never shown so wide that its text comes
 out larger than the body text (``chart_px``); notes hang under their text as on the web page;
-the 版记 is the web page's and Word's.  Every user text goes through Jinja's autoescape.
+the 版记 (报送 line, publisher and date 印发, 印数) is the web page's and Word's.  Every user text goes through Jinja's autoescape.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ SANS = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif"
 RED, GREY, RULE = "#b00000", "#555555", "#999999"
 BODY_PX = {"email": 15, "wechat": 16}        # the body text; a chart's text is never larger
 COLUMN_PX = {"email": 612, "wechat": 677}    # the text column at its widest
+# the 版记's first and last rules (GB/T 9704: black, heavier than the one between, 1 px)
+RECORD_RULES = "border-top:2px solid #000000;border-bottom:2px solid #000000;"
 
 # Data first: every style of both layouts, by role.  Only properties that Outlook (Word
 # engine), Gmail and the 公众号 editor all keep: no flex, grid, position or shorthand fonts.
@@ -56,10 +58,17 @@ STYLES = {
         "th": f"border:1px solid {RULE};padding:4px;background:#f3e6e6;font-weight:bold;"
               "text-align:center;",
         # a data table's heading, set in lines (heading_lines) that never break inside
-        "thdata": f"border:1px solid {RULE};padding:4px;background:#f3e6e6;font-weight:bold;"
+        "thdata": f"border:1px solid {RULE};padding:4px 3px;background:#f3e6e6;font-weight:bold;"
                   "text-align:center;white-space:nowrap;",
         "td": f"border:1px solid {RULE};padding:4px;text-align:left;",
-        "num": f"border:1px solid {RULE};padding:4px;text-align:right;white-space:nowrap;",
+        # a data table as the 公众号's (a phone's column): its label on a row of its own
+        # across the table, the figures under it
+        "thlabel": f"border:1px solid {RULE};padding:4px 6px;background:#f3e6e6;font-weight:bold;"
+                   "text-align:left;",
+        "rowlabel": f"border:1px solid {RULE};border-bottom:0;padding:5px 6px 0;background:#fbf8f8;"
+                    "text-align:left;",
+        "numrow": f"border:1px solid {RULE};border-top:0;padding:0 4px 4px;background:#fbf8f8;"
+                  "text-align:right;white-space:nowrap;",
         # 注：1. … hanging: the text's continuation lines under its first word (+ the hang)
         "note": f"margin-top:2px;margin-bottom:2px;margin-right:0;font-size:13px;color:{GREY};",
         "entry": "margin:22px 0 6px;font-size:17px;line-height:1.5;font-weight:bold;",
@@ -72,10 +81,12 @@ STYLES = {
                  f"background:#f7f7f7;color:#333333;",
         "source": f"margin:0 0 10px;text-align:right;font-size:14px;color:{GREY};",
         "link": "color:#1f4e79;text-decoration:underline;",
-        # the 版记 as in the other channels: the publisher left, "…印发" right, between rules
-        "record": f"margin:24px 0 0;border-top:1px solid {RED};border-bottom:1px solid {RED};"
-                  f"font-size:14px;color:#1a1a1a;",
-        "recordcell": f"padding:6px 0;font-family:{SANS};font-size:14px;color:#1a1a1a;",
+        # the 版记 as in the other channels (GB/T 9704 §7.4): the 报送 line, the publisher
+        # left and "…印发" right, 印数; black rules, the first and the last heavier
+        "record": f"margin:24px 0 0;border-collapse:collapse;{RECORD_RULES}font-size:14px;color:#1a1a1a;",
+        "recordcell": f"padding:6px 14px;font-family:{SANS};font-size:14px;color:#1a1a1a;",
+        "recorddist": f"padding:6px 14px 6px 42px;text-indent:-28px;border-bottom:1px solid #000000;"
+                      f"font-family:{SANS};font-size:14px;color:#1a1a1a;",
     },
     "wechat": {
         "wrap": f"font-family:{SANS};font-size:{BODY_PX['wechat']}px;line-height:1.75;color:#1a1a1a;"
@@ -99,9 +110,10 @@ STYLES = {
                  f"border:1px solid {RULE};",
         "th": f"border:1px solid {RULE};padding:4px 3px;letter-spacing:0;background:#f3e6e6;font-weight:bold;"
               "text-align:center;",
+        # (the headings' lines are nowrap spans here: the editor keeps them)
+        "thdata": f"border:1px solid {RULE};padding:4px 3px;letter-spacing:0;background:#f3e6e6;"
+                  "font-weight:bold;text-align:center;",
         "td": f"border:1px solid {RULE};padding:4px;text-align:left;",
-        "num": f"border:1px solid {RULE};padding:4px 3px;text-align:right;white-space:nowrap;"
-               "letter-spacing:0;",
         # a data table on a phone: its label (指标, a country) on a row of its own across
         # the table, the figures under it; so no label wraps in a narrow column
         "thlabel": f"border:1px solid {RULE};padding:4px 6px;background:#f3e6e6;font-weight:bold;"
@@ -121,9 +133,10 @@ STYLES = {
                  f"background:#f7f7f7;color:#333333;font-size:15px;",
         "source": f"margin:0 0 14px;text-align:right;font-size:15px;color:{GREY};",
         "link": f"color:{GREY};",
-        "record": f"width:100%;margin:30px 0 10px;border-collapse:collapse;border-top:1px solid {RED};"
-                  f"border-bottom:1px solid {RED};",
-        "recordcell": "padding:6px 0;font-size:15px;color:#1a1a1a;",
+        "record": f"width:100%;margin:30px 0 10px;border-collapse:collapse;{RECORD_RULES}",
+        "recordcell": "padding:6px 8px;font-size:15px;color:#1a1a1a;",
+        "recorddist": "padding:6px 8px 6px 38px;text-indent:-30px;border-bottom:1px solid #000000;"
+                      "font-size:15px;color:#1a1a1a;",
     },
 }
 

@@ -82,10 +82,30 @@ class Document:
     # the period's digital-trade figures 【数字贸易】 was worded from (indicators.digital),
     # kept so that the vintage freezing them does not compute them again
     digital: Digital | None = None
+    # the 版记 (GB/T 9704 §7.4) beside the publisher and the date: its 报送 line's parts
+    # (报, 市商务局) … and 印数, as bulletin.toml gives them (content.RECIPIENTS)
+    recipients: list[tuple[str, str]] = field(default_factory=list)
+    copies: int | None = None
 
     @property
     def date_words(self) -> str:
         return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+
+    @property
+    def distribution_parts(self) -> list[str]:
+        """The 报送 line in parts, each ending in 。: ["报：市商务局。", "送：各会员单位。"]."""
+        return [f"{word}：{names}。" for word, names in self.recipients]
+
+    @property
+    def distribution(self) -> str:
+        """The 报送 line every channel prints in its 版记: "报：市商务局。　送：各会员单位。"
+        ("" without recipients)."""
+        return "\u3000".join(self.distribution_parts)
+
+    @property
+    def copies_words(self) -> str:
+        """印数 as the 版记 prints it: （共印50份）; "" when not given."""
+        return f"（共印{self.copies}份）" if self.copies else ""
 
     @property
     def data(self) -> Section:
@@ -281,7 +301,8 @@ def build(content: c.Content, store: Store, allow_flagged: bool = False,
         sections.append(Section(s.name, [entry(s.name, item, store, content.date.year)
                                          for item in s.items]))
     return Document(content.title, content.issue, content.date, content.publisher, sections,
-                    overrides, c.dropped_images(content), incomplete, figures)
+                    overrides, c.dropped_images(content), incomplete, figures,
+                    list(content.recipients), content.copies)
 
 
 def with_drawn(doc: Document, charts: list) -> Document:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 
 def test_no_external_request(issue, tmp_path, chromium):
     requests = []
@@ -21,7 +25,6 @@ def test_no_external_request(issue, tmp_path, chromium):
 def test_no_table_header_clipped_and_wechat_tables_at_390(issue, long_issue, chromium):
     """Issue 21 B5/B6: at 1280 and 390 px no table header of the web page is cut at its cell
     border; screenshots in build/screenshots/ (web at both widths, the WeChat article at 390)."""
-    from pathlib import Path
 
     shots = Path("build/screenshots")
     shots.mkdir(parents=True, exist_ok=True)
@@ -48,51 +51,59 @@ LINES = """el => {
 }"""
 
 
-def _wechat_tables(page):
-    """Every cell of the article's data tables (those with a header) as (kind, text, lines),
-    and how far each table runs past its column (content box) in px."""
+def _data_tables(page):
+    """Every cell of the page's data tables (those with a header) as (kind, text, lines) —
+    kind label (a row's label across the table), heading (a figure column's, set in lines
+    by hand: its text's lines) or figure — and how far each table runs past its column
+    (content box) in px."""
     cells, overflow = [], []
-    for table in page.locator("table:has(thead)").all():
+    for table in page.locator("table:has(> thead)").all():
         overflow.append(table.evaluate("t => t.getBoundingClientRect().right - t.parentElement.getBoundingClientRect().right + parseFloat(getComputedStyle(t.parentElement).paddingRight)"))
-        for el in table.locator("th span, td").all():
-            kind = "unit" if el.evaluate("e => e.tagName") == "SPAN" else (
+        for el in table.locator("th:not([colspan]), td").all():
+            kind = "heading" if el.evaluate("e => e.tagName") == "TH" else (
                 "label" if el.get_attribute("colspan") else "figure")
             cells.append((kind, el.inner_text(), el.evaluate(LINES)))
     return cells, overflow
 
 
-def test_wechat_tables_readable_at_390(long_issue, chromium):
-    """Issue 21 B6: in the 公众号 article at 390 px (and at 360, a phone's article column) no
-    label of a data table wraps beyond two lines, a short one (a country, 指标) never, no
-    heading word or unit (（万美元）) and no figure is broken, and no table runs past the
-    column — also with wide figures written into
-    every figure cell (1931850.39 万美元, -1234.56 %)."""
-    from pathlib import Path
+@pytest.mark.parametrize("kind", ["wechat", "mail"])
+def test_data_tables_readable_at_390(kind, long_issue, chromium, tmp_path):
+    """Issue 21 B6 (the 公众号) and point 6 for the e-mail: at 390 px (and at 360, a phone's
+    article column) no label of a data table wraps beyond two lines, a short one (a country,
+    指标) never, no heading word or unit (（万美元）) and no figure is broken, and no table
+    runs past the column nor the page past the screen — also with wide figures written into
+    every figure cell (1931850.39 万美元, -1234.56 %).  One layout for both (inline.html.j2):
+    each label on a row of its own across the table, its figures under it."""
+    from tests.bulletin.test_email_wechat import mail_page
 
     shots = Path("build/screenshots")
     shots.mkdir(parents=True, exist_ok=True)
-    article = next(long_issue["wechat"].glob("*.html"))
+    article = (next(long_issue["wechat"].glob("*.html")) if kind == "wechat"
+               else mail_page(long_issue["eml"], tmp_path))
     for width in (390, 360):
         with chromium.new_context(viewport={"width": width, "height": 900}) as context:
             page = context.new_page()
             page.goto(article.as_uri())
-            for n, table in enumerate(page.locator("table:has(thead)").all(), start=1):
-                table.screenshot(path=str(shots / f"wechat-{width}-table{n}.png"))
+            for n, table in enumerate(page.locator("table:has(> thead)").all(), start=1):
+                table.screenshot(path=str(shots / f"{kind}-{width}-table{n}.png"))
             if width == 390:
-                page.screenshot(path=str(shots / "wechat-390.png"), full_page=True)
+                page.screenshot(path=str(shots / f"{kind}-390.png"), full_page=True)
             for wide in (False, True):
                 if wide:
                     page.eval_on_selector_all(
-                        "table:has(thead) td:not([colspan])",
+                        "table:has(> thead) td:not([colspan])",
                         "els => els.forEach(e => e.textContent = e.cellIndex < 2 ? '1931850.39' : '-1234.56')")
-                cells, overflow = _wechat_tables(page)
+                cells, overflow = _data_tables(page)
                 assert len(overflow) == 3 and max(overflow) <= 0, (width, wide, overflow)
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
                 labels = [c for c in cells if c[0] == "label"]
-                assert {"中国香港", "服务外包合同签约额（包含在岸）"} <= {t for _, t, _ in labels}
+                assert {"中国香港", "服务外包合同签约额（包含在岸）", "离岸信息技术外包（ITO）执行额"} <= {
+                    t for _, t, _ in labels}
                 assert [c for c in labels if c[2] > (1 if len(c[1]) <= 16 else 2)] == [], (width, wide)
-                units = [c for c in cells if c[0] == "unit"]
-                assert "（万美元）" in {t for _, t, _ in units}
-                assert [c for c in cells if c[0] != "label" and c[2] != 1] == [], (width, wide)
+                headings = [c for c in cells if c[0] == "heading"]
+                assert "（万美元）" in {ln for _, t, _ in headings for ln in t.split("\n")}
+                assert [c for c in headings if c[2] != len(c[1].split("\n"))] == [], (width, wide)
+                assert [c for c in cells if c[0] == "figure" and c[2] != 1] == [], (width, wide)
 
 
 # each line's first glyph's left edge in a note: [the text's start on line 1, line 2's, …]

@@ -176,16 +176,36 @@ def test_running_head_and_page_numbers(d):
 
 
 def test_record_at_the_end(d):
-    last = d.paragraphs[-1]
-    assert last.style.name == "版记"
-    assert re.fullmatch(r"\u3000示例市数字贸易协会\S*\t2024年10月25日印发", last.text), last.text
-    borders = last._p.pPr.find(qn("w:pBdr"))
-    for side in ("top", "bottom"):
-        assert borders.find(qn(f"w:{side}")).get(qn("w:val")) == "single"
-    # a frame at the foot of the type area (GB/T 9704 §7.4), as wide as the type area
-    frame = last._p.pPr.find(qn("w:framePr"))
-    assert (frame.get(qn("w:vAnchor")), frame.get(qn("w:yAlign"))) == ("margin", "bottom")
-    assert int(frame.get(qn("w:w"))) == round(render.TEXT_WIDTH_PT * 20)
+    """GB/T 9704 §7.4: the 报送 line, a thin rule, the publisher and the date 印发 with 印数
+    under it; black rules, the first and the last heavier; one frame at the foot."""
+    start = next(i for i, p in enumerate(d.paragraphs) if p.style.name == "版记")
+    record = d.paragraphs[start:]
+    assert all(p.style.name == "版记" for p in record) and len(record) == 3
+    dist, rule, printed = record
+    assert dist.text == "报：市商务局。\u3000送：各会员单位。"
+    assert dist.paragraph_format.first_line_indent == -dist.paragraph_format.left_indent + Pt(14)  # 报： hangs
+    assert rule.text.strip("\t\u200b") == "" and rule.runs[0].font.underline    # the thin rule
+    assert rule.runs[0].font.size <= Pt(render.RULE_PT)
+    assert re.fullmatch(r"\u3000示例市数字贸易协会秘书处\t2024年10月25日印发\n\t（共印50份）", printed.text), printed.text
+    for p in record:
+        borders = p._p.pPr.find(qn("w:pBdr"))
+        # the same heavy black rules on every paragraph: drawn once round them, one frame
+        assert [(b.tag.split("}")[1], b.get(qn("w:val")), b.get(qn("w:sz")), b.get(qn("w:color")))
+                for b in borders] == [("top", "single", "8", "000000"), ("bottom", "single", "8", "000000")]
+        frame = p._p.pPr.find(qn("w:framePr"))
+        assert (frame.get(qn("w:vAnchor")), frame.get(qn("w:yAlign"))) == ("margin", "bottom")
+        assert int(frame.get(qn("w:w"))) == round(render.TEXT_WIDTH_PT * 20)
+    assert [p.paragraph_format.keep_with_next for p in record] == [True, True, False]
+
+
+def test_no_space_between_chinese_and_figures(d):
+    """Review C10: Word's autospace off in the document defaults and in Normal (every style
+    inherits it), and nothing turns it on again: "2024年10月25日", "第10期" without gaps."""
+    defaults = d.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for ppr in (defaults, d.styles["Normal"].element.pPr):
+        assert [ppr.find(qn(f"w:{t}")).get(qn("w:val")) for t in ("autoSpaceDE", "autoSpaceDN")] == ["0", "0"]
+    xml = d.styles.element.xml + d.element.xml
+    assert re.findall(r'<w:autoSpaceD[EN](?: w:val="(?:1|true|on)")?/>', xml) == []
 
 
 def pages(pdf) -> int:

@@ -12,6 +12,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from tests.bulletin.test_pagination import RECORD, record_lines
 from tests.bulletin.test_typography import BOTTOM, lines, words
 from tests.support.pagefill import page_fill
 
@@ -81,7 +82,10 @@ def test_contents_page_numbers_are_the_pages_of_the_headings(both):
 
 def test_record_at_the_foot_of_the_last_word_page(pages):
     last = lines(words(pages)[-1])
-    record = next(ln for ln in last if ln[4].endswith("印发"))
-    assert record[0] + record[3] > BOTTOM - 30, (record, BOTTOM)     # at the foot of the type area
-    assert record is [ln for ln in last if not ln[4].startswith("—")][-1]   # nothing under it but the page number
-    assert len([ln for ln in last if ln[0] < record[0] - 40]) >= 2          # never the 版记 alone
+    record = record_lines(last)
+    # the 版记 as the PDF sets it: 报送 line, publisher and date 印发, 印数 (LibreOffice
+    # spaces Latin figures from Chinese whatever the file says: left out here)
+    assert [ln[4].replace(" ", "") for ln in record] == RECORD, record
+    assert record[-1][0] + record[-1][3] > BOTTOM - 30, (record, BOTTOM)    # at the foot of the type area
+    assert record[-1] is [ln for ln in last if not ln[4].startswith("—")][-1]   # nothing under it but the page number
+    assert len([ln for ln in last if ln[0] < record[0][0] - 40]) >= 2          # never the 版记 alone

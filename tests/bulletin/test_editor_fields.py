@@ -17,7 +17,8 @@ from tests.bulletin.conftest import SAMPLE_CONTENT
 
 FIELDS = {"title": "示例市数字贸易协会简报", "issue": "2024年第10期", "date": "2024-10-25",
           "publisher": "秘书处", "period": "2024-01..2024-09", "region": "示例市", "short": "我市",
-          "source": "", "bri": "", "relative_year": False}
+          "source": "", "bri": "", "relative_year": False,
+          "report_to": "", "copy_to": "", "distribute_to": "", "copies": ""}
 
 
 @given(st.text())
@@ -52,9 +53,12 @@ def test_the_masthead_reads_the_sample_and_leaves_empty_options_out():
     sample = (SAMPLE_CONTENT / "bulletin.toml").read_bytes()
     fields = editor.masthead(sample)
     assert fields == {**FIELDS, "issue": "2024年第10期（总第58期）", "publisher": "示例市数字贸易协会秘书处",
-                      "source": "商务部服务外包统一平台"}
+                      "source": "商务部服务外包统一平台", "report_to": "市商务局", "copy_to": "各会员单位",
+                      "copies": "50"}
     written = tomllib.loads(editor.masthead_toml({**fields, "source": ""}))
     assert "source" not in written["data"] and "bri" not in written["data"]
+    assert (written["report_to"], written["copy_to"], written["copies"]) == ("市商务局", "各会员单位", 50)
+    assert "distribute_to" not in written                     # an empty 版记 field: left out
     assert written["date"].isoformat() == "2024-10-25"                       # a TOML date
     assert tomllib.loads(editor.masthead_toml({**fields, "date": "10/25"}))["date"] == "10/25"
     assert editor.masthead(b"not = [toml") == {**dict.fromkeys(FIELDS, ""), "relative_year": False}
@@ -74,3 +78,22 @@ def test_an_enterprise_is_set_in_the_front_matter_and_nothing_else_changes():
     odd = editor.with_enterprise(text, 'a: "b"\n- c')                      # quoted, one line
     assert editor.enterprise_of(odd) == 'a: "b"\n- c' and odd.count("\n") == text.count("\n")
     assert editor.enterprise_of("---\ntitle: [\n---\n") == ""
+
+
+def test_the_record_fields_round_trip_and_bad_ones_are_refused_by_the_loader():
+    """Issue 21 (C7): the 版记's 报/送/发 and 印数 as form fields: typed text comes back as
+    typed (and reaches the bulletin: content.load); a 印数 that is not a number stays text
+    in the file, for the loader to refuse by name."""
+    typed = {**FIELDS, "report_to": '市商务局"<script>"\\', "copy_to": "各会员单位 # 非注释",
+             "distribute_to": "", "copies": "0050"}
+    toml = editor.masthead_toml(typed)
+    assert editor.masthead(toml.encode()) == {**typed, "copies": "50"}
+    with materialised({"bulletin.toml": toml.encode()}) as folder:
+        loaded = content.load(folder)
+    assert loaded.recipients == [("报", '市商务局"<script>"\\'), ("送", "各会员单位 # 非注释")]
+    assert loaded.copies == 50
+    toml = editor.masthead_toml({**typed, "copies": "五十"})
+    assert tomllib.loads(toml)["copies"] == "五十"
+    with materialised({"bulletin.toml": toml.encode()}) as folder, pytest.raises(ContentError) as e:
+        content.load(folder)
+    assert e.value.field == "copies" and "印刷份数" in str(e.value)

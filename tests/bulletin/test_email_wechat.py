@@ -5,6 +5,7 @@ styles only, no SVG, no script), and hostile Markdown that comes out inert in bo
 from __future__ import annotations
 
 import email
+import html as html_lib
 import re
 from email import policy
 from pathlib import Path
@@ -304,6 +305,12 @@ def rendered(request, tmp_path_factory, chromium):
                     "notes": [n for n in notes if n["key"] and n["key"].strip()[:1] in "注23456789"],
                     "record": page.eval_on_selector_all(
                         "table", "ts => [...ts.at(-1).querySelectorAll('td')].map(td => td.innerText.trim())"),
+                    # the 版记's rules: above it, between the 报送 line and 印发, under it
+                    "rules": page.eval_on_selector_all("table", """ts => {
+                        const t = ts.at(-1), s = getComputedStyle(t), d = getComputedStyle(t.querySelector('td'));
+                        const rule = (w, c) => ({width: parseFloat(w), color: c});
+                        return [rule(s.borderTopWidth, s.borderTopColor), rule(d.borderBottomWidth, d.borderBottomColor),
+                                rule(s.borderBottomWidth, s.borderBottomColor)]; }"""),
                     "labels": page.eval_on_selector_all(
                         "p:has(> strong)", "ps => ps.filter(p => /^(类|简|企业性质|所在区域)/.test(p.innerText))"
                                            ".map(p => [p.innerText.slice(0, 2), p.getBoundingClientRect().left,"
@@ -342,12 +349,22 @@ def test_notes_hang_under_their_text(rendered):
 
 
 def test_record_as_the_other_channels_set_it(rendered, issue):
-    """Issue 21: the 版记 is the publisher, then the date 印发, between two rules, as the web
-    page (footer.banji) and Word set it."""
-    web = re.search(r'<footer class="banji"><span>([^<]*)</span><span>([^<]*)</span>', issue["html"].read_text(encoding="utf-8"))
-    word = docx.Document(str(issue["docx"])).paragraphs[-1].text.strip().split("\t")
+    """Issue 21 (review C7): the 版记 is the 报送 line, the publisher, the date 印发 and 印数,
+    between black rules, the first and the last heavier, as the web page (footer.banji) and
+    Word set it, in the same order."""
+    page = issue["html"].read_text(encoding="utf-8")
+    footer = page[page.index('<footer class="banji">'):page.index("</footer>")]
+    web = [html_lib.unescape(t) for t in re.findall(r"<(?:p|span)[^>]*>([^<]+)</", footer)]
+    start = next(i for i, p in enumerate(docx.Document(str(issue["docx"])).paragraphs) if p.style.name == "版记")
+    word = [t.strip("\u3000") for p in docx.Document(str(issue["docx"])).paragraphs[start:]
+            for t in re.split(r"[\t\n]+", p.text.strip("\u200b")) if t.strip("\u3000")]
+    assert web == word == ["报：市商务局。\u3000送：各会员单位。", "示例市数字贸易协会秘书处",
+                           "2024年10月25日印发", "（共印50份）"], (web, word)
     for key, m in rendered.items():
-        assert m["record"] == list(web.groups()) == word, (key, m["record"])
+        assert m["record"] == web, (key, m["record"])
+        top, between, bottom = m["rules"]
+        assert top["color"] == bottom["color"] == between["color"] == "rgb(0, 0, 0)", (key, m["rules"])
+        assert top["width"] == bottom["width"] > between["width"] > 0, (key, m["rules"])
 
 
 def test_member_labels_aligned_alike(rendered):

@@ -54,8 +54,22 @@ def test_no_page_left_short_by_a_chart_or_table(which, request):
 def test_record_at_the_foot_of_the_last_page(which, request):
     pdf = request.getfixturevalue(which)["pdf"]
     last = lines(words(pdf)[-1])
-    record = next(ln for ln in last if ln[4].endswith("印发"))
-    assert record[0] + record[3] > BOTTOM - 40, record           # at the foot of the type area
-    assert record is [ln for ln in last if not ln[4].startswith("—")][-1]   # nothing under it but the page number
-    body = [ln for ln in last if 21 < ln[3] < 25 and ln[0] < record[0]]
+    record = record_lines(last)
+    # the sample's 版记 (GB/T 9704 §7.4): its 报送 line, the publisher and the date 印发, 印数
+    assert [ln[4] for ln in record] == RECORD, record
+    assert record[-1][0] + record[-1][3] > BOTTOM - 40, record    # at the foot of the type area
+    assert record[-1] is [ln for ln in last if not ln[4].startswith("—")][-1]   # nothing under it but the page number
+    body = [ln for ln in last if 21 < ln[3] < 25 and ln[0] < record[0][0]]
     assert len(body) >= 2                                      # never the 版记 alone
+
+
+# the sample issue's 版记 as pdftotext reads it (words joined, spaces left out)
+RECORD = ["报：市商务局。送：各会员单位。", "示例市数字贸易协会秘书处2024年10月25日印发", "（共印50份）"]
+
+
+def record_lines(page_lines: list[tuple]) -> list[tuple]:
+    """The 版记's lines of a last page (test_typography.lines): from its 报送 line (or the
+    印发 line when it has none) to the last line above the page number."""
+    text = [ln for ln in page_lines if not ln[4].startswith("—")]
+    first = next(i for i, ln in enumerate(text) if ln[4].startswith(("报：", "送：", "发：")) or ln[4].endswith("印发"))
+    return text[first:]

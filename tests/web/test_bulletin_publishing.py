@@ -33,7 +33,7 @@ def _hostile(store) -> dict[str, bytes]:
     field of a news item and a profile."""
     files = _sample(store)
     fields = editor.masthead(files[TOML])
-    for key in ("title", "issue", "publisher", "region", "short", "source"):
+    for key in ("title", "issue", "publisher", "report_to", "copy_to", "region", "short", "source"):
         fields[key] = f"{fields[key]}{SCRIPT}"
     files[TOML] = editor.masthead_toml(fields).encode()
     news = "行业资讯/01-跨境数据流动便利化.md"
@@ -99,7 +99,7 @@ def test_one_number_is_published_once_and_script_stays_text_everywhere(client, p
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text, path
     html = store.bulletins.output(w, "html").content.decode()
     assert_inert(html, own_scripts=False)
-    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 6          # masthead and items
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 7          # masthead, items, 版记
     with zipfile.ZipFile(io.BytesIO(store.bulletins.output(w, "docx").content)) as z:
         xml = z.read("word/document.xml").decode()
     assert "<script" not in xml and xml.count("&lt;script&gt;") >= 5

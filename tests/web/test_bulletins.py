@@ -448,10 +448,26 @@ def test_the_masthead_is_written_as_toml_that_reads_back_as_typed(client, portal
     toml = tomllib.loads(portal_store.bulletins.content(bid)[TOML].decode())
     assert toml["title"] == title.strip() and toml["data"]["source"] == 'a"""b'
     assert toml["data"]["relative_year"] is True and toml["data"]["bri"] == "route65"
-    assert set(toml) == {"title", "issue", "date", "publisher", "data"}
+    # the sample's 版记 fields kept (issue 21, C7)
+    assert set(toml) == {"title", "issue", "date", "publisher", "report_to", "copy_to", "copies", "data"}
     assert portal_store.bulletins.get(bid)["title"] == title.strip()
     page = c.get(f"/bulletins/{bid}").text
     assert form_fields(page, "editor")["source"] == 'a"""b'
+    # the 版记's fields (issue 21, C7): a 印数 that is no number refused beside its field,
+    # what was typed kept; markup in 报 saved as typed and shown inert
+    fields = form_fields(page, "editor")
+    assert (fields["report_to"], fields["copy_to"], fields["copies"]) == ("市商务局", "各会员单位", "50")
+    typed = {"report_to": '<script>alert(1)</script>市商务局', "distribute_to": "各区县商务部门", "copies": "五十"}
+    r = c.post(f"/bulletins/{bid}", data={**fields, **typed, "action": "save"})
+    assert r.status_code == 422
+    errors = re.findall(r'<span class="field-error">([^<]*)</span>', r.text)
+    assert len(errors) == 1 and "印数" in errors[0] and "整数" in errors[0], errors
+    assert {k: form_fields(r.text, "editor")[k] for k in typed} == typed
+    assert "<script>alert(1)" not in r.text
+    r = c.post(f"/bulletins/{bid}", data={**fields, **typed, "copies": "80", "action": "save"})
+    assert r.status_code == 303, r.text
+    toml = tomllib.loads(portal_store.bulletins.content(bid)[TOML].decode())
+    assert (toml["report_to"], toml["distribute_to"], toml["copies"]) == (typed["report_to"], "各区县商务部门", 80)
     # unchanged fields keep the file as it was (its comments)
     sample = sample_files()
     bid2, _ = _new_from_sample(c)

@@ -35,6 +35,10 @@ def test_edit_check_publish_in_the_background_and_read(live, chromium):
     for code in ("bulletin.toml", ".md", "---", "(title)", "2024-01..2024-09"):
         assert code not in main, code
     look(page, "bulletin-editor-{width}")
+    # the 版记's fields (issue 21, C7), the sample's filled in
+    assert (page.input_value("#report_to"), page.input_value("#copy_to"), page.input_value("#copies")) == (
+        "市商务局", "各会员单位", "50")
+    assert page.locator("fieldset legend", has_text="版记").is_visible()
 
     # the live preview: typing into an item's body redraws its preview only
     body = page.locator("textarea[name$=-body]").first
@@ -99,6 +103,7 @@ def test_edit_check_publish_in_the_background_and_read(live, chromium):
     text = reader.inner_text("body")
     assert "新增一段" in text and "<script>alert(1)</script>" in text and "改过的标题" in text
     assert all(n in text for n in names.values())
+    assert "报：市商务局。\u3000送：各会员单位。" in text and "（共印50份）" in text     # the 版记
     look(reader, "bulletin-issue-{width}")
     assert dialogs == []
     assert not [m for m in console if "Content Security Policy" in m or "Refused" in m], console
