@@ -66,10 +66,17 @@ if [ ! -x .venv/bin/python ]; then
     echo "创建虚拟环境 .venv…"
     quietly "$PY" -m venv .venv
 fi
-echo "安装 Python 依赖（约 1 分钟；含 Spark 时约 2 分钟）…"
+echo "安装 Python 依赖（约半分钟）…"
 PIP=(.venv/bin/python -m pip install --disable-pip-version-check --progress-bar off)
-quietly "${PIP[@]}" --upgrade pip
-quietly "${PIP[@]}" -e ".[$EXTRAS]"
+# uv installs the same pinned packages as pip in a fraction of the time (downloads in
+# parallel, its own cache); should it fail (an index it cannot reach), pip does it as before
+UV=uv==0.13.10
+if ! { "${PIP[@]}" "$UV" && .venv/bin/uv pip install --python .venv/bin/python -e ".[$EXTRAS]"; } \
+        >"$LOG" 2>&1; then
+    echo "uv 未能安装，改用 pip（约 2 分钟）…"
+    quietly "${PIP[@]}" --upgrade pip
+    quietly "${PIP[@]}" -e ".[$EXTRAS]"
+fi
 # the portal's ECharts and htmx, from the npm registry, checked against their sha512
 quietly .venv/bin/python -m shumao.web.assets
 echo "安装完成：.venv/bin/shumao"
