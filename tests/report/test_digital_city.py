@@ -52,11 +52,39 @@ def _in(month: str, when) -> bool:
     return when[0] <= (y, m) <= when[1]
 
 
+SHARE = {"远程": 100, "现场": 0, "不明": None}      # a delivery mode's remote share (混合: its own)
+
+
+def offshore_executions(contracts: dict[str, dict], when):
+    """The approved offshore executions of approved contracts in ``when``, from the CSVs: each
+    with its contract, its amount in cents (Decimal) and its remote share (None: unknown)."""
+    for x in _rows(CITY / "executions.csv"):
+        c = contracts[x["contract_id"]]
+        if not (x["status"] == "approved" and c["status"] == "approved"
+                and c["client_country"] != "CN" and _in(x["executed_on"], when)):
+            continue
+        r = SHARE.get(c["交付方式"]) if c["交付方式"] != "混合" else int(c["远程交付比例（%）"])
+        yield x, c, Decimal(x["amount"]) * 100, r
+
+
+def customs_lines(when):
+    """The customs e-commerce lines in ``when`` with their cents (CNY at the month's rate,
+    rounded half-up per line as the import does)."""
+    rate = {r["月份"]: Decimal(r["美元汇率"]) for r in _rows(DIGITAL / "rates.csv")}
+    for name, money in (("ecommerce.csv", "货值（美元）"), ("跨境电商-人民币.csv", "货值（万元）")):
+        for g in _rows(DIGITAL / name):
+            if not _in(g["统计月份"], when):
+                continue
+            cents = Decimal(g[money]) * 100
+            if "万元" in money:
+                cents = (cents * 10000 * rate[g["统计月份"]]).quantize(1, ROUND_HALF_UP)
+            yield g, cents
+
+
 def reference(period: str) -> dict[str, int]:
     """The blocks from the CSVs alone: Decimal, rounded half-up to the cent once per figure."""
     first, last = PERIODS[period]
     years = {"cur": (first, last), "prev": ((first[0] - 1, first[1]), (last[0] - 1, last[1]))}
-    share = {"远程": 100, "现场": 0, "不明": None}
     contracts = {r["contract_id"]: r for r in _rows(DIGITAL / "contracts.csv")}
     deliverable: dict[str, Decimal] = {}
     with (REPO / "shumao/data/digital/so_ebops.csv").open(encoding="utf-8") as f:
@@ -69,13 +97,7 @@ def reference(period: str) -> dict[str, int]:
     for p, when in years.items():
         b = {k: Decimal(0) for k in ("A_S", "B", "U1", "C", "N", "U2", "DDL", "EXEC", "A_GX",
                                      "A_GM")}
-        for x in _rows(CITY / "executions.csv"):
-            c = contracts[x["contract_id"]]
-            if not (x["status"] == "approved" and c["status"] == "approved"
-                    and c["client_country"] != "CN" and _in(x["executed_on"], when)):
-                continue
-            a = Decimal(x["amount"]) * 100
-            r = share.get(c["交付方式"]) if c["交付方式"] != "混合" else int(c["远程交付比例（%）"])
+        for _, c, a, r in offshore_executions(contracts, when):
             online = c["线上订购"] == "是"
             b["EXEC"] += a
             b["DDL"] += a * deliverable.get(c["业务子类"], Decimal(0))
@@ -84,15 +106,8 @@ def reference(period: str) -> dict[str, int]:
             else:
                 b["B" if online else "C"] += a * r / 100
                 b["A_S" if online else "N"] += a * (100 - r) / 100
-        rate = {r["月份"]: Decimal(r["美元汇率"]) for r in _rows(DIGITAL / "rates.csv")}
-        for name, money in (("ecommerce.csv", "货值（美元）"), ("跨境电商-人民币.csv", "货值（万元）")):
-            for g in _rows(DIGITAL / name):
-                if not _in(g["统计月份"], when):
-                    continue
-                cents = Decimal(g[money]) * 100
-                if "万元" in money:
-                    cents = (cents * 10000 * rate[g["统计月份"]]).quantize(1, ROUND_HALF_UP)
-                b["A_GX" if g["进出口"] == "X" else "A_GM"] += cents
+        for g, cents in customs_lines(when):
+            b["A_GX" if g["进出口"] == "X" else "A_GM"] += cents
         exact = {"dt_x": b["A_GX"] + b["A_S"] + b["B"] + b["U1"] + b["C"],
                  "do_x": b["A_GX"] + b["A_S"] + b["B"] + b["U1"], "dd_x": b["B"] + b["C"],
                  "overlap_x": b["B"], "cbec_x": b["A_GX"], "cbec_m": b["A_GM"],
@@ -117,7 +132,6 @@ def slices_reference(period: str = "2024H1", exact: bool = False) -> dict[tuple,
     dip = {r["平台代码"]: "DIP" if r["平台类型"] == "中介平台" else "NDIP"
            for r in _rows(DIGITAL / "platforms.csv")}
     contracts = {r["contract_id"]: r for r in _rows(DIGITAL / "contracts.csv")}
-    share = {"远程": 100, "现场": 0, "不明": None}
     out: dict[tuple, Decimal] = {}
 
     def add(partner, flow, nat, dip_, product, ctrl, cents):
@@ -134,27 +148,13 @@ def slices_reference(period: str = "2024H1", exact: bool = False) -> dict[tuple,
         if do:
             add("W", flow, "DO", dip_, product, "_T", do)
 
-    for x in _rows(CITY / "executions.csv"):
-        c = contracts[x["contract_id"]]
-        if not (x["status"] == "approved" and c["status"] == "approved"
-                and c["client_country"] != "CN" and _in(x["executed_on"], when)):
-            continue
-        a = Decimal(x["amount"]) * 100
-        r = share.get(c["交付方式"]) if c["交付方式"] != "混合" else int(c["远程交付比例（%）"])
+    for _, c, a, r in offshore_executions(contracts, when):
         put(c["client_country"], control.get(c["enterprise_id"], "_U"),
             dip[c["接单平台"]] if c["接单平台"] else "_U", "S",
             a if c["线上订购"] == "是" else Decimal(0), Decimal(0) if r is None else a * r / 100)
-    rate = {r["月份"]: Decimal(r["美元汇率"]) for r in _rows(DIGITAL / "rates.csv")}
-    for name, money in (("ecommerce.csv", "货值（美元）"), ("跨境电商-人民币.csv", "货值（万元）")):
-        for g in _rows(DIGITAL / name):
-            if not _in(g["统计月份"], when):
-                continue
-            cents = Decimal(g[money]) * 100
-            if "万元" in money:
-                cents = (cents * 10000 * rate[g["统计月份"]]).quantize(1, ROUND_HALF_UP)
-            put(g["贸易国别（地区）"], control.get(g["统一社会信用代码"], "_U"),
-                dip[g["电商平台代码"]] if g["电商平台代码"] else "_U", "G", cents, Decimal(0),
-                g["进出口"])
+    for g, cents in customs_lines(when):
+        put(g["贸易国别（地区）"], control.get(g["统一社会信用代码"], "_U"),
+            dip[g["电商平台代码"]] if g["电商平台代码"] else "_U", "G", cents, Decimal(0), g["进出口"])
     return out if exact else {k: int(v.quantize(1, ROUND_HALF_UP)) for k, v in out.items()}
 
 

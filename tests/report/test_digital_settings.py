@@ -25,7 +25,7 @@ from shumao.report.digital_explain import behind, explain_cell
 from shumao.report.settings import ReportSettings
 from shumao.store import connect
 from tests.conftest import run_cli
-from tests.report.test_digital_city import CITY, DIGITAL, INPUTS, PERIODS, TODAY, _in, _rows
+from tests.report.test_digital_city import CITY, DIGITAL, INPUTS, PERIODS, TODAY, _rows, offshore_executions
 from tests.report.test_digital_inputs import city_with_services, full_scope_file
 
 SETTINGS = ReportSettings(region="示例市", short="我市")
@@ -78,18 +78,11 @@ def blank(tmp_path_factory) -> str:
 def blocks_reference(folder: Path, period: str = "2024H1") -> dict[str, int]:
     """The services blocks with an unknown ordering kept apart, from the CSVs alone."""
     when = PERIODS[period]
-    share = {"远程": 100, "现场": 0, "不明": None}
     contracts = {r["contract_id"]: r for r in _rows(folder / "contracts.csv")}
     b = {k: Decimal(0) for k in ("A", "B", "U1", "C", "N", "U2", "UO_DD", "UO_NDD", "UO_UDD")}
-    for x in _rows(CITY / "executions.csv"):
-        c = contracts[x["contract_id"]]
-        if not (x["status"] == "approved" and c["status"] == "approved"
-                and c["client_country"] != "CN" and _in(x["executed_on"], when)):
-            continue
-        a = Decimal(x["amount"]) * 100
-        r = share.get(c["交付方式"]) if c["交付方式"] != "混合" else int(c["远程交付比例（%）"])
+    for _, c, a, r in offshore_executions(contracts, when):
         dd, nd, ud = {"是": ("B", "A", "U1"), "否": ("C", "N", "U2"),
-                           "": ("UO_DD", "UO_NDD", "UO_UDD")}[c["线上订购"]]
+                      "": ("UO_DD", "UO_NDD", "UO_UDD")}[c["线上订购"]]
         if r is None:
             b[ud] += a
         else:
