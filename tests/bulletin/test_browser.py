@@ -106,9 +106,11 @@ def test_data_tables_readable_at_390(kind, long_issue, chromium, tmp_path):
                 assert [c for c in cells if c[0] == "figure" and c[2] != 1] == [], (width, wide)
 
 
-# each line's first glyph's left edge in a note: [the text's start on line 1, line 2's, …]
+# a note (p) measured: its key (the span before the text: span.nk on the web page, a span in
+# the e-mail), each line's first glyph's left edge [the text's start on line 1, line 2's, …],
+# the note's own left edge (margin) and its box's (the parent's)
 NOTE_LINES = """p => {
-  const key = p.querySelector('.nk');
+  const key = p.querySelector('.nk') || p.querySelector('span');
   const text = [...p.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
   const lefts = [];
   let top = null;
@@ -118,7 +120,7 @@ NOTE_LINES = """p => {
     if (top === null || b.top > top + 5) { lefts.push(b.left); top = b.top; }
   }
   return {key: key ? key.textContent : null, start: lefts[0], lines: lefts,
-          margin: p.getBoundingClientRect().left};
+          margin: p.getBoundingClientRect().left, box: p.parentElement.getBoundingClientRect().left};
 }"""
 
 

@@ -19,6 +19,7 @@ from shumao.bulletin.email import text_table, width
 from shumao.errors import InputError
 from shumao.store import connect
 from tests.bulletin.conftest import make_content
+from tests.bulletin.test_browser import NOTE_LINES
 from tests.bulletin.test_outputs import HEADINGS, NEWS, PARAGRAPHS
 from tests.conftest import run_cli
 from tests.html import Tags
@@ -261,20 +262,6 @@ def mail_page(eml, folder):
     return page
 
 
-# a note's lines: where its text starts on the first line and on each further line, and the
-# key (the span before the text); the chart images: shown width, natural width
-NOTE_LINES = """p => {
-  const key = p.querySelector('span');
-  const text = [...p.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
-  const lefts = [];
-  let top = null;
-  for (let i = 0; i < text.length; i++) {
-    const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
-    const b = r.getBoundingClientRect();
-    if (top === null || b.top > top + 5) { lefts.push(b.left); top = b.top; }
-  }
-  return {key: key ? key.textContent : null, lines: lefts, margin: p.parentElement.getBoundingClientRect().left};
-}"""
 
 
 @pytest.fixture(scope="module", params=["sample", "long"])
@@ -345,7 +332,7 @@ def test_notes_hang_under_their_text(rendered):
         assert wrapped, key
         for n in wrapped:
             assert all(abs(x - n["lines"][0]) < 1.5 for x in n["lines"][1:]), (key, n)
-            assert n["lines"][0] - n["margin"] > 1.8 * 13, (key, n)
+            assert n["start"] - n["box"] > 1.8 * 13, (key, n)
 
 
 def test_record_as_the_other_channels_set_it(rendered, issue):
