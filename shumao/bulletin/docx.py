@@ -226,9 +226,7 @@ def _styles(d) -> None:
 
 def _border(ppr, side: str, size: int, color: str = "000000", space: int = 1) -> None:
     borders = _put(ppr, "pBdr", PPR_ORDER)
-    el = OxmlElement(f"w:{side}")
-    for k, v in (("w:val", "single"), ("w:sz", str(size)), ("w:space", str(space)), ("w:color", color)):
-        el.set(qn(k), v)
+    el = _el(f"w:{side}", **{"w:val": "single", "w:sz": str(size), "w:space": str(space), "w:color": color})
     order = ["top", "left", "bottom", "right", "between", "bar"]
     later = [borders.find(qn(f"w:{s}")) for s in order[order.index(side) + 1:]]
     later = [x for x in later if x is not None]
@@ -283,21 +281,25 @@ def _page_field(run) -> None:
         run._element.append(el)
 
 
+def _el(tag: str, text: str | None = None, **attrs: str):
+    """A new element ``tag`` (``w:t``, …) with its attributes (``w:id="3"`` as ``**{"w:id": "3"}``)
+    and text."""
+    e = OxmlElement(tag)
+    for k, v in attrs.items():
+        e.set(qn(k), v)
+    if text is not None:
+        e.text = text
+    return e
+
+
 def _field(instruction: str, result: str | None = None) -> list:
     """The elements of a complex field (begin, instruction, separate, result, end), for one
     run; ``result`` None: the field is opened only (its result and end follow)."""
-    def el(tag: str, **attrs):
-        e = OxmlElement(tag)
-        for k, v in attrs.items():
-            e.set(qn(k), v)
-        return e
-    code = el("w:instrText", **{"xml:space": "preserve"})
-    code.text = instruction
-    out = [el("w:fldChar", **{"w:fldCharType": "begin"}), code, el("w:fldChar", **{"w:fldCharType": "separate"})]
+    out = [_el("w:fldChar", **{"w:fldCharType": "begin"}),
+           _el("w:instrText", instruction, **{"xml:space": "preserve"}),
+           _el("w:fldChar", **{"w:fldCharType": "separate"})]
     if result is not None:
-        text = el("w:t", **{"xml:space": "preserve"})
-        text.text = result
-        out += [text, el("w:fldChar", **{"w:fldCharType": "end"})]
+        out += [_el("w:t", result, **{"xml:space": "preserve"}), _el("w:fldChar", **{"w:fldCharType": "end"})]
     return out
 
 
@@ -313,10 +315,7 @@ TOC_FIELD = ' TOC \\o "1-2" \\h \\z \\u '     # headings of levels 1–2, linked
 
 def _bookmark(paragraph, name: str, n: int) -> None:
     """A bookmark round the paragraph's text, as Word names those its contents point to."""
-    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    start.set(qn("w:id"), str(n))
-    start.set(qn("w:name"), name)
-    end.set(qn("w:id"), str(n))
+    start, end = _el("w:bookmarkStart", **{"w:id": str(n), "w:name": name}), _el("w:bookmarkEnd", **{"w:id": str(n)})
     ppr = paragraph._p.pPr
     (ppr.addnext(start) if ppr is not None else paragraph._p.insert(0, start))
     paragraph._p.append(end)
@@ -332,19 +331,13 @@ def _contents(d, entries: list[tuple[int, str]]) -> None:
         p = d.add_paragraph(style=f"toc {level}")
         if n == 1:
             p._p.append(_run(*_field(TOC_FIELD)))
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("w:anchor"), f"_Toc{n}")
-        link.set(qn("w:history"), "1")
-        text = OxmlElement("w:t")
-        text.text = title
-        link.append(_run(text))
-        link.append(_run(OxmlElement("w:tab")))
+        link = _el("w:hyperlink", **{"w:anchor": f"_Toc{n}", "w:history": "1"})
+        link.append(_run(_el("w:t", title)))
+        link.append(_run(_el("w:tab")))
         link.append(_run(*_field(f" PAGEREF _Toc{n} \\h ", "")))
         p._p.append(link)
         if n == len(entries):
-            end = OxmlElement("w:fldChar")
-            end.set(qn("w:fldCharType"), "end")
-            p._p.append(_run(end))
+            p._p.append(_run(_el("w:fldChar", **{"w:fldCharType": "end"})))
     # Word: update the fields (the contents) on opening
     _put(d.settings.element, "updateFields", SETTINGS_ORDER, "true")
 
