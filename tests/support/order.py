@@ -42,13 +42,7 @@ def slowest_first(items: list, by_module: bool) -> None:
             return measured.get(module, UNMEASURED * count[module])
         return measured.get(item.nodeid, UNMEASURED)
 
-    order = {id(item): n for n, item in enumerate(items)}
-    if by_module:
-        first: dict[str, int] = {}
-        for n, item in enumerate(items):
-            first.setdefault(item.nodeid.split("::")[0], n)
-        items.sort(key=lambda item: (-seconds(item), first[item.nodeid.split("::")[0]], order[id(item)]))
-    else:
-        items.sort(key=lambda item: (-seconds(item), order[id(item)]))
+    items.sort(key=lambda item: -seconds(item))       # stable: ties keep the collection's order
+    if not by_module:
         longest, shortest = items[:(len(items) + 1) // 2], items[(len(items) + 1) // 2:][::-1]
         items[:] = [t for pair in zip(longest, shortest + [None]) for t in pair if t is not None]
