@@ -40,7 +40,10 @@ def _blanked(folder: Path) -> Path:
     for n, r in enumerate(rows):
         if n % 3 == 0:
             r["线上订购"] = ""
-    path = folder / "contracts.csv"
+    return _written(folder / "contracts.csv", rows)
+
+
+def _written(path: Path, rows: list[dict]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, list(rows[0]))
         w.writeheader()
@@ -53,12 +56,7 @@ def _sized(folder: Path) -> Path:
     rows = _rows(CITY / "enterprises.csv")
     for n, r in enumerate(rows):
         r["企业规模"] = SIZES[n % len(SIZES)]
-    path = folder / "enterprises.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    return path
+    return _written(folder / "enterprises.csv", rows)
 
 
 @pytest.fixture(scope="module")
